@@ -1,0 +1,95 @@
+# tatrace - plain Makefile. `make` builds ./tatrace; `make test` runs every
+# unit and end-to-end test; `make check-asan` the same under ASan+UBSan;
+# `make bench` the ingest benchmark. V=1 shows the commands.
+
+CC ?= cc
+BUILD ?= build
+PKG_CONFIG ?= pkg-config
+PKGS := sqlite3 libpcre2-8 libarchive ncursesw
+TEST_PKGS := cmocka
+
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS) \
+	$(SAN) -MMD -MP $(shell $(PKG_CONFIG) --cflags $(PKGS))
+LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread -lm
+TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS))
+TEST_LDLIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Every module but main() goes into a static library that the binary and
+# the unit tests both link.
+LIB_SRCS := $(sort $(filter-out src/main.c,$(wildcard src/*.c parsers/*.c db/*.c ui/*.c)))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB := $(BUILD)/libtatrace.a
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
+
+ifeq ($(BUILD),build)
+BIN := tatrace
+else
+BIN := $(BUILD)/tatrace
+endif
+
+.PHONY: all test check-asan bench clean man-lint demo
+all: $(BIN)
+
+$(BIN): $(BUILD)/src/main.o $(LIB)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LIB): $(LIB_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(TEST_LDLIBS)
+
+$(BUILD)/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# The runner prints one summary line "N passed, N failed" and exits
+# non-zero on any failure.
+test: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
+	$(Q)TATRACE=$(abspath $(BIN)) BUILD=$(BUILD) sh tests/run.sh $(UNIT_BINS)
+
+check-asan:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
+
+bench: $(BIN) $(TOOL_BINS)
+	$(Q)TATRACE=$(abspath $(BIN)) BUILD=$(BUILD) sh tests/bench.sh
+
+man-lint:
+	$(Q)mandoc -Tlint -W warning man/tatrace.1
+
+clean:
+	rm -rf build build-asan build-clang tatrace
+
+-include $(LIB_OBJS:.o=.d) $(BUILD)/src/main.d
+
+# The README's first command ends here: ingest the bundle shipped in the
+# repository and show the merged log.
+DEMO_DB ?= demo.db
+demo: $(BIN)
+	$(Q)rm -f $(DEMO_DB)
+	./$(BIN) ingest -d $(DEMO_DB) tests/fixtures/bundle
+	./$(BIN) files -d $(DEMO_DB)
+	./$(BIN) log -d $(DEMO_DB)

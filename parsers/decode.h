@@ -1,0 +1,41 @@
+/* decode.h - bytes on disk to UTF-8, streaming.
+ *
+ * Detection looks at the first bytes: a BOM decides; otherwise UTF-16 is
+ * recognised by its zero-byte pattern; otherwise UTF-8, where every byte
+ * that is not part of a valid UTF-8 sequence is read as Windows-1252 (the
+ * five bytes Windows-1252 leaves undefined map to the C1 control of the
+ * same value). BOMs are dropped from the decoded text. Lone UTF-16
+ * surrogates become U+FFFD. */
+#ifndef TATRACE_DECODE_H
+#define TATRACE_DECODE_H
+
+#include <stddef.h>
+#include <stdbool.h>
+#include "../src/util.h"
+
+enum text_encoding {
+	ENC_UTF8 = 0,
+	ENC_UTF8_BOM,
+	ENC_UTF16LE,
+	ENC_UTF16BE,
+};
+
+/* Guess the encoding from the first len bytes of a file (len may be 0). */
+enum text_encoding encoding_detect(const unsigned char *head, size_t len);
+/* "utf-8", "utf-8-bom", "utf-16le", "utf-16be". */
+const char *encoding_name(enum text_encoding enc);
+
+struct decoder;
+
+struct decoder *decoder_new(enum text_encoding enc);
+void decoder_free(struct decoder *d);
+/* Decode n more input bytes, appending UTF-8 to out. An incomplete
+ * sequence at the end is held back until the next call; eof flushes it
+ * (as Windows-1252 bytes, or U+FFFD for UTF-16). The BOM, if any, is
+ * skipped wherever the chunk boundaries fall. */
+void decoder_feed(struct decoder *d, const unsigned char *in, size_t n,
+		  bool eof, struct buf *out);
+/* How many input bytes were read as Windows-1252 so far (UTF-8 only). */
+size_t decoder_fallback_bytes(const struct decoder *d);
+
+#endif

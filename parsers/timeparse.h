@@ -1,0 +1,46 @@
+/* timeparse.h - the date and time arithmetic of ConfigMgr logs.
+ *
+ * Windows writes the time-zone *bias*: minutes to add to local time to get
+ * UTC (US Eastern summer +240, India -330). So UTC = local + bias. Times
+ * here are microseconds since 1970-01-01 with no zone attached. */
+#ifndef TATRACE_TIMEPARSE_H
+#define TATRACE_TIMEPARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define US_PER_SEC INT64_C(1000000)
+#define US_PER_MIN (60 * US_PER_SEC)
+
+/* Days since 1970-01-01 of a proleptic Gregorian date; false if the date
+ * does not exist (month 13, February 30, year outside 1601..9999). */
+bool civil_to_days(int year, int month, int day, int64_t *days);
+void days_to_civil(int64_t days, int *year, int *month, int *day);
+
+/* "MM-DD-YYYY" (M and D may be unpadded). */
+bool parse_mdy(const char *s, size_t len, int64_t *days);
+
+/* "HH:MM:SS[.f{1,9}][+-BIAS]" - the fraction is truncated to µs; the bias
+ * is taken only when it is a sign followed by 1..4 digits and nothing else
+ * (so "+-420" and ".517 600" leave *has_bias false). Returns false when the
+ * clock part itself is malformed. */
+bool parse_clock_bias(const char *s, size_t len, int64_t *us_of_day,
+		      bool *has_bias, int32_t *bias_min);
+
+/* local + bias minutes. */
+static inline int64_t utc_from_local(int64_t local_us, int32_t bias_min)
+{
+	return local_us + (int64_t)bias_min * US_PER_MIN;
+}
+
+/* Format as ISO 8601 UTC with milliseconds: 2026-09-18T20:39:05.707Z
+ * (24 chars + NUL). */
+void format_utc_ms(int64_t utc_us, char out[32]);
+
+/* Parse a user time for --since/--until: "2026-09-18", "2026-09-18T20:39",
+ * "2026-09-18 20:39:05.707", optional trailing Z or +HH:MM/-HH:MM (UTC when
+ * absent). */
+bool parse_user_time(const char *s, int64_t *utc_us);
+
+#endif

@@ -1,0 +1,97 @@
+/* bundle.h - walking what an administrator collected: a folder, a single
+ * log file, or a .zip / .tar / .tar.gz archive read in-stream.
+ *
+ * Nothing is ever extracted to disk. Archive entry names are normalised so
+ * that "../x" and "/x" can never name anything outside the bundle (such
+ * entries are reported and skipped). The walker calls visit() once per log
+ * file with a readable input; errors that concern one entry go to
+ * report() and the walk goes on. */
+#ifndef TATRACE_BUNDLE_H
+#define TATRACE_BUNDLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* Lane/role of a log, from its file name. */
+enum log_role {
+	ROLE_OTHER = 0,
+	ROLE_CONNECTOR,		/* CMGatewayNotificationWorker */
+	ROLE_SERVER,		/* BgbServer */
+	ROLE_AGENT,		/* CcmNotificationAgent */
+};
+const char *role_name(enum log_role role);	/* connector|server|agent|other */
+enum log_role role_of_name(const char *file_name);
+
+/* Rotation: X.log, X.lo_, X-YYYYMMDD-HHMMSS.log (any case) are one logical
+ * log "X". rank orders the pieces oldest first: stamped files by stamp
+ * (rank 0..), then .lo_, then .log. Returns false for names that are not
+ * .log/.lo_ (base is then the whole name, rank the .log rank). */
+struct rotation {
+	char base[256];		/* logical name, e.g. "BgbServer" */
+	int64_t rank;
+};
+bool rotation_of_name(const char *file_name, struct rotation *out);
+#define ROTATION_RANK_LO_ INT64_C(900000000000000)
+#define ROTATION_RANK_LOG INT64_C(900000000000001)
+
+/* Host of a file: the nearest folder above it whose name is not a generic
+ * log folder (Logs, SMS_CCM, CCM, Windows, ...). path is the bundle path
+ * with '/' separators, the bundle root's own name first. Writes "" when no
+ * folder qualifies. */
+void host_of_path(const char *bundle_path, char *host, size_t host_len);
+bool is_generic_folder(const char *name);
+
+struct bundle_input;	/* opaque readable stream */
+
+/* Read up to cap bytes: >0 bytes read, 0 at end, -1 on error (message in
+ * bundle_input_error). */
+ssize_t bundle_input_read(struct bundle_input *in, void *buf, size_t cap);
+/* Start again from byte 0. Works for plain files only (returns false for
+ * archive entries). */
+bool bundle_input_rewind(struct bundle_input *in);
+const char *bundle_input_error(const struct bundle_input *in);
+
+/* Strings are valid during the visit() call only. */
+struct bundle_entry {
+	const char *path;	/* as found: "bundle.zip/MP01/Logs/BgbServer.log" */
+	const char *name;	/* last component */
+	const char *host;	/* inferred (or the --host override) */
+	int64_t size;		/* bytes, -1 if unknown */
+	int64_t mtime;		/* seconds since 1970, 0 if unknown */
+	bool in_archive;
+};
+
+struct bundle_options {
+	const char *host_override;	/* --host: for every file found */
+	uint64_t max_archive_bytes;	/* uncompressed cap per archive */
+	bool all_files;			/* ingest every file, not just .log/.lo_/.txt */
+};
+#define BUNDLE_DEFAULT_MAX_ARCHIVE_BYTES (UINT64_C(8) << 30)	/* 8 GiB */
+
+struct bundle_visitor {
+	void *ctx;
+	/* Return 0 to go on, non-zero to stop the walk (e.g. Ctrl-C). */
+	int (*visit)(void *ctx, const struct bundle_entry *e,
+		     struct bundle_input *in);
+	/* path[:line]: what - one entry could not be read; the walk goes on. */
+	void (*report)(void *ctx, const char *path, const char *what);
+};
+
+/* Walk one command-line PATH. Returns 0 when the walk completed (entries
+ * may have been reported), -1 when PATH itself cannot be opened (reported),
+ * 1 when visit() asked to stop. Folders are walked recursively in name
+ * order, symlink loops ignored; .zip/.tar/.tar.gz/.tgz files met in a
+ * folder are walked as archives. A single file given directly is always
+ * visited whatever its extension.
+ *
+ * Archives: once their entries' bytes pass opts->max_archive_bytes in total,
+ * reads return -1 (bundle_input_error says why) and the walker reports that
+ * once against the archive and moves on past it. Absolute and ".." entry
+ * names, nested archives and non-regular entries with log names are
+ * reported and skipped. A file reached twice (symlinks) is visited once. */
+int bundle_walk(const char *path, const struct bundle_options *opts,
+		const struct bundle_visitor *v);
+
+#endif

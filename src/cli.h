@@ -1,0 +1,39 @@
+/* cli.h - what the command modules share: the command table entry, the
+ * store location rules and output-format parsing. */
+#ifndef TATRACE_CLI_H
+#define TATRACE_CLI_H
+
+#include <stdbool.h>
+#include "../db/store.h"
+
+#define DEFAULT_STORE "tatrace.db"
+
+enum out_format {
+	OUT_TABLE,
+	OUT_JSON,
+	OUT_CSV,
+	OUT_TEXT,
+	OUT_CHROME,
+};
+
+/* "table", "json", ... -> format; false when not one of allowed (a mask
+ * of 1 << enum out_format). */
+bool out_format_parse(const char *s, unsigned allowed, enum out_format *out);
+
+/* -d STORE, else $TATRACE_DB, else ./tatrace.db */
+const char *cli_store_path(const char *opt);
+
+/* Open for reading; prints "tatrace: reason" and returns NULL on failure. */
+struct store *cli_open_read(const char *path);
+
+/* "tatrace CMD: message" + hint to --help on stderr; returns 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+int cmd_ingest(int argc, char **argv);
+int cmd_files(int argc, char **argv);
+int cmd_cat(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+
+#endif

@@ -1,0 +1,167 @@
+/* cmd_ingest.c - `tatrace ingest`: options, the store lock, the summary. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "cli.h"
+#include "ingest.h"
+#include "util.h"
+
+static const char ingest_help[] =
+	"usage: tatrace ingest [-d STORE] [-q] [--host NAME] [--tz HOST=BIAS]... PATH...\n"
+	"\n"
+	"Load ConfigMgr logs into the store. PATH is a folder (walked recursively),\n"
+	"a log file, or a .zip/.tar/.tar.gz/.tgz bundle read in-stream.\n"
+	"Re-ingesting skips unchanged files and adds only the new records of grown ones.\n"
+	"\n"
+	"  -d, --store STORE       store file (default $TATRACE_DB or ./tatrace.db)\n"
+	"  -q, --quiet             no progress bar and no summary line\n"
+	"      --host NAME         host name for every file found (default: inferred\n"
+	"                          from the nearest non-generic folder name)\n"
+	"      --tz HOST=BIAS      time-zone bias in minutes (UTC = local + BIAS, e.g.\n"
+	"                          240 for US Eastern summer) for HOST's records that\n"
+	"                          carry no bias; repeatable; remembered in the store\n"
+	"      --max-archive-mib N stop reading an archive after N MiB uncompressed\n"
+	"                          (default 8192): a guard against decompression bombs\n"
+	"      --all-files         in folders and archives, read every file, not only\n"
+	"                          *.log, *.lo_ and *.txt\n"
+	"  -h, --help              this help\n"
+	"\n"
+	"Exit status: 0 all stored, 1 some files had errors (named on stderr as\n"
+	"file[:line]: reason; the rest was stored), 2 usage or store error, 130 interrupted.\n";
+
+enum {
+	OPT_HOST = 256,
+	OPT_TZ,
+	OPT_MAX_ARCHIVE,
+	OPT_ALL_FILES,
+};
+
+static const struct option ingest_options_long[] = {
+	{ "store", required_argument, NULL, 'd' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "host", required_argument, NULL, OPT_HOST },
+	{ "tz", required_argument, NULL, OPT_TZ },
+	{ "max-archive-mib", required_argument, NULL, OPT_MAX_ARCHIVE },
+	{ "all-files", no_argument, NULL, OPT_ALL_FILES },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* "HOST=BIAS" with BIAS in minutes, within a day either way. */
+static bool parse_tz(const char *arg, struct tz_override *out)
+{
+	const char *eq = strrchr(arg, '=');
+	if (!eq || eq == arg)
+		return false;
+	char *end;
+	errno = 0;
+	long bias = strtol(eq + 1, &end, 10);
+	if (errno || end == eq + 1 || *end || bias < -1440 || bias > 1440)
+		return false;
+	out->host = xstrndup(arg, (size_t)(eq - arg));
+	out->bias_min = (int32_t)bias;
+	return true;
+}
+
+static bool parse_mib(const char *arg, uint64_t *bytes)
+{
+	char *end;
+	errno = 0;
+	unsigned long long mib = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || mib == 0 || mib > (1ull << 30))
+		return false;
+	*bytes = (uint64_t)mib << 20;
+	return true;
+}
+
+static void store_notice(const char *msg)
+{
+	fprintf(stderr, "tatrace: %s\n", msg);
+}
+
+static void print_summary(const struct ingest_summary *s)
+{
+	double rate = s->seconds > 0 ? (double)s->records / s->seconds : 0;
+	fprintf(stderr,
+		"tatrace: %llu files (%llu new, %llu grown, %llu replaced, "
+		"%llu unchanged, %llu failed), %llu records, %.1f MB in %.2f s "
+		"(%.0f records/s)%s\n",
+		(unsigned long long)s->files_seen,
+		(unsigned long long)s->files_new,
+		(unsigned long long)s->files_grown,
+		(unsigned long long)s->files_replaced,
+		(unsigned long long)s->files_unchanged,
+		(unsigned long long)s->files_failed,
+		(unsigned long long)s->records, (double)s->raw_bytes / 1e6,
+		s->seconds, rate, s->interrupted ? "; interrupted" : "");
+}
+
+int cmd_ingest(int argc, char **argv)
+{
+	const char *store_opt = NULL;
+	bool quiet = false;
+	struct tz_override *tz = NULL;
+	size_t n_tz = 0;
+	struct ingest_options opts = {
+		.max_archive_bytes = BUNDLE_DEFAULT_MAX_ARCHIVE_BYTES,
+		.errors = stderr,
+	};
+	int c, rc = 2;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:qh", ingest_options_long, NULL)) != -1) {
+		switch (c) {
+		case 'd': store_opt = optarg; break;
+		case 'q': quiet = true; break;
+		case OPT_HOST: opts.host_override = optarg; break;
+		case OPT_TZ:
+			tz = xrealloc(tz, (n_tz + 1) * sizeof(*tz));
+			if (!parse_tz(optarg, &tz[n_tz])) {
+				rc = cli_usage_error("ingest", "--tz wants HOST=BIAS (minutes, -1440..1440), got '%s'", optarg);
+				goto out;
+			}
+			n_tz++;
+			break;
+		case OPT_MAX_ARCHIVE:
+			if (!parse_mib(optarg, &opts.max_archive_bytes)) {
+				rc = cli_usage_error("ingest", "--max-archive-mib wants a positive number, got '%s'", optarg);
+				goto out;
+			}
+			break;
+		case OPT_ALL_FILES: opts.all_files = true; break;
+		case 'h': fputs(ingest_help, stdout); rc = 0; goto out;
+		default: rc = cli_usage_error("ingest", "unknown option"); goto out;
+		}
+	}
+	if (optind >= argc) {
+		rc = cli_usage_error("ingest", "no PATH given");
+		goto out;
+	}
+	opts.tz = tz;
+	opts.n_tz = n_tz;
+	opts.progress = !quiet && isatty(STDERR_FILENO);
+
+	const char *path = cli_store_path(store_opt);
+	char err[512];
+	struct store *s = store_open(path, STORE_WRITE, store_notice, err, sizeof(err));
+	if (!s) {
+		fprintf(stderr, "tatrace: %s\n", err);
+		goto out;
+	}
+	ingest_install_signal_handlers();
+	struct ingest_summary sum;
+	rc = ingest_run(s, argv + optind, argc - optind, &opts, &sum);
+	store_close(s);
+	if (!quiet)
+		print_summary(&sum);
+out:
+	for (size_t i = 0; i < n_tz; i++)
+		free((char *)tz[i].host);
+	free(tz);
+	return rc;
+}

@@ -1,0 +1,271 @@
+/* cmd_query.c - the read-only commands over the store: files, cat, stats.
+ * JSON field names are a contract scripts rely on: add, never rename. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "output.h"
+#include "../parsers/timeparse.h"
+
+#define FLUSH_AT 65536
+
+static const struct option store_format_options[] = {
+	{ "store", required_argument, NULL, 'd' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Shared option loop of files/stats/cat: -d, --format, --help. */
+static int parse_store_format(const char *cmd, const char *help, int argc,
+			      char **argv, const char **store, enum out_format *fmt)
+{
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:f:h", store_format_options, NULL)) != -1) {
+		switch (c) {
+		case 'd': *store = optarg; break;
+		case 'f':
+			if (!fmt || !out_format_parse(optarg, 1u << OUT_TABLE | 1u << OUT_JSON, fmt))
+				return cli_usage_error(cmd, "--format wants table or json, got '%s'", optarg);
+			break;
+		case 'h': fputs(help, stdout); return 0;
+		default: return cli_usage_error(cmd, "unknown option");
+		}
+	}
+	return -1;
+}
+
+/* ---- files ---- */
+
+static const char files_help[] =
+	"usage: tatrace files [-d STORE] [--format table|json]\n"
+	"\n"
+	"List the stored files: id, host, role, format, encoding, records, partial\n"
+	"records, decoded bytes and the path as found in the bundle.\n";
+
+struct files_out {
+	struct buf b;
+	enum out_format fmt;
+	unsigned n;
+};
+
+static void file_json(struct buf *b, const struct store_file *f)
+{
+	buf_printf(b, "{\"id\":%lld,\"host\":", (long long)f->id);
+	json_cstr(b, f->host);
+	buf_append(b, ",\"path\":", 8);
+	json_cstr(b, f->path);
+	buf_append(b, ",\"name\":", 8);
+	json_cstr(b, f->name);
+	buf_append(b, ",\"log\":", 7);
+	json_cstr(b, f->log_name);
+	buf_printf(b, ",\"rotation\":%lld,\"role\":", (long long)f->rotation);
+	json_cstr(b, f->role);
+	buf_append(b, ",\"format\":", 10);
+	json_cstr(b, f->format);
+	buf_append(b, ",\"encoding\":", 12);
+	json_cstr(b, f->encoding);
+	buf_printf(b, ",\"records\":%lld,\"partial\":%lld,\"bytes\":%lld,"
+		      "\"size\":%lld,\"mtime\":%lld}",
+		   (long long)f->records, (long long)f->partial,
+		   (long long)f->bytes, (long long)f->size, (long long)f->mtime);
+}
+
+static int file_row(void *ctx, const struct store_file *f)
+{
+	struct files_out *o = ctx;
+	if (o->fmt == OUT_JSON) {
+		buf_append(&o->b, o->n ? ",\n" : "\n", o->n ? 2 : 1);
+		file_json(&o->b, f);
+	} else {
+		buf_printf(&o->b, "%4lld  ", (long long)f->id);
+		term_field(&o->b, f->host, 16);
+		buf_append(&o->b, "  ", 2);
+		term_field(&o->b, f->role, 9);
+		buf_printf(&o->b, " %-5s %-12s %9lld %7lld %11lld  ", f->format,
+			   f->encoding, (long long)f->records,
+			   (long long)f->partial, (long long)f->bytes);
+		term_escape(&o->b, f->path, strlen(f->path));
+		buf_putc(&o->b, '\n');
+	}
+	o->n++;
+	if (o->b.len > FLUSH_AT)
+		buf_flush_to(&o->b, stdout);
+	return 0;
+}
+
+int cmd_files(int argc, char **argv)
+{
+	const char *store_opt = NULL;
+	struct files_out o = { .fmt = OUT_TABLE };
+	int rc = parse_store_format("files", files_help, argc, argv, &store_opt, &o.fmt);
+	if (rc >= 0)
+		return rc;
+	if (optind < argc)
+		return cli_usage_error("files", "unexpected argument '%s'", argv[optind]);
+	struct store *s = cli_open_read(cli_store_path(store_opt));
+	if (!s)
+		return 2;
+	if (o.fmt == OUT_JSON)
+		buf_putc(&o.b, '[');
+	else
+		buf_printf(&o.b, "%4s  %-16s  %-9s %-5s %-12s %9s %7s %11s  %s\n", "ID",
+			   "HOST", "ROLE", "FMT", "ENCODING", "RECORDS", "PARTIAL",
+			   "BYTES", "PATH");
+	rc = store_files(s, file_row, &o);
+	if (o.fmt == OUT_JSON)
+		buf_append(&o.b, o.n ? "\n]\n" : "]\n", o.n ? 3 : 2);
+	buf_flush_to(&o.b, stdout);
+	buf_free(&o.b);
+	if (rc != 0)
+		fprintf(stderr, "tatrace files: %s\n", store_error(s));
+	store_close(s);
+	return rc ? 2 : 0;
+}
+
+/* ---- cat ---- */
+
+static const char cat_help[] =
+	"usage: tatrace cat [-d STORE] FILE_ID\n"
+	"\n"
+	"Print the stored text of a file exactly as decoded (UTF-8, BOM dropped).\n"
+	"On a terminal, control characters are shown escaped.\n";
+
+struct cat_out {
+	bool tty;
+};
+
+static int cat_write(void *ctx, const char *data, size_t len)
+{
+	struct cat_out *o = ctx;
+	write_text(stdout, data, len, o->tty);
+	return ferror(stdout) ? -1 : 0;
+}
+
+int cmd_cat(int argc, char **argv)
+{
+	const char *store_opt = NULL;
+	int rc = parse_store_format("cat", cat_help, argc, argv, &store_opt, NULL);
+	if (rc >= 0)
+		return rc;
+	if (optind + 1 != argc)
+		return cli_usage_error("cat", "want exactly one FILE_ID");
+	char *end;
+	errno = 0;
+	long long id = strtoll(argv[optind], &end, 10);
+	if (errno || *end || end == argv[optind] || id <= 0)
+		return cli_usage_error("cat", "FILE_ID must be a positive number, got '%s'", argv[optind]);
+	struct store *s = cli_open_read(cli_store_path(store_opt));
+	if (!s)
+		return 2;
+	struct cat_out o = { isatty(STDOUT_FILENO) != 0 };
+	rc = store_cat(s, id, cat_write, &o);
+	if (rc == 1)
+		fprintf(stderr, "tatrace cat: no file with id %lld (see tatrace files)\n", id);
+	else if (rc != 0)
+		fprintf(stderr, "tatrace cat: %s\n", store_error(s));
+	store_close(s);
+	fflush(stdout);
+	return rc == 0 ? 0 : rc == 1 ? 1 : 2;
+}
+
+/* ---- stats ---- */
+
+static const char stats_help[] =
+	"usage: tatrace stats [-d STORE] [--format table|json]\n"
+	"\n"
+	"Counts of files, records, partial records, hosts, and records per format,\n"
+	"severity and time-offset source.\n";
+
+static void stats_json(struct buf *b, const struct store_stats *st)
+{
+	char first[32], last[32];
+	format_utc_ms(st->utc_min, first);
+	format_utc_ms(st->utc_max, last);
+	buf_printf(b,
+		   "{\"files\":%lld,\"records\":%lld,\"partial\":%lld,\"hosts\":%lld,"
+		   "\"bytes\":%lld,\"blocks\":%lld,"
+		   "\"formats\":{\"plain\":%lld,\"ccm\":%lld,\"sms\":%lld},"
+		   "\"severity\":{\"verbose\":%lld,\"info\":%lld,\"warning\":%lld,\"error\":%lld},"
+		   "\"offset_source\":{\"explicit\":%lld,\"host\":%lld,\"override\":%lld,\"assumed\":%lld},",
+		   (long long)st->files, (long long)st->records,
+		   (long long)st->partial, (long long)st->hosts,
+		   (long long)st->bytes, (long long)st->blocks,
+		   (long long)st->per_format[FORMAT_PLAIN],
+		   (long long)st->per_format[FORMAT_CCM],
+		   (long long)st->per_format[FORMAT_SMS],
+		   (long long)st->per_severity[SEV_VERBOSE],
+		   (long long)st->per_severity[SEV_INFO],
+		   (long long)st->per_severity[SEV_WARNING],
+		   (long long)st->per_severity[SEV_ERROR],
+		   (long long)st->per_offset_source[OFFSET_EXPLICIT],
+		   (long long)st->per_offset_source[OFFSET_HOST],
+		   (long long)st->per_offset_source[OFFSET_OVERRIDE],
+		   (long long)st->per_offset_source[OFFSET_ASSUMED]);
+	if (st->records && (st->utc_min || st->utc_max))
+		buf_printf(b, "\"first_utc\":\"%s\",\"last_utc\":\"%s\"}\n", first, last);
+	else
+		buf_printf(b, "\"first_utc\":null,\"last_utc\":null}\n");
+}
+
+static void stats_table(struct buf *b, const struct store_stats *st)
+{
+	char first[32], last[32];
+	format_utc_ms(st->utc_min, first);
+	format_utc_ms(st->utc_max, last);
+	buf_printf(b, "files      %lld\nhosts      %lld\nrecords    %lld\n"
+		      "partial    %lld\nbytes      %lld\n",
+		   (long long)st->files, (long long)st->hosts,
+		   (long long)st->records, (long long)st->partial,
+		   (long long)st->bytes);
+	buf_printf(b, "formats    ccm %lld, sms %lld, plain %lld\n",
+		   (long long)st->per_format[FORMAT_CCM],
+		   (long long)st->per_format[FORMAT_SMS],
+		   (long long)st->per_format[FORMAT_PLAIN]);
+	buf_printf(b, "severity   error %lld, warning %lld, info %lld, verbose %lld\n",
+		   (long long)st->per_severity[SEV_ERROR],
+		   (long long)st->per_severity[SEV_WARNING],
+		   (long long)st->per_severity[SEV_INFO],
+		   (long long)st->per_severity[SEV_VERBOSE]);
+	buf_printf(b, "offsets    explicit %lld, host %lld, override %lld, assumed %lld\n",
+		   (long long)st->per_offset_source[OFFSET_EXPLICIT],
+		   (long long)st->per_offset_source[OFFSET_HOST],
+		   (long long)st->per_offset_source[OFFSET_OVERRIDE],
+		   (long long)st->per_offset_source[OFFSET_ASSUMED]);
+	if (st->records && (st->utc_min || st->utc_max))
+		buf_printf(b, "time span  %s .. %s\n", first, last);
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	const char *store_opt = NULL;
+	enum out_format fmt = OUT_TABLE;
+	int rc = parse_store_format("stats", stats_help, argc, argv, &store_opt, &fmt);
+	if (rc >= 0)
+		return rc;
+	if (optind < argc)
+		return cli_usage_error("stats", "unexpected argument '%s'", argv[optind]);
+	struct store *s = cli_open_read(cli_store_path(store_opt));
+	if (!s)
+		return 2;
+	struct store_stats st;
+	rc = store_stats(s, &st);
+	if (rc == 0) {
+		struct buf b = {0};
+		if (fmt == OUT_JSON)
+			stats_json(&b, &st);
+		else
+			stats_table(&b, &st);
+		buf_flush_to(&b, stdout);
+		buf_free(&b);
+	} else {
+		fprintf(stderr, "tatrace stats: %s\n", store_error(s));
+	}
+	store_close(s);
+	return rc ? 2 : 0;
+}

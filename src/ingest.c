@@ -1,0 +1,568 @@
+/* ingest.c - bundle walker -> decoder -> parser -> store writer.
+ *
+ * One transaction per file: a defect in one file (unreadable, vanished,
+ * binary) rolls back that file only, and the walk goes on. The raw bytes
+ * are hashed as they stream past so that a later ingest can tell an
+ * unchanged file (skipped after reading its head), a grown one (only the
+ * new records parsed) and a replaced one. */
+#include "ingest.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "progress.h"
+#include "util.h"
+#include "../parsers/decode.h"
+#include "../parsers/parser.h"
+
+#define READ_CHUNK (1u << 20)
+/* Per-file cap on reported problems: a log with a million bad dates should
+ * not bury the other files' messages. */
+#define MAX_PROBLEMS_PER_FILE 5
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+void ingest_install_signal_handlers(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+struct ingest {
+	struct store *store;
+	const struct ingest_options *opts;
+	struct ingest_summary *sum;
+	struct progress *progress;
+	char *source_prefix;	/* absolute folder the bundle paths hang off */
+	bool single_file;	/* PATH is one plain file */
+	char *single_source;
+	unsigned char *chunk;	/* READ_CHUNK bytes */
+};
+
+/* Per-file state: the sink wrapper that forwards records to the store and
+ * turns parser problems into "file:line: reason" reports. */
+struct file_job {
+	struct ingest *ing;
+	const struct bundle_entry *entry;
+	const struct record_sink *store_sink;
+	unsigned problems;
+};
+
+static void report(struct ingest *ing, const char *path, const char *what)
+{
+	progress_clear(ing->progress);
+	fprintf(ing->opts->errors, "%s: %s\n", path, what);
+	ing->sum->problems++;
+}
+
+static int job_record(void *ctx, const struct log_record *rec)
+{
+	struct file_job *job = ctx;
+	progress_add_records(job->ing->progress, 1);
+	return job->store_sink->record(job->store_sink->ctx, rec);
+}
+
+static void job_problem(void *ctx, uint32_t line, const char *what)
+{
+	struct file_job *job = ctx;
+	struct ingest *ing = job->ing;
+
+	job->problems++;
+	if (job->problems > MAX_PROBLEMS_PER_FILE)
+		return;
+	progress_clear(ing->progress);
+	fprintf(ing->opts->errors, "%s:%u: %s\n", job->entry->path,
+		(unsigned)line, what);
+	ing->sum->problems++;
+}
+
+/* Read until buf holds want bytes or the input ends. */
+static ssize_t read_full(struct bundle_input *in, unsigned char *buf,
+			 size_t want)
+{
+	size_t got = 0;
+	while (got < want) {
+		ssize_t n = bundle_input_read(in, buf + got, want - got);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+/* Hash the first len bytes of a rewindable input. */
+static bool hash_prefix(struct ingest *ing, struct bundle_input *in,
+			int64_t len, uint64_t *hash)
+{
+	struct hasher h;
+	hasher_init(&h);
+	if (!bundle_input_rewind(in))
+		return false;
+	int64_t left = len;
+	while (left > 0) {
+		size_t want = left < READ_CHUNK ? (size_t)left : READ_CHUNK;
+		ssize_t n = read_full(in, ing->chunk, want);
+		if (n <= 0)
+			return false;
+		hasher_update(&h, ing->chunk, (size_t)n);
+		left -= n;
+	}
+	*hash = hasher_final(&h);
+	return true;
+}
+
+/* A file whose head is mostly NUL and control bytes is not a log (UTF-16
+ * was already recognised by the decoder, so its zeros don't count). */
+static bool looks_binary(const char *text, size_t len)
+{
+	size_t n = len < 4096 ? len : 4096, bad = 0;
+	if (n < 16)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' &&
+		    c != '\f')
+			bad++;
+	}
+	return bad * 10 > n;
+}
+
+enum decision {
+	DECIDE_SKIP,
+	DECIDE_STORE,
+	DECIDE_FAIL,
+};
+
+/* Rewind and skip the head again, checking it did not change under us. */
+static bool rewind_past_head(struct ingest *ing, struct bundle_input *in,
+			     const unsigned char *head, size_t head_len)
+{
+	if (!bundle_input_rewind(in))
+		return false;
+	ssize_t n = read_full(in, ing->chunk, head_len);
+	return n == (ssize_t)head_len && memcmp(ing->chunk, head, head_len) == 0;
+}
+
+/* Compare with what the store remembers: unchanged files are skipped
+ * after reading only their head; grown files are verified by hashing the
+ * old length before only their tail is parsed. On DECIDE_STORE the input
+ * is positioned just after the head. */
+static enum decision decide_plan(struct ingest *ing, struct bundle_input *in,
+				 const struct bundle_entry *e,
+				 const struct store_prior *prior,
+				 const unsigned char *head, size_t head_len,
+				 enum store_plan *plan)
+{
+	uint64_t head_hash = hash_bytes(head, head_len);
+
+	if (!prior->known) {
+		*plan = PLAN_NEW;
+		return DECIDE_STORE;
+	}
+	*plan = PLAN_REPLACE;
+	if (head_hash != prior->head_hash)
+		return DECIDE_STORE;
+	if (e->size == prior->size && e->mtime == prior->mtime)
+		return DECIDE_SKIP;
+	if (e->in_archive || e->size < prior->size || prior->size <= 0 ||
+	    (int64_t)head_len >= prior->size)
+		return DECIDE_STORE;
+	uint64_t old_hash;
+	if (!hash_prefix(ing, in, prior->size, &old_hash))
+		return rewind_past_head(ing, in, head, head_len) ? DECIDE_STORE
+								 : DECIDE_FAIL;
+	if (old_hash != prior->content_hash)
+		*plan = PLAN_REPLACE;
+	else if (e->size == prior->size)
+		return DECIDE_SKIP;
+	else
+		*plan = PLAN_APPEND;
+	return rewind_past_head(ing, in, head, head_len) ? DECIDE_STORE
+							 : DECIDE_FAIL;
+}
+
+struct stream {
+	struct decoder *decoder;
+	struct parser *parser;
+	struct buf text;	/* decoded, not yet consumed by the parser */
+	uint64_t decoded_total;	/* decoded bytes produced so far */
+	uint64_t skip_until;	/* APPEND: decoded bytes already stored */
+	uint32_t first_line;
+	enum log_format format;
+	bool format_known;
+	const struct record_sink *sink;
+};
+
+/* Hand newly decoded text to the parser, once the format is known (it is
+ * detected from the first 64 KiB, or less at the end of the file). */
+static void stream_parse(struct stream *st, bool eof)
+{
+	if (st->skip_until) {
+		uint64_t before = st->decoded_total - st->text.len;
+		if (before < st->skip_until) {
+			uint64_t drop = st->skip_until - before;
+			if (drop > st->text.len)
+				drop = st->text.len;
+			buf_consume(&st->text, (size_t)drop);
+		}
+		if (st->decoded_total < st->skip_until)
+			return;
+	}
+	if (!st->format_known) {
+		if (st->text.len < 65536 && !eof)
+			return;
+		st->format = format_detect(st->text.data, st->text.len);
+		st->format_known = true;
+		st->parser = parser_new(st->format, st->sink, st->first_line);
+	}
+	size_t used = parser_feed(st->parser, st->text.data ? st->text.data : "",
+				  st->text.len, eof);
+	buf_consume(&st->text, used);
+}
+
+static void stream_feed(struct stream *st, const unsigned char *raw, size_t n,
+			bool eof)
+{
+	size_t before = st->text.len;
+	decoder_feed(st->decoder, raw, n, eof, &st->text);
+	st->decoded_total += st->text.len - before;
+	stream_parse(st, eof);
+}
+
+static void stream_free(struct stream *st)
+{
+	if (st->parser)
+		parser_free(st->parser);
+	decoder_free(st->decoder);
+	buf_free(&st->text);
+}
+
+static const char *final_encoding(enum text_encoding enc,
+				  const struct decoder *d)
+{
+	if (enc == ENC_UTF8 && decoder_fallback_bytes(d) > 0)
+		return "windows-1252";
+	return encoding_name(enc);
+}
+
+/* Stream the whole input through decoder and parser into the writer.
+ * head already holds the first head_len bytes. Returns false (reported)
+ * on a read error, an interrupt or a store failure. */
+static bool pump_file(struct ingest *ing, struct file_job *job,
+		      struct bundle_input *in, struct store_writer *w,
+		      const struct store_resume *resume,
+		      const unsigned char *head, size_t head_len,
+		      struct store_file_final *fin)
+{
+	const struct bundle_entry *e = job->entry;
+	enum text_encoding enc = encoding_detect(head, head_len);
+	struct record_sink sink = { job, job_record, job_problem };
+	struct stream st = {
+		.decoder = decoder_new(enc),
+		.skip_until = resume->text_off,
+		.first_line = resume->first_line,
+		.sink = &sink,
+	};
+	struct hasher h;
+	bool ok = true;
+
+	(void)w;
+	hasher_init(&h);
+	hasher_update(&h, head, head_len);
+	stream_feed(&st, head, head_len, false);
+	if (!st.skip_until && st.decoded_total >= 4096 &&
+	    looks_binary(st.text.data, st.text.len)) {
+		report(ing, e->path, "binary file (mostly control bytes), skipped");
+		stream_free(&st);
+		return false;
+	}
+	int64_t total = (int64_t)head_len;
+	for (;;) {
+		if (interrupted) {
+			ok = false;
+			break;
+		}
+		ssize_t n = bundle_input_read(in, ing->chunk, READ_CHUNK);
+		if (n < 0) {
+			char what[512];
+			snprintf(what, sizeof(what), "%s (file not stored)",
+				 bundle_input_error(in));
+			report(ing, e->path, what);
+			ok = false;
+			break;
+		}
+		hasher_update(&h, ing->chunk, (size_t)n);
+		total += n;
+		progress_add_bytes(ing->progress, (uint64_t)n);
+		stream_feed(&st, ing->chunk, (size_t)n, n == 0);
+		if (n == 0)
+			break;
+	}
+	if (ok) {
+		fin->format = format_name(st.format);
+		fin->encoding = final_encoding(enc, st.decoder);
+		fin->content_hash = hasher_final(&h);
+		fin->size = total;
+	}
+	stream_free(&st);
+	return ok;
+}
+
+static char *source_of(struct ingest *ing, const struct bundle_entry *e)
+{
+	if (ing->single_file)
+		return xstrdup(ing->single_source);
+	struct buf b = {0};
+	buf_printf(&b, "%s/%s", ing->source_prefix, e->path);
+	return b.data;
+}
+
+static void fill_meta(struct store_file_meta *m, const struct bundle_entry *e,
+		      const char *source, const struct rotation *rot,
+		      uint64_t head_hash)
+{
+	memset(m, 0, sizeof(*m));
+	m->source = source;
+	m->path = e->path;
+	m->host = e->host;
+	m->name = e->name;
+	m->log_name = rot->base;
+	m->rotation = rot->rank;
+	m->role = role_name(role_of_name(e->name));
+	m->size = e->size;
+	m->mtime = e->mtime;
+	m->head_hash = head_hash;
+}
+
+static int store_entry(struct ingest *ing, const struct bundle_entry *e,
+		       struct bundle_input *in, const char *source,
+		       const unsigned char *head, size_t head_len,
+		       uint64_t head_hash, enum store_plan plan)
+{
+	struct rotation rot;
+	struct store_file_meta meta;
+	struct store_resume resume = { 0, 1 };
+	struct store_file_final fin = {0};
+
+	rotation_of_name(e->name, &rot);
+	fill_meta(&meta, e, source, &rot, head_hash);
+	struct store_writer *w = store_file_begin(ing->store, &meta, plan,
+						  &resume);
+	if (!w) {
+		report(ing, e->path, store_error(ing->store));
+		ing->sum->store_failed = true;
+		return 1;
+	}
+	struct file_job job = { ing, e, store_writer_sink(w), 0 };
+	bool ok = pump_file(ing, &job, in, w, &resume, head, head_len, &fin);
+	if (job.problems > MAX_PROBLEMS_PER_FILE) {
+		char what[96];
+		snprintf(what, sizeof(what), "%u more problems not shown",
+			 job.problems - MAX_PROBLEMS_PER_FILE);
+		report(ing, e->path, what);
+	}
+	uint64_t stored = store_writer_records(w);
+	if (!ok) {
+		store_file_abort(w);
+		ing->sum->files_failed++;
+		return interrupted ? 1 : 0;
+	}
+	if (store_file_commit(w, &fin) != 0) {
+		report(ing, e->path, store_error(ing->store));
+		ing->sum->files_failed++;
+		ing->sum->store_failed = true;
+		return 1;
+	}
+	ing->sum->records += stored;
+	if (plan == PLAN_NEW)
+		ing->sum->files_new++;
+	else if (plan == PLAN_APPEND)
+		ing->sum->files_grown++;
+	else
+		ing->sum->files_replaced++;
+	return 0;
+}
+
+static int visit_entry(void *ctx, const struct bundle_entry *e,
+		       struct bundle_input *in)
+{
+	struct ingest *ing = ctx;
+	unsigned char *head = xmalloc(STORE_HEAD_BYTES);
+	char *source = NULL;
+	int rc = 0;
+
+	if (interrupted)
+		goto out_stop;
+	ing->sum->files_seen++;
+	progress_next_file(ing->progress, e->path, e->size);
+	ssize_t head_len = read_full(in, head, STORE_HEAD_BYTES);
+	if (head_len < 0) {
+		char what[512];
+		snprintf(what, sizeof(what), "%s (file not stored)",
+			 bundle_input_error(in));
+		report(ing, e->path, what);
+		ing->sum->files_failed++;
+		goto out;
+	}
+	progress_add_bytes(ing->progress, (uint64_t)head_len);
+	ing->sum->raw_bytes += (uint64_t)e->size > 0 ? (uint64_t)e->size
+						      : (uint64_t)head_len;
+	source = source_of(ing, e);
+	uint64_t head_hash = hash_bytes(head, (size_t)head_len);
+	struct store_prior prior;
+	if (store_file_prior(ing->store, source, &prior) != 0) {
+		report(ing, e->path, store_error(ing->store));
+		ing->sum->store_failed = true;
+		goto out_stop;
+	}
+	enum store_plan plan;
+	switch (decide_plan(ing, in, e, &prior, head, (size_t)head_len, &plan)) {
+	case DECIDE_SKIP:
+		ing->sum->files_unchanged++;
+		goto out;
+	case DECIDE_FAIL:
+		report(ing, e->path, "file changed while it was read, not stored");
+		ing->sum->files_failed++;
+		goto out;
+	case DECIDE_STORE:
+		break;
+	}
+	rc = store_entry(ing, e, in, source, head, (size_t)head_len, head_hash,
+			 plan);
+	goto out;
+out_stop:
+	rc = 1;
+out:
+	free(head);
+	free(source);
+	return rc;
+}
+
+static void visit_report(void *ctx, const char *path, const char *what)
+{
+	struct ingest *ing = ctx;
+	report(ing, path, what);
+	ing->sum->files_failed++;
+}
+
+/* The absolute folder that a PATH's bundle paths hang off: bundle paths
+ * start with the PATH's own name, so that is its parent folder. */
+static bool prepare_sources(struct ingest *ing, const char *path)
+{
+	char *abs = realpath(path, NULL);
+	free(ing->source_prefix);
+	free(ing->single_source);
+	ing->source_prefix = NULL;
+	ing->single_source = NULL;
+	if (!abs)
+		return false;
+	char *slash = strrchr(abs, '/');
+	ing->source_prefix = slash && slash != abs ? xstrndup(abs, (size_t)(slash - abs))
+						   : xstrdup("");
+	ing->single_source = abs;
+	return true;
+}
+
+static bool is_archive_name(const char *path)
+{
+	static const char *const exts[] = { ".zip", ".tar", ".tar.gz", ".tgz" };
+	size_t len = strlen(path);
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+		size_t el = strlen(exts[i]);
+		if (len >= el && strcasecmp(path + len - el, exts[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int walk_one(struct ingest *ing, const char *path)
+{
+	struct bundle_options bopts = {
+		.host_override = ing->opts->host_override,
+		.max_archive_bytes = ing->opts->max_archive_bytes,
+		.all_files = ing->opts->all_files,
+	};
+	struct bundle_visitor v = { ing, visit_entry, visit_report };
+	struct stat st;
+
+	ing->single_file = stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+			   !is_archive_name(path);
+	if (!prepare_sources(ing, path)) {
+		/* The walker names the missing PATH itself. */
+		return bundle_walk(path, &bopts, &v);
+	}
+	return bundle_walk(path, &bopts, &v);
+}
+
+static uint64_t planned_bytes(char *const paths[], int n_paths)
+{
+	uint64_t total = 0;
+	for (int i = 0; i < n_paths; i++)
+		total += progress_estimate_bytes(paths[i]);
+	return total;
+}
+
+static int exit_status(const struct ingest_summary *sum)
+{
+	if (sum->interrupted)
+		return 130;
+	if (sum->store_failed)
+		return 2;
+	return sum->problems || sum->files_failed ? 1 : 0;
+}
+
+int ingest_run(struct store *s, char *const paths[], int n_paths,
+	       const struct ingest_options *opts, struct ingest_summary *sum)
+{
+	struct ingest ing = {
+		.store = s,
+		.opts = opts,
+		.sum = sum,
+		.chunk = xmalloc(READ_CHUNK),
+	};
+	double start = clock_now();
+
+	memset(sum, 0, sizeof(*sum));
+	interrupted = 0;
+	ing.progress = progress_new(opts->progress,
+				    opts->progress ? planned_bytes(paths, n_paths) : 0);
+	for (size_t i = 0; i < opts->n_tz; i++) {
+		if (store_set_tz_override(s, opts->tz[i].host,
+					  opts->tz[i].bias_min) != 0) {
+			report(&ing, "--tz", store_error(s));
+			sum->store_failed = true;
+		}
+	}
+	for (int i = 0; i < n_paths && !interrupted && !sum->store_failed; i++)
+		walk_one(&ing, paths[i]);
+	if (!sum->store_failed && store_resolve_offsets(s) != 0) {
+		report(&ing, "time offsets", store_error(s));
+		sum->store_failed = true;
+	}
+	sum->interrupted = interrupted != 0;
+	sum->seconds = clock_now() - start;
+	progress_free(ing.progress);
+	free(ing.chunk);
+	free(ing.source_prefix);
+	free(ing.single_source);
+	return exit_status(sum);
+}

@@ -1,0 +1,36 @@
+/* output.h - writing log text safely: JSON strings, CSV fields, and
+ * terminal-safe escapes.
+ *
+ * Log text is hostile: it may hold escape sequences that would reprogram
+ * the terminal. Table output therefore escapes every C0/C1 control and DEL
+ * (\n, \r, \t, \e and \xHH / \u00HH forms) so one record stays one line. */
+#ifndef TATRACE_OUTPUT_H
+#define TATRACE_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "util.h"
+
+/* Append s as a quoted JSON string (valid UTF-8 in, valid JSON out). */
+void json_string(struct buf *out, const char *s, size_t len);
+/* Append a quoted JSON string of a C string, or null when s is NULL. */
+void json_cstr(struct buf *out, const char *s);
+
+/* Append s with control characters escaped for a terminal. */
+void term_escape(struct buf *out, const char *s, size_t len);
+/* Append s padded/truncated to exactly width display columns, escaped. */
+void term_field(struct buf *out, const char *s, size_t width);
+
+/* Append s as a CSV field (RFC 4180 quoting when needed). */
+void csv_field(struct buf *out, const char *s, size_t len);
+
+/* Write raw text; when to_terminal, escape controls other than \n and
+ * \t so that nothing from a log reaches the terminal raw. */
+void write_text(FILE *f, const char *s, size_t len, bool to_terminal);
+
+/* Write and empty the buffer. */
+void buf_flush_to(struct buf *b, FILE *f);
+
+#endif

@@ -1,0 +1,191 @@
+/* util.c - fail-hard allocation, growable buffers, a streaming hash. */
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void out_of_memory(void)
+{
+	fputs("tatrace: out of memory\n", stderr);
+	exit(2);
+}
+
+void *xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+void *xrealloc(void *ptr, size_t size)
+{
+	void *p = realloc(ptr, size ? size : 1);
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t len)
+{
+	char *p = xmalloc(len + 1);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+void buf_reserve(struct buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < need)
+		cap = cap * 2;
+	b->data = xrealloc(b->data, cap);
+	b->cap = cap;
+}
+
+void buf_append(struct buf *b, const void *data, size_t len)
+{
+	buf_reserve(b, len);
+	if (len)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+void buf_putc(struct buf *b, char c)
+{
+	buf_reserve(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n <= 0)
+		return;
+	buf_reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void buf_consume(struct buf *b, size_t n)
+{
+	if (n >= b->len) {
+		b->len = 0;
+	} else {
+		memmove(b->data, b->data + n, b->len - n);
+		b->len -= n;
+	}
+	if (b->data)
+		b->data[b->len] = '\0';
+}
+
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+void buf_free(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+/* A 64-bit multiply-xorshift over 8-byte words: several GB/s, and good
+ * enough to tell a changed log from an unchanged one. */
+#define HASH_MUL UINT64_C(0x9E3779B97F4A7C15)
+
+static uint64_t hash_mix(uint64_t state, uint64_t word)
+{
+	state ^= word * HASH_MUL;
+	state = (state << 31) | (state >> 33);
+	return state * UINT64_C(0xBF58476D1CE4E5B9);
+}
+
+static uint64_t load_le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+void hasher_init(struct hasher *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->state = UINT64_C(0x243F6A8885A308D3);
+}
+
+void hasher_update(struct hasher *h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	h->total += len;
+	while (len && h->pending_len) {
+		h->pending[h->pending_len++] = *p++;
+		len--;
+		if (h->pending_len == 8) {
+			h->state = hash_mix(h->state, load_le64(h->pending));
+			h->pending_len = 0;
+		}
+	}
+	while (len >= 8) {
+		h->state = hash_mix(h->state, load_le64(p));
+		p += 8;
+		len -= 8;
+	}
+	memcpy(h->pending, p, len);
+	h->pending_len = (unsigned)len;
+}
+
+uint64_t hasher_final(const struct hasher *h)
+{
+	unsigned char tail[8] = {0};
+	memcpy(tail, h->pending, h->pending_len);
+	uint64_t s = hash_mix(h->state, load_le64(tail));
+	s = hash_mix(s, h->total);
+	s ^= s >> 29;
+	return s;
+}
+
+uint64_t hash_bytes(const void *data, size_t len)
+{
+	struct hasher h;
+	hasher_init(&h);
+	hasher_update(&h, data, len);
+	return hasher_final(&h);
+}
+
+double clock_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

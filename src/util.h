@@ -1,0 +1,53 @@
+/* util.h - small shared helpers: fail-hard allocation, a growable byte
+ * buffer, and a fast non-cryptographic hash for change detection.
+ * Everything here is leaf code: no module below depends on anything else. */
+#ifndef TATRACE_UTIL_H
+#define TATRACE_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+/* Allocators that print "tatrace: out of memory" and exit(2) on failure,
+ * so callers never carry allocation-failure paths. */
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *ptr, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t len);
+
+/* A growable byte buffer. data is always NUL-terminated (not counted in
+ * len) once anything was appended, so it can be handed to C string APIs. */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+void buf_reserve(struct buf *b, size_t extra);
+void buf_append(struct buf *b, const void *data, size_t len);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Drop the first n bytes, moving the rest to the front. */
+void buf_consume(struct buf *b, size_t n);
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+
+/* Streaming 64-bit hash (not cryptographic): same bytes in any chunking
+ * give the same value. Used to tell unchanged, grown and replaced files. */
+struct hasher {
+	uint64_t state;
+	uint64_t total;
+	unsigned char pending[8];
+	unsigned pending_len;
+};
+void hasher_init(struct hasher *h);
+void hasher_update(struct hasher *h, const void *data, size_t len);
+uint64_t hasher_final(const struct hasher *h);
+uint64_t hash_bytes(const void *data, size_t len);
+
+/* Monotonic clock in seconds, for progress and benchmarks. */
+double clock_now(void);
+
+#endif

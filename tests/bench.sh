@@ -1,0 +1,16 @@
+#!/bin/sh
+# make bench: generate 1,000,000-record CCM and SMS files and measure, in
+# one run, the baselines (cat, grep -c, lnav when installed) against
+# tatrace ingest (fresh store, then unchanged re-ingest). Figures are
+# meaningful as ratios to the baselines of the same run.
+set -eu
+T=${TATRACE:?}
+B=${BUILD:-build}
+N=${BENCH_RECORDS:-1000000}
+dir=${BENCH_DIR:-$(mktemp -d)}
+trap 'rm -rf "$dir"' EXIT
+here=$(cd "$(dirname "$0")" && pwd)
+
+"$B/tools/gen_bench" ccm "$N" "$dir/CcmNotificationAgent.log"
+"$B/tools/gen_bench" sms "$N" "$dir/BgbServer.log"
+python3 "$here/bench/measure.py" "$T" "$dir" "$N" "$here/bench/lnav-cmtrace-format.json"

@@ -1,0 +1,38 @@
+#!/bin/sh
+# Store-level failures: unwritable location, a newer schema, not a store,
+# usage errors; and time-zone overrides.
+. "$(dirname "$0")/lib.sh"
+DB=$TMP/t.db
+
+expect_status 2 "no arguments is a usage error" $T
+expect_status 2 "unknown command is a usage error" $T frobnicate
+expect_status 0 "--help exits 0" $T --help
+check "--help lists every command" sh -c "$T --help | grep -q ingest && $T --help | grep -q stats && $T --help | grep -q 'log '"
+for c in ingest files cat log stats; do
+	check "$c --help works" sh -c "$T $c --help | grep -q 'usage: tatrace $c'"
+done
+expect_status 2 "ingest without PATH is a usage error" $T ingest -d "$DB"
+expect_status 2 "ingest --tz without = is a usage error" $T ingest -d "$DB" --tz FOO "$FIX/bundle"
+expect_status 2 "unwritable store location exits 2" $T ingest -q -d /proc/nope/t.db "$FIX/bundle"
+check "it says which store" contains "$TMP/.err" "/proc/nope/t.db"
+expect_status 1 "missing PATH is named and exits 1" $T ingest -q -d "$DB" "$TMP/does-not-exist"
+check "missing PATH named on stderr" contains "$TMP/.err" "does-not-exist"
+printf 'not a database at all, just text that is long enough to be read as a header......' > "$TMP/junk.db"
+expect_status 2 "a file that is not a store is refused" $T stats -d "$TMP/junk.db"
+
+$T ingest -q -d "$DB" "$FIX/bundle"
+sqlite3 "$DB" "UPDATE meta SET value='99' WHERE key='schema_version'"
+expect_status 2 "a store from a newer tatrace is refused" $T stats -d "$DB"
+check "with a clear message" contains "$TMP/.err" "newer"
+
+# --tz overrides the borrowed host bias for records without one.
+rm -f "$DB"
+$T ingest -q -d "$DB" --tz SCP01=300 "$FIX/bundle"
+check "--tz HOST=BIAS applies to records without a bias" sh -c "$T log -d '$DB' --host SCP01 --grep Forwarded --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d[0][\"utc\"]==\"2026-09-25T20:35:03.423Z\" and d[0][\"offset_source\"]==\"override\" else 1)'"
+check "--tz does not touch records with an explicit bias" sh -c "$T log -d '$DB' --host SCP01 --grep 'SMS_SERVICE_CONNECTOR started' --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d[0][\"utc\"]==\"2026-09-25T19:30:00.000Z\" and d[0][\"offset_source\"]==\"explicit\" else 1)'"
+# A single file with no host information: assumed UTC, and --host names it.
+mkdir -p "$TMP/Logs"
+printf '<![LOG[dotnet]LOG]!><time="10:00:00.1234567" date="01-01-2026" component="W" context="" type="1" thread="1" file="">\n' > "$TMP/Logs/w.log"
+$T ingest -q -d "$TMP/one.db" --host LONELY "$TMP/Logs/w.log"
+check "--host names a single file's host; no bias known -> assumed" sh -c "$T log -d '$TMP/one.db' --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d[0][\"host\"]==\"LONELY\" and d[0][\"offset_source\"]==\"assumed\" and d[0][\"utc\"]==\"2026-01-01T10:00:00.123Z\" else 1)'"
+finish

@@ -1,0 +1,337 @@
+/* store.c - opening and locking the store, and the shared plumbing of the
+ * db/ modules: statement cache, error capture, component interning, plus
+ * the small per-file and per-host lookups. */
+#include "store_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "schema.h"
+#include "../src/util.h"
+
+/* Bulk-load settings (see performance-floors.md): big pages, a rollback
+ * journal so a killed ingest loses only the file in progress, and a page
+ * cache bounded so that peak RSS stays well under 100 MB. */
+static const char PRAGMAS_WRITE[] =
+	"PRAGMA page_size=65536;"
+	"PRAGMA journal_mode=DELETE;"
+	"PRAGMA synchronous=NORMAL;"
+	"PRAGMA cache_size=-32768;"
+	"PRAGMA temp_store=MEMORY;";
+static const char PRAGMAS_READ[] =
+	"PRAGMA cache_size=-32768;"
+	"PRAGMA temp_store=MEMORY;";
+
+#define STORE_BUSY_MS 10000
+
+const char *offset_source_name(enum offset_source src)
+{
+	static const char *const names[] = {
+		[OFFSET_EXPLICIT] = "explicit",
+		[OFFSET_HOST] = "host",
+		[OFFSET_OVERRIDE] = "override",
+		[OFFSET_ASSUMED] = "assumed",
+	};
+	if ((unsigned)src < sizeof(names) / sizeof(names[0]))
+		return names[src];
+	return "?";
+}
+
+static bool store_is_memory(const char *path)
+{
+	return path[0] == '\0' || strcmp(path, ":memory:") == 0;
+}
+
+/* The ingest lock is flock() on a descriptor of our own: SQLite's locks are
+ * fcntl() locks, which flock() does not conflict with on Linux, and the
+ * descriptor stays open until after sqlite3_close() so closing it cannot
+ * drop SQLite's locks. */
+static int store_lock(struct store *s, void (*notice)(const char *msg),
+		      char *err, size_t errlen)
+{
+	int fd = open(s->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot open the store for writing:"
+			 " %s", s->path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		s->lock_fd = fd;
+		return 0;
+	}
+	if (errno == EWOULDBLOCK && notice) {
+		char msg[600];
+		snprintf(msg, sizeof(msg), "%s: another tatrace ingest is using"
+			 " this store; waiting for it to finish", s->path);
+		notice(msg);
+	}
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno == EINTR)
+			continue;
+		snprintf(err, errlen, "%s: cannot lock the store: %s", s->path,
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	s->lock_fd = fd;
+	return 0;
+}
+
+static int store_open_db(struct store *s, enum store_mode mode,
+			 char *err, size_t errlen)
+{
+	int flags = mode == STORE_WRITE ?
+		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE :
+		SQLITE_OPEN_READONLY;
+	if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot open the store: %s", s->path,
+			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		return -1;
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	sqlite3_extended_result_codes(s->db, 1);
+	/* Errors here (a file that is no database) are reported better by
+	 * the schema check that follows. */
+	sqlite3_exec(s->db, mode == STORE_WRITE ? PRAGMAS_WRITE : PRAGMAS_READ,
+		     NULL, NULL, NULL);
+	return schema_ensure(s->db, s->path, mode == STORE_WRITE, err, errlen);
+}
+
+struct store *store_open(const char *path, enum store_mode mode,
+			 void (*notice)(const char *msg),
+			 char *err, size_t errlen)
+{
+	bool memory = store_is_memory(path);
+	struct stat sb;
+	if (mode == STORE_READ && !memory && stat(path, &sb) < 0) {
+		if (errno == ENOENT)
+			snprintf(err, errlen, "%s: no such store (run tatrace"
+				 " ingest first)", path);
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct store *s = xcalloc(1, sizeof(*s));
+	s->path = xstrdup(path);
+	s->lock_fd = -1;
+	if ((mode == STORE_WRITE && !memory &&
+	     store_lock(s, notice, err, errlen) < 0) ||
+	    store_open_db(s, mode, err, errlen) < 0) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nstmts; i++)
+		sqlite3_finalize(s->stmts[i].stmt);
+	sqlite3_close(s->db);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);	/* releases the flock */
+	store_forget_components(s);
+	free(s->comps);
+	free(s->path);
+	free(s);
+}
+
+const char *store_error(const struct store *s)
+{
+	return s->err[0] ? s->err : "no error";
+}
+
+int store_fail(struct store *s)
+{
+	snprintf(s->err, sizeof(s->err), "%s: %s", s->path,
+		 sqlite3_errmsg(s->db));
+	return -1;
+}
+
+sqlite3_stmt *store_stmt(struct store *s, const char *sql)
+{
+	for (size_t i = 0; i < s->nstmts; i++) {
+		if (s->stmts[i].sql == sql) {
+			sqlite3_reset(s->stmts[i].stmt);
+			sqlite3_clear_bindings(s->stmts[i].stmt);
+			return s->stmts[i].stmt;
+		}
+	}
+	if (s->nstmts == STORE_MAX_STMTS) {
+		snprintf(s->err, sizeof(s->err), "%s: statement cache full"
+			 " (raise STORE_MAX_STMTS)", s->path);
+		return NULL;
+	}
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+			       NULL) != SQLITE_OK) {
+		store_fail(s);
+		return NULL;
+	}
+	s->stmts[s->nstmts].sql = sql;
+	s->stmts[s->nstmts].stmt = st;
+	s->nstmts++;
+	return st;
+}
+
+int store_exec(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st = store_stmt(s, sql);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		store_fail(s);
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int store_bind_text(sqlite3_stmt *st, int col, const char *text)
+{
+	if (!text)
+		return sqlite3_bind_null(st, col);
+	return sqlite3_bind_text(st, col, text, -1, SQLITE_TRANSIENT);
+}
+
+/* ---- component interning ---- */
+
+static const char SQL_COMP_INSERT[] =
+	"INSERT OR IGNORE INTO components(name) VALUES(?1)";
+static const char SQL_COMP_LOOKUP[] =
+	"SELECT id FROM components WHERE name = ?1";
+
+static void comps_put(struct store *s, char *name, size_t len, uint64_t hash,
+		      uint32_t id)
+{
+	size_t mask = s->comps_cap - 1;
+	size_t i = hash & mask;
+	while (s->comps[i].name)
+		i = (i + 1) & mask;
+	s->comps[i] = (struct store_comp_slot){name, len, hash, id};
+	s->ncomps++;
+}
+
+static void comps_grow(struct store *s)
+{
+	struct store_comp_slot *old = s->comps;
+	size_t old_cap = s->comps_cap;
+	s->comps_cap = old_cap ? old_cap * 2 : 256;
+	s->comps = xcalloc(s->comps_cap, sizeof(*s->comps));
+	s->ncomps = 0;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].name)
+			comps_put(s, old[i].name, old[i].len, old[i].hash,
+				  old[i].id);
+	free(old);
+}
+
+static int comps_fetch(struct store *s, const char *name, size_t len,
+		       uint32_t *id)
+{
+	sqlite3_stmt *ins = store_stmt(s, SQL_COMP_INSERT);
+	if (!ins || sqlite3_bind_text(ins, 1, name, (int)len, SQLITE_STATIC) ||
+	    sqlite3_step(ins) != SQLITE_DONE) {
+		store_fail(s);
+		if (ins)
+			sqlite3_reset(ins);
+		return -1;
+	}
+	sqlite3_reset(ins);
+	sqlite3_stmt *sel = store_stmt(s, SQL_COMP_LOOKUP);
+	if (!sel || sqlite3_bind_text(sel, 1, name, (int)len, SQLITE_STATIC) ||
+	    sqlite3_step(sel) != SQLITE_ROW) {
+		store_fail(s);
+		if (sel)
+			sqlite3_reset(sel);
+		return -1;
+	}
+	*id = (uint32_t)sqlite3_column_int64(sel, 0);
+	sqlite3_reset(sel);
+	return 0;
+}
+
+int store_intern(struct store *s, const char *name, size_t len, uint32_t *id)
+{
+	uint64_t hash = hash_bytes(name, len);
+	if (s->comps_cap) {
+		size_t mask = s->comps_cap - 1;
+		for (size_t i = hash & mask; s->comps[i].name;
+		     i = (i + 1) & mask) {
+			struct store_comp_slot *c = &s->comps[i];
+			if (c->hash == hash && c->len == len &&
+			    memcmp(c->name, name, len) == 0) {
+				*id = c->id;
+				return 0;
+			}
+		}
+	}
+	if (comps_fetch(s, name, len, id) < 0)
+		return -1;
+	if ((s->ncomps + 1) * 2 > s->comps_cap)
+		comps_grow(s);
+	comps_put(s, xstrndup(name, len), len, hash, *id);
+	return 0;
+}
+
+void store_forget_components(struct store *s)
+{
+	for (size_t i = 0; i < s->comps_cap; i++) {
+		free(s->comps[i].name);
+		s->comps[i].name = NULL;
+	}
+	s->ncomps = 0;
+}
+
+/* ---- per-file and per-host facts ---- */
+
+static const char SQL_PRIOR[] =
+	"SELECT size, mtime, head_hash, content_hash FROM files"
+	" WHERE source = ?1";
+
+int store_file_prior(struct store *s, const char *source,
+		     struct store_prior *out)
+{
+	*out = (struct store_prior){0};
+	sqlite3_stmt *st = store_stmt(s, SQL_PRIOR);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, source);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->known = true;
+		out->size = sqlite3_column_int64(st, 0);
+		out->mtime = sqlite3_column_int64(st, 1);
+		out->head_hash = (uint64_t)sqlite3_column_int64(st, 2);
+		out->content_hash = (uint64_t)sqlite3_column_int64(st, 3);
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		store_fail(s);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char SQL_TZ_OVERRIDE[] =
+	"INSERT INTO hosts(name, tz_override) VALUES(?1, ?2)"
+	" ON CONFLICT(name) DO UPDATE SET tz_override = excluded.tz_override";
+
+int store_set_tz_override(struct store *s, const char *host, int32_t bias_min)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_TZ_OVERRIDE);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, host);
+	sqlite3_bind_int(st, 2, bias_min);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s);
+	sqlite3_reset(st);
+	return rc;
+}

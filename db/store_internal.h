@@ -1,0 +1,50 @@
+/* store_internal.h - what the db/ modules share behind store.h: the store
+ * handle, the prepared-statement cache, error capture and component
+ * interning. Not for use outside db/. */
+#ifndef TATRACE_STORE_INTERNAL_H
+#define TATRACE_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include "store.h"
+
+#define STORE_MAX_STMTS 48
+
+struct store_stmt_slot {
+	const char *sql;	/* identity: the module's static SQL text */
+	sqlite3_stmt *stmt;
+};
+
+struct store_comp_slot {
+	char *name;		/* NULL: empty slot */
+	size_t len;
+	uint64_t hash;
+	uint32_t id;
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int lock_fd;		/* flock()ed ingest lock, -1 none */
+	bool writing;		/* a store_writer is active */
+	char err[512];
+	struct store_stmt_slot stmts[STORE_MAX_STMTS];
+	size_t nstmts;
+	struct store_comp_slot *comps;	/* open addressing, name -> id */
+	size_t ncomps, comps_cap;
+};
+
+/* The statement for sql (a static string: its address is the cache key),
+ * prepared on first use and reset for reuse. NULL on error (recorded). */
+sqlite3_stmt *store_stmt(struct store *s, const char *sql);
+/* Record SQLite's current error message; returns -1. */
+int store_fail(struct store *s);
+/* Run a parameterless statement (BEGIN, COMMIT...). 0 or -1. */
+int store_exec(struct store *s, const char *sql);
+/* Bind text of known length, or NULL when text is NULL. */
+int store_bind_text(sqlite3_stmt *st, int col, const char *text);
+/* components.id of name, inserted when new. 0 or -1. */
+int store_intern(struct store *s, const char *name, size_t len, uint32_t *id);
+/* Drop the interning cache: after a rollback its ids may be gone. */
+void store_forget_components(struct store *s);
+
+#endif

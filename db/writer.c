@@ -1,0 +1,541 @@
+/* writer.c - the ingest writer: one transaction per file, records buffered
+ * into blocks (blockfmt.h) and written a block at a time, so the cost of
+ * ingest follows bytes, not rows. */
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "blockfmt.h"
+#include "../src/util.h"
+
+struct store_writer {
+	struct store *s;
+	struct record_sink sink;
+	int64_t file_id;
+	uint64_t seq;		/* file index of the block's first record */
+	uint64_t text_off;	/* decoded offset of the block's first byte */
+	uint32_t n;		/* records in the block being filled */
+	struct block_entry entries[STORE_BLOCK_RECORDS];
+	unsigned char meta[STORE_BLOCK_RECORDS * BLOCKFMT_RECORD_BYTES];
+	struct buf text;
+	/* comp_mark[id] == block_gen: id already listed for this block */
+	uint32_t *comp_mark;
+	size_t comp_mark_cap;
+	uint32_t block_gen;
+	struct blockfmt_carry carry;
+	struct blockfmt_tally tally;
+	uint64_t stored;
+	bool failed;
+};
+
+/* A buffer grown by one huge record is given back rather than kept for
+ * the rest of the file. */
+#define WRITER_KEEP_TEXT_CAP (4u * STORE_BLOCK_BYTES)
+
+static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+static const char SQL_HOST_INSERT[] =
+	"INSERT OR IGNORE INTO hosts(name) VALUES(?1)";
+static const char SQL_HOST_LOOKUP[] = "SELECT id FROM hosts WHERE name = ?1";
+static const char SQL_FILE_UPSERT[] =
+	"INSERT INTO files(source, path, name, host_id, log_name, rotation,"
+	" role, size, mtime, head_hash, ingested_at)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+	" ON CONFLICT(source) DO UPDATE SET path = excluded.path,"
+	" name = excluded.name, host_id = excluded.host_id,"
+	" log_name = excluded.log_name, rotation = excluded.rotation,"
+	" role = excluded.role, size = excluded.size, mtime = excluded.mtime,"
+	" head_hash = excluded.head_hash, ingested_at = excluded.ingested_at"
+	" RETURNING id";
+static const char SQL_FILE_COUNTS[] =
+	"SELECT records, partial, bytes, n_verbose, n_info, n_warning, n_error,"
+	" n_nobias, n_explicit, n_host, n_override, n_assumed"
+	" FROM files WHERE id = ?1";
+static const char SQL_FILE_FINAL[] =
+	"UPDATE files SET format = ?2, encoding = ?3, content_hash = ?4,"
+	" size = ?5, records = ?6, partial = ?7, bytes = ?8, n_verbose = ?9,"
+	" n_info = ?10, n_warning = ?11, n_error = ?12, n_nobias = ?13,"
+	" n_explicit = ?14, n_host = ?15, n_override = ?16, n_assumed = ?17"
+	" WHERE id = ?1";
+static const char SQL_DROP_FILE_COMPS[] =
+	"DELETE FROM block_components WHERE block_id IN"
+	" (SELECT id FROM blocks WHERE file_id = ?1)";
+static const char SQL_DROP_FILE_BLOCKS[] =
+	"DELETE FROM blocks WHERE file_id = ?1";
+static const char SQL_LAST_BLOCK[] =
+	"SELECT id, seq, first_line, text_off, n, meta FROM blocks"
+	" WHERE file_id = ?1 ORDER BY seq DESC LIMIT 1";
+static const char SQL_DROP_BLOCK_COMP[] =
+	"DELETE FROM block_components WHERE comp_id = ?1 AND block_id = ?2";
+static const char SQL_DROP_BLOCK[] = "DELETE FROM blocks WHERE id = ?1";
+static const char SQL_BLOCK_INSERT[] =
+	"INSERT INTO blocks(file_id, seq, first_line, n, text_off, utc_min,"
+	" utc_max, undated, bias, xlocal_min, xlocal_max, meta, text)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+static const char SQL_BLOCK_COMP[] =
+	"INSERT OR IGNORE INTO block_components(comp_id, block_id)"
+	" VALUES(?1, ?2)";
+
+/* Step a statement that returns no rows we need; 0 or -1 (recorded). */
+static int writer_step(struct store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	while (rc == SQLITE_ROW)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		store_fail(s);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int writer_host_id(struct store *s, const char *host, int64_t *id)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_HOST_INSERT);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, host ? host : "");
+	if (writer_step(s, st) < 0 || !(st = store_stmt(s, SQL_HOST_LOOKUP)))
+		return -1;
+	store_bind_text(st, 1, host ? host : "");
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	else
+		store_fail(s);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int writer_file_row(struct store_writer *w,
+			   const struct store_file_meta *m, int64_t host_id)
+{
+	sqlite3_stmt *st = store_stmt(w->s, SQL_FILE_UPSERT);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, m->source);
+	store_bind_text(st, 2, m->path);
+	store_bind_text(st, 3, m->name);
+	sqlite3_bind_int64(st, 4, host_id);
+	store_bind_text(st, 5, m->log_name);
+	sqlite3_bind_int64(st, 6, m->rotation);
+	store_bind_text(st, 7, m->role);
+	sqlite3_bind_int64(st, 8, m->size);
+	sqlite3_bind_int64(st, 9, m->mtime);
+	sqlite3_bind_int64(st, 10, (int64_t)m->head_hash);
+	sqlite3_bind_int64(st, 11, (int64_t)time(NULL));
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		store_fail(w->s);
+		sqlite3_reset(st);
+		return -1;
+	}
+	w->file_id = sqlite3_column_int64(st, 0);
+	return writer_step(w->s, st);
+}
+
+static int writer_drop_blocks(struct store_writer *w)
+{
+	sqlite3_stmt *st = store_stmt(w->s, SQL_DROP_FILE_COMPS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, w->file_id);
+	if (writer_step(w->s, st) < 0 ||
+	    !(st = store_stmt(w->s, SQL_DROP_FILE_BLOCKS)))
+		return -1;
+	sqlite3_bind_int64(st, 1, w->file_id);
+	return writer_step(w->s, st);
+}
+
+static int writer_load_counts(struct store_writer *w)
+{
+	sqlite3_stmt *st = store_stmt(w->s, SQL_FILE_COUNTS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, w->file_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		store_fail(w->s);
+		sqlite3_reset(st);
+		return -1;
+	}
+	struct blockfmt_tally *t = &w->tally;
+	int64_t *cols[] = {&t->records, &t->partial, &t->bytes,
+			   &t->sev[0], &t->sev[1], &t->sev[2], &t->sev[3],
+			   &t->nobias, &t->src[0], &t->src[1], &t->src[2],
+			   &t->src[3]};
+	for (int i = 0; i < (int)(sizeof(cols) / sizeof(cols[0])); i++)
+		*cols[i] = sqlite3_column_int64(st, i);
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* Delete one block and its component rows; its entries are in e. */
+static int writer_drop_block(struct store_writer *w, int64_t block_id,
+			     const struct block_entry *e, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (!e[i].comp_id)
+			continue;
+		sqlite3_stmt *st = store_stmt(w->s, SQL_DROP_BLOCK_COMP);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, e[i].comp_id);
+		sqlite3_bind_int64(st, 2, block_id);
+		if (writer_step(w->s, st) < 0)
+			return -1;
+	}
+	sqlite3_stmt *st = store_stmt(w->s, SQL_DROP_BLOCK);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, block_id);
+	return writer_step(w->s, st);
+}
+
+/* Unpack a meta blob into w->entries (the block is not being filled yet).
+ * Returns the entry count, or -1 when the blob does not match n. */
+static int writer_unpack(struct store_writer *w, const void *meta,
+			 size_t bytes, int64_t n)
+{
+	if (n < 0 || n > STORE_BLOCK_RECORDS ||
+	    bytes != (size_t)n * BLOCKFMT_RECORD_BYTES) {
+		snprintf(w->s->err, sizeof(w->s->err), "%s: corrupt block"
+			 " metadata in file %lld", w->s->path,
+			 (long long)w->file_id);
+		return -1;
+	}
+	for (int64_t i = 0; i < n; i++)
+		blockfmt_unpack((const unsigned char *)meta +
+				i * BLOCKFMT_RECORD_BYTES, &w->entries[i]);
+	return (int)n;
+}
+
+/* PLAN_APPEND: the last block may end in a record that was still being
+ * written, so it goes and parsing resumes at its start. The records kept
+ * before it leave their last time for untimed records to inherit. */
+static int writer_reopen_tail(struct store_writer *w,
+			      struct store_resume *resume)
+{
+	sqlite3_stmt *st = store_stmt(w->s, SQL_LAST_BLOCK);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, w->file_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return writer_drop_blocks(w);	/* a row without blocks */
+	}
+	if (rc != SQLITE_ROW) {
+		store_fail(w->s);
+		sqlite3_reset(st);
+		return -1;
+	}
+	int64_t block_id = sqlite3_column_int64(st, 0);
+	w->seq = (uint64_t)sqlite3_column_int64(st, 1);
+	resume->first_line = (uint32_t)sqlite3_column_int64(st, 2);
+	w->text_off = resume->text_off = (uint64_t)sqlite3_column_int64(st, 3);
+	int n = writer_unpack(w, sqlite3_column_blob(st, 5),
+			      (size_t)sqlite3_column_bytes(st, 5),
+			      sqlite3_column_int64(st, 4));
+	sqlite3_reset(st);
+	if (n < 0 || writer_load_counts(w) < 0)
+		return -1;
+	blockfmt_tally(&w->tally, w->entries, (uint32_t)n, -1);
+	if (writer_drop_block(w, block_id, w->entries, (uint32_t)n) < 0 ||
+	    !(st = store_stmt(w->s, SQL_LAST_BLOCK)))
+		return -1;
+	sqlite3_bind_int64(st, 1, w->file_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		n = writer_unpack(w, sqlite3_column_blob(st, 5),
+				  (size_t)sqlite3_column_bytes(st, 5),
+				  sqlite3_column_int64(st, 4));
+		const struct block_entry *last = n > 0 ? &w->entries[n - 1] :
+						 NULL;
+		if (last && (last->flags & BLOCKFMT_DATED))
+			w->carry = (struct blockfmt_carry){true, last->utc_us,
+				last->bias_min, last->offset_source};
+	} else if (rc != SQLITE_DONE) {
+		store_fail(w->s);
+		n = -1;
+	}
+	sqlite3_reset(st);
+	return n < 0 ? -1 : 0;
+}
+
+static int writer_record(void *ctx, const struct log_record *rec);
+static void writer_problem(void *ctx, uint32_t line, const char *what);
+
+static void writer_free(struct store_writer *w)
+{
+	w->s->writing = false;
+	buf_free(&w->text);
+	free(w->comp_mark);
+	free(w);
+}
+
+struct store_writer *store_file_begin(struct store *s,
+				      const struct store_file_meta *meta,
+				      enum store_plan plan,
+				      struct store_resume *resume)
+{
+	if (s->writing) {
+		snprintf(s->err, sizeof(s->err), "%s: a file is already being"
+			 " written", s->path);
+		return NULL;
+	}
+	if (store_exec(s, SQL_BEGIN) < 0)
+		return NULL;
+	struct store_writer *w = xcalloc(1, sizeof(*w));
+	w->s = s;
+	s->writing = true;
+	w->sink = (struct record_sink){w, writer_record, writer_problem};
+	struct store_resume none = {0, 1};
+	*resume = none;
+	int64_t host_id;
+	int rc = writer_host_id(s, meta->host, &host_id);
+	if (rc == 0)
+		rc = writer_file_row(w, meta, host_id);
+	if (rc == 0)
+		rc = plan == PLAN_APPEND ? writer_reopen_tail(w, resume) :
+					   writer_drop_blocks(w);
+	if (rc < 0) {
+		*resume = none;
+		store_file_abort(w);
+		return NULL;
+	}
+	return w;
+}
+
+const struct record_sink *store_writer_sink(struct store_writer *w)
+{
+	return &w->sink;
+}
+
+uint64_t store_writer_records(const struct store_writer *w)
+{
+	return w->stored;
+}
+
+static void writer_problem(void *ctx, uint32_t line, const char *what)
+{
+	(void)ctx;
+	(void)line;
+	(void)what;
+}
+
+static void writer_mark_grow(struct store_writer *w, uint32_t id)
+{
+	size_t cap = w->comp_mark_cap ? w->comp_mark_cap : 256;
+	while (cap <= id)
+		cap *= 2;
+	w->comp_mark = xrealloc(w->comp_mark, cap * sizeof(*w->comp_mark));
+	memset(w->comp_mark + w->comp_mark_cap, 0,
+	       (cap - w->comp_mark_cap) * sizeof(*w->comp_mark));
+	w->comp_mark_cap = cap;
+}
+
+/* List each component of the block once in block_components. */
+static int writer_block_comps(struct store_writer *w, int64_t block_id)
+{
+	if (++w->block_gen == 0) {	/* wrapped: old marks would match */
+		if (w->comp_mark)
+			memset(w->comp_mark, 0,
+			       w->comp_mark_cap * sizeof(uint32_t));
+		w->block_gen = 1;
+	}
+	for (uint32_t i = 0; i < w->n; i++) {
+		uint32_t id = w->entries[i].comp_id;
+		if (!id)
+			continue;
+		if (id >= w->comp_mark_cap)
+			writer_mark_grow(w, id);
+		if (w->comp_mark[id] == w->block_gen)
+			continue;
+		w->comp_mark[id] = w->block_gen;
+		sqlite3_stmt *st = store_stmt(w->s, SQL_BLOCK_COMP);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, block_id);
+		if (writer_step(w->s, st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void bind_opt(sqlite3_stmt *st, int col, bool have, int64_t v)
+{
+	if (have)
+		sqlite3_bind_int64(st, col, v);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+static int writer_flush(struct store_writer *w)
+{
+	if (!w->n)
+		return 0;
+	struct blockfmt_bounds b;
+	blockfmt_settle(w->entries, w->n, &w->carry);
+	blockfmt_bounds(w->entries, w->n, &b);
+	blockfmt_tally(&w->tally, w->entries, w->n, 1);
+	for (uint32_t i = 0; i < w->n; i++)
+		blockfmt_pack(w->meta + (size_t)i * BLOCKFMT_RECORD_BYTES,
+			      &w->entries[i]);
+	sqlite3_stmt *st = store_stmt(w->s, SQL_BLOCK_INSERT);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, w->file_id);
+	sqlite3_bind_int64(st, 2, (int64_t)w->seq);
+	sqlite3_bind_int64(st, 3, w->entries[0].line);
+	sqlite3_bind_int64(st, 4, w->n);
+	sqlite3_bind_int64(st, 5, (int64_t)w->text_off);
+	bind_opt(st, 6, b.dated, b.utc_min);
+	bind_opt(st, 7, b.dated, b.utc_max);
+	sqlite3_bind_int64(st, 8, b.undated);
+	bind_opt(st, 9, b.has_bias, b.bias);
+	bind_opt(st, 10, b.has_bias, b.xlocal_min);
+	bind_opt(st, 11, b.has_bias, b.xlocal_max);
+	sqlite3_bind_blob(st, 12, w->meta, (int)(w->n * BLOCKFMT_RECORD_BYTES),
+			  SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 13, w->text.data ? w->text.data : "",
+			    w->text.len, SQLITE_STATIC);
+	if (writer_step(w->s, st) < 0 ||
+	    writer_block_comps(w, sqlite3_last_insert_rowid(w->s->db)) < 0)
+		return -1;
+	w->seq += w->n;
+	w->text_off += w->text.len;
+	w->n = 0;
+	if (w->text.cap > WRITER_KEEP_TEXT_CAP)
+		buf_free(&w->text);
+	else
+		buf_reset(&w->text);
+	return 0;
+}
+
+static bool span_ok(struct span sp, size_t len)
+{
+	return sp.off <= len && sp.len <= len - sp.off;
+}
+
+/* The record's own time; untimed entries get theirs at flush, when the
+ * block's first timed record is known (blockfmt_settle). */
+static void writer_time(struct block_entry *e, const struct log_record *rec)
+{
+	e->bias_min = BLOCKFMT_NO_BIAS;
+	e->offset_source = OFFSET_ASSUMED;
+	if (!rec->has_time)
+		return;
+	e->flags |= BLOCKFMT_TIMED | BLOCKFMT_DATED;
+	e->utc_us = rec->local_us;
+	e->bias_min = 0;
+	if (rec->has_bias && rec->bias_min > INT16_MIN &&
+	    rec->bias_min <= INT16_MAX) {
+		e->utc_us += (int64_t)rec->bias_min * 60000000;
+		e->bias_min = (int16_t)rec->bias_min;
+		e->offset_source = OFFSET_EXPLICIT;
+		e->flags |= BLOCKFMT_EXPLICIT;
+	}
+}
+
+static int writer_fill(struct store_writer *w, struct block_entry *e,
+		       const struct log_record *rec)
+{
+	*e = (struct block_entry){0};
+	e->text_len = (uint32_t)rec->len;
+	e->line = rec->line;
+	if (span_ok(rec->message, rec->len)) {
+		e->msg_off = rec->message.off;
+		e->msg_len = rec->message.len;
+	}
+	if (span_ok(rec->time_text, rec->len)) {
+		e->time_off = rec->time_text.off;
+		e->time_len = rec->time_text.len > UINT16_MAX ? UINT16_MAX :
+			      (uint16_t)rec->time_text.len;
+	}
+	e->thread = rec->thread;
+	e->type = rec->type;
+	e->keyword_sev = rec->keyword_sev;
+	if (rec->partial)
+		e->flags |= BLOCKFMT_PARTIAL;
+	writer_time(e, rec);
+	if (rec->component.len && span_ok(rec->component, rec->len))
+		return store_intern(w->s, rec->text + rec->component.off,
+				    rec->component.len, &e->comp_id);
+	return 0;
+}
+
+static int writer_record(void *ctx, const struct log_record *rec)
+{
+	struct store_writer *w = ctx;
+	if (w->failed)
+		return -1;
+	if (rec->len > UINT32_MAX) {
+		snprintf(w->s->err, sizeof(w->s->err), "%s: record at line %u"
+			 " too long to store", w->s->path, rec->line);
+		w->failed = true;
+		return -1;
+	}
+	if (w->n && w->text.len + rec->len > STORE_BLOCK_BYTES &&
+	    writer_flush(w) < 0)
+		goto fail;
+	if (writer_fill(w, &w->entries[w->n], rec) < 0)
+		goto fail;
+	buf_append(&w->text, rec->text, rec->len);
+	w->n++;
+	w->stored++;
+	if ((w->n == STORE_BLOCK_RECORDS || w->text.len >= STORE_BLOCK_BYTES) &&
+	    writer_flush(w) < 0)
+		goto fail;
+	return 0;
+fail:
+	w->failed = true;
+	return -1;
+}
+
+static int writer_final_row(struct store_writer *w,
+			    const struct store_file_final *f)
+{
+	sqlite3_stmt *st = store_stmt(w->s, SQL_FILE_FINAL);
+	if (!st)
+		return -1;
+	const struct blockfmt_tally *t = &w->tally;
+	int64_t counts[] = {t->records, t->partial, t->bytes, t->sev[0],
+			    t->sev[1], t->sev[2], t->sev[3], t->nobias,
+			    t->src[0], t->src[1], t->src[2], t->src[3]};
+	sqlite3_bind_int64(st, 1, w->file_id);
+	store_bind_text(st, 2, f->format);
+	store_bind_text(st, 3, f->encoding);
+	sqlite3_bind_int64(st, 4, (int64_t)f->content_hash);
+	sqlite3_bind_int64(st, 5, f->size);
+	for (int i = 0; i < (int)(sizeof(counts) / sizeof(counts[0])); i++)
+		sqlite3_bind_int64(st, 6 + i, counts[i]);
+	return writer_step(w->s, st);
+}
+
+int store_file_commit(struct store_writer *w, const struct store_file_final *f)
+{
+	struct store *s = w->s;
+	if (w->failed || writer_flush(w) < 0 || writer_final_row(w, f) < 0 ||
+	    store_exec(s, SQL_COMMIT) < 0) {
+		char keep[sizeof(s->err)];
+		memcpy(keep, s->err, sizeof(keep));
+		store_file_abort(w);
+		memcpy(s->err, keep, sizeof(keep));	/* the cause, not the
+							 * rollback's outcome */
+		return -1;
+	}
+	writer_free(w);
+	return 0;
+}
+
+void store_file_abort(struct store_writer *w)
+{
+	struct store *s = w->s;
+	if (!sqlite3_get_autocommit(s->db))
+		store_exec(s, SQL_ROLLBACK);
+	/* Components interned in this transaction are gone again. */
+	store_forget_components(s);
+	writer_free(w);
+}

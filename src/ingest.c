@@ -130,20 +130,20 @@ static bool hash_prefix(struct ingest *ing, struct bundle_input *in,
 	return true;
 }
 
-/* A file whose head is mostly NUL and control bytes is not a log (UTF-16
- * was already recognised by the decoder, so its zeros don't count). */
-static bool looks_binary(const char *text, size_t len)
+/* A log is text: a head with many NUL or other C0 control bytes is not
+ * (UTF-16 is exempt: its zero bytes are half of every ASCII character). */
+static bool looks_binary(const unsigned char *head, size_t len)
 {
 	size_t n = len < 4096 ? len : 4096, bad = 0;
-	if (n < 16)
+	if (n < 64)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)text[i];
+		unsigned char c = head[i];
 		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' &&
-		    c != '\f')
+		    c != '\f' && c != 0x1b)
 			bad++;
 	}
-	return bad * 10 > n;
+	return bad * 20 > n;
 }
 
 enum decision {
@@ -162,6 +162,21 @@ static bool rewind_past_head(struct ingest *ing, struct bundle_input *in,
 	return n == (ssize_t)head_len && memcmp(ing->chunk, head, head_len) == 0;
 }
 
+/* The old content's hash when the old length fits in the head we hold,
+ * else by re-reading that length from the start. */
+static bool old_content_hash(struct ingest *ing, struct bundle_input *in,
+			     const unsigned char *head, size_t head_len,
+			     int64_t old_size, uint64_t *hash, bool *rewound)
+{
+	*rewound = false;
+	if (old_size <= (int64_t)head_len) {
+		*hash = hash_bytes(head, (size_t)old_size);
+		return true;
+	}
+	*rewound = true;
+	return hash_prefix(ing, in, old_size, hash);
+}
+
 /* Compare with what the store remembers: unchanged files are skipped
  * after reading only their head; grown files are verified by hashing the
  * old length before only their tail is parsed. On DECIDE_STORE the input
@@ -172,30 +187,32 @@ static enum decision decide_plan(struct ingest *ing, struct bundle_input *in,
 				 const unsigned char *head, size_t head_len,
 				 enum store_plan *plan)
 {
-	uint64_t head_hash = hash_bytes(head, head_len);
-
 	if (!prior->known) {
 		*plan = PLAN_NEW;
 		return DECIDE_STORE;
 	}
 	*plan = PLAN_REPLACE;
-	if (head_hash != prior->head_hash)
+	/* The stored head hash covers min(old size, STORE_HEAD_BYTES). */
+	size_t old_head = prior->size < (int64_t)head_len ? (size_t)prior->size
+							   : head_len;
+	if (prior->size < 0 || hash_bytes(head, old_head) != prior->head_hash)
 		return DECIDE_STORE;
 	if (e->size == prior->size && e->mtime == prior->mtime)
 		return DECIDE_SKIP;
-	if (e->in_archive || e->size < prior->size || prior->size <= 0 ||
-	    (int64_t)head_len >= prior->size)
+	if (e->size < prior->size)
 		return DECIDE_STORE;
+	if (e->in_archive && prior->size > (int64_t)head_len)
+		return DECIDE_STORE;	/* cannot re-read an archive entry */
 	uint64_t old_hash;
-	if (!hash_prefix(ing, in, prior->size, &old_hash))
-		return rewind_past_head(ing, in, head, head_len) ? DECIDE_STORE
-								 : DECIDE_FAIL;
-	if (old_hash != prior->content_hash)
-		*plan = PLAN_REPLACE;
-	else if (e->size == prior->size)
+	bool rewound;
+	bool ok = old_content_hash(ing, in, head, head_len, prior->size,
+				   &old_hash, &rewound);
+	if (ok && old_hash == prior->content_hash)
+		*plan = e->size == prior->size ? PLAN_REPLACE : PLAN_APPEND;
+	if (ok && old_hash == prior->content_hash && e->size == prior->size)
 		return DECIDE_SKIP;
-	else
-		*plan = PLAN_APPEND;
+	if (!rewound)
+		return DECIDE_STORE;
 	return rewind_past_head(ing, in, head, head_len) ? DECIDE_STORE
 							 : DECIDE_FAIL;
 }
@@ -288,13 +305,13 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 	(void)w;
 	hasher_init(&h);
 	hasher_update(&h, head, head_len);
-	stream_feed(&st, head, head_len, false);
-	if (!st.skip_until && st.decoded_total >= 4096 &&
-	    looks_binary(st.text.data, st.text.len)) {
-		report(ing, e->path, "binary file (mostly control bytes), skipped");
+	if (enc != ENC_UTF16LE && enc != ENC_UTF16BE &&
+	    looks_binary(head, head_len)) {
+		report(ing, e->path, "binary file (control bytes in its head), not stored");
 		stream_free(&st);
 		return false;
 	}
+	stream_feed(&st, head, head_len, false);
 	int64_t total = (int64_t)head_len;
 	for (;;) {
 		if (interrupted) {

@@ -160,6 +160,8 @@ void hasher_update(struct hasher *h, const void *data, size_t len)
 			h->pending_len = 0;
 		}
 	}
+	if (h->pending_len)
+		return;	/* len ran out before the pending word filled */
 	while (len >= 8) {
 		h->state = hash_mix(h->state, load_le64(p));
 		p += 8;

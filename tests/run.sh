@@ -31,7 +31,7 @@ count() {	# $1 = name, rest = command
 for bin in "$@"; do
 	count "$(basename "$bin")" "$bin"
 done
-for t in "$here"/e2e/*.sh; do
+for t in "$here"/e2e/test_*.sh; do
 	[ -f "$t" ] || continue
 	count "e2e/$(basename "$t")" sh "$t"
 done

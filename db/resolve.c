@@ -352,9 +352,13 @@ static int resolve_all(struct resolve_ctx *c)
 {
 	int64_t *files;
 	size_t nfiles;
-	if (resolve_load_segments(c) < 0 || resolve_load_overrides(c) < 0 ||
-	    resolve_pairs(c->s, SQL_FILES, &files, &nfiles) < 0)
+	if (resolve_pairs(c->s, SQL_FILES, &files, &nfiles) < 0)
 		return -1;
+	/* Most bundles are all explicit: skip the segment scan then. */
+	if (nfiles && (resolve_load_segments(c) < 0 || resolve_load_overrides(c) < 0)) {
+		free(files);
+		return -1;
+	}
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < nfiles; i++)
 		rc = resolve_file(c, files[2 * i], files[2 * i + 1]);

@@ -571,7 +571,9 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 	}
 	for (int i = 0; i < n_paths && !interrupted && !sum->store_failed; i++)
 		walk_one(&ing, paths[i]);
-	if (!sum->store_failed && store_resolve_offsets(s) != 0) {
+	bool changed = opts->n_tz || sum->files_new || sum->files_grown ||
+		       sum->files_replaced;
+	if (changed && !sum->store_failed && store_resolve_offsets(s) != 0) {
 		report(&ing, "time offsets", store_error(s));
 		sum->store_failed = true;
 	}

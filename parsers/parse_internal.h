@@ -1,0 +1,56 @@
+/* parse_internal.h - what the format parsers (ccm.c, sms.c, plain.c) share
+ * with the dispatcher in parser.c. Not part of the public API.
+ *
+ * Each format supplies a "next record" function: given text starting at a
+ * record boundary, it fills rec (spans relative to text) and returns the
+ * record's length, or 0 when the end cannot be known without more text
+ * (never 0 with eof). parser.c does line counting, oversize cuts and the
+ * sink calls, so the format code stays about framing only. */
+#ifndef TATRACE_PARSE_INTERNAL_H
+#define TATRACE_PARSE_INTERNAL_H
+
+#include "parser.h"
+
+struct parser {
+	enum log_format fmt;
+	struct record_sink sink;
+	uint32_t line;		/* line the next record starts on */
+	bool prev_cr;		/* last record ended in CR: a leading LF of
+				 * the next one is the same line break */
+	bool stopped;		/* the sink asked us to stop */
+	/* Scan hints for the record at offset 0 of the next feed, set when a
+	 * feed ends waiting for more text. The caller re-feeds that record
+	 * from its start, so these offsets stay valid and a huge record is
+	 * scanned once rather than once per feed. 0 = nothing known. */
+	size_t hint_opener;	/* CCM: no "<![LOG[" starts before this */
+	size_t hint_closer;	/* CCM: no "]LOG]!>" starts before this */
+	size_t hint_eol;	/* SMS, plain: no CR or LF before this */
+	size_t hint_len;	/* the text they describe was this long; a
+				 * shorter next feed cannot be that text */
+};
+
+size_t ccm_next(struct parser *p, const char *t, size_t n, bool eof,
+		struct log_record *rec);
+size_t sms_next(struct parser *p, const char *t, size_t n, bool eof,
+		struct log_record *rec);
+size_t plain_next(struct parser *p, const char *t, size_t n, bool eof,
+		  struct log_record *rec);
+
+/* The line at t: returns its length with the terminator (LF, CRLF or a
+ * lone CR) and sets *content to its length without; 0 when more text is
+ * needed. Uses and sets p->hint_eol. */
+size_t parser_line_split(struct parser *p, const char *t, size_t n, bool eof,
+			 size_t *content);
+
+/* Report "what \"text\"" at the current line, text escaped and cut short. */
+void parser_problem(struct parser *p, const char *what, const char *text,
+		    size_t len);
+
+/* Length of line without a trailing LF, CRLF or CR. */
+size_t parser_strip_eol(const char *t, size_t len);
+
+/* Does line (without terminator) end in a well-formed SMS tail? Used by
+ * format detection; sms.c does the full parse. */
+bool sms_line_framed(const char *line, size_t len);
+
+#endif

@@ -25,6 +25,33 @@ static bool word_at(const unsigned char *msg, size_t len, size_t i,
 	return true;
 }
 
+static bool is_letter(unsigned char c)
+{
+	c = fold(c);
+	return c >= 'a' && c <= 'z';
+}
+
+/* "FailedClients: 0", "failures=0", "Failed : 0": a counter that says
+ * nothing failed. CMTrace calls these errors; we do not, because the BTS
+ * report line that carries one is the normal, healthy outcome. */
+static bool is_zero_counter(const unsigned char *msg, size_t len, size_t i)
+{
+	while (i < len && is_letter(msg[i]))
+		i++;
+	while (i < len && msg[i] == ' ')
+		i++;
+	if (i >= len || (msg[i] != ':' && msg[i] != '='))
+		return false;
+	i++;
+	while (i < len && msg[i] == ' ')
+		i++;
+	if (i >= len || msg[i] != '0')
+		return false;
+	/* "0" alone: not "05", not the HRESULT "0x80070005" */
+	return i + 1 >= len ||
+	       !(is_letter(msg[i + 1]) || (msg[i + 1] >= '0' && msg[i + 1] <= '9'));
+}
+
 /* Is a keyword anchored at i? Anchors: 'f' (fail), 'w' (warn) and the
  * "rr" of "error", which are rarer than the keywords' other letters. */
 static enum keyword_severity keyword_at(const unsigned char *msg, size_t len,
@@ -37,7 +64,8 @@ static enum keyword_severity keyword_at(const unsigned char *msg, size_t len,
 		break;
 	case 'f':
 		if (word_at(msg, len, i, "fail", 4) &&
-		    !word_at(msg, len, i, "failover", 8))
+		    !word_at(msg, len, i, "failover", 8) &&
+		    !is_zero_counter(msg, len, i))
 			return KSEV_ERROR;
 		break;
 	case 'w':

@@ -377,6 +377,7 @@ struct walk {
 	struct inode_set seen;
 	struct buf fs;		/* filesystem path of the current item */
 	struct buf rel;		/* its bundle path */
+	bool top_is_pipe;	/* PATH is a FIFO such as /dev/stdin */
 };
 
 static void walk_report(struct walk *w, const char *path, const char *what)
@@ -421,7 +422,10 @@ static int walk_visit(struct walk *w, struct bundle_entry *e,
  * is reported, not handed over; O_NONBLOCK because it might be a FIFO now. */
 static int walk_plain_file(struct walk *w)
 {
-	int fd = open(w->fs.data, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	/* O_NONBLOCK keeps a FIFO met in a folder from hanging the walk; a
+	 * FIFO given as PATH is read on purpose and waits for its writer. */
+	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (w->top_is_pipe ? 0 : O_NONBLOCK);
+	int fd = open(w->fs.data, flags);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		walk_report(w, w->rel.data, strerror(errno));
@@ -429,7 +433,8 @@ static int walk_plain_file(struct walk *w)
 			close(fd);
 		return 0;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	bool pipe = w->top_is_pipe && S_ISFIFO(st.st_mode);
+	if (!S_ISREG(st.st_mode) && !pipe) {
 		walk_report(w, w->rel.data, "not a regular file, skipped");
 		close(fd);
 		return 0;
@@ -438,8 +443,8 @@ static int walk_plain_file(struct walk *w)
 	struct bundle_input in = { .fd = fd };
 	struct bundle_entry e = {
 		.path = w->rel.data,
-		.size = (int64_t)st.st_size,
-		.mtime = (int64_t)st.st_mtime,
+		.size = pipe ? -1 : (int64_t)st.st_size,
+		.mtime = pipe ? 0 : (int64_t)st.st_mtime,
 	};
 	int rc = walk_visit(w, &e, &in);
 	close(fd);
@@ -753,8 +758,9 @@ static int walk_top(struct walk *w, const char *path)
 		closedir(probe);
 		return walk_dir(w);
 	}
-	if (!S_ISREG(st.st_mode)) {
-		walk_report(w, path, "not a regular file or folder");
+	w->top_is_pipe = S_ISFIFO(st.st_mode);
+	if (!S_ISREG(st.st_mode) && !w->top_is_pipe) {
+		walk_report(w, path, "not a regular file, pipe or folder");
 		return -1;
 	}
 	path_basename(path, &w->rel);

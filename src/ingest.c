@@ -329,6 +329,7 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 		}
 		hasher_update(&h, ing->chunk, (size_t)n);
 		total += n;
+		ing->sum->raw_bytes += (uint64_t)n;
 		progress_add_bytes(ing->progress, (uint64_t)n);
 		stream_feed(&st, ing->chunk, (size_t)n, n == 0);
 		if (n == 0)
@@ -441,8 +442,7 @@ static int visit_entry(void *ctx, const struct bundle_entry *e,
 		goto out;
 	}
 	progress_add_bytes(ing->progress, (uint64_t)head_len);
-	ing->sum->raw_bytes += (uint64_t)e->size > 0 ? (uint64_t)e->size
-						      : (uint64_t)head_len;
+	ing->sum->raw_bytes += (uint64_t)head_len;
 	source = source_of(ing, e);
 	uint64_t head_hash = hash_bytes(head, (size_t)head_len);
 	struct store_prior prior;
@@ -482,21 +482,19 @@ static void visit_report(void *ctx, const char *path, const char *what)
 }
 
 /* The absolute folder that a PATH's bundle paths hang off: bundle paths
- * start with the PATH's own name, so that is its parent folder. */
-static bool prepare_sources(struct ingest *ing, const char *path)
+ * start with the PATH's own name, so that is its parent folder. A PATH
+ * with no real location (/dev/stdin on a pipe) is keyed as written. */
+static void prepare_sources(struct ingest *ing, const char *path)
 {
 	char *abs = realpath(path, NULL);
 	free(ing->source_prefix);
 	free(ing->single_source);
-	ing->source_prefix = NULL;
-	ing->single_source = NULL;
 	if (!abs)
-		return false;
+		abs = xstrdup(path);
 	char *slash = strrchr(abs, '/');
 	ing->source_prefix = slash && slash != abs ? xstrndup(abs, (size_t)(slash - abs))
 						   : xstrdup("");
 	ing->single_source = abs;
-	return true;
 }
 
 static bool is_archive_name(const char *path)
@@ -521,12 +519,10 @@ static int walk_one(struct ingest *ing, const char *path)
 	struct bundle_visitor v = { ing, visit_entry, visit_report };
 	struct stat st;
 
-	ing->single_file = stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	ing->single_file = stat(path, &st) == 0 &&
+			   (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode)) &&
 			   !is_archive_name(path);
-	if (!prepare_sources(ing, path)) {
-		/* The walker names the missing PATH itself. */
-		return bundle_walk(path, &bopts, &v);
-	}
+	prepare_sources(ing, path);
 	return bundle_walk(path, &bopts, &v);
 }
 

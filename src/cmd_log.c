@@ -101,7 +101,7 @@ static void record_table(struct buf *b, const struct stored_record *r)
 	term_field(b, r->host, 14);
 	buf_putc(b, ' ');
 	snprintf(where, sizeof(where), "%s:%u", base_name(r->path), (unsigned)r->line);
-	term_field(b, where, 30);
+	term_field(b, where, 34);
 	buf_putc(b, ' ');
 	term_field(b, r->component[0] ? r->component : "-", 24);
 	static const char sev_tag[SEV_COUNT] = { 'V', 'I', 'W', 'E' };

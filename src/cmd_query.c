@@ -84,7 +84,7 @@ static int file_row(void *ctx, const struct store_file *f)
 		file_json(&o->b, f);
 	} else {
 		buf_printf(&o->b, "%4lld  ", (long long)f->id);
-		term_field(&o->b, f->host, 16);
+		term_field(&o->b, f->host, 20);
 		buf_append(&o->b, "  ", 2);
 		term_field(&o->b, f->role, 9);
 		buf_printf(&o->b, " %-5s %-12s %9lld %7lld %11lld  ", f->format,
@@ -114,7 +114,7 @@ int cmd_files(int argc, char **argv)
 	if (o.fmt == OUT_JSON)
 		buf_putc(&o.b, '[');
 	else
-		buf_printf(&o.b, "%4s  %-16s  %-9s %-5s %-12s %9s %7s %11s  %s\n", "ID",
+		buf_printf(&o.b, "%4s  %-20s  %-9s %-5s %-12s %9s %7s %11s  %s\n", "ID",
 			   "HOST", "ROLE", "FMT", "ENCODING", "RECORDS", "PARTIAL",
 			   "BYTES", "PATH");
 	rc = store_files(s, file_row, &o);

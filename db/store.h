@@ -14,8 +14,9 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "../parsers/record.h"
+#include "../parsers/events.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_BLOCK_RECORDS 1024
 #define STORE_BLOCK_BYTES (256u * 1024u)
 
@@ -177,5 +178,97 @@ struct store_stats {
 	int64_t utc_min, utc_max;	/* 0 when no timed records */
 };
 int store_stats(struct store *s, struct store_stats *out);
+
+/* ---- events (filled at ingest) ---- */
+
+/* Attach an event to the record most recently stored through w, in the
+ * same transaction: PLAN_REPLACE drops the file's old events, PLAN_APPEND
+ * those of the dropped last block, so re-ingest keeps them consistent.
+ * The event's utc is the record's, and store_resolve_offsets keeps it in
+ * step when it re-times the record. 0 or -1. */
+int store_writer_event(struct store_writer *w, const struct event *ev);
+
+struct stored_event {
+	int64_t id;
+	int64_t file_id;
+	uint64_t seq;
+	uint32_t line;
+	int64_t utc_us;
+	int32_t thread;
+	const char *host;	/* the file's host */
+	const char *path;	/* the file's bundle path */
+	const char *role;	/* the file's role */
+	const char *text;	/* the record's message */
+	size_t text_len;
+	struct event ev;
+};
+/* Every event in (utc, file_id, seq) order. each() returns non-zero to
+ * stop. 0 or -1. */
+int store_events(struct store *s,
+		 int (*each)(void *ctx, const struct stored_event *e), void *ctx);
+
+/* Time covered by each stored log file (timed records only), so that a
+ * trace never blames a lane whose log does not cover its time. */
+struct store_coverage {
+	int64_t file_id;
+	const char *role;
+	const char *host;
+	int64_t utc_min, utc_max;
+};
+int store_coverage(struct store *s,
+		   int (*each)(void *ctx, const struct store_coverage *c),
+		   void *ctx);
+
+/* ---- traces (rebuilt from the events after every ingest) ---- */
+
+#define TRACE_EVENT_UNMATCHED 1	/* shown with the trace, joined to nothing */
+
+struct trace_row {
+	int64_t id;		/* 1.. in first_utc order */
+	const char *guid;	/* upper case, NULL when none */
+	const char *status;	/* unauthorized|not_forwarded|not_pushed|... */
+	const char *action;	/* RequestMachinePolicy, ..., or the number */
+	int64_t task_type;	/* EVENT_NONE when unknown */
+	int64_t first_utc, last_utc;
+	const char *clients;	/* comma-separated hosts that received it */
+	const char *hosts;	/* every host with an event in the trace */
+	int64_t hop_forward_to_push;	/* ms; EVENT_NONE when not measurable */
+	int64_t hop_push_to_receive;
+	int64_t hop_receive_to_response;
+	bool skew;		/* a negative hop: clocks disagree */
+	int64_t lanes[3];	/* event counts: connector, server, agent */
+	const char *missing;	/* comma-separated lanes without evidence */
+	int64_t push_id, task_id;	/* EVENT_NONE when not pushed */
+	int64_t target_count;	/* clients the push was sent to */
+	int64_t unmatched;	/* responses shown but joined to nothing */
+	const char *summary;	/* one line for humans */
+};
+
+struct trace_writer;
+/* BEGIN and clear the traces; add every trace; commit (or abort). */
+struct trace_writer *store_traces_begin(struct store *s);
+int store_traces_add(struct trace_writer *tw, const struct trace_row *t,
+		     const int64_t *event_ids, const uint8_t *event_flags,
+		     size_t n_events);
+int store_traces_commit(struct trace_writer *tw);	/* frees tw */
+void store_traces_abort(struct trace_writer *tw);	/* frees tw */
+
+struct trace_query {
+	int64_t id;		/* 0 = any */
+	const char *guid;	/* case-insensitive, NULL = any */
+	const char *status;	/* NULL = any */
+	const char *action;	/* case-insensitive, NULL = any */
+	const char *host;	/* a host in the trace's hosts, NULL = any */
+	bool has_since, has_until;
+	int64_t since_us, until_us;	/* overlap with [first_utc, last_utc] */
+};
+/* Matching traces in (first_utc, id) order. 0 or -1. */
+int store_traces(struct store *s, const struct trace_query *q,
+		 int (*each)(void *ctx, const struct trace_row *t), void *ctx);
+/* A trace's events in time order, with their TRACE_EVENT_* flags. */
+int store_trace_events(struct store *s, int64_t trace_id,
+		       int (*each)(void *ctx, const struct stored_event *e,
+				   unsigned flags),
+		       void *ctx);
 
 #endif

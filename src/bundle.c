@@ -70,6 +70,8 @@ const char *role_name(enum log_role role)
 		return "server";
 	case ROLE_AGENT:
 		return "agent";
+	case ROLE_UPLOAD:
+		return "upload";
 	case ROLE_OTHER:
 		break;
 	}
@@ -85,6 +87,8 @@ enum log_role role_of_name(const char *file_name)
 		{ "CMGatewayNotificationWorker", ROLE_CONNECTOR },
 		{ "BgbServer", ROLE_SERVER },
 		{ "CcmNotificationAgent", ROLE_AGENT },
+		{ "CMGatewaySyncUploadWorker", ROLE_UPLOAD },
+		{ "GenericUploadWorker", ROLE_UPLOAD },
 	};
 	const char *name = last_component(file_name);
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)

@@ -20,8 +20,9 @@ enum log_role {
 	ROLE_CONNECTOR,		/* CMGatewayNotificationWorker */
 	ROLE_SERVER,		/* BgbServer */
 	ROLE_AGENT,		/* CcmNotificationAgent */
+	ROLE_UPLOAD,		/* CMGatewaySyncUploadWorker, GenericUploadWorker */
 };
-const char *role_name(enum log_role role);	/* connector|server|agent|other */
+const char *role_name(enum log_role role);	/* connector|server|agent|upload|other */
 enum log_role role_of_name(const char *file_name);
 
 /* Rotation: X.log, X.lo_, X-YYYYMMDD-HHMMSS.log (any case) are one logical

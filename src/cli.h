@@ -35,5 +35,8 @@ int cmd_files(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_traces(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 #endif

@@ -87,10 +87,14 @@ static void store_notice(const char *msg)
 static void print_summary(const struct ingest_summary *s)
 {
 	double rate = s->seconds > 0 ? (double)s->records / s->seconds : 0;
+	char traces[64] = "";
+	if (s->traces_rebuilt)
+		snprintf(traces, sizeof(traces), "; %llu traces",
+			 (unsigned long long)s->traces);
 	fprintf(stderr,
 		"tatrace: %llu files (%llu new, %llu grown, %llu replaced, "
 		"%llu unchanged, %llu failed), %llu records, %.1f MB in %.2f s "
-		"(%.0f records/s)%s\n",
+		"(%.0f records/s)%s%s\n",
 		(unsigned long long)s->files_seen,
 		(unsigned long long)s->files_new,
 		(unsigned long long)s->files_grown,
@@ -98,7 +102,7 @@ static void print_summary(const struct ingest_summary *s)
 		(unsigned long long)s->files_unchanged,
 		(unsigned long long)s->files_failed,
 		(unsigned long long)s->records, (double)s->raw_bytes / 1e6,
-		s->seconds, rate, s->interrupted ? "; interrupted" : "");
+		s->seconds, rate, traces, s->interrupted ? "; interrupted" : "");
 }
 
 int cmd_ingest(int argc, char **argv)

@@ -68,7 +68,7 @@ static void record_json(struct buf *b, const struct stored_record *r)
 	format_utc_ms(r->utc_us, utc);
 	buf_printf(b, "{\"utc\":\"%s\",\"host\":", utc);
 	json_cstr(b, r->host);
-	buf_append(b, ",\"file\":", 8);
+	buf_puts(b, ",\"file\":");
 	json_cstr(b, r->path);
 	buf_printf(b, ",\"file_id\":%lld,\"line\":%u,\"component\":",
 		   (long long)r->file_id, (unsigned)r->line);
@@ -76,11 +76,11 @@ static void record_json(struct buf *b, const struct stored_record *r)
 	if (r->thread >= 0)
 		buf_printf(b, ",\"thread\":%d", (int)r->thread);
 	else
-		buf_append(b, ",\"thread\":null", 14);
+		buf_puts(b, ",\"thread\":null");
 	if (r->type >= 0)
 		buf_printf(b, ",\"type\":%d", (int)r->type);
 	else
-		buf_append(b, ",\"type\":null", 12);
+		buf_puts(b, ",\"type\":null");
 	buf_printf(b, ",\"severity\":\"%s\",\"message\":",
 		   severity_name(severity_of(r->type, r->keyword_sev)));
 	json_string(b, r->text + r->message.off, r->message.len);
@@ -119,7 +119,7 @@ static int log_row(void *ctx, const struct stored_record *r)
 				 r->message.len, 0, PCRE2_NO_UTF_CHECK, o->md, NULL) < 0)
 		return 0;
 	if (o->fmt == OUT_JSON) {
-		buf_append(&o->b, o->n ? ",\n" : "\n", o->n ? 2 : 1);
+		buf_puts(&o->b, o->n ? ",\n" : "\n");
 		record_json(&o->b, r);
 	} else {
 		record_table(&o->b, r);
@@ -203,7 +203,7 @@ int cmd_log(int argc, char **argv)
 	if (rc)
 		fprintf(stderr, "tatrace log: %s\n", store_error(s));
 	if (o.fmt == OUT_JSON)
-		buf_append(&o.b, o.n ? "\n]\n" : "]\n", o.n ? 3 : 2);
+		buf_puts(&o.b, o.n ? "\n]\n" : "]\n");
 	buf_flush_to(&o.b, stdout);
 	store_close(s);
 out:

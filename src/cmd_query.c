@@ -58,17 +58,17 @@ static void file_json(struct buf *b, const struct store_file *f)
 {
 	buf_printf(b, "{\"id\":%lld,\"host\":", (long long)f->id);
 	json_cstr(b, f->host);
-	buf_append(b, ",\"path\":", 8);
+	buf_puts(b, ",\"path\":");
 	json_cstr(b, f->path);
-	buf_append(b, ",\"name\":", 8);
+	buf_puts(b, ",\"name\":");
 	json_cstr(b, f->name);
-	buf_append(b, ",\"log\":", 7);
+	buf_puts(b, ",\"log\":");
 	json_cstr(b, f->log_name);
 	buf_printf(b, ",\"rotation\":%lld,\"role\":", (long long)f->rotation);
 	json_cstr(b, f->role);
-	buf_append(b, ",\"format\":", 10);
+	buf_puts(b, ",\"format\":");
 	json_cstr(b, f->format);
-	buf_append(b, ",\"encoding\":", 12);
+	buf_puts(b, ",\"encoding\":");
 	json_cstr(b, f->encoding);
 	buf_printf(b, ",\"records\":%lld,\"partial\":%lld,\"bytes\":%lld,"
 		      "\"size\":%lld,\"mtime\":%lld}",
@@ -80,12 +80,12 @@ static int file_row(void *ctx, const struct store_file *f)
 {
 	struct files_out *o = ctx;
 	if (o->fmt == OUT_JSON) {
-		buf_append(&o->b, o->n ? ",\n" : "\n", o->n ? 2 : 1);
+		buf_puts(&o->b, o->n ? ",\n" : "\n");
 		file_json(&o->b, f);
 	} else {
 		buf_printf(&o->b, "%4lld  ", (long long)f->id);
 		term_field(&o->b, f->host, 20);
-		buf_append(&o->b, "  ", 2);
+		buf_puts(&o->b, "  ");
 		term_field(&o->b, f->role, 9);
 		buf_printf(&o->b, " %-5s %-12s %9lld %7lld %11lld  ", f->format,
 			   f->encoding, (long long)f->records,
@@ -119,7 +119,7 @@ int cmd_files(int argc, char **argv)
 			   "BYTES", "PATH");
 	rc = store_files(s, file_row, &o);
 	if (o.fmt == OUT_JSON)
-		buf_append(&o.b, o.n ? "\n]\n" : "]\n", o.n ? 3 : 2);
+		buf_puts(&o.b, o.n ? "\n]\n" : "]\n");
 	buf_flush_to(&o.b, stdout);
 	buf_free(&o.b);
 	if (rc != 0)

@@ -18,8 +18,10 @@
 
 #include "bundle.h"
 #include "progress.h"
+#include "correlate.h"
 #include "util.h"
 #include "../parsers/decode.h"
+#include "../parsers/events.h"
 #include "../parsers/parser.h"
 
 #define READ_CHUNK (1u << 20)
@@ -54,6 +56,7 @@ struct ingest {
 	bool single_file;	/* PATH is one plain file */
 	char *single_source;
 	unsigned char *chunk;	/* READ_CHUNK bytes */
+	struct event_matcher *events;
 };
 
 /* Per-file state: the sink wrapper that forwards records to the store and
@@ -61,7 +64,9 @@ struct ingest {
 struct file_job {
 	struct ingest *ing;
 	const struct bundle_entry *entry;
+	struct store_writer *writer;
 	const struct record_sink *store_sink;
+	const char *role;	/* NULL: a log whose lines make no events */
 	unsigned problems;
 };
 
@@ -76,7 +81,14 @@ static int job_record(void *ctx, const struct log_record *rec)
 {
 	struct file_job *job = ctx;
 	progress_add_records(job->ing->progress, 1);
-	return job->store_sink->record(job->store_sink->ctx, rec);
+	int rc = job->store_sink->record(job->store_sink->ctx, rec);
+	if (rc || !job->role)
+		return rc;
+	struct event ev;
+	if (event_match(job->ing->events, job->role, rec->text + rec->message.off,
+			rec->message.len, &ev))
+		rc = store_writer_event(job->writer, &ev);
+	return rc;
 }
 
 static void job_problem(void *ctx, uint32_t line, const char *what)
@@ -390,7 +402,14 @@ static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 		ing->sum->store_failed = true;
 		return 1;
 	}
-	struct file_job job = { ing, e, store_writer_sink(w), 0 };
+	enum log_role role = role_of_name(e->name);
+	struct file_job job = {
+		.ing = ing,
+		.entry = e,
+		.writer = w,
+		.store_sink = store_writer_sink(w),
+		.role = role == ROLE_OTHER ? NULL : role_name(role),
+	};
 	bool ok = pump_file(ing, &job, in, w, &resume, head, head_len, &fin);
 	if (job.problems > MAX_PROBLEMS_PER_FILE) {
 		char what[96];
@@ -551,6 +570,7 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 		.opts = opts,
 		.sum = sum,
 		.chunk = xmalloc(READ_CHUNK),
+		.events = event_matcher_new(),
 	};
 	double start = clock_now();
 
@@ -573,10 +593,19 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 		report(&ing, "time offsets", store_error(s));
 		sum->store_failed = true;
 	}
+	struct correlate_stats cst = {0};
+	if (changed && !sum->store_failed && correlate_rebuild(s, &cst) != 0) {
+		report(&ing, "traces", store_error(s));
+		sum->store_failed = true;
+	}
+	sum->traces = cst.traces;
+	sum->trace_seconds = cst.seconds;
+	sum->traces_rebuilt = changed;
 	sum->interrupted = interrupted != 0;
 	sum->seconds = clock_now() - start;
 	progress_free(ing.progress);
 	free(ing.chunk);
+	event_matcher_free(ing.events);
 	free(ing.source_prefix);
 	free(ing.single_source);
 	return exit_status(sum);

@@ -39,6 +39,9 @@ struct ingest_summary {
 	uint64_t records;		/* records stored by this run */
 	uint64_t raw_bytes;		/* bytes read from files */
 	double seconds;
+	uint64_t traces;		/* traces after the rebuild */
+	double trace_seconds;		/* time the rebuild took */
+	bool traces_rebuilt;
 	bool interrupted;
 	bool store_failed;		/* the store itself failed */
 };

@@ -29,6 +29,12 @@ static const struct command commands[] = {
 	  "all records merged by UTC (the CMTrace merge view)" },
 	{ "stats", cmd_stats, "[-d STORE] [--format table|json]",
 	  "counts of files, records, hosts, formats and severities" },
+	{ "demo", cmd_demo, "[--clients N] [--actions M] [--seed S] [--scale N] [--force] [-q] DIR", "write a realistic lab bundle with known traces (and expected.json)" },
+	{ "traces", cmd_traces,
+	  "[-d STORE] [--status S] [--action A] [--host H] [--grep PCRE2] [--since T] [--until T] [--format table|json|csv]",
+	  "device actions rebuilt across the three lanes, with where they stopped" },
+	{ "show", cmd_show, "[-d STORE] ID|GUID [--format text|json|csv|chrome] [-o FILE] [--force]",
+	  "one trace: summary and every event" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

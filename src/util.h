@@ -27,6 +27,7 @@ struct buf {
 void buf_reserve(struct buf *b, size_t extra);
 void buf_append(struct buf *b, const void *data, size_t len);
 void buf_putc(struct buf *b, char c);
+void buf_puts(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Drop the first n bytes, moving the rest to the front. */

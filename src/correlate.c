@@ -1,0 +1,794 @@
+/* correlate.c - joins the stored events into device-action traces.
+ *
+ * One pass over the events in UTC order keeps, per trace, only what the
+ * verdict needs (pushes, receipts, hop times) plus its event ids, so memory
+ * grows with the number of traces, not with the size of the logs. Trace ids
+ * are given at the end in first-event order. */
+#include "correlate.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strmap.h"
+#include "util.h"
+
+/* A response is shown next to the latest receipt of its host when that
+ * receipt is at most this old; otherwise it stands alone. */
+#define UNMATCHED_WINDOW_US (INT64_C(3600) * 1000000)
+/* Packs (trace index, item index) into one map value. */
+#define ITEM_BITS 20
+
+struct push {
+	int64_t push_id, task_id, task_type, count, started_utc;
+	int64_t reported, failed;
+	int32_t host;
+	bool finished, has_bts;
+};
+
+struct receipt {
+	int64_t push_id, task_id, utc, return_code, response_utc;
+	int32_t host;
+	bool responded;
+};
+
+struct trace {
+	char guid[37];
+	char action[64];	/* from the connector's Authorized line */
+	int64_t first_utc, last_utc;
+	int64_t task_type;
+	int64_t forward_utc, targets;
+	bool received, authorized, unauthorized, forwarded, dead;
+	bool orphan_response;	/* a response joined to nothing at all */
+	int32_t connector_host;
+	struct push *pushes;
+	size_t n_pushes;
+	struct receipt *receipts;
+	size_t n_receipts;
+	int64_t lanes[3];
+	int64_t unmatched;
+	int64_t *ids;
+	uint8_t *flags;
+	size_t n_ids, cap_ids;
+	int32_t *hosts;
+	size_t n_hosts;
+};
+
+struct span_cover {
+	int32_t host;
+	int64_t utc_min, utc_max;
+};
+
+struct builder {
+	struct store *store;
+	struct trace *traces;
+	size_t n_traces, cap_traces;
+	struct strmap *by_guid;		/* GUID -> trace */
+	struct strmap *open_notice;	/* connector host|thread -> trace */
+	struct strmap *pending_fetch;	/* server host|thread -> event id */
+	struct strmap *push_by_ids;	/* push|task -> trace/push */
+	struct strmap *push_by_id;	/* push -> trace/push (BTS) */
+	struct strmap *receipt_by_ids;	/* host|push|task -> trace/receipt */
+	struct strmap *last_receipt;	/* host -> trace/receipt */
+	struct strmap *host_ids;
+	char **host_names;
+	size_t n_host_names;
+	char *learned[256];		/* task type -> action, from the bundle */
+	struct span_cover *cover[3];	/* per lane */
+	size_t n_cover[3];
+	uint64_t events;
+};
+
+const char *action_of_task_type(int64_t task_type)
+{
+	switch (task_type) {
+	case 1: return "RequestMachinePolicy";
+	case 15: return "RequestScriptExecution";
+	default: return NULL;
+	}
+}
+
+static int32_t host_id(struct builder *b, const char *host)
+{
+	int64_t id;
+	if (strmap_get(b->host_ids, host, &id))
+		return (int32_t)id;
+	b->host_names = xrealloc(b->host_names,
+				 (b->n_host_names + 1) * sizeof(*b->host_names));
+	b->host_names[b->n_host_names] = xstrdup(host);
+	strmap_put(b->host_ids, host, (int64_t)b->n_host_names);
+	return (int32_t)b->n_host_names++;
+}
+
+static size_t trace_new(struct builder *b, const char *guid)
+{
+	if (b->n_traces == b->cap_traces) {
+		b->cap_traces = b->cap_traces ? b->cap_traces * 2 : 256;
+		b->traces = xrealloc(b->traces, b->cap_traces * sizeof(*b->traces));
+	}
+	struct trace *t = &b->traces[b->n_traces];
+	memset(t, 0, sizeof(*t));
+	t->task_type = EVENT_NONE;
+	t->forward_utc = EVENT_NONE;
+	t->targets = EVENT_NONE;
+	t->connector_host = -1;
+	if (guid && guid[0]) {
+		snprintf(t->guid, sizeof(t->guid), "%s", guid);
+		strmap_put(b->by_guid, guid, (int64_t)b->n_traces);
+	}
+	return b->n_traces++;
+}
+
+static size_t trace_for_guid(struct builder *b, const char *guid)
+{
+	int64_t idx;
+	if (strmap_get(b->by_guid, guid, &idx))
+		return (size_t)idx;
+	return trace_new(b, guid);
+}
+
+static void trace_add_host(struct trace *t, int32_t host)
+{
+	for (size_t i = 0; i < t->n_hosts; i++)
+		if (t->hosts[i] == host)
+			return;
+	t->hosts = xrealloc(t->hosts, (t->n_hosts + 1) * sizeof(*t->hosts));
+	t->hosts[t->n_hosts++] = host;
+}
+
+static void trace_add_event(struct trace *t, const struct stored_event *e,
+			    int32_t host, uint8_t flags)
+{
+	if (t->n_ids == t->cap_ids) {
+		t->cap_ids = t->cap_ids ? t->cap_ids * 2 : 8;
+		t->ids = xrealloc(t->ids, t->cap_ids * sizeof(*t->ids));
+		t->flags = xrealloc(t->flags, t->cap_ids * sizeof(*t->flags));
+	}
+	t->ids[t->n_ids] = e->id;
+	t->flags[t->n_ids++] = flags;
+	if (t->n_ids == 1 || e->utc_us < t->first_utc)
+		t->first_utc = e->utc_us;
+	if (t->n_ids == 1 || e->utc_us > t->last_utc)
+		t->last_utc = e->utc_us;
+	if (e->ev.lane < 3)
+		t->lanes[e->ev.lane]++;
+	trace_add_host(t, host);
+}
+
+static void key_host_thread(char *key, size_t len, int32_t host, int32_t thread)
+{
+	snprintf(key, len, "%d|%d", (int)host, (int)thread);
+}
+
+static void key_ids(char *key, size_t len, int32_t host, int64_t push, int64_t task)
+{
+	snprintf(key, len, "%d|%" PRId64 "|%" PRId64, (int)host, push, task);
+}
+
+static int64_t pack(size_t trace, size_t item)
+{
+	return (int64_t)(((uint64_t)trace << ITEM_BITS) | item);
+}
+
+static void unpack(int64_t v, size_t *trace, size_t *item)
+{
+	*trace = (size_t)((uint64_t)v >> ITEM_BITS);
+	*item = (size_t)((uint64_t)v & ((1u << ITEM_BITS) - 1));
+}
+
+/* ---- connector: host+thread and order until Forwarded names the GUID ---- */
+
+static void close_notice(struct builder *b, const char *key)
+{
+	strmap_put(b->open_notice, key, -1);
+}
+
+static size_t notice_trace(struct builder *b, const char *key)
+{
+	int64_t idx;
+	if (strmap_get(b->open_notice, key, &idx) && idx >= 0)
+		return (size_t)idx;
+	size_t t = trace_new(b, NULL);
+	strmap_put(b->open_notice, key, (int64_t)t);
+	return t;
+}
+
+/* Forwarded named a GUID another lane already used (clocks disagree):
+ * fold the connector's part into that trace. */
+static void trace_merge(struct builder *b, size_t into, size_t from)
+{
+	struct trace *dst = &b->traces[into], *src = &b->traces[from];
+	for (size_t i = 0; i < src->n_ids; i++) {
+		if (dst->n_ids == dst->cap_ids) {
+			dst->cap_ids = dst->cap_ids ? dst->cap_ids * 2 : 8;
+			dst->ids = xrealloc(dst->ids, dst->cap_ids * sizeof(*dst->ids));
+			dst->flags = xrealloc(dst->flags, dst->cap_ids * sizeof(*dst->flags));
+		}
+		dst->ids[dst->n_ids] = src->ids[i];
+		dst->flags[dst->n_ids++] = src->flags[i];
+	}
+	for (size_t i = 0; i < src->n_hosts; i++)
+		trace_add_host(dst, src->hosts[i]);
+	for (int l = 0; l < 3; l++)
+		dst->lanes[l] += src->lanes[l];
+	if (src->n_ids && src->first_utc < dst->first_utc)
+		dst->first_utc = src->first_utc;
+	if (src->n_ids && src->last_utc > dst->last_utc)
+		dst->last_utc = src->last_utc;
+	dst->received |= src->received;
+	dst->authorized |= src->authorized;
+	if (src->action[0])
+		memcpy(dst->action, src->action, sizeof(dst->action));
+	dst->connector_host = src->connector_host;
+	src->dead = true;
+}
+
+static void on_connector(struct builder *b, const struct stored_event *e,
+			 int32_t host)
+{
+	char key[64];
+	key_host_thread(key, sizeof(key), host, e->thread);
+	const struct event *ev = &e->ev;
+	size_t t;
+
+	switch (ev->kind) {
+	case EV_NOTIFY_RECEIVED:
+		close_notice(b, key);
+		t = notice_trace(b, key);
+		b->traces[t].received = true;
+		break;
+	case EV_NOTIFY_VALIDATING:
+		t = notice_trace(b, key);
+		break;
+	case EV_AUTHORIZED:
+	case EV_UNAUTHORIZED:
+		t = notice_trace(b, key);
+		snprintf(b->traces[t].action, sizeof(b->traces[t].action), "%s", ev->name);
+		if (ev->kind == EV_AUTHORIZED) {
+			b->traces[t].authorized = true;
+		} else {
+			b->traces[t].unauthorized = true;
+			close_notice(b, key);
+		}
+		break;
+	case EV_FORWARDED: {
+		t = notice_trace(b, key);
+		close_notice(b, key);
+		int64_t other;
+		if (ev->guid[0] && strmap_get(b->by_guid, ev->guid, &other) &&
+		    (size_t)other != t) {
+			trace_merge(b, (size_t)other, t);
+			t = (size_t)other;
+		} else if (ev->guid[0]) {
+			snprintf(b->traces[t].guid, sizeof(b->traces[t].guid), "%s", ev->guid);
+			strmap_put(b->by_guid, ev->guid, (int64_t)t);
+		}
+		struct trace *tr = &b->traces[t];
+		tr->forwarded = true;
+		tr->forward_utc = e->utc_us;
+		tr->targets = ev->count;
+		if (ev->task_type != EVENT_NONE)
+			tr->task_type = ev->task_type;
+		/* Learn the name of this number from the Authorized line. */
+		if (tr->action[0] && ev->task_type >= 0 && ev->task_type < 256 &&
+		    !b->learned[ev->task_type])
+			b->learned[ev->task_type] = xstrdup(tr->action);
+		break;
+	}
+	default:
+		return;	/* gateway errors are findings, not hops */
+	}
+	b->traces[t].connector_host = host;
+	trace_add_event(&b->traces[t], e, host, 0);
+}
+
+/* ---- server: GUID, then (PushID, TaskID) ---- */
+
+static void on_push_started(struct builder *b, const struct stored_event *e,
+			    int32_t host, const char *key)
+{
+	const struct event *ev = &e->ev;
+	size_t t = ev->guid[0] ? trace_for_guid(b, ev->guid) : trace_new(b, NULL);
+	struct trace *tr = &b->traces[t];
+	tr->pushes = xrealloc(tr->pushes, (tr->n_pushes + 1) * sizeof(*tr->pushes));
+	struct push *p = &tr->pushes[tr->n_pushes];
+	*p = (struct push){
+		.push_id = ev->push_id, .task_id = ev->task_id,
+		.task_type = ev->task_type, .count = ev->count,
+		.started_utc = e->utc_us, .host = host,
+	};
+	if (ev->task_type != EVENT_NONE)
+		tr->task_type = ev->task_type;
+	char ids[64];
+	key_ids(ids, sizeof(ids), -1, ev->push_id, ev->task_id);
+	strmap_put(b->push_by_ids, ids, pack(t, tr->n_pushes));
+	key_ids(ids, sizeof(ids), -1, ev->push_id, -1);
+	strmap_put(b->push_by_id, ids, pack(t, tr->n_pushes));
+	tr->n_pushes++;
+	int64_t fetch;
+	if (strmap_get(b->pending_fetch, key, &fetch) && fetch >= 0) {
+		struct stored_event fe = *e;
+		fe.id = fetch;
+		fe.ev.kind = EV_PUSH_FETCHED;
+		trace_add_event(tr, &fe, host, 0);
+		strmap_put(b->pending_fetch, key, -1);
+	}
+	trace_add_event(tr, e, host, 0);
+}
+
+static void on_server(struct builder *b, const struct stored_event *e,
+		      int32_t host)
+{
+	char key[64], ids[64];
+	const struct event *ev = &e->ev;
+	int64_t v;
+	size_t t, item;
+
+	key_host_thread(key, sizeof(key), host, e->thread);
+	switch (ev->kind) {
+	case EV_PUSH_FETCHED:
+		strmap_put(b->pending_fetch, key, e->id);
+		return;
+	case EV_PUSH_STARTED:
+		on_push_started(b, e, host, key);
+		return;
+	case EV_PUSH_FINISHED:
+		key_ids(ids, sizeof(ids), -1, ev->push_id, ev->task_id);
+		if (!strmap_get(b->push_by_ids, ids, &v))
+			return;
+		unpack(v, &t, &item);
+		b->traces[t].pushes[item].finished = true;
+		break;
+	case EV_BTS_REPORT:
+		key_ids(ids, sizeof(ids), -1, ev->push_id, -1);
+		if (!strmap_get(b->push_by_id, ids, &v))
+			return;
+		unpack(v, &t, &item);
+		b->traces[t].pushes[item].has_bts = true;
+		b->traces[t].pushes[item].reported = ev->count;
+		b->traces[t].pushes[item].failed = ev->failed;
+		break;
+	default:
+		return;
+	}
+	trace_add_event(&b->traces[t], e, host, 0);
+}
+
+/* ---- agent: GUID for receipts, (host, PushID, TaskID) for responses ---- */
+
+static void on_receipt(struct builder *b, const struct stored_event *e,
+		       int32_t host)
+{
+	const struct event *ev = &e->ev;
+	size_t t = ev->guid[0] ? trace_for_guid(b, ev->guid) : trace_new(b, NULL);
+	struct trace *tr = &b->traces[t];
+	tr->receipts = xrealloc(tr->receipts,
+				(tr->n_receipts + 1) * sizeof(*tr->receipts));
+	tr->receipts[tr->n_receipts] = (struct receipt){
+		.push_id = ev->push_id, .task_id = ev->task_id,
+		.utc = e->utc_us, .host = host, .return_code = EVENT_NONE,
+	};
+	if (tr->task_type == EVENT_NONE && ev->task_type != EVENT_NONE)
+		tr->task_type = ev->task_type;
+	char ids[96], h[32];
+	key_ids(ids, sizeof(ids), host, ev->push_id, ev->task_id);
+	strmap_put(b->receipt_by_ids, ids, pack(t, tr->n_receipts));
+	snprintf(h, sizeof(h), "%d", (int)host);
+	strmap_put(b->last_receipt, h, pack(t, tr->n_receipts));
+	tr->n_receipts++;
+	trace_add_event(tr, e, host, 0);
+}
+
+static void on_response(struct builder *b, const struct stored_event *e,
+			int32_t host)
+{
+	const struct event *ev = &e->ev;
+	char ids[96], h[32];
+	int64_t v;
+	size_t t, item;
+
+	key_ids(ids, sizeof(ids), host, ev->push_id, ev->task_id);
+	if (strmap_get(b->receipt_by_ids, ids, &v)) {
+		unpack(v, &t, &item);
+		struct receipt *r = &b->traces[t].receipts[item];
+		if (!r->responded) {
+			r->responded = true;
+			r->return_code = ev->return_code;
+			r->response_utc = e->utc_us;
+			trace_add_event(&b->traces[t], e, host, 0);
+			return;
+		}
+	}
+	/* Its IDs match no receipt: show it beside the host's latest receipt,
+	 * flagged, without letting it count as that receipt's answer. */
+	snprintf(h, sizeof(h), "%d", (int)host);
+	if (strmap_get(b->last_receipt, h, &v)) {
+		unpack(v, &t, &item);
+		int64_t age = e->utc_us - b->traces[t].receipts[item].utc;
+		if (age >= 0 && age <= UNMATCHED_WINDOW_US) {
+			b->traces[t].unmatched++;
+			trace_add_event(&b->traces[t], e, host, TRACE_EVENT_UNMATCHED);
+			return;
+		}
+	}
+	t = trace_new(b, NULL);
+	b->traces[t].orphan_response = true;
+	b->traces[t].unmatched = 1;
+	trace_add_event(&b->traces[t], e, host, TRACE_EVENT_UNMATCHED);
+}
+
+static int on_event(void *ctx, const struct stored_event *e)
+{
+	struct builder *b = ctx;
+	int32_t host = host_id(b, e->host);
+	b->events++;
+	switch (e->ev.lane) {
+	case LANE_CONNECTOR:
+		on_connector(b, e, host);
+		break;
+	case LANE_SERVER:
+		on_server(b, e, host);
+		break;
+	case LANE_AGENT:
+		if (e->ev.kind == EV_TASK_RECEIVED)
+			on_receipt(b, e, host);
+		else if (e->ev.kind == EV_RESPONSE_SENT)
+			on_response(b, e, host);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* ---- coverage: which lanes' logs cover a moment ---- */
+
+static int on_coverage(void *ctx, const struct store_coverage *c)
+{
+	struct builder *b = ctx;
+	int lane = !strcmp(c->role, "connector") ? LANE_CONNECTOR
+		 : !strcmp(c->role, "server") ? LANE_SERVER
+		 : !strcmp(c->role, "agent") ? LANE_AGENT : -1;
+	if (lane < 0)
+		return 0;
+	b->cover[lane] = xrealloc(b->cover[lane],
+				  (b->n_cover[lane] + 1) * sizeof(*b->cover[lane]));
+	b->cover[lane][b->n_cover[lane]++] = (struct span_cover){
+		host_id(b, c->host), c->utc_min, c->utc_max,
+	};
+	return 0;
+}
+
+static bool lane_covers(const struct builder *b, int lane, int64_t utc)
+{
+	for (size_t i = 0; i < b->n_cover[lane]; i++)
+		if (b->cover[lane][i].utc_min <= utc && utc <= b->cover[lane][i].utc_max)
+			return true;
+	return false;
+}
+
+/* ---- the verdict ---- */
+
+struct verdict {
+	const char *status;
+	char missing[64];
+	int64_t hops[3];
+	bool skew;
+	int64_t complete_clients;
+};
+
+static void missing_lanes(const struct builder *b, const struct trace *t,
+			  struct verdict *v)
+{
+	static const char *const names[3] = { "connector", "server", "agent" };
+	v->missing[0] = '\0';
+	for (int l = 0; l < 3; l++) {
+		if (t->lanes[l] || lane_covers(b, l, t->first_utc) ||
+		    lane_covers(b, l, t->last_utc))
+			continue;
+		size_t len = strlen(v->missing);
+		snprintf(v->missing + len, sizeof(v->missing) - len, "%s%s",
+			 len ? "," : "", names[l]);
+	}
+}
+
+/* Microseconds to milliseconds, rounded to nearest (either sign). */
+static int64_t round_ms(int64_t us)
+{
+	return us >= 0 ? (us + 500) / 1000 : -((-us + 500) / 1000);
+}
+
+static const struct push *push_of(const struct trace *t, const struct receipt *r)
+{
+	for (size_t i = 0; i < t->n_pushes; i++)
+		if (t->pushes[i].push_id == r->push_id && t->pushes[i].task_id == r->task_id)
+			return &t->pushes[i];
+	return t->n_pushes ? &t->pushes[0] : NULL;
+}
+
+static void measure_hops(const struct trace *t, struct verdict *v)
+{
+	v->hops[0] = v->hops[1] = v->hops[2] = EVENT_NONE;
+	if (t->forwarded && t->n_pushes)
+		v->hops[0] = round_ms(t->pushes[0].started_utc - t->forward_utc);
+	for (size_t i = 0; i < t->n_receipts; i++) {
+		const struct receipt *r = &t->receipts[i];
+		const struct push *p = push_of(t, r);
+		if (p) {
+			int64_t ms = round_ms(r->utc - p->started_utc);
+			if (v->hops[1] == EVENT_NONE || ms > v->hops[1])
+				v->hops[1] = ms;
+		}
+		if (r->responded) {
+			int64_t ms = round_ms(r->response_utc - r->utc);
+			if (v->hops[2] == EVENT_NONE || ms > v->hops[2])
+				v->hops[2] = ms;
+		}
+	}
+	v->skew = false;
+	for (int i = 0; i < 3; i++)
+		if (v->hops[i] != EVENT_NONE && v->hops[i] < 0)
+			v->skew = true;
+}
+
+/* The stages after delivery, once at least one client received it. */
+static const char *delivered_status(const struct trace *t, struct verdict *v)
+{
+	int64_t responded = 0, bad = 0, failed_bts = 0, targets = 0;
+	for (size_t i = 0; i < t->n_receipts; i++) {
+		if (!t->receipts[i].responded)
+			continue;
+		responded++;
+		if (t->receipts[i].return_code != 1)
+			bad++;
+	}
+	for (size_t i = 0; i < t->n_pushes; i++) {
+		if (t->pushes[i].has_bts && t->pushes[i].failed > 0)
+			failed_bts += t->pushes[i].failed;
+		if (t->pushes[i].count > targets)
+			targets = t->pushes[i].count;
+	}
+	v->complete_clients = responded - bad;
+	if (responded == 0)
+		return "no_response";
+	if (bad || failed_bts)
+		return "failed";
+	if (responded < (int64_t)t->n_receipts || (int64_t)t->n_receipts < targets)
+		return "partial";
+	return "complete";
+}
+
+static void judge(const struct builder *b, const struct trace *t,
+		  struct verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	missing_lanes(b, t, v);
+	measure_hops(t, v);
+	if (t->orphan_response)
+		v->status = "unmatched";
+	else if (t->unauthorized)
+		v->status = "unauthorized";
+	else if (t->lanes[LANE_CONNECTOR] && !t->forwarded && !t->n_pushes &&
+		 !t->n_receipts)
+		v->status = "not_forwarded";
+	else if (!t->n_pushes && !t->n_receipts)
+		v->status = lane_covers(b, LANE_SERVER, t->forward_utc)
+				    ? "not_pushed" : "missing_evidence";
+	else if (!t->n_receipts)
+		v->status = lane_covers(b, LANE_AGENT, t->pushes[0].started_utc)
+				    ? "not_delivered" : "missing_evidence";
+	else
+		v->status = delivered_status(t, v);
+}
+
+static const char *action_name(const struct builder *b, const struct trace *t,
+			       char *num, size_t len)
+{
+	if (t->action[0])
+		return t->action;
+	if (t->task_type == EVENT_NONE)
+		return NULL;
+	const char *known = action_of_task_type(t->task_type);
+	if (known)
+		return known;
+	if (t->task_type >= 0 && t->task_type < 256 && b->learned[t->task_type])
+		return b->learned[t->task_type];
+	snprintf(num, len, "%" PRId64, t->task_type);
+	return num;
+}
+
+static void host_list(const struct builder *b, const int32_t *hosts, size_t n,
+		      struct buf *out)
+{
+	buf_reset(out);
+	buf_append(out, "", 0);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_putc(out, ',');
+		const char *name = b->host_names[hosts[i]];
+		buf_append(out, name, strlen(name));
+	}
+}
+
+static void client_list(const struct builder *b, const struct trace *t,
+			struct buf *out)
+{
+	int32_t *hosts = xmalloc((t->n_receipts + 1) * sizeof(*hosts));
+	size_t n = 0;
+	for (size_t i = 0; i < t->n_receipts; i++) {
+		size_t k = 0;
+		while (k < n && hosts[k] != t->receipts[i].host)
+			k++;
+		if (k == n)
+			hosts[n++] = t->receipts[i].host;
+	}
+	host_list(b, hosts, n, out);
+	free(hosts);
+}
+
+static void write_summary(const struct builder *b, const struct trace *t,
+			  const struct verdict *v, const char *action,
+			  struct buf *out)
+{
+	const struct push *p = t->n_pushes ? &t->pushes[0] : NULL;
+	const char *server = p ? b->host_names[p->host] : "?";
+	const char *scp = t->connector_host >= 0 ? b->host_names[t->connector_host] : "?";
+	const char *what = action ? action : "device action";
+	buf_reset(out);
+	if (!strcmp(v->status, "unauthorized"))
+		buf_printf(out, "%s refused %s: the Intune admin has no ConfigMgr rights on the device", scp, what);
+	else if (!strcmp(v->status, "not_forwarded"))
+		buf_printf(out, "%s received %s but never forwarded it to the notification server", scp, what);
+	else if (!strcmp(v->status, "not_pushed"))
+		buf_printf(out, "%s forwarded %s; no notification server started a push", scp, what);
+	else if (!strcmp(v->status, "missing_evidence"))
+		buf_printf(out, "%s stopped being traceable: no %s log covers its time", what,
+			   p ? "client" : "BgbServer");
+	else if (!strcmp(v->status, "not_delivered"))
+		buf_printf(out, "%s pushed %s (PushID %" PRId64 ") to %" PRId64 " client(s); none logged the receipt",
+			   server, what, p->push_id, p->count);
+	else if (!strcmp(v->status, "no_response"))
+		buf_printf(out, "%zu client(s) received %s but sent no matching response", t->n_receipts, what);
+	else if (!strcmp(v->status, "failed"))
+		buf_printf(out, "%s failed: a client returned an error or the BTS report counts failed clients", what);
+	else if (!strcmp(v->status, "partial"))
+		buf_printf(out, "%s completed on %" PRId64 " of %" PRId64 " client(s)", what,
+			   v->complete_clients, p && p->count > (int64_t)t->n_receipts ? p->count : (int64_t)t->n_receipts);
+	else if (!strcmp(v->status, "unmatched"))
+		buf_printf(out, "a task response whose PushID/TaskID match no receipt");
+	else
+		buf_printf(out, "%s completed on %zu client(s)", what, t->n_receipts);
+	if (t->unmatched && strcmp(v->status, "unmatched"))
+		buf_printf(out, "; %" PRId64 " response(s) match no receipt", t->unmatched);
+	if (v->skew)
+		buf_printf(out, "; a negative hop: host clocks disagree");
+}
+
+/* Trace ids follow the first event's time. */
+static int by_first_utc(const void *a, const void *b)
+{
+	const struct trace *x = *(struct trace *const *)a;
+	const struct trace *y = *(struct trace *const *)b;
+	if (x->first_utc != y->first_utc)
+		return x->first_utc < y->first_utc ? -1 : 1;
+	return x->n_ids && y->n_ids ? (x->ids[0] > y->ids[0]) - (x->ids[0] < y->ids[0]) : 0;
+}
+
+static int write_trace(struct builder *b, struct trace_writer *tw,
+		       const struct trace *t, int64_t id)
+{
+	struct verdict v;
+	struct buf clients = {0}, hosts = {0}, summary = {0};
+	char num[24];
+	judge(b, t, &v);
+	const char *action = action_name(b, t, num, sizeof(num));
+	client_list(b, t, &clients);
+	host_list(b, t->hosts, t->n_hosts, &hosts);
+	write_summary(b, t, &v, action, &summary);
+	const struct push *p = t->n_pushes ? &t->pushes[0] : NULL;
+	struct trace_row row = {
+		.id = id,
+		.guid = t->guid[0] ? t->guid : NULL,
+		.status = v.status,
+		.action = action,
+		.task_type = t->task_type,
+		.first_utc = t->first_utc,
+		.last_utc = t->last_utc,
+		.clients = clients.data,
+		.hosts = hosts.data,
+		.hop_forward_to_push = v.hops[0],
+		.hop_push_to_receive = v.hops[1],
+		.hop_receive_to_response = v.hops[2],
+		.skew = v.skew,
+		.lanes = { t->lanes[0], t->lanes[1], t->lanes[2] },
+		.missing = v.missing,
+		.push_id = p ? p->push_id : EVENT_NONE,
+		.task_id = p ? p->task_id : EVENT_NONE,
+		.target_count = p ? p->count : t->targets,
+		.unmatched = t->unmatched,
+		.summary = summary.data,
+	};
+	int rc = store_traces_add(tw, &row, t->ids, t->flags, t->n_ids);
+	buf_free(&clients);
+	buf_free(&hosts);
+	buf_free(&summary);
+	return rc;
+}
+
+static int write_all(struct builder *b, uint64_t *written)
+{
+	struct trace **order = xmalloc((b->n_traces + 1) * sizeof(*order));
+	size_t n = 0;
+	for (size_t i = 0; i < b->n_traces; i++)
+		if (!b->traces[i].dead && b->traces[i].n_ids)
+			order[n++] = &b->traces[i];
+	qsort(order, n, sizeof(*order), by_first_utc);
+	struct trace_writer *tw = store_traces_begin(b->store);
+	int rc = tw ? 0 : -1;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = write_trace(b, tw, order[i], (int64_t)i + 1);
+	if (tw && rc == 0)
+		rc = store_traces_commit(tw);
+	else if (tw)
+		store_traces_abort(tw);
+	free(order);
+	*written = rc == 0 ? n : 0;
+	return rc;
+}
+
+static void builder_free(struct builder *b)
+{
+	for (size_t i = 0; i < b->n_traces; i++) {
+		free(b->traces[i].pushes);
+		free(b->traces[i].receipts);
+		free(b->traces[i].ids);
+		free(b->traces[i].flags);
+		free(b->traces[i].hosts);
+	}
+	free(b->traces);
+	for (size_t i = 0; i < b->n_host_names; i++)
+		free(b->host_names[i]);
+	free(b->host_names);
+	for (size_t i = 0; i < 256; i++)
+		free(b->learned[i]);
+	for (int l = 0; l < 3; l++)
+		free(b->cover[l]);
+	strmap_free(b->by_guid);
+	strmap_free(b->open_notice);
+	strmap_free(b->pending_fetch);
+	strmap_free(b->push_by_ids);
+	strmap_free(b->push_by_id);
+	strmap_free(b->receipt_by_ids);
+	strmap_free(b->last_receipt);
+	strmap_free(b->host_ids);
+}
+
+int correlate_rebuild(struct store *s, struct correlate_stats *stats)
+{
+	double start = clock_now();
+	struct builder b = {
+		.store = s,
+		.by_guid = strmap_new(),
+		.open_notice = strmap_new(),
+		.pending_fetch = strmap_new(),
+		.push_by_ids = strmap_new(),
+		.push_by_id = strmap_new(),
+		.receipt_by_ids = strmap_new(),
+		.last_receipt = strmap_new(),
+		.host_ids = strmap_new(),
+	};
+	uint64_t written = 0;
+	int rc = store_coverage(s, on_coverage, &b);
+	if (rc == 0)
+		rc = store_events(s, on_event, &b);
+	if (rc == 0)
+		rc = write_all(&b, &written);
+	if (stats) {
+		stats->events = b.events;
+		stats->traces = written;
+		stats->seconds = clock_now() - start;
+	}
+	builder_free(&b);
+	return rc;
+}

@@ -1,0 +1,30 @@
+/* correlate.h - rebuilding device-action traces from the stored events.
+ *
+ * Every event of the store is read once in UTC order and joined: the
+ * connector's lines by host, thread and order until "Forwarded" names the
+ * TaskGUID; the GUID across lanes (case-insensitively); (PushID, TaskID)
+ * between the push, the BTS report, the client receipts and responses. A
+ * response that matches no receipt is shown unmatched, never attached as if
+ * it were the answer. Each trace gets the first stage it did not pass, its
+ * hop latencies, and the lanes whose logs give no evidence for its time. */
+#ifndef TATRACE_CORRELATE_H
+#define TATRACE_CORRELATE_H
+
+#include <stdint.h>
+#include "../db/store.h"
+
+struct correlate_stats {
+	uint64_t events;
+	uint64_t traces;
+	double seconds;
+};
+
+/* Replace the store's traces with ones built from its events, in one
+ * transaction. 0, or -1 with store_error(s) telling why. */
+int correlate_rebuild(struct store *s, struct correlate_stats *stats);
+
+/* Action name of a TaskType number without help from the bundle:
+ * 1 RequestMachinePolicy, 15 RequestScriptExecution, else NULL. */
+const char *action_of_task_type(int64_t task_type);
+
+#endif

@@ -89,8 +89,8 @@ static void print_summary(const struct ingest_summary *s)
 	double rate = s->seconds > 0 ? (double)s->records / s->seconds : 0;
 	char traces[64] = "";
 	if (s->traces_rebuilt)
-		snprintf(traces, sizeof(traces), "; %llu traces",
-			 (unsigned long long)s->traces);
+		snprintf(traces, sizeof(traces), "; %llu traces in %.2f s",
+			 (unsigned long long)s->traces, s->trace_seconds);
 	fprintf(stderr,
 		"tatrace: %llu files (%llu new, %llu grown, %llu replaced, "
 		"%llu unchanged, %llu failed), %llu records, %.1f MB in %.2f s "

@@ -85,11 +85,11 @@ clean:
 
 -include $(LIB_OBJS:.o=.d) $(BUILD)/src/main.d
 
-# The README's first command ends here: ingest the bundle shipped in the
-# repository and show the merged log.
+# The README's first command ends here: write the built-in demo bundle,
+# ingest it and list the device actions it traced.
 DEMO_DB ?= demo.db
 demo: $(BIN)
-	$(Q)rm -f $(DEMO_DB)
-	./$(BIN) ingest -d $(DEMO_DB) tests/fixtures/bundle
-	./$(BIN) files -d $(DEMO_DB)
-	./$(BIN) log -d $(DEMO_DB)
+	$(Q)rm -rf demo $(DEMO_DB)
+	./$(BIN) demo demo
+	./$(BIN) ingest -d $(DEMO_DB) demo
+	./$(BIN) traces -d $(DEMO_DB)

@@ -2,7 +2,8 @@
  * fact: the host's --tz override, else the bias that the host's other logs
  * show nearest in time, else UTC assumed. Idempotent: the local time is
  * recovered from utc and the effective bias, so a second run changes
- * nothing. */
+ * nothing. The events of re-timed records and the files' time bounds
+ * follow. */
 #include "store_internal.h"
 
 #include <stdio.h>
@@ -25,8 +26,17 @@ struct resolve_override {
 	int32_t bias;
 };
 
+/* An event of the block being resolved. */
+struct resolve_event {
+	int64_t id;
+	int64_t seq;
+	int64_t utc;
+};
+
 struct resolve_ctx {
 	struct store *s;
+	struct resolve_event *events;
+	size_t events_cap;
 	struct resolve_seg *segs;
 	size_t nsegs;
 	struct resolve_override *ovr;
@@ -49,7 +59,11 @@ static const char SQL_OVERRIDES[] =
 static const char SQL_FILES[] =
 	"SELECT id, host_id FROM files WHERE n_nobias > 0 ORDER BY id";
 static const char SQL_FILE_BLOCKS[] =
-	"SELECT id FROM blocks WHERE file_id = ?1 ORDER BY seq";
+	"SELECT id, seq FROM blocks WHERE file_id = ?1 ORDER BY seq";
+static const char SQL_BLOCK_EVENTS[] =
+	"SELECT id, seq, utc FROM events WHERE file_id = ?1 AND seq >= ?2"
+	" AND seq < ?3";
+static const char SQL_EVENT_UTC[] = "UPDATE events SET utc = ?2 WHERE id = ?1";
 static const char SQL_BLOCK_META[] = "SELECT n, meta FROM blocks WHERE id = ?1";
 static const char SQL_BLOCK_UPDATE[] =
 	"UPDATE blocks SET meta = ?2, utc_min = ?3, utc_max = ?4, undated = ?5"
@@ -191,6 +205,7 @@ static int16_t resolve_nearest(const struct resolve_ctx *c, size_t first,
 
 struct resolve_file {
 	int64_t id;
+	bool changed;		/* some block was rewritten */
 	int32_t bias;		/* of the override */
 	enum offset_source source;	/* OFFSET_OVERRIDE, _HOST or _ASSUMED */
 	size_t first, count;	/* the host's segments */
@@ -267,8 +282,62 @@ static int resolve_load_block(struct resolve_ctx *c, int64_t block_id)
 	return (int)n;
 }
 
+/* Load the events of records [seq, seq + n) of the file into c->events;
+ * returns their count or -1. The updates come after: no table is changed
+ * under a running SELECT. */
+static int resolve_load_events(struct resolve_ctx *c, int64_t file_id,
+			       int64_t seq, uint32_t n)
+{
+	sqlite3_stmt *st = store_stmt(c->s, SQL_BLOCK_EVENTS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, file_id);
+	sqlite3_bind_int64(st, 2, seq);
+	sqlite3_bind_int64(st, 3, seq + n);
+	size_t count = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == c->events_cap) {
+			c->events_cap = c->events_cap ? c->events_cap * 2 : 16;
+			c->events = xrealloc(c->events, c->events_cap *
+					     sizeof(*c->events));
+		}
+		c->events[count++] = (struct resolve_event){
+			sqlite3_column_int64(st, 0),
+			sqlite3_column_int64(st, 1),
+			sqlite3_column_int64(st, 2)};
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(c->s);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? (int)count : -1;
+}
+
+/* Give the block's events the new times of their records. */
+static int resolve_block_events(struct resolve_ctx *c, int64_t file_id,
+				int64_t seq, uint32_t n)
+{
+	int count = resolve_load_events(c, file_id, seq, n);
+	for (int i = 0; i < count; i++) {
+		const struct resolve_event *ev = &c->events[i];
+		int64_t utc = c->entries[ev->seq - seq].utc_us;
+		if (utc == ev->utc)
+			continue;
+		sqlite3_stmt *st = store_stmt(c->s, SQL_EVENT_UTC);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, ev->id);
+		sqlite3_bind_int64(st, 2, utc);
+		int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(c->s);
+		sqlite3_reset(st);
+		if (rc < 0)
+			return -1;
+	}
+	return count < 0 ? -1 : 0;
+}
+
 static int resolve_block(struct resolve_ctx *c, struct resolve_file *f,
-			 int64_t block_id)
+			 int64_t block_id, int64_t seq)
 {
 	int n = resolve_load_block(c, block_id);
 	if (n < 0)
@@ -291,12 +360,17 @@ static int resolve_block(struct resolve_ctx *c, struct resolve_file *f,
 	size_t bytes = (size_t)n * BLOCKFMT_RECORD_BYTES;
 	if (bytes == 0 || memcmp(c->old_meta, c->new_meta, bytes) == 0)
 		return 0;
-	return resolve_store_block(c, block_id, (uint32_t)n);
+	f->changed = true;
+	if (resolve_store_block(c, block_id, (uint32_t)n) < 0)
+		return -1;
+	return resolve_block_events(c, f->id, seq, (uint32_t)n);
 }
 
 static int resolve_file_counts(struct resolve_ctx *c,
 			       const struct resolve_file *f)
 {
+	if (f->changed && store_file_bounds(c->s, f->id) < 0)
+		return -1;
 	if (!f->delta[0] && !f->delta[1] && !f->delta[2] && !f->delta[3])
 		return 0;
 	sqlite3_stmt *st = store_stmt(c->s, SQL_FILE_SOURCES);
@@ -322,7 +396,8 @@ static int resolve_file(struct resolve_ctx *c, int64_t file_id,
 	} else if (f.count) {
 		f.source = OFFSET_HOST;
 	}
-	/* The block ids first: the blocks are updated while we go. */
+	/* The block ids and seqs first: the blocks are updated while we
+	 * go. */
 	int64_t *ids;
 	size_t n;
 	sqlite3_stmt *st = store_stmt(c->s, SQL_FILE_BLOCKS);
@@ -336,14 +411,16 @@ static int resolve_file(struct resolve_ctx *c, int64_t file_id,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
-			ids = xrealloc(ids, cap * sizeof(*ids));
+			ids = xrealloc(ids, cap * 2 * sizeof(*ids));
 		}
-		ids[n++] = sqlite3_column_int64(st, 0);
+		ids[2 * n] = sqlite3_column_int64(st, 0);
+		ids[2 * n + 1] = sqlite3_column_int64(st, 1);
+		n++;
 	}
 	rc = rc == SQLITE_DONE ? 0 : store_fail(c->s);
 	sqlite3_reset(st);
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = resolve_block(c, &f, ids[i]);
+		rc = resolve_block(c, &f, ids[2 * i], ids[2 * i + 1]);
 	free(ids);
 	return rc < 0 ? -1 : resolve_file_counts(c, &f);
 }
@@ -375,6 +452,7 @@ int store_resolve_offsets(struct store *s)
 	int rc = resolve_all(c);
 	free(c->segs);
 	free(c->ovr);
+	free(c->events);
 	free(c);
 	if (rc == 0 && store_exec(s, SQL_COMMIT) == 0)
 		return 0;

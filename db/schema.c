@@ -1,12 +1,13 @@
-/* schema.c - the store's tables, and the refusal of stores written by a
- * newer tatrace. The layout below is also what sqlite3 users see. */
+/* schema.c - the store's tables, and the refusal of stores written by
+ * another version of tatrace. The layout below is also what sqlite3 users
+ * see. */
 #include "schema.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include "store.h"
 
-/* Layout (schema version 1):
+/* Layout (schema version 2):
  *
  * meta(key, value)        key 'schema_version' = STORE_SCHEMA_VERSION.
  * hosts                   one row per machine; tz_override: bias minutes
@@ -19,7 +20,9 @@
  *                         bytes (decoded UTF-8), n_verbose..n_error (by
  *                         severity), n_nobias (timed records without an
  *                         explicit bias, which need an offset), n_explicit..
- *                         n_assumed (by offset source).
+ *                         n_assumed (by offset source); utc_min/utc_max
+ *                         over the records that carry their own time (NULL
+ *                         when none), kept by commit and offset resolution.
  * blocks                  the records, up to STORE_BLOCK_RECORDS of one
  *                         file per row: seq = index of its first record in
  *                         the file, first_line, n, text_off = decoded byte
@@ -34,7 +37,30 @@
  *                         text = the records' raw text concatenated.
  * block_components        which components occur in which block (the
  *                         index behind "log by component").
+ * events                  trace events found at ingest, one per matching
+ *                         record: file_id, seq (the record's index in the
+ *                         file), line, utc (the record's, kept in step by
+ *                         offset resolution; 0 when no time is known),
+ *                         thread (NULL none), lane and kind (integers, see
+ *                         parsers/events.h; names in event_list), the
+ *                         event's fields (NULL when absent: EVENT_NONE or
+ *                         ""), text = the record's message. Ids are never
+ *                         reused (AUTOINCREMENT), so a trace_events row
+ *                         left over from a re-ingested file points at
+ *                         nothing rather than at a stranger.
+ * traces                  the device actions rebuilt from the events after
+ *                         every ingest: id 1.. in first_utc order, guid
+ *                         (upper case), status, action, times in UTC µs,
+ *                         clients/hosts/missing as comma-separated lists,
+ *                         hop_* in ms (NULL when not measurable), skew 0/1,
+ *                         lanes_* event counts, summary for humans.
+ * trace_events            which events make up which trace; flags are
+ *                         TRACE_EVENT_* bits (1: unmatched response).
  * file_summary (view)     files with their host name, for a quick look.
+ * event_list (view)       events with time as text, host, path, role and
+ *                         lane/kind by name, in no particular order (add
+ *                         ORDER BY utc).
+ * trace_list (view)       traces with their times as text.
  */
 static const char SCHEMA_SQL[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value);"
@@ -57,7 +83,7 @@ static const char SCHEMA_SQL[] =
 	" n_host INTEGER NOT NULL DEFAULT 0,"
 	" n_override INTEGER NOT NULL DEFAULT 0,"
 	" n_assumed INTEGER NOT NULL DEFAULT 0,"
-	" ingested_at INTEGER);"
+	" ingested_at INTEGER, utc_min INTEGER, utc_max INTEGER);"
 	"CREATE TABLE blocks(id INTEGER PRIMARY KEY,"
 	" file_id INTEGER NOT NULL REFERENCES files(id), seq INTEGER NOT NULL,"
 	" first_line INTEGER NOT NULL, n INTEGER NOT NULL,"
@@ -78,7 +104,78 @@ static const char SCHEMA_SQL[] =
 	" f.n_error AS errors, f.n_warning AS warnings,"
 	" f.n_nobias AS without_bias, f.bytes AS bytes,"
 	" datetime(f.ingested_at, 'unixepoch') AS ingested"
-	" FROM files f LEFT JOIN hosts h ON h.id = f.host_id;";
+	" FROM files f LEFT JOIN hosts h ON h.id = f.host_id;"
+	"CREATE TABLE events(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" file_id INTEGER NOT NULL REFERENCES files(id), seq INTEGER NOT NULL,"
+	" line INTEGER NOT NULL, utc INTEGER NOT NULL, thread INTEGER,"
+	" lane INTEGER NOT NULL, kind INTEGER NOT NULL, guid TEXT,"
+	" push_id INTEGER, task_id INTEGER, task_type INTEGER, count INTEGER,"
+	" failed INTEGER, return_code INTEGER, http_status INTEGER,"
+	" stamp INTEGER, name TEXT, tenant TEXT, user TEXT, detail TEXT,"
+	" text TEXT NOT NULL);"
+	"CREATE INDEX events_file_seq ON events(file_id, seq);"
+	"CREATE INDEX events_utc ON events(utc, file_id, seq);"
+	"CREATE TABLE traces(id INTEGER PRIMARY KEY, guid TEXT,"
+	" status TEXT NOT NULL, action TEXT, task_type INTEGER,"
+	" first_utc INTEGER NOT NULL, last_utc INTEGER NOT NULL, clients TEXT,"
+	" hosts TEXT, hop_forward_to_push INTEGER, hop_push_to_receive INTEGER,"
+	" hop_receive_to_response INTEGER, skew INTEGER NOT NULL DEFAULT 0,"
+	" lanes_connector INTEGER NOT NULL DEFAULT 0,"
+	" lanes_server INTEGER NOT NULL DEFAULT 0,"
+	" lanes_agent INTEGER NOT NULL DEFAULT 0, missing TEXT,"
+	" push_id INTEGER, task_id INTEGER, target_count INTEGER,"
+	" unmatched INTEGER NOT NULL DEFAULT 0, summary TEXT);"
+	"CREATE TABLE trace_events(trace_id INTEGER NOT NULL,"
+	" event_id INTEGER NOT NULL, flags INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY(trace_id, event_id)) WITHOUT ROWID;"
+	"CREATE VIEW event_list AS SELECT e.id AS id,"
+	" CASE WHEN e.utc = 0 THEN NULL ELSE"
+	"  strftime('%Y-%m-%d %H:%M:%f', e.utc / 1000000.0, 'unixepoch') END"
+	"  AS time,"
+	" e.utc AS utc, h.name AS host, f.path AS path, f.role AS role,"
+	" e.file_id AS file_id, e.seq AS seq, e.line AS line,"
+	" e.thread AS thread,"
+	" CASE e.lane WHEN 0 THEN 'connector' WHEN 1 THEN 'server'"
+	"  WHEN 2 THEN 'agent' WHEN 3 THEN 'site' ELSE e.lane END AS lane,"
+	" CASE e.kind WHEN 0 THEN 'notification_received'"
+	"  WHEN 1 THEN 'notification_validating' WHEN 2 THEN 'authorized'"
+	"  WHEN 3 THEN 'unauthorized' WHEN 4 THEN 'forwarded'"
+	"  WHEN 5 THEN 'push_fetched' WHEN 6 THEN 'push_started'"
+	"  WHEN 7 THEN 'push_finished' WHEN 8 THEN 'bts_report'"
+	"  WHEN 9 THEN 'firewall_blocked' WHEN 10 THEN 'task_received'"
+	"  WHEN 11 THEN 'response_sent' WHEN 12 THEN 'gateway_error'"
+	"  WHEN 13 THEN 'web_exception' WHEN 14 THEN 'upload_batch'"
+	"  WHEN 15 THEN 'next_run' ELSE e.kind END AS kind,"
+	" e.guid AS guid, e.push_id AS push_id, e.task_id AS task_id,"
+	" e.task_type AS task_type, e.count AS count, e.failed AS failed,"
+	" e.return_code AS return_code, e.http_status AS http_status,"
+	" e.stamp AS stamp, e.name AS name, e.tenant AS tenant,"
+	" e.user AS user, e.detail AS detail, e.text AS text"
+	" FROM events e JOIN files f ON f.id = e.file_id"
+	" LEFT JOIN hosts h ON h.id = f.host_id;"
+	"CREATE VIEW trace_list AS SELECT id,"
+	" strftime('%Y-%m-%d %H:%M:%f', first_utc / 1000000.0, 'unixepoch')"
+	"  AS first_time,"
+	" strftime('%Y-%m-%d %H:%M:%f', last_utc / 1000000.0, 'unixepoch')"
+	"  AS last_time,"
+	" guid, status, action, task_type, first_utc, last_utc, clients, hosts,"
+	" hop_forward_to_push, hop_push_to_receive, hop_receive_to_response,"
+	" skew, lanes_connector, lanes_server, lanes_agent, missing, push_id,"
+	" task_id, target_count, unmatched, summary FROM traces;";
+
+/* The traces' indexes stand apart: a rebuild drops them and creates them
+ * after its bulk insert, which costs half of keeping them up to date row
+ * by row. (status, first_utc) and (first_utc) serve "WHERE status = ?
+ * ORDER BY first_utc, id" without a sort: the rowid ends every index
+ * entry. */
+const char schema_trace_indexes[] =
+	"CREATE INDEX traces_status ON traces(status, first_utc);"
+	"CREATE INDEX traces_guid ON traces(guid COLLATE NOCASE);"
+	"CREATE INDEX traces_first_utc ON traces(first_utc);";
+const char schema_trace_indexes_drop[] =
+	"DROP INDEX traces_status;"
+	"DROP INDEX traces_guid;"
+	"DROP INDEX traces_first_utc;";
 
 static int schema_version(sqlite3 *db, const char *path, int64_t *version,
 			  char *err, size_t errlen)
@@ -129,6 +226,8 @@ static int schema_create(sqlite3 *db, const char *path, char *err,
 		 " %d);COMMIT;", STORE_SCHEMA_VERSION);
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE;", NULL, NULL, &msg) != SQLITE_OK ||
 	    sqlite3_exec(db, SCHEMA_SQL, NULL, NULL, &msg) != SQLITE_OK ||
+	    sqlite3_exec(db, schema_trace_indexes, NULL, NULL, &msg) !=
+	    SQLITE_OK ||
 	    sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: cannot create the store: %s", path,
 			 msg ? msg : sqlite3_errmsg(db));
@@ -149,6 +248,13 @@ int schema_ensure(sqlite3 *db, const char *path, bool create,
 		snprintf(err, errlen, "%s: store schema %lld is newer than this"
 			 " tatrace understands (%d)", path, (long long)version,
 			 STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	/* No migration: a store is a cache of the logs, rebuilt by ingest. */
+	if (version > 0 && version < STORE_SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s: store schema %lld is older than this"
+			 " tatrace (%d): delete it and ingest again", path,
+			 (long long)version, STORE_SCHEMA_VERSION);
 		return -1;
 	}
 	if (version > 0)

@@ -85,9 +85,15 @@ static int store_lock(struct store *s, void (*notice)(const char *msg),
 static int store_open_db(struct store *s, enum store_mode mode,
 			 char *err, size_t errlen)
 {
-	int flags = mode == STORE_WRITE ?
+	/* tatrace never asks SQLite how much memory it uses, and the
+	 * accounting takes a global mutex on every allocation (~15% of a
+	 * bulk insert). Only possible before SQLite's first use in the
+	 * process; later calls fail harmlessly. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* One connection per store, used by one thread. */
+	int flags = SQLITE_OPEN_NOMUTEX | (mode == STORE_WRITE ?
 		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE :
-		SQLITE_OPEN_READONLY;
+		SQLITE_OPEN_READONLY);
 	if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: cannot open the store: %s", s->path,
 			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -331,6 +337,25 @@ int store_set_tz_override(struct store *s, const char *host, int32_t bias_min)
 		return -1;
 	store_bind_text(st, 1, host);
 	sqlite3_bind_int(st, 2, bias_min);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Inherited times are copies of the file's own timed records, so the
+ * blocks' bounds over dated records are the bounds of the timed ones. */
+static const char SQL_FILE_BOUNDS[] =
+	"UPDATE files SET"
+	" utc_min = (SELECT min(utc_min) FROM blocks WHERE file_id = ?1),"
+	" utc_max = (SELECT max(utc_max) FROM blocks WHERE file_id = ?1)"
+	" WHERE id = ?1";
+
+int store_file_bounds(struct store *s, int64_t file_id)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_FILE_BOUNDS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, file_id);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s);
 	sqlite3_reset(st);
 	return rc;

@@ -28,8 +28,8 @@ enum store_mode {
 };
 
 /* Open (":memory:" works for tests). On failure returns NULL and writes a
- * one-line reason ("store.db: schema 3 is newer than this tatrace (1)")
- * into err. STORE_WRITE takes an exclusive lock so that two ingests never
+ * one-line reason ("store.db: store schema 1 is older than this tatrace
+ * (2): delete it and ingest again") into err. STORE_WRITE takes an exclusive lock so that two ingests never
  * interleave: when another holds it, notice() (may be NULL) is called once
  * and the open waits for it. */
 struct store *store_open(const char *path, enum store_mode mode,
@@ -185,7 +185,9 @@ int store_stats(struct store *s, struct store_stats *out);
  * same transaction: PLAN_REPLACE drops the file's old events, PLAN_APPEND
  * those of the dropped last block, so re-ingest keeps them consistent.
  * The event's utc is the record's, and store_resolve_offsets keeps it in
- * step when it re-times the record. 0 or -1. */
+ * step when it re-times the record. ev is copied; it is stored when the
+ * record's block is (so an abort leaves nothing). 0 or -1 (also when no
+ * record has been stored through w yet). */
 int store_writer_event(struct store_writer *w, const struct event *ev);
 
 struct stored_event {
@@ -258,7 +260,8 @@ struct trace_query {
 	const char *guid;	/* case-insensitive, NULL = any */
 	const char *status;	/* NULL = any */
 	const char *action;	/* case-insensitive, NULL = any */
-	const char *host;	/* a host in the trace's hosts, NULL = any */
+	const char *host;	/* one of the trace's hosts, whole name,
+				 * case-insensitive; NULL = any */
 	bool has_since, has_until;
 	int64_t since_us, until_us;	/* overlap with [first_utc, last_utc] */
 };

@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 #include "store.h"
 
-#define STORE_MAX_STMTS 48
+#define STORE_MAX_STMTS 96
 
 struct store_stmt_slot {
 	const char *sql;	/* identity: the module's static SQL text */
@@ -46,5 +46,7 @@ int store_bind_text(sqlite3_stmt *st, int col, const char *text);
 int store_intern(struct store *s, const char *name, size_t len, uint32_t *id);
 /* Drop the interning cache: after a rollback its ids may be gone. */
 void store_forget_components(struct store *s);
+/* Set files.utc_min/utc_max of a file from its blocks. 0 or -1. */
+int store_file_bounds(struct store *s, int64_t file_id);
 
 #endif

@@ -1,6 +1,7 @@
 /* writer.c - the ingest writer: one transaction per file, records buffered
  * into blocks (blockfmt.h) and written a block at a time, so the cost of
- * ingest follows bytes, not rows. */
+ * ingest follows bytes, not rows. Events attached to records wait with
+ * their block, so that they are stored with the record's settled time. */
 #include "store_internal.h"
 
 #include <stdio.h>
@@ -28,6 +29,15 @@ struct store_writer {
 	struct blockfmt_tally tally;
 	uint64_t stored;
 	bool failed;
+	/* Events of the block being filled, inserted when it is flushed. */
+	struct writer_event *events;
+	size_t nevents, events_cap;
+};
+
+struct writer_event {
+	uint32_t idx;		/* the record's entry in the block */
+	size_t text_at;		/* its text's offset in the block's text */
+	struct event ev;
 };
 
 /* A buffer grown by one huge record is given back rather than kept for
@@ -75,6 +85,16 @@ static const char SQL_BLOCK_INSERT[] =
 	"INSERT INTO blocks(file_id, seq, first_line, n, text_off, utc_min,"
 	" utc_max, undated, bias, xlocal_min, xlocal_max, meta, text)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+static const char SQL_DROP_FILE_EVENTS[] =
+	"DELETE FROM events WHERE file_id = ?1";
+static const char SQL_DROP_TAIL_EVENTS[] =
+	"DELETE FROM events WHERE file_id = ?1 AND seq >= ?2";
+static const char SQL_EVENT_INSERT[] =
+	"INSERT INTO events(file_id, seq, line, utc, thread, lane, kind, guid,"
+	" push_id, task_id, task_type, count, failed, return_code,"
+	" http_status, stamp, name, tenant, user, detail, text)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	" ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
 static const char SQL_BLOCK_COMP[] =
 	"INSERT OR IGNORE INTO block_components(comp_id, block_id)"
 	" VALUES(?1, ?2)";
@@ -135,10 +155,16 @@ static int writer_file_row(struct store_writer *w,
 	return writer_step(w->s, st);
 }
 
+/* Old trace_events rows that point at the dropped events stay until the
+ * traces are rebuilt; event ids are never reused, so they match nothing. */
 static int writer_drop_blocks(struct store_writer *w)
 {
-	sqlite3_stmt *st = store_stmt(w->s, SQL_DROP_FILE_COMPS);
+	sqlite3_stmt *st = store_stmt(w->s, SQL_DROP_FILE_EVENTS);
 	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, w->file_id);
+	if (writer_step(w->s, st) < 0 ||
+	    !(st = store_stmt(w->s, SQL_DROP_FILE_COMPS)))
 		return -1;
 	sqlite3_bind_int64(st, 1, w->file_id);
 	if (writer_step(w->s, st) < 0 ||
@@ -242,6 +268,11 @@ static int writer_reopen_tail(struct store_writer *w,
 		return -1;
 	blockfmt_tally(&w->tally, w->entries, (uint32_t)n, -1);
 	if (writer_drop_block(w, block_id, w->entries, (uint32_t)n) < 0 ||
+	    !(st = store_stmt(w->s, SQL_DROP_TAIL_EVENTS)))
+		return -1;
+	sqlite3_bind_int64(st, 1, w->file_id);
+	sqlite3_bind_int64(st, 2, (int64_t)w->seq);
+	if (writer_step(w->s, st) < 0 ||
 	    !(st = store_stmt(w->s, SQL_LAST_BLOCK)))
 		return -1;
 	sqlite3_bind_int64(st, 1, w->file_id);
@@ -271,6 +302,7 @@ static void writer_free(struct store_writer *w)
 	w->s->writing = false;
 	buf_free(&w->text);
 	free(w->comp_mark);
+	free(w->events);
 	free(w);
 }
 
@@ -372,6 +404,48 @@ static void bind_opt(sqlite3_stmt *st, int col, bool have, int64_t v)
 		sqlite3_bind_null(st, col);
 }
 
+/* A fixed-size string field of struct event: NULL when empty. */
+static void bind_field(sqlite3_stmt *st, int col, const char *text,
+		       size_t cap)
+{
+	size_t len = strnlen(text, cap);
+	if (len)
+		sqlite3_bind_text(st, col, text, (int)len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+static int writer_insert_event(struct store_writer *w,
+			       const struct writer_event *we)
+{
+	const struct block_entry *e = &w->entries[we->idx];
+	const struct event *ev = &we->ev;
+	sqlite3_stmt *st = store_stmt(w->s, SQL_EVENT_INSERT);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, w->file_id);
+	sqlite3_bind_int64(st, 2, (int64_t)(w->seq + we->idx));
+	sqlite3_bind_int64(st, 3, e->line);
+	sqlite3_bind_int64(st, 4, e->utc_us);
+	bind_opt(st, 5, e->thread >= 0, e->thread);
+	sqlite3_bind_int(st, 6, (int)ev->lane);
+	sqlite3_bind_int(st, 7, (int)ev->kind);
+	bind_field(st, 8, ev->guid, sizeof(ev->guid));
+	const int64_t nums[] = {ev->push_id, ev->task_id, ev->task_type,
+				ev->count, ev->failed, ev->return_code,
+				ev->http_status, ev->stamp_us};
+	for (int i = 0; i < (int)(sizeof(nums) / sizeof(nums[0])); i++)
+		bind_opt(st, 9 + i, nums[i] != EVENT_NONE, nums[i]);
+	bind_field(st, 17, ev->name, sizeof(ev->name));
+	bind_field(st, 18, ev->tenant, sizeof(ev->tenant));
+	bind_field(st, 19, ev->user, sizeof(ev->user));
+	bind_field(st, 20, ev->detail, sizeof(ev->detail));
+	sqlite3_bind_text64(st, 21, w->text.data ? w->text.data + we->text_at +
+			    e->msg_off : "", e->msg_len, SQLITE_STATIC,
+			    SQLITE_UTF8);
+	return writer_step(w->s, st);
+}
+
 static int writer_flush(struct store_writer *w)
 {
 	if (!w->n)
@@ -404,6 +478,10 @@ static int writer_flush(struct store_writer *w)
 	if (writer_step(w->s, st) < 0 ||
 	    writer_block_comps(w, sqlite3_last_insert_rowid(w->s->db)) < 0)
 		return -1;
+	for (size_t i = 0; i < w->nevents; i++)
+		if (writer_insert_event(w, &w->events[i]) < 0)
+			return -1;
+	w->nevents = 0;
 	w->seq += w->n;
 	w->text_off += w->text.len;
 	w->n = 0;
@@ -477,7 +555,12 @@ static int writer_record(void *ctx, const struct log_record *rec)
 		w->failed = true;
 		return -1;
 	}
-	if (w->n && w->text.len + rec->len > STORE_BLOCK_BYTES &&
+	/* A full block is flushed only when the next record comes (or at
+	 * commit): until then the last record stays in it, for
+	 * store_writer_event. */
+	if (w->n && (w->n == STORE_BLOCK_RECORDS ||
+		     w->text.len >= STORE_BLOCK_BYTES ||
+		     w->text.len + rec->len > STORE_BLOCK_BYTES) &&
 	    writer_flush(w) < 0)
 		goto fail;
 	if (writer_fill(w, &w->entries[w->n], rec) < 0)
@@ -485,13 +568,33 @@ static int writer_record(void *ctx, const struct log_record *rec)
 	buf_append(&w->text, rec->text, rec->len);
 	w->n++;
 	w->stored++;
-	if ((w->n == STORE_BLOCK_RECORDS || w->text.len >= STORE_BLOCK_BYTES) &&
-	    writer_flush(w) < 0)
-		goto fail;
 	return 0;
 fail:
 	w->failed = true;
 	return -1;
+}
+
+int store_writer_event(struct store_writer *w, const struct event *ev)
+{
+	if (w->failed)
+		return -1;
+	if (!w->n) {
+		snprintf(w->s->err, sizeof(w->s->err), "%s: an event without a"
+			 " record to attach it to", w->s->path);
+		return -1;
+	}
+	if (w->nevents == w->events_cap) {
+		w->events_cap = w->events_cap ? w->events_cap * 2 : 16;
+		w->events = xrealloc(w->events,
+				     w->events_cap * sizeof(*w->events));
+	}
+	const struct block_entry *last = &w->entries[w->n - 1];
+	w->events[w->nevents++] = (struct writer_event){
+		.idx = w->n - 1,
+		.text_at = w->text.len - last->text_len,
+		.ev = *ev,
+	};
+	return 0;
 }
 
 static int writer_final_row(struct store_writer *w,
@@ -511,7 +614,9 @@ static int writer_final_row(struct store_writer *w,
 	sqlite3_bind_int64(st, 5, f->size);
 	for (int i = 0; i < (int)(sizeof(counts) / sizeof(counts[0])); i++)
 		sqlite3_bind_int64(st, 6 + i, counts[i]);
-	return writer_step(w->s, st);
+	if (writer_step(w->s, st) < 0)
+		return -1;
+	return store_file_bounds(w->s, w->file_id);
 }
 
 int store_file_commit(struct store_writer *w, const struct store_file_final *f)

@@ -75,4 +75,23 @@ check "traces --since/--until" sh -c "test \$($T traces -d '$DB' --since 2026-10
 check "traces csv has a header and one row per trace" sh -c "test \$($T traces -d '$DB' --format csv | wc -l) -eq 18"
 check "traces table prints" sh -c "$T traces -d '$DB' | grep -q 'not_delivered'"
 check "re-ingest keeps the traces" sh -c "$T ingest -q -d '$DB' '$FIX/statuses' && test \$($T traces -d '$DB' --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 17"
+
+# The demo generator knows the truth of every trace it wrote.
+$T demo -q --clients 12 --actions 400 --seed 3 "$TMP/demo"
+$T ingest -q -d "$TMP/demo.db" "$TMP/demo"
+$T traces -d "$TMP/demo.db" --format json > "$TMP/demo.json"
+python3 - "$TMP/demo/expected.json" "$TMP/demo.json" > "$TMP/demo.cmp" <<'PY'
+import collections, json, sys
+want, got = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+by_guid = {t["guid"]: t for t in got if t["guid"]}
+wrong = [(w["guid"], w["status"], by_guid.get(w["guid"], {}).get("status"))
+         for w in want["traces"] if w["guid"] and by_guid.get(w["guid"], {}).get("status") != w["status"]]
+counts = collections.Counter(t["status"] for t in got)
+print("guid", len(wrong), wrong[:3])
+print("counts", int(dict(counts) == {k: v for k, v in want["status_counts"].items() if v}),
+      dict(counts), want["status_counts"])
+PY
+check "demo: every GUID's status matches the generator's truth" grep -q '^guid 0 ' "$TMP/demo.cmp"
+check "demo: status counts match the generator's truth" grep -q '^counts 1 ' "$TMP/demo.cmp"
+grep -v '^guid 0 \|^counts 1 ' "$TMP/demo.cmp" | sed 's/^/#   /'
 finish

@@ -301,10 +301,21 @@ static void test_schema_and_version(void **state)
 	assert_int_equal(file_id_of(s, "/b/a.log") > 0, 1);
 	store_close(s);
 
-	sql_exec(t.path, "UPDATE meta SET value = 2 WHERE key='schema_version'");
+	/* Another version's store is refused, whether newer or older (no
+	 * migration: the store is rebuilt from the logs). */
+	sql_exec(t.path, "UPDATE meta SET value = 3 WHERE key='schema_version'");
 	char want[256];
-	snprintf(want, sizeof(want), "%s: store schema 2 is newer than this"
-		 " tatrace understands (1)", t.path);
+	snprintf(want, sizeof(want), "%s: store schema 3 is newer than this"
+		 " tatrace understands (2)", t.path);
+	for (int mode = 0; mode < 2; mode++) {
+		err[0] = '\0';
+		assert_null(store_open(t.path, (enum store_mode)mode, NULL, err,
+				       sizeof(err)));
+		assert_string_equal(err, want);
+	}
+	sql_exec(t.path, "UPDATE meta SET value = 1 WHERE key='schema_version'");
+	snprintf(want, sizeof(want), "%s: store schema 1 is older than this"
+		 " tatrace (2): delete it and ingest again", t.path);
 	for (int mode = 0; mode < 2; mode++) {
 		err[0] = '\0';
 		assert_null(store_open(t.path, (enum store_mode)mode, NULL, err,

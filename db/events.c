@@ -1,0 +1,157 @@
+/* events.c - reading the stored events back: all of them in time order, a
+ * trace's own, and the time each log file covers. The events themselves
+ * are written by the ingest writer (writer.c). */
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The columns that fill a struct stored_event, in event_fill's order. */
+#define EVENT_COLUMNS \
+	"e.id, e.file_id, e.seq, e.line, e.utc, e.thread, h.name, f.path," \
+	" f.role, e.text, e.lane, e.kind, e.guid, e.push_id, e.task_id," \
+	" e.task_type, e.count, e.failed, e.return_code, e.http_status," \
+	" e.stamp, e.name, e.tenant, e.user, e.detail"
+#define EVENT_FROM \
+	" FROM events e JOIN files f ON f.id = e.file_id" \
+	" LEFT JOIN hosts h ON h.id = f.host_id"
+
+static const char SQL_EVENTS[] =
+	"SELECT " EVENT_COLUMNS EVENT_FROM
+	" ORDER BY e.utc, e.file_id, e.seq, e.id";
+/* Rows of trace_events whose event is gone (its file was re-ingested
+ * since the traces were built) drop out of the join. */
+static const char SQL_TRACE_EVENTS[] =
+	"SELECT " EVENT_COLUMNS ", te.flags FROM trace_events te"
+	" JOIN events e ON e.id = te.event_id"
+	" JOIN files f ON f.id = e.file_id"
+	" LEFT JOIN hosts h ON h.id = f.host_id"
+	" WHERE te.trace_id = ?1 ORDER BY e.utc, e.file_id, e.seq, e.id";
+static const char SQL_COVERAGE[] =
+	"SELECT f.id, f.role, h.name, f.utc_min, f.utc_max FROM files f"
+	" LEFT JOIN hosts h ON h.id = f.host_id"
+	" WHERE f.utc_min IS NOT NULL ORDER BY f.id";
+
+static const char *column_str(sqlite3_stmt *st, int col)
+{
+	const unsigned char *v = sqlite3_column_text(st, col);
+	return v ? (const char *)v : "";
+}
+
+static int64_t column_num(sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return EVENT_NONE;
+	return sqlite3_column_int64(st, col);
+}
+
+/* Copy a text column into a fixed field of struct event, cut to fit. */
+static void column_field(sqlite3_stmt *st, int col, char *dst, size_t cap)
+{
+	snprintf(dst, cap, "%s", column_str(st, col));
+}
+
+static void event_fill(sqlite3_stmt *st, struct stored_event *out)
+{
+	const char *text = column_str(st, 9);	/* before its length */
+	size_t text_len = (size_t)sqlite3_column_bytes(st, 9);
+	*out = (struct stored_event){
+		.id = sqlite3_column_int64(st, 0),
+		.file_id = sqlite3_column_int64(st, 1),
+		.seq = (uint64_t)sqlite3_column_int64(st, 2),
+		.line = (uint32_t)sqlite3_column_int64(st, 3),
+		.utc_us = sqlite3_column_int64(st, 4),
+		.thread = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 :
+			  sqlite3_column_int(st, 5),
+		.host = column_str(st, 6),
+		.path = column_str(st, 7),
+		.role = column_str(st, 8),
+		.text = text,
+		.text_len = text_len,
+	};
+	struct event *ev = &out->ev;
+	ev->lane = (enum lane)sqlite3_column_int(st, 10);
+	ev->kind = (enum event_kind)sqlite3_column_int(st, 11);
+	column_field(st, 12, ev->guid, sizeof(ev->guid));
+	int64_t *nums[] = {&ev->push_id, &ev->task_id, &ev->task_type,
+			   &ev->count, &ev->failed, &ev->return_code,
+			   &ev->http_status, &ev->stamp_us};
+	for (int i = 0; i < (int)(sizeof(nums) / sizeof(nums[0])); i++)
+		*nums[i] = column_num(st, 13 + i);
+	column_field(st, 21, ev->name, sizeof(ev->name));
+	column_field(st, 22, ev->tenant, sizeof(ev->tenant));
+	column_field(st, 23, ev->user, sizeof(ev->user));
+	column_field(st, 24, ev->detail, sizeof(ev->detail));
+}
+
+int store_events(struct store *s,
+		 int (*each)(void *ctx, const struct stored_event *e), void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_EVENTS);
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct stored_event e;
+		event_fill(st, &e);
+		if (each(ctx, &e)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(s);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_trace_events(struct store *s, int64_t trace_id,
+		       int (*each)(void *ctx, const struct stored_event *e,
+				   unsigned flags),
+		       void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_TRACE_EVENTS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, trace_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct stored_event e;
+		event_fill(st, &e);
+		if (each(ctx, &e, (unsigned)sqlite3_column_int(st, 25))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(s);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_coverage(struct store *s,
+		   int (*each)(void *ctx, const struct store_coverage *c),
+		   void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_COVERAGE);
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_coverage c = {
+			.file_id = sqlite3_column_int64(st, 0),
+			.role = column_str(st, 1),
+			.host = column_str(st, 2),
+			.utc_min = sqlite3_column_int64(st, 3),
+			.utc_max = sqlite3_column_int64(st, 4),
+		};
+		if (each(ctx, &c)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(s);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -1,0 +1,289 @@
+/* traces.c - the traces table: rebuilt whole in one transaction after every
+ * ingest (clear, add each trace with its event links, commit), and queried
+ * by id, guid, status, action, host and time. */
+#include "store_internal.h"
+
+#include "schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../src/util.h"
+
+struct trace_writer {
+	struct store *s;
+	sqlite3_stmt *trace_insert;	/* from the cache, kept for the loop */
+	sqlite3_stmt *link_insert;
+	bool failed;
+};
+
+static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+static const char SQL_CLEAR_LINKS[] = "DELETE FROM trace_events";
+static const char SQL_CLEAR_TRACES[] = "DELETE FROM traces";
+static const char SQL_TRACE_INSERT[] =
+	"INSERT INTO traces(id, guid, status, action, task_type, first_utc,"
+	" last_utc, clients, hosts, hop_forward_to_push, hop_push_to_receive,"
+	" hop_receive_to_response, skew, lanes_connector, lanes_server,"
+	" lanes_agent, missing, push_id, task_id, target_count, unmatched,"
+	" summary) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+	" ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
+/* An event listed twice keeps both flags rather than failing the whole
+ * rebuild. */
+static const char SQL_LINK_INSERT[] =
+	"INSERT INTO trace_events(trace_id, event_id, flags) VALUES(?1, ?2, ?3)"
+	" ON CONFLICT DO UPDATE SET flags = flags | excluded.flags";
+
+/* The columns that fill a struct trace_row, in trace_fill's order, and the
+ * filters of struct trace_query as optional terms. Each query below leads
+ * with the one term that an index serves; the rest filter its rows. */
+#define TRACE_SELECT \
+	"SELECT id, guid, status, action, task_type, first_utc, last_utc," \
+	" clients, hosts, hop_forward_to_push, hop_push_to_receive," \
+	" hop_receive_to_response, skew, lanes_connector, lanes_server," \
+	" lanes_agent, missing, push_id, task_id, target_count, unmatched," \
+	" summary FROM traces"
+#define TRACE_FILTERS \
+	" (?1 = 0 OR id = ?1)" \
+	" AND (?2 IS NULL OR guid = ?2 COLLATE NOCASE)" \
+	" AND (?3 IS NULL OR status = ?3)" \
+	" AND (?4 IS NULL OR action = ?4 COLLATE NOCASE)" \
+	" AND (?5 IS NULL OR (instr(?5, ',') = 0" \
+	"  AND instr(upper(',' || hosts || ','), upper(',' || ?5 || ',')) > 0))" \
+	" AND (?6 IS NULL OR last_utc >= ?6)" \
+	" AND (?7 IS NULL OR first_utc <= ?7)" \
+	" ORDER BY first_utc, id"
+
+static const char SQL_TRACES_BY_ID[] =
+	TRACE_SELECT " WHERE id = ?1 AND" TRACE_FILTERS;
+static const char SQL_TRACES_BY_GUID[] =
+	TRACE_SELECT " WHERE guid = ?2 COLLATE NOCASE AND" TRACE_FILTERS;
+static const char SQL_TRACES_BY_STATUS[] =
+	TRACE_SELECT " WHERE status = ?3 AND" TRACE_FILTERS;
+static const char SQL_TRACES_ALL[] = TRACE_SELECT " WHERE" TRACE_FILTERS;
+
+/* ---- writing ---- */
+
+/* Run DDL (several statements, not worth caching). 0 or -1 (recorded). */
+static int traces_ddl(struct store *s, const char *sql)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s);
+	return 0;
+}
+
+struct trace_writer *store_traces_begin(struct store *s)
+{
+	if (s->writing) {
+		snprintf(s->err, sizeof(s->err), "%s: a file is already being"
+			 " written", s->path);
+		return NULL;
+	}
+	if (store_exec(s, SQL_BEGIN) < 0)
+		return NULL;
+	struct trace_writer *tw = xcalloc(1, sizeof(*tw));
+	tw->s = s;
+	s->writing = true;
+	if (store_exec(s, SQL_CLEAR_LINKS) < 0 ||
+	    store_exec(s, SQL_CLEAR_TRACES) < 0 ||
+	    traces_ddl(s, schema_trace_indexes_drop) < 0 ||
+	    !(tw->trace_insert = store_stmt(s, SQL_TRACE_INSERT)) ||
+	    !(tw->link_insert = store_stmt(s, SQL_LINK_INSERT))) {
+		char keep[sizeof(s->err)];
+		memcpy(keep, s->err, sizeof(keep));
+		store_traces_abort(tw);
+		memcpy(s->err, keep, sizeof(keep));
+		return NULL;
+	}
+	return tw;
+}
+
+/* A number that may be absent (EVENT_NONE): NULL then. */
+static void bind_num(sqlite3_stmt *st, int col, int64_t v)
+{
+	if (v == EVENT_NONE)
+		sqlite3_bind_null(st, col);
+	else
+		sqlite3_bind_int64(st, col, v);
+}
+
+/* The caller's strings live until the step below: no copy. */
+static void bind_str(sqlite3_stmt *st, int col, const char *text)
+{
+	if (text)
+		sqlite3_bind_text(st, col, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+/* Step an insert and reset it; 0 or -1 (recorded). */
+static int trace_step(struct store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		store_fail(s);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_traces_add(struct trace_writer *tw, const struct trace_row *t,
+		     const int64_t *event_ids, const uint8_t *event_flags,
+		     size_t n_events)
+{
+	if (tw->failed)
+		return -1;
+	sqlite3_stmt *st = tw->trace_insert;
+	sqlite3_bind_int64(st, 1, t->id);
+	bind_str(st, 2, t->guid);
+	bind_str(st, 3, t->status ? t->status : "");
+	bind_str(st, 4, t->action);
+	bind_num(st, 5, t->task_type);
+	sqlite3_bind_int64(st, 6, t->first_utc);
+	sqlite3_bind_int64(st, 7, t->last_utc);
+	bind_str(st, 8, t->clients);
+	bind_str(st, 9, t->hosts);
+	bind_num(st, 10, t->hop_forward_to_push);
+	bind_num(st, 11, t->hop_push_to_receive);
+	bind_num(st, 12, t->hop_receive_to_response);
+	sqlite3_bind_int(st, 13, t->skew);
+	for (int i = 0; i < 3; i++)
+		sqlite3_bind_int64(st, 14 + i, t->lanes[i]);
+	bind_str(st, 17, t->missing);
+	bind_num(st, 18, t->push_id);
+	bind_num(st, 19, t->task_id);
+	bind_num(st, 20, t->target_count);
+	sqlite3_bind_int64(st, 21, t->unmatched);
+	bind_str(st, 22, t->summary);
+	if (trace_step(tw->s, st) < 0)
+		goto fail;
+	st = tw->link_insert;
+	sqlite3_bind_int64(st, 1, t->id);
+	for (size_t i = 0; i < n_events; i++) {
+		sqlite3_bind_int64(st, 2, event_ids[i]);
+		sqlite3_bind_int(st, 3, event_flags ? event_flags[i] : 0);
+		if (trace_step(tw->s, st) < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	tw->failed = true;
+	return -1;
+}
+
+static void trace_writer_free(struct trace_writer *tw)
+{
+	/* Drop the bindings to the caller's strings. */
+	if (tw->trace_insert)
+		sqlite3_clear_bindings(tw->trace_insert);
+	tw->s->writing = false;
+	free(tw);
+}
+
+int store_traces_commit(struct trace_writer *tw)
+{
+	struct store *s = tw->s;
+	if (tw->failed || traces_ddl(s, schema_trace_indexes) < 0 ||
+	    store_exec(s, SQL_COMMIT) < 0) {
+		char keep[sizeof(s->err)];
+		memcpy(keep, s->err, sizeof(keep));
+		store_traces_abort(tw);
+		memcpy(s->err, keep, sizeof(keep));
+		return -1;
+	}
+	trace_writer_free(tw);
+	return 0;
+}
+
+void store_traces_abort(struct trace_writer *tw)
+{
+	struct store *s = tw->s;
+	if (!sqlite3_get_autocommit(s->db))
+		store_exec(s, SQL_ROLLBACK);
+	trace_writer_free(tw);
+}
+
+/* ---- reading ---- */
+
+static const char *column_str(sqlite3_stmt *st, int col)
+{
+	const unsigned char *v = sqlite3_column_text(st, col);
+	return v ? (const char *)v : "";
+}
+
+static int64_t column_num(sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return EVENT_NONE;
+	return sqlite3_column_int64(st, col);
+}
+
+static void trace_fill(sqlite3_stmt *st, struct trace_row *t)
+{
+	*t = (struct trace_row){
+		.id = sqlite3_column_int64(st, 0),
+		.guid = (const char *)sqlite3_column_text(st, 1),
+		.status = column_str(st, 2),
+		.action = column_str(st, 3),
+		.task_type = column_num(st, 4),
+		.first_utc = sqlite3_column_int64(st, 5),
+		.last_utc = sqlite3_column_int64(st, 6),
+		.clients = column_str(st, 7),
+		.hosts = column_str(st, 8),
+		.hop_forward_to_push = column_num(st, 9),
+		.hop_push_to_receive = column_num(st, 10),
+		.hop_receive_to_response = column_num(st, 11),
+		.skew = sqlite3_column_int(st, 12) != 0,
+		.lanes = {sqlite3_column_int64(st, 13),
+			  sqlite3_column_int64(st, 14),
+			  sqlite3_column_int64(st, 15)},
+		.missing = column_str(st, 16),
+		.push_id = column_num(st, 17),
+		.task_id = column_num(st, 18),
+		.target_count = column_num(st, 19),
+		.unmatched = sqlite3_column_int64(st, 20),
+		.summary = column_str(st, 21),
+	};
+}
+
+/* The query whose leading term is the most selective filter given. */
+static const char *traces_sql(const struct trace_query *q)
+{
+	if (q->id)
+		return SQL_TRACES_BY_ID;
+	if (q->guid)
+		return SQL_TRACES_BY_GUID;
+	if (q->status)
+		return SQL_TRACES_BY_STATUS;
+	return SQL_TRACES_ALL;
+}
+
+int store_traces(struct store *s, const struct trace_query *q,
+		 int (*each)(void *ctx, const struct trace_row *t), void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, traces_sql(q));
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, q->id);
+	store_bind_text(st, 2, q->guid);
+	store_bind_text(st, 3, q->status);
+	store_bind_text(st, 4, q->action);
+	store_bind_text(st, 5, q->host);
+	if (q->has_since)
+		sqlite3_bind_int64(st, 6, q->since_us);
+	if (q->has_until)
+		sqlite3_bind_int64(st, 7, q->until_us);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct trace_row t;
+		trace_fill(st, &t);
+		if (each(ctx, &t)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(s);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

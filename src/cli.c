@@ -1,5 +1,6 @@
 /* cli.c - helpers shared by the command modules. */
 #include "cli.h"
+#include "../parsers/timeparse.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,4 +52,32 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n(see 'tatrace %s --help')\n", cmd);
 	return 2;
+}
+
+bool cli_compile_grep(const char *cmd, const char *pattern, pcre2_code **re,
+		      pcre2_match_data **md)
+{
+	int err;
+	PCRE2_SIZE at;
+	*re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
+			    &err, &at, NULL);
+	if (!*re) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(err, msg, sizeof(msg));
+		cli_usage_error(cmd, "--grep: %s at offset %zu", (char *)msg, (size_t)at);
+		return false;
+	}
+	pcre2_jit_compile(*re, PCRE2_JIT_COMPLETE);
+	*md = pcre2_match_data_create_from_pattern(*re, NULL);
+	return true;
+}
+
+bool cli_parse_time(const char *cmd, const char *opt, const char *arg,
+		    int64_t *utc_us)
+{
+	if (parse_user_time(arg, utc_us))
+		return true;
+	cli_usage_error(cmd, "%s: cannot read '%s' as a time (e.g. 2026-09-18T20:39:05Z)",
+			opt, arg);
+	return false;
 }

@@ -4,6 +4,11 @@
 #define TATRACE_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include <pcre2.h>
 #include "../db/store.h"
 
 #define DEFAULT_STORE "tatrace.db"
@@ -29,6 +34,15 @@ struct store *cli_open_read(const char *path);
 /* "tatrace CMD: message" + hint to --help on stderr; returns 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* --grep: compile PATTERN (UTF-8, JIT when available) with match data.
+ * On a bad pattern prints a usage error naming cmd and returns false. */
+bool cli_compile_grep(const char *cmd, const char *pattern, pcre2_code **re,
+		      pcre2_match_data **md);
+
+/* --since/--until: parse_user_time, or a usage error naming cmd and opt. */
+bool cli_parse_time(const char *cmd, const char *opt, const char *arg,
+		    int64_t *utc_us);
 
 int cmd_ingest(int argc, char **argv);
 int cmd_files(int argc, char **argv);

@@ -1,9 +1,7 @@
 /* cmd_log.c - `tatrace log`: every stored record merged by UTC, the
  * CMTrace "merge" view, filtered by host, component, time and a PCRE2
  * pattern on the message. */
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <getopt.h>
-#include <pcre2.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -133,31 +131,6 @@ static int log_row(void *ctx, const struct stored_record *r)
 	return 0;
 }
 
-static bool compile_grep(struct log_out *o, const char *pattern)
-{
-	int err;
-	PCRE2_SIZE at;
-	o->re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-			      PCRE2_UTF, &err, &at, NULL);
-	if (!o->re) {
-		PCRE2_UCHAR msg[256];
-		pcre2_get_error_message(err, msg, sizeof(msg));
-		cli_usage_error("log", "--grep: %s at offset %zu", (char *)msg, (size_t)at);
-		return false;
-	}
-	pcre2_jit_compile(o->re, PCRE2_JIT_COMPLETE);
-	o->md = pcre2_match_data_create_from_pattern(o->re, NULL);
-	return true;
-}
-
-static bool parse_time_opt(const char *opt, const char *arg, int64_t *us)
-{
-	if (parse_user_time(arg, us))
-		return true;
-	cli_usage_error("log", "%s: cannot read '%s' as a time (e.g. 2026-09-18T20:39:05Z)", opt, arg);
-	return false;
-}
-
 int cmd_log(int argc, char **argv)
 {
 	const char *store_opt = NULL, *grep = NULL;
@@ -173,12 +146,12 @@ int cmd_log(int argc, char **argv)
 		case OPT_COMPONENT: q.component = optarg; break;
 		case OPT_GREP: grep = optarg; break;
 		case OPT_SINCE:
-			if (!parse_time_opt("--since", optarg, &q.since_us))
+			if (!cli_parse_time("log", "--since", optarg, &q.since_us))
 				return 2;
 			q.has_since = true;
 			break;
 		case OPT_UNTIL:
-			if (!parse_time_opt("--until", optarg, &q.until_us))
+			if (!cli_parse_time("log", "--until", optarg, &q.until_us))
 				return 2;
 			q.has_until = true;
 			break;
@@ -192,7 +165,7 @@ int cmd_log(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("log", "unexpected argument '%s'", argv[optind]);
-	if (grep && !compile_grep(&o, grep))
+	if (grep && !cli_compile_grep("log", grep, &o.re, &o.md))
 		goto out;
 	struct store *s = cli_open_read(cli_store_path(store_opt));
 	if (!s)

@@ -1,12 +1,10 @@
 /* cmd_traces.c - `tatrace traces` (the list, filtered) and `tatrace show`
  * (one trace: summary and every event, as text, JSON, CSV or a Chrome
  * trace for Perfetto). JSON field names are a contract: add, never rename. */
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,32 +286,6 @@ static int trace_row_out(void *ctx, const struct trace_row *t)
 	return 0;
 }
 
-static bool compile_re(const char *cmd, const char *pattern, pcre2_code **re,
-		       pcre2_match_data **md)
-{
-	int err;
-	PCRE2_SIZE at;
-	*re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
-			    &err, &at, NULL);
-	if (!*re) {
-		PCRE2_UCHAR msg[256];
-		pcre2_get_error_message(err, msg, sizeof(msg));
-		cli_usage_error(cmd, "--grep: %s at offset %zu", (char *)msg, (size_t)at);
-		return false;
-	}
-	pcre2_jit_compile(*re, PCRE2_JIT_COMPLETE);
-	*md = pcre2_match_data_create_from_pattern(*re, NULL);
-	return true;
-}
-
-static bool time_opt(const char *cmd, const char *opt, const char *arg, int64_t *us)
-{
-	if (parse_user_time(arg, us))
-		return true;
-	cli_usage_error(cmd, "%s: cannot read '%s' as a time (e.g. 2026-09-18T20:39:05Z)", opt, arg);
-	return false;
-}
-
 int cmd_traces(int argc, char **argv)
 {
 	const char *store_opt = NULL, *grep = NULL;
@@ -334,12 +306,12 @@ int cmd_traces(int argc, char **argv)
 		case OPT_HOST: q.host = optarg; break;
 		case OPT_GREP: grep = optarg; break;
 		case OPT_SINCE:
-			if (!time_opt("traces", "--since", optarg, &q.since_us))
+			if (!cli_parse_time("traces", "--since", optarg, &q.since_us))
 				return 2;
 			q.has_since = true;
 			break;
 		case OPT_UNTIL:
-			if (!time_opt("traces", "--until", optarg, &q.until_us))
+			if (!cli_parse_time("traces", "--until", optarg, &q.until_us))
 				return 2;
 			q.has_until = true;
 			break;
@@ -353,7 +325,7 @@ int cmd_traces(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("traces", "unexpected argument '%s'", argv[optind]);
-	if (grep && !compile_re("traces", grep, &o.re, &o.md))
+	if (grep && !cli_compile_grep("traces", grep, &o.re, &o.md))
 		goto out;
 	o.store = cli_open_read(cli_store_path(store_opt));
 	if (!o.store)

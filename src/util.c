@@ -139,11 +139,15 @@ static uint64_t hash_mix(uint64_t state, uint64_t word)
 	return state * UINT64_C(0xBF58476D1CE4E5B9);
 }
 
+/* memcpy compiles to one load; the byte swap keeps the value the same
+ * on big-endian machines, so stored hashes do not depend on the CPU. */
 static uint64_t load_le64(const unsigned char *p)
 {
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
+	uint64_t v;
+	memcpy(&v, p, sizeof(v));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
 	return v;
 }
 

@@ -1,6 +1,8 @@
 /* gen_bench.c - generates the benchmark inputs: N client-notification
  * flavoured records in CCM format (three biases, CRLF, an occasional
- * multi-line record) or in the site-server SMS format. Deterministic. */
+ * multi-line record) or in the site-server SMS format. As in real logs,
+ * most lines are keep-alive and queue noise; one in DEVICE_ACTION_EVERY is
+ * a task line that becomes a trace event. Deterministic. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +17,15 @@ static unsigned next_rand(void)
 	return (unsigned)(rng_state >> 11);
 }
 
+#define DEVICE_ACTION_EVERY 500
+
 static const char *const messages[] = {
 	"Receive task from server with pushid=%u, taskid=%u, taskguid=A43DD1B3-A006-4604-B012-%012u, tasktype=1 and taskParam=",
 	"Send Task response message <BgbResponseMessage TimeStamp=\"2026-09-25T19:35:06Z\"><PushID>%u</PushID><TaskID>%u</TaskID><ReturnCode>1</ReturnCode></BgbResponseMessage> successfully. %u",
 	"BgbController is running with online state %u, keep-alive %u seconds, tcp port %u",
 	"Successfully sent keep-alive message to the notification server, next in %u/%u seconds (%u)",
 	"Starting to send push task (PushID: %u TaskID: %u TaskGUID: A43DD1B3-A006-4604-B012-%012u TaskType: 1 TaskParam: ) to 1 clients with throttling (strategy: 1 param: 42)",
+	"Receiving message from queue timeout. Waited %u ms for the notification queue of site PS1, %u pending, %u delivered since start-up",
 };
 
 static void ccm_record(FILE *f, unsigned i)
@@ -29,7 +34,11 @@ static void ccm_record(FILE *f, unsigned i)
 	unsigned sec = i / 8, ms = (i * 125) % 1000;
 	int bias = biases[i % 3];
 	fputs("<![LOG[", f);
-	fprintf(f, messages[next_rand() % 4], i, i + 1, i * 7);
+	unsigned r = next_rand();
+	/* a task line (receipt or response) now and then, else noise */
+	fprintf(f, messages[r % DEVICE_ACTION_EVERY == 0 ? r / DEVICE_ACTION_EVERY % 2
+							: 2 + r / DEVICE_ACTION_EVERY % 2],
+		i, i + 1, i * 7);
 	if (i % 1000 == 999)
 		fputs("\r\n  continuation line of a multi-line record", f);
 	fprintf(f, "]LOG]!><time=\"%02u:%02u:%02u.%03u%+d\" date=\"09-%02u-2026\" "
@@ -43,7 +52,7 @@ static void ccm_record(FILE *f, unsigned i)
 static void sms_record(FILE *f, unsigned i)
 {
 	unsigned sec = i / 8, ms = (i * 125) % 1000;
-	fprintf(f, messages[4], i, i + 1, i * 7);
+	fprintf(f, messages[next_rand() % DEVICE_ACTION_EVERY == 0 ? 4 : 5], i, i + 1, i * 7);
 	fprintf(f, "~~  $$<SMS_NOTIFICATION_SERVER><09-%02u-2026 %02u:%02u:%02u.%03u+240>"
 		   "<thread=%u (0x%X)>\r\n",
 		1 + (sec / 86400) % 28, (sec / 3600) % 24, (sec / 60) % 60,

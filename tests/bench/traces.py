@@ -8,16 +8,25 @@ import json, os, re, subprocess, sys, tempfile, time
 tatrace, records, actions = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 
 
+class Done:
+    def __init__(self, stderr, rss_mb):
+        self.stderr, self.rss_mb = stderr, rss_mb
+
+
 def timed(cmd, runs=1):
+    """Best wall time of runs; the last run's stderr and peak RSS (wait4)."""
     best = None
     for _ in range(runs):
         t = time.perf_counter()
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        err = p.stderr.read()
+        _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t
-        if p.returncode != 0:
-            sys.exit(f"bench: {' '.join(cmd)} exited {p.returncode}: {p.stderr.decode()[-300:]}")
+        p.stderr.close()
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"bench: {' '.join(cmd)} failed: {err.decode()[-300:]}")
         best = wall if best is None else min(best, wall)
-    return best, p
+    return best, Done(err, ru.ru_maxrss / 1024.0)
 
 
 with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as d:
@@ -40,7 +49,7 @@ with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as d:
     print(f"demo bundle: {n_records} records, {size / 1e6:.0f} MB, {n_traces} traces "
           f"(generated in {gen:.1f} s)")
     print(f"  cat of the bundle         {cat:7.3f} s")
-    print(f"  tatrace ingest            {ingest:7.3f} s   ({n_records / total / 1e6:.2f} M records/s)")
+    print(f"  tatrace ingest            {ingest:7.3f} s   ({n_records / total / 1e6:.2f} M records/s, {p.rss_mb:.0f} MB peak RSS)")
     print(f"  of which trace rebuild    {build:7.3f} s   (+{100 * build / (total - build):.1f}% over loading; target <= 20%)")
     print(f"  tatrace --version         {start * 1000:7.1f} ms  (process start, the floor)")
     print(f"  show (one trace, json)    {show * 1000:7.1f} ms  (target < 20 ms)")

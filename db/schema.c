@@ -114,7 +114,6 @@ static const char SCHEMA_SQL[] =
 	" stamp INTEGER, name TEXT, tenant TEXT, user TEXT, detail TEXT,"
 	" text TEXT NOT NULL);"
 	"CREATE INDEX events_file_seq ON events(file_id, seq);"
-	"CREATE INDEX events_utc ON events(utc, file_id, seq);"
 	"CREATE TABLE traces(id INTEGER PRIMARY KEY, guid TEXT,"
 	" status TEXT NOT NULL, action TEXT, task_type INTEGER,"
 	" first_utc INTEGER NOT NULL, last_utc INTEGER NOT NULL, clients TEXT,"
@@ -168,6 +167,14 @@ static const char SCHEMA_SQL[] =
  * by row. (status, first_utc) and (first_utc) serve "WHERE status = ?
  * ORDER BY first_utc, id" without a sort: the rowid ends every index
  * entry. */
+/* The events' time index is dropped while an ingest loads files and
+ * built once at its end: rows arrive in file order, so keeping a time
+ * index up to date would touch (and journal) random pages for every file.
+ * IF NOT EXISTS lets a writer heal a store whose ingest died in between. */
+const char schema_event_index[] =
+	"CREATE INDEX IF NOT EXISTS events_utc ON events(utc, file_id, seq);";
+const char schema_event_index_drop[] = "DROP INDEX IF EXISTS events_utc;";
+
 const char schema_trace_indexes[] =
 	"CREATE INDEX traces_status ON traces(status, first_utc);"
 	"CREATE INDEX traces_guid ON traces(guid COLLATE NOCASE);"
@@ -228,6 +235,7 @@ static int schema_create(sqlite3 *db, const char *path, char *err,
 	    sqlite3_exec(db, SCHEMA_SQL, NULL, NULL, &msg) != SQLITE_OK ||
 	    sqlite3_exec(db, schema_trace_indexes, NULL, NULL, &msg) !=
 	    SQLITE_OK ||
+	    sqlite3_exec(db, schema_event_index, NULL, NULL, &msg) != SQLITE_OK ||
 	    sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: cannot create the store: %s", path,
 			 msg ? msg : sqlite3_errmsg(db));
@@ -236,6 +244,18 @@ static int schema_create(sqlite3 *db, const char *path, char *err,
 		return -1;
 	}
 	return 0;
+}
+
+static int schema_heal(sqlite3 *db, const char *path, char *err,
+		       size_t errlen)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, schema_event_index, NULL, NULL, &msg) == SQLITE_OK)
+		return 0;
+	snprintf(err, errlen, "%s: cannot index the events: %s", path,
+		 msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	return -1;
 }
 
 int schema_ensure(sqlite3 *db, const char *path, bool create,
@@ -258,7 +278,7 @@ int schema_ensure(sqlite3 *db, const char *path, bool create,
 		return -1;
 	}
 	if (version > 0)
-		return 0;
+		return create ? schema_heal(db, path, err, errlen) : 0;
 	if (!create) {
 		snprintf(err, errlen, "%s: empty store (run tatrace ingest"
 			 " first)", path);

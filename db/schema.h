@@ -12,6 +12,8 @@ int schema_ensure(sqlite3 *db, const char *path, bool create,
 		  char *err, size_t errlen);
 
 /* Create and drop the indexes of the traces table (for its rebuild). */
+extern const char schema_event_index[];
+extern const char schema_event_index_drop[];
 extern const char schema_trace_indexes[];
 extern const char schema_trace_indexes_drop[];
 

@@ -360,3 +360,23 @@ int store_file_bounds(struct store *s, int64_t file_id)
 	sqlite3_reset(st);
 	return rc;
 }
+
+int store_bulk_begin(struct store *s)
+{
+	if (s->bulk)
+		return 0;
+	if (sqlite3_exec(s->db, schema_event_index_drop, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s);
+	s->bulk = true;
+	return 0;
+}
+
+int store_bulk_end(struct store *s)
+{
+	if (!s->bulk)
+		return 0;
+	if (sqlite3_exec(s->db, schema_event_index, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s);
+	s->bulk = false;
+	return 0;
+}

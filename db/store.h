@@ -112,6 +112,12 @@ int store_file_commit(struct store_writer *w, const struct store_file_final *f);
 /* Roll back everything of this file's transaction. Frees w. */
 void store_file_abort(struct store_writer *w);
 
+/* Bracket a bulk load: begin drops the events' time index (once; later
+ * calls do nothing), end rebuilds it. Call end before the queries that
+ * read events by time (store_events). Both 0 or -1. */
+int store_bulk_begin(struct store *s);
+int store_bulk_end(struct store *s);
+
 /* Remember --tz HOST=BIAS (persisted: later ingests keep it). */
 int store_set_tz_override(struct store *s, const char *host, int32_t bias_min);
 /* Give records without an explicit bias their offset: the host override,

@@ -26,6 +26,7 @@ struct store {
 	char *path;
 	int lock_fd;		/* flock()ed ingest lock, -1 none */
 	bool writing;		/* a store_writer is active */
+	bool bulk;		/* store_bulk_begin dropped the time index */
 	char err[512];
 	struct store_stmt_slot stmts[STORE_MAX_STMTS];
 	size_t nstmts;

@@ -395,8 +395,8 @@ static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 
 	rotation_of_name(e->name, &rot);
 	fill_meta(&meta, e, source, &rot, head_hash);
-	struct store_writer *w = store_file_begin(ing->store, &meta, plan,
-						  &resume);
+	struct store_writer *w = store_bulk_begin(ing->store) == 0
+		? store_file_begin(ing->store, &meta, plan, &resume) : NULL;
 	if (!w) {
 		report(ing, e->path, store_error(ing->store));
 		ing->sum->store_failed = true;
@@ -591,6 +591,10 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 		       sum->files_replaced;
 	if (changed && !sum->store_failed && store_resolve_offsets(s) != 0) {
 		report(&ing, "time offsets", store_error(s));
+		sum->store_failed = true;
+	}
+	if (!sum->store_failed && store_bulk_end(s) != 0) {
+		report(&ing, "event index", store_error(s));
 		sum->store_failed = true;
 	}
 	struct correlate_stats cst = {0};

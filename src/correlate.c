@@ -11,12 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keymap.h"
 #include "strmap.h"
 #include "util.h"
 
 /* A response is shown next to the latest receipt of its host when that
  * receipt is at most this old; otherwise it stands alone. */
 #define UNMATCHED_WINDOW_US (INT64_C(3600) * 1000000)
+/* Traces live in fixed chunks, so growing never copies (or doubles the
+ * memory of) the ones already built. */
+#define TRACE_CHUNK 4096
 /* Packs (trace index, item index) into one map value. */
 #define ITEM_BITS 20
 
@@ -35,7 +39,7 @@ struct receipt {
 
 struct trace {
 	char guid[37];
-	char action[64];	/* from the connector's Authorized line */
+	int32_t action;		/* from the Authorized line: b->names index, -1 */
 	int64_t first_utc, last_utc;
 	int64_t task_type;
 	int64_t forward_utc, targets;
@@ -62,18 +66,21 @@ struct span_cover {
 
 struct builder {
 	struct store *store;
-	struct trace *traces;
-	size_t n_traces, cap_traces;
+	struct trace **chunks;		/* TRACE_CHUNK traces each: never moved */
+	size_t n_traces, n_chunks;
 	struct strmap *by_guid;		/* GUID -> trace */
-	struct strmap *open_notice;	/* connector host|thread -> trace */
-	struct strmap *pending_fetch;	/* server host|thread -> event id */
-	struct strmap *push_by_ids;	/* push|task -> trace/push */
-	struct strmap *push_by_id;	/* push -> trace/push (BTS) */
-	struct strmap *receipt_by_ids;	/* host|push|task -> trace/receipt */
-	struct strmap *last_receipt;	/* host -> trace/receipt */
+	struct keymap *open_notice;	/* connector (host, thread) -> trace */
+	struct keymap *pending_fetch;	/* server (host, thread) -> event id */
+	struct keymap *push_by_ids;	/* (push, task) -> trace/push */
+	struct keymap *push_by_id;	/* push -> trace/push (BTS) */
+	struct keymap *receipt_by_ids;	/* (host, push, task) -> trace/receipt */
+	struct keymap *last_receipt;	/* host -> trace/receipt */
 	struct strmap *host_ids;
 	char **host_names;
 	size_t n_host_names;
+	struct strmap *name_ids;	/* template names, interned */
+	char **names;
+	size_t n_names;
 	char *learned[256];		/* task type -> action, from the bundle */
 	struct span_cover *cover[3];	/* per lane */
 	size_t n_cover[3];
@@ -101,18 +108,35 @@ static int32_t host_id(struct builder *b, const char *host)
 	return (int32_t)b->n_host_names++;
 }
 
+static struct trace *trace_at(const struct builder *b, size_t i)
+{
+	return &b->chunks[i / TRACE_CHUNK][i % TRACE_CHUNK];
+}
+
+static int32_t name_id(struct builder *b, const char *name)
+{
+	int64_t id;
+	if (strmap_get(b->name_ids, name, &id))
+		return (int32_t)id;
+	b->names = xrealloc(b->names, (b->n_names + 1) * sizeof(*b->names));
+	b->names[b->n_names] = xstrdup(name);
+	strmap_put(b->name_ids, name, (int64_t)b->n_names);
+	return (int32_t)b->n_names++;
+}
+
 static size_t trace_new(struct builder *b, const char *guid)
 {
-	if (b->n_traces == b->cap_traces) {
-		b->cap_traces = b->cap_traces ? b->cap_traces * 2 : 256;
-		b->traces = xrealloc(b->traces, b->cap_traces * sizeof(*b->traces));
+	if (b->n_traces == b->n_chunks * TRACE_CHUNK) {
+		b->chunks = xrealloc(b->chunks, (b->n_chunks + 1) * sizeof(*b->chunks));
+		b->chunks[b->n_chunks++] = xmalloc(TRACE_CHUNK * sizeof(struct trace));
 	}
-	struct trace *t = &b->traces[b->n_traces];
+	struct trace *t = trace_at(b, b->n_traces);
 	memset(t, 0, sizeof(*t));
 	t->task_type = EVENT_NONE;
 	t->forward_utc = EVENT_NONE;
 	t->targets = EVENT_NONE;
 	t->connector_host = -1;
+	t->action = -1;
 	if (guid && guid[0]) {
 		snprintf(t->guid, sizeof(t->guid), "%s", guid);
 		strmap_put(b->by_guid, guid, (int64_t)b->n_traces);
@@ -156,15 +180,8 @@ static void trace_add_event(struct trace *t, const struct stored_event *e,
 	trace_add_host(t, host);
 }
 
-static void key_host_thread(char *key, size_t len, int32_t host, int32_t thread)
-{
-	snprintf(key, len, "%d|%d", (int)host, (int)thread);
-}
-
-static void key_ids(char *key, size_t len, int32_t host, int64_t push, int64_t task)
-{
-	snprintf(key, len, "%d|%" PRId64 "|%" PRId64, (int)host, push, task);
-}
+/* Key parts: thread numbers and IDs as unsigned, -1 for "no part". */
+#define NO_PART UINT64_MAX
 
 static int64_t pack(size_t trace, size_t item)
 {
@@ -179,18 +196,19 @@ static void unpack(int64_t v, size_t *trace, size_t *item)
 
 /* ---- connector: host+thread and order until Forwarded names the GUID ---- */
 
-static void close_notice(struct builder *b, const char *key)
+static void close_notice(struct builder *b, int32_t host, int32_t thread)
 {
-	strmap_put(b->open_notice, key, -1);
+	keymap_put(b->open_notice, (uint64_t)host, (uint64_t)(uint32_t)thread, 0, -1);
 }
 
-static size_t notice_trace(struct builder *b, const char *key)
+static size_t notice_trace(struct builder *b, int32_t host, int32_t thread)
 {
 	int64_t idx;
-	if (strmap_get(b->open_notice, key, &idx) && idx >= 0)
+	if (keymap_get(b->open_notice, (uint64_t)host, (uint64_t)(uint32_t)thread, 0, &idx) &&
+	    idx >= 0)
 		return (size_t)idx;
 	size_t t = trace_new(b, NULL);
-	strmap_put(b->open_notice, key, (int64_t)t);
+	keymap_put(b->open_notice, (uint64_t)host, (uint64_t)(uint32_t)thread, 0, (int64_t)t);
 	return t;
 }
 
@@ -198,7 +216,7 @@ static size_t notice_trace(struct builder *b, const char *key)
  * fold the connector's part into that trace. */
 static void trace_merge(struct builder *b, size_t into, size_t from)
 {
-	struct trace *dst = &b->traces[into], *src = &b->traces[from];
+	struct trace *dst = trace_at(b, into), *src = trace_at(b, from);
 	for (size_t i = 0; i < src->n_ids; i++) {
 		if (dst->n_ids == dst->cap_ids) {
 			dst->cap_ids = dst->cap_ids ? dst->cap_ids * 2 : 8;
@@ -218,8 +236,8 @@ static void trace_merge(struct builder *b, size_t into, size_t from)
 		dst->last_utc = src->last_utc;
 	dst->received |= src->received;
 	dst->authorized |= src->authorized;
-	if (src->action[0])
-		memcpy(dst->action, src->action, sizeof(dst->action));
+	if (src->action >= 0)
+		dst->action = src->action;
 	dst->connector_host = src->connector_host;
 	src->dead = true;
 }
@@ -227,70 +245,69 @@ static void trace_merge(struct builder *b, size_t into, size_t from)
 static void on_connector(struct builder *b, const struct stored_event *e,
 			 int32_t host)
 {
-	char key[64];
-	key_host_thread(key, sizeof(key), host, e->thread);
 	const struct event *ev = &e->ev;
+	int32_t thread = e->thread;
 	size_t t;
 
 	switch (ev->kind) {
 	case EV_NOTIFY_RECEIVED:
-		close_notice(b, key);
-		t = notice_trace(b, key);
-		b->traces[t].received = true;
+		close_notice(b, host, thread);
+		t = notice_trace(b, host, thread);
+		trace_at(b, t)->received = true;
 		break;
 	case EV_NOTIFY_VALIDATING:
-		t = notice_trace(b, key);
+		t = notice_trace(b, host, thread);
 		break;
 	case EV_AUTHORIZED:
 	case EV_UNAUTHORIZED:
-		t = notice_trace(b, key);
-		snprintf(b->traces[t].action, sizeof(b->traces[t].action), "%s", ev->name);
+		t = notice_trace(b, host, thread);
+		trace_at(b, t)->action = name_id(b, ev->name);
 		if (ev->kind == EV_AUTHORIZED) {
-			b->traces[t].authorized = true;
+			trace_at(b, t)->authorized = true;
 		} else {
-			b->traces[t].unauthorized = true;
-			close_notice(b, key);
+			trace_at(b, t)->unauthorized = true;
+			close_notice(b, host, thread);
 		}
 		break;
 	case EV_FORWARDED: {
-		t = notice_trace(b, key);
-		close_notice(b, key);
+		t = notice_trace(b, host, thread);
+		close_notice(b, host, thread);
 		int64_t other;
 		if (ev->guid[0] && strmap_get(b->by_guid, ev->guid, &other) &&
 		    (size_t)other != t) {
 			trace_merge(b, (size_t)other, t);
 			t = (size_t)other;
 		} else if (ev->guid[0]) {
-			snprintf(b->traces[t].guid, sizeof(b->traces[t].guid), "%s", ev->guid);
+			snprintf(trace_at(b, t)->guid, sizeof(trace_at(b, t)->guid), "%s", ev->guid);
 			strmap_put(b->by_guid, ev->guid, (int64_t)t);
 		}
-		struct trace *tr = &b->traces[t];
+		struct trace *tr = trace_at(b, t);
 		tr->forwarded = true;
 		tr->forward_utc = e->utc_us;
 		tr->targets = ev->count;
 		if (ev->task_type != EVENT_NONE)
 			tr->task_type = ev->task_type;
 		/* Learn the name of this number from the Authorized line. */
-		if (tr->action[0] && ev->task_type >= 0 && ev->task_type < 256 &&
+		if (tr->action >= 0 && ev->task_type >= 0 && ev->task_type < 256 &&
 		    !b->learned[ev->task_type])
-			b->learned[ev->task_type] = xstrdup(tr->action);
+			b->learned[ev->task_type] = xstrdup(b->names[tr->action]);
 		break;
 	}
 	default:
 		return;	/* gateway errors are findings, not hops */
 	}
-	b->traces[t].connector_host = host;
-	trace_add_event(&b->traces[t], e, host, 0);
+	trace_at(b, t)->connector_host = host;
+	trace_add_event(trace_at(b, t), e, host, 0);
 }
 
 /* ---- server: GUID, then (PushID, TaskID) ---- */
 
 static void on_push_started(struct builder *b, const struct stored_event *e,
-			    int32_t host, const char *key)
+			    int32_t host)
 {
 	const struct event *ev = &e->ev;
 	size_t t = ev->guid[0] ? trace_for_guid(b, ev->guid) : trace_new(b, NULL);
-	struct trace *tr = &b->traces[t];
+	struct trace *tr = trace_at(b, t);
 	tr->pushes = xrealloc(tr->pushes, (tr->n_pushes + 1) * sizeof(*tr->pushes));
 	struct push *p = &tr->pushes[tr->n_pushes];
 	*p = (struct push){
@@ -300,19 +317,18 @@ static void on_push_started(struct builder *b, const struct stored_event *e,
 	};
 	if (ev->task_type != EVENT_NONE)
 		tr->task_type = ev->task_type;
-	char ids[64];
-	key_ids(ids, sizeof(ids), -1, ev->push_id, ev->task_id);
-	strmap_put(b->push_by_ids, ids, pack(t, tr->n_pushes));
-	key_ids(ids, sizeof(ids), -1, ev->push_id, -1);
-	strmap_put(b->push_by_id, ids, pack(t, tr->n_pushes));
+	keymap_put(b->push_by_ids, (uint64_t)ev->push_id, (uint64_t)ev->task_id, 0,
+		   pack(t, tr->n_pushes));
+	keymap_put(b->push_by_id, (uint64_t)ev->push_id, NO_PART, 0, pack(t, tr->n_pushes));
 	tr->n_pushes++;
 	int64_t fetch;
-	if (strmap_get(b->pending_fetch, key, &fetch) && fetch >= 0) {
+	uint64_t thread = (uint64_t)(uint32_t)e->thread;
+	if (keymap_get(b->pending_fetch, (uint64_t)host, thread, 0, &fetch) && fetch >= 0) {
 		struct stored_event fe = *e;
 		fe.id = fetch;
 		fe.ev.kind = EV_PUSH_FETCHED;
 		trace_add_event(tr, &fe, host, 0);
-		strmap_put(b->pending_fetch, key, -1);
+		keymap_put(b->pending_fetch, (uint64_t)host, thread, 0, -1);
 	}
 	trace_add_event(tr, e, host, 0);
 }
@@ -320,39 +336,37 @@ static void on_push_started(struct builder *b, const struct stored_event *e,
 static void on_server(struct builder *b, const struct stored_event *e,
 		      int32_t host)
 {
-	char key[64], ids[64];
 	const struct event *ev = &e->ev;
 	int64_t v;
 	size_t t, item;
 
-	key_host_thread(key, sizeof(key), host, e->thread);
 	switch (ev->kind) {
 	case EV_PUSH_FETCHED:
-		strmap_put(b->pending_fetch, key, e->id);
+		keymap_put(b->pending_fetch, (uint64_t)host, (uint64_t)(uint32_t)e->thread,
+			   0, e->id);
 		return;
 	case EV_PUSH_STARTED:
-		on_push_started(b, e, host, key);
+		on_push_started(b, e, host);
 		return;
 	case EV_PUSH_FINISHED:
-		key_ids(ids, sizeof(ids), -1, ev->push_id, ev->task_id);
-		if (!strmap_get(b->push_by_ids, ids, &v))
+		if (!keymap_get(b->push_by_ids, (uint64_t)ev->push_id,
+				(uint64_t)ev->task_id, 0, &v))
 			return;
 		unpack(v, &t, &item);
-		b->traces[t].pushes[item].finished = true;
+		trace_at(b, t)->pushes[item].finished = true;
 		break;
 	case EV_BTS_REPORT:
-		key_ids(ids, sizeof(ids), -1, ev->push_id, -1);
-		if (!strmap_get(b->push_by_id, ids, &v))
+		if (!keymap_get(b->push_by_id, (uint64_t)ev->push_id, NO_PART, 0, &v))
 			return;
 		unpack(v, &t, &item);
-		b->traces[t].pushes[item].has_bts = true;
-		b->traces[t].pushes[item].reported = ev->count;
-		b->traces[t].pushes[item].failed = ev->failed;
+		trace_at(b, t)->pushes[item].has_bts = true;
+		trace_at(b, t)->pushes[item].reported = ev->count;
+		trace_at(b, t)->pushes[item].failed = ev->failed;
 		break;
 	default:
 		return;
 	}
-	trace_add_event(&b->traces[t], e, host, 0);
+	trace_add_event(trace_at(b, t), e, host, 0);
 }
 
 /* ---- agent: GUID for receipts, (host, PushID, TaskID) for responses ---- */
@@ -362,7 +376,7 @@ static void on_receipt(struct builder *b, const struct stored_event *e,
 {
 	const struct event *ev = &e->ev;
 	size_t t = ev->guid[0] ? trace_for_guid(b, ev->guid) : trace_new(b, NULL);
-	struct trace *tr = &b->traces[t];
+	struct trace *tr = trace_at(b, t);
 	tr->receipts = xrealloc(tr->receipts,
 				(tr->n_receipts + 1) * sizeof(*tr->receipts));
 	tr->receipts[tr->n_receipts] = (struct receipt){
@@ -371,11 +385,10 @@ static void on_receipt(struct builder *b, const struct stored_event *e,
 	};
 	if (tr->task_type == EVENT_NONE && ev->task_type != EVENT_NONE)
 		tr->task_type = ev->task_type;
-	char ids[96], h[32];
-	key_ids(ids, sizeof(ids), host, ev->push_id, ev->task_id);
-	strmap_put(b->receipt_by_ids, ids, pack(t, tr->n_receipts));
-	snprintf(h, sizeof(h), "%d", (int)host);
-	strmap_put(b->last_receipt, h, pack(t, tr->n_receipts));
+	keymap_put(b->receipt_by_ids, (uint64_t)host, (uint64_t)ev->push_id,
+		   (uint64_t)ev->task_id, pack(t, tr->n_receipts));
+	keymap_put(b->last_receipt, (uint64_t)host, NO_PART, NO_PART,
+		   pack(t, tr->n_receipts));
 	tr->n_receipts++;
 	trace_add_event(tr, e, host, 0);
 }
@@ -384,38 +397,36 @@ static void on_response(struct builder *b, const struct stored_event *e,
 			int32_t host)
 {
 	const struct event *ev = &e->ev;
-	char ids[96], h[32];
 	int64_t v;
 	size_t t, item;
 
-	key_ids(ids, sizeof(ids), host, ev->push_id, ev->task_id);
-	if (strmap_get(b->receipt_by_ids, ids, &v)) {
+	if (keymap_get(b->receipt_by_ids, (uint64_t)host, (uint64_t)ev->push_id,
+		       (uint64_t)ev->task_id, &v)) {
 		unpack(v, &t, &item);
-		struct receipt *r = &b->traces[t].receipts[item];
+		struct receipt *r = &trace_at(b, t)->receipts[item];
 		if (!r->responded) {
 			r->responded = true;
 			r->return_code = ev->return_code;
 			r->response_utc = e->utc_us;
-			trace_add_event(&b->traces[t], e, host, 0);
+			trace_add_event(trace_at(b, t), e, host, 0);
 			return;
 		}
 	}
 	/* Its IDs match no receipt: show it beside the host's latest receipt,
 	 * flagged, without letting it count as that receipt's answer. */
-	snprintf(h, sizeof(h), "%d", (int)host);
-	if (strmap_get(b->last_receipt, h, &v)) {
+	if (keymap_get(b->last_receipt, (uint64_t)host, NO_PART, NO_PART, &v)) {
 		unpack(v, &t, &item);
-		int64_t age = e->utc_us - b->traces[t].receipts[item].utc;
+		int64_t age = e->utc_us - trace_at(b, t)->receipts[item].utc;
 		if (age >= 0 && age <= UNMATCHED_WINDOW_US) {
-			b->traces[t].unmatched++;
-			trace_add_event(&b->traces[t], e, host, TRACE_EVENT_UNMATCHED);
+			trace_at(b, t)->unmatched++;
+			trace_add_event(trace_at(b, t), e, host, TRACE_EVENT_UNMATCHED);
 			return;
 		}
 	}
 	t = trace_new(b, NULL);
-	b->traces[t].orphan_response = true;
-	b->traces[t].unmatched = 1;
-	trace_add_event(&b->traces[t], e, host, TRACE_EVENT_UNMATCHED);
+	trace_at(b, t)->orphan_response = true;
+	trace_at(b, t)->unmatched = 1;
+	trace_add_event(trace_at(b, t), e, host, TRACE_EVENT_UNMATCHED);
 }
 
 static int on_event(void *ctx, const struct stored_event *e)
@@ -585,8 +596,8 @@ static void judge(const struct builder *b, const struct trace *t,
 static const char *action_name(const struct builder *b, const struct trace *t,
 			       char *num, size_t len)
 {
-	if (t->action[0])
-		return t->action;
+	if (t->action >= 0)
+		return b->names[t->action];
 	if (t->task_type == EVENT_NONE)
 		return NULL;
 	const char *known = action_of_task_type(t->task_type);
@@ -721,8 +732,8 @@ static int write_all(struct builder *b, uint64_t *written)
 	struct trace **order = xmalloc((b->n_traces + 1) * sizeof(*order));
 	size_t n = 0;
 	for (size_t i = 0; i < b->n_traces; i++)
-		if (!b->traces[i].dead && b->traces[i].n_ids)
-			order[n++] = &b->traces[i];
+		if (!trace_at(b, i)->dead && trace_at(b, i)->n_ids)
+			order[n++] = trace_at(b, i);
 	qsort(order, n, sizeof(*order), by_first_utc);
 	struct trace_writer *tw = store_traces_begin(b->store);
 	int rc = tw ? 0 : -1;
@@ -740,27 +751,33 @@ static int write_all(struct builder *b, uint64_t *written)
 static void builder_free(struct builder *b)
 {
 	for (size_t i = 0; i < b->n_traces; i++) {
-		free(b->traces[i].pushes);
-		free(b->traces[i].receipts);
-		free(b->traces[i].ids);
-		free(b->traces[i].flags);
-		free(b->traces[i].hosts);
+		free(trace_at(b, i)->pushes);
+		free(trace_at(b, i)->receipts);
+		free(trace_at(b, i)->ids);
+		free(trace_at(b, i)->flags);
+		free(trace_at(b, i)->hosts);
 	}
-	free(b->traces);
+	for (size_t i = 0; i < b->n_chunks; i++)
+		free(b->chunks[i]);
+	free(b->chunks);
 	for (size_t i = 0; i < b->n_host_names; i++)
 		free(b->host_names[i]);
 	free(b->host_names);
 	for (size_t i = 0; i < 256; i++)
 		free(b->learned[i]);
+	for (size_t i = 0; i < b->n_names; i++)
+		free(b->names[i]);
+	free(b->names);
+	strmap_free(b->name_ids);
 	for (int l = 0; l < 3; l++)
 		free(b->cover[l]);
 	strmap_free(b->by_guid);
-	strmap_free(b->open_notice);
-	strmap_free(b->pending_fetch);
-	strmap_free(b->push_by_ids);
-	strmap_free(b->push_by_id);
-	strmap_free(b->receipt_by_ids);
-	strmap_free(b->last_receipt);
+	keymap_free(b->open_notice);
+	keymap_free(b->pending_fetch);
+	keymap_free(b->push_by_ids);
+	keymap_free(b->push_by_id);
+	keymap_free(b->receipt_by_ids);
+	keymap_free(b->last_receipt);
 	strmap_free(b->host_ids);
 }
 
@@ -770,13 +787,14 @@ int correlate_rebuild(struct store *s, struct correlate_stats *stats)
 	struct builder b = {
 		.store = s,
 		.by_guid = strmap_new(),
-		.open_notice = strmap_new(),
-		.pending_fetch = strmap_new(),
-		.push_by_ids = strmap_new(),
-		.push_by_id = strmap_new(),
-		.receipt_by_ids = strmap_new(),
-		.last_receipt = strmap_new(),
+		.open_notice = keymap_new(),
+		.pending_fetch = keymap_new(),
+		.push_by_ids = keymap_new(),
+		.push_by_id = keymap_new(),
+		.receipt_by_ids = keymap_new(),
+		.last_receipt = keymap_new(),
 		.host_ids = strmap_new(),
+		.name_ids = strmap_new(),
 	};
 	uint64_t written = 0;
 	int rc = store_coverage(s, on_coverage, &b);

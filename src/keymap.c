@@ -1,0 +1,88 @@
+/* keymap.c - open addressing with linear probing; doubles at 50% load. */
+#include "keymap.h"
+
+#include <stdlib.h>
+
+#include "util.h"
+
+struct slot {
+	uint64_t a, b, c;
+	int64_t value;
+	bool used;
+};
+
+struct keymap {
+	struct slot *slots;
+	size_t cap;	/* power of two */
+	size_t count;
+};
+
+struct keymap *keymap_new(void)
+{
+	struct keymap *m = xcalloc(1, sizeof(*m));
+	m->cap = 64;
+	m->slots = xcalloc(m->cap, sizeof(*m->slots));
+	return m;
+}
+
+void keymap_free(struct keymap *m)
+{
+	if (!m)
+		return;
+	free(m->slots);
+	free(m);
+}
+
+static uint64_t mix(uint64_t a, uint64_t b, uint64_t c)
+{
+	uint64_t h = a * UINT64_C(0x9E3779B97F4A7C15);
+	h ^= (b + (h << 6) + (h >> 2)) * UINT64_C(0xBF58476D1CE4E5B9);
+	h ^= (c + (h << 6) + (h >> 2)) * UINT64_C(0x94D049BB133111EB);
+	return h ^ (h >> 31);
+}
+
+static struct slot *find(struct slot *slots, size_t cap, uint64_t a,
+			 uint64_t b, uint64_t c)
+{
+	size_t i = (size_t)mix(a, b, c) & (cap - 1);
+	while (slots[i].used &&
+	       (slots[i].a != a || slots[i].b != b || slots[i].c != c))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static void grow(struct keymap *m)
+{
+	size_t cap = m->cap * 2;
+	struct slot *slots = xcalloc(cap, sizeof(*slots));
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i].used)
+			*find(slots, cap, m->slots[i].a, m->slots[i].b,
+			      m->slots[i].c) = m->slots[i];
+	free(m->slots);
+	m->slots = slots;
+	m->cap = cap;
+}
+
+void keymap_put(struct keymap *m, uint64_t a, uint64_t b, uint64_t c,
+		int64_t value)
+{
+	if ((m->count + 1) * 2 > m->cap)
+		grow(m);
+	struct slot *s = find(m->slots, m->cap, a, b, c);
+	if (!s->used) {
+		*s = (struct slot){ a, b, c, 0, true };
+		m->count++;
+	}
+	s->value = value;
+}
+
+bool keymap_get(const struct keymap *m, uint64_t a, uint64_t b, uint64_t c,
+		int64_t *value)
+{
+	const struct slot *s = find(m->slots, m->cap, a, b, c);
+	if (!s->used)
+		return false;
+	*value = s->value;
+	return true;
+}

@@ -1,0 +1,21 @@
+/* keymap.h - a map from a key of three 64-bit numbers to an int64, with
+ * no allocation per entry: the joins of the trace builder (host and
+ * thread; PushID and TaskID; host, PushID and TaskID) are numeric, and at
+ * 100k traces per-key strings cost more memory than the traces. */
+#ifndef TATRACE_KEYMAP_H
+#define TATRACE_KEYMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct keymap;
+
+struct keymap *keymap_new(void);
+void keymap_free(struct keymap *m);
+void keymap_put(struct keymap *m, uint64_t a, uint64_t b, uint64_t c,
+		int64_t value);
+bool keymap_get(const struct keymap *m, uint64_t a, uint64_t b, uint64_t c,
+		int64_t *value);
+
+#endif

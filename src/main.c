@@ -12,29 +12,26 @@
 struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
-	const char *synopsis;
 	const char *summary;
 };
 
 static const struct command commands[] = {
 	{ "ingest", cmd_ingest,
-	  "[-d STORE] [-q] [--host NAME] [--tz HOST=BIAS]... PATH...",
 	  "load log folders, files and .zip/.tar/.tar.gz bundles into the store" },
-	{ "files", cmd_files, "[-d STORE] [--format table|json]",
+	{ "files", cmd_files,
 	  "list the stored files" },
-	{ "cat", cmd_cat, "[-d STORE] FILE_ID",
+	{ "cat", cmd_cat,
 	  "print a stored file's text exactly as decoded" },
 	{ "log", cmd_log,
-	  "[-d STORE] [--host H] [--component C] [--grep PCRE2] [--since T] [--until T] [--format table|json]",
 	  "all records merged by UTC (the CMTrace merge view)" },
-	{ "stats", cmd_stats, "[-d STORE] [--format table|json]",
+	{ "stats", cmd_stats,
 	  "counts of files, records, hosts, formats and severities" },
-	{ "demo", cmd_demo, "[--clients N] [--actions M] [--seed S] [--scale N] [--force] [-q] DIR", "write a realistic lab bundle with known traces (and expected.json)" },
 	{ "traces", cmd_traces,
-	  "[-d STORE] [--status S] [--action A] [--host H] [--grep PCRE2] [--since T] [--until T] [--format table|json|csv]",
 	  "device actions rebuilt across the three lanes, with where they stopped" },
-	{ "show", cmd_show, "[-d STORE] ID|GUID [--format text|json|csv|chrome] [-o FILE] [--force]",
+	{ "show", cmd_show,
 	  "one trace: summary and every event" },
+	{ "demo", cmd_demo,
+	  "write a realistic lab bundle with known traces (and expected.json)" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

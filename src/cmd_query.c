@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "correlate.h"
 #include "output.h"
 #include "../parsers/timeparse.h"
 
@@ -180,9 +181,48 @@ static const char stats_help[] =
 	"usage: tatrace stats [-d STORE] [--format table|json]\n"
 	"\n"
 	"Counts of files, records, partial records, hosts, and records per format,\n"
-	"severity and time-offset source.\n";
+	"severity and time-offset source; traces per status.\n";
 
-static void stats_json(struct buf *b, const struct store_stats *st)
+struct trace_counts {
+	int64_t total;
+	int64_t by_status[TRACE_STATUS_COUNT];
+};
+
+static int count_trace(void *ctx, const struct trace_row *t)
+{
+	struct trace_counts *c = ctx;
+	c->total++;
+	for (size_t i = 0; i < TRACE_STATUS_COUNT; i++)
+		if (!strcmp(t->status, trace_status_names[i]))
+			c->by_status[i]++;
+	return 0;
+}
+
+static void traces_json(struct buf *b, const struct trace_counts *c)
+{
+	buf_printf(b, ",\"traces\":{\"total\":%lld,\"by_status\":{", (long long)c->total);
+	for (size_t i = 0; i < TRACE_STATUS_COUNT; i++)
+		buf_printf(b, "%s\"%s\":%lld", i ? "," : "", trace_status_names[i],
+			   (long long)c->by_status[i]);
+	buf_puts(b, "}}");
+}
+
+static void traces_table(struct buf *b, const struct trace_counts *c)
+{
+	buf_printf(b, "traces     %lld", (long long)c->total);
+	const char *sep = ": ";
+	for (size_t i = 0; i < TRACE_STATUS_COUNT; i++) {
+		if (!c->by_status[i])
+			continue;
+		buf_printf(b, "%s%s %lld", sep, trace_status_names[i],
+			   (long long)c->by_status[i]);
+		sep = ", ";
+	}
+	buf_putc(b, '\n');
+}
+
+static void stats_json(struct buf *b, const struct store_stats *st,
+		       const struct trace_counts *tc)
 {
 	char first[32], last[32];
 	format_utc_ms(st->utc_min, first);
@@ -208,12 +248,15 @@ static void stats_json(struct buf *b, const struct store_stats *st)
 		   (long long)st->per_offset_source[OFFSET_OVERRIDE],
 		   (long long)st->per_offset_source[OFFSET_ASSUMED]);
 	if (st->records && (st->utc_min || st->utc_max))
-		buf_printf(b, "\"first_utc\":\"%s\",\"last_utc\":\"%s\"}\n", first, last);
+		buf_printf(b, "\"first_utc\":\"%s\",\"last_utc\":\"%s\"", first, last);
 	else
-		buf_printf(b, "\"first_utc\":null,\"last_utc\":null}\n");
+		buf_printf(b, "\"first_utc\":null,\"last_utc\":null");
+	traces_json(b, tc);
+	buf_puts(b, "}\n");
 }
 
-static void stats_table(struct buf *b, const struct store_stats *st)
+static void stats_table(struct buf *b, const struct store_stats *st,
+			const struct trace_counts *tc)
 {
 	char first[32], last[32];
 	format_utc_ms(st->utc_min, first);
@@ -239,6 +282,7 @@ static void stats_table(struct buf *b, const struct store_stats *st)
 		   (long long)st->per_offset_source[OFFSET_ASSUMED]);
 	if (st->records && (st->utc_min || st->utc_max))
 		buf_printf(b, "time span  %s .. %s\n", first, last);
+	traces_table(b, tc);
 }
 
 int cmd_stats(int argc, char **argv)
@@ -254,13 +298,17 @@ int cmd_stats(int argc, char **argv)
 	if (!s)
 		return 2;
 	struct store_stats st;
+	struct trace_counts tc = {0};
+	struct trace_query all = {0};
 	rc = store_stats(s, &st);
+	if (rc == 0)
+		rc = store_traces(s, &all, count_trace, &tc);
 	if (rc == 0) {
 		struct buf b = {0};
 		if (fmt == OUT_JSON)
-			stats_json(&b, &st);
+			stats_json(&b, &st, &tc);
 		else
-			stats_table(&b, &st);
+			stats_table(&b, &st, &tc);
 		buf_flush_to(&b, stdout);
 		buf_free(&b);
 	} else {

@@ -11,22 +11,16 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "correlate.h"
 #include "output.h"
 #include "../parsers/timeparse.h"
 
 #define FLUSH_AT 65536
 
-static const char *const trace_statuses[] = {
-	"unauthorized", "not_forwarded", "not_pushed", "not_delivered",
-	"no_response", "failed", "partial", "complete", "missing_evidence",
-	"unmatched",
-};
-#define N_STATUSES (sizeof(trace_statuses) / sizeof(trace_statuses[0]))
-
 static bool known_status(const char *s)
 {
-	for (size_t i = 0; i < N_STATUSES; i++)
-		if (!strcmp(s, trace_statuses[i]))
+	for (size_t i = 0; i < TRACE_STATUS_COUNT; i++)
+		if (!strcmp(s, trace_status_names[i]))
 			return true;
 	return false;
 }

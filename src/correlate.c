@@ -87,6 +87,12 @@ struct builder {
 	uint64_t events;
 };
 
+const char *const trace_status_names[TRACE_STATUS_COUNT] = {
+	"unauthorized", "not_forwarded", "not_pushed", "not_delivered",
+	"no_response", "failed", "partial", "complete", "missing_evidence",
+	"unmatched",
+};
+
 const char *action_of_task_type(int64_t task_type)
 {
 	switch (task_type) {

@@ -19,6 +19,10 @@ struct correlate_stats {
 	double seconds;
 };
 
+/* Every status a trace can have, in the order of the stages. */
+#define TRACE_STATUS_COUNT 10
+extern const char *const trace_status_names[TRACE_STATUS_COUNT];
+
 /* Replace the store's traces with ones built from its events, in one
  * transaction. 0, or -1 with store_error(s) telling why. */
 int correlate_rebuild(struct store *s, struct correlate_stats *stats);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../../db/store.h"
+#include "store_fixture.h"
 #include "../../src/util.h"
 
 #define MIN_US INT64_C(60000000)
@@ -29,41 +30,6 @@
 
 /* ---- fixtures and helpers ---- */
 
-struct tmpdir {
-	char dir[64];
-	char path[128];
-};
-
-static void tmp_make(struct tmpdir *t)
-{
-	strcpy(t->dir, "/tmp/test_store.XXXXXX");
-	assert_non_null(mkdtemp(t->dir));
-	snprintf(t->path, sizeof(t->path), "%s/store.db", t->dir);
-}
-
-static void tmp_remove(struct tmpdir *t)
-{
-	char cmd[160];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->dir);
-	assert_int_equal(system(cmd), 0);
-}
-
-static int setup_memory(void **state)
-{
-	char err[256];
-	struct store *s = store_open(":memory:", STORE_WRITE, NULL, err,
-				     sizeof(err));
-	if (!s)
-		return -1;
-	*state = s;
-	return 0;
-}
-
-static int teardown_store(void **state)
-{
-	store_close(*state);
-	return 0;
-}
 
 /* A hand-made record: message = text without its terminator, component
  * found by name in the text. */

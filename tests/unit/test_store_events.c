@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "../../db/store.h"
+#include "store_fixture.h"
 #include "../../src/util.h"
 
 #define SEC_US INT64_C(1000000)
@@ -25,41 +26,6 @@
 
 /* ---- fixtures and helpers ---- */
 
-struct tmpdir {
-	char dir[64];
-	char path[128];
-};
-
-static void tmp_make(struct tmpdir *t)
-{
-	strcpy(t->dir, "/tmp/test_store_events.XXXXXX");
-	assert_non_null(mkdtemp(t->dir));
-	snprintf(t->path, sizeof(t->path), "%s/store.db", t->dir);
-}
-
-static void tmp_remove(struct tmpdir *t)
-{
-	char cmd[160];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->dir);
-	assert_int_equal(system(cmd), 0);
-}
-
-static int setup_memory(void **state)
-{
-	char err[256];
-	struct store *s = store_open(":memory:", STORE_WRITE, NULL, err,
-				     sizeof(err));
-	if (!s)
-		return -1;
-	*state = s;
-	return 0;
-}
-
-static int teardown_store(void **state)
-{
-	store_close(*state);
-	return 0;
-}
 
 static struct store *feeding;
 

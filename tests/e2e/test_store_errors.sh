@@ -25,6 +25,14 @@ sqlite3 "$DB" "UPDATE meta SET value='99' WHERE key='schema_version'"
 expect_status 2 "a store from a newer tatrace is refused" $T stats -d "$DB"
 check "with a clear message" contains "$TMP/.err" "newer"
 
+# An ingest that died while the events' time index was dropped: the next
+# writer rebuilds it.
+rm -f "$DB"
+$T ingest -q -d "$DB" "$FIX/bundle"
+sqlite3 "$DB" "DROP INDEX events_utc"
+$T ingest -q -d "$DB" "$FIX/bundle"
+check "a writer rebuilds a missing events index" sh -c "test \"\$(sqlite3 '$DB' \"SELECT count(*) FROM sqlite_master WHERE name='events_utc'\")\" = 1"
+
 # --tz overrides the borrowed host bias for records without one.
 rm -f "$DB"
 $T ingest -q -d "$DB" --tz SCP01=300 "$FIX/bundle"

@@ -1,0 +1,274 @@
+/* test_correlate.c - the trace builder on hand-made events in an in-memory
+ * store: the joins and verdicts that the golden bundles do not reach
+ * (a client clock ahead of the connector, a retried push, responses that
+ * match nothing, reports for unknown pushes, lanes without logs). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../../db/store.h"
+#include "../../src/correlate.h"
+#include "store_fixture.h"
+
+#define SEC INT64_C(1000000)
+#define T0 (INT64_C(1790000000) * SEC)	/* 2026-09-21 */
+
+struct line {
+	int64_t utc;
+	int32_t thread;
+	struct event ev;
+};
+
+static struct event ev_of(enum lane lane, enum event_kind kind)
+{
+	struct event e;
+	memset(&e, 0, sizeof(e));
+	e.lane = lane;
+	e.kind = kind;
+	e.push_id = e.task_id = e.task_type = e.count = e.failed = EVENT_NONE;
+	e.return_code = e.http_status = e.stamp_us = EVENT_NONE;
+	return e;
+}
+
+static struct line connector(int64_t utc, int32_t thread, enum event_kind kind,
+			     const char *guid)
+{
+	struct line l = { utc, thread, ev_of(LANE_CONNECTOR, kind) };
+	if (kind == EV_AUTHORIZED || kind == EV_UNAUTHORIZED)
+		strcpy(l.ev.name, "RequestMachinePolicy");
+	if (guid) {
+		strcpy(l.ev.guid, guid);
+		l.ev.task_type = 1;
+		l.ev.count = 1;
+	}
+	return l;
+}
+
+static struct line server(int64_t utc, enum event_kind kind, const char *guid,
+			  int64_t push, int64_t count, int64_t failed)
+{
+	struct line l = { utc, 7896, ev_of(LANE_SERVER, kind) };
+	if (guid)
+		strcpy(l.ev.guid, guid);
+	l.ev.push_id = l.ev.task_id = push;
+	l.ev.task_type = kind == EV_PUSH_STARTED ? 1 : EVENT_NONE;
+	l.ev.count = count;
+	l.ev.failed = failed;
+	return l;
+}
+
+static struct line agent(int64_t utc, enum event_kind kind, const char *guid,
+			 int64_t push, int64_t rc)
+{
+	struct line l = { utc, 3720, ev_of(LANE_AGENT, kind) };
+	if (guid)
+		strcpy(l.ev.guid, guid);
+	l.ev.push_id = l.ev.task_id = push;
+	l.ev.task_type = kind == EV_TASK_RECEIVED ? 1 : EVENT_NONE;
+	l.ev.return_code = rc;
+	return l;
+}
+
+/* One log file of host/name holding a record per line (plus a first and a
+ * last plain record so the log covers [from, to]). */
+static void add_log(struct store *s, const char *host, const char *name,
+		    const char *role, int64_t from, int64_t to,
+		    const struct line *lines, size_t n)
+{
+	char source[128], path[128];
+	snprintf(source, sizeof(source), "/bundle/%s/%s", host, name);
+	snprintf(path, sizeof(path), "bundle/%s/%s", host, name);
+	struct store_file_meta meta = {
+		.source = source, .path = path, .host = host, .name = name,
+		.log_name = name, .rotation = 0, .role = role,
+	};
+	struct store_resume resume;
+	struct store_writer *w = store_file_begin(s, &meta, PLAN_NEW, &resume);
+	assert_non_null(w);
+	const struct record_sink *sink = store_writer_sink(w);
+	for (size_t i = 0; i <= n + 1; i++) {
+		char text[64];
+		int64_t utc = i == 0 ? from : i == n + 1 ? to : lines[i - 1].utc;
+		int len = snprintf(text, sizeof(text), "line %zu\n", i);
+		struct log_record rec = {
+			.text = text, .len = (size_t)len, .line = (uint32_t)i + 1,
+			.message = { 0, (uint32_t)len - 1 },
+			.local_us = utc, .bias_min = 0,
+			.thread = i && i <= n ? lines[i - 1].thread : -1,
+			.type = 1, .has_time = true, .has_bias = true,
+		};
+		assert_int_equal(sink->record(sink->ctx, &rec), 0);
+		if (i && i <= n)
+			assert_int_equal(store_writer_event(w, &lines[i - 1].ev), 0);
+	}
+	struct store_file_final fin = { "plain", "utf-8", 0, 0 };
+	assert_int_equal(store_file_commit(w, &fin), 0);
+}
+
+struct collected {
+	struct trace_row rows[16];
+	char status[16][24];
+	char guid[16][40];
+	char missing[16][40];
+	size_t n;
+};
+
+static int collect(void *ctx, const struct trace_row *t)
+{
+	struct collected *c = ctx;
+	if (c->n == 16)
+		return 1;
+	c->rows[c->n] = *t;
+	snprintf(c->status[c->n], sizeof(c->status[0]), "%s", t->status);
+	snprintf(c->guid[c->n], sizeof(c->guid[0]), "%s", t->guid ? t->guid : "");
+	snprintf(c->missing[c->n], sizeof(c->missing[0]), "%s", t->missing);
+	c->n++;
+	return 0;
+}
+
+static void rebuild(struct store *s, struct collected *c)
+{
+	struct correlate_stats st;
+	struct trace_query all = {0};
+	assert_int_equal(store_bulk_end(s), 0);
+	assert_int_equal(correlate_rebuild(s, &st), 0);
+	memset(c, 0, sizeof(*c));
+	assert_int_equal(store_traces(s, &all, collect, c), 0);
+	assert_int_equal(st.traces, c->n);
+}
+
+#define G1 "11111111-2222-3333-4444-555555555555"
+#define G2 "22222222-2222-3333-4444-555555555555"
+
+/* The client's clock runs ahead: its receipt sorts before the connector
+ * forwarded the task. Still one trace, complete, with the skew flagged. */
+static void test_client_clock_ahead_merges(void **state)
+{
+	struct store *s = *state;
+	struct line scp[] = {
+		connector(T0, 11, EV_NOTIFY_RECEIVED, NULL),
+		connector(T0 + SEC / 10, 11, EV_AUTHORIZED, NULL),
+		connector(T0 + SEC / 5, 11, EV_FORWARDED, G1),
+	};
+	struct line mp[] = {
+		server(T0 + 2 * SEC, EV_PUSH_STARTED, G1, 5, 1, EVENT_NONE),
+	};
+	struct line cl[] = {
+		agent(T0 - 10 * SEC, EV_TASK_RECEIVED, G1, 5, EVENT_NONE),
+		agent(T0 - 9 * SEC, EV_RESPONSE_SENT, NULL, 5, 1),
+	};
+	add_log(s, "SCP01", "CMGatewayNotificationWorker.log", "connector", T0 - 60 * SEC, T0 + 60 * SEC, scp, 3);
+	add_log(s, "MP01", "BgbServer.log", "server", T0 - 60 * SEC, T0 + 60 * SEC, mp, 1);
+	add_log(s, "CL01", "CcmNotificationAgent.log", "agent", T0 - 60 * SEC, T0 + 60 * SEC, cl, 2);
+	struct collected c;
+	rebuild(s, &c);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.guid[0], G1);
+	assert_string_equal(c.status[0], "complete");
+	assert_true(c.rows[0].skew);
+	assert_int_equal(c.rows[0].lanes[0], 3);
+	assert_int_equal(c.rows[0].lanes[2], 2);
+	assert_int_equal(c.rows[0].hop_push_to_receive, -12000);
+}
+
+/* A retried push of the same GUID: the second push reaches the client. */
+static void test_retried_push(void **state)
+{
+	struct store *s = *state;
+	struct line mp[] = {
+		server(T0, EV_PUSH_STARTED, G1, 5, 1, EVENT_NONE),
+		server(T0 + 30 * SEC, EV_BTS_REPORT, NULL, 5, 0, 1),
+		server(T0 + 60 * SEC, EV_PUSH_STARTED, G1, 6, 1, EVENT_NONE),
+	};
+	struct line cl[] = {
+		agent(T0 + 61 * SEC, EV_TASK_RECEIVED, G1, 6, EVENT_NONE),
+		agent(T0 + 62 * SEC, EV_RESPONSE_SENT, NULL, 6, 1),
+	};
+	add_log(s, "MP01", "BgbServer.log", "server", T0 - SEC, T0 + 90 * SEC, mp, 3);
+	add_log(s, "CL01", "CcmNotificationAgent.log", "agent", T0 - SEC, T0 + 90 * SEC, cl, 2);
+	struct collected c;
+	rebuild(s, &c);
+	assert_int_equal(c.n, 1);
+	/* the first push's BTS counted a failed client, yet one received */
+	assert_string_equal(c.status[0], "failed");
+	assert_int_equal(c.rows[0].lanes[1], 3);
+	assert_int_equal(c.rows[0].lanes[2], 2);
+}
+
+/* Responses that match nothing: beside a recent receipt they are shown
+ * flagged; with no receipt on the host at all they stand alone. Reports
+ * for pushes never seen are ignored. */
+static void test_unmatched_and_unknown(void **state)
+{
+	struct store *s = *state;
+	struct line mp[] = {
+		server(T0, EV_PUSH_STARTED, G2, 9, 1, EVENT_NONE),
+		server(T0 + SEC, EV_PUSH_FINISHED, NULL, 77, 1, EVENT_NONE),
+		server(T0 + 30 * SEC, EV_BTS_REPORT, NULL, 78, 1, 0),
+	};
+	struct line cl1[] = {
+		agent(T0 + SEC / 20, EV_TASK_RECEIVED, G2, 9, EVENT_NONE),
+		agent(T0 + 2 * SEC, EV_RESPONSE_SENT, NULL, 10, 1),
+	};
+	struct line cl2[] = {
+		agent(T0 + 3 * SEC, EV_RESPONSE_SENT, NULL, 40, 1),
+	};
+	add_log(s, "MP01", "BgbServer.log", "server", T0 - SEC, T0 + 90 * SEC, mp, 3);
+	add_log(s, "CL01", "CcmNotificationAgent.log", "agent", T0 - SEC, T0 + 90 * SEC, cl1, 2);
+	add_log(s, "CL02", "CcmNotificationAgent.log", "agent", T0 - SEC, T0 + 90 * SEC, cl2, 1);
+	struct collected c;
+	rebuild(s, &c);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.guid[0], G2);
+	assert_string_equal(c.status[0], "no_response");
+	assert_int_equal(c.rows[0].unmatched, 1);
+	assert_int_equal(c.rows[0].lanes[1], 1);	/* unknown FINISHED/BTS not attached */
+	assert_string_equal(c.status[1], "unmatched");
+	assert_string_equal(c.guid[1], "");
+}
+
+/* A push no client log covers is missing evidence, not "not delivered";
+ * a connector that only logged "Validating" never forwarded. */
+static void test_missing_agent_logs(void **state)
+{
+	struct store *s = *state;
+	struct line scp[] = {
+		connector(T0, 12, EV_NOTIFY_VALIDATING, NULL),
+	};
+	struct line mp[] = {
+		server(T0 + 100 * SEC, EV_PUSH_STARTED, G1, 5, 1, EVENT_NONE),
+	};
+	struct line cl[] = {
+		agent(T0 - 50 * SEC, EV_TASK_RECEIVED, G2, 4, EVENT_NONE),
+	};
+	add_log(s, "SCP01", "CMGatewayNotificationWorker.log", "connector", T0 - SEC, T0 + 200 * SEC, scp, 1);
+	add_log(s, "MP01", "BgbServer.log", "server", T0 - 60 * SEC, T0 + 200 * SEC, mp, 1);
+	/* the only client log ends before the push */
+	add_log(s, "CL01", "CcmNotificationAgent.log", "agent", T0 - 60 * SEC, T0 - 40 * SEC, cl, 1);
+	struct collected c;
+	rebuild(s, &c);
+	assert_int_equal(c.n, 3);
+	/* G2: received without a push in the server log: still judged on
+	 * what the client logged */
+	assert_string_equal(c.status[0], "no_response");
+	assert_string_equal(c.status[1], "not_forwarded");
+	assert_string_equal(c.guid[2], G1);
+	assert_string_equal(c.status[2], "missing_evidence");
+	assert_non_null(strstr(c.missing[2], "agent"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_client_clock_ahead_merges, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_retried_push, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_unmatched_and_unknown, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_missing_agent_logs, setup_memory, teardown_store),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;
+}

@@ -101,7 +101,7 @@ static const char SQL_LOG_COMPS[] = "SELECT id, name FROM components";
  * record: its dated range meets [since, until], or it has undated records
  * (utc 0) and 0 is inside; and it lists the component. */
 static const char SQL_LOG_NEXT_BLOCK[] =
-	"SELECT seq, n, meta, text FROM blocks b"
+	"SELECT seq, n, meta, id, length(text) FROM blocks b"
 	" WHERE file_id = ?1 AND seq >= ?2"
 	" AND ((utc_min IS NOT NULL AND (?3 IS NULL OR utc_max >= ?3)"
 	"      AND (?4 IS NULL OR utc_min <= ?4))"
@@ -112,6 +112,9 @@ static const char SQL_LOG_NEXT_BLOCK[] =
 	"  (SELECT id FROM components WHERE name = ?5 COLLATE NOCASE)))"
 	" ORDER BY seq LIMIT 1";
 
+/* A cursor holds its block's metadata only (48 KiB at most); the text of
+ * the record being emitted is read through an incremental blob handle, so
+ * a merge over a thousand files stays small. */
 struct log_cursor {
 	int64_t file_id;
 	char *host, *path;
@@ -119,8 +122,11 @@ struct log_cursor {
 	uint64_t seq;		/* file index of entries[0] */
 	uint32_t n, idx;	/* entries in the block, current entry */
 	size_t text_at;		/* offset of the current entry's text */
+	size_t text_len;	/* the block's text length */
+	int64_t block_id;
 	unsigned char *meta;	/* packed entries of the current block */
-	struct buf text;
+	sqlite3_blob *blob;	/* blocks.text of blob_block */
+	int64_t blob_block;
 	struct block_entry cur;
 	bool done;
 };
@@ -132,6 +138,7 @@ struct log_run {
 	size_t ncur;
 	struct log_cursor **heap;
 	size_t nheap;
+	struct buf text;	/* the emitted record's text */
 	char **comp_names;	/* by component id */
 	size_t ncomp_names;
 	uint32_t *want_comps;	/* ids matching q->component */
@@ -229,9 +236,8 @@ static int log_fetch_block(struct log_run *r, struct log_cursor *c)
 					  BLOCKFMT_RECORD_BYTES);
 		if (bytes)
 			memcpy(c->meta, sqlite3_column_blob(st, 2), bytes);
-		buf_reset(&c->text);
-		buf_append(&c->text, sqlite3_column_blob(st, 3),
-			   (size_t)sqlite3_column_bytes(st, 3));
+		c->block_id = sqlite3_column_int64(st, 3);
+		c->text_len = (size_t)sqlite3_column_int64(st, 4);
 		c->n = (uint32_t)n;
 		c->idx = 0;
 		c->text_at = 0;
@@ -272,7 +278,7 @@ static int log_advance(struct log_run *r, struct log_cursor *c, bool consume)
 		while (c->idx < c->n) {
 			blockfmt_unpack(c->meta + (size_t)c->idx *
 					BLOCKFMT_RECORD_BYTES, &c->cur);
-			if (c->text_at + c->cur.text_len > c->text.len) {
+			if (c->text_at + c->cur.text_len > c->text_len) {
 				snprintf(r->s->err, sizeof(r->s->err), "%s:"
 					 " corrupt block text in file %lld",
 					 r->s->path, (long long)c->file_id);
@@ -288,7 +294,6 @@ static int log_advance(struct log_run *r, struct log_cursor *c, bool consume)
 		if (c->done) {
 			free(c->meta);
 			c->meta = NULL;
-			buf_free(&c->text);
 			return 0;
 		}
 	}
@@ -320,6 +325,28 @@ static void log_sift_down(struct log_run *r, size_t i)
 	}
 }
 
+/* The current record's text, into r->text. */
+static int log_read_text(struct log_run *r, struct log_cursor *c)
+{
+	int rc = SQLITE_OK;
+	if (!c->blob)
+		rc = sqlite3_blob_open(r->s->db, "main", "blocks", "text",
+				       c->block_id, 0, &c->blob);
+	else if (c->blob_block != c->block_id)
+		rc = sqlite3_blob_reopen(c->blob, c->block_id);
+	c->blob_block = c->block_id;
+	buf_reset(&r->text);
+	buf_reserve(&r->text, c->cur.text_len);
+	if (rc == SQLITE_OK && c->cur.text_len)
+		rc = sqlite3_blob_read(c->blob, r->text.data, (int)c->cur.text_len,
+				       (int)c->text_at);
+	if (rc != SQLITE_OK)
+		return store_fail(r->s);
+	r->text.len = c->cur.text_len;
+	r->text.data[r->text.len] = '\0';
+	return 0;
+}
+
 static void log_emit_fill(const struct log_run *r, const struct log_cursor *c,
 			  struct stored_record *out)
 {
@@ -340,7 +367,7 @@ static void log_emit_fill(const struct log_run *r, const struct log_cursor *c,
 		.type = e->type,
 		.keyword_sev = e->keyword_sev,
 		.thread = e->thread,
-		.text = c->text.data + c->text_at,
+		.text = r->text.data,
 		.len = e->text_len,
 		.message = {e->msg_off, e->msg_len},
 		.time_text = {e->time_off, e->time_len},
@@ -366,6 +393,8 @@ static int log_merge(struct log_run *r,
 	while (r->nheap) {
 		struct log_cursor *c = r->heap[0];
 		struct stored_record rec;
+		if (log_read_text(r, c) < 0)
+			return -1;
 		log_emit_fill(r, c, &rec);
 		if (each(ctx, &rec))
 			return 0;
@@ -384,8 +413,9 @@ static void log_run_free(struct log_run *r)
 		free(r->cur[i].host);
 		free(r->cur[i].path);
 		free(r->cur[i].meta);
-		buf_free(&r->cur[i].text);
+		sqlite3_blob_close(r->cur[i].blob);
 	}
+	buf_free(&r->text);
 	for (size_t i = 0; i < r->ncomp_names; i++)
 		free(r->comp_names[i]);
 	free(r->comp_names);

@@ -3,7 +3,7 @@
  * block bounds, per-file tallies). Pure code: no SQLite here.
  *
  * blocks.meta is an array of BLOCKFMT_RECORD_BYTES-byte little-endian
- * entries, one per record, in file order; blocks.text is the records' raw
+ * entries, one per record, in file order; block_text.text is the records' raw
  * text concatenated in the same order (entry i's text starts at the sum of
  * the text_len of entries 0..i-1).
  *

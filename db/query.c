@@ -16,7 +16,8 @@ static const char SQL_FILES[] =
 	" ORDER BY h.name, f.log_name, f.rotation, f.path";
 static const char SQL_FILE_EXISTS[] = "SELECT 1 FROM files WHERE id = ?1";
 static const char SQL_FILE_TEXT[] =
-	"SELECT text FROM blocks WHERE file_id = ?1 ORDER BY seq";
+	"SELECT t.text FROM blocks b JOIN block_text t ON t.block_id = b.id"
+	" WHERE b.file_id = ?1 ORDER BY b.seq";
 
 static const char *column_str(sqlite3_stmt *st, int col)
 {
@@ -101,7 +102,9 @@ static const char SQL_LOG_COMPS[] = "SELECT id, name FROM components";
  * record: its dated range meets [since, until], or it has undated records
  * (utc 0) and 0 is inside; and it lists the component. */
 static const char SQL_LOG_NEXT_BLOCK[] =
-	"SELECT seq, n, meta, id, length(text) FROM blocks b"
+	"SELECT seq, n, meta, id,"
+	" (SELECT length(text) FROM block_text t WHERE t.block_id = b.id)"
+	" FROM blocks b"
 	" WHERE file_id = ?1 AND seq >= ?2"
 	" AND ((utc_min IS NOT NULL AND (?3 IS NULL OR utc_max >= ?3)"
 	"      AND (?4 IS NULL OR utc_min <= ?4))"
@@ -125,7 +128,7 @@ struct log_cursor {
 	size_t text_len;	/* the block's text length */
 	int64_t block_id;
 	unsigned char *meta;	/* packed entries of the current block */
-	sqlite3_blob *blob;	/* blocks.text of blob_block */
+	sqlite3_blob *blob;	/* block_text.text of blob_block */
 	int64_t blob_block;
 	struct block_entry cur;
 	bool done;
@@ -330,7 +333,7 @@ static int log_read_text(struct log_run *r, struct log_cursor *c)
 {
 	int rc = SQLITE_OK;
 	if (!c->blob)
-		rc = sqlite3_blob_open(r->s->db, "main", "blocks", "text",
+		rc = sqlite3_blob_open(r->s->db, "main", "block_text", "text",
 				       c->block_id, 0, &c->blob);
 	else if (c->blob_block != c->block_id)
 		rc = sqlite3_blob_reopen(c->blob, c->block_id);

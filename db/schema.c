@@ -33,8 +33,10 @@
  *                         and xlocal_min/xlocal_max = the local time range
  *                         of the records carrying that bias (used to lend
  *                         the bias to logs that lack one); meta = packed
- *                         48-byte entries per record (db/blockfmt.h);
- *                         text = the records' raw text concatenated.
+ *                         48-byte entries per record (db/blockfmt.h).
+ * block_text              block_id = blocks.id, text = the block's records'
+ *                         raw text concatenated (apart from blocks so that
+ *                         re-timing a block does not rewrite its text).
  * block_components        which components occur in which block (the
  *                         index behind "log by component").
  * events                  trace events found at ingest, one per matching
@@ -89,8 +91,8 @@ static const char SCHEMA_SQL[] =
 	" first_line INTEGER NOT NULL, n INTEGER NOT NULL,"
 	" text_off INTEGER NOT NULL, utc_min INTEGER, utc_max INTEGER,"
 	" undated INTEGER NOT NULL DEFAULT 0, bias INTEGER,"
-	" xlocal_min INTEGER, xlocal_max INTEGER, meta BLOB NOT NULL,"
-	" text BLOB NOT NULL);"
+	" xlocal_min INTEGER, xlocal_max INTEGER, meta BLOB NOT NULL);"
+	"CREATE TABLE block_text(block_id INTEGER PRIMARY KEY, text BLOB NOT NULL);"
 	"CREATE TABLE block_components(comp_id INTEGER NOT NULL,"
 	" block_id INTEGER NOT NULL, PRIMARY KEY(comp_id, block_id))"
 	" WITHOUT ROWID;"

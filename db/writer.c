@@ -73,6 +73,9 @@ static const char SQL_FILE_FINAL[] =
 static const char SQL_DROP_FILE_COMPS[] =
 	"DELETE FROM block_components WHERE block_id IN"
 	" (SELECT id FROM blocks WHERE file_id = ?1)";
+static const char SQL_DROP_FILE_TEXT[] =
+	"DELETE FROM block_text WHERE block_id IN"
+	" (SELECT id FROM blocks WHERE file_id = ?1)";
 static const char SQL_DROP_FILE_BLOCKS[] =
 	"DELETE FROM blocks WHERE file_id = ?1";
 static const char SQL_LAST_BLOCK[] =
@@ -81,10 +84,15 @@ static const char SQL_LAST_BLOCK[] =
 static const char SQL_DROP_BLOCK_COMP[] =
 	"DELETE FROM block_components WHERE comp_id = ?1 AND block_id = ?2";
 static const char SQL_DROP_BLOCK[] = "DELETE FROM blocks WHERE id = ?1";
+static const char SQL_DROP_BLOCK_TEXT[] = "DELETE FROM block_text WHERE block_id = ?1";
 static const char SQL_BLOCK_INSERT[] =
 	"INSERT INTO blocks(file_id, seq, first_line, n, text_off, utc_min,"
-	" utc_max, undated, bias, xlocal_min, xlocal_max, meta, text)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+	" utc_max, undated, bias, xlocal_min, xlocal_max, meta)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+/* The text lives apart from the block row: re-timing a block rewrites its
+ * row, and SQLite rewrites a row whole, overflow pages and all. */
+static const char SQL_BLOCK_TEXT_INSERT[] =
+	"INSERT INTO block_text(block_id, text) VALUES(?1, ?2)";
 static const char SQL_DROP_FILE_EVENTS[] =
 	"DELETE FROM events WHERE file_id = ?1";
 static const char SQL_DROP_TAIL_EVENTS[] =
@@ -168,6 +176,10 @@ static int writer_drop_blocks(struct store_writer *w)
 		return -1;
 	sqlite3_bind_int64(st, 1, w->file_id);
 	if (writer_step(w->s, st) < 0 ||
+	    !(st = store_stmt(w->s, SQL_DROP_FILE_TEXT)))
+		return -1;
+	sqlite3_bind_int64(st, 1, w->file_id);
+	if (writer_step(w->s, st) < 0 ||
 	    !(st = store_stmt(w->s, SQL_DROP_FILE_BLOCKS)))
 		return -1;
 	sqlite3_bind_int64(st, 1, w->file_id);
@@ -211,8 +223,11 @@ static int writer_drop_block(struct store_writer *w, int64_t block_id,
 		if (writer_step(w->s, st) < 0)
 			return -1;
 	}
-	sqlite3_stmt *st = store_stmt(w->s, SQL_DROP_BLOCK);
+	sqlite3_stmt *st = store_stmt(w->s, SQL_DROP_BLOCK_TEXT);
 	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, block_id);
+	if (writer_step(w->s, st) < 0 || !(st = store_stmt(w->s, SQL_DROP_BLOCK)))
 		return -1;
 	sqlite3_bind_int64(st, 1, block_id);
 	return writer_step(w->s, st);
@@ -473,10 +488,15 @@ static int writer_flush(struct store_writer *w)
 	bind_opt(st, 11, b.has_bias, b.xlocal_max);
 	sqlite3_bind_blob(st, 12, w->meta, (int)(w->n * BLOCKFMT_RECORD_BYTES),
 			  SQLITE_STATIC);
-	sqlite3_bind_blob64(st, 13, w->text.data ? w->text.data : "",
+	if (writer_step(w->s, st) < 0)
+		return -1;
+	int64_t block_id = sqlite3_last_insert_rowid(w->s->db);
+	if (!(st = store_stmt(w->s, SQL_BLOCK_TEXT_INSERT)))
+		return -1;
+	sqlite3_bind_int64(st, 1, block_id);
+	sqlite3_bind_blob64(st, 2, w->text.data ? w->text.data : "",
 			    w->text.len, SQLITE_STATIC);
-	if (writer_step(w->s, st) < 0 ||
-	    writer_block_comps(w, sqlite3_last_insert_rowid(w->s->db)) < 0)
+	if (writer_step(w->s, st) < 0 || writer_block_comps(w, block_id) < 0)
 		return -1;
 	for (size_t i = 0; i < w->nevents; i++)
 		if (writer_insert_event(w, &w->events[i]) < 0)

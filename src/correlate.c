@@ -644,6 +644,27 @@ static void client_list(const struct builder *b, const struct trace *t,
 	free(hosts);
 }
 
+/* Name the client that answered with an error, else the BTS report. */
+static void failed_summary(const struct builder *b, const struct trace *t,
+			   const char *what, struct buf *out)
+{
+	for (size_t i = 0; i < t->n_receipts; i++) {
+		const struct receipt *r = &t->receipts[i];
+		if (r->responded && r->return_code != 1) {
+			buf_printf(out, "%s failed: %s answered ReturnCode %" PRId64,
+				   what, b->host_names[r->host], r->return_code);
+			return;
+		}
+	}
+	int64_t failed = 0;
+	for (size_t i = 0; i < t->n_pushes; i++)
+		if (t->pushes[i].has_bts && t->pushes[i].failed > 0)
+			failed += t->pushes[i].failed;
+	buf_printf(out, "%s failed: the BTS report counts %" PRId64
+		   " failed client(s) although %zu received it", what, failed,
+		   t->n_receipts);
+}
+
 static void write_summary(const struct builder *b, const struct trace *t,
 			  const struct verdict *v, const char *action,
 			  struct buf *out)
@@ -668,7 +689,7 @@ static void write_summary(const struct builder *b, const struct trace *t,
 	else if (!strcmp(v->status, "no_response"))
 		buf_printf(out, "%zu client(s) received %s but sent no matching response", t->n_receipts, what);
 	else if (!strcmp(v->status, "failed"))
-		buf_printf(out, "%s failed: a client returned an error or the BTS report counts failed clients", what);
+		failed_summary(b, t, what, out);
 	else if (!strcmp(v->status, "partial"))
 		buf_printf(out, "%s completed on %" PRId64 " of %" PRId64 " client(s)", what,
 			   v->complete_clients, p && p->count > (int64_t)t->n_receipts ? p->count : (int64_t)t->n_receipts);

@@ -39,7 +39,7 @@ else
 BIN := $(BUILD)/tatrace
 endif
 
-.PHONY: all test check-asan bench clean man-lint demo
+.PHONY: all test check-asan bench clean man-lint demo fuzz
 all: $(BIN)
 
 $(BIN): $(BUILD)/src/main.o $(LIB)
@@ -81,7 +81,7 @@ man-lint:
 	$(Q)mandoc -Tlint -W warning man/tatrace.1
 
 clean:
-	rm -rf build build-asan build-clang tatrace
+	rm -rf build build-asan build-clang build-fuzz tatrace
 
 -include $(LIB_OBJS:.o=.d) $(BUILD)/src/main.d
 
@@ -93,3 +93,14 @@ demo: $(BIN)
 	./$(BIN) demo demo
 	./$(BIN) ingest -d $(DEMO_DB) demo
 	./$(BIN) traces -d $(DEMO_DB)
+
+# Coverage-guided fuzzing of the parsers (clang's libFuzzer); not part of
+# `make test`. FUZZ_SECONDS bounds the run.
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(Q)mkdir -p build-fuzz/corpus
+	$(Q)clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined \
+		$(shell $(PKG_CONFIG) --cflags libpcre2-8) -o build-fuzz/fuzz_parse \
+		tests/fuzz/fuzz_parse.c parsers/*.c src/util.c $(shell $(PKG_CONFIG) --libs libpcre2-8)
+	$(Q)cp tests/fixtures/bundle/*/*/*.log tests/fixtures/bundle/*/*/*/*/*.log build-fuzz/corpus/ 2>/dev/null || true
+	build-fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/corpus

@@ -550,7 +550,38 @@ static void measure_hops(const struct trace *t, struct verdict *v)
 }
 
 /* The stages after delivery, once at least one client received it. */
-static const char *delivered_status(const struct trace *t, struct verdict *v)
+static void add_missing(struct verdict *v, const char *lane)
+{
+	if (strstr(v->missing, lane))
+		return;
+	size_t len = strlen(v->missing);
+	snprintf(v->missing + len, sizeof(v->missing) - len, "%s%s",
+		 len ? "," : "", lane);
+}
+
+/* Does a log of this lane on this host go on after utc? A client log that
+ * ends with the receipt cannot say that no response was sent. */
+static bool host_log_continues(const struct builder *b, int lane,
+			       int32_t host, int64_t utc)
+{
+	for (size_t i = 0; i < b->n_cover[lane]; i++)
+		if (b->cover[lane][i].host == host && b->cover[lane][i].utc_max > utc)
+			return true;
+	return false;
+}
+
+static bool any_receipt_log_continues(const struct builder *b,
+				      const struct trace *t)
+{
+	for (size_t i = 0; i < t->n_receipts; i++)
+		if (host_log_continues(b, LANE_AGENT, t->receipts[i].host,
+				       t->receipts[i].utc))
+			return true;
+	return false;
+}
+
+static const char *delivered_status(const struct builder *b,
+				    const struct trace *t, struct verdict *v)
 {
 	int64_t responded = 0, bad = 0, failed_bts = 0, targets = 0;
 	for (size_t i = 0; i < t->n_receipts; i++) {
@@ -567,6 +598,10 @@ static const char *delivered_status(const struct trace *t, struct verdict *v)
 			targets = t->pushes[i].count;
 	}
 	v->complete_clients = responded - bad;
+	if (responded == 0 && !any_receipt_log_continues(b, t)) {
+		add_missing(v, "agent");
+		return "missing_evidence";
+	}
 	if (responded == 0)
 		return "no_response";
 	if (bad || failed_bts)
@@ -596,7 +631,9 @@ static void judge(const struct builder *b, const struct trace *t,
 		v->status = lane_covers(b, LANE_AGENT, t->pushes[0].started_utc)
 				    ? "not_delivered" : "missing_evidence";
 	else
-		v->status = delivered_status(t, v);
+		v->status = delivered_status(b, t, v);
+	if (!strcmp(v->status, "missing_evidence"))
+		add_missing(v, t->n_pushes || t->n_receipts ? "agent" : "server");
 }
 
 static const char *action_name(const struct builder *b, const struct trace *t,
@@ -644,6 +681,21 @@ static void client_list(const struct builder *b, const struct trace *t,
 	free(hosts);
 }
 
+/* Say where the evidence ends, without blaming the lane that is silent. */
+static void missing_summary(const struct builder *b, const struct trace *t,
+			    const char *what, struct buf *out)
+{
+	if (t->n_receipts)
+		buf_printf(out, "%s received %s, but its log ends there: whether it"
+			   " answered cannot be seen", b->host_names[t->receipts[0].host], what);
+	else if (t->n_pushes)
+		buf_printf(out, "%s pushed %s; no client log covers the time after that",
+			   b->host_names[t->pushes[0].host], what);
+	else
+		buf_printf(out, "%s forwarded %s; no BgbServer log covers the time after that",
+			   t->connector_host >= 0 ? b->host_names[t->connector_host] : "?", what);
+}
+
 /* Name the client that answered with an error, else the BTS report. */
 static void failed_summary(const struct builder *b, const struct trace *t,
 			   const char *what, struct buf *out)
@@ -681,8 +733,7 @@ static void write_summary(const struct builder *b, const struct trace *t,
 	else if (!strcmp(v->status, "not_pushed"))
 		buf_printf(out, "%s forwarded %s; no notification server started a push", scp, what);
 	else if (!strcmp(v->status, "missing_evidence"))
-		buf_printf(out, "%s stopped being traceable: no %s log covers its time", what,
-			   p ? "client" : "BgbServer");
+		missing_summary(b, t, what, out);
 	else if (!strcmp(v->status, "not_delivered"))
 		buf_printf(out, "%s pushed %s (PushID %" PRId64 ") to %" PRId64 " client(s); none logged the receipt",
 			   server, what, p->push_id, p->count);

@@ -262,6 +262,26 @@ static void test_missing_agent_logs(void **state)
 	assert_non_null(strstr(c.missing[2], "agent"));
 }
 
+/* The client's log ends with the receipt (a log collected too early):
+ * nothing says it did not answer, so the evidence is missing. */
+static void test_client_log_ends_at_receipt(void **state)
+{
+	struct store *s = *state;
+	struct line mp[] = {
+		server(T0, EV_PUSH_STARTED, G1, 5, 1, EVENT_NONE),
+	};
+	struct line cl[] = {
+		agent(T0 + SEC / 20, EV_TASK_RECEIVED, G1, 5, EVENT_NONE),
+	};
+	add_log(s, "MP01", "BgbServer.log", "server", T0 - SEC, T0 + 90 * SEC, mp, 1);
+	add_log(s, "CL01", "CcmNotificationAgent.log", "agent", T0 - SEC, T0 + SEC / 20, cl, 1);
+	struct collected c;
+	rebuild(s, &c);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.status[0], "missing_evidence");
+	assert_non_null(strstr(c.missing[0], "agent"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +289,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_retried_push, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_unmatched_and_unknown, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_missing_agent_logs, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_client_log_ends_at_receipt, setup_memory, teardown_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;
 }

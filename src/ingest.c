@@ -585,8 +585,16 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 			sum->store_failed = true;
 		}
 	}
-	for (int i = 0; i < n_paths && !interrupted && !sum->store_failed; i++)
+	for (int i = 0; i < n_paths && !interrupted && !sum->store_failed; i++) {
+		uint64_t seen = sum->files_seen, failed = sum->files_failed;
 		walk_one(&ing, paths[i]);
+		if (sum->files_seen == seen && sum->files_failed == failed) {
+			/* Not an error, but almost always the wrong folder. */
+			progress_clear(ing.progress);
+			fprintf(opts->errors, "%s: no log files found (*.log, *.lo_, *.txt;"
+				" --all-files reads every file)\n", paths[i]);
+		}
+	}
 	bool changed = opts->n_tz || sum->files_new || sum->files_grown ||
 		       sum->files_replaced;
 	if (changed && !sum->store_failed && store_resolve_offsets(s) != 0) {

@@ -17,6 +17,10 @@ expect_status 2 "unwritable store location exits 2" $T ingest -q -d /proc/nope/t
 check "it says which store" contains "$TMP/.err" "/proc/nope/t.db"
 expect_status 1 "missing PATH is named and exits 1" $T ingest -q -d "$DB" "$TMP/does-not-exist"
 check "missing PATH named on stderr" contains "$TMP/.err" "does-not-exist"
+mkdir -p "$TMP/nologs"
+touch "$TMP/nologs/readme.md"
+expect_status 0 "a folder without logs is not an error" $T ingest -q -d "$TMP/nologs.db" "$TMP/nologs"
+check "but it is said" contains "$TMP/.err" "nologs: no log files found"
 printf 'not a database at all, just text that is long enough to be read as a header......' > "$TMP/junk.db"
 expect_status 2 "a file that is not a store is refused" $T stats -d "$TMP/junk.db"
 

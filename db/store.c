@@ -24,7 +24,10 @@ static const char PRAGMAS_WRITE[] =
 	"PRAGMA synchronous=NORMAL;"
 	"PRAGMA cache_size=-8192;"
 	"PRAGMA temp_store=FILE;";
+/* query_only: a reader never writes, though its connection can roll back
+ * a hot journal left by a killed ingest. */
 static const char PRAGMAS_READ[] =
+	"PRAGMA query_only=1;"
 	"PRAGMA cache_size=-8192;"
 	"PRAGMA temp_store=FILE;";
 
@@ -91,10 +94,12 @@ static int store_open_db(struct store *s, enum store_mode mode,
 	 * bulk insert). Only possible before SQLite's first use in the
 	 * process; later calls fail harmlessly. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	/* One connection per store, used by one thread. */
-	int flags = SQLITE_OPEN_NOMUTEX | (mode == STORE_WRITE ?
-		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE :
-		SQLITE_OPEN_READONLY);
+	/* One connection per store, used by one thread. Readers open
+	 * read-write too (never creating): an ingest killed mid-file leaves a
+	 * hot journal that only a writable connection can roll back, and
+	 * SQLite falls back to read-only by itself on a write-protected file. */
+	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE |
+		    (mode == STORE_WRITE ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: cannot open the store: %s", s->path,
 			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -362,14 +367,34 @@ int store_file_bounds(struct store *s, int64_t file_id)
 	return rc;
 }
 
+/* Until the next trace rebuild commits, the traces may not match the
+ * events: remembered in the store, so that an ingest that dies (or fails)
+ * after loading files still gets its traces rebuilt by the next one. */
+static const char SQL_TRACES_STALE[] =
+	"INSERT OR REPLACE INTO meta(key, value) VALUES('traces_stale', 1)";
+static const char SQL_TRACES_STALE_GET[] =
+	"SELECT 1 FROM meta WHERE key = 'traces_stale'";
+
 int store_bulk_begin(struct store *s)
 {
 	if (s->bulk)
 		return 0;
+	if (store_exec(s, SQL_TRACES_STALE) < 0)
+		return -1;
 	if (sqlite3_exec(s->db, schema_event_index_drop, NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(s);
 	s->bulk = true;
 	return 0;
+}
+
+bool store_traces_stale(struct store *s)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_TRACES_STALE_GET);
+	if (!st)
+		return true;
+	bool stale = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return stale;
 }
 
 int store_bulk_end(struct store *s)

@@ -117,6 +117,9 @@ void store_file_abort(struct store_writer *w);
  * read events by time (store_events). Both 0 or -1. */
 int store_bulk_begin(struct store *s);
 int store_bulk_end(struct store *s);
+/* True from store_bulk_begin until a trace rebuild commits (kept in the
+ * store, so it survives a failed or killed ingest). */
+bool store_traces_stale(struct store *s);
 
 /* Remember --tz HOST=BIAS (persisted: later ingests keep it). */
 int store_set_tz_override(struct store *s, const char *host, int32_t bias_min);

@@ -180,10 +180,14 @@ static void trace_writer_free(struct trace_writer *tw)
 	free(tw);
 }
 
+static const char SQL_TRACES_FRESH[] =
+	"DELETE FROM meta WHERE key = 'traces_stale'";
+
 int store_traces_commit(struct trace_writer *tw)
 {
 	struct store *s = tw->s;
 	if (tw->failed || traces_ddl(s, schema_trace_indexes) < 0 ||
+	    store_exec(s, SQL_TRACES_FRESH) < 0 ||
 	    store_exec(s, SQL_COMMIT) < 0) {
 		char keep[sizeof(s->err)];
 		memcpy(keep, s->err, sizeof(keep));

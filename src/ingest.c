@@ -68,6 +68,7 @@ struct file_job {
 	const struct record_sink *store_sink;
 	const char *role;	/* NULL: a log whose lines make no events */
 	unsigned problems;
+	bool store_failed;	/* the writer refused a record or an event */
 };
 
 static void report(struct ingest *ing, const char *path, const char *what)
@@ -88,6 +89,17 @@ static int job_record(void *ctx, const struct log_record *rec)
 	if (event_match(job->ing->events, job->role, rec->text + rec->message.off,
 			rec->message.len, &ev))
 		rc = store_writer_event(job->writer, &ev);
+	return rc;
+}
+
+/* The sink's verdict, remembered: once the store refuses, the parser stops
+ * and reading the rest of the file would only fill memory. */
+static int job_record_checked(void *ctx, const struct log_record *rec)
+{
+	struct file_job *job = ctx;
+	int rc = job_record(ctx, rec);
+	if (rc)
+		job->store_failed = true;
 	return rc;
 }
 
@@ -297,14 +309,13 @@ static const char *final_encoding(enum text_encoding enc,
  * head already holds the first head_len bytes. Returns false (reported)
  * on a read error, an interrupt or a store failure. */
 static bool pump_file(struct ingest *ing, struct file_job *job,
-		      struct bundle_input *in, struct store_writer *w,
-		      const struct store_resume *resume,
+		      struct bundle_input *in, const struct store_resume *resume,
 		      const unsigned char *head, size_t head_len,
 		      struct store_file_final *fin)
 {
 	const struct bundle_entry *e = job->entry;
 	enum text_encoding enc = encoding_detect(head, head_len);
-	struct record_sink sink = { job, job_record, job_problem };
+	struct record_sink sink = { job, job_record_checked, job_problem };
 	struct stream st = {
 		.decoder = decoder_new(enc),
 		.skip_until = resume->text_off,
@@ -314,7 +325,6 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 	struct hasher h;
 	bool ok = true;
 
-	(void)w;
 	hasher_init(&h);
 	hasher_update(&h, head, head_len);
 	if (enc != ENC_UTF16LE && enc != ENC_UTF16BE &&
@@ -326,7 +336,7 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 	stream_feed(&st, head, head_len, false);
 	int64_t total = (int64_t)head_len;
 	for (;;) {
-		if (interrupted) {
+		if (interrupted || job->store_failed) {
 			ok = false;
 			break;
 		}
@@ -347,6 +357,8 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 		if (n == 0)
 			break;
 	}
+	if (job->store_failed)
+		ok = false;
 	if (ok) {
 		fin->format = format_name(st.format);
 		fin->encoding = final_encoding(enc, st.decoder);
@@ -410,7 +422,11 @@ static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 		.store_sink = store_writer_sink(w),
 		.role = role == ROLE_OTHER ? NULL : role_name(role),
 	};
-	bool ok = pump_file(ing, &job, in, w, &resume, head, head_len, &fin);
+	bool ok = pump_file(ing, &job, in, &resume, head, head_len, &fin);
+	if (job.store_failed) {
+		report(ing, e->path, store_error(ing->store));
+		ing->sum->store_failed = true;
+	}
 	if (job.problems > MAX_PROBLEMS_PER_FILE) {
 		char what[96];
 		snprintf(what, sizeof(what), "%u more problems not shown",
@@ -421,7 +437,7 @@ static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 	if (!ok) {
 		store_file_abort(w);
 		ing->sum->files_failed++;
-		return interrupted ? 1 : 0;
+		return interrupted || job.store_failed ? 1 : 0;
 	}
 	if (store_file_commit(w, &fin) != 0) {
 		report(ing, e->path, store_error(ing->store));
@@ -596,7 +612,7 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 		}
 	}
 	bool changed = opts->n_tz || sum->files_new || sum->files_grown ||
-		       sum->files_replaced;
+		       sum->files_replaced || store_traces_stale(s);
 	if (changed && !sum->store_failed && store_resolve_offsets(s) != 0) {
 		report(&ing, "time offsets", store_error(s));
 		sum->store_failed = true;

@@ -37,6 +37,22 @@ sqlite3 "$DB" "DROP INDEX events_utc"
 $T ingest -q -d "$DB" "$FIX/bundle"
 check "a writer rebuilds a missing events index" sh -c "test \"\$(sqlite3 '$DB' \"SELECT count(*) FROM sqlite_master WHERE name='events_utc'\")\" = 1"
 
+# The disk fills up in the middle of a file (a file-size limit stands in
+# for it): exit 2 naming the file, what was stored before stays readable,
+# and the next ingest rebuilds the traces the failed one could not.
+python3 -c "
+import sys
+rec = '<![LOG[Successfully sent keep-alive message to the notification server %d]LOG]!><time=\"10:00:00.000+000\" date=\"01-01-2026\" component=\"BgbAgent\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n'
+sys.stdout.write(''.join(rec % i for i in range(100000)))
+" > "$TMP/huge.log"
+sh -c "ulimit -f 16384; trap '' XFSZ; exec $T ingest -q -d '$TMP/full.db' '$FIX/bundle' '$TMP/huge.log'" 2>"$TMP/full.err"
+rc=$?
+check "a full disk mid-file exits 2" test "$rc" -eq 2
+check "and names the file" contains "$TMP/full.err" "huge.log: "
+check "the files stored before it stay readable" sh -c "test \$($T files -d '$TMP/full.db' --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 7"
+$T ingest -q -d "$TMP/full.db" "$FIX/bundle"
+check "the next ingest rebuilds the traces" sh -c "$T traces -d '$TMP/full.db' --format json | python3 -c 'import json,sys; sys.exit(0 if len(json.load(sys.stdin)) == 1 else 1)'"
+
 # --tz overrides the borrowed host bias for records without one.
 rm -f "$DB"
 $T ingest -q -d "$DB" --tz SCP01=300 "$FIX/bundle"

@@ -167,16 +167,21 @@ static void trace_add_host(struct trace *t, int32_t host)
 	t->hosts[t->n_hosts++] = host;
 }
 
-static void trace_add_event(struct trace *t, const struct stored_event *e,
-			    int32_t host, uint8_t flags)
+static void trace_push_id(struct trace *t, int64_t id, uint8_t flags)
 {
 	if (t->n_ids == t->cap_ids) {
 		t->cap_ids = t->cap_ids ? t->cap_ids * 2 : 8;
 		t->ids = xrealloc(t->ids, t->cap_ids * sizeof(*t->ids));
 		t->flags = xrealloc(t->flags, t->cap_ids * sizeof(*t->flags));
 	}
-	t->ids[t->n_ids] = e->id;
+	t->ids[t->n_ids] = id;
 	t->flags[t->n_ids++] = flags;
+}
+
+static void trace_add_event(struct trace *t, const struct stored_event *e,
+			    int32_t host, uint8_t flags)
+{
+	trace_push_id(t, e->id, flags);
 	if (t->n_ids == 1 || e->utc_us < t->first_utc)
 		t->first_utc = e->utc_us;
 	if (t->n_ids == 1 || e->utc_us > t->last_utc)
@@ -223,15 +228,8 @@ static size_t notice_trace(struct builder *b, int32_t host, int32_t thread)
 static void trace_merge(struct builder *b, size_t into, size_t from)
 {
 	struct trace *dst = trace_at(b, into), *src = trace_at(b, from);
-	for (size_t i = 0; i < src->n_ids; i++) {
-		if (dst->n_ids == dst->cap_ids) {
-			dst->cap_ids = dst->cap_ids ? dst->cap_ids * 2 : 8;
-			dst->ids = xrealloc(dst->ids, dst->cap_ids * sizeof(*dst->ids));
-			dst->flags = xrealloc(dst->flags, dst->cap_ids * sizeof(*dst->flags));
-		}
-		dst->ids[dst->n_ids] = src->ids[i];
-		dst->flags[dst->n_ids++] = src->flags[i];
-	}
+	for (size_t i = 0; i < src->n_ids; i++)
+		trace_push_id(dst, src->ids[i], src->flags[i]);
 	for (size_t i = 0; i < src->n_hosts; i++)
 		trace_add_host(dst, src->hosts[i]);
 	for (int l = 0; l < 3; l++)

@@ -1,14 +1,16 @@
-/* keymap.c - open addressing with linear probing; doubles at 50% load. */
+/* keymap.c - open addressing with linear probing; doubles at 75% load.
+ * A slot is 32 bytes: an empty one is marked by a value no caller stores. */
 #include "keymap.h"
 
 #include <stdlib.h>
 
 #include "util.h"
 
+#define EMPTY INT64_MIN
+
 struct slot {
 	uint64_t a, b, c;
-	int64_t value;
-	bool used;
+	int64_t value;	/* EMPTY: unused */
 };
 
 struct keymap {
@@ -17,11 +19,19 @@ struct keymap {
 	size_t count;
 };
 
+static struct slot *slots_new(size_t cap)
+{
+	struct slot *slots = xmalloc(cap * sizeof(*slots));
+	for (size_t i = 0; i < cap; i++)
+		slots[i].value = EMPTY;
+	return slots;
+}
+
 struct keymap *keymap_new(void)
 {
 	struct keymap *m = xcalloc(1, sizeof(*m));
 	m->cap = 64;
-	m->slots = xcalloc(m->cap, sizeof(*m->slots));
+	m->slots = slots_new(m->cap);
 	return m;
 }
 
@@ -45,7 +55,7 @@ static struct slot *find(struct slot *slots, size_t cap, uint64_t a,
 			 uint64_t b, uint64_t c)
 {
 	size_t i = (size_t)mix(a, b, c) & (cap - 1);
-	while (slots[i].used &&
+	while (slots[i].value != EMPTY &&
 	       (slots[i].a != a || slots[i].b != b || slots[i].c != c))
 		i = (i + 1) & (cap - 1);
 	return &slots[i];
@@ -54,9 +64,9 @@ static struct slot *find(struct slot *slots, size_t cap, uint64_t a,
 static void grow(struct keymap *m)
 {
 	size_t cap = m->cap * 2;
-	struct slot *slots = xcalloc(cap, sizeof(*slots));
+	struct slot *slots = slots_new(cap);
 	for (size_t i = 0; i < m->cap; i++)
-		if (m->slots[i].used)
+		if (m->slots[i].value != EMPTY)
 			*find(slots, cap, m->slots[i].a, m->slots[i].b,
 			      m->slots[i].c) = m->slots[i];
 	free(m->slots);
@@ -67,11 +77,15 @@ static void grow(struct keymap *m)
 void keymap_put(struct keymap *m, uint64_t a, uint64_t b, uint64_t c,
 		int64_t value)
 {
-	if ((m->count + 1) * 2 > m->cap)
+	if (value == EMPTY)
+		abort();	/* a caller bug: the value marks empty slots */
+	if ((m->count + 1) * 4 > m->cap * 3)
 		grow(m);
 	struct slot *s = find(m->slots, m->cap, a, b, c);
-	if (!s->used) {
-		*s = (struct slot){ a, b, c, 0, true };
+	if (s->value == EMPTY) {
+		s->a = a;
+		s->b = b;
+		s->c = c;
 		m->count++;
 	}
 	s->value = value;
@@ -81,7 +95,7 @@ bool keymap_get(const struct keymap *m, uint64_t a, uint64_t b, uint64_t c,
 		int64_t *value)
 {
 	const struct slot *s = find(m->slots, m->cap, a, b, c);
-	if (!s->used)
+	if (s->value == EMPTY)
 		return false;
 	*value = s->value;
 	return true;

@@ -13,6 +13,7 @@ struct keymap;
 
 struct keymap *keymap_new(void);
 void keymap_free(struct keymap *m);
+/* value must not be INT64_MIN (it marks empty slots). */
 void keymap_put(struct keymap *m, uint64_t a, uint64_t b, uint64_t c,
 		int64_t value);
 bool keymap_get(const struct keymap *m, uint64_t a, uint64_t b, uint64_t c,

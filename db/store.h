@@ -1,12 +1,12 @@
 /* store.h - the SQLite store: schema, the ingest writer, and the query API.
  *
- * Physical layout (see db/blockfmt.h and man tatrace(1) STORE): records are
- * kept in blocks of up to STORE_BLOCK_RECORDS records of one file, each
- * block a row with its time bounds, a packed metadata array and the raw
- * text. Row-per-record would cost ~1 µs per row in SQLite alone; blocks make
- * ingest cost per byte instead. Files, hosts and components are ordinary
- * tables. db/ knows nothing of terminals: it returns data, callers present
- * it. */
+ * Physical layout (see db/schema.c, db/blockfmt.h and man tatrace(1) FILES):
+ * records are kept in blocks of up to STORE_BLOCK_RECORDS records of one
+ * file, each block a row with its time bounds and a packed metadata array,
+ * its raw text in block_text. Row-per-record would cost ~1 µs per row in
+ * SQLite alone; blocks make ingest cost per byte instead. Files, hosts,
+ * components, events and traces are ordinary tables. db/ knows nothing of
+ * terminals: it returns data, callers present it. */
 #ifndef TATRACE_STORE_H
 #define TATRACE_STORE_H
 

@@ -1,5 +1,5 @@
-/* cli.h - what the command modules share: the command table entry, the
- * store location rules and output-format parsing. */
+/* cli.h - what the command modules share: their entry points, the store
+ * location rules, output-format parsing and the --grep/--since options. */
 #ifndef TATRACE_CLI_H
 #define TATRACE_CLI_H
 

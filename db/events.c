@@ -32,28 +32,15 @@ static const char SQL_COVERAGE[] =
 	" LEFT JOIN hosts h ON h.id = f.host_id"
 	" WHERE f.utc_min IS NOT NULL ORDER BY f.id";
 
-static const char *column_str(sqlite3_stmt *st, int col)
-{
-	const unsigned char *v = sqlite3_column_text(st, col);
-	return v ? (const char *)v : "";
-}
-
-static int64_t column_num(sqlite3_stmt *st, int col)
-{
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return EVENT_NONE;
-	return sqlite3_column_int64(st, col);
-}
-
 /* Copy a text column into a fixed field of struct event, cut to fit. */
 static void column_field(sqlite3_stmt *st, int col, char *dst, size_t cap)
 {
-	snprintf(dst, cap, "%s", column_str(st, col));
+	snprintf(dst, cap, "%s", store_column_str(st, col));
 }
 
 static void event_fill(sqlite3_stmt *st, struct stored_event *out)
 {
-	const char *text = column_str(st, 9);	/* before its length */
+	const char *text = store_column_str(st, 9);	/* before its length */
 	size_t text_len = (size_t)sqlite3_column_bytes(st, 9);
 	*out = (struct stored_event){
 		.id = sqlite3_column_int64(st, 0),
@@ -63,9 +50,9 @@ static void event_fill(sqlite3_stmt *st, struct stored_event *out)
 		.utc_us = sqlite3_column_int64(st, 4),
 		.thread = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 :
 			  sqlite3_column_int(st, 5),
-		.host = column_str(st, 6),
-		.path = column_str(st, 7),
-		.role = column_str(st, 8),
+		.host = store_column_str(st, 6),
+		.path = store_column_str(st, 7),
+		.role = store_column_str(st, 8),
 		.text = text,
 		.text_len = text_len,
 	};
@@ -77,32 +64,37 @@ static void event_fill(sqlite3_stmt *st, struct stored_event *out)
 			   &ev->count, &ev->failed, &ev->return_code,
 			   &ev->http_status, &ev->stamp_us};
 	for (int i = 0; i < (int)(sizeof(nums) / sizeof(nums[0])); i++)
-		*nums[i] = column_num(st, 13 + i);
+		*nums[i] = store_column_num(st, 13 + i);
 	column_field(st, 21, ev->name, sizeof(ev->name));
 	column_field(st, 22, ev->tenant, sizeof(ev->tenant));
 	column_field(st, 23, ev->user, sizeof(ev->user));
 	column_field(st, 24, ev->detail, sizeof(ev->detail));
 }
 
+struct event_rows {
+	int (*each)(void *ctx, const struct stored_event *e);
+	int (*each_flagged)(void *ctx, const struct stored_event *e,
+			    unsigned flags);
+	void *ctx;
+};
+
+static int event_row(void *ctx, sqlite3_stmt *st)
+{
+	struct event_rows *r = ctx;
+	struct stored_event e;
+	event_fill(st, &e);
+	if (r->each_flagged)
+		return r->each_flagged(r->ctx, &e,
+				       (unsigned)sqlite3_column_int(st, 25));
+	return r->each(r->ctx, &e);
+}
+
 int store_events(struct store *s,
 		 int (*each)(void *ctx, const struct stored_event *e), void *ctx)
 {
 	sqlite3_stmt *st = store_stmt(s, SQL_EVENTS);
-	if (!st)
-		return -1;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct stored_event e;
-		event_fill(st, &e);
-		if (each(ctx, &e)) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		store_fail(s);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	struct event_rows r = { .each = each, .ctx = ctx };
+	return st ? store_rows(s, st, event_row, &r) : -1;
 }
 
 int store_trace_events(struct store *s, int64_t trace_id,
@@ -114,19 +106,26 @@ int store_trace_events(struct store *s, int64_t trace_id,
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, trace_id);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct stored_event e;
-		event_fill(st, &e);
-		if (each(ctx, &e, (unsigned)sqlite3_column_int(st, 25))) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		store_fail(s);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	struct event_rows r = { .each_flagged = each, .ctx = ctx };
+	return store_rows(s, st, event_row, &r);
+}
+
+struct coverage_rows {
+	int (*each)(void *ctx, const struct store_coverage *c);
+	void *ctx;
+};
+
+static int coverage_row(void *ctx, sqlite3_stmt *st)
+{
+	struct coverage_rows *r = ctx;
+	struct store_coverage c = {
+		.file_id = sqlite3_column_int64(st, 0),
+		.role = store_column_str(st, 1),
+		.host = store_column_str(st, 2),
+		.utc_min = sqlite3_column_int64(st, 3),
+		.utc_max = sqlite3_column_int64(st, 4),
+	};
+	return r->each(r->ctx, &c);
 }
 
 int store_coverage(struct store *s,
@@ -134,24 +133,6 @@ int store_coverage(struct store *s,
 		   void *ctx)
 {
 	sqlite3_stmt *st = store_stmt(s, SQL_COVERAGE);
-	if (!st)
-		return -1;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_coverage c = {
-			.file_id = sqlite3_column_int64(st, 0),
-			.role = column_str(st, 1),
-			.host = column_str(st, 2),
-			.utc_min = sqlite3_column_int64(st, 3),
-			.utc_max = sqlite3_column_int64(st, 4),
-		};
-		if (each(ctx, &c)) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		store_fail(s);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	struct coverage_rows r = { each, ctx };
+	return st ? store_rows(s, st, coverage_row, &r) : -1;
 }

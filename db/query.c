@@ -19,45 +19,52 @@ static const char SQL_FILE_TEXT[] =
 	"SELECT t.text FROM blocks b JOIN block_text t ON t.block_id = b.id"
 	" WHERE b.file_id = ?1 ORDER BY b.seq";
 
-static const char *column_str(sqlite3_stmt *st, int col)
+struct file_rows {
+	int (*each)(void *ctx, const struct store_file *f);
+	void *ctx;
+};
+
+static int file_row(void *ctx, sqlite3_stmt *st)
 {
-	const unsigned char *v = sqlite3_column_text(st, col);
-	return v ? (const char *)v : "";
+	struct file_rows *r = ctx;
+	struct store_file f = {
+		.id = sqlite3_column_int64(st, 0),
+		.host = store_column_str(st, 1),
+		.path = store_column_str(st, 2),
+		.name = store_column_str(st, 3),
+		.log_name = store_column_str(st, 4),
+		.role = store_column_str(st, 5),
+		.format = store_column_str(st, 6),
+		.encoding = store_column_str(st, 7),
+		.rotation = sqlite3_column_int64(st, 8),
+		.size = sqlite3_column_int64(st, 9),
+		.mtime = sqlite3_column_int64(st, 10),
+		.records = sqlite3_column_int64(st, 11),
+		.partial = sqlite3_column_int64(st, 12),
+		.bytes = sqlite3_column_int64(st, 13),
+	};
+	return r->each(r->ctx, &f);
 }
 
 int store_files(struct store *s,
 		int (*each)(void *ctx, const struct store_file *f), void *ctx)
 {
 	sqlite3_stmt *st = store_stmt(s, SQL_FILES);
-	if (!st)
-		return -1;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_file f = {
-			.id = sqlite3_column_int64(st, 0),
-			.host = column_str(st, 1),
-			.path = column_str(st, 2),
-			.name = column_str(st, 3),
-			.log_name = column_str(st, 4),
-			.role = column_str(st, 5),
-			.format = column_str(st, 6),
-			.encoding = column_str(st, 7),
-			.rotation = sqlite3_column_int64(st, 8),
-			.size = sqlite3_column_int64(st, 9),
-			.mtime = sqlite3_column_int64(st, 10),
-			.records = sqlite3_column_int64(st, 11),
-			.partial = sqlite3_column_int64(st, 12),
-			.bytes = sqlite3_column_int64(st, 13),
-		};
-		if (each(ctx, &f)) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		store_fail(s);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	struct file_rows r = { each, ctx };
+	return st ? store_rows(s, st, file_row, &r) : -1;
+}
+
+struct text_rows {
+	int (*write)(void *ctx, const char *data, size_t len);
+	void *ctx;
+};
+
+static int text_row(void *ctx, sqlite3_stmt *st)
+{
+	struct text_rows *r = ctx;
+	size_t len = (size_t)sqlite3_column_bytes(st, 0);
+	const char *data = sqlite3_column_blob(st, 0);
+	return len ? r->write(r->ctx, data, len) : 0;
 }
 
 int store_cat(struct store *s, int64_t file_id,
@@ -76,18 +83,8 @@ int store_cat(struct store *s, int64_t file_id,
 	if (!(st = store_stmt(s, SQL_FILE_TEXT)))
 		return -1;
 	sqlite3_bind_int64(st, 1, file_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t len = (size_t)sqlite3_column_bytes(st, 0);
-		const char *data = sqlite3_column_blob(st, 0);
-		if (len && write(ctx, data, len)) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		store_fail(s);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	struct text_rows r = { write, ctx };
+	return store_rows(s, st, text_row, &r);
 }
 
 /* ---- store_log: a k-way merge over per-file block cursors ---- */
@@ -156,7 +153,7 @@ static int log_load_components(struct log_run *r)
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
-		const char *name = column_str(st, 1);
+		const char *name = store_column_str(st, 1);
 		if (id <= 0 || id > UINT32_MAX)
 			continue;
 		if ((size_t)id >= r->ncomp_names) {
@@ -198,8 +195,8 @@ static int log_load_files(struct log_run *r)
 		struct log_cursor *c = &r->cur[r->ncur++];
 		*c = (struct log_cursor){0};
 		c->file_id = sqlite3_column_int64(st, 0);
-		c->host = xstrdup(column_str(st, 1));
-		c->path = xstrdup(column_str(st, 2));
+		c->host = xstrdup(store_column_str(st, 1));
+		c->path = xstrdup(store_column_str(st, 2));
 	}
 	if (rc != SQLITE_DONE)
 		store_fail(r->s);
@@ -486,7 +483,7 @@ static int stats_formats(struct store *s, struct store_stats *out)
 		return -1;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *fmt = column_str(st, 0);
+		const char *fmt = store_column_str(st, 0);
 		for (int i = 0; i < 3; i++)
 			if (strcmp(fmt, names[i]) == 0)
 				out->per_format[i] = sqlite3_column_int64(st, 1);

@@ -48,7 +48,6 @@ struct resolve_ctx {
 
 static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
 static const char SQL_COMMIT[] = "COMMIT";
-static const char SQL_ROLLBACK[] = "ROLLBACK";
 static const char SQL_SEGMENTS[] =
 	"SELECT f.host_id, b.bias, b.xlocal_min, b.xlocal_max"
 	" FROM blocks b JOIN files f ON f.id = b.file_id"
@@ -456,10 +455,6 @@ int store_resolve_offsets(struct store *s)
 	free(c);
 	if (rc == 0 && store_exec(s, SQL_COMMIT) == 0)
 		return 0;
-	char keep[sizeof(s->err)];
-	memcpy(keep, s->err, sizeof(keep));
-	if (!sqlite3_get_autocommit(s->db))
-		store_exec(s, SQL_ROLLBACK);
-	memcpy(s->err, keep, sizeof(keep));
+	store_rollback(s);
 	return -1;
 }

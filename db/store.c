@@ -406,3 +406,42 @@ int store_bulk_end(struct store *s)
 	s->bulk = false;
 	return 0;
 }
+
+int store_rows(struct store *s, sqlite3_stmt *st,
+	       int (*row)(void *ctx, sqlite3_stmt *st), void *ctx)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (row(ctx, st)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(s);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+const char *store_column_str(sqlite3_stmt *st, int col)
+{
+	const unsigned char *v = sqlite3_column_text(st, col);
+	return v ? (const char *)v : "";
+}
+
+int64_t store_column_num(sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return EVENT_NONE;
+	return sqlite3_column_int64(st, col);
+}
+
+void store_rollback(struct store *s)
+{
+	if (sqlite3_get_autocommit(s->db))
+		return;
+	char keep[sizeof(s->err)];
+	memcpy(keep, s->err, sizeof(keep));
+	store_exec(s, "ROLLBACK");
+	memcpy(s->err, keep, sizeof(keep));
+}

@@ -39,6 +39,17 @@ struct store {
 sqlite3_stmt *store_stmt(struct store *s, const char *sql);
 /* Record SQLite's current error message; returns -1. */
 int store_fail(struct store *s);
+/* Step st to its end, calling row() for each row; row() returns non-zero
+ * to stop early. On an SQLite error the message is recorded. st is reset
+ * either way. 0 or -1. */
+int store_rows(struct store *s, sqlite3_stmt *st,
+	       int (*row)(void *ctx, sqlite3_stmt *st), void *ctx);
+/* A text column, "" for NULL; a number column, EVENT_NONE for NULL. */
+const char *store_column_str(sqlite3_stmt *st, int col);
+int64_t store_column_num(sqlite3_stmt *st, int col);
+/* Roll back the open transaction, if any, keeping the message of the error
+ * that caused it rather than the rollback's own outcome. */
+void store_rollback(struct store *s);
 /* Run a parameterless statement (BEGIN, COMMIT...). 0 or -1. */
 int store_exec(struct store *s, const char *sql);
 /* Bind text of known length, or NULL when text is NULL. */

@@ -19,7 +19,6 @@ struct trace_writer {
 
 static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
 static const char SQL_COMMIT[] = "COMMIT";
-static const char SQL_ROLLBACK[] = "ROLLBACK";
 static const char SQL_CLEAR_LINKS[] = "DELETE FROM trace_events";
 static const char SQL_CLEAR_TRACES[] = "DELETE FROM traces";
 static const char SQL_TRACE_INSERT[] =
@@ -90,10 +89,7 @@ struct trace_writer *store_traces_begin(struct store *s)
 	    traces_ddl(s, schema_trace_indexes_drop) < 0 ||
 	    !(tw->trace_insert = store_stmt(s, SQL_TRACE_INSERT)) ||
 	    !(tw->link_insert = store_stmt(s, SQL_LINK_INSERT))) {
-		char keep[sizeof(s->err)];
-		memcpy(keep, s->err, sizeof(keep));
 		store_traces_abort(tw);
-		memcpy(s->err, keep, sizeof(keep));
 		return NULL;
 	}
 	return tw;
@@ -189,10 +185,7 @@ int store_traces_commit(struct trace_writer *tw)
 	if (tw->failed || traces_ddl(s, schema_trace_indexes) < 0 ||
 	    store_exec(s, SQL_TRACES_FRESH) < 0 ||
 	    store_exec(s, SQL_COMMIT) < 0) {
-		char keep[sizeof(s->err)];
-		memcpy(keep, s->err, sizeof(keep));
 		store_traces_abort(tw);
-		memcpy(s->err, keep, sizeof(keep));
 		return -1;
 	}
 	trace_writer_free(tw);
@@ -201,53 +194,51 @@ int store_traces_commit(struct trace_writer *tw)
 
 void store_traces_abort(struct trace_writer *tw)
 {
-	struct store *s = tw->s;
-	if (!sqlite3_get_autocommit(s->db))
-		store_exec(s, SQL_ROLLBACK);
+	store_rollback(tw->s);
 	trace_writer_free(tw);
 }
 
 /* ---- reading ---- */
-
-static const char *column_str(sqlite3_stmt *st, int col)
-{
-	const unsigned char *v = sqlite3_column_text(st, col);
-	return v ? (const char *)v : "";
-}
-
-static int64_t column_num(sqlite3_stmt *st, int col)
-{
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return EVENT_NONE;
-	return sqlite3_column_int64(st, col);
-}
 
 static void trace_fill(sqlite3_stmt *st, struct trace_row *t)
 {
 	*t = (struct trace_row){
 		.id = sqlite3_column_int64(st, 0),
 		.guid = (const char *)sqlite3_column_text(st, 1),
-		.status = column_str(st, 2),
-		.action = column_str(st, 3),
-		.task_type = column_num(st, 4),
+		.status = store_column_str(st, 2),
+		.action = store_column_str(st, 3),
+		.task_type = store_column_num(st, 4),
 		.first_utc = sqlite3_column_int64(st, 5),
 		.last_utc = sqlite3_column_int64(st, 6),
-		.clients = column_str(st, 7),
-		.hosts = column_str(st, 8),
-		.hop_forward_to_push = column_num(st, 9),
-		.hop_push_to_receive = column_num(st, 10),
-		.hop_receive_to_response = column_num(st, 11),
+		.clients = store_column_str(st, 7),
+		.hosts = store_column_str(st, 8),
+		.hop_forward_to_push = store_column_num(st, 9),
+		.hop_push_to_receive = store_column_num(st, 10),
+		.hop_receive_to_response = store_column_num(st, 11),
 		.skew = sqlite3_column_int(st, 12) != 0,
 		.lanes = {sqlite3_column_int64(st, 13),
 			  sqlite3_column_int64(st, 14),
 			  sqlite3_column_int64(st, 15)},
-		.missing = column_str(st, 16),
-		.push_id = column_num(st, 17),
-		.task_id = column_num(st, 18),
-		.target_count = column_num(st, 19),
+		.missing = store_column_str(st, 16),
+		.push_id = store_column_num(st, 17),
+		.task_id = store_column_num(st, 18),
+		.target_count = store_column_num(st, 19),
 		.unmatched = sqlite3_column_int64(st, 20),
-		.summary = column_str(st, 21),
+		.summary = store_column_str(st, 21),
 	};
+}
+
+struct trace_rows {
+	int (*each)(void *ctx, const struct trace_row *t);
+	void *ctx;
+};
+
+static int trace_row_out(void *ctx, sqlite3_stmt *st)
+{
+	struct trace_rows *r = ctx;
+	struct trace_row t;
+	trace_fill(st, &t);
+	return r->each(r->ctx, &t);
 }
 
 /* The query whose leading term is the most selective filter given. */
@@ -277,17 +268,6 @@ int store_traces(struct store *s, const struct trace_query *q,
 		sqlite3_bind_int64(st, 6, q->since_us);
 	if (q->has_until)
 		sqlite3_bind_int64(st, 7, q->until_us);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct trace_row t;
-		trace_fill(st, &t);
-		if (each(ctx, &t)) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		store_fail(s);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	struct trace_rows r = { each, ctx };
+	return store_rows(s, st, trace_row_out, &r);
 }

@@ -46,7 +46,6 @@ struct writer_event {
 
 static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
 static const char SQL_COMMIT[] = "COMMIT";
-static const char SQL_ROLLBACK[] = "ROLLBACK";
 static const char SQL_HOST_INSERT[] =
 	"INSERT OR IGNORE INTO hosts(name) VALUES(?1)";
 static const char SQL_HOST_LOOKUP[] = "SELECT id FROM hosts WHERE name = ?1";
@@ -644,11 +643,7 @@ int store_file_commit(struct store_writer *w, const struct store_file_final *f)
 	struct store *s = w->s;
 	if (w->failed || writer_flush(w) < 0 || writer_final_row(w, f) < 0 ||
 	    store_exec(s, SQL_COMMIT) < 0) {
-		char keep[sizeof(s->err)];
-		memcpy(keep, s->err, sizeof(keep));
-		store_file_abort(w);
-		memcpy(s->err, keep, sizeof(keep));	/* the cause, not the
-							 * rollback's outcome */
+		store_file_abort(w);	/* keeps the cause's message */
 		return -1;
 	}
 	writer_free(w);
@@ -658,8 +653,7 @@ int store_file_commit(struct store_writer *w, const struct store_file_final *f)
 void store_file_abort(struct store_writer *w)
 {
 	struct store *s = w->s;
-	if (!sqlite3_get_autocommit(s->db))
-		store_exec(s, SQL_ROLLBACK);
+	store_rollback(s);
 	/* Components interned in this transaction are gone again. */
 	store_forget_components(s);
 	writer_free(w);

@@ -445,3 +445,13 @@ void store_rollback(struct store *s)
 	store_exec(s, "ROLLBACK");
 	memcpy(s->err, keep, sizeof(keep));
 }
+
+int store_begin_write(struct store *s)
+{
+	if (s->writing) {
+		snprintf(s->err, sizeof(s->err), "%s: a file is already being"
+			 " written", s->path);
+		return -1;
+	}
+	return store_exec(s, "BEGIN IMMEDIATE");
+}

@@ -47,6 +47,9 @@ int store_rows(struct store *s, sqlite3_stmt *st,
 /* A text column, "" for NULL; a number column, EVENT_NONE for NULL. */
 const char *store_column_str(sqlite3_stmt *st, int col);
 int64_t store_column_num(sqlite3_stmt *st, int col);
+/* Begin the write transaction of one file or of a trace rebuild; refuses
+ * while another writer of this store is active. 0 or -1. */
+int store_begin_write(struct store *s);
 /* Roll back the open transaction, if any, keeping the message of the error
  * that caused it rather than the rollback's own outcome. */
 void store_rollback(struct store *s);

@@ -17,7 +17,6 @@ struct trace_writer {
 	bool failed;
 };
 
-static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_CLEAR_LINKS[] = "DELETE FROM trace_events";
 static const char SQL_CLEAR_TRACES[] = "DELETE FROM traces";
@@ -74,12 +73,7 @@ static int traces_ddl(struct store *s, const char *sql)
 
 struct trace_writer *store_traces_begin(struct store *s)
 {
-	if (s->writing) {
-		snprintf(s->err, sizeof(s->err), "%s: a file is already being"
-			 " written", s->path);
-		return NULL;
-	}
-	if (store_exec(s, SQL_BEGIN) < 0)
+	if (store_begin_write(s) < 0)
 		return NULL;
 	struct trace_writer *tw = xcalloc(1, sizeof(*tw));
 	tw->s = s;

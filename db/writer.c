@@ -44,7 +44,6 @@ struct writer_event {
  * the rest of the file. */
 #define WRITER_KEEP_TEXT_CAP (4u * STORE_BLOCK_BYTES)
 
-static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_HOST_INSERT[] =
 	"INSERT OR IGNORE INTO hosts(name) VALUES(?1)";
@@ -325,12 +324,7 @@ struct store_writer *store_file_begin(struct store *s,
 				      enum store_plan plan,
 				      struct store_resume *resume)
 {
-	if (s->writing) {
-		snprintf(s->err, sizeof(s->err), "%s: a file is already being"
-			 " written", s->path);
-		return NULL;
-	}
-	if (store_exec(s, SQL_BEGIN) < 0)
+	if (store_begin_write(s) < 0)
 		return NULL;
 	struct store_writer *w = xcalloc(1, sizeof(*w));
 	w->s = s;

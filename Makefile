@@ -25,7 +25,7 @@ endif
 
 # Every module but main() goes into a static library that the binary and
 # the unit tests both link.
-LIB_SRCS := $(sort $(filter-out src/main.c,$(wildcard src/*.c parsers/*.c db/*.c ui/*.c)))
+LIB_SRCS := $(sort $(filter-out src/main.c,$(wildcard lib/*.c src/*.c parsers/*.c db/*.c ui/*.c)))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libtatrace.a
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
@@ -101,6 +101,6 @@ fuzz:
 	$(Q)mkdir -p build-fuzz/corpus
 	$(Q)clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined \
 		$(shell $(PKG_CONFIG) --cflags libpcre2-8) -o build-fuzz/fuzz_parse \
-		tests/fuzz/fuzz_parse.c parsers/*.c src/util.c $(shell $(PKG_CONFIG) --libs libpcre2-8)
+		tests/fuzz/fuzz_parse.c parsers/*.c lib/util.c $(shell $(PKG_CONFIG) --libs libpcre2-8)
 	$(Q)cp tests/fixtures/bundle/*/*/*.log tests/fixtures/bundle/*/*/*/*/*.log build-fuzz/corpus/ 2>/dev/null || true
 	build-fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/corpus

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "blockfmt.h"
-#include "../src/util.h"
+#include "../lib/util.h"
 
 static const char SQL_FILES[] =
 	"SELECT f.id, h.name, f.path, f.name, f.log_name, f.role, f.format,"

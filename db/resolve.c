@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "blockfmt.h"
-#include "../src/util.h"
+#include "../lib/util.h"
 
 /* The local time span of one block's explicit-bias records. */
 struct resolve_seg {

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "schema.h"
-#include "../src/util.h"
+#include "../lib/util.h"
 
 /* Bulk-load settings (see performance-floors.md): big pages, a rollback
  * journal so a killed ingest loses only the file in progress, and a page

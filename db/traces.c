@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../src/util.h"
+#include "../lib/util.h"
 
 struct trace_writer {
 	struct store *s;

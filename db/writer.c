@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include "blockfmt.h"
-#include "../src/util.h"
+#include "../lib/util.h"
 
 struct store_writer {
 	struct store *s;

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 #include <stdbool.h>
-#include "../src/util.h"
+#include "../lib/util.h"
 
 enum text_encoding {
 	ENC_UTF8 = 0,

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "timeparse.h"
-#include "../src/util.h"
+#include "../lib/util.h"
 
 /* Which file roles a row applies to. */
 enum role_bit {

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../src/util.h"
+#include "../lib/util.h"
 
 #define DETECT_BYTES (64u * 1024u)
 #define DETECT_LINES 200

@@ -2,7 +2,7 @@
  * log file to a visitor as a readable stream; also the name rules that go
  * with bundles: roles, rotation pieces and host inference from paths. */
 #include "bundle.h"
-#include "util.h"
+#include "../lib/util.h"
 
 #include <archive.h>
 #include <archive_entry.h>

@@ -9,7 +9,7 @@
 #include "bundle.h"
 #include "cli.h"
 #include "ingest.h"
-#include "util.h"
+#include "../lib/util.h"
 
 static const char ingest_help[] =
 	"usage: tatrace ingest [-d STORE] [-q] [--host NAME] [--tz HOST=BIAS]... PATH...\n"

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keymap.h"
-#include "strmap.h"
-#include "util.h"
+#include "../lib/tuplemap.h"
+#include "../lib/strmap.h"
+#include "../lib/util.h"
 
 /* A response is shown next to the latest receipt of its host when that
  * receipt is at most this old; otherwise it stands alone. */
@@ -69,12 +69,12 @@ struct builder {
 	struct trace **chunks;		/* TRACE_CHUNK traces each: never moved */
 	size_t n_traces, n_chunks;
 	struct strmap *by_guid;		/* GUID -> trace */
-	struct keymap *open_notice;	/* connector (host, thread) -> trace */
-	struct keymap *pending_fetch;	/* server (host, thread) -> event id */
-	struct keymap *push_by_ids;	/* (push, task) -> trace/push */
-	struct keymap *push_by_id;	/* push -> trace/push (BTS) */
-	struct keymap *receipt_by_ids;	/* (host, push, task) -> trace/receipt */
-	struct keymap *last_receipt;	/* host -> trace/receipt */
+	struct tuplemap *open_notice;	/* connector (host, thread) -> trace */
+	struct tuplemap *pending_fetch;	/* server (host, thread) -> event id */
+	struct tuplemap *push_by_ids;	/* (push, task) -> trace/push */
+	struct tuplemap *push_by_id;	/* push -> trace/push (BTS) */
+	struct tuplemap *receipt_by_ids;	/* (host, push, task) -> trace/receipt */
+	struct tuplemap *last_receipt;	/* host -> trace/receipt */
 	struct strmap *host_ids;
 	char **host_names;
 	size_t n_host_names;
@@ -209,17 +209,17 @@ static void unpack(int64_t v, size_t *trace, size_t *item)
 
 static void close_notice(struct builder *b, int32_t host, int32_t thread)
 {
-	keymap_put(b->open_notice, (uint64_t)host, (uint64_t)(uint32_t)thread, 0, -1);
+	tuplemap_put(b->open_notice, (uint64_t)host, (uint64_t)(uint32_t)thread, 0, -1);
 }
 
 static size_t notice_trace(struct builder *b, int32_t host, int32_t thread)
 {
 	int64_t idx;
-	if (keymap_get(b->open_notice, (uint64_t)host, (uint64_t)(uint32_t)thread, 0, &idx) &&
+	if (tuplemap_get(b->open_notice, (uint64_t)host, (uint64_t)(uint32_t)thread, 0, &idx) &&
 	    idx >= 0)
 		return (size_t)idx;
 	size_t t = trace_new(b, NULL);
-	keymap_put(b->open_notice, (uint64_t)host, (uint64_t)(uint32_t)thread, 0, (int64_t)t);
+	tuplemap_put(b->open_notice, (uint64_t)host, (uint64_t)(uint32_t)thread, 0, (int64_t)t);
 	return t;
 }
 
@@ -321,18 +321,18 @@ static void on_push_started(struct builder *b, const struct stored_event *e,
 	};
 	if (ev->task_type != EVENT_NONE)
 		tr->task_type = ev->task_type;
-	keymap_put(b->push_by_ids, (uint64_t)ev->push_id, (uint64_t)ev->task_id, 0,
+	tuplemap_put(b->push_by_ids, (uint64_t)ev->push_id, (uint64_t)ev->task_id, 0,
 		   pack(t, tr->n_pushes));
-	keymap_put(b->push_by_id, (uint64_t)ev->push_id, NO_PART, 0, pack(t, tr->n_pushes));
+	tuplemap_put(b->push_by_id, (uint64_t)ev->push_id, NO_PART, 0, pack(t, tr->n_pushes));
 	tr->n_pushes++;
 	int64_t fetch;
 	uint64_t thread = (uint64_t)(uint32_t)e->thread;
-	if (keymap_get(b->pending_fetch, (uint64_t)host, thread, 0, &fetch) && fetch >= 0) {
+	if (tuplemap_get(b->pending_fetch, (uint64_t)host, thread, 0, &fetch) && fetch >= 0) {
 		struct stored_event fe = *e;
 		fe.id = fetch;
 		fe.ev.kind = EV_PUSH_FETCHED;
 		trace_add_event(tr, &fe, host, 0);
-		keymap_put(b->pending_fetch, (uint64_t)host, thread, 0, -1);
+		tuplemap_put(b->pending_fetch, (uint64_t)host, thread, 0, -1);
 	}
 	trace_add_event(tr, e, host, 0);
 }
@@ -346,21 +346,21 @@ static void on_server(struct builder *b, const struct stored_event *e,
 
 	switch (ev->kind) {
 	case EV_PUSH_FETCHED:
-		keymap_put(b->pending_fetch, (uint64_t)host, (uint64_t)(uint32_t)e->thread,
+		tuplemap_put(b->pending_fetch, (uint64_t)host, (uint64_t)(uint32_t)e->thread,
 			   0, e->id);
 		return;
 	case EV_PUSH_STARTED:
 		on_push_started(b, e, host);
 		return;
 	case EV_PUSH_FINISHED:
-		if (!keymap_get(b->push_by_ids, (uint64_t)ev->push_id,
+		if (!tuplemap_get(b->push_by_ids, (uint64_t)ev->push_id,
 				(uint64_t)ev->task_id, 0, &v))
 			return;
 		unpack(v, &t, &item);
 		trace_at(b, t)->pushes[item].finished = true;
 		break;
 	case EV_BTS_REPORT:
-		if (!keymap_get(b->push_by_id, (uint64_t)ev->push_id, NO_PART, 0, &v))
+		if (!tuplemap_get(b->push_by_id, (uint64_t)ev->push_id, NO_PART, 0, &v))
 			return;
 		unpack(v, &t, &item);
 		trace_at(b, t)->pushes[item].has_bts = true;
@@ -389,9 +389,9 @@ static void on_receipt(struct builder *b, const struct stored_event *e,
 	};
 	if (tr->task_type == EVENT_NONE && ev->task_type != EVENT_NONE)
 		tr->task_type = ev->task_type;
-	keymap_put(b->receipt_by_ids, (uint64_t)host, (uint64_t)ev->push_id,
+	tuplemap_put(b->receipt_by_ids, (uint64_t)host, (uint64_t)ev->push_id,
 		   (uint64_t)ev->task_id, pack(t, tr->n_receipts));
-	keymap_put(b->last_receipt, (uint64_t)host, NO_PART, NO_PART,
+	tuplemap_put(b->last_receipt, (uint64_t)host, NO_PART, NO_PART,
 		   pack(t, tr->n_receipts));
 	tr->n_receipts++;
 	trace_add_event(tr, e, host, 0);
@@ -404,7 +404,7 @@ static void on_response(struct builder *b, const struct stored_event *e,
 	int64_t v;
 	size_t t, item;
 
-	if (keymap_get(b->receipt_by_ids, (uint64_t)host, (uint64_t)ev->push_id,
+	if (tuplemap_get(b->receipt_by_ids, (uint64_t)host, (uint64_t)ev->push_id,
 		       (uint64_t)ev->task_id, &v)) {
 		unpack(v, &t, &item);
 		struct receipt *r = &trace_at(b, t)->receipts[item];
@@ -418,7 +418,7 @@ static void on_response(struct builder *b, const struct stored_event *e,
 	}
 	/* Its IDs match no receipt: show it beside the host's latest receipt,
 	 * flagged, without letting it count as that receipt's answer. */
-	if (keymap_get(b->last_receipt, (uint64_t)host, NO_PART, NO_PART, &v)) {
+	if (tuplemap_get(b->last_receipt, (uint64_t)host, NO_PART, NO_PART, &v)) {
 		unpack(v, &t, &item);
 		int64_t age = e->utc_us - trace_at(b, t)->receipts[item].utc;
 		if (age >= 0 && age <= UNMATCHED_WINDOW_US) {
@@ -848,12 +848,12 @@ static void builder_free(struct builder *b)
 	for (int l = 0; l < 3; l++)
 		free(b->cover[l]);
 	strmap_free(b->by_guid);
-	keymap_free(b->open_notice);
-	keymap_free(b->pending_fetch);
-	keymap_free(b->push_by_ids);
-	keymap_free(b->push_by_id);
-	keymap_free(b->receipt_by_ids);
-	keymap_free(b->last_receipt);
+	tuplemap_free(b->open_notice);
+	tuplemap_free(b->pending_fetch);
+	tuplemap_free(b->push_by_ids);
+	tuplemap_free(b->push_by_id);
+	tuplemap_free(b->receipt_by_ids);
+	tuplemap_free(b->last_receipt);
 	strmap_free(b->host_ids);
 }
 
@@ -863,12 +863,12 @@ int correlate_rebuild(struct store *s, struct correlate_stats *stats)
 	struct builder b = {
 		.store = s,
 		.by_guid = strmap_new(),
-		.open_notice = keymap_new(),
-		.pending_fetch = keymap_new(),
-		.push_by_ids = keymap_new(),
-		.push_by_id = keymap_new(),
-		.receipt_by_ids = keymap_new(),
-		.last_receipt = keymap_new(),
+		.open_notice = tuplemap_new(),
+		.pending_fetch = tuplemap_new(),
+		.push_by_ids = tuplemap_new(),
+		.push_by_id = tuplemap_new(),
+		.receipt_by_ids = tuplemap_new(),
+		.last_receipt = tuplemap_new(),
 		.host_ids = strmap_new(),
 		.name_ids = strmap_new(),
 	};

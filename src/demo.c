@@ -3,7 +3,7 @@
  * trace lines with background noise generated on the fly in time order, so
  * memory stays bounded however many records are asked for. */
 #include "demo.h"
-#include "util.h"
+#include "../lib/util.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -19,7 +19,7 @@
 #include "bundle.h"
 #include "progress.h"
 #include "correlate.h"
-#include "util.h"
+#include "../lib/util.h"
 #include "../parsers/decode.h"
 #include "../parsers/events.h"
 #include "../parsers/parser.h"

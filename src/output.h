@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "util.h"
+#include "../lib/util.h"
 
 /* Append s as a quoted JSON string (valid UTF-8 in, valid JSON out). */
 void json_string(struct buf *out, const char *s, size_t len);

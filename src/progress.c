@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "util.h"
+#include "../lib/util.h"
 
 #define REDRAW_SECONDS 0.1
 #define BAR_WIDTH 24

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../../parsers/parser.h"
-#include "../../src/util.h"
+#include "../../lib/util.h"
 
 struct fake_rec {
 	char *text;

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "../../src/bundle.h"
-#include "../../src/util.h"
+#include "../../lib/util.h"
 
 /* ---- name rules --------------------------------------------------------- */
 

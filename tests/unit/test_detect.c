@@ -7,7 +7,7 @@
 
 #include <string.h>
 #include "../../parsers/parser.h"
-#include "../../src/util.h"
+#include "../../lib/util.h"
 
 struct detect_case {
 	const char *text;

@@ -13,7 +13,7 @@
 #include <string.h>
 #include "../../parsers/events.h"
 #include "../../parsers/timeparse.h"
-#include "../../src/util.h"
+#include "../../lib/util.h"
 
 /* An event as one line: kind/lane, then the fields that are present. */
 static void dump_event(const struct event *ev, char *out, size_t cap)

@@ -7,41 +7,41 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "../../src/keymap.h"
-#include "../../src/strmap.h"
+#include "../../lib/tuplemap.h"
+#include "../../lib/strmap.h"
 
-static void test_keymap_survives_growth(void **state)
+static void test_tuplemap_survives_growth(void **state)
 {
 	(void)state;
-	struct keymap *m = keymap_new();
+	struct tuplemap *m = tuplemap_new();
 	for (uint64_t i = 0; i < 100000; i++)
-		keymap_put(m, i, i * 7, UINT64_MAX - i, (int64_t)i * 3);
+		tuplemap_put(m, i, i * 7, UINT64_MAX - i, (int64_t)i * 3);
 	for (uint64_t i = 0; i < 100000; i++) {
 		int64_t v;
-		assert_true(keymap_get(m, i, i * 7, UINT64_MAX - i, &v));
+		assert_true(tuplemap_get(m, i, i * 7, UINT64_MAX - i, &v));
 		assert_int_equal(v, (int64_t)i * 3);
 	}
 	int64_t v;
-	assert_false(keymap_get(m, 5, 35, 0, &v));	/* one part differs */
-	assert_false(keymap_get(m, 100000, 700000, UINT64_MAX - 100000, &v));
-	keymap_free(m);
+	assert_false(tuplemap_get(m, 5, 35, 0, &v));	/* one part differs */
+	assert_false(tuplemap_get(m, 100000, 700000, UINT64_MAX - 100000, &v));
+	tuplemap_free(m);
 }
 
-static void test_keymap_overwrite_and_parts(void **state)
+static void test_tuplemap_overwrite_and_parts(void **state)
 {
 	(void)state;
-	struct keymap *m = keymap_new();
+	struct tuplemap *m = tuplemap_new();
 	int64_t v;
-	keymap_put(m, 1, 2, 3, 10);
-	keymap_put(m, 1, 2, 3, -1);
-	assert_true(keymap_get(m, 1, 2, 3, &v));
+	tuplemap_put(m, 1, 2, 3, 10);
+	tuplemap_put(m, 1, 2, 3, -1);
+	assert_true(tuplemap_get(m, 1, 2, 3, &v));
 	assert_int_equal(v, -1);
-	keymap_put(m, 2, 1, 3, 20);	/* same numbers, other order */
-	assert_true(keymap_get(m, 2, 1, 3, &v));
+	tuplemap_put(m, 2, 1, 3, 20);	/* same numbers, other order */
+	assert_true(tuplemap_get(m, 2, 1, 3, &v));
 	assert_int_equal(v, 20);
-	assert_true(keymap_get(m, 1, 2, 3, &v));
+	assert_true(tuplemap_get(m, 1, 2, 3, &v));
 	assert_int_equal(v, -1);
-	keymap_free(m);
+	tuplemap_free(m);
 }
 
 static void test_strmap(void **state)
@@ -69,8 +69,8 @@ static void test_strmap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_keymap_survives_growth),
-		cmocka_unit_test(test_keymap_overwrite_and_parts),
+		cmocka_unit_test(test_tuplemap_survives_growth),
+		cmocka_unit_test(test_tuplemap_overwrite_and_parts),
 		cmocka_unit_test(test_strmap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;

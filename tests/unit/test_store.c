@@ -19,7 +19,7 @@
 
 #include "../../db/store.h"
 #include "store_fixture.h"
-#include "../../src/util.h"
+#include "../../lib/util.h"
 
 #define MIN_US INT64_C(60000000)
 #define HOUR_US (60 * MIN_US)

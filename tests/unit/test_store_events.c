@@ -15,7 +15,7 @@
 
 #include "../../db/store.h"
 #include "store_fixture.h"
-#include "../../src/util.h"
+#include "../../lib/util.h"
 
 #define SEC_US INT64_C(1000000)
 #define MIN_US (60 * SEC_US)

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../src/util.h"
+#include "../../lib/util.h"
 
 static void test_hash_independent_of_chunking(void **state)
 {

@@ -1,6 +1,6 @@
-/* keymap.c - open addressing with linear probing; doubles at 75% load.
+/* tuplemap.c - open addressing with linear probing; doubles at 75% load.
  * A slot is 32 bytes: an empty one is marked by a value no caller stores. */
-#include "keymap.h"
+#include "tuplemap.h"
 
 #include <stdlib.h>
 
@@ -13,7 +13,7 @@ struct slot {
 	int64_t value;	/* EMPTY: unused */
 };
 
-struct keymap {
+struct tuplemap {
 	struct slot *slots;
 	size_t cap;	/* power of two */
 	size_t count;
@@ -27,15 +27,15 @@ static struct slot *slots_new(size_t cap)
 	return slots;
 }
 
-struct keymap *keymap_new(void)
+struct tuplemap *tuplemap_new(void)
 {
-	struct keymap *m = xcalloc(1, sizeof(*m));
+	struct tuplemap *m = xcalloc(1, sizeof(*m));
 	m->cap = 64;
 	m->slots = slots_new(m->cap);
 	return m;
 }
 
-void keymap_free(struct keymap *m)
+void tuplemap_free(struct tuplemap *m)
 {
 	if (!m)
 		return;
@@ -61,7 +61,7 @@ static struct slot *find(struct slot *slots, size_t cap, uint64_t a,
 	return &slots[i];
 }
 
-static void grow(struct keymap *m)
+static void grow(struct tuplemap *m)
 {
 	size_t cap = m->cap * 2;
 	struct slot *slots = slots_new(cap);
@@ -74,7 +74,7 @@ static void grow(struct keymap *m)
 	m->cap = cap;
 }
 
-void keymap_put(struct keymap *m, uint64_t a, uint64_t b, uint64_t c,
+void tuplemap_put(struct tuplemap *m, uint64_t a, uint64_t b, uint64_t c,
 		int64_t value)
 {
 	if (value == EMPTY)
@@ -91,7 +91,7 @@ void keymap_put(struct keymap *m, uint64_t a, uint64_t b, uint64_t c,
 	s->value = value;
 }
 
-bool keymap_get(const struct keymap *m, uint64_t a, uint64_t b, uint64_t c,
+bool tuplemap_get(const struct tuplemap *m, uint64_t a, uint64_t b, uint64_t c,
 		int64_t *value)
 {
 	const struct slot *s = find(m->slots, m->cap, a, b, c);

@@ -1,22 +1,22 @@
-/* keymap.h - a map from a key of three 64-bit numbers to an int64, with
+/* tuplemap.h - a map from a key of three 64-bit numbers to an int64, with
  * no allocation per entry: the joins of the trace builder (host and
  * thread; PushID and TaskID; host, PushID and TaskID) are numeric, and at
  * 100k traces per-key strings cost more memory than the traces. */
-#ifndef TATRACE_KEYMAP_H
-#define TATRACE_KEYMAP_H
+#ifndef TATRACE_TUPLEMAP_H
+#define TATRACE_TUPLEMAP_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-struct keymap;
+struct tuplemap;
 
-struct keymap *keymap_new(void);
-void keymap_free(struct keymap *m);
+struct tuplemap *tuplemap_new(void);
+void tuplemap_free(struct tuplemap *m);
 /* value must not be INT64_MIN (it marks empty slots). */
-void keymap_put(struct keymap *m, uint64_t a, uint64_t b, uint64_t c,
+void tuplemap_put(struct tuplemap *m, uint64_t a, uint64_t b, uint64_t c,
 		int64_t value);
-bool keymap_get(const struct keymap *m, uint64_t a, uint64_t b, uint64_t c,
+bool tuplemap_get(const struct tuplemap *m, uint64_t a, uint64_t b, uint64_t c,
 		int64_t *value);
 
 #endif

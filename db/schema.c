@@ -6,8 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "store.h"
+#include "trace_status.h"
 
-/* Layout (schema version 2):
+/* Layout (schema version 3):
  *
  * meta(key, value)        key 'schema_version' = STORE_SCHEMA_VERSION.
  * hosts                   one row per machine; tz_override: bias minutes
@@ -55,7 +56,20 @@
  *                         (upper case), status, action, times in UTC µs,
  *                         clients/hosts/missing as comma-separated lists,
  *                         hop_* in ms (NULL when not measurable), skew 0/1,
- *                         lanes_* event counts, summary for humans.
+ *                         lanes_* event counts, summary for humans
+ *                         (ending with what to do next), next_step alone,
+ *                         bts_reported/bts_failed from the server's BTS
+ *                         report (NULL without one).
+ * trace_targets           per trace, the clients it reached or may have
+ *                         reached: host, status (complete, failed,
+ *                         no_response, missing_evidence; not_delivered for
+ *                         a candidate), inferred 1 for a candidate (a client
+ *                         whose log covers the push without a receipt: it
+ *                         may not have been a target at all), times in UTC
+ *                         µs and the ReturnCode (NULL when none).
+ * lanes, event_kinds,     the vocabularies, written from the tables in
+ * trace_statuses          parsers/events.h and db/trace_status.h when the
+ *                         store is created: names, meanings, what to do.
  * trace_events            which events make up which trace; flags are
  *                         TRACE_EVENT_* bits (1: unmatched response).
  * file_summary (view)     files with their host name, for a quick look.
@@ -125,7 +139,21 @@ static const char SCHEMA_SQL[] =
 	" lanes_server INTEGER NOT NULL DEFAULT 0,"
 	" lanes_agent INTEGER NOT NULL DEFAULT 0, missing TEXT,"
 	" push_id INTEGER, task_id INTEGER, target_count INTEGER,"
-	" unmatched INTEGER NOT NULL DEFAULT 0, summary TEXT);"
+	" unmatched INTEGER NOT NULL DEFAULT 0, summary TEXT,"
+	" bts_reported INTEGER, bts_failed INTEGER, next_step TEXT,"
+	" candidates INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE trace_targets(trace_id INTEGER NOT NULL,"
+	" host TEXT NOT NULL, status TEXT NOT NULL, inferred INTEGER NOT NULL,"
+	" received_utc INTEGER, response_utc INTEGER, return_code INTEGER);"
+	"CREATE INDEX trace_targets_trace ON trace_targets(trace_id);"
+	"CREATE INDEX trace_targets_host ON trace_targets(host COLLATE NOCASE);"
+	"CREATE TABLE lanes(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+	" component TEXT NOT NULL);"
+	"CREATE TABLE event_kinds(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+	" fields TEXT NOT NULL);"
+	"CREATE TABLE trace_statuses(rank INTEGER PRIMARY KEY,"
+	" name TEXT UNIQUE NOT NULL, meaning TEXT NOT NULL,"
+	" next_step TEXT NOT NULL);"
 	"CREATE TABLE trace_events(trace_id INTEGER NOT NULL,"
 	" event_id INTEGER NOT NULL, flags INTEGER NOT NULL DEFAULT 0,"
 	" PRIMARY KEY(trace_id, event_id)) WITHOUT ROWID;"
@@ -136,24 +164,16 @@ static const char SCHEMA_SQL[] =
 	" e.utc AS utc, h.name AS host, f.path AS path, f.role AS role,"
 	" e.file_id AS file_id, e.seq AS seq, e.line AS line,"
 	" e.thread AS thread,"
-	" CASE e.lane WHEN 0 THEN 'connector' WHEN 1 THEN 'server'"
-	"  WHEN 2 THEN 'agent' WHEN 3 THEN 'site' ELSE e.lane END AS lane,"
-	" CASE e.kind WHEN 0 THEN 'notification_received'"
-	"  WHEN 1 THEN 'notification_validating' WHEN 2 THEN 'authorized'"
-	"  WHEN 3 THEN 'unauthorized' WHEN 4 THEN 'forwarded'"
-	"  WHEN 5 THEN 'push_fetched' WHEN 6 THEN 'push_started'"
-	"  WHEN 7 THEN 'push_finished' WHEN 8 THEN 'bts_report'"
-	"  WHEN 9 THEN 'firewall_blocked' WHEN 10 THEN 'task_received'"
-	"  WHEN 11 THEN 'response_sent' WHEN 12 THEN 'gateway_error'"
-	"  WHEN 13 THEN 'web_exception' WHEN 14 THEN 'upload_batch'"
-	"  WHEN 15 THEN 'next_run' ELSE e.kind END AS kind,"
-	" e.guid AS guid, e.push_id AS push_id, e.task_id AS task_id,"
+	" l.name AS lane, k.name AS kind,"
+" e.guid AS guid, e.push_id AS push_id, e.task_id AS task_id,"
 	" e.task_type AS task_type, e.count AS count, e.failed AS failed,"
 	" e.return_code AS return_code, e.http_status AS http_status,"
 	" e.stamp AS stamp, e.name AS name, e.tenant AS tenant,"
 	" e.user AS user, e.detail AS detail, e.text AS text"
 	" FROM events e JOIN files f ON f.id = e.file_id"
-	" LEFT JOIN hosts h ON h.id = f.host_id;"
+	" LEFT JOIN hosts h ON h.id = f.host_id"
+	" LEFT JOIN lanes l ON l.id = e.lane"
+	" LEFT JOIN event_kinds k ON k.id = e.kind;"
 	"CREATE VIEW trace_list AS SELECT id,"
 	" strftime('%Y-%m-%d %H:%M:%f', first_utc / 1000000.0, 'unixepoch')"
 	"  AS first_time,"
@@ -162,7 +182,8 @@ static const char SCHEMA_SQL[] =
 	" guid, status, action, task_type, first_utc, last_utc, clients, hosts,"
 	" hop_forward_to_push, hop_push_to_receive, hop_receive_to_response,"
 	" skew, lanes_connector, lanes_server, lanes_agent, missing, push_id,"
-	" task_id, target_count, unmatched, summary FROM traces;";
+	" task_id, target_count, unmatched, summary, bts_reported, bts_failed,"
+	" next_step, candidates FROM traces;";
 
 /* The traces' indexes stand apart: a rebuild drops them and creates them
  * after its bulk insert, which costs half of keeping them up to date row
@@ -226,6 +247,45 @@ static int schema_version(sqlite3 *db, const char *path, int64_t *version,
 	return 0;
 }
 
+/* One row of a vocabulary table: (number, two or three texts). */
+static int vocab_row(sqlite3 *db, const char *sql, int id, const char *a,
+		     const char *b, const char *c)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int(st, 1, id);
+	sqlite3_bind_text(st, 2, a, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, b, -1, SQLITE_STATIC);
+	if (c)
+		sqlite3_bind_text(st, 4, c, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The lanes, event kinds and trace statuses, from their C tables, so that
+ * sqlite3 users read names where the store keeps numbers. */
+static int schema_fill_vocab(sqlite3 *db)
+{
+	for (int l = 0; l < LANE_COUNT; l++)
+		if (vocab_row(db, "INSERT INTO lanes VALUES(?1, ?2, ?3)", l,
+			      lane_name((enum lane)l),
+			      lane_component((enum lane)l), NULL) < 0)
+			return -1;
+	for (int k = 0; k < EV_KIND_COUNT; k++)
+		if (vocab_row(db, "INSERT INTO event_kinds VALUES(?1, ?2, ?3)", k,
+			      event_kind_name((enum event_kind)k),
+			      event_kind_fields((enum event_kind)k), NULL) < 0)
+			return -1;
+	for (int i = 0; i < TRACE_STATUS_COUNT; i++)
+		if (vocab_row(db, "INSERT INTO trace_statuses VALUES(?1, ?2, ?3, ?4)",
+			      i, trace_statuses[i].name, trace_statuses[i].meaning,
+			      trace_statuses[i].next_step) < 0)
+			return -1;
+	return 0;
+}
+
 static int schema_create(sqlite3 *db, const char *path, char *err,
 			 size_t errlen)
 {
@@ -238,6 +298,7 @@ static int schema_create(sqlite3 *db, const char *path, char *err,
 	    sqlite3_exec(db, schema_trace_indexes, NULL, NULL, &msg) !=
 	    SQLITE_OK ||
 	    sqlite3_exec(db, schema_event_index, NULL, NULL, &msg) != SQLITE_OK ||
+	    schema_fill_vocab(db) < 0 ||
 	    sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: cannot create the store: %s", path,
 			 msg ? msg : sqlite3_errmsg(db));

@@ -15,8 +15,9 @@
 #include <stdbool.h>
 #include "../parsers/record.h"
 #include "../parsers/events.h"
+#include "trace_status.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_BLOCK_RECORDS 1024
 #define STORE_BLOCK_BYTES (256u * 1024u)
 
@@ -234,6 +235,18 @@ int store_coverage(struct store *s,
 
 #define TRACE_EVENT_UNMATCHED 1	/* shown with the trace, joined to nothing */
 
+/* One client a trace reached, or may have reached. */
+struct trace_target {
+	const char *host;
+	const char *status;	/* complete|failed|no_response|missing_evidence,
+				 * not_delivered for a candidate */
+	bool inferred;		/* a candidate: its log covers the push and
+				 * shows no receipt, but nothing says it was
+				 * a target; never counted as proof */
+	int64_t received_utc, response_utc;	/* EVENT_NONE when none */
+	int64_t return_code;			/* EVENT_NONE when none */
+};
+
 struct trace_row {
 	int64_t id;		/* 1.. in first_utc order */
 	const char *guid;	/* upper case, NULL when none */
@@ -252,7 +265,15 @@ struct trace_row {
 	int64_t push_id, task_id;	/* EVENT_NONE when not pushed */
 	int64_t target_count;	/* clients the push was sent to */
 	int64_t unmatched;	/* responses shown but joined to nothing */
-	const char *summary;	/* one line for humans */
+	const char *summary;	/* one line for humans, ending with what to do */
+	const char *next_step;	/* what to do, alone */
+	int64_t bts_reported, bts_failed;	/* the BTS report; EVENT_NONE */
+	int64_t candidates;	/* candidate clients seen (targets keeps at
+				 * most 32 of them) */
+	/* Written with the trace; store_traces leaves them NULL/0: read them
+	 * with store_trace_targets. */
+	const struct trace_target *targets;
+	size_t n_targets;
 };
 
 struct trace_writer;
@@ -264,19 +285,27 @@ int store_traces_add(struct trace_writer *tw, const struct trace_row *t,
 int store_traces_commit(struct trace_writer *tw);	/* frees tw */
 void store_traces_abort(struct trace_writer *tw);	/* frees tw */
 
+#define TRACE_QUERY_ACTIONS 4
 struct trace_query {
 	int64_t id;		/* 0 = any */
 	const char *guid;	/* case-insensitive, NULL = any */
-	const char *status;	/* NULL = any */
-	const char *action;	/* case-insensitive, NULL = any */
-	const char *host;	/* one of the trace's hosts, whole name,
-				 * case-insensitive; NULL = any */
+	uint32_t statuses;	/* TRACE_STATUS_BIT()s (trace_status.h); 0 = any */
+	/* Any of these action names, case-insensitive; all NULL = any. */
+	const char *actions[TRACE_QUERY_ACTIONS];
+	const char *host;	/* one of the trace's hosts, targets or
+				 * candidates, whole name, case-insensitive;
+				 * NULL = any */
 	bool has_since, has_until;
 	int64_t since_us, until_us;	/* overlap with [first_utc, last_utc] */
 };
 /* Matching traces in (first_utc, id) order. 0 or -1. */
 int store_traces(struct store *s, const struct trace_query *q,
 		 int (*each)(void *ctx, const struct trace_row *t), void *ctx);
+/* A trace's targets and candidates: received ones first (by time), then
+ * candidates (by host). 0 or -1. */
+int store_trace_targets(struct store *s, int64_t trace_id,
+			int (*each)(void *ctx, const struct trace_target *t),
+			void *ctx);
 /* A trace's events in time order, with their TRACE_EVENT_* flags. */
 int store_trace_events(struct store *s, int64_t trace_id,
 		       int (*each)(void *ctx, const struct stored_event *e,

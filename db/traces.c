@@ -14,19 +14,26 @@ struct trace_writer {
 	struct store *s;
 	sqlite3_stmt *trace_insert;	/* from the cache, kept for the loop */
 	sqlite3_stmt *link_insert;
+	sqlite3_stmt *target_insert;
 	bool failed;
 };
 
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_CLEAR_LINKS[] = "DELETE FROM trace_events";
 static const char SQL_CLEAR_TRACES[] = "DELETE FROM traces";
+static const char SQL_CLEAR_TARGETS[] = "DELETE FROM trace_targets";
 static const char SQL_TRACE_INSERT[] =
 	"INSERT INTO traces(id, guid, status, action, task_type, first_utc,"
 	" last_utc, clients, hosts, hop_forward_to_push, hop_push_to_receive,"
 	" hop_receive_to_response, skew, lanes_connector, lanes_server,"
 	" lanes_agent, missing, push_id, task_id, target_count, unmatched,"
-	" summary) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-	" ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
+	" summary, bts_reported, bts_failed, next_step, candidates) VALUES(?1,"
+	" ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+	" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)";
+static const char SQL_TARGET_INSERT[] =
+	"INSERT INTO trace_targets(trace_id, host, status, inferred,"
+	" received_utc, response_utc, return_code)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 /* An event listed twice keeps both flags rather than failing the whole
  * rebuild. */
 static const char SQL_LINK_INSERT[] =
@@ -41,14 +48,20 @@ static const char SQL_LINK_INSERT[] =
 	" clients, hosts, hop_forward_to_push, hop_push_to_receive," \
 	" hop_receive_to_response, skew, lanes_connector, lanes_server," \
 	" lanes_agent, missing, push_id, task_id, target_count, unmatched," \
-	" summary FROM traces"
+	" summary, bts_reported, bts_failed, next_step, candidates FROM traces"
+/* A status mask (?3) picks names from the trace_statuses table, which is
+ * written from db/trace_status.h: the SQL shares the C table's ranks. */
+#define STATUS_IN \
+	" status IN (SELECT name FROM trace_statuses WHERE (?3 >> rank) & 1)"
 #define TRACE_FILTERS \
 	" (?1 = 0 OR id = ?1)" \
 	" AND (?2 IS NULL OR guid = ?2 COLLATE NOCASE)" \
-	" AND (?3 IS NULL OR status = ?3)" \
-	" AND (?4 IS NULL OR action = ?4 COLLATE NOCASE)" \
+	" AND (?3 = 0 OR" STATUS_IN ")" \
+	" AND (?4 IS NULL OR action COLLATE NOCASE IN (?4, ?8, ?9, ?10))" \
 	" AND (?5 IS NULL OR (instr(?5, ',') = 0" \
-	"  AND instr(upper(',' || hosts || ','), upper(',' || ?5 || ',')) > 0))" \
+	"  AND (instr(upper(',' || hosts || ','), upper(',' || ?5 || ',')) > 0" \
+	"   OR EXISTS (SELECT 1 FROM trace_targets tt WHERE tt.trace_id = id" \
+	"    AND tt.host = ?5 COLLATE NOCASE))))" \
 	" AND (?6 IS NULL OR last_utc >= ?6)" \
 	" AND (?7 IS NULL OR first_utc <= ?7)" \
 	" ORDER BY first_utc, id"
@@ -58,7 +71,7 @@ static const char SQL_TRACES_BY_ID[] =
 static const char SQL_TRACES_BY_GUID[] =
 	TRACE_SELECT " WHERE guid = ?2 COLLATE NOCASE AND" TRACE_FILTERS;
 static const char SQL_TRACES_BY_STATUS[] =
-	TRACE_SELECT " WHERE status = ?3 AND" TRACE_FILTERS;
+	TRACE_SELECT " WHERE" STATUS_IN " AND" TRACE_FILTERS;
 static const char SQL_TRACES_ALL[] = TRACE_SELECT " WHERE" TRACE_FILTERS;
 
 /* ---- writing ---- */
@@ -80,9 +93,11 @@ struct trace_writer *store_traces_begin(struct store *s)
 	s->writing = true;
 	if (store_exec(s, SQL_CLEAR_LINKS) < 0 ||
 	    store_exec(s, SQL_CLEAR_TRACES) < 0 ||
+	    store_exec(s, SQL_CLEAR_TARGETS) < 0 ||
 	    traces_ddl(s, schema_trace_indexes_drop) < 0 ||
 	    !(tw->trace_insert = store_stmt(s, SQL_TRACE_INSERT)) ||
-	    !(tw->link_insert = store_stmt(s, SQL_LINK_INSERT))) {
+	    !(tw->link_insert = store_stmt(s, SQL_LINK_INSERT)) ||
+	    !(tw->target_insert = store_stmt(s, SQL_TARGET_INSERT))) {
 		store_traces_abort(tw);
 		return NULL;
 	}
@@ -145,8 +160,25 @@ int store_traces_add(struct trace_writer *tw, const struct trace_row *t,
 	bind_num(st, 20, t->target_count);
 	sqlite3_bind_int64(st, 21, t->unmatched);
 	bind_str(st, 22, t->summary);
+	bind_num(st, 23, t->bts_reported);
+	bind_num(st, 24, t->bts_failed);
+	bind_str(st, 25, t->next_step);
+	sqlite3_bind_int64(st, 26, t->candidates);
 	if (trace_step(tw->s, st) < 0)
 		goto fail;
+	st = tw->target_insert;
+	sqlite3_bind_int64(st, 1, t->id);
+	for (size_t i = 0; i < t->n_targets; i++) {
+		const struct trace_target *g = &t->targets[i];
+		bind_str(st, 2, g->host);
+		bind_str(st, 3, g->status);
+		sqlite3_bind_int(st, 4, g->inferred);
+		bind_num(st, 5, g->received_utc);
+		bind_num(st, 6, g->response_utc);
+		bind_num(st, 7, g->return_code);
+		if (trace_step(tw->s, st) < 0)
+			goto fail;
+	}
 	st = tw->link_insert;
 	sqlite3_bind_int64(st, 1, t->id);
 	for (size_t i = 0; i < n_events; i++) {
@@ -166,6 +198,8 @@ static void trace_writer_free(struct trace_writer *tw)
 	/* Drop the bindings to the caller's strings. */
 	if (tw->trace_insert)
 		sqlite3_clear_bindings(tw->trace_insert);
+	if (tw->target_insert)
+		sqlite3_clear_bindings(tw->target_insert);
 	tw->s->writing = false;
 	free(tw);
 }
@@ -219,6 +253,10 @@ static void trace_fill(sqlite3_stmt *st, struct trace_row *t)
 		.target_count = store_column_num(st, 19),
 		.unmatched = sqlite3_column_int64(st, 20),
 		.summary = store_column_str(st, 21),
+		.bts_reported = store_column_num(st, 22),
+		.bts_failed = store_column_num(st, 23),
+		.next_step = store_column_str(st, 24),
+		.candidates = sqlite3_column_int64(st, 25),
 	};
 }
 
@@ -242,7 +280,7 @@ static const char *traces_sql(const struct trace_query *q)
 		return SQL_TRACES_BY_ID;
 	if (q->guid)
 		return SQL_TRACES_BY_GUID;
-	if (q->status)
+	if (q->statuses)
 		return SQL_TRACES_BY_STATUS;
 	return SQL_TRACES_ALL;
 }
@@ -255,8 +293,10 @@ int store_traces(struct store *s, const struct trace_query *q,
 		return -1;
 	sqlite3_bind_int64(st, 1, q->id);
 	store_bind_text(st, 2, q->guid);
-	store_bind_text(st, 3, q->status);
-	store_bind_text(st, 4, q->action);
+	sqlite3_bind_int64(st, 3, q->statuses);
+	store_bind_text(st, 4, q->actions[0]);
+	for (int i = 1; i < TRACE_QUERY_ACTIONS; i++)
+		store_bind_text(st, 7 + i, q->actions[i]);
 	store_bind_text(st, 5, q->host);
 	if (q->has_since)
 		sqlite3_bind_int64(st, 6, q->since_us);
@@ -264,4 +304,42 @@ int store_traces(struct store *s, const struct trace_query *q,
 		sqlite3_bind_int64(st, 7, q->until_us);
 	struct trace_rows r = { each, ctx };
 	return store_rows(s, st, trace_row_out, &r);
+}
+
+/* ---- targets ---- */
+
+static const char SQL_TARGETS_OF[] =
+	"SELECT host, status, inferred, received_utc, response_utc, return_code"
+	" FROM trace_targets WHERE trace_id = ?1"
+	" ORDER BY inferred, coalesce(received_utc, 0), host, rowid";
+
+struct target_rows {
+	int (*each)(void *ctx, const struct trace_target *t);
+	void *ctx;
+};
+
+static int target_row_out(void *ctx, sqlite3_stmt *st)
+{
+	struct target_rows *r = ctx;
+	struct trace_target t = {
+		.host = store_column_str(st, 0),
+		.status = store_column_str(st, 1),
+		.inferred = sqlite3_column_int(st, 2) != 0,
+		.received_utc = store_column_num(st, 3),
+		.response_utc = store_column_num(st, 4),
+		.return_code = store_column_num(st, 5),
+	};
+	return r->each(r->ctx, &t);
+}
+
+int store_trace_targets(struct store *s, int64_t trace_id,
+			int (*each)(void *ctx, const struct trace_target *t),
+			void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_TARGETS_OF);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, trace_id);
+	struct target_rows r = { each, ctx };
+	return store_rows(s, st, target_row_out, &r);
 }

@@ -146,39 +146,37 @@ struct event_matcher {
 
 /* ---- names ------------------------------------------------------------- */
 
+#define LANE_INFO(id, name, component) [id] = { name, component },
+static const struct {
+	const char *name, *component;
+} lanes[LANE_COUNT] = { LANE_TABLE(LANE_INFO) };
+#undef LANE_INFO
+
 const char *lane_name(enum lane lane)
 {
-	switch (lane) {
-	case LANE_CONNECTOR:
-		return "connector";
-	case LANE_SERVER:
-		return "server";
-	case LANE_AGENT:
-		return "agent";
-	case LANE_SITE:
-		return "site";
-	}
-	return "site";
+	return (unsigned)lane < LANE_COUNT ? lanes[lane].name : "site";
 }
 
+const char *lane_component(enum lane lane)
+{
+	return (unsigned)lane < LANE_COUNT ? lanes[lane].component : "";
+}
+
+#define EVENT_KIND_NAME(id, name, what) [id] = name,
 static const char *const kind_names[EV_KIND_COUNT] = {
-	[EV_NOTIFY_RECEIVED] = "notification_received",
-	[EV_NOTIFY_VALIDATING] = "notification_validating",
-	[EV_AUTHORIZED] = "authorized",
-	[EV_UNAUTHORIZED] = "unauthorized",
-	[EV_FORWARDED] = "forwarded",
-	[EV_PUSH_FETCHED] = "push_fetched",
-	[EV_PUSH_STARTED] = "push_started",
-	[EV_PUSH_FINISHED] = "push_finished",
-	[EV_BTS_REPORT] = "bts_report",
-	[EV_FIREWALL_BLOCKED] = "firewall_blocked",
-	[EV_TASK_RECEIVED] = "task_received",
-	[EV_RESPONSE_SENT] = "response_sent",
-	[EV_GATEWAY_ERROR] = "gateway_error",
-	[EV_WEB_EXCEPTION] = "web_exception",
-	[EV_UPLOAD_BATCH] = "upload_batch",
-	[EV_NEXT_RUN] = "next_run",
+	EVENT_KIND_TABLE(EVENT_KIND_NAME)
 };
+#undef EVENT_KIND_NAME
+#define EVENT_KIND_FIELDS(id, name, what) [id] = what,
+static const char *const kind_fields[EV_KIND_COUNT] = {
+	EVENT_KIND_TABLE(EVENT_KIND_FIELDS)
+};
+#undef EVENT_KIND_FIELDS
+
+const char *event_kind_fields(enum event_kind kind)
+{
+	return (unsigned)kind < EV_KIND_COUNT ? kind_fields[kind] : "";
+}
 
 const char *event_kind_name(enum event_kind kind)
 {

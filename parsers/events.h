@@ -13,42 +13,49 @@
 #include <stdint.h>
 
 /* The lanes of a trace; LANE_SITE holds the service connection point's
- * other workers (uploads, gateway errors) that are findings, not hops. */
-enum lane {
-	LANE_CONNECTOR = 0,	/* SMS_SERVICE_CONNECTOR, CMGatewayNotificationWorker */
-	LANE_SERVER = 1,	/* SMS_NOTIFICATION_SERVER, BgbServer */
-	LANE_AGENT = 2,		/* BgbAgent, CcmNotificationAgent */
-	LANE_SITE = 3,		/* CMGatewaySyncUploadWorker, GenericUploadWorker */
-};
-#define LANE_COUNT 4
-const char *lane_name(enum lane lane);	/* connector|server|agent|site */
+ * other workers (uploads, gateway errors) that are findings, not hops.
+ * X(enum constant, stable name, the component that writes it) */
+#define LANE_TABLE(X) \
+	X(LANE_CONNECTOR, "connector", "SMS_SERVICE_CONNECTOR") \
+	X(LANE_SERVER, "server", "SMS_NOTIFICATION_SERVER") \
+	X(LANE_AGENT, "agent", "BgbAgent") \
+	X(LANE_SITE, "site", "SMS_SERVICE_CONNECTOR (upload workers)")
+#define LANE_ENUM(id, name, component) id,
+enum lane { LANE_TABLE(LANE_ENUM) LANE_COUNT };
+#undef LANE_ENUM
+/* The lanes a trace is drawn on: connector, server, agent. */
+#define TRACE_LANES 3
+const char *lane_name(enum lane lane);		/* connector|server|agent|site */
+const char *lane_component(enum lane lane);	/* SMS_SERVICE_CONNECTOR, ... */
 
-enum event_kind {
-	EV_NOTIFY_RECEIVED = 0,	/* Received new notification. Validating ... */
-	EV_NOTIFY_VALIDATING,	/* Validating device action message content... */
-	EV_AUTHORIZED,		/* name=template, tenant, user */
-	EV_UNAUTHORIZED,	/* name=template, tenant, user */
-	EV_FORWARDED,		/* task_type=template number, guid, count=targets, detail=TaskParam */
-	EV_PUSH_FETCHED,	/* Get one push message from database. */
-	EV_PUSH_STARTED,	/* push_id, task_id, guid, task_type, detail=TaskParam, count=clients */
-	EV_PUSH_FINISHED,	/* push_id, task_id, count=clients */
-	EV_BTS_REPORT,		/* push_id, count=reported, failed */
-	EV_FIREWALL_BLOCKED,	/* Notification Server ... TCP port N is NOT allowed by Windows Firewall */
-	EV_TASK_RECEIVED,	/* push_id, task_id, guid, task_type, detail=taskParam */
-	EV_RESPONSE_SENT,	/* push_id, task_id, return_code, stamp_us = TimeStamp (UTC) */
-	EV_GATEWAY_ERROR,	/* detail=endpoint URL, http_status, name=reason ("Unauthorized") */
-	EV_WEB_EXCEPTION,	/* Web exception when getting new notification */
-	EV_UPLOAD_BATCH,	/* count = N of "Batching N records" */
-	EV_NEXT_RUN,		/* stamp_us = local time of the next run */
-};
-#define EV_KIND_COUNT 16
-/* Stable names used in JSON and the store: notification_received,
- * notification_validating, authorized, unauthorized, forwarded,
- * push_fetched, push_started, push_finished, bts_report,
- * firewall_blocked, task_received, response_sent, gateway_error,
- * web_exception, upload_batch, next_run. */
+/* Every kind of event, in the order of its stored number.
+ * X(enum constant, stable name for JSON and the store, what the line says) */
+#define EVENT_KIND_TABLE(X) \
+	X(EV_NOTIFY_RECEIVED, "notification_received", "Received new notification. Validating ...") \
+	X(EV_NOTIFY_VALIDATING, "notification_validating", "Validating device action message content...") \
+	X(EV_AUTHORIZED, "authorized", "name=template, tenant, user") \
+	X(EV_UNAUTHORIZED, "unauthorized", "name=template, tenant, user") \
+	X(EV_FORWARDED, "forwarded", "task_type=template number, guid, count=targets, detail=TaskParam") \
+	X(EV_PUSH_FETCHED, "push_fetched", "Get one push message from database.") \
+	X(EV_PUSH_STARTED, "push_started", "push_id, task_id, guid, task_type, detail=TaskParam, count=clients") \
+	X(EV_PUSH_FINISHED, "push_finished", "push_id, task_id, count=clients") \
+	X(EV_BTS_REPORT, "bts_report", "push_id, count=reported, failed") \
+	X(EV_FIREWALL_BLOCKED, "firewall_blocked", "Notification Server ... TCP port N is NOT allowed by Windows Firewall") \
+	X(EV_TASK_RECEIVED, "task_received", "push_id, task_id, guid, task_type, detail=taskParam") \
+	X(EV_RESPONSE_SENT, "response_sent", "push_id, task_id, return_code, stamp_us = TimeStamp (UTC)") \
+	X(EV_GATEWAY_ERROR, "gateway_error", "detail=endpoint URL, http_status, name=reason") \
+	X(EV_WEB_EXCEPTION, "web_exception", "Web exception when getting new notification") \
+	X(EV_UPLOAD_BATCH, "upload_batch", "count = N of \"Batching N records\"") \
+	X(EV_NEXT_RUN, "next_run", "stamp_us = local time of the next run")
+#define EVENT_KIND_ENUM(id, name, what) id,
+enum event_kind { EVENT_KIND_TABLE(EVENT_KIND_ENUM) EV_KIND_COUNT };
+#undef EVENT_KIND_ENUM
+/* The stable name of a kind ("push_started"), "unknown" outside the table. */
 const char *event_kind_name(enum event_kind kind);
 bool event_kind_parse(const char *name, enum event_kind *out);
+/* What a kind's line says or which fields it fills (the table's third
+ * column), "" outside the table. */
+const char *event_kind_fields(enum event_kind kind);
 
 #define EVENT_NONE INT64_MIN	/* an absent number */
 

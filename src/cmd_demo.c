@@ -2,15 +2,17 @@
  * itself comes from demo.c. */
 #include <errno.h>
 #include <getopt.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
 #include "demo.h"
+#include "../lib/util.h"
 
 static const char demo_help[] =
 	"usage: tatrace demo [--clients N] [--actions M] [--seed S] [--scale N]\n"
-	"                    [--force] [-q] DIR\n"
+	"                    [--collect HOST,...] [--force] [-q] DIR\n"
 	"\n"
 	"Write a realistic tenant-attach lab bundle into DIR: a service connection\n"
 	"point (SCP01), a management point (MP01, BgbServer.log rotated) and N\n"
@@ -24,6 +26,10 @@ static const char demo_help[] =
 	"  -s, --seed S      random seed (default 1)\n"
 	"      --scale N     make about N records in all, mostly keep-alive and\n"
 	"                    notification-server noise (default 0: a little)\n"
+	"      --collect H,.. write only these hosts' logs (e.g. SCP01,MP01,CLIENT01),\n"
+	"                    as an admin's partial bundle; expected.json then holds\n"
+	"                    what that collection proves (\"status\") beside what\n"
+	"                    happened (\"truth\")\n"
 	"  -f, --force       write into DIR even when it is not empty\n"
 	"  -q, --quiet       no summary line\n"
 	"  -h, --help        this help\n"
@@ -32,6 +38,7 @@ static const char demo_help[] =
 
 enum {
 	OPT_SCALE = 256,
+	OPT_COLLECT,
 };
 
 static const struct option demo_options_long[] = {
@@ -39,6 +46,7 @@ static const struct option demo_options_long[] = {
 	{ "actions", required_argument, NULL, 'a' },
 	{ "seed", required_argument, NULL, 's' },
 	{ "scale", required_argument, NULL, OPT_SCALE },
+	{ "collect", required_argument, NULL, OPT_COLLECT },
 	{ "force", no_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -63,6 +71,7 @@ int cmd_demo(int argc, char **argv)
 {
 	struct demo_options opt = { .clients = 8, .actions = 60, .seed = 1 };
 	bool quiet = false;
+	const char *collect = NULL;
 	uint64_t v;
 	int c;
 
@@ -93,6 +102,7 @@ int cmd_demo(int argc, char **argv)
 						       DEMO_MAX_SCALE, optarg);
 			opt.scale = v;
 			break;
+		case OPT_COLLECT: collect = optarg; break;
 		case 'f': opt.force = true; break;
 		case 'q': quiet = true; break;
 		case 'h': fputs(demo_help, stdout); return 0;
@@ -104,10 +114,30 @@ int cmd_demo(int argc, char **argv)
 	if (optind + 1 < argc)
 		return cli_usage_error("demo", "one DIR only, got '%s' too", argv[optind + 1]);
 
+	char *hosts[DEMO_MAX_CLIENTS + 2];
+	char *copy = collect ? xstrdup(collect) : NULL, *save = NULL;
+	for (char *h = copy ? strtok_r(copy, ", ", &save) : NULL; h;
+	     h = strtok_r(NULL, ", ", &save)) {
+		if (!demo_has_host(&opt, h) || opt.n_collect == DEMO_MAX_CLIENTS + 2) {
+			free(copy);
+			return cli_usage_error("demo", "--collect: no host '%s' in this"
+					       " bundle (SCP01, MP01, CLIENT01..CLIENT%02u)",
+					       h, opt.clients);
+		}
+		hosts[opt.n_collect++] = h;
+	}
+	if (copy && !opt.n_collect) {
+		free(copy);
+		return cli_usage_error("demo", "--collect wants host names, e.g. SCP01,MP01,CLIENT01");
+	}
+	opt.collect = (const char *const *)hosts;
+
 	const char *dir = argv[optind];
 	struct demo_summary sum;
 	char err[1024];
-	if (demo_write(dir, &opt, &sum, err, sizeof(err)) != 0) {
+	int rc = demo_write(dir, &opt, &sum, err, sizeof(err));
+	free(copy);
+	if (rc != 0) {
 		fprintf(stderr, "tatrace demo: %s\n", err);
 		return 2;
 	}

@@ -193,7 +193,7 @@ static int count_trace(void *ctx, const struct trace_row *t)
 	struct trace_counts *c = ctx;
 	c->total++;
 	for (size_t i = 0; i < TRACE_STATUS_COUNT; i++)
-		if (!strcmp(t->status, trace_status_names[i]))
+		if (!strcmp(t->status, trace_statuses[i].name))
 			c->by_status[i]++;
 	return 0;
 }
@@ -202,7 +202,7 @@ static void traces_json(struct buf *b, const struct trace_counts *c)
 {
 	buf_printf(b, ",\"traces\":{\"total\":%lld,\"by_status\":{", (long long)c->total);
 	for (size_t i = 0; i < TRACE_STATUS_COUNT; i++)
-		buf_printf(b, "%s\"%s\":%lld", i ? "," : "", trace_status_names[i],
+		buf_printf(b, "%s\"%s\":%lld", i ? "," : "", trace_statuses[i].name,
 			   (long long)c->by_status[i]);
 	buf_puts(b, "}}");
 }
@@ -214,7 +214,7 @@ static void traces_table(struct buf *b, const struct trace_counts *c)
 	for (size_t i = 0; i < TRACE_STATUS_COUNT; i++) {
 		if (!c->by_status[i])
 			continue;
-		buf_printf(b, "%s%s %lld", sep, trace_status_names[i],
+		buf_printf(b, "%s%s %lld", sep, trace_statuses[i].name,
 			   (long long)c->by_status[i]);
 		sep = ", ";
 	}

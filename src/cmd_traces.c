@@ -17,12 +17,71 @@
 
 #define FLUSH_AT 65536
 
-static bool known_status(const char *s)
+/* --status: names, comma-separated or repeated, and not_complete (every
+ * status but complete). Adds to *mask; false on an unknown name. */
+static bool status_mask_add(const char *arg, uint32_t *mask)
+{
+	char *copy = xstrdup(arg), *save = NULL;
+	bool ok = true;
+	for (char *name = strtok_r(copy, ", ", &save); name && ok;
+	     name = strtok_r(NULL, ", ", &save)) {
+		enum trace_status st;
+		if (!strcmp(name, "not_complete"))
+			*mask |= TRACE_STATUS_NOT_COMPLETE;
+		else if ((ok = trace_status_parse(name, &st)))
+			*mask |= TRACE_STATUS_BIT(st);
+	}
+	free(copy);
+	return ok;
+}
+
+/* Every status with its meaning, from the one table (db/trace_status.h). */
+static void status_help(FILE *f)
 {
 	for (size_t i = 0; i < TRACE_STATUS_COUNT; i++)
-		if (!strcmp(s, trace_status_names[i]))
-			return true;
-	return false;
+		fprintf(f, "  %-17s %s\n", trace_statuses[i].name, trace_statuses[i].meaning);
+	fprintf(f, "  %-17s every status but complete\n", "not_complete");
+}
+
+/* The targets of one trace, read while the trace list is streamed. */
+struct target_list {
+	struct trace_target *t;
+	struct buf strings;
+	size_t *offs;
+	size_t n;
+};
+
+static int take_target(void *ctx, const struct trace_target *t)
+{
+	struct target_list *l = ctx;
+	l->t = xrealloc(l->t, (l->n + 1) * sizeof(*l->t));
+	l->offs = xrealloc(l->offs, (l->n + 1) * 2 * sizeof(*l->offs));
+	l->t[l->n] = *t;
+	l->offs[2 * l->n] = l->strings.len;
+	buf_append(&l->strings, t->host, strlen(t->host) + 1);
+	l->offs[2 * l->n + 1] = l->strings.len;
+	buf_append(&l->strings, t->status, strlen(t->status) + 1);
+	l->n++;
+	return 0;
+}
+
+static int targets_read(struct store *s, int64_t trace_id, struct target_list *l)
+{
+	l->n = 0;
+	buf_reset(&l->strings);
+	int rc = store_trace_targets(s, trace_id, take_target, l);
+	for (size_t i = 0; i < l->n; i++) {
+		l->t[i].host = l->strings.data + l->offs[2 * i];
+		l->t[i].status = l->strings.data + l->offs[2 * i + 1];
+	}
+	return rc;
+}
+
+static void targets_free(struct target_list *l)
+{
+	free(l->t);
+	free(l->offs);
+	buf_free(&l->strings);
 }
 
 static void json_number_or_null(struct buf *b, int64_t v)
@@ -56,7 +115,39 @@ static void utc_text(int64_t us, char out[32])
 	format_utc_ms(us, out);
 }
 
-static void trace_json(struct buf *b, const struct trace_row *t)
+static void json_utc_or_null(struct buf *b, int64_t us)
+{
+	char text[32];
+	if (us == EVENT_NONE) {
+		buf_puts(b, "null");
+		return;
+	}
+	utc_text(us, text);
+	buf_printf(b, "\"%s\"", text);
+}
+
+static void targets_json(struct buf *b, const struct target_list *l)
+{
+	buf_puts(b, ",\"targets\":[");
+	for (size_t i = 0; l && i < l->n; i++) {
+		const struct trace_target *t = &l->t[i];
+		buf_puts(b, i ? ",{\"host\":" : "{\"host\":");
+		json_cstr(b, t->host);
+		buf_puts(b, ",\"status\":");
+		json_cstr(b, t->status);
+		buf_printf(b, ",\"inferred\":%s,\"received_utc\":", t->inferred ? "true" : "false");
+		json_utc_or_null(b, t->received_utc);
+		buf_puts(b, ",\"response_utc\":");
+		json_utc_or_null(b, t->response_utc);
+		buf_puts(b, ",\"return_code\":");
+		json_number_or_null(b, t->return_code);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+}
+
+static void trace_json(struct buf *b, const struct trace_row *t,
+		       const struct target_list *targets)
 {
 	char first[32], last[32];
 	utc_text(t->first_utc, first);
@@ -91,6 +182,16 @@ static void trace_json(struct buf *b, const struct trace_row *t)
 	json_number_or_null(b, t->target_count);
 	buf_printf(b, ",\"unmatched_responses\":%" PRId64 ",\"summary\":", t->unmatched);
 	json_cstr(b, t->summary);
+	buf_puts(b, ",\"next_step\":");
+	json_cstr(b, t->next_step);
+	buf_puts(b, ",\"bts\":");
+	if (t->bts_reported == EVENT_NONE)
+		buf_puts(b, "null");
+	else
+		buf_printf(b, "{\"reported\":%" PRId64 ",\"failed\":%" PRId64 "}",
+			   t->bts_reported, t->bts_failed);
+	buf_printf(b, ",\"candidates\":%" PRId64, t->candidates);
+	targets_json(b, targets);
 	buf_putc(b, '}');
 }
 
@@ -110,9 +211,22 @@ static const char trace_csv_header[] =
 	"id,guid,status,action,task_type,first_utc,last_utc,clients,"
 	"forward_to_push_ms,push_to_receive_ms,receive_to_response_ms,skew,"
 	"connector_events,server_events,agent_events,missing_lanes,push_id,"
-	"task_id,target_count,unmatched_responses,summary\n";
+	"task_id,target_count,unmatched_responses,summary,next_step,targets\n";
 
-static void trace_csv(struct buf *b, const struct trace_row *t)
+/* "HOST:status;HOST?:not_delivered" */
+static void targets_csv(struct buf *b, const struct target_list *l)
+{
+	struct buf cell = {0};
+	for (size_t i = 0; l && i < l->n; i++)
+		buf_printf(&cell, "%s%s%s:%s", i ? ";" : "", l->t[i].host,
+			   l->t[i].inferred ? "?" : "", l->t[i].status);
+	if (cell.len)
+		csv_field(b, cell.data, cell.len);
+	buf_free(&cell);
+}
+
+static void trace_csv(struct buf *b, const struct trace_row *t,
+		      const struct target_list *targets)
 {
 	char first[32], last[32];
 	utc_text(t->first_utc, first);
@@ -142,6 +256,10 @@ static void trace_csv(struct buf *b, const struct trace_row *t)
 	csv_number(b, t->target_count);
 	buf_printf(b, ",%" PRId64 ",", t->unmatched);
 	csv_cstr(b, t->summary);
+	buf_putc(b, ',');
+	csv_cstr(b, t->next_step);
+	buf_putc(b, ',');
+	targets_csv(b, targets);
 	buf_putc(b, '\n');
 }
 
@@ -163,35 +281,30 @@ static void trace_table(struct buf *b, const struct trace_row *t)
 
 /* ---- traces ---- */
 
-static const char traces_help[] =
-	"usage: tatrace traces [-d STORE] [--status S] [--action A] [--host H]\n"
-	"                      [--grep PCRE2] [--since T] [--until T]\n"
-	"                      [--format table|json|csv]\n"
-	"\n"
-	"Every device action rebuilt from the logs, one trace per TaskGUID (or per\n"
-	"notification when there is none), with the first stage it did not pass:\n"
-	"  unauthorized      the connector refused it (admin lacks ConfigMgr rights)\n"
-	"  not_forwarded     authorized, never forwarded to the notification server\n"
-	"  not_pushed        forwarded, the notification server never started a push\n"
-	"  not_delivered     pushed, no client logged the receipt\n"
-	"  no_response       received, no matching response\n"
-	"  failed            a response with ReturnCode other than 1, or failed clients\n"
-	"  partial           some clients complete, others not\n"
-	"  complete          every client responded\n"
-	"  missing_evidence  the log that would show the next step is not in the bundle\n"
-	"                    or does not cover the time (e.g. a client log that ends\n"
-	"                    with the receipt)\n"
-	"  unmatched         a response whose PushID/TaskID match no receipt\n"
-	"\n"
-	"  -d, --store STORE   store file (default $TATRACE_DB or ./tatrace.db)\n"
-	"      --status S      only this status\n"
-	"      --action A      only this action (e.g. RequestMachinePolicy)\n"
-	"      --host H        only traces with an event on host H\n"
-	"      --grep PCRE2    only traces whose GUID, action, summary or any event\n"
-	"                      text matches\n"
-	"      --since T, --until T   traces overlapping this UTC window\n"
-	"      --format F      table (default), json or csv\n"
-	"  -h, --help          this help\n";
+static void traces_usage(FILE *f)
+{
+	fputs("usage: tatrace traces [-d STORE] [--status S] [--action A] [--host H]\n"
+	      "                      [--grep PCRE2] [--since T] [--until T]\n"
+	      "                      [--format table|json|csv]\n"
+	      "\n"
+	      "Every device action rebuilt from the logs, one trace per TaskGUID (or per\n"
+	      "notification when there is none), with the first stage it did not pass:\n", f);
+	status_help(f);
+	fputs("\n"
+	      "  -d, --store STORE   store file (default $TATRACE_DB or ./tatrace.db)\n"
+	      "      --status S      only these statuses: comma-separated or repeated,\n"
+	      "                      not_complete for every status but complete\n"
+	      "      --action A      only this action: RequestMachinePolicy, a TaskType\n"
+	      "                      number or the admin center's name (\"Sync Machine\n"
+	      "                      Policy\", \"Sync User Policy\", \"App Evaluation Cycle\")\n"
+	      "      --host H        only traces with an event, a target or a candidate\n"
+	      "                      on host H (case-insensitive)\n"
+	      "      --grep PCRE2    only traces whose GUID, action, summary or any event\n"
+	      "                      text matches\n"
+	      "      --since T, --until T   traces overlapping this UTC window\n"
+	      "      --format F      table (default), json or csv\n"
+	      "  -h, --help          this help\n", f);
+}
 
 enum {
 	OPT_STATUS = 256,
@@ -218,6 +331,7 @@ static const struct option traces_options[] = {
 
 struct traces_out {
 	struct store *store;
+	struct target_list targets;
 	struct buf b;
 	enum out_format fmt;
 	uint64_t n;
@@ -260,13 +374,15 @@ static int trace_row_out(void *ctx, const struct trace_row *t)
 	struct traces_out *o = ctx;
 	if (!trace_matches(o, t))
 		return 0;
+	if (o->fmt != OUT_TABLE && targets_read(o->store, t->id, &o->targets) < 0)
+		return -1;
 	switch (o->fmt) {
 	case OUT_JSON:
 		buf_puts(&o->b, o->n ? ",\n" : "\n");
-		trace_json(&o->b, t);
+		trace_json(&o->b, t, &o->targets);
 		break;
 	case OUT_CSV:
-		trace_csv(&o->b, t);
+		trace_csv(&o->b, t, &o->targets);
 		break;
 	default:
 		trace_table(&o->b, t);
@@ -293,11 +409,13 @@ int cmd_traces(int argc, char **argv)
 		switch (c) {
 		case 'd': store_opt = optarg; break;
 		case OPT_STATUS:
-			if (!known_status(optarg))
+			if (!status_mask_add(optarg, &q.statuses))
 				return cli_usage_error("traces", "unknown --status '%s' (see --help)", optarg);
-			q.status = optarg;
 			break;
-		case OPT_ACTION: q.action = optarg; break;
+		case OPT_ACTION:
+			if (!action_aliases(optarg, q.actions, TRACE_QUERY_ACTIONS))
+				q.actions[0] = optarg;
+			break;
 		case OPT_HOST: q.host = optarg; break;
 		case OPT_GREP: grep = optarg; break;
 		case OPT_SINCE:
@@ -314,7 +432,7 @@ int cmd_traces(int argc, char **argv)
 			if (!out_format_parse(optarg, 1u << OUT_TABLE | 1u << OUT_JSON | 1u << OUT_CSV, &o.fmt))
 				return cli_usage_error("traces", "--format wants table, json or csv, got '%s'", optarg);
 			break;
-		case 'h': fputs(traces_help, stdout); return 0;
+		case 'h': traces_usage(stdout); return 0;
 		default: return cli_usage_error("traces", "unknown option");
 		}
 	}
@@ -341,6 +459,7 @@ int cmd_traces(int argc, char **argv)
 	store_close(o.store);
 out:
 	buf_free(&o.b);
+	targets_free(&o.targets);
 	pcre2_match_data_free(o.md);
 	pcre2_code_free(o.re);
 	return rc;
@@ -425,7 +544,48 @@ static void show_hop(struct buf *b, const char *name, int64_t ms, bool *first)
 	*first = false;
 }
 
-static void show_text(struct buf *b, const struct trace_row *t, const struct shown *s)
+/* One line per target: who finished, who did not, who is only a
+ * candidate (marked '?': its log covers the push, nothing says it was a
+ * target). */
+static void show_targets(struct buf *b, const struct trace_row *t,
+			 const struct target_list *l)
+{
+	buf_puts(b, "Targets   ");
+	if (!l->n)
+		buf_puts(b, t->target_count != EVENT_NONE ? "none of them logged in the bundle\n"
+							  : "-\n");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct trace_target *g = &l->t[i];
+		char host[80];
+		snprintf(host, sizeof(host), "%s%s", g->host, g->inferred ? "?" : "");
+		if (i)
+			buf_puts(b, "          ");
+		term_field(b, host, 16);
+		buf_printf(b, "  %-16s", g->status);
+		if (g->inferred) {
+			buf_puts(b, "  candidate: its log covers the push without a receipt\n");
+			continue;
+		}
+		char when[32];
+		if (g->received_utc != EVENT_NONE) {
+			utc_text(g->received_utc, when);
+			buf_printf(b, "  received %s", when);
+		}
+		if (g->response_utc != EVENT_NONE) {
+			utc_text(g->response_utc, when);
+			buf_printf(b, ", answered %s ReturnCode %" PRId64, when, g->return_code);
+		}
+		buf_putc(b, '\n');
+	}
+	if (t->candidates > (int64_t)l->n)
+		buf_printf(b, "          (%" PRId64 " candidates in all)\n", t->candidates);
+	if (t->bts_reported != EVENT_NONE)
+		buf_printf(b, "BTS       %" PRId64 " client(s) reported, %" PRId64 " failed\n",
+			   t->bts_reported, t->bts_failed);
+}
+
+static void show_text(struct buf *b, const struct trace_row *t, const struct shown *s,
+		      const struct target_list *targets)
 {
 	char first[32], last[32];
 	utc_text(t->first_utc, first);
@@ -436,6 +596,8 @@ static void show_text(struct buf *b, const struct trace_row *t, const struct sho
 	term_escape(b, t->guid ? t->guid : "-", strlen(t->guid ? t->guid : "-"));
 	buf_puts(b, "\nSummary   ");
 	term_escape(b, t->summary, strlen(t->summary));
+	buf_puts(b, "\nNext      ");
+	term_escape(b, t->next_step, strlen(t->next_step));
 	buf_printf(b, "\nTime      %s .. %s\nClients   ", first, last);
 	term_escape(b, *t->clients ? t->clients : "-", strlen(*t->clients ? t->clients : "-"));
 	buf_puts(b, "\nHops      ");
@@ -446,8 +608,10 @@ static void show_text(struct buf *b, const struct trace_row *t, const struct sho
 	if (t->skew)
 		buf_puts(b, "  (negative: clocks disagree)");
 	buf_printf(b, "\nLanes     connector %" PRId64 ", server %" PRId64 ", agent %" PRId64
-		      " events; no evidence: %s\n\n",
+		      " events; no evidence: %s\n",
 		   t->lanes[0], t->lanes[1], t->lanes[2], *t->missing ? t->missing : "-");
+	show_targets(b, t, targets);
+	buf_putc(b, '\n');
 	for (size_t i = 0; i < s->n; i++) {
 		const struct shown_event *e = &s->ev[i];
 		char utc[32], where[96];
@@ -465,9 +629,10 @@ static void show_text(struct buf *b, const struct trace_row *t, const struct sho
 	}
 }
 
-static void show_json(struct buf *b, const struct trace_row *t, const struct shown *s)
+static void show_json(struct buf *b, const struct trace_row *t, const struct shown *s,
+		      const struct target_list *targets)
 {
-	trace_json(b, t);
+	trace_json(b, t, targets);
 	b->len--;	/* reopen the object for "events" */
 	buf_puts(b, ",\"events\":[");
 	for (size_t i = 0; i < s->n; i++) {
@@ -554,7 +719,7 @@ static void show_chrome(struct buf *b, const struct trace_row *t, const struct s
 	json_string(b, title.data, title.len);
 	buf_free(&title);
 	buf_puts(b, "}}");
-	for (int l = 0; l < 3; l++)
+	for (int l = 0; l < TRACE_LANES; l++)
 		buf_printf(b, ",\n{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":%d,"
 			      "\"args\":{\"name\":\"%s\"}}", l + 1, lane_name((enum lane)l));
 	bool first = false;
@@ -591,7 +756,7 @@ static const char *keep(struct buf *pool, size_t *offs, size_t i, const char *s)
 static int take_trace(void *ctx, const struct trace_row *t)
 {
 	struct show_ctx *c = ctx;
-	size_t offs[7];
+	size_t offs[8];
 	c->row = *t;
 	keep(&c->strings, offs, 0, t->guid);
 	keep(&c->strings, offs, 1, t->status);
@@ -600,6 +765,7 @@ static int take_trace(void *ctx, const struct trace_row *t)
 	keep(&c->strings, offs, 4, t->hosts);
 	keep(&c->strings, offs, 5, t->missing);
 	keep(&c->strings, offs, 6, t->summary);
+	keep(&c->strings, offs, 7, t->next_step);
 	const char *p = c->strings.data;
 	c->row.guid = t->guid ? p + offs[0] : NULL;
 	c->row.status = p + offs[1];
@@ -608,6 +774,7 @@ static int take_trace(void *ctx, const struct trace_row *t)
 	c->row.hosts = p + offs[4];
 	c->row.missing = p + offs[5];
 	c->row.summary = p + offs[6];
+	c->row.next_step = p + offs[7];
 	c->found = true;
 	return 1;
 }
@@ -645,21 +812,25 @@ static int show_render(struct store *s, struct show_ctx *c, enum out_format fmt,
 		       const char *out_path, bool force)
 {
 	struct shown ev = {0};
+	struct target_list targets = {0};
 	struct buf b = {0};
-	if (store_trace_events(s, c->row.id, collect_event, &ev) != 0) {
+	if (store_trace_events(s, c->row.id, collect_event, &ev) != 0 ||
+	    targets_read(s, c->row.id, &targets) != 0) {
 		fprintf(stderr, "tatrace show: %s\n", store_error(s));
 		shown_free(&ev);
+		targets_free(&targets);
 		return 2;
 	}
 	if (fmt == OUT_JSON)
-		show_json(&b, &c->row, &ev);
+		show_json(&b, &c->row, &ev, &targets);
 	else if (fmt == OUT_CSV)
 		show_csv(&b, &ev);
 	else if (fmt == OUT_CHROME)
 		show_chrome(&b, &c->row, &ev);
 	else
-		show_text(&b, &c->row, &ev);
+		show_text(&b, &c->row, &ev, &targets);
 	shown_free(&ev);
+	targets_free(&targets);
 	int rc = 0;
 	FILE *f = out_path ? open_output(out_path, force) : stdout;
 	if (!f) {

@@ -6,6 +6,7 @@
  * are given at the end in first-event order. */
 #include "correlate.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +51,7 @@ struct trace {
 	size_t n_pushes;
 	struct receipt *receipts;
 	size_t n_receipts;
-	int64_t lanes[3];
+	int64_t lanes[TRACE_LANES];
 	int64_t unmatched;
 	int64_t *ids;
 	uint8_t *flags;
@@ -82,24 +83,70 @@ struct builder {
 	char **names;
 	size_t n_names;
 	char *learned[256];		/* task type -> action, from the bundle */
-	struct span_cover *cover[3];	/* per lane */
-	size_t n_cover[3];
+	struct span_cover *cover[TRACE_LANES];	/* per lane */
+	size_t n_cover[TRACE_LANES];
 	uint64_t events;
 };
 
-const char *const trace_status_names[TRACE_STATUS_COUNT] = {
-	"unauthorized", "not_forwarded", "not_pushed", "not_delivered",
-	"no_response", "failed", "partial", "complete", "missing_evidence",
-	"unmatched",
+/* The actions an admin starts. Only 1 and 15 are documented numbers; the
+ * template names of the admin center's other actions have not been seen
+ * in public logs, so each row lists the spellings we accept. */
+static const struct {
+	int64_t number;		/* TaskType; -1 unknown */
+	const char *admin_name;	/* as the Intune admin center words it */
+	const char *templates[3];	/* first: the name shown */
+} actions[] = {
+	{ 1, "Sync Machine Policy", { "RequestMachinePolicy" } },
+	{ -1, "Sync User Policy", { "RequestUserPolicy", "RequestUsersPolicy" } },
+	{ -1, "App Evaluation Cycle",
+	  { "AppEvaluation", "AppEvaluationCycle", "RequestAppEvaluation" } },
+	{ 15, "Run Script", { "RequestScriptExecution" } },
 };
+#define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
 
 const char *action_of_task_type(int64_t task_type)
 {
-	switch (task_type) {
-	case 1: return "RequestMachinePolicy";
-	case 15: return "RequestScriptExecution";
-	default: return NULL;
+	for (size_t i = 0; i < N_ACTIONS; i++)
+		if (actions[i].number == task_type)
+			return actions[i].templates[0];
+	return NULL;
+}
+
+/* Case and spaces do not matter: "sync machine policy" is the action. */
+static bool same_words(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == ' ')
+			a++;
+		while (*b == ' ')
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		if (tolower((unsigned char)*a++) != tolower((unsigned char)*b++))
+			return false;
 	}
+}
+
+size_t action_aliases(const char *typed, const char **names, size_t max)
+{
+	char *end;
+	long long number = strtoll(typed, &end, 10);
+	bool numeric = *typed && !*end;
+	for (size_t i = 0; i < N_ACTIONS; i++) {
+		bool hit = same_words(typed, actions[i].admin_name) ||
+			   (numeric && actions[i].number == number);
+		for (size_t k = 0; k < 3 && actions[i].templates[k] && !hit; k++)
+			hit = same_words(typed, actions[i].templates[k]);
+		if (!hit)
+			continue;
+		size_t n = 0;
+		for (size_t k = 0; k < 3 && actions[i].templates[k] && n < max; k++)
+			names[n++] = actions[i].templates[k];
+		if (numeric && n < max)
+			names[n++] = typed;	/* a number the bundle never named */
+		return n;
+	}
+	return 0;
 }
 
 static int32_t host_id(struct builder *b, const char *host)
@@ -186,7 +233,7 @@ static void trace_add_event(struct trace *t, const struct stored_event *e,
 		t->first_utc = e->utc_us;
 	if (t->n_ids == 1 || e->utc_us > t->last_utc)
 		t->last_utc = e->utc_us;
-	if (e->ev.lane < 3)
+	if (e->ev.lane < TRACE_LANES)
 		t->lanes[e->ev.lane]++;
 	trace_add_host(t, host);
 }
@@ -232,7 +279,7 @@ static void trace_merge(struct builder *b, size_t into, size_t from)
 		trace_push_id(dst, src->ids[i], src->flags[i]);
 	for (size_t i = 0; i < src->n_hosts; i++)
 		trace_add_host(dst, src->hosts[i]);
-	for (int l = 0; l < 3; l++)
+	for (int l = 0; l < TRACE_LANES; l++)
 		dst->lanes[l] += src->lanes[l];
 	if (src->n_ids && src->first_utc < dst->first_utc)
 		dst->first_utc = src->first_utc;
@@ -485,27 +532,48 @@ static bool lane_covers(const struct builder *b, int lane, int64_t utc)
 
 /* ---- the verdict ---- */
 
-struct verdict {
-	const char *status;
-	char missing[64];
-	int64_t hops[3];
-	bool skew;
-	int64_t complete_clients;
+/* Candidates kept per trace: enough to name them, bounded so that a push
+ * seen by hundreds of client logs does not fill the store. */
+#define MAX_CANDIDATES 32
+
+/* What the evidence says of one client the trace reached or may have. */
+struct outcome {
+	int32_t host;
+	enum trace_status status;
+	bool inferred;
+	int64_t received_utc, response_utc, return_code;
 };
+
+struct verdict {
+	enum trace_status status;
+	char missing[64];
+	int64_t hops[TRACE_LANES];
+	bool skew;
+	struct outcome *targets;	/* received hosts, then candidates */
+	size_t n_received, n_targets, n_candidates;	/* n_candidates: all */
+	int64_t expected;		/* targets the push named; -1 unknown */
+	int64_t complete, failed, no_response, ends;	/* received hosts */
+	bool has_bts;
+	int64_t bts_reported, bts_failed;
+};
+
+static void add_missing(struct verdict *v, const char *lane)
+{
+	if (strstr(v->missing, lane))
+		return;
+	size_t len = strlen(v->missing);
+	snprintf(v->missing + len, sizeof(v->missing) - len, "%s%s",
+		 len ? "," : "", lane);
+}
 
 static void missing_lanes(const struct builder *b, const struct trace *t,
 			  struct verdict *v)
 {
-	static const char *const names[3] = { "connector", "server", "agent" };
 	v->missing[0] = '\0';
-	for (int l = 0; l < 3; l++) {
-		if (t->lanes[l] || lane_covers(b, l, t->first_utc) ||
-		    lane_covers(b, l, t->last_utc))
-			continue;
-		size_t len = strlen(v->missing);
-		snprintf(v->missing + len, sizeof(v->missing) - len, "%s%s",
-			 len ? "," : "", names[l]);
-	}
+	for (int l = 0; l < TRACE_LANES; l++)
+		if (!t->lanes[l] && !lane_covers(b, l, t->first_utc) &&
+		    !lane_covers(b, l, t->last_utc))
+			add_missing(v, lane_name((enum lane)l));
 }
 
 /* Microseconds to milliseconds, rounded to nearest (either sign). */
@@ -542,19 +610,9 @@ static void measure_hops(const struct trace *t, struct verdict *v)
 		}
 	}
 	v->skew = false;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < TRACE_LANES; i++)
 		if (v->hops[i] != EVENT_NONE && v->hops[i] < 0)
 			v->skew = true;
-}
-
-/* The stages after delivery, once at least one client received it. */
-static void add_missing(struct verdict *v, const char *lane)
-{
-	if (strstr(v->missing, lane))
-		return;
-	size_t len = strlen(v->missing);
-	snprintf(v->missing + len, sizeof(v->missing) - len, "%s%s",
-		 len ? "," : "", lane);
 }
 
 /* Does a log of this lane on this host go on after utc? A client log that
@@ -568,69 +626,162 @@ static bool host_log_continues(const struct builder *b, int lane,
 	return false;
 }
 
-static bool any_receipt_log_continues(const struct builder *b,
-				      const struct trace *t)
+/* One outcome per client that logged a receipt: its answered receipt if
+ * any (a retried push may reach it twice), else its latest. */
+static void received_outcomes(const struct builder *b, const struct trace *t,
+			      struct verdict *v)
 {
-	for (size_t i = 0; i < t->n_receipts; i++)
-		if (host_log_continues(b, LANE_AGENT, t->receipts[i].host,
-				       t->receipts[i].utc))
+	for (size_t i = 0; i < t->n_receipts; i++) {
+		const struct receipt *r = &t->receipts[i];
+		struct outcome *o = NULL;
+		for (size_t k = 0; k < v->n_targets && !o; k++)
+			if (v->targets[k].host == r->host)
+				o = &v->targets[k];
+		if (o && o->response_utc != EVENT_NONE)
+			continue;
+		if (!o)
+			o = &v->targets[v->n_targets++];
+		*o = (struct outcome){
+			.host = r->host, .received_utc = r->utc,
+			.response_utc = r->responded ? r->response_utc : EVENT_NONE,
+			.return_code = r->responded ? r->return_code : EVENT_NONE,
+		};
+		if (r->responded)
+			o->status = r->return_code == 1 ? TS_COMPLETE : TS_FAILED;
+		else
+			o->status = host_log_continues(b, LANE_AGENT, r->host, r->utc)
+					    ? TS_NO_RESPONSE : TS_MISSING_EVIDENCE;
+	}
+	v->n_received = v->n_targets;
+	for (size_t k = 0; k < v->n_received; k++) {
+		switch (v->targets[k].status) {
+		case TS_COMPLETE: v->complete++; break;
+		case TS_FAILED: v->failed++; break;
+		case TS_NO_RESPONSE: v->no_response++; break;
+		default: v->ends++; break;
+		}
+	}
+}
+
+static bool has_outcome(const struct verdict *v, int32_t host)
+{
+	for (size_t k = 0; k < v->n_targets; k++)
+		if (v->targets[k].host == host)
 			return true;
 	return false;
 }
 
-static const char *delivered_status(const struct builder *b,
-				    const struct trace *t, struct verdict *v)
+/* Clients whose log covers the push without a receipt: perhaps targets,
+ * perhaps not (BgbServer.log does not name them). Looked for only while
+ * targets are unaccounted for. */
+static void candidate_outcomes(const struct builder *b, const struct trace *t,
+			       struct verdict *v)
 {
-	int64_t responded = 0, bad = 0, failed_bts = 0, targets = 0;
-	for (size_t i = 0; i < t->n_receipts; i++) {
-		if (!t->receipts[i].responded)
+	if (!t->n_pushes)
+		return;
+	int64_t at = t->pushes[0].started_utc;
+	for (size_t i = 0; i < b->n_cover[LANE_AGENT]; i++) {
+		const struct span_cover *c = &b->cover[LANE_AGENT][i];
+		if (c->utc_min > at || c->utc_max < at || has_outcome(v, c->host))
 			continue;
-		responded++;
-		if (t->receipts[i].return_code != 1)
-			bad++;
+		bool counted = false;
+		for (size_t k = 0; k < i && !counted; k++)
+			counted = b->cover[LANE_AGENT][k].host == c->host &&
+				  b->cover[LANE_AGENT][k].utc_min <= at &&
+				  b->cover[LANE_AGENT][k].utc_max >= at;
+		if (counted)
+			continue;
+		v->n_candidates++;
+		if (v->n_targets - v->n_received < MAX_CANDIDATES)
+			v->targets[v->n_targets++] = (struct outcome){
+				.host = c->host, .status = TS_NOT_DELIVERED,
+				.inferred = true, .received_utc = EVENT_NONE,
+				.response_utc = EVENT_NONE, .return_code = EVENT_NONE,
+			};
 	}
+}
+
+static void read_bts(const struct trace *t, struct verdict *v)
+{
+	v->expected = t->targets != EVENT_NONE ? t->targets : -1;
 	for (size_t i = 0; i < t->n_pushes; i++) {
-		if (t->pushes[i].has_bts && t->pushes[i].failed > 0)
-			failed_bts += t->pushes[i].failed;
-		if (t->pushes[i].count > targets)
-			targets = t->pushes[i].count;
+		const struct push *p = &t->pushes[i];
+		if (p->count != EVENT_NONE && p->count > v->expected)
+			v->expected = p->count;
+		if (!p->has_bts)
+			continue;
+		v->bts_reported = (v->has_bts ? v->bts_reported : 0) +
+				  (p->reported != EVENT_NONE ? p->reported : 0);
+		v->bts_failed = (v->has_bts ? v->bts_failed : 0) +
+				(p->failed != EVENT_NONE ? p->failed : 0);
+		v->has_bts = true;
 	}
-	v->complete_clients = responded - bad;
-	if (responded == 0 && !any_receipt_log_continues(b, t)) {
-		add_missing(v, "agent");
-		return "missing_evidence";
+	if (!v->has_bts)
+		v->bts_reported = v->bts_failed = EVENT_NONE;
+}
+
+/* Targets the evidence does not account for: named by the push, no
+ * receipt in the bundle. */
+static int64_t unaccounted(const struct verdict *v)
+{
+	if (v->expected < 0)
+		return v->n_received ? 0 : 1;
+	return v->expected > (int64_t)v->n_received
+		       ? v->expected - (int64_t)v->n_received : 0;
+}
+
+/* The rules, in order (README "Trace statuses"): a client whose log was
+ * not collected is never called undelivered; failure needs proof -- a
+ * client's ReturnCode, the BTS report's FailedClients, or a BTS report
+ * that counts fewer answers than targets. */
+static enum trace_status delivered_status(const struct verdict *v)
+{
+	bool bts_short = v->has_bts && v->expected >= 0 &&
+			 v->bts_reported < v->expected;
+	/* Nothing received in the bundle: only the server's word proves a
+	 * failure. "0 reported, N failed" says no client answered at all,
+	 * which a collected client log without the receipt agrees with. */
+	if (v->n_received == 0) {
+		if (!v->has_bts || v->bts_failed <= 0)
+			return TS_MISSING_EVIDENCE;
+		return v->bts_reported == 0 && v->n_candidates ? TS_NOT_DELIVERED
+							     : TS_FAILED;
 	}
-	if (responded == 0)
-		return "no_response";
-	if (bad || failed_bts)
-		return "failed";
-	if (responded < (int64_t)t->n_receipts || (int64_t)t->n_receipts < targets)
-		return "partial";
-	return "complete";
+	if (v->failed || (v->has_bts && v->bts_failed > 0))
+		return TS_FAILED;
+	if (v->complete == (int64_t)v->n_received && unaccounted(v) == 0)
+		return TS_COMPLETE;
+	if (v->complete && (v->no_response || bts_short))
+		return TS_PARTIAL;
+	if (!v->complete && v->no_response)
+		return TS_NO_RESPONSE;
+	return TS_MISSING_EVIDENCE;
 }
 
 static void judge(const struct builder *b, const struct trace *t,
 		  struct verdict *v)
 {
 	memset(v, 0, sizeof(*v));
+	v->targets = xmalloc((t->n_receipts + MAX_CANDIDATES + 1) * sizeof(*v->targets));
 	missing_lanes(b, t, v);
 	measure_hops(t, v);
+	read_bts(t, v);
+	received_outcomes(b, t, v);
+	if (t->n_pushes && unaccounted(v) > 0)
+		candidate_outcomes(b, t, v);
 	if (t->orphan_response)
-		v->status = "unmatched";
+		v->status = TS_UNMATCHED;
 	else if (t->unauthorized)
-		v->status = "unauthorized";
+		v->status = TS_UNAUTHORIZED;
 	else if (t->lanes[LANE_CONNECTOR] && !t->forwarded && !t->n_pushes &&
 		 !t->n_receipts)
-		v->status = "not_forwarded";
+		v->status = TS_NOT_FORWARDED;
 	else if (!t->n_pushes && !t->n_receipts)
 		v->status = lane_covers(b, LANE_SERVER, t->forward_utc)
-				    ? "not_pushed" : "missing_evidence";
-	else if (!t->n_receipts)
-		v->status = lane_covers(b, LANE_AGENT, t->pushes[0].started_utc)
-				    ? "not_delivered" : "missing_evidence";
+				    ? TS_NOT_PUSHED : TS_MISSING_EVIDENCE;
 	else
-		v->status = delivered_status(b, t, v);
-	if (!strcmp(v->status, "missing_evidence"))
+		v->status = delivered_status(v);
+	if (v->status == TS_MISSING_EVIDENCE)
 		add_missing(v, t->n_pushes || t->n_receipts ? "agent" : "server");
 }
 
@@ -663,93 +814,213 @@ static void host_list(const struct builder *b, const int32_t *hosts, size_t n,
 	}
 }
 
-static void client_list(const struct builder *b, const struct trace *t,
+static void client_list(const struct builder *b, const struct verdict *v,
 			struct buf *out)
 {
-	int32_t *hosts = xmalloc((t->n_receipts + 1) * sizeof(*hosts));
-	size_t n = 0;
-	for (size_t i = 0; i < t->n_receipts; i++) {
-		size_t k = 0;
-		while (k < n && hosts[k] != t->receipts[i].host)
-			k++;
-		if (k == n)
-			hosts[n++] = t->receipts[i].host;
+	buf_reset(out);
+	buf_append(out, "", 0);
+	for (size_t i = 0; i < v->n_received; i++)
+		buf_printf(out, "%s%s", i ? "," : "", b->host_names[v->targets[i].host]);
+}
+
+/* "A, B" of the outcomes in [from, to) with the given status (any when
+ * status is TRACE_STATUS_COUNT); a '?' marks a candidate. At most 5 names. */
+static void name_outcomes(const struct builder *b, const struct verdict *v,
+			  size_t from, size_t to, enum trace_status status,
+			  struct buf *out)
+{
+	size_t shown = 0, total = 0;
+	for (size_t i = from; i < to; i++) {
+		const struct outcome *o = &v->targets[i];
+		if (status != TRACE_STATUS_COUNT && o->status != status)
+			continue;
+		if (total++ < 5)
+			buf_printf(out, "%s%s%s", shown++ ? ", " : "",
+				   b->host_names[o->host], o->inferred ? "?" : "");
 	}
-	host_list(b, hosts, n, out);
-	free(hosts);
+	if (total > shown)
+		buf_printf(out, " and %zu more", total - shown);
 }
 
-/* Say where the evidence ends, without blaming the lane that is silent. */
-static void missing_summary(const struct builder *b, const struct trace *t,
-			    const char *what, struct buf *out)
+static void bts_clause(const struct verdict *v, struct buf *out)
 {
-	if (t->n_receipts)
-		buf_printf(out, "%s received %s, but its log ends there: whether it"
-			   " answered cannot be seen", b->host_names[t->receipts[0].host], what);
-	else if (t->n_pushes)
-		buf_printf(out, "%s pushed %s; no client log covers the time after that",
-			   b->host_names[t->pushes[0].host], what);
-	else
-		buf_printf(out, "%s forwarded %s; no BgbServer log covers the time after that",
-			   t->connector_host >= 0 ? b->host_names[t->connector_host] : "?", what);
+	if (v->has_bts)
+		buf_printf(out, "; the server's BTS report counts %" PRId64
+			   " answered, %" PRId64 " failed", v->bts_reported,
+			   v->bts_failed);
 }
 
-/* Name the client that answered with an error, else the BTS report. */
-static void failed_summary(const struct builder *b, const struct trace *t,
-			   const char *what, struct buf *out)
+struct words {
+	const char *what, *scp, *server;
+	const struct push *push;
+};
+
+/* Pushed, but no client log in the bundle shows the receipt. */
+static void unreceived_summary(const struct builder *b, const struct verdict *v,
+			       const struct words *w, struct buf *out,
+			       struct buf *next)
 {
-	for (size_t i = 0; i < t->n_receipts; i++) {
-		const struct receipt *r = &t->receipts[i];
-		if (r->responded && r->return_code != 1) {
-			buf_printf(out, "%s failed: %s answered ReturnCode %" PRId64,
-				   what, b->host_names[r->host], r->return_code);
-			return;
+	buf_printf(out, "%s pushed %s (PushID %" PRId64 ") to %" PRId64
+		   " client(s); no collected client log shows the receipt",
+		   w->server, w->what, w->push->push_id, v->expected);
+	bts_clause(v, out);
+	if (v->n_candidates) {
+		buf_printf(out, "; %zu client log(s) cover the push without it"
+			   " (candidates, perhaps not targets: ", v->n_candidates);
+		name_outcomes(b, v, v->n_received, v->n_targets, TRACE_STATUS_COUNT, out);
+		buf_putc(out, ')');
+	}
+	if (v->status == TS_NOT_DELIVERED) {
+		buf_printf(next, "check that the target (");
+		name_outcomes(b, v, v->n_received, v->n_targets, TRACE_STATUS_COUNT, next);
+		buf_printf(next, ") is online and reaches %s on TCP 10123"
+			   " (else HTTP): its CcmNotificationAgent.log", w->server);
+	} else if (v->status == TS_FAILED) {
+		buf_printf(next, "collect CcmNotificationAgent.log from the target"
+			   " client(s) (C:\\Windows\\CCM\\Logs) to see where it failed");
+	} else {
+		buf_printf(next, "collect CcmNotificationAgent.log from the target"
+			   " client(s) (C:\\Windows\\CCM\\Logs)%s",
+			   v->has_bts && v->bts_reported > 0
+				   ? ": the server says they answered" : "");
+	}
+}
+
+static void received_summary(const struct builder *b, const struct verdict *v,
+			     const struct words *w, struct buf *out,
+			     struct buf *next)
+{
+	int64_t left = unaccounted(v);
+	switch (v->status) {
+	case TS_FAILED:
+		if (v->failed) {
+			for (size_t i = 0; i < v->n_received; i++)
+				if (v->targets[i].status == TS_FAILED) {
+					buf_printf(out, "%s failed: %s answered ReturnCode %" PRId64,
+						   w->what, b->host_names[v->targets[i].host],
+						   v->targets[i].return_code);
+					break;
+				}
+			if (v->failed > 1)
+				buf_printf(out, " (%" PRId64 " clients failed)", v->failed);
+		} else {
+			buf_printf(out, "%s failed: the server's BTS report counts %"
+				   PRId64 " failed client(s) although %zu received it",
+				   w->what, v->bts_failed, v->n_received);
 		}
+		buf_printf(next, "%s", trace_statuses[TS_FAILED].next_step);
+		break;
+	case TS_NO_RESPONSE:
+		buf_printf(out, "%zu client(s) received %s but sent no matching"
+			   " response: ", v->n_received, w->what);
+		name_outcomes(b, v, 0, v->n_received, TS_NO_RESPONSE, out);
+		buf_printf(next, "read CcmNotificationAgent.log and PolicyAgent.log on ");
+		name_outcomes(b, v, 0, v->n_received, TS_NO_RESPONSE, next);
+		buf_puts(next, " after the receipt");
+		break;
+	case TS_PARTIAL:
+		buf_printf(out, "%s completed on %" PRId64 " of %" PRId64 " client(s)",
+			   w->what, v->complete,
+			   v->expected > (int64_t)v->n_received ? v->expected
+								: (int64_t)v->n_received);
+		if (v->no_response) {
+			buf_puts(out, "; no response from ");
+			name_outcomes(b, v, 0, v->n_received, TS_NO_RESPONSE, out);
+		}
+		if (left)
+			buf_printf(out, "; %" PRId64 " target(s) logged no receipt", left);
+		bts_clause(v, out);
+		buf_printf(next, "%s", trace_statuses[TS_PARTIAL].next_step);
+		break;
+	case TS_COMPLETE:
+		buf_printf(out, "%s completed on %zu client(s): ", w->what, v->n_received);
+		name_outcomes(b, v, 0, v->n_received, TS_COMPLETE, out);
+		buf_printf(next, "%s", trace_statuses[TS_COMPLETE].next_step);
+		break;
+	default:	/* missing evidence */
+		if (v->ends) {
+			name_outcomes(b, v, 0, v->n_received, TS_MISSING_EVIDENCE, out);
+			buf_printf(out, " received %s, but the log ends there: whether it"
+				   " answered cannot be seen", w->what);
+			buf_puts(next, "collect the later CcmNotificationAgent.log from ");
+			name_outcomes(b, v, 0, v->n_received, TS_MISSING_EVIDENCE, next);
+		} else {
+			buf_printf(out, "%s completed on %" PRId64 " of %" PRId64
+				   " target(s); the other target(s) logged no receipt in"
+				   " the bundle", w->what, v->complete, v->expected);
+			bts_clause(v, out);
+			buf_puts(next, "collect CcmNotificationAgent.log from the other"
+				 " target(s) (C:\\Windows\\CCM\\Logs)");
+		}
+		if (left && v->ends)
+			buf_printf(out, "; %" PRId64 " more target(s) logged no receipt", left);
+		break;
 	}
-	int64_t failed = 0;
-	for (size_t i = 0; i < t->n_pushes; i++)
-		if (t->pushes[i].has_bts && t->pushes[i].failed > 0)
-			failed += t->pushes[i].failed;
-	buf_printf(out, "%s failed: the BTS report counts %" PRId64
-		   " failed client(s) although %zu received it", what, failed,
-		   t->n_receipts);
 }
 
 static void write_summary(const struct builder *b, const struct trace *t,
 			  const struct verdict *v, const char *action,
-			  struct buf *out)
+			  struct buf *out, struct buf *next)
 {
 	const struct push *p = t->n_pushes ? &t->pushes[0] : NULL;
-	const char *server = p ? b->host_names[p->host] : "?";
-	const char *scp = t->connector_host >= 0 ? b->host_names[t->connector_host] : "?";
-	const char *what = action ? action : "device action";
+	struct words w = {
+		.what = action ? action : "device action",
+		.scp = t->connector_host >= 0 ? b->host_names[t->connector_host] : "?",
+		.server = p ? b->host_names[p->host] : "?",
+		.push = p,
+	};
 	buf_reset(out);
-	if (!strcmp(v->status, "unauthorized"))
-		buf_printf(out, "%s refused %s: the Intune admin has no ConfigMgr rights on the device", scp, what);
-	else if (!strcmp(v->status, "not_forwarded"))
-		buf_printf(out, "%s received %s but never forwarded it to the notification server", scp, what);
-	else if (!strcmp(v->status, "not_pushed"))
-		buf_printf(out, "%s forwarded %s; no notification server started a push", scp, what);
-	else if (!strcmp(v->status, "missing_evidence"))
-		missing_summary(b, t, what, out);
-	else if (!strcmp(v->status, "not_delivered"))
-		buf_printf(out, "%s pushed %s (PushID %" PRId64 ") to %" PRId64 " client(s); none logged the receipt",
-			   server, what, p->push_id, p->count);
-	else if (!strcmp(v->status, "no_response"))
-		buf_printf(out, "%zu client(s) received %s but sent no matching response", t->n_receipts, what);
-	else if (!strcmp(v->status, "failed"))
-		failed_summary(b, t, what, out);
-	else if (!strcmp(v->status, "partial"))
-		buf_printf(out, "%s completed on %" PRId64 " of %" PRId64 " client(s)", what,
-			   v->complete_clients, p && p->count > (int64_t)t->n_receipts ? p->count : (int64_t)t->n_receipts);
-	else if (!strcmp(v->status, "unmatched"))
+	buf_reset(next);
+	buf_append(next, "", 0);
+	switch (v->status) {
+	case TS_UNAUTHORIZED:
+		buf_printf(out, "%s refused %s: the Intune admin has no ConfigMgr rights on the device", w.scp, w.what);
+		break;
+	case TS_NOT_FORWARDED:
+		buf_printf(out, "%s received %s but never forwarded it to the notification server", w.scp, w.what);
+		break;
+	case TS_NOT_PUSHED:
+		buf_printf(out, "%s forwarded %s; no notification server started a push", w.scp, w.what);
+		break;
+	case TS_UNMATCHED:
 		buf_printf(out, "a task response whose PushID/TaskID match no receipt");
-	else
-		buf_printf(out, "%s completed on %zu client(s)", what, t->n_receipts);
-	if (t->unmatched && strcmp(v->status, "unmatched"))
+		break;
+	default:
+		if (!t->n_pushes && !t->n_receipts) {
+			buf_printf(out, "%s forwarded %s; no BgbServer.log covers the time after that",
+				   w.scp, w.what);
+			buf_puts(next, "collect BgbServer.log and BgbServer.lo_ from the"
+				 " management point (SMS_CCM\\Logs) for that time");
+		} else if (!v->n_received && p) {
+			unreceived_summary(b, v, &w, out, next);
+		} else {
+			received_summary(b, v, &w, out, next);
+		}
+		break;
+	}
+	if (!next->len)
+		buf_puts(next, trace_statuses[v->status].next_step);
+	if (t->unmatched && v->status != TS_UNMATCHED)
 		buf_printf(out, "; %" PRId64 " response(s) match no receipt", t->unmatched);
 	if (v->skew)
 		buf_printf(out, "; a negative hop: host clocks disagree");
+	buf_printf(out, ". Next: %s.", next->data);
+}
+
+static void fill_targets(const struct builder *b, const struct verdict *v,
+			 struct trace_target *out)
+{
+	for (size_t i = 0; i < v->n_targets; i++) {
+		const struct outcome *o = &v->targets[i];
+		out[i] = (struct trace_target){
+			.host = b->host_names[o->host],
+			.status = trace_status_name(o->status),
+			.inferred = o->inferred,
+			.received_utc = o->received_utc,
+			.response_utc = o->response_utc,
+			.return_code = o->return_code,
+		};
+	}
 }
 
 /* Trace ids follow the first event's time. */
@@ -766,18 +1037,20 @@ static int write_trace(struct builder *b, struct trace_writer *tw,
 		       const struct trace *t, int64_t id)
 {
 	struct verdict v;
-	struct buf clients = {0}, hosts = {0}, summary = {0};
+	struct buf clients = {0}, hosts = {0}, summary = {0}, next = {0};
 	char num[24];
 	judge(b, t, &v);
 	const char *action = action_name(b, t, num, sizeof(num));
-	client_list(b, t, &clients);
+	client_list(b, &v, &clients);
 	host_list(b, t->hosts, t->n_hosts, &hosts);
-	write_summary(b, t, &v, action, &summary);
+	write_summary(b, t, &v, action, &summary, &next);
+	struct trace_target *targets = xmalloc((v.n_targets + 1) * sizeof(*targets));
+	fill_targets(b, &v, targets);
 	const struct push *p = t->n_pushes ? &t->pushes[0] : NULL;
 	struct trace_row row = {
 		.id = id,
 		.guid = t->guid[0] ? t->guid : NULL,
-		.status = v.status,
+		.status = trace_status_name(v.status),
 		.action = action,
 		.task_type = t->task_type,
 		.first_utc = t->first_utc,
@@ -795,11 +1068,20 @@ static int write_trace(struct builder *b, struct trace_writer *tw,
 		.target_count = p ? p->count : t->targets,
 		.unmatched = t->unmatched,
 		.summary = summary.data,
+		.next_step = next.data,
+		.bts_reported = v.bts_reported,
+		.bts_failed = v.bts_failed,
+		.targets = targets,
+		.n_targets = v.n_targets,
+		.candidates = (int64_t)v.n_candidates,
 	};
 	int rc = store_traces_add(tw, &row, t->ids, t->flags, t->n_ids);
+	free(targets);
+	free(v.targets);
 	buf_free(&clients);
 	buf_free(&hosts);
 	buf_free(&summary);
+	buf_free(&next);
 	return rc;
 }
 
@@ -845,7 +1127,7 @@ static void builder_free(struct builder *b)
 		free(b->names[i]);
 	free(b->names);
 	strmap_free(b->name_ids);
-	for (int l = 0; l < 3; l++)
+	for (int l = 0; l < TRACE_LANES; l++)
 		free(b->cover[l]);
 	strmap_free(b->by_guid);
 	tuplemap_free(b->open_notice);

@@ -19,10 +19,6 @@ struct correlate_stats {
 	double seconds;
 };
 
-/* Every status a trace can have, in the order of the stages. */
-#define TRACE_STATUS_COUNT 10
-extern const char *const trace_status_names[TRACE_STATUS_COUNT];
-
 /* Replace the store's traces with ones built from its events, in one
  * transaction. 0, or -1 with store_error(s) telling why. */
 int correlate_rebuild(struct store *s, struct correlate_stats *stats);
@@ -30,5 +26,12 @@ int correlate_rebuild(struct store *s, struct correlate_stats *stats);
 /* Action name of a TaskType number without help from the bundle:
  * 1 RequestMachinePolicy, 15 RequestScriptExecution, else NULL. */
 const char *action_of_task_type(int64_t task_type);
+
+/* The names an admin types for an action: the Intune admin center's
+ * ("Sync Machine Policy"), the template's (RequestMachinePolicy) or its
+ * number ("1"), case and spaces aside. Fills up to max template names the
+ * store may hold for it and returns how many; 0 when the name is none of
+ * the known actions (then match it as typed). */
+size_t action_aliases(const char *typed, const char **names, size_t max);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -366,6 +367,8 @@ struct stream {
 	unsigned client;	/* 1-based for client files, else 0 */
 	uint32_t thread;	/* the host's busiest thread */
 	size_t ev_begin, ev_end;
+	int64_t first_t, last_t;	/* UTC of its first and last record */
+	bool written;		/* its host is collected */
 	int64_t day;		/* date cache: local day of date[] */
 	char date[11];		/* MM-DD-YYYY */
 };
@@ -481,6 +484,8 @@ struct trace {
 	unsigned targets[3];
 	bool received[3];
 	bool responded[3];
+	unsigned rc[3];		/* ReturnCode of each response */
+	unsigned bts_reported, bts_failed;
 };
 
 struct gen {
@@ -677,6 +682,7 @@ static void plan_push(struct gen *g, struct trace *tr, int64_t t, const char *pa
 		}
 		tr->received[k] = receive;
 		tr->responded[k] = respond;
+		tr->rc[k] = rc;
 		if (!receive)
 			continue;
 		unsigned st = agent_stream(c);
@@ -702,8 +708,8 @@ static void plan_push(struct gen *g, struct trace *tr, int64_t t, const char *pa
 		if (rc == 0)
 			failed++;
 	}
-	if (tr->kind == TK_NOT_DELIVERED && rng_chance(r, 40))
-		reported = 1;	/* the server's report is not the client's word */
+	if (tr->kind == TK_NOT_DELIVERED)
+		failed = tr->n_targets;	/* the server's word: nobody answered */
 	if (tr->kind == TK_NO_RESPONSE || tr->kind == TK_UNMATCHED)
 		reported = tr->n_targets;
 	if (tr->kind == TK_PARTIAL)
@@ -716,6 +722,8 @@ static void plan_push(struct gen *g, struct trace *tr, int64_t t, const char *pa
 		  "Generated BGB task status report %sBgb%05x.BTS at %s. (PushID: %lld "
 		  "ReportedClients: %u FailedClients: %u)", INBOX, ++g->bts_no, when,
 		  (long long)tr->push_id, reported, failed);
+	tr->bts_reported = reported;
+	tr->bts_failed = failed;
 }
 
 static void pick_targets(struct gen *g, struct trace *tr, unsigned want)
@@ -1391,6 +1399,9 @@ static bool write_stream(struct gen *g, size_t idx, struct line *l, struct line 
 			rotated = false;
 		}
 		write_record(s, &o, t, &rec, l);
+		if (!s->first_t)
+			s->first_t = t;
+		s->last_t = t;
 		g->records++;
 		if (o.err)
 			break;
@@ -1408,28 +1419,135 @@ static bool write_stream(struct gen *g, size_t idx, struct line *l, struct line 
 
 /* ---- expected.json ----------------------------------------------------- */
 
+/* The host a stream's file lives on: its first path component. */
+static void stream_host(const struct stream *s, char out[32])
+{
+	size_t n = strcspn(s->rel, "/");
+	snprintf(out, 32, "%.*s", (int)(n < 31 ? n : 31), s->rel);
+}
+
+static bool collected(const struct gen *g, const char *host)
+{
+	if (!g->opt->n_collect)
+		return true;
+	for (size_t i = 0; i < g->opt->n_collect; i++)
+		if (!strcasecmp(g->opt->collect[i], host))
+			return true;
+	return false;
+}
+
+static bool client_collected(const struct gen *g, unsigned client)
+{
+	char host[16];
+	snprintf(host, sizeof(host), "CLIENT%02u", client % 1000);
+	return collected(g, host);
+}
+
+/* Does client c's CcmNotificationAgent.log in the bundle cover utc? */
+static bool client_covers(const struct gen *g, unsigned c, int64_t utc)
+{
+	const struct stream *s = &g->streams[agent_stream(c)];
+	return s->written && s->first_t <= utc && utc <= s->last_t;
+}
+
+/* What the evidence of this collection proves, by the rules the README
+ * states (a client whose log is missing is never called undelivered;
+ * failure needs a ReturnCode, FailedClients, or a BTS report short of
+ * answers). Worked out from what the generator did and wrote, not from
+ * the logs, so it checks tatrace's reading of them. Returns NULL when
+ * nothing of the trace is in the bundle. */
+static const char *collected_status(const struct gen *g, const struct trace *tr)
+{
+	bool scp = collected(g, "SCP01"), mp = collected(g, "MP01");
+	bool intune = tr->kind != TK_CONSOLE;
+	enum trace_kind k = tr->kind;
+	if (k == TK_UNAUTHORIZED || k == TK_NOT_FORWARDED)
+		return scp ? status_names[trace_kinds[k].status] : NULL;
+	if (k == TK_NOT_PUSHED)
+		return !scp ? NULL : mp ? "not_pushed" : "missing_evidence";
+	int received = 0, complete = 0, failed = 0, no_response = 0;
+	for (unsigned i = 0; i < tr->n_targets; i++) {
+		if (!tr->received[i] || !client_collected(g, tr->targets[i]))
+			continue;
+		received++;
+		if (!tr->responded[i] || k == TK_UNMATCHED)
+			no_response++;
+		else if (tr->rc[i] == 1)
+			complete++;
+		else
+			failed++;
+	}
+	if (!mp && !received)
+		return intune && scp ? "missing_evidence" : NULL;
+	long expected = mp || (scp && intune) ? (long)tr->n_targets : -1;
+	unsigned candidates = 0;
+	for (unsigned c = 1; mp && c <= g->opt->clients; c++) {
+		bool got = false;
+		for (unsigned i = 0; i < tr->n_targets; i++)
+			got |= tr->targets[i] == c && tr->received[i];
+		candidates += !got && client_covers(g, c, tr->push_t);
+	}
+	long left = expected < 0 ? (received ? 0 : 1)
+		  : expected > received ? expected - received : 0;
+	if (!left)
+		candidates = 0;
+	unsigned bts_failed = mp ? tr->bts_failed : 0;
+	bool bts_short = mp && (long)tr->bts_reported < expected;
+	if (!received)
+		return !bts_failed ? "missing_evidence"
+		       : !tr->bts_reported && candidates ? "not_delivered" : "failed";
+	if (failed || bts_failed)
+		return "failed";
+	if (complete == received && !left)
+		return "complete";
+	if (complete && (no_response || bts_short))
+		return "partial";
+	if (!complete && no_response)
+		return "no_response";
+	return "missing_evidence";
+}
+
 static bool write_expected(struct gen *g)
 {
 	struct buf b = { 0 };
-	unsigned counts[ST_COUNT] = { 0 };
+	unsigned counts[ST_COUNT] = { 0 }, missing = 0;
 	buf_printf(&b, "{\"seed\":%llu,\"clients\":%u,\"actions\":%u,\"scale\":%llu,"
-		   "\"records\":%llu,\"traces\":[",
+		   "\"records\":%llu,\"collected\":[",
 		   (unsigned long long)g->opt->seed, g->opt->clients, g->opt->actions,
 		   (unsigned long long)g->opt->scale, (unsigned long long)g->records);
-	for (unsigned j = 0; j < g->opt->actions; j++) {
+	char prev[32] = "";
+	for (size_t i = 0, n = 0; i < g->n_streams; i++) {
+		char host[32];
+		stream_host(&g->streams[i], host);
+		if (!g->streams[i].written || !strcmp(host, prev))
+			continue;
+		buf_printf(&b, "%s\"%s\"", n++ ? "," : "", host);
+		snprintf(prev, sizeof(prev), "%s", host);
+	}
+	buf_puts(&b, "],\"traces\":[");
+	for (unsigned j = 0, shown = 0; j < g->opt->actions; j++) {
 		const struct trace *tr = &g->traces[j];
+		const char *status = collected_status(g, tr);
+		if (!status)
+			continue;	/* nothing of it was collected */
 		enum trace_status st = trace_kinds[tr->kind].status;
-		counts[st]++;
+		unsigned si = 0;
+		while (si < ST_COUNT && strcmp(status, status_names[si]))
+			si++;
+		if (si < ST_COUNT)
+			counts[si]++;
+		else
+			missing++;
 		char when[32];
 		fmt_utc_iso(tr->t, when, true);
-		buf_printf(&b, "%s\n{\"time\":\"%s\",\"guid\":", j ? "," : "", when);
+		buf_printf(&b, "%s\n{\"time\":\"%s\",\"guid\":", shown++ ? "," : "", when);
 		if (tr->guid[0])
 			buf_printf(&b, "\"%s\"", tr->guid);
 		else
 			buf_printf(&b, "null");
-		buf_printf(&b, ",\"status\":\"%s\",\"action\":\"%s\",\"task_type\":%u,"
-			   "\"source\":\"%s\",\"unmatched_response\":%s,",
-			   status_names[st], templates[tr->tmpl].name,
+		buf_printf(&b, ",\"status\":\"%s\",\"truth\":\"%s\",\"action\":\"%s\","
+			   "\"task_type\":%u,\"source\":\"%s\",\"unmatched_response\":%s,",
+			   status, status_names[st], templates[tr->tmpl].name,
 			   templates[tr->tmpl].number,
 			   tr->kind == TK_CONSOLE ? "console" : "intune",
 			   tr->kind == TK_UNMATCHED ? "true" : "false");
@@ -1456,7 +1574,7 @@ static bool write_expected(struct gen *g)
 	buf_printf(&b, "\n],\"status_counts\":{");
 	for (unsigned k = 0; k < ST_COUNT; k++)
 		buf_printf(&b, "%s\"%s\":%u", k ? "," : "", status_names[k], counts[k]);
-	buf_printf(&b, "}}\n");
+	buf_printf(&b, ",\"missing_evidence\":%u}}\n", missing);
 
 	struct out o;
 	bool ok = false;
@@ -1472,6 +1590,17 @@ static bool write_expected(struct gen *g)
 }
 
 /* ---- the entry point -------------------------------------------------- */
+
+bool demo_has_host(const struct demo_options *opt, const char *host)
+{
+	if (!strcasecmp(host, "SCP01") || !strcasecmp(host, "MP01"))
+		return true;
+	if (strncasecmp(host, "CLIENT", 6) != 0)
+		return false;
+	char *end;
+	unsigned long c = strtoul(host + 6, &end, 10);
+	return !*end && end - (host + 6) >= 2 && c >= 1 && c <= opt->clients;
+}
 
 /* A missing or empty dir is fine; anything else needs --force. */
 static bool check_dir(const char *dir, bool force, char *err, size_t errlen)
@@ -1543,9 +1672,13 @@ int demo_write(const char *dir, const struct demo_options *opt,
 
 	struct line *l = xmalloc(sizeof(*l)), *m = xmalloc(sizeof(*m));
 	int rc = 0;
-	for (size_t i = 0; i < g.n_streams && !rc; i++)
-		if (!write_stream(&g, i, l, m))
+	for (size_t i = 0; i < g.n_streams && !rc; i++) {
+		char host[32];
+		stream_host(&g.streams[i], host);
+		g.streams[i].written = collected(&g, host);
+		if (g.streams[i].written && !write_stream(&g, i, l, m))
 			rc = 2;
+	}
 	if (!rc && !write_expected(&g))
 		rc = 2;
 

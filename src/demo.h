@@ -19,6 +19,10 @@ struct demo_options {
 	uint64_t seed;		/* same options and seed -> same bytes */
 	uint64_t scale;		/* total records wanted; 0 = a little background */
 	bool force;		/* write into a non-empty folder */
+	/* Write only these hosts' logs (SCP01, MP01, CLIENT01..); none = all.
+	 * expected.json then holds what that collection proves. */
+	const char *const *collect;
+	size_t n_collect;
 };
 
 struct demo_summary {
@@ -31,6 +35,9 @@ struct demo_summary {
 /* Writes the bundle under dir, creating it (and its parents). Refuses a
  * dir that exists and is not empty unless opt->force. Returns 0, or 2 with
  * err holding "path: reason" (nothing is removed on failure). */
+/* Is host one that these options generate (SCP01, MP01, CLIENTnn)? */
+bool demo_has_host(const struct demo_options *opt, const char *host);
+
 int demo_write(const char *dir, const struct demo_options *opt,
 	       struct demo_summary *sum, char *err, size_t errlen);
 

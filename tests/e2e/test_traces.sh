@@ -50,6 +50,8 @@ for i, w in enumerate(want):
         have = [l.get("connector"), l.get("server"), l.get("agent")]
         if have != w["lanes"]:
             bad.append(f"lanes={have} want {w['lanes']}")
+    if "candidates" in w and g.get("candidates") != w["candidates"]:
+        bad.append(f"candidates={g.get('candidates')} want {w['candidates']}")
     if w.get("skew") and not g.get("skew"):
         bad.append("skew not flagged")
     if "missing" in w and g.get("missing_lanes") != w["missing"]:
@@ -69,14 +71,14 @@ while read -r line; do
 done < "$TMP/golden.out"
 check "traces --status filters" sh -c "test \$($T traces -d '$DB' --status complete --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 8"
 check "traces --action is case-insensitive" sh -c "test \$($T traces -d '$DB' --action requestuserpolicy --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 2"
-check "traces --host finds traces on a client" sh -c "$T traces -d '$DB' --host CLIENT03 --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d and all(\"CLIENT03\" in t[\"hosts\"] for t in d) else 1)'"
+check "traces --host finds traces on a client" sh -c "$T traces -d '$DB' --host CLIENT03 --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d and all(\"CLIENT03\" in t[\"hosts\"] or \"CLIENT03\" in [g[\"host\"] for g in t[\"targets\"]] for t in d) else 1)'"
 check "traces --grep searches event text" sh -c "test \$($T traces -d '$DB' --grep 'PushID: 114' --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 1"
 check "traces --since/--until" sh -c "test \$($T traces -d '$DB' --since 2026-10-01T10:30:00Z --until 2026-10-01T10:39:59Z --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 2"
-check "traces csv has a header and one row per trace" sh -c "test \$($T traces -d '$DB' --format csv | wc -l) -eq 18"
+check "traces csv has a header and one row per trace" sh -c "test \$($T traces -d '$DB' --format csv | wc -l) -eq 19"
 check "failed traces say why" sh -c "$T traces -d '$DB' --status failed --format json | python3 -c 'import json,sys; d=[t[\"summary\"] for t in json.load(sys.stdin)]; sys.exit(0 if \"CLIENT01 answered ReturnCode 0\" in d[0] and \"BTS report counts 1 failed\" in d[1] else 1)'"
-check "stats counts traces per status" sh -c "$T stats -d '$DB' --format json | python3 -c 'import json,sys; d=json.load(sys.stdin)[\"traces\"]; sys.exit(0 if d[\"total\"]==17 and d[\"by_status\"][\"complete\"]==8 and d[\"by_status\"][\"missing_evidence\"]==1 else 1)'"
+check "stats counts traces per status" sh -c "$T stats -d '$DB' --format json | python3 -c 'import json,sys; d=json.load(sys.stdin)[\"traces\"]; sys.exit(0 if d[\"total\"]==18 and d[\"by_status\"][\"complete\"]==8 and d[\"by_status\"][\"missing_evidence\"]==2 else 1)'"
 check "traces table prints" sh -c "$T traces -d '$DB' | grep -q 'not_delivered'"
-check "re-ingest keeps the traces" sh -c "$T ingest -q -d '$DB' '$FIX/statuses' && test \$($T traces -d '$DB' --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 17"
+check "re-ingest keeps the traces" sh -c "$T ingest -q -d '$DB' '$FIX/statuses' && test \$($T traces -d '$DB' --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 18"
 
 # The demo generator knows the truth of every trace it wrote.
 $T demo -q --clients 12 --actions 400 --seed 3 "$TMP/demo"

@@ -269,10 +269,14 @@ static void test_schema_and_version(void **state)
 
 	/* Another version's store is refused, whether newer or older (no
 	 * migration: the store is rebuilt from the logs). */
-	sql_exec(t.path, "UPDATE meta SET value = 3 WHERE key='schema_version'");
+	char sql[128];
+	snprintf(sql, sizeof(sql), "UPDATE meta SET value = %d WHERE"
+		 " key='schema_version'", STORE_SCHEMA_VERSION + 1);
+	sql_exec(t.path, sql);
 	char want[256];
-	snprintf(want, sizeof(want), "%s: store schema 3 is newer than this"
-		 " tatrace understands (2)", t.path);
+	snprintf(want, sizeof(want), "%s: store schema %d is newer than this"
+		 " tatrace understands (%d)", t.path, STORE_SCHEMA_VERSION + 1,
+		 STORE_SCHEMA_VERSION);
 	for (int mode = 0; mode < 2; mode++) {
 		err[0] = '\0';
 		assert_null(store_open(t.path, (enum store_mode)mode, NULL, err,
@@ -281,7 +285,8 @@ static void test_schema_and_version(void **state)
 	}
 	sql_exec(t.path, "UPDATE meta SET value = 1 WHERE key='schema_version'");
 	snprintf(want, sizeof(want), "%s: store schema 1 is older than this"
-		 " tatrace (2): delete it and ingest again", t.path);
+		 " tatrace (%d): delete it and ingest again", t.path,
+		 STORE_SCHEMA_VERSION);
 	for (int mode = 0; mode < 2; mode++) {
 		err[0] = '\0';
 		assert_null(store_open(t.path, (enum store_mode)mode, NULL, err,

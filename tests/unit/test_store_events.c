@@ -537,6 +537,24 @@ static void trace_ids(struct store *s, const struct trace_query *q,
 	free(l.v);
 }
 
+struct target_seen {
+	size_t n;
+	char text[256];
+};
+
+static int target_collect(void *ctx, const struct trace_target *t)
+{
+	struct target_seen *seen = ctx;
+	size_t len = strlen(seen->text);
+	char when[24] = "-";
+	if (t->received_utc != EVENT_NONE)
+		snprintf(when, sizeof(when), "%lld", (long long)t->received_utc);
+	snprintf(seen->text + len, sizeof(seen->text) - len, "%s:%s:%d:%s;",
+		 t->host, t->status, t->inferred, when);
+	seen->n++;
+	return 0;
+}
+
 static struct trace_row trace(int64_t id, const char *guid,
 			      const char *status, const char *action,
 			      int64_t first, int64_t last, const char *hosts)
@@ -583,16 +601,26 @@ static void test_traces_write_and_filters(void **state)
 	const char *g1 = "11111111-2222-3333-4444-555555555555";
 	const char *g2 = "AAAAAAAA-2222-3333-4444-555555555555";
 	struct trace_row rows[] = {
-		trace(1, g1, "completed", "RequestMachinePolicy", JUL1,
+		trace(1, g1, "complete", "RequestMachinePolicy", JUL1,
 		      JUL1 + 10 * MIN_US, "SRV,CLIENT1"),
 		trace(2, g2, "unauthorized", "Restart", JUL1 + HOUR_US,
 		      JUL1 + HOUR_US, "CONNECTOR"),
 		trace(3, NULL, "not_pushed", "7", JUL1 + 2 * HOUR_US,
 		      JUL1 + 3 * HOUR_US, "SRV2,CLIENT10"),
 		/* Same first_utc as 1: ordered by id. */
-		trace(4, g1, "completed", "requestmachinepolicy", JUL1,
+		trace(4, g1, "complete", "requestmachinepolicy", JUL1,
 		      JUL1 + MIN_US, "client1"),
 	};
+	static const struct trace_target targets3[] = {
+		{ .host = "CLIENT10", .status = "no_response", .received_utc = 5,
+		  .response_utc = EVENT_NONE, .return_code = EVENT_NONE },
+		{ .host = "CLIENT7", .status = "not_delivered", .inferred = true,
+		  .received_utc = EVENT_NONE, .response_utc = EVENT_NONE,
+		  .return_code = EVENT_NONE },
+	};
+	rows[2].targets = targets3;
+	rows[2].n_targets = 2;
+	rows[2].candidates = 1;
 	rows[0].task_type = 8;
 	rows[0].clients = "CLIENT1";
 	rows[0].hop_forward_to_push = 1500;
@@ -640,7 +668,7 @@ static void test_traces_write_and_filters(void **state)
 	assert_int_equal(l.v[3].t.id, 3);
 	const struct trace_copy *c = &l.v[0];
 	assert_string_equal(c->guid, g1);
-	assert_string_equal(c->status, "completed");
+	assert_string_equal(c->status, "complete");
 	assert_string_equal(c->action, "RequestMachinePolicy");
 	assert_int_equal(c->t.task_type, 8);
 	assert_int_equal(c->t.first_utc, JUL1);
@@ -683,14 +711,19 @@ static void test_traces_write_and_filters(void **state)
 		{{.guid = "11111111-2222-3333-4444-555555555555"}, "1,4"},
 		{{.guid = "aaaaaaaa-2222-3333-4444-555555555555"}, "2"},
 		{{.guid = "aaaaaaaa"}, ""},
-		{{.status = "completed"}, "1,4"},
-		{{.status = "Completed"}, ""},		/* exact */
-		{{.status = "not_pushed"}, "3"},
-		{{.action = "REQUESTMACHINEPOLICY"}, "1,4"},
-		{{.action = "7"}, "3"},
+		{{.statuses = TRACE_STATUS_BIT(TS_COMPLETE)}, "1,4"},
+		{{.statuses = TRACE_STATUS_BIT(TS_NOT_PUSHED)}, "3"},
+		{{.statuses = TRACE_STATUS_BIT(TS_NOT_PUSHED) |
+			      TRACE_STATUS_BIT(TS_UNAUTHORIZED)}, "2,3"},
+		{{.statuses = TRACE_STATUS_NOT_COMPLETE}, "2,3"},
+		{{.statuses = TRACE_STATUS_BIT(TS_FAILED)}, ""},
+		{{.actions = {"REQUESTMACHINEPOLICY"}}, "1,4"},
+		{{.actions = {"7"}}, "3"},
+		{{.actions = {"Nothing", "restart", "7"}}, "2,3"},
 		{{.host = "SRV"}, "1"},			/* not SRV2 */
 		{{.host = "client1"}, "1,4"},		/* not CLIENT10 */
 		{{.host = "CLIENT10"}, "3"},
+		{{.host = "client7"}, "3"},		/* a candidate */
 		{{.host = "CLIENT"}, ""},
 		{{.host = "%"}, ""},
 		{{.host = "SRV,CLIENT1"}, ""},		/* one host */
@@ -701,12 +734,12 @@ static void test_traces_write_and_filters(void **state)
 		  .has_until = true, .until_us = JUL1 + 160 * MIN_US}, "3"},
 		{{.has_since = true, .since_us = JUL1 + HOUR_US + 1,
 		  .has_until = true, .until_us = JUL1 + 2 * HOUR_US - 1}, ""},
-		{{.status = "completed", .host = "SRV"}, "1"},
-		{{.id = 4, .status = "completed"}, "4"},
-		{{.id = 4, .status = "unauthorized"}, ""},
+		{{.statuses = TRACE_STATUS_BIT(TS_COMPLETE), .host = "SRV"}, "1"},
+		{{.id = 4, .statuses = TRACE_STATUS_BIT(TS_COMPLETE)}, "4"},
+		{{.id = 4, .statuses = TRACE_STATUS_BIT(TS_UNAUTHORIZED)}, ""},
 		{{.guid = "11111111-2222-3333-4444-555555555555",
 		  .has_until = true, .until_us = JUL1 - 1}, ""},
-		{{.status = "completed", .action = "requestmachinepolicy",
+		{{.statuses = TRACE_STATUS_BIT(TS_COMPLETE), .actions = {"requestmachinepolicy"},
 		  .has_since = true, .since_us = JUL1 + 5 * MIN_US}, "1"},
 	};
 	char got[64];
@@ -716,6 +749,16 @@ static void test_traces_write_and_filters(void **state)
 			fail_msg("case %zu: got \"%s\", want \"%s\"", i, got,
 				 cases[i].want);
 	}
+
+	/* Targets come back received first, then candidates. */
+	struct target_seen seen = {0};
+	assert_int_equal(store_trace_targets(s, 3, target_collect, &seen), 0);
+	assert_int_equal(seen.n, 2);
+	assert_string_equal(seen.text, "CLIENT10:no_response:0:5;CLIENT7:not_delivered:1:-;");
+	seen.n = 0;
+	seen.text[0] = '\0';
+	assert_int_equal(store_trace_targets(s, 1, target_collect, &seen), 0);
+	assert_int_equal(seen.n, 0);
 
 	/* Trace 1's events in time order, with their flags; a duplicate
 	 * link keeps both flags. */
@@ -936,7 +979,7 @@ static void test_traces_speed(void **state)
 
 	t0 = clock_now();
 	struct count_ctx n = {0};
-	struct trace_query q = {.status = "unauthorized"};
+	struct trace_query q = {.statuses = TRACE_STATUS_BIT(TS_UNAUTHORIZED)};
 	assert_int_equal(store_traces(s, &q, count_traces, &n), 0);
 	double t_status = clock_now() - t0;
 	assert_int_equal(n.n, TRACES / 5);

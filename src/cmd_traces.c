@@ -560,7 +560,7 @@ static void show_targets(struct buf *b, const struct trace_row *t,
 		snprintf(host, sizeof(host), "%s%s", g->host, g->inferred ? "?" : "");
 		if (i)
 			buf_puts(b, "          ");
-		term_field(b, host, 16);
+		term_field(b, host, 20);
 		buf_printf(b, "  %-16s", g->status);
 		if (g->inferred) {
 			buf_puts(b, "  candidate: its log covers the push without a receipt\n");

@@ -824,17 +824,21 @@ static void client_list(const struct builder *b, const struct verdict *v,
 }
 
 /* "A, B" of the outcomes in [from, to) with the given status (any when
- * status is TRACE_STATUS_COUNT); a '?' marks a candidate. At most 5 names. */
+ * status is TRACE_STATUS_COUNT); a '?' marks a candidate. At most 5 names;
+ * the candidates beyond those kept (MAX_CANDIDATES) count as more. */
 static void name_outcomes(const struct builder *b, const struct verdict *v,
 			  size_t from, size_t to, enum trace_status status,
 			  struct buf *out)
 {
 	size_t shown = 0, total = 0;
+	if (to == v->n_targets && v->n_targets > v->n_received)
+		total = v->n_candidates - (v->n_targets - v->n_received);
 	for (size_t i = from; i < to; i++) {
 		const struct outcome *o = &v->targets[i];
 		if (status != TRACE_STATUS_COUNT && o->status != status)
 			continue;
-		if (total++ < 5)
+		total++;
+		if (shown < 5)
 			buf_printf(out, "%s%s%s", shown++ ? ", " : "",
 				   b->host_names[o->host], o->inferred ? "?" : "");
 	}

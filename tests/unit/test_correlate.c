@@ -115,6 +115,8 @@ struct collected {
 	char status[16][24];
 	char guid[16][40];
 	char missing[16][40];
+	char summary[16][512];
+	char next[16][256];
 	size_t n;
 };
 
@@ -127,6 +129,10 @@ static int collect(void *ctx, const struct trace_row *t)
 	snprintf(c->status[c->n], sizeof(c->status[0]), "%s", t->status);
 	snprintf(c->guid[c->n], sizeof(c->guid[0]), "%s", t->guid ? t->guid : "");
 	snprintf(c->missing[c->n], sizeof(c->missing[0]), "%s", t->missing);
+	snprintf(c->summary[c->n], sizeof(c->summary[0]), "%s", t->summary);
+	snprintf(c->next[c->n], sizeof(c->next[0]), "%s", t->next_step);
+	c->rows[c->n].summary = c->summary[c->n];
+	c->rows[c->n].next_step = c->next[c->n];
 	c->n++;
 	return 0;
 }
@@ -282,6 +288,176 @@ static void test_client_log_ends_at_receipt(void **state)
 	assert_non_null(strstr(c.missing[0], "agent"));
 }
 
+/* ---- partial bundles: what the evidence proves ---- */
+
+struct targets_seen {
+	size_t n, inferred;
+	char text[512];
+};
+
+static int target_seen(void *ctx, const struct trace_target *t)
+{
+	struct targets_seen *seen = ctx;
+	size_t len = strlen(seen->text);
+	snprintf(seen->text + len, sizeof(seen->text) - len, "%s%s%s:%s",
+		 len ? "," : "", t->host, t->inferred ? "?" : "", t->status);
+	seen->n++;
+	seen->inferred += t->inferred;
+	return 0;
+}
+
+static struct targets_seen targets_of(struct store *s, int64_t id)
+{
+	struct targets_seen seen;
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(store_trace_targets(s, id, target_seen, &seen), 0);
+	return seen;
+}
+
+/* A push whose BTS report says no client answered and one failed, while a
+ * collected client log covers the push without a receipt: not delivered,
+ * and that client is named only as a candidate. */
+static void test_bts_failure_with_candidate(void **state)
+{
+	struct store *s = *state;
+	struct line mp[] = {
+		server(T0, EV_PUSH_STARTED, G1, 5, 1, EVENT_NONE),
+		server(T0 + 30 * SEC, EV_BTS_REPORT, NULL, 5, 0, 1),
+	};
+	add_log(s, "MP01", "BgbServer.log", "server", T0 - SEC, T0 + 90 * SEC, mp, 2);
+	add_log(s, "PC-0002", "CcmNotificationAgent.log", "agent", T0 - 60 * SEC, T0 + 60 * SEC, NULL, 0);
+	struct collected c;
+	rebuild(s, &c);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.status[0], "not_delivered");
+	assert_int_equal(c.rows[0].candidates, 1);
+	assert_int_equal(c.rows[0].bts_reported, 0);
+	assert_int_equal(c.rows[0].bts_failed, 1);
+	struct targets_seen t = targets_of(s, c.rows[0].id);
+	assert_string_equal(t.text, "PC-0002?:not_delivered");
+	assert_non_null(strstr(c.rows[0].summary, "PC-0002?"));
+	assert_non_null(strstr(c.rows[0].summary, ". Next: "));
+}
+
+/* The same report without any client log: a failure the server proves,
+ * at a stage nobody can see. */
+static void test_bts_failure_without_client_logs(void **state)
+{
+	struct store *s = *state;
+	struct line mp[] = {
+		server(T0, EV_PUSH_STARTED, G1, 5, 1, EVENT_NONE),
+		server(T0 + 30 * SEC, EV_BTS_REPORT, NULL, 5, 0, 1),
+	};
+	add_log(s, "MP01", "BgbServer.log", "server", T0 - SEC, T0 + 90 * SEC, mp, 2);
+	struct collected c;
+	rebuild(s, &c);
+	assert_string_equal(c.status[0], "failed");
+	assert_int_equal(targets_of(s, c.rows[0].id).n, 0);
+	assert_non_null(strstr(c.rows[0].next_step, "collect CcmNotificationAgent.log"));
+}
+
+/* The server says its one target answered; the only client log in the
+ * bundle covers the push without a receipt. That client was not the
+ * target (or its log is another copy): missing evidence, never "not
+ * delivered", and the summary weighs the report. */
+static void test_bts_answered_target_not_collected(void **state)
+{
+	struct store *s = *state;
+	struct line mp[] = {
+		server(T0, EV_PUSH_STARTED, G1, 5, 1, EVENT_NONE),
+		server(T0 + 30 * SEC, EV_BTS_REPORT, NULL, 5, 1, 0),
+	};
+	add_log(s, "MP01", "BgbServer.log", "server", T0 - SEC, T0 + 90 * SEC, mp, 2);
+	add_log(s, "PC-0002", "CcmNotificationAgent.log", "agent", T0 - 60 * SEC, T0 + 60 * SEC, NULL, 0);
+	struct collected c;
+	rebuild(s, &c);
+	assert_string_equal(c.status[0], "missing_evidence");
+	assert_non_null(strstr(c.missing[0], "agent"));
+	assert_non_null(strstr(c.rows[0].summary, "counts 1 answered, 0 failed"));
+	assert_string_equal(targets_of(s, c.rows[0].id).text, "PC-0002?:not_delivered");
+}
+
+/* Two targets, one complete, the other's log not collected: the BTS
+ * report decides. One answer of two proves a partial outcome; two
+ * answers leave the second target unseen (missing evidence). */
+static void test_bts_decides_partial(void **state)
+{
+	struct store *s = *state;
+	struct line mp[] = {
+		server(T0, EV_PUSH_STARTED, G1, 5, 2, EVENT_NONE),
+		server(T0 + 30 * SEC, EV_BTS_REPORT, NULL, 5, 1, 0),
+		server(T0 + 100 * SEC, EV_PUSH_STARTED, G2, 6, 2, EVENT_NONE),
+		server(T0 + 130 * SEC, EV_BTS_REPORT, NULL, 6, 2, 0),
+	};
+	struct line cl[] = {
+		agent(T0 + SEC / 20, EV_TASK_RECEIVED, G1, 5, EVENT_NONE),
+		agent(T0 + SEC, EV_RESPONSE_SENT, NULL, 5, 1),
+		agent(T0 + 100 * SEC + SEC / 20, EV_TASK_RECEIVED, G2, 6, EVENT_NONE),
+		agent(T0 + 101 * SEC, EV_RESPONSE_SENT, NULL, 6, 1),
+	};
+	add_log(s, "MP01", "BgbServer.log", "server", T0 - SEC, T0 + 200 * SEC, mp, 4);
+	add_log(s, "CL01", "CcmNotificationAgent.log", "agent", T0 - SEC, T0 + 200 * SEC, cl, 4);
+	struct collected c;
+	rebuild(s, &c);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.status[0], "partial");
+	assert_string_equal(c.status[1], "missing_evidence");
+	assert_string_equal(targets_of(s, c.rows[0].id).text, "CL01:complete");
+	assert_non_null(strstr(c.rows[1].summary, "completed on 1 of 2"));
+}
+
+/* Every target accounted for: other clients' logs are no candidates; a
+ * push seen by many client logs keeps 32 candidates and counts them all. */
+static void test_candidates_bounded(void **state)
+{
+	struct store *s = *state;
+	struct line mp[] = {
+		server(T0, EV_PUSH_STARTED, G1, 5, 1, EVENT_NONE),
+		server(T0 + 100 * SEC, EV_PUSH_STARTED, G2, 6, 1, EVENT_NONE),
+	};
+	struct line cl[] = {
+		agent(T0 + SEC / 20, EV_TASK_RECEIVED, G1, 5, EVENT_NONE),
+		agent(T0 + SEC, EV_RESPONSE_SENT, NULL, 5, 1),
+	};
+	add_log(s, "MP01", "BgbServer.log", "server", T0 - SEC, T0 + 200 * SEC, mp, 2);
+	add_log(s, "CL00", "CcmNotificationAgent.log", "agent", T0 - SEC, T0 + 200 * SEC, cl, 2);
+	for (int i = 1; i <= 40; i++) {
+		char host[16];
+		snprintf(host, sizeof(host), "CL%02d", i);
+		add_log(s, host, "CcmNotificationAgent.log", "agent", T0 - SEC, T0 + 200 * SEC, NULL, 0);
+	}
+	struct collected c;
+	rebuild(s, &c);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.status[0], "complete");
+	assert_int_equal(c.rows[0].candidates, 0);
+	assert_string_equal(targets_of(s, c.rows[0].id).text, "CL00:complete");
+	assert_string_equal(c.status[1], "missing_evidence");
+	assert_int_equal(c.rows[1].candidates, 41);
+	struct targets_seen t = targets_of(s, c.rows[1].id);
+	assert_int_equal(t.n, 32);
+	assert_int_equal(t.inferred, 32);
+	assert_non_null(strstr(c.rows[1].summary, "41 client log(s) cover the push"));
+	assert_non_null(strstr(c.rows[1].summary, "and 36 more"));
+}
+
+/* The admin center's words find the template name, and numbers too. */
+static void test_action_aliases(void **state)
+{
+	(void)state;
+	const char *names[TRACE_QUERY_ACTIONS];
+	assert_int_equal(action_aliases("Sync Machine Policy", names, TRACE_QUERY_ACTIONS), 1);
+	assert_string_equal(names[0], "RequestMachinePolicy");
+	assert_int_equal(action_aliases("syncmachinepolicy", names, TRACE_QUERY_ACTIONS), 1);
+	assert_int_equal(action_aliases("1", names, TRACE_QUERY_ACTIONS), 2);
+	assert_string_equal(names[1], "1");
+	assert_true(action_aliases("sync user policy", names, TRACE_QUERY_ACTIONS) >= 1);
+	assert_string_equal(names[0], "RequestUserPolicy");
+	assert_true(action_aliases("App Evaluation Cycle", names, TRACE_QUERY_ACTIONS) >= 1);
+	assert_int_equal(action_aliases("Restart", names, TRACE_QUERY_ACTIONS), 0);
+	assert_int_equal(action_aliases("", names, TRACE_QUERY_ACTIONS), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +466,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unmatched_and_unknown, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_missing_agent_logs, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_client_log_ends_at_receipt, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_bts_failure_with_candidate, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_bts_failure_without_client_logs, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_bts_answered_target_not_collected, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_bts_decides_partial, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_candidates_bounded, setup_memory, teardown_store),
+		cmocka_unit_test(test_action_aliases),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;
 }

@@ -93,13 +93,14 @@ static void print_summary(const struct ingest_summary *s)
 			 (unsigned long long)s->traces, s->trace_seconds);
 	fprintf(stderr,
 		"tatrace: %llu files (%llu new, %llu grown, %llu replaced, "
-		"%llu unchanged, %llu failed), %llu records, %.1f MB in %.2f s "
+		"%llu unchanged, %llu duplicate, %llu failed), %llu records, %.1f MB in %.2f s "
 		"(%.0f records/s)%s%s\n",
 		(unsigned long long)s->files_seen,
 		(unsigned long long)s->files_new,
 		(unsigned long long)s->files_grown,
 		(unsigned long long)s->files_replaced,
 		(unsigned long long)s->files_unchanged,
+		(unsigned long long)s->files_duplicate,
 		(unsigned long long)s->files_failed,
 		(unsigned long long)s->records, (double)s->raw_bytes / 1e6,
 		s->seconds, rate, traces, s->interrupted ? "; interrupted" : "");

@@ -47,7 +47,11 @@ static const char files_help[] =
 	"usage: tatrace files [-d STORE] [--format table|json]\n"
 	"\n"
 	"List the stored files: id, host, role, format, encoding, records, partial\n"
-	"records, decoded bytes and the path as found in the bundle.\n";
+	"records, decoded bytes, DUPOF and the path as found in the bundle.\n"
+	"DUPOF (JSON duplicate_of) is the id of the file that holds the same\n"
+	"evidence: this file's content equals it or is a prefix of it (the same\n"
+	"logs ingested twice, or a copy collected before the log grew). Such a\n"
+	"file adds no records, events or traces.\n";
 
 struct files_out {
 	struct buf b;
@@ -72,9 +76,13 @@ static void file_json(struct buf *b, const struct store_file *f)
 	buf_puts(b, ",\"encoding\":");
 	json_cstr(b, f->encoding);
 	buf_printf(b, ",\"records\":%lld,\"partial\":%lld,\"bytes\":%lld,"
-		      "\"size\":%lld,\"mtime\":%lld}",
+		      "\"size\":%lld,\"mtime\":%lld,\"duplicate_of\":",
 		   (long long)f->records, (long long)f->partial,
 		   (long long)f->bytes, (long long)f->size, (long long)f->mtime);
+	if (f->duplicate_of > 0)
+		buf_printf(b, "%lld}", (long long)f->duplicate_of);
+	else
+		buf_puts(b, "null}");
 }
 
 static int file_row(void *ctx, const struct store_file *f)
@@ -88,9 +96,13 @@ static int file_row(void *ctx, const struct store_file *f)
 		term_field(&o->b, f->host, 20);
 		buf_puts(&o->b, "  ");
 		term_field(&o->b, f->role, 9);
-		buf_printf(&o->b, " %-5s %-12s %9lld %7lld %11lld  ", f->format,
+		buf_printf(&o->b, " %-5s %-12s %9lld %7lld %11lld ", f->format,
 			   f->encoding, (long long)f->records,
 			   (long long)f->partial, (long long)f->bytes);
+		if (f->duplicate_of > 0)
+			buf_printf(&o->b, "%5lld  ", (long long)f->duplicate_of);
+		else
+			buf_printf(&o->b, "%5s  ", "-");
 		term_escape(&o->b, f->path, strlen(f->path));
 		buf_putc(&o->b, '\n');
 	}
@@ -115,9 +127,9 @@ int cmd_files(int argc, char **argv)
 	if (o.fmt == OUT_JSON)
 		buf_putc(&o.b, '[');
 	else
-		buf_printf(&o.b, "%4s  %-20s  %-9s %-5s %-12s %9s %7s %11s  %s\n", "ID",
+		buf_printf(&o.b, "%4s  %-20s  %-9s %-5s %-12s %9s %7s %11s %5s  %s\n", "ID",
 			   "HOST", "ROLE", "FMT", "ENCODING", "RECORDS", "PARTIAL",
-			   "BYTES", "PATH");
+			   "BYTES", "DUPOF", "PATH");
 	rc = store_files(s, file_row, &o);
 	if (o.fmt == OUT_JSON)
 		buf_puts(&o.b, o.n ? "\n]\n" : "]\n");

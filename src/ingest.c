@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "dedup.h"
 #include "progress.h"
 #include "correlate.h"
 #include "../lib/util.h"
@@ -251,6 +252,7 @@ struct stream {
 	enum log_format format;
 	bool format_known;
 	const struct record_sink *sink;
+	struct dedup *dedup;	/* sees every decoded byte */
 };
 
 /* Hand newly decoded text to the parser, once the format is known (it is
@@ -285,6 +287,9 @@ static void stream_feed(struct stream *st, const unsigned char *raw, size_t n,
 {
 	size_t before = st->text.len;
 	decoder_feed(st->decoder, raw, n, eof, &st->text);
+	if (dedup_wants_text(st->dedup))
+		dedup_text(st->dedup, st->text.data + before,
+			   st->text.len - before);
 	st->decoded_total += st->text.len - before;
 	stream_parse(st, eof);
 }
@@ -311,7 +316,7 @@ static const char *final_encoding(enum text_encoding enc,
 static bool pump_file(struct ingest *ing, struct file_job *job,
 		      struct bundle_input *in, const struct store_resume *resume,
 		      const unsigned char *head, size_t head_len,
-		      struct store_file_final *fin)
+		      struct dedup *dd, struct store_file_final *fin)
 {
 	const struct bundle_entry *e = job->entry;
 	enum text_encoding enc = encoding_detect(head, head_len);
@@ -321,12 +326,11 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 		.skip_until = resume->text_off,
 		.first_line = resume->first_line,
 		.sink = &sink,
+		.dedup = dd,
 	};
-	struct hasher h;
 	bool ok = true;
 
-	hasher_init(&h);
-	hasher_update(&h, head, head_len);
+	dedup_raw(dd, head, head_len);
 	if (enc != ENC_UTF16LE && enc != ENC_UTF16BE &&
 	    looks_binary(head, head_len)) {
 		report(ing, e->path, "binary file (control bytes in its head), not stored");
@@ -349,7 +353,7 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 			ok = false;
 			break;
 		}
-		hasher_update(&h, ing->chunk, (size_t)n);
+		dedup_raw(dd, ing->chunk, (size_t)n);
 		total += n;
 		ing->sum->raw_bytes += (uint64_t)n;
 		progress_add_bytes(ing->progress, (uint64_t)n);
@@ -362,7 +366,7 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 	if (ok) {
 		fin->format = format_name(st.format);
 		fin->encoding = final_encoding(enc, st.decoder);
-		fin->content_hash = hasher_final(&h);
+		fin->content_hash = dedup_content_hash(dd);
 		fin->size = total;
 	}
 	stream_free(&st);
@@ -422,7 +426,19 @@ static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 		.store_sink = store_writer_sink(w),
 		.role = role == ROLE_OTHER ? NULL : role_name(role),
 	};
-	bool ok = pump_file(ing, &job, in, &resume, head, head_len, &fin);
+	struct dedup *dd = dedup_new(ing->store, e->host, rot.base, source,
+				     e->size, plan != PLAN_APPEND);
+	if (!dd) {
+		report(ing, e->path, store_error(ing->store));
+		ing->sum->store_failed = true;
+		store_file_abort(w);
+		return 1;
+	}
+	bool ok = pump_file(ing, &job, in, &resume, head, head_len, dd, &fin);
+	if (ok && dedup_finish(dd, head, head_len, &fin) != 0) {
+		job.store_failed = true;	/* reported just below */
+		ok = false;
+	}
 	if (job.store_failed) {
 		report(ing, e->path, store_error(ing->store));
 		ing->sum->store_failed = true;
@@ -433,20 +449,25 @@ static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 			 job.problems - MAX_PROBLEMS_PER_FILE);
 		report(ing, e->path, what);
 	}
-	uint64_t stored = store_writer_records(w);
 	if (!ok) {
 		store_file_abort(w);
+		dedup_free(dd);
 		ing->sum->files_failed++;
 		return interrupted || job.store_failed ? 1 : 0;
 	}
-	if (store_file_commit(w, &fin) != 0) {
+	uint64_t stored = fin.duplicate_of ? 0 : store_writer_records(w);
+	int rc = store_file_commit(w, &fin);
+	dedup_free(dd);
+	if (rc != 0) {
 		report(ing, e->path, store_error(ing->store));
 		ing->sum->files_failed++;
 		ing->sum->store_failed = true;
 		return 1;
 	}
 	ing->sum->records += stored;
-	if (plan == PLAN_NEW)
+	if (fin.duplicate_of)
+		ing->sum->files_duplicate++;
+	else if (plan == PLAN_NEW)
 		ing->sum->files_new++;
 	else if (plan == PLAN_APPEND)
 		ing->sum->files_grown++;

@@ -34,6 +34,7 @@ struct ingest_summary {
 	uint64_t files_replaced;
 	uint64_t files_grown;
 	uint64_t files_unchanged;
+	uint64_t files_duplicate;	/* same evidence as a stored file */
 	uint64_t files_failed;		/* could not be stored */
 	uint64_t problems;		/* reported lines, incl. failures */
 	uint64_t records;		/* records stored by this run */

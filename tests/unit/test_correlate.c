@@ -106,7 +106,7 @@ static void add_log(struct store *s, const char *host, const char *name,
 		if (i && i <= n)
 			assert_int_equal(store_writer_event(w, &lines[i - 1].ev), 0);
 	}
-	struct store_file_final fin = { "plain", "utf-8", 0, 0 };
+	struct store_file_final fin = { .format = "plain", .encoding = "utf-8" };
 	assert_int_equal(store_file_commit(w, &fin), 0);
 }
 

@@ -78,7 +78,8 @@ static struct store_writer *begin(struct store *s, const char *source,
 
 static void commit(struct store_writer *w)
 {
-	struct store_file_final f = {"sms", "utf-8", 99, 1234};
+	struct store_file_final f = {.format = "sms", .encoding = "utf-8",
+				     .content_hash = 99, .size = 1234};
 	if (store_file_commit(w, &f) != 0)
 		fail_msg("commit: %s", store_error(feeding));
 }

@@ -162,7 +162,7 @@ int store_cat(struct store *s, int64_t file_id,
 static const char SQL_LOG_FILES[] =
 	"SELECT f.id, h.name, f.path FROM files f"
 	" LEFT JOIN hosts h ON h.id = f.host_id"
-	" WHERE (?1 IS NULL OR h.name = ?1) AND (?2 = 0 OR f.id = ?2)"
+	" WHERE (?1 IS NULL OR h.name = ?1 COLLATE NOCASE) AND (?2 = 0 OR f.id = ?2)"
 	" ORDER BY f.id";
 static const char SQL_LOG_COMPS[] = "SELECT id, name FROM components";
 /* The next block of a file at or after seq ?2 that can hold a matching

@@ -197,7 +197,7 @@ struct stored_record {
 };
 
 struct log_query {
-	const char *host;	/* exact, NULL = any */
+	const char *host;	/* whole name, case-insensitive, NULL = any */
 	const char *component;	/* exact, case-insensitive, NULL = any */
 	int64_t file_id;	/* 0 = any */
 	bool has_since, has_until;

@@ -47,7 +47,10 @@ struct writer_event {
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_HOST_INSERT[] =
 	"INSERT OR IGNORE INTO hosts(name) VALUES(?1)";
-static const char SQL_HOST_LOOKUP[] = "SELECT id FROM hosts WHERE name = ?1";
+/* Host names are case-insensitive (as Windows has them): "client01" in
+ * one bundle and "CLIENT01" in another are one host, spelt as first met. */
+static const char SQL_HOST_LOOKUP[] =
+	"SELECT id FROM hosts WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1";
 static const char SQL_FILE_UPSERT[] =
 	"INSERT INTO files(source, path, name, host_id, log_name, rotation,"
 	" role, size, mtime, head_hash, ingested_at)"
@@ -131,22 +134,35 @@ static int writer_step(struct store *s, sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int writer_host_id(struct store *s, const char *host, int64_t *id)
+/* 1 found, 0 not, -1 error. */
+static int writer_host_lookup(struct store *s, const char *host, int64_t *id)
 {
-	sqlite3_stmt *st = store_stmt(s, SQL_HOST_INSERT);
+	sqlite3_stmt *st = store_stmt(s, SQL_HOST_LOOKUP);
 	if (!st)
 		return -1;
-	store_bind_text(st, 1, host ? host : "");
-	if (writer_step(s, st) < 0 || !(st = store_stmt(s, SQL_HOST_LOOKUP)))
-		return -1;
-	store_bind_text(st, 1, host ? host : "");
+	store_bind_text(st, 1, host);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);
-	else
+	else if (rc != SQLITE_DONE)
 		store_fail(s);
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int writer_host_id(struct store *s, const char *host, int64_t *id)
+{
+	host = host ? host : "";
+	int rc = writer_host_lookup(s, host, id);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	sqlite3_stmt *st = store_stmt(s, SQL_HOST_INSERT);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, host);
+	if (writer_step(s, st) < 0)
+		return -1;
+	return writer_host_lookup(s, host, id) == 1 ? 0 : -1;
 }
 
 static int writer_file_row(struct store_writer *w,

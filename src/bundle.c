@@ -61,23 +61,6 @@ static const char *last_component(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-const char *role_name(enum log_role role)
-{
-	switch (role) {
-	case ROLE_CONNECTOR:
-		return "connector";
-	case ROLE_SERVER:
-		return "server";
-	case ROLE_AGENT:
-		return "agent";
-	case ROLE_UPLOAD:
-		return "upload";
-	case ROLE_OTHER:
-		break;
-	}
-	return "other";
-}
-
 enum log_role role_of_name(const char *file_name)
 {
 	static const struct {
@@ -600,7 +583,10 @@ static int walk_archive(struct walk *w, bool top)
 {
 	struct archive_walk aw = { .w = w, .root_len = w->rel.len };
 	aw.ar = archive_read_new();
-	archive_read_support_filter_all(aw.ar);
+	/* Only the compression the bundles we read use (.tar.gz, .tgz):
+	 * "all" would let a crafted archive start external programs
+	 * (lrzip, lzop, grzip) that libarchive runs for their filters. */
+	archive_read_support_filter_gzip(aw.ar);
 	archive_read_support_format_zip(aw.ar);
 	archive_read_support_format_tar(aw.ar);
 	int rc = 0;
@@ -616,6 +602,57 @@ static int walk_archive(struct walk *w, bool top)
 	}
 	archive_read_free(aw.ar);
 	buf_free(&aw.norm);
+	return rc;
+}
+
+/* ---- single gzip-compressed logs ---------------------------------------- */
+
+/* Length of a ".gz" ending a log name that is no archive ("x.log.gz",
+ * "x.lo_.gz"), 0 otherwise. */
+static size_t gzip_name_len(const char *name)
+{
+	size_t n = strlen(name);
+	if (n <= 3 || !has_suffix_ci(name, ".gz") || is_archive_name(name))
+		return 0;
+	return 3;
+}
+
+/* A single .gz file: libarchive's raw format behind its gzip filter (and
+ * nothing else), visited as the log it holds, named without ".gz". The
+ * size cap of archives applies: a .gz is a small bomb as easily. */
+static int walk_gzip(struct walk *w)
+{
+	struct archive *ar = archive_read_new();
+	archive_read_support_filter_gzip(ar);
+	archive_read_support_format_raw(ar);
+	struct archive_entry *ae;
+	int rc = 0;
+	if (archive_read_open_filename(ar, w->fs.data, 64 * 1024) != ARCHIVE_OK ||
+	    archive_read_next_header(ar, &ae) != ARCHIVE_OK) {
+		const char *msg = archive_error_string(ar);
+		walk_report(w, w->fs.data, msg ? msg : "cannot read the .gz file");
+		archive_read_free(ar);
+		return -1;
+	}
+	struct stat st;
+	uint64_t used = 0;
+	struct bundle_input in = {
+		.fd = -1,
+		.ar = ar,
+		.archive_used = &used,
+		.archive_cap = w->opts.max_archive_bytes,
+	};
+	buf_truncate(&w->rel, w->rel.len - gzip_name_len(w->rel.data));
+	struct bundle_entry e = {
+		.path = w->rel.data,
+		.size = -1,
+		.mtime = stat(w->fs.data, &st) == 0 ? (int64_t)st.st_mtime : 0,
+		.in_archive = true,
+	};
+	rc = walk_visit(w, &e, &in);
+	if (!rc && (in.over_cap || in.fatal))
+		walk_report(w, w->fs.data, in.error);
+	archive_read_free(ar);
 	return rc;
 }
 
@@ -774,7 +811,15 @@ static int walk_top(struct walk *w, const char *path)
 		walk_report(w, path, strerror(errno));
 		return -1;
 	}
+	if (w->top_is_pipe) {
+		/* A pipe's path (/dev/stdin, /proc/self/fd/N) names no host. */
+		buf_reset(&w->rel);
+		buf_puts(&w->rel, "stdin");
+		return walk_plain_file(w);
+	}
 	single_file_path(path, &w->rel);
+	if (gzip_name_len(w->rel.data))
+		return walk_gzip(w);
 	return walk_plain_file(w);
 }
 

@@ -749,7 +749,11 @@ static void test_log_merge_and_filters(void **state)
 	assert_int_equal(g.n, (size_t)n);
 	assert_string_equal(g.v[0].host, "B");
 	free(g.v);
-	q = (struct log_query){.host = "b"};	/* host names are exact */
+	q = (struct log_query){.host = "b"};	/* case-insensitive, whole */
+	g = run_log(s, &q);
+	assert_int_equal(g.n, (size_t)n);
+	free(g.v);
+	q = (struct log_query){.host = "BB"};
 	g = run_log(s, &q);
 	assert_int_equal(g.n, 0);
 	free(g.v);

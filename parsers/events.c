@@ -204,11 +204,11 @@ bool event_kind_parse(const char *name, enum event_kind *out)
 
 /* ---- compiling the table ----------------------------------------------- */
 
-static void die_pattern(const struct event_row *row, const char *why)
+/* A programming error, found by the first test run: die() says which. */
+_Noreturn static void die_pattern(const struct event_row *row,
+			       const char *why)
 {
-	fprintf(stderr, "tatrace: bad event pattern (%s): %s\n", why,
-		row->pattern);
-	abort();
+	die("bad event pattern (%s): %s", why, row->pattern);
 }
 
 /* The pattern with each blank turned into \s+ (see the table notes). */
@@ -285,10 +285,8 @@ struct event_matcher *event_matcher_new(void)
 					(unsigned char)r;
 	}
 	m->md = pcre2_match_data_create(most + 1, NULL);
-	if (!m->md) {
-		fputs("tatrace: out of memory\n", stderr);
-		exit(2);
-	}
+	if (!m->md)
+		die("out of memory");
 	return m;
 }
 

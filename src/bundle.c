@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -440,6 +441,8 @@ static int walk_plain_file(struct walk *w)
 
 /* ---- archives ----------------------------------------------------------- */
 
+static int walk_archive_in(struct walk *w, bool top);
+
 enum entry_path {
 	ENTRY_PATH_OK,
 	ENTRY_PATH_EMPTY,	/* only separators and "." */
@@ -577,9 +580,42 @@ static int archive_step(struct archive_walk *aw)
 	return rc;
 }
 
+/* libarchive converts entry names to the character set of the thread's
+ * locale. tatrace sets none (the C locale: ASCII), where a name with any
+ * non-ASCII character, even a UTF-8 one, has no form and the entry could
+ * not be named at all. Archives are therefore read in C.UTF-8: names come
+ * as UTF-8, or as their raw bytes when they are in no known encoding
+ * (output escaping reads those as Windows-1252). */
+struct archive_locale {
+	locale_t utf8, old;
+};
+
+static void archive_locale_enter(struct archive_locale *al)
+{
+	al->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	al->old = al->utf8 ? uselocale(al->utf8) : (locale_t)0;
+}
+
+static void archive_locale_leave(struct archive_locale *al)
+{
+	if (!al->utf8)
+		return;
+	uselocale(al->old);
+	freelocale(al->utf8);
+}
+
 /* Walk the archive at w->fs, named w->rel in the bundle. top is true when it
  * is the command-line PATH itself, whose failure to open is the walk's. */
 static int walk_archive(struct walk *w, bool top)
+{
+	struct archive_locale al;
+	archive_locale_enter(&al);
+	int rc = walk_archive_in(w, top);
+	archive_locale_leave(&al);
+	return rc;
+}
+
+static int walk_archive_in(struct walk *w, bool top)
 {
 	struct archive_walk aw = { .w = w, .root_len = w->rel.len };
 	aw.ar = archive_read_new();

@@ -7,6 +7,7 @@
  * new records parsed) and a replaced one. */
 #include "ingest.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -383,6 +384,8 @@ static char *source_of(struct ingest *ing, const struct bundle_entry *e,
 	if (ing->pipe) {
 		struct buf b = {0};
 		buf_printf(&b, "stdin:%s/%s", e->host, rot->base);
+		for (size_t i = 6; i < b.len; i++)	/* hosts: any case */
+			b.data[i] = (char)tolower((unsigned char)b.data[i]);
 		return b.data;
 	}
 	if (ing->single_file)

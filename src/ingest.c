@@ -657,12 +657,19 @@ static int walk_one(struct ingest *ing, const char *path)
 		}
 		path = "/dev/stdin";
 	}
+	/* "- < file" is that file, by its own name and folder. */
+	char *real = NULL;
+	if (!strcmp(path, "/dev/stdin") && stat(path, &st) == 0 &&
+	    S_ISREG(st.st_mode) && (real = realpath(path, NULL)) != NULL)
+		path = real;
 	ing->single_file = stat(path, &st) == 0 &&
 			   (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode)) &&
 			   !is_archive_name(path);
 	ing->pipe = ing->single_file && S_ISFIFO(st.st_mode);
 	prepare_sources(ing, path);
-	return bundle_walk(path, &bopts, &v);
+	int rc = bundle_walk(path, &bopts, &v);
+	free(real);
+	return rc;
 }
 
 static uint64_t planned_bytes(char *const paths[], int n_paths)

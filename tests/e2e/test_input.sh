@@ -30,6 +30,8 @@ $T traces -d p.db --format json > pt.json
 check "piped logs make events and traces" pyjson 'len(d) > 0 and any(t["status"] == "complete" for t in d)' < pt.json
 cat $MP/BgbServer.log | $T ingest -d p.db --host mp01 - 2> again.err
 check "piping the same log again changes nothing" contains again.err "1 unchanged"
+$T ingest -q -d redir.db - < $MP/BgbServer.log
+check "- < file is that file" sh -c "$T files -d redir.db --format json | python3 -c 'import json,sys; f=json.load(sys.stdin)[0]; sys.exit(0 if (f[\"name\"], f[\"role\"], f[\"path\"])==(\"BgbServer.log\", \"server\", \"Logs/BgbServer.log\") else 1)'"
 printf 'hello\nworld\n' | $T ingest -q -d r.db --host PC9 --role agent -
 check "--role sets a pipe's role" sh -c "$T files -d r.db --format json | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)[0][\"role\"]==\"agent\" else 1)'"
 expect_status 2 "--role refuses an unknown role" $T ingest -d r.db --role client -

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include "../parsers/record.h"
 #include "../parsers/events.h"
+#include "../parsers/role.h"
 
 #define STORE_SCHEMA_VERSION 3
 #define STORE_BLOCK_RECORDS 1024
@@ -74,7 +75,7 @@ struct store_file_meta {
 	const char *name;	/* file name */
 	const char *log_name;	/* logical log (rotation base) */
 	int64_t rotation;	/* rank within the logical log */
-	const char *role;	/* connector|server|agent|other */
+	enum log_role role;	/* stored as its name (role_name) */
 	int64_t size;
 	int64_t mtime;
 	uint64_t head_hash;

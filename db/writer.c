@@ -177,7 +177,7 @@ static int writer_file_row(struct store_writer *w,
 	sqlite3_bind_int64(st, 4, host_id);
 	store_bind_text(st, 5, m->log_name);
 	sqlite3_bind_int64(st, 6, m->rotation);
-	store_bind_text(st, 7, m->role);
+	store_bind_text(st, 7, role_name(m->role));
 	sqlite3_bind_int64(st, 8, m->size);
 	sqlite3_bind_int64(st, 9, m->mtime);
 	sqlite3_bind_int64(st, 10, (int64_t)m->head_hash);

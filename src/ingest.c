@@ -406,7 +406,7 @@ static void fill_meta(struct store_file_meta *m, const struct bundle_entry *e,
 	m->name = e->name;
 	m->log_name = rot->base;
 	m->rotation = rot->rank;
-	m->role = role_name(role);
+	m->role = role;
 	m->size = e->size;
 	m->mtime = e->mtime;
 	m->head_hash = head_hash;

@@ -42,7 +42,7 @@ static struct store_file_final store_text(struct store *s, const char *source,
 	size_t len = strlen(text);
 	struct store_file_meta m = {
 		.source = source, .path = source, .host = host,
-		.name = "Agent.log", .log_name = "Agent", .role = "agent",
+		.name = "Agent.log", .log_name = "Agent", .role = ROLE_AGENT,
 		.size = (int64_t)len, .mtime = 1,
 		.head_hash = hash_bytes(text, len < STORE_HEAD_BYTES ? len :
 					STORE_HEAD_BYTES),

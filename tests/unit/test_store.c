@@ -79,7 +79,7 @@ static struct store_file_meta file_meta(const char *source, const char *host)
 	return (struct store_file_meta){
 		.source = source, .path = source, .host = host,
 		.name = source, .log_name = source, .rotation = 0,
-		.role = "agent", .size = 0, .mtime = 1, .head_hash = 42,
+		.role = ROLE_AGENT, .size = 0, .mtime = 1, .head_hash = 42,
 	};
 }
 

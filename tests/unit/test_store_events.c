@@ -66,8 +66,9 @@ static struct store_writer *begin(struct store *s, const char *source,
 {
 	struct store_file_meta m = {
 		.source = source, .path = source, .host = host, .name = source,
-		.log_name = source, .role = role, .mtime = 1, .head_hash = 42,
+		.log_name = source, .mtime = 1, .head_hash = 42,
 	};
+	assert_true(role_parse(role, &m.role));
 	struct store_resume dummy;
 	struct store_writer *w = store_file_begin(s, &m, plan, r ? r : &dummy);
 	if (!w)

@@ -666,6 +666,12 @@ static int walk_one(struct ingest *ing, const char *path)
 			   (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode)) &&
 			   !is_archive_name(path);
 	ing->pipe = ing->single_file && S_ISFIFO(st.st_mode);
+	if (ing->opts->role_given && !ing->single_file) {
+		/* A note, not a failure: the walk goes on by file names. */
+		progress_clear(ing->progress);
+		fprintf(ing->opts->errors, "%s: --role applies to single files"
+			" and pipes; the files here go by their names\n", path);
+	}
 	prepare_sources(ing, path);
 	int rc = bundle_walk(path, &bopts, &v);
 	free(real);

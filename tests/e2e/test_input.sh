@@ -34,6 +34,8 @@ $T ingest -q -d redir.db - < $MP/BgbServer.log
 check "- < file is that file" sh -c "$T files -d redir.db --format json | python3 -c 'import json,sys; f=json.load(sys.stdin)[0]; sys.exit(0 if (f[\"name\"], f[\"role\"], f[\"path\"])==(\"BgbServer.log\", \"server\", \"Logs/BgbServer.log\") else 1)'"
 printf 'hello\nworld\n' | $T ingest -q -d r.db --host PC9 --role agent -
 check "--role sets a pipe's role" sh -c "$T files -d r.db --format json | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)[0][\"role\"]==\"agent\" else 1)'"
+$T ingest -q -d r2.db --role server demo/CLIENT01 2> role.err
+check "--role with a folder: a note, and names decide" sh -c "grep -q 'applies to single files and pipes' role.err && $T files -d r2.db --format json | python3 -c 'import json,sys; sys.exit(0 if \"server\" not in [f[\"role\"] for f in json.load(sys.stdin)] else 1)'"
 expect_status 2 "--role refuses an unknown role" $T ingest -d r.db --role client -
 check "... and names the roles" contains "$TMP/.err" "connector, server, agent, upload or other"
 

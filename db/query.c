@@ -12,7 +12,8 @@
 static const char SQL_FILES[] =
 	"SELECT f.id, h.name, f.path, f.name, f.log_name, f.role, f.format,"
 	" f.encoding, f.rotation, f.size, f.mtime, f.records, f.partial,"
-	" f.bytes FROM files f LEFT JOIN hosts h ON h.id = f.host_id"
+	" f.bytes, f.duplicate_of FROM files f"
+	" LEFT JOIN hosts h ON h.id = f.host_id"
 	" ORDER BY h.name, f.log_name, f.rotation, f.path";
 static const char SQL_FILE_EXISTS[] = "SELECT 1 FROM files WHERE id = ?1";
 static const char SQL_FILE_TEXT[] =
@@ -42,6 +43,7 @@ static int file_row(void *ctx, sqlite3_stmt *st)
 		.records = sqlite3_column_int64(st, 11),
 		.partial = sqlite3_column_int64(st, 12),
 		.bytes = sqlite3_column_int64(st, 13),
+		.duplicate_of = sqlite3_column_int64(st, 14),
 	};
 	return r->each(r->ctx, &f);
 }
@@ -52,6 +54,74 @@ int store_files(struct store *s,
 	sqlite3_stmt *st = store_stmt(s, SQL_FILES);
 	struct file_rows r = { each, ctx };
 	return st ? store_rows(s, st, file_row, &r) : -1;
+}
+
+static const char SQL_TWINS[] =
+	"SELECT f.id, f.size, f.bytes, f.head_hash, f.content_hash FROM files f"
+	" JOIN hosts h ON h.id = f.host_id"
+	" WHERE h.name = ?1 COLLATE NOCASE AND f.log_name = ?2 COLLATE NOCASE"
+	" AND f.source <> ?3 AND f.duplicate_of IS NULL AND f.size > 0"
+	" AND f.content_hash IS NOT NULL ORDER BY f.id";
+
+struct twin_rows {
+	int (*each)(void *ctx, const struct store_twin *t);
+	void *ctx;
+};
+
+static int twin_row(void *ctx, sqlite3_stmt *st)
+{
+	struct twin_rows *r = ctx;
+	struct store_twin t = {
+		.id = sqlite3_column_int64(st, 0),
+		.size = sqlite3_column_int64(st, 1),
+		.bytes = sqlite3_column_int64(st, 2),
+		.head_hash = (uint64_t)sqlite3_column_int64(st, 3),
+		.content_hash = (uint64_t)sqlite3_column_int64(st, 4),
+	};
+	return r->each(r->ctx, &t);
+}
+
+int store_file_twins(struct store *s, const char *host, const char *log_name,
+		     const char *source,
+		     int (*each)(void *ctx, const struct store_twin *t),
+		     void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_TWINS);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, host ? host : "");
+	store_bind_text(st, 2, log_name ? log_name : "");
+	store_bind_text(st, 3, source ? source : "");
+	struct twin_rows r = { each, ctx };
+	return store_rows(s, st, twin_row, &r);
+}
+
+struct prefix_hash {
+	struct hasher h;
+	uint64_t left;		/* bytes still to hash */
+};
+
+static int prefix_write(void *ctx, const char *data, size_t len)
+{
+	struct prefix_hash *p = ctx;
+	size_t take = len < p->left ? len : (size_t)p->left;
+	hasher_update(&p->h, data, take);
+	p->left -= take;
+	return p->left == 0;	/* enough: stop reading */
+}
+
+int store_text_prefix_hash(struct store *s, int64_t file_id, uint64_t len,
+			   uint64_t *hash)
+{
+	struct prefix_hash p = { .left = len };
+	hasher_init(&p.h);
+	int rc = len ? store_cat(s, file_id, prefix_write, &p) : 0;
+	if (rc != 0)
+		return rc;
+	if (p.left)
+		return 1;
+	*hash = hasher_final(&p.h);
+	return 0;
 }
 
 struct text_rows {
@@ -92,7 +162,7 @@ int store_cat(struct store *s, int64_t file_id,
 static const char SQL_LOG_FILES[] =
 	"SELECT f.id, h.name, f.path FROM files f"
 	" LEFT JOIN hosts h ON h.id = f.host_id"
-	" WHERE (?1 IS NULL OR h.name = ?1) AND (?2 = 0 OR f.id = ?2)"
+	" WHERE (?1 IS NULL OR h.name = ?1 COLLATE NOCASE) AND (?2 = 0 OR f.id = ?2)"
 	" ORDER BY f.id";
 static const char SQL_LOG_COMPS[] = "SELECT id, name FROM components";
 /* The next block of a file at or after seq ?2 that can hold a matching

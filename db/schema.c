@@ -24,6 +24,11 @@
  *                         n_assumed (by offset source); utc_min/utc_max
  *                         over the records that carry their own time (NULL
  *                         when none), kept by commit and offset resolution.
+ *                         duplicate_of: the id of the file that holds the
+ *                         same evidence (same host and log, this file's
+ *                         content equal to it or a prefix of it); such a
+ *                         file keeps its row and hashes but no records,
+ *                         blocks or events. NULL for an original.
  * blocks                  the records, up to STORE_BLOCK_RECORDS of one
  *                         file per row: seq = index of its first record in
  *                         the file, first_line, n, text_off = decoded byte
@@ -99,7 +104,8 @@ static const char SCHEMA_SQL[] =
 	" n_host INTEGER NOT NULL DEFAULT 0,"
 	" n_override INTEGER NOT NULL DEFAULT 0,"
 	" n_assumed INTEGER NOT NULL DEFAULT 0,"
-	" ingested_at INTEGER, utc_min INTEGER, utc_max INTEGER);"
+	" ingested_at INTEGER, utc_min INTEGER, utc_max INTEGER,"
+	" duplicate_of INTEGER REFERENCES files(id));"
 	"CREATE TABLE blocks(id INTEGER PRIMARY KEY,"
 	" file_id INTEGER NOT NULL REFERENCES files(id), seq INTEGER NOT NULL,"
 	" first_line INTEGER NOT NULL, n INTEGER NOT NULL,"
@@ -119,7 +125,8 @@ static const char SCHEMA_SQL[] =
 	" f.size AS size, f.records AS records, f.partial AS partial,"
 	" f.n_error AS errors, f.n_warning AS warnings,"
 	" f.n_nobias AS without_bias, f.bytes AS bytes,"
-	" datetime(f.ingested_at, 'unixepoch') AS ingested"
+	" datetime(f.ingested_at, 'unixepoch') AS ingested,"
+	" f.duplicate_of AS duplicate_of"
 	" FROM files f LEFT JOIN hosts h ON h.id = f.host_id;"
 	"CREATE TABLE events(id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" file_id INTEGER NOT NULL REFERENCES files(id), seq INTEGER NOT NULL,"

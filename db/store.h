@@ -16,6 +16,7 @@
 #include "../parsers/record.h"
 #include "../parsers/events.h"
 #include "trace_status.h"
+#include "../parsers/role.h"
 
 #define STORE_SCHEMA_VERSION 3
 #define STORE_BLOCK_RECORDS 1024
@@ -75,7 +76,7 @@ struct store_file_meta {
 	const char *name;	/* file name */
 	const char *log_name;	/* logical log (rotation base) */
 	int64_t rotation;	/* rank within the logical log */
-	const char *role;	/* connector|server|agent|other */
+	enum log_role role;	/* stored as its name (role_name) */
 	int64_t size;
 	int64_t mtime;
 	uint64_t head_hash;
@@ -107,11 +108,39 @@ struct store_file_final {
 	const char *encoding;	/* utf-8|utf-8-bom|utf-16le|utf-16be|windows-1252 */
 	uint64_t content_hash;
 	int64_t size;		/* raw bytes read */
+	/* > 0: the file holds the same evidence as that stored file (equal,
+	 * or a prefix of it): its records and events are dropped and only
+	 * its row is kept, with files.duplicate_of set. */
+	int64_t duplicate_of;
+	/* Stored files whose content is a prefix of this one (collected
+	 * earlier, before the log grew): their records and events go, and
+	 * they (and their own duplicates) become duplicates of this file. */
+	const int64_t *supersedes;
+	size_t n_supersedes;
 };
 /* Flush, update the file row and commit. Frees w. 0 or -1. */
 int store_file_commit(struct store_writer *w, const struct store_file_final *f);
 /* Roll back everything of this file's transaction. Frees w. */
 void store_file_abort(struct store_writer *w);
+
+/* Stored files that may hold the same evidence as a file being read:
+ * the same host (case-insensitive) and logical log, another source, an
+ * original (not a duplicate itself) with content. */
+struct store_twin {
+	int64_t id;
+	int64_t size;		/* raw bytes */
+	int64_t bytes;		/* decoded bytes stored */
+	uint64_t head_hash;	/* of min(size, STORE_HEAD_BYTES) raw bytes */
+	uint64_t content_hash;	/* of all size raw bytes */
+};
+int store_file_twins(struct store *s, const char *host, const char *log_name,
+		     const char *source,
+		     int (*each)(void *ctx, const struct store_twin *t),
+		     void *ctx);
+/* hash_bytes() of the first len bytes of a file's stored (decoded) text.
+ * 0, 1 when the file holds fewer bytes, -1 on error. */
+int store_text_prefix_hash(struct store *s, int64_t file_id, uint64_t len,
+			   uint64_t *hash);
 
 /* Bracket a bulk load: begin drops the events' time index (once; later
  * calls do nothing), end rebuilds it. Call end before the queries that
@@ -136,6 +165,7 @@ struct store_file {
 	const char *host, *path, *name, *log_name, *role, *format, *encoding;
 	int64_t rotation, size, mtime;
 	int64_t records, partial, bytes;	/* bytes: decoded UTF-8 */
+	int64_t duplicate_of;	/* id of the original, 0 when an original */
 };
 /* Files in (host, log_name, rotation) order. each() returns non-zero to
  * stop. Returns 0, or -1 on a store error. */
@@ -169,7 +199,7 @@ struct stored_record {
 };
 
 struct log_query {
-	const char *host;	/* exact, NULL = any */
+	const char *host;	/* whole name, case-insensitive, NULL = any */
 	const char *component;	/* exact, case-insensitive, NULL = any */
 	int64_t file_id;	/* 0 = any */
 	bool has_since, has_until;

@@ -47,7 +47,10 @@ struct writer_event {
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_HOST_INSERT[] =
 	"INSERT OR IGNORE INTO hosts(name) VALUES(?1)";
-static const char SQL_HOST_LOOKUP[] = "SELECT id FROM hosts WHERE name = ?1";
+/* Host names are case-insensitive (as Windows has them): "client01" in
+ * one bundle and "CLIENT01" in another are one host, spelt as first met. */
+static const char SQL_HOST_LOOKUP[] =
+	"SELECT id FROM hosts WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1";
 static const char SQL_FILE_UPSERT[] =
 	"INSERT INTO files(source, path, name, host_id, log_name, rotation,"
 	" role, size, mtime, head_hash, ingested_at)"
@@ -66,8 +69,22 @@ static const char SQL_FILE_FINAL[] =
 	"UPDATE files SET format = ?2, encoding = ?3, content_hash = ?4,"
 	" size = ?5, records = ?6, partial = ?7, bytes = ?8, n_verbose = ?9,"
 	" n_info = ?10, n_warning = ?11, n_error = ?12, n_nobias = ?13,"
-	" n_explicit = ?14, n_host = ?15, n_override = ?16, n_assumed = ?17"
-	" WHERE id = ?1";
+	" n_explicit = ?14, n_host = ?15, n_override = ?16, n_assumed = ?17,"
+	" duplicate_of = ?18 WHERE id = ?1";
+/* A superseded file keeps its row (and hashes, so that re-ingest skips
+ * it) but no records: the file that supersedes it holds them all. */
+static const char SQL_FILE_SUPERSEDE[] =
+	"UPDATE files SET duplicate_of = ?2, records = 0, partial = 0,"
+	" bytes = 0, n_verbose = 0, n_info = 0, n_warning = 0, n_error = 0,"
+	" n_nobias = 0, n_explicit = 0, n_host = 0, n_override = 0,"
+	" n_assumed = 0, utc_min = NULL, utc_max = NULL WHERE id = ?1";
+static const char SQL_REPOINT_DUPLICATES[] =
+	"UPDATE files SET duplicate_of = ?2 WHERE duplicate_of = ?1";
+/* The duplicates of a file whose content is replaced no longer match it:
+ * a size of -1 makes the next ingest read them again. */
+static const char SQL_RELEASE_DUPLICATES[] =
+	"UPDATE files SET duplicate_of = NULL, size = -1"
+	" WHERE duplicate_of = ?1";
 static const char SQL_DROP_FILE_COMPS[] =
 	"DELETE FROM block_components WHERE block_id IN"
 	" (SELECT id FROM blocks WHERE file_id = ?1)";
@@ -117,22 +134,35 @@ static int writer_step(struct store *s, sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int writer_host_id(struct store *s, const char *host, int64_t *id)
+/* 1 found, 0 not, -1 error. */
+static int writer_host_lookup(struct store *s, const char *host, int64_t *id)
 {
-	sqlite3_stmt *st = store_stmt(s, SQL_HOST_INSERT);
+	sqlite3_stmt *st = store_stmt(s, SQL_HOST_LOOKUP);
 	if (!st)
 		return -1;
-	store_bind_text(st, 1, host ? host : "");
-	if (writer_step(s, st) < 0 || !(st = store_stmt(s, SQL_HOST_LOOKUP)))
-		return -1;
-	store_bind_text(st, 1, host ? host : "");
+	store_bind_text(st, 1, host);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);
-	else
+	else if (rc != SQLITE_DONE)
 		store_fail(s);
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int writer_host_id(struct store *s, const char *host, int64_t *id)
+{
+	host = host ? host : "";
+	int rc = writer_host_lookup(s, host, id);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	sqlite3_stmt *st = store_stmt(s, SQL_HOST_INSERT);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, host);
+	if (writer_step(s, st) < 0)
+		return -1;
+	return writer_host_lookup(s, host, id) == 1 ? 0 : -1;
 }
 
 static int writer_file_row(struct store_writer *w,
@@ -147,7 +177,7 @@ static int writer_file_row(struct store_writer *w,
 	sqlite3_bind_int64(st, 4, host_id);
 	store_bind_text(st, 5, m->log_name);
 	sqlite3_bind_int64(st, 6, m->rotation);
-	store_bind_text(st, 7, m->role);
+	store_bind_text(st, 7, role_name(m->role));
 	sqlite3_bind_int64(st, 8, m->size);
 	sqlite3_bind_int64(st, 9, m->mtime);
 	sqlite3_bind_int64(st, 10, (int64_t)m->head_hash);
@@ -161,27 +191,53 @@ static int writer_file_row(struct store_writer *w,
 	return writer_step(w->s, st);
 }
 
+/* Run each statement of sqls with ?1 = a and (when it has one) ?2 = b. */
+static int writer_run_each(struct store *s, const char *const *sqls, size_t n,
+			   int64_t a, int64_t b)
+{
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *st = store_stmt(s, sqls[i]);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, a);
+		if (sqlite3_bind_parameter_count(st) > 1)
+			sqlite3_bind_int64(st, 2, b);
+		if (writer_step(s, st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Old trace_events rows that point at the dropped events stay until the
  * traces are rebuilt; event ids are never reused, so they match nothing. */
+static int store_drop_file_blocks(struct store *s, int64_t file_id)
+{
+	static const char *const drops[] = {
+		SQL_DROP_FILE_EVENTS, SQL_DROP_FILE_COMPS, SQL_DROP_FILE_TEXT,
+		SQL_DROP_FILE_BLOCKS,
+	};
+	return writer_run_each(s, drops, sizeof(drops) / sizeof(drops[0]),
+			       file_id, 0);
+}
+
 static int writer_drop_blocks(struct store_writer *w)
 {
-	sqlite3_stmt *st = store_stmt(w->s, SQL_DROP_FILE_EVENTS);
-	if (!st)
+	return store_drop_file_blocks(w->s, w->file_id);
+}
+
+/* old's records go; old and its duplicates become duplicates of w's file. */
+static int writer_supersede(struct store_writer *w, int64_t old)
+{
+	static const char *const updates[] = {
+		SQL_FILE_SUPERSEDE, SQL_REPOINT_DUPLICATES,
+	};
+	if (old <= 0 || old == w->file_id)
+		return 0;
+	if (store_drop_file_blocks(w->s, old) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, w->file_id);
-	if (writer_step(w->s, st) < 0 ||
-	    !(st = store_stmt(w->s, SQL_DROP_FILE_COMPS)))
-		return -1;
-	sqlite3_bind_int64(st, 1, w->file_id);
-	if (writer_step(w->s, st) < 0 ||
-	    !(st = store_stmt(w->s, SQL_DROP_FILE_TEXT)))
-		return -1;
-	sqlite3_bind_int64(st, 1, w->file_id);
-	if (writer_step(w->s, st) < 0 ||
-	    !(st = store_stmt(w->s, SQL_DROP_FILE_BLOCKS)))
-		return -1;
-	sqlite3_bind_int64(st, 1, w->file_id);
-	return writer_step(w->s, st);
+	return writer_run_each(w->s, updates,
+			       sizeof(updates) / sizeof(updates[0]), old,
+			       w->file_id);
 }
 
 static int writer_load_counts(struct store_writer *w)
@@ -336,6 +392,9 @@ struct store_writer *store_file_begin(struct store *s,
 	int rc = writer_host_id(s, meta->host, &host_id);
 	if (rc == 0)
 		rc = writer_file_row(w, meta, host_id);
+	static const char *const release[] = { SQL_RELEASE_DUPLICATES };
+	if (rc == 0 && plan != PLAN_APPEND)
+		rc = writer_run_each(s, release, 1, w->file_id, 0);
 	if (rc == 0)
 		rc = plan == PLAN_APPEND ? writer_reopen_tail(w, resume) :
 					   writer_drop_blocks(w);
@@ -627,15 +686,40 @@ static int writer_final_row(struct store_writer *w,
 	sqlite3_bind_int64(st, 5, f->size);
 	for (int i = 0; i < (int)(sizeof(counts) / sizeof(counts[0])); i++)
 		sqlite3_bind_int64(st, 6 + i, counts[i]);
+	bind_opt(st, 18, f->duplicate_of > 0, f->duplicate_of);
 	if (writer_step(w->s, st) < 0)
 		return -1;
 	return store_file_bounds(w->s, w->file_id);
 }
 
+/* A duplicate keeps nothing of what was parsed: the block being filled
+ * and its events are forgotten, the blocks already written dropped. */
+static int writer_discard(struct store_writer *w)
+{
+	w->n = 0;
+	w->nevents = 0;
+	w->stored = 0;
+	memset(&w->tally, 0, sizeof(w->tally));
+	return writer_drop_blocks(w);
+}
+
+static int writer_settle(struct store_writer *w,
+			 const struct store_file_final *f)
+{
+	if (f->duplicate_of > 0)
+		return writer_discard(w);
+	if (writer_flush(w) < 0)
+		return -1;
+	for (size_t i = 0; i < f->n_supersedes; i++)
+		if (writer_supersede(w, f->supersedes[i]) < 0)
+			return -1;
+	return 0;
+}
+
 int store_file_commit(struct store_writer *w, const struct store_file_final *f)
 {
 	struct store *s = w->s;
-	if (w->failed || writer_flush(w) < 0 || writer_final_row(w, f) < 0 ||
+	if (w->failed || writer_settle(w, f) < 0 || writer_final_row(w, f) < 0 ||
 	    store_exec(s, SQL_COMMIT) < 0) {
 		store_file_abort(w);	/* keeps the cause's message */
 		return -1;

@@ -7,10 +7,31 @@
 #include <string.h>
 #include <time.h>
 
+static void (*die_hook)(void);
+
+void die_atexit_hook(void (*hook)(void))
+{
+	die_hook = hook;
+}
+
+void die(const char *fmt, ...)
+{
+	void (*hook)(void) = die_hook;
+	die_hook = NULL;	/* a hook that fails must not loop */
+	if (hook)
+		hook();
+	va_list ap;
+	fputs("tatrace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
 static void out_of_memory(void)
 {
-	fputs("tatrace: out of memory\n", stderr);
-	exit(2);
+	die("out of memory");
 }
 
 void *xmalloc(size_t size)

@@ -8,8 +8,15 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-/* Allocators that print "tatrace: out of memory" and exit(2) on failure,
- * so callers never carry allocation-failure paths. */
+/* The one way out on a fatal error: runs the hook (the dashboard restores
+ * the terminal there, so the message is seen), prints "tatrace: MESSAGE"
+ * on stderr and exits with status 2. */
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Set the hook die() runs first (NULL: none). The hook must not call die. */
+void die_atexit_hook(void (*hook)(void));
+
+/* Allocators that die("out of memory") on failure, so callers never carry
+ * allocation-failure paths. */
 void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *ptr, size_t size);

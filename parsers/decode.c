@@ -171,6 +171,26 @@ static int utf8_seq_len(const unsigned char *p, size_t avail)
 	return need;
 }
 
+size_t utf8_char(const unsigned char *p, size_t avail, uint32_t *cp)
+{
+	if (avail == 0)
+		return 0;
+	int n = utf8_seq_len(p, avail);
+	if (n <= 0)
+		return 0;
+	static const unsigned char lead_mask[5] = { 0, 0x7F, 0x1F, 0x0F, 0x07 };
+	uint32_t v = p[0] & lead_mask[n];
+	for (int i = 1; i < n; i++)
+		v = (v << 6) | (p[i] & 0x3F);
+	*cp = v;
+	return (size_t)n;
+}
+
+uint32_t cp1252_char(unsigned char c)
+{
+	return c >= 0x80 && c < 0xA0 ? cp1252_high[c - 0x80] : c;
+}
+
 /* Index of the first byte >= 0x80 in p[0..n), or n; word at a time. */
 static size_t ascii_run(const unsigned char *p, size_t n)
 {

@@ -10,6 +10,7 @@
 #define TATRACE_DECODE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include "../lib/util.h"
 
@@ -37,5 +38,13 @@ void decoder_feed(struct decoder *d, const unsigned char *in, size_t n,
 		  bool eof, struct buf *out);
 /* How many input bytes were read as Windows-1252 so far (UTF-8 only). */
 size_t decoder_fallback_bytes(const struct decoder *d);
+
+/* The strict UTF-8 rules of the decoder, for other code that must make
+ * text of arbitrary bytes (file and entry names): the length of the valid
+ * sequence at p (1..4; 0 when invalid or cut off at avail), with its code
+ * point in *cp; and the Unicode character a byte stands for in
+ * Windows-1252 (the five undefined bytes stand for themselves). */
+size_t utf8_char(const unsigned char *p, size_t avail, uint32_t *cp);
+uint32_t cp1252_char(unsigned char c);
 
 #endif

@@ -20,10 +20,12 @@ enum role_bit {
 	R_AGENT = 1 << 2,
 	R_UPLOAD = 1 << 3,
 };
+/* Slots of the per-role row lists: the roles that have events, which
+ * are the first ones of enum log_role. */
 #define ROLE_SLOTS 4
-static const char *const role_names[ROLE_SLOTS] = {
-	"connector", "server", "agent", "upload",
-};
+_Static_assert(ROLE_CONNECTOR == 0 && ROLE_SERVER == 1 && ROLE_AGENT == 2 &&
+	       ROLE_UPLOAD == 3 && ROLE_OTHER == ROLE_SLOTS,
+	       "role slots follow enum log_role");
 
 struct event_row {
 	enum lane lane;
@@ -200,11 +202,11 @@ bool event_kind_parse(const char *name, enum event_kind *out)
 
 /* ---- compiling the table ----------------------------------------------- */
 
-static void die_pattern(const struct event_row *row, const char *why)
+/* A programming error, found by the first test run: die() says which. */
+_Noreturn static void die_pattern(const struct event_row *row,
+			       const char *why)
 {
-	fprintf(stderr, "tatrace: bad event pattern (%s): %s\n", why,
-		row->pattern);
-	abort();
+	die("bad event pattern (%s): %s", why, row->pattern);
 }
 
 /* The pattern with each blank turned into \s+ (see the table notes). */
@@ -281,10 +283,8 @@ struct event_matcher *event_matcher_new(void)
 					(unsigned char)r;
 	}
 	m->md = pcre2_match_data_create(most + 1, NULL);
-	if (!m->md) {
-		fputs("tatrace: out of memory\n", stderr);
-		exit(2);
-	}
+	if (!m->md)
+		die("out of memory");
 	return m;
 }
 
@@ -502,21 +502,19 @@ static void fill_event(const struct event_row *row,
 
 /* ---- matching ------------------------------------------------------------ */
 
-static int role_slot(const char *role)
-{
-	if (!role)
-		return -1;
-	for (int s = 0; s < ROLE_SLOTS; s++)
-		if (strcmp(role, role_names[s]) == 0)
-			return s;
-	return -1;
-}
-
 bool event_match(struct event_matcher *m, const char *role,
 		 const char *msg, size_t len, struct event *ev)
 {
-	int slot = role_slot(role);
-	if (slot < 0 || !msg || len == 0)
+	enum log_role r;
+	return role_parse(role, &r) && strcmp(role, role_name(r)) == 0 &&
+	       event_match_role(m, r, msg, len, ev);
+}
+
+bool event_match_role(struct event_matcher *m, enum log_role role,
+		      const char *msg, size_t len, struct event *ev)
+{
+	unsigned slot = (unsigned)role;
+	if (slot >= ROLE_SLOTS || !msg || len == 0)
 		return false;
 	for (unsigned k = 0; k < m->by_role_len[slot]; k++) {
 		unsigned r = m->by_role[slot][k];

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "role.h"
 
 /* The lanes of a trace; LANE_SITE holds the service connection point's
  * other workers (uploads, gateway errors) that are findings, not hops.
@@ -86,9 +87,13 @@ struct event_matcher;
 struct event_matcher *event_matcher_new(void);
 void event_matcher_free(struct event_matcher *m);
 
-/* role: "connector", "server", "agent", "upload" (others match nothing).
+/* role: the file's role (ROLE_OTHER matches nothing).
  * msg: the record's message (SMS "~~" already stripped). Fills *ev and
  * returns true when one row matches. */
+bool event_match_role(struct event_matcher *m, enum log_role role,
+		      const char *msg, size_t len, struct event *ev);
+/* The same with the role by name ("connector", "server", "agent",
+ * "upload"; NULL or others match nothing). */
 bool event_match(struct event_matcher *m, const char *role,
 		 const char *msg, size_t len, struct event *ev);
 

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,23 +60,6 @@ static const char *last_component(const char *path)
 	if (back && (!slash || back > slash))
 		slash = back;
 	return slash ? slash + 1 : path;
-}
-
-const char *role_name(enum log_role role)
-{
-	switch (role) {
-	case ROLE_CONNECTOR:
-		return "connector";
-	case ROLE_SERVER:
-		return "server";
-	case ROLE_AGENT:
-		return "agent";
-	case ROLE_UPLOAD:
-		return "upload";
-	case ROLE_OTHER:
-		break;
-	}
-	return "other";
 }
 
 enum log_role role_of_name(const char *file_name)
@@ -457,6 +441,8 @@ static int walk_plain_file(struct walk *w)
 
 /* ---- archives ----------------------------------------------------------- */
 
+static int walk_archive_in(struct walk *w, bool top);
+
 enum entry_path {
 	ENTRY_PATH_OK,
 	ENTRY_PATH_EMPTY,	/* only separators and "." */
@@ -594,13 +580,49 @@ static int archive_step(struct archive_walk *aw)
 	return rc;
 }
 
+/* libarchive converts entry names to the character set of the thread's
+ * locale. tatrace sets none (the C locale: ASCII), where a name with any
+ * non-ASCII character, even a UTF-8 one, has no form and the entry could
+ * not be named at all. Archives are therefore read in C.UTF-8: names come
+ * as UTF-8, or as their raw bytes when they are in no known encoding
+ * (output escaping reads those as Windows-1252). */
+struct archive_locale {
+	locale_t utf8, old;
+};
+
+static void archive_locale_enter(struct archive_locale *al)
+{
+	al->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	al->old = al->utf8 ? uselocale(al->utf8) : (locale_t)0;
+}
+
+static void archive_locale_leave(struct archive_locale *al)
+{
+	if (!al->utf8)
+		return;
+	uselocale(al->old);
+	freelocale(al->utf8);
+}
+
 /* Walk the archive at w->fs, named w->rel in the bundle. top is true when it
  * is the command-line PATH itself, whose failure to open is the walk's. */
 static int walk_archive(struct walk *w, bool top)
 {
+	struct archive_locale al;
+	archive_locale_enter(&al);
+	int rc = walk_archive_in(w, top);
+	archive_locale_leave(&al);
+	return rc;
+}
+
+static int walk_archive_in(struct walk *w, bool top)
+{
 	struct archive_walk aw = { .w = w, .root_len = w->rel.len };
 	aw.ar = archive_read_new();
-	archive_read_support_filter_all(aw.ar);
+	/* Only the compression the bundles we read use (.tar.gz, .tgz):
+	 * "all" would let a crafted archive start external programs
+	 * (lrzip, lzop, grzip) that libarchive runs for their filters. */
+	archive_read_support_filter_gzip(aw.ar);
 	archive_read_support_format_zip(aw.ar);
 	archive_read_support_format_tar(aw.ar);
 	int rc = 0;
@@ -616,6 +638,57 @@ static int walk_archive(struct walk *w, bool top)
 	}
 	archive_read_free(aw.ar);
 	buf_free(&aw.norm);
+	return rc;
+}
+
+/* ---- single gzip-compressed logs ---------------------------------------- */
+
+/* Length of a ".gz" ending a log name that is no archive ("x.log.gz",
+ * "x.lo_.gz"), 0 otherwise. */
+static size_t gzip_name_len(const char *name)
+{
+	size_t n = strlen(name);
+	if (n <= 3 || !has_suffix_ci(name, ".gz") || is_archive_name(name))
+		return 0;
+	return 3;
+}
+
+/* A single .gz file: libarchive's raw format behind its gzip filter (and
+ * nothing else), visited as the log it holds, named without ".gz". The
+ * size cap of archives applies: a .gz is a small bomb as easily. */
+static int walk_gzip(struct walk *w)
+{
+	struct archive *ar = archive_read_new();
+	archive_read_support_filter_gzip(ar);
+	archive_read_support_format_raw(ar);
+	struct archive_entry *ae;
+	int rc = 0;
+	if (archive_read_open_filename(ar, w->fs.data, 64 * 1024) != ARCHIVE_OK ||
+	    archive_read_next_header(ar, &ae) != ARCHIVE_OK) {
+		const char *msg = archive_error_string(ar);
+		walk_report(w, w->fs.data, msg ? msg : "cannot read the .gz file");
+		archive_read_free(ar);
+		return -1;
+	}
+	struct stat st;
+	uint64_t used = 0;
+	struct bundle_input in = {
+		.fd = -1,
+		.ar = ar,
+		.archive_used = &used,
+		.archive_cap = w->opts.max_archive_bytes,
+	};
+	buf_truncate(&w->rel, w->rel.len - gzip_name_len(w->rel.data));
+	struct bundle_entry e = {
+		.path = w->rel.data,
+		.size = -1,
+		.mtime = stat(w->fs.data, &st) == 0 ? (int64_t)st.st_mtime : 0,
+		.in_archive = true,
+	};
+	rc = walk_visit(w, &e, &in);
+	if (!rc && (in.over_cap || in.fatal))
+		walk_report(w, w->fs.data, in.error);
+	archive_read_free(ar);
 	return rc;
 }
 
@@ -774,7 +847,15 @@ static int walk_top(struct walk *w, const char *path)
 		walk_report(w, path, strerror(errno));
 		return -1;
 	}
+	if (w->top_is_pipe) {
+		/* A pipe's path (/dev/stdin, /proc/self/fd/N) names no host. */
+		buf_reset(&w->rel);
+		buf_puts(&w->rel, "stdin");
+		return walk_plain_file(w);
+	}
 	single_file_path(path, &w->rel);
+	if (gzip_name_len(w->rel.data))
+		return walk_gzip(w);
 	return walk_plain_file(w);
 }
 

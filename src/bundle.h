@@ -13,16 +13,9 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <sys/types.h>
+#include "../parsers/role.h"
 
-/* Lane/role of a log, from its file name. */
-enum log_role {
-	ROLE_OTHER = 0,
-	ROLE_CONNECTOR,		/* CMGatewayNotificationWorker */
-	ROLE_SERVER,		/* BgbServer */
-	ROLE_AGENT,		/* CcmNotificationAgent */
-	ROLE_UPLOAD,		/* CMGatewaySyncUploadWorker, GenericUploadWorker */
-};
-const char *role_name(enum log_role role);	/* connector|server|agent|upload|other */
+/* Lane/role of a log, from its file name (the enum: parsers/role.h). */
 enum log_role role_of_name(const char *file_name);
 
 /* Rotation: X.log, X.lo_, X-YYYYMMDD-HHMMSS.log (any case) are one logical

@@ -54,12 +54,51 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return 2;
 }
 
+/* Does the option with this val (a short option's letter, or a long
+ * option's val) take a value? 1 yes, 0 no, -1 no such option. */
+static int option_takes_value(int val, const char *shortopts,
+			      const struct option *longopts)
+{
+	for (const struct option *o = longopts; o && o->name; o++)
+		if (o->val == val)
+			return o->has_arg == required_argument;
+	const char *p = val > 0 && val < 128 ? strchr(shortopts, val) : NULL;
+	if (p && val != ':')
+		return p[1] == ':';
+	return -1;
+}
+
+int cli_option_error(const char *cmd, char **argv, const char *shortopts,
+		     const struct option *longopts)
+{
+	const char *tok = optind > 0 ? argv[optind - 1] : "";
+	int known = optopt ? option_takes_value(optopt, shortopts, longopts) : -1;
+	if (!tok || tok[0] != '-')
+		tok = "";
+	if (known == 1 && tok[0])
+		return cli_usage_error(cmd, "%s needs a value", tok);
+	if (known == 0 && !strncmp(tok, "--", 2) && strchr(tok, '='))
+		return cli_usage_error(cmd, "%.*s takes no value",
+				       (int)(strchr(tok, '=') - tok), tok);
+	if (optopt > 0 && optopt < 128 && optopt != '?' && known < 0)
+		return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+	return cli_usage_error(cmd, "unknown option '%s'", tok);
+}
+
 bool cli_compile_grep(const char *cmd, const char *pattern, pcre2_code **re,
 		      pcre2_match_data **md)
 {
+	return cli_compile_grep_case(cmd, pattern, false, re, md);
+}
+
+bool cli_compile_grep_case(const char *cmd, const char *pattern,
+			   bool ignore_case, pcre2_code **re,
+			   pcre2_match_data **md)
+{
 	int err;
 	PCRE2_SIZE at;
-	*re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
+	uint32_t flags = PCRE2_UTF | (ignore_case ? PCRE2_CASELESS | PCRE2_UCP : 0);
+	*re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, flags,
 			    &err, &at, NULL);
 	if (!*re) {
 		PCRE2_UCHAR msg[256];
@@ -72,12 +111,22 @@ bool cli_compile_grep(const char *cmd, const char *pattern, pcre2_code **re,
 	return true;
 }
 
+/* YYYY-MM-DD with nothing after it but a zone. */
+static bool is_bare_date(const char *arg)
+{
+	return strlen(arg) >= 10 && strchr("Zz+-", arg[10]) != NULL;
+}
+
 bool cli_parse_time(const char *cmd, const char *opt, const char *arg,
 		    int64_t *utc_us)
 {
-	if (parse_user_time(arg, utc_us))
+	if (parse_user_time(arg, utc_us)) {
+		if (is_bare_date(arg) && strcmp(opt, "--until") == 0)
+			*utc_us += INT64_C(86400000000) - 1;
 		return true;
-	cli_usage_error(cmd, "%s: cannot read '%s' as a time (e.g. 2026-09-18T20:39:05Z)",
+	}
+	cli_usage_error(cmd, "%s: cannot read '%s' as a time (e.g. 2026-09-18T20:39:05Z,"
+			" or 2026-09-18 for the whole day)",
 			opt, arg);
 	return false;
 }

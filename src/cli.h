@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <getopt.h>
 #ifndef PCRE2_CODE_UNIT_WIDTH
 #define PCRE2_CODE_UNIT_WIDTH 8
 #endif
@@ -35,12 +36,26 @@ struct store *cli_open_read(const char *path);
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* After getopt_long() returned '?' (set opterr = 0 before the loop so
+ * that getopt says nothing itself): one usage error naming the option,
+ * "--host needs a value" or "unknown option '--hots'". Returns 2. */
+int cli_option_error(const char *cmd, char **argv, const char *shortopts,
+		     const struct option *longopts);
+
 /* --grep: compile PATTERN (UTF-8, JIT when available) with match data.
  * On a bad pattern prints a usage error naming cmd and returns false. */
 bool cli_compile_grep(const char *cmd, const char *pattern, pcre2_code **re,
 		      pcre2_match_data **md);
+/* The same, case-insensitive (Unicode case folding) when ignore_case:
+ * --grep with -i/--ignore-case. */
+bool cli_compile_grep_case(const char *cmd, const char *pattern,
+			   bool ignore_case, pcre2_code **re,
+			   pcre2_match_data **md);
 
-/* --since/--until: parse_user_time, or a usage error naming cmd and opt. */
+/* --since/--until: parse_user_time, or a usage error naming cmd and opt.
+ * A bare date (2026-09-25, with or without a zone) means the whole day:
+ * its start for --since, its last microsecond for --until (opt names
+ * which). */
 bool cli_parse_time(const char *cmd, const char *opt, const char *arg,
 		    int64_t *utc_us);
 

@@ -76,6 +76,7 @@ int cmd_demo(int argc, char **argv)
 	int c;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "c:a:s:fqh", demo_options_long, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -106,7 +107,7 @@ int cmd_demo(int argc, char **argv)
 		case 'f': opt.force = true; break;
 		case 'q': quiet = true; break;
 		case 'h': fputs(demo_help, stdout); return 0;
-		default: return cli_usage_error("demo", "unknown option");
+		default: return cli_option_error("demo", argv, "c:a:s:fqh", demo_options_long);
 		}
 	}
 	if (optind >= argc)

@@ -12,16 +12,25 @@
 #include "../lib/util.h"
 
 static const char ingest_help[] =
-	"usage: tatrace ingest [-d STORE] [-q] [--host NAME] [--tz HOST=BIAS]... PATH...\n"
+	"usage: tatrace ingest [-d STORE] [-q] [--host NAME] [--role ROLE] [--tz HOST=BIAS]...\n"
+	"                      PATH...\n"
 	"\n"
 	"Load ConfigMgr logs into the store. PATH is a folder (walked recursively),\n"
-	"a log file, or a .zip/.tar/.tar.gz/.tgz bundle read in-stream.\n"
+	"a log file, a gzip-compressed log (x.log.gz), a .zip/.tar/.tar.gz/.tgz bundle\n"
+	"read in-stream, or - for standard input (a pipe).\n"
 	"Re-ingesting skips unchanged files and adds only the new records of grown ones.\n"
+	"A file whose content is already stored for the same host and log (equal, or\n"
+	"a prefix of it) is recorded as its duplicate and adds nothing; a longer copy\n"
+	"of a stored file supersedes it (see tatrace files, DUPOF).\n"
 	"\n"
 	"  -d, --store STORE       store file (default $TATRACE_DB or ./tatrace.db)\n"
 	"  -q, --quiet             no progress bar and no summary line\n"
 	"      --host NAME         host name for every file found (default: inferred\n"
-	"                          from the nearest non-generic folder name)\n"
+	"                          from the nearest non-generic folder name; a pipe's\n"
+	"                          host is 'unknown'). Host names are case-insensitive\n"
+	"      --role ROLE         connector, server, agent, upload or other: the role of\n"
+	"                          a single file or a pipe (default: from the file name,\n"
+	"                          else from the component names in its first 64 KiB)\n"
 	"      --tz HOST=BIAS      time-zone bias in minutes (UTC = local + BIAS, e.g.\n"
 	"                          240 for US Eastern summer) for HOST's records that\n"
 	"                          carry no bias; repeatable; remembered in the store\n"
@@ -39,12 +48,14 @@ enum {
 	OPT_TZ,
 	OPT_MAX_ARCHIVE,
 	OPT_ALL_FILES,
+	OPT_ROLE,
 };
 
 static const struct option ingest_options_long[] = {
 	{ "store", required_argument, NULL, 'd' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "host", required_argument, NULL, OPT_HOST },
+	{ "role", required_argument, NULL, OPT_ROLE },
 	{ "tz", required_argument, NULL, OPT_TZ },
 	{ "max-archive-mib", required_argument, NULL, OPT_MAX_ARCHIVE },
 	{ "all-files", no_argument, NULL, OPT_ALL_FILES },
@@ -93,13 +104,14 @@ static void print_summary(const struct ingest_summary *s)
 			 (unsigned long long)s->traces, s->trace_seconds);
 	fprintf(stderr,
 		"tatrace: %llu files (%llu new, %llu grown, %llu replaced, "
-		"%llu unchanged, %llu failed), %llu records, %.1f MB in %.2f s "
+		"%llu unchanged, %llu duplicate, %llu failed), %llu records, %.1f MB in %.2f s "
 		"(%.0f records/s)%s%s\n",
 		(unsigned long long)s->files_seen,
 		(unsigned long long)s->files_new,
 		(unsigned long long)s->files_grown,
 		(unsigned long long)s->files_replaced,
 		(unsigned long long)s->files_unchanged,
+		(unsigned long long)s->files_duplicate,
 		(unsigned long long)s->files_failed,
 		(unsigned long long)s->records, (double)s->raw_bytes / 1e6,
 		s->seconds, rate, traces, s->interrupted ? "; interrupted" : "");
@@ -118,6 +130,7 @@ int cmd_ingest(int argc, char **argv)
 	int c, rc = 2;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "d:qh", ingest_options_long, NULL)) != -1) {
 		switch (c) {
 		case 'd': store_opt = optarg; break;
@@ -139,7 +152,16 @@ int cmd_ingest(int argc, char **argv)
 			break;
 		case OPT_ALL_FILES: opts.all_files = true; break;
 		case 'h': fputs(ingest_help, stdout); rc = 0; goto out;
-		default: rc = cli_usage_error("ingest", "unknown option"); goto out;
+		case OPT_ROLE:
+			if (!role_parse(optarg, &opts.role)) {
+				rc = cli_usage_error("ingest", "--role wants connector, server, agent, upload or other, got '%s'", optarg);
+				goto out;
+			}
+			opts.role_given = true;
+			break;
+		default:
+			rc = cli_option_error("ingest", argv, "d:qh", ingest_options_long);
+			goto out;
 		}
 	}
 	if (optind >= argc) {

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "output.h"
@@ -12,17 +13,21 @@
 #define FLUSH_AT 65536
 
 static const char log_help[] =
-	"usage: tatrace log [-d STORE] [--host H] [--component C] [--grep PCRE2]\n"
-	"                   [--since T] [--until T] [--format table|json]\n"
+	"usage: tatrace log [-d STORE] [--host H] [--component C] [--grep PCRE2 [-i]]\n"
+	"                   [--severity S] [--since T] [--until T] [--format table|json]\n"
 	"\n"
 	"All records of all stored files merged by UTC.\n"
 	"\n"
 	"  -d, --store STORE   store file (default $TATRACE_DB or ./tatrace.db)\n"
-	"      --host H        only this host\n"
+	"      --host H        only this host (case-insensitive)\n"
 	"      --component C   only this component (case-insensitive)\n"
 	"      --grep PCRE2    only records whose message matches (PCRE2, UTF-8)\n"
+	"  -i, --ignore-case   --grep ignores case\n"
+	"      --severity S    only records of severity S or worse: error, warning,\n"
+	"                      info or verbose (everything)\n"
 	"      --since T       records at or after T (UTC unless T has Z or +HH:MM),\n"
-	"      --until T       at or before T; T like 2026-09-18T20:39:05.707Z\n"
+	"      --until T       at or before T; T like 2026-09-18T20:39:05.707Z; a bare\n"
+	"                      date (2026-09-18) means the whole day\n"
 	"      --format F      table (default) or json\n"
 	"  -h, --help          this help\n";
 
@@ -32,6 +37,7 @@ enum {
 	OPT_GREP,
 	OPT_SINCE,
 	OPT_UNTIL,
+	OPT_SEVERITY,
 };
 
 static const struct option log_options[] = {
@@ -41,6 +47,8 @@ static const struct option log_options[] = {
 	{ "grep", required_argument, NULL, OPT_GREP },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "severity", required_argument, NULL, OPT_SEVERITY },
+	{ "ignore-case", no_argument, NULL, 'i' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -52,7 +60,19 @@ struct log_out {
 	unsigned long long n;
 	pcre2_code *re;
 	pcre2_match_data *md;
+	enum severity min_sev;	/* --severity: this or worse */
 };
+
+static bool parse_severity(const char *arg, enum severity *out)
+{
+	for (int sev = SEV_VERBOSE; sev < SEV_COUNT; sev++) {
+		if (!strcasecmp(arg, severity_name((enum severity)sev))) {
+			*out = (enum severity)sev;
+			return true;
+		}
+	}
+	return false;
+}
 
 static const char *base_name(const char *path)
 {
@@ -113,6 +133,8 @@ static void record_table(struct buf *b, const struct stored_record *r)
 static int log_row(void *ctx, const struct stored_record *r)
 {
 	struct log_out *o = ctx;
+	if (o->min_sev && severity_of(r->type, r->keyword_sev) < o->min_sev)
+		return 0;
 	if (o->re && pcre2_match(o->re, (PCRE2_SPTR)(r->text + r->message.off),
 				 r->message.len, 0, PCRE2_NO_UTF_CHECK, o->md, NULL) < 0)
 		return 0;
@@ -136,10 +158,12 @@ int cmd_log(int argc, char **argv)
 	const char *store_opt = NULL, *grep = NULL;
 	struct log_query q = {0};
 	struct log_out o = { .fmt = OUT_TABLE };
+	bool ignore_case = false;
 	int c, rc = 2;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:f:h", log_options, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "d:f:hi", log_options, NULL)) != -1) {
 		switch (c) {
 		case 'd': store_opt = optarg; break;
 		case OPT_HOST: q.host = optarg; break;
@@ -159,13 +183,20 @@ int cmd_log(int argc, char **argv)
 			if (!out_format_parse(optarg, 1u << OUT_TABLE | 1u << OUT_JSON, &o.fmt))
 				return cli_usage_error("log", "--format wants table or json, got '%s'", optarg);
 			break;
+		case OPT_SEVERITY:
+			if (!parse_severity(optarg, &o.min_sev))
+				return cli_usage_error("log", "--severity wants error, warning, info or verbose, got '%s'", optarg);
+			break;
+		case 'i': ignore_case = true; break;
 		case 'h': fputs(log_help, stdout); return 0;
-		default: return cli_usage_error("log", "unknown option");
+		default: return cli_option_error("log", argv, "d:f:hi", log_options);
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error("log", "unexpected argument '%s'", argv[optind]);
-	if (grep && !cli_compile_grep("log", grep, &o.re, &o.md))
+	if (ignore_case && !grep)
+		return cli_usage_error("log", "--ignore-case goes with --grep");
+	if (grep && !cli_compile_grep_case("log", grep, ignore_case, &o.re, &o.md))
 		goto out;
 	struct store *s = cli_open_read(cli_store_path(store_opt));
 	if (!s)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -14,19 +15,25 @@
 
 #define FLUSH_AT 65536
 
+enum { OPT_HOST = 256 };
+
 static const struct option store_format_options[] = {
 	{ "store", required_argument, NULL, 'd' },
 	{ "format", required_argument, NULL, 'f' },
+	{ "host", required_argument, NULL, OPT_HOST },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Shared option loop of files/stats/cat: -d, --format, --help. */
+/* Shared option loop of files/stats/cat: -d, --format, --help, and
+ * --host where host is not NULL. */
 static int parse_store_format(const char *cmd, const char *help, int argc,
-			      char **argv, const char **store, enum out_format *fmt)
+			      char **argv, const char **store, enum out_format *fmt,
+			      const char **host)
 {
 	int c;
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "d:f:h", store_format_options, NULL)) != -1) {
 		switch (c) {
 		case 'd': *store = optarg; break;
@@ -34,8 +41,14 @@ static int parse_store_format(const char *cmd, const char *help, int argc,
 			if (!fmt || !out_format_parse(optarg, 1u << OUT_TABLE | 1u << OUT_JSON, fmt))
 				return cli_usage_error(cmd, "--format wants table or json, got '%s'", optarg);
 			break;
+		case OPT_HOST:
+			if (!host)
+				return cli_usage_error(cmd, "unknown option '--host'");
+			*host = optarg;
+			break;
 		case 'h': fputs(help, stdout); return 0;
-		default: return cli_usage_error(cmd, "unknown option");
+		default:
+			return cli_option_error(cmd, argv, "d:f:h", store_format_options);
 		}
 	}
 	return -1;
@@ -44,15 +57,24 @@ static int parse_store_format(const char *cmd, const char *help, int argc,
 /* ---- files ---- */
 
 static const char files_help[] =
-	"usage: tatrace files [-d STORE] [--format table|json]\n"
+	"usage: tatrace files [-d STORE] [--host H] [--format table|json]\n"
 	"\n"
 	"List the stored files: id, host, role, format, encoding, records, partial\n"
-	"records, decoded bytes and the path as found in the bundle.\n";
+	"records, decoded bytes, DUPOF and the path as found in the bundle.\n"
+	"DUPOF (JSON duplicate_of) is the id of the file that holds the same\n"
+	"evidence: this file's content equals it or is a prefix of it (the same\n"
+	"logs ingested twice, or a copy collected before the log grew). Such a\n"
+	"file adds no records, events or traces.\n"
+	"\n"
+	"  -d, --store STORE   store file (default $TATRACE_DB or ./tatrace.db)\n"
+	"      --host H        only this host's files (case-insensitive)\n"
+	"      --format F      table (default) or json\n";
 
 struct files_out {
 	struct buf b;
 	enum out_format fmt;
 	unsigned n;
+	const char *host;	/* --host, case-insensitive; NULL = all */
 };
 
 static void file_json(struct buf *b, const struct store_file *f)
@@ -72,14 +94,20 @@ static void file_json(struct buf *b, const struct store_file *f)
 	buf_puts(b, ",\"encoding\":");
 	json_cstr(b, f->encoding);
 	buf_printf(b, ",\"records\":%lld,\"partial\":%lld,\"bytes\":%lld,"
-		      "\"size\":%lld,\"mtime\":%lld}",
+		      "\"size\":%lld,\"mtime\":%lld,\"duplicate_of\":",
 		   (long long)f->records, (long long)f->partial,
 		   (long long)f->bytes, (long long)f->size, (long long)f->mtime);
+	if (f->duplicate_of > 0)
+		buf_printf(b, "%lld}", (long long)f->duplicate_of);
+	else
+		buf_puts(b, "null}");
 }
 
 static int file_row(void *ctx, const struct store_file *f)
 {
 	struct files_out *o = ctx;
+	if (o->host && strcasecmp(o->host, f->host) != 0)
+		return 0;
 	if (o->fmt == OUT_JSON) {
 		buf_puts(&o->b, o->n ? ",\n" : "\n");
 		file_json(&o->b, f);
@@ -88,9 +116,13 @@ static int file_row(void *ctx, const struct store_file *f)
 		term_field(&o->b, f->host, 20);
 		buf_puts(&o->b, "  ");
 		term_field(&o->b, f->role, 9);
-		buf_printf(&o->b, " %-5s %-12s %9lld %7lld %11lld  ", f->format,
+		buf_printf(&o->b, " %-5s %-12s %9lld %7lld %11lld ", f->format,
 			   f->encoding, (long long)f->records,
 			   (long long)f->partial, (long long)f->bytes);
+		if (f->duplicate_of > 0)
+			buf_printf(&o->b, "%5lld  ", (long long)f->duplicate_of);
+		else
+			buf_printf(&o->b, "%5s  ", "-");
 		term_escape(&o->b, f->path, strlen(f->path));
 		buf_putc(&o->b, '\n');
 	}
@@ -104,7 +136,8 @@ int cmd_files(int argc, char **argv)
 {
 	const char *store_opt = NULL;
 	struct files_out o = { .fmt = OUT_TABLE };
-	int rc = parse_store_format("files", files_help, argc, argv, &store_opt, &o.fmt);
+	int rc = parse_store_format("files", files_help, argc, argv, &store_opt, &o.fmt,
+				    &o.host);
 	if (rc >= 0)
 		return rc;
 	if (optind < argc)
@@ -115,9 +148,9 @@ int cmd_files(int argc, char **argv)
 	if (o.fmt == OUT_JSON)
 		buf_putc(&o.b, '[');
 	else
-		buf_printf(&o.b, "%4s  %-20s  %-9s %-5s %-12s %9s %7s %11s  %s\n", "ID",
+		buf_printf(&o.b, "%4s  %-20s  %-9s %-5s %-12s %9s %7s %11s %5s  %s\n", "ID",
 			   "HOST", "ROLE", "FMT", "ENCODING", "RECORDS", "PARTIAL",
-			   "BYTES", "PATH");
+			   "BYTES", "DUPOF", "PATH");
 	rc = store_files(s, file_row, &o);
 	if (o.fmt == OUT_JSON)
 		buf_puts(&o.b, o.n ? "\n]\n" : "]\n");
@@ -151,7 +184,7 @@ static int cat_write(void *ctx, const char *data, size_t len)
 int cmd_cat(int argc, char **argv)
 {
 	const char *store_opt = NULL;
-	int rc = parse_store_format("cat", cat_help, argc, argv, &store_opt, NULL);
+	int rc = parse_store_format("cat", cat_help, argc, argv, &store_opt, NULL, NULL);
 	if (rc >= 0)
 		return rc;
 	if (optind + 1 != argc)
@@ -289,7 +322,7 @@ int cmd_stats(int argc, char **argv)
 {
 	const char *store_opt = NULL;
 	enum out_format fmt = OUT_TABLE;
-	int rc = parse_store_format("stats", stats_help, argc, argv, &store_opt, &fmt);
+	int rc = parse_store_format("stats", stats_help, argc, argv, &store_opt, &fmt, NULL);
 	if (rc >= 0)
 		return rc;
 	if (optind < argc)

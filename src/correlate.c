@@ -671,34 +671,44 @@ static bool has_outcome(const struct verdict *v, int32_t host)
 	return false;
 }
 
+/* Host ids ordered by name, for qsort_r. */
+static int by_host_name(const void *x, const void *y, void *ctx)
+{
+	const struct builder *b = ctx;
+	return strcmp(b->host_names[*(const int32_t *)x],
+		      b->host_names[*(const int32_t *)y]);
+}
+
 /* Clients whose log covers the push without a receipt: perhaps targets,
  * perhaps not (BgbServer.log does not name them). Looked for only while
- * targets are unaccounted for. */
+ * targets are unaccounted for; named in host order, whatever order the
+ * logs were ingested in, and at most MAX_CANDIDATES of them kept. */
 static void candidate_outcomes(const struct builder *b, const struct trace *t,
 			       struct verdict *v)
 {
 	if (!t->n_pushes)
 		return;
 	int64_t at = t->pushes[0].started_utc;
+	size_t n = 0;
+	int32_t *hosts = xmalloc((b->n_cover[LANE_AGENT] + 1) * sizeof(*hosts));
 	for (size_t i = 0; i < b->n_cover[LANE_AGENT]; i++) {
 		const struct span_cover *c = &b->cover[LANE_AGENT][i];
-		if (c->utc_min > at || c->utc_max < at || has_outcome(v, c->host))
-			continue;
-		bool counted = false;
-		for (size_t k = 0; k < i && !counted; k++)
-			counted = b->cover[LANE_AGENT][k].host == c->host &&
-				  b->cover[LANE_AGENT][k].utc_min <= at &&
-				  b->cover[LANE_AGENT][k].utc_max >= at;
-		if (counted)
-			continue;
+		if (c->utc_min <= at && at <= c->utc_max && !has_outcome(v, c->host))
+			hosts[n++] = c->host;
+	}
+	qsort_r(hosts, n, sizeof(*hosts), by_host_name, (void *)b);
+	for (size_t i = 0; i < n; i++) {
+		if (i && hosts[i] == hosts[i - 1])
+			continue;	/* two logs of one client */
 		v->n_candidates++;
 		if (v->n_targets - v->n_received < MAX_CANDIDATES)
 			v->targets[v->n_targets++] = (struct outcome){
-				.host = c->host, .status = TS_NOT_DELIVERED,
+				.host = hosts[i], .status = TS_NOT_DELIVERED,
 				.inferred = true, .received_utc = EVENT_NONE,
 				.response_utc = EVENT_NONE, .return_code = EVENT_NONE,
 			};
 	}
+	free(hosts);
 }
 
 static void read_bts(const struct trace *t, struct verdict *v)

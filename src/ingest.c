@@ -7,6 +7,7 @@
  * new records parsed) and a replaced one. */
 #include "ingest.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "dedup.h"
 #include "progress.h"
 #include "correlate.h"
 #include "../lib/util.h"
@@ -54,6 +56,7 @@ struct ingest {
 	struct progress *progress;
 	char *source_prefix;	/* absolute folder the bundle paths hang off */
 	bool single_file;	/* PATH is one plain file */
+	bool pipe;		/* PATH is a pipe (standard input) */
 	char *single_source;
 	unsigned char *chunk;	/* READ_CHUNK bytes */
 	struct event_matcher *events;
@@ -66,7 +69,7 @@ struct file_job {
 	const struct bundle_entry *entry;
 	struct store_writer *writer;
 	const struct record_sink *store_sink;
-	const char *role;	/* NULL: a log whose lines make no events */
+	enum log_role role;	/* ROLE_OTHER: a log whose lines make no events */
 	unsigned problems;
 	bool store_failed;	/* the writer refused a record or an event */
 };
@@ -83,11 +86,11 @@ static int job_record(void *ctx, const struct log_record *rec)
 	struct file_job *job = ctx;
 	progress_add_records(job->ing->progress, 1);
 	int rc = job->store_sink->record(job->store_sink->ctx, rec);
-	if (rc || !job->role)
+	if (rc || job->role == ROLE_OTHER)
 		return rc;
 	struct event ev;
-	if (event_match(job->ing->events, job->role, rec->text + rec->message.off,
-			rec->message.len, &ev))
+	if (event_match_role(job->ing->events, job->role,
+			     rec->text + rec->message.off, rec->message.len, &ev))
 		rc = store_writer_event(job->writer, &ev);
 	return rc;
 }
@@ -251,6 +254,7 @@ struct stream {
 	enum log_format format;
 	bool format_known;
 	const struct record_sink *sink;
+	struct dedup *dedup;	/* sees every decoded byte */
 };
 
 /* Hand newly decoded text to the parser, once the format is known (it is
@@ -285,6 +289,9 @@ static void stream_feed(struct stream *st, const unsigned char *raw, size_t n,
 {
 	size_t before = st->text.len;
 	decoder_feed(st->decoder, raw, n, eof, &st->text);
+	if (dedup_wants_text(st->dedup))
+		dedup_text(st->dedup, st->text.data + before,
+			   st->text.len - before);
 	st->decoded_total += st->text.len - before;
 	stream_parse(st, eof);
 }
@@ -311,7 +318,7 @@ static const char *final_encoding(enum text_encoding enc,
 static bool pump_file(struct ingest *ing, struct file_job *job,
 		      struct bundle_input *in, const struct store_resume *resume,
 		      const unsigned char *head, size_t head_len,
-		      struct store_file_final *fin)
+		      struct dedup *dd, struct store_file_final *fin)
 {
 	const struct bundle_entry *e = job->entry;
 	enum text_encoding enc = encoding_detect(head, head_len);
@@ -321,12 +328,11 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 		.skip_until = resume->text_off,
 		.first_line = resume->first_line,
 		.sink = &sink,
+		.dedup = dd,
 	};
-	struct hasher h;
 	bool ok = true;
 
-	hasher_init(&h);
-	hasher_update(&h, head, head_len);
+	dedup_raw(dd, head, head_len);
 	if (enc != ENC_UTF16LE && enc != ENC_UTF16BE &&
 	    looks_binary(head, head_len)) {
 		report(ing, e->path, "binary file (control bytes in its head), not stored");
@@ -349,7 +355,7 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 			ok = false;
 			break;
 		}
-		hasher_update(&h, ing->chunk, (size_t)n);
+		dedup_raw(dd, ing->chunk, (size_t)n);
 		total += n;
 		ing->sum->raw_bytes += (uint64_t)n;
 		progress_add_bytes(ing->progress, (uint64_t)n);
@@ -362,15 +368,26 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 	if (ok) {
 		fin->format = format_name(st.format);
 		fin->encoding = final_encoding(enc, st.decoder);
-		fin->content_hash = hasher_final(&h);
+		fin->content_hash = dedup_content_hash(dd);
 		fin->size = total;
 	}
 	stream_free(&st);
 	return ok;
 }
 
-static char *source_of(struct ingest *ing, const struct bundle_entry *e)
+/* The store key of a file: its absolute location; for a pipe, which has
+ * none, its host and logical log, so that logs piped for two hosts (or
+ * two logs of one host) are kept apart and piping one again replaces it. */
+static char *source_of(struct ingest *ing, const struct bundle_entry *e,
+		       const struct rotation *rot)
 {
+	if (ing->pipe) {
+		struct buf b = {0};
+		buf_printf(&b, "stdin:%s/%s", e->host, rot->base);
+		for (size_t i = 6; i < b.len; i++)	/* hosts: any case */
+			b.data[i] = (char)tolower((unsigned char)b.data[i]);
+		return b.data;
+	}
 	if (ing->single_file)
 		return xstrdup(ing->single_source);
 	struct buf b = {0};
@@ -380,7 +397,7 @@ static char *source_of(struct ingest *ing, const struct bundle_entry *e)
 
 static void fill_meta(struct store_file_meta *m, const struct bundle_entry *e,
 		      const char *source, const struct rotation *rot,
-		      uint64_t head_hash)
+		      enum log_role role, uint64_t head_hash)
 {
 	memset(m, 0, sizeof(*m));
 	m->source = source;
@@ -389,24 +406,77 @@ static void fill_meta(struct store_file_meta *m, const struct bundle_entry *e,
 	m->name = e->name;
 	m->log_name = rot->base;
 	m->rotation = rot->rank;
-	m->role = role_name(role_of_name(e->name));
+	m->role = role;
 	m->size = e->size;
 	m->mtime = e->mtime;
 	m->head_hash = head_hash;
 }
 
+/* The role of a file: --role, else its name; a single file or a pipe
+ * whose name says nothing ("stdin", "case.txt") by the component names in
+ * its head (decoded, so that UTF-16 logs are read too). Files met in
+ * folders and archives go by their names only: a bundle's other logs
+ * mention the lanes' components without being them. */
+static enum log_role entry_role(struct ingest *ing, const struct bundle_entry *e,
+				const unsigned char *head, size_t head_len)
+{
+	if (ing->single_file && ing->opts->role_given)
+		return ing->opts->role;
+	enum log_role role = role_of_name(e->name);
+	if (role != ROLE_OTHER || !ing->single_file)
+		return role;
+	struct decoder *d = decoder_new(encoding_detect(head, head_len));
+	struct buf text = {0};
+	decoder_feed(d, head, head_len, true, &text);
+	role = role_of_content((const unsigned char *)(text.data ? text.data : ""),
+			       text.len);
+	buf_free(&text);
+	decoder_free(d);
+	return role;
+}
+
+/* The logical log: from the file name, but a pipe's ("stdin") is its
+ * role's usual log, so that it joins (and is told apart from) that log's
+ * other copies. */
+static void entry_rotation(struct ingest *ing, const struct bundle_entry *e,
+			   enum log_role role, struct rotation *rot)
+{
+	rotation_of_name(e->name, rot);
+	const char *log = role_log_name(role);
+	if (ing->pipe && log)
+		snprintf(rot->base, sizeof(rot->base), "%s", log);
+}
+
+/* What a file is: its role and logical log, and what the store
+ * remembers of it. */
+struct entry_kind {
+	enum log_role role;
+	struct rotation rot;
+	struct store_prior prior;
+};
+
+/* A pipe or a .gz has no size to compare before reading: once read whole,
+ * the same bytes as stored are an unchanged file after all. */
+static bool same_as_stored(const struct store_prior *prior,
+			   const struct store_file_final *fin)
+{
+	return prior->known && prior->size == fin->size &&
+	       prior->content_hash == fin->content_hash;
+}
+
 static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 		       struct bundle_input *in, const char *source,
 		       const unsigned char *head, size_t head_len,
-		       uint64_t head_hash, enum store_plan plan)
+		       const struct entry_kind *kind, enum store_plan plan)
 {
-	struct rotation rot;
 	struct store_file_meta meta;
 	struct store_resume resume = { 0, 1 };
 	struct store_file_final fin = {0};
+	enum log_role role = kind->role;
+	const struct rotation *rot = &kind->rot;
 
-	rotation_of_name(e->name, &rot);
-	fill_meta(&meta, e, source, &rot, head_hash);
+	fill_meta(&meta, e, source, rot, role,
+		  hash_bytes(head, head_len));
 	struct store_writer *w = store_bulk_begin(ing->store) == 0
 		? store_file_begin(ing->store, &meta, plan, &resume) : NULL;
 	if (!w) {
@@ -414,15 +484,26 @@ static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 		ing->sum->store_failed = true;
 		return 1;
 	}
-	enum log_role role = role_of_name(e->name);
 	struct file_job job = {
 		.ing = ing,
 		.entry = e,
 		.writer = w,
 		.store_sink = store_writer_sink(w),
-		.role = role == ROLE_OTHER ? NULL : role_name(role),
+		.role = role,
 	};
-	bool ok = pump_file(ing, &job, in, &resume, head, head_len, &fin);
+	struct dedup *dd = dedup_new(ing->store, e->host, rot->base, source,
+				     e->size, plan != PLAN_APPEND);
+	if (!dd) {
+		report(ing, e->path, store_error(ing->store));
+		ing->sum->store_failed = true;
+		store_file_abort(w);
+		return 1;
+	}
+	bool ok = pump_file(ing, &job, in, &resume, head, head_len, dd, &fin);
+	if (ok && dedup_finish(dd, head, head_len, &fin) != 0) {
+		job.store_failed = true;	/* reported just below */
+		ok = false;
+	}
 	if (job.store_failed) {
 		report(ing, e->path, store_error(ing->store));
 		ing->sum->store_failed = true;
@@ -433,20 +514,31 @@ static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 			 job.problems - MAX_PROBLEMS_PER_FILE);
 		report(ing, e->path, what);
 	}
-	uint64_t stored = store_writer_records(w);
 	if (!ok) {
 		store_file_abort(w);
+		dedup_free(dd);
 		ing->sum->files_failed++;
 		return interrupted || job.store_failed ? 1 : 0;
 	}
-	if (store_file_commit(w, &fin) != 0) {
+	if (plan == PLAN_REPLACE && same_as_stored(&kind->prior, &fin)) {
+		store_file_abort(w);
+		dedup_free(dd);
+		ing->sum->files_unchanged++;
+		return 0;
+	}
+	uint64_t stored = fin.duplicate_of ? 0 : store_writer_records(w);
+	int rc = store_file_commit(w, &fin);
+	dedup_free(dd);
+	if (rc != 0) {
 		report(ing, e->path, store_error(ing->store));
 		ing->sum->files_failed++;
 		ing->sum->store_failed = true;
 		return 1;
 	}
 	ing->sum->records += stored;
-	if (plan == PLAN_NEW)
+	if (fin.duplicate_of)
+		ing->sum->files_duplicate++;
+	else if (plan == PLAN_NEW)
 		ing->sum->files_new++;
 	else if (plan == PLAN_APPEND)
 		ing->sum->files_grown++;
@@ -478,16 +570,18 @@ static int visit_entry(void *ctx, const struct bundle_entry *e,
 	}
 	progress_add_bytes(ing->progress, (uint64_t)head_len);
 	ing->sum->raw_bytes += (uint64_t)head_len;
-	source = source_of(ing, e);
-	uint64_t head_hash = hash_bytes(head, (size_t)head_len);
-	struct store_prior prior;
-	if (store_file_prior(ing->store, source, &prior) != 0) {
+	struct entry_kind kind;
+	kind.role = entry_role(ing, e, head, (size_t)head_len);
+	entry_rotation(ing, e, kind.role, &kind.rot);
+	source = source_of(ing, e, &kind.rot);
+	struct store_prior *prior = &kind.prior;
+	if (store_file_prior(ing->store, source, prior) != 0) {
 		report(ing, e->path, store_error(ing->store));
 		ing->sum->store_failed = true;
 		goto out_stop;
 	}
 	enum store_plan plan;
-	switch (decide_plan(ing, in, e, &prior, head, (size_t)head_len, &plan)) {
+	switch (decide_plan(ing, in, e, prior, head, (size_t)head_len, &plan)) {
 	case DECIDE_SKIP:
 		ing->sum->files_unchanged++;
 		goto out;
@@ -498,7 +592,7 @@ static int visit_entry(void *ctx, const struct bundle_entry *e,
 	case DECIDE_STORE:
 		break;
 	}
-	rc = store_entry(ing, e, in, source, head, (size_t)head_len, head_hash,
+	rc = store_entry(ing, e, in, source, head, (size_t)head_len, &kind,
 			 plan);
 	goto out;
 out_stop:
@@ -554,11 +648,34 @@ static int walk_one(struct ingest *ing, const char *path)
 	struct bundle_visitor v = { ing, visit_entry, visit_report };
 	struct stat st;
 
+	if (!strcmp(path, "-")) {
+		if (isatty(STDIN_FILENO)) {
+			report(ing, "-", "standard input is a terminal; pipe a log"
+			       " into it (zcat x.log.gz | tatrace ingest --host H -)");
+			ing->sum->files_failed++;
+			return -1;
+		}
+		path = "/dev/stdin";
+	}
+	/* "- < file" is that file, by its own name and folder. */
+	char *real = NULL;
+	if (!strcmp(path, "/dev/stdin") && stat(path, &st) == 0 &&
+	    S_ISREG(st.st_mode) && (real = realpath(path, NULL)) != NULL)
+		path = real;
 	ing->single_file = stat(path, &st) == 0 &&
 			   (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode)) &&
 			   !is_archive_name(path);
+	ing->pipe = ing->single_file && S_ISFIFO(st.st_mode);
+	if (ing->opts->role_given && !ing->single_file) {
+		/* A note, not a failure: the walk goes on by file names. */
+		progress_clear(ing->progress);
+		fprintf(ing->opts->errors, "%s: --role applies to single files"
+			" and pipes; the files here go by their names\n", path);
+	}
 	prepare_sources(ing, path);
-	return bundle_walk(path, &bopts, &v);
+	int rc = bundle_walk(path, &bopts, &v);
+	free(real);
+	return rc;
 }
 
 static uint64_t planned_bytes(char *const paths[], int n_paths)

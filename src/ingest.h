@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "../db/store.h"
+#include "../parsers/role.h"
 
 struct tz_override {
 	const char *host;
@@ -20,6 +21,10 @@ struct tz_override {
 
 struct ingest_options {
 	const char *host_override;	/* --host */
+	/* --role for single files and pipes; without it the role comes
+	 * from the file name, else (single files, pipes) the content */
+	bool role_given;
+	enum log_role role;
 	const struct tz_override *tz;	/* --tz HOST=BIAS ... */
 	size_t n_tz;
 	uint64_t max_archive_bytes;
@@ -34,6 +39,7 @@ struct ingest_summary {
 	uint64_t files_replaced;
 	uint64_t files_grown;
 	uint64_t files_unchanged;
+	uint64_t files_duplicate;	/* same evidence as a stored file */
 	uint64_t files_failed;		/* could not be stored */
 	uint64_t problems;		/* reported lines, incl. failures */
 	uint64_t records;		/* records stored by this run */

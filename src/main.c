@@ -1,5 +1,6 @@
 /* main.c - tatrace's entry point: one table of commands, dispatched by
  * name. Each command module parses its own options. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,6 +48,53 @@ static void usage(FILE *f)
 		   "man tatrace for everything.\n", DEFAULT_STORE);
 }
 
+/* Edit distance (insertions, deletions, substitutions, and swaps of two
+ * neighbours: "tarces"), case-insensitive, of short words. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	enum { MAX = 32 };
+	size_t n = strlen(a), m = strlen(b);
+	if (n >= MAX || m >= MAX)
+		return MAX;
+	size_t d[MAX][MAX];
+	for (size_t i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= n; i++) {
+		for (size_t j = 1; j <= m; j++) {
+			size_t cost = tolower((unsigned char)a[i - 1]) !=
+				      tolower((unsigned char)b[j - 1]);
+			size_t best = d[i - 1][j - 1] + cost;
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[n][m];
+}
+
+/* The command a mistyped name most likely meant: the nearest within two
+ * edits (one for names of three letters or fewer), or NULL. */
+static const char *nearest_command(const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = strlen(name) <= 3 ? 2 : 3;
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		size_t d = edit_distance(name, commands[i].name);
+		if (d < best_d) {
+			best_d = d;
+			best = commands[i].name;
+		}
+	}
+	return best;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -65,6 +113,12 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < N_COMMANDS; i++) {
 		if (!strcmp(name, commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
+	}
+	const char *near = nearest_command(name);
+	if (near) {
+		fprintf(stderr, "tatrace: unknown command '%s'; did you mean"
+			" '%s'?\n(see 'tatrace --help')\n", name, near);
+		return 2;
 	}
 	fprintf(stderr, "tatrace: unknown command '%s'\n\n", name);
 	usage(stderr);

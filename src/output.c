@@ -1,40 +1,72 @@
 /* output.c - JSON, CSV and terminal-safe escaping of log text. */
 #include "output.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "../parsers/decode.h"
 
 static const char hex_digits[] = "0123456789abcdef";
 
-/* Length of a C1 control (U+0080..U+009F, UTF-8 C2 80..C2 9F) at s, or 0. */
-static size_t c1_control_at(const unsigned char *s, size_t left)
+/* Characters that are escaped although JSON and terminals take them raw:
+ * C1 controls, and the bidirectional embeddings, overrides and isolates
+ * (U+202A..U+202E, U+2066..U+2069), which make a terminal or an editor
+ * show text in another order than it has. */
+static bool must_escape(uint32_t cp)
 {
-	return left >= 2 && s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F ? 2 : 0;
+	return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
 }
 
+/* \uXXXX of a character of the Basic Multilingual Plane. */
+static void put_u_escape(struct buf *out, uint32_t cp)
+{
+	char esc[6] = { '\\', 'u', hex_digits[(cp >> 12) & 15],
+			hex_digits[(cp >> 8) & 15], hex_digits[(cp >> 4) & 15],
+			hex_digits[cp & 15] };
+	buf_append(out, esc, 6);
+}
+
+/* Names from disks and archives need not be UTF-8: a byte that does not
+ * start a valid sequence is read as Windows-1252, as in log text (the
+ * decoder's rule), and written as its \uXXXX escape. */
 void json_string(struct buf *out, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	buf_reserve(out, len + 2);
 	buf_putc(out, '"');
-	size_t run = 0;
-	for (size_t i = 0; i < len; i++) {
+	size_t run = 0, i = 0;
+	while (i < len) {
 		unsigned char c = p[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f) {
+			i++;
 			continue;
+		}
+		uint32_t cp = c;
+		size_t n = 1;
+		if (c >= 0x80) {
+			n = utf8_char(p + i, len - i, &cp);
+			if (n && !must_escape(cp)) {
+				i += n;
+				continue;
+			}
+			if (!n) {
+				n = 1;
+				cp = cp1252_char(c);
+			}
+		}
 		buf_append(out, s + run, i - run);
-		run = i + 1;
-		switch (c) {
+		switch (cp) {
 		case '"': buf_append(out, "\\\"", 2); break;
 		case '\\': buf_append(out, "\\\\", 2); break;
 		case '\n': buf_append(out, "\\n", 2); break;
 		case '\r': buf_append(out, "\\r", 2); break;
 		case '\t': buf_append(out, "\\t", 2); break;
-		default: {
-			char esc[6] = { '\\', 'u', '0', '0', hex_digits[c >> 4],
-					hex_digits[c & 15] };
-			buf_append(out, esc, 6);
+		default: put_u_escape(out, cp);
 		}
-		}
+		i += n;
+		run = i;
 	}
 	buf_append(out, s + run, len - run);
 	buf_putc(out, '"');
@@ -62,43 +94,92 @@ static void term_escape_byte(struct buf *out, unsigned char c)
 	}
 }
 
+/* Invalid UTF-8 (names from disks and archives) is shown as \xHH. */
 void term_escape(struct buf *out, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t run = 0;
+	size_t run = 0, i = 0;
 	buf_reserve(out, len);
-	for (size_t i = 0; i < len; i++) {
-		size_t c1 = c1_control_at(p + i, len - i);
-		if (!c1 && p[i] >= 0x20 && p[i] != 0x7f)
-			continue;
-		buf_append(out, s + run, i - run);
-		if (c1) {
-			char esc[6] = { '\\', 'u', '0', '0', hex_digits[p[i + 1] >> 4],
-					hex_digits[p[i + 1] & 15] };
-			buf_append(out, esc, 6);
+	while (i < len) {
+		unsigned char c = p[i];
+		uint32_t cp = c;
+		size_t n = 1;
+		if (c >= 0x20 && c < 0x7f) {
 			i++;
-		} else {
-			term_escape_byte(out, p[i]);
+			continue;
 		}
-		run = i + 1;
+		if (c >= 0x80) {
+			n = utf8_char(p + i, len - i, &cp);
+			if (n && !must_escape(cp)) {
+				i += n;
+				continue;
+			}
+		}
+		buf_append(out, s + run, i - run);
+		if (n > 1)
+			put_u_escape(out, cp);
+		else
+			term_escape_byte(out, c);
+		i += n ? n : 1;
+		run = i;
 	}
 	buf_append(out, s + run, len - run);
 }
 
+/* The locale's character set, from the environment as setlocale() would
+ * read it (tatrace never calls setlocale: C's own functions stay in the
+ * "C" locale). */
+bool output_utf8_locale(void)
+{
+	static int known = -1;
+	if (known < 0) {
+		const char *v = getenv("LC_ALL");
+		if (!v || !*v)
+			v = getenv("LC_CTYPE");
+		if (!v || !*v)
+			v = getenv("LANG");
+		known = v && (strcasestr(v, "utf-8") || strcasestr(v, "utf8"));
+	}
+	return known != 0;
+}
+
+/* Bytes of the first cols code points of s (at most len). */
+static size_t cols_prefix(const char *s, size_t len, size_t cols)
+{
+	size_t i = 0;
+	for (size_t c = 0; i < len && c < cols; c++) {
+		i++;
+		while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+	}
+	return i;
+}
+
 /* Display columns are approximated by code points: the table columns are
- * host names, components and file names, which are ASCII in practice. */
+ * host names, components and file names, which are ASCII in practice. A
+ * value cut to fit ends with an ellipsis, so that a cut name is never
+ * taken for a whole one. */
 void term_field(struct buf *out, const char *s, size_t width)
 {
 	struct buf tmp = {0};
 	term_escape(&tmp, s, strlen(s));
-	size_t cols = 0, i = 0;
-	while (i < tmp.len && cols < width) {
-		i++;
-		while (i < tmp.len && ((unsigned char)tmp.data[i] & 0xC0) == 0x80)
-			i++;
-		cols++;
+	size_t all = cols_prefix(tmp.data ? tmp.data : "", tmp.len, width);
+	size_t cols = width;
+	if (all < tmp.len && width > 0) {
+		bool utf8 = output_utf8_locale();
+		size_t mark = utf8 || width < 4 ? 1 : 3;
+		size_t keep = cols_prefix(tmp.data, tmp.len, width - mark);
+		buf_append(out, tmp.data, keep);
+		if (utf8)
+			buf_puts(out, "\xe2\x80\xa6");	/* U+2026 … */
+		else
+			buf_append(out, "...", mark);
+	} else {
+		buf_append(out, tmp.data ? tmp.data : "", tmp.len);
+		cols = 0;
+		for (size_t i = 0; i < tmp.len; i++)
+			cols += ((unsigned char)tmp.data[i] & 0xC0) != 0x80;
 	}
-	buf_append(out, tmp.data, i);
 	for (; cols < width; cols++)
 		buf_putc(out, ' ');
 	buf_free(&tmp);

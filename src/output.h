@@ -3,7 +3,11 @@
  *
  * Log text is hostile: it may hold escape sequences that would reprogram
  * the terminal. Table output therefore escapes every C0/C1 control and DEL
- * (\n, \r, \t, \e and \xHH / \u00HH forms) so one record stays one line. */
+ * (\n, \r, \t, \e and \xHH / \u00HH forms) so one record stays one line,
+ * and the bidirectional controls that reorder text (U+202A..U+202E,
+ * U+2066..U+2069) as \uXXXX; JSON escapes those too. Names need not be
+ * UTF-8: invalid bytes become \xHH on terminals and, in JSON, the
+ * \uXXXX escape of their Windows-1252 reading. */
 #ifndef TATRACE_OUTPUT_H
 #define TATRACE_OUTPUT_H
 
@@ -20,8 +24,12 @@ void json_cstr(struct buf *out, const char *s);
 
 /* Append s with control characters escaped for a terminal. */
 void term_escape(struct buf *out, const char *s, size_t len);
-/* Append s padded/truncated to exactly width display columns, escaped. */
+/* Append s padded/truncated to exactly width display columns, escaped;
+ * a value cut to fit ends with "…" (or "..." when the locale is not
+ * UTF-8: output_utf8_locale). */
 void term_field(struct buf *out, const char *s, size_t width);
+/* LC_ALL, else LC_CTYPE, else LANG names a UTF-8 character set. */
+bool output_utf8_locale(void);
 
 /* Append s as a CSV field (RFC 4180 quoting when needed). */
 void csv_field(struct buf *out, const char *s, size_t len);

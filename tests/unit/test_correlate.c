@@ -85,8 +85,9 @@ static void add_log(struct store *s, const char *host, const char *name,
 	snprintf(path, sizeof(path), "bundle/%s/%s", host, name);
 	struct store_file_meta meta = {
 		.source = source, .path = path, .host = host, .name = name,
-		.log_name = name, .rotation = 0, .role = role,
+		.log_name = name, .rotation = 0,
 	};
+	assert_true(role_parse(role, &meta.role));
 	struct store_resume resume;
 	struct store_writer *w = store_file_begin(s, &meta, PLAN_NEW, &resume);
 	assert_non_null(w);
@@ -106,7 +107,7 @@ static void add_log(struct store *s, const char *host, const char *name,
 		if (i && i <= n)
 			assert_int_equal(store_writer_event(w, &lines[i - 1].ev), 0);
 	}
-	struct store_file_final fin = { "plain", "utf-8", 0, 0 };
+	struct store_file_final fin = { .format = "plain", .encoding = "utf-8" };
 	assert_int_equal(store_file_commit(w, &fin), 0);
 }
 

@@ -79,7 +79,7 @@ static struct store_file_meta file_meta(const char *source, const char *host)
 	return (struct store_file_meta){
 		.source = source, .path = source, .host = host,
 		.name = source, .log_name = source, .rotation = 0,
-		.role = "agent", .size = 0, .mtime = 1, .head_hash = 42,
+		.role = ROLE_AGENT, .size = 0, .mtime = 1, .head_hash = 42,
 	};
 }
 
@@ -99,7 +99,8 @@ static struct store_writer *begin(struct store *s, const char *source,
 
 static void commit(struct store_writer *w, const char *format)
 {
-	struct store_file_final f = {format, "utf-8", 99, 1234};
+	struct store_file_final f = {.format = format, .encoding = "utf-8",
+				     .content_hash = 99, .size = 1234};
 	assert_int_equal(store_file_commit(w, &f), 0);
 }
 
@@ -753,7 +754,11 @@ static void test_log_merge_and_filters(void **state)
 	assert_int_equal(g.n, (size_t)n);
 	assert_string_equal(g.v[0].host, "B");
 	free(g.v);
-	q = (struct log_query){.host = "b"};	/* host names are exact */
+	q = (struct log_query){.host = "b"};	/* case-insensitive, whole */
+	g = run_log(s, &q);
+	assert_int_equal(g.n, (size_t)n);
+	free(g.v);
+	q = (struct log_query){.host = "BB"};
 	g = run_log(s, &q);
 	assert_int_equal(g.n, 0);
 	free(g.v);

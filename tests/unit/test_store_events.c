@@ -66,8 +66,9 @@ static struct store_writer *begin(struct store *s, const char *source,
 {
 	struct store_file_meta m = {
 		.source = source, .path = source, .host = host, .name = source,
-		.log_name = source, .role = role, .mtime = 1, .head_hash = 42,
+		.log_name = source, .mtime = 1, .head_hash = 42,
 	};
+	assert_true(role_parse(role, &m.role));
 	struct store_resume dummy;
 	struct store_writer *w = store_file_begin(s, &m, plan, r ? r : &dummy);
 	if (!w)
@@ -78,7 +79,8 @@ static struct store_writer *begin(struct store *s, const char *source,
 
 static void commit(struct store_writer *w)
 {
-	struct store_file_final f = {"sms", "utf-8", 99, 1234};
+	struct store_file_final f = {.format = "sms", .encoding = "utf-8",
+				     .content_hash = 99, .size = 1234};
 	if (store_file_commit(w, &f) != 0)
 		fail_msg("commit: %s", store_error(feeding));
 }

@@ -7,6 +7,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "../../lib/util.h"
 
 static void test_hash_independent_of_chunking(void **state)
@@ -58,10 +63,51 @@ static void test_buf_printf_grows(void **state)
 	buf_free(&b);
 }
 
+static int hook_fd = -1;
+
+static void hook_writes(void)
+{
+	if (write(hook_fd, "H", 1) != 1)
+		_exit(9);
+}
+
+/* die(): the hook first (the terminal restored before the message),
+ * then "tatrace: MESSAGE" and status 2. */
+static void test_die_runs_the_hook(void **state)
+{
+	(void)state;
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		hook_fd = fds[1];
+		dup2(fds[1], STDERR_FILENO);
+		die_atexit_hook(hook_writes);
+		die("out of %s", "luck");
+	}
+	close(fds[1]);
+	char got[64] = "";
+	size_t n = 0;
+	ssize_t r;
+	while (n < sizeof(got) - 1 &&
+	       (r = read(fds[0], got + n, sizeof(got) - 1 - n)) > 0)
+		n += (size_t)r;
+	close(fds[0]);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 2);
+	assert_string_equal(got, "Htatrace: out of luck\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hash_independent_of_chunking),
+		cmocka_unit_test(test_die_runs_the_hook),
 		cmocka_unit_test(test_hash_tells_content_apart),
 		cmocka_unit_test(test_buf_printf_grows),
 	};

@@ -1,0 +1,169 @@
+/* test_dedup.c - the same evidence twice: a file equal to, or a prefix of,
+ * a stored file of the same host and log is its duplicate; a file that a
+ * stored file is a prefix of supersedes it; anything else is new. Files
+ * are stored through the real writer into an in-memory store. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../../db/store.h"
+#include "store_fixture.h"
+#include "../../lib/util.h"
+#include "../../src/dedup.h"
+
+/* Plain one-line records of text; every line its own record. */
+static void feed_lines(struct store_writer *w, const char *text)
+{
+	const struct record_sink *sink = store_writer_sink(w);
+	uint32_t line = 1;
+	for (const char *p = text; *p; line++) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		struct log_record r = { .text = p, .len = len, .line = line,
+					.message = { 0, (uint32_t)len },
+					.thread = -1, .type = -1 };
+		assert_int_equal(sink->record(sink->ctx, &r), 0);
+		p += len;
+	}
+}
+
+/* Store text as SOURCE of HOST's log "Agent" the way ingest does: dedup
+ * sees the raw bytes in chunks of chunk bytes (and the text), decides,
+ * and the writer commits. Returns the decision. */
+static struct store_file_final store_text(struct store *s, const char *source,
+					  const char *host, const char *text,
+					  size_t chunk)
+{
+	size_t len = strlen(text);
+	struct store_file_meta m = {
+		.source = source, .path = source, .host = host,
+		.name = "Agent.log", .log_name = "Agent", .role = ROLE_AGENT,
+		.size = (int64_t)len, .mtime = 1,
+		.head_hash = hash_bytes(text, len < STORE_HEAD_BYTES ? len :
+					STORE_HEAD_BYTES),
+	};
+	struct store_resume resume;
+	struct dedup *d = dedup_new(s, host, "Agent", source, m.size, true);
+	assert_non_null(d);
+	struct store_writer *w = store_file_begin(s, &m, PLAN_NEW, &resume);
+	assert_non_null(w);
+	for (size_t at = 0; at < len; at += chunk)
+		dedup_raw(d, text + at, len - at < chunk ? len - at : chunk);
+	dedup_text(d, text, len);
+	feed_lines(w, text);
+	struct store_file_final f = { .format = "plain", .encoding = "utf-8",
+				      .content_hash = dedup_content_hash(d),
+				      .size = (int64_t)len };
+	assert_int_equal(dedup_finish(d, (const unsigned char *)text,
+				      len < STORE_HEAD_BYTES ? len :
+				      STORE_HEAD_BYTES, &f), 0);
+	assert_int_equal(store_file_commit(w, &f), 0);
+	struct store_file_final out = f;
+	out.supersedes = NULL;	/* owned by d */
+	dedup_free(d);
+	return out;
+}
+
+struct file_seen {
+	const char *path;
+	int64_t id, duplicate_of, records;
+};
+
+static int find_file(void *ctx, const struct store_file *f)
+{
+	struct file_seen *want = ctx;
+	if (strcmp(f->path, want->path) == 0) {
+		want->id = f->id;
+		want->duplicate_of = f->duplicate_of;
+		want->records = f->records;
+	}
+	return 0;
+}
+
+static struct file_seen file_of(struct store *s, const char *path)
+{
+	struct file_seen f = { .path = path };
+	assert_int_equal(store_files(s, find_file, &f), 0);
+	assert_true(f.id > 0);
+	return f;
+}
+
+static const char FULL[] = "one\ntwo\nthree\nfour\n";
+static const char EARLY[] = "one\ntwo\n";
+
+static void test_equal_content_is_a_duplicate(void **state)
+{
+	struct store *s = *state;
+	store_text(s, "/a/Agent.log", "PC1", FULL, 3);
+	struct store_file_final f = store_text(s, "/b.zip/Agent.log", "pc1",
+					       FULL, 5);
+	struct file_seen a = file_of(s, "/a/Agent.log");
+	struct file_seen b = file_of(s, "/b.zip/Agent.log");
+	assert_int_equal(f.duplicate_of, a.id);
+	assert_int_equal(b.duplicate_of, a.id);
+	assert_int_equal(b.records, 0);
+	assert_int_equal(a.records, 4);
+	assert_int_equal(a.duplicate_of, 0);
+}
+
+static void test_earlier_copy_is_a_duplicate(void **state)
+{
+	struct store *s = *state;
+	store_text(s, "/late/Agent.log", "PC1", FULL, 64);
+	store_text(s, "/early/Agent.log", "PC1", EARLY, 1);
+	assert_int_equal(file_of(s, "/early/Agent.log").duplicate_of,
+			 file_of(s, "/late/Agent.log").id);
+	assert_int_equal(file_of(s, "/early/Agent.log").records, 0);
+}
+
+static void test_grown_copy_supersedes(void **state)
+{
+	struct store *s = *state;
+	store_text(s, "/early/Agent.log", "PC1", EARLY, 2);
+	store_text(s, "/dup/Agent.log", "PC1", EARLY, 7);
+	struct store_file_final f = store_text(s, "/late/Agent.log", "PC1",
+					       FULL, 3);
+	assert_int_equal(f.duplicate_of, 0);
+	assert_int_equal(f.n_supersedes, 1);
+	struct file_seen late = file_of(s, "/late/Agent.log");
+	assert_int_equal(late.records, 4);
+	/* The earlier copy and its own duplicate now point at the grown one. */
+	assert_int_equal(file_of(s, "/early/Agent.log").duplicate_of, late.id);
+	assert_int_equal(file_of(s, "/early/Agent.log").records, 0);
+	assert_int_equal(file_of(s, "/dup/Agent.log").duplicate_of, late.id);
+	struct store_stats st;
+	assert_int_equal(store_stats(s, &st), 0);
+	assert_int_equal(st.records, 4);
+}
+
+static void test_not_duplicates(void **state)
+{
+	struct store *s = *state;
+	store_text(s, "/a/Agent.log", "PC1", FULL, 4);
+	/* Another host, a differing line, an empty file. */
+	assert_int_equal(store_text(s, "/b/Agent.log", "PC2", FULL, 4).duplicate_of, 0);
+	assert_int_equal(store_text(s, "/c/Agent.log", "PC1",
+				    "one\ntwo\nthreX\n", 4).duplicate_of, 0);
+	assert_int_equal(store_text(s, "/d/Agent.log", "PC1", "", 4).duplicate_of, 0);
+	assert_int_equal(file_of(s, "/c/Agent.log").records, 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_equal_content_is_a_duplicate,
+						setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_earlier_copy_is_a_duplicate,
+						setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_grown_copy_supersedes,
+						setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_not_duplicates,
+						setup_memory, teardown_store),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;
+}

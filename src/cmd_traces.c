@@ -301,6 +301,7 @@ static void traces_usage(FILE *f)
 	      "                      on host H (case-insensitive)\n"
 	      "      --grep PCRE2    only traces whose GUID, action, summary or any event\n"
 	      "                      text matches\n"
+	      "  -i, --ignore-case   --grep ignores case\n"
 	      "      --since T, --until T   traces overlapping this UTC window\n"
 	      "      --format F      table (default), json or csv\n"
 	      "  -h, --help          this help\n", f);
@@ -322,6 +323,7 @@ static const struct option traces_options[] = {
 	{ "action", required_argument, NULL, OPT_ACTION },
 	{ "host", required_argument, NULL, OPT_HOST },
 	{ "grep", required_argument, NULL, OPT_GREP },
+	{ "ignore-case", no_argument, NULL, 'i' },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "format", required_argument, NULL, 'f' },
@@ -402,10 +404,12 @@ int cmd_traces(int argc, char **argv)
 	const char *store_opt = NULL, *grep = NULL;
 	struct trace_query q = {0};
 	struct traces_out o = { .fmt = OUT_TABLE };
+	bool ignore_case = false;
 	int c, rc = 2;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:f:h", traces_options, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "d:f:hi", traces_options, NULL)) != -1) {
 		switch (c) {
 		case 'd': store_opt = optarg; break;
 		case OPT_STATUS:
@@ -432,13 +436,16 @@ int cmd_traces(int argc, char **argv)
 			if (!out_format_parse(optarg, 1u << OUT_TABLE | 1u << OUT_JSON | 1u << OUT_CSV, &o.fmt))
 				return cli_usage_error("traces", "--format wants table, json or csv, got '%s'", optarg);
 			break;
+		case 'i': ignore_case = true; break;
 		case 'h': traces_usage(stdout); return 0;
-		default: return cli_usage_error("traces", "unknown option");
+		default: return cli_option_error("traces", argv, "d:f:hi", traces_options);
 		}
 	}
+	if (ignore_case && !grep)
+		return cli_usage_error("traces", "--ignore-case goes with --grep");
 	if (optind < argc)
 		return cli_usage_error("traces", "unexpected argument '%s'", argv[optind]);
-	if (grep && !cli_compile_grep("traces", grep, &o.re, &o.md))
+	if (grep && !cli_compile_grep_case("traces", grep, ignore_case, &o.re, &o.md))
 		goto out;
 	o.store = cli_open_read(cli_store_path(store_opt));
 	if (!o.store)
@@ -854,6 +861,7 @@ int cmd_show(int argc, char **argv)
 	int c;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "d:f:o:h", show_options, NULL)) != -1) {
 		switch (c) {
 		case 'd': store_opt = optarg; break;
@@ -865,7 +873,7 @@ int cmd_show(int argc, char **argv)
 				return cli_usage_error("show", "--format wants text, json, csv or chrome, got '%s'", optarg);
 			break;
 		case 'h': fputs(show_help, stdout); return 0;
-		default: return cli_usage_error("show", "unknown option");
+		default: return cli_option_error("show", argv, "d:f:o:h", show_options);
 		}
 	}
 	if (optind + 1 != argc)

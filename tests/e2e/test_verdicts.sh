@@ -72,6 +72,11 @@ jcheck "--action 'Sync Machine Policy'" 'd and all(t["action"] == "RequestMachin
 jcheck "--action 'Sync User Policy'" 'd and all(t["action"] == "RequestUserPolicy" for t in d)' $T traces -d "$full.db" --action "Sync User Policy" --format json
 jcheck "--action by number" 'd and all(t["action"] == "RequestMachinePolicy" for t in d)' $T traces -d "$full.db" --action 1 --format json
 
+expect_status 2 "traces: a missing value is named" $T traces -d "$full.db" --status
+contains "$TMP/.err" "--status needs a value" && ok "traces: the message says which option" || not_ok "traces: the message says which option"
+jcheck "traces --grep -i ignores case" 'len(d) > 0' $T traces -d "$full.db" --grep requestmachinepolicy -i --format json
+jcheck "traces --grep without -i keeps case" 'len(d) == 0' $T traces -d "$full.db" --grep requestmachinepolicy --format json
+
 # The man page lists every status with the same meaning as --help: both
 # come from one table (db/trace_status.h).
 man="$(dirname "$0")/../../man/tatrace.1"

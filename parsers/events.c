@@ -94,6 +94,10 @@ static const struct event_row event_rows[] = {
 	  LEAD "Generated BGB task status report " LINE "{0,2048}?"
 	  "\\(PushID: (?<push>\\d++) ReportedClients: (?<count>\\d++)"
 	  " FailedClients: (?<failed>\\d++)\\s*+\\)" },
+	/* Clients counted under HTTP have fallen back from the TCP channel
+	 * (port 10123) to polling the management point. */
+	{ LANE_SERVER, EV_ONLINE_CLIENTS, R_SERVER, "online",
+	  LEAD "Total online clients: \\d++ \\((?<detail>TCP: \\d++ HTTP: (?<count>\\d++))\\)" },
 	{ LANE_SERVER, EV_FIREWALL_BLOCKED, R_SERVER, "Firewall",
 	  LEAD "(?:WARNING:\\h*+)?Notification Server " LINE "{0,1024}?"
 	  " with TCP port (?<count>\\d++) is NOT allowed by Windows Firewall\\b" },
@@ -178,6 +182,7 @@ static const char *const kind_names[EV_KIND_COUNT] = {
 	[EV_WEB_EXCEPTION] = "web_exception",
 	[EV_UPLOAD_BATCH] = "upload_batch",
 	[EV_NEXT_RUN] = "next_run",
+	[EV_ONLINE_CLIENTS] = "online_clients",
 };
 
 const char *event_kind_name(enum event_kind kind)

@@ -40,13 +40,14 @@ enum event_kind {
 	EV_WEB_EXCEPTION,	/* Web exception when getting new notification */
 	EV_UPLOAD_BATCH,	/* count = N of "Batching N records" */
 	EV_NEXT_RUN,		/* stamp_us = local time of the next run */
+	EV_ONLINE_CLIENTS,	/* Total online clients: N (TCP: n HTTP: count) */
 };
-#define EV_KIND_COUNT 16
+#define EV_KIND_COUNT 17
 /* Stable names used in JSON and the store: notification_received,
  * notification_validating, authorized, unauthorized, forwarded,
  * push_fetched, push_started, push_finished, bts_report,
  * firewall_blocked, task_received, response_sent, gateway_error,
- * web_exception, upload_batch, next_run. */
+ * web_exception, upload_batch, next_run, online_clients. */
 const char *event_kind_name(enum event_kind kind);
 bool event_kind_parse(const char *name, enum event_kind *out);
 

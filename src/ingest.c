@@ -19,6 +19,7 @@
 #include "bundle.h"
 #include "progress.h"
 #include "correlate.h"
+#include "findings.h"
 #include "../lib/util.h"
 #include "../parsers/decode.h"
 #include "../parsers/events.h"
@@ -624,6 +625,10 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 	struct correlate_stats cst = {0};
 	if (changed && !sum->store_failed && correlate_rebuild(s, &cst) != 0) {
 		report(&ing, "traces", store_error(s));
+		sum->store_failed = true;
+	}
+	if (changed && !sum->store_failed && findings_rebuild(s, NULL) != 0) {
+		report(&ing, "findings", store_error(s));
 		sum->store_failed = true;
 	}
 	sum->traces = cst.traces;

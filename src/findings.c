@@ -271,16 +271,36 @@ static void scan_codes(struct fev *e, const char *text, size_t len)
 	}
 }
 
-/* " Its log lines name 0x80131509 (COR_E_INVALIDOPERATION: ...)." for
- * every known code of the events of kinds k1/k2 on the given host. */
-static void codes_sentence(const struct fctx *c, enum event_kind k1,
-			   enum event_kind k2, struct buf *out)
+/* The gateway error a web exception reports: the nearest earlier one of
+ * the same host, at most a minute before. */
+#define EXCEPTION_WINDOW_US (INT64_C(60) * 1000000)
+
+static const struct fev *exception_cause(const struct fctx *c, size_t at)
+{
+	const struct fev *e = &c->ev[at];
+	for (size_t j = at; j-- > 0;) {
+		const struct fev *p = &c->ev[j];
+		if (e->utc - p->utc > EXCEPTION_WINDOW_US)
+			break;
+		if (p->ev.kind == EV_GATEWAY_ERROR && !strcmp(p->host, e->host))
+			return p;
+	}
+	return NULL;
+}
+
+/* " The exception names 0x80131509 (COR_E_INVALIDOPERATION: ...)." for
+ * each code of the web exceptions that follow errors of this status. */
+static void codes_sentence(const struct fctx *c, int64_t status,
+			   struct buf *out)
 {
 	uint32_t seen[MAX_CODES * 2];
 	size_t n = 0;
 	for (size_t i = 0; i < c->n_ev; i++) {
 		const struct fev *e = &c->ev[i];
-		if (e->ev.kind != k1 && e->ev.kind != k2)
+		if (e->ev.kind != EV_WEB_EXCEPTION || !e->n_codes)
+			continue;
+		const struct fev *cause = exception_cause(c, i);
+		if (!cause || cause->ev.http_status != status)
 			continue;
 		for (size_t k = 0; k < e->n_codes; k++) {
 			bool dup = false;
@@ -291,7 +311,8 @@ static void codes_sentence(const struct fctx *c, enum event_kind k1,
 			seen[n++] = e->codes[k];
 			const struct errcode *ec = errcode_find(ERRCODE_HRESULT,
 								e->codes[k]);
-			buf_printf(out, " The exception names 0x%08X", (unsigned)e->codes[k]);
+			buf_printf(out, " The exception that follows names 0x%08X",
+				   (unsigned)e->codes[k]);
 			if (ec)
 				buf_printf(out, " (%s%s%s)", ec->name,
 					   ec->name[0] ? ": " : "", ec->meaning);
@@ -425,7 +446,7 @@ static void gateway_status(struct fctx *c, const struct rule *rule, bool want_40
 				 " the gateway (proxy, firewall) and the"
 				 " service's health.");
 		if (!want_403)
-			codes_sentence(c, EV_GATEWAY_ERROR, EV_WEB_EXCEPTION, &adv);
+			codes_sentence(c, e->ev.http_status, &adv);
 		f->advice = adv.data;
 		buf_free(&where);
 		buf_free(&hosts);
@@ -640,7 +661,8 @@ static void upload_host(struct fctx *c, const struct rule *rule, const char *hos
 		fnd_time(f, gaps[g][0]);
 		fnd_time(f, gaps[g][1]);
 		int64_t len = gaps[g][1] - gaps[g][0];
-		f->count = len / UPLOAD_CYCLE_US;
+		/* Runs due strictly inside the gap: 45 minutes miss two. */
+		f->count = (len - 1) / UPLOAD_CYCLE_US;
 		if (f->count < 1)
 			f->count = 1;
 		char d[48], from[32], to[32];
@@ -788,6 +810,8 @@ static void bias_disagreement(struct fctx *c, const struct rule *rule)
 				f = fnd_new(c, rule);
 				fnd_evidence(f, a->host, a->path, 0,
 					     a->timed ? a->min : EVENT_NONE);
+				if (a->timed)
+					fnd_time(f, a->min);
 				f->title = fmt("The logs of %s disagree on its time"
 					       " zone: %+d in %s, %+d in %s", a->host,
 					       a->bias, a->path, b->bias, b->path);
@@ -802,6 +826,8 @@ static void bias_disagreement(struct fctx *c, const struct rule *rule)
 			}
 			fnd_evidence(f, b->host, b->path, 0,
 				     b->timed ? b->min : EVENT_NONE);
+			if (b->timed)
+				fnd_time(f, b->min);
 			f->count++;
 		}
 		if (f)

@@ -43,6 +43,7 @@ struct fev {
 	int32_t bias;			/* INT32_MIN: unknown */
 	uint32_t codes[MAX_CODES];	/* HRESULTs named in the text */
 	size_t n_codes;
+	bool used;			/* grouped already by the running rule */
 };
 
 struct ftrace {
@@ -332,6 +333,34 @@ static int status_index(const char *status)
 
 static const char *const lane_names3[3] = { "connector", "server", "agent" };
 
+/* Rules group events in one pass per group: each marks what it took. */
+static void clear_used(struct fctx *c)
+{
+	for (size_t i = 0; i < c->n_ev; i++)
+		c->ev[i].used = false;
+}
+
+/* The trace of this status whose time span holds utc; traces come in
+ * first_utc order, and a refusal lies within a second of its notice. */
+static const struct ftrace *trace_around(const struct fctx *c, int status,
+					 int64_t utc)
+{
+	size_t lo = 0, hi = c->n_tr;
+	while (lo < hi) {	/* first trace starting after utc */
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->tr[mid].first <= utc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k-- > 0 && lo - k <= 64;) {
+		const struct ftrace *t = &c->tr[k];
+		if (t->status == status && t->last >= utc)
+			return t;
+	}
+	return NULL;
+}
+
 /* ---- the rules ----------------------------------------------------------- */
 
 /* Who was refused what, how often: one finding per user, tenant and
@@ -339,38 +368,24 @@ static const char *const lane_names3[3] = { "connector", "server", "agent" };
 static void rule_unauthorized(struct fctx *c, const struct rule *rule)
 {
 	int unauth = status_index("unauthorized");
+	clear_used(c);
 	for (size_t i = 0; i < c->n_ev; i++) {
 		const struct fev *e = &c->ev[i];
-		if (e->ev.kind != EV_UNAUTHORIZED)
-			continue;
-		bool grouped = false;
-		for (size_t j = 0; j < i && !grouped; j++) {
-			const struct fev *p = &c->ev[j];
-			grouped = p->ev.kind == EV_UNAUTHORIZED &&
-				  !strcmp(p->ev.user, e->ev.user) &&
-				  !strcmp(p->ev.tenant, e->ev.tenant) &&
-				  !strcmp(p->ev.name, e->ev.name);
-		}
-		if (grouped)
+		if (e->ev.kind != EV_UNAUTHORIZED || e->used)
 			continue;
 		struct fnd *f = fnd_new(c, rule);
 		for (size_t j = i; j < c->n_ev; j++) {
-			const struct fev *p = &c->ev[j];
-			if (p->ev.kind != EV_UNAUTHORIZED ||
+			struct fev *p = &c->ev[j];
+			if (p->ev.kind != EV_UNAUTHORIZED || p->used ||
 			    strcmp(p->ev.user, e->ev.user) ||
 			    strcmp(p->ev.tenant, e->ev.tenant) ||
 			    strcmp(p->ev.name, e->ev.name))
 				continue;
+			p->used = true;
 			fnd_event(f, p);
-			/* The unauthorized trace around this line. */
-			for (size_t t = 0; t < c->n_tr; t++) {
-				const struct ftrace *tr = &c->tr[t];
-				if (tr->status == unauth && tr->first <= p->utc &&
-				    tr->last >= p->utc) {
-					fnd_trace(f, tr);
-					break;
-				}
-			}
+			const struct ftrace *tr = trace_around(c, unauth, p->utc);
+			if (tr)
+				fnd_trace(f, tr);
 		}
 		f->title = fmt("AADUserID %s (tenant %s) was refused %s %" PRId64
 			       " time%s", e->ev.user, e->ev.tenant, e->ev.name,
@@ -390,24 +405,20 @@ static void rule_unauthorized(struct fctx *c, const struct rule *rule)
  * 403 belongs to mfa_forbidden. */
 static void gateway_status(struct fctx *c, const struct rule *rule, bool want_403)
 {
+	clear_used(c);
 	for (size_t i = 0; i < c->n_ev; i++) {
 		const struct fev *e = &c->ev[i];
-		if (e->ev.kind != EV_GATEWAY_ERROR ||
+		if (e->ev.kind != EV_GATEWAY_ERROR || e->used ||
 		    (e->ev.http_status == 403) != want_403)
-			continue;
-		bool grouped = false;
-		for (size_t j = 0; j < i && !grouped; j++)
-			grouped = c->ev[j].ev.kind == EV_GATEWAY_ERROR &&
-				  c->ev[j].ev.http_status == e->ev.http_status;
-		if (grouped)
 			continue;
 		struct fnd *f = fnd_new(c, rule);
 		struct buf where = { 0 }, hosts = { 0 };
 		for (size_t j = i; j < c->n_ev; j++) {
-			const struct fev *p = &c->ev[j];
-			if (p->ev.kind != EV_GATEWAY_ERROR ||
+			struct fev *p = &c->ev[j];
+			if (p->ev.kind != EV_GATEWAY_ERROR || p->used ||
 			    p->ev.http_status != e->ev.http_status)
 				continue;
+			p->used = true;
 			char ep[96];
 			endpoint_of(p->ev.detail, ep, sizeof(ep));
 			list_add(&where, ep);
@@ -466,26 +477,18 @@ static void rule_mfa(struct fctx *c, const struct rule *rule)
 /* The firewall warning and clients counted under HTTP, per server. */
 static void rule_port(struct fctx *c, const struct rule *rule)
 {
+	clear_used(c);
 	for (size_t i = 0; i < c->n_ev; i++) {
 		const struct fev *e = &c->ev[i];
 		bool hit = e->ev.kind == EV_FIREWALL_BLOCKED ||
 			   (e->ev.kind == EV_ONLINE_CLIENTS && e->ev.count > 0);
-		if (!hit)
-			continue;
-		bool grouped = false;
-		for (size_t j = 0; j < i && !grouped; j++) {
-			const struct fev *p = &c->ev[j];
-			grouped = (p->ev.kind == EV_FIREWALL_BLOCKED ||
-				   (p->ev.kind == EV_ONLINE_CLIENTS &&
-				    p->ev.count > 0)) && !strcmp(p->host, e->host);
-		}
-		if (grouped)
+		if (!hit || e->used)
 			continue;
 		struct fnd *f = fnd_new(c, rule);
 		int64_t blocked = 0, most_http = 0, port = 10123;
 		for (size_t j = i; j < c->n_ev; j++) {
-			const struct fev *p = &c->ev[j];
-			if (strcmp(p->host, e->host))
+			struct fev *p = &c->ev[j];
+			if (p->used || strcmp(p->host, e->host))
 				continue;
 			if (p->ev.kind == EV_FIREWALL_BLOCKED) {
 				blocked++;
@@ -498,6 +501,7 @@ static void rule_port(struct fctx *c, const struct rule *rule)
 			} else {
 				continue;
 			}
+			p->used = true;
 			fnd_event(f, p);
 		}
 		struct buf t = { 0 };
@@ -689,15 +693,14 @@ static void upload_host(struct fctx *c, const struct rule *rule, const char *hos
 
 static void rule_upload_gap(struct fctx *c, const struct rule *rule)
 {
+	clear_used(c);
 	for (size_t i = 0; i < c->n_ev; i++) {
-		if (c->ev[i].ev.kind != EV_UPLOAD_BATCH)
+		if (c->ev[i].ev.kind != EV_UPLOAD_BATCH || c->ev[i].used)
 			continue;
-		bool seen = false;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = c->ev[j].ev.kind == EV_UPLOAD_BATCH &&
-			       !strcmp(c->ev[j].host, c->ev[i].host);
-		if (!seen)
-			upload_host(c, rule, c->ev[i].host);
+		for (size_t j = i; j < c->n_ev; j++)
+			if (!strcmp(c->ev[j].host, c->ev[i].host))
+				c->ev[j].used = true;
+		upload_host(c, rule, c->ev[i].host);
 	}
 }
 

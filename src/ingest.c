@@ -70,6 +70,7 @@ struct file_job {
 	const char *role;	/* NULL: a log whose lines make no events */
 	unsigned problems;
 	bool store_failed;	/* the writer refused a record or an event */
+	char last_status[sizeof(((struct event *)0)->detail)];	/* last online_clients detail */
 };
 
 static void report(struct ingest *ing, const char *path, const char *what)
@@ -87,10 +88,17 @@ static int job_record(void *ctx, const struct log_record *rec)
 	if (rc || !job->role)
 		return rc;
 	struct event ev;
-	if (event_match(job->ing->events, job->role, rec->text + rec->message.off,
-			rec->message.len, &ev))
-		rc = store_writer_event(job->writer, &ev);
-	return rc;
+	if (!event_match(job->ing->events, job->role, rec->text + rec->message.off,
+			 rec->message.len, &ev))
+		return rc;
+	/* A status line that repeats all day adds an event only when its
+	 * counts change. */
+	if (ev.kind == EV_ONLINE_CLIENTS) {
+		if (!strcmp(ev.detail, job->last_status))
+			return rc;
+		snprintf(job->last_status, sizeof(job->last_status), "%s", ev.detail);
+	}
+	return store_writer_event(job->writer, &ev);
 }
 
 /* The sink's verdict, remembered: once the store refuses, the parser stops

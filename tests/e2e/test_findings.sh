@@ -53,7 +53,8 @@ J=$TMP/mfa_forbidden-trigger.json
 check "mfa_forbidden: 403 and Windows authentication" pyjson 'd[0]["kind"] == "mfa_forbidden" and "403" in d[0]["title"] and "Windows authentication" in d[0]["advice"] and "multi-factor" in d[0]["advice"]' < "$J"
 
 J=$TMP/notification_port-trigger.json
-check "notification_port: firewall and HTTP fallback on MP01" pyjson 'd[0]["count"] == 2 and "TCP 10123" in d[0]["title"] and "2 clients of MP01 fell back to HTTP" in d[0]["title"]' < "$J"
+check "notification_port: firewall and HTTP fallback on MP01" pyjson '"TCP 10123" in d[0]["title"] and "3 clients of MP01 fell back to HTTP" in d[0]["title"]' < "$J"
+check "notification_port: a repeated status line counts once" pyjson 'd[0]["count"] == 3 and len(d[0]["evidence"]) == 3' < "$J"
 
 J=$TMP/upload_gap-trigger.json
 check "upload_gap: the gap's first and last UTC" pyjson 'd[0]["first_utc"] == "2026-10-05T10:30:00.000Z" and d[0]["last_utc"] == "2026-10-05T11:15:00.000Z"' < "$J"

@@ -561,6 +561,12 @@ static size_t add_gap(int64_t (*gaps)[2], size_t n, size_t max,
 	return n + 1;
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+	return (*x > *y) - (*x < *y);
+}
+
 static int cmp_gap(const void *a, const void *b)
 {
 	const int64_t *x = a, *y = b;
@@ -645,7 +651,7 @@ static void upload_host(struct fctx *c, const struct rule *rule, const char *hos
 			h.cov[h.n_cov][1] = c->cov[i].max;
 			h.n_cov++;
 		}
-	qsort(h.promises, h.n_p, sizeof(int64_t), cmp_gap);
+	qsort(h.promises, h.n_p, sizeof(int64_t), cmp_i64);
 	/* The coverage rows come in rotation order, not time order. */
 	for (size_t i = 1; i < h.n_cov; i++)
 		for (size_t j = i; j > 0 && h.cov[j][0] < h.cov[j - 1][0]; j--) {
@@ -722,12 +728,6 @@ static void rule_stage(struct fctx *c, const struct rule *rule)
 			       f->count == 1 ? "" : "s", rule->title);
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-	const int64_t *x = a, *y = b;
-	return (*x > *y) - (*x < *y);
-}
-
 int64_t findings_median(int64_t *v, size_t n)
 {
 	if (n == 0)
@@ -742,14 +742,14 @@ static void rule_slow_hop(struct fctx *c, const struct rule *rule)
 		"forward_to_push", "push_to_receive", "receive_to_response",
 	};
 	static const char *const hop_where[3] = {
-		"between the service connection point's Forwarded line and the"
-		" management point's push: look at SMS_NOTIFICATION_SERVER's"
-		" queue and the site database on the management point",
-		"between the management point's push and the client's receipt:"
-		" look at the clients' network path to TCP 10123 and whether"
-		" they fell back to HTTP polling",
-		"between the client's receipt and its response: look at the"
-		" client's load and its policy agent (PolicyAgent.log)",
+		("between the service connection point's Forwarded line and the"
+		 " management point's push: look at SMS_NOTIFICATION_SERVER's"
+		 " queue and the site database on the management point"),
+		("between the management point's push and the client's receipt:"
+		 " look at the clients' network path to TCP 10123 and whether"
+		 " they fell back to HTTP polling"),
+		("between the client's receipt and its response: look at the"
+		 " client's load and its policy agent (PolicyAgent.log)"),
 	};
 	int64_t *v = xmalloc((c->n_tr + 1) * sizeof(*v));
 	for (int h = 0; h < 3; h++) {
@@ -1351,7 +1351,8 @@ int findings_rebuild(struct store *s, size_t *n_findings)
 		if (fs->v[i]->n_tr && !fs->v[i]->n_ev &&
 		    trace_evidence(s, fs->v[i]) < 0)
 			goto out;
-	qsort(fs->v, fs->n, sizeof(*fs->v), cmp_fnd);
+	if (fs->n > 1)
+		qsort(fs->v, fs->n, sizeof(*fs->v), cmp_fnd);
 	struct finding *rows = xcalloc(fs->n + 1, sizeof(*rows));
 	for (size_t i = 0; i < fs->n; i++)
 		finding_set_get(fs, i, &rows[i]);

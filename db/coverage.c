@@ -47,7 +47,9 @@ static int coverage_row(void *ctx, sqlite3_stmt *st)
 		.error_records = sqlite3_column_int64(st, 10),
 		.bias_min = INT32_MIN,
 	};
-	for (int i = 0; i < 4; i++)
+	/* The n_explicit..n_assumed columns, in enum offset_source order. */
+	_Static_assert(OFFSET_SOURCE_COUNT == 4, "one column per offset source");
+	for (int i = 0; i < OFFSET_SOURCE_COUNT; i++)
 		c.per_offset_source[i] = sqlite3_column_int64(st, 11 + i);
 	if (sqlite3_column_type(st, 15) != SQLITE_NULL)
 		c.bias_min = sqlite3_column_int(st, 15);

@@ -47,6 +47,7 @@ enum offset_source {
 	OFFSET_OVERRIDE = 2,	/* --tz HOST=BIAS */
 	OFFSET_ASSUMED = 3,	/* nothing known: UTC assumed */
 };
+#define OFFSET_SOURCE_COUNT 4	/* entries of enum offset_source */
 const char *offset_source_name(enum offset_source src);
 
 /* What the store remembers of a file, to tell unchanged, grown, replaced. */
@@ -343,7 +344,7 @@ struct store_file_coverage {
 	bool timed;			/* utc_min/utc_max are meaningful */
 	int64_t utc_min, utc_max;	/* µs, over records with a time */
 	int64_t records, partial, error_records;
-	int64_t per_offset_source[4];	/* records by enum offset_source */
+	int64_t per_offset_source[OFFSET_SOURCE_COUNT];	/* records by source */
 	int32_t bias_min;		/* first explicit bias of the file,
 					 * else the host's --tz override,
 					 * else INT32_MIN (unknown) */

@@ -44,7 +44,7 @@ static void escaped(struct buf *b, const char *s)
 
 /* ---- findings ---- */
 
-static const char findings_help[] =
+static const char findings_help_head[] =
 	"usage: tatrace findings [-d STORE] [--kind KIND] [--format table|json]\n"
 	"\n"
 	"What is wrong in the stored logs, most urgent first: each finding has a\n"
@@ -52,16 +52,31 @@ static const char findings_help[] =
 	"and last time, a count, evidence (host, file, line, UTC of log lines)\n"
 	"and the traces it is about. Findings are recomputed after every ingest.\n"
 	"\n"
-	"  --kind KIND   only findings of this kind, one of:\n"
-	"                unauthorized_action gateway_error mfa_forbidden\n"
-	"                notification_port upload_gap failed not_delivered\n"
-	"                not_pushed not_forwarded no_response slow_hop clock_skew\n"
-	"                timezone evidence_gap unmatched_response duplicate_evidence\n"
+	"  --kind KIND   only findings of this kind, one of:\n";
+static const char findings_help_tail[] =
 	"  --format      table (default) or json: an array of objects with kind,\n"
 	"                severity, title, advice, first_utc, last_utc, count,\n"
 	"                evidence [{host, file, line, utc}] and traces [ids]\n"
 	"\n"
 	"Error codes named in a finding: tatrace explain CODE.\n";
+
+/* The kinds come from the rule table, so --help cannot drift from it. */
+static void findings_help(void)
+{
+	fputs(findings_help_head, stdout);
+	size_t col = 0;
+	for (size_t i = 0; i < finding_kind_count(); i++) {
+		const char *k = finding_kind_name(i);
+		if (col && col + 1 + strlen(k) > 58) {
+			putchar('\n');
+			col = 0;
+		}
+		printf("%s%s", col ? " " : "                ", k);
+		col += strlen(k) + 1;
+	}
+	putchar('\n');
+	fputs(findings_help_tail, stdout);
+}
 
 struct findings_out {
 	struct buf b;
@@ -198,7 +213,7 @@ int cmd_findings(int argc, char **argv)
 			if (!out_format_parse(optarg, 1u << OUT_TABLE | 1u << OUT_JSON, &o.fmt))
 				return cli_usage_error("findings", "--format wants table or json, got '%s'", optarg);
 			break;
-		case 'h': fputs(findings_help, stdout); return 0;
+		case 'h': findings_help(); return 0;
 		default: return cli_usage_error("findings", "unknown option");
 		}
 	}
@@ -336,7 +351,7 @@ struct cov_out {
 static const char *dominant_source(const struct store_file_coverage *c)
 {
 	int best = -1;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < OFFSET_SOURCE_COUNT; i++)
 		if (c->per_offset_source[i] > 0 &&
 		    (best < 0 || c->per_offset_source[i] > c->per_offset_source[best]))
 			best = i;
@@ -379,7 +394,7 @@ static void cov_json(struct cov_out *o, const struct store_file_coverage *c)
 	buf_puts(b, ",\"offset_source\":");
 	json_cstr(b, dominant_source(c));
 	buf_puts(b, ",\"offset_sources\":{");
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < OFFSET_SOURCE_COUNT; i++)
 		buf_printf(b, "%s\"%s\":%" PRId64, i ? "," : "",
 			   offset_source_name((enum offset_source)i),
 			   c->per_offset_source[i]);

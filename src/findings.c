@@ -57,7 +57,7 @@ struct fcov {
 	char *host, *role, *path, *log_name;
 	bool timed;
 	int64_t min, max, records;
-	int64_t src[4];
+	int64_t src[OFFSET_SOURCE_COUNT];
 	int32_t bias;
 };
 
@@ -875,12 +875,12 @@ static void rule_timezone(struct fctx *c, const struct rule *rule)
 			first = strcmp(c->cov[j].host, host) != 0;
 		if (!first)
 			continue;
-		int64_t src[4] = { 0 }, all = 0;
+		int64_t src[OFFSET_SOURCE_COUNT] = { 0 }, all = 0;
 		for (size_t j = i; j < c->n_cov; j++)
 			if (!strcmp(c->cov[j].host, host))
-				for (int k = 0; k < 4; k++)
+				for (int k = 0; k < OFFSET_SOURCE_COUNT; k++)
 					src[k] += c->cov[j].src[k];
-		for (int k = 0; k < 4; k++)
+		for (int k = 0; k < OFFSET_SOURCE_COUNT; k++)
 			all += src[k];
 		for (size_t g = 0; g < sizeof(guessed_sources) /
 		     sizeof(guessed_sources[0]); g++) {

@@ -81,6 +81,14 @@ check "evidence_gap: which file, from which machine" pyjson '"BgbServer.log" in 
 J=$TMP/unmatched_response-trigger.json
 check "unmatched_response: the 8/9 response" pyjson '[f["count"] for f in d if f["kind"] == "unmatched_response"] == [1]' < "$J"
 
+# The rule table drives --help; the man page and README name every kind.
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+kinds=$($T findings --help | sed -n '/only findings of this kind/,/^  --format /p' | sed '1d;$d')
+check "findings --help lists 16 kinds from the rule table" test "$(echo $kinds | wc -w)" -eq 16
+for k in $kinds; do
+	check "man page and README document finding kind $k" sh -c "grep -q -- '$k' '$ROOT/man/tatrace.1' && grep -q -- '$k' '$ROOT/README.md'"
+done
+
 # --kind, errors, table output.
 DB=$TMP/gateway_error-trigger.db
 check "--kind filters" sh -c "$T findings -d '$DB' --kind gateway_error --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if len(d) == 2 else 1)'"

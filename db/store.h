@@ -136,6 +136,8 @@ struct store_file {
 	const char *host, *path, *name, *log_name, *role, *format, *encoding;
 	int64_t rotation, size, mtime;
 	int64_t records, partial, bytes;	/* bytes: decoded UTF-8 */
+	int64_t utc_min, utc_max;	/* records with their own time; EVENT_NONE
+					 * when none */
 };
 /* Files in (host, log_name, rotation) order. each() returns non-zero to
  * stop. Returns 0, or -1 on a store error. */

@@ -47,13 +47,27 @@ static const char files_help[] =
 	"usage: tatrace files [-d STORE] [--format table|json]\n"
 	"\n"
 	"List the stored files: id, host, role, format, encoding, records, partial\n"
-	"records, decoded bytes and the path as found in the bundle.\n";
+	"records, decoded bytes and the path as found in the bundle. JSON adds\n"
+	"name, log, size, mtime and first_utc/last_utc (null when untimed);\n"
+	"tatrace coverage shows the time each log covers per host and lane.\n";
 
 struct files_out {
 	struct buf b;
 	enum out_format fmt;
 	unsigned n;
 };
+
+/* ISO 8601 UTC, or null for a file without a time. */
+static void utc_or_null(struct buf *b, int64_t us)
+{
+	char t[32];
+	if (us == EVENT_NONE) {
+		buf_puts(b, "null");
+		return;
+	}
+	format_utc_ms(us, t);
+	buf_printf(b, "\"%s\"", t);
+}
 
 static void file_json(struct buf *b, const struct store_file *f)
 {
@@ -65,16 +79,20 @@ static void file_json(struct buf *b, const struct store_file *f)
 	json_cstr(b, f->name);
 	buf_puts(b, ",\"log\":");
 	json_cstr(b, f->log_name);
-	buf_printf(b, ",\"rotation\":%lld,\"role\":", (long long)f->rotation);
+	buf_puts(b, ",\"role\":");
 	json_cstr(b, f->role);
 	buf_puts(b, ",\"format\":");
 	json_cstr(b, f->format);
 	buf_puts(b, ",\"encoding\":");
 	json_cstr(b, f->encoding);
 	buf_printf(b, ",\"records\":%lld,\"partial\":%lld,\"bytes\":%lld,"
-		      "\"size\":%lld,\"mtime\":%lld}",
+		      "\"size\":%lld,\"mtime\":%lld,\"first_utc\":",
 		   (long long)f->records, (long long)f->partial,
 		   (long long)f->bytes, (long long)f->size, (long long)f->mtime);
+	utc_or_null(b, f->utc_min);
+	buf_puts(b, ",\"last_utc\":");
+	utc_or_null(b, f->utc_max);
+	buf_putc(b, '}');
 }
 
 static int file_row(void *ctx, const struct store_file *f)

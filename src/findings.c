@@ -401,6 +401,17 @@ static void rule_unauthorized(struct fctx *c, const struct rule *rule)
 	}
 }
 
+/* Who answered: the SMS provider's AdminService, the tenant attach
+ * gateway, or a service the URL does not tell. */
+static const char *answered_by(const char *url)
+{
+	if (strcasestr(url, "/AdminService"))
+		return "The SMS provider (AdminService)";
+	if (strcasestr(url, "gateway"))
+		return "The tenant attach gateway";
+	return "A web service";
+}
+
 /* HTTP errors from the tenant attach gateway, one finding per status.
  * 403 belongs to mfa_forbidden. */
 static void gateway_status(struct fctx *c, const struct rule *rule, bool want_403)
@@ -428,8 +439,7 @@ static void gateway_status(struct fctx *c, const struct rule *rule, bool want_40
 		uint32_t status = (uint32_t)e->ev.http_status;
 		const struct errcode *ec = errcode_find(ERRCODE_HTTP, status);
 		f->title = fmt("%s answered HTTP %u (%s) to %s on %s, %" PRId64
-			       " time%s", want_403 ? "The SMS provider" :
-			       "The tenant attach gateway", status,
+			       " time%s", answered_by(e->ev.detail), status,
 			       e->ev.name, where.data ? where.data : "?",
 			       hosts.data ? hosts.data : "?", f->count,
 			       f->count == 1 ? "" : "s");

@@ -50,7 +50,7 @@ check "gateway_error: evidence from GenericUploadWorker.log and CMGatewayNotific
 check "HTTP 200 responses are no gateway error" pyjson 'd == []' < "$TMP/gateway_error-quiet.json"
 
 J=$TMP/mfa_forbidden-trigger.json
-check "mfa_forbidden: 403 and Windows authentication" pyjson 'd[0]["kind"] == "mfa_forbidden" and "403" in d[0]["title"] and "Windows authentication" in d[0]["advice"] and "multi-factor" in d[0]["advice"]' < "$J"
+check "mfa_forbidden: the SMS provider's 403 and Windows authentication" pyjson 'd[0]["kind"] == "mfa_forbidden" and "SMS provider" in d[0]["title"] and "403" in d[0]["title"] and "Windows authentication" in d[0]["advice"] and "multi-factor" in d[0]["advice"]' < "$J"
 
 J=$TMP/notification_port-trigger.json
 check "notification_port: firewall and HTTP fallback on MP01" pyjson '"TCP 10123" in d[0]["title"] and "3 clients of MP01 fell back to HTTP" in d[0]["title"]' < "$J"
@@ -59,6 +59,9 @@ check "notification_port: a repeated status line counts once" pyjson 'd[0]["coun
 J=$TMP/upload_gap-trigger.json
 check "upload_gap: the gap's first and last UTC" pyjson 'd[0]["first_utc"] == "2026-10-05T10:30:00.000Z" and d[0]["last_utc"] == "2026-10-05T11:15:00.000Z"' < "$J"
 check "upload_gap: two missed cycles, evidence on both sides" pyjson 'd[0]["count"] == 2 and "45 min" in d[0]["title"] and len(d[0]["evidence"]) >= 2' < "$J"
+
+findings_of upload_gap promise
+check "upload_gap: a next run promised in local time and not kept" pyjson '[(f["first_utc"], f["last_utc"], f["count"]) for f in d if f["kind"] == "upload_gap"] == [("2026-10-05T10:06:00.000Z", "2026-10-05T10:15:00.000Z", 1)]' < "$TMP/upload_gap-promise.json"
 
 for s in not_forwarded not_pushed not_delivered no_response failed; do
 	check "$s: one finding listing its trace" pyjson "[len(f['traces']) for f in d if f['kind'] == '$s'] == [1]" < "$TMP/$s-trigger.json"

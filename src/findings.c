@@ -48,6 +48,7 @@ struct fev {
 
 struct ftrace {
 	int64_t id, first, last, hops[3], unmatched;
+	char *clients;			/* missing_evidence only, else NULL */
 	int status;			/* index in trace_status_names, -1 */
 	unsigned missing;		/* bit per lane */
 	bool skew;
@@ -246,6 +247,18 @@ static void list_add(struct buf *b, const char *name)
 	if (b->len)
 		buf_puts(b, ", ");
 	buf_puts(b, name);
+}
+
+/* Add each name of a comma-separated list. */
+static void list_csv(struct buf *b, const char *csv)
+{
+	char name[128];
+	while (*csv) {
+		size_t n = strcspn(csv, ",");
+		snprintf(name, sizeof(name), "%.*s", (int)(n < 127 ? n : 127), csv);
+		list_add(b, name);
+		csv += n + (csv[n] == ',');
+	}
 }
 
 /* HRESULTs written as 0xXXXXXXXX in a message. */
@@ -967,24 +980,40 @@ static void rule_evidence_gap(struct fctx *c, const struct rule *rule)
 		}
 		if (!f)
 			continue;
+		/* Which machines: for the agent lane the clients that logged
+		 * a receipt and then stop; the server's log names no targets. */
 		struct buf hosts = { 0 };
-		for (size_t i = 0; i < c->n_cov; i++)
-			if (!strcmp(c->cov[i].role, lane_logs[l].role))
-				list_add(&hosts, c->cov[i].host);
+		if (l == LANE_AGENT) {
+			for (size_t i = 0; i < c->n_tr; i++)
+				if (c->tr[i].status == missing &&
+				    (c->tr[i].missing & (1u << l)) && c->tr[i].clients)
+					list_csv(&hosts, c->tr[i].clients);
+		} else {
+			for (size_t i = 0; i < c->n_cov; i++)
+				if (!strcmp(c->cov[i].role, lane_logs[l].role))
+					list_add(&hosts, c->cov[i].host);
+		}
 		char from[32], to[32];
 		utc_text(f->first, from);
 		utc_text(f->last, to);
 		f->title = fmt("%" PRId64 " trace%s no %s evidence at %s time",
 			       f->count, f->count == 1 ? " has" : "s have",
 			       lane_names3[l], f->count == 1 ? "its" : "their");
-		f->advice = fmt("Collect %s from %s%s%s (%s) covering %s to %s:"
-				" the stored %s%s%s does not cover these actions"
-				" (or ends before their next step), so no lane is"
-				" blamed for them.", lane_logs[l].file,
-				lane_logs[l].machine, hosts.len ? ", e.g. " : "",
-				hosts.len ? hosts.data : "", lane_logs[l].folder,
-				from, to, lane_logs[l].file,
-				hosts.len ? " of " : "", hosts.len ? hosts.data : "");
+		if (hosts.len)
+			f->advice = fmt("Collect %s (%s) from %s covering %s to %s:"
+					" the stored copy ends before these actions'"
+					" next step or does not reach them, so no lane"
+					" is blamed for them.", lane_logs[l].file,
+					lane_logs[l].folder, hosts.data, from, to);
+		else
+			f->advice = fmt("Collect %s (%s) from %s%s covering %s to %s:"
+					" no stored log of this lane covers these"
+					" actions, so no lane is blamed for them.",
+					lane_logs[l].file, lane_logs[l].folder,
+					lane_logs[l].machine, l == LANE_AGENT ?
+					" (BgbServer.log does not name the targets;"
+					" the admin center's device list does)" : "",
+					from, to);
 		buf_free(&hosts);
 	}
 }
@@ -1250,6 +1279,8 @@ static int load_trace(void *ctx, const struct trace_row *t)
 		.unmatched = t->unmatched, .status = status_index(t->status),
 		.missing = missing_bits(t->missing), .skew = t->skew,
 	};
+	if (!strcmp(t->status, "missing_evidence") && t->clients[0])
+		c->tr[c->n_tr - 1].clients = xstrdup(t->clients);
 	return 0;
 }
 
@@ -1291,6 +1322,8 @@ static void fctx_free(struct fctx *c)
 		free(c->ev[i].path);
 	}
 	free(c->ev);
+	for (size_t i = 0; i < c->n_tr; i++)
+		free(c->tr[i].clients);
 	free(c->tr);
 	for (size_t i = 0; i < c->n_cov; i++) {
 		free(c->cov[i].host);

@@ -81,6 +81,9 @@ check "timezone: the host whose bias is assumed" pyjson 'd[0]["kind"] == "timezo
 J=$TMP/evidence_gap-trigger.json
 check "evidence_gap: which file, from which machine" pyjson '"BgbServer.log" in d[0]["title"] and "management point" in d[0]["advice"]' < "$J"
 
+findings_of evidence_gap ends
+check "evidence_gap: a client log that ends with the receipt names that client" pyjson '[f["kind"] for f in d] == ["evidence_gap"] and "from CLIENT02 covering" in d[0]["advice"] and "CcmNotificationAgent.log" in d[0]["advice"] and len(d[0]["traces"]) == 1' < "$TMP/evidence_gap-ends.json"
+
 J=$TMP/unmatched_response-trigger.json
 check "unmatched_response: the 8/9 response" pyjson '[f["count"] for f in d if f["kind"] == "unmatched_response"] == [1]' < "$J"
 

@@ -36,6 +36,11 @@ static const char SQL_FTRACES[] =
 	"SELECT trace_id FROM finding_traces WHERE finding_id = ?1"
 	" ORDER BY trace_id";
 
+/* The event kinds the partial index names by number. */
+_Static_assert(LANE_SITE == 3 && EV_UNAUTHORIZED == 3 &&
+	       EV_FIREWALL_BLOCKED == 9 && EV_ONLINE_CLIENTS == 16,
+	       "events_findings (db/schema.c) and SQL_FINDING_EVENTS name these");
+
 /* The WHERE must match the partial index events_findings (db/schema.c)
  * term for term, or SQLite scans every event. The block holding the
  * record comes along so that its bias can be read from the packed entry. */

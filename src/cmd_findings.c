@@ -255,27 +255,39 @@ static void explain_one(struct buf *b, const struct errcode *ec)
 	buf_puts(b, label);
 	if (ec->family == ERRCODE_HRESULT)
 		buf_printf(b, " (%" PRId32 ")", (int32_t)ec->code);
-	buf_printf(b, "  %s%s%s: %s\n", ec->name, ec->name[0] ? ", " : "",
-		   ec->source, ec->meaning);
+	if (ec->family == ERRCODE_HTTP)
+		buf_printf(b, "  %s: %s\n", ec->name, ec->meaning);
+	else
+		buf_printf(b, "  %s%s%s: %s\n", ec->name, ec->name[0] ? ", " : "",
+			   ec->source, ec->meaning);
 }
 
 int cmd_explain(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "list", no_argument, NULL, OPT_LIST },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	/* By hand rather than getopt: a negative HRESULT (-2147024891) is
+	 * a code, not an option. */
 	bool list = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_LIST: list = true; break;
-		case 'h': fputs(explain_help, stdout); return 0;
-		default: return cli_usage_error("explain", "unknown option");
+	int first = argc;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--")) {
+			first = i + 1;
+			break;
 		}
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(explain_help, stdout);
+			return 0;
+		}
+		if (!strcmp(a, "--list")) {
+			list = true;
+			continue;
+		}
+		if (a[0] == '-' && !(a[1] >= '0' && a[1] <= '9'))
+			return cli_usage_error("explain", "unknown option '%s'", a);
+		first = i;
+		break;
 	}
+	int optind_codes = first;
 	struct buf b = { 0 };
 	if (list) {
 		size_t n;
@@ -286,10 +298,10 @@ int cmd_explain(int argc, char **argv)
 		buf_free(&b);
 		return 0;
 	}
-	if (optind >= argc)
+	if (optind_codes >= argc)
 		return cli_usage_error("explain", "which code? e.g. tatrace explain 0x80070005");
 	int rc = 0;
-	for (int i = optind; i < argc; i++) {
+	for (int i = optind_codes; i < argc; i++) {
 		enum errcode_family fam;
 		uint32_t code;
 		if (!errcode_parse(argv[i], &fam, &code)) {

@@ -75,7 +75,7 @@ static const struct errcode table[] = {
 	HTTP(502, "Bad Gateway",
 	     "a gateway or proxy got a bad answer from the service behind it"),
 	HTTP(503, "Service Unavailable",
-	     "the service is down or overloaded for now; retried later"),
+	     "the service is down or overloaded for now; try again later"),
 	HTTP(504, "Gateway Timeout",
 	     "a gateway or proxy got no answer in time from the service behind it"),
 };

@@ -122,6 +122,8 @@ check "json of hostile text parses" sh -c "$T findings -d '$TMP/hostile.db' --fo
 $T explain 0x80131509 > "$TMP/ex.txt"
 check "explain 0x80131509: COR_E_INVALIDOPERATION, WebException" sh -c "grep -q 'COR_E_INVALIDOPERATION' '$TMP/ex.txt' && grep -q 'WebException' '$TMP/ex.txt'"
 check "explain a negative HRESULT" sh -c "$T explain -- -2147024891 | grep -q '^0x80070005 .*E_ACCESSDENIED'"
+check "explain a negative HRESULT without --" sh -c "$T explain -2147024891 | grep -q '^0x80070005 .*E_ACCESSDENIED'"
+expect_status 2 "explain rejects unknown options" $T explain --nope
 check "explain decimal and bare hex" sh -c "$T explain 2147942405 80070005 | grep -c E_ACCESSDENIED | grep -q 2"
 check "explain HTTP 401 and 401" sh -c "$T explain 'HTTP 401' 401 | grep -c '^HTTP 401  Unauthorized' | grep -q 2"
 check "explain a ConfigMgr code" sh -c "$T explain 0x87D00215 | grep -q 'item not found'"

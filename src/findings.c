@@ -898,11 +898,18 @@ static void rule_timezone(struct fctx *c, const struct rule *rule)
 			first = strcmp(c->cov[j].host, host) != 0;
 		if (!first)
 			continue;
+		/* Records without any time count as assumed too: a host
+		 * whose logs carry no time at all has no time zone to doubt. */
 		int64_t src[OFFSET_SOURCE_COUNT] = { 0 }, all = 0;
+		bool timed = false;
 		for (size_t j = i; j < c->n_cov; j++)
-			if (!strcmp(c->cov[j].host, host))
+			if (!strcmp(c->cov[j].host, host)) {
+				timed |= c->cov[j].timed;
 				for (int k = 0; k < OFFSET_SOURCE_COUNT; k++)
 					src[k] += c->cov[j].src[k];
+			}
+		if (!timed)
+			continue;
 		for (int k = 0; k < OFFSET_SOURCE_COUNT; k++)
 			all += src[k];
 		for (size_t g = 0; g < sizeof(guessed_sources) /

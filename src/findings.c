@@ -542,7 +542,10 @@ static void rule_port(struct fctx *c, const struct rule *rule)
 				" when they next poll, minutes later or never."
 				" Allow inbound TCP %" PRId64 " on %s (Windows"
 				" Firewall and any firewall between clients and"
-				" the management point).", port, port, e->host);
+				" the management point).%s", port, port, e->host,
+				most_http ? " Clients on the internet (through a"
+				" cloud management gateway) use HTTP by design and"
+				" are counted under HTTP too." : "");
 	}
 }
 
@@ -846,9 +849,10 @@ static void bias_disagreement(struct fctx *c, const struct rule *rule)
 					" difference of 60 minutes is usually a"
 					" daylight saving change between the two"
 					" logs; any other difference means a writer"
-					" is wrong - check the machine's time zone,"
-					" and use --tz HOST=BIAS if one log must be"
-					" corrected.");
+					" is wrong (some scripts always write +0) -"
+					" check the machine's time zone, and trust"
+					" hops through this machine only once the"
+					" wrong log is known.");
 			}
 			fnd_evidence(f, b->host, b->path, 0,
 				     b->timed ? b->min : EVENT_NONE);

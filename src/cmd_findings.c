@@ -514,7 +514,13 @@ int cmd_coverage(int argc, char **argv)
 	struct cov_out o = { .fmt = OUT_TABLE };
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:f:h", findings_options, NULL)) != -1) {
+	static const struct option coverage_options[] = {
+		{ "store", required_argument, NULL, 'd' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	while ((c = getopt_long(argc, argv, "d:f:h", coverage_options, NULL)) != -1) {
 		switch (c) {
 		case 'd': store_opt = optarg; break;
 		case 'f':

@@ -142,6 +142,7 @@ $T coverage -d "$TMP/evidence_gap-trigger.db" --format json > "$TMP/cov2.json"
 check "coverage json: the lane with no log at all" pyjson 'd["missing_lanes"] == ["server"]' < "$TMP/cov2.json"
 $T files -d "$TMP/st.db" --format json > "$TMP/files.json"
 check "files json: first_utc/last_utc, no internal rotation rank" pyjson 'all("rotation" not in f for f in d) and [(f["first_utc"], f["last_utc"]) for f in d if f["name"] == "BgbServer.lo_"] == [("2026-10-01T09:58:30.000Z", "2026-10-01T11:05:01.500Z")]' < "$TMP/files.json"
+expect_status 2 "coverage takes no --kind" $T coverage -d "$TMP/st.db" --kind timezone
 $T coverage -d "$TMP/st.db" > "$TMP/cov.txt"
 check "coverage table: header, lanes missing, the uncovered trace" sh -c "grep -q '^HOST .*LANE .*FIRST UTC .*BIAS .*SOURCE' '$TMP/cov.txt' && grep -q 'Lanes with no log at all: none' '$TMP/cov.txt' && grep -q '^    17  missing_evidence' '$TMP/cov.txt'"
 

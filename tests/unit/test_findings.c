@@ -14,6 +14,7 @@
 
 #include "../../db/store.h"
 #include "store_fixture.h"
+#include "../../src/correlate.h"
 #include "../../src/errcodes.h"
 #include "../../src/findings.h"
 
@@ -142,6 +143,17 @@ static void test_kinds(void **state)
 		assert_true(finding_kind_known(want[i]));
 	assert_int_equal(finding_kind_count(), sizeof(want) / sizeof(want[0]));
 	assert_false(finding_kind_known("partial"));
+	/* The stage kinds are trace statuses, read from the traces table. */
+	static const char *const stages[] = {
+		"not_forwarded", "not_pushed", "not_delivered", "no_response",
+		"failed",
+	};
+	for (size_t i = 0; i < 5; i++) {
+		bool known = false;
+		for (size_t k = 0; k < TRACE_STATUS_COUNT; k++)
+			known |= !strcmp(stages[i], trace_status_names[k]);
+		assert_true(known);
+	}
 	assert_null(finding_kind_name(finding_kind_count()));
 }
 

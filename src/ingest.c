@@ -635,11 +635,13 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 		report(&ing, "traces", store_error(s));
 		sum->store_failed = true;
 	}
-	if (changed && !sum->store_failed && findings_rebuild(s, NULL) != 0) {
+	size_t n_findings = 0;
+	if (changed && !sum->store_failed && findings_rebuild(s, &n_findings) != 0) {
 		report(&ing, "findings", store_error(s));
 		sum->store_failed = true;
 	}
 	sum->traces = cst.traces;
+	sum->findings = n_findings;
 	sum->trace_seconds = cst.seconds;
 	sum->traces_rebuilt = changed;
 	sum->interrupted = interrupted != 0;

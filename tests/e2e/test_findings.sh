@@ -133,7 +133,8 @@ expect_status 2 "explain of something that is no code is a usage error" $T expla
 expect_status 0 "explain --list" $T explain --list
 
 # coverage
-$T ingest -q -d "$TMP/st.db" "$FIX/statuses"
+$T ingest -d "$TMP/st.db" "$FIX/statuses" 2> "$TMP/st.err"
+check "ingest's summary counts the findings" grep -q '; 9 findings (tatrace findings)$' "$TMP/st.err"
 $T coverage -d "$TMP/st.db" --format json > "$TMP/cov.json"
 check "coverage json: hosts, lanes, logs with times, bias and source" pyjson '[h["host"] for h in d["hosts"]] == ["CLIENT01", "CLIENT02", "CLIENT03", "MP01", "SCP01"] and d["hosts"][3]["lanes"][0]["lane"] == "server" and len(d["hosts"][3]["lanes"][0]["logs"]) == 2 and d["hosts"][3]["lanes"][0]["logs"][0]["bias_min"] == 300 and d["hosts"][3]["lanes"][0]["logs"][0]["offset_source"] == "explicit" and d["hosts"][3]["lanes"][0]["logs"][0]["first_utc"].startswith("2026-10-01T09:58:30")' < "$TMP/cov.json"
 check "coverage json: a .NET log shows the bias it borrowed from its host" pyjson '[l for h in d["hosts"] for ln in h["lanes"] for l in ln["logs"] if l["log"] == "CMGatewayNotificationWorker"][0]["bias_min"] == 240 and [l for h in d["hosts"] for ln in h["lanes"] for l in ln["logs"] if l["log"] == "CMGatewayNotificationWorker"][0]["offset_source"] == "host"' < "$TMP/cov.json"

@@ -38,21 +38,25 @@ static const char SQL_FTRACES[] =
 
 /* The event kinds the partial index names by number. */
 _Static_assert(LANE_SITE == 3 && EV_UNAUTHORIZED == 3 &&
-	       EV_FIREWALL_BLOCKED == 9 && EV_ONLINE_CLIENTS == 16,
+	       EV_FIREWALL_BLOCKED == 9 && EV_NEXT_RUN == 15 &&
+	       EV_ONLINE_CLIENTS == 16,
 	       "events_findings (db/schema.c) and SQL_FINDING_EVENTS name these");
 
 /* The WHERE must match the partial index events_findings (db/schema.c)
- * term for term, or SQLite scans every event. The block holding the
- * record comes along so that its bias can be read from the packed entry. */
+ * term for term, or SQLite scans every event. For next_run lines (kind
+ * 15), whose promised time is local, the block holding the record comes
+ * along so that its bias can be read from the packed entry. */
 static const char SQL_FINDING_EVENTS[] =
 	"SELECT e.id, e.file_id, e.seq, e.line, e.utc, e.thread, h.name,"
 	" f.path, f.role, e.text, e.lane, e.kind, e.guid, e.push_id,"
 	" e.task_id, e.task_type, e.count, e.failed, e.return_code,"
 	" e.http_status, e.stamp, e.name, e.tenant, e.user, e.detail,"
-	" (SELECT b.seq FROM blocks b WHERE b.file_id = e.file_id"
-	"  AND b.seq <= e.seq ORDER BY b.seq DESC LIMIT 1) AS bseq,"
-	" (SELECT b.meta FROM blocks b WHERE b.file_id = e.file_id"
-	"  AND b.seq <= e.seq ORDER BY b.seq DESC LIMIT 1) AS bmeta"
+	" CASE WHEN e.kind = 15 THEN (SELECT b.seq FROM blocks b"
+	"  WHERE b.file_id = e.file_id AND b.seq <= e.seq"
+	"  ORDER BY b.seq DESC LIMIT 1) END AS bseq,"
+	" CASE WHEN e.kind = 15 THEN (SELECT b.meta FROM blocks b"
+	"  WHERE b.file_id = e.file_id AND b.seq <= e.seq"
+	"  ORDER BY b.seq DESC LIMIT 1) END AS bmeta"
 	" FROM events e JOIN files f ON f.id = e.file_id"
 	" LEFT JOIN hosts h ON h.id = f.host_id"
 	" WHERE (lane = 3 OR kind IN (3, 9, 16))"
@@ -296,7 +300,8 @@ static void copy_field(sqlite3_stmt *st, int col, char *dst, size_t cap)
 }
 
 /* The effective bias of the record the event was found in: the packed
- * entry at (seq - the block's first seq) of the block's meta. */
+ * entry at (seq - the block's first seq) of the block's meta; INT32_MIN
+ * for events whose block was not asked for. */
 static int32_t record_bias(sqlite3_stmt *st, uint64_t seq)
 {
 	if (sqlite3_column_type(st, 25) == SQLITE_NULL)

@@ -319,8 +319,9 @@ int store_findings(struct store *s, const char *kind,
 
 /* The events findings read (unauthorized, site-lane, firewall and
  * online-client lines; a partial index keeps this cheap on big stores),
- * in UTC order, each with the effective bias of its record (minutes,
- * INT32_MIN when none: the record had no time). 0 or -1. */
+ * in UTC order. next_run events come with the effective bias of their
+ * record (minutes; INT32_MIN when the record had no time, and for every
+ * other kind). 0 or -1. */
 int store_finding_events(struct store *s,
 			 int (*each)(void *ctx, const struct stored_event *e,
 				     int32_t bias_min),

@@ -120,6 +120,36 @@ static void finding_json(struct buf *b, const struct finding *f)
 }
 
 #define TABLE_TRACES 20
+#define WRAP_AT 100
+#define INDENT "                   "
+
+/* s escaped, wrapped at blanks to WRAP_AT columns, continuation lines
+ * indented like the first (which the caller has started). */
+static void wrapped(struct buf *b, const char *s)
+{
+	struct buf e = { 0 };
+	term_escape(&e, s, strlen(s));
+	size_t width = WRAP_AT - strlen(INDENT), col = 0, i = 0;
+	while (i < e.len) {
+		size_t w = i;
+		while (w < e.len && e.data[w] != ' ')
+			w++;
+		size_t word = w - i;
+		if (col && col + 1 + word > width) {
+			buf_puts(b, "\n" INDENT);
+			col = 0;
+		} else if (col) {
+			buf_putc(b, ' ');
+			col++;
+		}
+		buf_append(b, e.data + i, word);
+		col += word;
+		i = w;
+		while (i < e.len && e.data[i] == ' ')
+			i++;
+	}
+	buf_free(&e);
+}
 
 static void finding_table(struct buf *b, const struct finding *f)
 {
@@ -142,7 +172,7 @@ static void finding_table(struct buf *b, const struct finding *f)
 	}
 	buf_printf(b, "   count: %" PRId64 "\n", f->count);
 	buf_puts(b, "         do:       ");
-	escaped(b, f->advice);
+	wrapped(b, f->advice);
 	buf_putc(b, '\n');
 	for (size_t i = 0; i < f->n_evidence; i++) {
 		const struct finding_evidence *e = &f->evidence[i];

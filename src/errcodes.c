@@ -54,17 +54,13 @@ static const struct errcode table[] = {
 	   "content not found: the content is not on a distribution point the"
 	   " client can reach"),
 	HTTP(400, "Bad Request",
-	     "the service refused the request as malformed; from the tenant"
-	     " attach gateway (AccountOnboardingInfo) it points at a broken or"
-	     " duplicate onboarding"),
+	     "the server refused the request as malformed or invalid"),
 	HTTP(401, "Unauthorized",
-	     "the caller was not authenticated; from the tenant attach gateway"
-	     " (DevicePost, Notification) the hierarchy's onboarding is no"
-	     " longer accepted"),
+	     "the caller is not, or no longer, accepted as authenticated"),
 	HTTP(403, "Forbidden",
-	     "authenticated but not allowed; for tenant attach actions this is"
-	     " what an SMS provider that requires multi-factor authentication"
-	     " answers"),
+	     "the caller is authenticated but not allowed to do this; for tenant"
+	     " attach actions it is what an SMS provider that requires"
+	     " multi-factor authentication answers"),
 	HTTP(404, "Not Found", "the address asked for does not exist"),
 	HTTP(407, "Proxy Authentication Required",
 	     "a proxy between the server and the service wants credentials"),

@@ -102,6 +102,7 @@ check "--kind of a kind with nothing found gives []" sh -c "test \"\$($T finding
 expect_status 2 "--kind rejects unknown kinds" $T findings -d "$DB" --kind nope
 $T findings -d "$DB" > "$TMP/table.txt"
 check "table: severity, kind, title, what to do, evidence" sh -c "grep -q '^error    gateway_error: ' '$TMP/table.txt' && grep -q 'do: ' '$TMP/table.txt' && grep -q 'evidence: SCP01' '$TMP/table.txt'"
+check "table: what to do is wrapped at 100 columns" sh -c "grep -A3 '  do: ' '$TMP/table.txt' | grep -v evidence | awk 'length > 100 { bad = 1 } END { exit bad }' && test \$(grep -c '^                   [^ ]' '$TMP/table.txt') -gt 2"
 check "table without findings says so" sh -c "$T findings -d '$TMP/failed-quiet.db' | grep -q '^No findings.'"
 
 # Hostile text in a finding reaches the terminal escaped.

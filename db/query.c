@@ -12,7 +12,7 @@
 static const char SQL_FILES[] =
 	"SELECT f.id, h.name, f.path, f.name, f.log_name, f.role, f.format,"
 	" f.encoding, f.rotation, f.size, f.mtime, f.records, f.partial,"
-	" f.bytes, f.duplicate_of FROM files f"
+	" f.bytes, f.duplicate_of, f.utc_min, f.utc_max FROM files f"
 	" LEFT JOIN hosts h ON h.id = f.host_id"
 	" ORDER BY h.name, f.log_name, f.rotation, f.path";
 static const char SQL_FILE_EXISTS[] = "SELECT 1 FROM files WHERE id = ?1";
@@ -44,6 +44,8 @@ static int file_row(void *ctx, sqlite3_stmt *st)
 		.partial = sqlite3_column_int64(st, 12),
 		.bytes = sqlite3_column_int64(st, 13),
 		.duplicate_of = sqlite3_column_int64(st, 14),
+		.utc_min = store_column_num(st, 15),
+		.utc_max = store_column_num(st, 16),
 	};
 	return r->each(r->ctx, &f);
 }

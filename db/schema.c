@@ -82,6 +82,15 @@
  *                         lane/kind by name, in no particular order (add
  *                         ORDER BY utc).
  * trace_list (view)       traces with their times as text.
+ * findings                what is wrong, derived from events, traces and
+ *                         files after every trace rebuild (src/findings.c):
+ *                         kind, severity (error|warning|info), title,
+ *                         advice, first_utc/last_utc (µs, NULL none),
+ *                         count; ids in severity order.
+ * finding_evidence        up to a few log lines per finding: host, file
+ *                         (bundle path), line, utc.
+ * finding_traces          which traces a finding is about.
+ * finding_list (view)     findings with their times as text.
  */
 static const char SCHEMA_SQL[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value);"
@@ -190,7 +199,26 @@ static const char SCHEMA_SQL[] =
 	" hop_forward_to_push, hop_push_to_receive, hop_receive_to_response,"
 	" skew, lanes_connector, lanes_server, lanes_agent, missing, push_id,"
 	" task_id, target_count, unmatched, summary, bts_reported, bts_failed,"
-	" next_step, candidates FROM traces;";
+	" next_step, candidates FROM traces;"
+	/* Findings read only these events; the partial index costs ingest
+	 * nothing for the many device-action lines it leaves out. Its WHERE
+	 * must stay identical to the one in db/findings.c. */
+	"CREATE INDEX events_findings ON events(utc, file_id, seq)"
+	" WHERE lane = 3 OR kind IN (3, 9, 16);"
+	"CREATE TABLE findings(id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+	" severity TEXT NOT NULL, title TEXT NOT NULL, advice TEXT NOT NULL,"
+	" first_utc INTEGER, last_utc INTEGER, count INTEGER NOT NULL);"
+	"CREATE TABLE finding_evidence(finding_id INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL, host TEXT, file TEXT, line INTEGER,"
+	" utc INTEGER, PRIMARY KEY(finding_id, seq)) WITHOUT ROWID;"
+	"CREATE TABLE finding_traces(finding_id INTEGER NOT NULL,"
+	" trace_id INTEGER NOT NULL, PRIMARY KEY(finding_id, trace_id))"
+	" WITHOUT ROWID;"
+	"CREATE VIEW finding_list AS SELECT id, kind, severity, title,"
+	" strftime('%Y-%m-%d %H:%M:%f', first_utc / 1000000.0, 'unixepoch')"
+	"  AS first_time,"
+	" strftime('%Y-%m-%d %H:%M:%f', last_utc / 1000000.0, 'unixepoch')"
+	"  AS last_time, count, advice FROM findings;";
 
 /* The traces' indexes stand apart: a rebuild drops them and creates them
  * after its bulk insert, which costs half of keeping them up to date row

@@ -49,6 +49,7 @@ enum offset_source {
 	OFFSET_OVERRIDE = 2,	/* --tz HOST=BIAS */
 	OFFSET_ASSUMED = 3,	/* nothing known: UTC assumed */
 };
+#define OFFSET_SOURCE_COUNT 4	/* entries of enum offset_source */
 const char *offset_source_name(enum offset_source src);
 
 /* What the store remembers of a file, to tell unchanged, grown, replaced. */
@@ -166,6 +167,8 @@ struct store_file {
 	int64_t rotation, size, mtime;
 	int64_t records, partial, bytes;	/* bytes: decoded UTF-8 */
 	int64_t duplicate_of;	/* id of the original, 0 when an original */
+	int64_t utc_min, utc_max;	/* records with their own time; EVENT_NONE
+					 * when none */
 };
 /* Files in (host, log_name, rotation) order. each() returns non-zero to
  * stop. Returns 0, or -1 on a store error. */
@@ -341,5 +344,77 @@ int store_trace_events(struct store *s, int64_t trace_id,
 		       int (*each)(void *ctx, const struct stored_event *e,
 				   unsigned flags),
 		       void *ctx);
+
+/* ---- findings (derived after every trace rebuild; src/findings.c) ---- */
+
+struct finding_evidence {
+	const char *host;
+	const char *file;	/* bundle path */
+	int64_t line;		/* 0 when none */
+	int64_t utc;		/* µs; EVENT_NONE when none */
+};
+
+struct finding {
+	const char *kind;	/* unauthorized_action, gateway_error, ... */
+	const char *severity;	/* error|warning|info */
+	const char *title;	/* one line */
+	const char *advice;	/* what to do, in plain words */
+	int64_t first_utc, last_utc;	/* µs; EVENT_NONE when none */
+	int64_t count;		/* occurrences (lines, traces, gaps...) */
+	const struct finding_evidence *evidence;
+	size_t n_evidence;
+	const int64_t *traces;	/* trace ids */
+	size_t n_traces;
+};
+
+/* Replace every stored finding with f[0..n) in one transaction; ids are
+ * given in array order (the caller sorts by severity). 0 or -1. */
+int store_findings_replace(struct store *s, const struct finding *f,
+			   size_t n);
+/* Stored findings in id order, kind NULL = all. The finding and its
+ * arrays live until each() returns. 0 or -1. */
+int store_findings(struct store *s, const char *kind,
+		   int (*each)(void *ctx, const struct finding *f), void *ctx);
+
+/* The events findings read (unauthorized, site-lane, firewall and
+ * online-client lines; a partial index keeps this cheap on big stores),
+ * in UTC order. next_run events come with the effective bias of their
+ * record (minutes; INT32_MIN when the record had no time, and for every
+ * other kind). 0 or -1. */
+int store_finding_events(struct store *s,
+			 int (*each)(void *ctx, const struct stored_event *e,
+				     int32_t bias_min),
+			 void *ctx);
+
+/* Files recorded as duplicates of another (files.duplicate_of, issue 6
+ * section 2). Returns no rows until that column exists: see db/findings.c
+ * for the one line to change. */
+struct store_duplicate {
+	const char *host;
+	const char *path;	/* the duplicate */
+	const char *original;	/* the path it duplicates */
+};
+int store_duplicate_files(struct store *s,
+			  int (*each)(void *ctx, const struct store_duplicate *d),
+			  void *ctx);
+
+/* ---- coverage: what each stored log covers (db/coverage.c) ---- */
+
+struct store_file_coverage {
+	int64_t file_id;
+	const char *host, *role, *log_name, *name, *path;
+	bool timed;			/* utc_min/utc_max are meaningful */
+	int64_t utc_min, utc_max;	/* µs, over records with a time */
+	int64_t records, partial, error_records;
+	int64_t per_offset_source[OFFSET_SOURCE_COUNT];	/* records by source */
+	int32_t bias_min;		/* first explicit bias of the file,
+					 * else the host's --tz override,
+					 * else INT32_MIN (unknown) */
+};
+/* Every file in (host, role, log_name, rotation) order. 0 or -1. */
+int store_file_coverage(struct store *s,
+			int (*each)(void *ctx,
+				    const struct store_file_coverage *c),
+			void *ctx);
 
 #endif

@@ -96,6 +96,11 @@ static const struct event_row event_rows[] = {
 	  LEAD "Generated BGB task status report " LINE "{0,2048}?"
 	  "\\(PushID: (?<push>\\d++) ReportedClients: (?<count>\\d++)"
 	  " FailedClients: (?<failed>\\d++)\\s*+\\)" },
+	/* Clients counted under HTTP have fallen back from the TCP channel
+	 * (port 10123) to polling the management point. Only a count above
+	 * zero is an event: the line repeats all day on a healthy site. */
+	{ LANE_SERVER, EV_ONLINE_CLIENTS, R_SERVER, "online",
+	  LEAD "Total online clients: \\d++ \\((?<detail>TCP: \\d++ HTTP: (?<count>[1-9]\\d*+))\\)" },
 	{ LANE_SERVER, EV_FIREWALL_BLOCKED, R_SERVER, "Firewall",
 	  LEAD "(?:WARNING:\\h*+)?Notification Server " LINE "{0,1024}?"
 	  " with TCP port (?<count>\\d++) is NOT allowed by Windows Firewall\\b" },

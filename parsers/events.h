@@ -47,7 +47,8 @@ const char *lane_component(enum lane lane);	/* SMS_SERVICE_CONNECTOR, ... */
 	X(EV_GATEWAY_ERROR, "gateway_error", "detail=endpoint URL, http_status, name=reason") \
 	X(EV_WEB_EXCEPTION, "web_exception", "Web exception when getting new notification") \
 	X(EV_UPLOAD_BATCH, "upload_batch", "count = N of \"Batching N records\"") \
-	X(EV_NEXT_RUN, "next_run", "stamp_us = local time of the next run")
+	X(EV_NEXT_RUN, "next_run", "stamp_us = local time of the next run") \
+	X(EV_ONLINE_CLIENTS, "online_clients", "count=all, detail=\"TCP: n HTTP: m\"; stored once per change")
 #define EVENT_KIND_ENUM(id, name, what) id,
 enum event_kind { EVENT_KIND_TABLE(EVENT_KIND_ENUM) EV_KIND_COUNT };
 #undef EVENT_KIND_ENUM

@@ -67,5 +67,8 @@ int cmd_stats(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_traces(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_findings(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_coverage(int argc, char **argv);
 
 #endif

@@ -98,10 +98,12 @@ static void store_notice(const char *msg)
 static void print_summary(const struct ingest_summary *s)
 {
 	double rate = s->seconds > 0 ? (double)s->records / s->seconds : 0;
-	char traces[64] = "";
+	char traces[128] = "";
 	if (s->traces_rebuilt)
-		snprintf(traces, sizeof(traces), "; %llu traces in %.2f s",
-			 (unsigned long long)s->traces, s->trace_seconds);
+		snprintf(traces, sizeof(traces), "; %llu traces in %.2f s"
+			 "; %llu findings (tatrace findings)",
+			 (unsigned long long)s->traces, s->trace_seconds,
+			 (unsigned long long)s->findings);
 	fprintf(stderr,
 		"tatrace: %llu files (%llu new, %llu grown, %llu replaced, "
 		"%llu unchanged, %llu duplicate, %llu failed), %llu records, %.1f MB in %.2f s "

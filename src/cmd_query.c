@@ -64,7 +64,9 @@ static const char files_help[] =
 	"DUPOF (JSON duplicate_of) is the id of the file that holds the same\n"
 	"evidence: this file's content equals it or is a prefix of it (the same\n"
 	"logs ingested twice, or a copy collected before the log grew). Such a\n"
-	"file adds no records, events or traces.\n"
+	"file adds no records, events or traces. JSON adds name, log, size, mtime\n"
+	"and first_utc/last_utc (null when untimed); tatrace coverage shows the\n"
+	"time each log covers per host and lane.\n"
 	"\n"
 	"  -d, --store STORE   store file (default $TATRACE_DB or ./tatrace.db)\n"
 	"      --host H        only this host's files (case-insensitive)\n"
@@ -77,6 +79,18 @@ struct files_out {
 	const char *host;	/* --host, case-insensitive; NULL = all */
 };
 
+/* ISO 8601 UTC, or null for a file without a time. */
+static void utc_or_null(struct buf *b, int64_t us)
+{
+	char t[32];
+	if (us == EVENT_NONE) {
+		buf_puts(b, "null");
+		return;
+	}
+	format_utc_ms(us, t);
+	buf_printf(b, "\"%s\"", t);
+}
+
 static void file_json(struct buf *b, const struct store_file *f)
 {
 	buf_printf(b, "{\"id\":%lld,\"host\":", (long long)f->id);
@@ -87,7 +101,7 @@ static void file_json(struct buf *b, const struct store_file *f)
 	json_cstr(b, f->name);
 	buf_puts(b, ",\"log\":");
 	json_cstr(b, f->log_name);
-	buf_printf(b, ",\"rotation\":%lld,\"role\":", (long long)f->rotation);
+	buf_puts(b, ",\"role\":");
 	json_cstr(b, f->role);
 	buf_puts(b, ",\"format\":");
 	json_cstr(b, f->format);
@@ -98,9 +112,14 @@ static void file_json(struct buf *b, const struct store_file *f)
 		   (long long)f->records, (long long)f->partial,
 		   (long long)f->bytes, (long long)f->size, (long long)f->mtime);
 	if (f->duplicate_of > 0)
-		buf_printf(b, "%lld}", (long long)f->duplicate_of);
+		buf_printf(b, "%lld", (long long)f->duplicate_of);
 	else
-		buf_puts(b, "null}");
+		buf_puts(b, "null");
+	buf_puts(b, ",\"first_utc\":");
+	utc_or_null(b, f->utc_min);
+	buf_puts(b, ",\"last_utc\":");
+	utc_or_null(b, f->utc_max);
+	buf_putc(b, '}');
 }
 
 static int file_row(void *ctx, const struct store_file *f)

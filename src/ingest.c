@@ -21,6 +21,7 @@
 #include "dedup.h"
 #include "progress.h"
 #include "correlate.h"
+#include "findings.h"
 #include "../lib/util.h"
 #include "../parsers/decode.h"
 #include "../parsers/events.h"
@@ -72,6 +73,7 @@ struct file_job {
 	enum log_role role;	/* ROLE_OTHER: a log whose lines make no events */
 	unsigned problems;
 	bool store_failed;	/* the writer refused a record or an event */
+	char last_status[sizeof(((struct event *)0)->detail)];	/* last online_clients detail */
 };
 
 static void report(struct ingest *ing, const char *path, const char *what)
@@ -89,10 +91,17 @@ static int job_record(void *ctx, const struct log_record *rec)
 	if (rc || job->role == ROLE_OTHER)
 		return rc;
 	struct event ev;
-	if (event_match_role(job->ing->events, job->role,
-			     rec->text + rec->message.off, rec->message.len, &ev))
-		rc = store_writer_event(job->writer, &ev);
-	return rc;
+	if (!event_match_role(job->ing->events, job->role,
+			      rec->text + rec->message.off, rec->message.len, &ev))
+		return rc;
+	/* A status line that repeats all day adds an event only when its
+	 * counts change. */
+	if (ev.kind == EV_ONLINE_CLIENTS) {
+		if (!strcmp(ev.detail, job->last_status))
+			return rc;
+		snprintf(job->last_status, sizeof(job->last_status), "%s", ev.detail);
+	}
+	return store_writer_event(job->writer, &ev);
 }
 
 /* The sink's verdict, remembered: once the store refuses, the parser stops
@@ -743,7 +752,13 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 		report(&ing, "traces", store_error(s));
 		sum->store_failed = true;
 	}
+	size_t n_findings = 0;
+	if (changed && !sum->store_failed && findings_rebuild(s, &n_findings) != 0) {
+		report(&ing, "findings", store_error(s));
+		sum->store_failed = true;
+	}
 	sum->traces = cst.traces;
+	sum->findings = n_findings;
 	sum->trace_seconds = cst.seconds;
 	sum->traces_rebuilt = changed;
 	sum->interrupted = interrupted != 0;

@@ -47,6 +47,7 @@ struct ingest_summary {
 	double seconds;
 	uint64_t traces;		/* traces after the rebuild */
 	double trace_seconds;		/* time the rebuild took */
+	uint64_t findings;		/* findings after the rebuild */
 	bool traces_rebuilt;
 	bool interrupted;
 	bool store_failed;		/* the store itself failed */

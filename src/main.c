@@ -31,6 +31,12 @@ static const struct command commands[] = {
 	  "device actions rebuilt across the three lanes, with where they stopped" },
 	{ "show", cmd_show,
 	  "one trace: summary and every event" },
+	{ "findings", cmd_findings,
+	  "what is wrong, most urgent first, with evidence and what to do" },
+	{ "explain", cmd_explain,
+	  "what an error code from the logs means (0x80070005, HTTP 401)" },
+	{ "coverage", cmd_coverage,
+	  "what each log covers, missing lanes, lanes covered per trace" },
 	{ "demo", cmd_demo,
 	  "write a realistic lab bundle with known traces (and expected.json)" },
 };

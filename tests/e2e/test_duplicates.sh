@@ -29,6 +29,9 @@ check "folder then zip: every zip entry is a duplicate of the folder's file" fil
         for f in d if f["duplicate_of"])'
 check "records stored once" test "$($T stats -d fz.db --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["records"])')" = \
 	"$($T stats -d once.db --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["records"])')"
+check "findings: duplicate_evidence names every duplicate" sh -c "$T findings -d fz.db --kind duplicate_evidence --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if len(d) == 1 and d[0][\"count\"] == 22 and d[0][\"severity\"] == \"info\" else 1)'"
+check "findings: one ingest has no duplicate_evidence" sh -c "test \"\$($T findings -d once.db --kind duplicate_evidence --format json)\" = '[]'"
+check "findings otherwise identical to one ingest" sh -c "$T findings -d fz.db --format json | python3 -c 'import json,sys; print(json.dumps([f for f in json.load(sys.stdin) if f[\"kind\"] != \"duplicate_evidence\"]))' > fz.findings && $T findings -d once.db --format json | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)))' > once.findings && cmp once.findings fz.findings"
 $T files -d fz.db > fz.table
 check "files table has a DUPOF column" contains fz.table "DUPOF"
 

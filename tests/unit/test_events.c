@@ -162,7 +162,10 @@ static const struct match_case cases[] = {
 	 "firewall_blocked/server count=10123"},
 	{"server", "STATMSG: ID=9802 SEV=W LEV=M SOURCE=\"SMS Server\" "
 	 "COMP=\"SMS_NOTIFICATION_SERVER\" ISTR1=\"10123\" Windows Firewall", NULL},
-	{"server", "Total online clients: 2 (TCP: 1 HTTP: 1)", NULL},
+	{"server", "Total online clients: 2 (TCP: 1 HTTP: 1)",
+	 "online_clients/server count=1 detail='TCP: 1 HTTP: 1'"},
+	{"server", "Total online clients: 40 (TCP: 40 HTTP: 0)", NULL},
+	{"server", "Total online clients: 2", NULL},
 	{"server", "Retrieving push tasks from database...", NULL},
 
 	/* ---- agent: CcmNotificationAgent ---- */
@@ -471,7 +474,7 @@ static void test_names(void **state)
 		"unauthorized", "forwarded", "push_fetched", "push_started",
 		"push_finished", "bts_report", "firewall_blocked", "task_received",
 		"response_sent", "gateway_error", "web_exception", "upload_batch",
-		"next_run",
+		"next_run", "online_clients",
 	};
 	for (int k = 0; k < EV_KIND_COUNT; k++) {
 		enum event_kind back = EV_NEXT_RUN;

@@ -1,0 +1,1421 @@
+/* findings.c - the rule table and its matchers.
+ *
+ * findings_rebuild() loads what the rules read - the few events of the
+ * site lane, refusals and notification-server warnings (with each record's
+ * bias), every trace's verdict and hops, and every file's coverage - then
+ * runs each rule of the table over it, sorts the findings by severity and
+ * stores them. A rule never guesses: a lane without logs is an evidence
+ * gap, never a failure; an upload gap counts only inside the time the
+ * upload log covers; FailedClients: 0 is no failure. */
+#include "findings.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "correlate.h"
+#include "errcodes.h"
+#include "../lib/util.h"
+#include "../parsers/timeparse.h"
+
+/* Evidence lines kept per finding (count keeps the full number). */
+#define MAX_EVIDENCE 8
+/* Traces whose stopping line is looked up as evidence of a trace finding. */
+#define TRACE_EVIDENCE 3
+/* A hop is slow above this many times the store's median for that hop,
+ * and never below SLOW_FLOOR_MS: medians of a few ms would otherwise flag
+ * ordinary queueing. */
+#define SLOW_FACTOR 10
+#define SLOW_FLOOR_MS 60000
+/* Too few hops make a median that says nothing. */
+#define SLOW_MIN_SAMPLES 5
+#define MAX_CODES 4
+
+/* ---- loaded input ---------------------------------------------------- */
+
+struct fev {
+	struct event ev;
+	char *host, *path;
+	uint32_t line;
+	int64_t utc;
+	int32_t bias;			/* INT32_MIN: unknown */
+	uint32_t codes[MAX_CODES];	/* HRESULTs named in the text */
+	size_t n_codes;
+	bool used;			/* grouped already by the running rule */
+};
+
+struct ftrace {
+	int64_t id, first, last, hops[3], unmatched;
+	char *clients;			/* missing_evidence only, else NULL */
+	int status;			/* index in trace_statuses (db/trace_status.h), -1 */
+	unsigned missing;		/* bit per lane */
+	bool skew;
+};
+
+struct fcov {
+	char *host, *role, *path, *log_name;
+	bool timed;
+	int64_t min, max, records;
+	int64_t src[OFFSET_SOURCE_COUNT];
+	int32_t bias;
+};
+
+/* ---- findings being built -------------------------------------------- */
+
+struct rule;
+
+struct fnd {
+	const struct rule *rule;
+	char *title, *advice;		/* NULL: the rule's own */
+	int64_t first, last, count;
+	struct finding_evidence ev[MAX_EVIDENCE];
+	size_t n_ev;
+	int64_t *traces;
+	size_t n_tr, cap_tr;
+};
+
+struct finding_set {
+	struct fnd **v;
+	size_t n, cap;
+};
+
+struct fctx {
+	struct store *s;
+	struct finding_set *out;
+	struct fev *ev;
+	size_t n_ev, cap_ev;
+	struct ftrace *tr;
+	size_t n_tr, cap_tr;
+	struct fcov *cov;
+	size_t n_cov, cap_cov;
+	struct dup_pair *dups;
+	size_t n_dups, cap_dups;
+};
+
+struct rule {
+	const char *kind;
+	enum finding_severity severity;
+	const char *title;
+	const char *advice;
+	void (*match)(struct fctx *c, const struct rule *rule);
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static char *vfmt(const char *fmt, va_list ap)
+{
+	struct buf b = { 0 };
+	va_list copy;
+	va_copy(copy, ap);
+	int n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	buf_reserve(&b, (size_t)(n > 0 ? n : 0) + 1);
+	vsnprintf(b.data, (size_t)n + 1, fmt, ap);
+	return b.data;
+}
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+	va_list ap;
+	va_start(ap, f);
+	char *s = vfmt(f, ap);
+	va_end(ap);
+	return s;
+}
+
+static struct fnd *fnd_new(struct fctx *c, const struct rule *rule)
+{
+	struct finding_set *fs = c->out;
+	if (fs->n == fs->cap) {
+		fs->cap = fs->cap ? 2 * fs->cap : 16;
+		fs->v = xrealloc(fs->v, fs->cap * sizeof(*fs->v));
+	}
+	struct fnd *f = xcalloc(1, sizeof(*f));
+	f->rule = rule;
+	f->first = f->last = EVENT_NONE;
+	fs->v[fs->n++] = f;
+	return f;
+}
+
+static void fnd_time(struct fnd *f, int64_t utc)
+{
+	if (utc == EVENT_NONE || utc == 0)
+		return;
+	if (f->first == EVENT_NONE || utc < f->first)
+		f->first = utc;
+	if (f->last == EVENT_NONE || utc > f->last)
+		f->last = utc;
+}
+
+static void fnd_evidence(struct fnd *f, const char *host, const char *file,
+			 int64_t line, int64_t utc)
+{
+	if (f->n_ev == MAX_EVIDENCE)
+		return;
+	f->ev[f->n_ev++] = (struct finding_evidence){
+		.host = xstrdup(host ? host : ""),
+		.file = xstrdup(file ? file : ""),
+		.line = line,
+		.utc = utc ? utc : EVENT_NONE,
+	};
+}
+
+static void fnd_event(struct fnd *f, const struct fev *e)
+{
+	fnd_evidence(f, e->host, e->path, e->line, e->utc);
+	fnd_time(f, e->utc);
+	f->count++;
+}
+
+static void fnd_trace(struct fnd *f, const struct ftrace *t)
+{
+	if (f->n_tr == f->cap_tr) {
+		f->cap_tr = f->cap_tr ? 2 * f->cap_tr : 16;
+		f->traces = xrealloc(f->traces, f->cap_tr * sizeof(*f->traces));
+	}
+	f->traces[f->n_tr++] = t->id;
+	fnd_time(f, t->first);
+	fnd_time(f, t->last);
+}
+
+static void fnd_free(struct fnd *f)
+{
+	for (size_t i = 0; i < f->n_ev; i++) {
+		free((char *)f->ev[i].host);
+		free((char *)f->ev[i].file);
+	}
+	free(f->title);
+	free(f->advice);
+	free(f->traces);
+	free(f);
+}
+
+/* "47 min", "3 h 05 min", "2 d 4 h". */
+static void duration_text(int64_t us, char *out, size_t len)
+{
+	int64_t min = us / (60 * INT64_C(1000000));
+	if (min < 60)
+		snprintf(out, len, "%" PRId64 " min", min);
+	else if (min < 48 * 60)
+		snprintf(out, len, "%" PRId64 " h %02" PRId64 " min", min / 60,
+			 min % 60);
+	else
+		snprintf(out, len, "%" PRId64 " d %" PRId64 " h", min / 1440,
+			 (min % 1440) / 60);
+}
+
+static void utc_text(int64_t us, char out[32])
+{
+	if (us == EVENT_NONE || us == 0)
+		snprintf(out, 32, "an unknown time");
+	else
+		format_utc_ms(us, out);
+}
+
+/* Name of the last path segment of a URL: the gateway endpoint. */
+static void endpoint_of(const char *url, char *out, size_t len)
+{
+	const char *end = url + strlen(url);
+	while (end > url && end[-1] == '/')
+		end--;
+	const char *q = memchr(url, '?', (size_t)(end - url));
+	if (q)
+		end = q;
+	const char *start = end;
+	while (start > url && start[-1] != '/')
+		start--;
+	snprintf(out, len, "%.*s", (int)(end - start), start);
+}
+
+/* Append name to a ", "-separated list when not already there. */
+static void list_add(struct buf *b, const char *name)
+{
+	if (!name[0])
+		return;
+	const char *p = b->data;
+	size_t n = strlen(name);
+	while (p && *p) {
+		const char *sep = strstr(p, ", ");
+		size_t len = sep ? (size_t)(sep - p) : strlen(p);
+		if (len == n && !memcmp(p, name, n))
+			return;
+		p = sep ? sep + 2 : p + len;
+	}
+	if (b->len)
+		buf_puts(b, ", ");
+	buf_puts(b, name);
+}
+
+/* Add each name of a comma-separated list. */
+static void list_csv(struct buf *b, const char *csv)
+{
+	char name[128];
+	while (*csv) {
+		size_t n = strcspn(csv, ",");
+		snprintf(name, sizeof(name), "%.*s", (int)(n < 127 ? n : 127), csv);
+		list_add(b, name);
+		csv += n + (csv[n] == ',');
+	}
+}
+
+/* HRESULTs written as 0xXXXXXXXX in a message. */
+static void scan_codes(struct fev *e, const char *text, size_t len)
+{
+	for (size_t i = 0; i + 10 <= len && e->n_codes < MAX_CODES; i++) {
+		if (text[i] != '0' || (text[i + 1] != 'x' && text[i + 1] != 'X'))
+			continue;
+		char hex[9];
+		memcpy(hex, text + i + 2, 8);
+		hex[8] = '\0';
+		if (strspn(hex, "0123456789abcdefABCDEF") != 8)
+			continue;
+		if (i + 10 < len && strchr("0123456789abcdefABCDEF", text[i + 10]) &&
+		    text[i + 10])
+			continue;
+		uint32_t code = (uint32_t)strtoul(hex, NULL, 16);
+		bool seen = false;
+		for (size_t k = 0; k < e->n_codes; k++)
+			seen |= e->codes[k] == code;
+		if (!seen)
+			e->codes[e->n_codes++] = code;
+		i += 9;
+	}
+}
+
+/* The gateway error a web exception reports: the nearest earlier one of
+ * the same host, at most a minute before. */
+#define EXCEPTION_WINDOW_US (INT64_C(60) * 1000000)
+
+static const struct fev *exception_cause(const struct fctx *c, size_t at)
+{
+	const struct fev *e = &c->ev[at];
+	for (size_t j = at; j-- > 0;) {
+		const struct fev *p = &c->ev[j];
+		if (e->utc - p->utc > EXCEPTION_WINDOW_US)
+			break;
+		if (p->ev.kind == EV_GATEWAY_ERROR && !strcmp(p->host, e->host))
+			return p;
+	}
+	return NULL;
+}
+
+/* " The exception names 0x80131509 (COR_E_INVALIDOPERATION: ...)." for
+ * each code of the web exceptions that follow errors of this status. */
+static void codes_sentence(const struct fctx *c, int64_t status,
+			   struct buf *out)
+{
+	uint32_t seen[MAX_CODES * 2];
+	size_t n = 0;
+	for (size_t i = 0; i < c->n_ev; i++) {
+		const struct fev *e = &c->ev[i];
+		if (e->ev.kind != EV_WEB_EXCEPTION || !e->n_codes)
+			continue;
+		const struct fev *cause = exception_cause(c, i);
+		if (!cause || cause->ev.http_status != status)
+			continue;
+		for (size_t k = 0; k < e->n_codes; k++) {
+			bool dup = false;
+			for (size_t j = 0; j < n; j++)
+				dup |= seen[j] == e->codes[k];
+			if (dup || n == sizeof(seen) / sizeof(seen[0]))
+				continue;
+			seen[n++] = e->codes[k];
+			const struct errcode *ec = errcode_find(ERRCODE_HRESULT,
+								e->codes[k]);
+			buf_printf(out, " The exception that follows names 0x%08X",
+				   (unsigned)e->codes[k]);
+			if (ec)
+				buf_printf(out, " (%s%s%s)", ec->name,
+					   ec->name[0] ? ": " : "", ec->meaning);
+			buf_putc(out, '.');
+		}
+	}
+}
+
+/* Traces of one status, in first_utc order. */
+static int status_index(const char *status)
+{
+	for (int i = 0; i < TRACE_STATUS_COUNT; i++)
+		if (!strcmp(status, trace_statuses[i].name))
+			return i;
+	return -1;
+}
+
+
+/* Rules group events in one pass per group: each marks what it took. */
+static void clear_used(struct fctx *c)
+{
+	for (size_t i = 0; i < c->n_ev; i++)
+		c->ev[i].used = false;
+}
+
+/* The trace of this status whose time span holds utc; traces come in
+ * first_utc order, and a refusal lies within a second of its notice. */
+static const struct ftrace *trace_around(const struct fctx *c, int status,
+					 int64_t utc)
+{
+	size_t lo = 0, hi = c->n_tr;
+	while (lo < hi) {	/* first trace starting after utc */
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->tr[mid].first <= utc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k-- > 0 && lo - k <= 64;) {
+		const struct ftrace *t = &c->tr[k];
+		if (t->status == status && t->last >= utc)
+			return t;
+	}
+	return NULL;
+}
+
+/* ---- the rules ----------------------------------------------------------- */
+
+/* Who was refused what, how often: one finding per user, tenant and
+ * action. */
+static void rule_unauthorized(struct fctx *c, const struct rule *rule)
+{
+	int unauth = status_index("unauthorized");
+	clear_used(c);
+	for (size_t i = 0; i < c->n_ev; i++) {
+		const struct fev *e = &c->ev[i];
+		if (e->ev.kind != EV_UNAUTHORIZED || e->used)
+			continue;
+		struct fnd *f = fnd_new(c, rule);
+		for (size_t j = i; j < c->n_ev; j++) {
+			struct fev *p = &c->ev[j];
+			if (p->ev.kind != EV_UNAUTHORIZED || p->used ||
+			    strcmp(p->ev.user, e->ev.user) ||
+			    strcmp(p->ev.tenant, e->ev.tenant) ||
+			    strcmp(p->ev.name, e->ev.name))
+				continue;
+			p->used = true;
+			fnd_event(f, p);
+			const struct ftrace *tr = trace_around(c, unauth, p->utc);
+			if (tr)
+				fnd_trace(f, tr);
+		}
+		f->title = fmt("AADUserID %s (tenant %s) was refused %s %" PRId64
+			       " time%s", e->ev.user, e->ev.tenant, e->ev.name,
+			       f->count, f->count == 1 ? "" : "s");
+		f->advice = fmt("The service connection point refused this Intune"
+				" admin's %s: their account has no ConfigMgr"
+				" rights on the device. Give the user (AADUserID"
+				" %s, tenant %s) a ConfigMgr security role that"
+				" covers the device's collection - the account"
+				" must be known to ConfigMgr through user"
+				" discovery - then run the action again.",
+				e->ev.name, e->ev.user, e->ev.tenant);
+	}
+}
+
+/* Who answered: the SMS provider's AdminService, the tenant attach
+ * gateway, or a service the URL does not tell. */
+static const char *answered_by(const char *url)
+{
+	if (strcasestr(url, "/AdminService"))
+		return "The SMS provider (AdminService)";
+	if (strcasestr(url, "gateway"))
+		return "The tenant attach gateway";
+	return "A web service";
+}
+
+/* HTTP errors from the tenant attach gateway, one finding per status.
+ * 403 belongs to mfa_forbidden. */
+static void gateway_status(struct fctx *c, const struct rule *rule, bool want_403)
+{
+	clear_used(c);
+	for (size_t i = 0; i < c->n_ev; i++) {
+		const struct fev *e = &c->ev[i];
+		if (e->ev.kind != EV_GATEWAY_ERROR || e->used ||
+		    (e->ev.http_status == 403) != want_403)
+			continue;
+		struct fnd *f = fnd_new(c, rule);
+		struct buf where = { 0 }, hosts = { 0 };
+		for (size_t j = i; j < c->n_ev; j++) {
+			struct fev *p = &c->ev[j];
+			if (p->ev.kind != EV_GATEWAY_ERROR || p->used ||
+			    p->ev.http_status != e->ev.http_status)
+				continue;
+			p->used = true;
+			char ep[96];
+			endpoint_of(p->ev.detail, ep, sizeof(ep));
+			list_add(&where, ep);
+			list_add(&hosts, p->host);
+			fnd_event(f, p);
+		}
+		uint32_t status = (uint32_t)e->ev.http_status;
+		const struct errcode *ec = errcode_find(ERRCODE_HTTP, status);
+		f->title = fmt("%s answered HTTP %u (%s) to %s on %s, %" PRId64
+			       " time%s", answered_by(e->ev.detail), status,
+			       e->ev.name, where.data ? where.data : "?",
+			       hosts.data ? hosts.data : "?", f->count,
+			       f->count == 1 ? "" : "s");
+		struct buf adv = { 0 };
+		buf_printf(&adv, "HTTP %u means: %s.", status,
+			   ec ? ec->meaning : "an error status without an"
+			   " entry in tatrace's code table");
+		if (want_403)
+			buf_puts(&adv, " When the site's SMS provider requires"
+				 " multi-factor authentication, tenant attach"
+				 " actions are refused with 403. Set the"
+				 " hierarchy's authentication level back to"
+				 " Windows authentication (Hierarchy Settings,"
+				 " Authentication), then run the action again.");
+		else if (status == 400 || status == 401)
+			buf_puts(&adv, " The gateway no longer accepts this"
+				 " hierarchy's onboarding (often: it was"
+				 " onboarded twice). Reset tenant attach:"
+				 " offboard the hierarchy, wait at least two"
+				 " hours for the service to clean up its"
+				 " record, then onboard it again.");
+		else
+			buf_puts(&adv, " If it keeps coming back, check the"
+				 " service connection point's connection to"
+				 " the gateway (proxy, firewall) and the"
+				 " service's health.");
+		if (!want_403)
+			codes_sentence(c, e->ev.http_status, &adv);
+		f->advice = adv.data;
+		buf_free(&where);
+		buf_free(&hosts);
+	}
+}
+
+static void rule_gateway(struct fctx *c, const struct rule *rule)
+{
+	gateway_status(c, rule, false);
+}
+
+static void rule_mfa(struct fctx *c, const struct rule *rule)
+{
+	gateway_status(c, rule, true);
+}
+
+/* The firewall warning and clients counted under HTTP, per server. */
+static void rule_port(struct fctx *c, const struct rule *rule)
+{
+	clear_used(c);
+	for (size_t i = 0; i < c->n_ev; i++) {
+		const struct fev *e = &c->ev[i];
+		bool hit = e->ev.kind == EV_FIREWALL_BLOCKED ||
+			   (e->ev.kind == EV_ONLINE_CLIENTS && e->ev.count > 0);
+		if (!hit || e->used)
+			continue;
+		struct fnd *f = fnd_new(c, rule);
+		int64_t blocked = 0, most_http = 0, port = 10123;
+		for (size_t j = i; j < c->n_ev; j++) {
+			struct fev *p = &c->ev[j];
+			if (p->used || strcmp(p->host, e->host))
+				continue;
+			if (p->ev.kind == EV_FIREWALL_BLOCKED) {
+				blocked++;
+				if (p->ev.count != EVENT_NONE)
+					port = p->ev.count;
+			} else if (p->ev.kind == EV_ONLINE_CLIENTS &&
+				   p->ev.count > 0) {
+				if (p->ev.count > most_http)
+					most_http = p->ev.count;
+			} else {
+				continue;
+			}
+			p->used = true;
+			fnd_event(f, p);
+		}
+		struct buf t = { 0 };
+		if (blocked)
+			buf_printf(&t, "Windows Firewall does not allow TCP %" PRId64
+				   " to the notification server on %s", port, e->host);
+		if (most_http)
+			buf_printf(&t, "%s%" PRId64 " client%s of %s fell back to"
+				   " HTTP", t.len ? "; " : "", most_http,
+				   most_http == 1 ? "" : "s", e->host);
+		f->title = t.data;
+		f->advice = fmt("Clients receive device actions at once only over"
+				" TCP %" PRId64 " to the management point; without"
+				" it they fall back to HTTP and see actions only"
+				" when they next poll, minutes later or never."
+				" Allow inbound TCP %" PRId64 " on %s (Windows"
+				" Firewall and any firewall between clients and"
+				" the management point).%s", port, port, e->host,
+				most_http ? " Clients on the internet (through a"
+				" cloud management gateway) use HTTP by design and"
+				" are counted under HTTP too." : "");
+	}
+}
+
+/* Merge sorted intervals that overlap or lie within the grace apart. */
+static size_t merge_intervals(const int64_t (*in)[2], size_t n,
+			      int64_t (*out)[2])
+{
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (m && in[i][0] <= out[m - 1][1] + UPLOAD_GRACE_US) {
+			if (in[i][1] > out[m - 1][1])
+				out[m - 1][1] = in[i][1];
+			continue;
+		}
+		out[m][0] = in[i][0];
+		out[m][1] = in[i][1];
+		m++;
+	}
+	return m;
+}
+
+static size_t add_gap(int64_t (*gaps)[2], size_t n, size_t max,
+		      int64_t from, int64_t to)
+{
+	/* Gaps arrive in time order per kind; fold overlaps into the last. */
+	for (size_t i = 0; i < n && i < max; i++) {
+		if (from <= gaps[i][1] && to >= gaps[i][0]) {
+			if (from < gaps[i][0])
+				gaps[i][0] = from;
+			if (to > gaps[i][1])
+				gaps[i][1] = to;
+			return n;
+		}
+	}
+	if (n < max) {
+		gaps[n][0] = from;
+		gaps[n][1] = to;
+	}
+	return n + 1;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+	return (*x > *y) - (*x < *y);
+}
+
+static int cmp_gap(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+	return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+size_t upload_gaps(const int64_t *batches, size_t n_batches,
+		   const int64_t *promises, size_t n_promises,
+		   const int64_t (*covered)[2], size_t n_covered,
+		   int64_t (*gaps)[2], size_t max)
+{
+	if (n_batches == 0 || n_covered == 0)
+		return 0;	/* nothing says this log has a cycle */
+	int64_t (*cov)[2] = xmalloc(n_covered * sizeof(*cov));
+	size_t n_cov = merge_intervals(covered, n_covered, cov);
+	size_t n = 0;
+	const int64_t limit = UPLOAD_CYCLE_US + UPLOAD_GRACE_US;
+	for (size_t k = 0; k < n_cov; k++) {
+		int64_t prev = cov[k][0];
+		for (size_t i = 0; i < n_batches; i++) {
+			if (batches[i] < cov[k][0] || batches[i] > cov[k][1])
+				continue;
+			if (batches[i] - prev > limit)
+				n = add_gap(gaps, n, max, prev, batches[i]);
+			prev = batches[i];
+		}
+		if (cov[k][1] - prev > limit)
+			n = add_gap(gaps, n, max, prev, cov[k][1]);
+		/* A promised run that the covered log should show. */
+		for (size_t p = 0; p < n_promises; p++) {
+			int64_t at = promises[p];
+			if (at < cov[k][0] || at + UPLOAD_GRACE_US > cov[k][1])
+				continue;
+			int64_t next = cov[k][1];
+			bool kept = false;
+			for (size_t i = 0; i < n_batches; i++) {
+				if (batches[i] >= at - UPLOAD_GRACE_US &&
+				    batches[i] <= at + UPLOAD_GRACE_US)
+					kept = true;
+				if (batches[i] > at && batches[i] < next)
+					next = batches[i];
+			}
+			if (!kept)
+				n = add_gap(gaps, n, max, at, next);
+		}
+	}
+	free(cov);
+	size_t kept = n < max ? n : max;
+	qsort(gaps, kept, sizeof(*gaps), cmp_gap);
+	return n;
+}
+
+struct host_upload {
+	int64_t *batches, *promises;
+	size_t n_b, n_p;
+	int64_t (*cov)[2];
+	size_t n_cov;
+};
+
+#define MAX_GAPS 64
+
+static void upload_host(struct fctx *c, const struct rule *rule, const char *host)
+{
+	struct host_upload h = { 0 };
+	h.batches = xmalloc((c->n_ev + 1) * sizeof(int64_t));
+	h.promises = xmalloc((c->n_ev + 1) * sizeof(int64_t));
+	h.cov = xmalloc((c->n_cov + 1) * sizeof(*h.cov));
+	for (size_t i = 0; i < c->n_ev; i++) {
+		const struct fev *e = &c->ev[i];
+		if (strcmp(e->host, host) || e->utc == 0)
+			continue;
+		if (e->ev.kind == EV_UPLOAD_BATCH)
+			h.batches[h.n_b++] = e->utc;
+		else if (e->ev.kind == EV_NEXT_RUN && e->ev.stamp_us != EVENT_NONE &&
+			 e->bias != INT32_MIN)
+			h.promises[h.n_p++] = utc_from_local(e->ev.stamp_us, e->bias);
+	}
+	for (size_t i = 0; i < c->n_cov; i++)
+		if (!strcmp(c->cov[i].role, "upload") && c->cov[i].timed &&
+		    !strcmp(c->cov[i].host, host)) {
+			h.cov[h.n_cov][0] = c->cov[i].min;
+			h.cov[h.n_cov][1] = c->cov[i].max;
+			h.n_cov++;
+		}
+	qsort(h.promises, h.n_p, sizeof(int64_t), cmp_i64);
+	/* The coverage rows come in rotation order, not time order. */
+	for (size_t i = 1; i < h.n_cov; i++)
+		for (size_t j = i; j > 0 && h.cov[j][0] < h.cov[j - 1][0]; j--) {
+			int64_t t0 = h.cov[j][0], t1 = h.cov[j][1];
+			h.cov[j][0] = h.cov[j - 1][0];
+			h.cov[j][1] = h.cov[j - 1][1];
+			h.cov[j - 1][0] = t0;
+			h.cov[j - 1][1] = t1;
+		}
+	int64_t gaps[MAX_GAPS][2];
+	size_t n = upload_gaps(h.batches, h.n_b, h.promises, h.n_p,
+			       (const int64_t (*)[2])h.cov, h.n_cov, gaps, MAX_GAPS);
+	if (n > MAX_GAPS)
+		n = MAX_GAPS;
+	for (size_t g = 0; g < n; g++) {
+		struct fnd *f = fnd_new(c, rule);
+		fnd_time(f, gaps[g][0]);
+		fnd_time(f, gaps[g][1]);
+		int64_t len = gaps[g][1] - gaps[g][0];
+		/* Runs due strictly inside the gap: 45 minutes miss two. */
+		f->count = (len - 1) / UPLOAD_CYCLE_US;
+		if (f->count < 1)
+			f->count = 1;
+		char d[48], from[32], to[32];
+		duration_text(len, d, sizeof(d));
+		utc_text(gaps[g][0], from);
+		utc_text(gaps[g][1], to);
+		f->title = fmt("No device upload from %s for %s (%s to %s):"
+			       " about %" PRId64 " cycle%s of 15 minutes missed",
+			       host, d, from, to, f->count, f->count == 1 ? "" : "s");
+		/* The upload lines on either side of the gap. */
+		for (size_t i = 0; i < c->n_ev; i++) {
+			const struct fev *e = &c->ev[i];
+			if (!strcmp(e->host, host) &&
+			    (e->ev.kind == EV_UPLOAD_BATCH || e->ev.kind == EV_NEXT_RUN) &&
+			    e->utc >= gaps[g][0] - UPLOAD_GRACE_US &&
+			    e->utc <= gaps[g][1] + UPLOAD_GRACE_US)
+				fnd_evidence(f, e->host, e->path, e->line, e->utc);
+		}
+	}
+	free(h.batches);
+	free(h.promises);
+	free(h.cov);
+}
+
+static void rule_upload_gap(struct fctx *c, const struct rule *rule)
+{
+	clear_used(c);
+	for (size_t i = 0; i < c->n_ev; i++) {
+		if (c->ev[i].ev.kind != EV_UPLOAD_BATCH || c->ev[i].used)
+			continue;
+		for (size_t j = i; j < c->n_ev; j++)
+			if (!strcmp(c->ev[j].host, c->ev[i].host))
+				c->ev[j].used = true;
+		upload_host(c, rule, c->ev[i].host);
+	}
+}
+
+/* One finding per stage: the traces whose status is the rule's kind. */
+static void rule_stage(struct fctx *c, const struct rule *rule)
+{
+	int status = status_index(rule->kind);
+	struct fnd *f = NULL;
+	for (size_t i = 0; i < c->n_tr; i++) {
+		if (c->tr[i].status != status)
+			continue;
+		if (!f)
+			f = fnd_new(c, rule);
+		fnd_trace(f, &c->tr[i]);
+		f->count++;
+	}
+	if (f)
+		f->title = fmt("%" PRId64 " device action%s %s", f->count,
+			       f->count == 1 ? "" : "s", rule->title);
+}
+
+int64_t findings_median(int64_t *v, size_t n)
+{
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_i64);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void rule_slow_hop(struct fctx *c, const struct rule *rule)
+{
+	static const char *const hop_names[3] = {
+		"forward_to_push", "push_to_receive", "receive_to_response",
+	};
+	static const char *const hop_where[3] = {
+		("between the service connection point's Forwarded line and the"
+		 " management point's push: look at SMS_NOTIFICATION_SERVER's"
+		 " queue and the site database on the management point"),
+		("between the management point's push and the client's receipt:"
+		 " look at the clients' network path to TCP 10123 and whether"
+		 " they fell back to HTTP polling"),
+		("between the client's receipt and its response: look at the"
+		 " client's load and its policy agent (PolicyAgent.log)"),
+	};
+	int64_t *v = xmalloc((c->n_tr + 1) * sizeof(*v));
+	for (int h = 0; h < 3; h++) {
+		size_t n = 0;
+		for (size_t i = 0; i < c->n_tr; i++)
+			if (c->tr[i].hops[h] != EVENT_NONE && c->tr[i].hops[h] >= 0)
+				v[n++] = c->tr[i].hops[h];
+		if (n < SLOW_MIN_SAMPLES)
+			continue;
+		int64_t median = findings_median(v, n);
+		int64_t limit = median * SLOW_FACTOR;
+		if (limit < SLOW_FLOOR_MS)
+			limit = SLOW_FLOOR_MS;
+		struct fnd *f = NULL;
+		int64_t worst = 0;
+		for (size_t i = 0; i < c->n_tr; i++) {
+			if (c->tr[i].hops[h] == EVENT_NONE || c->tr[i].hops[h] <= limit)
+				continue;
+			if (!f)
+				f = fnd_new(c, rule);
+			fnd_trace(f, &c->tr[i]);
+			f->count++;
+			if (c->tr[i].hops[h] > worst)
+				worst = c->tr[i].hops[h];
+		}
+		if (!f)
+			continue;
+		f->title = fmt("%" PRId64 " trace%s with a %s hop above %" PRId64
+			       " ms (slowest %" PRId64 " ms)", f->count,
+			       f->count == 1 ? "" : "s", hop_names[h], limit, worst);
+		f->advice = fmt("The threshold is %d times this store's own median"
+				" %s hop (%" PRId64 " ms over %zu traces), and at"
+				" least %d s: far slower than what these machines"
+				" usually do, not slower than a fixed number. The"
+				" time is lost %s.", SLOW_FACTOR, hop_names[h],
+				median, n, SLOW_FLOOR_MS / 1000, hop_where[h]);
+	}
+	free(v);
+}
+
+/* Biases of one host's logs that disagree: the first explicit bias of
+ * each file. */
+static void bias_disagreement(struct fctx *c, const struct rule *rule)
+{
+	for (size_t i = 0; i < c->n_cov; i++) {
+		const struct fcov *a = &c->cov[i];
+		if (a->bias == INT32_MIN || !a->src[OFFSET_EXPLICIT])
+			continue;
+		bool first_of_host = true;
+		for (size_t j = 0; j < i && first_of_host; j++)
+			first_of_host = strcmp(c->cov[j].host, a->host) != 0;
+		if (!first_of_host)
+			continue;
+		struct fnd *f = NULL;
+		for (size_t j = i + 1; j < c->n_cov; j++) {
+			const struct fcov *b = &c->cov[j];
+			if (strcmp(b->host, a->host) || b->bias == INT32_MIN ||
+			    !b->src[OFFSET_EXPLICIT] || b->bias == a->bias)
+				continue;
+			if (!f) {
+				f = fnd_new(c, rule);
+				fnd_evidence(f, a->host, a->path, 0,
+					     a->timed ? a->min : EVENT_NONE);
+				if (a->timed)
+					fnd_time(f, a->min);
+				f->title = fmt("The logs of %s disagree on its time"
+					       " zone: %+d in %s, %+d in %s", a->host,
+					       a->bias, a->path, b->bias, b->path);
+				f->advice = xstrdup("Two logs of one machine carry"
+					" different biases (UTC = local + bias). A"
+					" difference of 60 minutes is usually a"
+					" daylight saving change between the two"
+					" logs; any other difference means a writer"
+					" is wrong (some scripts always write +0) -"
+					" check the machine's time zone, and trust"
+					" hops through this machine only once the"
+					" wrong log is known.");
+			}
+			fnd_evidence(f, b->host, b->path, 0,
+				     b->timed ? b->min : EVENT_NONE);
+			if (b->timed)
+				fnd_time(f, b->min);
+			f->count++;
+		}
+		if (f)
+			f->count++;
+	}
+}
+
+static void rule_clock_skew(struct fctx *c, const struct rule *rule)
+{
+	struct fnd *f = NULL;
+	for (size_t i = 0; i < c->n_tr; i++) {
+		if (!c->tr[i].skew)
+			continue;
+		if (!f)
+			f = fnd_new(c, rule);
+		fnd_trace(f, &c->tr[i]);
+		f->count++;
+	}
+	if (f)
+		f->title = fmt("%" PRId64 " trace%s with a negative hop: a later"
+			       " step is logged before an earlier one",
+			       f->count, f->count == 1 ? "" : "s");
+	bias_disagreement(c, rule);
+}
+
+/* Offset sources that make a host's times a guess. To flag hosts whose
+ * bias was learned from the joins, add a row here for that source. */
+static const struct {
+	enum offset_source source;
+	const char *why;
+} guessed_sources[] = {
+	{ OFFSET_ASSUMED, "none of its logs carries a time zone bias, so its"
+	  " times are read as UTC" },
+};
+
+static void rule_timezone(struct fctx *c, const struct rule *rule)
+{
+	for (size_t i = 0; i < c->n_cov; i++) {
+		const char *host = c->cov[i].host;
+		bool first = true;
+		for (size_t j = 0; j < i && first; j++)
+			first = strcmp(c->cov[j].host, host) != 0;
+		if (!first)
+			continue;
+		/* Records without any time count as assumed too: a host
+		 * whose logs carry no time at all has no time zone to doubt. */
+		int64_t src[OFFSET_SOURCE_COUNT] = { 0 }, all = 0;
+		bool timed = false;
+		for (size_t j = i; j < c->n_cov; j++)
+			if (!strcmp(c->cov[j].host, host)) {
+				timed |= c->cov[j].timed;
+				for (int k = 0; k < OFFSET_SOURCE_COUNT; k++)
+					src[k] += c->cov[j].src[k];
+			}
+		if (!timed)
+			continue;
+		for (int k = 0; k < OFFSET_SOURCE_COUNT; k++)
+			all += src[k];
+		for (size_t g = 0; g < sizeof(guessed_sources) /
+		     sizeof(guessed_sources[0]); g++) {
+			enum offset_source so = guessed_sources[g].source;
+			if (!all || src[so] != all)
+				continue;
+			struct fnd *f = fnd_new(c, rule);
+			for (size_t j = i; j < c->n_cov; j++)
+				if (!strcmp(c->cov[j].host, host)) {
+					fnd_evidence(f, host, c->cov[j].path, 0,
+						     c->cov[j].timed ? c->cov[j].min :
+						     EVENT_NONE);
+					if (c->cov[j].timed) {
+						fnd_time(f, c->cov[j].min);
+						fnd_time(f, c->cov[j].max);
+					}
+				}
+			f->count = src[so];
+			f->title = fmt("The time zone of %s is %s: %s", host,
+				       offset_source_name(so), guessed_sources[g].why);
+			f->advice = fmt("Hops to and from %s may be off by whole"
+					" hours. Tell tatrace the machine's bias"
+					" (UTC = local + bias, e.g. +240 for US"
+					" Eastern summer): tatrace ingest --tz"
+					" %s=BIAS, or collect a log of that"
+					" machine that carries its bias.", host, host);
+		}
+	}
+}
+
+/* Where each lane's log lives, for "collect X from Y". */
+static const struct {
+	const char *role, *file, *machine, *folder;
+} lane_logs[3] = {
+	{ "connector", "CMGatewayNotificationWorker.log",
+	  "the service connection point", "<ConfigMgr install>\\Logs" },
+	{ "server", "BgbServer.log", "the management point",
+	  "<ConfigMgr install>\\Logs or SMS_CCM\\Logs" },
+	{ "agent", "CcmNotificationAgent.log", "each targeted client",
+	  "C:\\Windows\\CCM\\Logs" },
+};
+
+static void rule_evidence_gap(struct fctx *c, const struct rule *rule)
+{
+	bool have[3] = { false, false, false };
+	for (size_t i = 0; i < c->n_cov; i++)
+		for (int l = 0; l < 3; l++)
+			have[l] |= !strcmp(c->cov[i].role, lane_logs[l].role);
+	bool any = have[0] || have[1] || have[2] || c->n_tr;
+	for (int l = 0; l < 3 && any; l++) {
+		if (have[l])
+			continue;
+		struct fnd *f = fnd_new(c, rule);
+		f->count = 1;
+		f->title = fmt("No %s in the bundle: the %s lane has no evidence",
+			       lane_logs[l].file, lane_name((enum lane)l));
+		f->advice = fmt("Collect %s (and its rotated .lo_ copy) from %s"
+				" (%s) for the time of the actions, and ingest it"
+				" into the same store.", lane_logs[l].file,
+				lane_logs[l].machine, lane_logs[l].folder);
+	}
+	/* Traces that stop at a lane whose log does not cover them. */
+	int missing = status_index("missing_evidence");
+	for (int l = 0; l < 3; l++) {
+		struct fnd *f = NULL;
+		for (size_t i = 0; i < c->n_tr; i++) {
+			const struct ftrace *t = &c->tr[i];
+			if (t->status != missing || !(t->missing & (1u << l)))
+				continue;
+			if (!f)
+				f = fnd_new(c, rule);
+			fnd_trace(f, t);
+			f->count++;
+		}
+		if (!f)
+			continue;
+		/* Which machines: for the agent lane the clients that logged
+		 * a receipt and then stop; the server's log names no targets. */
+		struct buf hosts = { 0 };
+		if (l == LANE_AGENT) {
+			for (size_t i = 0; i < c->n_tr; i++)
+				if (c->tr[i].status == missing &&
+				    (c->tr[i].missing & (1u << l)) && c->tr[i].clients)
+					list_csv(&hosts, c->tr[i].clients);
+		} else {
+			for (size_t i = 0; i < c->n_cov; i++)
+				if (!strcmp(c->cov[i].role, lane_logs[l].role))
+					list_add(&hosts, c->cov[i].host);
+		}
+		char from[32], to[32];
+		utc_text(f->first, from);
+		utc_text(f->last, to);
+		f->title = fmt("%" PRId64 " trace%s no %s evidence at %s time",
+			       f->count, f->count == 1 ? " has" : "s have",
+			       lane_name((enum lane)l), f->count == 1 ? "its" : "their");
+		if (hosts.len)
+			f->advice = fmt("Collect %s (%s) from %s covering %s to %s:"
+					" the stored copy ends before these actions'"
+					" next step or does not reach them, so no lane"
+					" is blamed for them.", lane_logs[l].file,
+					lane_logs[l].folder, hosts.data, from, to);
+		else
+			f->advice = fmt("Collect %s (%s) from %s%s covering %s to %s:"
+					" no stored log of this lane covers these"
+					" actions, so no lane is blamed for them.",
+					lane_logs[l].file, lane_logs[l].folder,
+					lane_logs[l].machine, l == LANE_AGENT ?
+					" (BgbServer.log does not name the targets;"
+					" the admin center's device list does)" : "",
+					from, to);
+		buf_free(&hosts);
+	}
+}
+
+static void rule_unmatched(struct fctx *c, const struct rule *rule)
+{
+	struct fnd *f = NULL;
+	for (size_t i = 0; i < c->n_tr; i++) {
+		if (c->tr[i].unmatched <= 0)
+			continue;
+		if (!f)
+			f = fnd_new(c, rule);
+		fnd_trace(f, &c->tr[i]);
+		f->count += c->tr[i].unmatched;
+	}
+	if (f)
+		f->title = fmt("%" PRId64 " client response%s whose PushID/TaskID"
+			       " match no receipt", f->count,
+			       f->count == 1 ? "" : "s");
+}
+
+static void rule_duplicates(struct fctx *c, const struct rule *rule)
+{
+	(void)rule;
+	findings_duplicates(c->out, c->dups, c->n_dups);
+}
+
+/* The rule table: one row per finding kind, in the order findings of one
+ * severity are listed. Titles of trace-stage rows complete "N device
+ * actions ..."; other matchers write their own titles. */
+static const struct rule rules[] = {
+	{ "unauthorized_action", FSEV_ERROR,
+	  "An Intune admin was refused a device action",
+	  "Give the admin's account a ConfigMgr security role with rights on"
+	  " the device.", rule_unauthorized },
+	{ "gateway_error", FSEV_ERROR,
+	  "The tenant attach gateway answered with an error",
+	  "Reset tenant attach: offboard, wait at least two hours, onboard"
+	  " again.", rule_gateway },
+	{ "mfa_forbidden", FSEV_ERROR,
+	  "The SMS provider forbids tenant attach actions (403)",
+	  "Set the hierarchy's authentication level back to Windows"
+	  " authentication.", rule_mfa },
+	{ "notification_port", FSEV_WARNING,
+	  "Clients cannot reach the notification server on TCP 10123",
+	  "Open TCP 10123 to the management point.", rule_port },
+	{ "upload_gap", FSEV_WARNING,
+	  "The 15-minute device upload cycle was missed",
+	  "Look at CMGatewaySyncUploadWorker.log on the service connection"
+	  " point around the gap: the SMS_SERVICE_CONNECTOR service, its"
+	  " connection to the gateway (proxy, firewall) and the site"
+	  " database. Devices changed in the gap reach the admin center only"
+	  " with the next upload (then 5-10 minutes later).", rule_upload_gap },
+	{ "failed", FSEV_ERROR, "failed on the client",
+	  "The client answered with a ReturnCode other than 1, or the"
+	  " management point's BTS report counts failed clients. `tatrace show"
+	  " ID` names the client and its code; look at that client's"
+	  " CcmNotificationAgent.log and the logs of the action it ran"
+	  " (PolicyAgent.log, Scripts.log).", rule_stage },
+	{ "not_delivered", FSEV_ERROR,
+	  "not delivered: pushed, but no client logged the receipt",
+	  "The management point pushed the action, its BTS report counts no"
+	  " answer and failed clients, and no collected client log shows the"
+	  " receipt (`tatrace show ID` names the candidates). Is the target"
+	  " online? Can it reach the management point on TCP 10123 (or is it"
+	  " polling over HTTP)? Look at CcmNotificationAgent.log on the target.",
+	  rule_stage },
+	{ "not_pushed", FSEV_ERROR,
+	  "not pushed: forwarded, but the management point never pushed it",
+	  "The service connection point forwarded the action and BgbServer.log"
+	  " covers the time but shows no push. Look at SMS_NOTIFICATION_SERVER"
+	  " on the management point (its component status and BgbServer.log)"
+	  " and the site database replication to it.", rule_stage },
+	{ "not_forwarded", FSEV_ERROR,
+	  "not forwarded: authorized, but never sent on to the site",
+	  "The connector validated and authorized the action, then logged no"
+	  " Forwarded line. Look at CMGatewayNotificationWorker.log on the"
+	  " service connection point after the Authorized line for an"
+	  " exception, and at the SMS_SERVICE_CONNECTOR component.",
+	  rule_stage },
+	{ "no_response", FSEV_WARNING,
+	  "without response: received by the client, never answered",
+	  "The client logged the receipt and its log goes on, but it sent no"
+	  " response. Look at the client's CcmNotificationAgent.log after the"
+	  " receipt and at the agent that runs the action (PolicyAgent.log for"
+	  " policy, Scripts.log for scripts).", rule_stage },
+	{ "slow_hop", FSEV_WARNING, "A hop took far longer than usual",
+	  "Look at the machine where the time is lost.", rule_slow_hop },
+	{ "clock_skew", FSEV_WARNING,
+	  "Clocks or time zones of the machines disagree",
+	  "A negative hop means a later step was logged with an earlier time:"
+	  " a machine's clock runs off or its logs' bias is wrong. Compare the"
+	  " machines' clocks (w32tm /stripchart), and correct a wrong bias"
+	  " with tatrace ingest --tz HOST=BIAS; hop times of these traces are"
+	  " not to be trusted until then.", rule_clock_skew },
+	{ "timezone", FSEV_WARNING, "A machine's time zone is a guess",
+	  "Give the machine's bias with --tz HOST=BIAS.", rule_timezone },
+	{ "evidence_gap", FSEV_WARNING,
+	  "A lane's log is missing or does not cover the actions",
+	  "Collect the missing log.", rule_evidence_gap },
+	{ "unmatched_response", FSEV_WARNING,
+	  "Client responses that answer no receipt",
+	  "A response is joined to its receipt by (PushID, TaskID) on the same"
+	  " client. These match none, so they are shown beside the nearest"
+	  " receipt and never counted as its answer. The receipt they answer"
+	  " may be in a rotated log that was not collected"
+	  " (CcmNotificationAgent.lo_): collect it.", rule_unmatched },
+	{ "duplicate_evidence", FSEV_INFO,
+	  "The same log was ingested twice",
+	  "Nothing to do: a duplicate adds no records, events or traces. It"
+	  " is listed so that you know which copy the store uses.",
+	  rule_duplicates },
+};
+static const size_t n_rules = sizeof(rules) / sizeof(rules[0]);
+
+void findings_duplicates(struct finding_set *fs, const struct dup_pair *pairs,
+			 size_t n)
+{
+	if (!n)
+		return;
+	struct fctx c = { .out = fs };
+	const struct rule *rule = &rules[0];
+	while (strcmp(rule->kind, "duplicate_evidence"))
+		rule++;
+	struct fnd *f = fnd_new(&c, rule);
+	for (size_t i = 0; i < n; i++) {
+		fnd_evidence(f, pairs[i].host, pairs[i].path, 0, EVENT_NONE);
+		f->count++;
+	}
+	f->title = fmt("%zu file%s already in the store under another name"
+		       " (e.g. %s = %s)", n, n == 1 ? " was" : "s were",
+		       pairs[0].path, pairs[0].original);
+}
+
+
+size_t finding_kind_count(void)
+{
+	return n_rules;
+}
+
+const char *finding_kind_name(size_t i)
+{
+	return i < n_rules ? rules[i].kind : NULL;
+}
+
+bool finding_kind_known(const char *name)
+{
+	for (size_t i = 0; i < n_rules; i++)
+		if (!strcmp(name, rules[i].kind))
+			return true;
+	return false;
+}
+
+const char *finding_severity_name(enum finding_severity sev)
+{
+	switch (sev) {
+	case FSEV_ERROR: return "error";
+	case FSEV_WARNING: return "warning";
+	case FSEV_INFO: return "info";
+	}
+	return "info";
+}
+
+/* ---- the set ------------------------------------------------------------- */
+
+struct finding_set *finding_set_new(void)
+{
+	return xcalloc(1, sizeof(struct finding_set));
+}
+
+void finding_set_free(struct finding_set *fs)
+{
+	if (!fs)
+		return;
+	for (size_t i = 0; i < fs->n; i++)
+		fnd_free(fs->v[i]);
+	free(fs->v);
+	free(fs);
+}
+
+size_t finding_set_count(const struct finding_set *fs)
+{
+	return fs->n;
+}
+
+void finding_set_get(const struct finding_set *fs, size_t i,
+		     struct finding *out)
+{
+	const struct fnd *f = fs->v[i];
+	const struct rule *r = f->rule;
+	*out = (struct finding){
+		.kind = r->kind,
+		.severity = finding_severity_name(r->severity),
+		.title = f->title ? f->title : r->title,
+		.advice = f->advice ? f->advice : r->advice,
+		.first_utc = f->first, .last_utc = f->last, .count = f->count,
+		.evidence = f->ev, .n_evidence = f->n_ev,
+		.traces = f->traces, .n_traces = f->n_tr,
+	};
+}
+
+/* Severity first, then time; equal ones keep the table's order. */
+static int cmp_fnd(const void *a, const void *b)
+{
+	const struct fnd *x = *(struct fnd *const *)a, *y = *(struct fnd *const *)b;
+	int sx = (int)x->rule->severity, sy = (int)y->rule->severity;
+	if (sx != sy)
+		return sx - sy;
+	if (x->first != y->first)
+		return x->first == EVENT_NONE ? 1 : y->first == EVENT_NONE ? -1 :
+		       (x->first > y->first) - (x->first < y->first);
+	return (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+/* ---- loading ------------------------------------------------------------- */
+
+static int load_event(void *ctx, const struct stored_event *e, int32_t bias)
+{
+	struct fctx *c = ctx;
+	if (c->n_ev == c->cap_ev) {
+		c->cap_ev = c->cap_ev ? 2 * c->cap_ev : 64;
+		c->ev = xrealloc(c->ev, c->cap_ev * sizeof(*c->ev));
+	}
+	struct fev *f = &c->ev[c->n_ev++];
+	memset(f, 0, sizeof(*f));
+	f->ev = e->ev;
+	f->host = xstrdup(e->host);
+	f->path = xstrdup(e->path);
+	f->line = e->line;
+	f->utc = e->utc_us;
+	f->bias = bias;
+	scan_codes(f, e->text, e->text_len);
+	return 0;
+}
+
+static unsigned missing_bits(const char *csv)
+{
+	unsigned bits = 0;
+	for (int l = 0; l < 3; l++) {
+		const char *p = csv;
+		size_t n = strlen(lane_name((enum lane)l));
+		while ((p = strstr(p, lane_name((enum lane)l))) != NULL) {
+			bool start = p == csv || p[-1] == ',';
+			bool end = p[n] == '\0' || p[n] == ',';
+			if (start && end)
+				bits |= 1u << l;
+			p += n;
+		}
+	}
+	return bits;
+}
+
+static int load_trace(void *ctx, const struct trace_row *t)
+{
+	struct fctx *c = ctx;
+	if (c->n_tr == c->cap_tr) {
+		c->cap_tr = c->cap_tr ? 2 * c->cap_tr : 256;
+		c->tr = xrealloc(c->tr, c->cap_tr * sizeof(*c->tr));
+	}
+	c->tr[c->n_tr++] = (struct ftrace){
+		.id = t->id, .first = t->first_utc, .last = t->last_utc,
+		.hops = { t->hop_forward_to_push, t->hop_push_to_receive,
+			  t->hop_receive_to_response },
+		.unmatched = t->unmatched, .status = status_index(t->status),
+		.missing = missing_bits(t->missing), .skew = t->skew,
+	};
+	if (!strcmp(t->status, "missing_evidence") && t->clients[0])
+		c->tr[c->n_tr - 1].clients = xstrdup(t->clients);
+	return 0;
+}
+
+static int load_coverage(void *ctx, const struct store_file_coverage *fc)
+{
+	struct fctx *c = ctx;
+	if (c->n_cov == c->cap_cov) {
+		c->cap_cov = c->cap_cov ? 2 * c->cap_cov : 32;
+		c->cov = xrealloc(c->cov, c->cap_cov * sizeof(*c->cov));
+	}
+	struct fcov *f = &c->cov[c->n_cov++];
+	*f = (struct fcov){
+		.host = xstrdup(fc->host), .role = xstrdup(fc->role),
+		.path = xstrdup(fc->path), .log_name = xstrdup(fc->log_name),
+		.timed = fc->timed, .min = fc->utc_min, .max = fc->utc_max,
+		.records = fc->records, .bias = fc->bias_min,
+	};
+	memcpy(f->src, fc->per_offset_source, sizeof(f->src));
+	return 0;
+}
+
+static int load_dup(void *ctx, const struct store_duplicate *d)
+{
+	struct fctx *c = ctx;
+	if (c->n_dups == c->cap_dups) {
+		c->cap_dups = c->cap_dups ? 2 * c->cap_dups : 8;
+		c->dups = xrealloc(c->dups, c->cap_dups * sizeof(*c->dups));
+	}
+	c->dups[c->n_dups++] = (struct dup_pair){
+		xstrdup(d->host), xstrdup(d->path), xstrdup(d->original),
+	};
+	return 0;
+}
+
+static void fctx_free(struct fctx *c)
+{
+	for (size_t i = 0; i < c->n_ev; i++) {
+		free(c->ev[i].host);
+		free(c->ev[i].path);
+	}
+	free(c->ev);
+	for (size_t i = 0; i < c->n_tr; i++)
+		free(c->tr[i].clients);
+	free(c->tr);
+	for (size_t i = 0; i < c->n_cov; i++) {
+		free(c->cov[i].host);
+		free(c->cov[i].role);
+		free(c->cov[i].path);
+		free(c->cov[i].log_name);
+	}
+	free(c->cov);
+	for (size_t i = 0; i < c->n_dups; i++) {
+		free((char *)c->dups[i].host);
+		free((char *)c->dups[i].path);
+		free((char *)c->dups[i].original);
+	}
+	free(c->dups);
+}
+
+/* The last event of a trace: where it stopped. */
+struct last_event {
+	struct fnd *f;
+	char *host, *path;
+	int64_t line, utc;
+};
+
+static int keep_last(void *ctx, const struct stored_event *e, unsigned flags)
+{
+	(void)flags;
+	struct last_event *l = ctx;
+	free(l->host);
+	free(l->path);
+	l->host = xstrdup(e->host);
+	l->path = xstrdup(e->path);
+	l->line = e->line;
+	l->utc = e->utc_us;
+	return 0;
+}
+
+static int trace_evidence(struct store *s, struct fnd *f)
+{
+	for (size_t i = 0; i < f->n_tr && i < TRACE_EVIDENCE; i++) {
+		struct last_event l = { .f = f };
+		if (store_trace_events(s, f->traces[i], keep_last, &l) < 0) {
+			free(l.host);
+			free(l.path);
+			return -1;
+		}
+		if (l.host)
+			fnd_evidence(f, l.host, l.path, l.line, l.utc);
+		free(l.host);
+		free(l.path);
+	}
+	return 0;
+}
+
+int findings_rebuild(struct store *s, size_t *n_findings)
+{
+	struct fctx c = { .s = s, .out = finding_set_new() };
+	struct trace_query all = { 0 };
+	int rc = -1;
+	if (store_finding_events(s, load_event, &c) < 0 ||
+	    store_traces(s, &all, load_trace, &c) < 0 ||
+	    store_file_coverage(s, load_coverage, &c) < 0 ||
+	    store_duplicate_files(s, load_dup, &c) < 0)
+		goto out;
+	for (size_t r = 0; r < n_rules; r++)
+		rules[r].match(&c, &rules[r]);
+	struct finding_set *fs = c.out;
+	for (size_t i = 0; i < fs->n; i++)
+		if (fs->v[i]->n_tr && !fs->v[i]->n_ev &&
+		    trace_evidence(s, fs->v[i]) < 0)
+			goto out;
+	if (fs->n > 1)
+		qsort(fs->v, fs->n, sizeof(*fs->v), cmp_fnd);
+	struct finding *rows = xcalloc(fs->n + 1, sizeof(*rows));
+	for (size_t i = 0; i < fs->n; i++)
+		finding_set_get(fs, i, &rows[i]);
+	rc = store_findings_replace(s, rows, fs->n);
+	free(rows);
+	if (n_findings)
+		*n_findings = fs->n;
+out:
+	finding_set_free(c.out);
+	fctx_free(&c);
+	return rc;
+}

@@ -5,6 +5,7 @@
 #include "parse_internal.h"
 
 #include <string.h>
+#include <strings.h>
 #include "timeparse.h"
 
 #define DELIM_LEN 7
@@ -180,13 +181,19 @@ static void ccm_time(struct parser *p, const char *t, const struct ccm_attrs *a,
 	}
 	if (!a->time.len || !a->date.len)
 		return;
+	if (time_non_ascii(t + a->date.off, a->date.len) ||
+	    time_non_ascii(t + a->time.off, a->time.len)) {
+		parser_warn_once(p, PARSER_WARN_NON_ASCII, "non-ASCII time,"
+				 " records left untimed:",
+				 t + rec->time_text.off, rec->time_text.len);
+		return;
+	}
 	int64_t days, us;
 	if (!parse_mdy(t + a->date.off, a->date.len, &days)) {
 		parser_problem(p, "invalid date", t + a->date.off, a->date.len);
 		return;
 	}
-	if (!parse_clock_bias(t + a->time.off, a->time.len, &us,
-			      &rec->has_bias, &rec->bias_min)) {
+	if (!parser_clock(p, t + a->time.off, a->time.len, &us, rec)) {
 		parser_problem(p, "invalid time", t + a->time.off, a->time.len);
 		return;
 	}
@@ -221,13 +228,80 @@ static size_t ccm_wait(struct parser *p, size_t n, size_t closer_from)
 	return 0;
 }
 
+/* Does a file="..." or component="..." value within the first text name
+ * PSADT? 3.x writes file="Deploy-Application.ps1" (or AppDeployToolkit*
+ * .ps1), 4.x the calling script, e.g. Invoke-AppDeployToolkit.ps1 or
+ * PSAppDeployToolkit.psm1, and components named after its *-ADT*
+ * functions (Open-ADTSession, Start-ADTProcess). */
+static bool attr_names_psadt(const char *t, size_t n, const char *attr,
+			     size_t alen, const char *const *marks)
+{
+	const char *s = t, *end = t + n;
+	while ((s = memmem(s, (size_t)(end - s), attr, alen))) {
+		s += alen;
+		const char *q = memchr(s, '"', (size_t)(end - s));
+		size_t vlen = q ? (size_t)(q - s) : 0;
+		if (vlen > 1024)
+			vlen = 1024;
+		for (const char *const *m = marks; *m; m++) {
+			size_t ml = strlen(*m);
+			for (size_t i = 0; i + ml <= vlen; i++)
+				if (strncasecmp(s + i, *m, ml) == 0)
+					return true;
+		}
+	}
+	return false;
+}
+
+bool ccm_is_psadt(const char *t, size_t n)
+{
+	static const char *const files[] = {"AppDeployToolkit",
+					    "Deploy-Application", NULL};
+	static const char *const comps[] = {"-ADT", NULL};
+	return attr_names_psadt(t, n, "file=\"", 6, files) ||
+	       attr_names_psadt(t, n, "component=\"", 11, comps);
+}
+
+/* Decided once per file, from its first PSADT_DETECT_BYTES of text (or
+ * all of it): wait for that much so the verdict never depends on how the
+ * text was chunked. */
+#define PSADT_DETECT_BYTES (64u * 1024u)
+static bool ccm_flavor(struct parser *p, const char *t, size_t n, bool eof)
+{
+	if (p->flavor_known)
+		return true;
+	if (n < PSADT_DETECT_BYTES && !eof)
+		return false;
+	p->psadt = ccm_is_psadt(t, n < PSADT_DETECT_BYTES ? n :
+				PSADT_DETECT_BYTES);
+	p->flavor_known = true;
+	return true;
+}
+
 size_t ccm_next(struct parser *p, const char *t, size_t n, bool eof,
 		struct log_record *rec)
 {
-	bool opened = n >= DELIM_LEN && memcmp(t, ccm_opener, DELIM_LEN) == 0;
+	if (!ccm_flavor(p, t, n, eof))
+		return 0;
+	/* Blank lines at the start (of a file) belong to the record after
+	 * them. */
+	size_t lead = 0;
+	if (n && (t[0] == '\r' || t[0] == '\n' || t[0] == ' ' ||
+		  t[0] == '\t')) {
+		size_t hint = p->hint_blank;	/* the trailing scan's */
+		p->hint_blank = 0;
+		if (!parser_blank_lines(p, t, 0, n, eof, &lead))
+			return 0;
+		p->hint_blank = hint;
+		if (lead == n || n - lead < DELIM_LEN ||
+		    memcmp(t + lead, ccm_opener, DELIM_LEN) != 0)
+			lead = 0;
+	}
+	bool opened = n - lead >= DELIM_LEN &&
+		      memcmp(t + lead, ccm_opener, DELIM_LEN) == 0;
 	if (!opened && n < DELIM_LEN && !eof && memcmp(t, ccm_opener, n) == 0)
 		return 0;
-	size_t body = opened ? DELIM_LEN : 0;
+	size_t body = opened ? lead + DELIM_LEN : 0;
 	size_t from = p->hint_opener > body ? p->hint_opener : body;
 	size_t next = find(t, from, n, ccm_opener);
 	bool hard = next != NOT_FOUND || eof;
@@ -249,9 +323,8 @@ size_t ccm_next(struct parser *p, const char *t, size_t n, bool eof,
 		return ccm_wait(p, n, c);
 	if (end < lim || next == NOT_FOUND) {
 		size_t e = take_terminator(t, end, n, eof);
-		if (!e)
+		if (!e || !parser_blank_lines(p, t, e, n, eof, &end))
 			return ccm_wait(p, n, c);
-		end = e;
 	}
 	rec->partial = !opened || r == TAIL_BAD;
 	rec->message.off = (uint32_t)body;

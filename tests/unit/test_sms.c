@@ -33,6 +33,23 @@ struct sms_case {
 };
 
 static const struct sms_case cases[] = {
+	{"blank lines after a line are part of it",
+	 "a~~  $$<C><09-25-2026 19:35:04.936+240><thread=1 (0x1)>\r\n\r\n \r\n"
+	 "b~~  $$<C><09-25-2026 19:35:05.936+240><thread=1 (0x1)>\n\n",
+	 {{"a~~  $$<C><09-25-2026 19:35:04.936+240><thread=1 (0x1)>\r\n\r\n \r\n",
+	   "a", "C", NULL, "2026-09-25T19:35:04.936Z", 240, 1, false, 1},
+	  {"b~~  $$<C><09-25-2026 19:35:05.936+240><thread=1 (0x1)>\n\n",
+	   "b", "C", NULL, "2026-09-25T19:35:05.936Z", 240, 1, false, 4}}, 2,
+	 NULL},
+	{"bias out of range and Arabic-Indic digits: warned once each",
+	 "a~~  $$<C><09-25-2026 19:35:04.936+9999><thread=1 (0x1)>\n"
+	 "b~~  $$<C><09-25-2026 19:35:04.936+1000><thread=1 (0x1)>\n"
+	 "c~~  $$<C><09-25-2026 \xd9\xa1\xd9\xa0:35:04.936+240><thread=1 (0x1)>\n",
+	 {{NULL, "a", "C", NULL, "2026-09-25T19:35:04.936Z", NO_BIAS, 1, false, 1},
+	  {NULL, "b", "C", NULL, "2026-09-25T19:35:04.936Z", NO_BIAS, 1, false, 2},
+	  {NULL, "c", "C", NULL, NULL, NO_BIAS, 1, false, 3}}, 3,
+	 "1: bias outside -840..720, placed without it: \"19:35:04.936+9999\"\n"
+	 "3: non-ASCII time, records left untimed: \"09-25-2026 \xd9\xa1\xd9\xa0:35:04.936+240\"\n"},
 	{"two tildes, CRLF",
 	 "Get one push message from database.~~  $$<SMS_NOTIFICATION_SERVER>"
 	 "<09-25-2026 19:35:04.936+240><thread=7896 (0x1ED8)>\r\n",

@@ -175,7 +175,7 @@ void blockfmt_tally(struct blockfmt_tally *t, const struct block_entry *e,
 					(enum keyword_severity)r->keyword_sev);
 		if ((unsigned)sev < SEV_COUNT)
 			t->sev[sev] += sign;
-		if (r->offset_source < 4)
+		if (r->offset_source < OFFSET_SOURCE_COUNT)
 			t->src[r->offset_source] += sign;
 	}
 }

@@ -88,7 +88,7 @@ void blockfmt_bounds(const struct block_entry *e, uint32_t n,
 struct blockfmt_tally {
 	int64_t records, partial, bytes, nobias;
 	int64_t sev[4];		/* by enum severity */
-	int64_t src[4];		/* by enum offset_source */
+	int64_t src[6];		/* by enum offset_source (OFFSET_SOURCE_COUNT) */
 };
 /* Add (sign 1) or remove (sign -1) entries' contributions. */
 void blockfmt_tally(struct blockfmt_tally *t, const struct block_entry *e,

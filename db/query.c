@@ -12,7 +12,9 @@
 static const char SQL_FILES[] =
 	"SELECT f.id, h.name, f.path, f.name, f.log_name, f.role, f.format,"
 	" f.encoding, f.rotation, f.size, f.mtime, f.records, f.partial,"
-	" f.bytes FROM files f LEFT JOIN hosts h ON h.id = f.host_id"
+	" f.bytes, f.n_explicit, f.n_host, f.n_override, f.n_assumed,"
+	" f.n_psadt, f.n_joined, h.tz_override, h.tz_joined"
+	" FROM files f LEFT JOIN hosts h ON h.id = f.host_id"
 	" ORDER BY h.name, f.log_name, f.rotation, f.path";
 static const char SQL_FILE_EXISTS[] = "SELECT 1 FROM files WHERE id = ?1";
 static const char SQL_FILE_TEXT[] =
@@ -43,6 +45,26 @@ static int file_row(void *ctx, sqlite3_stmt *st)
 		.partial = sqlite3_column_int64(st, 12),
 		.bytes = sqlite3_column_int64(st, 13),
 	};
+	/* the source most of its timed records have; a tie goes to the
+	 * stronger (lower number) */
+	int64_t best = 0;
+	for (int i = 0; i < OFFSET_SOURCE_COUNT; i++) {
+		int64_t n = sqlite3_column_int64(st, 14 + i);
+		if (n > best) {
+			best = n;
+			f.offset_source = (enum offset_source)i;
+		}
+	}
+	if (!best || f.offset_source == OFFSET_ASSUMED) {
+		f.offset_source = OFFSET_ASSUMED;
+		f.has_bias = true;	/* UTC */
+	}
+	int col = f.offset_source == OFFSET_OVERRIDE ? 20 :
+		  f.offset_source == OFFSET_JOINED ? 21 : -1;
+	if (col > 0 && sqlite3_column_type(st, col) != SQLITE_NULL) {
+		f.has_bias = true;
+		f.bias_min = sqlite3_column_int(st, col);
+	}
 	return r->each(r->ctx, &f);
 }
 
@@ -363,6 +385,7 @@ static void log_emit_fill(const struct log_run *r, const struct log_cursor *c,
 		.bias_min = e->bias_min == BLOCKFMT_NO_BIAS ? 0 : e->bias_min,
 		.offset_source = (enum offset_source)e->offset_source,
 		.timed = (e->flags & BLOCKFMT_TIMED) != 0,
+		.dated = (e->flags & BLOCKFMT_DATED) != 0,
 		.partial = (e->flags & BLOCKFMT_PARTIAL) != 0,
 		.type = e->type,
 		.keyword_sev = e->keyword_sev,
@@ -447,7 +470,8 @@ static const char SQL_STATS_FILES[] =
 	"SELECT count(*), sum(records), sum(partial), sum(bytes),"
 	" count(DISTINCT host_id), sum(n_verbose), sum(n_info),"
 	" sum(n_warning), sum(n_error), sum(n_explicit), sum(n_host),"
-	" sum(n_override), sum(n_assumed) FROM files";
+	" sum(n_override), sum(n_assumed), sum(n_psadt), sum(n_joined)"
+	" FROM files";
 static const char SQL_STATS_FORMATS[] =
 	"SELECT format, sum(records) FROM files GROUP BY format";
 static const char SQL_STATS_BLOCKS[] =
@@ -465,7 +489,8 @@ static int stats_files(struct store *s, struct store_stats *out)
 			&out->per_severity[1], &out->per_severity[2],
 			&out->per_severity[3], &out->per_offset_source[0],
 			&out->per_offset_source[1], &out->per_offset_source[2],
-			&out->per_offset_source[3]};
+			&out->per_offset_source[3], &out->per_offset_source[4],
+			&out->per_offset_source[5]};
 		for (int i = 0; i < (int)(sizeof(cols) / sizeof(cols[0])); i++)
 			*cols[i] = sqlite3_column_int64(st, i);
 	} else {
@@ -518,4 +543,54 @@ int store_stats(struct store *s, struct store_stats *out)
 	    stats_blocks(s, out) < 0)
 		return -1;
 	return 0;
+}
+
+/* ---- store_host_offsets ---- */
+
+/* The latest explicit bias of the host: the block whose explicit records
+ * reach furthest in local time. */
+static const char SQL_HOST_OFFSETS[] =
+	"SELECT h.name, h.tz_override, h.tz_joined, h.tz_joined_pairs,"
+	" (SELECT b.bias FROM blocks b JOIN files f ON f.id = b.file_id"
+	"  WHERE f.host_id = h.id AND b.bias IS NOT NULL"
+	"  ORDER BY b.xlocal_max DESC LIMIT 1),"
+	" (SELECT sum(n_nobias) FROM files WHERE host_id = h.id),"
+	" (SELECT sum(n_explicit) FROM files WHERE host_id = h.id)"
+	" FROM hosts h ORDER BY h.name";
+
+struct host_rows {
+	int (*each)(void *ctx, const struct store_host_offset *h);
+	void *ctx;
+};
+
+static int host_offset_row(void *ctx, sqlite3_stmt *st)
+{
+	struct host_rows *r = ctx;
+	struct store_host_offset h = {
+		.host = store_column_str(st, 0),
+		.source = OFFSET_ASSUMED,
+		.nobias = sqlite3_column_int64(st, 5),
+	};
+	if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+		h.source = OFFSET_OVERRIDE;
+		h.bias_min = sqlite3_column_int(st, 1);
+	} else if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+		h.source = sqlite3_column_int64(st, 6) ? OFFSET_EXPLICIT :
+							 OFFSET_PSADT;
+		h.bias_min = sqlite3_column_int(st, 4);
+	} else if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+		h.source = OFFSET_JOINED;
+		h.bias_min = sqlite3_column_int(st, 2);
+		h.pairs = sqlite3_column_int64(st, 3);
+	}
+	return r->each(r->ctx, &h);
+}
+
+int store_host_offsets(struct store *s,
+		       int (*each)(void *ctx, const struct store_host_offset *h),
+		       void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_HOST_OFFSETS);
+	struct host_rows r = { each, ctx };
+	return st ? store_rows(s, st, host_offset_row, &r) : -1;
 }

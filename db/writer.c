@@ -60,14 +60,14 @@ static const char SQL_FILE_UPSERT[] =
 	" RETURNING id";
 static const char SQL_FILE_COUNTS[] =
 	"SELECT records, partial, bytes, n_verbose, n_info, n_warning, n_error,"
-	" n_nobias, n_explicit, n_host, n_override, n_assumed"
-	" FROM files WHERE id = ?1";
+	" n_nobias, n_explicit, n_host, n_override, n_assumed, n_psadt,"
+	" n_joined FROM files WHERE id = ?1";
 static const char SQL_FILE_FINAL[] =
 	"UPDATE files SET format = ?2, encoding = ?3, content_hash = ?4,"
 	" size = ?5, records = ?6, partial = ?7, bytes = ?8, n_verbose = ?9,"
 	" n_info = ?10, n_warning = ?11, n_error = ?12, n_nobias = ?13,"
-	" n_explicit = ?14, n_host = ?15, n_override = ?16, n_assumed = ?17"
-	" WHERE id = ?1";
+	" n_explicit = ?14, n_host = ?15, n_override = ?16, n_assumed = ?17,"
+	" n_psadt = ?18, n_joined = ?19 WHERE id = ?1";
 static const char SQL_DROP_FILE_COMPS[] =
 	"DELETE FROM block_components WHERE block_id IN"
 	" (SELECT id FROM blocks WHERE file_id = ?1)";
@@ -199,7 +199,7 @@ static int writer_load_counts(struct store_writer *w)
 	int64_t *cols[] = {&t->records, &t->partial, &t->bytes,
 			   &t->sev[0], &t->sev[1], &t->sev[2], &t->sev[3],
 			   &t->nobias, &t->src[0], &t->src[1], &t->src[2],
-			   &t->src[3]};
+			   &t->src[3], &t->src[4], &t->src[5]};
 	for (int i = 0; i < (int)(sizeof(cols) / sizeof(cols[0])); i++)
 		*cols[i] = sqlite3_column_int64(st, i);
 	sqlite3_reset(st);
@@ -525,7 +525,7 @@ static void writer_time(struct block_entry *e, const struct log_record *rec)
 	    rec->bias_min <= INT16_MAX) {
 		e->utc_us += (int64_t)rec->bias_min * 60000000;
 		e->bias_min = (int16_t)rec->bias_min;
-		e->offset_source = OFFSET_EXPLICIT;
+		e->offset_source = rec->psadt ? OFFSET_PSADT : OFFSET_EXPLICIT;
 		e->flags |= BLOCKFMT_EXPLICIT;
 	}
 }
@@ -619,7 +619,8 @@ static int writer_final_row(struct store_writer *w,
 	const struct blockfmt_tally *t = &w->tally;
 	int64_t counts[] = {t->records, t->partial, t->bytes, t->sev[0],
 			    t->sev[1], t->sev[2], t->sev[3], t->nobias,
-			    t->src[0], t->src[1], t->src[2], t->src[3]};
+			    t->src[0], t->src[1], t->src[2], t->src[3],
+			    t->src[4], t->src[5]};
 	sqlite3_bind_int64(st, 1, w->file_id);
 	store_bind_text(st, 2, f->format);
 	store_bind_text(st, 3, f->encoding);

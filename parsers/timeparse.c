@@ -3,6 +3,7 @@
  * Day arithmetic uses 400-year eras so it is exact without a table. */
 #include "timeparse.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define DAYS_PER_ERA 146097
@@ -229,6 +230,28 @@ bool parse_tz_bias(const char *s, int32_t *bias_min)
 	int east = v * 60 + m;
 	*bias_min = neg ? east : -east;
 	return bias_valid(*bias_min);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+bool bias_from_deltas(int64_t *delta_us, size_t n, int32_t *bias_min)
+{
+	if (!n)
+		return false;
+	qsort(delta_us, n, sizeof(*delta_us), cmp_i64);
+	/* the lower median: an even count does not average two zones */
+	int64_t med = delta_us[(n - 1) / 2];
+	const int64_t quarter = 15 * US_PER_MIN;
+	int64_t q = med >= 0 ? (med + quarter / 2) / quarter :
+			       -((-med + quarter / 2) / quarter);
+	if (q < BIAS_MIN_VALID / 15 || q > BIAS_MAX_VALID / 15)
+		return false;
+	*bias_min = (int32_t)(q * 15);
+	return true;
 }
 
 /* Write v as exactly width digits (v >= 0) at out. */

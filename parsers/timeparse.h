@@ -57,6 +57,13 @@ bool time_non_ascii(const char *s, size_t len);
  * BIAS_MIN_VALID..BIAS_MAX_VALID. */
 bool parse_tz_bias(const char *s, int32_t *bias_min);
 
+/* The bias that joined pairs of events imply: delta_us[i] is (time on a
+ * host whose clock is placed right) - (the same moment as an unplaced
+ * host wrote it, taken as UTC), a few seconds of hop included. The median,
+ * rounded to the nearest 15 minutes (all zones are whole quarters).
+ * Sorts delta_us. False when n is 0 or the result is no valid bias. */
+bool bias_from_deltas(int64_t *delta_us, size_t n, int32_t *bias_min);
+
 /* local + bias minutes. */
 static inline int64_t utc_from_local(int64_t local_us, int32_t bias_min)
 {

@@ -47,7 +47,9 @@ static const char files_help[] =
 	"usage: tatrace files [-d STORE] [--format table|json]\n"
 	"\n"
 	"List the stored files: id, host, role, format, encoding, records, partial\n"
-	"records, decoded bytes and the path as found in the bundle.\n";
+	"records, decoded bytes, where most of its times' UTC offset came from\n"
+	"(explicit, psadt, host, override, joined, assumed; with the bias in minutes\n"
+	"when one serves the whole file) and the path as found in the bundle.\n";
 
 struct files_out {
 	struct buf b;
@@ -72,9 +74,25 @@ static void file_json(struct buf *b, const struct store_file *f)
 	buf_puts(b, ",\"encoding\":");
 	json_cstr(b, f->encoding);
 	buf_printf(b, ",\"records\":%lld,\"partial\":%lld,\"bytes\":%lld,"
-		      "\"size\":%lld,\"mtime\":%lld}",
+		      "\"size\":%lld,\"mtime\":%lld",
 		   (long long)f->records, (long long)f->partial,
 		   (long long)f->bytes, (long long)f->size, (long long)f->mtime);
+	buf_printf(b, ",\"offset_source\":\"%s\"",
+		   offset_source_name(f->offset_source));
+	if (f->has_bias)
+		buf_printf(b, ",\"bias\":%d}", (int)f->bias_min);
+	else
+		buf_puts(b, ",\"bias\":null}");
+}
+
+/* "joined +420", "explicit": the OFFSET column. */
+static void file_offset(char *out, size_t len, const struct store_file *f)
+{
+	if (f->has_bias)
+		snprintf(out, len, "%s %+d", offset_source_name(f->offset_source),
+			 (int)f->bias_min);
+	else
+		snprintf(out, len, "%s", offset_source_name(f->offset_source));
 }
 
 static int file_row(void *ctx, const struct store_file *f)
@@ -88,9 +106,11 @@ static int file_row(void *ctx, const struct store_file *f)
 		term_field(&o->b, f->host, 20);
 		buf_puts(&o->b, "  ");
 		term_field(&o->b, f->role, 9);
-		buf_printf(&o->b, " %-5s %-12s %9lld %7lld %11lld  ", f->format,
-			   f->encoding, (long long)f->records,
-			   (long long)f->partial, (long long)f->bytes);
+		char offset[48];
+		file_offset(offset, sizeof(offset), f);
+		buf_printf(&o->b, " %-5s %-12s %9lld %7lld %11lld  %-14s ",
+			   f->format, f->encoding, (long long)f->records,
+			   (long long)f->partial, (long long)f->bytes, offset);
 		term_escape(&o->b, f->path, strlen(f->path));
 		buf_putc(&o->b, '\n');
 	}
@@ -115,9 +135,9 @@ int cmd_files(int argc, char **argv)
 	if (o.fmt == OUT_JSON)
 		buf_putc(&o.b, '[');
 	else
-		buf_printf(&o.b, "%4s  %-20s  %-9s %-5s %-12s %9s %7s %11s  %s\n", "ID",
-			   "HOST", "ROLE", "FMT", "ENCODING", "RECORDS", "PARTIAL",
-			   "BYTES", "PATH");
+		buf_printf(&o.b, "%4s  %-20s  %-9s %-5s %-12s %9s %7s %11s  %-14s %s\n",
+			   "ID", "HOST", "ROLE", "FMT", "ENCODING", "RECORDS",
+			   "PARTIAL", "BYTES", "OFFSET", "PATH");
 	rc = store_files(s, file_row, &o);
 	if (o.fmt == OUT_JSON)
 		buf_puts(&o.b, o.n ? "\n]\n" : "]\n");
@@ -232,7 +252,8 @@ static void stats_json(struct buf *b, const struct store_stats *st,
 		   "\"bytes\":%lld,\"blocks\":%lld,"
 		   "\"formats\":{\"plain\":%lld,\"ccm\":%lld,\"sms\":%lld},"
 		   "\"severity\":{\"verbose\":%lld,\"info\":%lld,\"warning\":%lld,\"error\":%lld},"
-		   "\"offset_source\":{\"explicit\":%lld,\"host\":%lld,\"override\":%lld,\"assumed\":%lld},",
+		   "\"offset_source\":{\"explicit\":%lld,\"host\":%lld,\"override\":%lld,\"assumed\":%lld,"
+		   "\"psadt\":%lld,\"joined\":%lld},",
 		   (long long)st->files, (long long)st->records,
 		   (long long)st->partial, (long long)st->hosts,
 		   (long long)st->bytes, (long long)st->blocks,
@@ -246,7 +267,9 @@ static void stats_json(struct buf *b, const struct store_stats *st,
 		   (long long)st->per_offset_source[OFFSET_EXPLICIT],
 		   (long long)st->per_offset_source[OFFSET_HOST],
 		   (long long)st->per_offset_source[OFFSET_OVERRIDE],
-		   (long long)st->per_offset_source[OFFSET_ASSUMED]);
+		   (long long)st->per_offset_source[OFFSET_ASSUMED],
+		   (long long)st->per_offset_source[OFFSET_PSADT],
+		   (long long)st->per_offset_source[OFFSET_JOINED]);
 	if (st->records && (st->utc_min || st->utc_max))
 		buf_printf(b, "\"first_utc\":\"%s\",\"last_utc\":\"%s\"", first, last);
 	else
@@ -275,11 +298,14 @@ static void stats_table(struct buf *b, const struct store_stats *st,
 		   (long long)st->per_severity[SEV_WARNING],
 		   (long long)st->per_severity[SEV_INFO],
 		   (long long)st->per_severity[SEV_VERBOSE]);
-	buf_printf(b, "offsets    explicit %lld, host %lld, override %lld, assumed %lld\n",
+	buf_printf(b, "offsets    explicit %lld, host %lld, override %lld, assumed %lld,"
+		      " psadt %lld, joined %lld\n",
 		   (long long)st->per_offset_source[OFFSET_EXPLICIT],
 		   (long long)st->per_offset_source[OFFSET_HOST],
 		   (long long)st->per_offset_source[OFFSET_OVERRIDE],
-		   (long long)st->per_offset_source[OFFSET_ASSUMED]);
+		   (long long)st->per_offset_source[OFFSET_ASSUMED],
+		   (long long)st->per_offset_source[OFFSET_PSADT],
+		   (long long)st->per_offset_source[OFFSET_JOINED]);
 	if (st->records && (st->utc_min || st->utc_max))
 		buf_printf(b, "time span  %s .. %s\n", first, last);
 	traces_table(b, tc);

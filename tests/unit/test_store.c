@@ -269,10 +269,10 @@ static void test_schema_and_version(void **state)
 
 	/* Another version's store is refused, whether newer or older (no
 	 * migration: the store is rebuilt from the logs). */
-	sql_exec(t.path, "UPDATE meta SET value = 3 WHERE key='schema_version'");
+	sql_exec(t.path, "UPDATE meta SET value = 4 WHERE key='schema_version'");
 	char want[256];
-	snprintf(want, sizeof(want), "%s: store schema 3 is newer than this"
-		 " tatrace understands (2)", t.path);
+	snprintf(want, sizeof(want), "%s: store schema 4 is newer than this"
+		 " tatrace understands (3)", t.path);
 	for (int mode = 0; mode < 2; mode++) {
 		err[0] = '\0';
 		assert_null(store_open(t.path, (enum store_mode)mode, NULL, err,
@@ -281,7 +281,7 @@ static void test_schema_and_version(void **state)
 	}
 	sql_exec(t.path, "UPDATE meta SET value = 1 WHERE key='schema_version'");
 	snprintf(want, sizeof(want), "%s: store schema 1 is older than this"
-		 " tatrace (2): delete it and ingest again", t.path);
+		 " tatrace (3): delete it and ingest again", t.path);
 	for (int mode = 0; mode < 2; mode++) {
 		err[0] = '\0';
 		assert_null(store_open(t.path, (enum store_mode)mode, NULL, err,

@@ -57,6 +57,11 @@ void blockfmt_pack(unsigned char *dst, const struct block_entry *e)
 	put_u32(dst + 44, 0);
 }
 
+uint64_t blockfmt_utc(const unsigned char *src)
+{
+	return get_u64(src);
+}
+
 void blockfmt_unpack(const unsigned char *src, struct block_entry *e)
 {
 	e->utc_us = (int64_t)get_u64(src + 0);

@@ -54,6 +54,8 @@ struct block_entry {
 
 void blockfmt_pack(unsigned char *dst, const struct block_entry *e);
 void blockfmt_unpack(const unsigned char *src, struct block_entry *e);
+/* Just the utc_us of a packed entry. */
+uint64_t blockfmt_utc(const unsigned char *src);
 
 /* Time of the last timed record seen in a file, which untimed records
  * inherit. */

@@ -64,7 +64,10 @@ static void record_json(struct buf *b, const struct stored_record *r)
 {
 	char utc[32];
 	format_utc_ms(r->utc_us, utc);
-	buf_printf(b, "{\"utc\":\"%s\",\"host\":", utc);
+	if (r->dated)
+		buf_printf(b, "{\"utc\":\"%s\",\"host\":", utc);
+	else	/* before the file's first time: no time at all */
+		buf_puts(b, "{\"utc\":null,\"host\":");
 	json_cstr(b, r->host);
 	buf_puts(b, ",\"file\":");
 	json_cstr(b, r->path);
@@ -94,8 +97,10 @@ static void record_table(struct buf *b, const struct stored_record *r)
 {
 	char utc[32], where[64];
 	format_utc_ms(r->utc_us, utc);
-	buf_append(b, utc, strlen(utc));
-	buf_append(b, r->timed ? "  " : "~ ", 2);
+	if (!r->dated)
+		memset(utc, ' ', 24);
+	buf_append(b, utc, 24);
+	buf_append(b, r->timed || !r->dated ? "  " : "~ ", 2);
 	term_field(b, r->host, 14);
 	buf_putc(b, ' ');
 	snprintf(where, sizeof(where), "%s:%u", base_name(r->path), (unsigned)r->line);

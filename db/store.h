@@ -221,7 +221,10 @@ struct log_query {
 	int64_t since_us, until_us;	/* inclusive bounds on utc */
 };
 /* Records of all matching files merged by UTC (ties: file id, then file
- * order), streamed: memory holds one block per file. */
+ * order), also when a file's own records go back in time; streamed:
+ * memory holds one block per run of blocks being merged (an in-order file
+ * is one run; see db/query.c). Records with no time (dated false) have
+ * utc 0 and come first. */
 int store_log(struct store *s, const struct log_query *q,
 	      int (*each)(void *ctx, const struct stored_record *r), void *ctx);
 

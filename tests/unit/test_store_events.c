@@ -1034,8 +1034,10 @@ static int64_t event_utc(struct store *s, enum event_kind kind, int nth)
 }
 
 /* SCP writes no bias (its zone: UTC-7, bias +420); MP says 240. Each
- * forward is followed 3 s later by the push: the SCP's bias is learned,
- * shown, and its records and events re-timed. ALONE joins nothing. */
+ * forward is followed 3 s later by the push (one SCP clock reading is 7
+ * hours off: the median ignores it): the SCP's bias is learned, shown,
+ * and its records and events re-timed. The same for a client from its
+ * receipts. ALONE joins nothing: assumed. */
 static void test_resolve_joined(void **state)
 {
 	struct store *s = *state;
@@ -1061,6 +1063,17 @@ static void test_resolve_joined(void **state)
 		add_event(w, &ev);
 	}
 	commit(w);
+	/* CL (India, bias -330) writes no bias either: its receipts come 5 s
+	 * after the pushes. */
+	w = begin(s, "/cl/agent.log", "CL", "agent", PLAN_NEW, NULL);
+	for (int i = 0; i < n; i++) {
+		put(w, (uint32_t)i + 1, &(struct rec){.text = "got\n",
+			.has_time = true, .local_us = utc0 + i * MIN_US +
+			8 * SEC_US + 330 * MIN_US});
+		struct event ev = guid_event(LANE_AGENT, EV_TASK_RECEIVED, i);
+		add_event(w, &ev);
+	}
+	commit(w);
 	w = begin(s, "/alone/x.log", "ALONE", "connector", PLAN_NEW, NULL);
 	put(w, 1, &(struct rec){.text = "x\n", .has_time = true,
 		.local_us = utc0});
@@ -1069,7 +1082,11 @@ static void test_resolve_joined(void **state)
 	for (int round = 0; round < 2; round++) {	/* idempotent */
 		assert_int_equal(store_resolve_offsets(s), 0);
 		struct host_list l = hosts_now(s);
-		assert_int_equal(l.n, 3);
+		assert_int_equal(l.n, 4);
+		assert_int_equal(host_of(&l, "CL")->source, OFFSET_JOINED);
+		assert_int_equal(host_of(&l, "CL")->bias_min, -330);
+		assert_int_equal(event_utc(s, EV_TASK_RECEIVED, 0),
+				 utc0 + 8 * SEC_US);
 		const struct store_host_offset *h = host_of(&l, "SCP");
 		assert_int_equal(h->source, OFFSET_JOINED);
 		assert_int_equal(h->bias_min, 420);	/* one outlier */
@@ -1086,7 +1103,7 @@ static void test_resolve_joined(void **state)
 	}
 	struct store_stats st;
 	assert_int_equal(store_stats(s, &st), 0);
-	assert_int_equal(st.per_offset_source[OFFSET_JOINED], n);
+	assert_int_equal(st.per_offset_source[OFFSET_JOINED], 2 * n);
 
 	/* --tz wins over what the joins say; and when it goes, joins again */
 	assert_int_equal(store_set_tz_override(s, "scp", 300), 0);

@@ -581,7 +581,7 @@ static int learn_pairs(struct resolve_ctx *c, struct learn_host *h, size_t n,
  * finds it. Returns 1 when the host's files must be re-timed. */
 static int learn_settle(struct resolve_ctx *c, struct learn_host *h)
 {
-	int32_t bias;
+	int32_t bias = 0;
 	bool ok = bias_from_deltas(h->delta, h->n, &bias);
 	sqlite3_stmt *st = store_stmt(c->s, SQL_LEARN_SET);
 	if (!st)

@@ -223,6 +223,29 @@ static void test_parse_clock_east(void **state)
 	assert_false(parse_clock_east("25:15:30.123", 12, &us, &has, &b));
 }
 
+static void test_bias_from_deltas(void **state)
+{
+	(void)state;
+	const int64_t min = 60 * INT64_C(1000000), sec = INT64_C(1000000);
+	int64_t d[7] = {420 * min + 3 * sec, 420 * min + 2 * sec,
+			-7 * 60 * min, 420 * min + 4 * sec, 420 * min + 9 * sec,
+			-7 * 60 * min, 420 * min + 1 * sec};
+	int32_t b = 1;
+	assert_true(bias_from_deltas(d, 7, &b));
+	assert_int_equal(b, 420);	/* the median ignores the outliers */
+	int64_t r1[1] = {427 * min}, r2[1] = {428 * min};
+	assert_true(bias_from_deltas(r1, 1, &b));
+	assert_int_equal(b, 420);
+	assert_true(bias_from_deltas(r2, 1, &b));
+	assert_int_equal(b, 435);	/* nearest quarter hour */
+	int64_t neg[2] = {-330 * min - 5 * sec, -330 * min - 8 * sec};
+	assert_true(bias_from_deltas(neg, 2, &b));
+	assert_int_equal(b, -330);
+	int64_t far[1] = {800 * min};
+	assert_false(bias_from_deltas(far, 1, &b));
+	assert_false(bias_from_deltas(d, 0, &b));
+}
+
 static void test_bias_arithmetic(void **state)
 {
 	(void)state;
@@ -308,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_parse_clock_bias),
 		cmocka_unit_test(test_bias_arithmetic),
 		cmocka_unit_test(test_parse_tz_bias),
+		cmocka_unit_test(test_bias_from_deltas),
 		cmocka_unit_test(test_parse_clock_east),
 		cmocka_unit_test(test_format_utc_ms),
 		cmocka_unit_test(test_parse_user_time),

@@ -283,25 +283,22 @@ size_t ccm_next(struct parser *p, const char *t, size_t n, bool eof,
 {
 	if (!ccm_flavor(p, t, n, eof))
 		return 0;
-	/* Blank lines at the start (of a file) belong to the record after
-	 * them. */
-	size_t lead = 0;
+	/* Blank lines with no record before them (the start of a file, the
+	 * rest of a flood cut at PARSER_BLANK_MAX) make one partial record,
+	 * so that the next record's line is its opener's. */
 	if (n && (t[0] == '\r' || t[0] == '\n' || t[0] == ' ' ||
 		  t[0] == '\t')) {
-		size_t hint = p->hint_blank;	/* the trailing scan's */
-		p->hint_blank = 0;
-		if (!parser_blank_lines(p, t, 0, n, eof, &lead))
+		size_t lead;
+		bool capped;
+		if (!parser_blank_lines(p, t, 0, n, eof, &lead, &capped))
 			return 0;
-		p->hint_blank = hint;
-		if (lead == n || n - lead < DELIM_LEN ||
-		    memcmp(t + lead, ccm_opener, DELIM_LEN) != 0)
-			lead = 0;
+		if (lead)
+			return ccm_orphan(t, 0, lead, rec);
 	}
-	bool opened = n - lead >= DELIM_LEN &&
-		      memcmp(t + lead, ccm_opener, DELIM_LEN) == 0;
+	bool opened = n >= DELIM_LEN && memcmp(t, ccm_opener, DELIM_LEN) == 0;
 	if (!opened && n < DELIM_LEN && !eof && memcmp(t, ccm_opener, n) == 0)
 		return 0;
-	size_t body = opened ? lead + DELIM_LEN : 0;
+	size_t body = opened ? DELIM_LEN : 0;
 	size_t from = p->hint_opener > body ? p->hint_opener : body;
 	size_t next = find(t, from, n, ccm_opener);
 	bool hard = next != NOT_FOUND || eof;
@@ -323,7 +320,8 @@ size_t ccm_next(struct parser *p, const char *t, size_t n, bool eof,
 		return ccm_wait(p, n, c);
 	if (end < lim || next == NOT_FOUND) {
 		size_t e = take_terminator(t, end, n, eof);
-		if (!e || !parser_blank_lines(p, t, e, n, eof, &end))
+		bool capped;
+		if (!e || !parser_blank_lines(p, t, e, n, eof, &end, &capped))
 			return ccm_wait(p, n, c);
 	}
 	rec->partial = !opened || r == TAIL_BAD;

@@ -57,9 +57,13 @@ size_t parser_line_split(struct parser *p, const char *t, size_t n, bool eof,
 /* Blank lines (nothing but spaces and tabs before their terminator) from
  * t[at]: they belong to the record before them, never make one. Sets *end
  * to where the first non-blank line starts and returns true, or returns
- * false when only more text can tell (uses and sets p->hint_blank). */
+ * false when only more text can tell (uses and sets p->hint_blank). At
+ * most PARSER_BLANK_MAX bytes of them are taken (*capped set when more
+ * follow), so that a flood of empty lines cannot make a record of any
+ * size: memory stays bounded. */
+#define PARSER_BLANK_MAX (64u * 1024u)
 bool parser_blank_lines(struct parser *p, const char *t, size_t at, size_t n,
-			bool eof, size_t *end);
+			bool eof, size_t *end, bool *capped);
 
 /* Report a once-per-file defect (enum parser_warn) at the current line. */
 void parser_warn_once(struct parser *p, unsigned which, const char *what,

@@ -162,31 +162,39 @@ bool parser_clock(struct parser *p, const char *s, size_t len,
 }
 
 bool parser_blank_lines(struct parser *p, const char *t, size_t at, size_t n,
-			bool eof, size_t *end)
+			bool eof, size_t *end, bool *capped)
 {
 	size_t i = p->hint_blank > at && p->hint_blank <= n ? p->hint_blank : at;
+	*capped = false;
 	for (;;) {
-		size_t j = i;
+		size_t j = i, next;
 		while (j < n && (t[j] == ' ' || t[j] == '\t'))
 			j++;
-		if (j < n && t[j] == '\n') {
-			i = j + 1;
-			continue;
+		if (j < n && t[j] == '\n')
+			next = j + 1;
+		else if (j < n && t[j] == '\r' && j + 1 < n)
+			next = j + 1 + (t[j + 1] == '\n');
+		else if (j < n && t[j] != '\r')
+			next = 0;	/* a line with text starts at i */
+		else if (eof)
+			next = n;	/* blanks (and a lone CR) up to eof */
+		else if (j - at <= PARSER_BLANK_MAX) {
+			p->hint_blank = i;
+			return false;
+		} else {
+			next = j;	/* past the cap already */
 		}
-		if (j < n && t[j] == '\r' && j + 1 < n) {
-			i = j + 1 + (t[j + 1] == '\n');
-			continue;
-		}
-		if (j < n && t[j] != '\r') {
-			*end = i;	/* a line with text starts here */
+		if (next && next - at > PARSER_BLANK_MAX)
+			*capped = true;
+		if (!next || *capped) {
+			*end = i;
 			return true;
 		}
-		if (eof) {
-			*end = n;	/* blanks (and a lone CR) up to eof */
+		i = next;
+		if (i == n && eof) {
+			*end = n;
 			return true;
 		}
-		p->hint_blank = i;
-		return false;
 	}
 }
 

@@ -154,12 +154,12 @@ size_t sms_next(struct parser *p, const char *t, size_t n, bool eof,
 	size_t len = parser_line_split(p, t, n, eof, &content);
 	if (!len)
 		return 0;
-	/* Blank lines after a line are part of it, not records. A line that
-	 * is blank itself (the start of a file) stays a record. */
-	if (content && !parser_blank_lines(p, t, len, n, eof, &end))
+	/* Blank lines after a line are part of it, not records (a line
+	 * that is blank itself, at the start of a file, is one). */
+	bool capped;
+	if (!parser_blank_lines(p, t, len, n, eof, &end, &capped))
 		return 0;
-	if (content)
-		len = end;
+	len = end;
 	struct sms_tail tail;
 	if (!sms_tail_parse(t, content, &tail)) {
 		rec->message.len = (uint32_t)content;

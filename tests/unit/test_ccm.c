@@ -101,10 +101,11 @@ static const struct ccm_case cases[] = {
 	 "<![LOG[a]LOG]!>" STD "\n\n\n  ",
 	 {{"<![LOG[a]LOG]!>" STD "\n\n\n  ", "a", "Comp", NULL,
 	   "2026-09-18T16:39:05.707Z", 240, 42, 1, false, 1}}, 1, NULL},
-	{"blank lines before the first record belong to it",
+	{"blank lines before the first record: one partial record",
 	 "\r\n\r\n<![LOG[a]LOG]!>" STD "\r\n",
-	 {{"\r\n\r\n<![LOG[a]LOG]!>" STD "\r\n", "a", "Comp", NULL,
-	   "2026-09-18T16:39:05.707Z", 240, 42, 1, false, 1}}, 1, NULL},
+	 {{"\r\n\r\n", "\r\n", "", "", NULL, NO_BIAS, -1, -1, true, 1},
+	  {"<![LOG[a]LOG]!>" STD "\r\n", "a", "Comp", NULL,
+	   "2026-09-18T16:39:05.707Z", 240, 42, 1, false, 3}}, 2, NULL},
 	{"a line of text after a record is still a partial record",
 	 "<![LOG[a]LOG]!>" STD "\n\n  junk\n",
 	 {{"<![LOG[a]LOG]!>" STD "\n\n", "a", "Comp", NULL,
@@ -431,6 +432,37 @@ static void test_not_psadt(void **state)
 	assert_true(ccm_is_psadt("file=\"AppDeployToolkitMain.ps1\"", 31));
 }
 
+/* A flood of blank lines is cut into pieces of at most PARSER_BLANK_MAX:
+ * no record grows without bound, and the text is all there. */
+static void test_blank_flood(void **state)
+{
+	(void)state;
+	struct buf in = {0};
+	const char *rec = "<![LOG[a]LOG]!><>\r\n";
+	buf_puts(&in, rec);
+	for (int i = 0; i < 100000; i++)
+		buf_puts(&in, "\r\n");
+	buf_puts(&in, rec);
+	struct fake_sink f = {0};
+	assert_int_equal(fake_parse_steps(&f, FORMAT_CCM, in.data, in.len, 0),
+			 in.len);
+	assert_true(fake_lossless(&f, in.data, in.len));
+	assert_true(f.n >= 4);
+	for (size_t i = 0; i < f.n; i++)
+		assert_true(f.recs[i].len <= PARSER_BLANK_MAX + strlen(rec));
+	assert_false(f.recs[0].partial);
+	assert_true(f.recs[1].partial);
+	assert_string_equal(f.recs[f.n - 1].message, "a");
+	assert_int_equal(f.recs[f.n - 1].line, 100002);
+	assert_true(f.recs[f.n - 2].partial);
+	struct fake_sink g = {0};
+	fake_parse_steps(&g, FORMAT_CCM, in.data, in.len, 4096);
+	assert_true(fake_same(&f, &g));
+	fake_clear(&f);
+	fake_clear(&g);
+	buf_free(&in);
+}
+
 /* A CR right at the end of a feed must wait: the LF may follow. */
 static void test_cr_at_buffer_end(void **state)
 {
@@ -529,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_line_numbers),
 		cmocka_unit_test(test_first_line_and_stop),
 		cmocka_unit_test(test_cr_at_buffer_end),
+		cmocka_unit_test(test_blank_flood),
 		cmocka_unit_test(test_psadt3),
 		cmocka_unit_test(test_psadt4),
 		cmocka_unit_test(test_not_psadt),

@@ -228,38 +228,53 @@ static size_t ccm_wait(struct parser *p, size_t n, size_t closer_from)
 	return 0;
 }
 
-/* Does a file="..." or component="..." value within the first text name
- * PSADT? 3.x writes file="Deploy-Application.ps1" (or AppDeployToolkit*
- * .ps1), 4.x the calling script, e.g. Invoke-AppDeployToolkit.ps1 or
+/* Does a file="..." or component="..." attribute of a record's tag (never
+ * its message: AppEnforce.log quotes Deploy-Application.exe) name PSADT?
+ * 3.x writes file="Deploy-Application.ps1" (or AppDeployToolkit*.ps1),
+ * 4.x the calling script, e.g. Invoke-AppDeployToolkit.ps1 or
  * PSAppDeployToolkit.psm1, and components named after its *-ADT*
  * functions (Open-ADTSession, Start-ADTProcess). */
-static bool attr_names_psadt(const char *t, size_t n, const char *attr,
-			     size_t alen, const char *const *marks)
+static bool value_has(const char *tag, size_t len, const char *attr,
+		      const char *const *marks)
 {
-	const char *s = t, *end = t + n;
-	while ((s = memmem(s, (size_t)(end - s), attr, alen))) {
-		s += alen;
-		const char *q = memchr(s, '"', (size_t)(end - s));
-		size_t vlen = q ? (size_t)(q - s) : 0;
-		if (vlen > 1024)
-			vlen = 1024;
-		for (const char *const *m = marks; *m; m++) {
-			size_t ml = strlen(*m);
-			for (size_t i = 0; i + ml <= vlen; i++)
-				if (strncasecmp(s + i, *m, ml) == 0)
-					return true;
-		}
+	size_t alen = strlen(attr);
+	const char *v = memmem(tag, len, attr, alen);
+	if (!v)
+		return false;
+	v += alen;
+	const char *q = memchr(v, '"', len - (size_t)(v - tag));
+	size_t vlen = q ? (size_t)(q - v) : 0;
+	for (const char *const *m = marks; *m; m++) {
+		size_t ml = strlen(*m);
+		for (size_t i = 0; i + ml <= vlen; i++)
+			if (strncasecmp(v + i, *m, ml) == 0)
+				return true;
 	}
 	return false;
 }
+
+#define PSADT_TAG_MAX 2048	/* a tag longer than this is not PSADT's */
 
 bool ccm_is_psadt(const char *t, size_t n)
 {
 	static const char *const files[] = {"AppDeployToolkit",
 					    "Deploy-Application", NULL};
 	static const char *const comps[] = {"-ADT", NULL};
-	return attr_names_psadt(t, n, "file=\"", 6, files) ||
-	       attr_names_psadt(t, n, "component=\"", 11, comps);
+	size_t at = 0;
+	while (at < n) {
+		size_t c = find(t, at, n, ccm_closer);
+		if (c == NOT_FOUND)
+			break;
+		size_t tag = c + DELIM_LEN, lim = n - tag < PSADT_TAG_MAX ?
+						   n : tag + PSADT_TAG_MAX;
+		const char *gt = memchr(t + tag, '>', lim - tag);
+		size_t len = gt ? (size_t)(gt - t) - tag : lim - tag;
+		if (value_has(t + tag, len, " file=\"", files) ||
+		    value_has(t + tag, len, " component=\"", comps))
+			return true;
+		at = tag;
+	}
+	return false;
 }
 
 /* Decided once per file, from its first PSADT_DETECT_BYTES of text (or

@@ -427,9 +427,23 @@ static void test_not_psadt(void **state)
 	const int bias[] = {600};
 	const bool psadt[] = {false};
 	check_psadt(in, bias, psadt, 1);
-	assert_true(ccm_is_psadt("component=\"Open-ADTSession\"", 27));
-	assert_false(ccm_is_psadt("component=\"ADTSession\"", 23));
-	assert_true(ccm_is_psadt("file=\"AppDeployToolkitMain.ps1\"", 31));
+	static const char *const yes[] = {
+		"<![LOG[m]LOG]!><time=\"1\" component=\"Open-ADTSession\">",
+		"<![LOG[m]LOG]!><time=\"1\" file=\"AppDeployToolkitMain.ps1\">",
+		"<![LOG[a]LOG]!><>\n<![LOG[m]LOG]!><x=\"\" file=\"c:\\x\\"
+		"deploy-application.ps1\">",
+	};
+	static const char *const no[] = {
+		"<![LOG[m]LOG]!><time=\"1\" component=\"ADTSession\">",
+		/* in the message, not the tag: AppEnforce.log */
+		"<![LOG[run file=\"Deploy-Application.exe\"]LOG]!><time=\"1\""
+		" component=\"AppEnforce\" file=\"appexcnlib.cpp:1\">",
+		"<![LOG[m]LOG]!><file=\"x.cpp\">Deploy-Application",
+	};
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		assert_true(ccm_is_psadt(yes[i], strlen(yes[i])));
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_false(ccm_is_psadt(no[i], strlen(no[i])));
 }
 
 /* A flood of blank lines is cut into pieces of at most PARSER_BLANK_MAX:

@@ -57,6 +57,11 @@ void blockfmt_pack(unsigned char *dst, const struct block_entry *e)
 	put_u32(dst + 44, 0);
 }
 
+uint64_t blockfmt_utc(const unsigned char *src)
+{
+	return get_u64(src);
+}
+
 void blockfmt_unpack(const unsigned char *src, struct block_entry *e)
 {
 	e->utc_us = (int64_t)get_u64(src + 0);
@@ -175,7 +180,7 @@ void blockfmt_tally(struct blockfmt_tally *t, const struct block_entry *e,
 					(enum keyword_severity)r->keyword_sev);
 		if ((unsigned)sev < SEV_COUNT)
 			t->sev[sev] += sign;
-		if (r->offset_source < 4)
+		if (r->offset_source < OFFSET_SOURCE_COUNT)
 			t->src[r->offset_source] += sign;
 	}
 }

@@ -54,6 +54,8 @@ struct block_entry {
 
 void blockfmt_pack(unsigned char *dst, const struct block_entry *e);
 void blockfmt_unpack(const unsigned char *src, struct block_entry *e);
+/* Just the utc_us of a packed entry. */
+uint64_t blockfmt_utc(const unsigned char *src);
 
 /* Time of the last timed record seen in a file, which untimed records
  * inherit. */
@@ -88,7 +90,7 @@ void blockfmt_bounds(const struct block_entry *e, uint32_t n,
 struct blockfmt_tally {
 	int64_t records, partial, bytes, nobias;
 	int64_t sev[4];		/* by enum severity */
-	int64_t src[4];		/* by enum offset_source */
+	int64_t src[6];		/* by enum offset_source (OFFSET_SOURCE_COUNT) */
 };
 /* Add (sign 1) or remove (sign -1) entries' contributions. */
 void blockfmt_tally(struct blockfmt_tally *t, const struct block_entry *e,

@@ -14,13 +14,14 @@
 static const char SQL_FILE_COVERAGE[] =
 	"SELECT f.id, h.name, f.role, f.log_name, f.name, f.path, f.utc_min,"
 	" f.utc_max, f.records, f.partial, f.n_error, f.n_explicit, f.n_host,"
-	" f.n_override, f.n_assumed,"
+	" f.n_override, f.n_assumed, f.n_psadt, f.n_joined,"
 	" (SELECT b.bias FROM blocks b WHERE b.file_id = f.id"
 	"  AND b.bias IS NOT NULL ORDER BY b.seq LIMIT 1),"
 	" CASE WHEN f.n_override > 0 THEN h.tz_override END,"
 	" CASE WHEN f.n_host > 0 THEN (SELECT b.bias FROM files o"
 	"  JOIN blocks b ON b.file_id = o.id WHERE o.host_id = f.host_id"
-	"  AND o.id <> f.id AND b.bias IS NOT NULL LIMIT 1) END"
+	"  AND o.id <> f.id AND b.bias IS NOT NULL LIMIT 1) END,"
+	" CASE WHEN f.n_joined > 0 THEN h.tz_joined END"
 	" FROM files f LEFT JOIN hosts h ON h.id = f.host_id"
 	" WHERE f.duplicate_of IS NULL"	/* a duplicate covers nothing more */
 	" ORDER BY h.name, f.role, f.log_name, f.rotation, f.path";
@@ -48,16 +49,16 @@ static int coverage_row(void *ctx, sqlite3_stmt *st)
 		.error_records = sqlite3_column_int64(st, 10),
 		.bias_min = INT32_MIN,
 	};
-	/* The n_explicit..n_assumed columns, in enum offset_source order. */
-	_Static_assert(OFFSET_SOURCE_COUNT == 4, "one column per offset source");
+	/* The n_explicit..n_joined columns, in enum offset_source order. */
+	_Static_assert(OFFSET_SOURCE_COUNT == 6, "one column per offset source");
 	for (int i = 0; i < OFFSET_SOURCE_COUNT; i++)
 		c.per_offset_source[i] = sqlite3_column_int64(st, 11 + i);
-	if (sqlite3_column_type(st, 15) != SQLITE_NULL)
-		c.bias_min = sqlite3_column_int(st, 15);
-	else if (sqlite3_column_type(st, 16) != SQLITE_NULL)
-		c.bias_min = sqlite3_column_int(st, 16);
-	else if (sqlite3_column_type(st, 17) != SQLITE_NULL)
-		c.bias_min = sqlite3_column_int(st, 17);
+	/* Its own bias, else the override, else the learned one, else the
+	 * one borrowed from the host's other logs. */
+	static const int bias_cols[] = { 17, 18, 20, 19 };
+	for (size_t i = 0; i < 4 && c.bias_min == INT32_MIN; i++)
+		if (sqlite3_column_type(st, bias_cols[i]) != SQLITE_NULL)
+			c.bias_min = sqlite3_column_int(st, bias_cols[i]);
 	return r->each(r->ctx, &c);
 }
 

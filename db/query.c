@@ -12,8 +12,10 @@
 static const char SQL_FILES[] =
 	"SELECT f.id, h.name, f.path, f.name, f.log_name, f.role, f.format,"
 	" f.encoding, f.rotation, f.size, f.mtime, f.records, f.partial,"
-	" f.bytes, f.duplicate_of, f.utc_min, f.utc_max FROM files f"
-	" LEFT JOIN hosts h ON h.id = f.host_id"
+	" f.bytes, f.n_explicit, f.n_host, f.n_override, f.n_assumed,"
+	" f.n_psadt, f.n_joined, h.tz_override, h.tz_joined,"
+	" f.duplicate_of, f.utc_min, f.utc_max"
+	" FROM files f LEFT JOIN hosts h ON h.id = f.host_id"
 	" ORDER BY h.name, f.log_name, f.rotation, f.path";
 static const char SQL_FILE_EXISTS[] = "SELECT 1 FROM files WHERE id = ?1";
 static const char SQL_FILE_TEXT[] =
@@ -43,10 +45,30 @@ static int file_row(void *ctx, sqlite3_stmt *st)
 		.records = sqlite3_column_int64(st, 11),
 		.partial = sqlite3_column_int64(st, 12),
 		.bytes = sqlite3_column_int64(st, 13),
-		.duplicate_of = sqlite3_column_int64(st, 14),
-		.utc_min = store_column_num(st, 15),
-		.utc_max = store_column_num(st, 16),
+		.duplicate_of = sqlite3_column_int64(st, 22),
+		.utc_min = store_column_num(st, 23),
+		.utc_max = store_column_num(st, 24),
 	};
+	/* the source most of its timed records have; a tie goes to the
+	 * stronger (lower number) */
+	int64_t best = 0;
+	for (int i = 0; i < OFFSET_SOURCE_COUNT; i++) {
+		int64_t n = sqlite3_column_int64(st, 14 + i);
+		if (n > best) {
+			best = n;
+			f.offset_source = (enum offset_source)i;
+		}
+	}
+	if (!best || f.offset_source == OFFSET_ASSUMED) {
+		f.offset_source = OFFSET_ASSUMED;
+		f.has_bias = true;	/* UTC */
+	}
+	int col = f.offset_source == OFFSET_OVERRIDE ? 20 :
+		  f.offset_source == OFFSET_JOINED ? 21 : -1;
+	if (col > 0 && sqlite3_column_type(st, col) != SQLITE_NULL) {
+		f.has_bias = true;
+		f.bias_min = sqlite3_column_int(st, col);
+	}
 	return r->each(r->ctx, &f);
 }
 
@@ -159,7 +181,25 @@ int store_cat(struct store *s, int64_t file_id,
 	return store_rows(s, st, text_row, &r);
 }
 
-/* ---- store_log: a k-way merge over per-file block cursors ---- */
+/* ---- store_log: a k-way merge over sorted runs of blocks ----
+ *
+ * Most files are written in time order, but not all: a clock set back,
+ * the end of daylight saving time, threads that write late. So the unit
+ * of the merge is a *run*, not a file: consecutive blocks of one file
+ * whose UTC ranges do not go back (each block's utc_min >= the largest
+ * utc_max before it in the run). An in-order file is one run and costs
+ * what it always did: one row of block bounds per block up front, then
+ * one block at a time. A file that goes back in time becomes several
+ * runs, each its own cursor in the heap. A block whose own records go
+ * back (late writers) is sorted in memory when loaded: at most
+ * STORE_BLOCK_RECORDS entries, so memory stays bounded by the blocks
+ * being merged at once, never by the size of a file.
+ *
+ * A run enters the heap with its first block's lower bound as its key,
+ * without loading anything; it is loaded when that key reaches the top
+ * (its first wanted record can only be later, so it sifts down from
+ * there). Runs that have not started or have finished hold no block, so
+ * only runs that overlap in time hold one each. */
 
 static const char SQL_LOG_FILES[] =
 	"SELECT f.id, h.name, f.path FROM files f"
@@ -167,47 +207,66 @@ static const char SQL_LOG_FILES[] =
 	" WHERE (?1 IS NULL OR h.name = ?1 COLLATE NOCASE) AND (?2 = 0 OR f.id = ?2)"
 	" ORDER BY f.id";
 static const char SQL_LOG_COMPS[] = "SELECT id, name FROM components";
-/* The next block of a file at or after seq ?2 that can hold a matching
- * record: its dated range meets [since, until], or it has undated records
- * (utc 0) and 0 is inside; and it lists the component. */
+/* Blocks of a file that can hold a matching record: the dated range meets
+ * [since, until], or it has undated records (utc 0) and 0 is inside; and
+ * it lists the component. */
+#define LOG_BLOCK_FILTER \
+	" AND ((utc_min IS NOT NULL AND (?3 IS NULL OR utc_max >= ?3)" \
+	"      AND (?4 IS NULL OR utc_min <= ?4))" \
+	"  OR (undated > 0 AND (?3 IS NULL OR ?3 <= 0)" \
+	"      AND (?4 IS NULL OR ?4 >= 0)))" \
+	" AND (?5 IS NULL OR EXISTS (SELECT 1 FROM block_components bc" \
+	"  WHERE bc.block_id = b.id AND bc.comp_id IN" \
+	"  (SELECT id FROM components WHERE name = ?5 COLLATE NOCASE)))"
+static const char SQL_LOG_BOUNDS[] =
+	"SELECT seq, CASE WHEN undated > 0 THEN 0 ELSE utc_min END,"
+	" coalesce(utc_max, 0) FROM blocks b WHERE file_id = ?1 AND ?2 = ?2"
+	LOG_BLOCK_FILTER " ORDER BY seq";
+/* The next block of a run: at or after seq ?2, at most ?6. */
 static const char SQL_LOG_NEXT_BLOCK[] =
 	"SELECT seq, n, meta, id,"
 	" (SELECT length(text) FROM block_text t WHERE t.block_id = b.id)"
 	" FROM blocks b"
-	" WHERE file_id = ?1 AND seq >= ?2"
-	" AND ((utc_min IS NOT NULL AND (?3 IS NULL OR utc_max >= ?3)"
-	"      AND (?4 IS NULL OR utc_min <= ?4))"
-	"  OR (undated > 0 AND (?3 IS NULL OR ?3 <= 0)"
-	"      AND (?4 IS NULL OR ?4 >= 0)))"
-	" AND (?5 IS NULL OR EXISTS (SELECT 1 FROM block_components bc"
-	"  WHERE bc.block_id = b.id AND bc.comp_id IN"
-	"  (SELECT id FROM components WHERE name = ?5 COLLATE NOCASE)))"
+	" WHERE file_id = ?1 AND seq >= ?2 AND seq <= ?6" LOG_BLOCK_FILTER
 	" ORDER BY seq LIMIT 1";
 
-/* A cursor holds its block's metadata only (48 KiB at most); the text of
- * the record being emitted is read through an incremental blob handle, so
- * a merge over a thousand files stays small. */
-struct log_cursor {
-	int64_t file_id;
+struct log_file {
+	int64_t id;
 	char *host, *path;
+};
+
+/* A cursor over one run. It holds its block's metadata only (48 KiB at
+ * most) while it is loaded; the text of the record being emitted is read
+ * through an incremental blob handle. */
+struct log_cursor {
+	const struct log_file *file;
+	int64_t key;		/* not loaded: the run's lower bound */
+	uint64_t first_seq;	/* the run's first block */
+	uint64_t last_seq;	/* the run's last block */
 	uint64_t next_seq;	/* where the next block fetch starts */
 	uint64_t seq;		/* file index of entries[0] */
-	uint32_t n, idx;	/* entries in the block, current entry */
+	uint32_t n, pos;	/* entries in the block, position in it */
+	uint32_t rec;		/* the current entry: order[pos] or pos */
 	size_t text_at;		/* offset of the current entry's text */
 	size_t text_len;	/* the block's text length */
 	int64_t block_id;
 	unsigned char *meta;	/* packed entries of the current block */
+	uint16_t *order;	/* entries by (utc, index) when the block is
+				 * not in order; NULL when it is */
+	uint32_t *offs;		/* text offset of each entry (with order) */
 	sqlite3_blob *blob;	/* block_text.text of blob_block */
 	int64_t blob_block;
 	struct block_entry cur;
-	bool done;
+	bool loaded, done;
 };
 
 struct log_run {
 	struct store *s;
 	const struct log_query *q;
+	struct log_file *files;
+	size_t nfiles;
 	struct log_cursor *cur;
-	size_t ncur;
+	size_t ncur, capcur;
 	struct log_cursor **heap;
 	size_t nheap;
 	struct buf text;	/* the emitted record's text */
@@ -260,15 +319,14 @@ static int log_load_files(struct log_run *r)
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (r->ncur == cap) {
+		if (r->nfiles == cap) {
 			cap = cap ? cap * 2 : 16;
-			r->cur = xrealloc(r->cur, cap * sizeof(*r->cur));
+			r->files = xrealloc(r->files, cap * sizeof(*r->files));
 		}
-		struct log_cursor *c = &r->cur[r->ncur++];
-		*c = (struct log_cursor){0};
-		c->file_id = sqlite3_column_int64(st, 0);
-		c->host = xstrdup(store_column_str(st, 1));
-		c->path = xstrdup(store_column_str(st, 2));
+		struct log_file *f = &r->files[r->nfiles++];
+		f->id = sqlite3_column_int64(st, 0);
+		f->host = xstrdup(store_column_str(st, 1));
+		f->path = xstrdup(store_column_str(st, 2));
 	}
 	if (rc != SQLITE_DONE)
 		store_fail(r->s);
@@ -276,20 +334,126 @@ static int log_load_files(struct log_run *r)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Load the cursor's next candidate block; c->done when there is none. */
-static int log_fetch_block(struct log_run *r, struct log_cursor *c)
+static void log_bind_filter(const struct log_run *r, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = store_stmt(r->s, SQL_LOG_NEXT_BLOCK);
-	if (!st)
-		return -1;
 	const struct log_query *q = r->q;
-	sqlite3_bind_int64(st, 1, c->file_id);
-	sqlite3_bind_int64(st, 2, (int64_t)c->next_seq);
 	if (q->has_since)
 		sqlite3_bind_int64(st, 3, q->since_us);
 	if (q->has_until)
 		sqlite3_bind_int64(st, 4, q->until_us);
 	store_bind_text(st, 5, q->component);
+}
+
+static void log_add_run(struct log_run *r, const struct log_file *f,
+			uint64_t first, uint64_t last, int64_t key)
+{
+	if (r->ncur == r->capcur) {
+		r->capcur = r->capcur ? r->capcur * 2 : 16;
+		r->cur = xrealloc(r->cur, r->capcur * sizeof(*r->cur));
+	}
+	r->cur[r->ncur++] = (struct log_cursor){
+		.file = f, .key = key, .first_seq = first, .last_seq = last,
+		.next_seq = first,
+	};
+}
+
+/* Cut a file's candidate blocks into runs that never go back in time. */
+static int log_file_runs(struct log_run *r, const struct log_file *f)
+{
+	sqlite3_stmt *st = store_stmt(r->s, SQL_LOG_BOUNDS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, f->id);
+	sqlite3_bind_int64(st, 2, 0);
+	log_bind_filter(r, st);
+	bool open = false;
+	uint64_t first = 0, last = 0;
+	int64_t key = 0, top = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		uint64_t seq = (uint64_t)sqlite3_column_int64(st, 0);
+		int64_t lo = sqlite3_column_int64(st, 1);
+		int64_t hi = sqlite3_column_int64(st, 2);
+		if (open && lo < top) {
+			log_add_run(r, f, first, last, key);
+			open = false;
+		}
+		if (!open) {
+			open = true;
+			first = seq;
+			key = lo;
+			top = hi;
+		}
+		last = seq;
+		if (hi > top)
+			top = hi;
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(r->s);
+	sqlite3_reset(st);
+	if (open)
+		log_add_run(r, f, first, last, key);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+struct log_sort_key {
+	int64_t utc;
+	uint32_t idx;
+};
+
+static int log_sort_cmp(const void *a, const void *b)
+{
+	const struct log_sort_key *x = a, *y = b;
+	if (x->utc != y->utc)
+		return x->utc < y->utc ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Entries of the loaded block that go back in time are put in (utc,
+ * index) order; an in-order block costs one pass over its times. */
+static void log_order_block(struct log_cursor *c)
+{
+	int64_t prev = INT64_MIN;
+	bool sorted = true;
+	for (uint32_t i = 0; i < c->n && sorted; i++) {
+		int64_t utc = (int64_t)blockfmt_utc(c->meta +
+				(size_t)i * BLOCKFMT_RECORD_BYTES);
+		sorted = utc >= prev;
+		prev = utc;
+	}
+	free(c->order);
+	free(c->offs);
+	c->order = NULL;
+	c->offs = NULL;
+	if (sorted)
+		return;
+	struct log_sort_key *k = xmalloc(c->n * sizeof(*k));
+	c->order = xmalloc(c->n * sizeof(*c->order));
+	c->offs = xmalloc(c->n * sizeof(*c->offs));
+	size_t off = 0;
+	for (uint32_t i = 0; i < c->n; i++) {
+		struct block_entry e;
+		blockfmt_unpack(c->meta + (size_t)i * BLOCKFMT_RECORD_BYTES, &e);
+		k[i] = (struct log_sort_key){e.utc_us, i};
+		c->offs[i] = (uint32_t)off;
+		off += e.text_len;
+	}
+	qsort(k, c->n, sizeof(*k), log_sort_cmp);
+	for (uint32_t i = 0; i < c->n; i++)
+		c->order[i] = (uint16_t)k[i].idx;
+	free(k);
+}
+
+/* Load the run's next candidate block; c->done when there is none. */
+static int log_fetch_block(struct log_run *r, struct log_cursor *c)
+{
+	sqlite3_stmt *st = store_stmt(r->s, SQL_LOG_NEXT_BLOCK);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->file->id);
+	sqlite3_bind_int64(st, 2, (int64_t)c->next_seq);
+	sqlite3_bind_int64(st, 6, (int64_t)c->last_seq);
+	log_bind_filter(r, st);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		c->seq = (uint64_t)sqlite3_column_int64(st, 0);
@@ -299,7 +463,7 @@ static int log_fetch_block(struct log_run *r, struct log_cursor *c)
 		    bytes != (size_t)n * BLOCKFMT_RECORD_BYTES) {
 			snprintf(r->s->err, sizeof(r->s->err), "%s: corrupt"
 				 " block metadata in file %lld", r->s->path,
-				 (long long)c->file_id);
+				 (long long)c->file->id);
 			sqlite3_reset(st);
 			return -1;
 		}
@@ -311,9 +475,10 @@ static int log_fetch_block(struct log_run *r, struct log_cursor *c)
 		c->block_id = sqlite3_column_int64(st, 3);
 		c->text_len = (size_t)sqlite3_column_int64(st, 4);
 		c->n = (uint32_t)n;
-		c->idx = 0;
+		c->pos = 0;
 		c->text_at = 0;
 		c->next_seq = c->seq + (uint64_t)n;
+		log_order_block(c);
 	} else if (rc == SQLITE_DONE) {
 		c->done = true;
 	} else {
@@ -338,46 +503,80 @@ static bool log_wanted(const struct log_run *r, const struct block_entry *e)
 	return false;
 }
 
+/* Make the entry at c->pos current. */
+static int log_entry(struct log_run *r, struct log_cursor *c)
+{
+	c->rec = c->order ? c->order[c->pos] : c->pos;
+	blockfmt_unpack(c->meta + (size_t)c->rec * BLOCKFMT_RECORD_BYTES,
+			&c->cur);
+	if (c->offs)
+		c->text_at = c->offs[c->rec];
+	if (c->text_at + c->cur.text_len > c->text_len) {
+		snprintf(r->s->err, sizeof(r->s->err), "%s: corrupt block text"
+			 " in file %lld", r->s->path, (long long)c->file->id);
+		return -1;
+	}
+	return 0;
+}
+
+static void log_cursor_release(struct log_cursor *c)
+{
+	free(c->meta);
+	free(c->order);
+	free(c->offs);
+	c->meta = NULL;
+	c->order = NULL;
+	c->offs = NULL;
+	if (c->blob)
+		sqlite3_blob_close(c->blob);
+	c->blob = NULL;
+}
+
 /* Move to the next wanted record (the current one is consumed when
  * consume is set). On exhaustion c->done is set and its buffers freed. */
 static int log_advance(struct log_run *r, struct log_cursor *c, bool consume)
 {
+	c->loaded = true;
 	if (consume) {
 		c->text_at += c->cur.text_len;
-		c->idx++;
+		c->pos++;
 	}
 	for (;;) {
-		while (c->idx < c->n) {
-			blockfmt_unpack(c->meta + (size_t)c->idx *
-					BLOCKFMT_RECORD_BYTES, &c->cur);
-			if (c->text_at + c->cur.text_len > c->text_len) {
-				snprintf(r->s->err, sizeof(r->s->err), "%s:"
-					 " corrupt block text in file %lld",
-					 r->s->path, (long long)c->file_id);
+		while (c->pos < c->n) {
+			if (log_entry(r, c) < 0)
 				return -1;
-			}
 			if (log_wanted(r, &c->cur))
 				return 0;
 			c->text_at += c->cur.text_len;
-			c->idx++;
+			c->pos++;
 		}
 		if (log_fetch_block(r, c) < 0)
 			return -1;
 		if (c->done) {
-			free(c->meta);
-			c->meta = NULL;
+			log_cursor_release(c);
 			return 0;
 		}
 	}
 }
 
+static int64_t log_key(const struct log_cursor *c)
+{
+	return c->loaded ? c->cur.utc_us : c->key;
+}
+
+static uint64_t log_seq(const struct log_cursor *c)
+{
+	return c->loaded ? c->seq + c->rec : c->first_seq;
+}
+
 static bool log_before(const struct log_cursor *a, const struct log_cursor *b)
 {
-	if (a->cur.utc_us != b->cur.utc_us)
-		return a->cur.utc_us < b->cur.utc_us;
-	if (a->file_id != b->file_id)
-		return a->file_id < b->file_id;
-	return a->idx + a->seq < b->idx + b->seq;
+	int64_t ka = log_key(a), kb = log_key(b);
+	if (ka != kb)
+		return ka < kb;
+	if (a->file->id != b->file->id)
+		return a->file->id < b->file->id;
+	return log_seq(a) < log_seq(b);
 }
 
 static void log_sift_down(struct log_run *r, size_t i)
@@ -428,13 +627,14 @@ static void log_emit_fill(const struct log_run *r, const struct log_cursor *c,
 	    r->comp_names[e->comp_id])
 		comp = r->comp_names[e->comp_id];
 	*out = (struct stored_record){
-		.file_id = c->file_id,
-		.seq = c->seq + c->idx,
+		.file_id = c->file->id,
+		.seq = c->seq + c->rec,
 		.line = e->line,
 		.utc_us = e->utc_us,
 		.bias_min = e->bias_min == BLOCKFMT_NO_BIAS ? 0 : e->bias_min,
 		.offset_source = (enum offset_source)e->offset_source,
 		.timed = (e->flags & BLOCKFMT_TIMED) != 0,
+		.dated = (e->flags & BLOCKFMT_DATED) != 0,
 		.partial = (e->flags & BLOCKFMT_PARTIAL) != 0,
 		.type = e->type,
 		.keyword_sev = e->keyword_sev,
@@ -444,25 +644,40 @@ static void log_emit_fill(const struct log_run *r, const struct log_cursor *c,
 		.message = {e->msg_off, e->msg_len},
 		.time_text = {e->time_off, e->time_len},
 		.component = comp,
-		.host = c->host,
-		.path = c->path,
+		.host = c->file->host,
+		.path = c->file->path,
 	};
+}
+
+/* Load runs whose lower bound reached the top until a loaded one is
+ * there (or none is left). */
+static int log_settle_top(struct log_run *r)
+{
+	while (r->nheap && !r->heap[0]->loaded) {
+		struct log_cursor *c = r->heap[0];
+		if (log_advance(r, c, false) < 0)
+			return -1;
+		if (c->done)
+			r->heap[0] = r->heap[--r->nheap];
+		log_sift_down(r, 0);
+	}
+	return 0;
 }
 
 static int log_merge(struct log_run *r,
 		     int (*each)(void *ctx, const struct stored_record *rec),
 		     void *ctx)
 {
-	r->heap = xcalloc(r->ncur, sizeof(*r->heap));
-	for (size_t i = 0; i < r->ncur; i++) {
-		if (log_advance(r, &r->cur[i], false) < 0)
-			return -1;
-		if (!r->cur[i].done)
-			r->heap[r->nheap++] = &r->cur[i];
-	}
+	r->heap = xcalloc(r->ncur ? r->ncur : 1, sizeof(*r->heap));
+	for (size_t i = 0; i < r->ncur; i++)
+		r->heap[r->nheap++] = &r->cur[i];
 	for (size_t i = r->nheap; i-- > 0;)
 		log_sift_down(r, i);
-	while (r->nheap) {
+	for (;;) {
+		if (log_settle_top(r) < 0)
+			return -1;
+		if (!r->nheap)
+			return 0;
 		struct log_cursor *c = r->heap[0];
 		struct stored_record rec;
 		if (log_read_text(r, c) < 0)
@@ -476,22 +691,22 @@ static int log_merge(struct log_run *r,
 			r->heap[0] = r->heap[--r->nheap];
 		log_sift_down(r, 0);
 	}
-	return 0;
 }
 
 static void log_run_free(struct log_run *r)
 {
-	for (size_t i = 0; i < r->ncur; i++) {
-		free(r->cur[i].host);
-		free(r->cur[i].path);
-		free(r->cur[i].meta);
-		sqlite3_blob_close(r->cur[i].blob);
+	for (size_t i = 0; i < r->ncur; i++)
+		log_cursor_release(&r->cur[i]);
+	for (size_t i = 0; i < r->nfiles; i++) {
+		free(r->files[i].host);
+		free(r->files[i].path);
 	}
 	buf_free(&r->text);
 	for (size_t i = 0; i < r->ncomp_names; i++)
 		free(r->comp_names[i]);
 	free(r->comp_names);
 	free(r->want_comps);
+	free(r->files);
 	free(r->cur);
 	free(r->heap);
 }
@@ -507,6 +722,8 @@ int store_log(struct store *s, const struct log_query *q,
 	}
 	if (rc == 0)
 		rc = log_load_files(&r);
+	for (size_t i = 0; rc == 0 && i < r.nfiles; i++)
+		rc = log_file_runs(&r, &r.files[i]);
 	if (rc == 0)
 		rc = log_merge(&r, each, ctx);
 	log_run_free(&r);
@@ -519,7 +736,8 @@ static const char SQL_STATS_FILES[] =
 	"SELECT count(*), sum(records), sum(partial), sum(bytes),"
 	" count(DISTINCT host_id), sum(n_verbose), sum(n_info),"
 	" sum(n_warning), sum(n_error), sum(n_explicit), sum(n_host),"
-	" sum(n_override), sum(n_assumed) FROM files";
+	" sum(n_override), sum(n_assumed), sum(n_psadt), sum(n_joined)"
+	" FROM files";
 static const char SQL_STATS_FORMATS[] =
 	"SELECT format, sum(records) FROM files GROUP BY format";
 static const char SQL_STATS_BLOCKS[] =
@@ -537,7 +755,8 @@ static int stats_files(struct store *s, struct store_stats *out)
 			&out->per_severity[1], &out->per_severity[2],
 			&out->per_severity[3], &out->per_offset_source[0],
 			&out->per_offset_source[1], &out->per_offset_source[2],
-			&out->per_offset_source[3]};
+			&out->per_offset_source[3], &out->per_offset_source[4],
+			&out->per_offset_source[5]};
 		for (int i = 0; i < (int)(sizeof(cols) / sizeof(cols[0])); i++)
 			*cols[i] = sqlite3_column_int64(st, i);
 	} else {
@@ -590,4 +809,54 @@ int store_stats(struct store *s, struct store_stats *out)
 	    stats_blocks(s, out) < 0)
 		return -1;
 	return 0;
+}
+
+/* ---- store_host_offsets ---- */
+
+/* The latest explicit bias of the host: the block whose explicit records
+ * reach furthest in local time. */
+static const char SQL_HOST_OFFSETS[] =
+	"SELECT h.name, h.tz_override, h.tz_joined, h.tz_joined_pairs,"
+	" (SELECT b.bias FROM blocks b JOIN files f ON f.id = b.file_id"
+	"  WHERE f.host_id = h.id AND b.bias IS NOT NULL"
+	"  ORDER BY b.xlocal_max DESC LIMIT 1),"
+	" (SELECT sum(n_nobias) FROM files WHERE host_id = h.id),"
+	" (SELECT sum(n_explicit) FROM files WHERE host_id = h.id)"
+	" FROM hosts h ORDER BY h.name";
+
+struct host_rows {
+	int (*each)(void *ctx, const struct store_host_offset *h);
+	void *ctx;
+};
+
+static int host_offset_row(void *ctx, sqlite3_stmt *st)
+{
+	struct host_rows *r = ctx;
+	struct store_host_offset h = {
+		.host = store_column_str(st, 0),
+		.source = OFFSET_ASSUMED,
+		.nobias = sqlite3_column_int64(st, 5),
+	};
+	if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+		h.source = OFFSET_OVERRIDE;
+		h.bias_min = sqlite3_column_int(st, 1);
+	} else if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+		h.source = sqlite3_column_int64(st, 6) ? OFFSET_EXPLICIT :
+							 OFFSET_PSADT;
+		h.bias_min = sqlite3_column_int(st, 4);
+	} else if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+		h.source = OFFSET_JOINED;
+		h.bias_min = sqlite3_column_int(st, 2);
+		h.pairs = sqlite3_column_int64(st, 3);
+	}
+	return r->each(r->ctx, &h);
+}
+
+int store_host_offsets(struct store *s,
+		       int (*each)(void *ctx, const struct store_host_offset *h),
+		       void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_HOST_OFFSETS);
+	struct host_rows r = { each, ctx };
+	return st ? store_rows(s, st, host_offset_row, &r) : -1;
 }

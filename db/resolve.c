@@ -1,9 +1,17 @@
 /* resolve.c - give records that carry no bias their UTC offset after the
  * fact: the host's --tz override, else the bias that the host's other logs
- * show nearest in time, else UTC assumed. Idempotent: the local time is
- * recovered from utc and the effective bias, so a second run changes
- * nothing. The events of re-timed records and the files' time bounds
- * follow. */
+ * show nearest in time, else the bias learned from the host's event joins,
+ * else UTC assumed. Idempotent: the local time is recovered from utc and
+ * the effective bias, so a second run changes nothing. The events of
+ * re-timed records and the files' time bounds follow.
+ *
+ * Learning runs after the first pass, when every other host's time is
+ * settled: a host without any bias of its own (and no override) has all
+ * its records at one bias (the one learned last time, or 0), so its
+ * events' local times are utc minus that bias. Joined with events of
+ * placed hosts (forwarded -> push_started, push_started -> task_received,
+ * same TaskGUID: seconds apart), the median difference is its bias; only
+ * hosts whose bias changed are re-timed in a second pass. */
 #include "store_internal.h"
 
 #include <stdio.h>
@@ -11,6 +19,7 @@
 #include <string.h>
 #include "blockfmt.h"
 #include "../lib/util.h"
+#include "../parsers/timeparse.h"
 
 /* The local time span of one block's explicit-bias records. */
 struct resolve_seg {
@@ -21,9 +30,12 @@ struct resolve_seg {
 			 * segments up to this one (prefix arg-max) */
 };
 
+/* A host's --tz override and learned bias, as hosts holds them. */
 struct resolve_override {
 	int64_t host_id;
-	int32_t bias;
+	bool has_ovr, has_joined;
+	int32_t bias;		/* of the override */
+	int32_t joined;		/* learned from joins */
 };
 
 /* An event of the block being resolved. */
@@ -53,8 +65,8 @@ static const char SQL_SEGMENTS[] =
 	" FROM blocks b JOIN files f ON f.id = b.file_id"
 	" WHERE b.bias IS NOT NULL ORDER BY f.host_id, b.xlocal_min";
 static const char SQL_OVERRIDES[] =
-	"SELECT id, tz_override FROM hosts WHERE tz_override IS NOT NULL"
-	" ORDER BY id";
+	"SELECT id, tz_override, tz_joined FROM hosts"
+	" WHERE tz_override IS NOT NULL OR tz_joined IS NOT NULL ORDER BY id";
 static const char SQL_FILES[] =
 	"SELECT id, host_id FROM files WHERE n_nobias > 0 ORDER BY id";
 static const char SQL_FILE_BLOCKS[] =
@@ -69,8 +81,8 @@ static const char SQL_BLOCK_UPDATE[] =
 	" WHERE id = ?1";
 static const char SQL_FILE_SOURCES[] =
 	"UPDATE files SET n_explicit = n_explicit + ?2, n_host = n_host + ?3,"
-	" n_override = n_override + ?4, n_assumed = n_assumed + ?5"
-	" WHERE id = ?1";
+	" n_override = n_override + ?4, n_assumed = n_assumed + ?5,"
+	" n_psadt = n_psadt + ?6, n_joined = n_joined + ?7 WHERE id = ?1";
 
 /* Collect (host_id, x) integer pairs from a two-column query. */
 static int resolve_pairs(struct store *s, const char *sql, int64_t **out,
@@ -135,20 +147,27 @@ static int resolve_load_segments(struct resolve_ctx *c)
 
 static int resolve_load_overrides(struct resolve_ctx *c)
 {
-	int64_t *v;
-	size_t n;
-	if (resolve_pairs(c->s, SQL_OVERRIDES, &v, &n) < 0)
+	sqlite3_stmt *st = store_stmt(c->s, SQL_OVERRIDES);
+	if (!st)
 		return -1;
-	c->ovr = xcalloc(n, sizeof(*c->ovr));
-	for (size_t i = 0; i < n; i++)
-		c->ovr[i] = (struct resolve_override){v[2 * i],
-						      (int32_t)v[2 * i + 1]};
-	c->novr = n;
-	free(v);
-	return 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		c->ovr = xrealloc(c->ovr, (c->novr + 1) * sizeof(*c->ovr));
+		c->ovr[c->novr++] = (struct resolve_override){
+			.host_id = sqlite3_column_int64(st, 0),
+			.has_ovr = sqlite3_column_type(st, 1) != SQLITE_NULL,
+			.bias = sqlite3_column_int(st, 1),
+			.has_joined = sqlite3_column_type(st, 2) != SQLITE_NULL,
+			.joined = sqlite3_column_int(st, 2),
+		};
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(c->s);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static const struct resolve_override *resolve_find_override(
+static struct resolve_override *resolve_find_override(
 	const struct resolve_ctx *c, int64_t host_id)
 {
 	for (size_t i = 0; i < c->novr; i++)
@@ -205,10 +224,12 @@ static int16_t resolve_nearest(const struct resolve_ctx *c, size_t first,
 struct resolve_file {
 	int64_t id;
 	bool changed;		/* some block was rewritten */
-	int32_t bias;		/* of the override */
-	enum offset_source source;	/* OFFSET_OVERRIDE, _HOST or _ASSUMED */
+	int32_t bias;		/* of the override or the learned bias */
+	enum offset_source source;	/* OFFSET_OVERRIDE, _HOST, _JOINED or
+					 * _ASSUMED */
 	size_t first, count;	/* the host's segments */
-	int64_t delta[4];	/* change of the per-source counts */
+	int64_t delta[OFFSET_SOURCE_COUNT];	/* change of the per-source
+						 * counts */
 	struct blockfmt_carry carry;
 };
 
@@ -219,7 +240,7 @@ static void resolve_entry(const struct resolve_ctx *c, struct resolve_file *f,
 	int64_t local = e->utc_us - bias * 60000000;
 	int32_t nb = 0;
 	enum offset_source src = f->source;
-	if (src == OFFSET_OVERRIDE)
+	if (src == OFFSET_OVERRIDE || src == OFFSET_JOINED)
 		nb = f->bias;
 	else if (src == OFFSET_HOST)
 		nb = resolve_nearest(c, f->first, f->count, local);
@@ -351,7 +372,7 @@ static int resolve_block(struct resolve_ctx *c, struct resolve_file *f,
 	}
 	blockfmt_settle(c->entries, (uint32_t)n, &f->carry);
 	blockfmt_tally(&after, c->entries, (uint32_t)n, 1);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < OFFSET_SOURCE_COUNT; i++)
 		f->delta[i] += after.src[i] - before.src[i];
 	for (int i = 0; i < n; i++)
 		blockfmt_pack(c->new_meta + (size_t)i * BLOCKFMT_RECORD_BYTES,
@@ -370,13 +391,16 @@ static int resolve_file_counts(struct resolve_ctx *c,
 {
 	if (f->changed && store_file_bounds(c->s, f->id) < 0)
 		return -1;
-	if (!f->delta[0] && !f->delta[1] && !f->delta[2] && !f->delta[3])
+	bool any = false;
+	for (int i = 0; i < OFFSET_SOURCE_COUNT; i++)
+		any |= f->delta[i] != 0;
+	if (!any)
 		return 0;
 	sqlite3_stmt *st = store_stmt(c->s, SQL_FILE_SOURCES);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, f->id);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < OFFSET_SOURCE_COUNT; i++)
 		sqlite3_bind_int64(st, 2 + i, f->delta[i]);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(c->s);
 	sqlite3_reset(st);
@@ -389,11 +413,14 @@ static int resolve_file(struct resolve_ctx *c, int64_t file_id,
 	struct resolve_file f = {.id = file_id, .source = OFFSET_ASSUMED};
 	const struct resolve_override *o = resolve_find_override(c, host_id);
 	resolve_host_segs(c, host_id, &f.first, &f.count);
-	if (o) {
+	if (o && o->has_ovr) {
 		f.source = OFFSET_OVERRIDE;
 		f.bias = o->bias;
 	} else if (f.count) {
 		f.source = OFFSET_HOST;
+	} else if (o && o->has_joined) {
+		f.source = OFFSET_JOINED;
+		f.bias = o->joined;
 	}
 	/* The block ids and seqs first: the blocks are updated while we
 	 * go. */
@@ -424,6 +451,197 @@ static int resolve_file(struct resolve_ctx *c, int64_t file_id,
 	return rc < 0 ? -1 : resolve_file_counts(c, &f);
 }
 
+/* ---- learning a host's bias from joins ---- */
+
+/* A host whose logs carry no bias and that has no override. */
+struct learn_host {
+	int64_t host_id;
+	int32_t cur;		/* the bias its records carry now */
+	bool had;		/* hosts.tz_joined was set */
+	int64_t *delta;		/* (placed time) - (its time taken as UTC) */
+	size_t n, cap;
+};
+
+#define LEARN_MAX_PAIRS (1u << 20)	/* per host: plenty for a median */
+
+/* The joins: (earlier kind, later kind) of one TaskGUID on two hosts. */
+static const enum event_kind learn_joins[][2] = {
+	{EV_FORWARDED, EV_PUSH_STARTED},
+	{EV_PUSH_STARTED, EV_TASK_RECEIVED},
+};
+
+static const char SQL_LEARN_PAIRS[] =
+	"WITH cand(id) AS (SELECT value FROM json_each(?3))"
+	" SELECT fa.host_id, a.utc, fb.host_id, b.utc FROM events a"
+	" JOIN files fa ON fa.id = a.file_id"
+	" JOIN events b ON b.guid = a.guid AND b.kind = ?2"
+	" JOIN files fb ON fb.id = b.file_id"
+	" WHERE a.kind = ?1 AND a.guid IS NOT NULL AND a.utc <> 0"
+	" AND b.utc <> 0 AND fa.host_id <> fb.host_id"
+	" AND (fa.host_id IN cand OR fb.host_id IN cand)";
+static const char SQL_LEARN_SET[] =
+	"UPDATE hosts SET tz_joined = ?2, tz_joined_pairs = ?3 WHERE id = ?1";
+static const char SQL_LEARN_CLEAR[] =
+	"UPDATE hosts SET tz_joined = NULL, tz_joined_pairs = NULL"
+	" WHERE tz_joined IS NOT NULL AND id NOT IN"
+	" (SELECT value FROM json_each(?1))";
+
+static struct learn_host *learn_find(struct learn_host *h, size_t n,
+				     int64_t host_id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (h[i].host_id == host_id)
+			return &h[i];
+	return NULL;
+}
+
+/* Hosts of the files needing an offset that have neither segments nor an
+ * override. files: (file_id, host_id) pairs. */
+static struct learn_host *learn_candidates(const struct resolve_ctx *c,
+					   const int64_t *files, size_t nfiles,
+					   size_t *count)
+{
+	struct learn_host *h = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < nfiles; i++) {
+		int64_t host = files[2 * i + 1];
+		size_t first, nseg;
+		resolve_host_segs(c, host, &first, &nseg);
+		const struct resolve_override *o = resolve_find_override(c, host);
+		if (nseg || (o && o->has_ovr) || learn_find(h, n, host))
+			continue;
+		h = xrealloc(h, (n + 1) * sizeof(*h));
+		h[n++] = (struct learn_host){
+			.host_id = host,
+			.had = o && o->has_joined,
+			.cur = o && o->has_joined ? o->joined : 0,
+		};
+	}
+	*count = n;
+	return h;
+}
+
+static void learn_add(struct learn_host *h, int64_t delta)
+{
+	if (h->n == LEARN_MAX_PAIRS)
+		return;
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 64;
+		h->delta = xrealloc(h->delta, h->cap * sizeof(*h->delta));
+	}
+	h->delta[h->n++] = delta;
+}
+
+/* "[id,id,...]" of the candidates, for json_each. */
+static char *learn_ids(const struct learn_host *h, size_t n)
+{
+	struct buf b = {0};
+	buf_putc(&b, '[');
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&b, "%s%lld", i ? "," : "", (long long)h[i].host_id);
+	buf_putc(&b, ']');
+	return b.data;
+}
+
+static int learn_pairs(struct resolve_ctx *c, struct learn_host *h, size_t n,
+		       const char *ids)
+{
+	for (size_t k = 0; k < sizeof(learn_joins) / sizeof(learn_joins[0]); k++) {
+		sqlite3_stmt *st = store_stmt(c->s, SQL_LEARN_PAIRS);
+		if (!st)
+			return -1;
+		sqlite3_bind_int(st, 1, (int)learn_joins[k][0]);
+		sqlite3_bind_int(st, 2, (int)learn_joins[k][1]);
+		store_bind_text(st, 3, ids);
+		int rc;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			int64_t ha = sqlite3_column_int64(st, 0);
+			int64_t ua = sqlite3_column_int64(st, 1);
+			int64_t hb = sqlite3_column_int64(st, 2);
+			int64_t ub = sqlite3_column_int64(st, 3);
+			struct learn_host *la = learn_find(h, n, ha);
+			struct learn_host *lb = learn_find(h, n, hb);
+			if (la && !lb)	/* a came first: a's UTC ~ ub */
+				learn_add(la, ub - (ua - (int64_t)la->cur *
+						    US_PER_MIN));
+			else if (lb && !la)
+				learn_add(lb, ua - (ub - (int64_t)lb->cur *
+						    US_PER_MIN));
+		}
+		if (rc != SQLITE_DONE)
+			store_fail(c->s);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+/* Record the learned bias (or its absence) and put it where resolve_file
+ * finds it. Returns 1 when the host's files must be re-timed. */
+static int learn_settle(struct resolve_ctx *c, struct learn_host *h)
+{
+	int32_t bias = 0;
+	bool ok = bias_from_deltas(h->delta, h->n, &bias);
+	sqlite3_stmt *st = store_stmt(c->s, SQL_LEARN_SET);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, h->host_id);
+	if (ok) {
+		sqlite3_bind_int(st, 2, bias);
+		sqlite3_bind_int64(st, 3, (int64_t)h->n);
+	}
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(c->s);
+	sqlite3_reset(st);
+	if (rc < 0 || (ok == h->had && (!ok || bias == h->cur)))
+		return rc;
+	struct resolve_override *o = resolve_find_override(c, h->host_id);
+	if (!o) {
+		c->ovr = xrealloc(c->ovr, (c->novr + 1) * sizeof(*c->ovr));
+		o = &c->ovr[c->novr++];
+		*o = (struct resolve_override){.host_id = h->host_id};
+	}
+	o->has_joined = ok;
+	o->joined = ok ? bias : 0;
+	return 1;
+}
+
+static int learn_clear_others(struct resolve_ctx *c, const char *ids)
+{
+	sqlite3_stmt *st = store_stmt(c->s, SQL_LEARN_CLEAR);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, ids);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(c->s);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Learn the candidates' biases; re-time the files of those that changed. */
+static int resolve_learn(struct resolve_ctx *c, const int64_t *files,
+			 size_t nfiles)
+{
+	size_t n;
+	struct learn_host *h = learn_candidates(c, files, nfiles, &n);
+	char *ids = learn_ids(h, n);
+	int rc = learn_clear_others(c, ids);
+	if (rc == 0 && n)
+		rc = learn_pairs(c, h, n, ids);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int again = learn_settle(c, &h[i]);
+		if (again < 0)
+			rc = -1;
+		for (size_t j = 0; again > 0 && rc == 0 && j < nfiles; j++)
+			if (files[2 * j + 1] == h[i].host_id)
+				rc = resolve_file(c, files[2 * j], h[i].host_id);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(h[i].delta);
+	free(h);
+	free(ids);
+	return rc;
+}
+
 static int resolve_all(struct resolve_ctx *c)
 {
 	int64_t *files;
@@ -438,6 +656,8 @@ static int resolve_all(struct resolve_ctx *c)
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < nfiles; i++)
 		rc = resolve_file(c, files[2 * i], files[2 * i + 1]);
+	if (rc == 0)
+		rc = resolve_learn(c, files, nfiles);
 	free(files);
 	return rc;
 }

@@ -12,7 +12,11 @@
  *
  * meta(key, value)        key 'schema_version' = STORE_SCHEMA_VERSION.
  * hosts                   one row per machine; tz_override: bias minutes
- *                         given with --tz HOST=BIAS, NULL none.
+ *                         given with --tz HOST=BIAS, NULL none;
+ *                         tz_joined: bias minutes learned from event
+ *                         joins for a host whose logs carry none (NULL
+ *                         none), tz_joined_pairs: the joined pairs it
+ *                         rests on (see store_resolve_offsets).
  * components              interned component names (case kept).
  * files                   one row per log file, keyed by source (absolute
  *                         location). head_hash/content_hash (64-bit, stored
@@ -21,7 +25,8 @@
  *                         bytes (decoded UTF-8), n_verbose..n_error (by
  *                         severity), n_nobias (timed records without an
  *                         explicit bias, which need an offset), n_explicit..
- *                         n_assumed (by offset source); utc_min/utc_max
+ *                         n_assumed, n_psadt, n_joined (by offset source,
+ *                         enum offset_source); utc_min/utc_max
  *                         over the records that carry their own time (NULL
  *                         when none), kept by commit and offset resolution.
  *                         duplicate_of: the id of the file that holds the
@@ -95,7 +100,7 @@
 static const char SCHEMA_SQL[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value);"
 	"CREATE TABLE hosts(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
-	" tz_override INTEGER);"
+	" tz_override INTEGER, tz_joined INTEGER, tz_joined_pairs INTEGER);"
 	"CREATE TABLE components(id INTEGER PRIMARY KEY,"
 	" name TEXT UNIQUE NOT NULL);"
 	"CREATE TABLE files(id INTEGER PRIMARY KEY, source TEXT UNIQUE NOT NULL,"
@@ -113,6 +118,8 @@ static const char SCHEMA_SQL[] =
 	" n_host INTEGER NOT NULL DEFAULT 0,"
 	" n_override INTEGER NOT NULL DEFAULT 0,"
 	" n_assumed INTEGER NOT NULL DEFAULT 0,"
+	" n_psadt INTEGER NOT NULL DEFAULT 0,"
+	" n_joined INTEGER NOT NULL DEFAULT 0,"
 	" ingested_at INTEGER, utc_min INTEGER, utc_max INTEGER,"
 	" duplicate_of INTEGER REFERENCES files(id));"
 	"CREATE TABLE blocks(id INTEGER PRIMARY KEY,"

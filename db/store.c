@@ -40,6 +40,8 @@ const char *offset_source_name(enum offset_source src)
 		[OFFSET_HOST] = "host",
 		[OFFSET_OVERRIDE] = "override",
 		[OFFSET_ASSUMED] = "assumed",
+		[OFFSET_PSADT] = "psadt",
+		[OFFSET_JOINED] = "joined",
 	};
 	if ((unsigned)src < sizeof(names) / sizeof(names[0]))
 		return names[src];
@@ -333,8 +335,7 @@ int store_file_prior(struct store *s, const char *source,
 }
 
 static const char SQL_TZ_OVERRIDE[] =
-	"INSERT INTO hosts(name, tz_override) VALUES(?1, ?2)"
-	" ON CONFLICT(name) DO UPDATE SET tz_override = excluded.tz_override";
+	"UPDATE hosts SET tz_override = ?2 WHERE name = ?1 COLLATE NOCASE";
 
 int store_set_tz_override(struct store *s, const char *host, int32_t bias_min)
 {
@@ -345,6 +346,8 @@ int store_set_tz_override(struct store *s, const char *host, int32_t bias_min)
 	sqlite3_bind_int(st, 2, bias_min);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s);
 	sqlite3_reset(st);
+	if (rc == 0 && sqlite3_changes(s->db) == 0)
+		return 1;
 	return rc;
 }
 

@@ -48,8 +48,14 @@ enum offset_source {
 	OFFSET_HOST = 1,	/* borrowed from another log of the host */
 	OFFSET_OVERRIDE = 2,	/* --tz HOST=BIAS */
 	OFFSET_ASSUMED = 3,	/* nothing known: UTC assumed */
+	/* New values go at the end: the numbers are stored in blocks. */
+	OFFSET_PSADT = 4,	/* the record carried its offset the PSADT way
+				 * (east of UTC), read with the sign flipped */
+	OFFSET_JOINED = 5,	/* the host's bias learned from the joins of
+				 * its events with other hosts' (see
+				 * store_resolve_offsets) */
 };
-#define OFFSET_SOURCE_COUNT 4	/* entries of enum offset_source */
+#define OFFSET_SOURCE_COUNT 6	/* entries of enum offset_source */
 const char *offset_source_name(enum offset_source src);
 
 /* What the store remembers of a file, to tell unchanged, grown, replaced. */
@@ -152,12 +158,43 @@ int store_bulk_end(struct store *s);
  * store, so it survives a failed or killed ingest). */
 bool store_traces_stale(struct store *s);
 
-/* Remember --tz HOST=BIAS (persisted: later ingests keep it). */
+/* Remember --tz HOST=BIAS (persisted: later ingests keep it). HOST must
+ * already be in the store (matched case-insensitively). 0, 1 when there
+ * is no such host, -1 on a store error. */
 int store_set_tz_override(struct store *s, const char *host, int32_t bias_min);
-/* Give records without an explicit bias their offset: the host override,
- * else the bias of the host's nearest-in-time explicit record, else UTC
- * assumed. Rewrites only blocks that hold such records. 0 or -1. */
+/* Give records without an explicit bias their offset, in this order: the
+ * host's --tz override; else the bias of the host's nearest-in-time
+ * explicit record (source host); else the bias learned from joins
+ * (source joined); else UTC assumed. Rewrites only blocks that change.
+ *
+ * Learning (recomputed on every call): a host none of whose logs carries a
+ * bias (the .NET workers of a service connection point) and that has no
+ * override is placed by its events' joins with hosts whose time is known:
+ * the connector's forwarded and the server's push_started of one TaskGUID,
+ * the push_started and a client's task_received of one TaskGUID, are
+ * seconds apart. The median of (known - unknown) over all joined pairs,
+ * rounded to the nearest 15 minutes, is the host's bias, kept in
+ * hosts.tz_joined (with the pair count in hosts.tz_joined_pairs); when
+ * nothing joins the host stays assumed. 0 or -1. */
 int store_resolve_offsets(struct store *s);
+
+/* What time zone each host's records were placed in. source: override
+ * (--tz), explicit or psadt (its logs carry their biases; bias_min is the
+ * latest one), joined (learned, see store_resolve_offsets; pairs = joined
+ * pairs used), or assumed (nothing known: UTC, bias_min 0). nobias counts
+ * the host's timed records without a bias of their own, so assumed with
+ * nobias > 0 is a host whose times are a guess (a `timezone` finding). */
+struct store_host_offset {
+	const char *host;
+	int32_t bias_min;
+	enum offset_source source;
+	int64_t pairs;
+	int64_t nobias;
+};
+/* Every host in name order. each() returns non-zero to stop. 0 or -1. */
+int store_host_offsets(struct store *s,
+		       int (*each)(void *ctx, const struct store_host_offset *h),
+		       void *ctx);
 
 /* ---- queries ---- */
 
@@ -169,6 +206,12 @@ struct store_file {
 	int64_t duplicate_of;	/* id of the original, 0 when an original */
 	int64_t utc_min, utc_max;	/* records with their own time; EVENT_NONE
 					 * when none */
+	/* The offset source of most of the file's timed records, and the
+	 * bias it applied when one bias serves the whole file (override,
+	 * joined; has_bias false otherwise). */
+	enum offset_source offset_source;
+	bool has_bias;
+	int32_t bias_min;
 };
 /* Files in (host, log_name, rotation) order. each() returns non-zero to
  * stop. Returns 0, or -1 on a store error. */
@@ -188,6 +231,8 @@ struct stored_record {
 	int32_t bias_min;	/* effective bias used for utc */
 	enum offset_source offset_source;
 	bool timed;		/* false: time inherited from a neighbour */
+	bool dated;		/* false: no time at all (records before the
+				 * file's first time); utc_us is 0 */
 	bool partial;
 	int8_t type;		/* -1 none */
 	uint8_t keyword_sev;
@@ -209,7 +254,10 @@ struct log_query {
 	int64_t since_us, until_us;	/* inclusive bounds on utc */
 };
 /* Records of all matching files merged by UTC (ties: file id, then file
- * order), streamed: memory holds one block per file. */
+ * order), also when a file's own records go back in time; streamed:
+ * memory holds one block per run of blocks being merged (an in-order file
+ * is one run; see db/query.c). Records with no time (dated false) have
+ * utc 0 and come first. */
 int store_log(struct store *s, const struct log_query *q,
 	      int (*each)(void *ctx, const struct stored_record *r), void *ctx);
 
@@ -217,7 +265,7 @@ struct store_stats {
 	int64_t files, records, partial, hosts, bytes, blocks;
 	int64_t per_format[3];		/* by enum log_format */
 	int64_t per_severity[SEV_COUNT];	/* by enum severity */
-	int64_t per_offset_source[4];	/* by enum offset_source */
+	int64_t per_offset_source[OFFSET_SOURCE_COUNT];	/* by enum offset_source */
 	int64_t utc_min, utc_max;	/* 0 when no timed records */
 };
 int store_stats(struct store *s, struct store_stats *out);

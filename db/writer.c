@@ -63,21 +63,22 @@ static const char SQL_FILE_UPSERT[] =
 	" RETURNING id";
 static const char SQL_FILE_COUNTS[] =
 	"SELECT records, partial, bytes, n_verbose, n_info, n_warning, n_error,"
-	" n_nobias, n_explicit, n_host, n_override, n_assumed"
-	" FROM files WHERE id = ?1";
+	" n_nobias, n_explicit, n_host, n_override, n_assumed, n_psadt,"
+	" n_joined FROM files WHERE id = ?1";
 static const char SQL_FILE_FINAL[] =
 	"UPDATE files SET format = ?2, encoding = ?3, content_hash = ?4,"
 	" size = ?5, records = ?6, partial = ?7, bytes = ?8, n_verbose = ?9,"
 	" n_info = ?10, n_warning = ?11, n_error = ?12, n_nobias = ?13,"
 	" n_explicit = ?14, n_host = ?15, n_override = ?16, n_assumed = ?17,"
-	" duplicate_of = ?18 WHERE id = ?1";
+	" n_psadt = ?18, n_joined = ?19, duplicate_of = ?20 WHERE id = ?1";
 /* A superseded file keeps its row (and hashes, so that re-ingest skips
  * it) but no records: the file that supersedes it holds them all. */
 static const char SQL_FILE_SUPERSEDE[] =
 	"UPDATE files SET duplicate_of = ?2, records = 0, partial = 0,"
 	" bytes = 0, n_verbose = 0, n_info = 0, n_warning = 0, n_error = 0,"
 	" n_nobias = 0, n_explicit = 0, n_host = 0, n_override = 0,"
-	" n_assumed = 0, utc_min = NULL, utc_max = NULL WHERE id = ?1";
+	" n_assumed = 0, n_psadt = 0, n_joined = 0, utc_min = NULL,"
+	" utc_max = NULL WHERE id = ?1";
 static const char SQL_REPOINT_DUPLICATES[] =
 	"UPDATE files SET duplicate_of = ?2 WHERE duplicate_of = ?1";
 /* The duplicates of a file whose content is replaced no longer match it:
@@ -255,7 +256,7 @@ static int writer_load_counts(struct store_writer *w)
 	int64_t *cols[] = {&t->records, &t->partial, &t->bytes,
 			   &t->sev[0], &t->sev[1], &t->sev[2], &t->sev[3],
 			   &t->nobias, &t->src[0], &t->src[1], &t->src[2],
-			   &t->src[3]};
+			   &t->src[3], &t->src[4], &t->src[5]};
 	for (int i = 0; i < (int)(sizeof(cols) / sizeof(cols[0])); i++)
 		*cols[i] = sqlite3_column_int64(st, i);
 	sqlite3_reset(st);
@@ -584,7 +585,7 @@ static void writer_time(struct block_entry *e, const struct log_record *rec)
 	    rec->bias_min <= INT16_MAX) {
 		e->utc_us += (int64_t)rec->bias_min * 60000000;
 		e->bias_min = (int16_t)rec->bias_min;
-		e->offset_source = OFFSET_EXPLICIT;
+		e->offset_source = rec->psadt ? OFFSET_PSADT : OFFSET_EXPLICIT;
 		e->flags |= BLOCKFMT_EXPLICIT;
 	}
 }
@@ -678,7 +679,8 @@ static int writer_final_row(struct store_writer *w,
 	const struct blockfmt_tally *t = &w->tally;
 	int64_t counts[] = {t->records, t->partial, t->bytes, t->sev[0],
 			    t->sev[1], t->sev[2], t->sev[3], t->nobias,
-			    t->src[0], t->src[1], t->src[2], t->src[3]};
+			    t->src[0], t->src[1], t->src[2], t->src[3],
+			    t->src[4], t->src[5]};
 	sqlite3_bind_int64(st, 1, w->file_id);
 	store_bind_text(st, 2, f->format);
 	store_bind_text(st, 3, f->encoding);
@@ -686,7 +688,7 @@ static int writer_final_row(struct store_writer *w,
 	sqlite3_bind_int64(st, 5, f->size);
 	for (int i = 0; i < (int)(sizeof(counts) / sizeof(counts[0])); i++)
 		sqlite3_bind_int64(st, 6 + i, counts[i]);
-	bind_opt(st, 18, f->duplicate_of > 0, f->duplicate_of);
+	bind_opt(st, 20, f->duplicate_of > 0, f->duplicate_of);
 	if (writer_step(w->s, st) < 0)
 		return -1;
 	return store_file_bounds(w->s, w->file_id);

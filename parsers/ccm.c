@@ -5,6 +5,7 @@
 #include "parse_internal.h"
 
 #include <string.h>
+#include <strings.h>
 #include "timeparse.h"
 
 #define DELIM_LEN 7
@@ -180,13 +181,19 @@ static void ccm_time(struct parser *p, const char *t, const struct ccm_attrs *a,
 	}
 	if (!a->time.len || !a->date.len)
 		return;
+	if (time_non_ascii(t + a->date.off, a->date.len) ||
+	    time_non_ascii(t + a->time.off, a->time.len)) {
+		parser_warn_once(p, PARSER_WARN_NON_ASCII, "non-ASCII time,"
+				 " records left untimed:",
+				 t + rec->time_text.off, rec->time_text.len);
+		return;
+	}
 	int64_t days, us;
 	if (!parse_mdy(t + a->date.off, a->date.len, &days)) {
 		parser_problem(p, "invalid date", t + a->date.off, a->date.len);
 		return;
 	}
-	if (!parse_clock_bias(t + a->time.off, a->time.len, &us,
-			      &rec->has_bias, &rec->bias_min)) {
+	if (!parser_clock(p, t + a->time.off, a->time.len, &us, rec)) {
 		parser_problem(p, "invalid time", t + a->time.off, a->time.len);
 		return;
 	}
@@ -221,9 +228,88 @@ static size_t ccm_wait(struct parser *p, size_t n, size_t closer_from)
 	return 0;
 }
 
+/* Does a file="..." or component="..." attribute of a record's tag (never
+ * its message: AppEnforce.log quotes Deploy-Application.exe) name PSADT?
+ * 3.x writes file="Deploy-Application.ps1" (or AppDeployToolkit*.ps1),
+ * 4.x the calling script, e.g. Invoke-AppDeployToolkit.ps1 or
+ * PSAppDeployToolkit.psm1, and components named after its *-ADT*
+ * functions (Open-ADTSession, Start-ADTProcess). */
+static bool value_has(const char *tag, size_t len, const char *attr,
+		      const char *const *marks)
+{
+	size_t alen = strlen(attr);
+	const char *v = memmem(tag, len, attr, alen);
+	if (!v)
+		return false;
+	v += alen;
+	const char *q = memchr(v, '"', len - (size_t)(v - tag));
+	size_t vlen = q ? (size_t)(q - v) : 0;
+	for (const char *const *m = marks; *m; m++) {
+		size_t ml = strlen(*m);
+		for (size_t i = 0; i + ml <= vlen; i++)
+			if (strncasecmp(v + i, *m, ml) == 0)
+				return true;
+	}
+	return false;
+}
+
+#define PSADT_TAG_MAX 2048	/* a tag longer than this is not PSADT's */
+
+bool ccm_is_psadt(const char *t, size_t n)
+{
+	static const char *const files[] = {"AppDeployToolkit",
+					    "Deploy-Application", NULL};
+	static const char *const comps[] = {"-ADT", NULL};
+	size_t at = 0;
+	while (at < n) {
+		size_t c = find(t, at, n, ccm_closer);
+		if (c == NOT_FOUND)
+			break;
+		size_t tag = c + DELIM_LEN, lim = n - tag < PSADT_TAG_MAX ?
+						   n : tag + PSADT_TAG_MAX;
+		const char *gt = memchr(t + tag, '>', lim - tag);
+		size_t len = gt ? (size_t)(gt - t) - tag : lim - tag;
+		if (value_has(t + tag, len, " file=\"", files) ||
+		    value_has(t + tag, len, " component=\"", comps))
+			return true;
+		at = tag;
+	}
+	return false;
+}
+
+/* Decided once per file, from its first PSADT_DETECT_BYTES of text (or
+ * all of it): wait for that much so the verdict never depends on how the
+ * text was chunked. */
+#define PSADT_DETECT_BYTES (64u * 1024u)
+static bool ccm_flavor(struct parser *p, const char *t, size_t n, bool eof)
+{
+	if (p->flavor_known)
+		return true;
+	if (n < PSADT_DETECT_BYTES && !eof)
+		return false;
+	p->psadt = ccm_is_psadt(t, n < PSADT_DETECT_BYTES ? n :
+				PSADT_DETECT_BYTES);
+	p->flavor_known = true;
+	return true;
+}
+
 size_t ccm_next(struct parser *p, const char *t, size_t n, bool eof,
 		struct log_record *rec)
 {
+	if (!ccm_flavor(p, t, n, eof))
+		return 0;
+	/* Blank lines with no record before them (the start of a file, the
+	 * rest of a flood cut at PARSER_BLANK_MAX) make one partial record,
+	 * so that the next record's line is its opener's. */
+	if (n && (t[0] == '\r' || t[0] == '\n' || t[0] == ' ' ||
+		  t[0] == '\t')) {
+		size_t lead;
+		bool capped;
+		if (!parser_blank_lines(p, t, 0, n, eof, &lead, &capped))
+			return 0;
+		if (lead)
+			return ccm_orphan(t, 0, lead, rec);
+	}
 	bool opened = n >= DELIM_LEN && memcmp(t, ccm_opener, DELIM_LEN) == 0;
 	if (!opened && n < DELIM_LEN && !eof && memcmp(t, ccm_opener, n) == 0)
 		return 0;
@@ -249,9 +335,9 @@ size_t ccm_next(struct parser *p, const char *t, size_t n, bool eof,
 		return ccm_wait(p, n, c);
 	if (end < lim || next == NOT_FOUND) {
 		size_t e = take_terminator(t, end, n, eof);
-		if (!e)
+		bool capped;
+		if (!e || !parser_blank_lines(p, t, e, n, eof, &end, &capped))
 			return ccm_wait(p, n, c);
-		end = e;
 	}
 	rec->partial = !opened || r == TAIL_BAD;
 	rec->message.off = (uint32_t)body;

@@ -25,8 +25,20 @@ struct parser {
 	size_t hint_opener;	/* CCM: no "<![LOG[" starts before this */
 	size_t hint_closer;	/* CCM: no "]LOG]!>" starts before this */
 	size_t hint_eol;	/* SMS, plain: no CR or LF before this */
+	size_t hint_blank;	/* CCM, SMS: the blank lines after the record
+				 * reach at least this far */
 	size_t hint_len;	/* the text they describe was this long; a
 				 * shorter next feed cannot be that text */
+	/* Per-file state. */
+	unsigned warned;	/* PARSER_WARN_* already reported once */
+	bool flavor_known;	/* CCM: PSADT detection done */
+	bool psadt;		/* CCM: a PSADT log (parse_clock_east) */
+};
+
+/* Defects reported once per file rather than once per record. */
+enum parser_warn {
+	PARSER_WARN_BIAS = 1,		/* bias outside -840..720 */
+	PARSER_WARN_NON_ASCII = 2,	/* non-ASCII characters in a time */
 };
 
 size_t ccm_next(struct parser *p, const char *t, size_t n, bool eof,
@@ -42,12 +54,37 @@ size_t plain_next(struct parser *p, const char *t, size_t n, bool eof,
 size_t parser_line_split(struct parser *p, const char *t, size_t n, bool eof,
 			 size_t *content);
 
+/* Blank lines (nothing but spaces and tabs before their terminator) from
+ * t[at]: they belong to the record before them, never make one. Sets *end
+ * to where the first non-blank line starts and returns true, or returns
+ * false when only more text can tell (uses and sets p->hint_blank). At
+ * most PARSER_BLANK_MAX bytes of them are taken (*capped set when more
+ * follow), so that a flood of empty lines cannot make a record of any
+ * size: memory stays bounded. */
+#define PARSER_BLANK_MAX (64u * 1024u)
+bool parser_blank_lines(struct parser *p, const char *t, size_t at, size_t n,
+			bool eof, size_t *end, bool *capped);
+
+/* Report a once-per-file defect (enum parser_warn) at the current line. */
+void parser_warn_once(struct parser *p, unsigned which, const char *what,
+		      const char *text, size_t len);
+
+/* The clock-and-bias field of a record, with the checks every format
+ * shares: non-ASCII characters make it no time (warned once), a bias out
+ * of range is dropped (warned once), PSADT files read their offset the
+ * other way round. Returns false when the clock is malformed. */
+bool parser_clock(struct parser *p, const char *s, size_t len,
+		  int64_t *us_of_day, struct log_record *rec);
+
 /* Report "what \"text\"" at the current line, text escaped and cut short. */
 void parser_problem(struct parser *p, const char *what, const char *text,
 		    size_t len);
 
 /* Length of line without a trailing LF, CRLF or CR. */
 size_t parser_strip_eol(const char *t, size_t len);
+
+/* Does the first text of a CMTrace file come from PSADT (see ccm.c)? */
+bool ccm_is_psadt(const char *t, size_t n);
 
 /* Does line (without terminator) end in a well-formed SMS tail? Used by
  * format detection; sms.c does the full parse. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../lib/util.h"
+#include "timeparse.h"
 
 #define DETECT_BYTES (64u * 1024u)
 #define DETECT_LINES 200
@@ -132,6 +133,71 @@ void parser_problem(struct parser *p, const char *what, const char *text,
 	p->sink.problem(p->sink.ctx, p->line, msg);
 }
 
+void parser_warn_once(struct parser *p, unsigned which, const char *what,
+		      const char *text, size_t len)
+{
+	if (p->warned & which)
+		return;
+	p->warned |= which;
+	parser_problem(p, what, text, len);
+}
+
+bool parser_clock(struct parser *p, const char *s, size_t len,
+		  int64_t *us_of_day, struct log_record *rec)
+{
+	bool ok = p->psadt ?
+		  parse_clock_east(s, len, us_of_day, &rec->has_bias,
+				   &rec->bias_min) :
+		  parse_clock_bias(s, len, us_of_day, &rec->has_bias,
+				   &rec->bias_min);
+	if (ok && rec->has_bias && !bias_valid(rec->bias_min)) {
+		parser_warn_once(p, PARSER_WARN_BIAS, "bias outside -840..720,"
+				 " placed without it:",
+				 s, len);
+		rec->has_bias = false;
+		rec->bias_min = 0;
+	}
+	rec->psadt = ok && rec->has_bias && p->psadt;
+	return ok;
+}
+
+bool parser_blank_lines(struct parser *p, const char *t, size_t at, size_t n,
+			bool eof, size_t *end, bool *capped)
+{
+	size_t i = p->hint_blank > at && p->hint_blank <= n ? p->hint_blank : at;
+	*capped = false;
+	for (;;) {
+		size_t j = i, next;
+		while (j < n && (t[j] == ' ' || t[j] == '\t'))
+			j++;
+		if (j < n && t[j] == '\n')
+			next = j + 1;
+		else if (j < n && t[j] == '\r' && j + 1 < n)
+			next = j + 1 + (t[j + 1] == '\n');
+		else if (j < n && t[j] != '\r')
+			next = 0;	/* a line with text starts at i */
+		else if (eof)
+			next = n;	/* blanks (and a lone CR) up to eof */
+		else if (j - at <= PARSER_BLANK_MAX) {
+			p->hint_blank = i;
+			return false;
+		} else {
+			next = j;	/* past the cap already */
+		}
+		if (next && next - at > PARSER_BLANK_MAX)
+			*capped = true;
+		if (!next || *capped) {
+			*end = i;
+			return true;
+		}
+		i = next;
+		if (i == n && eof) {
+			*end = n;
+			return true;
+		}
+	}
+}
+
 /* Line breaks in a record: LF, CRLF, or a lone CR. */
 static uint32_t count_breaks(struct parser *p, const char *t, size_t n)
 {
@@ -193,6 +259,7 @@ static bool emit(struct parser *p, const char *t, size_t n,
 							rec->message.len);
 	p->line += count_breaks(p, t, n);
 	p->hint_opener = p->hint_closer = p->hint_eol = p->hint_len = 0;
+	p->hint_blank = 0;
 	return p->sink.record(p->sink.ctx, rec) == 0;
 }
 
@@ -202,7 +269,8 @@ size_t parser_feed(struct parser *p, const char *text, size_t len, bool eof)
 	if (p->stopped || !text)
 		return 0;
 	if (len < p->hint_len)
-		p->hint_opener = p->hint_closer = p->hint_eol = 0;
+		p->hint_opener = p->hint_closer = p->hint_eol =
+			p->hint_blank = 0;
 	while (pos < len) {
 		struct log_record rec;
 		record_init(&rec);

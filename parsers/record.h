@@ -53,6 +53,8 @@ struct log_record {
 	uint8_t keyword_sev;	/* enum keyword_severity */
 	bool has_time;		/* a valid date and time was parsed */
 	bool has_bias;		/* an explicit, well-formed bias was present */
+	bool psadt;		/* a PSADT log: bias_min was read from its
+				 * east-of-UTC offset (see parse_clock_east) */
 	bool partial;		/* torn/orphan text, or framing not recognised */
 };
 

@@ -127,13 +127,18 @@ static void sms_time(struct parser *p, const char *t,
 	int64_t days, us;
 	rec->time_text.off = tail->date.off;
 	rec->time_text.len = tail->clock.off + tail->clock.len - tail->date.off;
+	if (time_non_ascii(t + rec->time_text.off, rec->time_text.len)) {
+		parser_warn_once(p, PARSER_WARN_NON_ASCII, "non-ASCII time,"
+				 " records left untimed:",
+				 t + rec->time_text.off, rec->time_text.len);
+		return;
+	}
 	if (!parse_mdy(t + tail->date.off, tail->date.len, &days)) {
 		parser_problem(p, "invalid date", t + tail->date.off,
 			       tail->date.len);
 		return;
 	}
-	if (!parse_clock_bias(t + tail->clock.off, tail->clock.len, &us,
-			      &rec->has_bias, &rec->bias_min)) {
+	if (!parser_clock(p, t + tail->clock.off, tail->clock.len, &us, rec)) {
 		parser_problem(p, "invalid time", t + tail->clock.off,
 			       tail->clock.len);
 		return;
@@ -145,10 +150,16 @@ static void sms_time(struct parser *p, const char *t,
 size_t sms_next(struct parser *p, const char *t, size_t n, bool eof,
 		struct log_record *rec)
 {
-	size_t content;
+	size_t content, end;
 	size_t len = parser_line_split(p, t, n, eof, &content);
 	if (!len)
 		return 0;
+	/* Blank lines after a line are part of it, not records (a line
+	 * that is blank itself, at the start of a file, is one). */
+	bool capped;
+	if (!parser_blank_lines(p, t, len, n, eof, &end, &capped))
+		return 0;
+	len = end;
 	struct sms_tail tail;
 	if (!sms_tail_parse(t, content, &tail)) {
 		rec->message.len = (uint32_t)content;

@@ -3,6 +3,7 @@
  * Day arithmetic uses 400-year eras so it is exact without a table. */
 #include "timeparse.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define DAYS_PER_ERA 146097
@@ -149,6 +150,107 @@ bool parse_clock_bias(const char *s, size_t len, int64_t *us_of_day,
 		return true;
 	*has_bias = true;
 	*bias_min = neg ? -v : v;
+	return true;
+}
+
+bool parse_clock_east(const char *s, size_t len, int64_t *us_of_day,
+		      bool *has_bias, int32_t *bias_min)
+{
+	size_t i = 0;
+	int h, m, sec;
+	*has_bias = false;
+	*bias_min = 0;
+	if (!read_num(s, len, &i, 2, &h) || !read_char(s, len, &i, ':'))
+		return false;
+	size_t at = i;
+	if (!read_num(s, len, &i, 2, &m) || i - at != 2 ||
+	    !read_char(s, len, &i, ':'))
+		return false;
+	at = i;
+	if (!read_num(s, len, &i, 2, &sec) || i - at != 2 || h > 23 ||
+	    m > 59 || sec > 59)
+		return false;
+	int frac = 0;
+	if (read_char(s, len, &i, '.')) {
+		/* exactly "fff": what follows is the offset, even unsigned */
+		at = i;
+		if (!read_num(s, len, &i, 3, &frac) || i - at != 3)
+			return false;
+	}
+	*us_of_day = ((int64_t)h * 3600 + m * 60 + sec) * US_PER_SEC +
+		     (int64_t)frac * 1000;
+	if (i == len)
+		return true;
+	bool neg = s[i] == '-';
+	if (s[i] == '+' || s[i] == '-')
+		i++;
+	at = i;
+	int v;
+	if (!read_num(s, len, &i, 4, &v) || i != len || i - at > 4)
+		return true;
+	*has_bias = true;
+	*bias_min = neg ? v : -v;
+	return true;
+}
+
+bool time_non_ascii(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return true;
+	return false;
+}
+
+bool parse_tz_bias(const char *s, int32_t *bias_min)
+{
+	size_t len = strlen(s), i = 0;
+	if (!len)
+		return false;
+	bool neg = s[0] == '-';
+	if (s[0] == '+' || s[0] == '-')
+		i++;
+	size_t at = i;
+	int v;
+	if (!read_num(s, len, &i, 4, &v))
+		return false;
+	if (i == len) {			/* a Windows bias in minutes */
+		if (i - at > 1 && s[at] == '0')
+			return false;	/* "-0400": ISO or minutes? */
+		*bias_min = neg ? -v : v;
+		return bias_valid(*bias_min);
+	}
+	/* "+HH:MM" / "-HH:MM": an offset east of UTC, sign required */
+	int m;
+	if (at == 0 || i - at != 2 || !read_char(s, len, &i, ':'))
+		return false;
+	size_t mat = i;
+	if (!read_num(s, len, &i, 2, &m) || i - mat != 2 || i != len ||
+	    m > 59)
+		return false;
+	int east = v * 60 + m;
+	*bias_min = neg ? east : -east;
+	return bias_valid(*bias_min);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+bool bias_from_deltas(int64_t *delta_us, size_t n, int32_t *bias_min)
+{
+	if (!n)
+		return false;
+	qsort(delta_us, n, sizeof(*delta_us), cmp_i64);
+	/* the lower median: an even count does not average two zones */
+	int64_t med = delta_us[(n - 1) / 2];
+	const int64_t quarter = 15 * US_PER_MIN;
+	int64_t q = med >= 0 ? (med + quarter / 2) / quarter :
+			       -((-med + quarter / 2) / quarter);
+	if (q < BIAS_MIN_VALID / 15 || q > BIAS_MAX_VALID / 15)
+		return false;
+	*bias_min = (int32_t)(q * 15);
 	return true;
 }
 

@@ -28,6 +28,42 @@ bool parse_mdy(const char *s, size_t len, int64_t *days);
 bool parse_clock_bias(const char *s, size_t len, int64_t *us_of_day,
 		      bool *has_bias, int32_t *bias_min);
 
+/* Windows biases lie in -840 (UTC+14, Kiribati) .. +720 (UTC-12); any
+ * other value is malformed and placed as if the record had no bias. */
+#define BIAS_MIN_VALID (-840)
+#define BIAS_MAX_VALID 720
+static inline bool bias_valid(int32_t bias_min)
+{
+	return bias_min >= BIAS_MIN_VALID && bias_min <= BIAS_MAX_VALID;
+}
+
+/* PSADT's clock (PowerShell App Deployment Toolkit, CMTrace style):
+ * "HH:MM:SS.fff" with exactly three fraction digits, then the offset EAST
+ * of UTC in minutes - the opposite of a Windows bias: 4.x writes "+600"
+ * for Sydney and "-300" for New York; 3.x appends GetUtcOffset() without a
+ * '+', so Sydney reads "10:15:30.123600". *bias_min is the Windows bias
+ * (the offset negated); *has_bias is false when no well-formed offset
+ * follows. Returns false when the clock part is malformed. */
+bool parse_clock_east(const char *s, size_t len, int64_t *us_of_day,
+		      bool *has_bias, int32_t *bias_min);
+
+/* True when s holds a byte outside ASCII: a time written with
+ * Arabic-Indic, fullwidth or other non-ASCII digits is not a time. */
+bool time_non_ascii(const char *s, size_t len);
+
+/* Parse "--tz" style offsets for HOST=BIAS: a Windows bias in minutes
+ * ("+240", "-120", "0") or an ISO offset east of UTC ("-04:00", "+05:30",
+ * converted: -04:00 is bias +240). False when neither, or out of
+ * BIAS_MIN_VALID..BIAS_MAX_VALID. */
+bool parse_tz_bias(const char *s, int32_t *bias_min);
+
+/* The bias that joined pairs of events imply: delta_us[i] is (time on a
+ * host whose clock is placed right) - (the same moment as an unplaced
+ * host wrote it, taken as UTC), a few seconds of hop included. The median,
+ * rounded to the nearest 15 minutes (all zones are whole quarters).
+ * Sorts delta_us. False when n is 0 or the result is no valid bias. */
+bool bias_from_deltas(int64_t *delta_us, size_t n, int32_t *bias_min);
+
 /* local + bias minutes. */
 static inline int64_t utc_from_local(int64_t local_us, int32_t bias_min)
 {

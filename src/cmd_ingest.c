@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "ingest.h"
 #include "../lib/util.h"
+#include "../parsers/timeparse.h"
 
 static const char ingest_help[] =
 	"usage: tatrace ingest [-d STORE] [-q] [--host NAME] [--role ROLE] [--tz HOST=BIAS]...\n"
@@ -31,9 +32,12 @@ static const char ingest_help[] =
 	"      --role ROLE         connector, server, agent, upload or other: the role of\n"
 	"                          a single file or a pipe (default: from the file name,\n"
 	"                          else from the component names in its first 64 KiB)\n"
-	"      --tz HOST=BIAS      time-zone bias in minutes (UTC = local + BIAS, e.g.\n"
-	"                          240 for US Eastern summer) for HOST's records that\n"
-	"                          carry no bias; repeatable; remembered in the store\n"
+	"      --tz HOST=BIAS      HOST's time zone for its records that carry no\n"
+	"                          bias: a Windows bias in minutes (UTC = local + BIAS:\n"
+	"                          +240 or 240 for US Eastern summer, -120) or an ISO\n"
+	"                          offset (-04:00 is +240); HOST must be in the store\n"
+	"                          after this ingest; repeatable; remembered; wins over\n"
+	"                          the bias learned from joins\n"
 	"      --max-archive-mib N stop reading an archive after N MiB uncompressed\n"
 	"                          (default 8192): a guard against decompression bombs\n"
 	"      --all-files         in folders and archives, read every file, not only\n"
@@ -41,7 +45,8 @@ static const char ingest_help[] =
 	"  -h, --help              this help\n"
 	"\n"
 	"Exit status: 0 all stored, 1 some files had errors (named on stderr as\n"
-	"file[:line]: reason; the rest was stored), 2 usage or store error, 130 interrupted.\n";
+	"file[:line]: reason; the rest was stored; also a --tz HOST not in the store),\n"
+	"2 usage or store error, 130 interrupted.\n";
 
 enum {
 	OPT_HOST = 256,
@@ -63,19 +68,15 @@ static const struct option ingest_options_long[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* "HOST=BIAS" with BIAS in minutes, within a day either way. */
+/* "HOST=BIAS", BIAS as parse_tz_bias reads it. */
 static bool parse_tz(const char *arg, struct tz_override *out)
 {
 	const char *eq = strrchr(arg, '=');
-	if (!eq || eq == arg)
-		return false;
-	char *end;
-	errno = 0;
-	long bias = strtol(eq + 1, &end, 10);
-	if (errno || end == eq + 1 || *end || bias < -1440 || bias > 1440)
+	int32_t bias;
+	if (!eq || eq == arg || !parse_tz_bias(eq + 1, &bias))
 		return false;
 	out->host = xstrndup(arg, (size_t)(eq - arg));
-	out->bias_min = (int32_t)bias;
+	out->bias_min = bias;
 	return true;
 }
 
@@ -141,7 +142,9 @@ int cmd_ingest(int argc, char **argv)
 		case OPT_TZ:
 			tz = xrealloc(tz, (n_tz + 1) * sizeof(*tz));
 			if (!parse_tz(optarg, &tz[n_tz])) {
-				rc = cli_usage_error("ingest", "--tz wants HOST=BIAS (minutes, -1440..1440), got '%s'", optarg);
+				rc = cli_usage_error("ingest", "--tz wants HOST=BIAS, BIAS a Windows"
+						     " bias in minutes (UTC = local + BIAS, -840..+720: +240 is"
+						     " US Eastern summer) or an offset like -04:00; got '%s'", optarg);
 				goto out;
 			}
 			n_tz++;

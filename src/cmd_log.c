@@ -16,7 +16,9 @@ static const char log_help[] =
 	"usage: tatrace log [-d STORE] [--host H] [--component C] [--grep PCRE2 [-i]]\n"
 	"                   [--severity S] [--since T] [--until T] [--format table|json]\n"
 	"\n"
-	"All records of all stored files merged by UTC.\n"
+	"All records of all stored files merged by UTC (also when a file goes back\n"
+	"in time). A '~' after the time: taken from the record before; no time: the\n"
+	"record comes before its file's first time (utc null in JSON).\n"
 	"\n"
 	"  -d, --store STORE   store file (default $TATRACE_DB or ./tatrace.db)\n"
 	"      --host H        only this host (case-insensitive)\n"
@@ -84,7 +86,10 @@ static void record_json(struct buf *b, const struct stored_record *r)
 {
 	char utc[32];
 	format_utc_ms(r->utc_us, utc);
-	buf_printf(b, "{\"utc\":\"%s\",\"host\":", utc);
+	if (r->dated)
+		buf_printf(b, "{\"utc\":\"%s\",\"host\":", utc);
+	else	/* before the file's first time: no time at all */
+		buf_puts(b, "{\"utc\":null,\"host\":");
 	json_cstr(b, r->host);
 	buf_puts(b, ",\"file\":");
 	json_cstr(b, r->path);
@@ -114,8 +119,10 @@ static void record_table(struct buf *b, const struct stored_record *r)
 {
 	char utc[32], where[64];
 	format_utc_ms(r->utc_us, utc);
-	buf_append(b, utc, strlen(utc));
-	buf_append(b, r->timed ? "  " : "~ ", 2);
+	if (!r->dated)
+		memset(utc, ' ', 24);
+	buf_append(b, utc, 24);
+	buf_append(b, r->timed || !r->dated ? "  " : "~ ", 2);
 	term_field(b, r->host, 14);
 	buf_putc(b, ' ');
 	snprintf(where, sizeof(where), "%s:%u", base_name(r->path), (unsigned)r->line);

@@ -60,10 +60,12 @@ static const char files_help[] =
 	"usage: tatrace files [-d STORE] [--host H] [--format table|json]\n"
 	"\n"
 	"List the stored files: id, host, role, format, encoding, records, partial\n"
-	"records, decoded bytes, DUPOF and the path as found in the bundle.\n"
-	"DUPOF (JSON duplicate_of) is the id of the file that holds the same\n"
-	"evidence: this file's content equals it or is a prefix of it (the same\n"
-	"logs ingested twice, or a copy collected before the log grew). Such a\n"
+	"records, decoded bytes, where most of its times' UTC offset came from\n"
+	"(explicit, psadt, host, override, joined, assumed; with the bias in minutes\n"
+	"when one serves the whole file), DUPOF and the path as found in the\n"
+	"bundle. DUPOF (JSON duplicate_of) is the id of the file that holds the\n"
+	"same evidence: this file's content equals it or is a prefix of it (the\n"
+	"same logs ingested twice, or a copy collected before the log grew). Such a\n"
 	"file adds no records, events or traces. JSON adds name, log, size, mtime\n"
 	"and first_utc/last_utc (null when untimed); tatrace coverage shows the\n"
 	"time each log covers per host and lane.\n"
@@ -119,7 +121,22 @@ static void file_json(struct buf *b, const struct store_file *f)
 	utc_or_null(b, f->utc_min);
 	buf_puts(b, ",\"last_utc\":");
 	utc_or_null(b, f->utc_max);
-	buf_putc(b, '}');
+	buf_printf(b, ",\"offset_source\":\"%s\"",
+		   offset_source_name(f->offset_source));
+	if (f->has_bias)
+		buf_printf(b, ",\"bias\":%d}", (int)f->bias_min);
+	else
+		buf_puts(b, ",\"bias\":null}");
+}
+
+/* "joined +420", "explicit": the OFFSET column. */
+static void file_offset(char *out, size_t len, const struct store_file *f)
+{
+	if (f->has_bias)
+		snprintf(out, len, "%s %+d", offset_source_name(f->offset_source),
+			 (int)f->bias_min);
+	else
+		snprintf(out, len, "%s", offset_source_name(f->offset_source));
 }
 
 static int file_row(void *ctx, const struct store_file *f)
@@ -135,9 +152,11 @@ static int file_row(void *ctx, const struct store_file *f)
 		term_field(&o->b, f->host, 20);
 		buf_puts(&o->b, "  ");
 		term_field(&o->b, f->role, 9);
-		buf_printf(&o->b, " %-5s %-12s %9lld %7lld %11lld ", f->format,
-			   f->encoding, (long long)f->records,
-			   (long long)f->partial, (long long)f->bytes);
+		char offset[48];
+		file_offset(offset, sizeof(offset), f);
+		buf_printf(&o->b, " %-5s %-12s %9lld %7lld %11lld  %-14s ",
+			   f->format, f->encoding, (long long)f->records,
+			   (long long)f->partial, (long long)f->bytes, offset);
 		if (f->duplicate_of > 0)
 			buf_printf(&o->b, "%5lld  ", (long long)f->duplicate_of);
 		else
@@ -167,9 +186,9 @@ int cmd_files(int argc, char **argv)
 	if (o.fmt == OUT_JSON)
 		buf_putc(&o.b, '[');
 	else
-		buf_printf(&o.b, "%4s  %-20s  %-9s %-5s %-12s %9s %7s %11s %5s  %s\n", "ID",
-			   "HOST", "ROLE", "FMT", "ENCODING", "RECORDS", "PARTIAL",
-			   "BYTES", "DUPOF", "PATH");
+		buf_printf(&o.b, "%4s  %-20s  %-9s %-5s %-12s %9s %7s %11s  %-14s %5s  %s\n",
+			   "ID", "HOST", "ROLE", "FMT", "ENCODING", "RECORDS",
+			   "PARTIAL", "BYTES", "OFFSET", "DUPOF", "PATH");
 	rc = store_files(s, file_row, &o);
 	if (o.fmt == OUT_JSON)
 		buf_puts(&o.b, o.n ? "\n]\n" : "]\n");
@@ -284,7 +303,8 @@ static void stats_json(struct buf *b, const struct store_stats *st,
 		   "\"bytes\":%lld,\"blocks\":%lld,"
 		   "\"formats\":{\"plain\":%lld,\"ccm\":%lld,\"sms\":%lld},"
 		   "\"severity\":{\"verbose\":%lld,\"info\":%lld,\"warning\":%lld,\"error\":%lld},"
-		   "\"offset_source\":{\"explicit\":%lld,\"host\":%lld,\"override\":%lld,\"assumed\":%lld},",
+		   "\"offset_source\":{\"explicit\":%lld,\"host\":%lld,\"override\":%lld,\"assumed\":%lld,"
+		   "\"psadt\":%lld,\"joined\":%lld},",
 		   (long long)st->files, (long long)st->records,
 		   (long long)st->partial, (long long)st->hosts,
 		   (long long)st->bytes, (long long)st->blocks,
@@ -298,7 +318,9 @@ static void stats_json(struct buf *b, const struct store_stats *st,
 		   (long long)st->per_offset_source[OFFSET_EXPLICIT],
 		   (long long)st->per_offset_source[OFFSET_HOST],
 		   (long long)st->per_offset_source[OFFSET_OVERRIDE],
-		   (long long)st->per_offset_source[OFFSET_ASSUMED]);
+		   (long long)st->per_offset_source[OFFSET_ASSUMED],
+		   (long long)st->per_offset_source[OFFSET_PSADT],
+		   (long long)st->per_offset_source[OFFSET_JOINED]);
 	if (st->records && (st->utc_min || st->utc_max))
 		buf_printf(b, "\"first_utc\":\"%s\",\"last_utc\":\"%s\"", first, last);
 	else
@@ -327,11 +349,14 @@ static void stats_table(struct buf *b, const struct store_stats *st,
 		   (long long)st->per_severity[SEV_WARNING],
 		   (long long)st->per_severity[SEV_INFO],
 		   (long long)st->per_severity[SEV_VERBOSE]);
-	buf_printf(b, "offsets    explicit %lld, host %lld, override %lld, assumed %lld\n",
+	buf_printf(b, "offsets    explicit %lld, host %lld, override %lld, assumed %lld,"
+		      " psadt %lld, joined %lld\n",
 		   (long long)st->per_offset_source[OFFSET_EXPLICIT],
 		   (long long)st->per_offset_source[OFFSET_HOST],
 		   (long long)st->per_offset_source[OFFSET_OVERRIDE],
-		   (long long)st->per_offset_source[OFFSET_ASSUMED]);
+		   (long long)st->per_offset_source[OFFSET_ASSUMED],
+		   (long long)st->per_offset_source[OFFSET_PSADT],
+		   (long long)st->per_offset_source[OFFSET_JOINED]);
 	if (st->records && (st->utc_min || st->utc_max))
 		buf_printf(b, "time span  %s .. %s\n", first, last);
 	traces_table(b, tc);

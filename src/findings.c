@@ -882,14 +882,16 @@ static void rule_clock_skew(struct fctx *c, const struct rule *rule)
 	bias_disagreement(c, rule);
 }
 
-/* Offset sources that make a host's times a guess. To flag hosts whose
- * bias was learned from the joins, add a row here for that source. */
+/* Offset sources that make a host's times a guess. */
 static const struct {
 	enum offset_source source;
 	const char *why;
 } guessed_sources[] = {
 	{ OFFSET_ASSUMED, "none of its logs carries a time zone bias, so its"
 	  " times are read as UTC" },
+	{ OFFSET_JOINED, "none of its logs carries a time zone bias, so tatrace"
+	  " learned it from the device actions it shares with other machines"
+	  " (the median gap, rounded to 15 minutes)" },
 };
 
 static void rule_timezone(struct fctx *c, const struct rule *rule)
@@ -932,8 +934,18 @@ static void rule_timezone(struct fctx *c, const struct rule *rule)
 					}
 				}
 			f->count = src[so];
-			f->title = fmt("The time zone of %s is %s: %s", host,
-				       offset_source_name(so), guessed_sources[g].why);
+			int32_t bias = c->cov[i].bias;
+			for (size_t j = i; j < c->n_cov && bias == INT32_MIN; j++)
+				if (!strcmp(c->cov[j].host, host))
+					bias = c->cov[j].bias;
+			if (so == OFFSET_JOINED && bias != INT32_MIN)
+				f->title = fmt("The time zone of %s was learned"
+					       " (joined, bias %+d): %s", host,
+					       (int)bias, guessed_sources[g].why);
+			else
+				f->title = fmt("The time zone of %s is %s: %s", host,
+					       offset_source_name(so),
+					       guessed_sources[g].why);
 			f->advice = fmt("Hops to and from %s may be off by whole"
 					" hours. Tell tatrace the machine's bias"
 					" (UTC = local + bias, e.g. +240 for US"

@@ -704,6 +704,25 @@ static int exit_status(const struct ingest_summary *sum)
 	return sum->problems || sum->files_failed ? 1 : 0;
 }
 
+static void set_overrides(struct ingest *ing)
+{
+	const struct ingest_options *opts = ing->opts;
+	for (size_t i = 0; i < opts->n_tz && !ing->sum->store_failed; i++) {
+		int rc = store_set_tz_override(ing->store, opts->tz[i].host,
+					       opts->tz[i].bias_min);
+		if (rc < 0) {
+			report(ing, "--tz", store_error(ing->store));
+			ing->sum->store_failed = true;
+		} else if (rc > 0) {
+			char what[300];
+			snprintf(what, sizeof(what), "no host '%.200s' in the store"
+				 " (see tatrace files), override not set",
+				 opts->tz[i].host);
+			report(ing, "--tz", what);
+		}
+	}
+}
+
 int ingest_run(struct store *s, char *const paths[], int n_paths,
 	       const struct ingest_options *opts, struct ingest_summary *sum)
 {
@@ -720,13 +739,6 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 	interrupted = 0;
 	ing.progress = progress_new(opts->progress,
 				    opts->progress ? planned_bytes(paths, n_paths) : 0);
-	for (size_t i = 0; i < opts->n_tz; i++) {
-		if (store_set_tz_override(s, opts->tz[i].host,
-					  opts->tz[i].bias_min) != 0) {
-			report(&ing, "--tz", store_error(s));
-			sum->store_failed = true;
-		}
-	}
 	for (int i = 0; i < n_paths && !interrupted && !sum->store_failed; i++) {
 		uint64_t seen = sum->files_seen, failed = sum->files_failed;
 		walk_one(&ing, paths[i]);
@@ -737,6 +749,8 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 				" --all-files reads every file)\n", paths[i]);
 		}
 	}
+	/* After the walk: --tz may name a host this run brought. */
+	set_overrides(&ing);
 	bool changed = opts->n_tz || sum->files_new || sum->files_grown ||
 		       sum->files_replaced || store_traces_stale(s);
 	if (changed && !sum->store_failed && store_resolve_offsets(s) != 0) {

@@ -76,7 +76,12 @@ J=$TMP/clock_skew-trigger.json
 check "clock_skew: the negative hop and the disagreeing biases" pyjson 'len(d) == 2 and [len(f["traces"]) for f in d if "negative hop" in f["title"]] == [1] and any("+120" in f["title"] and "-330" in f["title"] for f in d)' < "$J"
 
 J=$TMP/timezone-trigger.json
-check "timezone: the host whose bias is assumed" pyjson 'd[0]["kind"] == "timezone" and "SCP01" in d[0]["title"] and "assumed" in d[0]["title"] and "--tz SCP01=" in d[0]["advice"]' < "$J"
+check "timezone: the host whose bias was learned from the joins" pyjson 'd[0]["kind"] == "timezone" and "SCP01" in d[0]["title"] and "joined" in d[0]["title"] and "--tz SCP01=" in d[0]["advice"]' < "$J"
+# The same service connection point alone: nothing to join with, so its
+# times are assumed to be UTC, and a finding says so.
+$T ingest -q -d "$TMP/scp-alone.db" "$F/timezone/trigger/SCP01" 2>/dev/null
+$T findings -d "$TMP/scp-alone.db" --kind timezone --format json > "$TMP/scp-alone.json"
+check "timezone: nothing joins, the bias is assumed" pyjson 'len(d) == 1 and "SCP01" in d[0]["title"] and "assumed" in d[0]["title"]' < "$TMP/scp-alone.json"
 
 J=$TMP/evidence_gap-trigger.json
 check "evidence_gap: which file, from which machine" pyjson '"BgbServer.log" in d[0]["title"] and "management point" in d[0]["advice"]' < "$J"

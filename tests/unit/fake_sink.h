@@ -24,6 +24,7 @@ struct fake_rec {
 	bool has_time;
 	bool has_bias;
 	bool partial;
+	bool psadt;
 };
 
 struct fake_sink {
@@ -62,6 +63,7 @@ static inline int fake_on_record(void *ctx, const struct log_record *r)
 	c->has_time = r->has_time;
 	c->has_bias = r->has_bias;
 	c->partial = r->partial;
+	c->psadt = r->psadt;
 	return f->stop_after && f->n >= f->stop_after;
 }
 
@@ -149,7 +151,7 @@ static inline bool fake_same(const struct fake_sink *a, const struct fake_sink *
 		    x->thread != y->thread || x->type != y->type ||
 		    x->keyword_sev != y->keyword_sev ||
 		    x->has_time != y->has_time || x->has_bias != y->has_bias ||
-		    x->partial != y->partial)
+		    x->partial != y->partial || x->psadt != y->psadt)
 			return false;
 	}
 	return true;

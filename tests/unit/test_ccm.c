@@ -9,6 +9,7 @@
 
 #include "fake_sink.h"
 #include "../../parsers/timeparse.h"
+#include "../../parsers/parse_internal.h"
 
 #define NO_BIAS INT_MIN
 /* The attributes most cases share; the rest differ in time and date. */
@@ -90,13 +91,52 @@ static const struct ccm_case cases[] = {
 	 {{"junk line\r\n", "junk line", "", "", NULL, NO_BIAS, -1, -1, true, 1},
 	  {"<![LOG[x]LOG]!>" STD, "x", "Comp", NULL,
 	   "2026-09-18T16:39:05.707Z", 240, 42, 1, false, 2}}, 2, NULL},
-	{"blank line between records",
-	 "<![LOG[a]LOG]!>" STD "\r\n\r\n<![LOG[b]LOG]!>" STD,
-	 {{"<![LOG[a]LOG]!>" STD "\r\n", "a", "Comp", NULL,
+	{"blank lines between records belong to the one before",
+	 "<![LOG[a]LOG]!>" STD "\r\n\r\n \t\r\n<![LOG[b]LOG]!>" STD,
+	 {{"<![LOG[a]LOG]!>" STD "\r\n\r\n \t\r\n", "a", "Comp", NULL,
 	   "2026-09-18T16:39:05.707Z", 240, 42, 1, false, 1},
-	  {"\r\n", "", "", "", NULL, NO_BIAS, -1, -1, true, 2},
 	  {"<![LOG[b]LOG]!>" STD, "b", "Comp", NULL,
-	   "2026-09-18T16:39:05.707Z", 240, 42, 1, false, 3}}, 3, NULL},
+	   "2026-09-18T16:39:05.707Z", 240, 42, 1, false, 4}}, 2, NULL},
+	{"blank lines after the last record, the last without a break",
+	 "<![LOG[a]LOG]!>" STD "\n\n\n  ",
+	 {{"<![LOG[a]LOG]!>" STD "\n\n\n  ", "a", "Comp", NULL,
+	   "2026-09-18T16:39:05.707Z", 240, 42, 1, false, 1}}, 1, NULL},
+	{"blank lines before the first record: one partial record",
+	 "\r\n\r\n<![LOG[a]LOG]!>" STD "\r\n",
+	 {{"\r\n\r\n", "\r\n", "", "", NULL, NO_BIAS, -1, -1, true, 1},
+	  {"<![LOG[a]LOG]!>" STD "\r\n", "a", "Comp", NULL,
+	   "2026-09-18T16:39:05.707Z", 240, 42, 1, false, 3}}, 2, NULL},
+	{"a line of text after a record is still a partial record",
+	 "<![LOG[a]LOG]!>" STD "\n\n  junk\n",
+	 {{"<![LOG[a]LOG]!>" STD "\n\n", "a", "Comp", NULL,
+	   "2026-09-18T16:39:05.707Z", 240, 42, 1, false, 1},
+	  {"  junk\n", "  junk", "", "", NULL, NO_BIAS, -1, -1, true, 3}}, 2,
+	 NULL},
+	{"bias +9999 is malformed: the clock stays, no bias, one warning",
+	 "<![LOG[m]LOG]!>" "<time=\"08:00:01.500+9999\" date=\"03-04-2026" REST
+	 "\n<![LOG[n]LOG]!>" "<time=\"08:00:02.500-841\" date=\"03-04-2026" REST
+	 "\n<![LOG[o]LOG]!>" "<time=\"08:00:03.500-840\" date=\"03-04-2026" REST,
+	 {{NULL, "m", "Comp", NULL, "2026-03-04T08:00:01.500Z", NO_BIAS, 42, 1,
+	   false, 1},
+	  {NULL, "n", "Comp", NULL, "2026-03-04T08:00:02.500Z", NO_BIAS, 42, 1,
+	   false, 2},
+	  {NULL, "o", "Comp", NULL, "2026-03-04T08:00:03.500Z", -840, 42, 1,
+	   false, 3}}, 3,
+	 "1: bias outside -840..720, placed without it:"
+	 " \"08:00:01.500+9999\"\n"},
+	{"bias +720 is the last valid one",
+	 "<![LOG[m]LOG]!>" "<time=\"08:00:01.500+720\" date=\"03-04-2026" REST,
+	 {{NULL, "m", "Comp", NULL, "2026-03-04T08:00:01.500Z", 720, 42, 1,
+	   false, 1}}, 1, NULL},
+	{"Arabic-Indic digits: untimed, warned once",
+	 "<![LOG[m]LOG]!>" "<time=\"\xd9\xa1\xd9\xa0:00:01.500+240\" date=\"03-04-2026" REST
+	 "\n<![LOG[n]LOG]!>" "<time=\"10:00:01.500+\xd9\xa2\xd9\xa4\xd9\xa0\" date=\"03-04-2026" REST
+	 "\n<![LOG[o]LOG]!>" "<time=\"10:00:01.\xd9\xa5\" date=\"03-04-2026" REST,
+	 {{NULL, "m", "Comp", NULL, NULL, NO_BIAS, 42, 1, false, 1},
+	  {NULL, "n", "Comp", NULL, NULL, NO_BIAS, 42, 1, false, 2},
+	  {NULL, "o", "Comp", NULL, NULL, NO_BIAS, 42, 1, false, 3}}, 3,
+	 "1: non-ASCII time, records left untimed:"
+	 " \"\xd9\xa1\xd9\xa0:00:01.500+240\\x22 date=\\x2203-04-2026\"\n"},
 	{"two records on one physical line",
 	 "<![LOG[a]LOG]!>" STD "<![LOG[b]LOG]!>" STD "\n",
 	 {{"<![LOG[a]LOG]!>" STD, "a", "Comp", NULL,
@@ -187,10 +227,10 @@ static const struct ccm_case cases[] = {
 	   true, 1},
 	  {"<![LOG[n]LOG]!><>", "n", "", "", NULL, NO_BIAS, -1, -1, false, 2}},
 	 2, NULL},
-	{"one terminator only: a second CR starts a new record",
+	{"one terminator, then a blank line",
 	 "<![LOG[a]LOG]!><>\r\r\n",
-	 {{"<![LOG[a]LOG]!><>\r", "a", "", "", NULL, NO_BIAS, -1, -1, false, 1},
-	  {"\r\n", "", "", "", NULL, NO_BIAS, -1, -1, true, 2}}, 2, NULL},
+	 {{"<![LOG[a]LOG]!><>\r\r\n", "a", "", "", NULL, NO_BIAS, -1, -1,
+	   false, 1}}, 1, NULL},
 	{"a lone '<' and a truncated opener at eof",
 	 "<![LOG[a]LOG]!><>\n<![LO",
 	 {{"<![LOG[a]LOG]!><>\n", "a", "", "", NULL, NO_BIAS, -1, -1, false, 1},
@@ -318,6 +358,125 @@ static void test_first_line_and_stop(void **state)
 	fake_clear(&f);
 }
 
+/* PSADT writes its offset east of UTC: 3.x appends GetUtcOffset() to a
+ * three-digit fraction without a '+', 4.x signs it. Every chunking reads
+ * the file the same way. */
+#define PSADT3 "\" date=\"03-12-2026\" component=\"Execute-Process\" " \
+	"context=\"CORP\\svc\" type=\"1\" thread=\"4242\" " \
+	"file=\"Deploy-Application.ps1\">\r\n"
+#define PSADT4 "\" date=\"3-12-2026\" component=\"Start-ADTProcess\" " \
+	"context=\"NT AUTHORITY\\SYSTEM\" type=\"1\" thread=\"7\" " \
+	"file=\"C:\\Temp\\App\\Invoke-AppDeployToolkit.ps1\">\r\n"
+
+static void check_psadt(const char *in, const int *bias, const bool *psadt,
+			size_t n)
+{
+	size_t len = strlen(in);
+	struct fake_sink ref = {0};
+	fake_parse_steps(&ref, FORMAT_CCM, in, len, 0);
+	assert_int_equal(ref.n, n);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(ref.recs[i].has_time);
+		assert_int_equal(ref.recs[i].has_bias, bias[i] != NO_BIAS);
+		if (bias[i] != NO_BIAS)
+			assert_int_equal(ref.recs[i].bias_min, bias[i]);
+		assert_int_equal(ref.recs[i].psadt, psadt[i]);
+		char out[32];
+		format_utc_ms(ref.recs[i].local_us, out);
+		assert_memory_equal(out, "2026-03-12T10:15:30.123Z", 24);
+	}
+	assert_true(fake_chunking_stable(FORMAT_CCM, in, len));
+	fake_clear(&ref);
+}
+
+static void test_psadt3(void **state)
+{
+	(void)state;
+	const char *in =
+		"<![LOG[Sydney]LOG]!><time=\"10:15:30.123600" PSADT3
+		"<![LOG[New York]LOG]!><time=\"10:15:30.123-300" PSADT3
+		"<![LOG[UTC]LOG]!><time=\"10:15:30.1230" PSADT3
+		"<![LOG[India]LOG]!><time=\"10:15:30.123330" PSADT3
+		"<![LOG[none]LOG]!><time=\"10:15:30.123" PSADT3;
+	const int bias[] = {-600, 300, 0, -330, NO_BIAS};
+	const bool psadt[] = {true, true, true, true, false};
+	check_psadt(in, bias, psadt, 5);
+}
+
+static void test_psadt4(void **state)
+{
+	(void)state;
+	const char *in =
+		"<![LOG[Sydney]LOG]!><time=\"10:15:30.123+600" PSADT4
+		"<![LOG[New York]LOG]!><time=\"10:15:30.123-300" PSADT4
+		"<![LOG[UTC]LOG]!><time=\"10:15:30.123+0" PSADT4
+		"<![LOG[bad]LOG]!><time=\"10:15:30.123+9999" PSADT4;
+	const int bias[] = {-600, 300, 0, NO_BIAS};
+	const bool psadt[] = {true, true, true, false};
+	check_psadt(in, bias, psadt, 4);
+}
+
+/* The same times from ConfigMgr's own writers keep Windows' sign. */
+static void test_not_psadt(void **state)
+{
+	(void)state;
+	const char *in =
+		"<![LOG[m]LOG]!><time=\"10:15:30.123+600\" date=\"03-12-2026\" "
+		"component=\"ccmexec\" context=\"\" type=\"1\" thread=\"1\" "
+		"file=\"deploy-app.cpp:12\">\r\n";
+	const int bias[] = {600};
+	const bool psadt[] = {false};
+	check_psadt(in, bias, psadt, 1);
+	static const char *const yes[] = {
+		"<![LOG[m]LOG]!><time=\"1\" component=\"Open-ADTSession\">",
+		"<![LOG[m]LOG]!><time=\"1\" file=\"AppDeployToolkitMain.ps1\">",
+		"<![LOG[a]LOG]!><>\n<![LOG[m]LOG]!><x=\"\" file=\"c:\\x\\"
+		"deploy-application.ps1\">",
+	};
+	static const char *const no[] = {
+		"<![LOG[m]LOG]!><time=\"1\" component=\"ADTSession\">",
+		/* in the message, not the tag: AppEnforce.log */
+		"<![LOG[run file=\"Deploy-Application.exe\"]LOG]!><time=\"1\""
+		" component=\"AppEnforce\" file=\"appexcnlib.cpp:1\">",
+		"<![LOG[m]LOG]!><file=\"x.cpp\">Deploy-Application",
+	};
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		assert_true(ccm_is_psadt(yes[i], strlen(yes[i])));
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_false(ccm_is_psadt(no[i], strlen(no[i])));
+}
+
+/* A flood of blank lines is cut into pieces of at most PARSER_BLANK_MAX:
+ * no record grows without bound, and the text is all there. */
+static void test_blank_flood(void **state)
+{
+	(void)state;
+	struct buf in = {0};
+	const char *rec = "<![LOG[a]LOG]!><>\r\n";
+	buf_puts(&in, rec);
+	for (int i = 0; i < 100000; i++)
+		buf_puts(&in, "\r\n");
+	buf_puts(&in, rec);
+	struct fake_sink f = {0};
+	assert_int_equal(fake_parse_steps(&f, FORMAT_CCM, in.data, in.len, 0),
+			 in.len);
+	assert_true(fake_lossless(&f, in.data, in.len));
+	assert_true(f.n >= 4);
+	for (size_t i = 0; i < f.n; i++)
+		assert_true(f.recs[i].len <= PARSER_BLANK_MAX + strlen(rec));
+	assert_false(f.recs[0].partial);
+	assert_true(f.recs[1].partial);
+	assert_string_equal(f.recs[f.n - 1].message, "a");
+	assert_int_equal(f.recs[f.n - 1].line, 100002);
+	assert_true(f.recs[f.n - 2].partial);
+	struct fake_sink g = {0};
+	fake_parse_steps(&g, FORMAT_CCM, in.data, in.len, 4096);
+	assert_true(fake_same(&f, &g));
+	fake_clear(&f);
+	fake_clear(&g);
+	buf_free(&in);
+}
+
 /* A CR right at the end of a feed must wait: the LF may follow. */
 static void test_cr_at_buffer_end(void **state)
 {
@@ -328,7 +487,7 @@ static void test_cr_at_buffer_end(void **state)
 	struct parser *p = parser_new(FORMAT_CCM, &sink, 1);
 	assert_int_equal(parser_feed(p, in, strlen(in), false), 0);
 	assert_int_equal(f.n, 0);
-	assert_int_equal(parser_feed(p, "<![LOG[a]LOG]!><>\r\n", 19, false), 19);
+	assert_int_equal(parser_feed(p, "<![LOG[a]LOG]!><>\r\n", 19, true), 19);
 	assert_int_equal(f.n, 1);
 	assert_int_equal(parser_line(p), 2);
 	parser_free(p);
@@ -416,6 +575,10 @@ int main(void)
 		cmocka_unit_test(test_line_numbers),
 		cmocka_unit_test(test_first_line_and_stop),
 		cmocka_unit_test(test_cr_at_buffer_end),
+		cmocka_unit_test(test_blank_flood),
+		cmocka_unit_test(test_psadt3),
+		cmocka_unit_test(test_psadt4),
+		cmocka_unit_test(test_not_psadt),
 		cmocka_unit_test(test_keyword_severity),
 		cmocka_unit_test(test_huge_line),
 		cmocka_unit_test(test_too_long_record_is_cut),

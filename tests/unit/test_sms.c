@@ -33,6 +33,23 @@ struct sms_case {
 };
 
 static const struct sms_case cases[] = {
+	{"blank lines after a line are part of it",
+	 "a~~  $$<C><09-25-2026 19:35:04.936+240><thread=1 (0x1)>\r\n\r\n \r\n"
+	 "b~~  $$<C><09-25-2026 19:35:05.936+240><thread=1 (0x1)>\n\n",
+	 {{"a~~  $$<C><09-25-2026 19:35:04.936+240><thread=1 (0x1)>\r\n\r\n \r\n",
+	   "a", "C", NULL, "2026-09-25T19:35:04.936Z", 240, 1, false, 1},
+	  {"b~~  $$<C><09-25-2026 19:35:05.936+240><thread=1 (0x1)>\n\n",
+	   "b", "C", NULL, "2026-09-25T19:35:05.936Z", 240, 1, false, 4}}, 2,
+	 NULL},
+	{"bias out of range and Arabic-Indic digits: warned once each",
+	 "a~~  $$<C><09-25-2026 19:35:04.936+9999><thread=1 (0x1)>\n"
+	 "b~~  $$<C><09-25-2026 19:35:04.936+1000><thread=1 (0x1)>\n"
+	 "c~~  $$<C><09-25-2026 \xd9\xa1\xd9\xa0:35:04.936+240><thread=1 (0x1)>\n",
+	 {{NULL, "a", "C", NULL, "2026-09-25T19:35:04.936Z", NO_BIAS, 1, false, 1},
+	  {NULL, "b", "C", NULL, "2026-09-25T19:35:04.936Z", NO_BIAS, 1, false, 2},
+	  {NULL, "c", "C", NULL, NULL, NO_BIAS, 1, false, 3}}, 3,
+	 "1: bias outside -840..720, placed without it: \"19:35:04.936+9999\"\n"
+	 "3: non-ASCII time, records left untimed: \"09-25-2026 \xd9\xa1\xd9\xa0:35:04.936+240\"\n"},
 	{"two tildes, CRLF",
 	 "Get one push message from database.~~  $$<SMS_NOTIFICATION_SERVER>"
 	 "<09-25-2026 19:35:04.936+240><thread=7896 (0x1ED8)>\r\n",
@@ -94,10 +111,9 @@ static const struct sms_case cases[] = {
 	 "m  $$<C><13-45-2026 08:00:01.500+000><thread=5 (0x5)>\n",
 	 {{NULL, "m", "C", NULL, NULL, NO_BIAS, 5, false, 1}}, 1,
 	 "1: invalid date \"13-45-2026\"\n"},
-	{"empty lines",
+	{"empty lines with nothing before them: one partial record",
 	 "\n\r\n",
-	 {{"\n", "", "", "", NULL, NO_BIAS, -1, true, 1},
-	  {"\r\n", "", "", "", NULL, NO_BIAS, -1, true, 2}}, 2, NULL},
+	 {{"\n\r\n", "", "", "", NULL, NO_BIAS, -1, true, 1}}, 1, NULL},
 };
 
 static void check_record(const struct want *w, const struct fake_rec *got)

@@ -532,16 +532,17 @@ static void test_utc_computation(void **state)
 	struct log_query q = {.file_id = file_id_of(s, "/b/t.log")};
 	struct got_list g = run_log(s, &q);
 	assert_int_equal(g.n, 6);
-	/* One file: its own order (the merge orders across files). */
+	/* The file goes back in time; log gives UTC order all the same,
+	 * ties in file order. */
 	int64_t expl = JUL1 + 240 * MIN_US;
 	struct { const char *text; int64_t utc; int32_t bias;
 		 enum offset_source src; bool timed; } want[] = {
+		{"negative bias\n", JUL1 - 330 * MIN_US, -330, OFFSET_EXPLICIT, true},
+		{"no bias\n", JUL1 + HOUR_US, 0, OFFSET_ASSUMED, true},
+		{"inherits assumed\n", JUL1 + HOUR_US, 0, OFFSET_ASSUMED, false},
 		{"untimed first\n", expl, 240, OFFSET_EXPLICIT, false},
 		{"explicit\n", expl, 240, OFFSET_EXPLICIT, true},
 		{"inherits explicit\n", expl, 240, OFFSET_EXPLICIT, false},
-		{"no bias\n", JUL1 + HOUR_US, 0, OFFSET_ASSUMED, true},
-		{"inherits assumed\n", JUL1 + HOUR_US, 0, OFFSET_ASSUMED, false},
-		{"negative bias\n", JUL1 - 330 * MIN_US, -330, OFFSET_EXPLICIT, true},
 	};
 	for (size_t i = 0; i < 6; i++) {
 		assert_string_equal(g.v[i].text, want[i].text);
@@ -712,6 +713,70 @@ static void test_resolve_offsets(void **state)
 }
 
 /* ---- queries ---- */
+
+/* Files whose records go back in time (a clock set back, late writers):
+ * blocks that overlap become runs of their own and blocks whose records
+ * go back are sorted, so log is in UTC order whatever the file order;
+ * every record comes once, ties by file then file order. */
+static void test_log_out_of_order(void **state)
+{
+	struct store *s = *state;
+	const int n = 3 * STORE_BLOCK_RECORDS + 7;
+	struct store_writer *w = begin(s, "/b/jumpy.log", "A", PLAN_NEW, NULL);
+	char text[64];
+	for (int i = 0; i < n; i++) {
+		/* block 0 in order; block 1 a day earlier; block 2 late
+		 * writers (odd records 2 minutes behind); the tail in order */
+		int64_t t = JUL1 + (int64_t)i * MIN_US;
+		if (i >= STORE_BLOCK_RECORDS && i < 2 * STORE_BLOCK_RECORDS)
+			t -= DAY_US;
+		if (i >= 2 * STORE_BLOCK_RECORDS && (i & 1))
+			t -= 2 * MIN_US;
+		snprintf(text, sizeof(text), "j %d\n", i);
+		put(w, (uint32_t)i + 1, &(struct rec){.text = text,
+			.has_time = true, .has_bias = true, .local_us = t,
+			.type = 1});
+	}
+	commit(w, "ccm");
+	write_timed(s, "/b/steady.log", "B", JUL1 - DAY_US, 50, true, 0);
+
+	struct log_query q = {0};
+	struct got_list g = run_log(s, &q);
+	assert_int_equal(g.n, (size_t)n + 50);
+	size_t jumpy = 0;
+	for (size_t i = 1; i < g.n; i++) {
+		const struct got *a = &g.v[i - 1], *b = &g.v[i];
+		assert_true(a->utc_us <= b->utc_us);
+		if (a->utc_us == b->utc_us)
+			assert_true(a->file_id < b->file_id ||
+				    (a->file_id == b->file_id && a->seq < b->seq));
+	}
+	uint8_t *seen = xcalloc((size_t)n, 1);
+	for (size_t i = 0; i < g.n; i++) {
+		if (strcmp(g.v[i].host, "A") != 0)
+			continue;
+		assert_int_equal(seen[g.v[i].seq], 0);
+		seen[g.v[i].seq] = 1;
+		jumpy++;
+	}
+	assert_int_equal(jumpy, (size_t)n);
+	free(seen);
+	free(g.v);
+
+	/* a window: only what lies in it, still in order */
+	q.has_since = q.has_until = true;
+	q.since_us = JUL1 + 2 * STORE_BLOCK_RECORDS * MIN_US - 10 * MIN_US;
+	q.until_us = q.since_us + 20 * MIN_US;
+	g = run_log(s, &q);
+	assert_int_equal(g.n, 12);	/* block 1 is a day off; block 2 half late */
+	for (size_t i = 0; i < g.n; i++) {
+		assert_true(g.v[i].utc_us >= q.since_us &&
+			    g.v[i].utc_us <= q.until_us);
+		if (i)
+			assert_true(g.v[i - 1].utc_us <= g.v[i].utc_us);
+	}
+	free(g.v);
+}
 
 static void test_log_merge_and_filters(void **state)
 {
@@ -964,6 +1029,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_utc_computation,
 			setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_resolve_offsets,
+			setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_log_out_of_order,
 			setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_log_merge_and_filters,
 			setup_memory, teardown_store),

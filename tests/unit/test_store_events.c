@@ -1022,6 +1022,145 @@ static void test_traces_speed(void **state)
 	tmp_remove(&t);
 }
 
+/* ---- a host's bias learned from joins ---- */
+
+struct host_list {
+	size_t n;
+	char name[8][16];
+	struct store_host_offset v[8];
+};
+
+static int keep_host(void *ctx, const struct store_host_offset *h)
+{
+	struct host_list *l = ctx;
+	if (l->n == 8)
+		return 1;
+	snprintf(l->name[l->n], sizeof(l->name[0]), "%s", h->host);
+	l->v[l->n] = *h;
+	l->v[l->n++].host = NULL;
+	return 0;
+}
+
+static const struct store_host_offset *host_of(struct host_list *l,
+					       const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->name[i], name) == 0)
+			return &l->v[i];
+	fail_msg("no host %s", name);
+	return NULL;
+}
+
+static struct host_list hosts_now(struct store *s)
+{
+	struct host_list l = {0};
+	assert_int_equal(store_host_offsets(s, keep_host, &l), 0);
+	return l;
+}
+
+static struct event guid_event(enum lane lane, enum event_kind kind, int i)
+{
+	struct event ev = bare_event(lane, kind);
+	snprintf(ev.guid, sizeof(ev.guid), "0A1B2C3D-0000-4000-8000-%012d", i);
+	return ev;
+}
+
+static int64_t event_utc(struct store *s, enum event_kind kind, int nth)
+{
+	struct got_events l = all_events(s);
+	int64_t utc = -1;
+	for (size_t i = 0; i < l.n; i++)
+		if (l.v[i].e.ev.kind == kind && nth-- == 0) {
+			utc = l.v[i].e.utc_us;
+			break;
+		}
+	free(l.v);
+	return utc;
+}
+
+/* SCP writes no bias (its zone: UTC-7, bias +420); MP says 240. Each
+ * forward is followed 3 s later by the push (one SCP clock reading is 7
+ * hours off: the median ignores it): the SCP's bias is learned, shown,
+ * and its records and events re-timed. The same for a client from its
+ * receipts. ALONE joins nothing: assumed. */
+static void test_resolve_joined(void **state)
+{
+	struct store *s = *state;
+	const int n = 9;
+	int64_t utc0 = JUL1 + 12 * HOUR_US;
+	struct store_writer *w = begin(s, "/scp/conn.log", "SCP", "connector",
+				       PLAN_NEW, NULL);
+	for (int i = 0; i < n; i++) {
+		put(w, (uint32_t)i + 1, &(struct rec){.text = "fwd\n",
+			.has_time = true, .local_us = utc0 + i * MIN_US -
+			420 * MIN_US + (i == 4 ? 7 * HOUR_US : 0)});
+		struct event ev = guid_event(LANE_CONNECTOR, EV_FORWARDED, i);
+		add_event(w, &ev);
+	}
+	commit(w);
+	w = begin(s, "/mp/bgb.log", "MP", "server", PLAN_NEW, NULL);
+	for (int i = 0; i < n; i++) {
+		put(w, (uint32_t)i + 1, &(struct rec){.text = "push\n",
+			.has_time = true, .has_bias = true, .bias = 240,
+			.local_us = utc0 + i * MIN_US + 3 * SEC_US -
+			240 * MIN_US});
+		struct event ev = guid_event(LANE_SERVER, EV_PUSH_STARTED, i);
+		add_event(w, &ev);
+	}
+	commit(w);
+	/* CL (India, bias -330) writes no bias either: its receipts come 5 s
+	 * after the pushes. */
+	w = begin(s, "/cl/agent.log", "CL", "agent", PLAN_NEW, NULL);
+	for (int i = 0; i < n; i++) {
+		put(w, (uint32_t)i + 1, &(struct rec){.text = "got\n",
+			.has_time = true, .local_us = utc0 + i * MIN_US +
+			8 * SEC_US + 330 * MIN_US});
+		struct event ev = guid_event(LANE_AGENT, EV_TASK_RECEIVED, i);
+		add_event(w, &ev);
+	}
+	commit(w);
+	w = begin(s, "/alone/x.log", "ALONE", "connector", PLAN_NEW, NULL);
+	put(w, 1, &(struct rec){.text = "x\n", .has_time = true,
+		.local_us = utc0});
+	commit(w);
+
+	for (int round = 0; round < 2; round++) {	/* idempotent */
+		assert_int_equal(store_resolve_offsets(s), 0);
+		struct host_list l = hosts_now(s);
+		assert_int_equal(l.n, 4);
+		assert_int_equal(host_of(&l, "CL")->source, OFFSET_JOINED);
+		assert_int_equal(host_of(&l, "CL")->bias_min, -330);
+		assert_int_equal(event_utc(s, EV_TASK_RECEIVED, 0),
+				 utc0 + 8 * SEC_US);
+		const struct store_host_offset *h = host_of(&l, "SCP");
+		assert_int_equal(h->source, OFFSET_JOINED);
+		assert_int_equal(h->bias_min, 420);	/* one outlier */
+		assert_int_equal(h->pairs, n);
+		h = host_of(&l, "MP");
+		assert_int_equal(h->source, OFFSET_EXPLICIT);
+		assert_int_equal(h->bias_min, 240);
+		h = host_of(&l, "ALONE");
+		assert_int_equal(h->source, OFFSET_ASSUMED);
+		assert_int_equal(h->nobias, 1);
+		assert_int_equal(event_utc(s, EV_FORWARDED, 0), utc0);
+		assert_int_equal(event_utc(s, EV_PUSH_STARTED, 0),
+				 utc0 + 3 * SEC_US);
+	}
+	struct store_stats st;
+	assert_int_equal(store_stats(s, &st), 0);
+	assert_int_equal(st.per_offset_source[OFFSET_JOINED], 2 * n);
+
+	/* --tz wins over what the joins say; and when it goes, joins again */
+	assert_int_equal(store_set_tz_override(s, "scp", 300), 0);
+	assert_int_equal(store_set_tz_override(s, "NOPE", 300), 1);
+	assert_int_equal(store_resolve_offsets(s), 0);
+	struct host_list l = hosts_now(s);
+	assert_int_equal(host_of(&l, "SCP")->source, OFFSET_OVERRIDE);
+	assert_int_equal(host_of(&l, "SCP")->bias_min, 300);
+	assert_int_equal(event_utc(s, EV_FORWARDED, 0),
+			 utc0 - 120 * MIN_US);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1034,6 +1173,8 @@ int main(void)
 			test_events_resolve_and_coverage, setup_memory,
 			teardown_store),
 		cmocka_unit_test_setup_teardown(test_traces_write_and_filters,
+			setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_resolve_joined,
 			setup_memory, teardown_store),
 		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_traces_speed),

@@ -180,6 +180,72 @@ static const struct utc_case utc_cases[] = {
 	{"1-2-2015", "13:59:35.6721099+0", "2015-01-02T13:59:35.672Z"},
 };
 
+static void test_parse_tz_bias(void **state)
+{
+	(void)state;
+	static const struct { const char *in; bool ok; int bias; } c[] = {
+		{"+240", true, 240}, {"240", true, 240}, {"-120", true, -120},
+		{"0", true, 0}, {"-04:00", true, 240}, {"+05:30", true, -330},
+		{"+14:00", true, -840}, {"-12:00", true, 720}, {"+721", false, 0},
+		{"-841", false, 0}, {"-0400", false, 0}, {"04:00", false, 0},
+		{"+4:00", false, 0}, {"-04:60", false, 0}, {"EST", false, 0},
+		{"", false, 0}, {"+240x", false, 0}, {"+15:00", false, 0},
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		int32_t b = 99999;
+		print_message("tz: %s\n", c[i].in);
+		assert_int_equal(parse_tz_bias(c[i].in, &b), c[i].ok);
+		if (c[i].ok)
+			assert_int_equal(b, c[i].bias);
+	}
+}
+
+static void test_parse_clock_east(void **state)
+{
+	(void)state;
+	int64_t us;
+	bool has;
+	int32_t b;
+	assert_true(parse_clock_east("10:15:30.123600", 15, &us, &has, &b));
+	assert_true(has);
+	assert_int_equal(b, -600);
+	assert_int_equal(us, ((10 * 3600 + 15 * 60 + 30) * INT64_C(1000) + 123) * 1000);
+	assert_true(parse_clock_east("10:15:30.123-300", 16, &us, &has, &b));
+	assert_int_equal(b, 300);
+	assert_true(parse_clock_east("10:15:30.123+0", 14, &us, &has, &b));
+	assert_true(has);
+	assert_int_equal(b, 0);
+	assert_true(parse_clock_east("10:15:30.123", 12, &us, &has, &b));
+	assert_false(has);
+	assert_true(parse_clock_east("10:15:30.123+-60", 16, &us, &has, &b));
+	assert_false(has);
+	assert_false(parse_clock_east("10:15:30.12", 11, &us, &has, &b));
+	assert_false(parse_clock_east("25:15:30.123", 12, &us, &has, &b));
+}
+
+static void test_bias_from_deltas(void **state)
+{
+	(void)state;
+	const int64_t min = 60 * INT64_C(1000000), sec = INT64_C(1000000);
+	int64_t d[7] = {420 * min + 3 * sec, 420 * min + 2 * sec,
+			-7 * 60 * min, 420 * min + 4 * sec, 420 * min + 9 * sec,
+			-7 * 60 * min, 420 * min + 1 * sec};
+	int32_t b = 1;
+	assert_true(bias_from_deltas(d, 7, &b));
+	assert_int_equal(b, 420);	/* the median ignores the outliers */
+	int64_t r1[1] = {427 * min}, r2[1] = {428 * min};
+	assert_true(bias_from_deltas(r1, 1, &b));
+	assert_int_equal(b, 420);
+	assert_true(bias_from_deltas(r2, 1, &b));
+	assert_int_equal(b, 435);	/* nearest quarter hour */
+	int64_t neg[2] = {-330 * min - 5 * sec, -330 * min - 8 * sec};
+	assert_true(bias_from_deltas(neg, 2, &b));
+	assert_int_equal(b, -330);
+	int64_t far[1] = {800 * min};
+	assert_false(bias_from_deltas(far, 1, &b));
+	assert_false(bias_from_deltas(d, 0, &b));
+}
+
 static void test_bias_arithmetic(void **state)
 {
 	(void)state;
@@ -264,6 +330,9 @@ int main(void)
 		cmocka_unit_test(test_parse_mdy),
 		cmocka_unit_test(test_parse_clock_bias),
 		cmocka_unit_test(test_bias_arithmetic),
+		cmocka_unit_test(test_parse_tz_bias),
+		cmocka_unit_test(test_bias_from_deltas),
+		cmocka_unit_test(test_parse_clock_east),
 		cmocka_unit_test(test_format_utc_ms),
 		cmocka_unit_test(test_parse_user_time),
 	};

@@ -430,14 +430,14 @@ static void test_not_psadt(void **state)
 	static const char *const yes[] = {
 		"<![LOG[m]LOG]!><time=\"1\" component=\"Open-ADTSession\">",
 		"<![LOG[m]LOG]!><time=\"1\" file=\"AppDeployToolkitMain.ps1\">",
-		"<![LOG[a]LOG]!><>\n<![LOG[m]LOG]!><x=\"\" file=\"c:\\x\\"
-		"deploy-application.ps1\">",
+		("<![LOG[a]LOG]!><>\n<![LOG[m]LOG]!><x=\"\" file=\"c:\\x\\"
+		 "deploy-application.ps1\">"),
 	};
 	static const char *const no[] = {
 		"<![LOG[m]LOG]!><time=\"1\" component=\"ADTSession\">",
 		/* in the message, not the tag: AppEnforce.log */
-		"<![LOG[run file=\"Deploy-Application.exe\"]LOG]!><time=\"1\""
-		" component=\"AppEnforce\" file=\"appexcnlib.cpp:1\">",
+		("<![LOG[run file=\"Deploy-Application.exe\"]LOG]!><time=\"1\""
+		 " component=\"AppEnforce\" file=\"appexcnlib.cpp:1\">"),
 		"<![LOG[m]LOG]!><file=\"x.cpp\">Deploy-Application",
 	};
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)

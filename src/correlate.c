@@ -19,6 +19,10 @@
 /* A response is shown next to the latest receipt of its host when that
  * receipt is at most this old; otherwise it stands alone. */
 #define UNMATCHED_WINDOW_US (INT64_C(3600) * 1000000)
+/* A log must go on this long after a step before its silence counts: a
+ * push follows the Forwarded line and a response the receipt within
+ * seconds, so a log that ends sooner cannot say the next step never came. */
+#define NEXT_STEP_MARGIN_US (INT64_C(60) * 1000000)
 /* Traces live in fixed chunks, so growing never copies (or doubles the
  * memory of) the ones already built. */
 #define TRACE_CHUNK 4096
@@ -36,6 +40,7 @@ struct receipt {
 	int64_t push_id, task_id, utc, return_code, response_utc;
 	int32_t host;
 	bool responded;
+	bool answered_other;	/* a response with other IDs came after it */
 };
 
 struct trace {
@@ -469,6 +474,7 @@ static void on_response(struct builder *b, const struct stored_event *e,
 		unpack(v, &t, &item);
 		int64_t age = e->utc_us - trace_at(b, t)->receipts[item].utc;
 		if (age >= 0 && age <= UNMATCHED_WINDOW_US) {
+			trace_at(b, t)->receipts[item].answered_other = true;
 			trace_at(b, t)->unmatched++;
 			trace_add_event(trace_at(b, t), e, host, TRACE_EVENT_UNMATCHED);
 			return;
@@ -522,12 +528,19 @@ static int on_coverage(void *ctx, const struct store_coverage *c)
 	return 0;
 }
 
-static bool lane_covers(const struct builder *b, int lane, int64_t utc)
+/* Does one log of the lane cover all of [from, to]? */
+static bool lane_covers_span(const struct builder *b, int lane, int64_t from,
+			     int64_t to)
 {
 	for (size_t i = 0; i < b->n_cover[lane]; i++)
-		if (b->cover[lane][i].utc_min <= utc && utc <= b->cover[lane][i].utc_max)
+		if (b->cover[lane][i].utc_min <= from && to <= b->cover[lane][i].utc_max)
 			return true;
 	return false;
+}
+
+static bool lane_covers(const struct builder *b, int lane, int64_t utc)
+{
+	return lane_covers_span(b, lane, utc, utc);
 }
 
 /* ---- the verdict ---- */
@@ -649,7 +662,9 @@ static void received_outcomes(const struct builder *b, const struct trace *t,
 		if (r->responded)
 			o->status = r->return_code == 1 ? TS_COMPLETE : TS_FAILED;
 		else
-			o->status = host_log_continues(b, LANE_AGENT, r->host, r->utc)
+			o->status = r->answered_other ||
+				    host_log_continues(b, LANE_AGENT, r->host,
+						       r->utc + NEXT_STEP_MARGIN_US)
 					    ? TS_NO_RESPONSE : TS_MISSING_EVIDENCE;
 	}
 	v->n_received = v->n_targets;
@@ -711,59 +726,73 @@ static void candidate_outcomes(const struct builder *b, const struct trace *t,
 	free(hosts);
 }
 
+/* The server's verdict is the BTS report of its latest push: a retried
+ * push that reached the client supersedes the failure of the first. */
 static void read_bts(const struct trace *t, struct verdict *v)
 {
 	v->expected = t->targets != EVENT_NONE ? t->targets : -1;
-	for (size_t i = 0; i < t->n_pushes; i++) {
-		const struct push *p = &t->pushes[i];
-		if (p->count != EVENT_NONE && p->count > v->expected)
-			v->expected = p->count;
-		if (!p->has_bts)
-			continue;
-		v->bts_reported = (v->has_bts ? v->bts_reported : 0) +
-				  (p->reported != EVENT_NONE ? p->reported : 0);
-		v->bts_failed = (v->has_bts ? v->bts_failed : 0) +
-				(p->failed != EVENT_NONE ? p->failed : 0);
-		v->has_bts = true;
-	}
+	for (size_t i = 0; i < t->n_pushes; i++)
+		if (t->pushes[i].count != EVENT_NONE && t->pushes[i].count > v->expected)
+			v->expected = t->pushes[i].count;
+	const struct push *last = t->n_pushes ? &t->pushes[t->n_pushes - 1] : NULL;
+	v->has_bts = last && last->has_bts;
+	v->bts_reported = v->has_bts && last->reported != EVENT_NONE ? last->reported : 0;
+	v->bts_failed = v->has_bts && last->failed != EVENT_NONE ? last->failed : 0;
 	if (!v->has_bts)
 		v->bts_reported = v->bts_failed = EVENT_NONE;
 }
 
 /* Targets the evidence does not account for: named by the push, no
- * receipt in the bundle. */
+ * receipt in the bundle; one at least when no log says how many there
+ * were (a bundle of client logs alone). */
 static int64_t unaccounted(const struct verdict *v)
 {
 	if (v->expected < 0)
-		return v->n_received ? 0 : 1;
+		return 1;
 	return v->expected > (int64_t)v->n_received
 		       ? v->expected - (int64_t)v->n_received : 0;
 }
 
-/* The rules, in order (README "Trace statuses"): a client whose log was
- * not collected is never called undelivered; failure needs proof -- a
- * client's ReturnCode, the BTS report's FailedClients, or a BTS report
- * that counts fewer answers than targets. */
+/* Clients that completed, as far as anyone can tell: those whose answer
+ * is in the bundle, plus the answers without failure that the server
+ * counts beyond those -- but only as many as there are targets whose logs
+ * were not collected (a collected log that shows no answer wins). */
+static int64_t completed(const struct verdict *v)
+{
+	int64_t unseen = v->has_bts ? v->bts_reported - v->bts_failed - v->complete : 0;
+	int64_t room = v->expected >= 0 ? v->expected - (int64_t)v->n_received : 0;
+	if (unseen > room)
+		unseen = room;
+	return v->complete + (unseen > 0 ? unseen : 0);
+}
+
+/* The rules, in order (README "Trace statuses"). A client whose log was
+ * not collected is never called undelivered, and a candidate is never
+ * proof of anything. A failure needs proof: a client's ReturnCode, or
+ * the server's BTS report counting failed clients ("0 answered, N
+ * failed": not delivered). Some completed while others provably did not
+ * (no answer in a log that goes on, failed by the server's count, fewer
+ * answers than targets): partial. */
 static enum trace_status delivered_status(const struct verdict *v)
 {
+	bool bts_failed = v->has_bts && v->bts_failed > 0;
 	bool bts_short = v->has_bts && v->expected >= 0 &&
 			 v->bts_reported < v->expected;
-	/* Nothing received in the bundle: only the server's word proves a
-	 * failure. "0 reported, N failed" says no client answered at all,
-	 * which a collected client log without the receipt agrees with. */
 	if (v->n_received == 0) {
-		if (!v->has_bts || v->bts_failed <= 0)
+		if (!bts_failed)
 			return TS_MISSING_EVIDENCE;
-		return v->bts_reported == 0 && v->n_candidates ? TS_NOT_DELIVERED
-							     : TS_FAILED;
+		return v->bts_reported == 0 ? TS_NOT_DELIVERED : TS_FAILED;
 	}
-	if (v->failed || (v->has_bts && v->bts_failed > 0))
+	if (v->failed)
 		return TS_FAILED;
+	if (bts_failed)
+		return v->complete && (v->expected < 0 || v->complete < v->expected)
+			       ? TS_PARTIAL : TS_FAILED;
 	if (v->complete == (int64_t)v->n_received && unaccounted(v) == 0)
 		return TS_COMPLETE;
-	if (v->complete && (v->no_response || bts_short))
+	if (completed(v) && (v->no_response || bts_short))
 		return TS_PARTIAL;
-	if (!v->complete && v->no_response)
+	if (!completed(v) && v->no_response)
 		return TS_NO_RESPONSE;
 	return TS_MISSING_EVIDENCE;
 }
@@ -787,7 +816,8 @@ static void judge(const struct builder *b, const struct trace *t,
 		 !t->n_receipts)
 		v->status = TS_NOT_FORWARDED;
 	else if (!t->n_pushes && !t->n_receipts)
-		v->status = lane_covers(b, LANE_SERVER, t->forward_utc)
+		v->status = lane_covers_span(b, LANE_SERVER, t->forward_utc,
+					     t->forward_utc + NEXT_STEP_MARGIN_US)
 				    ? TS_NOT_PUSHED : TS_MISSING_EVIDENCE;
 	else
 		v->status = delivered_status(v);
@@ -885,10 +915,14 @@ static void unreceived_summary(const struct builder *b, const struct verdict *v,
 		buf_putc(out, ')');
 	}
 	if (v->status == TS_NOT_DELIVERED) {
-		buf_printf(next, "check that the target (");
-		name_outcomes(b, v, v->n_received, v->n_targets, TRACE_STATUS_COUNT, next);
-		buf_printf(next, ") is online and reaches %s on TCP 10123"
-			   " (else HTTP): its CcmNotificationAgent.log", w->server);
+		buf_printf(next, "find the target in the admin center (BgbServer.log"
+			   " does not name it%s", v->n_candidates ? "; candidates: " : "");
+		if (v->n_candidates)
+			name_outcomes(b, v, v->n_received, v->n_targets,
+				      TRACE_STATUS_COUNT, next);
+		buf_printf(next, ") and check that it is online and reaches %s on"
+			   " TCP 10123 (else HTTP): its CcmNotificationAgent.log",
+			   w->server);
 	} else if (v->status == TS_FAILED) {
 		buf_printf(next, "collect CcmNotificationAgent.log from the target"
 			   " client(s) (C:\\Windows\\CCM\\Logs) to see where it failed");
@@ -919,8 +953,9 @@ static void received_summary(const struct builder *b, const struct verdict *v,
 				buf_printf(out, " (%" PRId64 " clients failed)", v->failed);
 		} else {
 			buf_printf(out, "%s failed: the server's BTS report counts %"
-				   PRId64 " failed client(s) although %zu received it",
-				   w->what, v->bts_failed, v->n_received);
+				   PRId64 " failed client(s) although %zu received it"
+				   " and %" PRId64 " answered ReturnCode 1",
+				   w->what, v->bts_failed, v->n_received, v->complete);
 		}
 		buf_printf(next, "%s", trace_statuses[TS_FAILED].next_step);
 		break;
@@ -928,15 +963,21 @@ static void received_summary(const struct builder *b, const struct verdict *v,
 		buf_printf(out, "%zu client(s) received %s but sent no matching"
 			   " response: ", v->n_received, w->what);
 		name_outcomes(b, v, 0, v->n_received, TS_NO_RESPONSE, out);
+		if (left && v->expected >= 0)
+			buf_printf(out, "; %" PRId64 " more target(s) logged no receipt", left);
+		bts_clause(v, out);
 		buf_printf(next, "read CcmNotificationAgent.log and PolicyAgent.log on ");
 		name_outcomes(b, v, 0, v->n_received, TS_NO_RESPONSE, next);
 		buf_puts(next, " after the receipt");
 		break;
 	case TS_PARTIAL:
 		buf_printf(out, "%s completed on %" PRId64 " of %" PRId64 " client(s)",
-			   w->what, v->complete,
+			   w->what, completed(v),
 			   v->expected > (int64_t)v->n_received ? v->expected
 								: (int64_t)v->n_received);
+		if (completed(v) > v->complete)
+			buf_printf(out, " (%" PRId64 " by the server's count, their logs"
+				   " not collected)", completed(v) - v->complete);
 		if (v->no_response) {
 			buf_puts(out, "; no response from ");
 			name_outcomes(b, v, 0, v->n_received, TS_NO_RESPONSE, out);
@@ -958,6 +999,12 @@ static void received_summary(const struct builder *b, const struct verdict *v,
 				   " answered cannot be seen", w->what);
 			buf_puts(next, "collect the later CcmNotificationAgent.log from ");
 			name_outcomes(b, v, 0, v->n_received, TS_MISSING_EVIDENCE, next);
+		} else if (v->expected < 0) {
+			buf_printf(out, "%s completed on %" PRId64 " client(s); no"
+				   " server or connector log in the bundle says how many"
+				   " were targeted", w->what, v->complete);
+			buf_puts(next, "collect BgbServer.log from the management point"
+				 " (SMS_CCM\\Logs) for that time");
 		} else {
 			buf_printf(out, "%s completed on %" PRId64 " of %" PRId64
 				   " target(s); the other target(s) logged no receipt in"

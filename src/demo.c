@@ -367,7 +367,6 @@ struct stream {
 	unsigned client;	/* 1-based for client files, else 0 */
 	uint32_t thread;	/* the host's busiest thread */
 	size_t ev_begin, ev_end;
-	int64_t first_t, last_t;	/* UTC of its first and last record */
 	bool written;		/* its host is collected */
 	int64_t day;		/* date cache: local day of date[] */
 	char date[11];		/* MM-DD-YYYY */
@@ -683,8 +682,10 @@ static void plan_push(struct gen *g, struct trace *tr, int64_t t, const char *pa
 		tr->received[k] = receive;
 		tr->responded[k] = respond;
 		tr->rc[k] = rc;
-		if (!receive)
+		if (!receive) {
+			failed++;	/* the server knows it could not deliver */
 			continue;
+		}
 		unsigned st = agent_stream(c);
 		int64_t rt = t + rng_range(r, 30000, 80000) + 5000 * k;
 		add_event(g, st, rt, 1, client_thread(g, c), "bgbconnector.cpp:386",
@@ -704,16 +705,15 @@ static void plan_push(struct gen *g, struct trace *tr, int64_t t, const char *pa
 			  "<ReturnCode>%u</ReturnCode></BgbResponseMessage> %s", stamp,
 			  (long long)(tr->push_id + shift), (long long)(tr->task_id + shift),
 			  rc, rng_chance(r, 25) ? "successfuly." : "successfully.");
-		reported++;
+		/* The BTS report counts the answers to this push (a response
+		 * with other IDs answers nothing) and the failed clients:
+		 * undelivered, answered with an error, or judged failed by
+		 * the server. A client still silent is neither. */
+		if (!shift)
+			reported++;
 		if (rc == 0)
 			failed++;
 	}
-	if (tr->kind == TK_NOT_DELIVERED)
-		failed = tr->n_targets;	/* the server's word: nobody answered */
-	if (tr->kind == TK_NO_RESPONSE || tr->kind == TK_UNMATCHED)
-		reported = tr->n_targets;
-	if (tr->kind == TK_PARTIAL)
-		reported = 1;
 
 	int64_t bt = t + rng_range(r, 28500000, 29800000);
 	char when[20];
@@ -1399,9 +1399,6 @@ static bool write_stream(struct gen *g, size_t idx, struct line *l, struct line 
 			rotated = false;
 		}
 		write_record(s, &o, t, &rec, l);
-		if (!s->first_t)
-			s->first_t = t;
-		s->last_t = t;
 		g->records++;
 		if (o.err)
 			break;
@@ -1443,13 +1440,6 @@ static bool client_collected(const struct gen *g, unsigned client)
 	return collected(g, host);
 }
 
-/* Does client c's CcmNotificationAgent.log in the bundle cover utc? */
-static bool client_covers(const struct gen *g, unsigned c, int64_t utc)
-{
-	const struct stream *s = &g->streams[agent_stream(c)];
-	return s->written && s->first_t <= utc && utc <= s->last_t;
-}
-
 /* What the evidence of this collection proves, by the rules the README
  * states (a client whose log is missing is never called undelivered;
  * failure needs a ReturnCode, FailedClients, or a BTS report short of
@@ -1465,7 +1455,8 @@ static const char *collected_status(const struct gen *g, const struct trace *tr)
 		return scp ? status_names[trace_kinds[k].status] : NULL;
 	if (k == TK_NOT_PUSHED)
 		return !scp ? NULL : mp ? "not_pushed" : "missing_evidence";
-	int received = 0, complete = 0, failed = 0, no_response = 0;
+	/* What the collected client logs show of each target. */
+	long received = 0, complete = 0, failed = 0, no_response = 0;
 	for (unsigned i = 0; i < tr->n_targets; i++) {
 		if (!tr->received[i] || !client_collected(g, tr->targets[i]))
 			continue;
@@ -1479,30 +1470,27 @@ static const char *collected_status(const struct gen *g, const struct trace *tr)
 	}
 	if (!mp && !received)
 		return intune && scp ? "missing_evidence" : NULL;
+	/* What the server's report says, when its log was collected. */
 	long expected = mp || (scp && intune) ? (long)tr->n_targets : -1;
-	unsigned candidates = 0;
-	for (unsigned c = 1; mp && c <= g->opt->clients; c++) {
-		bool got = false;
-		for (unsigned i = 0; i < tr->n_targets; i++)
-			got |= tr->targets[i] == c && tr->received[i];
-		candidates += !got && client_covers(g, c, tr->push_t);
-	}
-	long left = expected < 0 ? (received ? 0 : 1)
-		  : expected > received ? expected - received : 0;
-	if (!left)
-		candidates = 0;
-	unsigned bts_failed = mp ? tr->bts_failed : 0;
-	bool bts_short = mp && (long)tr->bts_reported < expected;
+	long answered = mp ? (long)tr->bts_reported : 0;
+	long server_failed = mp ? (long)tr->bts_failed : 0;
+	long unseen = expected < 0 ? 1 : expected - received;
+	long extra = answered - server_failed - complete;	/* answers not in the bundle */
+	if (extra > (expected < 0 ? 0 : unseen))
+		extra = expected < 0 ? 0 : unseen;
+	long known_ok = complete + (extra > 0 ? extra : 0);
 	if (!received)
-		return !bts_failed ? "missing_evidence"
-		       : !tr->bts_reported && candidates ? "not_delivered" : "failed";
-	if (failed || bts_failed)
+		return !server_failed ? "missing_evidence"
+		       : !answered ? "not_delivered" : "failed";
+	if (failed)
 		return "failed";
-	if (complete == received && !left)
+	if (server_failed)
+		return complete && (expected < 0 || complete < expected) ? "partial" : "failed";
+	if (complete == received && !unseen)
 		return "complete";
-	if (complete && (no_response || bts_short))
+	if (known_ok && (no_response || (mp && answered < expected)))
 		return "partial";
-	if (!complete && no_response)
+	if (!known_ok && no_response)
 		return "no_response";
 	return "missing_evidence";
 }

@@ -201,8 +201,9 @@ static void test_retried_push(void **state)
 	struct collected c;
 	rebuild(s, &c);
 	assert_int_equal(c.n, 1);
-	/* the first push's BTS counted a failed client, yet one received */
-	assert_string_equal(c.status[0], "failed");
+	/* the first push's BTS counted a failed client; the retry reached it
+	 * and it answered: the latest push's outcome is the trace's */
+	assert_string_equal(c.status[0], "complete");
 	assert_int_equal(c.rows[0].lanes[1], 3);
 	assert_int_equal(c.rows[0].lanes[2], 2);
 }
@@ -260,9 +261,9 @@ static void test_missing_agent_logs(void **state)
 	struct collected c;
 	rebuild(s, &c);
 	assert_int_equal(c.n, 3);
-	/* G2: received without a push in the server log: still judged on
-	 * what the client logged */
-	assert_string_equal(c.status[0], "no_response");
+	/* G2: received without a push in the server log, and the client's
+	 * log ends 10 s later: too soon to say it never answered */
+	assert_string_equal(c.status[0], "missing_evidence");
 	assert_string_equal(c.status[1], "not_forwarded");
 	assert_string_equal(c.guid[2], G1);
 	assert_string_equal(c.status[2], "missing_evidence");
@@ -340,8 +341,8 @@ static void test_bts_failure_with_candidate(void **state)
 	assert_non_null(strstr(c.rows[0].summary, ". Next: "));
 }
 
-/* The same report without any client log: a failure the server proves,
- * at a stage nobody can see. */
+/* The same report without any client log: the server's word alone says
+ * nobody answered. */
 static void test_bts_failure_without_client_logs(void **state)
 {
 	struct store *s = *state;
@@ -352,9 +353,10 @@ static void test_bts_failure_without_client_logs(void **state)
 	add_log(s, "MP01", "BgbServer.log", "server", T0 - SEC, T0 + 90 * SEC, mp, 2);
 	struct collected c;
 	rebuild(s, &c);
-	assert_string_equal(c.status[0], "failed");
+	assert_string_equal(c.status[0], "not_delivered");
 	assert_int_equal(targets_of(s, c.rows[0].id).n, 0);
-	assert_non_null(strstr(c.rows[0].next_step, "collect CcmNotificationAgent.log"));
+	assert_non_null(strstr(c.rows[0].next_step, "find the target"));
+	assert_null(strstr(c.rows[0].next_step, "candidates"));
 }
 
 /* The server says its one target answered; the only client log in the
@@ -459,6 +461,74 @@ static void test_action_aliases(void **state)
 	assert_int_equal(action_aliases("", names, TRACE_QUERY_ACTIONS), 0);
 }
 
+/* A log that ends right after a step cannot say the next never came:
+ * BgbServer.log ending 0.4 s after Forwarded is no proof of not_pushed. */
+static void test_log_ends_too_soon(void **state)
+{
+	struct store *s = *state;
+	struct line scp[] = {
+		connector(T0, 11, EV_NOTIFY_RECEIVED, NULL),
+		connector(T0 + SEC / 10, 11, EV_AUTHORIZED, NULL),
+		connector(T0 + SEC / 5, 11, EV_FORWARDED, G1),
+		connector(T0 + 10 * SEC, 12, EV_NOTIFY_RECEIVED, NULL),
+		connector(T0 + 10 * SEC + SEC / 10, 12, EV_AUTHORIZED, NULL),
+		connector(T0 + 10 * SEC + SEC / 5, 12, EV_FORWARDED, G2),
+	};
+	add_log(s, "SCP01", "CMGatewayNotificationWorker.log", "connector", T0 - 60 * SEC, T0 + 200 * SEC, scp, 6);
+	/* the server's log covers G1's forward by 0.4 s, G2's by minutes */
+	add_log(s, "MP01", "BgbServer.log", "server", T0 - 60 * SEC, T0 + 600 * SEC / 1000, NULL, 0);
+	add_log(s, "MP02", "BgbServer.log", "server", T0 + 5 * SEC, T0 + 300 * SEC, NULL, 0);
+	struct collected c;
+	rebuild(s, &c);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.status[0], "missing_evidence");
+	assert_string_equal(c.status[1], "not_pushed");
+}
+
+/* Client logs alone say nothing of how many were targeted: a client
+ * that completed is no proof the action completed everywhere. */
+static void test_unknown_targets(void **state)
+{
+	struct store *s = *state;
+	struct line cl[] = {
+		agent(T0, EV_TASK_RECEIVED, G1, 5, EVENT_NONE),
+		agent(T0 + SEC, EV_RESPONSE_SENT, NULL, 5, 1),
+	};
+	add_log(s, "CL01", "CcmNotificationAgent.log", "agent", T0 - SEC, T0 + 200 * SEC, cl, 2);
+	struct collected c;
+	rebuild(s, &c);
+	assert_string_equal(c.status[0], "missing_evidence");
+	assert_non_null(strstr(c.rows[0].summary, "says how many were targeted"));
+	assert_string_equal(targets_of(s, c.rows[0].id).text, "CL01:complete");
+}
+
+/* Three targets; the one collected received and never answered, while
+ * the server counts one answer without failure from a target whose log
+ * is missing: partial, not no_response. A collected client that shows no
+ * answer is never overruled by the server's count. */
+static void test_server_count_proves_partial(void **state)
+{
+	struct store *s = *state;
+	struct line mp[] = {
+		server(T0, EV_PUSH_STARTED, G1, 5, 3, EVENT_NONE),
+		server(T0 + 30 * SEC, EV_BTS_REPORT, NULL, 5, 1, 0),
+		server(T0 + 100 * SEC, EV_PUSH_STARTED, G2, 6, 1, EVENT_NONE),
+		server(T0 + 130 * SEC, EV_BTS_REPORT, NULL, 6, 1, 0),
+	};
+	struct line cl[] = {
+		agent(T0 + SEC / 20, EV_TASK_RECEIVED, G1, 5, EVENT_NONE),
+		agent(T0 + 100 * SEC + SEC / 20, EV_TASK_RECEIVED, G2, 6, EVENT_NONE),
+	};
+	add_log(s, "MP01", "BgbServer.log", "server", T0 - SEC, T0 + 300 * SEC, mp, 4);
+	add_log(s, "CL01", "CcmNotificationAgent.log", "agent", T0 - SEC, T0 + 300 * SEC, cl, 2);
+	struct collected c;
+	rebuild(s, &c);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.status[0], "partial");
+	assert_non_null(strstr(c.rows[0].summary, "1 by the server's count"));
+	assert_string_equal(c.status[1], "no_response");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -472,6 +542,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bts_answered_target_not_collected, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_bts_decides_partial, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_candidates_bounded, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_log_ends_too_soon, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_unknown_targets, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_server_count_proves_partial, setup_memory, teardown_store),
 		cmocka_unit_test(test_action_aliases),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;

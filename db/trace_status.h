@@ -24,7 +24,7 @@
 	  "forwarded, the notification server never started a push", \
 	  "check SMS_NOTIFICATION_SERVER on the management point: BgbServer.log and the component's status") \
 	X(TS_NOT_DELIVERED, "not_delivered", \
-	  "pushed, the server reports failed clients and no client logged the receipt", \
+	  "pushed; the server's BTS report counts no answer and failed clients, and no collected client log shows the receipt", \
 	  "check that the target is online and reaches its management point on TCP 10123 (else HTTP fallback): CcmNotificationAgent.log on the client") \
 	X(TS_NO_RESPONSE, "no_response", \
 	  "received, no matching response although the client's log goes on", \
@@ -33,7 +33,7 @@
 	  "a client answered ReturnCode other than 1, or the server's BTS report counts failed clients", \
 	  "read the client's CcmNotificationAgent.log around its response and the log of what it ran") \
 	X(TS_PARTIAL, "partial", \
-	  "some targets completed, others provably did not", \
+	  "some targets completed, others provably did not (no answer in a log that goes on, failed or missing by the server's count)", \
 	  "tatrace show lists the targets that did not complete: check those clients") \
 	X(TS_COMPLETE, "complete", \
 	  "every target responded with ReturnCode 1", \

@@ -384,15 +384,25 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 	return ok;
 }
 
+/* Bytes of a pipe's head that name it: a log that grew keeps them, so
+ * piping it again finds the stored copy (and stores only what was added);
+ * other content under the same host and log is another file. */
+#define PIPE_KEY_BYTES 4096
+
 /* The store key of a file: its absolute location; for a pipe, which has
- * none, its host and logical log, so that logs piped for two hosts (or
- * two logs of one host) are kept apart and piping one again replaces it. */
+ * none, its host, logical log and the hash of its first bytes, so that
+ * logs piped for two hosts, two logs of one host, or two pieces of one
+ * log (BgbServer.lo_, then BgbServer.log) are all kept, while piping the
+ * same log again is recognised. */
 static char *source_of(struct ingest *ing, const struct bundle_entry *e,
-		       const struct rotation *rot)
+		       const struct rotation *rot, const unsigned char *head,
+		       size_t head_len)
 {
 	if (ing->pipe) {
 		struct buf b = {0};
-		buf_printf(&b, "stdin:%s/%s", e->host, rot->base);
+		size_t key_len = head_len < PIPE_KEY_BYTES ? head_len : PIPE_KEY_BYTES;
+		buf_printf(&b, "stdin:%s/%s#%016llx", e->host, rot->base,
+			   (unsigned long long)hash_bytes(head, key_len));
 		for (size_t i = 6; i < b.len; i++)	/* hosts: any case */
 			b.data[i] = (char)tolower((unsigned char)b.data[i]);
 		return b.data;
@@ -582,7 +592,7 @@ static int visit_entry(void *ctx, const struct bundle_entry *e,
 	struct entry_kind kind;
 	kind.role = entry_role(ing, e, head, (size_t)head_len);
 	entry_rotation(ing, e, kind.role, &kind.rot);
-	source = source_of(ing, e, &kind.rot);
+	source = source_of(ing, e, &kind.rot, head, (size_t)head_len);
 	struct store_prior *prior = &kind.prior;
 	if (store_file_prior(ing->store, source, prior) != 0) {
 		report(ing, e->path, store_error(ing->store));

@@ -26,6 +26,14 @@ check "a piped log of another host does not replace the first" strictjson p.json
 	'sorted(f["host"] for f in d if f["role"] == "agent") == ["CLIENT01","CLIENT02"]'
 check "a piped log is named after its role's log" strictjson p.json \
 	'sorted(f["log"] for f in d) == ["BgbServer","CcmNotificationAgent","CcmNotificationAgent","stdin"]'
+# Two pieces of one log piped for one host: both kept; the same piece
+# again is recognised, not stored twice.
+cat $MP/BgbServer.lo_ | $T ingest -q -d p.db --host MP01 -
+cat $MP/BgbServer.lo_ | $T ingest -d p.db --host MP01 - 2> again.err
+$T files -d p.db --format json > p2.json
+check "a second piece of one log piped for one host is kept beside the first" strictjson p2.json \
+	'len([f for f in d if f["host"] == "MP01" and f["duplicate_of"] is None]) == 2'
+check "the same piece piped again is unchanged" contains again.err "1 unchanged"
 $T traces -d p.db --format json > pt.json
 check "piped logs make events and traces" pyjson 'len(d) > 0 and any(t["status"] == "complete" for t in d)' < pt.json
 cat $MP/BgbServer.log | $T ingest -d p.db --host mp01 - 2> again.err

@@ -83,7 +83,8 @@ int store_files(struct store *s,
 static const char SQL_TWINS[] =
 	"SELECT f.id, f.size, f.bytes, f.head_hash, f.content_hash FROM files f"
 	" JOIN hosts h ON h.id = f.host_id"
-	" WHERE h.name = ?1 COLLATE NOCASE AND f.log_name = ?2 COLLATE NOCASE"
+	" WHERE h.name = ?1 COLLATE NOCASE AND (f.log_name = ?2 COLLATE NOCASE"
+	"  OR (?4 IS NOT NULL AND f.role = ?4))"
 	" AND f.source <> ?3 AND f.duplicate_of IS NULL AND f.size > 0"
 	" AND f.content_hash IS NOT NULL ORDER BY f.id";
 
@@ -106,7 +107,7 @@ static int twin_row(void *ctx, sqlite3_stmt *st)
 }
 
 int store_file_twins(struct store *s, const char *host, const char *log_name,
-		     const char *source,
+		     const char *role, const char *source,
 		     int (*each)(void *ctx, const struct store_twin *t),
 		     void *ctx)
 {
@@ -116,6 +117,7 @@ int store_file_twins(struct store *s, const char *host, const char *log_name,
 	store_bind_text(st, 1, host ? host : "");
 	store_bind_text(st, 2, log_name ? log_name : "");
 	store_bind_text(st, 3, source ? source : "");
+	store_bind_text(st, 4, role);
 	struct twin_rows r = { each, ctx };
 	return store_rows(s, st, twin_row, &r);
 }

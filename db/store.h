@@ -131,8 +131,10 @@ int store_file_commit(struct store_writer *w, const struct store_file_final *f);
 void store_file_abort(struct store_writer *w);
 
 /* Stored files that may hold the same evidence as a file being read:
- * the same host (case-insensitive) and logical log, another source, an
- * original (not a duplicate itself) with content. */
+ * the same host (case-insensitive) and logical log -- or, when role is
+ * given, any log of that role (a copy renamed "CcmNotificationAgent (1).log"
+ * or a piped log is still the agent's log) -- another source, an original
+ * (not a duplicate itself) with content. */
 struct store_twin {
 	int64_t id;
 	int64_t size;		/* raw bytes */
@@ -141,7 +143,7 @@ struct store_twin {
 	uint64_t content_hash;	/* of all size raw bytes */
 };
 int store_file_twins(struct store *s, const char *host, const char *log_name,
-		     const char *source,
+		     const char *role, const char *source,
 		     int (*each)(void *ctx, const struct store_twin *t),
 		     void *ctx);
 /* hash_bytes() of the first len bytes of a file's stored (decoded) text.

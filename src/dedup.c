@@ -45,15 +45,15 @@ static int twin_by_size(const void *a, const void *b)
 }
 
 struct dedup *dedup_new(struct store *s, const char *host,
-			const char *log_name, const char *source,
-			int64_t size, bool check)
+			const char *log_name, const char *role,
+			const char *source, int64_t size, bool check)
 {
 	struct dedup *d = xcalloc(1, sizeof(*d));
 	d->s = s;
 	hasher_init(&d->raw);
 	hasher_init(&d->text);
-	if (check && store_file_twins(s, host, log_name, source, twin_add,
-				      d) != 0) {
+	if (check && store_file_twins(s, host, log_name, role, source,
+				      twin_add, d) != 0) {
 		dedup_free(d);
 		return NULL;
 	}

@@ -24,12 +24,13 @@
 
 struct dedup;
 
-/* Look up the twins of a file about to be read (host, logical log, its
- * source key; size -1 when unknown). check false: only hash (re-reading
- * a grown file of its own). NULL on a store error (store_error says). */
+/* Look up the twins of a file about to be read (host, logical log, role
+ * -- NULL: match by log name only --, its source key; size -1 when
+ * unknown). check false: only hash (re-reading a grown file of its own).
+ * NULL on a store error (store_error says). */
 struct dedup *dedup_new(struct store *s, const char *host,
-			const char *log_name, const char *source,
-			int64_t size, bool check);
+			const char *log_name, const char *role,
+			const char *source, int64_t size, bool check);
 void dedup_free(struct dedup *d);
 
 /* Every raw byte of the file, in order, from byte 0. */

@@ -510,8 +510,11 @@ static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 		.store_sink = store_writer_sink(w),
 		.role = role,
 	};
-	struct dedup *dd = dedup_new(ing->store, e->host, rot->base, source,
-				     e->size, plan != PLAN_APPEND);
+	/* Logs of the three lanes and the upload workers are one log per
+	 * host whatever their file is called; "other" logs only by name. */
+	const char *twin_role = role == ROLE_OTHER ? NULL : role_name(role);
+	struct dedup *dd = dedup_new(ing->store, e->host, rot->base, twin_role,
+				     source, e->size, plan != PLAN_APPEND);
 	if (!dd) {
 		report(ing, e->path, store_error(ing->store));
 		ing->sum->store_failed = true;

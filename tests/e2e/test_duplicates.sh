@@ -81,4 +81,12 @@ $T ingest -d not.db other other2 2> not.err
 check "other host, other log, empty or changed file: no duplicates" files_ok not.db '
     all(f["duplicate_of"] is None for f in d)'
 check "they are stored as new files" contains not.err "0 duplicate"
+# The same log under another file name (a copy saved as "(1)") is still
+# the agent's log of that host: a duplicate, not a second client log.
+mkdir renamed
+cp demo/CLIENT02/Windows/CCM/Logs/CcmNotificationAgent.log "renamed/CcmNotificationAgent (1).log"
+$T ingest -d once.db --host CLIENT02 "renamed/CcmNotificationAgent (1).log" 2> renamed.err
+check "a renamed copy of a client log is its duplicate" contains renamed.err "1 duplicate"
+traces once.db > renamed.json
+check "a renamed copy changes no trace" cmp once.json renamed.json
 finish

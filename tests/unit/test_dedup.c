@@ -48,7 +48,7 @@ static struct store_file_final store_text(struct store *s, const char *source,
 					STORE_HEAD_BYTES),
 	};
 	struct store_resume resume;
-	struct dedup *d = dedup_new(s, host, "Agent", source, m.size, true);
+	struct dedup *d = dedup_new(s, host, "Agent", NULL, source, m.size, true);
 	assert_non_null(d);
 	struct store_writer *w = store_file_begin(s, &m, PLAN_NEW, &resume);
 	assert_non_null(w);

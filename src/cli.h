@@ -52,5 +52,6 @@ int cmd_stats(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_traces(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_ui(int argc, char **argv);
 
 #endif

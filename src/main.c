@@ -2,6 +2,7 @@
  * name. Each command module parses its own options. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -30,6 +31,8 @@ static const struct command commands[] = {
 	  "device actions rebuilt across the three lanes, with where they stopped" },
 	{ "show", cmd_show,
 	  "one trace: summary and every event" },
+	{ "ui", cmd_ui,
+	  "the terminal dashboard (the default when a store exists)" },
 	{ "demo", cmd_demo,
 	  "write a realistic lab bundle with known traces (and expected.json)" },
 };
@@ -50,6 +53,13 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
+		/* Bare `tatrace` in a terminal opens the dashboard on the
+		 * default store when there is one. */
+		if (isatty(STDOUT_FILENO) && isatty(STDIN_FILENO) &&
+		    access(cli_store_path(NULL), F_OK) == 0) {
+			char *uiv[] = { "ui", NULL };
+			return cmd_ui(1, uiv);
+		}
 		usage(stderr);
 		return 2;
 	}

@@ -1,0 +1,37 @@
+/* tracelist.h - the trace list view and its preview pane.
+ *
+ * The list never holds the store: it keeps a window of a few hundred
+ * rows read through db/pages.h (keyset pages) around the cursor, and
+ * counts from the store. Filters: the status cycle (s), a PCRE2 pattern
+ * (/) over each trace's GUID, status, action, hosts and summary, and the
+ * sort (o). */
+#ifndef TATRACE_UI_TRACELIST_H
+#define TATRACE_UI_TRACELIST_H
+
+#include <stdint.h>
+#include "app.h"
+#include "lines.h"
+#include "../db/store.h"
+
+struct view *tracelist_open(struct app *a, char *err, size_t errlen);
+/* The header rows: counts per status, active filters. */
+void tracelist_draw_header(struct view *v, int y, int w);
+/* Fill the preview lines for the selected trace. */
+void tracelist_preview(struct view *v, struct lines *out);
+/* Selected trace: id, GUID or NULL, status, start; false when empty. */
+bool tracelist_selected(struct view *v, int64_t *id, const char **guid,
+			const char **status, int64_t *first_utc);
+int64_t tracelist_position(struct view *v);	/* 1-based, of the cursor */
+int64_t tracelist_total(struct view *v);
+
+/* The / filter. Compile pattern (NULL/empty clears): false with PCRE2's
+ * message and offset in err when it does not compile. */
+bool tracelist_try_pattern(const char *pattern, char *err, size_t errlen);
+/* How many traces pattern would leave (reads every trace). -1 on error. */
+int64_t tracelist_count_with(struct view *v, const char *pattern);
+/* Apply pattern as the filter. */
+bool tracelist_set_pattern(struct view *v, const char *pattern, char *err, size_t errlen);
+/* Jump to a trace number or GUID prefix; false when none. */
+bool tracelist_jump(struct view *v, const char *what);
+
+#endif

@@ -93,7 +93,11 @@ void actions_man(FILE *f)
 				continue;
 			char keys[64];
 			action_keys_text(a, keys, sizeof(keys));
-			fprintf(f, ".It Li \"%s\"\n%s: %s\n", keys, a->name, a->help);
+			/* \& keeps ":" and the like from being mdoc punctuation. */
+			fputs(".It Li", f);
+			for (char *k = strtok(keys, " "); k; k = strtok(NULL, " "))
+				fprintf(f, " \\&%s", k);
+			fprintf(f, "\n%s: %s\n", a->name, a->help);
 		}
 		fputs(".El\n", f);
 	}

@@ -22,8 +22,8 @@
 	X(G_NA, "-", "-", "stage not applicable (console push)") \
 	X(G_CURSOR, "\u25b6", ">", "selection, focused pane") \
 	X(G_CURSOR_BLUR, "\u25b7", "-", "selection, other pane") \
-	X(G_UNFOLDED, "\u25be", "v", "client rows shown") \
-	X(G_FOLDED, "\u25b8", ">", "client rows hidden") \
+	X(G_UNFOLDED, "\u25be", "-", "client rows shown") \
+	X(G_FOLDED, "\u25b8", "+", "client rows hidden") \
 	X(G_TREE_MID, "\u251c", "|", "") \
 	X(G_TREE_END, "\u2514", "`", "") \
 	X(G_ELLIPSIS, "\u2026", "~", "text cut") \

@@ -1,0 +1,161 @@
+#!/bin/sh
+# The dashboard (tatrace ui) driven in tmux at 120x40 and 80x24: it opens
+# on the demo store, moves, filters, cycles the status filter, opens a
+# trace, shows help, exports, survives resizes and restores the terminal.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tui.sh"
+trap 'tui_stop; rm -rf "$TMP"' EXIT
+DB=$TMP/demo.db
+$T demo -q "$TMP/demo" && $T ingest -q -d "$DB" "$TMP/demo"
+$T traces -d "$DB" --format json > "$TMP/all.json"
+ALL=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$TMP/all.json")
+count_status() { $T traces -d "$DB" --status "$1" --format csv | tail -n +2 | wc -l | tr -d ' '; }
+
+# Not a terminal: the trace list, as tatrace traces prints it.
+$T ui -d "$DB" > "$TMP/ui.out" 2>&1
+check "ui without a terminal prints the trace list" cmp "$TMP/ui.out" <($T traces -d "$DB")
+
+# The man page's KEYS section is the action table's.
+MAN=$(dirname "$0")/../../man/tatrace.1
+sed -n '/^\.Sh KEYS/,/^\.Sh /p' "$MAN" | sed '$d' > "$TMP/keys.man"
+$T ui --keys-man > "$TMP/keys.gen"
+check "man page KEYS matches the action table (tatrace ui --keys-man)" cmp "$TMP/keys.man" "$TMP/keys.gen"
+
+cd "$TMP" || exit 1
+tui_start 120 40 "$T" ui -d "$DB"
+check "opens on trace 1 of $ALL" tui_wait "\[traces\] .*trace 1 of $ALL "
+check "header counts statuses with glyph and word" tui_wait "✓[0-9]+ complete"
+check "the selected row is marked" tui_wait "^▶ +1 "
+tui_keys j
+check "j moves to trace 2" tui_wait "trace 2 of $ALL "
+tui_keys G
+check "G goes to the last trace" tui_wait "trace $ALL of $ALL "
+tui_keys g
+check "g goes back to the first" tui_wait "trace 1 of $ALL "
+tui_keys PageDown
+check "PgDn pages down" tui_wait "trace (1[0-9]|2[0-9]) of $ALL "
+tui_keys g
+
+# s cycles the status filter: all -> unauthorized -> not_forwarded
+N=$(count_status unauthorized)
+tui_keys s
+check "s filters to unauthorized ($N)" tui_wait "status unauthorized .*trace 1 of $N |trace 1 of $N .*"
+check "s: the header says which status" tui_wait "status unauthorized \(s\)"
+tui_keys s
+N=$(count_status not_forwarded)
+check "s again: not_forwarded ($N)" tui_wait "trace 1 of $N "
+for _ in $(seq 10); do tui_keys s; done
+check "s after the last status: every trace again" tui_wait "trace 1 of $ALL "
+
+# / filters with PCRE2, live count while typing.
+WANT=$(python3 -c '
+import json, re, sys
+r = re.compile("Script", re.I)
+n = sum(1 for t in json.load(open(sys.argv[1]))
+        if any(r.search(x or "") for x in [t["guid"], t["status"], t["action"], ",".join(t["hosts"]), ",".join(t["clients"]), t["summary"]]))
+print(n)' "$TMP/all.json")
+tui_keys /
+tui_type 'Script'
+check "/ shows a live count ($WANT of $ALL)" tui_wait "^$WANT of $ALL traces match"
+tui_keys Enter
+check "Enter applies the filter" tui_wait "trace 1 of $WANT "
+check "the header shows the regex" tui_wait "regex /Script/"
+tui_keys /
+tui_type 'Request(Machine'
+check "invalid regex: PCRE2's message and offset" tui_wait "missing closing parenthesis at offset 15"
+tui_keys Escape
+check "Esc cancels the prompt, filter kept" tui_wait "trace 1 of $WANT "
+tui_keys / Enter
+check "an empty pattern clears the filter, the selection kept" tui_wait "trace [0-9]+ of $ALL "
+
+# : jumps; Enter opens the trace; q comes back.
+tui_keys :
+tui_type '7'
+tui_keys Enter
+check ": 7 jumps to trace 7" tui_wait "trace 7 of $ALL "
+tui_keys Enter
+check "Enter opens the trace's detail" tui_wait "^\[trace\] .*trace 7 of $ALL"
+check "the detail has the summary and events" tui_wait "Summary   "
+tui_keys q
+check "q goes back to the list" tui_wait "^\[traces\] .*trace 7 of $ALL "
+
+# ? help, generated from the action table.
+tui_keys '?'
+check "? opens the help" tui_wait "^\[help\]"
+check "help lists actions by name" tui_wait "status-cycle +status filter"
+tui_keys q
+check "q closes the help" tui_wait "^\[traces\]"
+
+# l unfolds a trace's clients, h folds them.
+tui_keys g
+tui_keys j l
+check "l unfolds the client rows" tui_wait "^ +└ CLIENT"
+tui_keys h
+check "h folds them" tui_wait_gone "^ +└ CLIENT"
+
+# e exports the selected trace: the same bytes as show -o.
+GUID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[1]["guid"])' "$TMP/all.json")
+tui_keys e
+check "e: prompt pre-filled with ./trace-GUID.json" tui_wait "Export to: \./trace-$GUID\.json"
+tui_keys Enter
+check "Enter writes it and says where" tui_wait "Wrote $TMP/trace-$GUID.json"
+$T show -d "$DB" 2 --format json -o "$TMP/show.json"
+check "the export equals show -o" cmp "$TMP/trace-$GUID.json" "$TMP/show.json"
+tui_keys e
+tui_keys Enter
+check "an existing file: asks before overwriting" tui_wait "exists - overwrite\? y/N"
+tui_keys n
+check "N keeps the prompt open" tui_wait "Export to: "
+tui_keys C-u
+tui_type "$TMP/t2.csv"
+tui_keys Enter
+check ".csv picks CSV" tui_wait "Wrote $TMP/t2.csv .*CSV"
+$T show -d "$DB" 2 --format csv -o "$TMP/show.csv"
+check "the CSV equals show --format csv" cmp "$TMP/t2.csv" "$TMP/show.csv"
+tui_keys e C-u
+tui_type "$TMP/x.xml"
+tui_keys Enter
+check "an unknown extension is refused, prompt kept" tui_wait "Unknown extension"
+tui_keys Escape
+
+# Resize: the cursor stays; below 80x24 it says so.
+tui_keys j
+check "cursor on trace 3" tui_wait "trace 3 of $ALL "
+tui_resize 80 24
+check "80x24: the cursor is kept" tui_wait "^\[traces\] .*trace 3 of $ALL "
+check "80x24: Push and Span columns dropped, stage strip kept" sh -c "tui_screen() { tmux -S '$TUI_DIR/sock' capture-pane -p -t t; }; tui_screen | grep -q AFPDRB && ! tui_screen | grep -q ' Push '"
+tui_resize 70 20
+check "below 80x24 it says so" tui_wait "needs 80x24 \(now 70x20\)"
+tui_resize 120 40
+check "back to 120x40" tui_wait "trace 3 of $ALL "
+
+# ~ toggles ASCII glyphs.
+tui_keys '~'
+check "~ switches to ASCII glyphs" tui_wait "^>. +3 "
+tui_keys '~'
+
+tui_keys q
+check "q quits with status 0" test "$(tui_exit_status)" = 0
+check "the terminal is restored (the alternate screen is gone)" tui_wait_gone "\[traces\]"
+tui_stop
+
+# Signals restore the terminal too.
+for sig in TERM HUP INT; do
+	tui_start 120 40 "$T" ui -d "$DB"
+	tui_wait "trace 1 of $ALL " >/dev/null
+	if [ $sig = INT ]; then tui_keys C-c; else kill -$sig "$(tui_pid)"; fi
+	st=$(tui_exit_status)
+	check "SIG$sig: exits ($st) and restores the terminal" sh -c "[ '$st' -gt 128 ]"
+	check "SIG$sig: screen restored" tui_wait_gone "\[traces\]"
+	tui_stop
+done
+
+# --ascii starts in ASCII; an unreadable store is one line and status 2.
+tui_start 80 24 "$T" ui -d "$DB" --ascii
+check "--ascii starts in ASCII" tui_wait "^>. +1 .*! not_pushed"
+tui_keys Q
+check "Q quits" test "$(tui_exit_status)" = 0
+tui_stop
+expect_status 2 "ui on a missing store exits 2" $T ui -d "$TMP/none.db"
+finish

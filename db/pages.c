@@ -63,7 +63,7 @@ int64_t trace_status_rank(const char *status)
 	size_t len = strlen(status);
 	for (const char *p = order; (p = strstr(p, status)); p++) {
 		if (p[-1] == ',' && p[len] == ',')
-			return (int64_t)(p - order);	/* instr() - 1 */
+			return (int64_t)(p - 1 - order);	/* instr() - 1 */
 	}
 	return -1;	/* instr() gives 0: sorts first */
 }

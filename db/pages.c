@@ -39,6 +39,24 @@ const char *trace_sort_name(enum trace_sort sort)
 	  PAGE_SQL(lead, "(" lead ", " rest ")", lead_key, \
 		   "(" lead_key ", " rest_key ")", "<", desc) }
 
+/* How many sort before a key: the backward page's terms, counted in the
+ * index without reading the rows. */
+#define COUNT_SQL(lead, rest, lead_key, rest_key, where) \
+	"SELECT count(*) FROM traces WHERE " lead " <= " lead_key " AND (" lead \
+	", " rest ") < (" lead_key ", " rest_key ")" where
+
+/* [sort][filtered]: without filters the count never leaves the index
+ * (100k traces: a few ms instead of a row lookup each). */
+#define COUNT_PAIR(lead, rest, lead_key, rest_key) \
+	{ COUNT_SQL(lead, rest, lead_key, rest_key, " AND ?1 = 0"), \
+	  COUNT_SQL(lead, rest, lead_key, rest_key, " AND" TRACE_WHERE) }
+static const char *const count_sql[TRACE_SORT_COUNT][2] = {
+	COUNT_PAIR("first_utc", "id", "?11", "?13"),
+	COUNT_PAIR(RANK, "first_utc, id", "?11", "?12, ?13"),
+	COUNT_PAIR("last_utc - first_utc", "id", "?11", "?13"),
+	COUNT_PAIR("coalesce(action, '')", "first_utc, id", "?14", "?11, ?13"),
+};
+
 /* [sort][backward] */
 static const char *const page_sql[TRACE_SORT_COUNT][2] = {
 	PAGE_PAIR("first_utc", "id", "?11", "?13",
@@ -117,6 +135,21 @@ static int page_row(void *ctx, sqlite3_stmt *st)
 	return c->n >= c->limit;
 }
 
+/* The filters and the key; no key: a bound beyond every trace on the
+ * side we start from. */
+static void bind_key(sqlite3_stmt *st, const struct trace_pager *p,
+		     const struct trace_key *key, bool backward)
+{
+	store_trace_bind(st, &p->q);
+	int64_t edge = backward ? INT64_MAX : INT64_MIN;
+	sqlite3_bind_int64(st, 11, key ? key->a : edge);
+	sqlite3_bind_int64(st, 12, key ? key->b : edge);
+	sqlite3_bind_int64(st, 13, key ? key->id : edge);
+	/* Stored text is UTF-8, so no action sorts after a 0xff byte. */
+	const char *text = key && key->text ? key->text : (backward ? "\xff" : "");
+	sqlite3_bind_text(st, 14, text, -1, SQLITE_TRANSIENT);
+}
+
 long store_trace_page(struct store *s, const struct trace_pager *p,
 		      const struct trace_key *key, bool backward, size_t limit,
 		      int (*each)(void *ctx, const struct trace_row *t),
@@ -127,15 +160,7 @@ long store_trace_page(struct store *s, const struct trace_pager *p,
 	sqlite3_stmt *st = store_stmt(s, page_sql[p->sort][backward]);
 	if (!st)
 		return -1;
-	store_trace_bind(st, &p->q);
-	/* No key: a bound beyond every trace on the side we start from. */
-	int64_t edge = backward ? INT64_MAX : INT64_MIN;
-	sqlite3_bind_int64(st, 11, key ? key->a : edge);
-	sqlite3_bind_int64(st, 12, key ? key->b : edge);
-	sqlite3_bind_int64(st, 13, key ? key->id : edge);
-	/* Stored text is UTF-8, so no action sorts after a 0xff byte. */
-	const char *text = key && key->text ? key->text : (backward ? "\xff" : "");
-	sqlite3_bind_text(st, 14, text, -1, SQLITE_TRANSIENT);
+	bind_key(st, p, key, backward);
 	struct page_ctx c = { p, limit, 0, each, ctx };
 	if (store_rows(s, st, page_row, &c) < 0)
 		return -1;
@@ -147,6 +172,12 @@ static int count_one(void *ctx, const struct trace_row *t)
 	(void)ctx;
 	(void)t;
 	return 0;
+}
+
+static int count_row(void *ctx, sqlite3_stmt *st)
+{
+	*(int64_t *)ctx = sqlite3_column_int64(st, 0);
+	return 1;
 }
 
 int store_trace_count(struct store *s, const struct trace_pager *p,
@@ -161,6 +192,16 @@ int store_trace_count(struct store *s, const struct trace_pager *p,
 			if (!p->q.statuses || (p->q.statuses & TRACE_STATUS_BIT(i)))
 				*out += counts[i];
 		return 0;
+	}
+	if (!p->keep && (unsigned)p->sort < TRACE_SORT_COUNT) {
+		const struct trace_query *q = &p->q;
+		bool filtered = q->id || q->guid || q->statuses || q->actions[0] ||
+				q->host || q->has_since || q->has_until;
+		sqlite3_stmt *st = store_stmt(s, count_sql[p->sort][filtered]);
+		if (!st)
+			return -1;
+		bind_key(st, p, key, true);
+		return store_rows(s, st, count_row, out);
 	}
 	long n = store_trace_page(s, p, key, true, SIZE_MAX, count_one, NULL);
 	if (n < 0)

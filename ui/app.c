@@ -46,6 +46,8 @@ struct app {
 	char message[2048];
 	enum role message_role;
 	char find[1024];			/* last / in a view that finds */
+	FILE *timing;			/* $TATRACE_UI_TIMING: one line per redraw */
+	double t0;
 };
 
 static volatile sig_atomic_t got_signal;
@@ -587,12 +589,27 @@ static void app_free(struct app *a)
 	lines_clear(&a->preview_lines);
 	if (a->store)
 		store_close(a->store);
+	if (a->timing)
+		fclose(a->timing);
 	free(a);
+}
+
+/* For measuring (make bench, README figures): how long each key took
+ * from its arrival to the screen's refresh, and the first screen from
+ * ui_run's start. Off unless $TATRACE_UI_TIMING names a file. */
+static void timing_note(struct app *a, int key)
+{
+	if (!a->timing)
+		return;
+	fprintf(a->timing, "%s %d %.3f\n", key ? "key" : "first", key,
+		(clock_now() - a->t0) * 1000);
+	fflush(a->timing);
 }
 
 int ui_run(const struct ui_options *opt)
 {
 	char err[512];
+	double start = clock_now();
 	setlocale(LC_ALL, "");
 	struct app *a = xcalloc(1, sizeof(*a));
 	a->store_path = opt->store_path;
@@ -613,17 +630,23 @@ int ui_run(const struct ui_options *opt)
 	a->preview->ops = &preview_ops;
 	a->preview->app = a;
 	a->preview->data = &a->preview_lines;
+	const char *timing = getenv("TATRACE_UI_TIMING");
+	a->timing = timing && *timing ? fopen(timing, "a") : NULL;
+	a->t0 = start;
 	install_signals();
 	screen_start(opt->ascii);
 	unsigned stale = STALE_SCREEN;
-	int rc = 0;
+	int rc = 0, key = 0;
 	while (!got_signal) {
 		if (stale & STALE_QUIT)
 			break;
-		if (stale)
+		if (stale) {
 			app_draw(a);
+			timing_note(a, key);
+		}
 		stale = STALE_NONE;
-		int key = getch();
+		key = getch();
+		a->t0 = clock_now();
 		if (key == ERR) {
 			/* A pause in typing: now the filter's count. */
 			if (a->prompt == PROMPT_FILTER && a->count_stale) {

@@ -19,7 +19,7 @@
 #include "../db/pages.h"
 #include "../parsers/timeparse.h"
 
-#define PAGE_ROWS 128
+#define PAGE_ROWS 64
 #define WINDOW_MAX 512
 
 struct tl_target {
@@ -311,6 +311,7 @@ struct find {
 	const char *prefix;
 	int64_t seen;
 	bool found;
+	struct trace_key *key;
 };
 
 static int find_row(void *ctx, const struct trace_row *row)
@@ -319,34 +320,86 @@ static int find_row(void *ctx, const struct trace_row *row)
 	if (f->prefix ? row->guid && !strncasecmp(row->guid, f->prefix, strlen(f->prefix))
 		      : row->id == f->id) {
 		f->found = true;
+		trace_key_of(f->t->pager.sort, row, f->key);
 		return 1;
 	}
 	f->seen++;
 	return 0;
 }
 
-/* Position of trace id (or the first GUID with prefix) under the current
- * filters and sort; -1 when it is not there. */
-static int64_t position_of(struct tl *t, int64_t id, const char *prefix)
+struct key_of {
+	struct tl *t;
+	struct trace_key key;
+	bool kept;
+};
+
+static int take_key(void *ctx, const struct trace_row *row)
 {
-	struct find f = { t, id, prefix, 0, false };
+	struct key_of *k = ctx;
+	k->kept = !k->t->pager.keep || k->t->pager.keep(k->t->pager.keep_ctx, row);
+	trace_key_of(k->t->pager.sort, row, &k->key);
+	return 1;
+}
+
+/* Position of trace id (or the first GUID with prefix) under the current
+ * filters and sort, its key in *key; -1 when it is not there. A trace
+ * number is counted in the index (its key, then how many sort before
+ * it); a GUID prefix and the regex filter walk the rows. */
+static int64_t position_of(struct tl *t, int64_t id, const char *prefix,
+			   struct trace_key *key)
+{
+	if (!prefix && !t->pager.keep) {
+		struct trace_query q = t->pager.q;
+		q.id = id;
+		struct key_of k = { t, {0}, false };
+		int64_t n = -1;
+		if (store_traces(app_store(t->app), &q, take_key, &k) == 0 && k.kept &&
+		    store_trace_count(app_store(t->app), &t->pager, &k.key, &n) < 0)
+			n = -1;
+		trace_key_free(key);
+		*key = k.key;
+		return k.kept ? n : -1;
+	}
+	struct find f = { t, id, prefix, 0, false, key };
 	store_trace_page(app_store(t->app), &t->pager, NULL, false, SIZE_MAX, find_row, &f);
 	return f.found ? f.seen : -1;
 }
 
+/* Load the window around the trace at pos whose key is key: a jump
+ * costs two pages, whatever pos is. */
+static void window_around(struct tl *t, const struct trace_key *key, int64_t pos)
+{
+	struct page_buf back, fwd;
+	struct trace_key from = {0};
+	window_clear(t);
+	page_read(t, key, true, PAGE_ROWS / 2, &back);
+	if (back.n)
+		trace_key_of(t->pager.sort, &back.rows[0].row, &from);
+	page_read(t, back.n ? &from : NULL, false, PAGE_ROWS, &fwd);
+	t->wbase = pos;
+	window_prepend(t, &back);
+	window_append(t, &fwd);
+	trace_key_free(&from);
+}
+
 /* Re-read counts and the window after a filter or sort change, keeping
  * the selected trace when it still shows. */
-static void tl_reload(struct view *v)
+static void tl_reload(struct view *v, bool recount)
 {
 	struct tl *t = tl_of(v);
 	struct tl_row *sel = tl_row_at(t, v->item);
 	int64_t keep_id = sel ? sel->row.id : 0;
 	window_clear(t);
 	status_mask(t);
-	if (store_trace_status_counts(app_store(t->app), &t->pager, t->counts) < 0)
+	/* Counts per status ignore the status filter and the sort. */
+	if (recount && store_trace_status_counts(app_store(t->app), &t->pager, t->counts) < 0)
 		app_message(t->app, ROLE_FAIL, "%s %s", glyph(G_FAIL), store_error(app_store(t->app)));
 	t->total = total_of(t);
-	int64_t pos = keep_id ? position_of(t, keep_id, NULL) : -1;
+	struct trace_key key = {0};
+	int64_t pos = keep_id ? position_of(t, keep_id, NULL, &key) : -1;
+	if (pos > 0)
+		window_around(t, &key, pos);
+	trace_key_free(&key);
 	v->top_item = 0;
 	v->top_sub = 0;
 	view_goto(v, pos > 0 ? pos : 0);
@@ -386,7 +439,7 @@ bool tracelist_set_pattern(struct view *v, const char *pattern, char *err, size_
 	t->pattern = re ? xstrdup(pattern) : NULL;
 	t->pager.keep = re ? keep_match : NULL;
 	t->pager.keep_ctx = t;
-	tl_reload(v);
+	tl_reload(v, true);
 	return true;
 }
 
@@ -396,9 +449,13 @@ bool tracelist_jump(struct view *v, const char *what)
 	char *end;
 	long long id = strtoll(what, &end, 10);
 	const char *g = what[0] == '{' ? what + 1 : what;
-	int64_t pos = (*what && !*end && id > 0) ? position_of(t, id, NULL) : -1;
+	struct trace_key key = {0};
+	int64_t pos = (*what && !*end && id > 0) ? position_of(t, id, NULL, &key) : -1;
 	if (pos < 0 && *g)
-		pos = position_of(t, 0, g);
+		pos = position_of(t, 0, g, &key);
+	if (pos >= 0)
+		window_around(t, &key, pos);
+	trace_key_free(&key);
 	if (pos < 0)
 		return false;
 	view_goto(v, pos);
@@ -708,11 +765,11 @@ static unsigned tl_request(struct view *v, enum action a)
 		return STALE_SCREEN;
 	case ACT_STATUS_CYCLE:
 		t->status_cycle = t->status_cycle >= TRACE_STATUS_COUNT ? -1 : t->status_cycle + 1;
-		tl_reload(v);
+		tl_reload(v, false);
 		return STALE_SCREEN;
 	case ACT_SORT_CYCLE:
 		t->pager.sort = (enum trace_sort)((t->pager.sort + 1) % TRACE_SORT_COUNT);
-		tl_reload(v);
+		tl_reload(v, false);
 		return STALE_SCREEN;
 	case ACT_MATCH_NEXT: return view_move(v, 1);
 	case ACT_MATCH_PREV: return view_move(v, -1);

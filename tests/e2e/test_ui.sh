@@ -151,6 +151,46 @@ for sig in TERM HUP INT; do
 	tui_stop
 done
 
+# A list longer than the window of pages: in start order trace N of M is
+# trace id N, so the selected row's number must equal the title's N after
+# every kind of move (pages read forward, backward, from the end, around
+# a jump, after a sort change and back).
+$T demo -q --actions 400 "$TMP/d400" && $T ingest -q -d "$TMP/big.db" "$TMP/d400"
+BIG=$($T traces -d "$TMP/big.db" --format csv | tail -n +2 | wc -l | tr -d ' ')
+same_row() {	# the ▶ row's id equals the title's position
+	local scr pos id
+	scr=$(tmux -S "$TUI_DIR/sock" capture-pane -p -t t)
+	pos=$(printf '%s\n' "$scr" | sed -n 's/.*trace \([0-9]*\) of .*/\1/p' | head -1)
+	id=$(printf '%s\n' "$scr" | sed -n 's/^▶. *\([0-9][0-9]*\) .*/\1/p' | head -1)
+	[ -n "$pos" ] && [ "$pos" = "$id" ] || { echo "# title $pos, row $id"; return 1; }
+}
+tui_start 120 40 "$T" ui -d "$TMP/big.db"
+check "$BIG traces" tui_wait "trace 1 of $BIG "
+tui_keys G
+check "G: the last of $BIG" tui_wait "trace $BIG of $BIG "
+check "G: the row is the last trace" same_row
+for _ in 1 2 3 4 5 6 7; do tui_keys PageUp; done
+check "PgUp x7 from the end" tui_wait "trace 2[0-9][0-9] of $BIG "
+check "PgUp: the row matches the title" same_row
+tui_keys :
+tui_type 150
+tui_keys Enter
+check ": 150 jumps into the middle" tui_wait "trace 150 of $BIG "
+check ": the row is trace 150" same_row
+for _ in 1 2 3 4; do tui_keys k; done
+check "k x4 after the jump" tui_wait "trace 146 of $BIG "
+check "k: the row matches" same_row
+for _ in 1 2 3 4 5 6 7 8 9; do tui_keys PageDown; done
+check "PgDn x9" tui_wait "trace [0-9]+ of $BIG "
+check "PgDn: the row matches" same_row
+tui_keys o
+check "o: sort by status keeps the trace" tui_wait "sort status"
+tui_keys o o o
+check "o x4: back to start order" tui_wait "sort start"
+check "the trace is still selected, in place" same_row
+tui_keys Q
+tui_stop
+
 # --ascii starts in ASCII; an unreadable store is one line and status 2.
 tui_start 80 24 "$T" ui -d "$DB" --ascii
 check "--ascii starts in ASCII" tui_wait "^>. +1 .*! not_pushed"

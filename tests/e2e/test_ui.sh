@@ -191,6 +191,33 @@ check "the trace is still selected, in place" same_row
 tui_keys Q
 tui_stop
 
+# Log text never reaches the terminal raw: a host named with an OSC
+# sequence (from its folder name) is drawn escaped in rows and preview.
+cp -r "$FIX/bundle" "$TMP/hostile"
+mv "$TMP/hostile/CLIENT01" "$TMP/hostile/$(printf 'PC\033]0;pwned\007X')"
+$T ingest -q -d "$TMP/hostile.db" "$TMP/hostile"
+tui_start 120 40 "$T" ui -d "$TMP/hostile.db"
+check "hostile host: the list opens" tui_wait "trace 1 of 1 "
+tui_keys l
+check "hostile host: the client row shows ^[, not the sequence" tui_wait "└ PC\^\[\]0;pwne"
+check "hostile host: the preview shows ^[ and ^G" tui_wait "PC\^\[\]0;pwned\^GX"
+check "hostile host: the window title was not set" sh -c "[ \"\$(tmux -S '$TUI_DIR/sock' display -p -t t '#{pane_title}')\" != pwned ]"
+tui_keys Enter
+check "hostile host: the detail shows it escaped" tui_wait "PC\\\\e\]0;pwned"
+tui_keys Q
+tui_stop
+
+# Bare tatrace: the dashboard on the default store in a terminal, the
+# usage otherwise (or when there is no store).
+tui_start 120 40 env TATRACE_DB="$DB" "$T"
+check "bare tatrace in a terminal opens the dashboard" tui_wait "trace 1 of $ALL "
+tui_keys q
+tui_stop
+TATRACE_DB=$DB expect_status 2 "bare tatrace without a terminal prints the usage" $T
+tui_start 120 40 env TATRACE_DB="$TMP/none.db" "$T"
+check "bare tatrace without a store prints the usage" tui_wait "usage: tatrace COMMAND"
+tui_stop
+
 # --ascii starts in ASCII; an unreadable store is one line and status 2.
 tui_start 80 24 "$T" ui -d "$DB" --ascii
 check "--ascii starts in ASCII" tui_wait "^>. +1 .*! not_pushed"

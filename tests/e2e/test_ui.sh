@@ -215,7 +215,7 @@ tui_keys q
 tui_stop
 TATRACE_DB=$DB expect_status 2 "bare tatrace without a terminal prints the usage" $T
 tui_start 120 40 env TATRACE_DB="$TMP/none.db" "$T"
-check "bare tatrace without a store prints the usage" tui_wait "usage: tatrace COMMAND"
+check "bare tatrace without a store prints the usage" tui_wait "^commands:"
 tui_stop
 
 # --ascii starts in ASCII; an unreadable store is one line and status 2.

@@ -39,7 +39,7 @@ else
 BIN := $(BUILD)/tatrace
 endif
 
-.PHONY: all test check-asan bench clean man-lint demo fuzz
+.PHONY: all test check-asan bench clean man-lint demo fuzz screenshots
 all: $(BIN)
 
 $(BIN): $(BUILD)/src/main.o $(LIB)
@@ -93,6 +93,11 @@ demo: $(BIN)
 	./$(BIN) demo demo
 	./$(BIN) ingest -d $(DEMO_DB) demo
 	./$(BIN) traces -d $(DEMO_DB)
+
+# PNGs of the commands and the dashboard on the demo bundle, from a real
+# xterm on Xvfb (needs xvfb xauth xterm x11-utils imagemagick; not in CI).
+screenshots: $(BIN)
+	$(Q)screenshots/make.sh
 
 # Coverage-guided fuzzing of the parsers (clang's libFuzzer); not part of
 # `make test`. FUZZ_SECONDS bounds the run.

@@ -575,7 +575,12 @@ static void screen_start(bool ascii)
 	nonl();
 	keypad(stdscr, TRUE);
 	curs_set(0);
-	theme_init(theme_mode_for(getenv("NO_COLOR"), getenv("TERM"), has_colors() ? COLORS : 0));
+	/* COLORS is known once start_color ran. */
+	enum colour_mode mode = theme_mode_for(getenv("NO_COLOR"), getenv("TERM"),
+					       has_colors() ? 8 : 0);
+	if (mode != COLOUR_NONE && start_color() == OK && COLORS >= 256)
+		mode = COLOUR_256;
+	theme_init(mode);
 	/* A tick, not a blocking read: signals and resizes are acted on
 	 * even when no key comes. */
 	timeout(100);

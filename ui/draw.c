@@ -105,7 +105,7 @@ int draw_text_right(int y, int x, int w, enum role role, const char *s)
 {
 	int tw = draw_width(s);
 	if (tw < w) {
-		draw_fill(y, x, w - tw, ROLE_NORMAL);
+		draw_fill(y, x, w - tw, role);
 		return draw_text(y, x + w - tw, tw, role, s, false) + (w - tw);
 	}
 	return draw_text(y, x, w, role, s, false);

@@ -650,9 +650,18 @@ void tracelist_draw_header(struct view *v, int y, int w)
 	struct column_layout cl;
 	columns_fit(w, &cl);
 	draw_fill(y + 2, 0, w, ROLE_HEADER);
-	for (int c = 0; c < COLUMN_COUNT; c++)
-		if (cl.shown[c])
-			cell(&cl, (enum column)c, y + 2, ROLE_HEADER, column_header((enum column)c));
+	for (int c = 0; c < COLUMN_COUNT; c++) {
+		if (!cl.shown[c])
+			continue;
+		/* "→push": the arrow follows the glyph mode like every symbol. */
+		const char *h = column_header((enum column)c), *arrow = glyph_infos[G_ARROW].utf8;
+		size_t n = strlen(arrow);
+		if (!strncmp(h, arrow, n))
+			snprintf(text, sizeof(text), "%s%s", glyph(G_ARROW), h + n);
+		else
+			snprintf(text, sizeof(text), "%s", h);
+		cell(&cl, (enum column)c, y + 2, ROLE_HEADER, text);
+	}
 }
 
 void tracelist_preview(struct view *v, struct lines *out)

@@ -411,7 +411,26 @@ static void prompt_accept(struct app *a)
 	}
 }
 
-/* Line editing: C-a C-e C-u C-w, arrows, Backspace; Enter; Esc. */
+/* Tab in the export prompt: .json -> .csv -> .txt -> .chrome.json. */
+static void export_next_format(struct app *a)
+{
+	static const enum out_format cycle[] = { OUT_JSON, OUT_CSV, OUT_TEXT, OUT_CHROME };
+	enum out_format now;
+	size_t len = strlen(a->input), at = 0;
+	if (export_format_of_path(a->input, &now)) {
+		len -= strlen(export_extension(now));
+		for (size_t i = 0; i < 4; i++)
+			if (cycle[i] == now)
+				at = (i + 1) % 4;
+	}
+	const char *ext = export_extension(cycle[at]);
+	if (len + strlen(ext) + 1 > sizeof(a->input))
+		return;
+	strcpy(a->input + len, ext);
+	a->cursor = strlen(a->input);
+}
+
+/* Line editing: C-a C-e C-u C-w, arrows, Backspace; Tab; Enter; Esc. */
 static void prompt_key(struct app *a, int key)
 {
 	size_t len = strlen(a->input);
@@ -453,6 +472,8 @@ static void prompt_key(struct app *a, int key)
 			from--;
 		memmove(a->input + from, a->input + a->cursor, len - a->cursor + 1);
 		a->cursor = from;
+	} else if (key == '\t' && a->prompt == PROMPT_EXPORT) {
+		export_next_format(a);
 	} else if (key >= 32 && key < 256 && key != 127 && len + 1 < sizeof(a->input)) {
 		memmove(a->input + a->cursor + 1, a->input + a->cursor, len - a->cursor + 1);
 		a->input[a->cursor++] = (char)key;
@@ -503,7 +524,7 @@ static unsigned app_request(struct app *a, enum action act)
 		export_name(a, name, sizeof(name));
 		prompt_open(a, PROMPT_EXPORT, name);
 		char cwd[512];
-		snprintf(a->info, sizeof(a->info), "[export] the extension picks the format: .json .csv .txt .chrome.json %s cwd %s",
+		snprintf(a->info, sizeof(a->info), "[export] the extension picks the format (Tab cycles): .json .csv .txt .chrome.json %s cwd %s",
 			 glyph(G_NOT_REACHED), getcwd(cwd, sizeof(cwd)) ? cwd : "?");
 		return STALE_SCREEN;
 	}

@@ -44,6 +44,7 @@ struct tl {
 	int status_cycle;	/* -1 all, a status, TRACE_STATUS_COUNT not_complete */
 	int64_t counts[TRACE_STATUS_COUNT];
 	int64_t total;
+	int64_t in_store;	/* every trace, no filter: the header's "of N" */
 	struct tl_row *w;	/* the window: positions wbase .. wbase+wn-1 */
 	size_t wn;
 	int64_t wbase;
@@ -639,10 +640,7 @@ void tracelist_draw_header(struct view *v, int y, int w)
 	snprintf(text, sizeof(text), "sort %s %s", trace_sort_name(t->pager.sort), glyph(G_UP));
 	x += draw_text(y + 1, x, w - x, ROLE_NORMAL, text, false);
 	x += draw_text(y + 1, x, w - x, ROLE_QUIET, " (o)", false);
-	int64_t all = 0;
-	for (int i = 0; i < TRACE_STATUS_COUNT; i++)
-		all += t->counts[i];
-	snprintf(text, sizeof(text), "%" PRId64 " of %" PRId64 " traces", t->total, all);
+	snprintf(text, sizeof(text), "%" PRId64 " of %" PRId64 " traces", t->total, t->in_store);
 	int tw = draw_width(text);
 	if (x + 3 + tw <= w)
 		draw_text(y + 1, w - tw - 1, tw, ROLE_HINT_KEY, text, false);
@@ -773,7 +771,12 @@ static unsigned tl_request(struct view *v, enum action a)
 		view_keep_visible(v);
 		return STALE_SCREEN;
 	case ACT_STATUS_CYCLE:
-		t->status_cycle = t->status_cycle >= TRACE_STATUS_COUNT ? -1 : t->status_cycle + 1;
+		/* Statuses no trace has are skipped (their count says 0). */
+		do
+			t->status_cycle = t->status_cycle >= TRACE_STATUS_COUNT ? -1
+									 : t->status_cycle + 1;
+		while (t->status_cycle >= 0 && t->status_cycle < TRACE_STATUS_COUNT &&
+		       !t->counts[t->status_cycle]);
 		tl_reload(v, false);
 		return STALE_SCREEN;
 	case ACT_SORT_CYCLE:
@@ -828,7 +831,7 @@ struct view *tracelist_open(struct app *a, char *err, size_t errlen)
 		free(t);
 		return NULL;
 	}
-	t->total = total_of(t);
+	t->total = t->in_store = total_of(t);
 	struct view *v = xcalloc(1, sizeof(*v));
 	v->ops = &tracelist_ops;
 	v->app = a;

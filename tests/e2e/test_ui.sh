@@ -45,8 +45,13 @@ check "s: the header says which status" tui_wait "status unauthorized \(s\)"
 tui_keys s
 N=$(count_status not_forwarded)
 check "s again: not_forwarded ($N)" tui_wait "trace 1 of $N "
-for _ in $(seq 10); do tui_keys s; done
-check "s after the last status: every trace again" tui_wait "trace 1 of $ALL "
+# The cycle skips statuses no trace has: all, each present status,
+# not_complete, all. Two presses so far (on the second present status).
+PRESENT=$(python3 -c 'import json,sys; print(len({t["status"] for t in json.load(open(sys.argv[1]))}))' "$TMP/all.json")
+for _ in $(seq $((PRESENT - 1))); do tui_keys s; done
+check "s: not_complete after the last present status" tui_wait "status not_complete"
+tui_keys s
+check "s after not_complete: every trace again" tui_wait "trace [0-9]+ of $ALL "
 
 # / filters with PCRE2, live count while typing.
 WANT=$(python3 -c '
@@ -113,6 +118,14 @@ tui_keys Enter
 check ".csv picks CSV" tui_wait "Wrote $TMP/t2.csv .*CSV"
 $T show -d "$DB" 2 --format csv -o "$TMP/show.csv"
 check "the CSV equals show --format csv" cmp "$TMP/t2.csv" "$TMP/show.csv"
+tui_keys e Tab
+check "Tab cycles the export format (.json -> .csv)" tui_wait "Export to: \./trace-$GUID\.csv"
+tui_keys Tab Tab
+check "Tab again: .txt, then .chrome.json" tui_wait "Export to: \./trace-$GUID\.chrome\.json"
+tui_keys Enter
+check ".chrome.json writes the Chrome trace" tui_wait "Wrote $TMP/trace-$GUID.chrome.json .*Chrome trace"
+$T show -d "$DB" 2 --format chrome -o "$TMP/show.chrome"
+check "the Chrome trace equals show --format chrome" cmp "$TMP/trace-$GUID.chrome.json" "$TMP/show.chrome"
 tui_keys e C-u
 tui_type "$TMP/x.xml"
 tui_keys Enter

@@ -373,10 +373,10 @@ static void window_around(struct tl *t, const struct trace_key *key, int64_t pos
 	struct page_buf back, fwd;
 	struct trace_key from = {0};
 	window_clear(t);
-	page_read(t, key, true, PAGE_ROWS / 2, &back);
+	page_read(t, key, true, PAGE_ROWS / 4, &back);
 	if (back.n)
 		trace_key_of(t->pager.sort, &back.rows[0].row, &from);
-	page_read(t, back.n ? &from : NULL, false, PAGE_ROWS, &fwd);
+	page_read(t, back.n ? &from : NULL, false, PAGE_ROWS / 2, &fwd);
 	t->wbase = pos;
 	window_prepend(t, &back);
 	window_append(t, &fwd);

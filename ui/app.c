@@ -184,6 +184,7 @@ static void draw_list_screen(struct app *a, int rows, int w)
 	int prev = rows < 30 ? 3 : avail * 2 / 5;
 	list->lines = avail - prev;
 	a->preview->lines = prev;
+	list->cols = a->preview->cols = w;
 	view_keep_visible(list);
 	view_draw(list, 4, w, !a->preview_focus);
 	draw_title(list, 4 + list->lines, w, !a->preview_focus);
@@ -198,6 +199,7 @@ static void draw_view_screen(struct app *a, int rows, int w)
 	struct view *v = top(a);
 	draw_top_bar(a, w);
 	v->lines = rows - 4;
+	v->cols = w;
 	view_keep_visible(v);
 	view_draw(v, 1, w, true);
 	draw_title(v, rows - 3, w, true);
@@ -249,6 +251,7 @@ static const struct view_ops preview_ops = {
 	.name = "preview",
 	.mask = V_LIST,
 	.count = lines_count,
+	.height = lines_height,
 	.draw_line = lines_draw_line,
 	.request = preview_request,
 	.match = lines_match,

@@ -101,6 +101,43 @@ int draw_text(int y, int x, int w, enum role role, const char *s, bool pad)
 	return used;
 }
 
+int draw_text_skip(int y, int x, int w, enum role role, const char *s, int skip,
+		   bool pad)
+{
+	unsigned long attr = theme_attr(role);
+	mbstate_t ps;
+	memset(&ps, 0, sizeof(ps));
+	size_t len = strlen(s);
+	struct piece p;
+	int col = 0, used = 0;
+	move(y, x);
+	while (len && used < w) {
+		next_piece(s, len, &ps, &p);
+		s += p.bytes;
+		len -= p.bytes;
+		if (col < skip) {
+			col += p.width;
+			continue;
+		}
+		if (used + p.width > w)
+			break;
+		if (p.wc) {
+			wchar_t one[2] = { p.wc, 0 };
+			attrset(attr);
+			addnwstr(one, 1);
+		} else {
+			attrset(attr | theme_attr(ROLE_ESCAPED));
+			addstr(p.esc);
+		}
+		used += p.width;
+	}
+	attrset(attr);
+	for (; pad && used < w; used++)
+		addch(' ');
+	attrset(A_NORMAL);
+	return used;
+}
+
 int draw_text_right(int y, int x, int w, enum role role, const char *s)
 {
 	int tw = draw_width(s);

@@ -13,6 +13,10 @@
 /* Draw s (UTF-8) at (y, x) in at most w columns, cutting with an
  * ellipsis; pad fills the rest of w with blanks. Returns columns used. */
 int draw_text(int y, int x, int w, enum role role, const char *s, bool pad);
+/* Columns [skip, skip + w) of s, for soft-wrapped lines: no ellipsis
+ * (the next row goes on). Returns columns drawn. */
+int draw_text_skip(int y, int x, int w, enum role role, const char *s, int skip,
+		   bool pad);
 /* The same, right-aligned in w columns. */
 int draw_text_right(int y, int x, int w, enum role role, const char *s);
 /* Blank w columns at (y, x) in role's attributes. */

@@ -52,16 +52,29 @@ int64_t lines_count(struct view *v)
 	return (int64_t)((struct lines *)v->data)->n;
 }
 
+/* The text column: two cells of marker ("▶ ") before it. */
+static int text_width(struct view *v)
+{
+	return v->cols > 3 ? v->cols - 2 : 1;
+}
+
+int lines_height(struct view *v, int64_t item)
+{
+	struct lines *ls = v->data;
+	int w = text_width(v), n = draw_width(ls->l[item].text);
+	return n > w ? (n + w - 1) / w : 1;
+}
+
 void lines_draw_line(struct view *v, int64_t item, int sub, int y, int w,
 		     bool selected, bool focused)
 {
 	struct lines *ls = v->data;
-	(void)sub;
 	enum role role = ls->l[item].role;
 	if (selected)
 		role = focused ? ROLE_CURSOR_FOCUS : ROLE_CURSOR_BLUR;
-	draw_text(y, 0, 2, role, selected ? glyph(focused ? G_CURSOR : G_CURSOR_BLUR) : "", true);
-	draw_text(y, 2, w - 2, role, ls->l[item].text, selected);
+	draw_text(y, 0, 2, role, selected && sub == v->sub ? glyph(focused ? G_CURSOR : G_CURSOR_BLUR)
+							   : "", true);
+	draw_text_skip(y, 2, w - 2, role, ls->l[item].text, sub * text_width(v), selected);
 }
 
 bool lines_match(struct view *v, int64_t item, const char *pattern)
@@ -103,6 +116,7 @@ static const struct view_ops detail_ops = {
 	.name = "trace",
 	.mask = V_DETAIL,
 	.count = lines_count,
+	.height = lines_height,
 	.draw_line = lines_draw_line,
 	.request = detail_request,
 	.match = lines_match,
@@ -171,6 +185,7 @@ static const struct view_ops help_ops = {
 	.name = "help",
 	.mask = V_HELP,
 	.count = lines_count,
+	.height = lines_height,
 	.draw_line = lines_draw_line,
 	.request = help_request,
 	.match = lines_match,

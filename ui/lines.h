@@ -25,6 +25,8 @@ void lines_clear(struct lines *ls);
 
 /* view_ops pieces for views whose data starts with a struct lines. */
 int64_t lines_count(struct view *v);
+/* Rows a line takes, soft-wrapped to the view's width. */
+int lines_height(struct view *v, int64_t item);
 void lines_draw_line(struct view *v, int64_t item, int sub, int y, int w,
 		     bool selected, bool focused);
 bool lines_match(struct view *v, int64_t item, const char *pattern);

@@ -136,6 +136,7 @@ unsigned view_request(struct view *v, enum action a)
 
 void view_draw(struct view *v, int y0, int w, bool focused)
 {
+	v->cols = w;
 	int64_t item = v->top_item, n = view_count(v);
 	int sub = v->top_sub;
 	for (int y = 0; y < v->lines; y++) {

@@ -51,7 +51,8 @@ struct view {
 	int sub;
 	int64_t top_item;	/* first line on screen */
 	int top_sub;
-	int lines;		/* pane height, set by the layout */
+	int lines;		/* pane height and width, set by the layout */
+	int cols;
 };
 
 /* Generic actions (moves, paging, n/N); STALE_UNHANDLED for the rest. */

@@ -523,6 +523,10 @@ static unsigned app_request(struct app *a, enum action act)
 		snprintf(a->info, sizeof(a->info), "trace number or GUID prefix");
 		return STALE_SCREEN;
 	case ACT_EXPORT: {
+		if (!export_id(a)) {
+			app_message(a, ROLE_WARN, "no trace to export");
+			return STALE_SCREEN;
+		}
 		char name[256];
 		export_name(a, name, sizeof(name));
 		prompt_open(a, PROMPT_EXPORT, name);

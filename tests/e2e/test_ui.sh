@@ -220,6 +220,18 @@ check "hostile host: the detail shows it escaped" tui_wait "PC\\\\e\]0;pwned"
 tui_keys Q
 tui_stop
 
+# A store without traces: explained, and nothing to open or export.
+mkdir -p "$TMP/quiet/PC1" && printf 'hello\n' > "$TMP/quiet/PC1/x.log"
+$T ingest -q -d "$TMP/quiet.db" "$TMP/quiet"
+tui_start 80 24 "$T" ui -d "$TMP/quiet.db"
+check "no traces: trace 0 of 0 and a hint" tui_wait "trace 0 of 0"
+check "no traces: the preview says what to do" tui_wait "No trace matches the filters"
+tui_keys Enter e
+check "no traces: e says there is nothing to export" tui_wait "no trace to export"
+tui_keys q
+check "no traces: q quits" test "$(tui_exit_status)" = 0
+tui_stop
+
 # Bare tatrace: the dashboard on the default store in a terminal, the
 # usage otherwise (or when there is no store).
 tui_start 120 40 env TATRACE_DB="$DB" "$T"

@@ -50,6 +50,10 @@ struct tl {
 	int64_t wbase;
 	int64_t *unfolded;	/* trace ids whose client rows show */
 	size_t n_unfolded;
+	/* The selected trace's connector and server hosts, for the preview's
+	 * hop chain (read once per selection). */
+	int64_t hosts_of;
+	char connector[64], server[64];
 };
 
 static struct tl *tl_of(struct view *v)
@@ -662,6 +666,30 @@ void tracelist_draw_header(struct view *v, int y, int w)
 	}
 }
 
+static int lane_host(void *ctx, const struct stored_event *e, unsigned flags)
+{
+	struct tl *t = ctx;
+	(void)flags;
+	char *slot = e->ev.lane == LANE_CONNECTOR ? t->connector
+		     : e->ev.lane == LANE_SERVER ? t->server : NULL;
+	if (slot && !*slot)
+		snprintf(slot, sizeof(t->connector), "%s", e->host);
+	return *t->connector && *t->server;
+}
+
+static void read_lane_hosts(struct tl *t, int64_t id)
+{
+	if (t->hosts_of == id)
+		return;
+	t->hosts_of = id;
+	t->connector[0] = t->server[0] = '\0';
+	store_trace_events(app_store(t->app), id, lane_host, t);
+	if (!*t->connector)
+		snprintf(t->connector, sizeof(t->connector), "connector");
+	if (!*t->server)
+		snprintf(t->server, sizeof(t->server), "server");
+}
+
 void tracelist_preview(struct view *v, struct lines *out)
 {
 	struct tl *t = tl_of(v);
@@ -693,9 +721,19 @@ void tracelist_preview(struct view *v, struct lines *out)
 	fmt_ms(row->hop_push_to_receive, b, sizeof(b));
 	fmt_ms(row->hop_receive_to_response, c, sizeof(c));
 	const char *hop = glyph(G_HOP), *head = glyph(G_HEAD), *ar = glyph(G_ARROW);
-	lines_add(out, ROLE_NORMAL, "  connector %s%s fwd%spush %s %s%s%s server %s%s push%srecv %s %s%s%s clients %s%s recv%sresp %s %s%s%s %d of %zu ok%s",
-		  hop, hop, ar, a, hop, hop, head, hop, hop, ar, b, hop, hop, head, hop, hop, ar, c,
-		  hop, hop, head, r->ok, r->n_targets, row->skew ? "  (negative hop: clocks disagree)" : "");
+	read_lane_hosts(t, row->id);
+	if (row->lanes[0] == 0 && row->push_id != EVENT_NONE)	/* CMPivot, scripts */
+		snprintf(t->connector, sizeof(t->connector), "console");
+	char clients[96];
+	if (r->n_targets == 1)
+		snprintf(clients, sizeof(clients), "%s%s", r->targets[0].host,
+			 r->targets[0].inferred ? "?" : "");
+	else
+		snprintf(clients, sizeof(clients), "%zu clients", r->n_targets);
+	lines_add(out, ROLE_NORMAL, "  %s %s%s fwd%spush %s %s%s%s %s %s%s push%srecv %s %s%s%s %s %s%s recv%sresp %s %s%s%s %d of %zu ok%s",
+		  t->connector, hop, hop, ar, a, hop, hop, head, t->server, hop, hop, ar, b, hop, hop,
+		  head, clients, hop, hop, ar, c, hop, hop, head, r->ok, r->n_targets,
+		  row->skew ? "  (negative hop: clocks disagree)" : "");
 	for (size_t i = 0; i < r->n_targets; i++) {
 		const struct tl_target *g = &r->targets[i];
 		struct status_look gl = status_look(g->status);

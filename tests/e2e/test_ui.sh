@@ -220,6 +220,14 @@ check "hostile host: the detail shows it escaped" tui_wait "PC\\\\e\]0;pwned"
 tui_keys Q
 tui_stop
 
+# ui PATH...: ingests first (as tatrace ingest), then opens.
+tui_start 120 40 "$T" ui -d "$TMP/fresh.db" "$TMP/demo"
+check "ui PATH ingests, then opens on the new store" tui_wait "trace 1 of $ALL "
+tui_keys q
+check "ui PATH: q quits with status 0" test "$(tui_exit_status)" = 0
+tui_stop
+check "ui PATH: the store holds the traces" sh -c "$T traces -d '$TMP/fresh.db' | tail -n +2 | wc -l | grep -qx '$ALL'"
+
 # A store without traces: explained, and nothing to open or export.
 mkdir -p "$TMP/quiet/PC1" && printf 'hello\n' > "$TMP/quiet/PC1/x.log"
 $T ingest -q -d "$TMP/quiet.db" "$TMP/quiet"

@@ -309,9 +309,8 @@ static void export_name(struct app *a, char *out, size_t len)
 		snprintf(out, len, "./trace.json");
 		return;
 	}
-	if (a->depth > 1 && detail_trace_id(top(a)))
-		id = detail_trace_id(top(a));
-	if (guid && a->depth == 1) {
+	/* A detail view shows the list's selected trace. */
+	if (guid) {
 		snprintf(out, len, "./trace-%s.json", guid);
 		return;
 	}

@@ -247,3 +247,62 @@ int store_trace_status_counts(struct store *s, const struct trace_pager *p,
 	store_trace_bind(st, &all.q);
 	return store_rows(s, st, status_row, counts);
 }
+
+/* ---- the outcome strip ---- */
+
+static const char SQL_BOUNDS[] =
+	"SELECT coalesce(min(first_utc), 0), coalesce(max(first_utc), 0) FROM traces";
+static const char SQL_BUCKETS[] =
+	"SELECT (first_utc - ?1) * ?3 / (?2 - ?1 + 1), status, count(*)"
+	" FROM traces GROUP BY 1, 2";
+
+static int bounds_row(void *ctx, sqlite3_stmt *st)
+{
+	int64_t *out = ctx;
+	out[0] = sqlite3_column_int64(st, 0);
+	out[1] = sqlite3_column_int64(st, 1);
+	return 1;
+}
+
+int store_trace_bounds(struct store *s, int64_t *first, int64_t *last)
+{
+	int64_t out[2] = { 0, 0 };
+	sqlite3_stmt *st = store_stmt(s, SQL_BOUNDS);
+	if (!st || store_rows(s, st, bounds_row, out) < 0)
+		return -1;
+	*first = out[0];
+	*last = out[1];
+	return 0;
+}
+
+struct bucket_rows {
+	int n;
+	int (*each)(void *ctx, int bucket, const char *status, int64_t count);
+	void *ctx;
+};
+
+static int bucket_row(void *ctx, sqlite3_stmt *st)
+{
+	struct bucket_rows *b = ctx;
+	int64_t i = sqlite3_column_int64(st, 0);
+	if (i < 0 || i >= b->n)
+		return 0;
+	return b->each(b->ctx, (int)i, store_column_str(st, 1), sqlite3_column_int64(st, 2));
+}
+
+int store_trace_buckets(struct store *s, int64_t first, int64_t last, int n,
+			int (*each)(void *ctx, int bucket, const char *status,
+				    int64_t count),
+			void *ctx)
+{
+	if (n <= 0 || last < first)
+		return 0;
+	sqlite3_stmt *st = store_stmt(s, SQL_BUCKETS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, first);
+	sqlite3_bind_int64(st, 2, last);
+	sqlite3_bind_int64(st, 3, n);
+	struct bucket_rows b = { n, each, ctx };
+	return store_rows(s, st, bucket_row, &b);
+}

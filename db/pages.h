@@ -63,4 +63,14 @@ int store_trace_count(struct store *s, const struct trace_pager *p,
 int store_trace_status_counts(struct store *s, const struct trace_pager *p,
 			      int64_t counts[TRACE_STATUS_COUNT]);
 
+/* The first and last start time of all traces (0, 0 when none). */
+int store_trace_bounds(struct store *s, int64_t *first, int64_t *last);
+/* Traces per (time bucket, status): n equal buckets of start times from
+ * first to last, for the dashboard's outcome strip. each() gets bucket
+ * 0..n-1, a status name and a count. 0 or -1. */
+int store_trace_buckets(struct store *s, int64_t first, int64_t last, int n,
+			int (*each)(void *ctx, int bucket, const char *status,
+				    int64_t count),
+			void *ctx);
+
 #endif

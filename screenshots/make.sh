@@ -63,7 +63,7 @@ grab() {
 # session (status bar off) shown by a real xterm; KEYS are sent first and
 # the shot waits for the screen to settle.
 uishot() {
-	local name=$1 cols=$2 rows=$3 title="tatrace-ui-$$-$1" sock="$work/tmux.sock" env=()
+	local name=$1 cols=$2 rows=$3 title="tatrace-ui-$$-$1" sock="$work/tmux-$1.sock" env=()
 	shift 3
 	while [ "$1" != "--" ]; do env+=(-e "$1"); shift; done
 	shift
@@ -73,7 +73,7 @@ uishot() {
 		-e LC_ALL=C.UTF-8 -e ESCDELAY=25 -e TATRACE_DB=demo.db "${env[@]}" \
 		"exec $PWD/tatrace ui" \; set -g window-size manual
 	for _ in $(seq 100); do
-		tmux -S "$sock" capture-pane -p -t ui | grep -q 'trace 1 of' && break
+		tmux -S "$sock" capture-pane -p -t ui | grep -q '1 col = ' && break
 		sleep 0.05
 	done
 	[ $# -gt 0 ] && tmux -S "$sock" send-keys -t ui "$@"

@@ -179,19 +179,20 @@ static void draw_list_screen(struct app *a, int rows, int w)
 {
 	struct view *list = a->stack[0];
 	draw_top_bar(a, w);
-	tracelist_draw_header(list, 1, w);
-	int avail = rows - 8;
+	int head = 5;	/* bar, counts, strip, filters, column headings */
+	int avail = rows - head - 4;
 	int prev = rows < 30 ? 3 : avail * 2 / 5;
 	list->lines = avail - prev;
 	a->preview->lines = prev;
 	list->cols = a->preview->cols = w;
 	view_keep_visible(list);
-	view_draw(list, 4, w, !a->preview_focus);
-	draw_title(list, 4 + list->lines, w, !a->preview_focus);
+	tracelist_draw_header(list, 1, w);
+	view_draw(list, head, w, !a->preview_focus);
+	draw_title(list, head + list->lines, w, !a->preview_focus);
 	tracelist_preview(list, &a->preview_lines);
 	view_keep_visible(a->preview);
-	view_draw(a->preview, 5 + list->lines, w, a->preview_focus);
-	draw_title(a->preview, 5 + list->lines + prev, w, a->preview_focus);
+	view_draw(a->preview, head + 1 + list->lines, w, a->preview_focus);
+	draw_title(a->preview, head + 1 + list->lines + prev, w, a->preview_focus);
 }
 
 static void draw_view_screen(struct app *a, int rows, int w)
@@ -633,7 +634,7 @@ static void timing_note(struct app *a, int key)
 {
 	if (!a->timing)
 		return;
-	fprintf(a->timing, "%s %d %.3f\n", key ? "key" : "first", key,
+	fprintf(a->timing, "%s %d %.3f\n", key == ERR ? "idle" : key ? "key" : "first", key,
 		(clock_now() - a->t0) * 1000);
 	fflush(a->timing);
 }
@@ -680,11 +681,13 @@ int ui_run(const struct ui_options *opt)
 		key = getch();
 		a->t0 = clock_now();
 		if (key == ERR) {
-			/* A pause in typing: now the filter's count. */
+			/* A pause in typing: now the filter's count, the strip. */
 			if (a->prompt == PROMPT_FILTER && a->count_stale) {
 				filter_info(a, true);
 				stale = STALE_SCREEN;
 			}
+			if (tracelist_idle(a->stack[0]) && a->depth == 1)
+				stale = STALE_SCREEN;
 			continue;
 		}
 		if (key == KEY_RESIZE) {

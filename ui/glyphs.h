@@ -33,7 +33,8 @@
 	X(G_UP, "\u2191", "^", "") \
 	X(G_HOP, "\u2501", "=", "a hop") \
 	X(G_WAIT, "\u2504", ".", "waiting") \
-	X(G_HEAD, "\u25b6", ">", "")
+	X(G_HEAD, "\u25b6", ">", "") \
+	X(G_RULE, "\u2500", "-", "outcome strip: no trace started then")
 
 #define GLYPH_ENUM(id, utf8, ascii, legend) id,
 enum glyph { GLYPH_TABLE(GLYPH_ENUM) GLYPH_COUNT };

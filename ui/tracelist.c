@@ -54,6 +54,12 @@ struct tl {
 	 * hop chain (read once per selection). */
 	int64_t hosts_of;
 	char connector[64], server[64];
+	/* The outcome strip: the worst status per time bucket of the whole
+	 * store (-1: no trace), read again only when the width changes. */
+	int8_t *strip;
+	int strip_n;
+	int strip_want;		/* width wanted; read at the next pause */
+	int64_t first_utc, last_utc;
 };
 
 static struct tl *tl_of(struct view *v)
@@ -611,10 +617,104 @@ static void tl_draw_line(struct view *v, int64_t item, int sub, int y, int w,
 		draw_target(r, (size_t)sub - 1, y, w, selected, focused);
 }
 
+/* How bad a status looks in the strip: a log said no > a record is
+ * absent > no response > mixed > cannot say > complete. */
+static int severity(int st)
+{
+	switch (st) {
+	case TS_FAILED:
+	case TS_UNAUTHORIZED: return 5;
+	case TS_NOT_FORWARDED:
+	case TS_NOT_PUSHED:
+	case TS_NOT_DELIVERED: return 4;
+	case TS_NO_RESPONSE: return 3;
+	case TS_PARTIAL: return 2;
+	case TS_COMPLETE: return 0;
+	default: return 1;
+	}
+}
+
+static int take_bucket(void *ctx, int bucket, const char *status, int64_t count)
+{
+	struct tl *t = ctx;
+	enum trace_status st;
+	(void)count;
+	if (!trace_status_parse(status, &st))
+		st = TS_MISSING_EVIDENCE;
+	if (t->strip[bucket] < 0 || severity(st) > severity(t->strip[bucket]))
+		t->strip[bucket] = (int8_t)st;
+	return 0;
+}
+
+static void strip_read(struct tl *t, int n)
+{
+	if (n == t->strip_n)
+		return;
+	free(t->strip);
+	t->strip = xmalloc((size_t)n);
+	memset(t->strip, -1, (size_t)n);
+	t->strip_n = n;
+	struct store *s = app_store(t->app);
+	if (store_trace_bounds(s, &t->first_utc, &t->last_utc) < 0 ||
+	    store_trace_buckets(s, t->first_utc, t->last_utc, n, take_bucket, t) < 0)
+		app_message(t->app, ROLE_FAIL, "%s %s", glyph(G_FAIL), store_error(s));
+}
+
+/* "12:07Z ──✓──✗──◌── 10:40Z · 1 col = 17m": where the failures cluster
+ * in time; the selected trace's cell in reverse. */
+static void draw_strip(struct view *v, int y, int w)
+{
+	struct tl *t = tl_of(v);
+	char from[16], to[16], col[24], right[64];
+	if (!t->in_store) {
+		draw_text(y, 1, w - 1, ROLE_QUIET, "", true);
+		return;
+	}
+	int n = w - 1 - 7 - 1 - 40;
+	if (n < 10)
+		return;
+	if (n != t->strip_n) {
+		/* A scan of every trace: not on the first screen's path. */
+		t->strip_want = n;
+		draw_text(y, 1, w - 1, ROLE_QUIET, "outcome strip follows", false);
+		return;
+	}
+	clock_of(t->first_utc, from);
+	clock_of(t->last_utc, to);
+	from[5] = to[5] = '\0';	/* HH:MM */
+	fmt_ms((t->last_utc - t->first_utc) / 1000 / n, col, sizeof(col));
+	snprintf(right, sizeof(right), " %sZ  %s  1 col = %s", to, glyph(G_NOT_REACHED), col);
+	int x = 1 + draw_text(y, 1, 8, ROLE_NORMAL, from, false);
+	x += draw_text(y, x, 2, ROLE_NORMAL, "Z ", false);
+	struct tl_row *sel = tl_row_at(t, v->item);
+	int64_t span = t->last_utc - t->first_utc + 1;
+	int mark = sel ? (int)((sel->row.first_utc - t->first_utc) * n / span) : -1;
+	for (int i = 0; i < n; i++) {
+		int st = t->strip[i];
+		if (st < 0) {
+			draw_glyph(y, x + i, G_RULE, i == mark ? ROLE_CURSOR_FOCUS : ROLE_QUIET);
+			continue;
+		}
+		struct status_look look = status_look(trace_statuses[st].name);
+		draw_glyph(y, x + i, look.glyph, i == mark ? ROLE_CURSOR_FOCUS : (enum role)look.role);
+	}
+	draw_text(y, x + n, w - x - n, ROLE_NORMAL, right, false);
+}
+
+bool tracelist_idle(struct view *v)
+{
+	struct tl *t = tl_of(v);
+	if (!t->strip_want || t->strip_want == t->strip_n)
+		return false;
+	strip_read(t, t->strip_want);
+	return true;
+}
+
 void tracelist_draw_header(struct view *v, int y, int w)
 {
 	struct tl *t = tl_of(v);
 	int x = 1;
+	draw_strip(v, y + 1, w);
 	for (int i = 0; i < TRACE_STATUS_COUNT && x < w; i++) {
 		if (!t->counts[i])
 			continue;
@@ -626,6 +726,7 @@ void tracelist_draw_header(struct view *v, int y, int w)
 	}
 	if (x == 1)
 		draw_text(y, 1, w - 1, ROLE_QUIET, "no traces", false);
+	y++;	/* below the strip */
 	/* The filter row: active values bold, inactive ones quiet. */
 	char text[256];
 	x = 1;
@@ -844,6 +945,7 @@ static void tl_done(struct view *v)
 	pcre2_code_free(t->re);
 	free(t->pattern);
 	free(t->unfolded);
+	free(t->strip);
 	free(t);
 }
 

@@ -14,7 +14,10 @@
 #include "../db/store.h"
 
 struct view *tracelist_open(struct app *a, char *err, size_t errlen);
-/* The header rows: counts per status, active filters. */
+/* Work put off to a pause in typing (the outcome strip's scan of every
+ * trace); true when the screen should be drawn again. */
+bool tracelist_idle(struct view *v);
+/* The header rows: counts per status, the outcome strip, active filters. */
 void tracelist_draw_header(struct view *v, int y, int w);
 /* Fill the preview lines for the selected trace. */
 void tracelist_preview(struct view *v, struct lines *out);

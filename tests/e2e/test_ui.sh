@@ -27,6 +27,7 @@ tui_start 120 40 "$T" ui -d "$DB"
 check "opens on trace 1 of $ALL" tui_wait "\[traces\] .*trace 1 of $ALL "
 check "header counts statuses with glyph and word" tui_wait "✓[0-9]+ complete"
 check "the selected row is marked" tui_wait "^▶ +1 "
+check "the outcome strip follows at the first pause" tui_wait "^ [0-9][0-9]:[0-9][0-9]Z .* [0-9][0-9]:[0-9][0-9]Z .* 1 col = "
 tui_keys j
 check "j moves to trace 2" tui_wait "trace 2 of $ALL "
 tui_keys G

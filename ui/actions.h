@@ -28,6 +28,7 @@
 	X(ACT_FOCUS, "<Tab>", "focus-next", V_LIST, "move focus between the list and the preview") \
 	X(ACT_STATUS_CYCLE, "s", "status-cycle", V_LIST, "status filter: all, each status, not_complete") \
 	X(ACT_SORT_CYCLE, "o", "sort-cycle", V_LIST, "sort by start, status, span, action") \
+	X(ACT_TIME_RANGE, "t", "time-range", V_LIST, "only traces in a UTC range: 19:30-19:45, 19:30, -15m; empty clears") \
 	X(ACT_GOTO, ":", "goto", V_LIST, "jump to a trace number or GUID prefix") \
 	X(ACT_EXPORT, "e", "export", V_LIST | V_DETAIL, "write the trace to a file; the extension picks the format") \
 	X(ACT_DOWN, "j <Down>", "move-down", V_ALL, "next row") \

@@ -27,7 +27,8 @@
 #define MIN_COLS 80
 #define MIN_ROWS 24
 
-enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_GOTO, PROMPT_EXPORT, PROMPT_OVERWRITE };
+enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_GOTO, PROMPT_TIME, PROMPT_EXPORT,
+		   PROMPT_OVERWRITE };
 
 struct app {
 	struct store *store;
@@ -160,7 +161,8 @@ static void draw_bottom(struct app *a, int rows, int w)
 	if (a->prompt != PROMPT_NONE && a->prompt != PROMPT_OVERWRITE) {
 		draw_text(rows - 2, 0, w, a->info_role, a->info, true);
 		const char *label = a->prompt == PROMPT_FILTER ? "/" :
-				    a->prompt == PROMPT_GOTO ? ":" : "Export to: ";
+				    a->prompt == PROMPT_GOTO ? ":" :
+				    a->prompt == PROMPT_TIME ? "Time range (UTC): " : "Export to: ";
 		int x = draw_text(rows - 1, 0, w, ROLE_NORMAL, label, false);
 		char save = a->input[a->cursor];
 		a->input[a->cursor] = '\0';
@@ -401,6 +403,15 @@ static void prompt_accept(struct app *a)
 			a->info_role = ROLE_FAIL;
 		}
 		return;
+	case PROMPT_TIME:
+		if (tracelist_set_time(a->stack[0], a->input, err, sizeof(err))) {
+			a->prompt = PROMPT_NONE;
+			app_message(a, ROLE_NORMAL, "%s", *a->input ? "time range applied" : "time range cleared");
+		} else {
+			snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);
+			a->info_role = ROLE_FAIL;
+		}
+		return;
 	case PROMPT_GOTO:
 		a->prompt = PROMPT_NONE;
 		if (!tracelist_jump(a->stack[0], a->input))
@@ -517,6 +528,10 @@ static unsigned app_request(struct app *a, enum action act)
 	case ACT_FILTER:
 		prompt_open(a, PROMPT_FILTER, "");
 		filter_info(a, false);
+		return STALE_SCREEN;
+	case ACT_TIME_RANGE:
+		prompt_open(a, PROMPT_TIME, "");
+		snprintf(a->info, sizeof(a->info), "19:30-19:45, 19:30 (from then on), -15m (the last 15 minutes), empty clears");
 		return STALE_SCREEN;
 	case ACT_GOTO:
 		prompt_open(a, PROMPT_GOTO, "");

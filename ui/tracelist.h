@@ -34,6 +34,12 @@ bool tracelist_try_pattern(const char *pattern, char *err, size_t errlen);
 int64_t tracelist_count_with(struct view *v, const char *pattern);
 /* Apply pattern as the filter. */
 bool tracelist_set_pattern(struct view *v, const char *pattern, char *err, size_t errlen);
+/* The t filter: "19:30-19:45", "19:30" (from then on), "-15m" (the last
+ * 15 minutes of trace starts; s, m, h, d), full times as for --since
+ * ("2026-09-25T19:30"), a range with ".." or "-"; "" clears. Clock times
+ * fall on the day of the first trace (an end before its start on the day
+ * after). False with a reason in err. */
+bool tracelist_set_time(struct view *v, const char *text, char *err, size_t errlen);
 /* Jump to a trace number or GUID prefix; false when none. */
 bool tracelist_jump(struct view *v, const char *what);
 

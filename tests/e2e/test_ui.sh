@@ -75,6 +75,36 @@ check "Esc cancels the prompt, filter kept" tui_wait "trace 1 of $WANT "
 tui_keys / Enter
 check "an empty pattern clears the filter, the selection kept" tui_wait "trace [0-9]+ of $ALL "
 
+# t limits the time range (overlap with each trace's first..last UTC).
+read -r WIN LAST1H <<EOF2
+$(python3 -c '
+import json, sys
+from datetime import datetime, timedelta
+d = json.load(open(sys.argv[1]))
+p = lambda s: datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%fZ")
+day = min(p(t["first_utc"]) for t in d).replace(hour=0, minute=0, second=0, microsecond=0)
+a, b = day + timedelta(hours=14), day + timedelta(hours=16)
+win = sum(1 for t in d if p(t["last_utc"]) >= a and p(t["first_utc"]) <= b)
+since = max(p(t["first_utc"]) for t in d) - timedelta(hours=1)
+print(win, sum(1 for t in d if p(t["last_utc"]) >= since))' "$TMP/all.json")
+EOF2
+tui_keys t
+check "t opens the time prompt" tui_wait "Time range \\(UTC\\):"
+tui_type '14:00-16:00'
+tui_keys Enter
+check "t 14:00-16:00: $WIN traces" tui_wait "trace [0-9]+ of $WIN "
+check "t: the header shows the range" tui_wait "time 14:00-16:00 \(t\)"
+tui_keys t
+tui_type '-1h'
+tui_keys Enter
+check "t -1h: the last hour of starts, $LAST1H traces" tui_wait "trace [0-9]+ of $LAST1H "
+tui_keys t
+tui_type 'noon'
+tui_keys Enter
+check "t with a bad range says how to write one" tui_wait "not a time range"
+tui_keys Escape t Enter
+check "t with nothing clears the range" tui_wait "trace [0-9]+ of $ALL "
+
 # : jumps; Enter opens the trace; q comes back.
 tui_keys :
 tui_type '7'

@@ -163,6 +163,11 @@ tui_keys Enter
 check "an unknown extension is refused, prompt kept" tui_wait "Unknown extension"
 tui_keys Escape
 
+# y copies the GUID with OSC 52 (tmux with set-clipboard takes it).
+tui_keys y
+check "y says what it copied" tui_wait "copied $GUID \(OSC 52\)"
+check "y: the clipboard (tmux buffer) holds the GUID" sh -c "[ \"\$(tmux -S '$TUI_DIR/sock' show-buffer 2>/dev/null)\" = '$GUID' ]"
+
 # Resize: the cursor stays; below 80x24 it says so.
 tui_keys j
 check "cursor on trace 3" tui_wait "trace 3 of $ALL "

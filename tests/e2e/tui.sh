@@ -15,7 +15,7 @@ tui_start() {	# tui_start COLS ROWS CMD [ARGS...]
 	printf -v cmd '%q ' "$@"
 	TUI_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tuitest.XXXXXX")
 	_tmux start-server \; set -g remain-on-exit on \; \
-		set -g default-terminal xterm-256color \; \
+		set -g default-terminal xterm-256color \; set -g set-clipboard on \; \
 		new-session -d -s t -x "$cols" -y "$rows" \
 		-e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e ESCDELAY=25 \
 		-e TERM=xterm-256color "exec $cmd" \; \
@@ -72,4 +72,5 @@ tui_exit_status() {
 		sleep 0.02
 	done
 }
+tui_buffer() { _tmux show-buffer 2>/dev/null; }
 tui_pid() { _tmux display -p -t t '#{pane_pid}'; }

@@ -116,6 +116,14 @@ check "the detail has the summary and events" tui_wait "Summary   "
 tui_keys q
 check "q goes back to the list" tui_wait "^\[traces\] .*trace 7 of $ALL "
 
+# Tab moves focus to the preview: j scrolls it, Enter still opens.
+tui_keys Tab
+check "Tab: the preview has the focus (▶ in it)" tui_wait "^▶ .*(complete|failed|partial|no_response|not_|unauthorized|missing|unmatched) ·"
+tui_keys Enter
+check "Enter from the preview opens the trace" tui_wait "^\[trace\] .*trace 7 of $ALL"
+tui_keys q Tab
+check "Tab again: the list has the focus" tui_wait "^▶. +7 "
+
 # ? help, generated from the action table.
 tui_keys '?'
 check "? opens the help" tui_wait "^\[help\]"

@@ -1,7 +1,10 @@
 /* display.c - the layout of every screen and the one function that draws a
  * frame (display_draw): the bar, the list and its preview or the view on
  * top of the stack, title bars, the status line or prompt, the hint bar
- * generated from the action table. Below 80x24 it says so instead. */
+ * generated from the action table. Below 80x24 it says so instead.
+ * A screen of several panes (the list and its preview; the timeline and
+ * its events next) has its layout function here, chosen by the view on
+ * top of the stack. */
 #include <stdio.h>
 #include <string.h>
 

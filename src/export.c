@@ -547,6 +547,57 @@ out:
 	return rc;
 }
 
+/* ---- a list of traces ---- */
+
+#define EXPORT_FLUSH_AT 65536
+
+void traces_export_begin(struct traces_export *x, struct store *s,
+			 enum out_format fmt, FILE *f)
+{
+	memset(x, 0, sizeof(*x));
+	x->store = s;
+	x->fmt = fmt;
+	x->f = f;
+	if (fmt == OUT_JSON)
+		buf_putc(&x->b, '[');
+	else
+		buf_append(&x->b, trace_csv_header, strlen(trace_csv_header));
+}
+
+int traces_export_row(struct traces_export *x, const struct trace_row *t)
+{
+	if (targets_read(x->store, t->id, &x->targets) < 0) {
+		x->failed = true;
+		return -1;
+	}
+	if (x->fmt == OUT_JSON) {
+		buf_puts(&x->b, x->n ? ",\n" : "\n");
+		trace_json(&x->b, t, &x->targets);
+	} else {
+		trace_csv(&x->b, t, &x->targets);
+	}
+	x->n++;
+	if (x->b.len > EXPORT_FLUSH_AT) {
+		buf_flush_to(&x->b, x->f);
+		if (ferror(x->f)) {
+			x->failed = true;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int traces_export_end(struct traces_export *x)
+{
+	if (x->fmt == OUT_JSON)
+		buf_puts(&x->b, x->n ? "\n]\n" : "]\n");
+	buf_flush_to(&x->b, x->f);
+	bool failed = x->failed || ferror(x->f);
+	buf_free(&x->b);
+	targets_free(&x->targets);
+	return failed ? -1 : 0;
+}
+
 /* Longest suffix first: .chrome.json before .json. */
 static const struct {
 	const char *ext;

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cli.h"
 #include "../lib/util.h"
@@ -35,6 +36,23 @@ extern const char trace_csv_header[];
  * when there is no such trace, -1 on a store error (store_error). */
 int trace_export(struct store *s, int64_t id, enum out_format fmt,
 		 struct buf *out);
+
+/* A list of traces as one file, row by row: the bytes of `tatrace traces
+ * --format json|csv` for the same traces. begin, row for each trace (in
+ * the list's order), end; end returns 0 or -1 (store or write error). */
+struct traces_export {
+	struct store *store;
+	enum out_format fmt;	/* OUT_JSON or OUT_CSV */
+	FILE *f;
+	struct target_list targets;
+	struct buf b;
+	uint64_t n;
+	bool failed;
+};
+void traces_export_begin(struct traces_export *x, struct store *s,
+			 enum out_format fmt, FILE *f);
+int traces_export_row(struct traces_export *x, const struct trace_row *t);
+int traces_export_end(struct traces_export *x);
 
 /* The format a file name asks for: .json, .csv, .txt, .chrome.json
  * (case-insensitive). False for any other name. */

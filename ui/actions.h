@@ -31,6 +31,7 @@
 	X(ACT_TIME_RANGE, "t", "time-range", V_LIST, "only traces in a UTC range: 19:30-19:45, 19:30, -15m; empty clears") \
 	X(ACT_GOTO, ":", "goto", V_LIST, "jump to a trace number or GUID prefix") \
 	X(ACT_EXPORT, "e", "export", V_LIST | V_DETAIL, "write the trace to a file; the extension picks the format") \
+	X(ACT_EXPORT_VIEW, "E", "export-view", V_LIST, "write every trace in the view to one file: .csv or .json") \
 	X(ACT_YANK, "y", "yank", V_LIST | V_DETAIL, "copy the trace's GUID to the clipboard (OSC 52: over SSH, in tmux)") \
 	X(ACT_DOWN, "j <Down>", "move-down", V_ALL, "next row") \
 	X(ACT_UP, "k <Up>", "move-up", V_ALL, "previous row") \

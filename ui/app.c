@@ -141,6 +141,8 @@ static unsigned app_request(struct app *a, enum action act)
 		return STALE_SCREEN;
 	case ACT_EXPORT:
 		return prompt_export(a);
+	case ACT_EXPORT_VIEW:
+		return prompt_export_view(a);
 	case ACT_MATCH_NEXT:
 	case ACT_MATCH_PREV:
 		if (a->depth > 1 && v->ops->match) {

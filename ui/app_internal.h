@@ -16,7 +16,7 @@
 #define MIN_ROWS 24
 
 enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_GOTO, PROMPT_TIME, PROMPT_EXPORT,
-		   PROMPT_OVERWRITE };
+		   PROMPT_EXPORT_VIEW, PROMPT_OVERWRITE };
 
 struct app {
 	struct store *store;
@@ -34,6 +34,7 @@ struct app {
 	bool count_stale;		/* the live filter count waits for a pause */
 	char message[2048];
 	enum role message_role;
+	bool export_view;		/* the export prompt is E's, not e's */
 	char find[1024];			/* last / in a view that finds */
 	FILE *timing;			/* $TATRACE_UI_TIMING: one line per redraw */
 	double t0;
@@ -53,6 +54,8 @@ unsigned prompt_key(struct app *a, int key);
 void filter_info(struct app *a, bool count);
 /* e: the export prompt for the selected trace. */
 unsigned prompt_export(struct app *a);
+/* E: the export prompt for every trace in the view. */
+unsigned prompt_export_view(struct app *a);
 /* y: copy the selected trace's GUID (OSC 52). */
 unsigned app_yank(struct app *a);
 

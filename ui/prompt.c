@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <curses.h>
 
 #include "app_internal.h"
@@ -113,12 +114,55 @@ static const char *format_label(enum out_format f)
 }
 
 /* Write the export; false keeps the prompt open. */
+struct view_rows {
+	struct traces_export x;
+};
+
+static int export_view_row(void *ctx, const struct trace_row *t)
+{
+	return traces_export_row(ctx, t) < 0;
+}
+
+/* The file's content: one trace (the bytes of show -o) or, for E, every
+ * trace of the view (the bytes of traces --format). Returns how many
+ * traces, -1 with errno or the store's message in err. */
+static int64_t export_into(struct app *a, FILE *f, enum out_format fmt, char *err, size_t errlen)
+{
+	if (a->export_view) {
+		struct traces_export x;
+		traces_export_begin(&x, a->store, fmt, f);
+		int rc = tracelist_each(a->stack[0], export_view_row, &x);
+		uint64_t n = x.n;
+		if (traces_export_end(&x) < 0 || rc < 0) {
+			snprintf(err, errlen, "%s", ferror(f) ? strerror(errno) : store_error(a->store));
+			return -1;
+		}
+		return (int64_t)n;
+	}
+	struct buf b = {0};
+	if (trace_export(a->store, export_id(a), fmt, &b) != 0) {
+		snprintf(err, errlen, "%s", store_error(a->store));
+		buf_free(&b);
+		return -1;
+	}
+	bool ok = fwrite(b.data, 1, b.len, f) == b.len;
+	buf_free(&b);
+	if (!ok) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	return 1;
+}
+
+/* Write the export; false keeps the prompt open. */
 static bool export_write(struct app *a, bool overwrite)
 {
 	enum out_format fmt;
-	if (!export_format_of_path(a->input, &fmt)) {
-		snprintf(a->info, sizeof(a->info), "%s Unknown extension - use .json .csv .txt .chrome.json",
-			 glyph(G_FAIL));
+	enum prompt_kind kind = a->export_view ? PROMPT_EXPORT_VIEW : PROMPT_EXPORT;
+	if (!export_format_of_path(a->input, &fmt) ||
+	    (a->export_view && fmt != OUT_JSON && fmt != OUT_CSV)) {
+		snprintf(a->info, sizeof(a->info), "%s Unknown extension - use %s", glyph(G_FAIL),
+			 a->export_view ? ".csv .json" : ".json .csv .txt .chrome.json");
 		a->info_role = ROLE_FAIL;
 		return false;
 	}
@@ -127,34 +171,38 @@ static bool export_write(struct app *a, bool overwrite)
 		app_message(a, ROLE_WARN, "%s %s exists - overwrite? y/N", glyph(G_FAIL), a->input);
 		return true;
 	}
-	struct buf b = {0};
-	if (trace_export(a->store, export_id(a), fmt, &b) != 0) {
-		snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), store_error(a->store));
-		a->info_role = ROLE_FAIL;
-		buf_free(&b);
-		return false;
-	}
+	char err[512] = "";
 	int fd = open(a->input, O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL), 0644);
-	bool ok = fd >= 0 && write(fd, b.data, b.len) == (ssize_t)b.len;
-	int err = errno;
-	if (fd >= 0 && close(fd) != 0 && ok) {
-		ok = false;
-		err = errno;
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	int64_t n = -1;
+	if (!f)
+		snprintf(err, sizeof(err), "%s", strerror(errno));
+	else
+		n = export_into(a, f, fmt, err, sizeof(err));
+	if (f && fclose(f) != 0 && n >= 0) {
+		snprintf(err, sizeof(err), "%s", strerror(errno));
+		n = -1;
+	} else if (!f && fd >= 0) {
+		close(fd);
 	}
 	char *abs = realpath(a->input, NULL);
-	if (ok) {
-		app_message(a, ROLE_OK, "%s Wrote %s (%zu bytes, %s)", glyph(G_OK), abs ? abs : a->input,
-			    b.len, format_label(fmt));
+	struct stat sb;
+	if (n >= 0) {
+		off_t size = stat(a->input, &sb) == 0 ? sb.st_size : 0;
+		if (a->export_view)
+			app_message(a, ROLE_OK, "%s Wrote %s (%lld traces, %lld bytes, %s)", glyph(G_OK),
+				    abs ? abs : a->input, (long long)n, (long long)size, format_label(fmt));
+		else
+			app_message(a, ROLE_OK, "%s Wrote %s (%lld bytes, %s)", glyph(G_OK),
+				    abs ? abs : a->input, (long long)size, format_label(fmt));
 		a->prompt = PROMPT_NONE;
 	} else {
-		snprintf(a->info, sizeof(a->info), "%s Cannot write %s: %s", glyph(G_FAIL), a->input,
-			 strerror(err));
+		snprintf(a->info, sizeof(a->info), "%s Cannot write %s: %s", glyph(G_FAIL), a->input, err);
 		a->info_role = ROLE_FAIL;
-		a->prompt = PROMPT_EXPORT;
+		a->prompt = kind;
 	}
 	free(abs);
-	buf_free(&b);
-	return ok;
+	return n >= 0;
 }
 
 static void prompt_accept(struct app *a)
@@ -192,6 +240,7 @@ static void prompt_accept(struct app *a)
 			app_message(a, ROLE_WARN, "no trace '%s' under the current filters", a->input);
 		return;
 	case PROMPT_EXPORT:
+	case PROMPT_EXPORT_VIEW:
 		export_write(a, false);
 		return;
 	default:
@@ -298,6 +347,7 @@ unsigned prompt_export(struct app *a)
 	}
 	char name[256];
 	export_name(a, name, sizeof(name));
+	a->export_view = false;
 	prompt_open(a, PROMPT_EXPORT, name);
 	char cwd[512];
 	snprintf(a->info, sizeof(a->info), "[export] the extension picks the format (Tab cycles): .json .csv .txt .chrome.json %s cwd %s",
@@ -316,5 +366,27 @@ unsigned app_yank(struct app *a)
 	}
 	clipboard_copy(guid);
 	app_message(a, ROLE_OK, "%s copied %s (OSC 52)", glyph(G_OK), guid);
+	return STALE_SCREEN;
+}
+
+unsigned prompt_export_view(struct app *a)
+{
+	struct view *list = a->stack[0];
+	if (!tracelist_total(list)) {
+		app_message(a, ROLE_WARN, "no trace to export");
+		return STALE_SCREEN;
+	}
+	int64_t first, last;
+	char from[32], to[32], name[96];
+	tracelist_bounds(list, &first, &last);
+	format_utc_ms(first, from);	/* 2026-09-25T19:35:02.412Z */
+	format_utc_ms(last, to);
+	snprintf(name, sizeof(name), "./traces-%.4s%.2s%.2sT%.2s%.2sZ-%.4s%.2s%.2sT%.2s%.2sZ.csv",
+		 from, from + 5, from + 8, from + 11, from + 14, to, to + 5, to + 8, to + 11, to + 14);
+	a->export_view = true;
+	prompt_open(a, PROMPT_EXPORT_VIEW, name);
+	char cwd[512];
+	snprintf(a->info, sizeof(a->info), "[export] the %lld traces in view, as tatrace traces writes them: .csv or .json %s cwd %s",
+		 (long long)tracelist_total(list), glyph(G_NOT_REACHED), getcwd(cwd, sizeof(cwd)) ? cwd : "?");
 	return STALE_SCREEN;
 }

@@ -952,6 +952,19 @@ int64_t tracelist_position(struct view *v)
 	return tl_of(v)->total ? v->item + 1 : 0;
 }
 
+int tracelist_each(struct view *v, int (*each)(void *ctx, const struct trace_row *t), void *ctx)
+{
+	struct tl *t = tl_of(v);
+	return store_trace_page(app_store(t->app), &t->pager, NULL, false, SIZE_MAX, each, ctx) < 0
+		       ? -1 : 0;
+}
+
+void tracelist_bounds(struct view *v, int64_t *first, int64_t *last)
+{
+	*first = *last = 0;
+	store_trace_bounds(app_store(tl_of(v)->app), first, last);
+}
+
 int64_t tracelist_total(struct view *v)
 {
 	return tl_of(v)->total;

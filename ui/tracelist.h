@@ -25,6 +25,10 @@ void tracelist_preview(struct view *v, struct lines *out);
 bool tracelist_selected(struct view *v, int64_t *id, const char **guid,
 			const char **status, int64_t *first_utc);
 int64_t tracelist_position(struct view *v);	/* 1-based, of the cursor */
+/* Every trace in the view, in its order (each() non-zero stops). 0 or -1. */
+int tracelist_each(struct view *v, int (*each)(void *ctx, const struct trace_row *t), void *ctx);
+/* The first and last start time in the store. */
+void tracelist_bounds(struct view *v, int64_t *first, int64_t *last);
 int64_t tracelist_total(struct view *v);
 
 /* The / filter. Compile pattern (NULL/empty clears): false with PCRE2's

@@ -171,7 +171,45 @@ tui_keys Enter
 check "an unknown extension is refused, prompt kept" tui_wait "Unknown extension"
 tui_keys Escape
 
+# E exports every trace in the view: the bytes of tatrace traces --format.
+FAILED=$(count_status failed)
+# s steps through the present statuses in the table's (stage) order.
+IDX=$(python3 -c '
+import json, sys
+order = ["unauthorized", "not_forwarded", "not_pushed", "not_delivered", "no_response", "failed"]
+have = {t["status"] for t in json.load(open(sys.argv[1]))}
+print(sum(1 for s in order if s in have))' "$TMP/all.json")
+for _ in $(seq "$IDX"); do tui_keys s; done
+check "status filter on failed" tui_wait "status failed \(s\)"
+check "status filter on failed: $FAILED traces" tui_wait "trace [0-9]+ of $FAILED "
+tui_keys E
+check "E: prompt pre-filled with ./traces-FROM-TO.csv" tui_wait "Export to: \./traces-[0-9]{8}T[0-9]{4}Z-[0-9]{8}T[0-9]{4}Z\.csv"
+tui_keys C-u
+tui_type "$TMP/failed.csv"
+tui_keys Enter
+check "E writes the view and says how many" tui_wait "Wrote $TMP/failed.csv \($FAILED traces"
+$T traces -d "$DB" --status failed --format csv > "$TMP/failed.want.csv"
+check "E's CSV equals traces --status failed --format csv" cmp "$TMP/failed.csv" "$TMP/failed.want.csv"
+tui_keys E C-u
+tui_type "$TMP/failed.json"
+tui_keys Enter
+check "E .json writes JSON" tui_wait "Wrote $TMP/failed.json .*JSON"
+$T traces -d "$DB" --status failed --format json > "$TMP/failed.want.json"
+check "E's JSON equals traces --status failed --format json" cmp "$TMP/failed.json" "$TMP/failed.want.json"
+tui_keys E C-u
+tui_type "$TMP/failed.txt"
+tui_keys Enter
+check "E refuses formats other than .csv and .json" tui_wait "Unknown extension - use .csv .json"
+tui_keys Escape
+for _ in $(seq $((PRESENT + 2 - IDX))); do tui_keys s; done
+check "status filter back to any" tui_wait "status any \(s\)"
+check "status filter back to any: $ALL traces" tui_wait "trace [0-9]+ of $ALL "
+
 # y copies the GUID with OSC 52 (tmux with set-clipboard takes it).
+tui_keys :
+tui_type 2
+tui_keys Enter
+check "back on trace 2" tui_wait "trace 2 of $ALL "
 tui_keys y
 check "y says what it copied" tui_wait "copied $GUID \(OSC 52\)"
 check "y: the clipboard (tmux buffer) holds the GUID" sh -c "[ \"\$(tmux -S '$TUI_DIR/sock' show-buffer 2>/dev/null)\" = '$GUID' ]"

@@ -35,11 +35,16 @@ struct tl_row {
 	int ok;			/* targets that completed */
 };
 
+/* The / filter: compiled once, JIT when available, one match data. */
+struct tl_match {
+	pcre2_code *re;
+	pcre2_match_data *md;
+};
+
 struct tl {
 	struct app *app;
 	struct trace_pager pager;
-	pcre2_code *re;
-	pcre2_match_data *md;
+	struct tl_match match;	/* the pager's keep() context */
 	char *pattern;
 	int status_cycle;	/* -1 all, a status, TRACE_STATUS_COUNT not_complete */
 	int64_t counts[TRACE_STATUS_COUNT];
@@ -260,16 +265,16 @@ static void set_unfolded(struct tl *t, int64_t id, bool on)
 
 /* ---- filters ---- */
 
-static bool re_hit(struct tl *t, const char *s)
+static bool re_hit(const struct tl_match *m, const char *s)
 {
-	return s && pcre2_match(t->re, (PCRE2_SPTR)s, strlen(s), 0, 0, t->md, NULL) >= 0;
+	return s && pcre2_match(m->re, (PCRE2_SPTR)s, strlen(s), 0, 0, m->md, NULL) >= 0;
 }
 
 static bool keep_match(void *ctx, const struct trace_row *row)
 {
-	struct tl *t = ctx;
-	return re_hit(t, row->guid) || re_hit(t, row->status) || re_hit(t, row->action) ||
-	       re_hit(t, row->hosts) || re_hit(t, row->clients) || re_hit(t, row->summary);
+	const struct tl_match *m = ctx;
+	return re_hit(m, row->guid) || re_hit(m, row->status) || re_hit(m, row->action) ||
+	       re_hit(m, row->hosts) || re_hit(m, row->clients) || re_hit(m, row->summary);
 }
 
 static pcre2_code *compile(const char *pattern, char *err, size_t errlen)
@@ -422,8 +427,7 @@ int64_t tracelist_count_with(struct view *v, const char *pattern)
 	struct tl *t = tl_of(v);
 	char err[200];
 	struct trace_pager p = t->pager;
-	struct tl probe = *t;
-	probe.re = compile(pattern, err, sizeof(err));
+	struct tl_match probe = { compile(pattern, err, sizeof(err)), NULL };
 	if (!probe.re)
 		return -1;
 	probe.md = pcre2_match_data_create_from_pattern(probe.re, NULL);
@@ -443,14 +447,14 @@ bool tracelist_set_pattern(struct view *v, const char *pattern, char *err, size_
 	pcre2_code *re = NULL;
 	if (pattern && *pattern && !(re = compile(pattern, err, errlen)))
 		return false;
-	pcre2_match_data_free(t->md);
-	pcre2_code_free(t->re);
+	pcre2_match_data_free(t->match.md);
+	pcre2_code_free(t->match.re);
 	free(t->pattern);
-	t->re = re;
-	t->md = re ? pcre2_match_data_create_from_pattern(re, NULL) : NULL;
+	t->match.re = re;
+	t->match.md = re ? pcre2_match_data_create_from_pattern(re, NULL) : NULL;
 	t->pattern = re ? xstrdup(pattern) : NULL;
 	t->pager.keep = re ? keep_match : NULL;
-	t->pager.keep_ctx = t;
+	t->pager.keep_ctx = &t->match;
 	tl_reload(v, true);
 	return true;
 }
@@ -1039,8 +1043,8 @@ static void tl_done(struct view *v)
 {
 	struct tl *t = tl_of(v);
 	window_clear(t);
-	pcre2_match_data_free(t->md);
-	pcre2_code_free(t->re);
+	pcre2_match_data_free(t->match.md);
+	pcre2_code_free(t->match.re);
 	free(t->pattern);
 	free(t->unfolded);
 	free(t->strip);
@@ -1064,7 +1068,7 @@ struct view *tracelist_open(struct app *a, char *err, size_t errlen)
 	struct tl *t = xcalloc(1, sizeof(*t));
 	t->app = a;
 	t->status_cycle = -1;
-	t->pager.keep_ctx = t;
+	t->pager.keep_ctx = &t->match;
 	if (store_trace_status_counts(app_store(a), &t->pager, t->counts) < 0) {
 		snprintf(err, errlen, "%s", store_error(app_store(a)));
 		free(t);

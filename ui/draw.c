@@ -138,6 +138,41 @@ int draw_text_skip(int y, int x, int w, enum role role, const char *s, int skip,
 	return used;
 }
 
+int draw_wrap(const char *s, int w, int row, int *start, int *end)
+{
+	mbstate_t ps;
+	memset(&ps, 0, sizeof(ps));
+	size_t len = strlen(s);
+	struct piece p;
+	int rows = 0, row_start = 0, col = 0, blank_end = -1;
+	if (w < 1)
+		w = 1;
+	while (len) {
+		next_piece(s, len, &ps, &p);
+		s += p.bytes;
+		len -= p.bytes;
+		if (col + p.width - row_start > w && col > row_start) {
+			/* Break after the last blank of the row, else here. */
+			int cut = blank_end > row_start ? blank_end : col;
+			if (rows == row) {
+				*start = row_start;
+				*end = cut;
+			}
+			rows++;
+			row_start = cut;
+			blank_end = -1;
+		}
+		col += p.width;
+		if (p.wc == L' ')
+			blank_end = col;
+	}
+	if (rows == row) {
+		*start = row_start;
+		*end = col;
+	}
+	return rows + 1;
+}
+
 int draw_text_right(int y, int x, int w, enum role role, const char *s)
 {
 	int tw = draw_width(s);

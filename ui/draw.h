@@ -17,6 +17,9 @@ int draw_text(int y, int x, int w, enum role role, const char *s, bool pad);
  * (the next row goes on). Returns columns drawn. */
 int draw_text_skip(int y, int x, int w, enum role role, const char *s, int skip,
 		   bool pad);
+/* Soft wrap s to w columns, breaking after a blank when the row has one:
+ * returns how many rows; for row >= 0 also its columns [*start, *end). */
+int draw_wrap(const char *s, int w, int row, int *start, int *end);
 /* The same, right-aligned in w columns. */
 int draw_text_right(int y, int x, int w, enum role role, const char *s);
 /* Blank w columns at (y, x) in role's attributes. */

@@ -26,14 +26,31 @@ void lines_add(struct lines *ls, enum role role, const char *fmt, ...)
 	ls->l[ls->n++] = (struct line){ text ? text : xstrdup(""), role };
 }
 
+/* A log line may be megabytes long: a text view keeps its start, and says
+ * so (every redraw measures the lines it shows). */
+#define LINE_MAX_BYTES 65536
+
 void lines_add_text(struct lines *ls, enum role role, const char *text, size_t len)
 {
 	const char *end = text + len;
 	while (text < end) {
 		const char *nl = memchr(text, '\n', (size_t)(end - text));
 		size_t n = nl ? (size_t)(nl - text) : (size_t)(end - text);
+		char *copy;
+		if (n > LINE_MAX_BYTES) {
+			size_t keep = LINE_MAX_BYTES;
+			while (keep > 0 && ((unsigned char)text[keep] & 0xc0) == 0x80)
+				keep--;	/* not inside a UTF-8 sequence */
+			struct buf b = {0};
+			buf_append(&b, text, keep);
+			buf_printf(&b, " %s (%zu more bytes: tatrace show has them all)",
+				   glyph(G_ELLIPSIS), n - keep);
+			copy = b.data;
+		} else {
+			copy = xstrndup(text, n);
+		}
 		ls->l = xrealloc(ls->l, (ls->n + 1) * sizeof(*ls->l));
-		ls->l[ls->n++] = (struct line){ xstrndup(text, n), role };
+		ls->l[ls->n++] = (struct line){ copy, role };
 		text += n + (nl ? 1 : 0);
 	}
 }
@@ -61,8 +78,7 @@ static int text_width(struct view *v)
 int lines_height(struct view *v, int64_t item)
 {
 	struct lines *ls = v->data;
-	int w = text_width(v), n = draw_width(ls->l[item].text);
-	return n > w ? (n + w - 1) / w : 1;
+	return draw_wrap(ls->l[item].text, text_width(v), -1, NULL, NULL);
 }
 
 void lines_draw_line(struct view *v, int64_t item, int sub, int y, int w,
@@ -74,7 +90,11 @@ void lines_draw_line(struct view *v, int64_t item, int sub, int y, int w,
 		role = focused ? ROLE_CURSOR_FOCUS : ROLE_CURSOR_BLUR;
 	draw_text(y, 0, 2, role, selected && sub == v->sub ? glyph(focused ? G_CURSOR : G_CURSOR_BLUR)
 							   : "", true);
-	draw_text_skip(y, 2, w - 2, role, ls->l[item].text, sub * text_width(v), selected);
+	int start = 0, end = 0;
+	draw_wrap(ls->l[item].text, text_width(v), sub, &start, &end);
+	int used = draw_text_skip(y, 2, end - start, role, ls->l[item].text, start, false);
+	if (selected)
+		draw_fill(y, 2 + used, w - 2 - used, role);
 }
 
 bool lines_match(struct view *v, int64_t item, const char *pattern)

@@ -124,6 +124,28 @@ static void test_wrap_segments(void **state)
 	assert_string_equal(buf, "ghij");
 }
 
+static void test_wrap_at_blanks(void **state)
+{
+	(void)state;
+	int a = -1, b = -1;
+	const char *s = "the quick brown fox";
+	assert_int_equal(draw_wrap(s, 10, -1, NULL, NULL), 2);
+	draw_wrap(s, 10, 0, &a, &b);
+	assert_int_equal(a, 0);
+	assert_int_equal(b, 10);	/* "the quick " */
+	draw_wrap(s, 10, 1, &a, &b);
+	assert_int_equal(a, 10);
+	assert_int_equal(b, 19);	/* "brown fox" */
+	/* No blank: a hard break at the width. */
+	assert_int_equal(draw_wrap("0123456789abcdefghij", 8, -1, NULL, NULL), 3);
+	draw_wrap("0123456789abcdefghij", 8, 2, &a, &b);
+	assert_int_equal(a, 16);
+	assert_int_equal(b, 20);
+	/* Escaped controls take their escaped width. */
+	assert_int_equal(draw_wrap("\033\033\033\033", 4, -1, NULL, NULL), 2);
+	assert_int_equal(draw_wrap("", 4, -1, NULL, NULL), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +153,7 @@ int main(void)
 		cmocka_unit_test(test_cut_with_ellipsis),
 		cmocka_unit_test(test_widths),
 		cmocka_unit_test(test_wrap_segments),
+		cmocka_unit_test(test_wrap_at_blanks),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown) ? 1 : 0;
 }

@@ -188,14 +188,22 @@ static void install_signals(void)
 	atexit(restore_terminal);
 }
 
-static void screen_start(bool ascii)
+/* False (with the reason on stderr) when the terminal cannot be used. */
+static bool screen_start(bool ascii)
 {
 	if (!ascii && !glyphs_locale_utf8())
 		ascii = true;
 	glyphs_set_ascii(ascii);
 	if (!getenv("ESCDELAY"))
 		set_escdelay(25);
-	initscr();
+	/* newterm, not initscr: an unknown TERM is an error to report, not
+	 * an exit inside curses. */
+	if (!newterm(NULL, stdout, stdin)) {
+		const char *term = getenv("TERM");
+		fprintf(stderr, "tatrace ui: cannot drive terminal '%s' (set TERM, e.g. xterm-256color)\n",
+			term ? term : "");
+		return false;
+	}
 	screen_active = true;
 	cbreak();
 	noecho();
@@ -211,6 +219,7 @@ static void screen_start(bool ascii)
 	/* A tick, not a blocking read: signals and resizes are acted on
 	 * even when no key comes. */
 	timeout(100);
+	return true;
 }
 
 static void app_free(struct app *a)
@@ -266,7 +275,10 @@ int ui_run(const struct ui_options *opt)
 	a->timing = timing && *timing ? fopen(timing, "a") : NULL;
 	a->t0 = start;
 	install_signals();
-	screen_start(opt->ascii);
+	if (!screen_start(opt->ascii)) {
+		app_free(a);
+		return 2;
+	}
 	unsigned stale = STALE_SCREEN;
 	int rc = 0, key = 0;
 	while (!got_signal) {

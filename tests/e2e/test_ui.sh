@@ -333,6 +333,12 @@ tui_start 120 40 env TATRACE_DB="$TMP/none.db" "$T"
 check "bare tatrace without a store prints the usage" tui_wait "^commands:"
 tui_stop
 
+# An unknown TERM: one line and status 2, not a curses exit.
+# (script(1) gives it a terminal; its last line is the exit status.)
+script -qec "TERM=no-such-terminal '$T' ui -d '$DB'; echo rc=\$?" /dev/null > "$TMP/term.out" 2>&1
+check "unknown TERM: says so" contains "$TMP/term.out" "cannot drive terminal 'no-such-terminal'"
+check "unknown TERM: exit status 2" contains "$TMP/term.out" "rc=2"
+
 # --ascii starts in ASCII; an unreadable store is one line and status 2.
 tui_start 80 24 "$T" ui -d "$DB" --ascii
 check "--ascii starts in ASCII" tui_wait "^>. +1 .*! not_pushed"

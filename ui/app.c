@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw.h"
 #include "glyphs.h"
 #include "tracelist.h"
 #include "ui.h"
@@ -196,9 +197,9 @@ static bool screen_start(bool ascii)
 	glyphs_set_ascii(ascii);
 	if (!getenv("ESCDELAY"))
 		set_escdelay(25);
-	/* newterm, not initscr: an unknown TERM is an error to report, not
-	 * an exit inside curses. */
-	if (!newterm(NULL, stdout, stdin)) {
+	/* Ask terminfo first: initscr would exit inside curses on an unknown
+	 * TERM, and a failed newterm leaks its half-made screen. */
+	if (!draw_terminal_known() || !newterm(NULL, stdout, stdin)) {
 		const char *term = getenv("TERM");
 		fprintf(stderr, "tatrace ui: cannot drive terminal '%s' (set TERM, e.g. xterm-256color)\n",
 			term ? term : "");

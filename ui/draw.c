@@ -2,6 +2,8 @@
 #include "draw.h"
 
 #include <curses.h>
+#include <term.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
@@ -197,6 +199,16 @@ int draw_glyph(int y, int x, enum glyph g, enum role role)
 	mvaddstr(y, x, glyph(g));
 	attrset(A_NORMAL);
 	return 1;
+}
+
+bool draw_terminal_known(void)
+{
+	int err = 0;
+	if (setupterm(NULL, STDOUT_FILENO, &err) != OK)
+		return false;
+	del_curterm(cur_term);	/* newterm reads it again */
+	cur_term = NULL;
+	return true;
 }
 
 void draw_size(int *rows, int *cols)

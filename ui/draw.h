@@ -28,6 +28,8 @@ void draw_fill(int y, int x, int w, enum role role);
 int draw_glyph(int y, int x, enum glyph g, enum role role);
 /* Columns s takes once escaped. */
 int draw_width(const char *s);
+/* True when terminfo knows $TERM (before the screen starts). */
+bool draw_terminal_known(void);
 /* Screen size. */
 void draw_size(int *rows, int *cols);
 void draw_clear(void);

@@ -39,7 +39,7 @@ else
 BIN := $(BUILD)/tatrace
 endif
 
-.PHONY: all test check-asan bench clean man-lint demo fuzz
+.PHONY: all test check-asan bench clean man-lint demo fuzz screenshots
 all: $(BIN)
 
 $(BIN): $(BUILD)/src/main.o $(LIB)
@@ -86,13 +86,19 @@ clean:
 -include $(LIB_OBJS:.o=.d) $(BUILD)/src/main.d
 
 # The README's first command ends here: write the built-in demo bundle,
-# ingest it and list the device actions it traced.
+# ingest it and open the dashboard on it (in a terminal; otherwise `ui`
+# prints the list of the device actions it traced).
 DEMO_DB ?= demo.db
 demo: $(BIN)
 	$(Q)rm -rf demo $(DEMO_DB)
 	./$(BIN) demo demo
 	./$(BIN) ingest -d $(DEMO_DB) demo
-	./$(BIN) traces -d $(DEMO_DB)
+	./$(BIN) ui -d $(DEMO_DB)
+
+# PNGs of the commands and the dashboard on the demo bundle, from a real
+# xterm on Xvfb (needs xvfb xauth xterm x11-utils imagemagick; not in CI).
+screenshots: $(BIN)
+	$(Q)screenshots/make.sh
 
 # Coverage-guided fuzzing of the parsers (clang's libFuzzer); not part of
 # `make test`. FUZZ_SECONDS bounds the run.

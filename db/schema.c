@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include "store.h"
+#include "store_internal.h"
 #include "trace_status.h"
 
 /* Layout (schema version 3):
@@ -243,11 +243,18 @@ const char schema_event_index_drop[] = "DROP INDEX IF EXISTS events_utc;";
 const char schema_trace_indexes[] =
 	"CREATE INDEX traces_status ON traces(status, first_utc);"
 	"CREATE INDEX traces_guid ON traces(guid COLLATE NOCASE);"
-	"CREATE INDEX traces_first_utc ON traces(first_utc);";
+	"CREATE INDEX traces_first_utc ON traces(first_utc);"
+	/* the dashboard's other sort orders (db/pages.c) */
+	"CREATE INDEX traces_by_status ON traces(" TRACE_STATUS_RANK_SQL ", first_utc);"
+	"CREATE INDEX traces_by_span ON traces(last_utc - first_utc);"
+	"CREATE INDEX traces_by_action ON traces(coalesce(action, ''), first_utc);";
 const char schema_trace_indexes_drop[] =
 	"DROP INDEX traces_status;"
 	"DROP INDEX traces_guid;"
-	"DROP INDEX traces_first_utc;";
+	"DROP INDEX traces_first_utc;"
+	"DROP INDEX IF EXISTS traces_by_status;"
+	"DROP INDEX IF EXISTS traces_by_span;"
+	"DROP INDEX IF EXISTS traces_by_action;";
 
 static int schema_version(sqlite3 *db, const char *path, int64_t *version,
 			  char *err, size_t errlen)

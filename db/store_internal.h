@@ -61,6 +61,39 @@ int store_bind_text(sqlite3_stmt *st, int col, const char *text);
 int store_intern(struct store *s, const char *name, size_t len, uint32_t *id);
 /* Drop the interning cache: after a rollback its ids may be gone. */
 void store_forget_components(struct store *s);
+/* The columns that fill a struct trace_row (store_trace_fill's order) and
+ * the filters of struct trace_query as optional terms ?1..?10
+ * (store_trace_bind), shared by db/traces.c and db/pages.c. */
+#define TRACE_SELECT \
+	"SELECT id, guid, status, action, task_type, first_utc, last_utc," \
+	" clients, hosts, hop_forward_to_push, hop_push_to_receive," \
+	" hop_receive_to_response, skew, lanes_connector, lanes_server," \
+	" lanes_agent, missing, push_id, task_id, target_count, unmatched," \
+	" summary, bts_reported, bts_failed, next_step, candidates FROM traces"
+/* A status mask (?3) picks names from the trace_statuses table, which is
+ * written from db/trace_status.h: the SQL shares the C table's ranks. */
+#define STATUS_IN \
+	" status IN (SELECT name FROM trace_statuses WHERE (?3 >> rank) & 1)"
+#define TRACE_WHERE \
+	" (?1 = 0 OR id = ?1)" \
+	" AND (?2 IS NULL OR guid = ?2 COLLATE NOCASE)" \
+	" AND (?3 = 0 OR" STATUS_IN ")" \
+	" AND (?4 IS NULL OR action COLLATE NOCASE IN (?4, ?8, ?9, ?10))" \
+	" AND (?5 IS NULL OR (instr(?5, ',') = 0" \
+	"  AND (instr(upper(',' || hosts || ','), upper(',' || ?5 || ',')) > 0" \
+	"   OR EXISTS (SELECT 1 FROM trace_targets tt WHERE tt.trace_id = id" \
+	"    AND tt.host = ?5 COLLATE NOCASE))))" \
+	" AND (?6 IS NULL OR last_utc >= ?6)" \
+	" AND (?7 IS NULL OR first_utc <= ?7)"
+/* Statuses in the table's (stage) order as ",a,b,...,": the position of
+ * ",status," in it is a sort key an index can hold (db/pages.c). */
+#define TRACE_STATUS_ORDER_NAME(id, name, meaning, next) name ","
+#define TRACE_STATUS_ORDER "," TRACE_STATUS_TABLE(TRACE_STATUS_ORDER_NAME)
+#define TRACE_STATUS_RANK_SQL \
+	"instr('" TRACE_STATUS_ORDER "', ',' || status || ',')"
+void store_trace_fill(sqlite3_stmt *st, struct trace_row *t);
+void store_trace_bind(sqlite3_stmt *st, const struct trace_query *q);
+
 /* Set files.utc_min/utc_max of a file from its blocks. 0 or -1. */
 int store_file_bounds(struct store *s, int64_t file_id);
 

@@ -40,31 +40,10 @@ static const char SQL_LINK_INSERT[] =
 	"INSERT INTO trace_events(trace_id, event_id, flags) VALUES(?1, ?2, ?3)"
 	" ON CONFLICT DO UPDATE SET flags = flags | excluded.flags";
 
-/* The columns that fill a struct trace_row, in trace_fill's order, and the
- * filters of struct trace_query as optional terms. Each query below leads
- * with the one term that an index serves; the rest filter its rows. */
-#define TRACE_SELECT \
-	"SELECT id, guid, status, action, task_type, first_utc, last_utc," \
-	" clients, hosts, hop_forward_to_push, hop_push_to_receive," \
-	" hop_receive_to_response, skew, lanes_connector, lanes_server," \
-	" lanes_agent, missing, push_id, task_id, target_count, unmatched," \
-	" summary, bts_reported, bts_failed, next_step, candidates FROM traces"
-/* A status mask (?3) picks names from the trace_statuses table, which is
- * written from db/trace_status.h: the SQL shares the C table's ranks. */
-#define STATUS_IN \
-	" status IN (SELECT name FROM trace_statuses WHERE (?3 >> rank) & 1)"
-#define TRACE_FILTERS \
-	" (?1 = 0 OR id = ?1)" \
-	" AND (?2 IS NULL OR guid = ?2 COLLATE NOCASE)" \
-	" AND (?3 = 0 OR" STATUS_IN ")" \
-	" AND (?4 IS NULL OR action COLLATE NOCASE IN (?4, ?8, ?9, ?10))" \
-	" AND (?5 IS NULL OR (instr(?5, ',') = 0" \
-	"  AND (instr(upper(',' || hosts || ','), upper(',' || ?5 || ',')) > 0" \
-	"   OR EXISTS (SELECT 1 FROM trace_targets tt WHERE tt.trace_id = id" \
-	"    AND tt.host = ?5 COLLATE NOCASE))))" \
-	" AND (?6 IS NULL OR last_utc >= ?6)" \
-	" AND (?7 IS NULL OR first_utc <= ?7)" \
-	" ORDER BY first_utc, id"
+/* TRACE_SELECT, STATUS_IN and TRACE_WHERE (store_internal.h) are shared
+ * with the pages of db/pages.c. Each query below leads with the one term
+ * that an index serves; the rest filter its rows. */
+#define TRACE_FILTERS TRACE_WHERE " ORDER BY first_utc, id"
 
 static const char SQL_TRACES_BY_ID[] =
 	TRACE_SELECT " WHERE id = ?1 AND" TRACE_FILTERS;
@@ -228,7 +207,7 @@ void store_traces_abort(struct trace_writer *tw)
 
 /* ---- reading ---- */
 
-static void trace_fill(sqlite3_stmt *st, struct trace_row *t)
+void store_trace_fill(sqlite3_stmt *st, struct trace_row *t)
 {
 	*t = (struct trace_row){
 		.id = sqlite3_column_int64(st, 0),
@@ -269,7 +248,7 @@ static int trace_row_out(void *ctx, sqlite3_stmt *st)
 {
 	struct trace_rows *r = ctx;
 	struct trace_row t;
-	trace_fill(st, &t);
+	store_trace_fill(st, &t);
 	return r->each(r->ctx, &t);
 }
 
@@ -285,12 +264,8 @@ static const char *traces_sql(const struct trace_query *q)
 	return SQL_TRACES_ALL;
 }
 
-int store_traces(struct store *s, const struct trace_query *q,
-		 int (*each)(void *ctx, const struct trace_row *t), void *ctx)
+void store_trace_bind(sqlite3_stmt *st, const struct trace_query *q)
 {
-	sqlite3_stmt *st = store_stmt(s, traces_sql(q));
-	if (!st)
-		return -1;
 	sqlite3_bind_int64(st, 1, q->id);
 	store_bind_text(st, 2, q->guid);
 	sqlite3_bind_int64(st, 3, q->statuses);
@@ -300,8 +275,21 @@ int store_traces(struct store *s, const struct trace_query *q,
 	store_bind_text(st, 5, q->host);
 	if (q->has_since)
 		sqlite3_bind_int64(st, 6, q->since_us);
+	else
+		sqlite3_bind_null(st, 6);
 	if (q->has_until)
 		sqlite3_bind_int64(st, 7, q->until_us);
+	else
+		sqlite3_bind_null(st, 7);
+}
+
+int store_traces(struct store *s, const struct trace_query *q,
+		 int (*each)(void *ctx, const struct trace_row *t), void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, traces_sql(q));
+	if (!st)
+		return -1;
+	store_trace_bind(st, q);
 	struct trace_rows r = { each, ctx };
 	return store_rows(s, st, trace_row_out, &r);
 }

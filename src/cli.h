@@ -70,5 +70,6 @@ int cmd_show(int argc, char **argv);
 int cmd_findings(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_coverage(int argc, char **argv);
+int cmd_ui(int argc, char **argv);
 
 #endif

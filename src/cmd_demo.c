@@ -120,11 +120,11 @@ int cmd_demo(int argc, char **argv)
 	for (char *h = copy ? strtok_r(copy, ", ", &save) : NULL; h;
 	     h = strtok_r(NULL, ", ", &save)) {
 		if (!demo_has_host(&opt, h) || opt.n_collect == DEMO_MAX_CLIENTS + 2) {
-			cli_usage_error("demo", "--collect: no host '%s' in this"
-					" bundle (SCP01, MP01, CLIENT01..CLIENT%02u)",
-					h, opt.clients);
-			free(copy);
-			return 2;
+			int rc = cli_usage_error("demo", "--collect: no host '%s' in this"
+						 " bundle (SCP01, MP01, CLIENT01..CLIENT%02u)",
+						 h, opt.clients);
+			free(copy);	/* h points into it */
+			return rc;
 		}
 		hosts[opt.n_collect++] = h;
 	}

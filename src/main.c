@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -37,6 +38,8 @@ static const struct command commands[] = {
 	  "what an error code from the logs means (0x80070005, HTTP 401)" },
 	{ "coverage", cmd_coverage,
 	  "what each log covers, missing lanes, lanes covered per trace" },
+	{ "ui", cmd_ui,
+	  "the terminal dashboard (the default when a store exists)" },
 	{ "demo", cmd_demo,
 	  "write a realistic lab bundle with known traces (and expected.json)" },
 };
@@ -104,6 +107,13 @@ static const char *nearest_command(const char *name)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
+		/* Bare `tatrace` in a terminal opens the dashboard on the
+		 * default store when there is one. */
+		if (isatty(STDOUT_FILENO) && isatty(STDIN_FILENO) &&
+		    access(cli_store_path(NULL), F_OK) == 0) {
+			char *uiv[] = { "ui", NULL };
+			return cmd_ui(1, uiv);
+		}
 		usage(stderr);
 		return 2;
 	}

@@ -54,3 +54,6 @@ with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as d:
     print(f"  tatrace --version         {start * 1000:7.1f} ms  (process start, the floor)")
     print(f"  show (one trace, json)    {show * 1000:7.1f} ms  (target < 20 ms)")
     print(f"  traces --status not_delivered {status * 1000:5.1f} ms  ({len(traces)} traces; target < 200 ms)")
+    # The dashboard on the same store (tests/bench/ui.py).
+    subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "ui.py"),
+                    tatrace, store], check=False)

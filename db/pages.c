@@ -1,0 +1,308 @@
+/* pages.c - keyset pages of the trace list (see pages.h).
+ *
+ * Each sort order is a row value that an index of schema.c serves, the
+ * trace id last so that every key is unique:
+ *   start   (first_utc, id)                        key (a, id)
+ *   status  (rank, first_utc, id)                  key (a = rank, b, id)
+ *   span    (last_utc - first_utc, id)             key (a, id)
+ *   action  (coalesce(action, ''), first_utc, id)  key (text, a, id)
+ * "After key" is a row-value comparison, so SQLite seeks the index and
+ * steps it: no OFFSET, no sort, no temporary table. */
+#include "pages.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_internal.h"
+#include "../lib/util.h"
+
+#define SORT_NAME(id, name) name,
+static const char *const sort_names[TRACE_SORT_COUNT] = {
+	TRACE_SORT_TABLE(SORT_NAME)
+};
+#undef SORT_NAME
+
+const char *trace_sort_name(enum trace_sort sort)
+{
+	return (unsigned)sort < TRACE_SORT_COUNT ? sort_names[sort] : "?";
+}
+
+#define RANK TRACE_STATUS_RANK_SQL
+/* The lead term alone ("lead >= ?") is what lets SQLite seek an
+ * expression index; the row value then settles ties. */
+#define PAGE_SQL(lead, tuple, lead_key, key, op, order) \
+	TRACE_SELECT " WHERE " lead " " op "= " lead_key " AND " tuple " " op \
+	" " key " AND" TRACE_WHERE " ORDER BY " order
+#define PAGE_PAIR(lead, rest, lead_key, rest_key, asc, desc) \
+	{ PAGE_SQL(lead, "(" lead ", " rest ")", lead_key, \
+		   "(" lead_key ", " rest_key ")", ">", asc), \
+	  PAGE_SQL(lead, "(" lead ", " rest ")", lead_key, \
+		   "(" lead_key ", " rest_key ")", "<", desc) }
+
+/* How many sort before a key: the backward page's terms, counted in the
+ * index without reading the rows. */
+#define COUNT_SQL(lead, rest, lead_key, rest_key, where) \
+	"SELECT count(*) FROM traces WHERE " lead " <= " lead_key " AND (" lead \
+	", " rest ") < (" lead_key ", " rest_key ")" where
+
+/* [sort][filtered]: without filters the count never leaves the index
+ * (100k traces: a few ms instead of a row lookup each). */
+#define COUNT_PAIR(lead, rest, lead_key, rest_key) \
+	{ COUNT_SQL(lead, rest, lead_key, rest_key, " AND ?1 = 0"), \
+	  COUNT_SQL(lead, rest, lead_key, rest_key, " AND" TRACE_WHERE) }
+static const char *const count_sql[TRACE_SORT_COUNT][2] = {
+	COUNT_PAIR("first_utc", "id", "?11", "?13"),
+	COUNT_PAIR(RANK, "first_utc, id", "?11", "?12, ?13"),
+	COUNT_PAIR("last_utc - first_utc", "id", "?11", "?13"),
+	COUNT_PAIR("coalesce(action, '')", "first_utc, id", "?14", "?11, ?13"),
+};
+
+/* [sort][backward] */
+static const char *const page_sql[TRACE_SORT_COUNT][2] = {
+	PAGE_PAIR("first_utc", "id", "?11", "?13",
+		  "first_utc, id", "first_utc DESC, id DESC"),
+	PAGE_PAIR(RANK, "first_utc, id", "?11", "?12, ?13",
+		  RANK ", first_utc, id", RANK " DESC, first_utc DESC, id DESC"),
+	PAGE_PAIR("last_utc - first_utc", "id", "?11", "?13",
+		  "last_utc - first_utc, id",
+		  "last_utc - first_utc DESC, id DESC"),
+	PAGE_PAIR("coalesce(action, '')", "first_utc, id", "?14", "?11, ?13",
+		  "coalesce(action, ''), first_utc, id",
+		  "coalesce(action, '') DESC, first_utc DESC, id DESC"),
+};
+
+static const char SQL_STATUS_COUNTS[] =
+	"SELECT status, count(*) FROM traces WHERE" TRACE_WHERE
+	" GROUP BY status";
+
+int64_t trace_status_rank(const char *status)
+{
+	static const char order[] = TRACE_STATUS_ORDER;
+	size_t len = strlen(status);
+	for (const char *p = order; (p = strstr(p, status)); p++) {
+		if (p[-1] == ',' && p[len] == ',')
+			return (int64_t)(p - 1 - order);	/* instr() - 1 */
+	}
+	return -1;	/* instr() gives 0: sorts first */
+}
+
+void trace_key_of(enum trace_sort sort, const struct trace_row *t,
+		  struct trace_key *k)
+{
+	free(k->text);
+	*k = (struct trace_key){ .id = t->id };
+	switch (sort) {
+	case TRACE_SORT_STATUS:
+		k->a = trace_status_rank(t->status) + 1;
+		k->b = t->first_utc;
+		break;
+	case TRACE_SORT_SPAN:
+		k->a = t->last_utc - t->first_utc;
+		break;
+	case TRACE_SORT_ACTION:
+		k->text = xstrdup(t->action ? t->action : "");
+		k->a = t->first_utc;
+		break;
+	default:
+		k->a = t->first_utc;
+		break;
+	}
+}
+
+void trace_key_free(struct trace_key *k)
+{
+	free(k->text);
+	k->text = NULL;
+}
+
+struct page_ctx {
+	const struct trace_pager *p;
+	size_t limit, n;
+	int (*each)(void *ctx, const struct trace_row *t);
+	void *ctx;
+};
+
+static int page_row(void *ctx, sqlite3_stmt *st)
+{
+	struct page_ctx *c = ctx;
+	struct trace_row t;
+	store_trace_fill(st, &t);
+	if (c->p->keep && !c->p->keep(c->p->keep_ctx, &t))
+		return 0;
+	c->n++;
+	if (c->each(c->ctx, &t))
+		return 1;
+	return c->n >= c->limit;
+}
+
+/* The filters and the key; no key: a bound beyond every trace on the
+ * side we start from. */
+static void bind_key(sqlite3_stmt *st, const struct trace_pager *p,
+		     const struct trace_key *key, bool backward)
+{
+	store_trace_bind(st, &p->q);
+	int64_t edge = backward ? INT64_MAX : INT64_MIN;
+	sqlite3_bind_int64(st, 11, key ? key->a : edge);
+	sqlite3_bind_int64(st, 12, key ? key->b : edge);
+	sqlite3_bind_int64(st, 13, key ? key->id : edge);
+	/* Stored text is UTF-8, so no action sorts after a 0xff byte. */
+	const char *text = key && key->text ? key->text : (backward ? "\xff" : "");
+	sqlite3_bind_text(st, 14, text, -1, SQLITE_TRANSIENT);
+}
+
+long store_trace_page(struct store *s, const struct trace_pager *p,
+		      const struct trace_key *key, bool backward, size_t limit,
+		      int (*each)(void *ctx, const struct trace_row *t),
+		      void *ctx)
+{
+	if ((unsigned)p->sort >= TRACE_SORT_COUNT || !limit)
+		return 0;
+	sqlite3_stmt *st = store_stmt(s, page_sql[p->sort][backward]);
+	if (!st)
+		return -1;
+	bind_key(st, p, key, backward);
+	struct page_ctx c = { p, limit, 0, each, ctx };
+	if (store_rows(s, st, page_row, &c) < 0)
+		return -1;
+	return (long)c.n;
+}
+
+static int count_one(void *ctx, const struct trace_row *t)
+{
+	(void)ctx;
+	(void)t;
+	return 0;
+}
+
+static int count_row(void *ctx, sqlite3_stmt *st)
+{
+	*(int64_t *)ctx = sqlite3_column_int64(st, 0);
+	return 1;
+}
+
+int store_trace_count(struct store *s, const struct trace_pager *p,
+		      const struct trace_key *key, int64_t *out)
+{
+	if (!key) {
+		int64_t counts[TRACE_STATUS_COUNT];
+		if (store_trace_status_counts(s, p, counts) < 0)
+			return -1;
+		*out = 0;
+		for (int i = 0; i < TRACE_STATUS_COUNT; i++)
+			if (!p->q.statuses || (p->q.statuses & TRACE_STATUS_BIT(i)))
+				*out += counts[i];
+		return 0;
+	}
+	if (!p->keep && (unsigned)p->sort < TRACE_SORT_COUNT) {
+		const struct trace_query *q = &p->q;
+		bool filtered = q->id || q->guid || q->statuses || q->actions[0] ||
+				q->host || q->has_since || q->has_until;
+		sqlite3_stmt *st = store_stmt(s, count_sql[p->sort][filtered]);
+		if (!st)
+			return -1;
+		bind_key(st, p, key, true);
+		return store_rows(s, st, count_row, out);
+	}
+	long n = store_trace_page(s, p, key, true, SIZE_MAX, count_one, NULL);
+	if (n < 0)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static void count_status(int64_t counts[TRACE_STATUS_COUNT], const char *name,
+			 int64_t n)
+{
+	enum trace_status st;
+	if (trace_status_parse(name, &st))
+		counts[st] += n;
+}
+
+static int status_row(void *ctx, sqlite3_stmt *st)
+{
+	count_status(ctx, store_column_str(st, 0), sqlite3_column_int64(st, 1));
+	return 0;
+}
+
+static int status_kept(void *ctx, const struct trace_row *t)
+{
+	count_status(ctx, t->status, 1);
+	return 0;
+}
+
+int store_trace_status_counts(struct store *s, const struct trace_pager *p,
+			      int64_t counts[TRACE_STATUS_COUNT])
+{
+	memset(counts, 0, TRACE_STATUS_COUNT * sizeof(*counts));
+	struct trace_pager all = *p;
+	all.q.statuses = 0;
+	if (p->keep) {
+		all.sort = TRACE_SORT_START;
+		return store_trace_page(s, &all, NULL, false, SIZE_MAX,
+					status_kept, counts) < 0 ? -1 : 0;
+	}
+	sqlite3_stmt *st = store_stmt(s, SQL_STATUS_COUNTS);
+	if (!st)
+		return -1;
+	store_trace_bind(st, &all.q);
+	return store_rows(s, st, status_row, counts);
+}
+
+/* ---- the outcome strip ---- */
+
+static const char SQL_BOUNDS[] =
+	"SELECT coalesce(min(first_utc), 0), coalesce(max(first_utc), 0) FROM traces";
+static const char SQL_BUCKETS[] =
+	"SELECT (first_utc - ?1) * ?3 / (?2 - ?1 + 1), status, count(*)"
+	" FROM traces GROUP BY 1, 2";
+
+static int bounds_row(void *ctx, sqlite3_stmt *st)
+{
+	int64_t *out = ctx;
+	out[0] = sqlite3_column_int64(st, 0);
+	out[1] = sqlite3_column_int64(st, 1);
+	return 1;
+}
+
+int store_trace_bounds(struct store *s, int64_t *first, int64_t *last)
+{
+	int64_t out[2] = { 0, 0 };
+	sqlite3_stmt *st = store_stmt(s, SQL_BOUNDS);
+	if (!st || store_rows(s, st, bounds_row, out) < 0)
+		return -1;
+	*first = out[0];
+	*last = out[1];
+	return 0;
+}
+
+struct bucket_rows {
+	int n;
+	int (*each)(void *ctx, int bucket, const char *status, int64_t count);
+	void *ctx;
+};
+
+static int bucket_row(void *ctx, sqlite3_stmt *st)
+{
+	struct bucket_rows *b = ctx;
+	int64_t i = sqlite3_column_int64(st, 0);
+	if (i < 0 || i >= b->n)
+		return 0;
+	return b->each(b->ctx, (int)i, store_column_str(st, 1), sqlite3_column_int64(st, 2));
+}
+
+int store_trace_buckets(struct store *s, int64_t first, int64_t last, int n,
+			int (*each)(void *ctx, int bucket, const char *status,
+				    int64_t count),
+			void *ctx)
+{
+	if (n <= 0 || last < first)
+		return 0;
+	sqlite3_stmt *st = store_stmt(s, SQL_BUCKETS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, first);
+	sqlite3_bind_int64(st, 2, last);
+	sqlite3_bind_int64(st, 3, n);
+	struct bucket_rows b = { n, each, ctx };
+	return store_rows(s, st, bucket_row, &b);
+}

@@ -1,0 +1,76 @@
+/* actions.h - every key of the dashboard, in one table.
+ *
+ * The table yields the enum, the default key bindings that dispatch keys,
+ * the help screen (`?`) and the KEYS section of tatrace(1) (`tatrace ui
+ * --keys-man`; a test fails when the man page differs), so keys, help and
+ * manual cannot drift. Rows are in help order; the first row whose views
+ * include the current view and whose keys include the pressed key wins. */
+#ifndef TATRACE_UI_ACTIONS_H
+#define TATRACE_UI_ACTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Views an action applies in (bits). */
+#define V_LIST 1u
+#define V_DETAIL 2u
+#define V_HELP 4u
+#define V_ALL (V_LIST | V_DETAIL | V_HELP)
+
+/* X(enum, keys, name, views, help). keys: single characters, C-x for
+ * control keys, <Name> for special keys (Up Down Left Right PgUp PgDn Home
+ * End Enter Esc Tab Space F1), separated by spaces. */
+#define ACTION_TABLE(X) \
+	X(ACT_OPEN, "<Enter>", "open", V_LIST, "open the trace: summary, targets and events") \
+	X(ACT_UNFOLD, "l <Right>", "unfold", V_LIST, "show the trace's client rows") \
+	X(ACT_FOLD, "h <Left>", "fold", V_LIST, "hide the trace's client rows") \
+	X(ACT_FOLD_TOGGLE, "<Space>", "fold-toggle", V_LIST, "fold or unfold the client rows") \
+	X(ACT_FOCUS, "<Tab>", "focus-next", V_LIST, "move focus between the list and the preview") \
+	X(ACT_STATUS_CYCLE, "s", "status-cycle", V_LIST, "status filter: all, each status, not_complete") \
+	X(ACT_SORT_CYCLE, "o", "sort-cycle", V_LIST, "sort by start, status, span, action") \
+	X(ACT_TIME_RANGE, "t", "time-range", V_LIST, "only traces in a UTC range: 19:30-19:45, 19:30, -15m; empty clears") \
+	X(ACT_GOTO, ":", "goto", V_LIST, "jump to a trace number or GUID prefix") \
+	X(ACT_EXPORT, "e", "export", V_LIST | V_DETAIL, "write the trace to a file; the extension picks the format") \
+	X(ACT_EXPORT_VIEW, "E", "export-view", V_LIST, "write every trace in the view to one file: .csv or .json") \
+	X(ACT_YANK, "y", "yank", V_LIST | V_DETAIL, "copy the trace's GUID to the clipboard (OSC 52: over SSH, in tmux)") \
+	X(ACT_DOWN, "j <Down>", "move-down", V_ALL, "next row") \
+	X(ACT_UP, "k <Up>", "move-up", V_ALL, "previous row") \
+	X(ACT_FIRST, "g <Home>", "first", V_ALL, "first row") \
+	X(ACT_LAST, "G <End>", "last", V_ALL, "last row") \
+	X(ACT_PAGE_DOWN, "<PgDn> C-f", "page-down", V_ALL, "one screen down") \
+	X(ACT_PAGE_UP, "<PgUp> C-b", "page-up", V_ALL, "one screen up") \
+	X(ACT_HALF_DOWN, "C-d", "half-page-down", V_ALL, "half a screen down") \
+	X(ACT_HALF_UP, "C-u", "half-page-up", V_ALL, "half a screen up") \
+	X(ACT_FILTER, "/", "filter", V_ALL, "PCRE2: the list hides what does not match; other views find") \
+	X(ACT_MATCH_NEXT, "n", "match-next", V_ALL, "next match") \
+	X(ACT_MATCH_PREV, "N", "match-prev", V_ALL, "previous match") \
+	X(ACT_HELP, "? <F1>", "help", V_ALL, "this help, the current view's keys first") \
+	X(ACT_BACK, "q <Esc>", "back", V_ALL, "back one view; quits from the list") \
+	X(ACT_QUIT, "Q", "quit", V_ALL, "quit from anywhere") \
+	X(ACT_GRAPHICS, "~", "toggle-graphics", V_ALL, "UTF-8 or ASCII glyphs") \
+	X(ACT_REDRAW, "C-l", "redraw", V_ALL, "repaint the screen")
+
+#define ACTION_ENUM(id, keys, name, views, help) id,
+enum action { ACT_NONE = 0, ACTION_TABLE(ACTION_ENUM) ACT_COUNT };
+#undef ACTION_ENUM
+
+struct action_info {
+	enum action id;
+	const char *keys;
+	const char *name;
+	unsigned views;
+	const char *help;
+};
+extern const struct action_info action_infos[];
+extern const size_t action_info_count;
+
+/* The action bound to key (a curses key code) in view; ACT_NONE. */
+enum action action_for_key(unsigned view, int key);
+/* Parse one key name ("j", "C-d", "<PgDn>") into a curses key code; -1. */
+int action_key_code(const char *name, size_t len);
+/* Keys as shown to people: "j Down", "PgDn C-f". */
+void action_keys_text(const struct action_info *a, char *out, size_t len);
+/* The mdoc KEYS section of tatrace(1). */
+void actions_man(FILE *f);
+
+#endif

@@ -1,0 +1,324 @@
+/* app.c - the dashboard's main loop: terminal setup and restore on every
+ * exit path, the view stack, and key dispatch through the action table
+ * (actions change state and return what went stale; display.c draws). */
+#include "app_internal.h"
+
+#include <curses.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "glyphs.h"
+#include "tracelist.h"
+#include "ui.h"
+
+static volatile sig_atomic_t got_signal;
+static bool screen_active;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+/* Whatever way the process ends, the terminal comes back. */
+static void restore_terminal(void)
+{
+	if (screen_active) {
+		endwin();
+		screen_active = false;
+	}
+}
+
+struct store *app_store(struct app *a)
+{
+	return a->store;
+}
+
+void app_message(struct app *a, enum paint role, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(a->message, sizeof(a->message), fmt, ap);
+	va_end(ap);
+	a->message_role = role;
+}
+
+void app_push(struct app *a, struct view *v)
+{
+	if (a->depth >= MAX_VIEWS) {
+		v->ops->done(v);
+		free(v);
+		return;
+	}
+	a->stack[a->depth++] = v;
+}
+
+static void app_pop(struct app *a)
+{
+	struct view *v = a->stack[--a->depth];
+	v->ops->done(v);
+	free(v);
+}
+
+struct view *app_top(struct app *a)
+{
+	return a->stack[a->depth - 1];
+}
+
+/* ---- the preview pane: a lines view over app->preview_lines ---- */
+
+static unsigned preview_request(struct view *v, enum action act)
+{
+	(void)v;
+	(void)act;
+	return STALE_UNHANDLED;
+}
+
+static void preview_title(struct view *v, struct buf *out)
+{
+	(void)v;
+	buf_puts(out, "the selected trace; Enter opens it, Tab moves focus");
+}
+
+static void preview_done(struct view *v)
+{
+	(void)v;
+}
+
+static const struct view_ops preview_ops = {
+	.name = "preview",
+	.mask = V_LIST,
+	.count = lines_count,
+	.height = lines_height,
+	.draw_line = lines_draw_line,
+	.request = preview_request,
+	.match = lines_match,
+	.title = preview_title,
+	.done = preview_done,
+};
+
+/* ---- actions ---- */
+
+static unsigned app_request(struct app *a, enum action act)
+{
+	struct view *v = a->depth == 1 && a->preview_focus ? a->preview : app_top(a);
+	switch (act) {
+	case ACT_QUIT: return STALE_QUIT;
+	case ACT_BACK:
+		if (a->depth == 1)
+			return STALE_QUIT;
+		app_pop(a);
+		return STALE_SCREEN;
+	case ACT_HELP:
+		if (app_top(a)->ops->mask != V_HELP)
+			app_push(a, help_open(a, app_top(a)->ops->mask));
+		return STALE_SCREEN;
+	case ACT_GRAPHICS:
+		glyphs_set_ascii(!glyphs_ascii());
+		return STALE_SCREEN;
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		return STALE_SCREEN;
+	case ACT_FOCUS:
+		a->preview_focus = !a->preview_focus;
+		return STALE_SCREEN;
+	case ACT_FILTER:
+		prompt_open(a, PROMPT_FILTER, "");
+		filter_info(a, false);
+		return STALE_SCREEN;
+	case ACT_YANK:
+		return app_yank(a);
+	case ACT_TIME_RANGE:
+		prompt_open(a, PROMPT_TIME, "");
+		snprintf(a->info, sizeof(a->info), "19:30-19:45, 19:30 (from then on), -15m (the last 15 minutes), empty clears");
+		return STALE_SCREEN;
+	case ACT_GOTO:
+		prompt_open(a, PROMPT_GOTO, "");
+		snprintf(a->info, sizeof(a->info), "trace number or GUID prefix");
+		return STALE_SCREEN;
+	case ACT_EXPORT:
+		return prompt_export(a);
+	case ACT_EXPORT_VIEW:
+		return prompt_export_view(a);
+	case ACT_MATCH_NEXT:
+	case ACT_MATCH_PREV:
+		if (a->depth > 1 && v->ops->match) {
+			if (!view_find(v, a->find, act == ACT_MATCH_PREV))
+				app_message(a, PAINT_WARN, "no more matches for '%s'", a->find);
+			return STALE_SCREEN;
+		}
+		break;
+	default:
+		break;
+	}
+	unsigned stale = v->ops->request(v, act);
+	if (stale & STALE_UNHANDLED)
+		stale = view_request(v, act);
+	/* The preview scrolls itself; the rest (Enter, s, o...) is the list's. */
+	if ((stale & STALE_UNHANDLED) && v == a->preview)
+		stale = a->stack[0]->ops->request(a->stack[0], act);
+	return stale & STALE_UNHANDLED ? STALE_NONE : stale;
+}
+
+static unsigned app_key(struct app *a, int key)
+{
+	if (a->prompt != PROMPT_NONE)
+		return prompt_key(a, key);
+	a->message[0] = '\0';
+	enum action act = action_for_key(app_top(a)->ops->mask, key);
+	if (act == ACT_NONE)
+		return STALE_SCREEN;
+	return app_request(a, act);
+}
+
+/* ---- setup and the loop ---- */
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* die() restores it before printing, so the message is seen; atexit
+	 * covers every other exit. */
+	die_atexit_hook(restore_terminal);
+	atexit(restore_terminal);
+}
+
+/* False (with the reason on stderr) when the terminal cannot be used. */
+static bool screen_start(bool ascii)
+{
+	if (!ascii && !glyphs_locale_utf8())
+		ascii = true;
+	glyphs_set_ascii(ascii);
+	if (!getenv("ESCDELAY"))
+		set_escdelay(25);
+	/* Ask terminfo first: initscr would exit inside curses on an unknown
+	 * TERM, and a failed newterm leaks its half-made screen. */
+	if (!draw_terminal_known() || !newterm(NULL, stdout, stdin)) {
+		const char *term = getenv("TERM");
+		fprintf(stderr, "tatrace ui: cannot drive terminal '%s' (set TERM, e.g. xterm-256color)\n",
+			term ? term : "");
+		return false;
+	}
+	screen_active = true;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	/* COLORS is known once start_color ran. */
+	enum colour_mode mode = theme_mode_for(getenv("NO_COLOR"), getenv("TERM"),
+					       has_colors() ? 8 : 0);
+	if (mode != COLOUR_NONE && start_color() == OK && COLORS >= 256)
+		mode = COLOUR_256;
+	theme_init(mode);
+	/* A tick, not a blocking read: signals and resizes are acted on
+	 * even when no key comes. */
+	timeout(100);
+	return true;
+}
+
+static void app_free(struct app *a)
+{
+	while (a->depth > 0)
+		app_pop(a);
+	free(a->preview);
+	lines_clear(&a->preview_lines);
+	if (a->store)
+		store_close(a->store);
+	if (a->timing)
+		fclose(a->timing);
+	free(a);
+}
+
+/* For measuring (make bench, README figures): how long each key took
+ * from its arrival to the screen's refresh, and the first screen from
+ * ui_run's start. Off unless $TATRACE_UI_TIMING names a file. */
+static void timing_note(struct app *a, int key)
+{
+	if (!a->timing)
+		return;
+	fprintf(a->timing, "%s %d %.3f\n", key == ERR ? "idle" : key ? "key" : "first", key,
+		(clock_now() - a->t0) * 1000);
+	fflush(a->timing);
+}
+
+int ui_run(const struct ui_options *opt)
+{
+	char err[512];
+	double start = clock_now();
+	setlocale(LC_ALL, "");
+	struct app *a = xcalloc(1, sizeof(*a));
+	a->store_path = opt->store_path;
+	a->store = store_open(opt->store_path, STORE_READ, NULL, err, sizeof(err));
+	if (!a->store) {
+		fprintf(stderr, "tatrace: %s\n", err);
+		free(a);
+		return 2;
+	}
+	struct view *list = tracelist_open(a, err, sizeof(err));
+	if (!list) {
+		fprintf(stderr, "tatrace: %s: %s\n", opt->store_path, err);
+		app_free(a);
+		return 2;
+	}
+	app_push(a, list);
+	a->preview = xcalloc(1, sizeof(*a->preview));
+	a->preview->ops = &preview_ops;
+	a->preview->app = a;
+	a->preview->data = &a->preview_lines;
+	const char *timing = getenv("TATRACE_UI_TIMING");
+	a->timing = timing && *timing ? fopen(timing, "a") : NULL;
+	a->t0 = start;
+	install_signals();
+	if (!screen_start(opt->ascii)) {
+		app_free(a);
+		return 2;
+	}
+	unsigned stale = STALE_SCREEN;
+	int rc = 0, key = 0;
+	while (!got_signal) {
+		if (stale & STALE_QUIT)
+			break;
+		if (stale) {
+			display_draw(a);
+			timing_note(a, key);
+		}
+		stale = STALE_NONE;
+		key = getch();
+		a->t0 = clock_now();
+		if (key == ERR) {
+			/* A pause in typing: now the filter's count, the strip. */
+			if (a->prompt == PROMPT_FILTER && a->count_stale) {
+				filter_info(a, true);
+				stale = STALE_SCREEN;
+			}
+			if (tracelist_idle(a->stack[0]) && a->depth == 1)
+				stale = STALE_SCREEN;
+			continue;
+		}
+		if (key == KEY_RESIZE) {
+			stale = STALE_SCREEN;
+			continue;
+		}
+		stale = app_key(a, key);
+	}
+	if (got_signal)
+		rc = 128 + got_signal;
+	restore_terminal();
+	app_free(a);
+	return rc;
+}
+
+void ui_keys_man(FILE *f)
+{
+	actions_man(f);
+}

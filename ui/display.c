@@ -1,0 +1,138 @@
+/* display.c - the layout of every screen and the one function that draws a
+ * frame (display_draw): the bar, the list and its preview or the view on
+ * top of the stack, title bars, the status line or prompt, the hint bar
+ * generated from the action table. Below 80x24 it says so instead.
+ * A screen of several panes (the list and its preview; the timeline and
+ * its events next) has its layout function here, chosen by the view on
+ * top of the stack. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app_internal.h"
+#include "draw.h"
+#include "glyphs.h"
+#include "tracelist.h"
+
+static void draw_title(struct view *v, int y, int w, bool focused)
+{
+	struct buf b = {0};
+	buf_printf(&b, "[%s] ", v->ops->name);
+	if (v->ops->title)
+		v->ops->title(v, &b);
+	enum paint role = focused ? PAINT_TITLE_FOCUS : PAINT_TITLE_BLUR;
+	draw_text(y, 0, w, role, b.data, true);
+	int64_t n = v->ops->count(v);
+	char pct[16];
+	snprintf(pct, sizeof(pct), "%3d%%", n > 0 ? (int)((v->item + 1) * 100 / n) : 100);
+	draw_text(y, w - 5, 5, role, pct, true);
+	buf_free(&b);
+}
+
+static void draw_hints(struct app *a, int y, int w)
+{
+	unsigned mask = app_top(a)->ops->mask;
+	int x = 0;
+	draw_fill(y, 0, w, PAINT_NORMAL);
+	for (size_t i = 0; i < action_info_count && x < w; i++) {
+		const struct action_info *ai = &action_infos[i];
+		if (!(ai->views & mask) || ai->id == ACT_DOWN || ai->id == ACT_UP ||
+		    (ai->id >= ACT_FIRST && ai->id <= ACT_HALF_UP) || ai->id == ACT_MATCH_PREV ||
+		    ai->id == ACT_REDRAW || ai->id == ACT_FOLD || ai->id == ACT_UNFOLD)
+			continue;
+		char keys[64];
+		action_keys_text(ai, keys, sizeof(keys));
+		char *sp = strchr(keys, ' ');
+		if (sp)
+			*sp = '\0';
+		int need = draw_width(keys) + 1 + (int)strlen(ai->name) + 1;
+		if (x + need > w)
+			break;
+		x += draw_text(y, x, w - x, PAINT_HINT_KEY, keys, false);
+		x += draw_text(y, x, 1, PAINT_NORMAL, " ", false);
+		x += draw_text(y, x, w - x, PAINT_HINT_LABEL, ai->name, false);
+		x += draw_text(y, x, 1, PAINT_NORMAL, " ", false);
+	}
+}
+
+static void draw_top_bar(struct app *a, int w)
+{
+	struct buf b = {0};
+	buf_printf(&b, " tatrace %s %s %s UTC %s ?:help", glyph(G_VBAR), a->store_path,
+		   glyph(G_VBAR), glyph(G_VBAR));
+	draw_text(0, 0, w, PAINT_BAR, b.data, true);
+	buf_free(&b);
+}
+
+static void draw_bottom(struct app *a, int rows, int w)
+{
+	if (a->prompt != PROMPT_NONE && a->prompt != PROMPT_OVERWRITE) {
+		draw_text(rows - 2, 0, w, a->info_role, a->info, true);
+		const char *label = a->prompt == PROMPT_FILTER ? "/" :
+				    a->prompt == PROMPT_GOTO ? ":" :
+				    a->prompt == PROMPT_TIME ? "Time range (UTC): " : "Export to: ";
+		int x = draw_text(rows - 1, 0, w, PAINT_NORMAL, label, false);
+		char save = a->input[a->cursor];
+		a->input[a->cursor] = '\0';
+		int cx = x + draw_width(a->input);
+		a->input[a->cursor] = save;
+		draw_text(rows - 1, x, w - x, PAINT_NORMAL, a->input, true);
+		draw_cursor(rows - 1, cx < w ? cx : w - 1);
+		return;
+	}
+	draw_cursor(-1, 0);
+	draw_text(rows - 2, 0, w, a->message_role, a->message, true);
+	draw_hints(a, rows - 1, w);
+}
+
+static void draw_list_screen(struct app *a, int rows, int w)
+{
+	struct view *list = a->stack[0];
+	draw_top_bar(a, w);
+	int head = 5;	/* bar, counts, strip, filters, column headings */
+	int avail = rows - head - 4;
+	int prev = rows < 30 ? 3 : avail * 2 / 5;
+	list->lines = avail - prev;
+	a->preview->lines = prev;
+	list->cols = a->preview->cols = w;
+	view_keep_visible(list);
+	tracelist_draw_header(list, 1, w);
+	view_draw(list, head, w, !a->preview_focus);
+	draw_title(list, head + list->lines, w, !a->preview_focus);
+	tracelist_preview(list, &a->preview_lines);
+	view_keep_visible(a->preview);
+	view_draw(a->preview, head + 1 + list->lines, w, a->preview_focus);
+	draw_title(a->preview, head + 1 + list->lines + prev, w, a->preview_focus);
+}
+
+static void draw_view_screen(struct app *a, int rows, int w)
+{
+	struct view *v = app_top(a);
+	draw_top_bar(a, w);
+	v->lines = rows - 4;
+	v->cols = w;
+	view_keep_visible(v);
+	view_draw(v, 1, w, true);
+	draw_title(v, rows - 3, w, true);
+}
+
+void display_draw(struct app *a)
+{
+	int rows, cols;
+	draw_size(&rows, &cols);
+	draw_clear();
+	if (cols < MIN_COLS || rows < MIN_ROWS) {
+		char text[128];
+		snprintf(text, sizeof(text), "tatrace needs %dx%d (now %dx%d) - resize or press q",
+			 MIN_COLS, MIN_ROWS, cols, rows);
+		int tw = draw_width(text);
+		draw_text(rows / 2, tw < cols ? (cols - tw) / 2 : 0, cols, PAINT_NORMAL, text, false);
+		draw_cursor(-1, 0);
+	} else {
+		if (a->depth == 1)
+			draw_list_screen(a, rows, cols);
+		else
+			draw_view_screen(a, rows, cols);
+		draw_bottom(a, rows, cols);
+	}
+	draw_flush();
+}

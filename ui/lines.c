@@ -1,0 +1,253 @@
+/* lines.c - text-line views: the trace detail and the help screen. */
+#include "lines.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "glyphs.h"
+#include "../src/cli.h"
+#include "../src/export.h"
+
+void lines_add(struct lines *ls, enum paint role, const char *fmt, ...)
+{
+	struct buf b = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = NULL;
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	buf_free(&b);
+	ls->l = xrealloc(ls->l, (ls->n + 1) * sizeof(*ls->l));
+	ls->l[ls->n++] = (struct line){ text ? text : xstrdup(""), role };
+}
+
+/* A log line may be megabytes long: a text view keeps its start, and says
+ * so (every redraw measures the lines it shows). */
+#define LINE_MAX_BYTES 65536
+
+void lines_add_text(struct lines *ls, enum paint role, const char *text, size_t len)
+{
+	const char *end = text + len;
+	while (text < end) {
+		const char *nl = memchr(text, '\n', (size_t)(end - text));
+		size_t n = nl ? (size_t)(nl - text) : (size_t)(end - text);
+		char *copy;
+		if (n > LINE_MAX_BYTES) {
+			size_t keep = LINE_MAX_BYTES;
+			while (keep > 0 && ((unsigned char)text[keep] & 0xc0) == 0x80)
+				keep--;	/* not inside a UTF-8 sequence */
+			struct buf b = {0};
+			buf_append(&b, text, keep);
+			buf_printf(&b, " %s (%zu more bytes: tatrace show has them all)",
+				   glyph(G_ELLIPSIS), n - keep);
+			copy = b.data;
+		} else {
+			copy = xstrndup(text, n);
+		}
+		ls->l = xrealloc(ls->l, (ls->n + 1) * sizeof(*ls->l));
+		ls->l[ls->n++] = (struct line){ copy, role };
+		text += n + (nl ? 1 : 0);
+	}
+}
+
+void lines_clear(struct lines *ls)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		free(ls->l[i].text);
+	free(ls->l);
+	ls->l = NULL;
+	ls->n = 0;
+}
+
+int64_t lines_count(struct view *v)
+{
+	return (int64_t)((struct lines *)v->data)->n;
+}
+
+/* The text column: two cells of marker ("▶ ") before it. */
+static int text_width(struct view *v)
+{
+	return v->cols > 3 ? v->cols - 2 : 1;
+}
+
+int lines_height(struct view *v, int64_t item)
+{
+	struct lines *ls = v->data;
+	return draw_wrap(ls->l[item].text, text_width(v), -1, NULL, NULL);
+}
+
+void lines_draw_line(struct view *v, int64_t item, int sub, int y, int w,
+		     bool selected, bool focused)
+{
+	struct lines *ls = v->data;
+	enum paint role = ls->l[item].role;
+	if (selected)
+		role = focused ? PAINT_CURSOR_FOCUS : PAINT_CURSOR_BLUR;
+	draw_text(y, 0, 2, role, selected && sub == v->sub ? glyph(focused ? G_CURSOR : G_CURSOR_BLUR)
+							   : "", true);
+	int start = 0, end = 0;
+	draw_wrap(ls->l[item].text, text_width(v), sub, &start, &end);
+	int used = draw_text_skip(y, 2, end - start, role, ls->l[item].text, start, false);
+	if (selected)
+		draw_fill(y, 2 + used, w - 2 - used, role);
+}
+
+bool lines_match(struct view *v, int64_t item, const char *pattern)
+{
+	struct lines *ls = v->data;
+	return *pattern && strcasestr(ls->l[item].text, pattern);
+}
+
+/* ---- the trace detail ---- */
+
+struct detail {
+	struct lines lines;	/* first: lines_* read it */
+	int64_t id, pos, total;
+	char guid[64];
+};
+
+static void detail_title(struct view *v, struct buf *out)
+{
+	struct detail *d = v->data;
+	buf_printf(out, "%s %s trace %" PRId64 " of %" PRId64, d->guid,
+		   glyph(G_DASH), d->pos, d->total);
+}
+
+static unsigned detail_request(struct view *v, enum action a)
+{
+	(void)v;
+	(void)a;
+	return STALE_UNHANDLED;
+}
+
+static void detail_done(struct view *v)
+{
+	struct detail *d = v->data;
+	lines_clear(&d->lines);
+	free(d);
+}
+
+static const struct view_ops detail_ops = {
+	.name = "trace",
+	.mask = V_DETAIL,
+	.count = lines_count,
+	.height = lines_height,
+	.draw_line = lines_draw_line,
+	.request = detail_request,
+	.match = lines_match,
+	.title = detail_title,
+	.done = detail_done,
+};
+
+struct view *detail_open(struct app *a, int64_t trace_id, int64_t pos, int64_t total)
+{
+	struct buf b = {0};
+	if (trace_export(app_store(a), trace_id, OUT_TEXT, &b) != 0) {
+		app_message(a, PAINT_FAIL, "%s trace %" PRId64 ": %s", glyph(G_FAIL),
+			    trace_id, store_error(app_store(a)));
+		buf_free(&b);
+		return NULL;
+	}
+	struct detail *d = xcalloc(1, sizeof(*d));
+	d->id = trace_id;
+	d->pos = pos;
+	d->total = total;
+	lines_add_text(&d->lines, PAINT_NORMAL, b.data ? b.data : "", b.len);
+	for (size_t i = 0; i < d->lines.n; i++) {
+		const char *t = d->lines.l[i].text;
+		if (!strncmp(t, "GUID      ", 10))
+			snprintf(d->guid, sizeof(d->guid), "%.40s", t + 10);
+		if (!strncmp(t, "Next      ", 10))
+			d->lines.l[i].role = PAINT_ACTIVE;
+	}
+	if (d->lines.n)
+		d->lines.l[0].role = PAINT_HEADER;
+	buf_free(&b);
+	struct view *v = xcalloc(1, sizeof(*v));
+	v->ops = &detail_ops;
+	v->app = a;
+	v->data = d;
+	return v;
+}
+
+int64_t detail_trace_id(struct view *v)
+{
+	return v->ops == &detail_ops ? ((struct detail *)v->data)->id : 0;
+}
+
+/* ---- help ---- */
+
+static void help_title(struct view *v, struct buf *out)
+{
+	(void)v;
+	buf_puts(out, "generated from ui/actions.h, like tatrace(1) KEYS");
+}
+
+static unsigned help_request(struct view *v, enum action a)
+{
+	(void)v;
+	(void)a;
+	return STALE_UNHANDLED;
+}
+
+static void help_done(struct view *v)
+{
+	lines_clear(v->data);
+	free(v->data);
+}
+
+static const struct view_ops help_ops = {
+	.name = "help",
+	.mask = V_HELP,
+	.count = lines_count,
+	.height = lines_height,
+	.draw_line = lines_draw_line,
+	.request = help_request,
+	.match = lines_match,
+	.title = help_title,
+	.done = help_done,
+};
+
+static void help_section(struct lines *ls, const char *title, unsigned views, bool exact)
+{
+	lines_add(ls, PAINT_HEADER, "%s", title);
+	for (size_t i = 0; i < action_info_count; i++) {
+		const struct action_info *ai = &action_infos[i];
+		if (exact ? ai->views != views : !(ai->views & views) || ai->views == V_ALL)
+			continue;
+		char keys[64];
+		action_keys_text(ai, keys, sizeof(keys));
+		lines_add(ls, PAINT_NORMAL, "  %12s  %-16s %s", keys, ai->name, ai->help);
+	}
+	lines_add(ls, PAINT_NORMAL, "%s", "");
+}
+
+struct view *help_open(struct app *a, unsigned mask)
+{
+	struct lines *ls = xcalloc(1, sizeof(*ls));
+	if (mask & V_LIST)
+		help_section(ls, "Trace list", V_LIST, false);
+	else if (mask & V_DETAIL)
+		help_section(ls, "Trace detail", V_DETAIL, false);
+	help_section(ls, "Everywhere", V_ALL, true);
+	if (!(mask & V_LIST))
+		help_section(ls, "Trace list", V_LIST, false);
+	lines_add(ls, PAINT_HEADER, "Glyphs (ASCII fallback in brackets; ~ toggles)");
+	for (int g = 0; g < GLYPH_COUNT; g++)
+		if (*glyph_infos[g].legend)
+			lines_add(ls, PAINT_NORMAL, "  %s [%s]  %s", glyph((enum glyph)g),
+				  glyph_infos[g].ascii, glyph_infos[g].legend);
+	lines_add(ls, PAINT_NORMAL, "  AFPDRB = Authorized Forwarded Pushed Delivered Responded BTS-reported");
+	lines_add(ls, PAINT_NORMAL, "  HOST? = an inferred target: its log covers the push and shows no receipt");
+	lines_add(ls, PAINT_NORMAL, "Colour never carries meaning alone. NO_COLOR, TERM=dumb and --ascii work.");
+	struct view *v = xcalloc(1, sizeof(*v));
+	v->ops = &help_ops;
+	v->app = a;
+	v->data = ls;
+	return v;
+}

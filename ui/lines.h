@@ -1,0 +1,42 @@
+/* lines.h - views that are a list of text lines: the trace detail, the
+ * help screen and the preview pane. Lines hold UTF-8 that draw_text
+ * escapes; / finds (case-insensitive), it hides nothing. */
+#ifndef TATRACE_UI_LINES_H
+#define TATRACE_UI_LINES_H
+
+#include <stddef.h>
+#include "app.h"
+
+struct line {
+	char *text;
+	enum paint role;
+};
+
+struct lines {
+	struct line *l;
+	size_t n;
+};
+
+void lines_add(struct lines *ls, enum paint role, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Add text split at newlines. */
+void lines_add_text(struct lines *ls, enum paint role, const char *text, size_t len);
+void lines_clear(struct lines *ls);
+
+/* view_ops pieces for views whose data starts with a struct lines. */
+int64_t lines_count(struct view *v);
+/* Rows a line takes, soft-wrapped to the view's width. */
+int lines_height(struct view *v, int64_t item);
+void lines_draw_line(struct view *v, int64_t item, int sub, int y, int w,
+		     bool selected, bool focused);
+bool lines_match(struct view *v, int64_t item, const char *pattern);
+
+/* The detail of one trace (for now: what `tatrace show` prints); pos and
+ * total place it in the list's title ("trace N of M"). NULL on error. */
+struct view *detail_open(struct app *a, int64_t trace_id, int64_t pos,
+			 int64_t total);
+int64_t detail_trace_id(struct view *v);
+/* The help screen, the keys of view mask first. */
+struct view *help_open(struct app *a, unsigned mask);
+
+#endif

@@ -1,0 +1,1083 @@
+/* tracelist.c - the trace list: a window of keyset pages around the
+ * cursor (see tracelist.h), one row per trace and one per client when
+ * unfolded, and the preview of the selected trace. */
+#include "tracelist.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include <pcre2.h>
+
+#include "columns.h"
+#include "draw.h"
+#include "glyphs.h"
+#include "../db/pages.h"
+#include "../parsers/timeparse.h"
+
+#define PAGE_ROWS 64
+#define WINDOW_MAX 512
+
+struct tl_target {
+	char *host, *status;
+	bool inferred;
+};
+
+struct tl_row {
+	struct trace_row row;	/* strings point into pool */
+	char *pool;
+	struct tl_target *targets;
+	size_t n_targets;
+	int ok;			/* targets that completed */
+};
+
+/* The / filter: compiled once, JIT when available, one match data. */
+struct tl_match {
+	pcre2_code *re;
+	pcre2_match_data *md;
+};
+
+struct tl {
+	struct app *app;
+	struct trace_pager pager;
+	struct tl_match match;	/* the pager's keep() context */
+	char *pattern;
+	int status_cycle;	/* -1 all, a status, TRACE_STATUS_COUNT not_complete */
+	int64_t counts[TRACE_STATUS_COUNT];
+	int64_t total;
+	int64_t in_store;	/* every trace, no filter: the header's "of N" */
+	struct tl_row *w;	/* the window: positions wbase .. wbase+wn-1 */
+	size_t wn;
+	int64_t wbase;
+	int64_t *unfolded;	/* trace ids whose client rows show */
+	size_t n_unfolded;
+	/* The selected trace's connector and server hosts, for the preview's
+	 * hop chain (read once per selection). */
+	int64_t hosts_of;
+	char connector[64], server[64];
+	/* The outcome strip: the worst status per time bucket of the whole
+	 * store (-1: no trace), read again only when the width changes. */
+	char *time_label;	/* the t filter as typed, NULL none */
+	int8_t *strip;
+	int strip_n;
+	int strip_want;		/* width wanted; read at the next pause */
+	int64_t first_utc, last_utc;
+};
+
+static struct tl *tl_of(struct view *v)
+{
+	return v->data;
+}
+
+/* ---- rows ---- */
+
+static void row_copy(struct tl_row *r, const struct trace_row *t)
+{
+	const char *src[8] = { t->guid, t->status, t->action, t->clients,
+			       t->hosts, t->missing, t->summary, t->next_step };
+	size_t len[8], total = 0;
+	for (int i = 0; i < 8; i++)
+		total += (len[i] = src[i] ? strlen(src[i]) + 1 : 0);
+	memset(r, 0, sizeof(*r));
+	r->row = *t;
+	r->pool = xmalloc(total + 1);
+	const char *dst[8];
+	char *p = r->pool;
+	for (int i = 0; i < 8; i++) {
+		dst[i] = src[i] ? memcpy(p, src[i], len[i]) : NULL;
+		p += len[i];
+	}
+	r->row.guid = dst[0];
+	r->row.status = dst[1] ? dst[1] : "";
+	r->row.action = dst[2];
+	r->row.clients = dst[3] ? dst[3] : "";
+	r->row.hosts = dst[4] ? dst[4] : "";
+	r->row.missing = dst[5] ? dst[5] : "";
+	r->row.summary = dst[6] ? dst[6] : "";
+	r->row.next_step = dst[7] ? dst[7] : "";
+}
+
+static void row_free(struct tl_row *r)
+{
+	for (size_t i = 0; i < r->n_targets; i++) {
+		free(r->targets[i].host);
+		free(r->targets[i].status);
+	}
+	free(r->targets);
+	free(r->pool);
+}
+
+static int take_target(void *ctx, const struct trace_target *t)
+{
+	struct tl_row *r = ctx;
+	r->targets = xrealloc(r->targets, (r->n_targets + 1) * sizeof(*r->targets));
+	r->targets[r->n_targets++] = (struct tl_target){
+		xstrdup(t->host), xstrdup(t->status), t->inferred };
+	if (!strcmp(t->status, "complete"))
+		r->ok++;
+	return 0;
+}
+
+struct page_buf {
+	struct tl_row *rows;
+	size_t n;
+};
+
+static int take_row(void *ctx, const struct trace_row *t)
+{
+	struct page_buf *pb = ctx;
+	pb->rows = xrealloc(pb->rows, (pb->n + 1) * sizeof(*pb->rows));
+	row_copy(&pb->rows[pb->n++], t);
+	return 0;
+}
+
+/* A page after (or before) key; targets read once the page is done. */
+static void page_read(struct tl *t, const struct trace_key *key, bool backward,
+		      size_t limit, struct page_buf *pb)
+{
+	struct store *s = app_store(t->app);
+	pb->rows = NULL;
+	pb->n = 0;
+	if (store_trace_page(s, &t->pager, key, backward, limit, take_row, pb) < 0)
+		app_message(t->app, PAINT_FAIL, "%s %s", glyph(G_FAIL), store_error(s));
+	for (size_t i = 0; i < pb->n; i++)
+		store_trace_targets(s, pb->rows[i].row.id, take_target, &pb->rows[i]);
+}
+
+static void window_clear(struct tl *t)
+{
+	for (size_t i = 0; i < t->wn; i++)
+		row_free(&t->w[i]);
+	free(t->w);
+	t->w = NULL;
+	t->wn = 0;
+	t->wbase = 0;
+}
+
+static void window_append(struct tl *t, struct page_buf *pb)
+{
+	t->w = xrealloc(t->w, (t->wn + pb->n) * sizeof(*t->w));
+	memcpy(t->w + t->wn, pb->rows, pb->n * sizeof(*pb->rows));
+	t->wn += pb->n;
+	free(pb->rows);
+	if (t->wn > WINDOW_MAX) {
+		size_t drop = t->wn - WINDOW_MAX;
+		for (size_t i = 0; i < drop; i++)
+			row_free(&t->w[i]);
+		memmove(t->w, t->w + drop, (t->wn - drop) * sizeof(*t->w));
+		t->wn -= drop;
+		t->wbase += (int64_t)drop;
+	}
+}
+
+/* pb holds rows in reverse order (a backward page). */
+static void window_prepend(struct tl *t, struct page_buf *pb)
+{
+	t->w = xrealloc(t->w, (t->wn + pb->n) * sizeof(*t->w));
+	memmove(t->w + pb->n, t->w, t->wn * sizeof(*t->w));
+	for (size_t i = 0; i < pb->n; i++)
+		t->w[pb->n - 1 - i] = pb->rows[i];
+	t->wn += pb->n;
+	t->wbase -= (int64_t)pb->n;
+	free(pb->rows);
+	if (t->wn > WINDOW_MAX) {
+		for (size_t i = WINDOW_MAX; i < t->wn; i++)
+			row_free(&t->w[i]);
+		t->wn = WINDOW_MAX;
+	}
+}
+
+static int note_key(void *ctx, const struct trace_row *row)
+{
+	struct tl *t = ((void **)ctx)[0];
+	trace_key_of(t->pager.sort, row, ((void **)ctx)[1]);
+	return 0;
+}
+
+/* Make position pos readable in the window. */
+static bool tl_ensure(struct tl *t, int64_t pos)
+{
+	if (pos < 0 || pos >= t->total)
+		return false;
+	if (pos >= t->wbase && pos < t->wbase + (int64_t)t->wn)
+		return true;
+	struct page_buf pb;
+	struct trace_key key = {0};
+	int64_t end = t->wbase + (int64_t)t->wn;
+	if (t->wn && pos >= end && pos < end + PAGE_ROWS) {
+		trace_key_of(t->pager.sort, &t->w[t->wn - 1].row, &key);
+		page_read(t, &key, false, PAGE_ROWS, &pb);
+		window_append(t, &pb);
+	} else if (t->wn && pos < t->wbase && pos >= t->wbase - PAGE_ROWS) {
+		trace_key_of(t->pager.sort, &t->w[0].row, &key);
+		page_read(t, &key, true, PAGE_ROWS, &pb);
+		window_prepend(t, &pb);
+	} else if (pos >= t->total - PAGE_ROWS) {
+		window_clear(t);
+		page_read(t, NULL, true, PAGE_ROWS, &pb);
+		t->wbase = t->total;
+		window_prepend(t, &pb);
+	} else {
+		/* Far away: walk to the row before pos (a jump, rare). */
+		window_clear(t);
+		int64_t skip = pos > PAGE_ROWS / 2 ? pos - PAGE_ROWS / 2 : 0;
+		void *ctx[2] = { t, &key };
+		bool have = skip > 0 && store_trace_page(app_store(t->app), &t->pager, NULL,
+							 false, (size_t)skip, note_key, ctx) == skip;
+		page_read(t, have ? &key : NULL, false, PAGE_ROWS, &pb);
+		t->wbase = have ? skip : 0;
+		window_append(t, &pb);
+	}
+	trace_key_free(&key);
+	return pos >= t->wbase && pos < t->wbase + (int64_t)t->wn;
+}
+
+static struct tl_row *tl_row_at(struct tl *t, int64_t pos)
+{
+	return tl_ensure(t, pos) ? &t->w[pos - t->wbase] : NULL;
+}
+
+static bool is_unfolded(struct tl *t, int64_t id)
+{
+	for (size_t i = 0; i < t->n_unfolded; i++)
+		if (t->unfolded[i] == id)
+			return true;
+	return false;
+}
+
+static void set_unfolded(struct tl *t, int64_t id, bool on)
+{
+	for (size_t i = 0; i < t->n_unfolded; i++)
+		if (t->unfolded[i] == id) {
+			if (!on)
+				t->unfolded[i] = t->unfolded[--t->n_unfolded];
+			return;
+		}
+	if (on) {
+		t->unfolded = xrealloc(t->unfolded, (t->n_unfolded + 1) * sizeof(*t->unfolded));
+		t->unfolded[t->n_unfolded++] = id;
+	}
+}
+
+/* ---- filters ---- */
+
+static bool re_hit(const struct tl_match *m, const char *s)
+{
+	return s && pcre2_match(m->re, (PCRE2_SPTR)s, strlen(s), 0, 0, m->md, NULL) >= 0;
+}
+
+static bool keep_match(void *ctx, const struct trace_row *row)
+{
+	const struct tl_match *m = ctx;
+	return re_hit(m, row->guid) || re_hit(m, row->status) || re_hit(m, row->action) ||
+	       re_hit(m, row->hosts) || re_hit(m, row->clients) || re_hit(m, row->summary);
+}
+
+static pcre2_code *compile(const char *pattern, char *err, size_t errlen)
+{
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+				       PCRE2_UTF | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF,
+				       &code, &off, NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[160];
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		snprintf(err, errlen, "%s at offset %zu", (const char *)msg, (size_t)off);
+		return NULL;
+	}
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+bool tracelist_try_pattern(const char *pattern, char *err, size_t errlen)
+{
+	if (!pattern || !*pattern)
+		return true;
+	pcre2_code *re = compile(pattern, err, errlen);
+	pcre2_code_free(re);
+	return re != NULL;
+}
+
+static void status_mask(struct tl *t)
+{
+	if (t->status_cycle < 0)
+		t->pager.q.statuses = 0;
+	else if (t->status_cycle >= TRACE_STATUS_COUNT)
+		t->pager.q.statuses = TRACE_STATUS_NOT_COMPLETE;
+	else
+		t->pager.q.statuses = TRACE_STATUS_BIT(t->status_cycle);
+}
+
+static int64_t total_of(struct tl *t)
+{
+	int64_t n = 0;
+	for (int i = 0; i < TRACE_STATUS_COUNT; i++)
+		if (!t->pager.q.statuses || (t->pager.q.statuses & TRACE_STATUS_BIT(i)))
+			n += t->counts[i];
+	return n;
+}
+
+struct find {
+	struct tl *t;
+	int64_t id;
+	const char *prefix;
+	int64_t seen;
+	bool found;
+	struct trace_key *key;
+};
+
+static int find_row(void *ctx, const struct trace_row *row)
+{
+	struct find *f = ctx;
+	if (f->prefix ? row->guid && !strncasecmp(row->guid, f->prefix, strlen(f->prefix))
+		      : row->id == f->id) {
+		f->found = true;
+		trace_key_of(f->t->pager.sort, row, f->key);
+		return 1;
+	}
+	f->seen++;
+	return 0;
+}
+
+struct key_of {
+	struct tl *t;
+	struct trace_key key;
+	bool kept;
+};
+
+static int take_key(void *ctx, const struct trace_row *row)
+{
+	struct key_of *k = ctx;
+	k->kept = !k->t->pager.keep || k->t->pager.keep(k->t->pager.keep_ctx, row);
+	trace_key_of(k->t->pager.sort, row, &k->key);
+	return 1;
+}
+
+/* Position of trace id (or the first GUID with prefix) under the current
+ * filters and sort, its key in *key; -1 when it is not there. A trace
+ * number is counted in the index (its key, then how many sort before
+ * it); a GUID prefix and the regex filter walk the rows. */
+static int64_t position_of(struct tl *t, int64_t id, const char *prefix,
+			   struct trace_key *key)
+{
+	if (!prefix && !t->pager.keep) {
+		struct trace_query q = t->pager.q;
+		q.id = id;
+		struct key_of k = { t, {0}, false };
+		int64_t n = -1;
+		if (store_traces(app_store(t->app), &q, take_key, &k) == 0 && k.kept &&
+		    store_trace_count(app_store(t->app), &t->pager, &k.key, &n) < 0)
+			n = -1;
+		trace_key_free(key);
+		*key = k.key;
+		return k.kept ? n : -1;
+	}
+	struct find f = { t, id, prefix, 0, false, key };
+	store_trace_page(app_store(t->app), &t->pager, NULL, false, SIZE_MAX, find_row, &f);
+	return f.found ? f.seen : -1;
+}
+
+/* Load the window around the trace at pos whose key is key: a jump
+ * costs two pages, whatever pos is. */
+static void window_around(struct tl *t, const struct trace_key *key, int64_t pos)
+{
+	struct page_buf back, fwd;
+	struct trace_key from = {0};
+	window_clear(t);
+	page_read(t, key, true, PAGE_ROWS / 4, &back);
+	if (back.n)
+		trace_key_of(t->pager.sort, &back.rows[0].row, &from);
+	page_read(t, back.n ? &from : NULL, false, PAGE_ROWS / 2, &fwd);
+	t->wbase = pos;
+	window_prepend(t, &back);
+	window_append(t, &fwd);
+	trace_key_free(&from);
+}
+
+/* Re-read counts and the window after a filter or sort change, keeping
+ * the selected trace when it still shows. */
+static void tl_reload(struct view *v, bool recount)
+{
+	struct tl *t = tl_of(v);
+	struct tl_row *sel = tl_row_at(t, v->item);
+	int64_t keep_id = sel ? sel->row.id : 0;
+	window_clear(t);
+	status_mask(t);
+	/* Counts per status ignore the status filter and the sort. */
+	if (recount && store_trace_status_counts(app_store(t->app), &t->pager, t->counts) < 0)
+		app_message(t->app, PAINT_FAIL, "%s %s", glyph(G_FAIL), store_error(app_store(t->app)));
+	t->total = total_of(t);
+	struct trace_key key = {0};
+	int64_t pos = keep_id ? position_of(t, keep_id, NULL, &key) : -1;
+	if (pos > 0)
+		window_around(t, &key, pos);
+	trace_key_free(&key);
+	v->top_item = 0;
+	v->top_sub = 0;
+	view_goto(v, pos > 0 ? pos : 0);
+}
+
+int64_t tracelist_count_with(struct view *v, const char *pattern)
+{
+	struct tl *t = tl_of(v);
+	char err[200];
+	struct trace_pager p = t->pager;
+	struct tl_match probe = { compile(pattern, err, sizeof(err)), NULL };
+	if (!probe.re)
+		return -1;
+	probe.md = pcre2_match_data_create_from_pattern(probe.re, NULL);
+	p.keep = keep_match;
+	p.keep_ctx = &probe;
+	int64_t n = -1;
+	if (store_trace_count(app_store(t->app), &p, NULL, &n) < 0)
+		n = -1;
+	pcre2_match_data_free(probe.md);
+	pcre2_code_free(probe.re);
+	return n;
+}
+
+bool tracelist_set_pattern(struct view *v, const char *pattern, char *err, size_t errlen)
+{
+	struct tl *t = tl_of(v);
+	pcre2_code *re = NULL;
+	if (pattern && *pattern && !(re = compile(pattern, err, errlen)))
+		return false;
+	pcre2_match_data_free(t->match.md);
+	pcre2_code_free(t->match.re);
+	free(t->pattern);
+	t->match.re = re;
+	t->match.md = re ? pcre2_match_data_create_from_pattern(re, NULL) : NULL;
+	t->pattern = re ? xstrdup(pattern) : NULL;
+	t->pager.keep = re ? keep_match : NULL;
+	t->pager.keep_ctx = &t->match;
+	tl_reload(v, true);
+	return true;
+}
+
+/* "HH:MM[:SS]" on the day of base; else a full user time. */
+static bool time_part(const char *s, int64_t base, int64_t *out)
+{
+	int h, m, sec = 0, n = 0;
+	if ((sscanf(s, "%2d:%2d:%2d%n", &h, &m, &sec, &n) == 3 ||
+	     sscanf(s, "%2d:%2d%n", &h, &m, &n) == 2) && !s[n]) {
+		if (h > 23 || m > 59 || sec > 59)
+			return false;
+		int64_t day = base - base % 86400000000LL;
+		*out = day + ((int64_t)h * 3600 + m * 60 + sec) * 1000000LL;
+		return true;
+	}
+	return parse_user_time(s, out);
+}
+
+static bool relative_span(const char *s, int64_t *us)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+	static const struct { char unit; int64_t us; } units[] = {
+		{ 's', 1000000LL }, { 'm', 60000000LL }, { 'h', 3600000000LL }, { 'd', 86400000000LL },
+	};
+	if (end == s || n <= 0 || !*end || end[1])
+		return false;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (*end == units[i].unit) {
+			*us = n * units[i].us;
+			return true;
+		}
+	return false;
+}
+
+bool tracelist_set_time(struct view *v, const char *text, char *err, size_t errlen)
+{
+	struct tl *t = tl_of(v);
+	struct trace_query *q = &t->pager.q;
+	int64_t first = 0, last = 0, from = 0, to = 0, span;
+	bool has_from = false, has_to = false;
+	store_trace_bounds(app_store(t->app), &first, &last);
+	char *copy = xstrdup(text);
+	char *a = copy, *b = NULL, *sep = strstr(copy, "..");
+	if (sep) {
+		*sep = '\0';
+		b = sep + 2;
+	} else if (*copy != '-') {
+		char *colon = strchr(copy, ':');
+		if (colon && (sep = strchr(colon, '-'))) {
+			*sep = '\0';
+			b = sep + 1;
+		}
+	}
+	bool ok = true;
+	if (!*copy) {
+		/* clear */
+	} else if (*copy == '-' && relative_span(copy + 1, &span)) {
+		from = last - span;
+		has_from = true;
+	} else {
+		if (*a && !(has_from = time_part(a, first, &from)))
+			ok = false;
+		if (ok && b && *b && !(has_to = time_part(b, has_from ? from : first, &to)))
+			ok = false;
+		if (ok && has_from && has_to && to < from)
+			to += 86400000000LL;	/* 23:50-00:10 */
+	}
+	free(copy);
+	if (!ok) {
+		snprintf(err, errlen, "not a time range: use 19:30-19:45, 19:30, -15m or 2026-09-25T19:30..2026-09-25T20:00");
+		return false;
+	}
+	q->has_since = has_from;
+	q->since_us = from;
+	q->has_until = has_to;
+	q->until_us = to;
+	free(t->time_label);
+	t->time_label = *text ? xstrdup(text) : NULL;
+	tl_reload(v, true);
+	return true;
+}
+
+bool tracelist_jump(struct view *v, const char *what)
+{
+	struct tl *t = tl_of(v);
+	char *end;
+	long long id = strtoll(what, &end, 10);
+	const char *g = what[0] == '{' ? what + 1 : what;
+	struct trace_key key = {0};
+	int64_t pos = (*what && !*end && id > 0) ? position_of(t, id, NULL, &key) : -1;
+	if (pos < 0 && *g)
+		pos = position_of(t, 0, g, &key);
+	if (pos >= 0)
+		window_around(t, &key, pos);
+	trace_key_free(&key);
+	if (pos < 0)
+		return false;
+	view_goto(v, pos);
+	return true;
+}
+
+/* ---- drawing ---- */
+
+static void fmt_ms(int64_t ms, char *out, size_t len)
+{
+	if (ms == EVENT_NONE)
+		snprintf(out, len, "%s", glyph(G_DASH));
+	else if (ms > -1000 && ms < 1000)
+		snprintf(out, len, "%" PRId64 "ms", ms);
+	else if (ms > -60000 && ms < 60000)
+		snprintf(out, len, "%.2fs", (double)ms / 1000);
+	else if (ms > -3600000 && ms < 3600000)
+		snprintf(out, len, "%.1fm", (double)ms / 60000);
+	else
+		snprintf(out, len, "%.1fh", (double)ms / 3600000);
+}
+
+static void clock_of(int64_t us, char out[16])
+{
+	char full[32];
+	format_utc_ms(us, full);	/* 2026-09-25T19:35:02.412Z */
+	snprintf(out, 16, "%.12s", full + 11);
+}
+
+static void cell(const struct column_layout *cl, enum column c, int y, enum paint role,
+		 const char *text)
+{
+	if (!cl->shown[c])
+		return;
+	if (column_right_aligned(c))
+		draw_text_right(y, cl->x[c], cl->width[c], role, text);
+	else
+		draw_text(y, cl->x[c], cl->width[c], role, text, true);
+}
+
+static enum paint stage_role(enum glyph g)
+{
+	switch (g) {
+	case G_PASSED: return PAINT_OK;
+	case G_FAIL: return PAINT_FAIL;
+	case G_MISSING: return PAINT_MISSING;
+	case G_MIXED:
+	case G_UNKNOWN: return PAINT_WARN;
+	default: return PAINT_QUIET;
+	}
+}
+
+static void stages_cell(const struct column_layout *cl, int y, const enum glyph st[STAGE_COUNT],
+			enum paint over)
+{
+	for (int i = 0; i < STAGE_COUNT; i++)
+		draw_glyph(y, cl->x[COL_STAGES] + i, st[i], over ? over : stage_role(st[i]));
+}
+
+static void status_cell(const struct column_layout *cl, int y, const char *status, enum paint over)
+{
+	struct status_look look = status_look(status);
+	char text[64];
+	snprintf(text, sizeof(text), "%s %s", glyph(look.glyph), status);
+	cell(cl, COL_STATUS, y, over ? over : (enum paint)look.role, text);
+}
+
+static void draw_trace(struct tl *t, struct tl_row *r, int y, int w, bool sel, bool focused)
+{
+	struct column_layout cl;
+	columns_fit(w, &cl);
+	const struct trace_row *row = &r->row;
+	enum paint over = sel ? (focused ? PAINT_CURSOR_FOCUS : PAINT_CURSOR_BLUR) : PAINT_NORMAL;
+	if (sel)
+		draw_fill(y, 0, w, over);
+	char text[96], a[24], b[24];
+	draw_text(y, 0, 1, over, sel ? glyph(focused ? G_CURSOR : G_CURSOR_BLUR) : " ", true);
+	draw_text(y, 1, 1, over ? over : PAINT_QUIET,
+		  r->n_targets ? glyph(is_unfolded(t, row->id) ? G_UNFOLDED : G_FOLDED) : " ", true);
+	snprintf(text, sizeof(text), "%" PRId64, row->id);
+	cell(&cl, COL_ID, y, over, text);
+	clock_of(row->first_utc, text);
+	cell(&cl, COL_START, y, over, text);
+	status_cell(&cl, y, row->status, over);
+	cell(&cl, COL_ACTION, y, over, row->action ? row->action : glyph(G_DASH));
+	if (row->guid)
+		snprintf(text, sizeof(text), "%.8s%s", row->guid, glyph(G_ELLIPSIS));
+	else
+		snprintf(text, sizeof(text), "%s", glyph(G_DASH));
+	cell(&cl, COL_GUID, y, over, text);
+	if (row->push_id != EVENT_NONE)
+		snprintf(text, sizeof(text), "%" PRId64 "/%" PRId64, row->push_id,
+			 row->task_id == EVENT_NONE ? row->push_id : row->task_id);
+	else
+		snprintf(text, sizeof(text), "%s", glyph(G_DASH));
+	cell(&cl, COL_PUSH, y, over, text);
+	int64_t n = row->target_count != EVENT_NONE && row->target_count > (int64_t)r->n_targets
+			    ? row->target_count : (int64_t)r->n_targets;
+	if (n)
+		snprintf(text, sizeof(text), "%d/%" PRId64, r->ok, n);
+	else
+		snprintf(text, sizeof(text), "%s", glyph(G_DASH));
+	cell(&cl, COL_OKN, y, over, text);
+	enum glyph st[STAGE_COUNT];
+	stage_strip(row, st);
+	stages_cell(&cl, y, st, over);
+	fmt_ms(row->hop_forward_to_push, a, sizeof(a));
+	cell(&cl, COL_HOP_PUSH, y, over, a);
+	fmt_ms(row->hop_push_to_receive, a, sizeof(a));
+	cell(&cl, COL_HOP_RECV, y, over, a);
+	fmt_ms(row->hop_receive_to_response, a, sizeof(a));
+	cell(&cl, COL_HOP_RESP, y, over, a);
+	fmt_ms((row->last_utc - row->first_utc) / 1000, b, sizeof(b));
+	cell(&cl, COL_SPAN, y, over, b);
+}
+
+static void draw_target(struct tl_row *r, size_t i, int y, int w, bool sel, bool focused)
+{
+	struct column_layout cl;
+	columns_fit(w, &cl);
+	const struct tl_target *g = &r->targets[i];
+	enum paint over = sel ? (focused ? PAINT_CURSOR_FOCUS : PAINT_CURSOR_BLUR) : PAINT_NORMAL;
+	if (sel)
+		draw_fill(y, 0, w, over);
+	draw_text(y, 0, 1, over, sel ? glyph(focused ? G_CURSOR : G_CURSOR_BLUR) : " ", true);
+	draw_text(y, cl.x[COL_ID] + cl.width[COL_ID] - 1, 1, over ? over : PAINT_QUIET,
+		  glyph(i + 1 == r->n_targets ? G_TREE_END : G_TREE_MID), false);
+	char host[96];
+	snprintf(host, sizeof(host), "%s%s", g->host, g->inferred ? "?" : "");
+	cell(&cl, COL_START, y, over ? over : (g->inferred ? PAINT_MISSING : PAINT_NORMAL), host);
+	status_cell(&cl, y, g->status, over);
+	cell(&cl, COL_OKN, y, over, strcmp(g->status, "complete") ? "0/1" : "1/1");
+	enum glyph st[STAGE_COUNT];
+	stage_strip_target(&r->row, g->status, st);
+	stages_cell(&cl, y, st, over);
+}
+
+static void tl_draw_line(struct view *v, int64_t item, int sub, int y, int w,
+			 bool selected, bool focused)
+{
+	struct tl *t = tl_of(v);
+	struct tl_row *r = tl_row_at(t, item);
+	if (!r)
+		return;
+	if (sub == 0)
+		draw_trace(t, r, y, w, selected, focused);
+	else if ((size_t)sub <= r->n_targets)
+		draw_target(r, (size_t)sub - 1, y, w, selected, focused);
+}
+
+/* How bad a status looks in the strip: a log said no > a record is
+ * absent > no response > mixed > cannot say > complete. */
+static int severity(int st)
+{
+	switch (st) {
+	case TS_FAILED:
+	case TS_UNAUTHORIZED: return 5;
+	case TS_NOT_FORWARDED:
+	case TS_NOT_PUSHED:
+	case TS_NOT_DELIVERED: return 4;
+	case TS_NO_RESPONSE: return 3;
+	case TS_PARTIAL: return 2;
+	case TS_COMPLETE: return 0;
+	default: return 1;
+	}
+}
+
+static int take_bucket(void *ctx, int bucket, const char *status, int64_t count)
+{
+	struct tl *t = ctx;
+	enum trace_status st;
+	(void)count;
+	if (!trace_status_parse(status, &st))
+		st = TS_MISSING_EVIDENCE;
+	if (t->strip[bucket] < 0 || severity(st) > severity(t->strip[bucket]))
+		t->strip[bucket] = (int8_t)st;
+	return 0;
+}
+
+static void strip_read(struct tl *t, int n)
+{
+	if (n == t->strip_n)
+		return;
+	free(t->strip);
+	t->strip = xmalloc((size_t)n);
+	memset(t->strip, -1, (size_t)n);
+	t->strip_n = n;
+	struct store *s = app_store(t->app);
+	if (store_trace_bounds(s, &t->first_utc, &t->last_utc) < 0 ||
+	    store_trace_buckets(s, t->first_utc, t->last_utc, n, take_bucket, t) < 0)
+		app_message(t->app, PAINT_FAIL, "%s %s", glyph(G_FAIL), store_error(s));
+}
+
+/* "12:07Z ──✓──✗──◌── 10:40Z · 1 col = 17m": where the failures cluster
+ * in time; the selected trace's cell in reverse. */
+static void draw_strip(struct view *v, int y, int w)
+{
+	struct tl *t = tl_of(v);
+	char from[16], to[16], col[24], right[64];
+	if (!t->in_store) {
+		draw_text(y, 1, w - 1, PAINT_QUIET, "", true);
+		return;
+	}
+	int n = w - 1 - 7 - 1 - 40;
+	if (n < 10)
+		return;
+	if (n != t->strip_n) {
+		/* A scan of every trace: not on the first screen's path. */
+		t->strip_want = n;
+		draw_text(y, 1, w - 1, PAINT_QUIET, "outcome strip follows", false);
+		return;
+	}
+	clock_of(t->first_utc, from);
+	clock_of(t->last_utc, to);
+	from[5] = to[5] = '\0';	/* HH:MM */
+	fmt_ms((t->last_utc - t->first_utc) / 1000 / n, col, sizeof(col));
+	snprintf(right, sizeof(right), " %sZ  %s  1 col = %s", to, glyph(G_NOT_REACHED), col);
+	int x = 1 + draw_text(y, 1, 8, PAINT_NORMAL, from, false);
+	x += draw_text(y, x, 2, PAINT_NORMAL, "Z ", false);
+	struct tl_row *sel = tl_row_at(t, v->item);
+	int64_t span = t->last_utc - t->first_utc + 1;
+	int mark = sel ? (int)((sel->row.first_utc - t->first_utc) * n / span) : -1;
+	for (int i = 0; i < n; i++) {
+		int st = t->strip[i];
+		if (st < 0) {
+			draw_glyph(y, x + i, G_RULE, i == mark ? PAINT_CURSOR_FOCUS : PAINT_QUIET);
+			continue;
+		}
+		struct status_look look = status_look(trace_statuses[st].name);
+		draw_glyph(y, x + i, look.glyph, i == mark ? PAINT_CURSOR_FOCUS : (enum paint)look.role);
+	}
+	draw_text(y, x + n, w - x - n, PAINT_NORMAL, right, false);
+}
+
+bool tracelist_idle(struct view *v)
+{
+	struct tl *t = tl_of(v);
+	if (!t->strip_want || t->strip_want == t->strip_n)
+		return false;
+	strip_read(t, t->strip_want);
+	return true;
+}
+
+void tracelist_draw_header(struct view *v, int y, int w)
+{
+	struct tl *t = tl_of(v);
+	int x = 1;
+	draw_strip(v, y + 1, w);
+	for (int i = 0; i < TRACE_STATUS_COUNT && x < w; i++) {
+		if (!t->counts[i])
+			continue;
+		struct status_look look = status_look(trace_statuses[i].name);
+		char text[64];
+		snprintf(text, sizeof(text), "%s%" PRId64 " %s", glyph(look.glyph), t->counts[i],
+			 trace_statuses[i].name);
+		x += draw_text(y, x, w - x, (enum paint)look.role, text, false) + 2;
+	}
+	if (x == 1)
+		draw_text(y, 1, w - 1, PAINT_QUIET, "no traces", false);
+	y++;	/* below the strip */
+	/* The filter row: active values bold, inactive ones quiet. */
+	char text[256];
+	x = 1;
+	x += draw_text(y + 1, x, w - x, PAINT_NORMAL, "filter  time ", false);
+	x += draw_text(y + 1, x, w - x > 24 ? 24 : w - x, t->time_label ? PAINT_ACTIVE : PAINT_QUIET,
+		       t->time_label ? t->time_label : glyph(G_DASH), false);
+	x += draw_text(y + 1, x, w - x, PAINT_QUIET, " (t)   ", false);
+	x += draw_text(y + 1, x, w - x, PAINT_NORMAL, "regex ", false);
+	if (t->pattern)
+		snprintf(text, sizeof(text), "/%s/", t->pattern);
+	else
+		snprintf(text, sizeof(text), "%s", glyph(G_DASH));
+	x += draw_text(y + 1, x, w - x > 40 ? 40 : w - x, t->pattern ? PAINT_ACTIVE : PAINT_QUIET, text, false);
+	x += draw_text(y + 1, x, w - x, PAINT_QUIET, " (/)   ", false);
+	x += draw_text(y + 1, x, w - x, PAINT_NORMAL, "status ", false);
+	const char *st = t->status_cycle < 0 ? "any" : t->status_cycle >= TRACE_STATUS_COUNT
+			 ? "not_complete" : trace_statuses[t->status_cycle].name;
+	x += draw_text(y + 1, x, w - x, t->status_cycle < 0 ? PAINT_QUIET : PAINT_ACTIVE, st, false);
+	x += draw_text(y + 1, x, w - x, PAINT_QUIET, " (s)   ", false);
+	snprintf(text, sizeof(text), "sort %s %s", trace_sort_name(t->pager.sort), glyph(G_UP));
+	x += draw_text(y + 1, x, w - x, PAINT_NORMAL, text, false);
+	x += draw_text(y + 1, x, w - x, PAINT_QUIET, " (o)", false);
+	snprintf(text, sizeof(text), "%" PRId64 " of %" PRId64 " traces", t->total, t->in_store);
+	int tw = draw_width(text);
+	if (x + 3 + tw <= w)
+		draw_text(y + 1, w - tw - 1, tw, PAINT_HINT_KEY, text, false);
+	/* Column headings. */
+	struct column_layout cl;
+	columns_fit(w, &cl);
+	draw_fill(y + 2, 0, w, PAINT_HEADER);
+	for (int c = 0; c < COLUMN_COUNT; c++) {
+		if (!cl.shown[c])
+			continue;
+		/* "→push": the arrow follows the glyph mode like every symbol. */
+		const char *h = column_header((enum column)c), *arrow = glyph_infos[G_ARROW].utf8;
+		size_t n = strlen(arrow);
+		if (!strncmp(h, arrow, n))
+			snprintf(text, sizeof(text), "%s%s", glyph(G_ARROW), h + n);
+		else
+			snprintf(text, sizeof(text), "%s", h);
+		cell(&cl, (enum column)c, y + 2, PAINT_HEADER, text);
+	}
+}
+
+static int lane_host(void *ctx, const struct stored_event *e, unsigned flags)
+{
+	struct tl *t = ctx;
+	(void)flags;
+	char *slot = e->ev.lane == LANE_CONNECTOR ? t->connector
+		     : e->ev.lane == LANE_SERVER ? t->server : NULL;
+	if (slot && !*slot)
+		snprintf(slot, sizeof(t->connector), "%s", e->host);
+	return *t->connector && *t->server;
+}
+
+static void read_lane_hosts(struct tl *t, int64_t id)
+{
+	if (t->hosts_of == id)
+		return;
+	t->hosts_of = id;
+	t->connector[0] = t->server[0] = '\0';
+	store_trace_events(app_store(t->app), id, lane_host, t);
+	if (!*t->connector)
+		snprintf(t->connector, sizeof(t->connector), "connector");
+	if (!*t->server)
+		snprintf(t->server, sizeof(t->server), "server");
+}
+
+void tracelist_preview(struct view *v, struct lines *out)
+{
+	struct tl *t = tl_of(v);
+	lines_clear(out);
+	struct tl_row *r = tl_row_at(t, v->item);
+	if (!r) {
+		lines_add(out, PAINT_QUIET, "%s", t->total ? "" :
+			  "No trace matches the filters: s cycles the status, / with an empty pattern clears the regex.");
+		return;
+	}
+	const struct trace_row *row = &r->row;
+	struct status_look look = status_look(row->status);
+	char start[32], span[24], a[24], b[24], c[24];
+	format_utc_ms(row->first_utc, start);
+	fmt_ms((row->last_utc - row->first_utc) / 1000, span, sizeof(span));
+	struct buf ids = {0};
+	if (row->push_id != EVENT_NONE)
+		buf_printf(&ids, " %s PushID %" PRId64 " TaskID %" PRId64, glyph(G_NOT_REACHED),
+			   row->push_id, row->task_id);
+	lines_add(out, (enum paint)look.role, "%s %s %s %s%s %s start %s %s span %s %s %" PRId64 " events",
+		  glyph(look.glyph), row->status, glyph(G_NOT_REACHED),
+		  row->action ? row->action : "(unknown action)", ids.data ? ids.data : "",
+		  glyph(G_NOT_REACHED), start, glyph(G_NOT_REACHED), span, glyph(G_NOT_REACHED),
+		  row->lanes[0] + row->lanes[1] + row->lanes[2]);
+	buf_free(&ids);
+	lines_add(out, PAINT_NORMAL, "%s", row->summary);
+	lines_add(out, PAINT_ACTIVE, "next: %s", row->next_step);
+	fmt_ms(row->hop_forward_to_push, a, sizeof(a));
+	fmt_ms(row->hop_push_to_receive, b, sizeof(b));
+	fmt_ms(row->hop_receive_to_response, c, sizeof(c));
+	const char *hop = glyph(G_HOP), *head = glyph(G_HEAD), *ar = glyph(G_ARROW);
+	read_lane_hosts(t, row->id);
+	if (row->lanes[0] == 0 && row->push_id != EVENT_NONE)	/* CMPivot, scripts */
+		snprintf(t->connector, sizeof(t->connector), "console");
+	char clients[96];
+	if (r->n_targets == 1)
+		snprintf(clients, sizeof(clients), "%s%s", r->targets[0].host,
+			 r->targets[0].inferred ? "?" : "");
+	else
+		snprintf(clients, sizeof(clients), "%zu clients", r->n_targets);
+	lines_add(out, PAINT_NORMAL, "  %s %s%s fwd%spush %s %s%s%s %s %s%s push%srecv %s %s%s%s %s %s%s recv%sresp %s %s%s%s %d of %zu ok%s",
+		  t->connector, hop, hop, ar, a, hop, hop, head, t->server, hop, hop, ar, b, hop, hop,
+		  head, clients, hop, hop, ar, c, hop, hop, head, r->ok, r->n_targets,
+		  row->skew ? "  (negative hop: clocks disagree)" : "");
+	for (size_t i = 0; i < r->n_targets; i++) {
+		const struct tl_target *g = &r->targets[i];
+		struct status_look gl = status_look(g->status);
+		lines_add(out, g->inferred ? PAINT_MISSING : (enum paint)gl.role, "  %s %s%s  %s%s",
+			  glyph(gl.glyph), g->host, g->inferred ? "?" : "", g->status,
+			  g->inferred ? "  (candidate: its log covers the push, no receipt)" : "");
+	}
+	if (row->bts_reported != EVENT_NONE)
+		lines_add(out, PAINT_NORMAL, "  BTS report: %" PRId64 " client(s) reported, %" PRId64 " failed",
+			  row->bts_reported, row->bts_failed);
+	if (*row->missing)
+		lines_add(out, PAINT_WARN, "  %s no evidence from: %s", glyph(G_UNKNOWN), row->missing);
+}
+
+bool tracelist_selected(struct view *v, int64_t *id, const char **guid,
+			const char **status, int64_t *first_utc)
+{
+	struct tl_row *r = tl_row_at(tl_of(v), v->item);
+	if (!r)
+		return false;
+	*id = r->row.id;
+	*guid = r->row.guid;
+	*status = r->row.status;
+	*first_utc = r->row.first_utc;
+	return true;
+}
+
+int64_t tracelist_position(struct view *v)
+{
+	return tl_of(v)->total ? v->item + 1 : 0;
+}
+
+int tracelist_each(struct view *v, int (*each)(void *ctx, const struct trace_row *t), void *ctx)
+{
+	struct tl *t = tl_of(v);
+	return store_trace_page(app_store(t->app), &t->pager, NULL, false, SIZE_MAX, each, ctx) < 0
+		       ? -1 : 0;
+}
+
+void tracelist_bounds(struct view *v, int64_t *first, int64_t *last)
+{
+	*first = *last = 0;
+	store_trace_bounds(app_store(tl_of(v)->app), first, last);
+}
+
+int64_t tracelist_total(struct view *v)
+{
+	return tl_of(v)->total;
+}
+
+/* ---- view_ops ---- */
+
+static int64_t tl_count(struct view *v)
+{
+	return tl_of(v)->total;
+}
+
+static int tl_height(struct view *v, int64_t item)
+{
+	struct tl *t = tl_of(v);
+	struct tl_row *r = tl_row_at(t, item);
+	return r && is_unfolded(t, r->row.id) ? 1 + (int)r->n_targets : 1;
+}
+
+static unsigned tl_request(struct view *v, enum action a)
+{
+	struct tl *t = tl_of(v);
+	struct tl_row *r = tl_row_at(t, v->item);
+	switch (a) {
+	case ACT_OPEN: {
+		if (!r)
+			return STALE_NONE;
+		struct view *d = detail_open(t->app, r->row.id, v->item + 1, t->total);
+		if (d)
+			app_push(t->app, d);
+		return STALE_SCREEN;
+	}
+	case ACT_UNFOLD:
+	case ACT_FOLD:
+	case ACT_FOLD_TOGGLE:
+		if (!r || !r->n_targets)
+			return STALE_NONE;
+		set_unfolded(t, r->row.id, a == ACT_UNFOLD ? true : a == ACT_FOLD ? false
+							: !is_unfolded(t, r->row.id));
+		v->sub = 0;
+		view_keep_visible(v);
+		return STALE_SCREEN;
+	case ACT_STATUS_CYCLE:
+		/* Statuses no trace has are skipped (their count says 0). */
+		do
+			t->status_cycle = t->status_cycle >= TRACE_STATUS_COUNT ? -1
+									 : t->status_cycle + 1;
+		while (t->status_cycle >= 0 && t->status_cycle < TRACE_STATUS_COUNT &&
+		       !t->counts[t->status_cycle]);
+		tl_reload(v, false);
+		return STALE_SCREEN;
+	case ACT_SORT_CYCLE:
+		t->pager.sort = (enum trace_sort)((t->pager.sort + 1) % TRACE_SORT_COUNT);
+		tl_reload(v, false);
+		return STALE_SCREEN;
+	case ACT_MATCH_NEXT: return view_move(v, 1);
+	case ACT_MATCH_PREV: return view_move(v, -1);
+	default: return STALE_UNHANDLED;
+	}
+}
+
+static void tl_title(struct view *v, struct buf *out)
+{
+	struct tl *t = tl_of(v);
+	struct tl_row *r = tl_row_at(t, v->item);
+	if (r && r->row.guid)
+		buf_printf(out, "%s %s ", r->row.guid, glyph(G_DASH));
+	buf_printf(out, "trace %" PRId64 " of %" PRId64, tracelist_position(v), t->total);
+}
+
+static void tl_done(struct view *v)
+{
+	struct tl *t = tl_of(v);
+	window_clear(t);
+	pcre2_match_data_free(t->match.md);
+	pcre2_code_free(t->match.re);
+	free(t->pattern);
+	free(t->unfolded);
+	free(t->strip);
+	free(t->time_label);
+	free(t);
+}
+
+static const struct view_ops tracelist_ops = {
+	.name = "traces",
+	.mask = V_LIST,
+	.count = tl_count,
+	.height = tl_height,
+	.draw_line = tl_draw_line,
+	.request = tl_request,
+	.title = tl_title,
+	.done = tl_done,
+};
+
+struct view *tracelist_open(struct app *a, char *err, size_t errlen)
+{
+	struct tl *t = xcalloc(1, sizeof(*t));
+	t->app = a;
+	t->status_cycle = -1;
+	t->pager.keep_ctx = &t->match;
+	if (store_trace_status_counts(app_store(a), &t->pager, t->counts) < 0) {
+		snprintf(err, errlen, "%s", store_error(app_store(a)));
+		free(t);
+		return NULL;
+	}
+	t->total = t->in_store = total_of(t);
+	struct view *v = xcalloc(1, sizeof(*v));
+	v->ops = &tracelist_ops;
+	v->app = a;
+	v->data = t;
+	return v;
+}

@@ -1,0 +1,50 @@
+/* tracelist.h - the trace list view and its preview pane.
+ *
+ * The list never holds the store: it keeps a window of a few hundred
+ * rows read through db/pages.h (keyset pages) around the cursor, and
+ * counts from the store. Filters: the status cycle (s), a PCRE2 pattern
+ * (/) over each trace's GUID, status, action, hosts and summary, and the
+ * sort (o). */
+#ifndef TATRACE_UI_TRACELIST_H
+#define TATRACE_UI_TRACELIST_H
+
+#include <stdint.h>
+#include "app.h"
+#include "lines.h"
+#include "../db/store.h"
+
+struct view *tracelist_open(struct app *a, char *err, size_t errlen);
+/* Work put off to a pause in typing (the outcome strip's scan of every
+ * trace); true when the screen should be drawn again. */
+bool tracelist_idle(struct view *v);
+/* The header rows: counts per status, the outcome strip, active filters. */
+void tracelist_draw_header(struct view *v, int y, int w);
+/* Fill the preview lines for the selected trace. */
+void tracelist_preview(struct view *v, struct lines *out);
+/* Selected trace: id, GUID or NULL, status, start; false when empty. */
+bool tracelist_selected(struct view *v, int64_t *id, const char **guid,
+			const char **status, int64_t *first_utc);
+int64_t tracelist_position(struct view *v);	/* 1-based, of the cursor */
+/* Every trace in the view, in its order (each() non-zero stops). 0 or -1. */
+int tracelist_each(struct view *v, int (*each)(void *ctx, const struct trace_row *t), void *ctx);
+/* The first and last start time in the store. */
+void tracelist_bounds(struct view *v, int64_t *first, int64_t *last);
+int64_t tracelist_total(struct view *v);
+
+/* The / filter. Compile pattern (NULL/empty clears): false with PCRE2's
+ * message and offset in err when it does not compile. */
+bool tracelist_try_pattern(const char *pattern, char *err, size_t errlen);
+/* How many traces pattern would leave (reads every trace). -1 on error. */
+int64_t tracelist_count_with(struct view *v, const char *pattern);
+/* Apply pattern as the filter. */
+bool tracelist_set_pattern(struct view *v, const char *pattern, char *err, size_t errlen);
+/* The t filter: "19:30-19:45", "19:30" (from then on), "-15m" (the last
+ * 15 minutes of trace starts; s, m, h, d), full times as for --since
+ * ("2026-09-25T19:30"), a range with ".." or "-"; "" clears. Clock times
+ * fall on the day of the first trace (an end before its start on the day
+ * after). False with a reason in err. */
+bool tracelist_set_time(struct view *v, const char *text, char *err, size_t errlen);
+/* Jump to a trace number or GUID prefix; false when none. */
+bool tracelist_jump(struct view *v, const char *what);
+
+#endif

@@ -168,8 +168,6 @@ static const char SCHEMA_SQL[] =
 	"CREATE TABLE trace_targets(trace_id INTEGER NOT NULL,"
 	" host TEXT NOT NULL, status TEXT NOT NULL, inferred INTEGER NOT NULL,"
 	" received_utc INTEGER, response_utc INTEGER, return_code INTEGER);"
-	"CREATE INDEX trace_targets_trace ON trace_targets(trace_id);"
-	"CREATE INDEX trace_targets_host ON trace_targets(host COLLATE NOCASE);"
 	"CREATE TABLE lanes(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
 	" component TEXT NOT NULL);"
 	"CREATE TABLE event_kinds(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
@@ -207,11 +205,6 @@ static const char SCHEMA_SQL[] =
 	" skew, lanes_connector, lanes_server, lanes_agent, missing, push_id,"
 	" task_id, target_count, unmatched, summary, bts_reported, bts_failed,"
 	" next_step, candidates FROM traces;"
-	/* Findings read only these events; the partial index costs ingest
-	 * nothing for the many device-action lines it leaves out. Its WHERE
-	 * must stay identical to the one in db/findings.c. */
-	"CREATE INDEX events_findings ON events(utc, file_id, seq)"
-	" WHERE lane = 3 OR kind IN (3, 9, 16);"
 	"CREATE TABLE findings(id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
 	" severity TEXT NOT NULL, title TEXT NOT NULL, advice TEXT NOT NULL,"
 	" first_utc INTEGER, last_utc INTEGER, count INTEGER NOT NULL);"
@@ -236,9 +229,15 @@ static const char SCHEMA_SQL[] =
  * built once at its end: rows arrive in file order, so keeping a time
  * index up to date would touch (and journal) random pages for every file.
  * IF NOT EXISTS lets a writer heal a store whose ingest died in between. */
+/* events_findings: findings read only these events; a partial index,
+ * dropped and built with the time index. Its WHERE must stay identical
+ * to the one in db/findings.c. */
 const char schema_event_index[] =
-	"CREATE INDEX IF NOT EXISTS events_utc ON events(utc, file_id, seq);";
-const char schema_event_index_drop[] = "DROP INDEX IF EXISTS events_utc;";
+	"CREATE INDEX IF NOT EXISTS events_utc ON events(utc, file_id, seq);"
+	"CREATE INDEX IF NOT EXISTS events_findings ON events(utc, file_id, seq)"
+	" WHERE lane = 3 OR kind IN (3, 9, 16);";
+const char schema_event_index_drop[] =
+	"DROP INDEX IF EXISTS events_utc; DROP INDEX IF EXISTS events_findings;";
 
 const char schema_trace_indexes[] =
 	"CREATE INDEX traces_status ON traces(status, first_utc);"
@@ -247,14 +246,19 @@ const char schema_trace_indexes[] =
 	/* the dashboard's other sort orders (db/pages.c) */
 	"CREATE INDEX traces_by_status ON traces(" TRACE_STATUS_RANK_SQL ", first_utc);"
 	"CREATE INDEX traces_by_span ON traces(last_utc - first_utc);"
-	"CREATE INDEX traces_by_action ON traces(coalesce(action, ''), first_utc);";
+	"CREATE INDEX traces_by_action ON traces(coalesce(action, ''), first_utc);"
+	/* targets and candidates, by trace and by host (traces --host) */
+	"CREATE INDEX trace_targets_trace ON trace_targets(trace_id);"
+	"CREATE INDEX trace_targets_host ON trace_targets(host COLLATE NOCASE);";
 const char schema_trace_indexes_drop[] =
 	"DROP INDEX traces_status;"
 	"DROP INDEX traces_guid;"
 	"DROP INDEX traces_first_utc;"
 	"DROP INDEX IF EXISTS traces_by_status;"
 	"DROP INDEX IF EXISTS traces_by_span;"
-	"DROP INDEX IF EXISTS traces_by_action;";
+	"DROP INDEX IF EXISTS traces_by_action;"
+	"DROP INDEX IF EXISTS trace_targets_trace;"
+	"DROP INDEX IF EXISTS trace_targets_host;";
 
 static int schema_version(sqlite3 *db, const char *path, int64_t *version,
 			  char *err, size_t errlen)

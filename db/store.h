@@ -352,7 +352,7 @@ struct trace_row {
 	const char *next_step;	/* what to do, alone */
 	int64_t bts_reported, bts_failed;	/* the BTS report; EVENT_NONE */
 	int64_t candidates;	/* candidate clients seen (targets keeps at
-				 * most 32 of them) */
+				 * most 8 of them) */
 	/* Written with the trace; store_traces leaves them NULL/0: read them
 	 * with store_trace_targets. */
 	const struct trace_target *targets;

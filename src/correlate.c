@@ -546,8 +546,9 @@ static bool lane_covers(const struct builder *b, int lane, int64_t utc)
 /* ---- the verdict ---- */
 
 /* Candidates kept per trace: enough to name them, bounded so that a push
- * seen by hundreds of client logs does not fill the store. */
-#define MAX_CANDIDATES 32
+ * seen by hundreds of client logs does not fill the store (the count of
+ * all of them is kept). */
+#define MAX_CANDIDATES 8
 
 /* What the evidence says of one client the trace reached or may have. */
 struct outcome {

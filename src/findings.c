@@ -1363,39 +1363,59 @@ static void fctx_free(struct fctx *c)
 	free(c->dups);
 }
 
-/* The last event of a trace: where it stopped. */
-struct last_event {
-	struct fnd *f;
+/* Where a trace stopped, as evidence: its last step -- not the server's
+ * bookkeeping after it (Finished, the BTS report), unless the report is
+ * the proof (not_delivered, failed) -- or, for unmatched_response, the
+ * response that matches nothing. */
+struct stop_event {
+	bool report_counts, want_unmatched, locked;
 	char *host, *path;
 	int64_t line, utc;
 };
 
-static int keep_last(void *ctx, const struct stored_event *e, unsigned flags)
+static void stop_keep(struct stop_event *l, const struct stored_event *e)
 {
-	(void)flags;
-	struct last_event *l = ctx;
 	free(l->host);
 	free(l->path);
 	l->host = xstrdup(e->host);
 	l->path = xstrdup(e->path);
 	l->line = e->line;
 	l->utc = e->utc_us;
+}
+
+static int keep_stop(void *ctx, const struct stored_event *e, unsigned flags)
+{
+	struct stop_event *l = ctx;
+	bool bookkeeping = e->ev.kind == EV_BTS_REPORT ||
+			   e->ev.kind == EV_PUSH_FINISHED ||
+			   (flags & TRACE_EVENT_UNMATCHED);
+	if (l->locked)
+		return 0;
+	if (l->want_unmatched && (flags & TRACE_EVENT_UNMATCHED)) {
+		stop_keep(l, e);
+		l->locked = true;
+	} else if (!bookkeeping || l->report_counts || !l->host) {
+		stop_keep(l, e);
+	}
 	return 0;
 }
 
 static int trace_evidence(struct store *s, struct fnd *f)
 {
+	const char *kind = f->rule->kind;
 	for (size_t i = 0; i < f->n_tr && i < TRACE_EVIDENCE; i++) {
-		struct last_event l = { .f = f };
-		if (store_trace_events(s, f->traces[i], keep_last, &l) < 0) {
-			free(l.host);
-			free(l.path);
-			return -1;
-		}
-		if (l.host)
+		struct stop_event l = {
+			.report_counts = !strcmp(kind, "not_delivered") ||
+					 !strcmp(kind, "failed"),
+			.want_unmatched = !strcmp(kind, "unmatched_response"),
+		};
+		int rc = store_trace_events(s, f->traces[i], keep_stop, &l);
+		if (rc == 0 && l.host)
 			fnd_evidence(f, l.host, l.path, l.line, l.utc);
 		free(l.host);
 		free(l.path);
+		if (rc < 0)
+			return -1;
 	}
 	return 0;
 }

@@ -72,6 +72,9 @@ jcheck "--action 'Sync Machine Policy'" 'd and all(t["action"] == "RequestMachin
 jcheck "--action 'Sync User Policy'" 'd and all(t["action"] == "RequestUserPolicy" for t in d)' $T traces -d "$full.db" --action "Sync User Policy" --format json
 jcheck "--action by number" 'd and all(t["action"] == "RequestMachinePolicy" for t in d)' $T traces -d "$full.db" --action 1 --format json
 
+# Findings cite where a trace stopped, not the server's report after it.
+jcheck "no_response findings cite the client's receipt" 'd and all("CcmNotificationAgent" in e["file"] for e in d[0]["evidence"])' $T findings -d "$full.db" --kind no_response --format json
+jcheck "not_delivered findings cite the server's report" 'd and all("BgbServer" in e["file"] for e in d[0]["evidence"])' $T findings -d "$full.db" --kind not_delivered --format json
 expect_status 2 "traces: a missing value is named" $T traces -d "$full.db" --status
 contains "$TMP/.err" "--status needs a value" && ok "traces: the message says which option" || not_ok "traces: the message says which option"
 jcheck "traces --grep -i ignores case" 'len(d) > 0' $T traces -d "$full.db" --grep requestmachinepolicy -i --format json

@@ -834,6 +834,11 @@ static void bias_disagreement(struct fctx *c, const struct rule *rule)
 			if (strcmp(b->host, a->host) || b->bias == INT32_MIN ||
 			    !b->src[OFFSET_EXPLICIT] || b->bias == a->bias)
 				continue;
+			/* Logs written one after the other may differ by a
+			 * daylight saving change: only logs that cover the
+			 * same time can disagree. */
+			if (!a->timed || !b->timed || a->max < b->min || b->max < a->min)
+				continue;
 			if (!f) {
 				f = fnd_new(c, rule);
 				fnd_evidence(f, a->host, a->path, 0,

@@ -132,7 +132,9 @@ static void file_json(struct buf *b, const struct store_file *f)
 /* "joined +420", "explicit": the OFFSET column. */
 static void file_offset(char *out, size_t len, const struct store_file *f)
 {
-	if (f->has_bias)
+	if (f->duplicate_of > 0)	/* no records of its own */
+		snprintf(out, len, "-");
+	else if (f->has_bias)
 		snprintf(out, len, "%s %+d", offset_source_name(f->offset_source),
 			 (int)f->bias_min);
 	else

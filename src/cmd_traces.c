@@ -57,6 +57,10 @@ static void trace_table(struct buf *b, const struct trace_row *t)
 	buf_puts(b, "  ");
 	term_escape(b, t->clients && *t->clients ? t->clients : "-",
 		    strlen(t->clients && *t->clients ? t->clients : "-"));
+	/* Why --host may list a trace no client received: its candidates. */
+	if (t->candidates)
+		buf_printf(b, "  (%" PRId64 " candidate%s: tatrace show %" PRId64 ")",
+			   t->candidates, t->candidates == 1 ? "" : "s", t->id);
 	buf_putc(b, '\n');
 }
 

@@ -1025,6 +1025,12 @@ static void write_summary(const struct builder *b, const struct trace *t,
 			  struct buf *out, struct buf *next)
 {
 	const struct push *p = t->n_pushes ? &t->pushes[0] : NULL;
+	/* A number nobody named reads as what it is. */
+	char numbered[40];
+	if (action && action[0] >= '0' && action[0] <= '9') {
+		snprintf(numbered, sizeof(numbered), "TaskType %s", action);
+		action = numbered;
+	}
 	struct words w = {
 		.what = action ? action : "device action",
 		.scp = t->connector_host >= 0 ? b->host_names[t->connector_host] : "?",

@@ -1094,7 +1094,7 @@ static const struct rule rules[] = {
 	  " connection to the gateway (proxy, firewall) and the site"
 	  " database. Devices changed in the gap reach the admin center only"
 	  " with the next upload (then 5-10 minutes later).", rule_upload_gap },
-	{ "failed", FSEV_ERROR, "failed on the client",
+	{ "failed", FSEV_ERROR, "failed: a client answered an error or the server counts it failed",
 	  "The client answered with a ReturnCode other than 1, or the"
 	  " management point's BTS report counts failed clients. `tatrace show"
 	  " ID` names the client and its code; look at that client's"

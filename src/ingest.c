@@ -592,6 +592,13 @@ static int visit_entry(void *ctx, const struct bundle_entry *e,
 	}
 	progress_add_bytes(ing->progress, (uint64_t)head_len);
 	ing->sum->raw_bytes += (uint64_t)head_len;
+	/* A compressed stream would be read as text of one odd record. */
+	if (ing->pipe && head_len >= 2 && head[0] == 0x1f && head[1] == 0x8b) {
+		report(ing, e->path, "gzip-compressed input on a pipe, not stored:"
+		       " pipe it through zcat, or give the .gz file itself");
+		ing->sum->files_failed++;
+		goto out;
+	}
 	struct entry_kind kind;
 	kind.role = entry_role(ing, e, head, (size_t)head_len);
 	entry_rotation(ing, e, kind.role, &kind.rot);

@@ -34,6 +34,8 @@ $T files -d p.db --format json > p2.json
 check "a second piece of one log piped for one host is kept beside the first" strictjson p2.json \
 	'len([f for f in d if f["host"] == "MP01" and f["duplicate_of"] is None]) == 2'
 check "the same piece piped again is unchanged" contains again.err "1 unchanged"
+gzip -c $MP/BgbServer.log | $T ingest -q -d gz.db --host MP01 - 2> gz.err
+check "a gzip stream on a pipe is refused, not stored as text" sh -c "grep -q 'gzip-compressed input on a pipe' gz.err && test \"\$($T stats -d gz.db --format json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"records\"])' 2>/dev/null || echo 0)\" = 0"
 $T traces -d p.db --format json > pt.json
 check "piped logs make events and traces" pyjson 'len(d) > 0 and any(t["status"] == "complete" for t in d)' < pt.json
 cat $MP/BgbServer.log | $T ingest -d p.db --host mp01 - 2> again.err

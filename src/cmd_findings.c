@@ -379,15 +379,14 @@ static const char coverage_help[] =
 	"\"missing_lanes\": [...], \"traces\": [{\"id\", \"guid\", \"status\",\n"
 	"\"covered\": {\"connector\": bool, \"server\": bool, \"agent\": bool}}]}\n";
 
-static const char *const trace_lanes[3] = { "connector", "server", "agent" };
 
 struct cov_out {
 	struct buf b;
 	enum out_format fmt;
 	char *host, *role;	/* the group being written */
-	bool have[3];
+	bool have[TRACE_LANES];
 	unsigned n_files;
-	unsigned n_traces, uncovered[3], n_partly;
+	unsigned n_traces, uncovered[TRACE_LANES], n_partly;
 };
 
 static const char *dominant_source(const struct store_file_coverage *c)
@@ -469,8 +468,8 @@ static void cov_table(struct cov_out *o, const struct store_file_coverage *c)
 static int cov_row(void *ctx, const struct store_file_coverage *c)
 {
 	struct cov_out *o = ctx;
-	for (int l = 0; l < 3; l++)
-		o->have[l] |= !strcmp(c->role, trace_lanes[l]);
+	for (int l = 0; l < TRACE_LANES; l++)
+		o->have[l] |= !strcmp(c->role, lane_name((enum lane)l));
 	if (o->fmt == OUT_JSON)
 		cov_json(o, c);
 	else
@@ -501,9 +500,9 @@ static bool lane_missing(const char *missing, const char *lane)
 static int cov_trace(void *ctx, const struct trace_row *t)
 {
 	struct cov_out *o = ctx;
-	bool covered[3], all = true;
-	for (int l = 0; l < 3; l++) {
-		covered[l] = !lane_missing(t->missing, trace_lanes[l]);
+	bool covered[TRACE_LANES], all = true;
+	for (int l = 0; l < TRACE_LANES; l++) {
+		covered[l] = !lane_missing(t->missing, lane_name((enum lane)l));
 		all &= covered[l];
 		if (!covered[l])
 			o->uncovered[l]++;
@@ -576,16 +575,16 @@ int cmd_coverage(int argc, char **argv)
 	if (o.fmt == OUT_JSON) {
 		buf_puts(&o.b, o.n_files ? "]}]}\n],\n\"missing_lanes\":[" :
 			 "],\n\"missing_lanes\":[");
-		for (int l = 0, k = 0; l < 3; l++)
+		for (int l = 0, k = 0; l < TRACE_LANES; l++)
 			if (!o.have[l])
-				buf_printf(&o.b, "%s\"%s\"", k++ ? "," : "", trace_lanes[l]);
+				buf_printf(&o.b, "%s\"%s\"", k++ ? "," : "", lane_name((enum lane)l));
 		buf_puts(&o.b, "],\n\"traces\":[");
 	} else {
 		buf_puts(&o.b, "\nLanes with no log at all: ");
 		int k = 0;
-		for (int l = 0; l < 3; l++)
+		for (int l = 0; l < TRACE_LANES; l++)
 			if (!o.have[l])
-				buf_printf(&o.b, "%s%s", k++ ? ", " : "", trace_lanes[l]);
+				buf_printf(&o.b, "%s%s", k++ ? ", " : "", lane_name((enum lane)l));
 		buf_puts(&o.b, k ? "\n" : "none\n");
 	}
 	struct trace_query all = { 0 };

@@ -515,9 +515,13 @@ static int on_event(void *ctx, const struct stored_event *e)
 static int on_coverage(void *ctx, const struct store_coverage *c)
 {
 	struct builder *b = ctx;
-	int lane = !strcmp(c->role, "connector") ? LANE_CONNECTOR
-		 : !strcmp(c->role, "server") ? LANE_SERVER
-		 : !strcmp(c->role, "agent") ? LANE_AGENT : -1;
+	/* Each lane's log has a role of the same name (parsers/role.h). */
+	enum log_role role;
+	if (!role_parse(c->role, &role))
+		return 0;
+	int lane = role == ROLE_CONNECTOR ? LANE_CONNECTOR
+		 : role == ROLE_SERVER ? LANE_SERVER
+		 : role == ROLE_AGENT ? LANE_AGENT : -1;
 	if (lane < 0)
 		return 0;
 	b->cover[lane] = xrealloc(b->cover[lane],

@@ -47,7 +47,7 @@ struct fev {
 };
 
 struct ftrace {
-	int64_t id, first, last, hops[3], unmatched;
+	int64_t id, first, last, hops[TRACE_LANES], unmatched;	/* hops: forward->push, push->receive, receive->response */
 	char *clients;			/* missing_evidence only, else NULL */
 	int status;			/* index in trace_statuses (db/trace_status.h), -1 */
 	unsigned missing;		/* bit per lane */
@@ -964,7 +964,7 @@ static void rule_timezone(struct fctx *c, const struct rule *rule)
 /* Where each lane's log lives, for "collect X from Y". */
 static const struct {
 	const char *role, *file, *machine, *folder;
-} lane_logs[3] = {
+} lane_logs[TRACE_LANES] = {
 	{ "connector", "CMGatewayNotificationWorker.log",
 	  "the service connection point", "<ConfigMgr install>\\Logs" },
 	{ "server", "BgbServer.log", "the management point",
@@ -975,9 +975,9 @@ static const struct {
 
 static void rule_evidence_gap(struct fctx *c, const struct rule *rule)
 {
-	bool have[3] = { false, false, false };
+	bool have[TRACE_LANES] = { false };
 	for (size_t i = 0; i < c->n_cov; i++)
-		for (int l = 0; l < 3; l++)
+		for (int l = 0; l < TRACE_LANES; l++)
 			have[l] |= !strcmp(c->cov[i].role, lane_logs[l].role);
 	bool any = have[0] || have[1] || have[2] || c->n_tr;
 	for (int l = 0; l < 3 && any; l++) {
@@ -994,7 +994,7 @@ static void rule_evidence_gap(struct fctx *c, const struct rule *rule)
 	}
 	/* Traces that stop at a lane whose log does not cover them. */
 	int missing = status_index("missing_evidence");
-	for (int l = 0; l < 3; l++) {
+	for (int l = 0; l < TRACE_LANES; l++) {
 		struct fnd *f = NULL;
 		for (size_t i = 0; i < c->n_tr; i++) {
 			const struct ftrace *t = &c->tr[i];
@@ -1279,7 +1279,7 @@ static int load_event(void *ctx, const struct stored_event *e, int32_t bias)
 static unsigned missing_bits(const char *csv)
 {
 	unsigned bits = 0;
-	for (int l = 0; l < 3; l++) {
+	for (int l = 0; l < TRACE_LANES; l++) {
 		const char *p = csv;
 		size_t n = strlen(lane_name((enum lane)l));
 		while ((p = strstr(p, lane_name((enum lane)l))) != NULL) {

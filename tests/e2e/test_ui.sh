@@ -111,8 +111,17 @@ tui_type '7'
 tui_keys Enter
 check ": 7 jumps to trace 7" tui_wait "trace 7 of $ALL "
 tui_keys Enter
-check "Enter opens the trace's detail" tui_wait "^\[trace\] .*trace 7 of $ALL"
+check "Enter opens the trace's timeline" tui_wait "^\[timeline\] .*trace 7 of $ALL, event [0-9]+ of [0-9]+"
+check "the timeline has the three lanes" tui_wait "^ SMS_SERVICE_CONNECTOR *│"
+check "the timeline: the server lane" tui_wait "^ SMS_NOTIFICATION_SERVER│"
+check "the timeline: the agent lane" tui_wait "^ BgbAgent "
+check "the timeline has a ruler relative to t0" tui_wait "^ t0 [0-9:.]+ +│0 +\+[0-9]+(ms|s)"
+check "the timeline prints the hops" tui_wait "^fwd→push .* push→recv .* recv→resp "
+tui_keys d
+check "d opens the trace's detail" tui_wait "^\[trace\] .*trace 7 of $ALL"
 check "the detail has the summary and events" tui_wait "Summary   "
+tui_keys q
+check "q goes back to the timeline" tui_wait "^\[timeline\] .*trace 7 of $ALL"
 tui_keys q
 check "q goes back to the list" tui_wait "^\[traces\] .*trace 7 of $ALL "
 
@@ -120,7 +129,7 @@ check "q goes back to the list" tui_wait "^\[traces\] .*trace 7 of $ALL "
 tui_keys Tab
 check "Tab: the preview has the focus (▶ in it)" tui_wait "^▶ .*(complete|failed|partial|no_response|not_|unauthorized|missing|unmatched) ·"
 tui_keys Enter
-check "Enter from the preview opens the trace" tui_wait "^\[trace\] .*trace 7 of $ALL"
+check "Enter from the preview opens the trace" tui_wait "^\[timeline\] .*trace 7 of $ALL"
 tui_keys q Tab
 check "Tab again: the list has the focus" tui_wait "^▶. +7 "
 
@@ -298,6 +307,8 @@ check "hostile host: the client row shows ^[, not the sequence" tui_wait "└ PC
 check "hostile host: the preview shows ^[ and ^G" tui_wait "PC\^\[\]0;pwned\^GX"
 check "hostile host: the window title was not set" sh -c "[ \"\$(tmux -S '$TUI_DIR/sock' display -p -t t '#{pane_title}')\" != pwned ]"
 tui_keys Enter
+check "hostile host: the timeline's lane shows ^[" tui_wait "├ PC\^\[\]0;pw|└ PC\^\[\]0;pw"
+tui_keys d
 check "hostile host: the detail shows it escaped" tui_wait "PC\\\\e\]0;pwned"
 tui_keys Q
 tui_stop

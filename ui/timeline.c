@@ -340,6 +340,13 @@ static int64_t problem_event(const struct timeline *tl)
 			at = last_of(tl, EV_PUSH_STARTED);
 		else if (tl->tg[i].response == EVENT_NONE)
 			at = last_of(tl, EV_TASK_RECEIVED);
+	/* a negative hop: the record that came "before" its cause */
+	if (at < 0 && tl->hop[1] != EVENT_NONE && tl->hop[1] < 0)
+		at = last_of(tl, EV_TASK_RECEIVED);
+	if (at < 0 && tl->hop[2] != EVENT_NONE && tl->hop[2] < 0)
+		at = last_of(tl, EV_RESPONSE_SENT);
+	if (at < 0 && tl->hop[0] != EVENT_NONE && tl->hop[0] < 0)
+		at = last_of(tl, EV_PUSH_STARTED);
 	for (size_t i = 0; at < 0 && i < tl->n_ev; i++)
 		if (ev_failure(&tl->ev[i]))
 			at = (int)i;
@@ -385,6 +392,14 @@ static void hms_ms(int64_t utc, char out[16])
 	snprintf(out, 16, "%.12s", iso + 11);
 }
 
+/* +2.524: an event's offset from t0, in seconds to the millisecond. */
+static void format_seconds(int64_t d, char *out, size_t len)
+{
+	int64_t a = d < 0 ? -d : d;
+	snprintf(out, len, "%c%" PRId64 ".%03" PRId64, d < 0 ? '-' : '+', a / US_S,
+		 a % US_S / 1000);
+}
+
 static void tl_draw_line(struct view *v, int64_t item, int sub, int y, int w, bool selected,
 			 bool focused)
 {
@@ -395,9 +410,7 @@ static void tl_draw_line(struct view *v, int64_t item, int sub, int y, int w, bo
 				   : PAINT_NORMAL;
 	char t[16], off[32], head[160];
 	hms_ms(e->utc, t);
-	int64_t d = e->utc - tl->first;
-	snprintf(off, sizeof(off), "%c%" PRId64 ".%03" PRId64, d < 0 ? '-' : '+',
-		 (d < 0 ? -d : d) / US_S, (d < 0 ? -d : d) % US_S / 1000);
+	format_seconds(e->utc - tl->first, off, sizeof(off));
 	bool wide = w >= 100;
 	snprintf(head, sizeof(head), "%s %s %8s %-*.*s %-10.10s ",
 		 selected ? glyph(focused ? G_CURSOR : G_CURSOR_BLUR) : " ", t, off,
@@ -805,8 +818,8 @@ static void draw_readout(struct timeline *tl, int64_t item, int y, int w)
 	struct buf b = {0};
 	char t[16], off[32];
 	hms_ms(e->utc, t);
-	timeline_format_offset(e->utc - tl->first, off, sizeof(off));
-	buf_printf(&b, " %s %s %s %s %s %s %s %s:%u", event_kind_name(e->kind),
+	format_seconds(e->utc - tl->first, off, sizeof(off));
+	buf_printf(&b, " %s %s %s %s %ss %s %s %s:%u", event_kind_name(e->kind),
 		   glyph(G_NOT_REACHED), e->host, glyph(G_NOT_REACHED), off, glyph(G_NOT_REACHED),
 		   t, e->path, e->line);
 	int x = x0;

@@ -362,6 +362,31 @@ tui_keys Enter Enter
 check "80x24: a complete trace's timeline" tui_wait "^\[timeline\] trace $OK1 of $ALL"
 check "a complete trace: the cursor on its first event" tui_wait "^> .*notification_received"
 check "a complete trace: no missing stage drawn" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q 'no receipt\|no response'"
+check "a complete trace: no skew, nothing unmatched" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q 'skew\|unmatched'"
+tui_keys Q
+tui_stop
+
+# Unmatched responses are flagged and the timeline opens on the first;
+# a negative hop (a client clock behind) is flagged as skew.
+$T ingest -q -d "$TMP/findings.db" "$FIX/findings"
+UM=$($T traces -d "$TMP/findings.db" --format json | python3 -c 'import json,sys; print(next(i for i, t in enumerate(json.load(sys.stdin), 1) if t["unmatched_responses"]))')
+tui_start 120 40 "$T" ui -d "$TMP/findings.db"
+check "findings store opens" tui_wait "trace 1 of "
+tui_keys :
+tui_type "$UM"
+tui_keys Enter Enter
+check "unmatched: the cursor on the unmatched response" tui_wait "^▶ .* response_sent +unmatched "
+tui_keys Q
+tui_stop
+$T ingest -q -d "$TMP/statuses.db" "$FIX/statuses"
+SK=$($T traces -d "$TMP/statuses.db" --format json | python3 -c 'import json,sys; print(next(i for i, t in enumerate(json.load(sys.stdin), 1) if t["skew"]))')
+tui_start 120 40 "$T" ui -d "$TMP/statuses.db"
+check "statuses store opens" tui_wait "trace 1 of "
+tui_keys :
+tui_type "$SK"
+tui_keys Enter Enter
+check "skew: the negative hop is flagged" tui_wait "push→recv -[0-9.]+m?s skew! .*skew: a negative hop"
+check "skew: the cursor on the receipt before the push" tui_wait "^▶ .* task_received "
 tui_keys Q
 tui_stop
 

@@ -83,6 +83,88 @@ int64_t timeline_zoom_out(int64_t scale, int64_t fit)
 	return fit;
 }
 
+int timeline_axis_breaks(struct timeline_axis *ax, const int64_t *times, size_t n)
+{
+	ax->n_breaks = 0;
+	if (n < 2)
+		return 0;
+	int64_t span = times[n - 1] - times[0];
+	while (ax->n_breaks < TIMELINE_MAX_BREAKS) {
+		/* the largest gap not yet taken */
+		int64_t best = 0;
+		size_t at = 0;
+		for (size_t i = 1; i < n; i++) {
+			int64_t g = times[i] - times[i - 1];
+			bool seen = false;
+			for (int b = 0; b < ax->n_breaks; b++)
+				seen |= ax->from[b] == times[i - 1];
+			if (!seen && g > best) {
+				best = g;
+				at = i;
+			}
+		}
+		/* the rest is the span without this gap (not without the
+		 * gaps already taken): the design's 2 s hop stays drawn */
+		int64_t rest = span - best;
+		if (best < TIMELINE_BREAK_MIN || best < 3 * rest)
+			break;
+		ax->from[ax->n_breaks] = times[at - 1];
+		ax->to[ax->n_breaks] = times[at];
+		ax->n_breaks++;
+	}
+	/* time order (insertion sort: at most four) */
+	for (int i = 1; i < ax->n_breaks; i++)
+		for (int j = i; j > 0 && ax->from[j] < ax->from[j - 1]; j--) {
+			int64_t f = ax->from[j], t = ax->to[j];
+			ax->from[j] = ax->from[j - 1];
+			ax->to[j] = ax->to[j - 1];
+			ax->from[j - 1] = f;
+			ax->to[j - 1] = t;
+		}
+	return ax->n_breaks;
+}
+
+void timeline_axis_fit(struct timeline_axis *ax, int64_t first, int64_t last, int cols)
+{
+	int64_t collapsed = 0;
+	for (int b = 0; b < ax->n_breaks; b++)
+		collapsed += ax->to[b] - ax->from[b];
+	int usable = cols - ax->n_breaks * TIMELINE_BREAK_COLS;
+	if (usable < 12) {
+		ax->n_breaks = 0;
+		collapsed = 0;
+		usable = cols;
+	}
+	ax->left = first;
+	ax->scale = timeline_fit_scale(last - first - collapsed, usable);
+}
+
+int64_t timeline_axis_column(const struct timeline_axis *ax, int64_t t)
+{
+	int64_t skipped = 0, off = 0;
+	for (int b = 0; b < ax->n_breaks; b++) {
+		if (t >= ax->to[b]) {
+			skipped += ax->to[b] - ax->from[b];
+			off += TIMELINE_BREAK_COLS;
+		} else if (t > ax->from[b]) {
+			int64_t c = timeline_column(ax->left + skipped, ax->scale, ax->from[b]) + off;
+			return c + 1 + (t - ax->from[b]) * (TIMELINE_BREAK_COLS - 1) /
+					       (ax->to[b] - ax->from[b]);
+		} else {
+			break;
+		}
+	}
+	return timeline_column(ax->left + skipped, ax->scale, t) + off;
+}
+
+int timeline_axis_in_break(const struct timeline_axis *ax, int64_t t)
+{
+	for (int b = 0; b < ax->n_breaks; b++)
+		if (t > ax->from[b] && t < ax->to[b])
+			return b;
+	return -1;
+}
+
 /* "1.5" from 1500 thousandths: the integer part and trimmed decimals. */
 static void format_thousandths(int64_t v, const char *unit, char *out, size_t len)
 {
@@ -181,9 +263,9 @@ struct timeline {
 	struct tl_row rows[MAX_ROWS];
 	int n_rows;
 	int hidden_hosts;	/* agent hosts beyond MAX_ROWS */
-	/* the axis */
+	/* the axis: ax is what is drawn; brk holds the breaks fit uses */
 	bool fit;
-	int64_t scale, left;
+	struct timeline_axis ax, brk;
 	int64_t last_item;	/* the cursor at the last draw */
 	int canvas_cols;
 };
@@ -438,12 +520,12 @@ static void tl_title(struct view *v, struct buf *out)
 {
 	struct timeline *tl = tl_of(v);
 	char s[32];
-	timeline_format_ms((tl->scale + 500) / 1000, s, sizeof(s));
+	timeline_format_ms((tl->ax.scale + 500) / 1000, s, sizeof(s));
 	buf_printf(out, "trace %" PRId64 " of %" PRId64 ", event %" PRId64 " of %zu, %s ",
 		   tl->pos, tl->total,
 		   tl->n_ev ? v->item + 1 : 0, tl->n_ev, tl->fit ? "fit" : "zoom");
-	if (tl->scale < 1000)
-		buf_printf(out, "%.1fms/col", (double)tl->scale / 1000);
+	if (tl->ax.scale < 1000)
+		buf_printf(out, "%.1fms/col", (double)tl->ax.scale / 1000);
 	else
 		buf_printf(out, "%s/col", s);
 }
@@ -453,30 +535,31 @@ static void follow_cursor(struct timeline *tl, int64_t item)
 {
 	if (tl->fit || !tl->n_ev || tl->canvas_cols <= 0)
 		return;
-	int64_t c = timeline_column(tl->left, tl->scale, tl->ev[item].utc);
+	int64_t c = timeline_axis_column(&tl->ax, tl->ev[item].utc);
 	if (c < 0 || c >= tl->canvas_cols)
-		tl->left = tl->ev[item].utc - tl->canvas_cols / 2 * tl->scale;
+		tl->ax.left = tl->ev[item].utc - tl->canvas_cols / 2 * tl->ax.scale;
 }
 
 static unsigned tl_request(struct view *v, enum action a)
 {
 	struct timeline *tl = tl_of(v);
 	int64_t cur = tl->n_ev ? tl->ev[v->item].utc : tl->first;
-	int64_t col = timeline_column(tl->left, tl->scale, cur);
+	int64_t col = timeline_axis_column(&tl->ax, cur);
 	switch (a) {
 	case ACT_TL_ZOOM_IN:
 	case ACT_TL_ZOOM_OUT: {
 		int64_t fit = timeline_fit_scale(tl->last - tl->first, tl->canvas_cols);
-		int64_t s = a == ACT_TL_ZOOM_IN ? timeline_zoom_in(tl->scale)
-						: timeline_zoom_out(tl->scale, fit);
-		if (a == ACT_TL_ZOOM_IN && s >= tl->scale) {
+		int64_t s = a == ACT_TL_ZOOM_IN ? timeline_zoom_in(tl->ax.scale)
+						: timeline_zoom_out(tl->ax.scale, fit);
+		if (a == ACT_TL_ZOOM_IN && s >= tl->ax.scale) {
 			app_message(v->app, PAINT_WARN, "zoom: %.1f ms/col is the finest",
 				    TIMELINE_MIN_SCALE / 1000.0);
 			return STALE_SCREEN;
 		}
 		tl->fit = s >= fit;
-		tl->scale = s;
-		tl->left = tl->fit ? tl->first : cur - col * s;
+		tl->ax.n_breaks = 0;
+		tl->ax.scale = s;
+		tl->ax.left = tl->fit ? tl->first : cur - col * s;
 		return STALE_SCREEN;
 	}
 	case ACT_TL_FIT:
@@ -484,9 +567,12 @@ static unsigned tl_request(struct view *v, enum action a)
 		return STALE_SCREEN;
 	case ACT_TL_PAN_LEFT:
 	case ACT_TL_PAN_RIGHT: {
-		int64_t step = (tl->canvas_cols > 4 ? tl->canvas_cols / 4 : 1) * tl->scale;
+		if (tl->fit)	/* pan from fit: linear at the fit scale */
+			tl->ax = (struct timeline_axis){ .left = tl->first,
+				.scale = timeline_fit_scale(tl->last - tl->first, tl->canvas_cols) };
+		int64_t step = (tl->canvas_cols > 4 ? tl->canvas_cols / 4 : 1) * tl->ax.scale;
 		tl->fit = false;
-		tl->left += a == ACT_TL_PAN_LEFT ? -step : step;
+		tl->ax.left += a == ACT_TL_PAN_LEFT ? -step : step;
 		return STALE_SCREEN;
 	}
 	case ACT_TL_DETAIL: {
@@ -557,9 +643,14 @@ struct view *timeline_open(struct app *a, int64_t trace_id, int64_t pos, int64_t
 	if (tl->last < tl->first)
 		tl->last = tl->first;
 	build_rows(tl);
+	int64_t *times = xcalloc(tl->n_ev + 1, sizeof(*times));
+	for (size_t i = 0; i < tl->n_ev; i++)
+		times[i] = tl->ev[i].utc;
+	timeline_axis_breaks(&tl->brk, times, tl->n_ev);
+	free(times);
 	tl->fit = true;
-	tl->scale = TIMELINE_MIN_SCALE;
-	tl->left = tl->first;
+	tl->ax.scale = TIMELINE_MIN_SCALE;
+	tl->ax.left = tl->first;
 	struct view *v = xcalloc(1, sizeof(*v));
 	v->ops = &timeline_ops;
 	v->app = a;
@@ -641,6 +732,53 @@ static void draw_summary(struct timeline *tl, int y, int w)
 	buf_free(&b);
 }
 
+/* The first column of break b's band. */
+static int64_t band_col(const struct timeline *tl, int b)
+{
+	return timeline_axis_column(&tl->ax, tl->ax.from[b]) + 1;
+}
+
+static bool in_band(const struct timeline *tl, int64_t c)
+{
+	for (int b = 0; b < tl->ax.n_breaks; b++)
+		if (c >= band_col(tl, b) && c < band_col(tl, b) + TIMELINE_BREAK_COLS - 1)
+			return true;
+	return false;
+}
+
+/* "≈26.8s≈" on the band, then the offset where the axis resumes; the
+ * first free column after them. */
+static int draw_break_label(struct timeline *tl, int b, int y, int x0, int cw)
+{
+	int64_t gap = tl->ax.to[b] - tl->ax.from[b];
+	char d[16];
+	if (gap < 100 * US_S)
+		snprintf(d, sizeof(d), "%.1fs", (double)gap / US_S);
+	else if (gap < 100 * US_M)
+		snprintf(d, sizeof(d), "%" PRId64 "m", gap / US_M);
+	else
+		snprintf(d, sizeof(d), "%" PRId64 "h", gap / US_H);
+	struct buf lab = {0};
+	buf_puts(&lab, glyph(G_BREAK));
+	buf_puts(&lab, d);
+	for (int i = 1 + (int)strlen(d); i < TIMELINE_BREAK_COLS - 1; i++)
+		buf_puts(&lab, glyph(G_BREAK));
+	int64_t c = band_col(tl, b);
+	if (c >= 0 && c < cw)
+		draw_text(y, x0 + (int)c, cw - (int)c, PAINT_QUIET, lab.data, false);
+	buf_free(&lab);
+	int64_t free_col = c + TIMELINE_BREAK_COLS;
+	char off[40];
+	timeline_format_offset(tl->ax.to[b] - tl->first, off, sizeof(off));
+	int64_t at = c + TIMELINE_BREAK_COLS - 1;
+	int n = (int)strlen(off);
+	if (at >= 0 && at + n <= cw) {
+		draw_text(y, x0 + (int)at, n, PAINT_HEADER, off, false);
+		free_col = at + n + 1;
+	}
+	return (int)free_col;
+}
+
 static void draw_ruler(struct timeline *tl, int y, int w)
 {
 	int lw = label_width(w), cw = w - lw - 1;
@@ -650,22 +788,37 @@ static void draw_ruler(struct timeline *tl, int y, int w)
 	draw_text(y, 0, lw, PAINT_HEADER, lab, true);
 	draw_glyph(y, lw, G_VBAR, PAINT_QUIET);
 	draw_fill(y, lw + 1, cw, PAINT_HEADER);
-	int64_t step = timeline_tick_step(tl->scale, TIMELINE_TICK_GAP);
-	int64_t rel = tl->left - tl->first;
+	int64_t step = timeline_tick_step(tl->ax.scale, TIMELINE_TICK_GAP);
+	int64_t rel = tl->ax.left - tl->first;
 	int64_t k = rel >= 0 ? (rel + step - 1) / step : -(-rel / step);
-	int next_free = 0;
-	for (;; k++) {
-		int64_t c = timeline_column(tl->left, tl->scale, tl->first + k * step);
+	int next_free = 0, b = 0;
+	for (;;) {
+		int64_t at = tl->first + k * step;
+		if (b < tl->ax.n_breaks && at > tl->ax.from[b]) {
+			next_free = draw_break_label(tl, b, y, lw + 1, cw);
+			int64_t after = tl->ax.to[b] - tl->first;
+			k = (after + step - 1) / step;
+			b++;
+			continue;
+		}
+		int64_t c = timeline_axis_column(&tl->ax, at);
 		if (c >= cw)
 			break;
-		if (c < next_free)
+		if (c < next_free) {
+			k++;
 			continue;
+		}
 		timeline_format_offset(k * step, lab, sizeof(lab));
 		int n = (int)strlen(lab);
 		if (c + n > cw)
 			break;
+		if (b < tl->ax.n_breaks && c + n >= band_col(tl, b)) {
+			k++;	/* it would run into the band's label */
+			continue;
+		}
 		draw_text(y, lw + 1 + (int)c, n, PAINT_HEADER, lab, false);
 		next_free = (int)c + n + 1;
+		k++;
 	}
 }
 
@@ -721,13 +874,17 @@ static void draw_missing(int y, int x0, int cw, int64_t col, const char *what)
 	x += draw_glyph(y, x, G_NOT_REACHED, PAINT_QUIET);
 	x += draw_text(y, x, 1, PAINT_MISSING, "?", false);
 	x += draw_glyph(y, x, G_NOT_REACHED, PAINT_QUIET);
-	if (x + 1 < x0 + cw)
-		draw_text(y, x + 1, x0 + cw - x - 1, PAINT_MISSING, what, false);
+	/* the words right of the mark, or left of it when they fit only there */
+	int n = draw_width(what), right = x0 + cw - x - 1, left = (int)col - 1;
+	if (n > right && left >= n)
+		draw_text(y, x0 + (int)col - 1 - n, n, PAINT_MISSING, what, false);
+	else if (right > 0)
+		draw_text(y, x + 1, right, PAINT_MISSING, what, false);
 }
 
 static int64_t event_col(struct timeline *tl, int i)
 {
-	return i < 0 ? -1 : timeline_column(tl->left, tl->scale, tl->ev[i].utc);
+	return i < 0 ? -1 : timeline_axis_column(&tl->ax, tl->ev[i].utc);
 }
 
 /* The stage each row lacks, from the trace's status and its targets. */
@@ -750,7 +907,7 @@ static void draw_row_missing(struct timeline *tl, int r, int y, int x0, int cw)
 				     tg->inferred ? "no receipt (inferred target)" : "no receipt");
 		else if (tg->received != EVENT_NONE && tg->response == EVENT_NONE)
 			draw_missing(y, x0, cw,
-				     timeline_column(tl->left, tl->scale, tg->received) + 1,
+				     timeline_axis_column(&tl->ax, tg->received) + 1,
 				     "no response");
 	}
 }
@@ -770,7 +927,7 @@ static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, 
 		/* the last row shown also carries the rows cut off below it */
 		if (e->row != r && !(last_shown && e->row > r))
 			continue;
-		int64_t c = timeline_column(tl->left, tl->scale, e->utc);
+		int64_t c = timeline_axis_column(&tl->ax, e->utc);
 		if (c < 0 || c >= cw)
 			continue;
 		int m = ev_mark(e);
@@ -787,7 +944,7 @@ static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, 
 	/* activity between a row's first and last event */
 	for (int c = first_col + 1; c < last_col; c++)
 		if (!mark[c])
-			draw_glyph(y, x0 + c, G_RULE, PAINT_QUIET);
+			draw_glyph(y, x0 + c, in_band(tl, c) ? G_BREAK : G_RULE, PAINT_QUIET);
 	draw_row_missing(tl, r, y, x0, cw);
 	for (int c = 0; c < cw; c++) {
 		if (!mark[c])
@@ -814,7 +971,7 @@ static void draw_readout(struct timeline *tl, int64_t item, int y, int w)
 		return;
 	}
 	const struct tl_event *e = &tl->ev[item];
-	int64_t c = timeline_column(tl->left, tl->scale, e->utc);
+	int64_t c = timeline_axis_column(&tl->ax, e->utc);
 	struct buf b = {0};
 	char t[16], off[32];
 	hms_ms(e->utc, t);
@@ -827,18 +984,18 @@ static void draw_readout(struct timeline *tl, int64_t item, int y, int w)
 		x += draw_text(y, x, cw, PAINT_QUIET, "< cursor left of the window:", false);
 	else if (c >= cw)
 		x += draw_text(y, x, cw, PAINT_QUIET, "cursor right of the window >:", false);
-	else
-		x = x0 + (int)(c < cw - 20 ? c : cw - 20 > 0 ? cw - 20 : 0);
-	if (c >= 0 && c < cw)
+	else {
 		draw_glyph(y, x0 + (int)c, G_CARET, PAINT_HINT_KEY);
-	if (c >= 0 && c < cw)
 		x = x0 + (int)c + 1;
-	/* the readout goes where there is room: right of ▲, else left */
-	int need = draw_width(b.data);
-	if (x + need > w && x - need - 1 > x0)
-		x = x - need - 1;
-	if (x < w)
+	}
+	/* the readout goes on the side with more room (Jaeger's hintSide) */
+	int need = draw_width(b.data), right = w - x, left = x - 1 - x0;
+	if (c >= 0 && c < cw && need > right && left > right) {
+		int start = x - 1 - need > x0 ? x - 1 - need : x0;
+		draw_text(y, start, x - 1 - start, PAINT_HINT_KEY, b.data, false);
+	} else if (x < w) {
 		draw_text(y, x, w - x, PAINT_HINT_KEY, b.data, false);
+	}
 	buf_free(&b);
 	/* the record's text, soft-wrapped on two rows */
 	int s0, e0;
@@ -856,8 +1013,8 @@ void timeline_draw_canvas(struct view *v, int y0, int w, int rows)
 	int lw = label_width(w);
 	tl->canvas_cols = w - lw - 1;
 	if (tl->fit) {
-		tl->scale = timeline_fit_scale(tl->last - tl->first, tl->canvas_cols);
-		tl->left = tl->first;
+		tl->ax = tl->brk;
+		timeline_axis_fit(&tl->ax, tl->first, tl->last, tl->canvas_cols);
 	}
 	if (v->item != tl->last_item) {
 		follow_cursor(tl, v->item);

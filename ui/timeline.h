@@ -46,6 +46,31 @@ void timeline_format_offset(int64_t us, char *out, size_t len);
 /* A duration in ms as a hop: "50ms", "2.07s", "1m05s"; "-312ms". */
 void timeline_format_ms(int64_t ms, char *out, size_t len);
 
+/* Idle gaps. At fit scale an interval with no event is collapsed into a
+ * band when it is >= TIMELINE_BREAK_MIN and >= 3 times the rest of the
+ * trace (largest first; Jaeger's proposal for sparse traces): the ~30 s
+ * wait for the BTS report no longer takes the width. A break takes
+ * TIMELINE_BREAK_COLS columns: the last column before it, then a band
+ * that the ruler labels with the gap's length. */
+#define TIMELINE_MAX_BREAKS 4
+#define TIMELINE_BREAK_COLS 8
+#define TIMELINE_BREAK_MIN INT64_C(1000000)
+
+struct timeline_axis {
+	int64_t left, scale;	/* µs at column 0, µs per column */
+	int n_breaks;
+	int64_t from[TIMELINE_MAX_BREAKS], to[TIMELINE_MAX_BREAKS];	/* time order */
+};
+/* Find the breaks among times[0..n) (sorted); returns how many. */
+int timeline_axis_breaks(struct timeline_axis *ax, const int64_t *times, size_t n);
+/* Fit [first, last] in cols columns, keeping the breaks when the rest
+ * still has room (dropping them otherwise). */
+void timeline_axis_fit(struct timeline_axis *ax, int64_t first, int64_t last, int cols);
+/* The column of t; a time inside a break falls in its band. */
+int64_t timeline_axis_column(const struct timeline_axis *ax, int64_t t);
+/* The break whose open interval holds t, or -1. */
+int timeline_axis_in_break(const struct timeline_axis *ax, int64_t t);
+
 /* ---- the view ---- */
 
 /* Open trace_id's timeline; pos and total place it in the list ("trace N

@@ -135,11 +135,12 @@ tui_type "$ND"
 tui_keys Enter Enter
 check "timeline of trace $ND (not_delivered)" tui_wait "^\[timeline\] .*trace $ND of $ALL"
 check "the cursor starts on push_started, the last event before the missing receipt" tui_wait "^▶ .* push_started "
-check "the missing receipt is drawn where it was due" tui_wait "│ *·\?· no receipt"
-check "the readout names the selected event" tui_wait "▲ push_started · "
+check "the missing receipt is drawn where it was due" tui_wait "│ *(·\?· no receipt|.*no receipt[^│]* ·\?·)"
+check "the idle wait for the BTS report is collapsed, its length printed" tui_wait "^ t0 .*≈[0-9.]+s≈"
+check "the readout names the selected event" tui_wait "▲ push_started · | push_started · .*▲"
 tui_keys j
 check "j moves the event cursor to push_finished" tui_wait "^▶ .* push_finished "
-check "the readout follows" tui_wait "▲ push_finished · "
+check "the readout follows" tui_wait "▲ push_finished · | push_finished · .*▲"
 check "the selected record's text is shown under the lanes" tui_wait "^  Finished sending push task"
 tui_keys +
 check "+ zooms in" tui_wait "^\[timeline\] .*, zoom [0-9.]+m?s/col"
@@ -353,7 +354,8 @@ tui_keys Enter Enter
 check "80x24: the timeline opens" tui_wait "^\[timeline\] trace $ND of $ALL"
 check "80x24: short lane names, ASCII bar" tui_wait "^ CONNECTOR +\|"
 check "80x24: the server lane" tui_wait "^ SERVER +\|"
-check "80x24: the missing receipt in ASCII" tui_wait "\| *\.\?\. no receipt"
+check "80x24: the missing receipt in ASCII" tui_wait "\| *(\.\?\. no receipt|.*no receipt[^|]* \.\?\.)"
+check "80x24: the collapsed gap in ASCII" tui_wait "^ t0 .*~[0-9.]+s~"
 check "80x24: the cursor in ASCII on push_started" tui_wait "^> .* push_started "
 check "80x24: the ASCII hops" tui_wait "^fwd>push .* push>recv "
 tui_keys q :

@@ -162,6 +162,57 @@ static void test_format_ms(void **state)
 	assert_string_equal(out, "0ms");
 }
 
+/* The design's trace: a cluster of 4.7 s, the BTS report 26.8 s later. */
+static const int64_t design[] = { 0, 3 * MS, 19 * MS, 454 * MS, 2524 * MS, 2540 * MS,
+				  2574 * MS, 4682 * MS, 31465 * MS };
+
+static void test_breaks_collapse_the_idle_wait(void **state)
+{
+	(void)state;
+	struct timeline_axis ax;
+	assert_int_equal(timeline_axis_breaks(&ax, design, 9), 1);
+	assert_int_equal(ax.from[0], 4682 * MS);
+	assert_int_equal(ax.to[0], 31465 * MS);
+	/* the 2.07 s forward->push hop is < 3x the rest: not broken */
+	timeline_axis_fit(&ax, 0, 31465 * MS, COLS);
+	assert_int_equal(ax.n_breaks, 1);
+	/* the cluster takes the width but the band and the last column */
+	int64_t before = timeline_axis_column(&ax, 4682 * MS);
+	int64_t after = timeline_axis_column(&ax, 31465 * MS);
+	assert_int_equal(after - before, TIMELINE_BREAK_COLS);
+	assert_true(after <= COLS - 2);
+	assert_true(after >= COLS - 4);
+	/* a time inside the gap falls in the band */
+	int64_t mid = timeline_axis_column(&ax, 20 * S);
+	assert_true(mid > before && mid < after);
+	assert_int_equal(timeline_axis_in_break(&ax, 20 * S), 0);
+	assert_int_equal(timeline_axis_in_break(&ax, 4682 * MS), -1);
+	assert_int_equal(timeline_axis_in_break(&ax, 31465 * MS), -1);
+	/* before the break, the axis is linear */
+	assert_int_equal(timeline_axis_column(&ax, 0), 0);
+	assert_int_equal(timeline_axis_column(&ax, 2524 * MS), timeline_column(0, ax.scale, 2524 * MS));
+}
+
+static void test_breaks_not_taken(void **state)
+{
+	(void)state;
+	struct timeline_axis ax;
+	/* evenly spread: no gap is 3x the rest */
+	static const int64_t even[] = { 0, 10 * S, 20 * S, 30 * S };
+	assert_int_equal(timeline_axis_breaks(&ax, even, 4), 0);
+	/* a long gap under 1 s stays drawn */
+	static const int64_t short_gap[] = { 0, 10 * MS, 900 * MS };
+	assert_int_equal(timeline_axis_breaks(&ax, short_gap, 3), 0);
+	/* one event or none */
+	assert_int_equal(timeline_axis_breaks(&ax, design, 1), 0);
+	assert_int_equal(timeline_axis_breaks(&ax, design, 0), 0);
+	/* a canvas too narrow for a band drops it */
+	assert_int_equal(timeline_axis_breaks(&ax, design, 9), 1);
+	timeline_axis_fit(&ax, 0, 31465 * MS, 16);
+	assert_int_equal(ax.n_breaks, 0);
+	assert_int_equal(ax.scale, timeline_fit_scale(31465 * MS, 16));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +223,8 @@ int main(void)
 		cmocka_unit_test(test_zoom_ladder),
 		cmocka_unit_test(test_format_offset),
 		cmocka_unit_test(test_format_ms),
+		cmocka_unit_test(test_breaks_collapse_the_idle_wait),
+		cmocka_unit_test(test_breaks_not_taken),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;
 }

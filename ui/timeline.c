@@ -912,6 +912,45 @@ static void draw_row_missing(struct timeline *tl, int r, int y, int x0, int cw)
 	}
 }
 
+/* The hop that leaves a row, right of its last mark when the cells are
+ * free: "fwd→push 1.55s" on the connector, "recv→resp 2.89s RC=1" on a
+ * client (its own times, not the trace's slowest). */
+static void draw_hop_label(struct timeline *tl, int r, int y, int x0, int cw,
+			   const unsigned char *mark, int last_col)
+{
+	const struct tl_row *row = &tl->rows[r];
+	char text[96];
+	int64_t ms = EVENT_NONE, rc = EVENT_NONE;
+	const char *name;
+	if (row->lane == LANE_CONNECTOR) {
+		name = "fwd";
+		ms = tl->hop[0];
+	} else if (row->lane == LANE_AGENT && row->target >= 0) {
+		const struct tl_target *tg = &tl->tg[row->target];
+		name = "recv";
+		if (tg->received != EVENT_NONE && tg->response != EVENT_NONE)
+			ms = (tg->response - tg->received) / 1000;
+		rc = tg->return_code;
+	} else {
+		return;
+	}
+	if (ms == EVENT_NONE || last_col < 0)
+		return;
+	char d[32];
+	timeline_format_ms(ms, d, sizeof(d));
+	snprintf(text, sizeof(text), "%s%s%s %s%s", name, glyph(G_ARROW),
+		 row->lane == LANE_CONNECTOR ? "push" : "resp", d, ms < 0 ? " skew!" : "");
+	if (rc != EVENT_NONE)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), " RC=%" PRId64, rc);
+	int start = last_col + 2, n = draw_width(text);
+	if (start + n > cw)
+		return;
+	for (int c = start; c < start + n; c++)
+		if (mark[c] || in_band(tl, c))
+			return;
+	draw_text(y, x0 + start, n, ms < 0 ? PAINT_WARN : PAINT_HINT_KEY, text, false);
+}
+
 static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, bool last_shown)
 {
 	int lw = label_width(w), cw = w - lw - 1, x0 = lw + 1;
@@ -946,6 +985,7 @@ static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, 
 		if (!mark[c])
 			draw_glyph(y, x0 + c, in_band(tl, c) ? G_BREAK : G_RULE, PAINT_QUIET);
 	draw_row_missing(tl, r, y, x0, cw);
+	draw_hop_label(tl, r, y, x0, cw, mark, last_col);
 	for (int c = 0; c < cw; c++) {
 		if (!mark[c])
 			continue;

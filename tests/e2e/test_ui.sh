@@ -137,6 +137,12 @@ check "timeline of trace $ND (not_delivered)" tui_wait "^\[timeline\] .*trace $N
 check "the cursor starts on push_started, the last event before the missing receipt" tui_wait "^▶ .* push_started "
 check "the missing receipt is drawn where it was due" tui_wait "│ *(·\?· no receipt|.*no receipt[^│]* ·\?·)"
 check "the idle wait for the BTS report is collapsed, its length printed" tui_wait "^ t0 .*≈[0-9.]+s≈"
+check "the forward->push hop is printed on the connector lane" tui_wait "^ SMS_SERVICE_CONNECTOR *│.*◆ fwd→push [0-9.]+m?s"
+tui_keys '?'
+check "? in the timeline: its keys first" tui_wait "^. Timeline"
+check "? in the timeline: zoom is listed" tui_wait "\+ z +zoom-in +zoom in"
+tui_keys q
+check "q closes the help, back in the timeline" tui_wait "^\[timeline\] .*trace $ND of $ALL"
 check "the readout names the selected event" tui_wait "▲ push_started · | push_started · .*▲"
 tui_keys j
 check "j moves the event cursor to push_finished" tui_wait "^▶ .* push_finished "

@@ -307,9 +307,19 @@ static int read_target(void *ctx, const struct trace_target *t)
 	return 0;
 }
 
+/* A record may be megabytes long: the timeline keeps its start (the
+ * text view, d, and tatrace show have it all); every redraw wraps it. */
+#define EVENT_TEXT_MAX 65536
+
 static int read_event(void *ctx, const struct stored_event *e, unsigned flags)
 {
 	struct timeline *tl = ctx;
+	size_t len = e->text ? e->text_len : 0;
+	if (len > EVENT_TEXT_MAX) {
+		len = EVENT_TEXT_MAX;
+		while (len > 0 && ((unsigned char)e->text[len] & 0xc0) == 0x80)
+			len--;	/* not inside a UTF-8 sequence */
+	}
 	tl->ev = xrealloc(tl->ev, (tl->n_ev + 1) * sizeof(*tl->ev));
 	tl->ev[tl->n_ev++] = (struct tl_event){
 		.utc = e->utc_us,
@@ -321,7 +331,7 @@ static int read_event(void *ctx, const struct stored_event *e, unsigned flags)
 		.line = e->line,
 		.host = xstrdup(e->host ? e->host : ""),
 		.path = xstrdup(e->path ? e->path : ""),
-		.text = xstrndup(e->text ? e->text : "", e->text ? e->text_len : 0),
+		.text = xstrndup(e->text ? e->text : "", len),
 	};
 	return 0;
 }

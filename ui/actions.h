@@ -34,6 +34,7 @@
 	X(ACT_TL_ZOOM_IN, "+ z", "zoom-in", V_TIMELINE, "zoom in: the next finer ms/col (1-2-5), the selected event kept in place") \
 	X(ACT_TL_ZOOM_OUT, "- Z", "zoom-out", V_TIMELINE, "zoom out; back to fit past the fit scale") \
 	X(ACT_TL_FIT, "=", "fit", V_TIMELINE, "the whole trace in the width") \
+	X(ACT_TL_BREAKS, "b", "breaks", V_TIMELINE, "collapse idle gaps at fit scale, or not (the axis linear)") \
 	X(ACT_TL_PAN_LEFT, "h <Left>", "pan-left", V_TIMELINE, "move the time axis a quarter of the width earlier") \
 	X(ACT_TL_PAN_RIGHT, "l <Right>", "pan-right", V_TIMELINE, "move the time axis a quarter of the width later") \
 	X(ACT_TL_DETAIL, "d", "detail", V_TIMELINE, "the trace's text detail: summary, targets and events") \

@@ -264,7 +264,7 @@ struct timeline {
 	int n_rows;
 	int hidden_hosts;	/* agent hosts beyond MAX_ROWS */
 	/* the axis: ax is what is drawn; brk holds the breaks fit uses */
-	bool fit;
+	bool fit, no_breaks;
 	struct timeline_axis ax, brk;
 	int64_t last_item;	/* the cursor at the last draw */
 	int canvas_cols;
@@ -533,7 +533,8 @@ static void tl_title(struct view *v, struct buf *out)
 	timeline_format_ms((tl->ax.scale + 500) / 1000, s, sizeof(s));
 	buf_printf(out, "trace %" PRId64 " of %" PRId64 ", event %" PRId64 " of %zu, %s ",
 		   tl->pos, tl->total,
-		   tl->n_ev ? v->item + 1 : 0, tl->n_ev, tl->fit ? "fit" : "zoom");
+		   tl->n_ev ? v->item + 1 : 0, tl->n_ev,
+		   !tl->fit ? "zoom" : tl->no_breaks && tl->brk.n_breaks ? "fit, breaks off (b)" : "fit");
 	if (tl->ax.scale < 1000)
 		buf_printf(out, "%.1fms/col", (double)tl->ax.scale / 1000);
 	else
@@ -573,6 +574,10 @@ static unsigned tl_request(struct view *v, enum action a)
 		return STALE_SCREEN;
 	}
 	case ACT_TL_FIT:
+		tl->fit = true;
+		return STALE_SCREEN;
+	case ACT_TL_BREAKS:
+		tl->no_breaks = !tl->no_breaks;
 		tl->fit = true;
 		return STALE_SCREEN;
 	case ACT_TL_PAN_LEFT:
@@ -1064,6 +1069,8 @@ void timeline_draw_canvas(struct view *v, int y0, int w, int rows)
 	tl->canvas_cols = w - lw - 1;
 	if (tl->fit) {
 		tl->ax = tl->brk;
+		if (tl->no_breaks)
+			tl->ax.n_breaks = 0;
 		timeline_axis_fit(&tl->ax, tl->first, tl->last, tl->canvas_cols);
 	}
 	if (v->item != tl->last_item) {

@@ -137,6 +137,11 @@ check "timeline of trace $ND (not_delivered)" tui_wait "^\[timeline\] .*trace $N
 check "the cursor starts on push_started, the last event before the missing receipt" tui_wait "^▶ .* push_started "
 check "the missing receipt is drawn where it was due" tui_wait "│ *(·\?· no receipt|.*no receipt[^│]* ·\?·)"
 check "the idle wait for the BTS report is collapsed, its length printed" tui_wait "^ t0 .*≈[0-9.]+s≈"
+tui_keys b
+check "b: breaks off, the axis linear" tui_wait "^\[timeline\] .*fit, breaks off \(b\)"
+check "b: no band on the ruler" tui_wait_gone "^ t0 .*≈[0-9.]+s≈"
+tui_keys b
+check "b again: the band is back" tui_wait "^ t0 .*≈[0-9.]+s≈"
 check "the forward->push hop is printed on the connector lane" tui_wait "^ SMS_SERVICE_CONNECTOR *│.*◆ fwd→push [0-9.]+m?s"
 tui_keys '?'
 check "? in the timeline: its keys first" tui_wait "^. Timeline"

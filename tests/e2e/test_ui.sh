@@ -159,6 +159,13 @@ tui_keys =
 check "= fits the trace again" tui_wait "^\[timeline\] .*, fit [0-9.]+m?s/col"
 tui_keys l
 check "l pans: the ruler starts after t0" tui_wait "^ t0 [0-9:.]+ +│ *\+[0-9]"
+NDG=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[int(sys.argv[2]) - 1]["guid"])' "$TMP/all.json" "$ND")
+tui_keys e
+check "e in the timeline: the export prompt names its trace" tui_wait "^Export to: \./trace-$NDG\.json"
+tui_keys Enter
+check "e in the timeline writes it" tui_wait "Wrote $TMP/trace-$NDG.json"
+$T show -d "$DB" "$ND" --format json -o "$TMP/show-nd.json"
+check "the timeline's export equals show -o" cmp "$TMP/trace-$NDG.json" "$TMP/show-nd.json"
 tui_keys q
 check "q returns to the list, trace $ND still selected" tui_wait "^\[traces\] .*trace $ND of $ALL "
 check "q: the row is trace $ND" tui_wait "^▶. +$ND "

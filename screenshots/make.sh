@@ -88,7 +88,8 @@ uishot() {
 }
 
 uishot ui-traces 120 40 -- j j l
-uishot ui-detail 120 40 -- j j Enter
+uishot ui-timeline 120 40 -- : 1 9 Enter Enter
+uishot ui-detail 120 40 -- j j Enter d
 uishot ui-traces-80x24 80 24 -- j s s s s s s
 uishot ui-ascii-mono 120 40 NO_COLOR=1 -- '~' j j l
 uishot ui-help 120 40 -- '?'

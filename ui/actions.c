@@ -74,7 +74,8 @@ static const struct {
 	const char *title;
 } man_groups[] = {
 	{ V_LIST, "Trace list" },
-	{ V_LIST | V_DETAIL, "Trace list and trace detail" },
+	{ V_TIMELINE, "Timeline" },
+	{ V_LIST | V_DETAIL | V_TIMELINE, "Trace list, timeline and trace detail" },
 	{ V_ALL, "Everywhere" },
 };
 

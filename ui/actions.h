@@ -15,13 +15,14 @@
 #define V_LIST 1u
 #define V_DETAIL 2u
 #define V_HELP 4u
-#define V_ALL (V_LIST | V_DETAIL | V_HELP)
+#define V_TIMELINE 8u
+#define V_ALL (V_LIST | V_DETAIL | V_HELP | V_TIMELINE)
 
 /* X(enum, keys, name, views, help). keys: single characters, C-x for
  * control keys, <Name> for special keys (Up Down Left Right PgUp PgDn Home
  * End Enter Esc Tab Space F1), separated by spaces. */
 #define ACTION_TABLE(X) \
-	X(ACT_OPEN, "<Enter>", "open", V_LIST, "open the trace: summary, targets and events") \
+	X(ACT_OPEN, "<Enter>", "open", V_LIST, "open the trace's timeline, its cursor on the problem") \
 	X(ACT_UNFOLD, "l <Right>", "unfold", V_LIST, "show the trace's client rows") \
 	X(ACT_FOLD, "h <Left>", "fold", V_LIST, "hide the trace's client rows") \
 	X(ACT_FOLD_TOGGLE, "<Space>", "fold-toggle", V_LIST, "fold or unfold the client rows") \
@@ -30,9 +31,16 @@
 	X(ACT_SORT_CYCLE, "o", "sort-cycle", V_LIST, "sort by start, status, span, action") \
 	X(ACT_TIME_RANGE, "t", "time-range", V_LIST, "only traces in a UTC range: 19:30-19:45, 19:30, -15m; empty clears") \
 	X(ACT_GOTO, ":", "goto", V_LIST, "jump to a trace number or GUID prefix") \
-	X(ACT_EXPORT, "e", "export", V_LIST | V_DETAIL, "write the trace to a file; the extension picks the format") \
+	X(ACT_TL_ZOOM_IN, "+ z", "zoom-in", V_TIMELINE, "zoom in: the next finer ms/col (1-2-5), the selected event kept in place") \
+	X(ACT_TL_ZOOM_OUT, "- Z", "zoom-out", V_TIMELINE, "zoom out; back to fit past the fit scale") \
+	X(ACT_TL_FIT, "=", "fit", V_TIMELINE, "the whole trace in the width") \
+	X(ACT_TL_BREAKS, "b", "breaks", V_TIMELINE, "collapse idle gaps at fit scale, or not (the axis linear)") \
+	X(ACT_TL_PAN_LEFT, "h <Left>", "pan-left", V_TIMELINE, "move the time axis a quarter of the width earlier") \
+	X(ACT_TL_PAN_RIGHT, "l <Right>", "pan-right", V_TIMELINE, "move the time axis a quarter of the width later") \
+	X(ACT_TL_DETAIL, "d", "detail", V_TIMELINE, "the trace's text detail: summary, targets and events") \
+	X(ACT_EXPORT, "e", "export", V_LIST | V_DETAIL | V_TIMELINE, "write the trace to a file; the extension picks the format") \
 	X(ACT_EXPORT_VIEW, "E", "export-view", V_LIST, "write every trace in the view to one file: .csv or .json") \
-	X(ACT_YANK, "y", "yank", V_LIST | V_DETAIL, "copy the trace's GUID to the clipboard (OSC 52: over SSH, in tmux)") \
+	X(ACT_YANK, "y", "yank", V_LIST | V_DETAIL | V_TIMELINE, "copy the trace's GUID to the clipboard (OSC 52: over SSH, in tmux)") \
 	X(ACT_DOWN, "j <Down>", "move-down", V_ALL, "next row") \
 	X(ACT_UP, "k <Up>", "move-up", V_ALL, "previous row") \
 	X(ACT_FIRST, "g <Home>", "first", V_ALL, "first row") \

@@ -11,6 +11,7 @@
 #include "app_internal.h"
 #include "draw.h"
 #include "glyphs.h"
+#include "timeline.h"
 #include "tracelist.h"
 
 static void draw_title(struct view *v, int y, int w, bool focused)
@@ -115,6 +116,21 @@ static void draw_view_screen(struct app *a, int rows, int w)
 	draw_title(v, rows - 3, w, true);
 }
 
+/* The timeline: its lanes on top, the events pane (the view's own lines)
+ * below, one title bar under both. */
+static void draw_timeline_screen(struct app *a, int rows, int w)
+{
+	struct view *v = app_top(a);
+	draw_top_bar(a, w);
+	int canvas = timeline_canvas_rows(v, rows);
+	v->lines = rows - 4 - canvas;
+	v->cols = w;
+	view_keep_visible(v);
+	timeline_draw_canvas(v, 1, w, canvas);
+	view_draw(v, 1 + canvas, w, true);
+	draw_title(v, rows - 3, w, true);
+}
+
 void display_draw(struct app *a)
 {
 	int rows, cols;
@@ -130,6 +146,8 @@ void display_draw(struct app *a)
 	} else {
 		if (a->depth == 1)
 			draw_list_screen(a, rows, cols);
+		else if (timeline_trace_id(app_top(a)))
+			draw_timeline_screen(a, rows, cols);
 		else
 			draw_view_screen(a, rows, cols);
 		draw_bottom(a, rows, cols);

@@ -34,7 +34,12 @@
 	X(G_HOP, "\u2501", "=", "a hop") \
 	X(G_WAIT, "\u2504", ".", "waiting") \
 	X(G_HEAD, "\u25b6", ">", "") \
-	X(G_RULE, "\u2500", "-", "outcome strip: no trace started then")
+	X(G_RULE, "\u2500", "-", "outcome strip: no trace started then") \
+	X(G_EVENT, "\u25cf", "o", "timeline: an event") \
+	X(G_SEVERAL, "\u25c9", "@", "timeline: several events in one cell") \
+	X(G_CARET, "\u25b2", "^", "") \
+	X(G_BREAK, "\u2248", "~", "timeline: an idle gap collapsed, its length printed") \
+	X(G_STAGE, "\u25c6", "*", "timeline: a stage (forwarded, pushed, received, response, BTS)")
 
 #define GLYPH_ENUM(id, utf8, ascii, legend) id,
 enum glyph { GLYPH_TABLE(GLYPH_ENUM) GLYPH_COUNT };

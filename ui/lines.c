@@ -234,6 +234,8 @@ struct view *help_open(struct app *a, unsigned mask)
 		help_section(ls, "Trace list", V_LIST, false);
 	else if (mask & V_DETAIL)
 		help_section(ls, "Trace detail", V_DETAIL, false);
+	else if (mask & V_TIMELINE)
+		help_section(ls, "Timeline", V_TIMELINE, false);
 	help_section(ls, "Everywhere", V_ALL, true);
 	if (!(mask & V_LIST))
 		help_section(ls, "Trace list", V_LIST, false);

@@ -13,6 +13,7 @@
 
 #include "app_internal.h"
 #include "glyphs.h"
+#include "timeline.h"
 #include "tracelist.h"
 #include "../src/export.h"
 #include "../parsers/timeparse.h"
@@ -104,6 +105,8 @@ static int64_t export_id(struct app *a)
 	const char *guid, *status;
 	if (a->depth > 1 && detail_trace_id(app_top(a)))
 		return detail_trace_id(app_top(a));
+	if (a->depth > 1 && timeline_trace_id(app_top(a)))
+		return timeline_trace_id(app_top(a));
 	tracelist_selected(a->stack[0], &id, &guid, &status, &first);
 	return id;
 }

@@ -2,6 +2,7 @@
  * cursor (see tracelist.h), one row per trace and one per client when
  * unfolded, and the preview of the selected trace. */
 #include "tracelist.h"
+#include "timeline.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -996,7 +997,7 @@ static unsigned tl_request(struct view *v, enum action a)
 	case ACT_OPEN: {
 		if (!r)
 			return STALE_NONE;
-		struct view *d = detail_open(t->app, r->row.id, v->item + 1, t->total);
+		struct view *d = timeline_open(t->app, r->row.id, v->item + 1, t->total);
 		if (d)
 			app_push(t->app, d);
 		return STALE_SCREEN;

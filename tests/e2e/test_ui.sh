@@ -111,16 +111,73 @@ tui_type '7'
 tui_keys Enter
 check ": 7 jumps to trace 7" tui_wait "trace 7 of $ALL "
 tui_keys Enter
-check "Enter opens the trace's detail" tui_wait "^\[trace\] .*trace 7 of $ALL"
+check "Enter opens the trace's timeline" tui_wait "^\[timeline\] .*trace 7 of $ALL, event [0-9]+ of [0-9]+"
+check "the timeline has the three lanes" tui_wait "^ SMS_SERVICE_CONNECTOR *│"
+check "the timeline: the server lane" tui_wait "^ SMS_NOTIFICATION_SERVER│"
+check "the timeline: the agent lane" tui_wait "^ BgbAgent "
+check "the timeline has a ruler relative to t0" tui_wait "^ t0 [0-9:.]+ +│0 +\+[0-9]+(ms|s)"
+check "the timeline prints the hops" tui_wait "^fwd→push .* push→recv .* recv→resp "
+check "an unauthorized trace opens on the refusal" tui_wait "^▶ .* unauthorized "
+tui_keys d
+check "d opens the trace's detail" tui_wait "^\[trace\] .*trace 7 of $ALL"
 check "the detail has the summary and events" tui_wait "Summary   "
 tui_keys q
+check "q goes back to the timeline" tui_wait "^\[timeline\] .*trace 7 of $ALL"
+tui_keys q
 check "q goes back to the list" tui_wait "^\[traces\] .*trace 7 of $ALL "
+
+# The timeline lands on the problem: a not_delivered trace opens with its
+# cursor on the push that no client received; j walks the events, the
+# pane under the lanes shows the selected record; +/-/= zoom, l pans.
+ND=$(python3 -c 'import json,sys; print(next(i for i, t in enumerate(json.load(open(sys.argv[1])), 1) if t["status"] == "not_delivered"))' "$TMP/all.json")
+tui_keys :
+tui_type "$ND"
+tui_keys Enter Enter
+check "timeline of trace $ND (not_delivered)" tui_wait "^\[timeline\] .*trace $ND of $ALL"
+check "the cursor starts on push_started, the last event before the missing receipt" tui_wait "^▶ .* push_started "
+check "the missing receipt is drawn where it was due" tui_wait "│ *(·\?· no receipt|.*no receipt[^│]* ·\?·)"
+check "the idle wait for the BTS report is collapsed, its length printed" tui_wait "^ t0 .*≈[0-9.]+s≈"
+tui_keys b
+check "b: breaks off, the axis linear" tui_wait "^\[timeline\] .*fit, breaks off \(b\)"
+check "b: no band on the ruler" tui_wait_gone "^ t0 .*≈[0-9.]+s≈"
+tui_keys b
+check "b again: the band is back" tui_wait "^ t0 .*≈[0-9.]+s≈"
+check "the forward->push hop is printed on the connector lane" tui_wait "^ SMS_SERVICE_CONNECTOR *│.*◆ fwd→push [0-9.]+m?s"
+tui_keys '?'
+check "? in the timeline: its keys first" tui_wait "^. Timeline"
+check "? in the timeline: zoom is listed" tui_wait "\+ z +zoom-in +zoom in"
+tui_keys q
+check "q closes the help, back in the timeline" tui_wait "^\[timeline\] .*trace $ND of $ALL"
+check "the readout names the selected event" tui_wait "▲ push_started · | push_started · .*▲"
+tui_keys j
+check "j moves the event cursor to push_finished" tui_wait "^▶ .* push_finished "
+check "the readout follows" tui_wait "▲ push_finished · | push_finished · .*▲"
+check "the selected record's text is shown under the lanes" tui_wait "^  Finished sending push task"
+tui_keys +
+check "+ zooms in" tui_wait "^\[timeline\] .*, zoom [0-9.]+m?s/col"
+tui_keys =
+check "= fits the trace again" tui_wait "^\[timeline\] .*, fit [0-9.]+m?s/col"
+tui_keys l
+check "l pans: the ruler starts after t0" tui_wait "^ t0 [0-9:.]+ +│ *\+[0-9]"
+NDG=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[int(sys.argv[2]) - 1]["guid"])' "$TMP/all.json" "$ND")
+tui_keys e
+check "e in the timeline: the export prompt names its trace" tui_wait "^Export to: \./trace-$NDG\.json"
+tui_keys Enter
+check "e in the timeline writes it" tui_wait "Wrote $TMP/trace-$NDG.json"
+$T show -d "$DB" "$ND" --format json -o "$TMP/show-nd.json"
+check "the timeline's export equals show -o" cmp "$TMP/trace-$NDG.json" "$TMP/show-nd.json"
+tui_keys q
+check "q returns to the list, trace $ND still selected" tui_wait "^\[traces\] .*trace $ND of $ALL "
+check "q: the row is trace $ND" tui_wait "^▶. +$ND "
+tui_keys :
+tui_type 7
+tui_keys Enter
 
 # Tab moves focus to the preview: j scrolls it, Enter still opens.
 tui_keys Tab
 check "Tab: the preview has the focus (▶ in it)" tui_wait "^▶ .*(complete|failed|partial|no_response|not_|unauthorized|missing|unmatched) ·"
 tui_keys Enter
-check "Enter from the preview opens the trace" tui_wait "^\[trace\] .*trace 7 of $ALL"
+check "Enter from the preview opens the trace" tui_wait "^\[timeline\] .*trace 7 of $ALL"
 tui_keys q Tab
 check "Tab again: the list has the focus" tui_wait "^▶. +7 "
 
@@ -298,7 +355,58 @@ check "hostile host: the client row shows ^[, not the sequence" tui_wait "└ PC
 check "hostile host: the preview shows ^[ and ^G" tui_wait "PC\^\[\]0;pwned\^GX"
 check "hostile host: the window title was not set" sh -c "[ \"\$(tmux -S '$TUI_DIR/sock' display -p -t t '#{pane_title}')\" != pwned ]"
 tui_keys Enter
+check "hostile host: the timeline's lane shows ^[" tui_wait "├ PC\^\[\]0;pw|└ PC\^\[\]0;pw"
+tui_keys d
 check "hostile host: the detail shows it escaped" tui_wait "PC\\\\e\]0;pwned"
+tui_keys Q
+tui_stop
+
+# The timeline at 80x24, ASCII glyphs, no colour: short lane names, the
+# same marks in ASCII; a complete trace shows no missing stage.
+OK1=$(python3 -c 'import json,sys; print(next(i for i, t in enumerate(json.load(open(sys.argv[1])), 1) if t["status"] == "complete"))' "$TMP/all.json")
+tui_start 80 24 env NO_COLOR=1 "$T" ui --ascii -d "$DB"
+check "80x24 ascii: the list opens" tui_wait "trace 1 of $ALL "
+tui_keys :
+tui_type "$ND"
+tui_keys Enter Enter
+check "80x24: the timeline opens" tui_wait "^\[timeline\] trace $ND of $ALL"
+check "80x24: short lane names, ASCII bar" tui_wait "^ CONNECTOR +\|"
+check "80x24: the server lane" tui_wait "^ SERVER +\|"
+check "80x24: the missing receipt in ASCII" tui_wait "\| *(\.\?\. no receipt|.*no receipt[^|]* \.\?\.)"
+check "80x24: the collapsed gap in ASCII" tui_wait "^ t0 .*~[0-9.]+s~"
+check "80x24: the cursor in ASCII on push_started" tui_wait "^> .* push_started "
+check "80x24: the ASCII hops" tui_wait "^fwd>push .* push>recv "
+tui_keys q :
+tui_type "$OK1"
+tui_keys Enter Enter
+check "80x24: a complete trace's timeline" tui_wait "^\[timeline\] trace $OK1 of $ALL"
+check "a complete trace: the cursor on its first event" tui_wait "^> .*notification_received"
+check "a complete trace: no missing stage drawn" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q 'no receipt\|no response'"
+check "a complete trace: no skew, nothing unmatched" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q 'skew\|unmatched'"
+tui_keys Q
+tui_stop
+
+# Unmatched responses are flagged and the timeline opens on the first;
+# a negative hop (a client clock behind) is flagged as skew.
+$T ingest -q -d "$TMP/findings.db" "$FIX/findings"
+UM=$($T traces -d "$TMP/findings.db" --format json | python3 -c 'import json,sys; print(next(i for i, t in enumerate(json.load(sys.stdin), 1) if t["unmatched_responses"]))')
+tui_start 120 40 "$T" ui -d "$TMP/findings.db"
+check "findings store opens" tui_wait "trace 1 of "
+tui_keys :
+tui_type "$UM"
+tui_keys Enter Enter
+check "unmatched: the cursor on the unmatched response" tui_wait "^▶ .* response_sent +unmatched "
+tui_keys Q
+tui_stop
+$T ingest -q -d "$TMP/statuses.db" "$FIX/statuses"
+SK=$($T traces -d "$TMP/statuses.db" --format json | python3 -c 'import json,sys; print(next(i for i, t in enumerate(json.load(sys.stdin), 1) if t["skew"]))')
+tui_start 120 40 "$T" ui -d "$TMP/statuses.db"
+check "statuses store opens" tui_wait "trace 1 of "
+tui_keys :
+tui_type "$SK"
+tui_keys Enter Enter
+check "skew: the negative hop is flagged" tui_wait "push→recv -[0-9.]+m?s skew! .*skew: a negative hop"
+check "skew: the cursor on the receipt before the push" tui_wait "^▶ .* task_received "
 tui_keys Q
 tui_stop
 

@@ -1,0 +1,1087 @@
+/* timeline.c - the three-lane timeline of one trace (see timeline.h).
+ *
+ * Opening reads the trace row, its targets and its events once; drawing
+ * never touches the store. The canvas is a cell array per lane row: each
+ * cell keeps its highest-priority mark (failure > missing > stage >
+ * several > event), so a coarse scale never hides a failure. Missing
+ * stages have no event: they are drawn from the trace row and its targets
+ * where they were due (after the last event that happened). */
+#include "timeline.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "glyphs.h"
+#include "lines.h"
+#include "../parsers/events.h"
+#include "../parsers/timeparse.h"
+
+/* ---- the time axis ---- */
+
+#define US_S INT64_C(1000000)
+#define US_M (60 * US_S)
+#define US_H (60 * US_M)
+
+static const int64_t tick_steps[] = {
+	100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000,
+	100000, 200000, 500000, US_S, 2 * US_S, 5 * US_S, 10 * US_S, 20 * US_S, 30 * US_S,
+	US_M, 2 * US_M, 5 * US_M, 10 * US_M, 15 * US_M, 30 * US_M,
+	US_H, 2 * US_H, 3 * US_H, 6 * US_H, 12 * US_H, 24 * US_H,
+};
+#define N_TICK_STEPS (sizeof(tick_steps) / sizeof(tick_steps[0]))
+
+int64_t timeline_fit_scale(int64_t span_us, int cols)
+{
+	int64_t usable = cols > 2 ? cols - 2 : 1;
+	int64_t s = span_us > 0 ? (span_us + usable - 1) / usable : 0;
+	return s < TIMELINE_MIN_SCALE ? TIMELINE_MIN_SCALE : s;
+}
+
+int64_t timeline_column(int64_t left, int64_t scale, int64_t t)
+{
+	int64_t d = t - left;
+	/* floor, also for times left of the axis */
+	return d >= 0 ? d / scale : -((-d + scale - 1) / scale);
+}
+
+int64_t timeline_tick_step(int64_t scale, int gap)
+{
+	for (size_t i = 0; i < N_TICK_STEPS; i++)
+		if (tick_steps[i] >= scale * gap)
+			return tick_steps[i];
+	return tick_steps[N_TICK_STEPS - 1];
+}
+
+/* Rung k of the 1-2-5 ladder: 100, 200, 500, 1000, ... µs. */
+static int64_t zoom_rung(int k)
+{
+	static const int64_t mant[] = { 1, 2, 5 };
+	int64_t p = TIMELINE_MIN_SCALE;
+	for (int i = 0; i < k / 3; i++)
+		p *= 10;
+	return p * mant[k % 3];
+}
+
+int64_t timeline_zoom_in(int64_t scale)
+{
+	int64_t best = TIMELINE_MIN_SCALE;
+	for (int k = 0; k < 45 && zoom_rung(k) < scale; k++)
+		best = zoom_rung(k);
+	return best;
+}
+
+int64_t timeline_zoom_out(int64_t scale, int64_t fit)
+{
+	for (int k = 0; k < 45; k++) {
+		int64_t r = zoom_rung(k);
+		if (r > scale)
+			return r >= fit ? fit : r;
+	}
+	return fit;
+}
+
+int timeline_axis_breaks(struct timeline_axis *ax, const int64_t *times, size_t n)
+{
+	ax->n_breaks = 0;
+	if (n < 2)
+		return 0;
+	int64_t span = times[n - 1] - times[0];
+	while (ax->n_breaks < TIMELINE_MAX_BREAKS) {
+		/* the largest gap not yet taken */
+		int64_t best = 0;
+		size_t at = 0;
+		for (size_t i = 1; i < n; i++) {
+			int64_t g = times[i] - times[i - 1];
+			bool seen = false;
+			for (int b = 0; b < ax->n_breaks; b++)
+				seen |= ax->from[b] == times[i - 1];
+			if (!seen && g > best) {
+				best = g;
+				at = i;
+			}
+		}
+		/* the rest is the span without this gap (not without the
+		 * gaps already taken): the design's 2 s hop stays drawn */
+		int64_t rest = span - best;
+		if (best < TIMELINE_BREAK_MIN || best < 3 * rest)
+			break;
+		ax->from[ax->n_breaks] = times[at - 1];
+		ax->to[ax->n_breaks] = times[at];
+		ax->n_breaks++;
+	}
+	/* time order (insertion sort: at most four) */
+	for (int i = 1; i < ax->n_breaks; i++)
+		for (int j = i; j > 0 && ax->from[j] < ax->from[j - 1]; j--) {
+			int64_t f = ax->from[j], t = ax->to[j];
+			ax->from[j] = ax->from[j - 1];
+			ax->to[j] = ax->to[j - 1];
+			ax->from[j - 1] = f;
+			ax->to[j - 1] = t;
+		}
+	return ax->n_breaks;
+}
+
+void timeline_axis_fit(struct timeline_axis *ax, int64_t first, int64_t last, int cols)
+{
+	int64_t collapsed = 0;
+	for (int b = 0; b < ax->n_breaks; b++)
+		collapsed += ax->to[b] - ax->from[b];
+	int usable = cols - ax->n_breaks * TIMELINE_BREAK_COLS;
+	if (usable < 12) {
+		ax->n_breaks = 0;
+		collapsed = 0;
+		usable = cols;
+	}
+	ax->left = first;
+	ax->scale = timeline_fit_scale(last - first - collapsed, usable);
+}
+
+int64_t timeline_axis_column(const struct timeline_axis *ax, int64_t t)
+{
+	int64_t skipped = 0, off = 0;
+	for (int b = 0; b < ax->n_breaks; b++) {
+		if (t >= ax->to[b]) {
+			skipped += ax->to[b] - ax->from[b];
+			off += TIMELINE_BREAK_COLS;
+		} else if (t > ax->from[b]) {
+			int64_t c = timeline_column(ax->left + skipped, ax->scale, ax->from[b]) + off;
+			return c + 1 + (t - ax->from[b]) * (TIMELINE_BREAK_COLS - 1) /
+					       (ax->to[b] - ax->from[b]);
+		} else {
+			break;
+		}
+	}
+	return timeline_column(ax->left + skipped, ax->scale, t) + off;
+}
+
+int timeline_axis_in_break(const struct timeline_axis *ax, int64_t t)
+{
+	for (int b = 0; b < ax->n_breaks; b++)
+		if (t > ax->from[b] && t < ax->to[b])
+			return b;
+	return -1;
+}
+
+/* "1.5" from 1500 thousandths: the integer part and trimmed decimals. */
+static void format_thousandths(int64_t v, const char *unit, char *out, size_t len)
+{
+	int64_t whole = v / 1000, frac = v % 1000;
+	if (!frac) {
+		snprintf(out, len, "%" PRId64 "%s", whole, unit);
+		return;
+	}
+	char f[8];
+	snprintf(f, sizeof(f), "%03d", (int)frac);
+	for (int i = 2; i > 0 && f[i] == '0'; i--)
+		f[i] = '\0';
+	snprintf(out, len, "%" PRId64 ".%s%s", whole, f, unit);
+}
+
+static void format_span(int64_t us, char *out, size_t len)
+{
+	if (us < US_S && us % 1000)
+		format_thousandths(us, "ms", out, len);
+	else if (us < US_S)
+		snprintf(out, len, "%" PRId64 "ms", us / 1000);
+	else if (us < US_M)
+		format_thousandths(us / 1000, "s", out, len);
+	else if (us < US_H && us % US_M / US_S)
+		snprintf(out, len, "%" PRId64 "m%02" PRId64 "s", us / US_M, us % US_M / US_S);
+	else if (us < US_H)
+		snprintf(out, len, "%" PRId64 "m", us / US_M);
+	else if (us % US_H / US_M)
+		snprintf(out, len, "%" PRId64 "h%02" PRId64 "m", us / US_H, us % US_H / US_M);
+	else
+		snprintf(out, len, "%" PRId64 "h", us / US_H);
+}
+
+void timeline_format_offset(int64_t us, char *out, size_t len)
+{
+	if (us == 0) {
+		snprintf(out, len, "0");
+		return;
+	}
+	char body[32];
+	format_span(us < 0 ? -us : us, body, sizeof(body));
+	snprintf(out, len, "%c%s", us < 0 ? '-' : '+', body);
+}
+
+void timeline_format_ms(int64_t ms, char *out, size_t len)
+{
+	int64_t a = ms < 0 ? -ms : ms;
+	char body[32];
+	if (a < 1000)
+		snprintf(body, sizeof(body), "%" PRId64 "ms", a);
+	else if (a < 60000)
+		snprintf(body, sizeof(body), "%.2fs", (double)a / 1000);
+	else
+		format_span(a * 1000, body, sizeof(body));
+	snprintf(out, len, "%s%s", ms < 0 ? "-" : "", body);
+}
+
+/* ---- the trace, read once ---- */
+
+struct tl_event {
+	int64_t utc;
+	enum lane lane;
+	enum event_kind kind;
+	int64_t return_code, failed;
+	unsigned flags;
+	int row;		/* lane row it is drawn on */
+	uint32_t line;
+	char *host, *path, *text;
+};
+
+struct tl_target {
+	char *host, *status;
+	bool inferred;
+	int64_t received, response, return_code;
+};
+
+/* A lane row: the connector, the server, then one per agent host. */
+struct tl_row {
+	enum lane lane;
+	int target;		/* index in targets, -1 for none */
+	const char *host;
+};
+
+#define MAX_ROWS 16
+
+struct timeline {
+	int64_t id, pos, total;
+	char guid[40], status[32], action[64];
+	int64_t first, last, push_id, candidates;
+	int64_t hop[3];
+	bool skew;
+	struct tl_event *ev;
+	size_t n_ev;
+	struct tl_target *tg;
+	size_t n_tg;
+	struct tl_row rows[MAX_ROWS];
+	int n_rows;
+	int hidden_hosts;	/* agent hosts beyond MAX_ROWS */
+	/* the axis: ax is what is drawn; brk holds the breaks fit uses */
+	bool fit, no_breaks;
+	struct timeline_axis ax, brk;
+	int64_t last_item;	/* the cursor at the last draw */
+	int canvas_cols;
+};
+
+static struct timeline *tl_of(struct view *v)
+{
+	return v->data;
+}
+
+static int read_trace(void *ctx, const struct trace_row *t)
+{
+	struct timeline *tl = ctx;
+	snprintf(tl->guid, sizeof(tl->guid), "%s", t->guid ? t->guid : "");
+	snprintf(tl->status, sizeof(tl->status), "%s", t->status ? t->status : "");
+	snprintf(tl->action, sizeof(tl->action), "%s", t->action ? t->action : "");
+	tl->first = t->first_utc;
+	tl->last = t->last_utc;
+	tl->push_id = t->push_id;
+	tl->candidates = t->candidates;
+	tl->hop[0] = t->hop_forward_to_push;
+	tl->hop[1] = t->hop_push_to_receive;
+	tl->hop[2] = t->hop_receive_to_response;
+	tl->skew = t->skew;
+	return 1;
+}
+
+static int read_target(void *ctx, const struct trace_target *t)
+{
+	struct timeline *tl = ctx;
+	tl->tg = xrealloc(tl->tg, (tl->n_tg + 1) * sizeof(*tl->tg));
+	tl->tg[tl->n_tg++] = (struct tl_target){
+		.host = xstrdup(t->host ? t->host : ""),
+		.status = xstrdup(t->status ? t->status : ""),
+		.inferred = t->inferred,
+		.received = t->received_utc,
+		.response = t->response_utc,
+		.return_code = t->return_code,
+	};
+	return 0;
+}
+
+/* A record may be megabytes long: the timeline keeps its start (the
+ * text view, d, and tatrace show have it all); every redraw wraps it. */
+#define EVENT_TEXT_MAX 65536
+
+static int read_event(void *ctx, const struct stored_event *e, unsigned flags)
+{
+	struct timeline *tl = ctx;
+	size_t len = e->text ? e->text_len : 0;
+	if (len > EVENT_TEXT_MAX) {
+		len = EVENT_TEXT_MAX;
+		while (len > 0 && ((unsigned char)e->text[len] & 0xc0) == 0x80)
+			len--;	/* not inside a UTF-8 sequence */
+	}
+	tl->ev = xrealloc(tl->ev, (tl->n_ev + 1) * sizeof(*tl->ev));
+	tl->ev[tl->n_ev++] = (struct tl_event){
+		.utc = e->utc_us,
+		.lane = e->ev.lane,
+		.kind = e->ev.kind,
+		.return_code = e->ev.return_code,
+		.failed = e->ev.failed,
+		.flags = flags,
+		.line = e->line,
+		.host = xstrdup(e->host ? e->host : ""),
+		.path = xstrdup(e->path ? e->path : ""),
+		.text = xstrndup(e->text ? e->text : "", len),
+	};
+	return 0;
+}
+
+static int add_row(struct timeline *tl, enum lane lane, int target, const char *host)
+{
+	if (tl->n_rows == MAX_ROWS) {
+		tl->hidden_hosts++;
+		return MAX_ROWS - 1;
+	}
+	tl->rows[tl->n_rows] = (struct tl_row){ lane, target, host };
+	return tl->n_rows++;
+}
+
+/* The lane rows: connector, server, each target, then agent hosts that
+ * are no target (an unmatched response, say). */
+static void build_rows(struct timeline *tl)
+{
+	add_row(tl, LANE_CONNECTOR, -1, NULL);
+	add_row(tl, LANE_SERVER, -1, NULL);
+	for (size_t i = 0; i < tl->n_tg; i++)
+		add_row(tl, LANE_AGENT, (int)i, tl->tg[i].host);
+	for (size_t i = 0; i < tl->n_ev; i++) {
+		struct tl_event *e = &tl->ev[i];
+		if (e->lane == LANE_SERVER) {
+			e->row = 1;
+			continue;
+		}
+		if (e->lane != LANE_AGENT) {
+			e->row = 0;
+			continue;
+		}
+		e->row = -1;
+		for (int r = 2; r < tl->n_rows; r++)
+			if (tl->rows[r].host && !strcmp(tl->rows[r].host, e->host))
+				e->row = r;
+		if (e->row < 0)
+			e->row = add_row(tl, LANE_AGENT, -1, e->host);
+	}
+	if (tl->n_rows == 2)
+		add_row(tl, LANE_AGENT, -1, NULL);
+}
+
+static bool ev_failure(const struct tl_event *e)
+{
+	return e->kind == EV_UNAUTHORIZED || e->kind == EV_GATEWAY_ERROR ||
+	       (e->kind == EV_RESPONSE_SENT && e->return_code != EVENT_NONE && e->return_code != 1) ||
+	       (e->kind == EV_BTS_REPORT && e->failed != EVENT_NONE && e->failed > 0);
+}
+
+static bool ev_stage(const struct tl_event *e)
+{
+	return e->kind == EV_FORWARDED || e->kind == EV_PUSH_STARTED ||
+	       e->kind == EV_TASK_RECEIVED || e->kind == EV_RESPONSE_SENT ||
+	       e->kind == EV_BTS_REPORT;
+}
+
+static int last_of(const struct timeline *tl, enum event_kind kind)
+{
+	for (size_t i = tl->n_ev; i-- > 0;)
+		if (tl->ev[i].kind == kind)
+			return (int)i;
+	return -1;
+}
+
+static int last_in_lane(const struct timeline *tl, enum lane lane)
+{
+	for (size_t i = tl->n_ev; i-- > 0;)
+		if (tl->ev[i].lane == lane)
+			return (int)i;
+	return -1;
+}
+
+/* Where the cursor starts: on what went wrong. An unmatched record or a
+ * refusal or failing response first; else the last event before the
+ * first missing stage; else a failed BTS count (a consequence). */
+static int64_t problem_event(const struct timeline *tl)
+{
+	for (size_t i = 0; i < tl->n_ev; i++)
+		if (tl->ev[i].flags & TRACE_EVENT_UNMATCHED)
+			return (int64_t)i;
+	for (size_t i = 0; i < tl->n_ev; i++)
+		if (ev_failure(&tl->ev[i]) && tl->ev[i].kind != EV_BTS_REPORT)
+			return (int64_t)i;
+	int at = -1;
+	const char *s = tl->status;
+	if (!strcmp(s, "not_forwarded"))
+		at = last_in_lane(tl, LANE_CONNECTOR);
+	else if (!strcmp(s, "not_pushed"))
+		at = last_of(tl, EV_FORWARDED) >= 0 ? last_of(tl, EV_FORWARDED)
+						    : last_in_lane(tl, LANE_CONNECTOR);
+	else if (!strcmp(s, "not_delivered"))
+		at = last_of(tl, EV_PUSH_STARTED);
+	else if (!strcmp(s, "no_response"))
+		at = last_of(tl, EV_TASK_RECEIVED);
+	for (size_t i = 0; at < 0 && !strcmp(s, "partial") && i < tl->n_tg; i++)
+		if (tl->tg[i].received == EVENT_NONE)
+			at = last_of(tl, EV_PUSH_STARTED);
+		else if (tl->tg[i].response == EVENT_NONE)
+			at = last_of(tl, EV_TASK_RECEIVED);
+	/* a negative hop: the record that came "before" its cause */
+	if (at < 0 && tl->hop[1] != EVENT_NONE && tl->hop[1] < 0)
+		at = last_of(tl, EV_TASK_RECEIVED);
+	if (at < 0 && tl->hop[2] != EVENT_NONE && tl->hop[2] < 0)
+		at = last_of(tl, EV_RESPONSE_SENT);
+	if (at < 0 && tl->hop[0] != EVENT_NONE && tl->hop[0] < 0)
+		at = last_of(tl, EV_PUSH_STARTED);
+	for (size_t i = 0; at < 0 && i < tl->n_ev; i++)
+		if (ev_failure(&tl->ev[i]))
+			at = (int)i;
+	return at >= 0 ? at : 0;
+}
+
+/* ---- view_ops: the events pane ---- */
+
+static int64_t tl_count(struct view *v)
+{
+	return (int64_t)tl_of(v)->n_ev;
+}
+
+static int tl_height(struct view *v, int64_t item)
+{
+	(void)v;
+	(void)item;
+	return 1;
+}
+
+static enum glyph ev_glyph(const struct tl_event *e)
+{
+	if (e->flags & TRACE_EVENT_UNMATCHED)
+		return G_UNKNOWN;
+	if (ev_failure(e))
+		return G_FAIL;
+	return ev_stage(e) ? G_STAGE : G_EVENT;
+}
+
+static enum paint ev_paint(const struct tl_event *e)
+{
+	if (e->flags & TRACE_EVENT_UNMATCHED)
+		return PAINT_WARN;
+	if (ev_failure(e))
+		return PAINT_FAIL;
+	return ev_stage(e) ? PAINT_HINT_KEY : PAINT_NORMAL;
+}
+
+static void hms_ms(int64_t utc, char out[16])
+{
+	char iso[32];
+	format_utc_ms(utc, iso);
+	snprintf(out, 16, "%.12s", iso + 11);
+}
+
+/* +2.524: an event's offset from t0, in seconds to the millisecond. */
+static void format_seconds(int64_t d, char *out, size_t len)
+{
+	int64_t a = d < 0 ? -d : d;
+	snprintf(out, len, "%c%" PRId64 ".%03" PRId64, d < 0 ? '-' : '+', a / US_S,
+		 a % US_S / 1000);
+}
+
+static void tl_draw_line(struct view *v, int64_t item, int sub, int y, int w, bool selected,
+			 bool focused)
+{
+	(void)sub;
+	struct timeline *tl = tl_of(v);
+	const struct tl_event *e = &tl->ev[item];
+	enum paint base = selected ? (focused ? PAINT_CURSOR_FOCUS : PAINT_CURSOR_BLUR)
+				   : PAINT_NORMAL;
+	char t[16], off[32], head[160];
+	hms_ms(e->utc, t);
+	format_seconds(e->utc - tl->first, off, sizeof(off));
+	bool wide = w >= 100;
+	snprintf(head, sizeof(head), "%s %s %8s %-*.*s %-10.10s ",
+		 selected ? glyph(focused ? G_CURSOR : G_CURSOR_BLUR) : " ", t, off,
+		 wide ? 9 : 1, wide ? 9 : 1, lane_name(e->lane), e->host);
+	int x = draw_text(y, 0, w, base, head, false);
+	x += draw_glyph(y, x, ev_glyph(e), selected ? base : ev_paint(e));
+	char kind[48];
+	snprintf(kind, sizeof(kind), " %-*s ", wide ? 17 : 13, event_kind_name(e->kind));
+	if (x < w)
+		x += draw_text(y, x, w - x, base, kind, false);
+	if ((e->flags & TRACE_EVENT_UNMATCHED) && x < w)
+		x += draw_text(y, x, w - x, selected ? base : PAINT_WARN, "unmatched ", false);
+	if (x < w)
+		draw_text(y, x, w - x, base, e->text, true);
+}
+
+static bool tl_match(struct view *v, int64_t item, const char *pattern)
+{
+	const struct tl_event *e = &tl_of(v)->ev[item];
+	return strcasestr(e->text, pattern) || strcasestr(e->host, pattern) ||
+	       strcasestr(event_kind_name(e->kind), pattern);
+}
+
+static void tl_title(struct view *v, struct buf *out)
+{
+	struct timeline *tl = tl_of(v);
+	char s[32];
+	timeline_format_ms((tl->ax.scale + 500) / 1000, s, sizeof(s));
+	buf_printf(out, "trace %" PRId64 " of %" PRId64 ", event %" PRId64 " of %zu, %s ",
+		   tl->pos, tl->total,
+		   tl->n_ev ? v->item + 1 : 0, tl->n_ev,
+		   !tl->fit ? "zoom" : tl->no_breaks && tl->brk.n_breaks ? "fit, breaks off (b)" : "fit");
+	if (tl->ax.scale < 1000)
+		buf_printf(out, "%.1fms/col", (double)tl->ax.scale / 1000);
+	else
+		buf_printf(out, "%s/col", s);
+}
+
+/* Keep the cursor's event on the canvas (after a move, not after a pan). */
+static void follow_cursor(struct timeline *tl, int64_t item)
+{
+	if (tl->fit || !tl->n_ev || tl->canvas_cols <= 0)
+		return;
+	int64_t c = timeline_axis_column(&tl->ax, tl->ev[item].utc);
+	if (c < 0 || c >= tl->canvas_cols)
+		tl->ax.left = tl->ev[item].utc - tl->canvas_cols / 2 * tl->ax.scale;
+}
+
+static unsigned tl_request(struct view *v, enum action a)
+{
+	struct timeline *tl = tl_of(v);
+	int64_t cur = tl->n_ev ? tl->ev[v->item].utc : tl->first;
+	int64_t col = timeline_axis_column(&tl->ax, cur);
+	switch (a) {
+	case ACT_TL_ZOOM_IN:
+	case ACT_TL_ZOOM_OUT: {
+		int64_t fit = timeline_fit_scale(tl->last - tl->first, tl->canvas_cols);
+		int64_t s = a == ACT_TL_ZOOM_IN ? timeline_zoom_in(tl->ax.scale)
+						: timeline_zoom_out(tl->ax.scale, fit);
+		if (a == ACT_TL_ZOOM_IN && s >= tl->ax.scale) {
+			app_message(v->app, PAINT_WARN, "zoom: %.1f ms/col is the finest",
+				    TIMELINE_MIN_SCALE / 1000.0);
+			return STALE_SCREEN;
+		}
+		tl->fit = s >= fit;
+		tl->ax.n_breaks = 0;
+		tl->ax.scale = s;
+		tl->ax.left = tl->fit ? tl->first : cur - col * s;
+		return STALE_SCREEN;
+	}
+	case ACT_TL_FIT:
+		tl->fit = true;
+		return STALE_SCREEN;
+	case ACT_TL_BREAKS:
+		tl->no_breaks = !tl->no_breaks;
+		tl->fit = true;
+		return STALE_SCREEN;
+	case ACT_TL_PAN_LEFT:
+	case ACT_TL_PAN_RIGHT: {
+		if (tl->fit)	/* pan from fit: linear at the fit scale */
+			tl->ax = (struct timeline_axis){ .left = tl->first,
+				.scale = timeline_fit_scale(tl->last - tl->first, tl->canvas_cols) };
+		int64_t step = (tl->canvas_cols > 4 ? tl->canvas_cols / 4 : 1) * tl->ax.scale;
+		tl->fit = false;
+		tl->ax.left += a == ACT_TL_PAN_LEFT ? -step : step;
+		return STALE_SCREEN;
+	}
+	case ACT_TL_DETAIL: {
+		struct view *d = detail_open(v->app, tl->id, tl->pos, tl->total);
+		if (d)
+			app_push(v->app, d);
+		return STALE_SCREEN;
+	}
+	default:
+		return STALE_UNHANDLED;
+	}
+}
+
+static void tl_done(struct view *v)
+{
+	struct timeline *tl = tl_of(v);
+	for (size_t i = 0; i < tl->n_ev; i++) {
+		free(tl->ev[i].host);
+		free(tl->ev[i].path);
+		free(tl->ev[i].text);
+	}
+	for (size_t i = 0; i < tl->n_tg; i++) {
+		free(tl->tg[i].host);
+		free(tl->tg[i].status);
+	}
+	free(tl->ev);
+	free(tl->tg);
+	free(tl);
+}
+
+static const struct view_ops timeline_ops = {
+	.name = "timeline",
+	.mask = V_TIMELINE,
+	.count = tl_count,
+	.height = tl_height,
+	.draw_line = tl_draw_line,
+	.request = tl_request,
+	.match = tl_match,
+	.title = tl_title,
+	.done = tl_done,
+};
+
+struct view *timeline_open(struct app *a, int64_t trace_id, int64_t pos, int64_t total)
+{
+	struct store *s = app_store(a);
+	struct timeline *tl = xcalloc(1, sizeof(*tl));
+	tl->id = trace_id;
+	tl->pos = pos;
+	tl->total = total;
+	tl->first = EVENT_NONE;
+	struct trace_query q = { .id = trace_id };
+	if (store_traces(s, &q, read_trace, tl) != 0 || tl->first == EVENT_NONE ||
+	    store_trace_targets(s, trace_id, read_target, tl) != 0 ||
+	    store_trace_events(s, trace_id, read_event, tl) != 0) {
+		app_message(a, PAINT_FAIL, "%s trace %" PRId64 ": %s", glyph(G_FAIL), trace_id,
+			    tl->first == EVENT_NONE ? "not found" : store_error(s));
+		struct view tmp = { .data = tl };
+		tl_done(&tmp);
+		return NULL;
+	}
+	/* The axis spans the events; the trace row's bounds when none. */
+	for (size_t i = 0; i < tl->n_ev; i++) {
+		if (tl->ev[i].utc < tl->first)
+			tl->first = tl->ev[i].utc;
+		if (tl->ev[i].utc > tl->last)
+			tl->last = tl->ev[i].utc;
+	}
+	if (tl->last < tl->first)
+		tl->last = tl->first;
+	build_rows(tl);
+	int64_t *times = xcalloc(tl->n_ev + 1, sizeof(*times));
+	for (size_t i = 0; i < tl->n_ev; i++)
+		times[i] = tl->ev[i].utc;
+	timeline_axis_breaks(&tl->brk, times, tl->n_ev);
+	free(times);
+	tl->fit = true;
+	tl->ax.scale = TIMELINE_MIN_SCALE;
+	tl->ax.left = tl->first;
+	struct view *v = xcalloc(1, sizeof(*v));
+	v->ops = &timeline_ops;
+	v->app = a;
+	v->data = tl;
+	v->item = problem_event(tl);
+	tl->last_item = v->item;
+	return v;
+}
+
+int64_t timeline_trace_id(struct view *v)
+{
+	return v->ops == &timeline_ops ? tl_of(v)->id : 0;
+}
+
+/* ---- the canvas ---- */
+
+/* summary, hops, ruler, lanes..., readout, the event's text (2 rows) */
+int timeline_canvas_rows(struct view *v, int rows)
+{
+	struct timeline *tl = tl_of(v);
+	int lanes = tl->n_rows;
+	int max_lanes = rows >= 40 ? MAX_ROWS : 5;
+	if (lanes > max_lanes)
+		lanes = max_lanes;
+	return 3 + lanes + 3;
+}
+
+static int label_width(int w)
+{
+	return w >= 100 ? 24 : 16;
+}
+
+static void hop_text(struct buf *b, const char *name, int64_t ms)
+{
+	char d[32];
+	if (ms == EVENT_NONE)
+		snprintf(d, sizeof(d), "%s", glyph(G_DASH));
+	else
+		timeline_format_ms(ms, d, sizeof(d));
+	buf_printf(b, "%s %s%s  ", name, d, ms != EVENT_NONE && ms < 0 ? " skew!" : "");
+}
+
+static void draw_summary(struct timeline *tl, int y, int w)
+{
+	struct status_look look = status_look(tl->status);
+	int x = draw_glyph(y, 0, look.glyph, (enum paint)look.role);
+	struct buf b = {0};
+	buf_printf(&b, " %s", tl->status);
+	x += draw_text(y, x, w - x, (enum paint)look.role, b.data, false);
+	b.len = 0;
+	buf_printf(&b, "  %s", tl->action);
+	if (tl->push_id != EVENT_NONE)
+		buf_printf(&b, "  PushID %" PRId64, tl->push_id);
+	size_t ok = 0;
+	for (size_t i = 0; i < tl->n_tg; i++)
+		ok += !strcmp(tl->tg[i].status, "complete");
+	buf_printf(&b, "  targets %zu: %zu complete", tl->n_tg, ok);
+	if (*tl->guid)
+		buf_printf(&b, "  %s", tl->guid);
+	draw_text(y, x, w - x, PAINT_NORMAL, b.data, true);
+	/* the hops, from the trace row */
+	b.len = 0;
+	char fp[64], pr[64], rr[64];
+	snprintf(fp, sizeof(fp), "fwd%spush", glyph(G_ARROW));
+	snprintf(pr, sizeof(pr), "push%srecv", glyph(G_ARROW));
+	snprintf(rr, sizeof(rr), "recv%sresp", glyph(G_ARROW));
+	hop_text(&b, fp, tl->hop[0]);
+	hop_text(&b, pr, tl->hop[1]);
+	hop_text(&b, rr, tl->hop[2]);
+	char span[32];
+	timeline_format_ms((tl->last - tl->first) / 1000, span, sizeof(span));
+	buf_printf(&b, "span %s", span);
+	bool skew = tl->skew || (tl->hop[0] != EVENT_NONE && tl->hop[0] < 0) ||
+		    (tl->hop[1] != EVENT_NONE && tl->hop[1] < 0) ||
+		    (tl->hop[2] != EVENT_NONE && tl->hop[2] < 0);
+	if (skew)
+		buf_puts(&b, "  skew: a negative hop, the hosts' clocks disagree");
+	draw_text(y + 1, 0, w, skew ? PAINT_WARN : PAINT_HINT_KEY, b.data, true);
+	buf_free(&b);
+}
+
+/* The first column of break b's band. */
+static int64_t band_col(const struct timeline *tl, int b)
+{
+	return timeline_axis_column(&tl->ax, tl->ax.from[b]) + 1;
+}
+
+static bool in_band(const struct timeline *tl, int64_t c)
+{
+	for (int b = 0; b < tl->ax.n_breaks; b++)
+		if (c >= band_col(tl, b) && c < band_col(tl, b) + TIMELINE_BREAK_COLS - 1)
+			return true;
+	return false;
+}
+
+/* "≈26.8s≈" on the band, then the offset where the axis resumes; the
+ * first free column after them. */
+static int draw_break_label(struct timeline *tl, int b, int y, int x0, int cw)
+{
+	int64_t gap = tl->ax.to[b] - tl->ax.from[b];
+	char d[16];
+	if (gap < 100 * US_S)
+		snprintf(d, sizeof(d), "%.1fs", (double)gap / US_S);
+	else if (gap < 100 * US_M)
+		snprintf(d, sizeof(d), "%" PRId64 "m", gap / US_M);
+	else
+		snprintf(d, sizeof(d), "%" PRId64 "h", gap / US_H);
+	struct buf lab = {0};
+	buf_puts(&lab, glyph(G_BREAK));
+	buf_puts(&lab, d);
+	for (int i = 1 + (int)strlen(d); i < TIMELINE_BREAK_COLS - 1; i++)
+		buf_puts(&lab, glyph(G_BREAK));
+	int64_t c = band_col(tl, b);
+	if (c >= 0 && c < cw)
+		draw_text(y, x0 + (int)c, cw - (int)c, PAINT_QUIET, lab.data, false);
+	buf_free(&lab);
+	int64_t free_col = c + TIMELINE_BREAK_COLS;
+	char off[40];
+	timeline_format_offset(tl->ax.to[b] - tl->first, off, sizeof(off));
+	int64_t at = c + TIMELINE_BREAK_COLS - 1;
+	int n = (int)strlen(off);
+	if (at >= 0 && at + n <= cw) {
+		draw_text(y, x0 + (int)at, n, PAINT_HEADER, off, false);
+		free_col = at + n + 1;
+	}
+	return (int)free_col;
+}
+
+static void draw_ruler(struct timeline *tl, int y, int w)
+{
+	int lw = label_width(w), cw = w - lw - 1;
+	char t[16], lab[40];
+	hms_ms(tl->first, t);
+	snprintf(lab, sizeof(lab), " t0 %s", t);
+	draw_text(y, 0, lw, PAINT_HEADER, lab, true);
+	draw_glyph(y, lw, G_VBAR, PAINT_QUIET);
+	draw_fill(y, lw + 1, cw, PAINT_HEADER);
+	int64_t step = timeline_tick_step(tl->ax.scale, TIMELINE_TICK_GAP);
+	int64_t rel = tl->ax.left - tl->first;
+	int64_t k = rel >= 0 ? (rel + step - 1) / step : -(-rel / step);
+	int next_free = 0, b = 0;
+	for (;;) {
+		int64_t at = tl->first + k * step;
+		if (b < tl->ax.n_breaks && at > tl->ax.from[b]) {
+			next_free = draw_break_label(tl, b, y, lw + 1, cw);
+			int64_t after = tl->ax.to[b] - tl->first;
+			k = (after + step - 1) / step;
+			b++;
+			continue;
+		}
+		int64_t c = timeline_axis_column(&tl->ax, at);
+		if (c >= cw)
+			break;
+		if (c < next_free) {
+			k++;
+			continue;
+		}
+		timeline_format_offset(k * step, lab, sizeof(lab));
+		int n = (int)strlen(lab);
+		if (c + n > cw)
+			break;
+		if (b < tl->ax.n_breaks && c + n >= band_col(tl, b)) {
+			k++;	/* it would run into the band's label */
+			continue;
+		}
+		draw_text(y, lw + 1 + (int)c, n, PAINT_HEADER, lab, false);
+		next_free = (int)c + n + 1;
+		k++;
+	}
+}
+
+enum { MARK_NONE, MARK_EVENT, MARK_STAGE, MARK_FAIL };
+
+static int ev_mark(const struct tl_event *e)
+{
+	if ((e->flags & TRACE_EVENT_UNMATCHED) || ev_failure(e))
+		return MARK_FAIL;
+	return ev_stage(e) ? MARK_STAGE : MARK_EVENT;
+}
+
+static void draw_row_label(struct timeline *tl, int r, int y, int lw, bool last_shown)
+{
+	const struct tl_row *row = &tl->rows[r];
+	bool wide = lw >= 24;
+	char lab[96];
+	if (row->lane != LANE_AGENT) {
+		snprintf(lab, sizeof(lab), " %s", wide ? lane_component(row->lane)
+						       : row->lane == LANE_CONNECTOR ? "CONNECTOR"
+										  : "SERVER");
+		draw_text(y, 0, lw, PAINT_HINT_KEY, lab, true);
+		return;
+	}
+	bool first = r == 2;
+	int x = draw_text(y, 0, wide ? 10 : 2, PAINT_HINT_KEY, first && wide ? " BgbAgent" : " ", true);
+	if (!row->host) {
+		draw_text(y, x, lw - x, PAINT_QUIET, wide ? "no client" : "BgbAgent", true);
+		return;
+	}
+	int cut = last_shown ? tl->n_rows - r - 1 + tl->hidden_hosts : 0;
+	x += draw_glyph(y, x, r + 1 >= tl->n_rows || cut ? G_TREE_END : G_TREE_MID, PAINT_QUIET);
+	x += draw_text(y, x, 1, PAINT_NORMAL, " ", false);
+	const struct tl_target *tg = row->target >= 0 && !cut ? &tl->tg[row->target] : NULL;
+	snprintf(lab, sizeof(lab), "%s%s", row->host, tg && tg->inferred ? "?" : "");
+	if (cut)
+		snprintf(lab, sizeof(lab), "+%d more", cut + 1);
+	x += draw_text(y, x, lw - x - 2, tg && tg->inferred ? PAINT_MISSING : PAINT_NORMAL, lab, true);
+	if (tg) {
+		struct status_look look = status_look(tg->status);
+		draw_glyph(y, lw - 2, look.glyph, (enum paint)look.role);
+	}
+}
+
+/* A missing stage: `·?·` where it was due and what is missing. */
+static void draw_missing(int y, int x0, int cw, int64_t col, const char *what)
+{
+	if (col < 0)
+		col = 0;
+	if (col + 3 > cw)
+		col = cw > 3 ? cw - 3 : 0;
+	int x = x0 + (int)col;
+	x += draw_glyph(y, x, G_NOT_REACHED, PAINT_QUIET);
+	x += draw_text(y, x, 1, PAINT_MISSING, "?", false);
+	x += draw_glyph(y, x, G_NOT_REACHED, PAINT_QUIET);
+	/* the words right of the mark, or left of it when they fit only there */
+	int n = draw_width(what), right = x0 + cw - x - 1, left = (int)col - 1;
+	if (n > right && left >= n)
+		draw_text(y, x0 + (int)col - 1 - n, n, PAINT_MISSING, what, false);
+	else if (right > 0)
+		draw_text(y, x + 1, right, PAINT_MISSING, what, false);
+}
+
+static int64_t event_col(struct timeline *tl, int i)
+{
+	return i < 0 ? -1 : timeline_axis_column(&tl->ax, tl->ev[i].utc);
+}
+
+/* The stage each row lacks, from the trace's status and its targets. */
+static void draw_row_missing(struct timeline *tl, int r, int y, int x0, int cw)
+{
+	const struct tl_row *row = &tl->rows[r];
+	const char *s = tl->status;
+	if (row->lane == LANE_CONNECTOR && !strcmp(s, "not_forwarded")) {
+		draw_missing(y, x0, cw, event_col(tl, last_in_lane(tl, LANE_CONNECTOR)) + 1,
+			     "not forwarded");
+	} else if (row->lane == LANE_SERVER && !strcmp(s, "not_pushed")) {
+		int f = last_of(tl, EV_FORWARDED);
+		draw_missing(y, x0, cw, event_col(tl, f >= 0 ? f : last_in_lane(tl, LANE_CONNECTOR)) + 1,
+			     "no push");
+	} else if (row->lane == LANE_AGENT && row->target >= 0) {
+		const struct tl_target *tg = &tl->tg[row->target];
+		int p = last_of(tl, EV_PUSH_STARTED);
+		if (tg->received == EVENT_NONE && p >= 0)
+			draw_missing(y, x0, cw, event_col(tl, p) + 1,
+				     tg->inferred ? "no receipt (inferred target)" : "no receipt");
+		else if (tg->received != EVENT_NONE && tg->response == EVENT_NONE)
+			draw_missing(y, x0, cw,
+				     timeline_axis_column(&tl->ax, tg->received) + 1,
+				     "no response");
+	}
+}
+
+/* The hop that leaves a row, right of its last mark when the cells are
+ * free: "fwd→push 1.55s" on the connector, "recv→resp 2.89s RC=1" on a
+ * client (its own times, not the trace's slowest). */
+static void draw_hop_label(struct timeline *tl, int r, int y, int x0, int cw,
+			   const unsigned char *mark, int last_col)
+{
+	const struct tl_row *row = &tl->rows[r];
+	char text[96];
+	int64_t ms = EVENT_NONE, rc = EVENT_NONE;
+	const char *name;
+	if (row->lane == LANE_CONNECTOR) {
+		name = "fwd";
+		ms = tl->hop[0];
+	} else if (row->lane == LANE_AGENT && row->target >= 0) {
+		const struct tl_target *tg = &tl->tg[row->target];
+		name = "recv";
+		if (tg->received != EVENT_NONE && tg->response != EVENT_NONE)
+			ms = (tg->response - tg->received) / 1000;
+		rc = tg->return_code;
+	} else {
+		return;
+	}
+	if (ms == EVENT_NONE || last_col < 0)
+		return;
+	char d[32];
+	timeline_format_ms(ms, d, sizeof(d));
+	snprintf(text, sizeof(text), "%s%s%s %s%s", name, glyph(G_ARROW),
+		 row->lane == LANE_CONNECTOR ? "push" : "resp", d, ms < 0 ? " skew!" : "");
+	if (rc != EVENT_NONE)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), " RC=%" PRId64, rc);
+	int start = last_col + 2, n = draw_width(text);
+	if (start + n > cw)
+		return;
+	for (int c = start; c < start + n; c++)
+		if (mark[c] || in_band(tl, c))
+			return;
+	draw_text(y, x0 + start, n, ms < 0 ? PAINT_WARN : PAINT_HINT_KEY, text, false);
+}
+
+static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, bool last_shown)
+{
+	int lw = label_width(w), cw = w - lw - 1, x0 = lw + 1;
+	draw_row_label(tl, r, y, lw, last_shown);
+	draw_glyph(y, lw, G_VBAR, PAINT_QUIET);
+	draw_fill(y, x0, cw, PAINT_NORMAL);
+	unsigned char *mark = xcalloc((size_t)cw, 1);
+	int *who = xcalloc((size_t)cw, sizeof(int));
+	int *n = xcalloc((size_t)cw, sizeof(int));
+	int first_col = cw, last_col = -1, cursor_col = -1;
+	for (size_t i = 0; i < tl->n_ev; i++) {
+		const struct tl_event *e = &tl->ev[i];
+		/* the last row shown also carries the rows cut off below it */
+		if (e->row != r && !(last_shown && e->row > r))
+			continue;
+		int64_t c = timeline_axis_column(&tl->ax, e->utc);
+		if (c < 0 || c >= cw)
+			continue;
+		int m = ev_mark(e);
+		n[c]++;
+		if (m > mark[c]) {
+			mark[c] = (unsigned char)m;
+			who[c] = (int)i;
+		}
+		if ((int64_t)i == cursor)
+			cursor_col = (int)c;
+		first_col = (int)c < first_col ? (int)c : first_col;
+		last_col = (int)c > last_col ? (int)c : last_col;
+	}
+	/* activity between a row's first and last event */
+	for (int c = first_col + 1; c < last_col; c++)
+		if (!mark[c])
+			draw_glyph(y, x0 + c, in_band(tl, c) ? G_BREAK : G_RULE, PAINT_QUIET);
+	draw_row_missing(tl, r, y, x0, cw);
+	draw_hop_label(tl, r, y, x0, cw, mark, last_col);
+	for (int c = 0; c < cw; c++) {
+		if (!mark[c])
+			continue;
+		const struct tl_event *e = &tl->ev[who[c]];
+		enum glyph g = mark[c] == MARK_EVENT && n[c] > 1 ? G_SEVERAL : ev_glyph(e);
+		draw_glyph(y, x0 + c, g, c == cursor_col ? PAINT_CURSOR_FOCUS : ev_paint(e));
+	}
+	free(mark);
+	free(who);
+	free(n);
+}
+
+/* ▲ under the cursor's column, then what it is; the text below. */
+static void draw_readout(struct timeline *tl, int64_t item, int y, int w)
+{
+	int lw = label_width(w), cw = w - lw - 1, x0 = lw + 1;
+	draw_fill(y, 0, w, PAINT_NORMAL);
+	draw_fill(y + 1, 0, w, PAINT_NORMAL);
+	draw_fill(y + 2, 0, w, PAINT_NORMAL);
+	draw_glyph(y, lw, G_VBAR, PAINT_QUIET);
+	if (!tl->n_ev) {
+		draw_text(y, x0, cw, PAINT_QUIET, "no event of this trace is stored", false);
+		return;
+	}
+	const struct tl_event *e = &tl->ev[item];
+	int64_t c = timeline_axis_column(&tl->ax, e->utc);
+	struct buf b = {0};
+	char t[16], off[32];
+	hms_ms(e->utc, t);
+	format_seconds(e->utc - tl->first, off, sizeof(off));
+	buf_printf(&b, " %s %s %s %s %ss %s %s %s:%u", event_kind_name(e->kind),
+		   glyph(G_NOT_REACHED), e->host, glyph(G_NOT_REACHED), off, glyph(G_NOT_REACHED),
+		   t, e->path, e->line);
+	int x = x0;
+	if (c < 0)
+		x += draw_text(y, x, cw, PAINT_QUIET, "< cursor left of the window:", false);
+	else if (c >= cw)
+		x += draw_text(y, x, cw, PAINT_QUIET, "cursor right of the window >:", false);
+	else {
+		draw_glyph(y, x0 + (int)c, G_CARET, PAINT_HINT_KEY);
+		x = x0 + (int)c + 1;
+	}
+	/* the readout goes on the side with more room (Jaeger's hintSide) */
+	int need = draw_width(b.data), right = w - x, left = x - 1 - x0;
+	if (c >= 0 && c < cw && need > right && left > right) {
+		int start = x - 1 - need > x0 ? x - 1 - need : x0;
+		draw_text(y, start, x - 1 - start, PAINT_HINT_KEY, b.data, false);
+	} else if (x < w) {
+		draw_text(y, x, w - x, PAINT_HINT_KEY, b.data, false);
+	}
+	buf_free(&b);
+	/* the record's text, soft-wrapped on two rows */
+	int s0, e0;
+	int rows = draw_wrap(e->text, w - 2, -1, &s0, &e0);
+	for (int i = 0; i < 2 && i < rows; i++) {
+		int s, en;
+		draw_wrap(e->text, w - 2, i, &s, &en);
+		draw_text_skip(y + 1 + i, 2, w - 2, PAINT_NORMAL, e->text, s, true);
+	}
+}
+
+void timeline_draw_canvas(struct view *v, int y0, int w, int rows)
+{
+	struct timeline *tl = tl_of(v);
+	int lw = label_width(w);
+	tl->canvas_cols = w - lw - 1;
+	if (tl->fit) {
+		tl->ax = tl->brk;
+		if (tl->no_breaks)
+			tl->ax.n_breaks = 0;
+		timeline_axis_fit(&tl->ax, tl->first, tl->last, tl->canvas_cols);
+	}
+	if (v->item != tl->last_item) {
+		follow_cursor(tl, v->item);
+		tl->last_item = v->item;
+	}
+	int64_t cursor = tl->n_ev ? v->item : -1;
+	draw_summary(tl, y0, w);
+	draw_ruler(tl, y0 + 2, w);
+	int lanes = rows - 6;
+	for (int r = 0; r < lanes && r < tl->n_rows; r++)
+		draw_lane(tl, r, y0 + 3 + r, w, cursor, r == lanes - 1);
+	draw_readout(tl, cursor < 0 ? 0 : cursor, y0 + 3 + lanes, w);
+}

@@ -1,0 +1,88 @@
+/* timeline.h - the timeline of one trace: three lanes on one UTC axis.
+ *
+ * The lanes are the three components of a device action
+ * (SMS_SERVICE_CONNECTOR, SMS_NOTIFICATION_SERVER, BgbAgent with one row
+ * per client target, candidates marked '?'). Each event of the trace is a
+ * glyph at its column; missing stages are drawn where they were due. The
+ * view's items are the trace's events in time order: j/k walk them, the
+ * events pane under the lanes lists them, and the cursor starts on the
+ * trace's problem (the last event before a missing stage, the unmatched
+ * or failing record). +/- zoom along a 1-2-5 ladder, h/l pan.
+ *
+ * The axis arithmetic below is pure (no curses, no store): unit-tested in
+ * tests/unit/test_timeline.c. */
+#ifndef TATRACE_UI_TIMELINE_H
+#define TATRACE_UI_TIMELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "app.h"
+
+/* ---- the time axis (µs everywhere) ---- */
+
+/* The finest zoom: 0.1 ms per column. */
+#define TIMELINE_MIN_SCALE 100
+/* Ticks are at least this many columns apart. */
+#define TIMELINE_TICK_GAP 12
+
+/* µs per column that shows span_us (>= 0) in cols columns (>= 2), the last
+ * event one column short of the edge; at least TIMELINE_MIN_SCALE. */
+int64_t timeline_fit_scale(int64_t span_us, int cols);
+/* The column of time t on an axis starting at left (may be < 0 or past
+ * the edge: the caller clips). */
+int64_t timeline_column(int64_t left, int64_t scale, int64_t t);
+/* The tick step for a scale: the smallest round step (1-2-5 below 10 s,
+ * then 20 s, 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2, 3, 6, 12 h, 1 day) at
+ * least gap columns wide; the largest when none is. */
+int64_t timeline_tick_step(int64_t scale, int gap);
+/* The zoom ladder: 1-2-5 µs per column from TIMELINE_MIN_SCALE up. In:
+ * the next finer rung (never below the minimum). Out: the next coarser
+ * rung; fit (returned as is) when that rung reaches it. */
+int64_t timeline_zoom_in(int64_t scale);
+int64_t timeline_zoom_out(int64_t scale, int64_t fit);
+/* An offset from t0 as a ruler label: "0", "+250ms", "+1.5s", "+2m",
+ * "+1m30s", "+3h", "-500ms", "+0.1ms". */
+void timeline_format_offset(int64_t us, char *out, size_t len);
+/* A duration in ms as a hop: "50ms", "2.07s", "1m05s"; "-312ms". */
+void timeline_format_ms(int64_t ms, char *out, size_t len);
+
+/* Idle gaps. At fit scale an interval with no event is collapsed into a
+ * band when it is >= TIMELINE_BREAK_MIN and >= 3 times the rest of the
+ * trace (largest first; Jaeger's proposal for sparse traces): the ~30 s
+ * wait for the BTS report no longer takes the width. A break takes
+ * TIMELINE_BREAK_COLS columns: the last column before it, then a band
+ * that the ruler labels with the gap's length. */
+#define TIMELINE_MAX_BREAKS 4
+#define TIMELINE_BREAK_COLS 8
+#define TIMELINE_BREAK_MIN INT64_C(1000000)
+
+struct timeline_axis {
+	int64_t left, scale;	/* µs at column 0, µs per column */
+	int n_breaks;
+	int64_t from[TIMELINE_MAX_BREAKS], to[TIMELINE_MAX_BREAKS];	/* time order */
+};
+/* Find the breaks among times[0..n) (sorted); returns how many. */
+int timeline_axis_breaks(struct timeline_axis *ax, const int64_t *times, size_t n);
+/* Fit [first, last] in cols columns, keeping the breaks when the rest
+ * still has room (dropping them otherwise). */
+void timeline_axis_fit(struct timeline_axis *ax, int64_t first, int64_t last, int cols);
+/* The column of t; a time inside a break falls in its band. */
+int64_t timeline_axis_column(const struct timeline_axis *ax, int64_t t);
+/* The break whose open interval holds t, or -1. */
+int timeline_axis_in_break(const struct timeline_axis *ax, int64_t t);
+
+/* ---- the view ---- */
+
+/* Open trace_id's timeline; pos and total place it in the list ("trace N
+ * of M"). NULL (with the reason on the status line) on a store error. */
+struct view *timeline_open(struct app *a, int64_t trace_id, int64_t pos,
+			   int64_t total);
+/* The trace a timeline shows; 0 for other views. */
+int64_t timeline_trace_id(struct view *v);
+/* Rows the lanes take above the events pane on a screen rows high. */
+int timeline_canvas_rows(struct view *v, int rows);
+/* Draw the summary, ruler, lanes and the selected event from row y0, w
+ * columns wide, in the rows timeline_canvas_rows gave. */
+void timeline_draw_canvas(struct view *v, int y0, int w, int rows);
+
+#endif

@@ -309,12 +309,20 @@ done
 # a jump, after a sort change and back).
 $T demo -q --actions 400 "$TMP/d400" && $T ingest -q -d "$TMP/big.db" "$TMP/d400"
 BIG=$($T traces -d "$TMP/big.db" --format csv | tail -n +2 | wc -l | tr -d ' ')
-same_row() {	# the ▶ row's id equals the title's position
-	local scr pos id
-	scr=$(tmux -S "$TUI_DIR/sock" capture-pane -p -t t)
-	pos=$(printf '%s\n' "$scr" | sed -n 's/.*trace \([0-9]*\) of .*/\1/p' | head -1)
-	id=$(printf '%s\n' "$scr" | sed -n 's/^▶. *\([0-9][0-9]*\) .*/\1/p' | head -1)
-	[ -n "$pos" ] && [ "$pos" = "$id" ] || { echo "# title $pos, row $id"; return 1; }
+same_row() {	# the ▶ row's id equals the title's position, once the keys
+		# sent are processed (a slow build may still be paging: poll,
+		# bounded, for two equal captures)
+	local scr pos id prev="" i
+	for i in $(seq 60); do
+		scr=$(tmux -S "$TUI_DIR/sock" capture-pane -p -t t)
+		pos=$(printf '%s\n' "$scr" | sed -n 's/.*trace \([0-9]*\) of .*/\1/p' | head -1)
+		id=$(printf '%s\n' "$scr" | sed -n 's/^▶. *\([0-9][0-9]*\) .*/\1/p' | head -1)
+		[ -n "$pos" ] && [ "$pos" = "$id" ] && [ "$scr" = "$prev" ] && return 0
+		prev=$scr
+		sleep 0.1
+	done
+	echo "# title $pos, row $id"
+	return 1
 }
 tui_start 120 40 "$T" ui -d "$TMP/big.db"
 check "$BIG traces" tui_wait "trace 1 of $BIG "

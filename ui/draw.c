@@ -63,6 +63,20 @@ int draw_width(const char *s)
 	return w;
 }
 
+/* One piece of text: a character, or the escape of a control shown in
+ * reverse video (log text never reaches the terminal raw). */
+static void draw_piece(const struct piece *p, unsigned long attr)
+{
+	if (p->wc) {
+		wchar_t one[2] = { p->wc, 0 };
+		attrset(attr);
+		addnwstr(one, 1);
+	} else {
+		attrset(attr | theme_attr(PAINT_ESCAPED));
+		addstr(p->esc);
+	}
+}
+
 int draw_text(int y, int x, int w, enum paint role, const char *s, bool pad)
 {
 	if (w <= 0)
@@ -79,14 +93,7 @@ int draw_text(int y, int x, int w, enum paint role, const char *s, bool pad)
 		next_piece(s, len, &ps, &p);
 		if (used + p.width > room)
 			break;
-		if (p.wc) {
-			wchar_t one[2] = { p.wc, 0 };
-			attrset(attr);
-			addnwstr(one, 1);
-		} else {
-			attrset(attr | theme_attr(PAINT_ESCAPED));
-			addstr(p.esc);
-		}
+		draw_piece(&p, attr);
 		used += p.width;
 		s += p.bytes;
 		len -= p.bytes;
@@ -123,14 +130,7 @@ int draw_text_skip(int y, int x, int w, enum paint role, const char *s, int skip
 		}
 		if (used + p.width > w)
 			break;
-		if (p.wc) {
-			wchar_t one[2] = { p.wc, 0 };
-			attrset(attr);
-			addnwstr(one, 1);
-		} else {
-			attrset(attr | theme_attr(PAINT_ESCAPED));
-			addstr(p.esc);
-		}
+		draw_piece(&p, attr);
 		used += p.width;
 	}
 	attrset(attr);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coverage.h"
 #include "draw.h"
 #include "findings.h"
 #include "glyphs.h"
@@ -138,6 +139,14 @@ static unsigned app_request(struct app *a, enum action act)
 		return STALE_SCREEN;
 	case ACT_YANK:
 		return app_yank(a);
+	case ACT_COVERAGE: {
+		struct view *c = coverage_open(a);
+		if (c) {
+			a->preview_focus = false;
+			app_push(a, c);
+		}
+		return STALE_SCREEN;
+	}
 	case ACT_FINDINGS: {
 		struct view *f = findings_open(a);
 		if (f) {

@@ -75,6 +75,7 @@ static const struct {
 } man_groups[] = {
 	{ V_LIST, "Trace list" },
 	{ V_TIMELINE, "Timeline" },
+	{ V_FINDINGS, "Findings" },
 	{ V_LIST | V_DETAIL | V_TIMELINE, "Trace list, timeline and trace detail" },
 	{ V_ALL, "Everywhere" },
 };

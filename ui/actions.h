@@ -16,7 +16,9 @@
 #define V_DETAIL 2u
 #define V_HELP 4u
 #define V_TIMELINE 8u
-#define V_ALL (V_LIST | V_DETAIL | V_HELP | V_TIMELINE)
+#define V_FINDINGS 16u
+#define V_COVERAGE 32u
+#define V_ALL (V_LIST | V_DETAIL | V_HELP | V_TIMELINE | V_FINDINGS | V_COVERAGE)
 
 /* X(enum, keys, name, views, help). keys: single characters, C-x for
  * control keys, <Name> for special keys (Up Down Left Right PgUp PgDn Home
@@ -31,6 +33,9 @@
 	X(ACT_SORT_CYCLE, "o", "sort-cycle", V_LIST, "sort by start, status, span, action") \
 	X(ACT_TIME_RANGE, "t", "time-range", V_LIST, "only traces in a UTC range: 19:30-19:45, 19:30, -15m; empty clears") \
 	X(ACT_GOTO, ":", "goto", V_LIST, "jump to a trace number or GUID prefix") \
+	X(ACT_FINDINGS, "F", "findings", V_LIST, "what is wrong: the findings, errors first, with advice and evidence") \
+	X(ACT_COVERAGE, "C", "coverage", V_LIST, "what each log covers, per host and lane: first and last UTC, bias and its source") \
+	X(ACT_FINDING_TRACES, "<Enter>", "finding-traces", V_FINDINGS, "back to the list, its cursor on the finding's first trace") \
 	X(ACT_TL_ZOOM_IN, "+ z", "zoom-in", V_TIMELINE, "zoom in: the next finer ms/col (1-2-5), the selected event kept in place") \
 	X(ACT_TL_ZOOM_OUT, "- Z", "zoom-out", V_TIMELINE, "zoom out; back to fit past the fit scale") \
 	X(ACT_TL_FIT, "=", "fit", V_TIMELINE, "the whole trace in the width") \

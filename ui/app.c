@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coverage.h"
 #include "draw.h"
+#include "findings.h"
 #include "glyphs.h"
 #include "tracelist.h"
 #include "ui.h"
@@ -62,6 +64,11 @@ static void app_pop(struct app *a)
 	struct view *v = a->stack[--a->depth];
 	v->ops->done(v);
 	free(v);
+}
+
+struct view *app_root(struct app *a)
+{
+	return a->stack[0];
 }
 
 struct view *app_top(struct app *a)
@@ -132,6 +139,22 @@ static unsigned app_request(struct app *a, enum action act)
 		return STALE_SCREEN;
 	case ACT_YANK:
 		return app_yank(a);
+	case ACT_COVERAGE: {
+		struct view *c = coverage_open(a);
+		if (c) {
+			a->preview_focus = false;
+			app_push(a, c);
+		}
+		return STALE_SCREEN;
+	}
+	case ACT_FINDINGS: {
+		struct view *f = findings_open(a);
+		if (f) {
+			a->preview_focus = false;
+			app_push(a, f);
+		}
+		return STALE_SCREEN;
+	}
 	case ACT_TIME_RANGE:
 		prompt_open(a, PROMPT_TIME, "");
 		snprintf(a->info, sizeof(a->info), "19:30-19:45, 19:30 (from then on), -15m (the last 15 minutes), empty clears");
@@ -161,6 +184,12 @@ static unsigned app_request(struct app *a, enum action act)
 	/* The preview scrolls itself; the rest (Enter, s, o...) is the list's. */
 	if ((stale & STALE_UNHANDLED) && v == a->preview)
 		stale = a->stack[0]->ops->request(a->stack[0], act);
+	/* A view that closes itself (findings' Enter) is popped here, after
+	 * its request returned. */
+	if ((stale & STALE_POP) && !(stale & STALE_UNHANDLED) && a->depth > 1) {
+		app_pop(a);
+		stale |= STALE_SCREEN;
+	}
 	return stale & STALE_UNHANDLED ? STALE_NONE : stale;
 }
 

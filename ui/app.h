@@ -14,5 +14,7 @@ void app_message(struct app *a, enum paint role, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Open v on top of the stack (the app frees it when it is popped). */
 void app_push(struct app *a, struct view *v);
+/* The trace list, at the bottom of the stack. */
+struct view *app_root(struct app *a);
 
 #endif

@@ -236,6 +236,8 @@ struct view *help_open(struct app *a, unsigned mask)
 		help_section(ls, "Trace detail", V_DETAIL, false);
 	else if (mask & V_TIMELINE)
 		help_section(ls, "Timeline", V_TIMELINE, false);
+	else if (mask & V_FINDINGS)
+		help_section(ls, "Findings", V_FINDINGS, false);
 	help_section(ls, "Everywhere", V_ALL, true);
 	if (!(mask & V_LIST))
 		help_section(ls, "Trace list", V_LIST, false);

@@ -188,6 +188,49 @@ check "help lists actions by name" tui_wait "status-cycle +status filter"
 tui_keys q
 check "q closes the help" tui_wait "^\[traces\]"
 
+# F: the stored findings, errors first, each with advice and evidence;
+# Enter goes back to the list, its cursor on the finding's first trace.
+NF=$($T findings -d "$DB" --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+read -r NDF NDN <<EOF3
+$($T findings -d "$DB" --kind not_delivered --format json | python3 -c '
+import json, sys
+f = json.load(sys.stdin)[0]
+print(f["traces"][0], len(f["traces"]))')
+EOF3
+NDP=$(python3 -c 'import json,sys; print(next(i for i, t in enumerate(json.load(open(sys.argv[1])), 1) if t["id"] == int(sys.argv[2])))' "$TMP/all.json" "$NDF")
+tui_keys F
+check "F opens the findings, the first selected" tui_wait "^\[findings\] finding 1 of $NF: "
+check "findings: severity word, kind, count, title" tui_wait "^▶ error +[a-z_]+ +[0-9]+x  "
+check "findings: advice and evidence under each" tui_wait "^ +evidence: [A-Z0-9]+  .*\.log:[0-9]+  2026-"
+tui_keys '?'
+check "? in the findings: their keys first" tui_wait "^▶ Findings"
+tui_keys q
+tui_keys /
+tui_type 'unauthorized_action'
+tui_keys Enter
+check "findings: unauthorized_action is among them" tui_wait "^\[findings\] finding [0-9]+ of $NF: unauthorized_action"
+tui_keys /
+tui_type 'not_delivered'
+tui_keys Enter
+check "findings: not_delivered is among them" tui_wait "^\[findings\] finding [0-9]+ of $NF: not_delivered"
+tui_keys Enter
+check "Enter: back in the list on the finding's first trace" tui_wait "^\[traces\] .*trace $NDP of $ALL "
+check "Enter: the status line says how many" tui_wait "not_delivered: $NDN traces, first selected \($NDF\)"
+tui_keys F
+check "F again" tui_wait "^\[findings\] finding 1 of $NF: "
+tui_keys q
+check "q from the findings: back in the list" tui_wait "^\[traces\] .*trace $NDP of $ALL "
+
+# C: what each log covers, per host and lane.
+NL=$($T coverage -d "$DB" --format json | python3 -c 'import json,sys; print(sum(len(l["logs"]) for h in json.load(sys.stdin)["hosts"] for l in h["lanes"]))')
+tui_keys C
+check "C opens the coverage, one line per log ($NL)" tui_wait "^\[coverage\] $NL logs"
+check "coverage: host, lane, log, first and last UTC, bias, source" tui_wait "^  SCP01 +connector +CMGateway[A-Za-z]* +2026-[0-9-]+T[0-9:]+Z +2026-[0-9-]+T[0-9:]+Z +[-+][0-9]+ +[a-z]+ +[0-9]+ +[0-9]+$"
+tui_keys G
+check "coverage: every lane has a log on the demo" tui_wait "every lane \(connector, server, agent\) has a log"
+tui_keys q
+check "q from the coverage: back in the list" tui_wait "^\[traces\] .*trace $NDP of $ALL "
+
 # l unfolds a trace's clients, h folds them.
 tui_keys g
 tui_keys j l

@@ -1,0 +1,225 @@
+/* findings.c - the findings screen: the stored findings (src/findings.c
+ * derives them after every ingest) in the store's order, errors first.
+ *
+ * It is a text-lines view (ui/lines.c): a finding is a head row (severity
+ * word, kind, count, title) and indented rows under it (advice, time
+ * range, evidence, traces), so / finds in all of them and every string is
+ * escaped when drawn. A map from line to finding tells which finding the
+ * cursor is on, wherever in it. Enter closes the screen and puts the
+ * list's cursor on the finding's first trace (tatrace findings lists all). */
+#include "findings.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "glyphs.h"
+#include "lines.h"
+#include "tracelist.h"
+#include "../parsers/timeparse.h"
+
+/* Evidence rows shown per finding; tatrace findings --format json has all. */
+#define EVIDENCE_SHOWN 5
+
+struct fitem {
+	char *kind;
+	int64_t *traces;
+	size_t n_traces;
+};
+
+struct fview {
+	struct lines lines;	/* first: lines_* read it */
+	size_t *finding_of;	/* per line */
+	struct fitem *f;
+	size_t n;
+	bool empty;		/* no findings: one line saying so */
+};
+
+static const struct {
+	const char *word;
+	enum paint role;
+} severities[] = {
+	{ "error", PAINT_FAIL },
+	{ "warning", PAINT_WARN },
+	{ "info", PAINT_ACTIVE },
+};
+
+static enum paint severity_role(const char *s)
+{
+	for (size_t i = 0; i < sizeof(severities) / sizeof(severities[0]); i++)
+		if (!strcmp(s, severities[i].word))
+			return severities[i].role;
+	return PAINT_NORMAL;
+}
+
+static void add_line(struct fview *fv, enum paint role, const char *text)
+{
+	lines_add(&fv->lines, role, "%s", text);
+	fv->finding_of = xrealloc(fv->finding_of, fv->lines.n * sizeof(*fv->finding_of));
+	fv->finding_of[fv->lines.n - 1] = fv->n - 1;
+}
+
+static void when_text(struct buf *b, const struct finding *f)
+{
+	char a[32], z[32];
+	if (f->first_utc == EVENT_NONE) {
+		buf_puts(b, glyph(G_DASH));
+		return;
+	}
+	format_utc_ms(f->first_utc, a);
+	format_utc_ms(f->last_utc, z);
+	buf_puts(b, a);
+	if (f->last_utc != f->first_utc)
+		buf_printf(b, " .. %s", z);
+}
+
+static void evidence_text(struct buf *b, const struct finding_evidence *e)
+{
+	buf_printf(b, "%s  %s", e->host, e->file);
+	if (e->line > 0)
+		buf_printf(b, ":%" PRId64, e->line);
+	if (e->utc != EVENT_NONE) {
+		char t[32];
+		format_utc_ms(e->utc, t);
+		buf_printf(b, "  %s", t);
+	}
+}
+
+static int add_finding(void *ctx, const struct finding *f)
+{
+	struct fview *fv = ctx;
+	fv->f = xrealloc(fv->f, (fv->n + 1) * sizeof(*fv->f));
+	struct fitem *it = &fv->f[fv->n++];
+	it->kind = xstrdup(f->kind);
+	it->n_traces = f->n_traces;
+	it->traces = xcalloc(f->n_traces ? f->n_traces : 1, sizeof(*it->traces));
+	if (f->n_traces)
+		memcpy(it->traces, f->traces, f->n_traces * sizeof(*it->traces));
+
+	struct buf b = {0};
+	buf_printf(&b, "%-8s %-26s %6" PRId64 "x  %s", f->severity, f->kind, f->count, f->title);
+	add_line(fv, severity_role(f->severity), b.data);
+	b.len = 0;
+	buf_printf(&b, "    do:       %s", f->advice);
+	add_line(fv, PAINT_NORMAL, b.data);
+	b.len = 0;
+	buf_puts(&b, "    when:     ");
+	when_text(&b, f);
+	add_line(fv, PAINT_QUIET, b.data);
+	for (size_t i = 0; i < f->n_evidence && i < EVIDENCE_SHOWN; i++) {
+		b.len = 0;
+		buf_puts(&b, i ? "              " : "    evidence: ");
+		evidence_text(&b, &f->evidence[i]);
+		add_line(fv, PAINT_QUIET, b.data);
+	}
+	if (f->n_evidence > EVIDENCE_SHOWN) {
+		b.len = 0;
+		buf_printf(&b, "              %s %zu more: tatrace findings --kind %s", glyph(G_ELLIPSIS),
+			   f->n_evidence - EVIDENCE_SHOWN, f->kind);
+		add_line(fv, PAINT_QUIET, b.data);
+	}
+	b.len = 0;
+	if (f->n_traces)
+		buf_printf(&b, "    traces:   %zu (Enter selects the first: %" PRId64 ")", f->n_traces,
+			   f->traces[0]);
+	else
+		buf_puts(&b, "    traces:   none");
+	add_line(fv, PAINT_QUIET, b.data);
+	add_line(fv, PAINT_NORMAL, "");
+	buf_free(&b);
+	return 0;
+}
+
+static struct fitem *selected(struct view *v)
+{
+	struct fview *fv = v->data;
+	if (v->item < 0 || (size_t)v->item >= fv->lines.n)
+		return NULL;
+	return &fv->f[fv->finding_of[v->item]];
+}
+
+static void findings_title(struct view *v, struct buf *out)
+{
+	struct fview *fv = v->data;
+	struct fitem *it = selected(v);
+	if (!it || fv->empty) {
+		buf_puts(out, "no findings");
+		return;
+	}
+	buf_printf(out, "finding %zu of %zu: %s", fv->finding_of[v->item] + 1, fv->n, it->kind);
+}
+
+/* Enter: back to the list, its cursor on the finding's first trace. */
+static unsigned findings_enter(struct view *v)
+{
+	struct fitem *it = selected(v);
+	if (!it || !it->n_traces) {
+		app_message(v->app, PAINT_WARN, "this finding names no trace");
+		return STALE_SCREEN;
+	}
+	char id[32];
+	snprintf(id, sizeof(id), "%" PRId64, it->traces[0]);
+	if (!tracelist_jump(app_root(v->app), id)) {
+		app_message(v->app, PAINT_WARN, "trace %s is hidden by the list's filters", id);
+		return STALE_SCREEN;
+	}
+	app_message(v->app, PAINT_ACTIVE, "%s: %zu trace%s, first selected (%s)", it->kind,
+		    it->n_traces, it->n_traces == 1 ? "" : "s", id);
+	return STALE_POP | STALE_SCREEN;
+}
+
+static unsigned findings_request(struct view *v, enum action a)
+{
+	if (a == ACT_FINDING_TRACES)
+		return findings_enter(v);
+	return STALE_UNHANDLED;
+}
+
+static void findings_done(struct view *v)
+{
+	struct fview *fv = v->data;
+	for (size_t i = 0; i < fv->n; i++) {
+		free(fv->f[i].kind);
+		free(fv->f[i].traces);
+	}
+	free(fv->f);
+	free(fv->finding_of);
+	lines_clear(&fv->lines);
+	free(fv);
+}
+
+static const struct view_ops findings_ops = {
+	.name = "findings",
+	.mask = V_FINDINGS,
+	.count = lines_count,
+	.height = lines_height,
+	.draw_line = lines_draw_line,
+	.request = findings_request,
+	.match = lines_match,
+	.title = findings_title,
+	.done = findings_done,
+};
+
+struct view *findings_open(struct app *a)
+{
+	struct fview *fv = xcalloc(1, sizeof(*fv));
+	if (store_findings(app_store(a), NULL, add_finding, fv) != 0) {
+		app_message(a, PAINT_FAIL, "%s findings: %s", glyph(G_FAIL),
+			    store_error(app_store(a)));
+		struct view tmp = { .data = fv };
+		findings_done(&tmp);
+		return NULL;
+	}
+	if (!fv->n) {
+		fv->n = 1;	/* the line's owner; Enter finds no trace */
+		fv->empty = true;
+		fv->f = xcalloc(1, sizeof(*fv->f));
+		fv->f[0].kind = xstrdup("none");
+		add_line(fv, PAINT_OK, "No findings: nothing wrong was detected in the stored logs.");
+	}
+	struct view *v = xcalloc(1, sizeof(*v));
+	v->ops = &findings_ops;
+	v->app = a;
+	v->data = fv;
+	return v;
+}

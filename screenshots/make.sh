@@ -93,6 +93,8 @@ uishot ui-detail 120 40 -- j j Enter d
 uishot ui-traces-80x24 80 24 -- j s s s s s s
 uishot ui-ascii-mono 120 40 NO_COLOR=1 -- '~' j j l
 uishot ui-help 120 40 -- '?'
+uishot ui-findings 120 40 -- F
+uishot ui-coverage 120 40 -- C
 shot traces 150 24 "./tatrace traces | head -22"
 shot show 200 30 "./tatrace show 12"
 shot stats 110 14 "./tatrace stats"

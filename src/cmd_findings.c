@@ -16,15 +16,10 @@
 
 #define FLUSH_AT 65536
 
+/* Events of records with no time carry utc 0 in the store: null here. */
 static void utc_json(struct buf *b, int64_t us)
 {
-	if (us == EVENT_NONE || us == 0) {
-		buf_puts(b, "null");
-		return;
-	}
-	char t[32];
-	format_utc_ms(us, t);
-	buf_printf(b, "\"%s\"", t);
+	json_utc(b, us == 0 ? EVENT_NONE : us);
 }
 
 static void utc_cell(struct buf *b, int64_t us)

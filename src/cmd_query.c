@@ -81,18 +81,6 @@ struct files_out {
 	const char *host;	/* --host, case-insensitive; NULL = all */
 };
 
-/* ISO 8601 UTC, or null for a file without a time. */
-static void utc_or_null(struct buf *b, int64_t us)
-{
-	char t[32];
-	if (us == EVENT_NONE) {
-		buf_puts(b, "null");
-		return;
-	}
-	format_utc_ms(us, t);
-	buf_printf(b, "\"%s\"", t);
-}
-
 static void file_json(struct buf *b, const struct store_file *f)
 {
 	buf_printf(b, "{\"id\":%lld,\"host\":", (long long)f->id);
@@ -118,9 +106,9 @@ static void file_json(struct buf *b, const struct store_file *f)
 	else
 		buf_puts(b, "null");
 	buf_puts(b, ",\"first_utc\":");
-	utc_or_null(b, f->utc_min);
+	json_utc(b, f->utc_min);
 	buf_puts(b, ",\"last_utc\":");
-	utc_or_null(b, f->utc_max);
+	json_utc(b, f->utc_max);
 	buf_printf(b, ",\"offset_source\":\"%s\"",
 		   offset_source_name(f->offset_source));
 	if (f->has_bias)

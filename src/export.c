@@ -77,17 +77,6 @@ static void utc_text(int64_t us, char out[32])
 	format_utc_ms(us, out);
 }
 
-static void json_utc_or_null(struct buf *b, int64_t us)
-{
-	char text[32];
-	if (us == EVENT_NONE) {
-		buf_puts(b, "null");
-		return;
-	}
-	utc_text(us, text);
-	buf_printf(b, "\"%s\"", text);
-}
-
 static void targets_json(struct buf *b, const struct target_list *l)
 {
 	buf_puts(b, ",\"targets\":[");
@@ -98,9 +87,9 @@ static void targets_json(struct buf *b, const struct target_list *l)
 		buf_puts(b, ",\"status\":");
 		json_cstr(b, t->status);
 		buf_printf(b, ",\"inferred\":%s,\"received_utc\":", t->inferred ? "true" : "false");
-		json_utc_or_null(b, t->received_utc);
+		json_utc(b, t->received_utc);
 		buf_puts(b, ",\"response_utc\":");
-		json_utc_or_null(b, t->response_utc);
+		json_utc(b, t->response_utc);
 		buf_puts(b, ",\"return_code\":");
 		json_number_or_null(b, t->return_code);
 		buf_putc(b, '}');

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "../parsers/decode.h"
+#include "../parsers/events.h"
+#include "../parsers/timeparse.h"
 
 static const char hex_digits[] = "0123456789abcdef";
 
@@ -231,4 +233,15 @@ void buf_flush_to(struct buf *b, FILE *f)
 	if (b->len)
 		fwrite(b->data, 1, b->len, f);
 	buf_reset(b);
+}
+
+void json_utc(struct buf *out, int64_t utc_us)
+{
+	char text[32];
+	if (utc_us == EVENT_NONE) {
+		buf_puts(out, "null");
+		return;
+	}
+	format_utc_ms(utc_us, text);
+	buf_printf(out, "\"%s\"", text);
 }

@@ -21,6 +21,9 @@
 void json_string(struct buf *out, const char *s, size_t len);
 /* Append a quoted JSON string of a C string, or null when s is NULL. */
 void json_cstr(struct buf *out, const char *s);
+/* Append a UTC time (µs) as a quoted ISO 8601 string with milliseconds,
+ * or null for EVENT_NONE (no time known). */
+void json_utc(struct buf *out, int64_t utc_us);
 
 /* Append s with control characters escaped for a terminal. */
 void term_escape(struct buf *out, const char *s, size_t len);

@@ -366,6 +366,7 @@ struct walk {
 	struct buf fs;		/* filesystem path of the current item */
 	struct buf rel;		/* its bundle path */
 	bool top_is_pipe;	/* PATH is a FIFO such as /dev/stdin */
+	char *root;		/* realpath of a folder bundle: links stay inside */
 };
 
 static void walk_report(struct walk *w, const char *path, const char *what)
@@ -728,11 +729,40 @@ static char **dir_read_sorted(struct walk *w, size_t *count)
 	return names;
 }
 
+/* A symlink in a folder bundle is followed only when it resolves inside
+ * the bundle (or with --follow-links): a bundle from a stranger's machine
+ * must not make ingest read /etc/shadow or /proc/self/environ into a
+ * store that is then shared. False (reported) when it is refused. */
+static bool link_allowed(struct walk *w)
+{
+	if (w->opts.follow_links || !w->root)
+		return true;
+	char *target = realpath(w->fs.data, NULL);
+	if (!target)
+		return true;	/* dangling: stat() below says why */
+	size_t n = strlen(w->root);
+	bool inside = !strncmp(target, w->root, n) &&
+		      (target[n] == '/' || target[n] == '\0' || !strcmp(w->root, "/"));
+	if (!inside) {
+		struct buf why = { 0 };
+		buf_puts(&why, "symlink leaves the bundle (-> ");
+		buf_puts(&why, target);
+		buf_puts(&why, "); not followed (--follow-links follows it)");
+		walk_report(w, w->rel.data, why.data);
+		buf_free(&why);
+	}
+	free(target);
+	return inside;
+}
+
 /* One directory member, with w->fs and w->rel already naming it. stat()
- * follows symlinks; the inode set stops loops and double reads. */
+ * follows symlinks that stay inside the bundle; the inode set stops loops
+ * and double reads. */
 static int walk_member(struct walk *w, const char *name)
 {
 	struct stat st;
+	if (lstat(w->fs.data, &st) == 0 && S_ISLNK(st.st_mode) && !link_allowed(w))
+		return 0;
 	if (stat(w->fs.data, &st) != 0) {
 		walk_report(w, w->rel.data, strerror(errno));
 		return 0;
@@ -833,6 +863,7 @@ static int walk_top(struct walk *w, const char *path)
 			return -1;
 		}
 		closedir(probe);
+		w->root = realpath(path, NULL);
 		return walk_dir(w);
 	}
 	w->top_is_pipe = S_ISFIFO(st.st_mode);
@@ -868,6 +899,7 @@ int bundle_walk(const char *path, const struct bundle_options *opts,
 	if (w.opts.max_archive_bytes == 0)
 		w.opts.max_archive_bytes = BUNDLE_DEFAULT_MAX_ARCHIVE_BYTES;
 	int rc = walk_top(&w, path);
+	free(w.root);
 	free(w.seen.slots);
 	buf_free(&w.fs);
 	buf_free(&w.rel);

@@ -61,6 +61,7 @@ struct bundle_options {
 	const char *host_override;	/* --host: for every file found */
 	uint64_t max_archive_bytes;	/* uncompressed cap per archive */
 	bool all_files;			/* ingest every file, not just .log/.lo_/.txt */
+	bool follow_links;		/* follow symlinks that leave a folder bundle */
 };
 #define BUNDLE_DEFAULT_MAX_ARCHIVE_BYTES (UINT64_C(8) << 30)	/* 8 GiB */
 

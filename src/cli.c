@@ -1,5 +1,6 @@
 /* cli.c - helpers shared by the command modules. */
 #include "cli.h"
+#include "output.h"
 #include "../parsers/timeparse.h"
 
 #include <stdarg.h>
@@ -39,7 +40,7 @@ struct store *cli_open_read(const char *path)
 	char err[512];
 	struct store *s = store_open(path, STORE_READ, NULL, err, sizeof(err));
 	if (!s)
-		fprintf(stderr, "tatrace: %s\n", err);
+		term_printf(stderr, "tatrace: %s\n", err);
 	return s;
 }
 
@@ -48,7 +49,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_list ap;
 	fprintf(stderr, "tatrace %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	term_vprintf(stderr, fmt, ap);	/* values come from argv */
 	va_end(ap);
 	fprintf(stderr, "\n(see 'tatrace %s --help')\n", cmd);
 	return 2;

@@ -8,6 +8,7 @@
 
 #include "bundle.h"
 #include "cli.h"
+#include "output.h"
 #include "ingest.h"
 #include "../lib/util.h"
 #include "../parsers/timeparse.h"
@@ -42,6 +43,9 @@ static const char ingest_help[] =
 	"                          (default 8192): a guard against decompression bombs\n"
 	"      --all-files         in folders and archives, read every file, not only\n"
 	"                          *.log, *.lo_ and *.txt\n"
+	"      --follow-links      follow symlinks that point out of a folder bundle\n"
+	"                          (refused by default: a stranger's bundle must not\n"
+	"                          read /etc/shadow into the store)\n"
 	"  -h, --help              this help\n"
 	"\n"
 	"Exit status: 0 all stored, 1 some files had errors (named on stderr as\n"
@@ -53,6 +57,7 @@ enum {
 	OPT_TZ,
 	OPT_MAX_ARCHIVE,
 	OPT_ALL_FILES,
+	OPT_FOLLOW_LINKS,
 	OPT_ROLE,
 };
 
@@ -64,6 +69,7 @@ static const struct option ingest_options_long[] = {
 	{ "tz", required_argument, NULL, OPT_TZ },
 	{ "max-archive-mib", required_argument, NULL, OPT_MAX_ARCHIVE },
 	{ "all-files", no_argument, NULL, OPT_ALL_FILES },
+	{ "follow-links", no_argument, NULL, OPT_FOLLOW_LINKS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -93,7 +99,7 @@ static bool parse_mib(const char *arg, uint64_t *bytes)
 
 static void store_notice(const char *msg)
 {
-	fprintf(stderr, "tatrace: %s\n", msg);
+	term_printf(stderr, "tatrace: %s\n", msg);
 }
 
 static void print_summary(const struct ingest_summary *s)
@@ -156,6 +162,7 @@ int cmd_ingest(int argc, char **argv)
 			}
 			break;
 		case OPT_ALL_FILES: opts.all_files = true; break;
+		case OPT_FOLLOW_LINKS: opts.follow_links = true; break;
 		case 'h': fputs(ingest_help, stdout); rc = 0; goto out;
 		case OPT_ROLE:
 			if (!role_parse(optarg, &opts.role)) {
@@ -181,7 +188,7 @@ int cmd_ingest(int argc, char **argv)
 	char err[512];
 	struct store *s = store_open(path, STORE_WRITE, store_notice, err, sizeof(err));
 	if (!s) {
-		fprintf(stderr, "tatrace: %s\n", err);
+		term_printf(stderr, "tatrace: %s\n", err);
 		goto out;
 	}
 	ingest_install_signal_handlers();

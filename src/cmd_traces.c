@@ -309,9 +309,9 @@ static FILE *open_output(const char *path, bool force)
 	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), 0644);
 	if (fd < 0) {
 		if (errno == EEXIST)
-			fprintf(stderr, "tatrace show: %s exists; use --force to overwrite it\n", path);
+			term_printf(stderr, "tatrace show: %s exists; use --force to overwrite it\n", path);
 		else
-			fprintf(stderr, "tatrace show: %s: %s\n", path, strerror(errno));
+			term_printf(stderr, "tatrace show: %s: %s\n", path, strerror(errno));
 		return NULL;
 	}
 	return fdopen(fd, "w");
@@ -333,7 +333,7 @@ static int show_render(struct store *s, int64_t id, enum out_format fmt,
 	} else {
 		fwrite(b.data, 1, b.len, f);
 		if ((f != stdout && fclose(f) != 0) || (f == stdout && fflush(f) != 0)) {
-			fprintf(stderr, "tatrace show: %s: %s\n", out_path ? out_path : "stdout", strerror(errno));
+			term_printf(stderr, "tatrace show: %s: %s\n", out_path ? out_path : "stdout", strerror(errno));
 			rc = 2;
 		}
 	}
@@ -377,7 +377,7 @@ int cmd_show(int argc, char **argv)
 	if (rc)
 		fprintf(stderr, "tatrace show: %s\n", store_error(s));
 	else if (!id) {
-		fprintf(stderr, "tatrace show: no trace '%s' (see tatrace traces)\n", argv[optind]);
+		term_printf(stderr, "tatrace show: no trace '%s' (see tatrace traces)\n", argv[optind]);
 		rc = 1;
 	} else {
 		rc = show_render(s, id, fmt, out_path, force);

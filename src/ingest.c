@@ -6,6 +6,7 @@
  * unchanged file (skipped after reading its head), a grown one (only the
  * new records parsed) and a replaced one. */
 #include "ingest.h"
+#include "output.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -79,7 +80,7 @@ struct file_job {
 static void report(struct ingest *ing, const char *path, const char *what)
 {
 	progress_clear(ing->progress);
-	fprintf(ing->opts->errors, "%s: %s\n", path, what);
+	term_printf(ing->opts->errors, "%s: %s\n", path, what);
 	ing->sum->problems++;
 }
 
@@ -124,7 +125,7 @@ static void job_problem(void *ctx, uint32_t line, const char *what)
 	if (job->problems > MAX_PROBLEMS_PER_FILE)
 		return;
 	progress_clear(ing->progress);
-	fprintf(ing->opts->errors, "%s:%u: %s\n", job->entry->path,
+	term_printf(ing->opts->errors, "%s:%u: %s\n", job->entry->path,
 		(unsigned)line, what);
 	ing->sum->problems++;
 }
@@ -673,6 +674,7 @@ static int walk_one(struct ingest *ing, const char *path)
 		.host_override = ing->opts->host_override,
 		.max_archive_bytes = ing->opts->max_archive_bytes,
 		.all_files = ing->opts->all_files,
+		.follow_links = ing->opts->follow_links,
 	};
 	struct bundle_visitor v = { ing, visit_entry, visit_report };
 	struct stat st;
@@ -698,7 +700,7 @@ static int walk_one(struct ingest *ing, const char *path)
 	if (ing->opts->role_given && !ing->single_file) {
 		/* A note, not a failure: the walk goes on by file names. */
 		progress_clear(ing->progress);
-		fprintf(ing->opts->errors, "%s: --role applies to single files"
+		term_printf(ing->opts->errors, "%s: --role applies to single files"
 			" and pipes; the files here go by their names\n", path);
 	}
 	prepare_sources(ing, path);

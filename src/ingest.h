@@ -29,6 +29,7 @@ struct ingest_options {
 	size_t n_tz;
 	uint64_t max_archive_bytes;
 	bool all_files;
+	bool follow_links;		/* --follow-links */
 	bool progress;			/* draw the progress bar on stderr */
 	FILE *errors;			/* where "file:line: reason" lines go */
 };

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "output.h"
 
 #ifndef TATRACE_VERSION
 #define TATRACE_VERSION "0.1.0"
@@ -132,11 +133,13 @@ int main(int argc, char **argv)
 	}
 	const char *near = nearest_command(name);
 	if (near) {
-		fprintf(stderr, "tatrace: unknown command '%s'; did you mean"
-			" '%s'?\n(see 'tatrace --help')\n", name, near);
+		term_printf(stderr, "tatrace: unknown command '%s'; did you mean"
+			" '%s'?\n", name, near);
+		fputs("(see 'tatrace --help')\n", stderr);
 		return 2;
 	}
-	fprintf(stderr, "tatrace: unknown command '%s'\n\n", name);
+	term_printf(stderr, "tatrace: unknown command '%s'\n", name);
+	fputc('\n', stderr);
 	usage(stderr);
 	return 2;
 }

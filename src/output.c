@@ -245,3 +245,32 @@ void json_utc(struct buf *out, int64_t utc_us)
 	format_utc_ms(utc_us, text);
 	buf_printf(out, "\"%s\"", text);
 }
+
+void term_vprintf(FILE *f, const char *fmt, va_list ap)
+{
+	struct buf raw = { 0 }, out = { 0 };
+	va_list copy;
+	va_copy(copy, ap);
+	int n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return;
+	buf_reserve(&raw, (size_t)n + 1);
+	vsnprintf(raw.data, (size_t)n + 1, fmt, ap);
+	raw.len = (size_t)n;
+	bool newline = raw.len && raw.data[raw.len - 1] == '\n';
+	term_escape(&out, raw.data, raw.len - newline);
+	if (newline)
+		buf_putc(&out, '\n');
+	fwrite(out.data, 1, out.len, f);
+	buf_free(&raw);
+	buf_free(&out);
+}
+
+void term_printf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	term_vprintf(f, fmt, ap);
+	va_end(ap);
+}

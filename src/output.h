@@ -11,6 +11,7 @@
 #ifndef TATRACE_OUTPUT_H
 #define TATRACE_OUTPUT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -40,6 +41,15 @@ void csv_field(struct buf *out, const char *s, size_t len);
 /* Write raw text; when to_terminal, escape controls other than \n and
  * \t so that nothing from a log reaches the terminal raw. */
 void write_text(FILE *f, const char *s, size_t len, bool to_terminal);
+
+/* fprintf for messages that may carry hostile names (file and folder
+ * names, archive entries, option values): the formatted text is escaped
+ * as term_escape does, but for a final newline, then written at once.
+ * Every message that names something from a bundle goes through here. */
+void term_printf(FILE *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void term_vprintf(FILE *f, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* Write and empty the buffer. */
 void buf_flush_to(struct buf *b, FILE *f);

@@ -353,7 +353,6 @@ static void test_folder_walk(void **state)
 		"bundle/d/BgbServer-20260101-101010.log",
 		"bundle/d/data.lo_",
 		"bundle/d/readme.txt",
-		"bundle/e/linked.log",
 	};
 	assert_int_equal(s.count, sizeof(want) / sizeof(want[0]));
 	for (size_t i = 0; i < s.count; i++)
@@ -362,11 +361,28 @@ static void test_folder_walk(void **state)
 	assert_string_equal(s.host[1], "bundle");	/* "a" reads as a drive letter */
 	assert_string_equal(s.data[3], "stamped");
 	assert_int_equal(s.size[3], 7);
-	assert_string_equal(s.data[6], "followed");	/* a symlink to a file */
 	assert_false(s.in_archive[0]);
 	assert_true(s.rewound[0]);
-	assert_int_equal(s.reports, 1);	/* only the dangling link */
+	/* the dangling link, and the link out of the bundle (refused: a
+	 * stranger's bundle must not read /etc/shadow into the store); the
+	 * link to ../b/x.log stays inside and is read once, as x.log */
+	assert_int_equal(s.reports, 2);
 	assert_true(has_report(&s, "bundle/c/dangling.log: No such file or directory"));
+	assert_true(has_report(&s, "bundle/e/linked.log: symlink leaves the bundle"));
+	seen_free(&s);
+}
+
+static void test_folder_follow_links(void **state)
+{
+	struct fixture *f = *state;
+	make_folder_bundle(f);
+	struct seen s = { 0 };
+	struct bundle_options o = { .follow_links = true };
+	assert_int_equal(walk(join(f, "bundle"), &o, &s), 0);
+	assert_int_equal(s.count, 7);
+	assert_string_equal(s.path[6], "bundle/e/linked.log");
+	assert_string_equal(s.data[6], "followed");	/* a symlink to a file */
+	assert_int_equal(s.reports, 1);	/* only the dangling link */
 	seen_free(&s);
 }
 
@@ -377,7 +393,7 @@ static void test_folder_all_files_and_override(void **state)
 	struct seen s = { 0 };
 	struct bundle_options o = { .all_files = true, .host_override = "FORCED" };
 	assert_int_equal(walk(join(f, "bundle"), &o, &s), 0);
-	assert_int_equal(s.count, 9);	/* + notes.bin, e/keep */
+	assert_int_equal(s.count, 8);	/* + notes.bin, e/keep; not linked.log */
 	assert_string_equal(s.path[3], "bundle/c/notes.bin");
 	for (size_t i = 0; i < s.count; i++)
 		assert_string_equal(s.host[i], "FORCED");
@@ -697,6 +713,7 @@ int main(void)
 		cmocka_unit_test(test_rotation_order),
 		cmocka_unit_test(test_host_of_path),
 		cmocka_unit_test_setup_teardown(test_folder_walk, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_folder_follow_links, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_folder_all_files_and_override,
 						setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_walk_stops_when_asked, setup_tmp,

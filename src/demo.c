@@ -309,9 +309,12 @@ static bool out_open(struct out *o, const char *path, enum encoding enc,
 	memset(o, 0, sizeof(*o));
 	snprintf(o->path, sizeof(o->path), "%s", path);
 	o->enc = enc;
-	o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* --force writes into a folder someone else may have filled: a
+	 * planted link must not make demo overwrite what it points to. */
+	o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (o->fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		snprintf(err, errlen, "%s: %s", path, errno == ELOOP ?
+			 "a symbolic link; demo writes through no link" : strerror(errno));
 		return false;
 	}
 	o->buf = xmalloc(OUT_BUF_SIZE);
@@ -1330,11 +1333,42 @@ static bool mkdir_parents(const char *path, char *err, size_t errlen)
 	return true;
 }
 
+/* The folders of rel under dir, made or checked: none may be a symbolic
+ * link (a link planted in DIR would send --force's files elsewhere). */
+static bool mkdir_below(const char *dir, const char *rel, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX];
+	size_t base = (size_t)snprintf(tmp, sizeof(tmp), "%s/", dir);
+	snprintf(tmp + base, sizeof(tmp) - base, "%s", rel);
+	for (char *p = tmp + base; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		struct stat st;
+		if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+			return false;
+		}
+		if (lstat(tmp, &st) != 0) {
+			snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+			return false;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			snprintf(err, errlen, "%s: %s", tmp, S_ISLNK(st.st_mode) ?
+				 "a symbolic link; demo writes through no link" :
+				 "not a directory");
+			return false;
+		}
+		*p = '/';
+	}
+	return true;
+}
+
 static bool open_file(struct gen *g, struct out *o, const char *rel, enum encoding enc)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/%s", g->dir, rel);
-	if (!mkdir_parents(path, g->err, g->errlen))
+	if (!mkdir_below(g->dir, rel, g->err, g->errlen))
 		return false;
 	if (!out_open(o, path, enc, g->err, g->errlen))
 		return false;

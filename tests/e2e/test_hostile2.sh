@@ -29,4 +29,17 @@ check "no ESC reaches stderr" sh -c "! grep -q \"\$(printf '\\033')\" '$TMP/.err
 check "no BEL reaches stderr" sh -c "! grep -q \"\$(printf '\\007')\" '$TMP/.err'"
 check "no C1 CSI reaches stderr" sh -c "! grep -q \"\$(printf '\\302\\233')\" '$TMP/.err'"
 check "the name is shown escaped" contains "$TMP/.err" 'x\\e]52;c;cHduZWQ=\\x07'
+
+# demo --force into a folder with planted links writes through none.
+D=$TMP/demo
+mkdir -p "$D/SCP01/Logs" "$TMP/victim"
+echo keep > "$TMP/victim/file"
+ln -s "$TMP/victim/file" "$D/SCP01/Logs/CMGatewayNotificationWorker.log"
+expect_status 2 "demo --force: a planted file link is refused" $T demo -q --force "$D"
+check "... named" contains "$TMP/.err" "CMGatewayNotificationWorker.log: a symbolic link"
+check "... its target untouched" sh -c "[ \"\$(cat '$TMP/victim/file')\" = keep ]"
+rm -rf "$D"; mkdir -p "$D"
+ln -s "$TMP/victim" "$D/MP01"
+expect_status 2 "demo --force: a planted folder link is refused" $T demo -q --force "$D"
+check "... nothing written through it" sh -c "[ \"\$(ls '$TMP/victim')\" = file ]"
 finish

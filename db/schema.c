@@ -271,6 +271,13 @@ static int schema_version(sqlite3 *db, const char *path, int64_t *version,
 		-1, &st, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
+	if ((rc & 0xff) == SQLITE_BUSY) {
+		/* Not "not a store": that would invite deleting a healthy one. */
+		snprintf(err, errlen, "%s: the store is busy: another tatrace is"
+			 " writing it; try again when it is done", path);
+		sqlite3_finalize(st);
+		return -1;
+	}
 	if (rc != SQLITE_ROW) {
 		snprintf(err, errlen, "%s: not a tatrace store (%s)", path,
 			 sqlite3_errmsg(db));
@@ -374,10 +381,11 @@ static int schema_heal(sqlite3 *db, const char *path, char *err,
 	return -1;
 }
 
-int schema_ensure(sqlite3 *db, const char *path, bool create,
-		  char *err, size_t errlen)
+int schema_check(sqlite3 *db, const char *path, bool create, bool *empty,
+		 char *err, size_t errlen)
 {
 	int64_t version;
+	*empty = false;
 	if (schema_version(db, path, &version, err, errlen) < 0)
 		return -1;
 	if (version > STORE_SCHEMA_VERSION) {
@@ -393,12 +401,19 @@ int schema_ensure(sqlite3 *db, const char *path, bool create,
 			 (long long)version, STORE_SCHEMA_VERSION);
 		return -1;
 	}
-	if (version > 0)
-		return create ? schema_heal(db, path, err, errlen) : 0;
-	if (!create) {
+	if (version == 0 && !create) {
 		snprintf(err, errlen, "%s: empty store (run tatrace ingest"
 			 " first)", path);
 		return -1;
 	}
-	return schema_create(db, path, err, errlen);
+	*empty = version == 0;
+	return 0;
+}
+
+int schema_ensure(sqlite3 *db, const char *path, bool create, bool empty,
+		  char *err, size_t errlen)
+{
+	if (empty)
+		return schema_create(db, path, err, errlen);
+	return create ? schema_heal(db, path, err, errlen) : 0;
 }

@@ -6,9 +6,15 @@
 #include <stdbool.h>
 #include <sqlite3.h>
 
-/* Check the schema version of db (named path in messages); when create is
- * set and the store is empty, create the schema. 0, or -1 with err set. */
-int schema_ensure(sqlite3 *db, const char *path, bool create,
+/* Check, without writing anything, that db (named path in messages) is a
+ * tatrace store of this version, or empty and create is set (then
+ * *empty). Run before any pragma that writes: another application's
+ * database is refused untouched. 0, or -1 with err set. */
+int schema_check(sqlite3 *db, const char *path, bool create, bool *empty,
+		 char *err, size_t errlen);
+/* After schema_check: create the schema of an empty store, or heal a
+ * writable one's. 0, or -1 with err set. */
+int schema_ensure(sqlite3 *db, const char *path, bool create, bool empty,
 		  char *err, size_t errlen);
 
 /* Create and drop the indexes of the traces table (for its rebuild). */

@@ -33,6 +33,18 @@ static const char PRAGMAS_READ[] =
 
 #define STORE_BUSY_MS 10000
 
+/* How long to wait for another tatrace's lock: $TATRACE_BUSY_MS (0..600000)
+ * or STORE_BUSY_MS. */
+static int store_busy_ms(void)
+{
+	const char *v = getenv("TATRACE_BUSY_MS");
+	char *end;
+	long ms = v && *v ? strtol(v, &end, 10) : -1;
+	if (ms < 0 || ms > 600000 || *end)
+		return STORE_BUSY_MS;
+	return (int)ms;
+}
+
 const char *offset_source_name(enum offset_source src)
 {
 	static const char *const names[] = {
@@ -107,13 +119,16 @@ static int store_open_db(struct store *s, enum store_mode mode,
 			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		return -1;
 	}
-	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	sqlite3_busy_timeout(s->db, store_busy_ms());
 	sqlite3_extended_result_codes(s->db, 1);
-	/* Errors here (a file that is no database) are reported better by
-	 * the schema check that follows. */
-	sqlite3_exec(s->db, mode == STORE_WRITE ? PRAGMAS_WRITE : PRAGMAS_READ,
-		     NULL, NULL, NULL);
-	return schema_ensure(s->db, s->path, mode == STORE_WRITE, err, errlen);
+	/* The check reads only: a database that is not ours (another
+	 * application's WAL database, say) is refused before a pragma could
+	 * change its journal mode. */
+	bool create = mode == STORE_WRITE, empty;
+	if (schema_check(s->db, s->path, create, &empty, err, errlen) < 0)
+		return -1;
+	sqlite3_exec(s->db, create ? PRAGMAS_WRITE : PRAGMAS_READ, NULL, NULL, NULL);
+	return schema_ensure(s->db, s->path, create, empty, err, errlen);
 }
 
 struct store *store_open(const char *path, enum store_mode mode,
@@ -164,6 +179,12 @@ const char *store_error(const struct store *s)
 
 int store_fail(struct store *s)
 {
+	if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_BUSY) {
+		snprintf(s->err, sizeof(s->err), "%s: the store is busy: another"
+			 " tatrace is writing it; try again when it is done",
+			 s->path);
+		return -1;
+	}
 	snprintf(s->err, sizeof(s->err), "%s: %s", s->path,
 		 sqlite3_errmsg(s->db));
 	return -1;

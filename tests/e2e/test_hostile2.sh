@@ -42,4 +42,24 @@ rm -rf "$D"; mkdir -p "$D"
 ln -s "$TMP/victim" "$D/MP01"
 expect_status 2 "demo --force: a planted folder link is refused" $T demo -q --force "$D"
 check "... nothing written through it" sh -c "[ \"\$(ls '$TMP/victim')\" = file ]"
+# Another application's WAL database: refused before any pragma touches it.
+python3 -c "
+import sqlite3; c = sqlite3.connect('$TMP/other.db'); c.execute('PRAGMA journal_mode=WAL'); c.execute('CREATE TABLE t(x)'); c.commit()"
+expect_status 2 "ingest -d another application's database: refused" $T ingest -q -d "$TMP/other.db" "$B/CLIENT01"
+check "... as not a tatrace store" contains "$TMP/.err" "not a tatrace store"
+check "... its journal mode untouched (wal)" sh -c "python3 -c \"import sqlite3; print(sqlite3.connect('$TMP/other.db').execute('PRAGMA journal_mode').fetchone()[0])\" | grep -qx wal"
+
+# A reader while a writer holds the store: "busy", never "not a store".
+$T ingest -q -d "$TMP/busy.db" "$B/CLIENT01"
+python3 - "$TMP/busy.db" "$T" > "$TMP/busy.out" 2>&1 <<'PY'
+import os, sqlite3, subprocess, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute('BEGIN EXCLUSIVE')
+r = subprocess.run([sys.argv[2], 'traces', '-d', sys.argv[1]], capture_output=True, text=True,
+                   env=dict(os.environ, TATRACE_BUSY_MS='100'))
+c.execute('ROLLBACK')
+print(r.returncode, r.stderr)
+PY
+check "a busy store is called busy" contains "$TMP/busy.out" "the store is busy"
+check "... not 'not a tatrace store'" not_contains "$TMP/busy.out" "not a tatrace store"
 finish

@@ -227,13 +227,13 @@ int cmd_cat(int argc, char **argv)
 		return 2;
 	struct cat_out o = { isatty(STDOUT_FILENO) != 0 };
 	rc = store_cat(s, id, cat_write, &o);
+	bool out_failed = ferror(stdout) != 0;	/* main() says so */
 	if (rc == 1)
 		fprintf(stderr, "tatrace cat: no file with id %lld (see tatrace files)\n", id);
-	else if (rc != 0)
+	else if (rc != 0 && !out_failed)
 		fprintf(stderr, "tatrace cat: %s\n", store_error(s));
 	store_close(s);
-	fflush(stdout);
-	return rc == 0 ? 0 : rc == 1 ? 1 : 2;
+	return rc == 0 || out_failed ? 0 : rc == 1 ? 1 : 2;
 }
 
 /* ---- stats ---- */

@@ -331,11 +331,15 @@ static int show_render(struct store *s, int64_t id, enum out_format fmt,
 	if (!f) {
 		rc = 2;
 	} else {
-		fwrite(b.data, 1, b.len, f);
-		if ((f != stdout && fclose(f) != 0) || (f == stdout && fflush(f) != 0)) {
-			term_printf(stderr, "tatrace show: %s: %s\n", out_path ? out_path : "stdout", strerror(errno));
-			rc = 2;
-		}
+		bool wrote = fwrite(b.data, 1, b.len, f) == b.len;
+		int err = errno;
+		if (f != stdout) {
+			if (fclose(f) != 0 || !wrote) {
+				term_printf(stderr, "tatrace show: %s: %s\n", out_path,
+					    strerror(wrote ? errno : err));
+				rc = 2;
+			}
+		}	/* stdout: main() checks it */
 	}
 	buf_free(&b);
 	return rc;

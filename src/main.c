@@ -1,6 +1,7 @@
 /* main.c - tatrace's entry point: one table of commands, dispatched by
  * name. Each command module parses its own options. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -105,6 +106,19 @@ static const char *nearest_command(const char *name)
 	return best;
 }
 
+/* A full disk or `> /dev/full` must not end in exit 0 with output cut
+ * short: every command's standard output is checked once, here. */
+static int finish_stdout(int rc)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	int err = output_errno ? output_errno : errno;
+	term_printf(stderr, "tatrace: standard output: %s\n",
+		    err ? strerror(err) : "write error");
+	return rc ? rc : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -121,7 +135,7 @@ int main(int argc, char **argv)
 	const char *name = argv[1];
 	if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
 		usage(stdout);
-		return 0;
+		return finish_stdout(0);
 	}
 	if (!strcmp(name, "--version") || !strcmp(name, "-V")) {
 		printf("tatrace %s\n", TATRACE_VERSION);
@@ -129,7 +143,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < N_COMMANDS; i++) {
 		if (!strcmp(name, commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
+			return finish_stdout(commands[i].run(argc - 1, argv + 1));
 	}
 	const char *near = nearest_command(name);
 	if (near) {

@@ -1,6 +1,7 @@
 /* output.c - JSON, CSV and terminal-safe escaping of log text. */
 #include "output.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,10 +206,13 @@ void csv_field(struct buf *out, const char *s, size_t len)
 	buf_putc(out, '"');
 }
 
+int output_errno;
+
 void write_text(FILE *f, const char *s, size_t len, bool to_terminal)
 {
 	if (!to_terminal) {
-		fwrite(s, 1, len, f);
+		if (fwrite(s, 1, len, f) != len && !output_errno)
+			output_errno = errno;
 		return;
 	}
 	struct buf b = {0};
@@ -224,14 +228,14 @@ void write_text(FILE *f, const char *s, size_t len, bool to_terminal)
 			buf_putc(&b, s[i]);
 		start = i + 1;
 	}
-	fwrite(b.data ? b.data : "", 1, b.len, f);
+	if (fwrite(b.data ? b.data : "", 1, b.len, f) != b.len && !output_errno)
+		output_errno = errno;
 	buf_free(&b);
 }
-
 void buf_flush_to(struct buf *b, FILE *f)
 {
-	if (b->len)
-		fwrite(b->data, 1, b->len, f);
+	if (b->len && fwrite(b->data, 1, b->len, f) != b->len && !output_errno)
+		output_errno = errno;	/* what main() reports */
 	buf_reset(b);
 }
 

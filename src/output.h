@@ -51,6 +51,10 @@ void term_printf(FILE *f, const char *fmt, ...)
 void term_vprintf(FILE *f, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 
+/* The errno of the first failed buf_flush_to (0: none), for the one
+ * message main() prints when standard output failed. */
+extern int output_errno;
+
 /* Write and empty the buffer. */
 void buf_flush_to(struct buf *b, FILE *f);
 

@@ -62,4 +62,13 @@ print(r.returncode, r.stderr)
 PY
 check "a busy store is called busy" contains "$TMP/busy.out" "the store is busy"
 check "... not 'not a tatrace store'" not_contains "$TMP/busy.out" "not a tatrace store"
+# A full disk: no command ends in exit 0 with its output cut short.
+if [ -w /dev/full ]; then
+	for cmd in log traces files stats findings coverage "cat 1" "show 1"; do
+		# shellcheck disable=SC2086
+		$T $cmd -d "$TMP/l.db" > /dev/full 2> "$TMP/full.err"
+		rc=$?
+		check "$cmd > /dev/full: exit 1 ($rc), says so" sh -c "[ $rc -eq 1 ] && grep -q 'standard output: No space left on device' '$TMP/full.err'"
+	done
+fi
 finish

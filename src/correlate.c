@@ -733,16 +733,27 @@ static void candidate_outcomes(const struct builder *b, const struct trace *t,
 
 /* The server's verdict is the BTS report of its latest push: a retried
  * push that reached the client supersedes the failure of the first. */
+/* A client count from a log line, or none when absent. Counts are capped
+ * (no hierarchy has 2^31 clients) so that the sums and differences below
+ * cannot overflow, whatever a hostile line says. */
+#define CLIENT_COUNT_MAX INT64_C(0x7fffffff)
+static int64_t client_count(int64_t n, int64_t none)
+{
+	if (n == EVENT_NONE || n < 0)
+		return none;
+	return n > CLIENT_COUNT_MAX ? CLIENT_COUNT_MAX : n;
+}
+
 static void read_bts(const struct trace *t, struct verdict *v)
 {
-	v->expected = t->targets != EVENT_NONE ? t->targets : -1;
+	v->expected = client_count(t->targets, -1);
 	for (size_t i = 0; i < t->n_pushes; i++)
-		if (t->pushes[i].count != EVENT_NONE && t->pushes[i].count > v->expected)
-			v->expected = t->pushes[i].count;
+		if (client_count(t->pushes[i].count, -1) > v->expected)
+			v->expected = client_count(t->pushes[i].count, -1);
 	const struct push *last = t->n_pushes ? &t->pushes[t->n_pushes - 1] : NULL;
 	v->has_bts = last && last->has_bts;
-	v->bts_reported = v->has_bts && last->reported != EVENT_NONE ? last->reported : 0;
-	v->bts_failed = v->has_bts && last->failed != EVENT_NONE ? last->failed : 0;
+	v->bts_reported = v->has_bts ? client_count(last->reported, 0) : 0;
+	v->bts_failed = v->has_bts ? client_count(last->failed, 0) : 0;
 	if (!v->has_bts)
 		v->bts_reported = v->bts_failed = EVENT_NONE;
 }

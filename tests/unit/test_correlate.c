@@ -359,6 +359,29 @@ static void test_bts_failure_without_client_logs(void **state)
 	assert_null(strstr(c.rows[0].next_step, "candidates"));
 }
 
+/* Hostile counts (a report of INT64_MAX failed clients) must not
+ * overflow (UB; it wrapped into a huge number of unseen answers, and the
+ * trace showed complete): two clients answered, the server says the rest
+ * failed. */
+static void test_bts_huge_counts(void **state)
+{
+	struct store *s = *state;
+	struct line mp[] = {
+		server(T0, EV_PUSH_STARTED, G1, 5, INT64_MAX, EVENT_NONE),
+		server(T0 + 30 * SEC, EV_BTS_REPORT, NULL, 5, 0, INT64_MAX),
+	};
+	struct line cl[] = {
+		agent(T0 + SEC / 20, EV_TASK_RECEIVED, G1, 5, EVENT_NONE),
+		agent(T0 + SEC, EV_RESPONSE_SENT, NULL, 5, 1),
+	};
+	add_log(s, "MP01", "BgbServer.log", "server", T0 - SEC, T0 + 90 * SEC, mp, 2);
+	add_log(s, "PC-0001", "CcmNotificationAgent.log", "agent", T0 - 60 * SEC, T0 + 60 * SEC, cl, 2);
+	add_log(s, "PC-0002", "CcmNotificationAgent.log", "agent", T0 - 60 * SEC, T0 + 60 * SEC, cl, 2);
+	struct collected c;
+	rebuild(s, &c);
+	assert_string_not_equal(c.status[0], "complete");
+}
+
 /* The server says its one target answered; the only client log in the
  * bundle covers the push without a receipt. That client was not the
  * target (or its log is another copy): missing evidence, never "not
@@ -539,6 +562,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_client_log_ends_at_receipt, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_bts_failure_with_candidate, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_bts_failure_without_client_logs, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_bts_huge_counts, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_bts_answered_target_not_collected, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_bts_decides_partial, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_candidates_bounded, setup_memory, teardown_store),

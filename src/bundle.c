@@ -223,6 +223,9 @@ void host_of_path(const char *bundle_path, char *host, size_t host_len)
 
 struct bundle_input {
 	int fd;			/* plain file, or -1 */
+	bool regular;		/* fd is a regular file: it can shrink */
+	uint64_t pos;		/* bytes read from fd */
+	const volatile sig_atomic_t *stop;
 	struct archive *ar;	/* archive entry, or NULL */
 	uint64_t *archive_used;	/* bytes read from this archive's entries */
 	uint64_t archive_cap;
@@ -231,17 +234,39 @@ struct bundle_input {
 	char error[256];
 };
 
+/* At the end of a regular file: did it shrink under us? A log truncated
+ * while it was read (a rotation, a cleanup) ends early, and what was read
+ * is not the file that is there now: the file fails, to be read again. */
+static bool input_shrank(struct bundle_input *in)
+{
+	struct stat st;
+	if (!in->regular || fstat(in->fd, &st) != 0 || (uint64_t)st.st_size >= in->pos)
+		return false;
+	snprintf(in->error, sizeof(in->error), "the file shrank while it was"
+		 " read (%llu bytes read, %llu left): truncated or rotated;"
+		 " ingest it again", (unsigned long long)in->pos,
+		 (unsigned long long)st.st_size);
+	return true;
+}
+
 static ssize_t input_read_fd(struct bundle_input *in, void *buf, size_t cap)
 {
 	for (;;) {
 		ssize_t n = read(in->fd, buf, cap);
-		if (n >= 0)
+		if (n > 0) {
+			in->pos += (uint64_t)n;
 			return n;
-		if (errno != EINTR) {
+		}
+		if (n == 0)
+			return input_shrank(in) ? -1 : 0;
+		if (errno == EINTR && !(in->stop && *in->stop))
+			continue;	/* a signal that is not a stop */
+		snprintf(in->error, sizeof(in->error), "%s", errno == EINTR ?
+			 "interrupted" : "read error: ");
+		if (errno != EINTR)
 			snprintf(in->error, sizeof(in->error), "read error: %s",
 				 strerror(errno));
-			return -1;
-		}
+		return -1;
 	}
 }
 
@@ -301,6 +326,7 @@ bool bundle_input_rewind(struct bundle_input *in)
 {
 	if (in->ar || lseek(in->fd, 0, SEEK_SET) != 0)
 		return false;
+	in->pos = 0;
 	in->error[0] = '\0';
 	return true;
 }
@@ -429,7 +455,7 @@ static int walk_plain_file(struct walk *w)
 		return 0;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	struct bundle_input in = { .fd = fd };
+	struct bundle_input in = { .fd = fd, .regular = !pipe, .stop = w->opts.stop };
 	struct bundle_entry e = {
 		.path = w->rel.data,
 		.size = pipe ? -1 : (int64_t)st.st_size,

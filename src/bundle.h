@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 #include "../parsers/role.h"
@@ -62,6 +63,9 @@ struct bundle_options {
 	uint64_t max_archive_bytes;	/* uncompressed cap per archive */
 	bool all_files;			/* ingest every file, not just .log/.lo_/.txt */
 	bool follow_links;		/* follow symlinks that leave a folder bundle */
+	/* Set by a signal handler: a read blocked on an idle pipe or FIFO
+	 * gives up (error "interrupted") instead of waiting on. */
+	const volatile sig_atomic_t *stop;
 };
 #define BUNDLE_DEFAULT_MAX_ARCHIVE_BYTES (UINT64_C(8) << 30)	/* 8 GiB */
 

@@ -167,19 +167,35 @@ static bool hash_prefix(struct ingest *ing, struct bundle_input *in,
 	return true;
 }
 
-/* A log is text: a head with many NUL or other C0 control bytes is not
- * (UTF-16 is exempt: its zero bytes are half of every ASCII character). */
-static bool looks_binary(const unsigned char *head, size_t len)
+/* A control character no log is made of (tab, line ends, form feed and
+ * ESC do occur). */
+static bool is_binary_unit(unsigned c)
 {
-	size_t n = len < 4096 ? len : 4096, bad = 0;
+	return c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' &&
+	       c != 0x1b;
+}
+
+/* A log is text: a head with many NUL or other C0 control characters is
+ * not. UTF-16 is judged by its code units (its zero bytes are half of
+ * every ASCII character), so a UTF-16 BOM before 20 MB of NULs is binary
+ * too. */
+static bool looks_binary(const unsigned char *head, size_t len,
+			 enum text_encoding enc)
+{
+	size_t n = len < 4096 ? len : 4096, bad = 0, units = 0;
 	if (n < 64)
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = head[i];
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' &&
-		    c != '\f' && c != 0x1b)
-			bad++;
+	if (enc == ENC_UTF16LE || enc == ENC_UTF16BE) {
+		bool le = enc == ENC_UTF16LE;
+		size_t i = (head[0] == 0xFF && head[1] == 0xFE) ||
+			   (head[0] == 0xFE && head[1] == 0xFF) ? 2 : 0;
+		for (; i + 1 < n; i += 2, units++)
+			bad += is_binary_unit(le ? head[i] | head[i + 1] << 8u
+						 : head[i] << 8u | head[i + 1]);
+		return bad * 20 > units;
 	}
+	for (size_t i = 0; i < n; i++)
+		bad += is_binary_unit(head[i]);
 	return bad * 20 > n;
 }
 
@@ -343,8 +359,7 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 	bool ok = true;
 
 	dedup_raw(dd, head, head_len);
-	if (enc != ENC_UTF16LE && enc != ENC_UTF16BE &&
-	    looks_binary(head, head_len)) {
+	if (looks_binary(head, head_len, enc)) {
 		report(ing, e->path, "binary file (control bytes in its head), not stored");
 		stream_free(&st);
 		return false;
@@ -675,6 +690,7 @@ static int walk_one(struct ingest *ing, const char *path)
 		.max_archive_bytes = ing->opts->max_archive_bytes,
 		.all_files = ing->opts->all_files,
 		.follow_links = ing->opts->follow_links,
+		.stop = &interrupted,
 	};
 	struct bundle_visitor v = { ing, visit_entry, visit_report };
 	struct stat st;

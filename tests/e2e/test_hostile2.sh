@@ -62,6 +62,12 @@ print(r.returncode, r.stderr)
 PY
 check "a busy store is called busy" contains "$TMP/busy.out" "the store is busy"
 check "... not 'not a tatrace store'" not_contains "$TMP/busy.out" "not a tatrace store"
+# A UTF-16 BOM before NULs is binary too (it skipped the check).
+mkdir -p "$TMP/u16/HOST"
+{ printf '\377\376'; head -c 200000 /dev/zero; } > "$TMP/u16/HOST/zeros.log"
+expect_status 1 "UTF-16 BOM + NULs: refused" $T ingest -q -d "$TMP/u16.db" "$TMP/u16"
+check "... as binary" contains "$TMP/.err" "zeros.log: binary file"
+
 # A full disk: no command ends in exit 0 with its output cut short.
 if [ -w /dev/full ]; then
 	for cmd in log traces files stats findings coverage "cat 1" "show 1"; do

@@ -23,6 +23,23 @@ check "the file stored before Ctrl-C stays" pyjson 'any(f["name"]=="a.log" and f
 check "the file in progress was rolled back" pyjson 'not any(f["name"]=="p.log" for f in d)' < "$TMP/files.json"
 check "the store is intact (sqlite integrity_check)" sh -c "test \"\$(sqlite3 '$DB' 'PRAGMA integrity_check')\" = ok"
 
+# Ctrl-C while ingest waits on an idle FIFO (a writer that writes nothing):
+# it stops at once and exits 130 instead of waiting for the writer.
+mkfifo "$TMP/idle.log"
+$T ingest -q -d "$TMP/idle.db" "$TMP/idle.log" &
+pid=$!
+exec 4>"$TMP/idle.log"	# returns once tatrace has opened it to read
+printf '<![LOG[half a rec' >&4
+kill -INT $pid
+( sleep 10; kill -KILL $pid 2>/dev/null ) &	# a bound, not a timing
+guard=$!
+wait $pid
+rc=$?
+kill $guard 2>/dev/null
+exec 4>&-
+check "Ctrl-C on an idle FIFO: exit 130 at once ($rc)" test "$rc" -eq 130
+check "... nothing of it stored" sh -c "! $T files -d '$TMP/idle.db' 2>/dev/null | grep -q idle.log"
+
 printf '<![LOG[piped]LOG]!><time="10:00:00.000+000" date="01-01-2026" component="T" context="" type="1" thread="1" file="">\n' |
 	$T ingest -q -d "$TMP/pipe.db" --host PIPED /dev/stdin
 check "a log piped through /dev/stdin is stored under --host" sh -c "$T log -d '$TMP/pipe.db' --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d[0][\"host\"]==\"PIPED\" and d[0][\"message\"]==\"piped\" else 1)'"

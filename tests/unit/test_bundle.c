@@ -386,6 +386,36 @@ static void test_folder_follow_links(void **state)
 	seen_free(&s);
 }
 
+/* A file truncated while it is read (a rotation, a cleanup) is an error,
+ * not a short file stored with exit 0. */
+static int shrink_visit(void *ctx, const struct bundle_entry *e, struct bundle_input *in)
+{
+	(void)e;
+	char chunk[4096];
+	assert_int_equal(bundle_input_read(in, chunk, sizeof(chunk)), sizeof(chunk));
+	assert_int_equal(truncate(ctx, 100), 0);
+	ssize_t n;
+	while ((n = bundle_input_read(in, chunk, sizeof(chunk))) > 0)
+		;
+	assert_int_equal(n, -1);
+	assert_non_null(strstr(bundle_input_error(in), "shrank while it was read"));
+	return 0;
+}
+
+static void test_file_truncated_while_read(void **state)
+{
+	struct fixture *f = *state;
+	char *data = xmalloc(65536);
+	memset(data, 'x', 65535);
+	data[65535] = '\0';
+	put_file(f, "HOST/shrinks.log", data);
+	free(data);
+	char *path = xstrdup(join(f, "HOST/shrinks.log"));
+	struct bundle_visitor v = { path, shrink_visit, NULL };
+	assert_int_equal(bundle_walk(path, NULL, &v), 0);
+	free(path);
+}
+
 static void test_folder_all_files_and_override(void **state)
 {
 	struct fixture *f = *state;
@@ -714,6 +744,7 @@ int main(void)
 		cmocka_unit_test(test_host_of_path),
 		cmocka_unit_test_setup_teardown(test_folder_walk, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_folder_follow_links, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_file_truncated_while_read, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_folder_all_files_and_override,
 						setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_walk_stops_when_asked, setup_tmp,

@@ -1,0 +1,57 @@
+#!/bin/sh
+# log --grep runs inside the store (whole blocks first when the pattern
+# allows): it keeps exactly the records whose message matches, anchored
+# patterns included; a PCRE2 limit is reported, not taken for "no match".
+. "$(dirname "$0")/lib.sh"
+
+# -- the same records as a per-record filter over the full JSON log
+$T demo -q "$TMP/demo" >/dev/null
+$T ingest -q -d "$TMP/d.db" "$TMP/demo" 2>/dev/null
+$T log -d "$TMP/d.db" --format json > "$TMP/all.json"
+# same PATTERN [-i]: --grep's records are those of the full log whose
+# message Python's re finds the pattern in (the patterns are in the
+# common subset of both dialects)
+same() {
+	$T log -d "$TMP/d.db" --format json --grep "$@" > "$TMP/grep.json" 2>"$TMP/err" &&
+	python3 - "$TMP/all.json" "$TMP/grep.json" "$@" <<'EOF'
+import json, re, sys
+flags = re.I if "-i" in sys.argv[4:] else 0
+want = [r for r in json.load(open(sys.argv[1])) if re.search(sys.argv[3], r["message"], flags)]
+got = json.load(open(sys.argv[2]))
+sys.exit(0 if want == got and len(got) > 0 else 1)
+EOF
+}
+check "a rare GUID-like pattern" same 'TaskGUID: [0-9A-F]{8}-'
+check "a common pattern" same 'keep-alive'
+check "a common pattern, -i" same 'KEEP-ALIVE' -i
+check "anchored at the message start" same '^Sending'
+check "anchored at the message end" same 'contoso\.com\.$'
+check "word boundaries" same '\bonline\b'
+check "a lookbehind" same '(?<=PushID: )\d+'
+check "alternatives over records" same 'Batching|push task'
+
+# -- a pattern that hits PCRE2's match limit is not "no match"
+{
+	echo "ok b"
+	i=0
+	while [ $i -lt 12 ]; do
+		i=$((i + 1))
+		echo "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!b $i"
+	done
+	echo "aab"
+} > "$TMP/trap.log"
+$T ingest -q -d "$TMP/t.db" --host H "$TMP/trap.log" 2>/dev/null
+for p in '(a+)+b' '(a+)+b( \d+)?$'; do
+	$T log -d "$TMP/t.db" --grep "$p" > "$TMP/out" 2>"$TMP/err"
+	check "limit ($p): exit 1" test $? -eq 1
+	check "limit ($p): the matching record is shown" sh -c "[ \$(wc -l < '$TMP/out') -eq 1 ] && grep -q ' aab\$' '$TMP/out'"
+	check "limit ($p): the first 10 records named with file and line" sh -c "[ \$(grep -c '^[^ ]*trap.log:[0-9]*: pattern hit the PCRE2 match limit\$' '$TMP/err') -eq 10 ] && grep -q 'trap.log:2: pattern' '$TMP/err'"
+	check "limit ($p): and the total" grep -q '^tatrace log: the pattern hit a PCRE2 limit on 12 records, not shown' "$TMP/err"
+done
+$T log -d "$TMP/t.db" --grep 'a+!b' > "$TMP/out" 2>"$TMP/err"
+check "no limit: exit 0, nothing on stderr" sh -c "test $? -eq 0 && ! test -s '$TMP/err'"
+check "no limit: every matching record" test "$(wc -l < "$TMP/out")" -eq 12
+$T log -d "$TMP/t.db" --grep '(a+)+b' --severity error > "$TMP/out" 2>"$TMP/err"
+check "limit on records --severity leaves out: not reported" sh -c "test $? -eq 0 && ! test -s '$TMP/err'"
+
+finish

@@ -283,6 +283,15 @@ struct log_cursor {
 	bool loaded, done;
 };
 
+/* A heap entry: the run's sort key, copied so that sifting compares
+ * without reaching into the cursors. */
+struct log_slot {
+	int64_t key;		/* utc of its current record, or lower bound */
+	int64_t file;
+	uint64_t seq;
+	struct log_cursor *c;
+};
+
 struct log_run {
 	struct store *s;
 	const struct log_query *q;
@@ -292,7 +301,7 @@ struct log_run {
 	size_t nfiles;
 	struct log_cursor *cur;
 	size_t ncur, capcur;
-	struct log_cursor **heap;
+	struct log_slot *heap;	/* a min-heap of the runs not done */
 	size_t nheap;
 	sqlite3_blob *blob;	/* block_text.text, moved from block to block */
 	pcre2_match_data *md;	/* for q->grep */
@@ -692,17 +701,6 @@ static int log_grep(struct log_run *r, struct log_cursor *c)
 	return log_hand(r, c, rc);
 }
 
-/* The merge visits many blocks in turn, so a record's text is usually out
- * of the processor's caches by the time it is handed over: ask for it
- * now, while the heap is sifted and other records are written. */
-static void log_prefetch(const struct log_cursor *c)
-{
-	const char *p = c->text + c->text_at;
-	size_t len = c->cur.text_len < 512 ? c->cur.text_len : 512;
-	for (size_t off = 0; off < len; off += 64)
-		__builtin_prefetch(p + off);
-}
-
 /* Move to the next wanted record (the current one is consumed when
  * consume is set). On exhaustion c->done is set and its buffers freed.
  * 0, -1, LOG_CANCELLED or LOG_STOPPED. */
@@ -719,8 +717,6 @@ static int log_advance(struct log_run *r, struct log_cursor *c, bool consume)
 				return -1;
 			if (log_wanted(r, &c->cur)) {
 				int rc = log_grep(r, c);
-				if (rc == 1)
-					log_prefetch(c);
 				if (rc)
 					return rc == 1 ? 0 : rc;
 			}
@@ -737,55 +733,65 @@ static int log_advance(struct log_run *r, struct log_cursor *c, bool consume)
 	}
 }
 
-static int64_t log_key(const struct log_cursor *c)
+/* The slot of c as it stands now (after a load or an advance). */
+static struct log_slot log_slot_of(struct log_cursor *c)
 {
-	return c->loaded ? c->cur.utc_us : c->key;
+	return (struct log_slot){
+		.key = c->loaded ? c->cur.utc_us : c->key,
+		.file = c->file->id,
+		.seq = c->loaded ? c->seq + c->rec : c->first_seq,
+		.c = c,
+	};
 }
 
-static uint64_t log_seq(const struct log_cursor *c)
+static bool log_before(const struct log_slot *a, const struct log_slot *b)
 {
-	return c->loaded ? c->seq + c->rec : c->first_seq;
-}
-
-static bool log_before(const struct log_cursor *a, const struct log_cursor *b)
-{
-	int64_t ka = log_key(a), kb = log_key(b);
-	if (ka != kb)
-		return ka < kb;
-	if (a->file->id != b->file->id)
-		return a->file->id < b->file->id;
-	return log_seq(a) < log_seq(b);
+	if (a->key != b->key)
+		return a->key < b->key;
+	if (a->file != b->file)
+		return a->file < b->file;
+	return a->seq < b->seq;
 }
 
 static void log_sift_down(struct log_run *r, size_t i)
 {
+	struct log_slot *h = r->heap;
+	struct log_slot moving = h[i];
 	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-		if (l < r->nheap && log_before(r->heap[l], r->heap[m]))
-			m = l;
-		if (l + 1 < r->nheap && log_before(r->heap[l + 1], r->heap[m]))
+		size_t l = 2 * i + 1, m = l;
+		if (l >= r->nheap)
+			break;
+		if (l + 1 < r->nheap && log_before(&h[l + 1], &h[l]))
 			m = l + 1;
-		if (m == i)
-			return;
-		struct log_cursor *t = r->heap[i];
-		r->heap[i] = r->heap[m];
-		r->heap[m] = t;
+		if (!log_before(&h[m], &moving))
+			break;
+		h[i] = h[m];
 		i = m;
 	}
+	h[i] = moving;
+}
+
+/* The top's cursor moved: put its new key in, or drop it when done. */
+static void log_reheap_top(struct log_run *r)
+{
+	struct log_cursor *c = r->heap[0].c;
+	if (c->done)
+		r->heap[0] = r->heap[--r->nheap];
+	else
+		r->heap[0] = log_slot_of(c);
+	if (r->nheap)
+		log_sift_down(r, 0);
 }
 
 /* Load runs whose lower bound reached the top until a loaded one is
  * there (or none is left). */
 static int log_settle_top(struct log_run *r)
 {
-	while (r->nheap && !r->heap[0]->loaded) {
-		struct log_cursor *c = r->heap[0];
-		int rc = log_advance(r, c, false);
+	while (r->nheap && !r->heap[0].c->loaded) {
+		int rc = log_advance(r, r->heap[0].c, false);
 		if (rc)
 			return rc;
-		if (c->done)
-			r->heap[0] = r->heap[--r->nheap];
-		log_sift_down(r, 0);
+		log_reheap_top(r);
 	}
 	return 0;
 }
@@ -794,20 +800,18 @@ static int log_merge(struct log_run *r)
 {
 	r->heap = xcalloc(r->ncur ? r->ncur : 1, sizeof(*r->heap));
 	for (size_t i = 0; i < r->ncur; i++)
-		r->heap[r->nheap++] = &r->cur[i];
+		r->heap[r->nheap++] = log_slot_of(&r->cur[i]);
 	for (size_t i = r->nheap; i-- > 0;)
 		log_sift_down(r, i);
 	for (;;) {
 		int rc = log_settle_top(r);
 		if (rc || !r->nheap)
 			return rc;
-		struct log_cursor *c = r->heap[0];
+		struct log_cursor *c = r->heap[0].c;
 		if ((rc = log_hand(r, c, 0)) != 0 ||
 		    (rc = log_advance(r, c, true)) != 0)
 			return rc;
-		if (c->done)
-			r->heap[0] = r->heap[--r->nheap];
-		log_sift_down(r, 0);
+		log_reheap_top(r);
 	}
 }
 

@@ -62,15 +62,6 @@ static const struct option log_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-struct log_out {
-	struct buf b;
-	enum out_format fmt;
-	unsigned long long n;
-	pcre2_code *re;
-	pcre2_match_data *md;
-	enum severity min_sev;	/* --severity: this or worse */
-	unsigned long long limited;	/* records the pattern failed on */
-};
 
 static bool parse_severity(const char *arg, enum severity *out)
 {
@@ -89,116 +80,289 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* Decimal digits of v into b: the per-record numbers without printf. */
-static void put_uint(struct buf *b, unsigned long long v)
+/* ---- rows ----
+ *
+ * A full log is millions of rows, so a row is built with one reservation
+ * and plain copies: what a row repeats from its file (host, file name,
+ * component) is formatted once per file and kept in a small cache keyed
+ * by file id, and the time text is formatted once per second. The bytes
+ * are those of the generic path (term_field, json_string, format_utc_ms),
+ * which the cache calls to fill itself. */
+
+#define CELL_SLOTS 256	/* direct-mapped by file id */
+
+struct file_cells {
+	int64_t file_id;	/* 0: empty */
+	struct buf head;	/* table: host cell and ' '; json: "host" to
+				 * "line":, all but the line number */
+	char *name;		/* table: the file name when plain ASCII, so
+				 * "name:line" is one byte a column; else NULL */
+	size_t name_len;
+	char *comp;		/* the component the cell below is for */
+	struct buf comp_cell;	/* table: its cell and ' '; json: from
+				 * ,"component": to "thread": */
+};
+
+struct utc_text {
+	bool set;
+	int64_t sec;		/* the second the text is of */
+	char text[32];
+	size_t len;
+};
+
+/* Decimal digits of v ending at end; returns where they start. */
+static char *digits_of(char *end, unsigned long long v)
 {
-	char digits[24], *p = digits + sizeof(digits);
 	do
-		*--p = (char)('0' + v % 10);
+		*--end = (char)('0' + v % 10);
 	while (v /= 10);
-	buf_append(b, p, (size_t)(digits + sizeof(digits) - p));
+	return end;
 }
 
 static void put_int(struct buf *b, long long v)
 {
-	if (v < 0) {
-		buf_append(b, "-", 1);
-		put_uint(b, 0ull - (unsigned long long)v);
-	} else {
-		put_uint(b, (unsigned long long)v);
-	}
+	char d[24], *p = digits_of(d + sizeof(d), v < 0 ? 0ull - (unsigned long long)v
+							  : (unsigned long long)v);
+	if (v < 0)
+		*--p = '-';
+	buf_append(b, p, (size_t)(d + sizeof(d) - p));
 }
 
 #define PUT_LIT(b, lit) buf_append((b), (lit), sizeof(lit) - 1)
 
-static void record_json(struct buf *b, const struct stored_record *r)
+/* format_utc_ms of utc_us, formatted anew once a second: within a second
+ * only the milliseconds before the final 'Z' change. */
+static const char *utc_text(struct utc_text *u, int64_t utc_us)
 {
-	if (r->dated) {
-		char utc[32];
-		format_utc_ms(r->utc_us, utc);
-		PUT_LIT(b, "{\"utc\":\"");
-		buf_puts(b, utc);
-		PUT_LIT(b, "\",\"host\":");
-	} else {	/* before the file's first time: no time at all */
-		PUT_LIT(b, "{\"utc\":null,\"host\":");
+	int64_t sec = utc_us / US_PER_SEC - (utc_us % US_PER_SEC < 0);
+	if (!u->set || sec != u->sec) {
+		format_utc_ms(utc_us, u->text);
+		u->len = strlen(u->text);
+		u->sec = sec;
+		u->set = true;
 	}
-	json_cstr(b, r->host);
-	PUT_LIT(b, ",\"file\":");
-	json_cstr(b, r->path);
-	PUT_LIT(b, ",\"file_id\":");
-	put_int(b, (long long)r->file_id);
-	PUT_LIT(b, ",\"line\":");
-	put_uint(b, r->line);
-	PUT_LIT(b, ",\"component\":");
-	json_string(b, r->component, strlen(r->component));
-	PUT_LIT(b, ",\"thread\":");
-	if (r->thread >= 0)
-		put_int(b, r->thread);
-	else
-		PUT_LIT(b, "null");
-	PUT_LIT(b, ",\"type\":");
-	if (r->type >= 0)
-		put_int(b, r->type);
-	else
-		PUT_LIT(b, "null");
-	PUT_LIT(b, ",\"severity\":\"");
-	buf_puts(b, severity_name(severity_of(r->type, r->keyword_sev)));
-	PUT_LIT(b, "\",\"message\":");
+	int ms = (int)((utc_us - sec * US_PER_SEC) / 1000);
+	u->text[u->len - 4] = (char)('0' + ms / 100);
+	u->text[u->len - 3] = (char)('0' + ms / 10 % 10);
+	u->text[u->len - 2] = (char)('0' + ms % 10);
+	return u->text;
+}
+
+static bool plain_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			return false;
+	return true;
+}
+
+static void cells_fill(struct file_cells *fc, enum out_format fmt,
+		       const struct stored_record *r)
+{
+	fc->file_id = r->file_id;
+	buf_reset(&fc->head);
+	free(fc->name);
+	fc->name = NULL;
+	free(fc->comp);
+	fc->comp = NULL;
+	if (fmt == OUT_JSON) {
+		json_cstr(&fc->head, r->host);
+		PUT_LIT(&fc->head, ",\"file\":");
+		json_cstr(&fc->head, r->path);
+		PUT_LIT(&fc->head, ",\"file_id\":");
+		put_int(&fc->head, (long long)r->file_id);
+		PUT_LIT(&fc->head, ",\"line\":");
+		return;
+	}
+	term_field(&fc->head, r->host, 14);
+	PUT_LIT(&fc->head, " ");
+	const char *name = base_name(r->path);
+	if (plain_ascii(name)) {
+		fc->name = xstrdup(name);
+		fc->name_len = strlen(name);
+	}
+}
+
+static void cells_component(struct file_cells *fc, enum out_format fmt,
+			    const char *comp)
+{
+	if (fc->comp && strcmp(fc->comp, comp) == 0)
+		return;
+	free(fc->comp);
+	fc->comp = xstrdup(comp);
+	buf_reset(&fc->comp_cell);
+	if (fmt == OUT_JSON) {
+		PUT_LIT(&fc->comp_cell, ",\"component\":");
+		json_string(&fc->comp_cell, comp, strlen(comp));
+		PUT_LIT(&fc->comp_cell, ",\"thread\":");
+		return;
+	}
+	term_field(&fc->comp_cell, comp[0] ? comp : "-", 24);
+	PUT_LIT(&fc->comp_cell, " ");
+}
+
+static struct file_cells *cells_of(struct file_cells *cache,
+				   enum out_format fmt,
+				   const struct stored_record *r)
+{
+	struct file_cells *fc = &cache[(uint64_t)r->file_id % CELL_SLOTS];
+	if (fc->file_id != r->file_id || r->file_id == 0)
+		cells_fill(fc, fmt, r);
+	cells_component(fc, fmt, r->component);
+	return fc;
+}
+
+static void cells_free(struct file_cells *cache)
+{
+	for (size_t i = 0; i < CELL_SLOTS; i++) {
+		buf_free(&cache[i].head);
+		buf_free(&cache[i].comp_cell);
+		free(cache[i].name);
+		free(cache[i].comp);
+	}
+}
+
+static char *put(char *o, const void *s, size_t n)
+{
+	memcpy(o, s, n);
+	return o + n;
+}
+
+/* Room for n more bytes; where they go. */
+static char *room(struct buf *b, size_t n)
+{
+	buf_reserve(b, n);
+	return b->data + b->len;
+}
+
+static void commit_to(struct buf *b, char *end)
+{
+	b->len = (size_t)(end - b->data);
+	b->data[b->len] = '\0';
+}
+
+struct log_out {
+	struct buf b;
+	enum out_format fmt;
+	unsigned long long n;
+	pcre2_code *re;
+	pcre2_match_data *md;
+	enum severity min_sev;	/* --severity: this or worse */
+	unsigned long long limited;	/* records the pattern failed on */
+	struct file_cells *cells;	/* CELL_SLOTS, see "rows" */
+	struct utc_text utc;
+};
+
+/* A JSON number (or null when !known) at p; at most 21 bytes. */
+static char *put_num(char *p, bool known, long long v)
+{
+	if (!known)
+		return put(p, "null", 4);
+	char d[24], *num = digits_of(d + sizeof(d), v < 0 ?
+				     0ull - (unsigned long long)v :
+				     (unsigned long long)v);
+	if (v < 0)
+		*--num = '-';
+	return put(p, num, (size_t)(d + sizeof(d) - num));
+}
+
+static void record_json(struct log_out *o, const struct stored_record *r)
+{
+	struct buf *b = &o->b;
+	struct file_cells *fc = cells_of(o->cells, OUT_JSON, r);
+	char d[24], *num;
+	char *p = room(b, 160 + fc->head.len + fc->comp_cell.len);
+	if (r->dated) {	/* else before the file's first time: no time */
+		const char *utc = utc_text(&o->utc, r->utc_us);
+		p = put(p, "{\"utc\":\"", 8);
+		p = put(p, utc, o->utc.len);
+		p = put(p, "\",\"host\":", 9);
+	} else {
+		p = put(p, "{\"utc\":null,\"host\":", 19);
+	}
+	p = put(p, fc->head.data, fc->head.len);
+	num = digits_of(d + sizeof(d), r->line);
+	p = put(p, num, (size_t)(d + sizeof(d) - num));
+	p = put(p, fc->comp_cell.data, fc->comp_cell.len);
+	p = put_num(p, r->thread >= 0, r->thread);
+	p = put(p, ",\"type\":", 8);
+	p = put_num(p, r->type >= 0, r->type);
+	p = put(p, ",\"severity\":\"", 13);
+	const char *sev = severity_name(severity_of(r->type, r->keyword_sev));
+	p = put(p, sev, strlen(sev));
+	p = put(p, "\",\"message\":", 12);
+	commit_to(b, p);
 	json_string(b, r->text + r->message.off, r->message.len);
-	PUT_LIT(b, ",\"offset_source\":\"");
-	buf_puts(b, offset_source_name(r->offset_source));
-	PUT_LIT(b, "\",\"bias\":");
-	put_int(b, r->bias_min);
-	PUT_LIT(b, ",\"timed\":");
+	const char *src = offset_source_name(r->offset_source);
+	p = room(b, 96 + strlen(src));
+	p = put(p, ",\"offset_source\":\"", 18);
+	p = put(p, src, strlen(src));
+	p = put(p, "\",\"bias\":", 9);
+	p = put_num(p, true, r->bias_min);
 	if (r->timed)
-		PUT_LIT(b, "true,\"partial\":");
+		p = put(p, ",\"timed\":true,\"partial\":", 24);
 	else
-		PUT_LIT(b, "false,\"partial\":");
+		p = put(p, ",\"timed\":false,\"partial\":", 25);
 	if (r->partial)
-		PUT_LIT(b, "true,\"time_text\":");
+		p = put(p, "true,\"time_text\":", 17);
 	else
-		PUT_LIT(b, "false,\"time_text\":");
+		p = put(p, "false,\"time_text\":", 18);
+	commit_to(b, p);
 	json_string(b, r->text + r->time_text.off, r->time_text.len);
 	PUT_LIT(b, "}");
 }
 
-/* "name:line" as snprintf into where[64] would write it (cut at 63
- * bytes), without printf. */
-static void format_where(char where[64], const char *path, uint32_t line)
+#define WHERE_WIDTH 34
+
+/* The "name:line" cell: the file name once per file, when it is plain
+ * ASCII and the cell fits; else as snprintf into 64 bytes and term_field
+ * made it. */
+static char *where_cell(char *p, struct buf *b, const struct file_cells *fc,
+			const struct stored_record *r)
 {
-	const char *name = base_name(path);
-	char digits[12], *d = digits + sizeof(digits);
-	do
-		*--d = (char)('0' + line % 10);
-	while (line /= 10);
-	size_t nlen = strlen(name), dlen = (size_t)(digits + sizeof(digits) - d);
-	size_t len = nlen + 1 + dlen < 63 ? nlen + 1 + dlen : 63;
-	char *o = where;
-	memcpy(o, name, nlen < len ? nlen : len);
-	if (nlen < len) {
-		o[nlen] = ':';
-		memcpy(o + nlen + 1, d, len - nlen - 1);
+	char d[12], *num = digits_of(d + sizeof(d), r->line);
+	size_t nd = (size_t)(d + sizeof(d) - num);
+	if (fc->name && fc->name_len + 1 + nd <= WHERE_WIDTH) {
+		p = put(p, fc->name, fc->name_len);
+		*p++ = ':';
+		p = put(p, num, nd);
+		size_t pad = WHERE_WIDTH - fc->name_len - 1 - nd;
+		memset(p, ' ', pad);
+		return p + pad;
 	}
-	where[len] = '\0';
+	char where[64];
+	snprintf(where, sizeof(where), "%s:%u", base_name(r->path),
+		 (unsigned)r->line);
+	commit_to(b, p);
+	term_field(b, where, WHERE_WIDTH);
+	return b->data + b->len;
 }
 
-static void record_table(struct buf *b, const struct stored_record *r)
+static void record_table(struct log_out *o, const struct stored_record *r)
 {
 	static const char sev_tag[SEV_COUNT] = { 'V', 'I', 'W', 'E' };
-	char utc[32], where[64];
-	format_utc_ms(r->utc_us, utc);
-	if (!r->dated)
-		memset(utc, ' ', 24);
-	buf_append(b, utc, 24);
-	buf_append(b, r->timed || !r->dated ? "  " : "~ ", 2);
-	term_field(b, r->host, 14);
-	PUT_LIT(b, " ");
-	format_where(where, r->path, r->line);
-	term_field(b, where, 34);
-	PUT_LIT(b, " ");
-	term_field(b, r->component[0] ? r->component : "-", 24);
-	char tag[3] = { ' ', sev_tag[severity_of(r->type, r->keyword_sev)], ' ' };
-	buf_append(b, tag, 3);
+	struct buf *b = &o->b;
+	struct file_cells *fc = cells_of(o->cells, OUT_TABLE, r);
+	/* the time, two marks, host, where, component and tag fit in this
+	 * unless a cell needs escapes (then term_field reserves its own) */
+	size_t fixed = 24 + 2 + fc->head.len + WHERE_WIDTH + 1 +
+		       fc->comp_cell.len + 3;
+	char *p = room(b, fixed);
+	if (r->dated)
+		memcpy(p, utc_text(&o->utc, r->utc_us), 24);
+	else
+		memset(p, ' ', 24);
+	p += 24;
+	p = put(p, r->timed || !r->dated ? "  " : "~ ", 2);
+	p = put(p, fc->head.data, fc->head.len);
+	p = where_cell(p, b, fc, r);
+	commit_to(b, p);
+	p = room(b, 1 + fc->comp_cell.len + 3);
+	*p++ = ' ';
+	p = put(p, fc->comp_cell.data, fc->comp_cell.len);
+	*p++ = sev_tag[severity_of(r->type, r->keyword_sev)];
+	*p++ = ' ';
+	commit_to(b, p);
 	term_escape(b, r->text + r->message.off, r->message.len);
 	PUT_LIT(b, "\n");
 }
@@ -210,9 +374,9 @@ static int log_row(void *ctx, const struct stored_record *r)
 		return 0;
 	if (o->fmt == OUT_JSON) {
 		buf_puts(&o->b, o->n ? ",\n" : "\n");
-		record_json(&o->b, r);
+		record_json(o, r);
 	} else {
-		record_table(&o->b, r);
+		record_table(o, r);
 	}
 	o->n++;
 	if (o->b.len > FLUSH_AT) {
@@ -302,6 +466,7 @@ int cmd_log(int argc, char **argv)
 	q.grep = o.re;
 	q.grep_text = grep;
 	q.grep_error = log_limit;
+	o.cells = xcalloc(CELL_SLOTS, sizeof(*o.cells));
 	struct store *s = cli_open_read(cli_store_path(store_opt));
 	if (!s)
 		goto out;
@@ -322,6 +487,9 @@ int cmd_log(int argc, char **argv)
 	buf_flush_to(&o.b, stdout);
 	store_close(s);
 out:
+	if (o.cells)
+		cells_free(o.cells);
+	free(o.cells);
 	buf_free(&o.b);
 	pcre2_match_data_free(o.md);
 	pcre2_code_free(o.re);

@@ -37,8 +37,8 @@ static inline bool blockgrep_has(const struct blockgrep_set *set, uint32_t i)
  * of len bytes) whose text may hold a match of re. md is match data made
  * from re. A PCRE2 error on the block (a match limit reached over the
  * whole text) makes every entry from there on a candidate, so the caller's
- * per-record match meets and reports it. The entries' text lengths must
- * add up to at most len (the caller checked). */
+ * per-record match meets and reports it. Entries whose lengths run past
+ * len (a damaged store) are candidates or not, never read beyond len. */
 void blockgrep_candidates(const pcre2_code *re, pcre2_match_data *md,
 			  const unsigned char *meta, uint32_t n,
 			  const char *text, size_t len,

@@ -582,17 +582,17 @@ static int log_fetch_block(struct log_run *r, struct log_cursor *c)
 		r->seen += c->n;
 		if (q->tick && q->tick(q->tick_ctx, lo, r->seen))
 			return LOG_CANCELLED;
-		if (log_read_text(r, c, block_id, text_len) < 0 ||
-		    log_order_block(r, c) < 0)
+		if (log_read_text(r, c, block_id, text_len) < 0)
 			return -1;
+		if (r->blockwise) {
+			blockgrep_candidates(q->grep, r->md, c->meta, c->n,
+					     c->text, c->text_len, &c->cand);
+			if (!c->cand.count)
+				continue;
+		}
 		c->pos = 0;
 		c->text_at = 0;
-		if (!r->blockwise)
-			return 0;
-		blockgrep_candidates(q->grep, r->md, c->meta, c->n, c->text,
-				     c->text_len, &c->cand);
-		if (c->cand.count)
-			return 0;
+		return log_order_block(r, c);
 	}
 }
 

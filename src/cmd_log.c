@@ -62,7 +62,6 @@ static const struct option log_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-
 static bool parse_severity(const char *arg, enum severity *out)
 {
 	for (int sev = SEV_VERBOSE; sev < SEV_COUNT; sev++) {
@@ -121,14 +120,19 @@ static char *digits_of(char *end, unsigned long long v)
 
 static void put_int(struct buf *b, long long v)
 {
-	char d[24], *p = digits_of(d + sizeof(d), v < 0 ? 0ull - (unsigned long long)v
-							  : (unsigned long long)v);
+	unsigned long long mag = v < 0 ? 0ull - (unsigned long long)v :
+				 (unsigned long long)v;
+	char d[24], *p = digits_of(d + sizeof(d), mag);
 	if (v < 0)
 		*--p = '-';
 	buf_append(b, p, (size_t)(d + sizeof(d) - p));
 }
 
-#define PUT_LIT(b, lit) buf_append((b), (lit), sizeof(lit) - 1)
+/* A literal (its strlen folds away once inlined). */
+static void put_lit(struct buf *b, const char *lit)
+{
+	buf_append(b, lit, strlen(lit));
+}
 
 /* format_utc_ms of utc_us, formatted anew once a second: within a second
  * only the milliseconds before the final 'Z' change. */
@@ -167,15 +171,15 @@ static void cells_fill(struct file_cells *fc, enum out_format fmt,
 	fc->comp = NULL;
 	if (fmt == OUT_JSON) {
 		json_cstr(&fc->head, r->host);
-		PUT_LIT(&fc->head, ",\"file\":");
+		put_lit(&fc->head, ",\"file\":");
 		json_cstr(&fc->head, r->path);
-		PUT_LIT(&fc->head, ",\"file_id\":");
+		put_lit(&fc->head, ",\"file_id\":");
 		put_int(&fc->head, (long long)r->file_id);
-		PUT_LIT(&fc->head, ",\"line\":");
+		put_lit(&fc->head, ",\"line\":");
 		return;
 	}
 	term_field(&fc->head, r->host, 14);
-	PUT_LIT(&fc->head, " ");
+	put_lit(&fc->head, " ");
 	const char *name = base_name(r->path);
 	if (plain_ascii(name)) {
 		fc->name = xstrdup(name);
@@ -192,13 +196,13 @@ static void cells_component(struct file_cells *fc, enum out_format fmt,
 	fc->comp = xstrdup(comp);
 	buf_reset(&fc->comp_cell);
 	if (fmt == OUT_JSON) {
-		PUT_LIT(&fc->comp_cell, ",\"component\":");
+		put_lit(&fc->comp_cell, ",\"component\":");
 		json_string(&fc->comp_cell, comp, strlen(comp));
-		PUT_LIT(&fc->comp_cell, ",\"thread\":");
+		put_lit(&fc->comp_cell, ",\"thread\":");
 		return;
 	}
 	term_field(&fc->comp_cell, comp[0] ? comp : "-", 24);
-	PUT_LIT(&fc->comp_cell, " ");
+	put_lit(&fc->comp_cell, " ");
 }
 
 static struct file_cells *cells_of(struct file_cells *cache,
@@ -226,6 +230,12 @@ static char *put(char *o, const void *s, size_t n)
 {
 	memcpy(o, s, n);
 	return o + n;
+}
+
+/* A literal (strlen folds away once inlined). */
+static char *put_s(char *o, const char *lit)
+{
+	return put(o, lit, strlen(lit));
 }
 
 /* Room for n more bytes; where they go. */
@@ -257,7 +267,7 @@ struct log_out {
 static char *put_num(char *p, bool known, long long v)
 {
 	if (!known)
-		return put(p, "null", 4);
+		return put_s(p, "null");
 	char d[24], *num = digits_of(d + sizeof(d), v < 0 ?
 				     0ull - (unsigned long long)v :
 				     (unsigned long long)v);
@@ -274,42 +284,42 @@ static void record_json(struct log_out *o, const struct stored_record *r)
 	char *p = room(b, 160 + fc->head.len + fc->comp_cell.len);
 	if (r->dated) {	/* else before the file's first time: no time */
 		const char *utc = utc_text(&o->utc, r->utc_us);
-		p = put(p, "{\"utc\":\"", 8);
+		p = put_s(p, "{\"utc\":\"");
 		p = put(p, utc, o->utc.len);
-		p = put(p, "\",\"host\":", 9);
+		p = put_s(p, "\",\"host\":");
 	} else {
-		p = put(p, "{\"utc\":null,\"host\":", 19);
+		p = put_s(p, "{\"utc\":null,\"host\":");
 	}
 	p = put(p, fc->head.data, fc->head.len);
 	num = digits_of(d + sizeof(d), r->line);
 	p = put(p, num, (size_t)(d + sizeof(d) - num));
 	p = put(p, fc->comp_cell.data, fc->comp_cell.len);
 	p = put_num(p, r->thread >= 0, r->thread);
-	p = put(p, ",\"type\":", 8);
+	p = put_s(p, ",\"type\":");
 	p = put_num(p, r->type >= 0, r->type);
-	p = put(p, ",\"severity\":\"", 13);
+	p = put_s(p, ",\"severity\":\"");
 	const char *sev = severity_name(severity_of(r->type, r->keyword_sev));
 	p = put(p, sev, strlen(sev));
-	p = put(p, "\",\"message\":", 12);
+	p = put_s(p, "\",\"message\":");
 	commit_to(b, p);
 	json_string(b, r->text + r->message.off, r->message.len);
 	const char *src = offset_source_name(r->offset_source);
 	p = room(b, 96 + strlen(src));
-	p = put(p, ",\"offset_source\":\"", 18);
+	p = put_s(p, ",\"offset_source\":\"");
 	p = put(p, src, strlen(src));
-	p = put(p, "\",\"bias\":", 9);
+	p = put_s(p, "\",\"bias\":");
 	p = put_num(p, true, r->bias_min);
 	if (r->timed)
-		p = put(p, ",\"timed\":true,\"partial\":", 24);
+		p = put_s(p, ",\"timed\":true,\"partial\":");
 	else
-		p = put(p, ",\"timed\":false,\"partial\":", 25);
+		p = put_s(p, ",\"timed\":false,\"partial\":");
 	if (r->partial)
-		p = put(p, "true,\"time_text\":", 17);
+		p = put_s(p, "true,\"time_text\":");
 	else
-		p = put(p, "false,\"time_text\":", 18);
+		p = put_s(p, "false,\"time_text\":");
 	commit_to(b, p);
 	json_string(b, r->text + r->time_text.off, r->time_text.len);
-	PUT_LIT(b, "}");
+	put_lit(b, "}");
 }
 
 #define WHERE_WIDTH 34
@@ -364,7 +374,7 @@ static void record_table(struct log_out *o, const struct stored_record *r)
 	*p++ = ' ';
 	commit_to(b, p);
 	term_escape(b, r->text + r->message.off, r->message.len);
-	PUT_LIT(b, "\n");
+	put_lit(b, "\n");
 }
 
 static int log_row(void *ctx, const struct stored_record *r)

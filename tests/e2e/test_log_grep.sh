@@ -30,6 +30,33 @@ check "word boundaries" same '\bonline\b'
 check "a lookbehind" same '(?<=PushID: )\d+'
 check "alternatives over records" same 'Batching|push task'
 
+# -- with the other filters: the same records as those filters and the
+# pattern applied to the full log
+T0=$(python3 -c 'import json,sys; d=[r["utc"] for r in json.load(open(sys.argv[1])) if r["utc"]]; print(d[len(d)//3])' "$TMP/all.json")
+T1=$(python3 -c 'import json,sys; d=[r["utc"] for r in json.load(open(sys.argv[1])) if r["utc"]]; print(d[2*len(d)//3])' "$TMP/all.json")
+# combo PATTERN PYTHON-CONDITION-ON-r OPTIONS...
+combo() {
+	pat=$1 cond=$2
+	shift 2
+	$T log -d "$TMP/d.db" --format json --grep "$pat" "$@" > "$TMP/grep.json" &&
+	python3 - "$TMP/all.json" "$TMP/grep.json" "$pat" "$cond" "$T0" "$T1" <<'EOF'
+import json, re, sys
+_, allf, gotf, pat, cond, t0, t1 = sys.argv
+sev = {"verbose": 0, "info": 1, "warning": 2, "error": 3}
+want = [r for r in json.load(open(allf))
+        if re.search(pat, r["message"]) and eval(cond, {"r": r, "sev": sev, "t0": t0, "t1": t1})]
+got = json.load(open(gotf))
+sys.exit(0 if want == got and len(got) > 0 else 1)
+EOF
+}
+check "--grep with --host" combo 'task' 'r["host"] == "MP01"' --host mp01
+check "--grep with --component" combo 'keep-alive' 'r["component"].lower() == "bgbagent"' --component BGBAGENT
+# (--until a bare date: its last microsecond, where the JSON's milliseconds
+# cannot mislead the comparison)
+check "--grep with --since/--until" combo 'e' 'r["utc"] and t0 <= r["utc"] and r["utc"][:10] <= t1[:10]' --since "$T0" --until "$(echo "$T1" | cut -c1-10)"
+check "--grep with --severity" combo 'e' 'sev[r["severity"]] >= 2' --severity warning
+check "anchored --grep with --host and --since" combo '^[A-Z]' 'r["host"] == "SCP01" and r["utc"] and r["utc"] >= t0' --host SCP01 --since "$T0"
+
 # -- a pattern that hits PCRE2's match limit is not "no match"
 {
 	echo "ok b"

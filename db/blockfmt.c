@@ -62,6 +62,11 @@ uint64_t blockfmt_utc(const unsigned char *src)
 	return get_u64(src);
 }
 
+uint32_t blockfmt_text_len(const unsigned char *src)
+{
+	return get_u32(src + 8);
+}
+
 void blockfmt_unpack(const unsigned char *src, struct block_entry *e)
 {
 	e->utc_us = (int64_t)get_u64(src + 0);

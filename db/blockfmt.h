@@ -56,6 +56,8 @@ void blockfmt_pack(unsigned char *dst, const struct block_entry *e);
 void blockfmt_unpack(const unsigned char *src, struct block_entry *e);
 /* Just the utc_us of a packed entry. */
 uint64_t blockfmt_utc(const unsigned char *src);
+/* Just the text_len of a packed entry. */
+uint32_t blockfmt_text_len(const unsigned char *src);
 
 /* Time of the last timed record seen in a file, which untimed records
  * inherit. */

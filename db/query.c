@@ -1,12 +1,14 @@
 /* query.c - reading the store back: the file list, a file's text, records
  * merged by UTC across files, and summary statistics. Everything streams
- * through callbacks; at most one block per file is held in memory. */
+ * through callbacks; at most one block per run of a file is held in
+ * memory. */
 #include "store_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "blockfmt.h"
+#include "blockgrep.h"
 #include "../lib/util.h"
 
 static const char SQL_FILES[] =
@@ -201,7 +203,20 @@ int store_cat(struct store *s, int64_t file_id,
  * without loading anything; it is loaded when that key reaches the top
  * (its first wanted record can only be later, so it sifts down from
  * there). Runs that have not started or have finished hold no block, so
- * only runs that overlap in time hold one each. */
+ * only runs that overlap in time hold one each.
+ *
+ * A loaded run holds its block whole: the metadata and the text, read
+ * with one blob read (records are slices of it, never read alone). So
+ * memory is one block (STORE_BLOCK_BYTES of text, or one longer record,
+ * plus 48 KiB of metadata) per run that overlaps the moment being
+ * merged -- as many as there are logs covering the same time, however big
+ * the store.
+ *
+ * --grep runs here, so that each() sees only matching records: per
+ * record against its message, or, when the pattern allows it
+ * (db/blockgrep.h), first over the block's whole text, which passes over
+ * blocks without a match without looking at their entries and narrows
+ * the rest to the entries a match starts in. */
 
 static const char SQL_LOG_FILES[] =
 	"SELECT f.id, h.name, f.path FROM files f"
@@ -227,8 +242,8 @@ static const char SQL_LOG_BOUNDS[] =
 /* The next block of a run: at or after seq ?2, at most ?6. */
 static const char SQL_LOG_NEXT_BLOCK[] =
 	"SELECT seq, n, meta, id,"
-	" (SELECT length(text) FROM block_text t WHERE t.block_id = b.id)"
-	" FROM blocks b"
+	" (SELECT length(text) FROM block_text t WHERE t.block_id = b.id),"
+	" CASE WHEN undated > 0 THEN 0 ELSE utc_min END FROM blocks b"
 	" WHERE file_id = ?1 AND seq >= ?2 AND seq <= ?6" LOG_BLOCK_FILTER
 	" ORDER BY seq LIMIT 1";
 
@@ -237,9 +252,16 @@ struct log_file {
 	char *host, *path;
 };
 
-/* A cursor over one run. It holds its block's metadata only (48 KiB at
- * most) while it is loaded; the text of the record being emitted is read
- * through an incremental blob handle. */
+/* What the steps of the merge return besides 0 (go on) and -1 (a store
+ * error, in s->err). */
+enum {
+	LOG_CANCELLED = 1,	/* tick() said stop: store_log returns 1 */
+	LOG_STOPPED = 2,	/* each() or grep_error() said stop: 0 */
+};
+
+/* A cursor over one run. While loaded it holds its block whole: the
+ * metadata (48 KiB at most) and the text, read once; records are slices
+ * of it. */
 struct log_cursor {
 	const struct log_file *file;
 	int64_t key;		/* not loaded: the run's lower bound */
@@ -250,28 +272,41 @@ struct log_cursor {
 	uint32_t n, pos;	/* entries in the block, position in it */
 	uint32_t rec;		/* the current entry: order[pos] or pos */
 	size_t text_at;		/* offset of the current entry's text */
-	size_t text_len;	/* the block's text length */
-	int64_t block_id;
 	unsigned char *meta;	/* packed entries of the current block */
+	char *text;		/* its text, read whole */
+	size_t text_len, text_cap;
 	uint16_t *order;	/* entries by (utc, index) when the block is
 				 * not in order; NULL when it is */
 	uint32_t *offs;		/* text offset of each entry (with order) */
-	sqlite3_blob *blob;	/* block_text.text of blob_block */
-	int64_t blob_block;
+	struct blockgrep_set cand;	/* entries a blockwise grep may match */
 	struct block_entry cur;
 	bool loaded, done;
+};
+
+/* A heap entry: the run's sort key, copied so that sifting compares
+ * without reaching into the cursors. */
+struct log_slot {
+	int64_t key;		/* utc of its current record, or lower bound */
+	int64_t file;
+	uint64_t seq;
+	struct log_cursor *c;
 };
 
 struct log_run {
 	struct store *s;
 	const struct log_query *q;
+	int (*each)(void *ctx, const struct stored_record *rec);
+	void *ctx;
 	struct log_file *files;
 	size_t nfiles;
 	struct log_cursor *cur;
 	size_t ncur, capcur;
-	struct log_cursor **heap;
+	struct log_slot *heap;	/* a min-heap of the runs not done */
 	size_t nheap;
-	struct buf text;	/* the emitted record's text */
+	sqlite3_blob *blob;	/* block_text.text, moved from block to block */
+	pcre2_match_data *md;	/* for q->grep */
+	bool blockwise;		/* q->grep may be matched over whole blocks */
+	uint64_t seen;		/* records of the blocks read or skipped */
 	char **comp_names;	/* by component id */
 	size_t ncomp_names;
 	uint32_t *want_comps;	/* ids matching q->component */
@@ -411,43 +446,89 @@ static int log_sort_cmp(const void *a, const void *b)
 	return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
-/* Entries of the loaded block that go back in time are put in (utc,
- * index) order; an in-order block costs one pass over its times. */
-static void log_order_block(struct log_cursor *c)
+static int log_corrupt(struct log_run *r, const struct log_cursor *c,
+		       const char *what)
+{
+	snprintf(r->s->err, sizeof(r->s->err), "%s: corrupt block %s in"
+		 " file %lld", r->s->path, what, (long long)c->file->id);
+	return -1;
+}
+
+/* Check that the entries' texts fit in the block's, and put entries that
+ * go back in time in (utc, index) order; an in-order block costs one pass
+ * over its times. */
+static int log_order_block(struct log_run *r, struct log_cursor *c)
 {
 	int64_t prev = INT64_MIN;
 	bool sorted = true;
-	for (uint32_t i = 0; i < c->n && sorted; i++) {
-		int64_t utc = (int64_t)blockfmt_utc(c->meta +
-				(size_t)i * BLOCKFMT_RECORD_BYTES);
-		sorted = utc >= prev;
+	size_t total = 0;
+	for (uint32_t i = 0; i < c->n; i++) {
+		const unsigned char *m = c->meta +
+					 (size_t)i * BLOCKFMT_RECORD_BYTES;
+		int64_t utc = (int64_t)blockfmt_utc(m);
+		sorted = sorted && utc >= prev;
 		prev = utc;
+		total += blockfmt_text_len(m);
 	}
 	free(c->order);
 	free(c->offs);
 	c->order = NULL;
 	c->offs = NULL;
+	if (total > c->text_len)
+		return log_corrupt(r, c, "text");
 	if (sorted)
-		return;
+		return 0;
 	struct log_sort_key *k = xmalloc(c->n * sizeof(*k));
 	c->order = xmalloc(c->n * sizeof(*c->order));
 	c->offs = xmalloc(c->n * sizeof(*c->offs));
 	size_t off = 0;
 	for (uint32_t i = 0; i < c->n; i++) {
-		struct block_entry e;
-		blockfmt_unpack(c->meta + (size_t)i * BLOCKFMT_RECORD_BYTES, &e);
-		k[i] = (struct log_sort_key){e.utc_us, i};
+		const unsigned char *m = c->meta +
+					 (size_t)i * BLOCKFMT_RECORD_BYTES;
+		k[i] = (struct log_sort_key){(int64_t)blockfmt_utc(m), i};
 		c->offs[i] = (uint32_t)off;
-		off += e.text_len;
+		off += blockfmt_text_len(m);
 	}
 	qsort(k, c->n, sizeof(*k), log_sort_cmp);
 	for (uint32_t i = 0; i < c->n; i++)
 		c->order[i] = (uint16_t)k[i].idx;
 	free(k);
+	return 0;
 }
 
-/* Load the run's next candidate block; c->done when there is none. */
-static int log_fetch_block(struct log_run *r, struct log_cursor *c)
+/* The block's text, whole, into c->text: one read per block. */
+static int log_read_text(struct log_run *r, struct log_cursor *c,
+			 int64_t block_id, int64_t len)
+{
+	if (len < 0 || len >= INT32_MAX)
+		return log_corrupt(r, c, "text");
+	if ((size_t)len + 1 > c->text_cap) {	/* + 1: never malloc(0) */
+		c->text_cap = (size_t)len + 1;
+		free(c->text);
+		c->text = xmalloc(c->text_cap);
+	}
+	int rc = SQLITE_OK;
+	if (len && !r->blob)
+		rc = sqlite3_blob_open(r->s->db, "main", "block_text", "text",
+				       block_id, 0, &r->blob);
+	else if (len)
+		rc = sqlite3_blob_reopen(r->blob, block_id);
+	if (rc == SQLITE_OK && len)
+		rc = sqlite3_blob_read(r->blob, c->text, (int)len, 0);
+	if (rc != SQLITE_OK) {
+		store_fail(r->s);
+		sqlite3_blob_close(r->blob);	/* unusable after a failure */
+		r->blob = NULL;
+		return -1;
+	}
+	c->text_len = (size_t)len;
+	return 0;
+}
+
+/* The next candidate block's row: its entries into c->meta. 1 when the
+ * run has no more, 0, or -1. */
+static int log_next_row(struct log_run *r, struct log_cursor *c,
+			int64_t *block_id, int64_t *text_len, int64_t *lo)
 {
 	sqlite3_stmt *st = store_stmt(r->s, SQL_LOG_NEXT_BLOCK);
 	if (!st)
@@ -456,38 +537,63 @@ static int log_fetch_block(struct log_run *r, struct log_cursor *c)
 	sqlite3_bind_int64(st, 2, (int64_t)c->next_seq);
 	sqlite3_bind_int64(st, 6, (int64_t)c->last_seq);
 	log_bind_filter(r, st);
-	int rc = sqlite3_step(st);
+	int rc = sqlite3_step(st), ret = 0;
 	if (rc == SQLITE_ROW) {
 		c->seq = (uint64_t)sqlite3_column_int64(st, 0);
 		int64_t n = sqlite3_column_int64(st, 1);
 		size_t bytes = (size_t)sqlite3_column_bytes(st, 2);
 		if (n < 0 || n > STORE_BLOCK_RECORDS ||
 		    bytes != (size_t)n * BLOCKFMT_RECORD_BYTES) {
-			snprintf(r->s->err, sizeof(r->s->err), "%s: corrupt"
-				 " block metadata in file %lld", r->s->path,
-				 (long long)c->file->id);
 			sqlite3_reset(st);
-			return -1;
+			return log_corrupt(r, c, "metadata");
 		}
 		if (!c->meta)
 			c->meta = xmalloc(STORE_BLOCK_RECORDS *
 					  BLOCKFMT_RECORD_BYTES);
 		if (bytes)
 			memcpy(c->meta, sqlite3_column_blob(st, 2), bytes);
-		c->block_id = sqlite3_column_int64(st, 3);
-		c->text_len = (size_t)sqlite3_column_int64(st, 4);
+		*block_id = sqlite3_column_int64(st, 3);
+		*text_len = sqlite3_column_int64(st, 4);
+		*lo = sqlite3_column_int64(st, 5);
 		c->n = (uint32_t)n;
-		c->pos = 0;
-		c->text_at = 0;
 		c->next_seq = c->seq + (uint64_t)n;
-		log_order_block(c);
 	} else if (rc == SQLITE_DONE) {
-		c->done = true;
+		ret = 1;
 	} else {
-		store_fail(r->s);
+		ret = store_fail(r->s);
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+	return ret;
+}
+
+/* Load the run's next block that can hold a wanted record; c->done when
+ * there is none. With a blockwise grep, blocks whose text holds no match
+ * are passed over without looking at their entries. */
+static int log_fetch_block(struct log_run *r, struct log_cursor *c)
+{
+	const struct log_query *q = r->q;
+	for (;;) {
+		int64_t block_id = 0, text_len = 0, lo = 0;
+		int rc = log_next_row(r, c, &block_id, &text_len, &lo);
+		if (rc) {
+			c->done = rc > 0;
+			return rc > 0 ? 0 : -1;
+		}
+		r->seen += c->n;
+		if (q->tick && q->tick(q->tick_ctx, lo, r->seen))
+			return LOG_CANCELLED;
+		if (log_read_text(r, c, block_id, text_len) < 0)
+			return -1;
+		if (r->blockwise) {
+			blockgrep_candidates(q->grep, r->md, c->meta, c->n,
+					     c->text, c->text_len, &c->cand);
+			if (!c->cand.count)
+				continue;
+		}
+		c->pos = 0;
+		c->text_at = 0;
+		return log_order_block(r, c);
+	}
 }
 
 static bool log_wanted(const struct log_run *r, const struct block_entry *e)
@@ -513,111 +619,25 @@ static int log_entry(struct log_run *r, struct log_cursor *c)
 			&c->cur);
 	if (c->offs)
 		c->text_at = c->offs[c->rec];
-	if (c->text_at + c->cur.text_len > c->text_len) {
-		snprintf(r->s->err, sizeof(r->s->err), "%s: corrupt block text"
-			 " in file %lld", r->s->path, (long long)c->file->id);
-		return -1;
-	}
+	const struct block_entry *e = &c->cur;
+	if (c->text_at + e->text_len > c->text_len ||
+	    (uint64_t)e->msg_off + e->msg_len > e->text_len ||
+	    (uint64_t)e->time_off + e->time_len > e->text_len)
+		return log_corrupt(r, c, "text");
 	return 0;
 }
 
 static void log_cursor_release(struct log_cursor *c)
 {
 	free(c->meta);
+	free(c->text);
 	free(c->order);
 	free(c->offs);
 	c->meta = NULL;
+	c->text = NULL;
+	c->text_cap = c->text_len = 0;
 	c->order = NULL;
 	c->offs = NULL;
-	if (c->blob)
-		sqlite3_blob_close(c->blob);
-	c->blob = NULL;
-}
-
-/* Move to the next wanted record (the current one is consumed when
- * consume is set). On exhaustion c->done is set and its buffers freed. */
-static int log_advance(struct log_run *r, struct log_cursor *c, bool consume)
-{
-	c->loaded = true;
-	if (consume) {
-		c->text_at += c->cur.text_len;
-		c->pos++;
-	}
-	for (;;) {
-		while (c->pos < c->n) {
-			if (log_entry(r, c) < 0)
-				return -1;
-			if (log_wanted(r, &c->cur))
-				return 0;
-			c->text_at += c->cur.text_len;
-			c->pos++;
-		}
-		if (log_fetch_block(r, c) < 0)
-			return -1;
-		if (c->done) {
-			log_cursor_release(c);
-			return 0;
-		}
-	}
-}
-
-static int64_t log_key(const struct log_cursor *c)
-{
-	return c->loaded ? c->cur.utc_us : c->key;
-}
-
-static uint64_t log_seq(const struct log_cursor *c)
-{
-	return c->loaded ? c->seq + c->rec : c->first_seq;
-}
-
-static bool log_before(const struct log_cursor *a, const struct log_cursor *b)
-{
-	int64_t ka = log_key(a), kb = log_key(b);
-	if (ka != kb)
-		return ka < kb;
-	if (a->file->id != b->file->id)
-		return a->file->id < b->file->id;
-	return log_seq(a) < log_seq(b);
-}
-
-static void log_sift_down(struct log_run *r, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-		if (l < r->nheap && log_before(r->heap[l], r->heap[m]))
-			m = l;
-		if (l + 1 < r->nheap && log_before(r->heap[l + 1], r->heap[m]))
-			m = l + 1;
-		if (m == i)
-			return;
-		struct log_cursor *t = r->heap[i];
-		r->heap[i] = r->heap[m];
-		r->heap[m] = t;
-		i = m;
-	}
-}
-
-/* The current record's text, into r->text. */
-static int log_read_text(struct log_run *r, struct log_cursor *c)
-{
-	int rc = SQLITE_OK;
-	if (!c->blob)
-		rc = sqlite3_blob_open(r->s->db, "main", "block_text", "text",
-				       c->block_id, 0, &c->blob);
-	else if (c->blob_block != c->block_id)
-		rc = sqlite3_blob_reopen(c->blob, c->block_id);
-	c->blob_block = c->block_id;
-	buf_reset(&r->text);
-	buf_reserve(&r->text, c->cur.text_len);
-	if (rc == SQLITE_OK && c->cur.text_len)
-		rc = sqlite3_blob_read(c->blob, r->text.data, (int)c->cur.text_len,
-				       (int)c->text_at);
-	if (rc != SQLITE_OK)
-		return store_fail(r->s);
-	r->text.len = c->cur.text_len;
-	r->text.data[r->text.len] = '\0';
-	return 0;
 }
 
 static void log_emit_fill(const struct log_run *r, const struct log_cursor *c,
@@ -641,7 +661,7 @@ static void log_emit_fill(const struct log_run *r, const struct log_cursor *c,
 		.type = e->type,
 		.keyword_sev = e->keyword_sev,
 		.thread = e->thread,
-		.text = r->text.data,
+		.text = c->text + c->text_at,
 		.len = e->text_len,
 		.message = {e->msg_off, e->msg_len},
 		.time_text = {e->time_off, e->time_len},
@@ -651,47 +671,147 @@ static void log_emit_fill(const struct log_run *r, const struct log_cursor *c,
 	};
 }
 
+/* Hand the current record to each(), or with a PCRE2 error code to
+ * grep_error(). 0 or LOG_STOPPED. */
+static int log_hand(struct log_run *r, struct log_cursor *c, int pcre2_rc)
+{
+	struct stored_record rec;
+	log_emit_fill(r, c, &rec);
+	int stop = pcre2_rc ? r->q->grep_error(r->ctx, &rec, pcre2_rc) :
+			      r->each(r->ctx, &rec);
+	return stop ? LOG_STOPPED : 0;
+}
+
+/* The current entry against q->grep: 1 keep, 0 pass over, LOG_STOPPED
+ * when grep_error() said stop. */
+static int log_grep(struct log_run *r, struct log_cursor *c)
+{
+	const struct log_query *q = r->q;
+	if (!q->grep)
+		return 1;
+	if (r->blockwise && !blockgrep_has(&c->cand, c->rec))
+		return 0;
+	const char *msg = c->text + c->text_at + c->cur.msg_off;
+	int rc = pcre2_match(q->grep, (PCRE2_SPTR)msg, c->cur.msg_len, 0,
+			     PCRE2_NO_UTF_CHECK, r->md, NULL);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH || !q->grep_error)
+		return 0;
+	return log_hand(r, c, rc);
+}
+
+/* Move to the next wanted record (the current one is consumed when
+ * consume is set). On exhaustion c->done is set and its buffers freed.
+ * 0, -1, LOG_CANCELLED or LOG_STOPPED. */
+static int log_advance(struct log_run *r, struct log_cursor *c, bool consume)
+{
+	c->loaded = true;
+	if (consume) {
+		c->text_at += c->cur.text_len;
+		c->pos++;
+	}
+	for (;;) {
+		while (c->pos < c->n) {
+			if (log_entry(r, c) < 0)
+				return -1;
+			if (log_wanted(r, &c->cur)) {
+				int rc = log_grep(r, c);
+				if (rc)
+					return rc == 1 ? 0 : rc;
+			}
+			c->text_at += c->cur.text_len;
+			c->pos++;
+		}
+		int rc = log_fetch_block(r, c);
+		if (rc)
+			return rc;
+		if (c->done) {
+			log_cursor_release(c);
+			return 0;
+		}
+	}
+}
+
+/* The slot of c as it stands now (after a load or an advance). */
+static struct log_slot log_slot_of(struct log_cursor *c)
+{
+	return (struct log_slot){
+		.key = c->loaded ? c->cur.utc_us : c->key,
+		.file = c->file->id,
+		.seq = c->loaded ? c->seq + c->rec : c->first_seq,
+		.c = c,
+	};
+}
+
+static bool log_before(const struct log_slot *a, const struct log_slot *b)
+{
+	if (a->key != b->key)
+		return a->key < b->key;
+	if (a->file != b->file)
+		return a->file < b->file;
+	return a->seq < b->seq;
+}
+
+static void log_sift_down(struct log_run *r, size_t i)
+{
+	struct log_slot *h = r->heap;
+	struct log_slot moving = h[i];
+	for (;;) {
+		size_t l = 2 * i + 1, m = l;
+		if (l >= r->nheap)
+			break;
+		if (l + 1 < r->nheap && log_before(&h[l + 1], &h[l]))
+			m = l + 1;
+		if (!log_before(&h[m], &moving))
+			break;
+		h[i] = h[m];
+		i = m;
+	}
+	h[i] = moving;
+}
+
+/* The top's cursor moved: put its new key in, or drop it when done. */
+static void log_reheap_top(struct log_run *r)
+{
+	struct log_cursor *c = r->heap[0].c;
+	if (c->done)
+		r->heap[0] = r->heap[--r->nheap];
+	else
+		r->heap[0] = log_slot_of(c);
+	if (r->nheap)
+		log_sift_down(r, 0);
+}
+
 /* Load runs whose lower bound reached the top until a loaded one is
  * there (or none is left). */
 static int log_settle_top(struct log_run *r)
 {
-	while (r->nheap && !r->heap[0]->loaded) {
-		struct log_cursor *c = r->heap[0];
-		if (log_advance(r, c, false) < 0)
-			return -1;
-		if (c->done)
-			r->heap[0] = r->heap[--r->nheap];
-		log_sift_down(r, 0);
+	while (r->nheap && !r->heap[0].c->loaded) {
+		int rc = log_advance(r, r->heap[0].c, false);
+		if (rc)
+			return rc;
+		log_reheap_top(r);
 	}
 	return 0;
 }
 
-static int log_merge(struct log_run *r,
-		     int (*each)(void *ctx, const struct stored_record *rec),
-		     void *ctx)
+static int log_merge(struct log_run *r)
 {
 	r->heap = xcalloc(r->ncur ? r->ncur : 1, sizeof(*r->heap));
 	for (size_t i = 0; i < r->ncur; i++)
-		r->heap[r->nheap++] = &r->cur[i];
+		r->heap[r->nheap++] = log_slot_of(&r->cur[i]);
 	for (size_t i = r->nheap; i-- > 0;)
 		log_sift_down(r, i);
 	for (;;) {
-		if (log_settle_top(r) < 0)
-			return -1;
-		if (!r->nheap)
-			return 0;
-		struct log_cursor *c = r->heap[0];
-		struct stored_record rec;
-		if (log_read_text(r, c) < 0)
-			return -1;
-		log_emit_fill(r, c, &rec);
-		if (each(ctx, &rec))
-			return 0;
-		if (log_advance(r, c, true) < 0)
-			return -1;
-		if (c->done)
-			r->heap[0] = r->heap[--r->nheap];
-		log_sift_down(r, 0);
+		int rc = log_settle_top(r);
+		if (rc || !r->nheap)
+			return rc;
+		struct log_cursor *c = r->heap[0].c;
+		if ((rc = log_hand(r, c, 0)) != 0 ||
+		    (rc = log_advance(r, c, true)) != 0)
+			return rc;
+		log_reheap_top(r);
 	}
 }
 
@@ -703,7 +823,8 @@ static void log_run_free(struct log_run *r)
 		free(r->files[i].host);
 		free(r->files[i].path);
 	}
-	buf_free(&r->text);
+	sqlite3_blob_close(r->blob);
+	pcre2_match_data_free(r->md);
 	for (size_t i = 0; i < r->ncomp_names; i++)
 		free(r->comp_names[i]);
 	free(r->comp_names);
@@ -716,8 +837,15 @@ static void log_run_free(struct log_run *r)
 int store_log(struct store *s, const struct log_query *q,
 	      int (*each)(void *ctx, const struct stored_record *r), void *ctx)
 {
-	struct log_run r = {.s = s, .q = q};
-	int rc = log_load_components(&r);
+	struct log_run r = {.s = s, .q = q, .each = each, .ctx = ctx};
+	int rc = 0;
+	if (q->grep) {
+		r.md = pcre2_match_data_create_from_pattern(q->grep, NULL);
+		if (!r.md)
+			die("out of memory");
+		r.blockwise = store_grep_blockwise(q->grep, q->grep_text);
+	}
+	rc = log_load_components(&r);
 	if (rc == 0 && q->component && r.nwant == 0) {
 		log_run_free(&r);
 		return 0;	/* no such component: nothing matches */
@@ -727,9 +855,9 @@ int store_log(struct store *s, const struct log_query *q,
 	for (size_t i = 0; rc == 0 && i < r.nfiles; i++)
 		rc = log_file_runs(&r, &r.files[i]);
 	if (rc == 0)
-		rc = log_merge(&r, each, ctx);
+		rc = log_merge(&r);
 	log_run_free(&r);
-	return rc;
+	return rc == LOG_STOPPED ? 0 : rc;
 }
 
 /* ---- store_stats ---- */

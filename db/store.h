@@ -17,6 +17,10 @@
 #include "../parsers/events.h"
 #include "trace_status.h"
 #include "../parsers/role.h"
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include <pcre2.h>
 
 #define STORE_SCHEMA_VERSION 3
 #define STORE_BLOCK_RECORDS 1024
@@ -239,7 +243,8 @@ struct stored_record {
 	int8_t type;		/* -1 none */
 	uint8_t keyword_sev;
 	int32_t thread;		/* -1 none */
-	const char *text;	/* raw, terminator included */
+	const char *text;	/* raw, line terminator included; a slice
+				 * of its block: NOT NUL-terminated */
 	size_t len;
 	struct span message;
 	struct span time_text;
@@ -254,14 +259,49 @@ struct log_query {
 	int64_t file_id;	/* 0 = any */
 	bool has_since, has_until;
 	int64_t since_us, until_us;	/* inclusive bounds on utc */
+	/* NULL: every record. Else only records whose MESSAGE matches: the
+	 * caller compiles it (PCRE2_UTF; JIT-compiled when it can be) and
+	 * keeps it for the call. */
+	const pcre2_code *grep;
+	/* The text grep was compiled from, or NULL. Given it, store_log
+	 * matches whole blocks first and skips those without a match
+	 * undecoded, when that is sound (store_grep_blockwise); otherwise
+	 * every record is matched alone. Same results either way. */
+	const char *grep_text;
+	/* A record whose match ended in a PCRE2 error (match, depth or heap
+	 * limit) rather than a match or none: neither kept nor silently
+	 * dropped but reported here with PCRE2's code, ctx being each()'s.
+	 * Non-zero stops like each(). NULL: such records are skipped. */
+	int (*grep_error)(void *ctx, const struct stored_record *r,
+			  int pcre2_rc);
+	/* Progress and cancellation (the dashboard's search): called at
+	 * least once per block read or skipped, with the block's lower UTC
+	 * bound and the records of all blocks read or skipped so far.
+	 * Non-zero cancels: store_log returns 1. NULL: none. */
+	int (*tick)(void *ctx, int64_t utc_us, uint64_t records_seen);
+	void *tick_ctx;
 };
 /* Records of all matching files merged by UTC (ties: file id, then file
- * order), also when a file's own records go back in time; streamed:
- * memory holds one block per run of blocks being merged (an in-order file
- * is one run; see db/query.c). Records with no time (dated false) have
- * utc 0 and come first. */
+ * order), also when a file's own records go back in time; streamed. Each
+ * block's text is read once, whole; a record's text is a slice of it
+ * (not NUL-terminated; valid until each() returns). Memory:
+ * one block (its text, at most STORE_BLOCK_BYTES or one longer record,
+ * and 48 KiB of metadata) per run of blocks being merged, and only runs
+ * that overlap in time hold one (see db/query.c), so it is bounded by
+ * how many files cover the same moment, never by the store's size.
+ * Records with no time (dated false) have utc 0 and come first.
+ * Returns 0 (also when each() stopped it), 1 when tick() cancelled it,
+ * -1 on a store error (store_error). */
 int store_log(struct store *s, const struct log_query *q,
 	      int (*each)(void *ctx, const struct stored_record *r), void *ctx);
+/* Whether matching re over a whole block can only find a superset of the
+ * blocks whose records' messages match: true when the pattern can match
+ * nothing empty and has none of what looks outside or commits on the
+ * text around a match (^ $ \b \B \A \z \Z \G \K, lookarounds, atomic
+ * groups, possessive quantifiers, (*VERBS), recursion, \Q..\E, \R,
+ * \X, \C, extended mode, or such compile options). Read conservatively
+ * from the pattern text: false sends store_log record by record. */
+bool store_grep_blockwise(const pcre2_code *re, const char *pattern);
 
 struct store_stats {
 	int64_t files, records, partial, hosts, bytes, blocks;

@@ -11,6 +11,9 @@
 #include "../parsers/timeparse.h"
 
 #define FLUSH_AT 65536
+/* Records named one by one when the pattern hits a PCRE2 limit on them;
+ * past that only the total is given. */
+#define LIMIT_LINES 10
 
 static const char log_help[] =
 	"usage: tatrace log [-d STORE] [--host H] [--component C] [--grep PCRE2 [-i]]\n"
@@ -31,7 +34,10 @@ static const char log_help[] =
 	"      --until T       at or before T; T like 2026-09-18T20:39:05.707Z; a bare\n"
 	"                      date (2026-09-18) means the whole day\n"
 	"      --format F      table (default) or json\n"
-	"  -h, --help          this help\n";
+	"  -h, --help          this help\n"
+	"\n"
+	"Exit status: 0 done; 1 the pattern hit a PCRE2 limit (match, depth, heap)\n"
+	"on some records, named on stderr and not shown; 2 usage or store error.\n";
 
 enum {
 	OPT_HOST = 256,
@@ -56,15 +62,6 @@ static const struct option log_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-struct log_out {
-	struct buf b;
-	enum out_format fmt;
-	unsigned long long n;
-	pcre2_code *re;
-	pcre2_match_data *md;
-	enum severity min_sev;	/* --severity: this or worse */
-};
-
 static bool parse_severity(const char *arg, enum severity *out)
 {
 	for (int sev = SEV_VERBOSE; sev < SEV_COUNT; sev++) {
@@ -82,59 +79,302 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-static void record_json(struct buf *b, const struct stored_record *r)
+/* ---- rows ----
+ *
+ * A full log is millions of rows, so a row is built with one reservation
+ * and plain copies: what a row repeats from its file (host, file name,
+ * component) is formatted once per file and kept in a small cache keyed
+ * by file id, and the time text is formatted once per second. The bytes
+ * are those of the generic path (term_field, json_string, format_utc_ms),
+ * which the cache calls to fill itself. */
+
+#define CELL_SLOTS 256	/* direct-mapped by file id */
+
+struct file_cells {
+	int64_t file_id;	/* 0: empty */
+	struct buf head;	/* table: host cell and ' '; json: "host" to
+				 * "line":, all but the line number */
+	char *name;		/* table: the file name when plain ASCII, so
+				 * "name:line" is one byte a column; else NULL */
+	size_t name_len;
+	char *comp;		/* the component the cell below is for */
+	struct buf comp_cell;	/* table: its cell and ' '; json: from
+				 * ,"component": to "thread": */
+};
+
+struct utc_text {
+	bool set;
+	int64_t sec;		/* the second the text is of */
+	char text[32];
+	size_t len;
+};
+
+/* Decimal digits of v ending at end; returns where they start. */
+static char *digits_of(char *end, unsigned long long v)
 {
-	char utc[32];
-	format_utc_ms(r->utc_us, utc);
-	if (r->dated)
-		buf_printf(b, "{\"utc\":\"%s\",\"host\":", utc);
-	else	/* before the file's first time: no time at all */
-		buf_puts(b, "{\"utc\":null,\"host\":");
-	json_cstr(b, r->host);
-	buf_puts(b, ",\"file\":");
-	json_cstr(b, r->path);
-	buf_printf(b, ",\"file_id\":%lld,\"line\":%u,\"component\":",
-		   (long long)r->file_id, (unsigned)r->line);
-	json_string(b, r->component, strlen(r->component));
-	if (r->thread >= 0)
-		buf_printf(b, ",\"thread\":%d", (int)r->thread);
-	else
-		buf_puts(b, ",\"thread\":null");
-	if (r->type >= 0)
-		buf_printf(b, ",\"type\":%d", (int)r->type);
-	else
-		buf_puts(b, ",\"type\":null");
-	buf_printf(b, ",\"severity\":\"%s\",\"message\":",
-		   severity_name(severity_of(r->type, r->keyword_sev)));
-	json_string(b, r->text + r->message.off, r->message.len);
-	buf_printf(b, ",\"offset_source\":\"%s\",\"bias\":%d,\"timed\":%s,"
-		      "\"partial\":%s,\"time_text\":",
-		   offset_source_name(r->offset_source), (int)r->bias_min,
-		   r->timed ? "true" : "false", r->partial ? "true" : "false");
-	json_string(b, r->text + r->time_text.off, r->time_text.len);
-	buf_putc(b, '}');
+	do
+		*--end = (char)('0' + v % 10);
+	while (v /= 10);
+	return end;
 }
 
-static void record_table(struct buf *b, const struct stored_record *r)
+static void put_int(struct buf *b, long long v)
 {
-	char utc[32], where[64];
-	format_utc_ms(r->utc_us, utc);
-	if (!r->dated)
-		memset(utc, ' ', 24);
-	buf_append(b, utc, 24);
-	buf_append(b, r->timed || !r->dated ? "  " : "~ ", 2);
-	term_field(b, r->host, 14);
-	buf_putc(b, ' ');
-	snprintf(where, sizeof(where), "%s:%u", base_name(r->path), (unsigned)r->line);
-	term_field(b, where, 34);
-	buf_putc(b, ' ');
-	term_field(b, r->component[0] ? r->component : "-", 24);
+	unsigned long long mag = v < 0 ? 0ull - (unsigned long long)v :
+				 (unsigned long long)v;
+	char d[24], *p = digits_of(d + sizeof(d), mag);
+	if (v < 0)
+		*--p = '-';
+	buf_append(b, p, (size_t)(d + sizeof(d) - p));
+}
+
+/* A literal (its strlen folds away once inlined). */
+static void put_lit(struct buf *b, const char *lit)
+{
+	buf_append(b, lit, strlen(lit));
+}
+
+/* format_utc_ms of utc_us, formatted anew once a second: within a second
+ * only the milliseconds before the final 'Z' change. */
+static const char *utc_text(struct utc_text *u, int64_t utc_us)
+{
+	int64_t sec = utc_us / US_PER_SEC - (utc_us % US_PER_SEC < 0);
+	if (!u->set || sec != u->sec) {
+		format_utc_ms(utc_us, u->text);
+		u->len = strlen(u->text);
+		u->sec = sec;
+		u->set = true;
+	}
+	int ms = (int)((utc_us - sec * US_PER_SEC) / 1000);
+	u->text[u->len - 4] = (char)('0' + ms / 100);
+	u->text[u->len - 3] = (char)('0' + ms / 10 % 10);
+	u->text[u->len - 2] = (char)('0' + ms % 10);
+	return u->text;
+}
+
+static bool plain_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			return false;
+	return true;
+}
+
+static void cells_fill(struct file_cells *fc, enum out_format fmt,
+		       const struct stored_record *r)
+{
+	fc->file_id = r->file_id;
+	buf_reset(&fc->head);
+	free(fc->name);
+	fc->name = NULL;
+	free(fc->comp);
+	fc->comp = NULL;
+	if (fmt == OUT_JSON) {
+		json_cstr(&fc->head, r->host);
+		put_lit(&fc->head, ",\"file\":");
+		json_cstr(&fc->head, r->path);
+		put_lit(&fc->head, ",\"file_id\":");
+		put_int(&fc->head, (long long)r->file_id);
+		put_lit(&fc->head, ",\"line\":");
+		return;
+	}
+	term_field(&fc->head, r->host, 14);
+	put_lit(&fc->head, " ");
+	const char *name = base_name(r->path);
+	if (plain_ascii(name)) {
+		fc->name = xstrdup(name);
+		fc->name_len = strlen(name);
+	}
+}
+
+static void cells_component(struct file_cells *fc, enum out_format fmt,
+			    const char *comp)
+{
+	if (fc->comp && strcmp(fc->comp, comp) == 0)
+		return;
+	free(fc->comp);
+	fc->comp = xstrdup(comp);
+	buf_reset(&fc->comp_cell);
+	if (fmt == OUT_JSON) {
+		put_lit(&fc->comp_cell, ",\"component\":");
+		json_string(&fc->comp_cell, comp, strlen(comp));
+		put_lit(&fc->comp_cell, ",\"thread\":");
+		return;
+	}
+	term_field(&fc->comp_cell, comp[0] ? comp : "-", 24);
+	put_lit(&fc->comp_cell, " ");
+}
+
+static struct file_cells *cells_of(struct file_cells *cache,
+				   enum out_format fmt,
+				   const struct stored_record *r)
+{
+	struct file_cells *fc = &cache[(uint64_t)r->file_id % CELL_SLOTS];
+	if (fc->file_id != r->file_id || r->file_id == 0)
+		cells_fill(fc, fmt, r);
+	cells_component(fc, fmt, r->component);
+	return fc;
+}
+
+static void cells_free(struct file_cells *cache)
+{
+	for (size_t i = 0; i < CELL_SLOTS; i++) {
+		buf_free(&cache[i].head);
+		buf_free(&cache[i].comp_cell);
+		free(cache[i].name);
+		free(cache[i].comp);
+	}
+}
+
+static char *put(char *o, const void *s, size_t n)
+{
+	memcpy(o, s, n);
+	return o + n;
+}
+
+/* A literal (strlen folds away once inlined). */
+static char *put_s(char *o, const char *lit)
+{
+	return put(o, lit, strlen(lit));
+}
+
+/* Room for n more bytes; where they go. */
+static char *room(struct buf *b, size_t n)
+{
+	buf_reserve(b, n);
+	return b->data + b->len;
+}
+
+static void commit_to(struct buf *b, char *end)
+{
+	b->len = (size_t)(end - b->data);
+	b->data[b->len] = '\0';
+}
+
+struct log_out {
+	struct buf b;
+	enum out_format fmt;
+	unsigned long long n;
+	pcre2_code *re;
+	pcre2_match_data *md;
+	enum severity min_sev;	/* --severity: this or worse */
+	unsigned long long limited;	/* records the pattern failed on */
+	struct file_cells *cells;	/* CELL_SLOTS, see "rows" */
+	struct utc_text utc;
+};
+
+/* A JSON number (or null when !known) at p; at most 21 bytes. */
+static char *put_num(char *p, bool known, long long v)
+{
+	if (!known)
+		return put_s(p, "null");
+	char d[24], *num = digits_of(d + sizeof(d), v < 0 ?
+				     0ull - (unsigned long long)v :
+				     (unsigned long long)v);
+	if (v < 0)
+		*--num = '-';
+	return put(p, num, (size_t)(d + sizeof(d) - num));
+}
+
+static void record_json(struct log_out *o, const struct stored_record *r)
+{
+	struct buf *b = &o->b;
+	struct file_cells *fc = cells_of(o->cells, OUT_JSON, r);
+	char d[24], *num;
+	char *p = room(b, 160 + fc->head.len + fc->comp_cell.len);
+	if (r->dated) {	/* else before the file's first time: no time */
+		const char *utc = utc_text(&o->utc, r->utc_us);
+		p = put_s(p, "{\"utc\":\"");
+		p = put(p, utc, o->utc.len);
+		p = put_s(p, "\",\"host\":");
+	} else {
+		p = put_s(p, "{\"utc\":null,\"host\":");
+	}
+	p = put(p, fc->head.data, fc->head.len);
+	num = digits_of(d + sizeof(d), r->line);
+	p = put(p, num, (size_t)(d + sizeof(d) - num));
+	p = put(p, fc->comp_cell.data, fc->comp_cell.len);
+	p = put_num(p, r->thread >= 0, r->thread);
+	p = put_s(p, ",\"type\":");
+	p = put_num(p, r->type >= 0, r->type);
+	p = put_s(p, ",\"severity\":\"");
+	const char *sev = severity_name(severity_of(r->type, r->keyword_sev));
+	p = put(p, sev, strlen(sev));
+	p = put_s(p, "\",\"message\":");
+	commit_to(b, p);
+	json_string(b, r->text + r->message.off, r->message.len);
+	const char *src = offset_source_name(r->offset_source);
+	p = room(b, 96 + strlen(src));
+	p = put_s(p, ",\"offset_source\":\"");
+	p = put(p, src, strlen(src));
+	p = put_s(p, "\",\"bias\":");
+	p = put_num(p, true, r->bias_min);
+	if (r->timed)
+		p = put_s(p, ",\"timed\":true,\"partial\":");
+	else
+		p = put_s(p, ",\"timed\":false,\"partial\":");
+	if (r->partial)
+		p = put_s(p, "true,\"time_text\":");
+	else
+		p = put_s(p, "false,\"time_text\":");
+	commit_to(b, p);
+	json_string(b, r->text + r->time_text.off, r->time_text.len);
+	put_lit(b, "}");
+}
+
+#define WHERE_WIDTH 34
+
+/* The "name:line" cell: the file name once per file, when it is plain
+ * ASCII and the cell fits; else as snprintf into 64 bytes and term_field
+ * made it. */
+static char *where_cell(char *p, struct buf *b, const struct file_cells *fc,
+			const struct stored_record *r)
+{
+	char d[12], *num = digits_of(d + sizeof(d), r->line);
+	size_t nd = (size_t)(d + sizeof(d) - num);
+	if (fc->name && fc->name_len + 1 + nd <= WHERE_WIDTH) {
+		p = put(p, fc->name, fc->name_len);
+		*p++ = ':';
+		p = put(p, num, nd);
+		size_t pad = WHERE_WIDTH - fc->name_len - 1 - nd;
+		memset(p, ' ', pad);
+		return p + pad;
+	}
+	char where[64];
+	snprintf(where, sizeof(where), "%s:%u", base_name(r->path),
+		 (unsigned)r->line);
+	commit_to(b, p);
+	term_field(b, where, WHERE_WIDTH);
+	return b->data + b->len;
+}
+
+static void record_table(struct log_out *o, const struct stored_record *r)
+{
 	static const char sev_tag[SEV_COUNT] = { 'V', 'I', 'W', 'E' };
-	buf_putc(b, ' ');
-	buf_putc(b, sev_tag[severity_of(r->type, r->keyword_sev)]);
-	buf_putc(b, ' ');
+	struct buf *b = &o->b;
+	struct file_cells *fc = cells_of(o->cells, OUT_TABLE, r);
+	/* the time, two marks, host, where, component and tag fit in this
+	 * unless a cell needs escapes (then term_field reserves its own) */
+	size_t fixed = 24 + 2 + fc->head.len + WHERE_WIDTH + 1 +
+		       fc->comp_cell.len + 3;
+	char *p = room(b, fixed);
+	if (r->dated)
+		memcpy(p, utc_text(&o->utc, r->utc_us), 24);
+	else
+		memset(p, ' ', 24);
+	p += 24;
+	p = put(p, r->timed || !r->dated ? "  " : "~ ", 2);
+	p = put(p, fc->head.data, fc->head.len);
+	p = where_cell(p, b, fc, r);
+	commit_to(b, p);
+	p = room(b, 1 + fc->comp_cell.len + 3);
+	*p++ = ' ';
+	p = put(p, fc->comp_cell.data, fc->comp_cell.len);
+	*p++ = sev_tag[severity_of(r->type, r->keyword_sev)];
+	*p++ = ' ';
+	commit_to(b, p);
 	term_escape(b, r->text + r->message.off, r->message.len);
-	buf_putc(b, '\n');
+	put_lit(b, "\n");
 }
 
 static int log_row(void *ctx, const struct stored_record *r)
@@ -142,14 +382,11 @@ static int log_row(void *ctx, const struct stored_record *r)
 	struct log_out *o = ctx;
 	if (o->min_sev && severity_of(r->type, r->keyword_sev) < o->min_sev)
 		return 0;
-	if (o->re && pcre2_match(o->re, (PCRE2_SPTR)(r->text + r->message.off),
-				 r->message.len, 0, PCRE2_NO_UTF_CHECK, o->md, NULL) < 0)
-		return 0;
 	if (o->fmt == OUT_JSON) {
 		buf_puts(&o->b, o->n ? ",\n" : "\n");
-		record_json(&o->b, r);
+		record_json(o, r);
 	} else {
-		record_table(&o->b, r);
+		record_table(o, r);
 	}
 	o->n++;
 	if (o->b.len > FLUSH_AT) {
@@ -157,6 +394,37 @@ static int log_row(void *ctx, const struct stored_record *r)
 		if (ferror(stdout))
 			return 1;	/* reader went away (e.g. | head) */
 	}
+	return 0;
+}
+
+static const char *limit_name(int pcre2_rc, char *msg, size_t len)
+{
+	switch (pcre2_rc) {
+	case PCRE2_ERROR_MATCHLIMIT: return "match limit";
+	case PCRE2_ERROR_DEPTHLIMIT: return "depth limit";
+	case PCRE2_ERROR_HEAPLIMIT: return "heap limit";
+	case PCRE2_ERROR_JIT_STACKLIMIT: return "JIT stack limit";
+	}
+	pcre2_get_error_message(pcre2_rc, (PCRE2_UCHAR *)msg, len);
+	return msg;
+}
+
+/* A record the pattern could not be matched against: not a non-match.
+ * Named (the first LIMIT_LINES), counted, and the exit status says so. */
+static int log_limit(void *ctx, const struct stored_record *r, int pcre2_rc)
+{
+	struct log_out *o = ctx;
+	if (o->min_sev && severity_of(r->type, r->keyword_sev) < o->min_sev)
+		return 0;
+	if (o->limited++ >= LIMIT_LINES)
+		return 0;
+	char msg[128];
+	struct buf line = {0};
+	term_escape(&line, r->path, strlen(r->path));
+	buf_printf(&line, ":%u: pattern hit the PCRE2 %s\n", (unsigned)r->line,
+		   limit_name(pcre2_rc, msg, sizeof(msg)));
+	buf_flush_to(&line, stderr);
+	buf_free(&line);
 	return 0;
 }
 
@@ -205,6 +473,10 @@ int cmd_log(int argc, char **argv)
 		return cli_usage_error("log", "--ignore-case goes with --grep");
 	if (grep && !cli_compile_grep_case("log", grep, ignore_case, &o.re, &o.md))
 		goto out;
+	q.grep = o.re;
+	q.grep_text = grep;
+	q.grep_error = log_limit;
+	o.cells = xcalloc(CELL_SLOTS, sizeof(*o.cells));
 	struct store *s = cli_open_read(cli_store_path(store_opt));
 	if (!s)
 		goto out;
@@ -213,11 +485,21 @@ int cmd_log(int argc, char **argv)
 	rc = store_log(s, &q, log_row, &o) < 0 ? 2 : 0;
 	if (rc)
 		fprintf(stderr, "tatrace log: %s\n", store_error(s));
+	else if (o.limited) {
+		fprintf(stderr, "tatrace log: the pattern hit a PCRE2 limit on"
+			" %llu record%s, not shown: make it simpler (fewer"
+			" nested or unbounded repeats)\n", o.limited,
+			o.limited == 1 ? "" : "s");
+		rc = 1;
+	}
 	if (o.fmt == OUT_JSON)
 		buf_puts(&o.b, o.n ? "\n]\n" : "]\n");
 	buf_flush_to(&o.b, stdout);
 	store_close(s);
 out:
+	if (o.cells)
+		cells_free(o.cells);
+	free(o.cells);
 	buf_free(&o.b);
 	pcre2_match_data_free(o.md);
 	pcre2_code_free(o.re);

@@ -22,6 +22,56 @@ static bool must_escape(uint32_t cp)
 	       (cp >= 0x2066 && cp <= 0x2069);
 }
 
+/* Log text is mostly printable ASCII, which needs no escape: find the end
+ * of such a run eight bytes at a time (a word with no byte below 0x20,
+ * equal to 0x7f or at or above 0x80 is all plain), then byte by byte. */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+static uint64_t has_zero_byte(uint64_t w)
+{
+	return (w - ONES) & ~w & HIGHS;
+}
+
+static uint64_t has_byte_below(uint64_t w, unsigned char n)
+{
+	return (w - ONES * n) & ~w & HIGHS;
+}
+
+static size_t term_plain_run(const unsigned char *p, size_t len)
+{
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		if ((w & HIGHS) | has_byte_below(w, 0x20) |
+		    has_zero_byte(w ^ (ONES * 0x7f)))
+			break;
+	}
+	while (i < len && p[i] >= 0x20 && p[i] < 0x7f)
+		i++;
+	return i;
+}
+
+/* The same for JSON, where '"' and '\\' need escapes too. */
+static size_t json_plain_run(const unsigned char *p, size_t len)
+{
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		if ((w & HIGHS) | has_byte_below(w, 0x20) |
+		    has_zero_byte(w ^ (ONES * 0x7f)) |
+		    has_zero_byte(w ^ (ONES * '"')) |
+		    has_zero_byte(w ^ (ONES * '\\')))
+			break;
+	}
+	while (i < len && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' &&
+	       p[i] != '\\')
+		i++;
+	return i;
+}
+
 /* \uXXXX of a character of the Basic Multilingual Plane. */
 static void put_u_escape(struct buf *out, uint32_t cp)
 {
@@ -40,12 +90,8 @@ void json_string(struct buf *out, const char *s, size_t len)
 	buf_reserve(out, len + 2);
 	buf_putc(out, '"');
 	size_t run = 0, i = 0;
-	while (i < len) {
+	while ((i += json_plain_run(p + i, len - i)) < len) {
 		unsigned char c = p[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f) {
-			i++;
-			continue;
-		}
 		uint32_t cp = c;
 		size_t n = 1;
 		if (c >= 0x80) {
@@ -103,14 +149,10 @@ void term_escape(struct buf *out, const char *s, size_t len)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t run = 0, i = 0;
 	buf_reserve(out, len);
-	while (i < len) {
+	while ((i += term_plain_run(p + i, len - i)) < len) {
 		unsigned char c = p[i];
 		uint32_t cp = c;
 		size_t n = 1;
-		if (c >= 0x20 && c < 0x7f) {
-			i++;
-			continue;
-		}
 		if (c >= 0x80) {
 			n = utf8_char(p + i, len - i, &cp);
 			if (n && !must_escape(cp)) {
@@ -162,29 +204,54 @@ static size_t cols_prefix(const char *s, size_t len, size_t cols)
  * host names, components and file names, which are ASCII in practice. A
  * value cut to fit ends with an ellipsis, so that a cut name is never
  * taken for a whole one. */
+static void term_field_cut(struct buf *out, const char *s, size_t len,
+			   size_t width)
+{
+	bool utf8 = output_utf8_locale();
+	size_t mark = utf8 || width < 4 ? 1 : 3;
+	buf_append(out, s, cols_prefix(s, len, width - mark));
+	if (utf8)
+		buf_puts(out, "\xe2\x80\xa6");	/* U+2026 … */
+	else
+		buf_append(out, "...", mark);
+}
+
+static void term_pad(struct buf *out, size_t cols, size_t width)
+{
+	if (cols >= width)
+		return;
+	buf_reserve(out, width - cols);
+	memset(out->data + out->len, ' ', width - cols);
+	out->len += width - cols;
+	out->data[out->len] = '\0';
+}
+
 void term_field(struct buf *out, const char *s, size_t width)
 {
+	/* plain ASCII, the usual case, is its own escape: one column a byte */
+	size_t len = strlen(s);
+	if (term_plain_run((const unsigned char *)s, len) == len) {
+		if (len > width && width > 0) {
+			term_field_cut(out, s, len, width);
+			return;
+		}
+		buf_append(out, s, len);
+		term_pad(out, len, width);
+		return;
+	}
 	struct buf tmp = {0};
-	term_escape(&tmp, s, strlen(s));
+	term_escape(&tmp, s, len);
 	size_t all = cols_prefix(tmp.data ? tmp.data : "", tmp.len, width);
 	size_t cols = width;
 	if (all < tmp.len && width > 0) {
-		bool utf8 = output_utf8_locale();
-		size_t mark = utf8 || width < 4 ? 1 : 3;
-		size_t keep = cols_prefix(tmp.data, tmp.len, width - mark);
-		buf_append(out, tmp.data, keep);
-		if (utf8)
-			buf_puts(out, "\xe2\x80\xa6");	/* U+2026 … */
-		else
-			buf_append(out, "...", mark);
+		term_field_cut(out, tmp.data, tmp.len, width);
 	} else {
 		buf_append(out, tmp.data ? tmp.data : "", tmp.len);
 		cols = 0;
 		for (size_t i = 0; i < tmp.len; i++)
 			cols += ((unsigned char)tmp.data[i] & 0xC0) != 0x80;
 	}
-	for (; cols < width; cols++)
-		buf_putc(out, ' ');
+	term_pad(out, cols, width);
 	buf_free(&tmp);
 }
 

@@ -1,8 +1,11 @@
 #!/bin/sh
 # make bench: generate 1,000,000-record CCM and SMS files and measure, in
 # one run, the baselines (cat, grep -c, lnav when installed) against
-# tatrace ingest (fresh store, then unchanged re-ingest). Figures are
-# meaningful as ratios to the baselines of the same run.
+# tatrace ingest (fresh store, then unchanged re-ingest); then the trace
+# benchmark and the merged-log benchmark (tatrace log and log --grep
+# against cat and grep -c over the same files; BENCH_LOG_RECORDS sizes it,
+# 0 skips it). Figures are meaningful as ratios to the baselines of the
+# same run.
 set -eu
 T=${TATRACE:?}
 B=${BUILD:-build}
@@ -15,3 +18,5 @@ here=$(cd "$(dirname "$0")" && pwd)
 "$B/tools/gen_bench" sms "$N" "$dir/BgbServer.log"
 python3 "$here/bench/measure.py" "$T" "$dir" "$N" "$here/bench/lnav-cmtrace-format.json"
 python3 "$here/bench/traces.py" "$T" "${BENCH_TRACE_RECORDS:-10000000}" "${BENCH_TRACE_ACTIONS:-100000}"
+L=${BENCH_LOG_RECORDS:-2000000}
+[ "$L" -eq 0 ] || python3 "$here/bench/logspeed.py" "$T" "$L"

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +69,34 @@ static void test_term_escape(void **state)
 	term_is("caf\xc3\xa9", "caf\xc3\xa9");
 }
 
+/* Plain text is skipped eight bytes at a time: a byte that needs an
+ * escape is found at every position of a word, and in the tail. */
+static void test_escape_at_every_offset(void **state)
+{
+	(void)state;
+	static const struct { char c; const char *term, *json; } cases[] = {
+		{'\x01', "\\x01", "\\u0001"}, {'\x7f', "\\x7f", "\\u007f"},
+		{'\n', "\\n", "\\n"}, {'"', "\"", "\\\""},
+		{'\\', "\\", "\\\\"}, {'\x1f', "\\x1f", "\\u001f"},
+	};
+	const char plain[] = "abcdefghijklmnopqrstuvwxy ~!";	/* 0x20..0x7e */
+	size_t n = strlen(plain);
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		for (size_t at = 0; at < n; at++) {
+			char in[64], term[64], json[64];
+			memcpy(in, plain, n + 1);
+			in[at] = cases[k].c;
+			snprintf(term, sizeof(term), "%.*s%s%s", (int)at, plain,
+				 cases[k].term, plain + at + 1);
+			term_is(in, term);
+			snprintf(json, sizeof(json), "\"%.*s%s%s\"", (int)at,
+				 plain, cases[k].json, plain + at + 1);
+			json_is(in, n, json);
+		}
+	}
+	term_is(plain, plain);
+}
+
 static void field_is(const char *in, size_t width, const char *want)
 {
 	struct buf b = {0};
@@ -86,6 +115,10 @@ static void test_term_field_ellipsis_utf8(void **state)
 	field_is("CLIENT01", 10, "CLIENT01  ");
 	field_is("CLIENT01", 8, "CLIENT01");
 	field_is("VERYLONGHOSTNAME", 8, "VERYLON\xe2\x80\xa6");
+	field_is("", 3, "   ");
+	field_is("ABC", 0, "ABC");
+	field_is("A\x1b", 4, "A\\e ");	/* escaped, then padded */
+	field_is("AB\x1b" "CDEF", 5, "AB\\e\xe2\x80\xa6");
 }
 
 int main(void)
@@ -95,6 +128,7 @@ int main(void)
 		cmocka_unit_test(test_json_invalid_utf8_as_cp1252),
 		cmocka_unit_test(test_json_c1_and_bidi_escaped),
 		cmocka_unit_test(test_term_escape),
+		cmocka_unit_test(test_escape_at_every_offset),
 		cmocka_unit_test(test_term_field_ellipsis_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;

@@ -1015,6 +1015,170 @@ static void test_write_errors(void **state)
 	tmp_remove(&t);
 }
 
+/* ---- store_log --grep: matching in the store ---- */
+
+static pcre2_code *grep_compile(const char *pattern)
+{
+	int err;
+	PCRE2_SIZE at;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern,
+				       PCRE2_ZERO_TERMINATED, PCRE2_UTF, &err,
+				       &at, NULL);
+	assert_non_null(re);
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+/* Records whose message matches pattern, by store_log with the block
+ * prefilter (when the pattern allows it) and without: both must be the
+ * records a per-record filter over every record keeps. */
+static size_t grep_both_ways(struct store *s, const char *pattern)
+{
+	pcre2_code *re = grep_compile(pattern);
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	struct log_query q = {0};
+	struct got_list all = run_log(s, &q);
+	q.grep = re;
+	struct got_list alone = run_log(s, &q);
+	q.grep_text = pattern;
+	struct got_list blocks = run_log(s, &q);
+	size_t want = 0;
+	for (size_t i = 0; i < all.n; i++) {
+		/* the test's messages are their text less the newline */
+		const char *t = all.v[i].text;
+		if (pcre2_match(re, (PCRE2_SPTR)t, strcspn(t, "\n"), 0, 0, md,
+				NULL) < 0)
+			continue;
+		assert_true(want < alone.n && want < blocks.n);
+		assert_memory_equal(&all.v[i], &alone.v[want], sizeof(all.v[i]));
+		assert_memory_equal(&all.v[i], &blocks.v[want],
+				    sizeof(all.v[i]));
+		want++;
+	}
+	assert_int_equal(alone.n, want);
+	assert_int_equal(blocks.n, want);
+	free(all.v);
+	free(alone.v);
+	free(blocks.v);
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	return want;
+}
+
+struct ticks {
+	unsigned calls, stop_at;
+	uint64_t seen;
+};
+
+static int count_tick(void *ctx, int64_t utc_us, uint64_t seen)
+{
+	struct ticks *t = ctx;
+	assert_true(seen >= t->seen && utc_us >= JUL1);
+	t->seen = seen;
+	return ++t->calls == t->stop_at;
+}
+
+/* What each() and grep_error() saw (they share the ctx). */
+struct grep_seen {
+	unsigned records, limits;
+	uint32_t limit_line;
+	int limit_rc;
+};
+
+static int seen_record(void *ctx, const struct stored_record *r)
+{
+	(void)r;
+	((struct grep_seen *)ctx)->records++;
+	return 0;
+}
+
+static int seen_limit(void *ctx, const struct stored_record *r, int rc)
+{
+	struct grep_seen *g = ctx;
+	g->limits++;
+	g->limit_line = r->line;
+	g->limit_rc = rc;
+	return 0;
+}
+
+static void test_log_grep(void **state)
+{
+	struct store *s = *state;
+	/* three blocks of "item N", and a rare line in the last one */
+	const int n = 2 * STORE_BLOCK_RECORDS + 10;
+	struct store_writer *w = begin(s, "/b/g.log", "G", PLAN_NEW, NULL);
+	char text[64];
+	for (int i = 0; i < n; i++) {
+		if (i == n - 3)
+			snprintf(text, sizeof(text), "rare %d thing\n", i);
+		else
+			snprintf(text, sizeof(text), "item %d\n", i);
+		put(w, (uint32_t)i + 1, &(struct rec){.text = text,
+			.has_time = true, .local_us = JUL1 + i * MIN_US,
+			.type = 1});
+	}
+	commit(w, "ccm");
+
+	/* unanchored: the prefilter skips blocks and narrows the rest */
+	assert_int_equal(grep_both_ways(s, "rare"), 1);
+	assert_int_equal(grep_both_ways(s, "item 1\\d"), 10 + 100 + 1000);
+	/* anchored: the block's text would mislead it, so it is not used */
+	assert_int_equal(grep_both_ways(s, "^item 1"), 1 + 10 + 100 + 1000);
+	assert_int_equal(grep_both_ways(s, "\\d$"), (size_t)n - 1);
+	assert_int_equal(grep_both_ways(s, "^rare"), 1);
+	assert_int_equal(grep_both_ways(s, "(?<=e)m 7\\b"), 1);
+	assert_int_equal(grep_both_ways(s, "nothing"), 0);
+
+	/* progress: once per block, skipped ones too; non-zero cancels */
+	pcre2_code *re = grep_compile("rare");
+	struct ticks t = {0};
+	struct grep_seen g = {0};
+	struct log_query q = {.grep = re, .grep_text = "rare",
+			      .tick = count_tick, .tick_ctx = &t};
+	assert_int_equal(store_log(s, &q, seen_record, &g), 0);
+	assert_int_equal(g.records, 1);
+	assert_int_equal(t.calls, 3);
+	assert_int_equal(t.seen, (uint64_t)n);
+	t = (struct ticks){.stop_at = 2};
+	g = (struct grep_seen){0};
+	assert_int_equal(store_log(s, &q, seen_record, &g), 1);
+	assert_int_equal(t.calls, 2);
+	assert_int_equal(g.records, 0);
+	pcre2_code_free(re);
+}
+
+static void test_log_grep_limit(void **state)
+{
+	struct store *s = *state;
+	struct store_writer *w = begin(s, "/b/l.log", "L", PLAN_NEW, NULL);
+	put(w, 1, &(struct rec){.text = "ok b\n", .type = -1});
+	put(w, 2, &(struct rec){.text = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!b\n",
+		.type = -1});
+	put(w, 3, &(struct rec){.text = "aab\n", .type = -1});
+	commit(w, "plain");
+	/* Exponential backtracking ends in PCRE2's match limit: that is not
+	 * "no match". Record by record (anchored) and over the block. */
+	static const char *const patterns[] = {"(a+)+b$", "(a+)+b"};
+	for (int i = 0; i < 2; i++) {
+		pcre2_code *re = grep_compile(patterns[i]);
+		struct grep_seen g = {0};
+		struct log_query q = {.grep = re, .grep_text = patterns[i],
+				      .grep_error = seen_limit};
+		assert_int_equal(store_log(s, &q, seen_record, &g), 0);
+		assert_int_equal(g.records, 1);	/* "aab" */
+		assert_int_equal(g.limits, 1);
+		assert_int_equal(g.limit_line, 2);
+		assert_int_equal(g.limit_rc, PCRE2_ERROR_MATCHLIMIT);
+		/* without grep_error the record is only left out */
+		q.grep_error = NULL;
+		g = (struct grep_seen){0};
+		assert_int_equal(store_log(s, &q, seen_record, &g), 0);
+		assert_int_equal(g.records, 1);
+		assert_int_equal(g.limits, 0);
+		pcre2_code_free(re);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1035,6 +1199,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_log_merge_and_filters,
 			setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_stats_and_listing,
+			setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_log_grep,
+			setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_log_grep_limit,
 			setup_memory, teardown_store),
 		cmocka_unit_test(test_ingest_lock),
 		cmocka_unit_test(test_write_errors),

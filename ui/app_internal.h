@@ -16,7 +16,7 @@
 #define MIN_ROWS 24
 
 enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_GOTO, PROMPT_TIME, PROMPT_EXPORT,
-		   PROMPT_EXPORT_VIEW, PROMPT_OVERWRITE };
+		   PROMPT_EXPORT_VIEW, PROMPT_OVERWRITE, PROMPT_VIEW };
 
 struct app {
 	struct store *store;
@@ -38,6 +38,9 @@ struct app {
 	char find[1024];			/* last / in a view that finds */
 	FILE *timing;			/* $TATRACE_UI_TIMING: one line per redraw */
 	double t0;
+	char prompt_label[64];		/* PROMPT_VIEW: a view's own prompt */
+	app_prompt_accept prompt_accept;
+	double progress_at;		/* app_progress: the last frame drawn */
 };
 
 /* The view on top of the stack. */

@@ -33,6 +33,10 @@ void filter_info(struct app *a, bool count)
 {
 	char err[200];
 	struct view *list = a->stack[0];
+	if (a->depth > 1 && app_top(a)->ops->find) {
+		snprintf(a->info, sizeof(a->info), "find (PCRE2, case-insensitive) from the cursor on; n N next, previous; Esc stops a long search");
+		return;
+	}
 	if (a->depth > 1) {
 		snprintf(a->info, sizeof(a->info), "find (case-insensitive text)");
 		return;
@@ -237,6 +241,14 @@ static void prompt_accept(struct app *a)
 			a->info_role = PAINT_FAIL;
 		}
 		return;
+	case PROMPT_VIEW:
+		if (a->prompt_accept(app_top(a), a->input, err, sizeof(err))) {
+			a->prompt = PROMPT_NONE;
+		} else {
+			snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);
+			a->info_role = PAINT_FAIL;
+		}
+		return;
 	case PROMPT_GOTO:
 		a->prompt = PROMPT_NONE;
 		if (!tracelist_jump(a->stack[0], a->input))
@@ -340,6 +352,15 @@ unsigned prompt_key(struct app *a, int key)
 	}
 	edit_key(a, key);
 	return STALE_SCREEN;
+}
+
+void app_prompt(struct app *a, const char *label, const char *info, const char *text,
+		app_prompt_accept accept)
+{
+	prompt_open(a, PROMPT_VIEW, text);
+	snprintf(a->prompt_label, sizeof(a->prompt_label), "%s", label);
+	snprintf(a->info, sizeof(a->info), "%s", info);
+	a->prompt_accept = accept;
 }
 
 unsigned prompt_export(struct app *a)

@@ -92,7 +92,20 @@ bool app_progress(struct app *a, const char *fmt, ...)
 	nodelay(stdscr, TRUE);
 	int key = getch();
 	timeout(100);	/* the loop's tick again (nodelay changed it) */
+	/* Typed ahead: kept for the loop, in order. */
+	if (key != ERR && key != 27 && key != KEY_RESIZE && a->n_typeahead < TYPEAHEAD_MAX)
+		a->typeahead[a->n_typeahead++] = key;
 	return key == 27;
+}
+
+/* The next key: one typed during a long read first, else getch. */
+static int app_next_key(struct app *a)
+{
+	if (!a->n_typeahead)
+		return getch();
+	int key = a->typeahead[0];
+	memmove(a->typeahead, a->typeahead + 1, --a->n_typeahead * sizeof(*a->typeahead));
+	return key;
 }
 
 /* ---- the preview pane: a lines view over app->preview_lines ---- */
@@ -352,7 +365,7 @@ int ui_run(const struct ui_options *opt)
 			timing_note(a, key);
 		}
 		stale = STALE_NONE;
-		key = getch();
+		key = app_next_key(a);
 		a->t0 = clock_now();
 		if (key == ERR) {
 			/* A pause in typing: now the filter's count, the strip. */

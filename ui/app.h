@@ -26,7 +26,7 @@ void app_prompt(struct app *a, const char *label, const char *info, const char *
 /* For a long read (a search through the whole store): show the text on
  * the status line (at most every 100 ms) and look at the keyboard without
  * waiting. True when Esc was pressed: the caller stops. Other keys typed
- * meanwhile are dropped. */
+ * meanwhile are kept and handled, in order, once the read is over. */
 bool app_progress(struct app *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -27,7 +27,9 @@
 #include "timerange.h"
 #include "../parsers/timeparse.h"
 
-#define CHUNK 256		/* records read per page fetch */
+#define CHUNK 1024		/* records read per fetch: a store_log start costs
+				 * about as much as 1,000 records (it reads every
+				 * file's block bounds) */
 #define WIN_MAX (4 * CHUNK)	/* records held at most */
 #define MSG_MAX 1024		/* message bytes kept per row */
 #define LOG_POLL_EVERY 4096	/* records between keyboard polls */
@@ -371,17 +373,21 @@ static void window_base(struct logview *lv)
 }
 
 /* Fill the window around key: some records before it, the rest from it
- * on; returns the index of the first row at or after key (n when none). */
+ * on; returns the index of the first row at or after key (n when none).
+ * Under a filter the records before are read only when the cursor goes
+ * up: a rare match would make every filter change read the store back to
+ * its start. */
 static size_t window_at(struct logview *lv, const struct log_key *key)
 {
 	window_clear(lv);
-	bool start = true, more = false;
-	long nb = key ? fetch_backward(lv, key, CHUNK / 2, lv->rows, &start) : 0;
+	bool start = !key, more = false;
+	long nb = key && !filtered(lv) ? fetch_backward(lv, key, CHUNK / 2, lv->rows, &start) : 0;
 	if (nb < 0) {
 		store_failed(lv);
 		nb = 0;
 	}
-	long nf = fetch_forward(lv, key, true, CHUNK, lv->rows + nb, &more);
+	/* A screen or two under a filter: paging reads on when needed. */
+	long nf = fetch_forward(lv, key, true, filtered(lv) ? CHUNK / 8 : CHUNK, lv->rows + nb, &more);
 	if (nf < 0) {
 		store_failed(lv);
 		nf = 0;

@@ -155,9 +155,20 @@ static int record_head(void *ctx, const struct stored_record *r)
 	else
 		add(rv, PAINT_NORMAL, "UTC", "%s%s", t,
 		    r->timed ? "" : "  (no time of its own: taken from the record before)");
-	if (r->time_text.len)
-		add(rv, PAINT_NORMAL, "Local", "%.*s  as written in the record", (int)r->time_text.len,
-		    r->text + r->time_text.off);
+	if (r->time_text.len) {
+		/* CCM's span runs from time="..." into date="...": one space instead */
+		struct buf lt = {0};
+		const char *p = r->text + r->time_text.off, *end = p + r->time_text.len;
+		const char *cut = memmem(p, r->time_text.len, "\" date=\"", 8);
+		buf_append(&lt, p, (size_t)((cut ? cut : end) - p));
+		if (cut) {
+			buf_putc(&lt, ' ');
+			buf_append(&lt, cut + 8, (size_t)(end - cut - 8));
+		}
+		add(rv, PAINT_NORMAL, "Local", "%s  (as written%s)", lt.data,
+		    r->timed ? "" : "; not its own: the record before's");
+		buf_free(&lt);
+	}
 	else
 		add(rv, PAINT_QUIET, "Local", "the record has no time text");
 	enum offset_source src = r->offset_source < OFFSET_SOURCE_COUNT ? r->offset_source : OFFSET_ASSUMED;
@@ -196,13 +207,13 @@ static int record_raw(void *ctx, const struct stored_record *r)
 static void field_num(struct buf *b, const char *name, int64_t v)
 {
 	if (v != EVENT_NONE)
-		buf_printf(b, "%s%s %" PRId64, b->len ? " \xc2\xb7 " : "", name, v);
+		buf_printf(b, " %s %s %" PRId64, glyph(G_NOT_REACHED), name, v);
 }
 
 static void field_str(struct buf *b, const char *name, const char *v)
 {
 	if (*v)
-		buf_printf(b, "%s%s %s", b->len ? " \xc2\xb7 " : "", name, v);
+		buf_printf(b, " %s %s %s", glyph(G_NOT_REACHED), name, v);
 }
 
 static int event_fields(void *ctx, const struct stored_event *e)

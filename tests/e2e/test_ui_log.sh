@@ -114,6 +114,8 @@ check "/ ^Forwarded: record $FWD" tui_wait "record $FWD of $TOTAL "
 tui_keys Enter
 check "Enter opens the record detail" tui_wait "^\[record\] SCP01 CMGatewayNotificationWorker.log:[0-9]+ .* trace #[0-9]+"
 check "the detail: UTC, local time, bias and its source" tui_wait "Bias +\+?-?[0-9]+ min \(UTC = local \+ bias\), [a-z]+: "
+check "the detail: the local time as written" tui_wait "Local +[0-9:.]+ [0-9-]+  \(as written\)"
+check "the detail: the finding that names its line" tui_wait "Finding +(error|warning) [a-z_]+: "
 check "the detail: the trace event's fields" tui_wait "Event +forwarded \(connector lane\) · GUID [0-9A-F-]{36}"
 check "the detail: the raw record under a line gutter" tui_wait "^ +[0-9]+ │ <!\[LOG\[Forwarded BGB remote task"
 check "the detail: the records around it, the record marked" tui_wait "▶ +[0-9]+  [0-9:.]+  I  Forwarded BGB"
@@ -127,6 +129,15 @@ tui_keys q
 check "q: back to the detail" tui_wait "^\[record\] "
 tui_keys q
 check "q: back to the log, its place kept" tui_wait "^\[log\] .*record $FWD of $TOTAL "
+# A record naming an error code: its meaning from tatrace explain's table.
+tui_keys g /
+tui_type 'status code: 401'
+tui_keys Enter Enter
+check "the detail: the code a record names, with its meaning" tui_wait "Codes +HTTP 401 Unauthorized \(HTTP\): "
+check "the detail: a record in no trace says so" tui_wait "Trace +not part of a trace"
+tui_keys t
+check "t on a record in no trace says so" tui_wait "^not part of a trace"
+tui_keys q
 tui_keys '?'
 check "? lists the log's keys first" tui_wait "^▶ Merged log"
 tui_keys q q

@@ -42,11 +42,18 @@ tui_keys PageUp
 check "PgUp from the end pages back" tui_wait "record $((TOTAL - 35)) of $TOTAL "
 tui_keys g
 check "g: the first record" tui_wait "record 1 of $TOTAL "
-# Paging far forward moves the window (256 records a fetch, 1024 kept).
+# Paging through the whole log moves the window (1,024 records a fetch,
+# 4,096 kept: the first ones are dropped on the way, read again back).
+PAGES=$((TOTAL / 35 + 2))
 for _ in $(seq 40); do tui_keys C-f; done
 check "40 pages on: record $((1 + 40 * 35))" tui_wait "record $((1 + 40 * 35)) of $TOTAL "
-for _ in $(seq 40); do tui_keys C-b; done
-check "and 40 back" tui_wait "record 1 of $TOTAL "
+for _ in $(seq $((PAGES - 40))); do tui_keys C-f; done
+check "$PAGES pages on: the last record" tui_wait "record $TOTAL of $TOTAL "
+for _ in $(seq $PAGES); do tui_keys C-b; done
+check "and $PAGES back: the first" tui_wait "record 1 of $TOTAL "
+tui_keys j
+check "j there: record 2" tui_wait "record 2 of $TOTAL "
+tui_keys k
 
 # Severity: s cycles warning and worse, errors only, all.
 tui_keys s

@@ -49,6 +49,7 @@
 	X(ACT_REC_PREV, "[", "record-prev", V_RECORD, "the record before it in the same file") \
 	X(ACT_REC_NEXT, "]", "record-next", V_RECORD, "the record after it in the same file") \
 	X(ACT_REC_TRACE, "t", "trace", V_RECORD, "the timeline of the trace the record belongs to") \
+	X(ACT_REC_RETARGET, "<Enter>", "retarget", V_RECORD, "on a record around it: show that one instead") \
 	X(ACT_FINDING_TRACES, "<Enter>", "finding-traces", V_FINDINGS, "back to the list, its cursor on the finding's first trace") \
 	X(ACT_TL_ZOOM_IN, "+ z", "zoom-in", V_TIMELINE, "zoom in: the next finer ms/col (1-2-5), the selected event kept in place") \
 	X(ACT_TL_ZOOM_OUT, "- Z", "zoom-out", V_TIMELINE, "zoom out; back to fit past the fit scale") \

@@ -46,6 +46,8 @@ struct rview {
 	bool dated;
 	int64_t trace_id;
 	char *place;		/* "host file.log:line" for the title */
+	int64_t *context_seq;	/* per line: the record a context row shows, -1 */
+	size_t n_context_seq;
 	char *host, *path;
 	uint32_t line;
 	bool found;
@@ -263,12 +265,21 @@ static int context_row(void *ctx, const struct stored_record *r)
 			      r->seq == rv->seq ? PAINT_ACTIVE : PAINT_NORMAL,
 		  "%s", b.data);
 	buf_free(&b);
+	/* Enter on this line retargets: remember which record it shows. */
+	rv->context_seq = xrealloc(rv->context_seq, rv->lines.n * sizeof(*rv->context_seq));
+	for (size_t i = rv->n_context_seq; i < rv->lines.n; i++)
+		rv->context_seq[i] = -1;
+	rv->n_context_seq = rv->lines.n;
+	rv->context_seq[rv->lines.n - 1] = (int64_t)r->seq;
 	return 0;
 }
 
 static void rview_reset(struct rview *rv)
 {
 	lines_clear(&rv->lines);
+	free(rv->context_seq);
+	rv->context_seq = NULL;
+	rv->n_context_seq = 0;
 	free(rv->place);
 	free(rv->host);
 	free(rv->path);
@@ -306,7 +317,8 @@ static bool record_build(struct rview *rv)
 		return false;
 	lines_add(&rv->lines, PAINT_NORMAL, "%s", "");
 	struct buf b = {0};
-	buf_printf(&b, "around it in the file %s [ ] step", glyph(G_NOT_REACHED));
+	buf_printf(&b, "around it in the file %s [ ] step %s Enter retargets", glyph(G_NOT_REACHED),
+		   glyph(G_NOT_REACHED));
 	rule(rv, b.data);
 	buf_free(&b);
 	uint64_t from = rv->seq > CONTEXT_RECORDS ? rv->seq - CONTEXT_RECORDS : 0;
@@ -321,8 +333,9 @@ static void record_title(struct view *v, struct buf *out)
 		buf_printf(out, " %s trace #%" PRId64, glyph(G_DASH), rv->trace_id);
 }
 
-/* [ and ]: the neighbour in the file; stays put at either end. */
-static unsigned record_step(struct view *v, int delta)
+/* [ and ] (delta -1, 1) and Enter on a row around it (delta 0, to):
+ * show another record of the file; stays put at either end. */
+static unsigned record_step(struct view *v, int delta, uint64_t to)
 {
 	struct rview *rv = v->data;
 	uint64_t was = rv->seq;
@@ -330,7 +343,7 @@ static unsigned record_step(struct view *v, int delta)
 		app_message(rv->app, PAINT_WARN, "the first record of the file");
 		return STALE_SCREEN;
 	}
-	rv->seq = delta < 0 ? rv->seq - 1 : rv->seq + 1;
+	rv->seq = delta < 0 ? rv->seq - 1 : delta > 0 ? rv->seq + 1 : to;
 	if (!record_build(rv)) {
 		rv->seq = was;
 		record_build(rv);
@@ -345,8 +358,14 @@ static unsigned record_request(struct view *v, enum action a)
 {
 	struct rview *rv = v->data;
 	switch (a) {
-	case ACT_REC_PREV: return record_step(v, -1);
-	case ACT_REC_NEXT: return record_step(v, 1);
+	case ACT_REC_PREV: return record_step(v, -1, 0);
+	case ACT_REC_NEXT: return record_step(v, 1, 0);
+	case ACT_REC_RETARGET:
+		if (v->item < 0 || (size_t)v->item >= rv->n_context_seq || rv->context_seq[v->item] < 0) {
+			app_message(rv->app, PAINT_NORMAL, "Enter on a record around it shows that one");
+			return STALE_SCREEN;
+		}
+		return record_step(v, 0, (uint64_t)rv->context_seq[v->item]);
 	case ACT_LOG:
 		logview_open(rv->app, rv->dated ? rv->utc : 0, rv->file_id, rv->seq);
 		return STALE_SCREEN;

@@ -134,6 +134,11 @@ tui_keys t
 check "t opens the record's trace" tui_wait "^\[timeline\] .*trace [0-9]+ of "
 tui_keys q
 check "q: back to the detail" tui_wait "^\[record\] "
+REC=$(tui_screen | sed -n 's/^\[record\] .* record \([0-9]*\) .*/\1/p')
+tui_keys G Enter
+check "Enter on the last record around it retargets (record $((REC + 4)))" tui_wait "^\[record\] .* record $((REC + 4))( |$)"
+tui_keys g Enter
+check "Enter elsewhere says what it does" tui_wait "^Enter on a record around it shows that one"
 tui_keys q
 check "q: back to the log, its place kept" tui_wait "^\[log\] .*record $FWD of $TOTAL "
 # A record naming an error code: its meaning from tatrace explain's table.

@@ -34,7 +34,15 @@ void filter_info(struct app *a, bool count)
 	char err[200];
 	struct view *list = a->stack[0];
 	if (a->depth > 1 && app_top(a)->ops->find) {
-		snprintf(a->info, sizeof(a->info), "find (PCRE2, case-insensitive) from the cursor on; n N next, previous; Esc stops a long search");
+		/* A view that searches the store takes PCRE2: say now when it
+		 * does not compile (the same flags as the list's filter). */
+		a->info_role = PAINT_NORMAL;
+		if (!tracelist_try_pattern(a->input, err, sizeof(err))) {
+			snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);
+			a->info_role = PAINT_FAIL;
+		} else {
+			snprintf(a->info, sizeof(a->info), "find (PCRE2, case-insensitive) from the cursor on; n N next, previous; Esc stops a long search");
+		}
 		return;
 	}
 	if (a->depth > 1) {
@@ -217,6 +225,12 @@ static void prompt_accept(struct app *a)
 	char err[200];
 	switch (a->prompt) {
 	case PROMPT_FILTER:
+		if (a->depth > 1 && app_top(a)->ops->find &&
+		    !tracelist_try_pattern(a->input, err, sizeof(err))) {
+			snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);
+			a->info_role = PAINT_FAIL;
+			return;	/* the prompt stays open to be fixed */
+		}
 		if (a->depth > 1) {
 			snprintf(a->find, sizeof(a->find), "%s", a->input);
 			a->prompt = PROMPT_NONE;

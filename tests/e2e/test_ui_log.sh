@@ -110,8 +110,12 @@ tui_keys N
 check "N: back to record $U1" tui_wait "record $U1 of $TOTAL "
 tui_keys /
 tui_type '(unclosed'
+check "/ invalid pattern while typing: PCRE2's message and offset" tui_wait "missing closing parenthesis at offset 9"
 tui_keys Enter
-check "/ invalid pattern: PCRE2's message and offset" tui_wait "missing closing parenthesis at offset 9"
+check "/ invalid pattern: Enter keeps the prompt open" tui_wait "^/\(unclosed$"
+tui_keys Escape
+check "Esc closes it, the cursor kept" tui_wait_gone "^/\(unclosed$"
+check "the cursor stays on record $U1" tui_wait "^\[log\] .* record $U1 of $TOTAL "
 
 # Enter: the record detail; t its trace; [ ] its neighbours.
 tui_keys g /

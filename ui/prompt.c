@@ -256,9 +256,11 @@ static void prompt_accept(struct app *a)
 		}
 		return;
 	case PROMPT_VIEW:
-		if (a->prompt_accept(app_top(a), a->input, err, sizeof(err))) {
-			a->prompt = PROMPT_NONE;
-		} else {
+		/* Closed while the view works: its progress shows on the
+		 * status line. Open again when the input is refused. */
+		a->prompt = PROMPT_NONE;
+		if (!a->prompt_accept(app_top(a), a->input, err, sizeof(err))) {
+			a->prompt = PROMPT_VIEW;
 			snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);
 			a->info_role = PAINT_FAIL;
 		}

@@ -213,3 +213,53 @@ int store_records_before(struct store *s, int64_t utc_us, int64_t *n)
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : store_fail(s);
 }
+
+/* ---- a record by its line (findings' evidence names file and line) ---- */
+
+static const char SQL_REC_FILE_OF[] =
+	"SELECT f.id FROM files f LEFT JOIN hosts h ON h.id = f.host_id"
+	" WHERE f.path = ?2 AND (?1 IS NULL OR h.name = ?1 COLLATE NOCASE)"
+	" ORDER BY f.id LIMIT 1";
+/* The last block starting at or before the line: it holds the record. */
+static const char SQL_REC_BLOCK_OF_LINE[] =
+	"SELECT seq, n, meta FROM blocks WHERE file_id = ?1 AND first_line <= ?2"
+	" ORDER BY seq DESC LIMIT 1";
+
+int store_record_at_line(struct store *s, const char *host, const char *path,
+			 uint32_t line, int64_t *file_id, uint64_t *seq)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_REC_FILE_OF);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, host);
+	store_bind_text(st, 2, path);
+	int rc = sqlite3_step(st);
+	*file_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? 1 : store_fail(s);
+	st = store_stmt(s, SQL_REC_BLOCK_OF_LINE);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, *file_id);
+	sqlite3_bind_int64(st, 2, line);
+	rc = sqlite3_step(st);
+	int out = rc == SQLITE_DONE ? 1 : rc == SQLITE_ROW ? 0 : store_fail(s);
+	if (rc == SQLITE_ROW) {
+		uint64_t seq0 = (uint64_t)sqlite3_column_int64(st, 0);
+		uint32_t n = (uint32_t)sqlite3_column_int64(st, 1);
+		const unsigned char *meta = sqlite3_column_blob(st, 2);
+		size_t meta_len = (size_t)sqlite3_column_bytes(st, 2);
+		*seq = seq0;
+		/* The last record that starts at or before the line. */
+		for (uint32_t i = 0; meta && i < n && (size_t)(i + 1) * BLOCKFMT_RECORD_BYTES <= meta_len; i++) {
+			struct block_entry e;
+			blockfmt_unpack(meta + (size_t)i * BLOCKFMT_RECORD_BYTES, &e);
+			if (e.line > line)
+				break;
+			*seq = seq0 + i;
+		}
+	}
+	sqlite3_reset(st);
+	return out;
+}

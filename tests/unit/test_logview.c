@@ -247,6 +247,28 @@ static void test_records_before(void **state)
 	assert_true(n >= 1500 - STORE_BLOCK_RECORDS / 16 && n <= 1500 + STORE_BLOCK_RECORDS / 16);
 }
 
+static void test_record_at_line(void **state)
+{
+	struct store *s = *state;
+	write_file(s);
+	int64_t id = 0, fid = 0;
+	uint64_t seq = 0;
+	assert_int_equal(store_files(s, first_file, &id), 0);
+	/* record N is on line N + 1; the third block starts at 2048 */
+	static const uint32_t lines[] = { 1, 2, 1024, 1025, 2049, 2500 };
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		assert_int_equal(store_record_at_line(s, "pc1", "a/CcmNotificationAgent.log", lines[i],
+						      &fid, &seq), 0);
+		assert_int_equal(fid, id);
+		assert_int_equal(seq, lines[i] - 1);
+	}
+	assert_int_equal(store_record_at_line(s, NULL, "a/CcmNotificationAgent.log", 9999, &fid, &seq), 0);
+	assert_int_equal(seq, N_RECORDS - 1);	/* past the end: the last record */
+	assert_int_equal(store_record_at_line(s, "PC2", "a/CcmNotificationAgent.log", 5, &fid, &seq), 1);
+	assert_int_equal(store_record_at_line(s, "PC1", "b.log", 5, &fid, &seq), 1);
+	assert_int_equal(store_record_at_line(s, "PC1", "a/CcmNotificationAgent.log", 0, &fid, &seq), 1);
+}
+
 static int count_events(void *ctx, const struct stored_event *e)
 {
 	(void)e;
@@ -277,6 +299,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_file_records_across_blocks, setup_memory,
 						teardown_store),
 		cmocka_unit_test_setup_teardown(test_records_before, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_record_at_line, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_record_without_event_or_trace, setup_memory,
 						teardown_store),
 	};

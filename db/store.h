@@ -492,9 +492,8 @@ int store_record_findings(struct store *s, const char *host, const char *path,
 			  int (*each)(void *ctx, const struct finding *f),
 			  void *ctx);
 /* The record holding line (the last to start at or before it) of the file
- * at bundle path on host (NULL: any
- * host): a finding's evidence names its record this way. 0, 1 when there
- * is no such file or line, -1. */
+ * at bundle path on host (NULL: any host): a finding's evidence names its
+ * record this way. 0, 1 when there is no such file or line, -1. */
 int store_record_at_line(struct store *s, const char *host, const char *path,
 			 uint32_t line, int64_t *file_id, uint64_t *seq);
 /* About how many records come before utc_us (block bounds only, no text:

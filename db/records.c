@@ -75,9 +75,9 @@ static void rec_fill(const struct rec_range *r, const struct block_entry *e,
 	};
 }
 
-/* One block: walk its entries, emit those in range. A block's text is
- * copied (SQLite's pointer lives only until the next step, and the
- * component lookup steps another statement). */
+/* One block: walk its entries, emit those in range. The text is SQLite's
+ * own (valid until this statement steps again: the component lookup steps
+ * another one), not a copy: a record can be megabytes. */
 static int rec_block(void *ctx, sqlite3_stmt *st)
 {
 	struct rec_range *r = ctx;
@@ -89,7 +89,8 @@ static int rec_block(void *ctx, sqlite3_stmt *st)
 	size_t text_len = (size_t)sqlite3_column_bytes(st, 3);
 	if (!meta || meta_len < (size_t)n * BLOCKFMT_RECORD_BYTES)
 		return 0;	/* a damaged block holds nothing we can show */
-	char *copy = xstrndup(text ? text : "", text ? text_len : 0);
+	if (!text)
+		text = "", text_len = 0;
 	size_t at = 0;
 	int stop = 0;
 	for (uint32_t i = 0; i < n && !stop; i++) {
@@ -100,16 +101,13 @@ static int rec_block(void *ctx, sqlite3_stmt *st)
 			break;
 		if (seq >= r->from && seq <= r->to) {
 			char comp[256];
-			char *rec = xstrndup(copy + at, e.text_len);
 			struct stored_record out;
 			rec_component(r->s, e.comp_id, comp, sizeof(comp));
-			rec_fill(r, &e, seq, rec, comp, &out);
+			rec_fill(r, &e, seq, text + at, comp, &out);
 			stop = r->each(r->ctx, &out);
-			free(rec);
 		}
 		at += e.text_len;
 	}
-	free(copy);
 	r->stopped = stop != 0;
 	return stop;
 }

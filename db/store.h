@@ -471,7 +471,8 @@ int store_file_coverage(struct store *s,
 
 /* Records of one file with seq in [from, to], in file order (the record
  * detail and its neighbours). r and its strings live until each()
- * returns; non-zero stops. 0, 1 when there is no such file, -1. */
+ * returns; r->text is SQLite's, not NUL-terminated (r->len bytes).
+ * each() returns non-zero to stop. 0, 1 when there is no such file, -1. */
 int store_file_records(struct store *s, int64_t file_id, uint64_t from,
 		       uint64_t to,
 		       int (*each)(void *ctx, const struct stored_record *r),

@@ -178,4 +178,13 @@ tui_keys q g Enter
 check "the detail shows the escape escaped" tui_wait "│ <!\[LOG\[evil \^\[\]0;pwned\^G"
 tui_keys Q
 check "Q quits with status 0" test "$(tui_exit_status)" = 0
+tui_stop
+
+# 80x24, ASCII glyphs, no colour: the short time column, | for a break.
+tui_start 80 24 env NO_COLOR=1 "$T" ui --ascii -d "$TMP/esc.db"
+sleep 0.2
+tui_keys L
+check "80x24: the clock time only, the severity letter" tui_wait "^> 10:00:00.000  HOST1 +T +E evil"
+check "ASCII: a line break inside a record is |" tui_wait "W first line \| second line \| third"
+check "80x24: the title fits, with the position" tui_wait "^\[log\] 2026-01-01T10:00:00.000Z record 1 of 3 +33%$"
 finish

@@ -26,6 +26,7 @@
 
 #define CONTEXT_RECORDS 4	/* before and after */
 #define CODES_MAX 8
+#define RAW_LINES_MAX 2000	/* of one record; tatrace cat has the rest */
 
 /* Where a record's bias came from, in words (by enum offset_source). */
 static const char *const offset_words[OFFSET_SOURCE_COUNT] = {
@@ -85,7 +86,16 @@ static void raw_lines(struct rview *rv, const struct stored_record *r)
 	const char *s = r->text, *end = r->text + r->len;
 	uint32_t line = r->line;
 	bool cont = false;
-	while (s < end) {
+	for (int shown = 0; s < end; shown++) {
+		if (shown == RAW_LINES_MAX) {
+			size_t more = 0;
+			for (const char *p = s; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
+				more++;
+			more += end[-1] != '\n';	/* a last line without its newline */
+			lines_add(&rv->lines, PAINT_QUIET, "  %7s %s %zu more lines: tatrace cat -d STORE %" PRId64,
+				  "", glyph(G_ELLIPSIS), more, r->file_id);
+			break;
+		}
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		const char *tt = NULL;
 		for (const char *p = s; p + 1 < (nl ? nl : end); p++)

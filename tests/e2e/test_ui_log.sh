@@ -180,6 +180,20 @@ tui_keys Q
 check "Q quits with status 0" test "$(tui_exit_status)" = 0
 tui_stop
 
+# A record of 2,500 lines: the detail shows 2,000 and says what is left.
+mkdir -p "$TMP/long/HOST1/Logs"
+{ printf '<![LOG['; seq 0 2499 | sed 's/^/line /' | head -c -1
+  printf ']LOG]!><time="10:00:00.000+000" date="01-01-2026" component="T" context="" type="1" thread="1" file="">\n'; } \
+	> "$TMP/long/HOST1/Logs/CcmNotificationAgent.log"
+$T ingest -q -d "$TMP/long.db" "$TMP/long"
+tui_start 100 30 "$T" ui -d "$TMP/long.db"
+sleep 0.2
+tui_keys L Enter
+check "a long record: its first lines under the gutter" tui_wait "^ +1 │ <!\[LOG\[line 0$"
+tui_keys G
+check "a long record: 2,000 lines shown, the 500 left named" tui_wait "… 500 more lines: tatrace cat -d STORE 1$"
+tui_stop
+
 # 80x24, ASCII glyphs, no colour: the short time column, | for a break.
 tui_start 80 24 env NO_COLOR=1 "$T" ui --ascii -d "$TMP/esc.db"
 sleep 0.2

@@ -136,3 +136,42 @@ int store_coverage(struct store *s,
 	struct coverage_rows r = { each, ctx };
 	return st ? store_rows(s, st, coverage_row, &r) : -1;
 }
+
+/* ---- the events of one record, and its trace (the record detail) ---- */
+
+static const char SQL_RECORD_EVENTS[] =
+	"SELECT " EVENT_COLUMNS EVENT_FROM
+	" WHERE e.file_id = ?1 AND e.seq = ?2 ORDER BY e.id";
+/* trace_events is keyed by trace: finding an event's trace reads it
+ * whole, once per Enter, which costs less than an index every rebuild
+ * would have to write. */
+static const char SQL_RECORD_TRACE[] =
+	"SELECT min(te.trace_id) FROM trace_events te WHERE te.event_id IN"
+	" (SELECT id FROM events WHERE file_id = ?1 AND seq = ?2)";
+
+int store_record_events(struct store *s, int64_t file_id, uint64_t seq,
+			int (*each)(void *ctx, const struct stored_event *e),
+			void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_RECORD_EVENTS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, file_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+	struct event_rows r = { .each = each, .ctx = ctx };
+	return store_rows(s, st, event_row, &r);
+}
+
+int store_record_trace(struct store *s, int64_t file_id, uint64_t seq,
+		       int64_t *trace_id)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_RECORD_TRACE);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, file_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+	int rc = sqlite3_step(st);
+	*trace_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(s);
+}

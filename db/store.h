@@ -507,4 +507,38 @@ int store_file_coverage(struct store *s,
 				    const struct store_file_coverage *c),
 			void *ctx);
 
+/* ---- single records by place (db/records.c; events in db/events.c) ---- */
+
+/* Records of one file with seq in [from, to], in file order (the record
+ * detail and its neighbours). r and its strings live until each()
+ * returns; r->text is SQLite's, not NUL-terminated (r->len bytes).
+ * each() returns non-zero to stop. 0, 1 when there is no such file, -1. */
+int store_file_records(struct store *s, int64_t file_id, uint64_t from,
+		       uint64_t to,
+		       int (*each)(void *ctx, const struct stored_record *r),
+		       void *ctx);
+/* The events parsed from record (file_id, seq). 0 or -1. */
+int store_record_events(struct store *s, int64_t file_id, uint64_t seq,
+			int (*each)(void *ctx, const struct stored_event *e),
+			void *ctx);
+/* The first trace holding an event of record (file_id, seq): its id, or
+ * 0 when the record is in no trace. 0 or -1. */
+int store_record_trace(struct store *s, int64_t file_id, uint64_t seq,
+		       int64_t *trace_id);
+/* Findings whose evidence names this line of this file (host, bundle
+ * path, line), without their arrays (evidence and traces are empty).
+ * 0 or -1. */
+int store_record_findings(struct store *s, const char *host, const char *path,
+			  uint32_t line,
+			  int (*each)(void *ctx, const struct finding *f),
+			  void *ctx);
+/* The record holding line (the last to start at or before it) of the file
+ * at bundle path on host (NULL: any host): a finding's evidence names its
+ * record this way. 0, 1 when there is no such file or line, -1. */
+int store_record_at_line(struct store *s, const char *host, const char *path,
+			 uint32_t line, int64_t *file_id, uint64_t *seq);
+/* About how many records come before utc_us (block bounds only, no text:
+ * for "record ~N of M"). 0 or -1. */
+int store_records_before(struct store *s, int64_t utc_us, int64_t *n);
+
 #endif

@@ -173,3 +173,67 @@ bool errcode_parse(const char *text, enum errcode_family *family,
 		return parse_number(text, n, 16, false, family, code);
 	return parse_number(text, n, 10, false, family, code);
 }
+
+/* ---- codes named in a message ---- */
+
+static bool scan_seen(const struct errcode_hit *h, size_t n, enum errcode_family f, uint32_t code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (h[i].family == f && h[i].code == code)
+			return true;
+	return false;
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Three digits at s[0..2] not followed by a fourth: the status, or -1. */
+static int http_at(const char *s, size_t left)
+{
+	if (left < 3 || !is_digit(s[0]) || !is_digit(s[1]) || !is_digit(s[2]) ||
+	    (left > 3 && is_digit(s[3])))
+		return -1;
+	int v = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
+	return v >= 100 && v <= 599 ? v : -1;
+}
+
+/* Where an HTTP status may follow: after one of these words (any case). */
+static const char *const http_leads[] = { "status code: ", "statuscode: ", "http ", "http/1.1 ",
+					  "http/2 " };
+
+size_t errcode_scan(const char *s, size_t len, struct errcode_hit *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len && n < max; i++) {
+		enum errcode_family fam = ERRCODE_HRESULT;
+		long long code = -1;
+		if (s[i] == '0' && i + 10 <= len && (s[i + 1] == 'x' || s[i + 1] == 'X') &&
+		    (i == 0 || !isalnum((unsigned char)s[i - 1]))) {
+			uint32_t v = 0;
+			size_t k = 2;
+			for (; k < 10 && isxdigit((unsigned char)s[i + k]); k++)
+				v = v << 4 | (uint32_t)(isdigit((unsigned char)s[i + k]) ?
+					s[i + k] - '0' : (tolower((unsigned char)s[i + k]) - 'a' + 10));
+			if (k == 10 && (i + 10 == len || !isxdigit((unsigned char)s[i + 10])))
+				code = v;
+		} else if (s[i] == '(' && i + 4 < len && s[i + 4] == ')') {
+			fam = ERRCODE_HTTP;
+			code = http_at(s + i + 1, 3);
+		} else {
+			for (size_t w = 0; w < sizeof(http_leads) / sizeof(http_leads[0]); w++) {
+				size_t wl = strlen(http_leads[w]);
+				if (i + wl < len && !strncasecmp(s + i, http_leads[w], wl) &&
+				    (i == 0 || !isalnum((unsigned char)s[i - 1]))) {
+					fam = ERRCODE_HTTP;
+					code = http_at(s + i + wl, len - i - wl);
+					break;
+				}
+			}
+		}
+		if (code >= 0 && !scan_seen(out, n, fam, (uint32_t)code))
+			out[n++] = (struct errcode_hit){ fam, (uint32_t)code };
+	}
+	return n;
+}

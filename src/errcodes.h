@@ -34,6 +34,16 @@ bool errcode_parse(const char *text, enum errcode_family *family,
 const char *errcode_label(enum errcode_family family, uint32_t code,
 			  char *buf, size_t len);
 
+/* The codes a log message names: 0x and eight hex digits (HRESULTs), and
+ * HTTP statuses written "(401)", "status code: 401", "StatusCode: 401" or
+ * "HTTP 401" (100..599). Each code once, in the order found, at most max.
+ * Returns how many. No regex: a scan for the few shapes. */
+struct errcode_hit {
+	enum errcode_family family;
+	uint32_t code;
+};
+size_t errcode_scan(const char *s, size_t len, struct errcode_hit *out, size_t max);
+
 /* Every entry, for listings and tests. */
 const struct errcode *errcode_table(size_t *n);
 

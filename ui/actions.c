@@ -76,6 +76,9 @@ static const struct {
 	{ V_LIST, "Trace list" },
 	{ V_TIMELINE, "Timeline" },
 	{ V_FINDINGS, "Findings" },
+	{ V_LOG, "Merged log" },
+	{ V_RECORD, "Record detail" },
+	{ V_LIST | V_RECORD, "Trace list and record detail" },
 	{ V_LIST | V_DETAIL | V_TIMELINE, "Trace list, timeline and trace detail" },
 	{ V_ALL, "Everywhere" },
 };

@@ -15,6 +15,7 @@
 #include "draw.h"
 #include "findings.h"
 #include "glyphs.h"
+#include "logview.h"
 #include "tracelist.h"
 #include "ui.h"
 
@@ -74,6 +75,37 @@ struct view *app_root(struct app *a)
 struct view *app_top(struct app *a)
 {
 	return a->stack[a->depth - 1];
+}
+
+bool app_progress(struct app *a, const char *fmt, ...)
+{
+	double now = clock_now();
+	if (now - a->progress_at >= 0.1) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(a->message, sizeof(a->message), fmt, ap);
+		va_end(ap);
+		a->message_role = PAINT_ACTIVE;
+		display_draw(a);
+		a->progress_at = now;
+	}
+	nodelay(stdscr, TRUE);
+	int key = getch();
+	timeout(100);	/* the loop's tick again (nodelay changed it) */
+	/* Typed ahead: kept for the loop, in order. */
+	if (key != ERR && key != 27 && key != KEY_RESIZE && a->n_typeahead < TYPEAHEAD_MAX)
+		a->typeahead[a->n_typeahead++] = key;
+	return key == 27;
+}
+
+/* The next key: one typed during a long read first, else getch. */
+static int app_next_key(struct app *a)
+{
+	if (!a->n_typeahead)
+		return getch();
+	int key = a->typeahead[0];
+	memmove(a->typeahead, a->typeahead + 1, --a->n_typeahead * sizeof(*a->typeahead));
+	return key;
 }
 
 /* ---- the preview pane: a lines view over app->preview_lines ---- */
@@ -155,6 +187,17 @@ static unsigned app_request(struct app *a, enum action act)
 		}
 		return STALE_SCREEN;
 	}
+	case ACT_LOG:
+		/* The list's L; the record detail opens the log itself. */
+		if (a->depth == 1) {
+			int64_t id, first = 0;
+			const char *guid, *status;
+			tracelist_selected(a->stack[0], &id, &guid, &status, &first);
+			a->preview_focus = false;
+			logview_open(a, first, 0, 0);
+			return STALE_SCREEN;
+		}
+		break;
 	case ACT_TIME_RANGE:
 		prompt_open(a, PROMPT_TIME, "");
 		snprintf(a->info, sizeof(a->info), "19:30-19:45, 19:30 (from then on), -15m (the last 15 minutes), empty clears");
@@ -322,7 +365,7 @@ int ui_run(const struct ui_options *opt)
 			timing_note(a, key);
 		}
 		stale = STALE_NONE;
-		key = getch();
+		key = app_next_key(a);
 		a->t0 = clock_now();
 		if (key == ERR) {
 			/* A pause in typing: now the filter's count, the strip. */

@@ -16,5 +16,18 @@ void app_message(struct app *a, enum paint role, const char *fmt, ...)
 void app_push(struct app *a, struct view *v);
 /* The trace list, at the bottom of the stack. */
 struct view *app_root(struct app *a);
+/* A view's own prompt on the status line: label before the input, info
+ * on the row above, text pre-filled. Enter calls accept(top view, input):
+ * false keeps the prompt open with err shown above it; Esc cancels. */
+typedef bool (*app_prompt_accept)(struct view *v, const char *input, char *err,
+				  size_t errlen);
+void app_prompt(struct app *a, const char *label, const char *info, const char *text,
+		app_prompt_accept accept);
+/* For a long read (a search through the whole store): show the text on
+ * the status line (at most every 100 ms) and look at the keyboard without
+ * waiting. True when Esc was pressed: the caller stops. Other keys typed
+ * meanwhile are kept and handled, in order, once the read is over. */
+bool app_progress(struct app *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

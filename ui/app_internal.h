@@ -14,9 +14,10 @@
 #define MAX_VIEWS 8
 #define MIN_COLS 80
 #define MIN_ROWS 24
+#define TYPEAHEAD_MAX 64
 
 enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_GOTO, PROMPT_TIME, PROMPT_EXPORT,
-		   PROMPT_EXPORT_VIEW, PROMPT_OVERWRITE };
+		   PROMPT_EXPORT_VIEW, PROMPT_OVERWRITE, PROMPT_VIEW };
 
 struct app {
 	struct store *store;
@@ -38,6 +39,11 @@ struct app {
 	char find[1024];			/* last / in a view that finds */
 	FILE *timing;			/* $TATRACE_UI_TIMING: one line per redraw */
 	double t0;
+	char prompt_label[64];		/* PROMPT_VIEW: a view's own prompt */
+	app_prompt_accept prompt_accept;
+	double progress_at;		/* app_progress: the last frame drawn */
+	int typeahead[TYPEAHEAD_MAX];	/* keys app_progress read, for the loop */
+	size_t n_typeahead;
 };
 
 /* The view on top of the stack. */

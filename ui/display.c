@@ -24,7 +24,8 @@ static void draw_title(struct view *v, int y, int w, bool focused)
 	draw_text(y, 0, w, role, b.data, true);
 	int64_t n = v->ops->count(v);
 	char pct[16];
-	snprintf(pct, sizeof(pct), "%3d%%", n > 0 ? (int)((v->item + 1) * 100 / n) : 100);
+	int at = v->ops->percent ? v->ops->percent(v) : n > 0 ? (int)((v->item + 1) * 100 / n) : 100;
+	snprintf(pct, sizeof(pct), "%3d%%", at);
 	draw_text(y, w - 5, 5, role, pct, true);
 	buf_free(&b);
 }
@@ -70,7 +71,8 @@ static void draw_bottom(struct app *a, int rows, int w)
 		draw_text(rows - 2, 0, w, a->info_role, a->info, true);
 		const char *label = a->prompt == PROMPT_FILTER ? "/" :
 				    a->prompt == PROMPT_GOTO ? ":" :
-				    a->prompt == PROMPT_TIME ? "Time range (UTC): " : "Export to: ";
+				    a->prompt == PROMPT_TIME ? "Time range (UTC): " :
+				    a->prompt == PROMPT_VIEW ? a->prompt_label : "Export to: ";
 		int x = draw_text(rows - 1, 0, w, PAINT_NORMAL, label, false);
 		char save = a->input[a->cursor];
 		a->input[a->cursor] = '\0';

@@ -39,7 +39,8 @@
 	X(G_SEVERAL, "\u25c9", "@", "timeline: several events in one cell") \
 	X(G_CARET, "\u25b2", "^", "") \
 	X(G_BREAK, "\u2248", "~", "timeline: an idle gap collapsed, its length printed") \
-	X(G_STAGE, "\u25c6", "*", "timeline: a stage (forwarded, pushed, received, response, BTS)")
+	X(G_STAGE, "\u25c6", "*", "timeline: a stage (forwarded, pushed, received, response, BTS)") \
+	X(G_NEWLINE, "\u23ce", "|", "log: a line break inside one record (newline, SMS ~~)")
 
 #define GLYPH_ENUM(id, utf8, ascii, legend) id,
 enum glyph { GLYPH_TABLE(GLYPH_ENUM) GLYPH_COUNT };

@@ -238,6 +238,10 @@ struct view *help_open(struct app *a, unsigned mask)
 		help_section(ls, "Timeline", V_TIMELINE, false);
 	else if (mask & V_FINDINGS)
 		help_section(ls, "Findings", V_FINDINGS, false);
+	else if (mask & V_LOG)
+		help_section(ls, "Merged log", V_LOG, false);
+	else if (mask & V_RECORD)
+		help_section(ls, "Record detail", V_RECORD, false);
 	help_section(ls, "Everywhere", V_ALL, true);
 	if (!(mask & V_LIST))
 		help_section(ls, "Trace list", V_LIST, false);

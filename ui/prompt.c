@@ -33,6 +33,18 @@ void filter_info(struct app *a, bool count)
 {
 	char err[200];
 	struct view *list = a->stack[0];
+	if (a->depth > 1 && app_top(a)->ops->find) {
+		/* A view that searches the store takes PCRE2: say now when it
+		 * does not compile (the same flags as the list's filter). */
+		a->info_role = PAINT_NORMAL;
+		if (!tracelist_try_pattern(a->input, err, sizeof(err))) {
+			snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);
+			a->info_role = PAINT_FAIL;
+		} else {
+			snprintf(a->info, sizeof(a->info), "find (PCRE2, case-insensitive) from the cursor on; n N next, previous; Esc stops a long search");
+		}
+		return;
+	}
 	if (a->depth > 1) {
 		snprintf(a->info, sizeof(a->info), "find (case-insensitive text)");
 		return;
@@ -213,6 +225,12 @@ static void prompt_accept(struct app *a)
 	char err[200];
 	switch (a->prompt) {
 	case PROMPT_FILTER:
+		if (a->depth > 1 && app_top(a)->ops->find &&
+		    !tracelist_try_pattern(a->input, err, sizeof(err))) {
+			snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);
+			a->info_role = PAINT_FAIL;
+			return;	/* the prompt stays open to be fixed */
+		}
 		if (a->depth > 1) {
 			snprintf(a->find, sizeof(a->find), "%s", a->input);
 			a->prompt = PROMPT_NONE;
@@ -233,6 +251,16 @@ static void prompt_accept(struct app *a)
 			a->prompt = PROMPT_NONE;
 			app_message(a, PAINT_NORMAL, "%s", *a->input ? "time range applied" : "time range cleared");
 		} else {
+			snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);
+			a->info_role = PAINT_FAIL;
+		}
+		return;
+	case PROMPT_VIEW:
+		/* Closed while the view works: its progress shows on the
+		 * status line. Open again when the input is refused. */
+		a->prompt = PROMPT_NONE;
+		if (!a->prompt_accept(app_top(a), a->input, err, sizeof(err))) {
+			a->prompt = PROMPT_VIEW;
 			snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);
 			a->info_role = PAINT_FAIL;
 		}
@@ -340,6 +368,15 @@ unsigned prompt_key(struct app *a, int key)
 	}
 	edit_key(a, key);
 	return STALE_SCREEN;
+}
+
+void app_prompt(struct app *a, const char *label, const char *info, const char *text,
+		app_prompt_accept accept)
+{
+	prompt_open(a, PROMPT_VIEW, text);
+	snprintf(a->prompt_label, sizeof(a->prompt_label), "%s", label);
+	snprintf(a->info, sizeof(a->info), "%s", info);
+	a->prompt_accept = accept;
 }
 
 unsigned prompt_export(struct app *a)

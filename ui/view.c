@@ -151,6 +151,8 @@ void view_draw(struct view *v, int y0, int w, bool focused)
 
 bool view_find(struct view *v, const char *pattern, bool backward)
 {
+	if (v->ops->find)
+		return v->ops->find(v, pattern, backward);
 	if (!v->ops->match)
 		return false;
 	int64_t n = view_count(v);

@@ -41,6 +41,13 @@ struct view_ops {
 	/* Text after [name] in the title bar. */
 	void (*title)(struct view *v, struct buf *out);
 	void (*done)(struct view *v);
+	/* Optional, for views over more than they hold (the merged log):
+	 * find reads the store itself for / (view_find calls it instead of
+	 * match); true when it moved or said why not on the status line
+	 * (a bad pattern, a cancelled search), false when nothing matched. */
+	bool (*find)(struct view *v, const char *pattern, bool backward);
+	/* The title bar's percentage, when item/count is not the position. */
+	int (*percent)(struct view *v);
 };
 
 struct view {

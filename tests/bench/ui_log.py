@@ -1,0 +1,67 @@
+# ui_log.py - the merged log's speed and memory on a store: tatrace ui in
+# a pty (120x40), L from the list, then moves, pages, G/g, a severity
+# filter and a / search through the store, timed from the app's own
+# $TATRACE_UI_TIMING lines (key arrival to screen refresh), and the peak
+# RSS of the whole dashboard. Not run by make bench (a 10M-record store
+# takes minutes to build); see README "Benchmarks".
+# Usage: ui_log.py TATRACE STORE [SEARCH]
+import os, pty, select, struct, sys, time, fcntl, termios, resource, tempfile
+
+tat, store = sys.argv[1], sys.argv[2]
+search = (sys.argv[3] if len(sys.argv) > 3 else "Unauthorized").encode()
+log = tempfile.mktemp()
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ.update(TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8",
+                      ESCDELAY="25", TATRACE_UI_TIMING=log)
+    os.execv(tat, [tat, "ui", "-d", store])
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+def drain():
+    while select.select([fd], [], [], 0)[0]:
+        try: os.read(fd, 1 << 16)
+        except OSError: return
+def keys():
+    try: return [l for l in open(log).read().split("\n")[:-1] if not l.startswith("idle")]
+    except FileNotFoundError: return []
+def wait_n(n, timeout=600):
+    end = time.time() + timeout
+    while len(keys()) < n:
+        drain()
+        if time.time() > end: raise SystemExit("timeout")
+        time.sleep(0.002)
+wait_n(1)
+res = {}
+def key(name, k):
+    n = len(keys())
+    os.write(fd, k)
+    wait_n(n + 1)
+    res.setdefault(name, []).append(float(keys()[-1].split()[2]))
+def typed(text):
+    for ch in text:
+        key("typing", bytes([ch]))
+key("L (open the log at trace 1)", b"L")
+for _ in range(300): key("j (move down)", b"j")
+for _ in range(100): key("PgDn", b"\x1b[6~")
+for _ in range(100): key("PgUp", b"\x1b[5~")
+key("G (the last record)", b"G")
+for _ in range(50): key("PgUp at the end", b"\x1b[5~")
+key("g (the first record)", b"g")
+key("s (warning and worse)", b"s")
+for _ in range(20): key("PgDn (warning+)", b"\x1b[6~")
+key("s s (all again)", b"s"); key("s s (all again)", b"s")
+key("/", b"/"); typed(search)
+key("/%s Enter (search)" % search.decode(), b"\r")
+for _ in range(5): key("n (next match)", b"n")
+key("Enter (record detail)", b"\r")
+key("q (back to the log)", b"q")
+os.write(fd, b"Q")
+_, status = os.waitpid(pid, 0)
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+print("merged log on %s (120x40; ms from key to screen)" % store)
+for name, v in res.items():
+    if name == "typing":
+        continue
+    v = sorted(v)
+    print("  %-32s median %8.1f  max %8.1f  (n=%d)" % (name, v[len(v) // 2], v[-1], len(v)))
+print("  peak RSS of the dashboard        %.1f MB" % rss)
+os.unlink(log)

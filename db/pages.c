@@ -28,51 +28,68 @@ const char *trace_sort_name(enum trace_sort sort)
 }
 
 #define RANK TRACE_STATUS_RANK_SQL
-/* The lead term alone ("lead >= ?") is what lets SQLite seek an
- * expression index; the row value then settles ties. */
-#define PAGE_SQL(lead, tuple, lead_key, key, op, order) \
-	TRACE_SELECT " WHERE " lead " " op "= " lead_key " AND " tuple " " op \
-	" " key " AND" TRACE_WHERE " ORDER BY " order
-#define PAGE_PAIR(lead, rest, lead_key, rest_key, asc, desc) \
-	{ PAGE_SQL(lead, "(" lead ", " rest ")", lead_key, \
-		   "(" lead_key ", " rest_key ")", ">", asc), \
-	  PAGE_SQL(lead, "(" lead ", " rest ")", lead_key, \
-		   "(" lead_key ", " rest_key ")", "<", desc) }
+/* The list's filters: those of store_traces plus one finding's traces
+ * (?15, finding_traces' primary key serves it). */
+#define PAGE_WHERE TRACE_WHERE \
+	" AND (?15 = 0 OR id IN (SELECT trace_id FROM finding_traces" \
+	" WHERE finding_id = ?15))"
+/* A page is read in two steps, each a plain index seek: the ties of
+ * the key's lead value ("lead = key AND (rest) > (rest of key)"), then
+ * the leads beyond it ("lead > key"). One row-value term over all
+ * columns cannot seek an expression index, and a seek on the lead alone
+ * walks every tie first: 60,000 "complete" traces before the one wanted. */
+#define TIE_SQL(lead, rest, lead_key, rest_key, next, next_key, op, order) \
+	TRACE_SELECT " WHERE " lead " = " lead_key " AND " next " " op "= " next_key \
+	" AND (" rest ") " op " (" rest_key ") AND" PAGE_WHERE " ORDER BY " order
+#define REST_SQL(lead, lead_key, op, order) \
+	TRACE_SELECT " WHERE " lead " " op " " lead_key " AND" PAGE_WHERE " ORDER BY " order
+/* next: the column after the lead, alone, so the tie step seeks too. */
+/* The tie step orders by the rest alone (the lead is one value): with
+ * the lead in it SQLite sorts the whole tie range in a temporary tree. */
+#define PAGE_PAIR(lead, rest, lead_key, rest_key, next, next_key, rest_asc, rest_desc) \
+	{ { TIE_SQL(lead, rest, lead_key, rest_key, next, next_key, ">", rest_asc), \
+	    REST_SQL(lead, lead_key, ">", lead ", " rest_asc) }, \
+	  { TIE_SQL(lead, rest, lead_key, rest_key, next, next_key, "<", rest_desc), \
+	    REST_SQL(lead, lead_key, "<", lead " DESC, " rest_desc) } }
 
-/* How many sort before a key: the backward page's terms, counted in the
- * index without reading the rows. */
-#define COUNT_SQL(lead, rest, lead_key, rest_key, where) \
-	"SELECT count(*) FROM traces WHERE " lead " <= " lead_key " AND (" lead \
-	", " rest ") < (" lead_key ", " rest_key ")" where
-
-/* [sort][filtered]: without filters the count never leaves the index
- * (100k traces: a few ms instead of a row lookup each). */
-#define COUNT_PAIR(lead, rest, lead_key, rest_key) \
-	{ COUNT_SQL(lead, rest, lead_key, rest_key, " AND ?1 = 0"), \
-	  COUNT_SQL(lead, rest, lead_key, rest_key, " AND" TRACE_WHERE) }
-static const char *const count_sql[TRACE_SORT_COUNT][2] = {
-	COUNT_PAIR("first_utc", "id", "?11", "?13"),
-	COUNT_PAIR(RANK, "first_utc, id", "?11", "?12, ?13"),
-	COUNT_PAIR("last_utc - first_utc", "id", "?11", "?13"),
-	COUNT_PAIR("coalesce(action, '')", "first_utc, id", "?14", "?11, ?13"),
+/* How many sort before (op "<") or after (">") a key, counted in the
+ * index without reading the rows. A row value compared per entry costs
+ * five times a plain range, so the count is split into plain ranges:
+ * lead before the key's, then lead equal and the next term before, ... */
+#define N_(where) "(SELECT count(*) FROM traces WHERE " where ")"
+#define COUNT2(l, lk, r, rk, op, w) \
+	"SELECT " N_(l " " op " " lk w) " + " N_(l " = " lk " AND " r " " op " " rk w)
+#define COUNT3(l, lk, m, mk, r, rk, op, w) \
+	"SELECT " N_(l " " op " " lk w) " + " N_(l " = " lk " AND " m " " op " " mk w) \
+	" + " N_(l " = " lk " AND " m " = " mk " AND " r " " op " " rk w)
+#define UNFILTERED " AND ?1 = 0"
+#define FILTERED " AND" PAGE_WHERE
+/* [sort][filtered][after]: without filters the count never leaves the
+ * index (100k traces: a few ms instead of a row lookup each). */
+#define COUNT_SET(X) \
+	{ { X("<", UNFILTERED), X(">", UNFILTERED) }, \
+	  { X("<", FILTERED), X(">", FILTERED) } }
+#define C_START(op, w) COUNT2("first_utc", "?11", "id", "?13", op, w)
+#define C_STATUS(op, w) COUNT3(RANK, "?11", "first_utc", "?12", "id", "?13", op, w)
+#define C_SPAN(op, w) COUNT2("last_utc - first_utc", "?11", "id", "?13", op, w)
+#define C_ACTION(op, w) \
+	COUNT3("coalesce(action, '')", "?14", "first_utc", "?11", "id", "?13", op, w)
+static const char *const count_sql[TRACE_SORT_COUNT][2][2] = {
+	COUNT_SET(C_START), COUNT_SET(C_STATUS), COUNT_SET(C_SPAN), COUNT_SET(C_ACTION),
 };
 
-/* [sort][backward] */
-static const char *const page_sql[TRACE_SORT_COUNT][2] = {
-	PAGE_PAIR("first_utc", "id", "?11", "?13",
+/* [sort][backward][ties, beyond] */
+static const char *const page_sql[TRACE_SORT_COUNT][2][2] = {
+	PAGE_PAIR("first_utc", "id", "?11", "?13", "id", "?13", "id", "id DESC"),
+	PAGE_PAIR(RANK, "first_utc, id", "?11", "?12, ?13", "first_utc", "?12",
 		  "first_utc, id", "first_utc DESC, id DESC"),
-	PAGE_PAIR(RANK, "first_utc, id", "?11", "?12, ?13",
-		  RANK ", first_utc, id", RANK " DESC, first_utc DESC, id DESC"),
-	PAGE_PAIR("last_utc - first_utc", "id", "?11", "?13",
-		  "last_utc - first_utc, id",
-		  "last_utc - first_utc DESC, id DESC"),
-	PAGE_PAIR("coalesce(action, '')", "first_utc, id", "?14", "?11, ?13",
-		  "coalesce(action, ''), first_utc, id",
-		  "coalesce(action, '') DESC, first_utc DESC, id DESC"),
+	PAGE_PAIR("last_utc - first_utc", "id", "?11", "?13", "id", "?13", "id", "id DESC"),
+	PAGE_PAIR("coalesce(action, '')", "first_utc, id", "?14", "?11, ?13", "first_utc", "?11",
+		  "first_utc, id", "first_utc DESC, id DESC"),
 };
 
 static const char SQL_STATUS_COUNTS[] =
-	"SELECT status, count(*) FROM traces WHERE" TRACE_WHERE
+	"SELECT status, count(*) FROM traces WHERE" PAGE_WHERE
 	" GROUP BY status";
 
 int64_t trace_status_rank(const char *status)
@@ -117,6 +134,7 @@ void trace_key_free(struct trace_key *k)
 
 struct page_ctx {
 	const struct trace_pager *p;
+	bool stop;
 	size_t limit, n;
 	int (*each)(void *ctx, const struct trace_row *t);
 	void *ctx;
@@ -130,17 +148,22 @@ static int page_row(void *ctx, sqlite3_stmt *st)
 	if (c->p->keep && !c->p->keep(c->p->keep_ctx, &t))
 		return 0;
 	c->n++;
-	if (c->each(c->ctx, &t))
-		return 1;
-	return c->n >= c->limit;
+	c->stop = c->each(c->ctx, &t) || c->n >= c->limit;
+	return c->stop;
 }
 
 /* The filters and the key; no key: a bound beyond every trace on the
  * side we start from. */
+static void bind_filters(sqlite3_stmt *st, const struct trace_pager *p)
+{
+	store_trace_bind(st, &p->q);
+	sqlite3_bind_int64(st, 15, p->finding);
+}
+
 static void bind_key(sqlite3_stmt *st, const struct trace_pager *p,
 		     const struct trace_key *key, bool backward)
 {
-	store_trace_bind(st, &p->q);
+	bind_filters(st, p);
 	int64_t edge = backward ? INT64_MAX : INT64_MIN;
 	sqlite3_bind_int64(st, 11, key ? key->a : edge);
 	sqlite3_bind_int64(st, 12, key ? key->b : edge);
@@ -157,13 +180,17 @@ long store_trace_page(struct store *s, const struct trace_pager *p,
 {
 	if ((unsigned)p->sort >= TRACE_SORT_COUNT || !limit)
 		return 0;
-	sqlite3_stmt *st = store_stmt(s, page_sql[p->sort][backward]);
-	if (!st)
-		return -1;
-	bind_key(st, p, key, backward);
-	struct page_ctx c = { p, limit, 0, each, ctx };
-	if (store_rows(s, st, page_row, &c) < 0)
-		return -1;
+	/* Descending is ascending read the other way. */
+	backward ^= p->desc;
+	struct page_ctx c = { p, false, limit, 0, each, ctx };
+	for (int step = 0; step < 2 && !c.stop; step++) {
+		sqlite3_stmt *st = store_stmt(s, page_sql[p->sort][backward][step]);
+		if (!st)
+			return -1;
+		bind_key(st, p, key, backward);
+		if (store_rows(s, st, page_row, &c) < 0)
+			return -1;
+	}
 	return (long)c.n;
 }
 
@@ -196,8 +223,8 @@ int store_trace_count(struct store *s, const struct trace_pager *p,
 	if (!p->keep && (unsigned)p->sort < TRACE_SORT_COUNT) {
 		const struct trace_query *q = &p->q;
 		bool filtered = q->id || q->guid || q->statuses || q->actions[0] ||
-				q->host || q->has_since || q->has_until;
-		sqlite3_stmt *st = store_stmt(s, count_sql[p->sort][filtered]);
+				q->host || q->has_since || q->has_until || p->finding;
+		sqlite3_stmt *st = store_stmt(s, count_sql[p->sort][filtered][p->desc]);
 		if (!st)
 			return -1;
 		bind_key(st, p, key, true);
@@ -244,7 +271,7 @@ int store_trace_status_counts(struct store *s, const struct trace_pager *p,
 	sqlite3_stmt *st = store_stmt(s, SQL_STATUS_COUNTS);
 	if (!st)
 		return -1;
-	store_trace_bind(st, &all.q);
+	bind_filters(st, &all);
 	return store_rows(s, st, status_row, counts);
 }
 

@@ -42,12 +42,15 @@ int64_t trace_status_rank(const char *status);
 struct trace_pager {
 	struct trace_query q;	/* the filters of store_traces */
 	enum trace_sort sort;
+	bool desc;		/* the sort order reversed (ties too) */
+	int64_t finding;	/* 0, or only the traces of this finding id */
 	/* NULL, or true for the rows to keep (called on every row read) */
 	bool (*keep)(void *ctx, const struct trace_row *t);
 	void *keep_ctx;
 };
 
-/* Up to limit traces strictly after key in sort order (key NULL: from
+/* Up to limit traces strictly after key in sort order (p->desc: in the
+ * reverse order, "after" meaning after in that order) (key NULL: from
  * the first), or with backward strictly before it in reverse order (key
  * NULL: from the last), handed to each() (strings valid during the call;
  * non-zero stops). Returns how many were handed over, or -1. */
@@ -55,7 +58,8 @@ long store_trace_page(struct store *s, const struct trace_pager *p,
 		      const struct trace_key *key, bool backward, size_t limit,
 		      int (*each)(void *ctx, const struct trace_row *t),
 		      void *ctx);
-/* How many traces sort strictly before key (key NULL: how many in all). */
+/* How many traces sort strictly before key in p's order (key NULL: how
+ * many in all). */
 int store_trace_count(struct store *s, const struct trace_pager *p,
 		      const struct trace_key *key, int64_t *out);
 /* Traces per status (by enum trace_status) under every filter of p but

@@ -152,7 +152,71 @@ static void test_pages_every_sort(void **state)
 		}
 		trace_key_free(&c.last);
 		trace_key_free(&b.last);
+		/* Descending: forward reads the reverse, backward the order,
+		 * and the count before a key is its position from the end. */
+		p.desc = true;
+		struct collect d = { .sort = (enum trace_sort)sort };
+		while (store_trace_page(s, &p, d.n ? &d.last : NULL, false, 6, take, &d) > 0)
+			;
+		assert_int_equal(d.n, N_TRACES);
+		for (int i = 0; i < N_TRACES; i++)
+			assert_int_equal(d.ids[i], want[N_TRACES - 1 - i].id);
+		struct collect e = { .sort = (enum trace_sort)sort };
+		while (store_trace_page(s, &p, e.n ? &e.last : NULL, true, 9, take, &e) > 0)
+			;
+		assert_int_equal(e.n, N_TRACES);
+		for (int i = 0; i < N_TRACES; i++)
+			assert_int_equal(e.ids[i], want[i].id);
+		for (int i = 0; i < N_TRACES; i += 29) {
+			struct trace_row t = { .id = want[i].id, .status = want[i].status,
+					       .action = want[i].action, .first_utc = want[i].first,
+					       .last_utc = want[i].last };
+			struct trace_key k = {0};
+			trace_key_of((enum trace_sort)sort, &t, &k);
+			int64_t n = -1;
+			assert_int_equal(store_trace_count(s, &p, &k, &n), 0);
+			assert_int_equal(n, N_TRACES - 1 - i);
+			trace_key_free(&k);
+		}
+		trace_key_free(&d.last);
+		trace_key_free(&e.last);
 	}
+}
+
+/* A finding filter: exactly the finding's traces, in sort order, counted
+ * and positioned like any other filter; another finding does not leak. */
+static void test_pages_finding_filter(void **state)
+{
+	struct store *s = *state;
+	fill(s);
+	int64_t mine[] = { 5, 17, 60, 61, 200, 257 }, other[] = { 1, 2, 3 };
+	struct finding f[2] = {
+		{ .kind = "other", .severity = "info", .title = "t", .advice = "a",
+		  .first_utc = EVENT_NONE, .last_utc = EVENT_NONE, .traces = other, .n_traces = 3 },
+		{ .kind = "mine", .severity = "error", .title = "t", .advice = "a",
+		  .first_utc = EVENT_NONE, .last_utc = EVENT_NONE, .traces = mine, .n_traces = 6 },
+	};
+	assert_int_equal(store_findings_replace(s, f, 2), 0);
+	struct trace_pager p = { .sort = TRACE_SORT_START, .finding = 2 };
+	struct collect c = { .sort = TRACE_SORT_START };
+	while (store_trace_page(s, &p, c.n ? &c.last : NULL, false, 4, take, &c) > 0)
+		;
+	assert_int_equal(c.n, 6);
+	int64_t seen = 0;
+	for (size_t i = 0; i < c.n; i++)
+		for (size_t j = 0; j < 6; j++)
+			seen += c.ids[i] == mine[j];
+	assert_int_equal(seen, 6);
+	int64_t n = -1, counts[TRACE_STATUS_COUNT], sum = 0;
+	assert_int_equal(store_trace_count(s, &p, NULL, &n), 0);
+	assert_int_equal(n, 6);
+	assert_int_equal(store_trace_status_counts(s, &p, counts), 0);
+	for (int i = 0; i < TRACE_STATUS_COUNT; i++)
+		sum += counts[i];
+	assert_int_equal(sum, 6);
+	assert_int_equal(store_trace_count(s, &p, &c.last, &n), 0);
+	assert_int_equal(n, 5);	/* the last of six */
+	trace_key_free(&c.last);
 }
 
 static void test_pages_filters_and_counts(void **state)
@@ -209,6 +273,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pages_every_sort, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_pages_filters_and_counts, setup_memory,
 						teardown_store),
+		cmocka_unit_test_setup_teardown(test_pages_finding_filter, setup_memory, teardown_store),
 		cmocka_unit_test(test_status_rank_is_table_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;

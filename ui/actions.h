@@ -31,11 +31,13 @@
 	X(ACT_FOCUS, "<Tab>", "focus-next", V_LIST, "move focus between the list and the preview") \
 	X(ACT_STATUS_CYCLE, "s", "status-cycle", V_LIST, "status filter: all, each status, not_complete") \
 	X(ACT_SORT_CYCLE, "o", "sort-cycle", V_LIST, "sort by start, status, span, action") \
+	X(ACT_SORT_REVERSE, "O", "sort-reverse", V_LIST, "reverse the sort order (the title shows the arrow)") \
+	X(ACT_CLEAR_FILTERS, "x", "clear-filters", V_LIST, "every filter off: status, time, regex, finding") \
 	X(ACT_TIME_RANGE, "t", "time-range", V_LIST, "only traces in a UTC range: 19:30-19:45, 19:30, -15m; empty clears") \
-	X(ACT_GOTO, ":", "goto", V_LIST, "jump to a trace number or GUID prefix") \
+	X(ACT_GOTO, ":", "goto", V_LIST, "jump to a trace number, GUID prefix or UTC time (19:35)") \
 	X(ACT_FINDINGS, "F", "findings", V_LIST, "what is wrong: the findings, errors first, with advice and evidence") \
 	X(ACT_COVERAGE, "C", "coverage", V_LIST, "what each log covers, per host and lane: first and last UTC, bias and its source") \
-	X(ACT_FINDING_TRACES, "<Enter>", "finding-traces", V_FINDINGS, "back to the list, its cursor on the finding's first trace") \
+	X(ACT_FINDING_TRACES, "<Enter>", "finding-traces", V_FINDINGS, "back to the list, filtered to every trace the finding names") \
 	X(ACT_TL_ZOOM_IN, "+ z", "zoom-in", V_TIMELINE, "zoom in: the next finer ms/col (1-2-5), the selected event kept in place") \
 	X(ACT_TL_ZOOM_OUT, "- Z", "zoom-out", V_TIMELINE, "zoom out; back to fit past the fit scale") \
 	X(ACT_TL_FIT, "=", "fit", V_TIMELINE, "the whole trace in the width") \

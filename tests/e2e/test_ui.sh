@@ -214,8 +214,14 @@ tui_type 'not_delivered'
 tui_keys Enter
 check "findings: not_delivered is among them" tui_wait "^\[findings\] finding [0-9]+ of $NF: not_delivered"
 tui_keys Enter
-check "Enter: back in the list on the finding's first trace" tui_wait "^\[traces\] .*trace $NDP of $ALL "
-check "Enter: the status line says how many" tui_wait "not_delivered: $NDN traces, first selected \($NDF\)"
+check "Enter: back in the list, filtered to the finding's $NDN traces" tui_wait "^\[traces\] .*trace 1 of $NDN "
+check "Enter: the status line says how many" tui_wait "finding: not_delivered: $NDN traces \(x clears the filter\)"
+tui_keys x
+check "x clears the finding filter" tui_wait "^\[traces\] .*trace [0-9]+ of $ALL "
+tui_keys : 
+tui_type "$NDF"
+tui_keys Enter
+check "back on the finding's first trace" tui_wait "^\[traces\] .*trace $NDP of $ALL "
 tui_keys F
 check "F again" tui_wait "^\[findings\] finding 1 of $NF: "
 tui_keys q

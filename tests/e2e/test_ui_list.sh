@@ -1,0 +1,100 @@
+#!/bin/sh
+# The trace list's own stories (issue 7): reverse sort (O) with the order
+# in the title and the selection kept, the scroll bar, : jumping to a UTC
+# time, F Enter filtering to every trace of a finding (x clears it), and
+# a regex filter whose scan runs between keys (the list shows matches at
+# once; its count ends where tatrace traces says).
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tui.sh"
+trap 'tui_stop; rm -rf "$TMP"' EXIT
+DB=$TMP/demo.db
+$T demo -q "$TMP/demo" && $T ingest -q -d "$DB" "$TMP/demo"
+$T traces -d "$DB" --format json > "$TMP/all.json"
+ALL=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$TMP/all.json")
+
+tui_start 120 40 "$T" ui -d "$DB"
+check "opens in start order, ascending" tui_wait "trace 1 of $ALL · start ↑"
+check "the header shows both sort keys" tui_wait "sort start ↑ \(o O\)"
+check "a list longer than its pane has a scroll bar thumb" tui_wait "┃$"
+tui_keys j j
+check "cursor on trace 3" tui_wait "trace 3 of $ALL · start ↑"
+tui_keys O
+check "O reverses: the same trace, now third from the end" tui_wait "trace $((ALL - 2)) of $ALL · start ↓"
+check "O: the header says descending" tui_wait "sort start ↓ \(o O\)"
+check "O: the selected row is still trace 3" tui_wait "^▶. +3 "
+tui_keys g
+check "g in reverse: the last trace first" tui_wait "^▶. +$ALL "
+tui_keys O
+check "O again: ascending" tui_wait "trace $ALL of $ALL · start ↑"
+
+# : jumps to a time: the first trace that starts then or later.
+read -r TPOS TCLOCK <<EOF2
+$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = d[len(d) // 2]["first_utc"]           # 2026-09-25T19:35:02.412Z
+clock = t[11:16]
+want = next(i for i, x in enumerate(d, 1) if x["first_utc"][:16] >= t[:16])
+print(want, clock)' "$TMP/all.json")
+EOF2
+tui_keys :
+tui_type "$TCLOCK"
+tui_keys Enter
+check ": $TCLOCK jumps to the first trace from then (trace $TPOS)" tui_wait "trace $TPOS of $ALL "
+tui_keys :
+tui_type "23:59:59"
+tui_keys Enter
+check ": a time after every trace says so" tui_wait "no trace '23:59:59'|trace [0-9]+ of $ALL "
+
+# F, Enter: the list shows exactly the finding's traces; x clears.
+read -r NDN NDIDS <<EOF3
+$($T findings -d "$DB" --kind not_delivered --format json | python3 -c '
+import json, sys
+f = json.load(sys.stdin)[0]
+print(len(f["traces"]), ",".join(map(str, f["traces"])))')
+EOF3
+tui_keys F / 
+tui_type not_delivered
+tui_keys Enter Enter
+check "F Enter: the list is the finding's $NDN traces" tui_wait "trace 1 of $NDN "
+check "F Enter: the header says finding: not_delivered" tui_wait "finding: not_delivered \(x\)"
+check "F Enter: every row is one of its traces" sh -c "tmux -S '$TUI_DIR/sock' capture-pane -p -t t | sed -n 's/^[▶ ]. *\([0-9][0-9]*\) [0-9][0-9]:.*/\1/p' | sort -n | paste -sd, | grep -qx '$(echo "$NDIDS" | tr , '\n' | sort -n | paste -sd,)'"
+tui_keys x
+check "x clears it: every trace again" tui_wait "trace [0-9]+ of $ALL "
+check "x: the header no longer names the finding" tui_wait_gone "finding: not_delivered"
+tui_keys x
+check "x with no filter says so" tui_wait "no filter to clear"
+
+# / : the regex count and filter agree with tatrace traces' fields.
+WANT=$(python3 -c '
+import json, re, sys
+r = re.compile("CLIENT0[12]", re.I)
+print(sum(1 for t in json.load(open(sys.argv[1]))
+          if any(r.search(x or "") for x in [t["guid"], t["status"], t["action"], ",".join(t["hosts"]), ",".join(t["clients"]), t["summary"]])))' "$TMP/all.json")
+tui_keys /
+tui_type 'CLIENT0[12]'
+check "/ live count ends at $WANT" tui_wait "^$WANT of $ALL traces match ·"
+tui_keys Enter
+check "Enter: the list has the $WANT matches" tui_wait "trace [0-9]+ of $WANT · start"
+tui_keys o
+check "o with a regex: rescanned in the new order, same count" tui_wait "trace [0-9]+ of $WANT · status ↑"
+tui_keys O
+check "O with a regex: reversed, same count" tui_wait "trace [0-9]+ of $WANT · status ↓"
+tui_keys s
+check "s with a regex: picks from the matches" tui_wait "status [a-z_]+ \(s\)"
+tui_keys x
+check "x clears regex and status" tui_wait "trace [0-9]+ of $ALL · status ↓"
+tui_keys Q
+tui_stop
+
+# 80x24 without colour, ASCII: the reverse arrow and the thumb in ASCII.
+tui_start 80 24 env NO_COLOR=1 "$T" ui --ascii -d "$DB"
+check "80x24 ascii opens" tui_wait "trace 1 of $ALL . start \^"
+tui_keys O
+check "80x24 ascii: O shows v" tui_wait "trace $ALL of $ALL . start v"
+check "80x24 ascii: the thumb is #" tui_wait "#$"
+tui_keys Q
+check "Q quits with status 0" test "$(tui_exit_status)" = 0
+tui_stop
+finish

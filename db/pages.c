@@ -88,6 +88,9 @@ static const char *const page_sql[TRACE_SORT_COUNT][2][2] = {
 		  "first_utc, id", "first_utc DESC, id DESC"),
 };
 
+static const char SQL_PASSES[] =
+	"SELECT 1 FROM traces WHERE id = ?16 AND" PAGE_WHERE;
+
 static const char SQL_STATUS_COUNTS[] =
 	"SELECT status, count(*) FROM traces WHERE" PAGE_WHERE
 	" GROUP BY status";
@@ -192,6 +195,26 @@ long store_trace_page(struct store *s, const struct trace_pager *p,
 			return -1;
 	}
 	return (long)c.n;
+}
+
+static int one_row(void *ctx, sqlite3_stmt *st)
+{
+	(void)st;
+	*(int *)ctx = 1;
+	return 1;
+}
+
+int store_trace_passes(struct store *s, const struct trace_pager *p, int64_t id)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_PASSES);
+	if (!st)
+		return -1;
+	bind_filters(st, p);
+	sqlite3_bind_int64(st, 16, id);
+	int found = 0;
+	if (store_rows(s, st, one_row, &found) < 0)
+		return -1;
+	return found;
 }
 
 static int count_one(void *ctx, const struct trace_row *t)

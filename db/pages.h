@@ -62,6 +62,8 @@ long store_trace_page(struct store *s, const struct trace_pager *p,
  * many in all). */
 int store_trace_count(struct store *s, const struct trace_pager *p,
 		      const struct trace_key *key, int64_t *out);
+/* 1 when trace id passes p's SQL filters (not keep()), 0 when not, -1. */
+int store_trace_passes(struct store *s, const struct trace_pager *p, int64_t id);
 /* Traces per status (by enum trace_status) under every filter of p but
  * its status mask, for the header's counts. 0 or -1. */
 int store_trace_status_counts(struct store *s, const struct trace_pager *p,

@@ -545,8 +545,11 @@ static int64_t position_of(struct tl *t, int64_t id, const char *prefix,
 		q.id = id;
 		struct key_of k = { t, {0}, false };
 		int64_t n = -1;
+		/* The finding filter is the pager's, not store_traces'. */
 		if (store_traces(app_store(t->app), &q, take_key, &k) == 0 && k.kept &&
-		    store_trace_count(app_store(t->app), &t->pager, &k.key, &n) < 0)
+		    t->pager.finding && store_trace_passes(app_store(t->app), &t->pager, id) != 1)
+			k.kept = false;
+		if (k.kept && store_trace_count(app_store(t->app), &t->pager, &k.key, &n) < 0)
 			n = -1;
 		trace_key_free(key);
 		*key = k.key;

@@ -60,6 +60,16 @@ tui_keys Enter Enter
 check "F Enter: the list is the finding's $NDN traces" tui_wait "trace 1 of $NDN "
 check "F Enter: the header says finding: not_delivered" tui_wait "finding: not_delivered \(x\)"
 check "F Enter: every row is one of its traces" sh -c "tmux -S '$TUI_DIR/sock' capture-pane -p -t t | sed -n 's/^[▶ ]. *\([0-9][0-9]*\) [0-9][0-9]:.*/\1/p' | sort -n | paste -sd, | grep -qx '$(echo "$NDIDS" | tr , '\n' | sort -n | paste -sd,)'"
+# a trace number the finding does not name, nor starts one of its GUIDs
+NOTIN=$(python3 -c '
+import json, sys
+ids = set(map(int, sys.argv[1].split(",")))
+guids = [t["guid"] or "" for t in json.load(open(sys.argv[2])) if t["id"] in ids]
+print(next(i for i in range(1, 1000) if i not in ids and not any(g.startswith(str(i)) for g in guids)))' "$NDIDS" "$TMP/all.json")
+tui_keys :
+tui_type "$NOTIN"
+tui_keys Enter
+check ": a trace the finding does not name is not there" tui_wait "no trace '$NOTIN' under the current filters"
 tui_keys x
 check "x clears it: every trace again" tui_wait "trace [0-9]+ of $ALL "
 check "x: the header no longer names the finding" tui_wait_gone "finding: not_delivered"

@@ -216,6 +216,9 @@ static void test_pages_finding_filter(void **state)
 	assert_int_equal(sum, 6);
 	assert_int_equal(store_trace_count(s, &p, &c.last, &n), 0);
 	assert_int_equal(n, 5);	/* the last of six */
+	assert_int_equal(store_trace_passes(s, &p, 60), 1);
+	assert_int_equal(store_trace_passes(s, &p, 59), 0);
+	assert_int_equal(store_trace_passes(s, &p, 1), 0);	/* the other finding's */
 	trace_key_free(&c.last);
 }
 

@@ -36,7 +36,7 @@
 	X(ACT_TIME_RANGE, "t", "time-range", V_LIST, "only traces in a UTC range: 19:30-19:45, 19:30, -15m; empty clears") \
 	X(ACT_GOTO, ":", "goto", V_LIST, "jump to a trace number, GUID prefix or UTC time (19:35)") \
 	X(ACT_FINDINGS, "F", "findings", V_LIST, "what is wrong: the findings, errors first, with advice and evidence") \
-	X(ACT_COVERAGE, "C", "coverage", V_LIST, "what each log covers, per host and lane: first and last UTC, bias and its source") \
+	X(ACT_COVERAGE, "C", "coverage", V_LIST, "what the logs cover: the selected trace's lanes and hosts first (not collected or not delivered), then each log") \
 	X(ACT_FINDING_TRACES, "<Enter>", "finding-traces", V_FINDINGS, "back to the list, filtered to every trace the finding names") \
 	X(ACT_TL_ZOOM_IN, "+ z", "zoom-in", V_TIMELINE, "zoom in: the next finer ms/col (1-2-5), the selected event kept in place") \
 	X(ACT_TL_ZOOM_OUT, "- Z", "zoom-out", V_TIMELINE, "zoom out; back to fit past the fit scale") \

@@ -231,6 +231,11 @@ check "q from the findings: back in the list" tui_wait "^\[traces\] .*trace $NDP
 NL=$($T coverage -d "$DB" --format json | python3 -c 'import json,sys; print(sum(len(l["logs"]) for h in json.load(sys.stdin)["hosts"] for l in h["lanes"]))')
 tui_keys C
 check "C opens the coverage, one line per log ($NL)" tui_wait "^\[coverage\] $NL logs"
+# (under the selected trace's rows: find the table's connector row,
+# then k, so the row is on screen and not under the cursor)
+tui_keys / 
+tui_type 'connector CMG'
+tui_keys Enter k
 check "coverage: host, lane, log, first and last UTC, bias, source" tui_wait "^  SCP01 +connector +CMGateway[A-Za-z]* +2026-[0-9-]+T[0-9:]+Z +2026-[0-9-]+T[0-9:]+Z +[-+][0-9]+ +[a-z]+ +[0-9]+ +[0-9]+$"
 tui_keys G
 check "coverage: every lane has a log on the demo" tui_wait "every lane \(connector, server, agent\) has a log"

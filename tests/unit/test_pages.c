@@ -256,6 +256,44 @@ static void test_pages_filters_and_counts(void **state)
 	trace_key_free(&c.last);
 }
 
+/* One status in start order reads through the status index: the same
+ * rows, order and positions as a full sort of that status's traces. */
+static void test_pages_one_status(void **state)
+{
+	struct store *s = *state;
+	fill(s);
+	sort_now = TRACE_SORT_START;
+	for (size_t k = 0; k < sizeof(statuses) / sizeof(statuses[0]); k++) {
+		enum trace_status st;
+		assert_true(trace_status_parse(statuses[k], &st));
+		struct fixture_row want[N_TRACES];
+		size_t n = 0;
+		for (int i = 0; i < N_TRACES; i++)
+			if (!strcmp(rows[i].status, statuses[k]))
+				want[n++] = rows[i];
+		qsort(want, n, sizeof(want[0]), cmp_rows);
+		for (int desc = 0; desc < 2; desc++) {
+			struct trace_pager p = { .sort = TRACE_SORT_START, .desc = desc };
+			p.q.statuses = TRACE_STATUS_BIT(st);
+			struct collect c = { .sort = TRACE_SORT_START };
+			while (store_trace_page(s, &p, c.n ? &c.last : NULL, false, 3, take, &c) > 0)
+				;
+			assert_int_equal(c.n, n);
+			for (size_t i = 0; i < n; i++) {
+				assert_int_equal(c.ids[i], want[desc ? n - 1 - i : i].id);
+				struct trace_row t = { .id = want[i].id, .status = want[i].status,
+						       .first_utc = want[i].first, .last_utc = want[i].last };
+				struct trace_key key = {0};
+				trace_key_of(TRACE_SORT_START, &t, &key);
+				int64_t pos = -1;
+				assert_int_equal(store_trace_count(s, &p, &key, &pos), 0);
+				assert_int_equal(pos, desc ? (int64_t)(n - 1 - i) : (int64_t)i);
+			}
+			trace_key_free(&c.last);
+		}
+	}
+}
+
 static void test_status_rank_is_table_order(void **state)
 {
 	(void)state;
@@ -277,6 +315,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pages_filters_and_counts, setup_memory,
 						teardown_store),
 		cmocka_unit_test_setup_teardown(test_pages_finding_filter, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_pages_one_status, setup_memory, teardown_store),
 		cmocka_unit_test(test_status_rank_is_table_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;

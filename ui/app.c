@@ -356,6 +356,11 @@ int ui_run(const struct ui_options *opt)
 	return rc;
 }
 
+bool ui_terminal_dumb(void)
+{
+	return draw_terminal_dumb();
+}
+
 void ui_keys_man(FILE *f)
 {
 	actions_man(f);

@@ -132,6 +132,19 @@ check "C: the target's log was not collected" tui_wait "not collected: [0-9]+ of
 tui_keys Q
 tui_stop
 
+# TERM=dumb cannot move the cursor: the trace list, as tatrace traces
+# prints it, and status 0 (script(1) gives it a terminal).
+timeout 10 script -qec "TERM=dumb '$T' ui -d '$DB'; echo rc=\$?" /dev/null > "$TMP/dumb.out" 2>&1
+check "TERM=dumb: the trace list instead of a screen" sh -c "tr -d '\r' < '$TMP/dumb.out' | grep -q '^ *1  [a-z_]* .*2026-'"
+check "TERM=dumb: no screen drawn (no cursor moves)" sh -c "! grep -q \"\$(printf '\\033\\[')[0-9]*;[0-9]*H\" '$TMP/dumb.out'"
+check "TERM=dumb: exit status 0" sh -c "tr -d '\r' < '$TMP/dumb.out' | grep -qx 'rc=0'"
+# TERM=xterm (8 colours) moves its cursor: the dashboard, in colour.
+tui_start 120 40 env TERM=xterm "$T" ui -d "$DB"
+check "TERM=xterm: the dashboard, not the list" tui_wait "trace 1 of $ALL "
+check "TERM=xterm: 8-colour escapes (red for not_delivered)" sh -c "tmux -S '$TUI_DIR/sock' capture-pane -p -e -t t | grep -q \"\$(printf '\\033')\\[31m\""
+tui_keys Q
+tui_stop
+
 # 80x24 without colour, ASCII: the reverse arrow and the thumb in ASCII.
 tui_start 80 24 env NO_COLOR=1 "$T" ui --ascii -d "$DB"
 check "80x24 ascii opens" tui_wait "trace 1 of $ALL . start \^"

@@ -94,7 +94,7 @@ enum cover { COVER_NONE, COVER_OTHER_TIME, COVER_PART, COVER_ALL };
 struct trace_span {
 	int64_t id, first, last;
 	char guid[64], status[32];
-	struct tl_target { char host[96]; char status[32]; bool inferred; } *t;
+	struct cov_target { char host[96]; char status[32]; bool inferred; } *t;
 	size_t n;
 	int64_t target_count;
 	bool agent_unseen;	/* the rebuild found no agent evidence */
@@ -116,7 +116,7 @@ static int take_target(void *ctx, const struct trace_target *t)
 {
 	struct trace_span *ts = ctx;
 	ts->t = xrealloc(ts->t, (ts->n + 1) * sizeof(*ts->t));
-	struct tl_target *g = &ts->t[ts->n++];
+	struct cov_target *g = &ts->t[ts->n++];
 	snprintf(g->host, sizeof(g->host), "%s", t->host);
 	snprintf(g->status, sizeof(g->status), "%s", t->status);
 	g->inferred = t->inferred;
@@ -152,12 +152,14 @@ static void clock_cell(char out[16], int64_t us)
 	snprintf(out, 16, "%.5s %.5sZ", t + 5, t + 11);
 }
 
-/* One row: lane, host, the verdict and the log that gave it. */
-static void cover_row(struct cview *cv, const char *lane, const char *host, const char *role,
+/* One row: lane, host (shown as name: "HOST?" for a candidate), the
+ * verdict and the log that gave it. host NULL: any host of the lane (a
+ * file's role is its lane's name). */
+static void cover_row(struct cview *cv, const char *lane, const char *host, const char *name,
 		      const struct trace_span *ts, const char *target_status)
 {
 	const struct cfile *f;
-	enum cover c = cover_of(cv, role, host, ts->first, ts->last, &f);
+	enum cover c = cover_of(cv, lane, host, ts->first, ts->last, &f);
 	char a[16], z[16], span[64] = "";
 	if (f && f->timed) {
 		clock_cell(a, f->min);
@@ -172,18 +174,18 @@ static void cover_row(struct cview *cv, const char *lane, const char *host, cons
 		/* covered and still missed: the log was there, so it is
 		 * the delivery (or the answer) that failed */
 		lines_add(&cv->lines, missed ? PAINT_MISSING : PAINT_OK,
-			  "  %-10s %-16.16s %s %-8s %-27s %-24.24s%s", lane, host ? host : f->host,
+			  "  %-10s %-16.16s %s %-8s %-27s %-24.24s%s", lane, name ? name : f->host,
 			  glyph(c == COVER_ALL ? G_OK : G_MIXED), c == COVER_ALL ? "covered" : "partly",
 			  span, f->log, !missed ? "" : !strcmp(target_status, "no_response")
 			  ? " no response" : " not delivered");
 		break;
 	case COVER_OTHER_TIME:
 		lines_add(&cv->lines, PAINT_WARN, "  %-10s %-16.16s %s not collected: %s covers %s, not the trace",
-			  lane, host ? host : f->host, glyph(G_UNKNOWN), f->log, *span ? span : "no time");
+			  lane, name ? name : f->host, glyph(G_UNKNOWN), f->log, *span ? span : "no time");
 		break;
 	default:
 		lines_add(&cv->lines, PAINT_WARN, "  %-10s %-16.16s %s not collected: no %s log%s",
-			  lane, host ? host : "-", glyph(G_UNKNOWN), role,
+			  lane, name ? name : "-", glyph(G_UNKNOWN), lane,
 			  host ? " of this host" : " in the bundle");
 		break;
 	}
@@ -208,19 +210,12 @@ static void trace_section(struct cview *cv, struct app *a)
 	format_utc_ms(ts.last, f1);
 	lines_add(&cv->lines, PAINT_HEADER, "trace %" PRId64 " %s %s, %s .. %s: which logs cover it",
 		  id, ts.guid, ts.status, f0, f1 + 11);
-	cover_row(cv, lane_name(LANE_CONNECTOR), NULL, lane_name(LANE_CONNECTOR), &ts, NULL);
-	cover_row(cv, lane_name(LANE_SERVER), NULL, lane_name(LANE_SERVER), &ts, NULL);
+	cover_row(cv, lane_name(LANE_CONNECTOR), NULL, NULL, &ts, NULL);
+	cover_row(cv, lane_name(LANE_SERVER), NULL, NULL, &ts, NULL);
 	for (size_t i = 0; i < ts.n; i++) {
-		/* the row names the host as the list does (HOST? a candidate) */
-		size_t before = cv->lines.n;
-		cover_row(cv, lane_name(LANE_AGENT), ts.t[i].host, lane_name(LANE_AGENT), &ts,
-			  ts.t[i].status);
-		if (ts.t[i].inferred && cv->lines.n > before) {
-			struct line *l = &cv->lines.l[cv->lines.n - 1];
-			char *p = strstr(l->text, ts.t[i].host);
-			if (p && p[strlen(ts.t[i].host)] == ' ')
-				p[strlen(ts.t[i].host)] = '?';
-		}
+		char name[100];	/* as the list shows it: HOST? a candidate */
+		snprintf(name, sizeof(name), "%s%s", ts.t[i].host, ts.t[i].inferred ? "?" : "");
+		cover_row(cv, lane_name(LANE_AGENT), ts.t[i].host, name, &ts, ts.t[i].status);
 	}
 	/* Targets the push counted but no collected client log names
 	 * (candidates are not proof): their logs are missing. */

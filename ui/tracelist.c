@@ -174,11 +174,6 @@ static void page_read(struct tl *t, const struct trace_key *key, bool backward,
 		store_trace_targets(s, pb->rows[i].row.id, take_target, &pb->rows[i]);
 }
 
-static int take_by_id(void *ctx, const struct trace_row *t)
-{
-	return take_row(ctx, t);
-}
-
 /* With a regex: the rows at positions from..to-1 read by id (in reverse
  * for window_prepend). */
 static void ids_read(struct tl *t, size_t from, size_t to, bool reverse, struct page_buf *pb)
@@ -188,7 +183,7 @@ static void ids_read(struct tl *t, size_t from, size_t to, bool reverse, struct 
 	pb->n = 0;
 	for (size_t i = from; i < to; i++) {
 		struct trace_query q = { .id = t->vis[reverse ? to - 1 - (i - from) : i] };
-		if (store_traces(s, &q, take_by_id, pb) < 0) {
+		if (store_traces(s, &q, take_row, pb) < 0) {
 			app_message(t->app, PAINT_FAIL, "%s %s", glyph(G_FAIL), store_error(s));
 			break;
 		}

@@ -130,6 +130,13 @@ static const char *one_status(const struct trace_pager *p)
 static const char SQL_PASSES[] =
 	"SELECT 1 FROM traces WHERE id = ?16 AND" PAGE_WHERE;
 
+/* The GUID index (COLLATE NOCASE) seeks a prefix as a range: every GUID
+ * character sorts before 0xff. */
+static const char SQL_GUID_PREFIX[] =
+	"SELECT id FROM traces WHERE guid >= ?16 COLLATE NOCASE"
+	" AND guid < ?17 COLLATE NOCASE AND" PAGE_WHERE
+	" ORDER BY guid COLLATE NOCASE, id LIMIT 1";
+
 static const char SQL_STATUS_COUNTS[] =
 	"SELECT status, count(*) FROM traces WHERE" PAGE_WHERE
 	" GROUP BY status";
@@ -258,6 +265,34 @@ int store_trace_passes(struct store *s, const struct trace_pager *p, int64_t id)
 	if (store_rows(s, st, one_row, &found) < 0)
 		return -1;
 	return found;
+}
+
+static int id_row(void *ctx, sqlite3_stmt *st)
+{
+	*(int64_t *)ctx = sqlite3_column_int64(st, 0);
+	return 1;
+}
+
+int64_t store_trace_guid_prefix(struct store *s, const struct trace_pager *p, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	if (!n)
+		return 0;
+	sqlite3_stmt *st = store_stmt(s, SQL_GUID_PREFIX);
+	if (!st)
+		return -1;
+	char *upper = xmalloc(n + 2);
+	memcpy(upper, prefix, n);
+	upper[n] = '\xff';
+	upper[n + 1] = '\0';
+	bind_filters(st, p);
+	sqlite3_bind_text(st, 16, prefix, (int)n, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 17, upper, (int)n + 1, SQLITE_TRANSIENT);
+	free(upper);
+	int64_t id = 0;
+	if (store_rows(s, st, id_row, &id) < 0)
+		return -1;
+	return id;
 }
 
 static int count_one(void *ctx, const struct trace_row *t)

@@ -62,6 +62,11 @@ long store_trace_page(struct store *s, const struct trace_pager *p,
  * many in all). */
 int store_trace_count(struct store *s, const struct trace_pager *p,
 		      const struct trace_key *key, int64_t *out);
+/* The first trace in GUID order whose GUID starts with prefix (case-
+ * insensitive) under p's SQL filters (not keep()), through the GUID
+ * index; 0 when none, -1 on error. */
+int64_t store_trace_guid_prefix(struct store *s, const struct trace_pager *p,
+				const char *prefix);
 /* 1 when trace id passes p's SQL filters (not keep()), 0 when not, -1. */
 int store_trace_passes(struct store *s, const struct trace_pager *p, int64_t id);
 /* Traces per status (by enum trace_status) under every filter of p but

@@ -550,6 +550,11 @@ static int64_t position_of(struct tl *t, int64_t id, const char *prefix,
 		*key = k.key;
 		return k.kept ? n : -1;
 	}
+	if (prefix && !t->pager.keep) {	/* the GUID index, then as a number */
+		int64_t hit = store_trace_guid_prefix(app_store(t->app), &t->pager, prefix);
+		return hit > 0 ? position_of(t, hit, NULL, key) : -1;
+	}
+	/* A regex filter: only a walk knows what it keeps (a jump, rare). */
 	struct find f = { t, id, prefix, 0, false, key };
 	store_trace_page(app_store(t->app), &t->pager, NULL, false, SIZE_MAX, find_row, &f);
 	return f.found ? f.seen : -1;

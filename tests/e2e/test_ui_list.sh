@@ -47,6 +47,19 @@ tui_type "23:59:59"
 tui_keys Enter
 check ": a time after every trace says so" tui_wait "no trace '23:59:59'|trace [0-9]+ of $ALL "
 
+# : a GUID prefix, any case (the GUID index finds it).
+read -r GPOS GPRE <<EOF4
+$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+i, t = next((i, t) for i, t in enumerate(d, 1) if i > 40 and t["guid"])
+print(i, t["guid"][:6].lower())' "$TMP/all.json")
+EOF4
+tui_keys :
+tui_type "$GPRE"
+tui_keys Enter
+check ": $GPRE (a GUID prefix, lower case) jumps to trace $GPOS" tui_wait "trace $GPOS of $ALL "
+
 # F, Enter: the list shows exactly the finding's traces; x clears.
 read -r NDN NDIDS <<EOF3
 $($T findings -d "$DB" --kind not_delivered --format json | python3 -c '

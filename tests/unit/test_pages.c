@@ -294,6 +294,38 @@ static void test_pages_one_status(void **state)
 	}
 }
 
+/* A GUID prefix through the index: case-insensitive, the first in GUID
+ * order, none when no GUID starts so; the filters apply. */
+static void test_pages_guid_prefix(void **state)
+{
+	struct store *s = *state;
+	struct trace_writer *tw = store_traces_begin(s);
+	assert_non_null(tw);
+	const char *guids[] = { "AB12-0001", "ab12-0000", "AC00-0000", NULL, "0000-FFFF" };
+	const char *sts[] = { "complete", "failed", "complete", "unauthorized", "complete" };
+	for (int i = 0; i < 5; i++) {
+		struct trace_row t = {
+			.id = i + 1, .guid = guids[i], .status = sts[i], .first_utc = i, .last_utc = i,
+			.task_type = EVENT_NONE, .hop_forward_to_push = EVENT_NONE,
+			.hop_push_to_receive = EVENT_NONE, .hop_receive_to_response = EVENT_NONE,
+			.push_id = EVENT_NONE, .task_id = EVENT_NONE, .target_count = EVENT_NONE,
+			.bts_reported = EVENT_NONE, .bts_failed = EVENT_NONE,
+			.summary = "s", .next_step = "n", .clients = "", .hosts = "", .missing = "",
+		};
+		assert_int_equal(store_traces_add(tw, &t, NULL, NULL, 0), 0);
+	}
+	assert_int_equal(store_traces_commit(tw), 0);
+	struct trace_pager p = { .sort = TRACE_SORT_START };
+	assert_int_equal(store_trace_guid_prefix(s, &p, "ab12"), 2);	/* -0000 first */
+	assert_int_equal(store_trace_guid_prefix(s, &p, "AB12-0001"), 1);
+	assert_int_equal(store_trace_guid_prefix(s, &p, "ac"), 3);
+	assert_int_equal(store_trace_guid_prefix(s, &p, "ad"), 0);
+	assert_int_equal(store_trace_guid_prefix(s, &p, "0000-ffff"), 5);
+	assert_int_equal(store_trace_guid_prefix(s, &p, ""), 0);
+	p.q.statuses = TRACE_STATUS_BIT(TS_COMPLETE);
+	assert_int_equal(store_trace_guid_prefix(s, &p, "ab12"), 1);	/* 2 failed */
+}
+
 static void test_status_rank_is_table_order(void **state)
 {
 	(void)state;
@@ -316,6 +348,7 @@ int main(void)
 						teardown_store),
 		cmocka_unit_test_setup_teardown(test_pages_finding_filter, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_pages_one_status, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_pages_guid_prefix, setup_memory, teardown_store),
 		cmocka_unit_test(test_status_rank_is_table_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;

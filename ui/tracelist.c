@@ -573,6 +573,7 @@ static void window_around(struct tl *t, const struct trace_key *key, int64_t pos
 		tl_ensure(t, pos);
 		return;
 	}
+	/* The row before pos (at least) gives the key to read pos on. */
 	page_read(t, key, true, (size_t)(back > 0 ? back : 1), &bk);
 	if (bk.n)
 		trace_key_of(t->pager.sort, &bk.rows[0].row, &from);
@@ -833,12 +834,15 @@ bool tracelist_jump(struct view *v, const char *what)
 		if (pos < 0 && *g)
 			pos = position_of(t, 0, g, &key);
 	}
+	/* The trace lands on the pane's first row: one screen to read. */
 	int lines = v->lines > 0 ? v->lines : 1;
 	if (pos >= 0)
-		window_around(t, &key, pos, lines, lines);
+		window_around(t, &key, pos, 0, lines);
 	trace_key_free(&key);
 	if (pos < 0)
 		return false;
+	v->top_item = pos;
+	v->top_sub = 0;
 	view_goto(v, pos);
 	return true;
 }

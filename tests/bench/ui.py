@@ -50,6 +50,9 @@ key("G (last of 100k)", b"G"); key("g (first)", b"g")
 for _ in range(4): key("o (sort cycle)", b"o")
 for _ in range(11): key("s (status cycle)", b"s")
 key("Enter (detail)", b"\r"); key("q (back)", b"q")
+for what in (b"77777", b"3b088d", b"19:35", b"1"):    # number, GUID prefix, time
+    for ch in b":" + what: key("typing in :", bytes([ch]))
+    key(": jump (number, GUID, time)", b"\r")
 
 # A regex over every trace runs in slices between keys ("slice" lines,
 # "idle" once done): typing never waits for the count, nor Enter for the

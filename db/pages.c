@@ -382,8 +382,11 @@ int store_trace_status_counts(struct store *s, const struct trace_pager *p,
 
 /* ---- the outcome strip ---- */
 
+/* One min() or max() per SELECT: SQLite reads either from the index's
+ * end only then; both in one (or inside coalesce) scan every trace. */
 static const char SQL_BOUNDS[] =
-	"SELECT coalesce(min(first_utc), 0), coalesce(max(first_utc), 0) FROM traces";
+	"SELECT coalesce((SELECT min(first_utc) FROM traces), 0),"
+	" coalesce((SELECT max(first_utc) FROM traces), 0)";
 static const char SQL_BUCKETS[] =
 	"SELECT (first_utc - ?1) * ?3 / (?2 - ?1 + 1), status, count(*)"
 	" FROM traces GROUP BY 1, 2";

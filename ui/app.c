@@ -335,12 +335,16 @@ int ui_run(const struct ui_options *opt)
 		if (key == ERR) {
 			/* A pause in typing: a slice of the filter's count or
 			 * scan, the strip. */
-			if (tracelist_idle(a->stack[0], typing) && a->depth == 1)
+			bool show = tracelist_idle(a->stack[0], typing);
+			if (show && a->depth == 1)
 				stale = STALE_SCREEN;
-			if (a->prompt == PROMPT_FILTER && a->count_stale) {
+			if (a->prompt == PROMPT_FILTER && a->count_stale &&
+			    (show || !tracelist_busy(a->stack[0], typing))) {
 				filter_info(a, true);
 				stale = STALE_SCREEN;
 			}
+			if (!stale && tracelist_busy(a->stack[0], typing))
+				timing_note(a, ERR);	/* a slice not drawn */
 			continue;
 		}
 		if (key == KEY_RESIZE) {

@@ -71,6 +71,7 @@ struct tl {
 	int64_t *vis;
 	size_t nvis, vcap;
 	int64_t want_id;	/* selection to restore when the scan reaches it */
+	double shown_at;	/* when a scan's progress was last drawn */
 	char *finding_kind;	/* the finding filter's kind, NULL none */
 	int status_cycle;	/* -1 all, a status, TRACE_STATUS_COUNT not_complete */
 	int64_t counts[TRACE_STATUS_COUNT];
@@ -367,7 +368,8 @@ bool tracelist_try_pattern(const char *pattern, char *err, size_t errlen)
 /* ---- the regex scan ---- */
 
 #define SCAN_CHUNK 128		/* traces per read; the clock is checked between */
-#define SCAN_SLICE 0.006	/* seconds of scanning between two looks at the keys */
+#define SCAN_SLICE 0.005	/* seconds of scanning between two looks at the keys */
+#define SCAN_SHOW 0.05		/* seconds between two redraws of a scan's progress */
 
 static void scan_free(struct tl_scan *sc)
 {
@@ -1115,14 +1117,18 @@ bool tracelist_idle(struct view *v, bool typing)
 		scan_free(t->probe);
 		t->probe = NULL;
 	}
-	if (typing && t->probe && !t->probe->done) {
-		scan_slice(t, t->probe, SCAN_SLICE);
-		return true;
-	}
-	if (t->scan && !t->scan->done) {
-		size_t from = t->scan->n;
-		scan_slice(t, t->scan, SCAN_SLICE);
-		scan_take(v, from);
+	/* A slice, then a look at the keys; the progress is drawn now and
+	 * then (a redraw per slice would double what a key waits). */
+	struct tl_scan *sc = typing && t->probe && !t->probe->done ? t->probe
+			     : t->scan && !t->scan->done ? t->scan : NULL;
+	if (sc) {
+		size_t from = sc->n;
+		scan_slice(t, sc, SCAN_SLICE);
+		if (sc == t->scan)
+			scan_take(v, from);
+		if (!sc->done && clock_now() - t->shown_at < SCAN_SHOW)
+			return false;
+		t->shown_at = clock_now();
 		return true;
 	}
 	if (!t->strip_want || t->strip_want == t->strip_n)

@@ -95,6 +95,6 @@ def pct(xs, p):
 for k, v in res.items():
     print("    %-22s n=%-3d median %6.2f ms  p99 %6.2f ms  (target p99 < 16 ms)" % (k, len(v), pct(v, .5), pct(v, .99)))
 if sl:
-    print("    %-22s n=%-3d median %6.2f ms  p99 %6.2f ms  (the longest a key can wait)" % ("scan slice + redraw", len(sl), pct(sl, .5), pct(sl, .99)))
+    print("    %-22s n=%-3d median %6.2f ms  p99 %6.2f ms  (the longest a key can wait)" % ("scan slice (+ redraw)", len(sl), pct(sl, .5), pct(sl, .99)))
 print("  dashboard peak RSS     %7.1f MB (target < 64 MB)" % (ru.ru_maxrss / 1024))
 os.unlink(log)

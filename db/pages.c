@@ -137,6 +137,8 @@ static const char SQL_GUID_PREFIX[] =
 	" AND guid < ?17 COLLATE NOCASE AND" PAGE_WHERE
 	" ORDER BY guid COLLATE NOCASE, id LIMIT 1";
 
+static const char SQL_STATUS_COUNTS_ALL[] =
+	"SELECT status, count(*) FROM traces GROUP BY status";
 static const char SQL_STATUS_COUNTS[] =
 	"SELECT status, count(*) FROM traces WHERE" PAGE_WHERE
 	" GROUP BY status";
@@ -373,10 +375,15 @@ int store_trace_status_counts(struct store *s, const struct trace_pager *p,
 		return store_trace_page(s, &all, NULL, false, SIZE_MAX,
 					status_kept, counts) < 0 ? -1 : 0;
 	}
-	sqlite3_stmt *st = store_stmt(s, SQL_STATUS_COUNTS);
+	/* No filter (the first screen): the status index alone. */
+	const struct trace_query *q = &all.q;
+	bool filtered = q->id || q->guid || q->actions[0] || q->host || q->has_since ||
+			q->has_until || all.finding;
+	sqlite3_stmt *st = store_stmt(s, filtered ? SQL_STATUS_COUNTS : SQL_STATUS_COUNTS_ALL);
 	if (!st)
 		return -1;
-	bind_filters(st, &all);
+	if (filtered)
+		bind_filters(st, &all);
 	return store_rows(s, st, status_row, counts);
 }
 
@@ -387,9 +394,12 @@ int store_trace_status_counts(struct store *s, const struct trace_pager *p,
 static const char SQL_BOUNDS[] =
 	"SELECT coalesce((SELECT min(first_utc) FROM traces), 0),"
 	" coalesce((SELECT max(first_utc) FROM traces), 0)";
+/* A slice of time at a time, from the status index alone (status IN
+ * every status name, then the time range: no row is read). */
 static const char SQL_BUCKETS[] =
 	"SELECT (first_utc - ?1) * ?3 / (?2 - ?1 + 1), status, count(*)"
-	" FROM traces GROUP BY 1, 2";
+	" FROM traces WHERE status IN (SELECT name FROM trace_statuses)"
+	" AND first_utc >= ?4 AND first_utc < ?5 GROUP BY 1, 2";
 
 static int bounds_row(void *ctx, sqlite3_stmt *st)
 {
@@ -426,11 +436,12 @@ static int bucket_row(void *ctx, sqlite3_stmt *st)
 }
 
 int store_trace_buckets(struct store *s, int64_t first, int64_t last, int n,
+			int64_t from, int64_t to,
 			int (*each)(void *ctx, int bucket, const char *status,
 				    int64_t count),
 			void *ctx)
 {
-	if (n <= 0 || last < first)
+	if (n <= 0 || last < first || to <= from)
 		return 0;
 	sqlite3_stmt *st = store_stmt(s, SQL_BUCKETS);
 	if (!st)
@@ -438,6 +449,8 @@ int store_trace_buckets(struct store *s, int64_t first, int64_t last, int n,
 	sqlite3_bind_int64(st, 1, first);
 	sqlite3_bind_int64(st, 2, last);
 	sqlite3_bind_int64(st, 3, n);
+	sqlite3_bind_int64(st, 4, from);
+	sqlite3_bind_int64(st, 5, to);
 	struct bucket_rows b = { n, each, ctx };
 	return store_rows(s, st, bucket_row, &b);
 }

@@ -77,9 +77,12 @@ int store_trace_status_counts(struct store *s, const struct trace_pager *p,
 /* The first and last start time of all traces (0, 0 when none). */
 int store_trace_bounds(struct store *s, int64_t *first, int64_t *last);
 /* Traces per (time bucket, status): n equal buckets of start times from
- * first to last, for the dashboard's outcome strip. each() gets bucket
- * 0..n-1, a status name and a count. 0 or -1. */
+ * first to last, for the dashboard's outcome strip, counting the traces
+ * that start in [from, to) (a slice of the time at a time: the caller
+ * reads the whole in steps). each() gets bucket 0..n-1, a status name and
+ * a count. 0 or -1. */
 int store_trace_buckets(struct store *s, int64_t first, int64_t last, int n,
+			int64_t from, int64_t to,
 			int (*each)(void *ctx, int bucket, const char *status,
 				    int64_t count),
 			void *ctx);

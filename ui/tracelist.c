@@ -656,6 +656,9 @@ static void tl_reload(struct view *v, bool recount, bool rescan)
 		off = lines / 2;
 	if (pos > 0 && off > pos)
 		off = pos;
+	/* ... unless that leaves the pane's end empty (near the list's end) */
+	if (pos > 0 && pos - off + lines > t->total)
+		off = pos - (t->total > lines ? t->total - lines : 0);
 	if (pos > 0)
 		window_around(t, &key, pos, (int)off, lines - (int)off);
 	trace_key_free(&key);
@@ -837,14 +840,18 @@ bool tracelist_jump(struct view *v, const char *what)
 		if (pos < 0 && *g)
 			pos = position_of(t, 0, g, &key);
 	}
-	/* The trace lands on the pane's first row: one screen to read. */
+	/* The trace lands on the pane's first row (lower near the list's
+	 * end, so the pane stays full): one screen to read. */
 	int lines = v->lines > 0 ? v->lines : 1;
+	int64_t top = pos;
+	if (top > t->total - lines)
+		top = t->total > lines ? t->total - lines : 0;
 	if (pos >= 0)
-		window_around(t, &key, pos, 0, lines);
+		window_around(t, &key, pos, (int)(pos - top), lines);
 	trace_key_free(&key);
 	if (pos < 0)
 		return false;
-	v->top_item = pos;
+	v->top_item = top;
 	v->top_sub = 0;
 	view_goto(v, pos);
 	return true;

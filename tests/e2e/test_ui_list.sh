@@ -164,6 +164,18 @@ check "80x24 ascii opens" tui_wait "trace 1 of $ALL . start \^"
 tui_keys O
 check "80x24 ascii: O shows v" tui_wait "trace $ALL of $ALL . start v"
 check "80x24 ascii: the thumb is #" tui_wait "#$"
+# Near the list's end the pane stays full: the selected trace moves down
+# rather than leave empty rows (after O, and after a : jump).
+tui_keys O
+check "80x24: ascending again" tui_wait "trace 1 of $ALL . start \^"
+tui_keys j j O
+check "80x24: O near the end: trace 3 third from the end" tui_wait "trace $((ALL - 2)) of $ALL . start v"
+check "80x24: O near the end: the pane is full (trace 12 on its first row)" tui_wait "^ +[+ ] +12 [0-9]{2}:"
+tui_keys O :
+tui_type "$((ALL - 1))"
+tui_keys Enter
+check "80x24: : to the one before last" tui_wait "trace $((ALL - 1)) of $ALL . start \^"
+check "80x24: : near the end: the pane is full" tui_wait "^ +[+ ] +$((ALL - 11)) [0-9]{2}:"
 tui_keys Q
 check "Q quits with status 0" test "$(tui_exit_status)" = 0
 tui_stop

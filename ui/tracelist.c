@@ -951,6 +951,28 @@ static void status_cell(const struct column_layout *cl, int y, const char *statu
 	cell(cl, COL_STATUS, y, over ? over : (enum paint)look.role, text);
 }
 
+/* The regex filter's first match in a visible left-aligned cell, in the
+ * match paint (tig's search-result): why the row is here. */
+static void mark_match(const struct tl *t, const struct column_layout *cl, enum column c, int y,
+		       const char *text)
+{
+	if (!t->scan || !cl->shown[c] || column_right_aligned(c))
+		return;
+	const struct tl_match *m = &t->scan->m;
+	if (pcre2_match(m->re, (PCRE2_SPTR)text, strlen(text), 0, 0, m->md, NULL) < 0)
+		return;
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+	if (ov[1] <= ov[0])
+		return;
+	char *pre = xstrndup(text, ov[0]);
+	char *hit = xstrndup(text + ov[0], ov[1] - ov[0]);
+	int x = draw_width(pre);
+	if (x < cl->width[c])
+		draw_text(y, cl->x[c] + x, cl->width[c] - x, PAINT_MATCH, hit, false);
+	free(pre);
+	free(hit);
+}
+
 static void draw_trace(struct tl *t, struct tl_row *r, int y, int w, bool sel, bool focused)
 {
 	struct column_layout cl;
@@ -968,12 +990,21 @@ static void draw_trace(struct tl *t, struct tl_row *r, int y, int w, bool sel, b
 	clock_of(row->first_utc, text);
 	cell(&cl, COL_START, y, over, text);
 	status_cell(&cl, y, row->status, over);
+	if (!sel) {
+		struct status_look look = status_look(row->status);
+		snprintf(text, sizeof(text), "%s %s", glyph(look.glyph), row->status);
+		mark_match(t, &cl, COL_STATUS, y, text);
+	}
 	cell(&cl, COL_ACTION, y, over, row->action ? row->action : glyph(G_DASH));
+	if (!sel && row->action)
+		mark_match(t, &cl, COL_ACTION, y, row->action);
 	if (row->guid)
 		snprintf(text, sizeof(text), "%.8s%s", row->guid, glyph(G_ELLIPSIS));
 	else
 		snprintf(text, sizeof(text), "%s", glyph(G_DASH));
 	cell(&cl, COL_GUID, y, over, text);
+	if (!sel && row->guid)
+		mark_match(t, &cl, COL_GUID, y, text);
 	if (row->push_id != EVENT_NONE)
 		snprintf(text, sizeof(text), "%" PRId64 "/%" PRId64, row->push_id,
 			 row->task_id == EVENT_NONE ? row->push_id : row->task_id);

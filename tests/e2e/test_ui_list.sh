@@ -108,6 +108,15 @@ tui_keys s
 check "s with a regex: picks from the matches" tui_wait "status [a-z_]+ \(s\)"
 tui_keys x
 check "x clears regex and status" tui_wait "trace [0-9]+ of $ALL · status ↓"
+# The match is marked in the visible cells (match paint: 256-colour
+# background 221), and nothing is marked without a regex.
+tui_keys /
+tui_type 'Script'
+tui_keys Enter
+check "/Script: the match is marked in the Action cells" sh -c "for i in \$(seq 50); do tmux -S '$TUI_DIR/sock' capture-pane -p -e -t t | grep -q '48;5;221mScript' && exit 0; sleep 0.1; done; exit 1"
+tui_keys x
+check "x: the filter is gone" tui_wait "trace [0-9]+ of $ALL · status ↓"
+check "without a regex nothing is marked" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -e -t t | grep -q '48;5;221m'"
 tui_keys Q
 tui_stop
 

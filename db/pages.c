@@ -127,6 +127,17 @@ static const char *one_status(const struct trace_pager *p)
 	return NULL;
 }
 
+/* [other filters][after]: the traces of one status (?17) before or after
+ * a key in start order within it: the status sort's tie group, counted
+ * in the status index (status, first_utc). */
+#define TIE_COUNT(op, w) \
+	"SELECT " N_("status = ?17 AND first_utc " op " ?12" w) " + " \
+	N_("status = ?17 AND first_utc = ?12 AND id " op " ?13" w)
+static const char *const tie_count_sql[2][2] = {
+	{ TIE_COUNT("<", UNFILTERED), TIE_COUNT(">", UNFILTERED) },
+	{ TIE_COUNT("<", FILTERED), TIE_COUNT(">", FILTERED) },
+};
+
 static const char SQL_PASSES[] =
 	"SELECT 1 FROM traces WHERE id = ?16 AND" PAGE_WHERE;
 
@@ -342,6 +353,23 @@ int store_trace_count(struct store *s, const struct trace_pager *p,
 		return -1;
 	*out = n;
 	return 0;
+}
+
+int store_trace_count_in_status(struct store *s, const struct trace_pager *p,
+				const char *status, int64_t first_utc, int64_t id, bool after,
+				int64_t *out)
+{
+	const struct trace_query *q = &p->q;
+	bool others = q->id || q->guid || q->actions[0] || q->host || q->has_since ||
+		      q->has_until || p->finding;
+	sqlite3_stmt *st = store_stmt(s, tie_count_sql[others][after]);
+	if (!st)
+		return -1;
+	bind_filters(st, p);
+	sqlite3_bind_text(st, 17, status, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 12, first_utc);
+	sqlite3_bind_int64(st, 13, id);
+	return store_rows(s, st, count_row, out);
 }
 
 static void count_status(int64_t counts[TRACE_STATUS_COUNT], const char *name,

@@ -69,6 +69,14 @@ int64_t store_trace_guid_prefix(struct store *s, const struct trace_pager *p,
 				const char *prefix);
 /* 1 when trace id passes p's SQL filters (not keep()), 0 when not, -1. */
 int store_trace_passes(struct store *s, const struct trace_pager *p, int64_t id);
+/* How many traces of one status start before (after: after) the trace
+ * (first_utc, id) under p's SQL filters (not keep(), not the status
+ * mask): a trace's place within its status, through the status index, so
+ * the status sort's position of a trace is the counts of the statuses
+ * before it plus this, counted from the nearer end. 0 or -1. */
+int store_trace_count_in_status(struct store *s, const struct trace_pager *p,
+				const char *status, int64_t first_utc, int64_t id, bool after,
+				int64_t *out);
 /* Traces per status (by enum trace_status) under every filter of p but
  * its status mask, for the header's counts. 0 or -1. */
 int store_trace_status_counts(struct store *s, const struct trace_pager *p,

@@ -517,6 +517,8 @@ struct key_of {
 	struct tl *t;
 	struct trace_key key;
 	bool kept;
+	char status[32];
+	int64_t first_utc;
 };
 
 static int take_key(void *ctx, const struct trace_row *row)
@@ -524,7 +526,33 @@ static int take_key(void *ctx, const struct trace_row *row)
 	struct key_of *k = ctx;
 	k->kept = !k->t->pager.keep || k->t->pager.keep(k->t->pager.keep_ctx, row);
 	trace_key_of(k->t->pager.sort, row, &k->key);
+	snprintf(k->status, sizeof(k->status), "%s", row->status);
+	k->first_utc = row->first_utc;
 	return 1;
+}
+
+/* In the status sort a trace's position is the counts of the statuses
+ * before its own (known: the header's) plus its place among its own
+ * status, counted from that group's nearer end (guessed from where its
+ * start falls in the store's time): a count of up to half a group in the
+ * status index, not of every trace before it. False: count as usual. */
+static bool position_by_status(struct tl *t, const struct key_of *k, int64_t id, int64_t *pos)
+{
+	enum trace_status own;
+	if (t->pager.sort != TRACE_SORT_STATUS || !trace_status_parse(k->status, &own))
+		return false;
+	int64_t before = 0, first = 0, last = 0, n;
+	for (int i = 0; i < (int)own; i++)
+		if (status_shown(t, i))
+			before += t->counts[i];
+	struct store *s = app_store(t->app);
+	store_trace_bounds(s, &first, &last);
+	bool from_end = last > first && (k->first_utc - first) > (last - first) / 2;
+	if (store_trace_count_in_status(s, &t->pager, k->status, k->first_utc, id, from_end, &n) < 0)
+		return false;
+	int64_t asc = before + (from_end ? t->counts[own] - 1 - n : n);
+	*pos = t->pager.desc ? t->total - 1 - asc : asc;
+	return true;
 }
 
 /* Position of trace id (or the first GUID with prefix) under the current
@@ -541,13 +569,14 @@ static int64_t position_of(struct tl *t, int64_t id, const char *prefix,
 	if (!prefix && !t->pager.keep) {
 		struct trace_query q = t->pager.q;
 		q.id = id;
-		struct key_of k = { t, {0}, false };
+		struct key_of k = { .t = t };
 		int64_t n = -1;
 		/* The finding filter is the pager's, not store_traces'. */
 		if (store_traces(app_store(t->app), &q, take_key, &k) == 0 && k.kept &&
 		    t->pager.finding && store_trace_passes(app_store(t->app), &t->pager, id) != 1)
 			k.kept = false;
-		if (k.kept && store_trace_count(app_store(t->app), &t->pager, &k.key, &n) < 0)
+		if (k.kept && !position_by_status(t, &k, id, &n) &&
+		    store_trace_count(app_store(t->app), &t->pager, &k.key, &n) < 0)
 			n = -1;
 		trace_key_free(key);
 		*key = k.key;

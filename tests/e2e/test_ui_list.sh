@@ -28,6 +28,50 @@ check "g in reverse: the last trace first" tui_wait "^▶. +$ALL "
 tui_keys O
 check "O again: ascending" tui_wait "trace $ALL of $ALL · start ↑"
 
+# The status sort places a trace by the counts of the statuses before
+# its own plus its place in its status (counted from the nearer end):
+# an early and a late trace, ascending and descending, all and a filter.
+status_pos() {	# status_pos ID [not_complete]: 1-based place in status order
+	python3 -c '
+import json, sys
+order = ["unauthorized", "not_forwarded", "not_pushed", "not_delivered", "no_response",
+         "failed", "partial", "complete", "missing_evidence", "unmatched"]
+d = json.load(open(sys.argv[1]))
+if len(sys.argv) > 3: d = [t for t in d if t["status"] != "complete"]
+d.sort(key=lambda t: (order.index(t["status"]), t["first_utc"], t["id"]))
+print(next(i for i, t in enumerate(d, 1) if t["id"] == int(sys.argv[2])))' "$TMP/all.json" "$@"
+}
+NC=$(python3 -c 'import json,sys; print(sum(1 for t in json.load(open(sys.argv[1])) if t["status"] != "complete"))' "$TMP/all.json")
+for id in 5 $((ALL - 3)); do
+	P=$(status_pos "$id")
+	tui_keys :
+	tui_type "$id"
+	tui_keys Enter o
+	check "status sort: trace $id is $P of $ALL" tui_wait "trace $P of $ALL · status ↑"
+	check "status sort: the row is trace $id" tui_wait "^▶. +$id "
+	tui_keys O
+	check "status sort reversed: trace $id is $((ALL - P + 1)) of $ALL" tui_wait "trace $((ALL - P + 1)) of $ALL · status ↓"
+	tui_keys O o o o
+	check "back to start order" tui_wait "· start ↑"
+done
+NCID=$(python3 -c 'import json,sys; print([t["id"] for t in json.load(open(sys.argv[1])) if t["status"] != "complete"][-2])' "$TMP/all.json")
+P=$(status_pos "$NCID" nc)
+tui_keys :
+tui_type "$NCID"
+tui_keys Enter
+for _ in $(seq 20); do
+	tui_screen | grep -q 'status not_complete' && break
+	tui_keys s
+	tui_wait "trace [0-9]+ of" >/dev/null
+done
+check "status filter not_complete" tui_wait "status not_complete \(s\)"
+tui_keys :
+tui_type "$NCID"
+tui_keys Enter o
+check "status sort under not_complete: trace $NCID is $P of $NC" tui_wait "trace $P of $NC · status ↑"
+tui_keys x o o o
+check "x and back to start order" tui_wait "trace [0-9]+ of $ALL · start ↑"
+
 # : jumps to a time: the first trace that starts then or later.
 read -r TPOS TCLOCK <<EOF2
 $(python3 -c '

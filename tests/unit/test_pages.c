@@ -291,6 +291,17 @@ static void test_pages_one_status(void **state)
 			}
 			trace_key_free(&c.last);
 		}
+		/* Its place within the status from either end. */
+		struct trace_pager all = { .sort = TRACE_SORT_STATUS };
+		for (size_t i = 0; i < n; i++) {
+			int64_t before = -1, after = -1;
+			assert_int_equal(store_trace_count_in_status(s, &all, statuses[k], want[i].first,
+								     want[i].id, false, &before), 0);
+			assert_int_equal(store_trace_count_in_status(s, &all, statuses[k], want[i].first,
+								     want[i].id, true, &after), 0);
+			assert_int_equal(before, (int64_t)i);
+			assert_int_equal(after, (int64_t)(n - 1 - i));
+		}
 	}
 }
 

@@ -138,6 +138,26 @@ static const char *const tie_count_sql[2][2] = {
 	{ TIE_COUNT("<", FILTERED), TIE_COUNT(">", FILTERED) },
 };
 
+/* The same within one action (?14), in the action index. */
+#define ACT_TIE_COUNT(op, w) \
+	"SELECT " N_("coalesce(action, '') = ?14 AND first_utc " op " ?11" w) " + " \
+	N_("coalesce(action, '') = ?14 AND first_utc = ?11 AND id " op " ?13" w)
+static const char *const action_tie_count_sql[2][2] = {
+	{ ACT_TIE_COUNT("<", UNFILTERED), ACT_TIE_COUNT(">", UNFILTERED) },
+	{ ACT_TIE_COUNT("<", FILTERED), ACT_TIE_COUNT(">", FILTERED) },
+};
+/* The action sort's groups one at a time: the first action value, or
+ * the next after ?16, then how many traces have it. Index seeks and one
+ * range (an OR of the two would scan the index). */
+static const char *const next_action_sql[2] = {
+	"SELECT coalesce(action, '') FROM traces WHERE" PAGE_WHERE
+	" ORDER BY coalesce(action, '') LIMIT 1",
+	"SELECT coalesce(action, '') FROM traces WHERE coalesce(action, '') > ?16 AND" PAGE_WHERE
+	" ORDER BY coalesce(action, '') LIMIT 1",
+};
+static const char SQL_ACTION_COUNT[] =
+	"SELECT count(*) FROM traces WHERE coalesce(action, '') = ?14 AND" PAGE_WHERE;
+
 static const char SQL_PASSES[] =
 	"SELECT 1 FROM traces WHERE id = ?16 AND" PAGE_WHERE;
 
@@ -370,6 +390,64 @@ int store_trace_count_in_status(struct store *s, const struct trace_pager *p,
 	sqlite3_bind_int64(st, 12, first_utc);
 	sqlite3_bind_int64(st, 13, id);
 	return store_rows(s, st, count_row, out);
+}
+
+int store_trace_count_in_action(struct store *s, const struct trace_pager *p,
+				const char *action, int64_t first_utc, int64_t id, bool after,
+				int64_t *out)
+{
+	const struct trace_query *q = &p->q;
+	bool filtered = q->id || q->guid || q->statuses || q->actions[0] || q->host ||
+			q->has_since || q->has_until || p->finding;
+	sqlite3_stmt *st = store_stmt(s, action_tie_count_sql[filtered][after]);
+	if (!st)
+		return -1;
+	bind_filters(st, p);
+	sqlite3_bind_text(st, 14, action, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 11, first_utc);
+	sqlite3_bind_int64(st, 13, id);
+	return store_rows(s, st, count_row, out);
+}
+
+struct next_action {
+	char *action;
+};
+
+static int next_action_row(void *ctx, sqlite3_stmt *st)
+{
+	struct next_action *n = ctx;
+	n->action = xstrdup(store_column_str(st, 0) ? store_column_str(st, 0) : "");
+	return 1;
+}
+
+int store_trace_action_group(struct store *s, const struct trace_pager *p, const char *prev,
+			     char **action, int64_t *count)
+{
+	*action = NULL;
+	*count = 0;
+	sqlite3_stmt *st = store_stmt(s, next_action_sql[prev != NULL]);
+	if (!st)
+		return -1;
+	bind_filters(st, p);
+	if (prev)
+		sqlite3_bind_text(st, 16, prev, -1, SQLITE_TRANSIENT);
+	struct next_action n = { NULL };
+	if (store_rows(s, st, next_action_row, &n) < 0)
+		return -1;
+	if (!n.action)
+		return 0;
+	if (!(st = store_stmt(s, SQL_ACTION_COUNT))) {
+		free(n.action);
+		return -1;
+	}
+	bind_filters(st, p);
+	sqlite3_bind_text(st, 14, n.action, -1, SQLITE_TRANSIENT);
+	if (store_rows(s, st, count_row, count) < 0) {
+		free(n.action);
+		return -1;
+	}
+	*action = n.action;
+	return 1;
 }
 
 static void count_status(int64_t counts[TRACE_STATUS_COUNT], const char *name,

@@ -77,6 +77,17 @@ int store_trace_passes(struct store *s, const struct trace_pager *p, int64_t id)
 int store_trace_count_in_status(struct store *s, const struct trace_pager *p,
 				const char *status, int64_t first_utc, int64_t id, bool after,
 				int64_t *out);
+/* The same within one action (coalesce(action, ''), the action sort's
+ * lead), under every filter of p but keep(). 0 or -1. */
+int store_trace_count_in_action(struct store *s, const struct trace_pager *p,
+				const char *action, int64_t first_utc, int64_t id, bool after,
+				int64_t *out);
+/* The action sort's groups, one per call, in its order: the first action
+ * value after prev (NULL: the first of all; "" is the traces without
+ * one) under p's filters but keep(), in *action (owned by the caller),
+ * and how many traces have it. 1, 0 when no more, -1. */
+int store_trace_action_group(struct store *s, const struct trace_pager *p, const char *prev,
+			     char **action, int64_t *count);
 /* Traces per status (by enum trace_status) under every filter of p but
  * its status mask, for the header's counts. 0 or -1. */
 int store_trace_status_counts(struct store *s, const struct trace_pager *p,

@@ -89,6 +89,12 @@ struct tl {
 	/* The outcome strip: the worst status per time bucket of the whole
 	 * store (-1: no trace), read again only when the width changes. */
 	char *time_label;	/* the t filter as typed, NULL none */
+	/* The action sort's groups (value, traces) under the filters, read
+	 * a group a pause: a position in that sort then counts one group. */
+	char **act;
+	int64_t *act_n;
+	size_t n_act;
+	bool act_done;
 	int8_t *strip;
 	int strip_n;
 	int strip_want;		/* width wanted; read at the next pauses */
@@ -555,6 +561,60 @@ static bool position_by_status(struct tl *t, const struct key_of *k, int64_t id,
 	return true;
 }
 
+static void actions_forget(struct tl *t)
+{
+	for (size_t i = 0; i < t->n_act; i++)
+		free(t->act[i]);
+	free(t->act);
+	free(t->act_n);
+	t->act = NULL;
+	t->act_n = NULL;
+	t->n_act = 0;
+	t->act_done = false;
+}
+
+/* One more group of the action sort (a pause's work). */
+static void actions_step(struct tl *t)
+{
+	char *a;
+	int64_t n;
+	int rc = store_trace_action_group(app_store(t->app), &t->pager,
+					  t->n_act ? t->act[t->n_act - 1] : NULL, &a, &n);
+	if (rc <= 0) {
+		t->act_done = true;
+		return;
+	}
+	t->act = xrealloc(t->act, (t->n_act + 1) * sizeof(*t->act));
+	t->act_n = xrealloc(t->act_n, (t->n_act + 1) * sizeof(*t->act_n));
+	t->act[t->n_act] = a;
+	t->act_n[t->n_act++] = n;
+}
+
+/* The same for the action sort, once its groups are read. */
+static bool position_by_action(struct tl *t, const struct key_of *k, int64_t id, int64_t *pos)
+{
+	if (t->pager.sort != TRACE_SORT_ACTION || !t->act_done || !k->key.text)
+		return false;
+	int64_t before = 0, group = -1, first = 0, last = 0, n;
+	for (size_t i = 0; i < t->n_act; i++) {
+		int c = strcmp(t->act[i], k->key.text);
+		if (c < 0)
+			before += t->act_n[i];
+		else if (c == 0)
+			group = t->act_n[i];
+	}
+	if (group <= 0)
+		return false;
+	struct store *s = app_store(t->app);
+	store_trace_bounds(s, &first, &last);
+	bool from_end = last > first && (k->first_utc - first) > (last - first) / 2;
+	if (store_trace_count_in_action(s, &t->pager, k->key.text, k->first_utc, id, from_end, &n) < 0)
+		return false;
+	int64_t asc = before + (from_end ? group - 1 - n : n);
+	*pos = t->pager.desc ? t->total - 1 - asc : asc;
+	return true;
+}
+
 /* Position of trace id (or the first GUID with prefix) under the current
  * filters and sort, its key in *key; -1 when it is not there. A trace
  * number is counted in the index (its key, then how many sort before
@@ -576,6 +636,7 @@ static int64_t position_of(struct tl *t, int64_t id, const char *prefix,
 		    t->pager.finding && store_trace_passes(app_store(t->app), &t->pager, id) != 1)
 			k.kept = false;
 		if (k.kept && !position_by_status(t, &k, id, &n) &&
+		    !position_by_action(t, &k, id, &n) &&
 		    store_trace_count(app_store(t->app), &t->pager, &k.key, &n) < 0)
 			n = -1;
 		trace_key_free(key);
@@ -667,6 +728,8 @@ static void tl_reload(struct view *v, bool recount, bool rescan)
 	int64_t keep_id = in ? t->w[v->item - t->wbase].row.id : 0;
 	window_clear(t);
 	status_mask(t);
+	if (recount || !rescan)	/* the filters changed: the groups did */
+		actions_forget(t);
 	if (t->scan) {
 		scan_reload(v, rescan, keep_id);
 		return;
@@ -1217,17 +1280,22 @@ bool tracelist_idle(struct view *v, bool typing)
 		t->shown_at = clock_now();
 		return true;
 	}
-	if (!t->strip_want || strip_ready(t, t->strip_want))
-		return false;
-	strip_step(t, t->strip_want);
-	return strip_ready(t, t->strip_want);
+	if (t->strip_want && !strip_ready(t, t->strip_want)) {
+		strip_step(t, t->strip_want);
+		return strip_ready(t, t->strip_want);
+	}
+	if (!t->act_done && !t->scan) {
+		actions_step(t);
+		return t->act_done;	/* one frame at the end: "idle" in the timing */
+	}
+	return false;
 }
 
 bool tracelist_busy(struct view *v, bool typing)
 {
 	struct tl *t = tl_of(v);
 	return (typing && t->probe && !t->probe->done) || (t->scan && !t->scan->done) ||
-	       (t->strip_want && !strip_ready(t, t->strip_want));
+	       (t->strip_want && !strip_ready(t, t->strip_want)) || (!t->act_done && !t->scan);
 }
 
 bool tracelist_searching(struct view *v)
@@ -1530,6 +1598,7 @@ static void tl_done(struct view *v)
 	window_clear(t);
 	scan_free(t->scan);
 	scan_free(t->probe);
+	actions_forget(t);
 	free(t->vis);
 	free(t->finding_kind);
 	free(t->pattern);

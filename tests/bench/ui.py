@@ -90,7 +90,7 @@ os.waitpid(pid, 0)
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 print("  dashboard first screen %7.1f ms from exec (%.1f ms in the app; target < 100 ms)"
       % (first_wall, float(keys()[0].split()[2])))
-print("  dashboard outcome strip %6.1f ms to the end, in %d slices of at most %.1f ms (every trace's status, at the first pause)"
+print("  dashboard outcome strip and action groups %6.1f ms to the end, in %d slices of at most %.1f ms (at the first pauses)"
       % (strip_wall, len(strip_slices), max(strip_slices)))
 print("  regex rescan after o     %6.1f ms (in slices between keys; the list shows matches at once)" % scan_ms)
 sl = slices()

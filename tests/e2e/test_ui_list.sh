@@ -54,6 +54,26 @@ for id in 5 $((ALL - 3)); do
 	tui_keys O o o o
 	check "back to start order" tui_wait "· start ↑"
 done
+# The action sort likewise (its groups read at the pauses).
+action_pos() {
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+d.sort(key=lambda t: ((t["action"] or "").encode(), t["first_utc"], t["id"]))
+print(next(i for i, t in enumerate(d, 1) if t["id"] == int(sys.argv[2])))' "$TMP/all.json" "$1"
+}
+for id in 4 $((ALL - 1)); do
+	P=$(action_pos "$id")
+	tui_keys :
+	tui_type "$id"
+	tui_keys Enter o o o
+	check "action sort: trace $id is $P of $ALL" tui_wait "trace $P of $ALL · action ↑"
+	check "action sort: the row is trace $id" tui_wait "^▶. +$id "
+	tui_keys O
+	check "action sort reversed: trace $id is $((ALL - P + 1)) of $ALL" tui_wait "trace $((ALL - P + 1)) of $ALL · action ↓"
+	tui_keys O o
+	check "back to start order" tui_wait "· start ↑"
+done
 NCID=$(python3 -c 'import json,sys; print([t["id"] for t in json.load(open(sys.argv[1])) if t["status"] != "complete"][-2])' "$TMP/all.json")
 P=$(status_pos "$NCID" nc)
 tui_keys :

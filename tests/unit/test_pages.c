@@ -337,6 +337,52 @@ static void test_pages_guid_prefix(void **state)
 	assert_int_equal(store_trace_guid_prefix(s, &p, "ab12"), 1);	/* 2 failed */
 }
 
+/* The action sort's groups in its order with their sizes, and a trace's
+ * place within its action from either end. */
+static void test_pages_action_groups(void **state)
+{
+	struct store *s = *state;
+	fill(s);
+	struct trace_pager p = { .sort = TRACE_SORT_ACTION };
+	char *prev = NULL, *a;
+	int64_t n, total = 0;
+	size_t groups = 0;
+	while (store_trace_action_group(s, &p, prev, &a, &n) == 1) {
+		if (prev)
+			assert_true(strcmp(prev, a) < 0);
+		int64_t want = 0;
+		for (int i = 0; i < N_TRACES; i++)
+			want += !strcmp(rows[i].action ? rows[i].action : "", a);
+		assert_int_equal(n, want);
+		total += n;
+		groups++;
+		free(prev);
+		prev = a;
+	}
+	free(prev);
+	assert_int_equal(total, N_TRACES);
+	assert_int_equal(groups, 4);	/* NULL and "" are one group */
+	sort_now = TRACE_SORT_ACTION;
+	struct fixture_row want[N_TRACES];
+	memcpy(want, rows, sizeof(want));
+	qsort(want, N_TRACES, sizeof(want[0]), cmp_rows);
+	for (int i = 0; i < N_TRACES; i += 11) {
+		const char *act = want[i].action ? want[i].action : "";
+		int64_t in = 0, size = 0, before = -1, after = -1;
+		for (int j = 0; j < N_TRACES; j++)
+			if (!strcmp(want[j].action ? want[j].action : "", act)) {
+				in += j < i;
+				size++;
+			}
+		assert_int_equal(store_trace_count_in_action(s, &p, act, want[i].first, want[i].id,
+							     false, &before), 0);
+		assert_int_equal(store_trace_count_in_action(s, &p, act, want[i].first, want[i].id,
+							     true, &after), 0);
+		assert_int_equal(before, in);
+		assert_int_equal(after, size - 1 - in);
+	}
+}
+
 static void test_status_rank_is_table_order(void **state)
 {
 	(void)state;
@@ -360,6 +406,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pages_finding_filter, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_pages_one_status, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_pages_guid_prefix, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_pages_action_groups, setup_memory, teardown_store),
 		cmocka_unit_test(test_status_rank_is_table_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;

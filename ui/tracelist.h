@@ -2,9 +2,13 @@
  *
  * The list never holds the store: it keeps a window of a few hundred
  * rows read through db/pages.h (keyset pages) around the cursor, and
- * counts from the store. Filters: the status cycle (s), a PCRE2 pattern
- * (/) over each trace's GUID, status, action, hosts and summary, and the
- * sort (o). */
+ * counts from the store. Filters: the status cycle (s), the time range
+ * (t), one finding's traces (F, Enter), all in SQL; a PCRE2 pattern (/)
+ * over each trace's GUID, status, action, hosts and summary, which SQL
+ * cannot run: a scan of every trace in slices between keys keeps the
+ * matching ids, and the list then reads its rows by id. The sort (o) and
+ * its direction (O). Slow work waits for pauses, a slice at a time
+ * (tracelist_idle), so a key never waits for more than a slice. */
 #ifndef TATRACE_UI_TRACELIST_H
 #define TATRACE_UI_TRACELIST_H
 

@@ -28,51 +28,150 @@ const char *trace_sort_name(enum trace_sort sort)
 }
 
 #define RANK TRACE_STATUS_RANK_SQL
-/* The lead term alone ("lead >= ?") is what lets SQLite seek an
- * expression index; the row value then settles ties. */
-#define PAGE_SQL(lead, tuple, lead_key, key, op, order) \
-	TRACE_SELECT " WHERE " lead " " op "= " lead_key " AND " tuple " " op \
-	" " key " AND" TRACE_WHERE " ORDER BY " order
-#define PAGE_PAIR(lead, rest, lead_key, rest_key, asc, desc) \
-	{ PAGE_SQL(lead, "(" lead ", " rest ")", lead_key, \
-		   "(" lead_key ", " rest_key ")", ">", asc), \
-	  PAGE_SQL(lead, "(" lead ", " rest ")", lead_key, \
-		   "(" lead_key ", " rest_key ")", "<", desc) }
+/* The list's filters: those of store_traces plus one finding's traces
+ * (?15, finding_traces' primary key serves it). */
+#define PAGE_WHERE TRACE_WHERE \
+	" AND (?15 = 0 OR id IN (SELECT trace_id FROM finding_traces" \
+	" WHERE finding_id = ?15))"
+/* A page is read in two steps, each a plain index seek: the ties of
+ * the key's lead value ("lead = key AND (rest) > (rest of key)"), then
+ * the leads beyond it ("lead > key"). One row-value term over all
+ * columns cannot seek an expression index, and a seek on the lead alone
+ * walks every tie first: 60,000 "complete" traces before the one wanted. */
+#define TIE_SQL(lead, rest, lead_key, rest_key, next, next_key, op, order) \
+	TRACE_SELECT " WHERE " lead " = " lead_key " AND " next " " op "= " next_key \
+	" AND (" rest ") " op " (" rest_key ") AND" PAGE_WHERE " ORDER BY " order
+#define REST_SQL(lead, lead_key, op, order) \
+	TRACE_SELECT " WHERE " lead " " op " " lead_key " AND" PAGE_WHERE " ORDER BY " order
+/* next: the column after the lead, alone, so the tie step seeks too. */
+/* The tie step orders by the rest alone (the lead is one value): with
+ * the lead in it SQLite sorts the whole tie range in a temporary tree. */
+#define PAGE_PAIR(lead, rest, lead_key, rest_key, next, next_key, rest_asc, rest_desc) \
+	{ { TIE_SQL(lead, rest, lead_key, rest_key, next, next_key, ">", rest_asc), \
+	    REST_SQL(lead, lead_key, ">", lead ", " rest_asc) }, \
+	  { TIE_SQL(lead, rest, lead_key, rest_key, next, next_key, "<", rest_desc), \
+	    REST_SQL(lead, lead_key, "<", lead " DESC, " rest_desc) } }
 
-/* How many sort before a key: the backward page's terms, counted in the
- * index without reading the rows. */
-#define COUNT_SQL(lead, rest, lead_key, rest_key, where) \
-	"SELECT count(*) FROM traces WHERE " lead " <= " lead_key " AND (" lead \
-	", " rest ") < (" lead_key ", " rest_key ")" where
-
-/* [sort][filtered]: without filters the count never leaves the index
- * (100k traces: a few ms instead of a row lookup each). */
-#define COUNT_PAIR(lead, rest, lead_key, rest_key) \
-	{ COUNT_SQL(lead, rest, lead_key, rest_key, " AND ?1 = 0"), \
-	  COUNT_SQL(lead, rest, lead_key, rest_key, " AND" TRACE_WHERE) }
-static const char *const count_sql[TRACE_SORT_COUNT][2] = {
-	COUNT_PAIR("first_utc", "id", "?11", "?13"),
-	COUNT_PAIR(RANK, "first_utc, id", "?11", "?12, ?13"),
-	COUNT_PAIR("last_utc - first_utc", "id", "?11", "?13"),
-	COUNT_PAIR("coalesce(action, '')", "first_utc, id", "?14", "?11, ?13"),
+/* How many sort before (op "<") or after (">") a key, counted in the
+ * index without reading the rows. A row value compared per entry costs
+ * five times a plain range, so the count is split into plain ranges:
+ * lead before the key's, then lead equal and the next term before, ... */
+#define N_(where) "(SELECT count(*) FROM traces WHERE " where ")"
+#define COUNT2(l, lk, r, rk, op, w) \
+	"SELECT " N_(l " " op " " lk w) " + " N_(l " = " lk " AND " r " " op " " rk w)
+#define COUNT3(l, lk, m, mk, r, rk, op, w) \
+	"SELECT " N_(l " " op " " lk w) " + " N_(l " = " lk " AND " m " " op " " mk w) \
+	" + " N_(l " = " lk " AND " m " = " mk " AND " r " " op " " rk w)
+#define UNFILTERED " AND ?1 = 0"
+#define FILTERED " AND" PAGE_WHERE
+/* [sort][filtered][after]: without filters the count never leaves the
+ * index (100k traces: a few ms instead of a row lookup each). */
+#define COUNT_SET(X) \
+	{ { X("<", UNFILTERED), X(">", UNFILTERED) }, \
+	  { X("<", FILTERED), X(">", FILTERED) } }
+#define C_START(op, w) COUNT2("first_utc", "?11", "id", "?13", op, w)
+#define C_STATUS(op, w) COUNT3(RANK, "?11", "first_utc", "?12", "id", "?13", op, w)
+#define C_SPAN(op, w) COUNT2("last_utc - first_utc", "?11", "id", "?13", op, w)
+#define C_ACTION(op, w) \
+	COUNT3("coalesce(action, '')", "?14", "first_utc", "?11", "id", "?13", op, w)
+static const char *const count_sql[TRACE_SORT_COUNT][2][2] = {
+	COUNT_SET(C_START), COUNT_SET(C_STATUS), COUNT_SET(C_SPAN), COUNT_SET(C_ACTION),
 };
 
-/* [sort][backward] */
-static const char *const page_sql[TRACE_SORT_COUNT][2] = {
-	PAGE_PAIR("first_utc", "id", "?11", "?13",
+/* [sort][backward][ties, beyond] */
+static const char *const page_sql[TRACE_SORT_COUNT][2][2] = {
+	PAGE_PAIR("first_utc", "id", "?11", "?13", "id", "?13", "id", "id DESC"),
+	PAGE_PAIR(RANK, "first_utc, id", "?11", "?12, ?13", "first_utc", "?12",
 		  "first_utc, id", "first_utc DESC, id DESC"),
-	PAGE_PAIR(RANK, "first_utc, id", "?11", "?12, ?13",
-		  RANK ", first_utc, id", RANK " DESC, first_utc DESC, id DESC"),
-	PAGE_PAIR("last_utc - first_utc", "id", "?11", "?13",
-		  "last_utc - first_utc, id",
-		  "last_utc - first_utc DESC, id DESC"),
-	PAGE_PAIR("coalesce(action, '')", "first_utc, id", "?14", "?11, ?13",
-		  "coalesce(action, ''), first_utc, id",
-		  "coalesce(action, '') DESC, first_utc DESC, id DESC"),
+	PAGE_PAIR("last_utc - first_utc", "id", "?11", "?13", "id", "?13", "id", "id DESC"),
+	PAGE_PAIR("coalesce(action, '')", "first_utc, id", "?14", "?11, ?13", "first_utc", "?11",
+		  "first_utc, id", "first_utc DESC, id DESC"),
 };
 
+/* One status in start order (the s cycle's common case): the status
+ * index (status, first_utc) seeks it. Through the start index a rare
+ * status (1 trace in 100,000) is a walk of every trace. ?17 the status. */
+#define ONE_STATUS " status = ?17 AND "
+static const char *const one_status_page_sql[2][2] = {
+	{ TRACE_SELECT " WHERE" ONE_STATUS "first_utc = ?11 AND id > ?13 AND" PAGE_WHERE
+	  " ORDER BY id",
+	  TRACE_SELECT " WHERE" ONE_STATUS "first_utc > ?11 AND" PAGE_WHERE
+	  " ORDER BY first_utc, id" },
+	{ TRACE_SELECT " WHERE" ONE_STATUS "first_utc = ?11 AND id < ?13 AND" PAGE_WHERE
+	  " ORDER BY id DESC",
+	  TRACE_SELECT " WHERE" ONE_STATUS "first_utc < ?11 AND" PAGE_WHERE
+	  " ORDER BY first_utc DESC, id DESC" },
+};
+/* [after]: a status mask in start order counted in the status index
+ * (status IN ... seeks each status's range; no row is read). */
+#define MASK_IN " status IN (SELECT name FROM trace_statuses WHERE (?3 >> rank) & 1) AND "
+#define MASK_COUNT(op, w) \
+	"SELECT " N_(MASK_IN "first_utc " op " ?11" w) " + " \
+	N_(MASK_IN "first_utc = ?11 AND id " op " ?13" w)
+/* [other filters][after]: with the mask alone the count never leaves
+ * the index (another filter's column would read each row). */
+static const char *const mask_count_sql[2][2] = {
+	{ MASK_COUNT("<", UNFILTERED), MASK_COUNT(">", UNFILTERED) },
+	{ MASK_COUNT("<", FILTERED), MASK_COUNT(">", FILTERED) },
+};
+
+/* The status name when p shows exactly one status in start order. */
+static const char *one_status(const struct trace_pager *p)
+{
+	uint32_t m = p->q.statuses;
+	if (p->sort != TRACE_SORT_START || !m || (m & (m - 1)))
+		return NULL;
+	for (int i = 0; i < TRACE_STATUS_COUNT; i++)
+		if (m == TRACE_STATUS_BIT(i))
+			return trace_statuses[i].name;
+	return NULL;
+}
+
+/* [other filters][after]: the traces of one status (?17) before or after
+ * a key in start order within it: the status sort's tie group, counted
+ * in the status index (status, first_utc). */
+#define TIE_COUNT(op, w) \
+	"SELECT " N_("status = ?17 AND first_utc " op " ?12" w) " + " \
+	N_("status = ?17 AND first_utc = ?12 AND id " op " ?13" w)
+static const char *const tie_count_sql[2][2] = {
+	{ TIE_COUNT("<", UNFILTERED), TIE_COUNT(">", UNFILTERED) },
+	{ TIE_COUNT("<", FILTERED), TIE_COUNT(">", FILTERED) },
+};
+
+/* The same within one action (?14), in the action index. */
+#define ACT_TIE_COUNT(op, w) \
+	"SELECT " N_("coalesce(action, '') = ?14 AND first_utc " op " ?11" w) " + " \
+	N_("coalesce(action, '') = ?14 AND first_utc = ?11 AND id " op " ?13" w)
+static const char *const action_tie_count_sql[2][2] = {
+	{ ACT_TIE_COUNT("<", UNFILTERED), ACT_TIE_COUNT(">", UNFILTERED) },
+	{ ACT_TIE_COUNT("<", FILTERED), ACT_TIE_COUNT(">", FILTERED) },
+};
+/* The action sort's groups one at a time: the first action value, or
+ * the next after ?16, then how many traces have it. Index seeks and one
+ * range (an OR of the two would scan the index). */
+static const char *const next_action_sql[2] = {
+	"SELECT coalesce(action, '') FROM traces WHERE" PAGE_WHERE
+	" ORDER BY coalesce(action, '') LIMIT 1",
+	"SELECT coalesce(action, '') FROM traces WHERE coalesce(action, '') > ?16 AND" PAGE_WHERE
+	" ORDER BY coalesce(action, '') LIMIT 1",
+};
+static const char SQL_ACTION_COUNT[] =
+	"SELECT count(*) FROM traces WHERE coalesce(action, '') = ?14 AND" PAGE_WHERE;
+
+static const char SQL_PASSES[] =
+	"SELECT 1 FROM traces WHERE id = ?16 AND" PAGE_WHERE;
+
+/* The GUID index (COLLATE NOCASE) seeks a prefix as a range: every GUID
+ * character sorts before 0xff. */
+static const char SQL_GUID_PREFIX[] =
+	"SELECT id FROM traces WHERE guid >= ?16 COLLATE NOCASE"
+	" AND guid < ?17 COLLATE NOCASE AND" PAGE_WHERE
+	" ORDER BY guid COLLATE NOCASE, id LIMIT 1";
+
+static const char SQL_STATUS_COUNTS_ALL[] =
+	"SELECT status, count(*) FROM traces GROUP BY status";
 static const char SQL_STATUS_COUNTS[] =
-	"SELECT status, count(*) FROM traces WHERE" TRACE_WHERE
+	"SELECT status, count(*) FROM traces WHERE" PAGE_WHERE
 	" GROUP BY status";
 
 int64_t trace_status_rank(const char *status)
@@ -117,6 +216,7 @@ void trace_key_free(struct trace_key *k)
 
 struct page_ctx {
 	const struct trace_pager *p;
+	bool stop;
 	size_t limit, n;
 	int (*each)(void *ctx, const struct trace_row *t);
 	void *ctx;
@@ -130,17 +230,22 @@ static int page_row(void *ctx, sqlite3_stmt *st)
 	if (c->p->keep && !c->p->keep(c->p->keep_ctx, &t))
 		return 0;
 	c->n++;
-	if (c->each(c->ctx, &t))
-		return 1;
-	return c->n >= c->limit;
+	c->stop = c->each(c->ctx, &t) || c->n >= c->limit;
+	return c->stop;
 }
 
 /* The filters and the key; no key: a bound beyond every trace on the
  * side we start from. */
+static void bind_filters(sqlite3_stmt *st, const struct trace_pager *p)
+{
+	store_trace_bind(st, &p->q);
+	sqlite3_bind_int64(st, 15, p->finding);
+}
+
 static void bind_key(sqlite3_stmt *st, const struct trace_pager *p,
 		     const struct trace_key *key, bool backward)
 {
-	store_trace_bind(st, &p->q);
+	bind_filters(st, p);
 	int64_t edge = backward ? INT64_MAX : INT64_MIN;
 	sqlite3_bind_int64(st, 11, key ? key->a : edge);
 	sqlite3_bind_int64(st, 12, key ? key->b : edge);
@@ -157,14 +262,70 @@ long store_trace_page(struct store *s, const struct trace_pager *p,
 {
 	if ((unsigned)p->sort >= TRACE_SORT_COUNT || !limit)
 		return 0;
-	sqlite3_stmt *st = store_stmt(s, page_sql[p->sort][backward]);
+	/* Descending is ascending read the other way. */
+	backward ^= p->desc;
+	struct page_ctx c = { p, false, limit, 0, each, ctx };
+	const char *only = one_status(p);
+	for (int step = 0; step < 2 && !c.stop; step++) {
+		sqlite3_stmt *st = store_stmt(s, only ? one_status_page_sql[backward][step]
+						      : page_sql[p->sort][backward][step]);
+		if (!st)
+			return -1;
+		bind_key(st, p, key, backward);
+		if (only)
+			sqlite3_bind_text(st, 17, only, -1, SQLITE_STATIC);
+		if (store_rows(s, st, page_row, &c) < 0)
+			return -1;
+	}
+	return (long)c.n;
+}
+
+static int one_row(void *ctx, sqlite3_stmt *st)
+{
+	(void)st;
+	*(int *)ctx = 1;
+	return 1;
+}
+
+int store_trace_passes(struct store *s, const struct trace_pager *p, int64_t id)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_PASSES);
 	if (!st)
 		return -1;
-	bind_key(st, p, key, backward);
-	struct page_ctx c = { p, limit, 0, each, ctx };
-	if (store_rows(s, st, page_row, &c) < 0)
+	bind_filters(st, p);
+	sqlite3_bind_int64(st, 16, id);
+	int found = 0;
+	if (store_rows(s, st, one_row, &found) < 0)
 		return -1;
-	return (long)c.n;
+	return found;
+}
+
+static int id_row(void *ctx, sqlite3_stmt *st)
+{
+	*(int64_t *)ctx = sqlite3_column_int64(st, 0);
+	return 1;
+}
+
+int64_t store_trace_guid_prefix(struct store *s, const struct trace_pager *p, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	if (!n)
+		return 0;
+	sqlite3_stmt *st = store_stmt(s, SQL_GUID_PREFIX);
+	if (!st)
+		return -1;
+	char *upper = xmalloc(n + 2);
+	memcpy(upper, prefix, n);
+	upper[n] = '\xff';
+	upper[n + 1] = '\0';
+	bind_filters(st, p);
+	sqlite3_bind_text(st, 16, prefix, (int)n, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 17, upper, (int)n + 1, SQLITE_TRANSIENT);
+	free(upper);
+	int64_t id = 0;
+	if (store_rows(s, st, id_row, &id) < 0)
+		return -1;
+	return id;
 }
 
 static int count_one(void *ctx, const struct trace_row *t)
@@ -196,8 +357,12 @@ int store_trace_count(struct store *s, const struct trace_pager *p,
 	if (!p->keep && (unsigned)p->sort < TRACE_SORT_COUNT) {
 		const struct trace_query *q = &p->q;
 		bool filtered = q->id || q->guid || q->statuses || q->actions[0] ||
-				q->host || q->has_since || q->has_until;
-		sqlite3_stmt *st = store_stmt(s, count_sql[p->sort][filtered]);
+				q->host || q->has_since || q->has_until || p->finding;
+		bool mask = q->statuses && p->sort == TRACE_SORT_START;
+		bool others = q->id || q->guid || q->actions[0] || q->host || q->has_since ||
+			      q->has_until || p->finding;
+		sqlite3_stmt *st = store_stmt(s, mask ? mask_count_sql[others][p->desc]
+						      : count_sql[p->sort][filtered][p->desc]);
 		if (!st)
 			return -1;
 		bind_key(st, p, key, true);
@@ -208,6 +373,81 @@ int store_trace_count(struct store *s, const struct trace_pager *p,
 		return -1;
 	*out = n;
 	return 0;
+}
+
+int store_trace_count_in_status(struct store *s, const struct trace_pager *p,
+				const char *status, int64_t first_utc, int64_t id, bool after,
+				int64_t *out)
+{
+	const struct trace_query *q = &p->q;
+	bool others = q->id || q->guid || q->actions[0] || q->host || q->has_since ||
+		      q->has_until || p->finding;
+	sqlite3_stmt *st = store_stmt(s, tie_count_sql[others][after]);
+	if (!st)
+		return -1;
+	bind_filters(st, p);
+	sqlite3_bind_text(st, 17, status, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 12, first_utc);
+	sqlite3_bind_int64(st, 13, id);
+	return store_rows(s, st, count_row, out);
+}
+
+int store_trace_count_in_action(struct store *s, const struct trace_pager *p,
+				const char *action, int64_t first_utc, int64_t id, bool after,
+				int64_t *out)
+{
+	const struct trace_query *q = &p->q;
+	bool filtered = q->id || q->guid || q->statuses || q->actions[0] || q->host ||
+			q->has_since || q->has_until || p->finding;
+	sqlite3_stmt *st = store_stmt(s, action_tie_count_sql[filtered][after]);
+	if (!st)
+		return -1;
+	bind_filters(st, p);
+	sqlite3_bind_text(st, 14, action, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 11, first_utc);
+	sqlite3_bind_int64(st, 13, id);
+	return store_rows(s, st, count_row, out);
+}
+
+struct next_action {
+	char *action;
+};
+
+static int next_action_row(void *ctx, sqlite3_stmt *st)
+{
+	struct next_action *n = ctx;
+	n->action = xstrdup(store_column_str(st, 0) ? store_column_str(st, 0) : "");
+	return 1;
+}
+
+int store_trace_action_group(struct store *s, const struct trace_pager *p, const char *prev,
+			     char **action, int64_t *count)
+{
+	*action = NULL;
+	*count = 0;
+	sqlite3_stmt *st = store_stmt(s, next_action_sql[prev != NULL]);
+	if (!st)
+		return -1;
+	bind_filters(st, p);
+	if (prev)
+		sqlite3_bind_text(st, 16, prev, -1, SQLITE_TRANSIENT);
+	struct next_action n = { NULL };
+	if (store_rows(s, st, next_action_row, &n) < 0)
+		return -1;
+	if (!n.action)
+		return 0;
+	if (!(st = store_stmt(s, SQL_ACTION_COUNT))) {
+		free(n.action);
+		return -1;
+	}
+	bind_filters(st, p);
+	sqlite3_bind_text(st, 14, n.action, -1, SQLITE_TRANSIENT);
+	if (store_rows(s, st, count_row, count) < 0) {
+		free(n.action);
+		return -1;
+	}
+	*action = n.action;
+	return 1;
 }
 
 static void count_status(int64_t counts[TRACE_STATUS_COUNT], const char *name,
@@ -241,20 +481,31 @@ int store_trace_status_counts(struct store *s, const struct trace_pager *p,
 		return store_trace_page(s, &all, NULL, false, SIZE_MAX,
 					status_kept, counts) < 0 ? -1 : 0;
 	}
-	sqlite3_stmt *st = store_stmt(s, SQL_STATUS_COUNTS);
+	/* No filter (the first screen): the status index alone. */
+	const struct trace_query *q = &all.q;
+	bool filtered = q->id || q->guid || q->actions[0] || q->host || q->has_since ||
+			q->has_until || all.finding;
+	sqlite3_stmt *st = store_stmt(s, filtered ? SQL_STATUS_COUNTS : SQL_STATUS_COUNTS_ALL);
 	if (!st)
 		return -1;
-	store_trace_bind(st, &all.q);
+	if (filtered)
+		bind_filters(st, &all);
 	return store_rows(s, st, status_row, counts);
 }
 
 /* ---- the outcome strip ---- */
 
+/* One min() or max() per SELECT: SQLite reads either from the index's
+ * end only then; both in one (or inside coalesce) scan every trace. */
 static const char SQL_BOUNDS[] =
-	"SELECT coalesce(min(first_utc), 0), coalesce(max(first_utc), 0) FROM traces";
+	"SELECT coalesce((SELECT min(first_utc) FROM traces), 0),"
+	" coalesce((SELECT max(first_utc) FROM traces), 0)";
+/* A slice of time at a time, from the status index alone (status IN
+ * every status name, then the time range: no row is read). */
 static const char SQL_BUCKETS[] =
 	"SELECT (first_utc - ?1) * ?3 / (?2 - ?1 + 1), status, count(*)"
-	" FROM traces GROUP BY 1, 2";
+	" FROM traces WHERE status IN (SELECT name FROM trace_statuses)"
+	" AND first_utc >= ?4 AND first_utc < ?5 GROUP BY 1, 2";
 
 static int bounds_row(void *ctx, sqlite3_stmt *st)
 {
@@ -291,11 +542,12 @@ static int bucket_row(void *ctx, sqlite3_stmt *st)
 }
 
 int store_trace_buckets(struct store *s, int64_t first, int64_t last, int n,
+			int64_t from, int64_t to,
 			int (*each)(void *ctx, int bucket, const char *status,
 				    int64_t count),
 			void *ctx)
 {
-	if (n <= 0 || last < first)
+	if (n <= 0 || last < first || to <= from)
 		return 0;
 	sqlite3_stmt *st = store_stmt(s, SQL_BUCKETS);
 	if (!st)
@@ -303,6 +555,8 @@ int store_trace_buckets(struct store *s, int64_t first, int64_t last, int n,
 	sqlite3_bind_int64(st, 1, first);
 	sqlite3_bind_int64(st, 2, last);
 	sqlite3_bind_int64(st, 3, n);
+	sqlite3_bind_int64(st, 4, from);
+	sqlite3_bind_int64(st, 5, to);
 	struct bucket_rows b = { n, each, ctx };
 	return store_rows(s, st, bucket_row, &b);
 }

@@ -17,13 +17,14 @@ static const char ui_help[] =
 	"The terminal dashboard: the trace list with counts per status, filters\n"
 	"and a preview; Enter opens a trace; ? lists every key (see KEYS in\n"
 	"tatrace(1)). L opens the merged log of every record (as tatrace log),\n"
-	"Enter on a record its detail. With PATHs, ingests them first.\n"
-	"When stdout is not a terminal, prints the trace list (tatrace traces).\n"
+	"Enter on a record its detail. With PATHs, ingests them first (as\n"
+	"tatrace ingest). When stdout is not a terminal, or one that cannot move\n"
+	"its cursor (TERM=dumb), prints the trace list (tatrace traces).\n"
 	"\n"
 	"  -d, --store STORE   store file (default $TATRACE_DB or ./tatrace.db)\n"
 	"      --ascii         ASCII glyphs (also: a non-UTF-8 locale; ~ toggles)\n"
 	"  -h, --help          this help\n"
-	"NO_COLOR or TERM=dumb draw without colours.\n";
+	"NO_COLOR draws without colours.\n";
 
 enum { OPT_ASCII = 256, OPT_KEYS_MAN };
 
@@ -71,7 +72,7 @@ int cmd_ui(int argc, char **argv)
 		if (rc == 2 || rc == 130)
 			return rc;
 	}
-	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
+	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO) || ui_terminal_dumb()) {
 		char *targv[] = { "traces", "-d", (char *)opt.store_path, NULL };
 		return cmd_traces(3, targv);
 	}

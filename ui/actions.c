@@ -79,6 +79,7 @@ static const struct {
 	{ V_LOG, "Merged log" },
 	{ V_RECORD, "Record detail" },
 	{ V_LIST | V_RECORD, "Trace list and record detail" },
+	{ V_LIST | V_LOG, "Trace list and merged log" },
 	{ V_LIST | V_DETAIL | V_TIMELINE, "Trace list, timeline and trace detail" },
 	{ V_ALL, "Everywhere" },
 };

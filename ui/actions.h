@@ -34,10 +34,12 @@
 	X(ACT_FOCUS, "<Tab>", "focus-next", V_LIST, "move focus between the list and the preview") \
 	X(ACT_STATUS_CYCLE, "s", "status-cycle", V_LIST, "status filter: all, each status, not_complete") \
 	X(ACT_SORT_CYCLE, "o", "sort-cycle", V_LIST, "sort by start, status, span, action") \
+	X(ACT_SORT_REVERSE, "O", "sort-reverse", V_LIST, "reverse the sort order (the title shows the arrow)") \
+	X(ACT_CLEAR_FILTERS, "x", "clear-filters", V_LIST | V_LOG, "every filter off (the list: status, time, regex, finding; the log: the cursor's time kept)") \
 	X(ACT_TIME_RANGE, "t", "time-range", V_LIST, "only traces in a UTC range: 19:30-19:45, 19:30, -15m; empty clears") \
-	X(ACT_GOTO, ":", "goto", V_LIST, "jump to a trace number or GUID prefix") \
+	X(ACT_GOTO, ":", "goto", V_LIST, "jump to a trace number, GUID prefix or UTC time (19:35)") \
 	X(ACT_FINDINGS, "F", "findings", V_LIST, "what is wrong: the findings, errors first, with advice and evidence") \
-	X(ACT_COVERAGE, "C", "coverage", V_LIST, "what each log covers, per host and lane: first and last UTC, bias and its source") \
+	X(ACT_COVERAGE, "C", "coverage", V_LIST, "what the logs cover: the selected trace's lanes and hosts first (not collected or not delivered), then each log") \
 	X(ACT_LOG, "L", "log", V_LIST | V_RECORD, "the merged log of every record, at the trace's start or the record") \
 	X(ACT_LOG_RECORD, "<Enter>", "record", V_LOG, "the record's detail: raw text, place, bias, fields, finding, neighbours") \
 	X(ACT_LOG_SEVERITY, "s", "severity-cycle", V_LOG, "severity filter: all, warning and worse, errors only") \
@@ -45,12 +47,11 @@
 	X(ACT_LOG_COMPONENT, "c", "component", V_LOG, "only one component's records; empty clears") \
 	X(ACT_LOG_GREP, "&", "grep", V_LOG, "PCRE2 on the message: hide the records that do not match; empty clears") \
 	X(ACT_LOG_TIME, "t", "log-time", V_LOG, "only records in a UTC range: 19:30-19:45, 19:30, -15m; empty clears") \
-	X(ACT_LOG_CLEAR, "x", "clear-filters", V_LOG, "clear every filter of the log, the cursor's time kept") \
 	X(ACT_REC_PREV, "[", "record-prev", V_RECORD, "the record before it in the same file") \
 	X(ACT_REC_NEXT, "]", "record-next", V_RECORD, "the record after it in the same file") \
 	X(ACT_REC_TRACE, "t", "trace", V_RECORD, "the timeline of the trace the record belongs to") \
 	X(ACT_REC_RETARGET, "<Enter>", "retarget", V_RECORD, "on a record around it: show that one instead") \
-	X(ACT_FINDING_TRACES, "<Enter>", "finding-traces", V_FINDINGS, "back to the list, its cursor on the finding's first trace") \
+	X(ACT_FINDING_TRACES, "<Enter>", "finding-traces", V_FINDINGS, "back to the list, filtered to every trace the finding names") \
 	X(ACT_TL_ZOOM_IN, "+ z", "zoom-in", V_TIMELINE, "zoom in: the next finer ms/col (1-2-5), the selected event kept in place") \
 	X(ACT_TL_ZOOM_OUT, "- Z", "zoom-out", V_TIMELINE, "zoom out; back to fit past the fit scale") \
 	X(ACT_TL_FIT, "=", "fit", V_TIMELINE, "the whole trace in the width") \

@@ -204,7 +204,7 @@ static unsigned app_request(struct app *a, enum action act)
 		return STALE_SCREEN;
 	case ACT_GOTO:
 		prompt_open(a, PROMPT_GOTO, "");
-		snprintf(a->info, sizeof(a->info), "trace number or GUID prefix");
+		snprintf(a->info, sizeof(a->info), "trace number, GUID prefix or UTC time (19:35, 2026-09-25T19:35)");
 		return STALE_SCREEN;
 	case ACT_EXPORT:
 		return prompt_export(a);
@@ -313,12 +313,16 @@ static void app_free(struct app *a)
 
 /* For measuring (make bench, README figures): how long each key took
  * from its arrival to the screen's refresh, and the first screen from
- * ui_run's start. Off unless $TATRACE_UI_TIMING names a file. */
+ * ui_run's start; "slice" a redraw after a slice of work with more to
+ * come, "idle" after work that finished. Off unless $TATRACE_UI_TIMING
+ * names a file. */
 static void timing_note(struct app *a, int key)
 {
 	if (!a->timing)
 		return;
-	fprintf(a->timing, "%s %d %.3f\n", key == ERR ? "idle" : key ? "key" : "first", key,
+	bool busy = tracelist_busy(a->stack[0], a->prompt == PROMPT_FILTER && a->depth == 1);
+	fprintf(a->timing, "%s %d %.3f\n",
+		key == ERR ? (busy ? "slice" : "idle") : key ? "key" : "first", key,
 		(clock_now() - a->t0) * 1000);
 	fflush(a->timing);
 }
@@ -365,16 +369,25 @@ int ui_run(const struct ui_options *opt)
 			timing_note(a, key);
 		}
 		stale = STALE_NONE;
+		/* Work in slices (a regex over every trace) polls the keys
+		 * between slices; otherwise a tick, for signals and resizes. */
+		bool typing = a->prompt == PROMPT_FILTER && a->depth == 1;
+		timeout(tracelist_busy(a->stack[0], typing) ? 0 : 100);
 		key = app_next_key(a);
 		a->t0 = clock_now();
 		if (key == ERR) {
-			/* A pause in typing: now the filter's count, the strip. */
-			if (a->prompt == PROMPT_FILTER && a->count_stale) {
+			/* A pause in typing: a slice of the filter's count or
+			 * scan, the strip. */
+			bool show = tracelist_idle(a->stack[0], typing);
+			if (show && a->depth == 1)
+				stale = STALE_SCREEN;
+			if (a->prompt == PROMPT_FILTER && a->count_stale &&
+			    (show || !tracelist_busy(a->stack[0], typing))) {
 				filter_info(a, true);
 				stale = STALE_SCREEN;
 			}
-			if (tracelist_idle(a->stack[0]) && a->depth == 1)
-				stale = STALE_SCREEN;
+			if (!stale && tracelist_busy(a->stack[0], typing))
+				timing_note(a, ERR);	/* a slice not drawn */
 			continue;
 		}
 		if (key == KEY_RESIZE) {
@@ -388,6 +401,11 @@ int ui_run(const struct ui_options *opt)
 	restore_terminal();
 	app_free(a);
 	return rc;
+}
+
+bool ui_terminal_dumb(void)
+{
+	return draw_terminal_dumb();
 }
 
 void ui_keys_man(FILE *f)

@@ -1,23 +1,38 @@
-/* coverage.c - the coverage screen: `tatrace coverage`'s table of logs,
- * one line per file in (host, lane, log, rotation) order with its first
- * and last UTC, bias (UTC = local + bias) and where the bias came from,
- * records and error records; then the lanes no log covers. A text-lines
- * view (ui/lines.c): / finds, every string is escaped when drawn. */
+/* coverage.c - the coverage screen. First, against the trace selected in
+ * the list: each lane and host the trace crosses (the connector and
+ * server logs, each client target) and whether a log of it covers the
+ * trace's time, so "not collected" (no log: tatrace cannot say) reads
+ * apart from "not delivered" (the log was there, no receipt). Then
+ * `tatrace coverage`'s table of logs, one line per file in (host, lane,
+ * log, rotation) order with its first and last UTC, bias (UTC = local +
+ * bias) and where the bias came from, records and error records; then
+ * the lanes no log covers. A text-lines view (ui/lines.c): / finds,
+ * every string is escaped when drawn. */
 #include "coverage.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "glyphs.h"
 #include "lines.h"
+#include "tracelist.h"
 #include "../parsers/events.h"
 #include "../parsers/timeparse.h"
+
+/* What a file covers, kept to test the selected trace against. */
+struct cfile {
+	char *host, *role, *log;
+	bool timed;
+	int64_t min, max;
+};
 
 struct cview {
 	struct lines lines;	/* first: lines_* read it */
 	bool have[TRACE_LANES];
 	size_t n_files;
+	struct cfile *f;
 };
 
 /* To the second (the screen is narrow; tatrace coverage has the ms). */
@@ -65,8 +80,162 @@ static int add_file(void *ctx, const struct store_file_coverage *c)
 							    : PAINT_NORMAL;
 	lines_add(&cv->lines, role, "%s", b.data);
 	buf_free(&b);
-	cv->n_files++;
+	cv->f = xrealloc(cv->f, (cv->n_files + 1) * sizeof(*cv->f));
+	cv->f[cv->n_files++] = (struct cfile){ xstrdup(c->host), xstrdup(c->role),
+					       xstrdup(c->log_name), c->timed, c->utc_min,
+					       c->utc_max };
 	return 0;
+}
+
+/* ---- the selected trace against the logs ---- */
+
+enum cover { COVER_NONE, COVER_OTHER_TIME, COVER_PART, COVER_ALL };
+
+struct trace_span {
+	int64_t id, first, last;
+	char guid[64], status[32];
+	struct cov_target { char host[96]; char status[32]; bool inferred; } *t;
+	size_t n;
+	int64_t target_count;
+	bool agent_unseen;	/* the rebuild found no agent evidence */
+};
+
+static int take_trace(void *ctx, const struct trace_row *r)
+{
+	struct trace_span *ts = ctx;
+	ts->first = r->first_utc;
+	ts->last = r->last_utc;
+	snprintf(ts->guid, sizeof(ts->guid), "%s", r->guid ? r->guid : "-");
+	snprintf(ts->status, sizeof(ts->status), "%s", r->status);
+	ts->target_count = r->target_count;
+	ts->agent_unseen = r->missing && strstr(r->missing, lane_name(LANE_AGENT));
+	return 1;
+}
+
+static int take_target(void *ctx, const struct trace_target *t)
+{
+	struct trace_span *ts = ctx;
+	ts->t = xrealloc(ts->t, (ts->n + 1) * sizeof(*ts->t));
+	struct cov_target *g = &ts->t[ts->n++];
+	snprintf(g->host, sizeof(g->host), "%s", t->host);
+	snprintf(g->status, sizeof(g->status), "%s", t->status);
+	g->inferred = t->inferred;
+	return 0;
+}
+
+/* How well the logs of role (and host, NULL any) cover [first, last];
+ * *which: the best file. */
+static enum cover cover_of(const struct cview *cv, const char *role, const char *host,
+			   int64_t first, int64_t last, const struct cfile **which)
+{
+	enum cover best = COVER_NONE;
+	*which = NULL;
+	for (size_t i = 0; i < cv->n_files; i++) {
+		const struct cfile *f = &cv->f[i];
+		if (strcmp(f->role, role) || (host && strcasecmp(f->host, host)))
+			continue;
+		enum cover c = !f->timed || f->max < first || f->min > last ? COVER_OTHER_TIME
+			       : f->min <= first && f->max >= last ? COVER_ALL : COVER_PART;
+		if (c > best || !*which) {
+			best = c > best ? c : best;
+			*which = f;
+		}
+	}
+	return best;
+}
+
+/* "09-25 19:35Z": logs often span days. */
+static void clock_cell(char out[16], int64_t us)
+{
+	char t[32];
+	format_utc_ms(us, t);	/* 2026-09-25T19:35:02.412Z */
+	snprintf(out, 16, "%.5s %.5sZ", t + 5, t + 11);
+}
+
+/* One row: lane, host (shown as name: "HOST?" for a candidate), the
+ * verdict and the log that gave it. host NULL: any host of the lane (a
+ * file's role is its lane's name). */
+static void cover_row(struct cview *cv, const char *lane, const char *host, const char *name,
+		      const struct trace_span *ts, const char *target_status)
+{
+	const struct cfile *f;
+	enum cover c = cover_of(cv, lane, host, ts->first, ts->last, &f);
+	char a[16], z[16], span[64] = "";
+	if (f && f->timed) {
+		clock_cell(a, f->min);
+		clock_cell(z, f->max);
+		snprintf(span, sizeof(span), "%s .. %s", a, z);
+	}
+	bool missed = target_status && (!strcmp(target_status, "not_delivered") ||
+					 !strcmp(target_status, "no_response"));
+	switch (c) {
+	case COVER_ALL:
+	case COVER_PART:
+		/* covered and still missed: the log was there, so it is
+		 * the delivery (or the answer) that failed */
+		lines_add(&cv->lines, missed ? PAINT_MISSING : PAINT_OK,
+			  "  %-10s %-16.16s %s %-8s %-27s %-24.24s%s", lane, name ? name : f->host,
+			  glyph(c == COVER_ALL ? G_OK : G_MIXED), c == COVER_ALL ? "covered" : "partly",
+			  span, f->log, !missed ? "" : !strcmp(target_status, "no_response")
+			  ? " no response" : " not delivered");
+		break;
+	case COVER_OTHER_TIME:
+		lines_add(&cv->lines, PAINT_WARN, "  %-10s %-16.16s %s not collected: %s covers %s, not the trace",
+			  lane, name ? name : f->host, glyph(G_UNKNOWN), f->log, *span ? span : "no time");
+		break;
+	default:
+		lines_add(&cv->lines, PAINT_WARN, "  %-10s %-16.16s %s not collected: no %s log%s",
+			  lane, name ? name : "-", glyph(G_UNKNOWN), lane,
+			  host ? " of this host" : " in the bundle");
+		break;
+	}
+}
+
+/* The selected trace's lanes and hosts against the logs, first. */
+static void trace_section(struct cview *cv, struct app *a)
+{
+	int64_t id, first;
+	const char *guid, *status;
+	if (!tracelist_selected(app_root(a), &id, &guid, &status, &first))
+		return;
+	struct trace_span ts = { .id = id };
+	struct trace_query q = { .id = id };
+	struct store *s = app_store(a);
+	if (store_traces(s, &q, take_trace, &ts) < 0 || store_trace_targets(s, id, take_target, &ts) < 0) {
+		free(ts.t);
+		return;
+	}
+	char f0[32], f1[32];
+	format_utc_ms(ts.first, f0);
+	format_utc_ms(ts.last, f1);
+	lines_add(&cv->lines, PAINT_HEADER, "trace %" PRId64 " %s %s, %s .. %s: which logs cover it",
+		  id, ts.guid, ts.status, f0, f1 + 11);
+	cover_row(cv, lane_name(LANE_CONNECTOR), NULL, NULL, &ts, NULL);
+	cover_row(cv, lane_name(LANE_SERVER), NULL, NULL, &ts, NULL);
+	for (size_t i = 0; i < ts.n; i++) {
+		char name[100];	/* as the list shows it: HOST? a candidate */
+		snprintf(name, sizeof(name), "%s%s", ts.t[i].host, ts.t[i].inferred ? "?" : "");
+		cover_row(cv, lane_name(LANE_AGENT), ts.t[i].host, name, &ts, ts.t[i].status);
+	}
+	/* Targets the push counted but no collected client log names
+	 * (candidates are not proof): their logs are missing. */
+	int64_t named = 0;
+	for (size_t i = 0; i < ts.n; i++)
+		named += !ts.t[i].inferred;
+	if (ts.target_count != EVENT_NONE && ts.target_count > named && ts.agent_unseen)
+		lines_add(&cv->lines, PAINT_WARN, "  %-10s %-16s %s not collected: %" PRId64 " of %" PRId64
+			  " target(s) in no collected client log, so tatrace cannot say they missed it",
+			  lane_name(LANE_AGENT), "?", glyph(G_UNKNOWN), ts.target_count - named,
+			  ts.target_count);
+	else if (ts.target_count != EVENT_NONE && ts.target_count > named)
+		lines_add(&cv->lines, PAINT_MISSING, "  %-10s %-16s %s %" PRId64 " of %" PRId64
+			  " target(s) unnamed; every collected client log covers the push: not delivered",
+			  lane_name(LANE_AGENT), "?", glyph(G_MISSING), ts.target_count - named,
+			  ts.target_count);
+	else if (!ts.n)
+		lines_add(&cv->lines, PAINT_QUIET, "  %-10s no client target known", lane_name(LANE_AGENT));
+	lines_add(&cv->lines, PAINT_NORMAL, "%s", "");
+	free(ts.t);
 }
 
 static void coverage_title(struct view *v, struct buf *out)
@@ -82,10 +251,21 @@ static unsigned coverage_request(struct view *v, enum action a)
 	return STALE_UNHANDLED;
 }
 
+static void files_free(struct cview *cv)
+{
+	for (size_t i = 0; i < cv->n_files; i++) {
+		free(cv->f[i].host);
+		free(cv->f[i].role);
+		free(cv->f[i].log);
+	}
+	free(cv->f);
+}
+
 static void coverage_done(struct view *v)
 {
 	struct cview *cv = v->data;
 	lines_clear(&cv->lines);
+	files_free(cv);
 	free(cv);
 }
 
@@ -104,16 +284,28 @@ static const struct view_ops coverage_ops = {
 struct view *coverage_open(struct app *a)
 {
 	struct cview *cv = xcalloc(1, sizeof(*cv));
-	lines_add(&cv->lines, PAINT_HEADER, "%-10s %-9s %-20s %-20s %-20s %5s  %-8s %7s %6s",
+	struct lines table = {0};
+	/* The files first (the trace's rows test against them), shown after. */
+	struct cview files = {0};
+	lines_add(&files.lines, PAINT_HEADER, "%-10s %-9s %-20s %-20s %-20s %5s  %-8s %7s %6s",
 		  "HOST", "LANE", "LOG", "FIRST UTC", "LAST UTC", "BIAS", "SOURCE", "RECORDS",
 		  "ERRORS");
-	if (store_file_coverage(app_store(a), add_file, cv) != 0) {
+	if (store_file_coverage(app_store(a), add_file, &files) != 0) {
 		app_message(a, PAINT_FAIL, "%s coverage: %s", glyph(G_FAIL),
 			    store_error(app_store(a)));
-		lines_clear(&cv->lines);
+		lines_clear(&files.lines);
+		files_free(&files);
 		free(cv);
 		return NULL;
 	}
+	table = files.lines;
+	memcpy(cv->have, files.have, sizeof(cv->have));
+	cv->n_files = files.n_files;
+	cv->f = files.f;
+	trace_section(cv, a);
+	for (size_t i = 0; i < table.n; i++)
+		lines_add(&cv->lines, table.l[i].role, "%s", table.l[i].text);
+	lines_clear(&table);
 	lines_add(&cv->lines, PAINT_NORMAL, "%s", "");
 	bool all = true;
 	for (int l = 0; l < TRACE_LANES; l++)

@@ -99,7 +99,9 @@ static void draw_list_screen(struct app *a, int rows, int w)
 	list->cols = a->preview->cols = w;
 	view_keep_visible(list);
 	tracelist_draw_header(list, 1, w);
-	view_draw(list, head, w, !a->preview_focus);
+	/* The last column is the scroll bar's. */
+	view_draw(list, head, w - 1, !a->preview_focus);
+	tracelist_draw_scrollbar(list, head, w - 1);
 	draw_title(list, head + list->lines, w, !a->preview_focus);
 	tracelist_preview(list, &a->preview_lines);
 	view_keep_visible(a->preview);

@@ -211,6 +211,17 @@ bool draw_terminal_known(void)
 	return true;
 }
 
+bool draw_terminal_dumb(void)
+{
+	int err = 0;
+	if (setupterm(NULL, STDOUT_FILENO, &err) != OK)
+		return false;	/* unknown: draw_terminal_known says so */
+	char *cup = tigetstr("cup");
+	del_curterm(cur_term);
+	cur_term = NULL;
+	return cup == NULL || cup == (char *)-1;
+}
+
 void draw_size(int *rows, int *cols)
 {
 	getmaxyx(stdscr, *rows, *cols);

@@ -30,6 +30,9 @@ int draw_glyph(int y, int x, enum glyph g, enum paint role);
 int draw_width(const char *s);
 /* True when terminfo knows $TERM (before the screen starts). */
 bool draw_terminal_known(void);
+/* A known terminal that cannot move its cursor (TERM=dumb: an editor's
+ * shell buffer, a CI log): no screen can be drawn on it. */
+bool draw_terminal_dumb(void);
 /* Screen size. */
 void draw_size(int *rows, int *cols);
 void draw_clear(void);

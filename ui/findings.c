@@ -5,8 +5,8 @@
  * word, kind, count, title) and indented rows under it (advice, time
  * range, evidence, traces), so / finds in all of them and every string is
  * escaped when drawn. A map from line to finding tells which finding the
- * cursor is on, wherever in it. Enter closes the screen and puts the
- * list's cursor on the finding's first trace (tatrace findings lists all). */
+ * cursor is on, wherever in it. Enter closes the screen and filters the
+ * list to every trace the finding names. */
 #include "findings.h"
 
 #include <inttypes.h>
@@ -120,8 +120,8 @@ static int add_finding(void *ctx, const struct finding *f)
 	}
 	b.len = 0;
 	if (f->n_traces)
-		buf_printf(&b, "    traces:   %zu (Enter selects the first: %" PRId64 ")", f->n_traces,
-			   f->traces[0]);
+		buf_printf(&b, "    traces:   %zu (Enter lists them, the first is %" PRId64 ")",
+			   f->n_traces, f->traces[0]);
 	else
 		buf_puts(&b, "    traces:   none");
 	add_line(fv, PAINT_QUIET, b.data);
@@ -149,22 +149,20 @@ static void findings_title(struct view *v, struct buf *out)
 	buf_printf(out, "finding %zu of %zu: %s", fv->finding_of[v->item] + 1, fv->n, it->kind);
 }
 
-/* Enter: back to the list, its cursor on the finding's first trace. */
+/* Enter: back to the list, filtered to every trace the finding names
+ * (its other filters off, so none is hidden). Findings are stored in
+ * this screen's order with ids 1, 2, ... (store_findings_replace). */
 static unsigned findings_enter(struct view *v)
 {
+	struct fview *fv = v->data;
 	struct fitem *it = selected(v);
 	if (!it || !it->n_traces) {
 		app_message(v->app, PAINT_WARN, "this finding names no trace");
 		return STALE_SCREEN;
 	}
-	char id[32];
-	snprintf(id, sizeof(id), "%" PRId64, it->traces[0]);
-	if (!tracelist_jump(app_root(v->app), id)) {
-		app_message(v->app, PAINT_WARN, "trace %s is hidden by the list's filters", id);
-		return STALE_SCREEN;
-	}
-	app_message(v->app, PAINT_ACTIVE, "%s: %zu trace%s, first selected (%s)", it->kind,
-		    it->n_traces, it->n_traces == 1 ? "" : "s", id);
+	tracelist_set_finding(app_root(v->app), (int64_t)fv->finding_of[v->item] + 1, it->kind);
+	app_message(v->app, PAINT_ACTIVE, "finding: %s: %zu trace%s (x clears the filter)", it->kind,
+		    it->n_traces, it->n_traces == 1 ? "" : "s");
 	return STALE_POP | STALE_SCREEN;
 }
 

@@ -29,8 +29,10 @@
 	X(G_ELLIPSIS, "\u2026", "~", "text cut") \
 	X(G_ARROW, "\u2192", ">", "") \
 	X(G_VBAR, "\u2502", "|", "") \
+	X(G_THUMB, "\u2503", "#", "list: where the cursor is in the whole list") \
 	X(G_DASH, "\u2014", "-", "none") \
 	X(G_UP, "\u2191", "^", "") \
+	X(G_DOWN, "\u2193", "v", "") \
 	X(G_HOP, "\u2501", "=", "a hop") \
 	X(G_WAIT, "\u2504", ".", "waiting") \
 	X(G_HEAD, "\u25b6", ">", "") \

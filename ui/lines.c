@@ -252,7 +252,7 @@ struct view *help_open(struct app *a, unsigned mask)
 				  glyph_infos[g].ascii, glyph_infos[g].legend);
 	lines_add(ls, PAINT_NORMAL, "  AFPDRB = Authorized Forwarded Pushed Delivered Responded BTS-reported");
 	lines_add(ls, PAINT_NORMAL, "  HOST? = an inferred target: its log covers the push and shows no receipt");
-	lines_add(ls, PAINT_NORMAL, "Colour never carries meaning alone. NO_COLOR, TERM=dumb and --ascii work.");
+	lines_add(ls, PAINT_NORMAL, "Colour never carries meaning alone. NO_COLOR and --ascii work; TERM=dumb prints the list.");
 	struct view *v = xcalloc(1, sizeof(*v));
 	v->ops = &help_ops;
 	v->app = a;

@@ -880,7 +880,7 @@ static unsigned log_request(struct view *v, enum action a)
 			   "19:30-19:45, 19:30 (from then on), -15m (the last 15 minutes), empty clears",
 			   lv->f.range_text ? lv->f.range_text : "", accept_time);
 		return STALE_SCREEN;
-	case ACT_LOG_CLEAR:
+	case ACT_CLEAR_FILTERS:
 		filters_free(&lv->f);
 		reload_here(v);
 		app_message(lv->app, PAINT_NORMAL, "filters cleared");

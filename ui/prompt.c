@@ -28,7 +28,9 @@ void prompt_open(struct app *a, enum prompt_kind kind, const char *text)
 	a->count_stale = kind == PROMPT_FILTER;
 }
 
-/* The live preview of a filter: PCRE2's message, or how many traces. */
+/* The live preview of a filter: PCRE2's message, or how many traces
+ * match so far (the scan runs between keys, a slice at a time: typing
+ * never waits for it). */
 void filter_info(struct app *a, bool count)
 {
 	char err[200];
@@ -49,7 +51,7 @@ void filter_info(struct app *a, bool count)
 		snprintf(a->info, sizeof(a->info), "find (case-insensitive text)");
 		return;
 	}
-	if (!tracelist_try_pattern(a->input, err, sizeof(err))) {
+	if (!tracelist_probe(list, a->input, err, sizeof(err))) {
 		snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);
 		a->info_role = PAINT_FAIL;
 		a->count_stale = false;
@@ -61,13 +63,15 @@ void filter_info(struct app *a, bool count)
 			 glyph(G_NOT_REACHED));
 		return;
 	}
-	int64_t n = *a->input ? tracelist_count_with(list, a->input) : -1;
-	if (n >= 0)
-		snprintf(a->info, sizeof(a->info), "%lld of %lld traces match %s Enter applies, Esc cancels",
-			 (long long)n, (long long)tracelist_total(list), glyph(G_NOT_REACHED));
+	int64_t n;
+	bool done = true;
+	if (*a->input && tracelist_probe_count(list, &n, &done))
+		snprintf(a->info, sizeof(a->info), "%lld%s of %lld traces match%s %s Enter applies, Esc cancels",
+			 (long long)n, done ? "" : "+", (long long)tracelist_total(list),
+			 done ? "" : ", searching", glyph(G_NOT_REACHED));
 	else
 		snprintf(a->info, sizeof(a->info), "empty: Enter clears the filter");
-	a->count_stale = false;
+	a->count_stale = !done;
 }
 
 static void export_name(struct app *a, char *out, size_t len)
@@ -268,7 +272,7 @@ static void prompt_accept(struct app *a)
 	case PROMPT_GOTO:
 		a->prompt = PROMPT_NONE;
 		if (!tracelist_jump(a->stack[0], a->input))
-			app_message(a, PAINT_WARN, "no trace '%s' under the current filters", a->input);
+			app_message(a, PAINT_WARN, "no trace '%s' under the current filters (a number, a GUID prefix or a UTC time)", a->input);
 		return;
 	case PROMPT_EXPORT:
 	case PROMPT_EXPORT_VIEW:

@@ -15,6 +15,9 @@ struct ui_options {
  * status: 0, 2 when the store cannot be read, 128+N after signal N. The
  * terminal is restored on every path. */
 int ui_run(const struct ui_options *opt);
+/* True when the terminal cannot move its cursor (TERM=dumb): callers
+ * print text instead of running the dashboard. */
+bool ui_terminal_dumb(void);
 /* The KEYS section of tatrace(1), generated from ui/actions.h. */
 void ui_keys_man(FILE *f);
 

@@ -214,8 +214,14 @@ tui_type 'not_delivered'
 tui_keys Enter
 check "findings: not_delivered is among them" tui_wait "^\[findings\] finding [0-9]+ of $NF: not_delivered"
 tui_keys Enter
-check "Enter: back in the list on the finding's first trace" tui_wait "^\[traces\] .*trace $NDP of $ALL "
-check "Enter: the status line says how many" tui_wait "not_delivered: $NDN traces, first selected \($NDF\)"
+check "Enter: back in the list, filtered to the finding's $NDN traces" tui_wait "^\[traces\] .*trace 1 of $NDN "
+check "Enter: the status line says how many" tui_wait "finding: not_delivered: $NDN traces \(x clears the filter\)"
+tui_keys x
+check "x clears the finding filter" tui_wait "^\[traces\] .*trace [0-9]+ of $ALL "
+tui_keys : 
+tui_type "$NDF"
+tui_keys Enter
+check "back on the finding's first trace" tui_wait "^\[traces\] .*trace $NDP of $ALL "
 tui_keys F
 check "F again" tui_wait "^\[findings\] finding 1 of $NF: "
 tui_keys q
@@ -225,6 +231,11 @@ check "q from the findings: back in the list" tui_wait "^\[traces\] .*trace $NDP
 NL=$($T coverage -d "$DB" --format json | python3 -c 'import json,sys; print(sum(len(l["logs"]) for h in json.load(sys.stdin)["hosts"] for l in h["lanes"]))')
 tui_keys C
 check "C opens the coverage, one line per log ($NL)" tui_wait "^\[coverage\] $NL logs"
+# (under the selected trace's rows: find the table's connector row,
+# then k, so the row is on screen and not under the cursor)
+tui_keys / 
+tui_type 'connector CMG'
+tui_keys Enter k
 check "coverage: host, lane, log, first and last UTC, bias, source" tui_wait "^  SCP01 +connector +CMGateway[A-Za-z]* +2026-[0-9-]+T[0-9:]+Z +2026-[0-9-]+T[0-9:]+Z +[-+][0-9]+ +[a-z]+ +[0-9]+ +[0-9]+$"
 tui_keys G
 check "coverage: every lane has a log on the demo" tui_wait "every lane \(connector, server, agent\) has a log"

@@ -165,6 +165,50 @@ int timeline_axis_in_break(const struct timeline_axis *ax, int64_t t)
 	return -1;
 }
 
+bool timeline_hop_place(int64_t from, int64_t to, int n, int cols, struct timeline_hop *h)
+{
+	int64_t lo = from < to ? from : to, hi = from < to ? to : from;
+	if (cols <= 0 || hi < 0 || lo >= cols)
+		return false;
+	h->back = to < from;
+	h->start = (int)(lo < 0 ? 0 : lo);
+	h->end = (int)(hi >= cols ? cols - 1 : hi);
+	/* inside with two rules each side, else beside it (the label
+	 * brings its own blanks) */
+	if (h->end - h->start - 1 >= n + 4)
+		h->label_at = h->start + (h->end - h->start + 1 - n) / 2;
+	else if (h->end + 1 + n <= cols)
+		h->label_at = h->end + 1;
+	else if (h->start - n >= 0)
+		h->label_at = h->start - n;
+	else
+		h->label_at = -1;
+	return true;
+}
+
+int timeline_density_level(int count, int max)
+{
+	if (count <= 0 || max <= 0)
+		return 0;
+	int l = (int)(((int64_t)count * 8 + max - 1) / max);
+	return l < 1 ? 1 : l > 8 ? 8 : l;
+}
+
+int timeline_density_bucket(const struct timeline_axis *ax, const int64_t *times, size_t n,
+			    int *counts, int cols)
+{
+	int max = 0;
+	memset(counts, 0, (size_t)cols * sizeof(*counts));
+	for (size_t i = 0; i < n; i++) {
+		int64_t c = timeline_axis_column(ax, times[i]);
+		if (c < 0 || c >= cols)
+			continue;
+		if (++counts[c] > max)
+			max = counts[c];
+	}
+	return max;
+}
+
 /* "1.5" from 1500 thousandths: the integer part and trimmed decimals. */
 static void format_thousandths(int64_t v, const char *unit, char *out, size_t len)
 {
@@ -682,7 +726,10 @@ int64_t timeline_trace_id(struct view *v)
 
 /* ---- the canvas ---- */
 
-/* summary, hops, ruler, lanes..., readout, the event's text (2 rows) */
+/* The tracks under the connector and the server lanes carry the hops. */
+#define TRACKS 2
+
+/* summary, hops, ruler, lanes and tracks, readout, the event's text (2 rows) */
 int timeline_canvas_rows(struct view *v, int rows)
 {
 	struct timeline *tl = tl_of(v);
@@ -690,7 +737,7 @@ int timeline_canvas_rows(struct view *v, int rows)
 	int max_lanes = rows >= 40 ? MAX_ROWS : 5;
 	if (lanes > max_lanes)
 		lanes = max_lanes;
-	return 3 + lanes + 3;
+	return 3 + lanes + TRACKS + 3;
 }
 
 static int label_width(int w)
@@ -927,9 +974,9 @@ static void draw_row_missing(struct timeline *tl, int r, int y, int x0, int cw)
 	}
 }
 
-/* The hop that leaves a row, right of its last mark when the cells are
- * free: "fwd→push 1.55s" on the connector, "recv→resp 2.89s RC=1" on a
- * client (its own times, not the trace's slowest). */
+/* The hop that stays on a client's row, right of its last mark when the
+ * cells are free: "recv→resp 2.89s RC=1" (its own times, not the trace's
+ * slowest). The hops between lanes are drawn on the tracks. */
 static void draw_hop_label(struct timeline *tl, int r, int y, int x0, int cw,
 			   const unsigned char *mark, int last_col)
 {
@@ -937,10 +984,7 @@ static void draw_hop_label(struct timeline *tl, int r, int y, int x0, int cw,
 	char text[96];
 	int64_t ms = EVENT_NONE, rc = EVENT_NONE;
 	const char *name;
-	if (row->lane == LANE_CONNECTOR) {
-		name = "fwd";
-		ms = tl->hop[0];
-	} else if (row->lane == LANE_AGENT && row->target >= 0) {
+	if (row->lane == LANE_AGENT && row->target >= 0) {
 		const struct tl_target *tg = &tl->tg[row->target];
 		name = "recv";
 		if (tg->received != EVENT_NONE && tg->response != EVENT_NONE)
@@ -953,17 +997,117 @@ static void draw_hop_label(struct timeline *tl, int r, int y, int x0, int cw,
 		return;
 	char d[32];
 	timeline_format_ms(ms, d, sizeof(d));
-	snprintf(text, sizeof(text), "%s%s%s %s%s", name, glyph(G_ARROW),
-		 row->lane == LANE_CONNECTOR ? "push" : "resp", d, ms < 0 ? " skew!" : "");
+	snprintf(text, sizeof(text), "%s%sresp %s%s", name, glyph(G_ARROW), d,
+		 ms < 0 ? " skew!" : "");
 	if (rc != EVENT_NONE)
 		snprintf(text + strlen(text), sizeof(text) - strlen(text), " RC=%" PRId64, rc);
 	int start = last_col + 2, n = draw_width(text);
+	/* on the critical path itself when it has room, as the tracks do */
+	const struct tl_target *tg = &tl->tg[row->target];
+	struct timeline_hop h;
+	int64_t rcol = timeline_axis_column(&tl->ax, tg->received);
+	int64_t scol = timeline_axis_column(&tl->ax, tg->response);
+	if (timeline_hop_place(rcol, scol, n + 2, cw, &h) && h.label_at > h.start &&
+	    h.label_at + n + 2 <= h.end) {
+		start = h.label_at + 1;
+		n += 2;
+		memmove(text + 1, text, strlen(text) + 1);
+		text[0] = ' ';
+		strcat(text, " ");
+		start--;
+	}
 	if (start + n > cw)
 		return;
 	for (int c = start; c < start + n; c++)
 		if (mark[c] || in_band(tl, c))
 			return;
 	draw_text(y, x0 + start, n, ms < 0 ? PAINT_WARN : PAINT_HINT_KEY, text, false);
+}
+
+static int first_of(const struct timeline *tl, enum event_kind kind)
+{
+	for (size_t i = 0; i < tl->n_ev; i++)
+		if (tl->ev[i].kind == kind)
+			return (int)i;
+	return -1;
+}
+
+/* The lane's host and how many events it has, under its name. */
+static void draw_track_label(struct timeline *tl, enum lane lane, int y, int lw)
+{
+	const char *host = NULL;
+	int n = 0;
+	for (size_t i = 0; i < tl->n_ev; i++)
+		if (tl->ev[i].lane == lane) {
+			host = host ? host : tl->ev[i].host;
+			n++;
+		}
+	char lab[96];
+	if (lw >= 24)
+		snprintf(lab, sizeof(lab), "   %-10.10s %2d event%s", host ? host : glyph(G_DASH), n,
+			 n == 1 ? "" : "s");
+	else
+		snprintf(lab, sizeof(lab), "   %-.12s", host ? host : "");
+	draw_text(y, 0, lw, PAINT_QUIET, lab, true);
+}
+
+/* A hop drawn on the track under a lane: from the stage that sent (at
+ * from) to the one that received (at to), its latency on it; a receipt
+ * before its cause points back and says skew. */
+static void draw_hop(struct timeline *tl, int y, int x0, int cw, int64_t from, int64_t to,
+		     const char *name, int64_t ms)
+{
+	(void)tl;
+	char d[32], text[96];
+	timeline_format_ms(ms, d, sizeof(d));
+	snprintf(text, sizeof(text), " %s %s%s ", name, d, ms < 0 ? " skew!" : "");
+	struct timeline_hop h;
+	if (!timeline_hop_place(from, to, draw_width(text), cw, &h))
+		return;
+	enum paint p = h.back ? PAINT_WARN : PAINT_HINT_KEY;
+	for (int c = h.start; c <= h.end; c++) {
+		enum glyph g = G_HOP;
+		if (h.start == h.end)
+			g = G_HOP_DOWN;
+		else if (c == h.start && c == (h.back ? to : from))
+			g = h.back ? G_HOP_BACK_TO : G_HOP_FROM;
+		else if (c == h.end && c == (h.back ? from : to))
+			g = h.back ? G_HOP_BACK_FROM : G_HOP_TO;
+		draw_glyph(y, x0 + c, g, p);
+	}
+	if (h.label_at >= 0)
+		draw_text(y, x0 + h.label_at, cw - h.label_at, p, text, false);
+}
+
+/* The track under the connector (forward -> push) or the server (push ->
+ * the first receipt). */
+static void draw_track(struct timeline *tl, enum lane lane, int y, int w)
+{
+	int lw = label_width(w), cw = w - lw - 1, x0 = lw + 1;
+	draw_track_label(tl, lane, y, lw);
+	draw_glyph(y, lw, G_VBAR, PAINT_QUIET);
+	draw_fill(y, x0, cw, PAINT_NORMAL);
+	int p = first_of(tl, EV_PUSH_STARTED);
+	char name[48];
+	if (lane == LANE_CONNECTOR) {
+		int f = last_of(tl, EV_FORWARDED);
+		if (f < 0 || p < 0)
+			return;
+		int64_t ms = tl->hop[0] != EVENT_NONE ? tl->hop[0]
+						      : (tl->ev[p].utc - tl->ev[f].utc) / 1000;
+		snprintf(name, sizeof(name), "fwd%spush", glyph(G_ARROW));
+		draw_hop(tl, y, x0, cw, event_col(tl, f), event_col(tl, p), name, ms);
+		return;
+	}
+	int64_t recv = EVENT_NONE;
+	for (size_t i = 0; i < tl->n_tg; i++)
+		if (tl->tg[i].received != EVENT_NONE && (recv == EVENT_NONE || tl->tg[i].received < recv))
+			recv = tl->tg[i].received;
+	if (p < 0 || recv == EVENT_NONE)
+		return;
+	int64_t ms = tl->hop[1] != EVENT_NONE ? tl->hop[1] : (recv - tl->ev[p].utc) / 1000;
+	snprintf(name, sizeof(name), "push%srecv", glyph(G_ARROW));
+	draw_hop(tl, y, x0, cw, event_col(tl, p), timeline_axis_column(&tl->ax, recv), name, ms);
 }
 
 static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, bool last_shown)
@@ -995,10 +1139,26 @@ static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, 
 		first_col = (int)c < first_col ? (int)c : first_col;
 		last_col = (int)c > last_col ? (int)c : last_col;
 	}
-	/* activity between a row's first and last event */
-	for (int c = first_col + 1; c < last_col; c++)
-		if (!mark[c])
-			draw_glyph(y, x0 + c, in_band(tl, c) ? G_BREAK : G_RULE, PAINT_QUIET);
+	/* activity between a row's first and last event; a client's receipt
+	 * to its response is the critical path */
+	int64_t rc = -1, sc = -1;
+	if (tl->rows[r].lane == LANE_AGENT && tl->rows[r].target >= 0) {
+		const struct tl_target *tg = &tl->tg[tl->rows[r].target];
+		if (tg->received != EVENT_NONE && tg->response != EVENT_NONE) {
+			rc = timeline_axis_column(&tl->ax, tg->received);
+			sc = timeline_axis_column(&tl->ax, tg->response);
+		}
+	}
+	for (int c = first_col + 1; c < last_col; c++) {
+		if (mark[c])
+			continue;
+		if (in_band(tl, c))
+			draw_glyph(y, x0 + c, G_BREAK, PAINT_QUIET);
+		else if (c > rc && c < sc)
+			draw_glyph(y, x0 + c, G_HOP, PAINT_HINT_KEY);
+		else
+			draw_glyph(y, x0 + c, G_RULE, PAINT_QUIET);
+	}
 	draw_row_missing(tl, r, y, x0, cw);
 	draw_hop_label(tl, r, y, x0, cw, mark, last_col);
 	for (int c = 0; c < cw; c++) {
@@ -1080,8 +1240,11 @@ void timeline_draw_canvas(struct view *v, int y0, int w, int rows)
 	int64_t cursor = tl->n_ev ? v->item : -1;
 	draw_summary(tl, y0, w);
 	draw_ruler(tl, y0 + 2, w);
-	int lanes = rows - 6;
-	for (int r = 0; r < lanes && r < tl->n_rows; r++)
-		draw_lane(tl, r, y0 + 3 + r, w, cursor, r == lanes - 1);
-	draw_readout(tl, cursor < 0 ? 0 : cursor, y0 + 3 + lanes, w);
+	int lanes = rows - 6 - TRACKS, y = y0 + 3;
+	for (int r = 0; r < lanes && r < tl->n_rows; r++) {
+		draw_lane(tl, r, y++, w, cursor, r == lanes - 1);
+		if (r < TRACKS)
+			draw_track(tl, r == 0 ? LANE_CONNECTOR : LANE_SERVER, y++, w);
+	}
+	draw_readout(tl, cursor < 0 ? 0 : cursor, y0 + 3 + lanes + TRACKS, w);
 }

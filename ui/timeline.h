@@ -14,6 +14,7 @@
 #ifndef TATRACE_UI_TIMELINE_H
 #define TATRACE_UI_TIMELINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "app.h"
@@ -70,6 +71,34 @@ void timeline_axis_fit(struct timeline_axis *ax, int64_t first, int64_t last, in
 int64_t timeline_axis_column(const struct timeline_axis *ax, int64_t t);
 /* The break whose open interval holds t, or -1. */
 int timeline_axis_in_break(const struct timeline_axis *ax, int64_t t);
+
+/* ---- hops: the arrows between lanes ---- */
+
+/* Where a hop from column from (the stage that sent) to column to (the
+ * stage that received) is drawn in a track of cols columns, with a label
+ * n columns wide: cells [start, end] (clipped; end >= start), back when
+ * the receipt is left of its cause (clock skew: the arrow points back),
+ * label_at the label's first column (inside the arrow when it has two
+ * cells each side to spare, else right of it, else left of it; the label
+ * brings its own blanks) or -1 when it fits nowhere. False
+ * when the hop is wholly off the canvas. */
+struct timeline_hop {
+	int start, end, label_at;
+	bool back;
+};
+bool timeline_hop_place(int64_t from, int64_t to, int n, int cols, struct timeline_hop *h);
+
+/* ---- density: hundreds of clients folded into two rows ---- */
+
+/* Clients above this many fold the BgbAgent lane into density rows. */
+#define TIMELINE_FOLD_CLIENTS 12
+/* The bar height (1..8, 0 for none) of a cell holding count events when
+ * the fullest cell holds max: any event shows, the fullest is 8. */
+int timeline_density_level(int count, int max);
+/* Count times[0..n) per column of ax into counts[0..cols) (cells left or
+ * right of the canvas are not counted); returns the largest count. */
+int timeline_density_bucket(const struct timeline_axis *ax, const int64_t *times, size_t n,
+			    int *counts, int cols);
 
 /* ---- the view ---- */
 

@@ -142,7 +142,7 @@ check "b: breaks off, the axis linear" tui_wait "^\[timeline\] .*fit, breaks off
 check "b: no band on the ruler" tui_wait_gone "^ t0 .*≈[0-9.]+s≈"
 tui_keys b
 check "b again: the band is back" tui_wait "^ t0 .*≈[0-9.]+s≈"
-check "the forward->push hop is printed on the connector lane" tui_wait "^ SMS_SERVICE_CONNECTOR *│.*◆ fwd→push [0-9.]+m?s"
+check "the forward->push hop is drawn under the connector lane" tui_wait "^   SCP01 .*│ *┗━* fwd→push [0-9.]+m?s ━*┓"
 tui_keys '?'
 check "? in the timeline: its keys first" tui_wait "^. Timeline"
 check "? in the timeline: zoom is listed" tui_wait "\+ z +zoom-in +zoom in"

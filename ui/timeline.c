@@ -276,6 +276,13 @@ struct tl_event {
 	unsigned flags;
 	int row;		/* lane row it is drawn on */
 	uint32_t line;
+	int64_t file_id;
+	uint64_t seq;
+	/* A missing stage is a cursor stop too: no record, drawn `·?·` one
+	 * column after where it was due (utc: the stage before it), what
+	 * says what is missing. */
+	bool missing;
+	const char *what;
 	char *host, *path, *text;
 };
 
@@ -311,6 +318,7 @@ struct timeline {
 	bool fit, no_breaks;
 	struct timeline_axis ax, brk;
 	int64_t last_item;	/* the cursor at the last draw */
+	bool lanes_focus;	/* Tab: the lanes take j/k, not the events pane */
 	int canvas_cols;
 };
 
@@ -373,6 +381,8 @@ static int read_event(void *ctx, const struct stored_event *e, unsigned flags)
 		.failed = e->ev.failed,
 		.flags = flags,
 		.line = e->line,
+		.file_id = e->file_id,
+		.seq = e->seq,
 		.host = xstrdup(e->host ? e->host : ""),
 		.path = xstrdup(e->path ? e->path : ""),
 		.text = xstrndup(e->text ? e->text : "", len),
@@ -421,22 +431,22 @@ static void build_rows(struct timeline *tl)
 
 static bool ev_failure(const struct tl_event *e)
 {
-	return e->kind == EV_UNAUTHORIZED || e->kind == EV_GATEWAY_ERROR ||
+	return !e->missing && (e->kind == EV_UNAUTHORIZED || e->kind == EV_GATEWAY_ERROR ||
 	       (e->kind == EV_RESPONSE_SENT && e->return_code != EVENT_NONE && e->return_code != 1) ||
-	       (e->kind == EV_BTS_REPORT && e->failed != EVENT_NONE && e->failed > 0);
+	       (e->kind == EV_BTS_REPORT && e->failed != EVENT_NONE && e->failed > 0));
 }
 
 static bool ev_stage(const struct tl_event *e)
 {
-	return e->kind == EV_FORWARDED || e->kind == EV_PUSH_STARTED ||
+	return !e->missing && (e->kind == EV_FORWARDED || e->kind == EV_PUSH_STARTED ||
 	       e->kind == EV_TASK_RECEIVED || e->kind == EV_RESPONSE_SENT ||
-	       e->kind == EV_BTS_REPORT;
+	       e->kind == EV_BTS_REPORT);
 }
 
 static int last_of(const struct timeline *tl, enum event_kind kind)
 {
 	for (size_t i = tl->n_ev; i-- > 0;)
-		if (tl->ev[i].kind == kind)
+		if (tl->ev[i].kind == kind && !tl->ev[i].missing)
 			return (int)i;
 	return -1;
 }
@@ -444,9 +454,72 @@ static int last_of(const struct timeline *tl, enum event_kind kind)
 static int last_in_lane(const struct timeline *tl, enum lane lane)
 {
 	for (size_t i = tl->n_ev; i-- > 0;)
-		if (tl->ev[i].lane == lane)
+		if (tl->ev[i].lane == lane && !tl->ev[i].missing)
 			return (int)i;
 	return -1;
+}
+
+/* Put a missing stage among the items, after the events up to its time. */
+static void add_missing(struct timeline *tl, int r, int anchor, int64_t at, enum event_kind kind,
+			const char *what)
+{
+	int64_t utc = anchor >= 0 ? tl->ev[anchor].utc : at != EVENT_NONE ? at : tl->first;
+	const char *host = tl->rows[r].host ? tl->rows[r].host : "";
+	char text[256];
+	snprintf(text, sizeof(text), "MISSING: %s%s%s", what, *host ? " on " : "", host);
+	size_t pos = tl->n_ev;
+	while (pos > 0 && tl->ev[pos - 1].utc > utc)
+		pos--;
+	tl->ev = xrealloc(tl->ev, (tl->n_ev + 1) * sizeof(*tl->ev));
+	memmove(tl->ev + pos + 1, tl->ev + pos, (tl->n_ev - pos) * sizeof(*tl->ev));
+	tl->n_ev++;
+	tl->ev[pos] = (struct tl_event){
+		.utc = utc,
+		.lane = tl->rows[r].lane,
+		.kind = kind,
+		.return_code = EVENT_NONE,
+		.failed = EVENT_NONE,
+		.row = r,
+		.missing = true,
+		.what = what,
+		.host = xstrdup(host),
+		.path = xstrdup(""),
+		.text = xstrdup(text),
+	};
+}
+
+/* The stage each row lacks, from the trace's status and its targets. */
+static void build_missing(struct timeline *tl)
+{
+	const char *s = tl->status;
+	for (int r = 0; r < tl->n_rows; r++) {
+		const struct tl_row *row = &tl->rows[r];
+		if (row->lane == LANE_CONNECTOR && !strcmp(s, "not_forwarded")) {
+			add_missing(tl, r, last_in_lane(tl, LANE_CONNECTOR), EVENT_NONE, EV_FORWARDED,
+				    "not forwarded");
+		} else if (row->lane == LANE_SERVER && !strcmp(s, "not_pushed")) {
+			int f = last_of(tl, EV_FORWARDED);
+			add_missing(tl, r, f >= 0 ? f : last_in_lane(tl, LANE_CONNECTOR), EVENT_NONE,
+				    EV_PUSH_STARTED, "no push");
+		} else if (row->lane == LANE_AGENT && row->target >= 0) {
+			const struct tl_target *tg = &tl->tg[row->target];
+			int p = last_of(tl, EV_PUSH_STARTED);
+			if (tg->received == EVENT_NONE && p >= 0)
+				add_missing(tl, r, p, EVENT_NONE, EV_TASK_RECEIVED,
+					    tg->inferred ? "no receipt (inferred target)" : "no receipt");
+			else if (tg->received != EVENT_NONE && tg->response == EVENT_NONE)
+				add_missing(tl, r, -1, tg->received, EV_RESPONSE_SENT, "no response");
+		}
+	}
+}
+
+/* A flag: what ] and [ stop on (a missing stage, a refusal or failure,
+ * an unmatched record, a receipt before its push). */
+static bool ev_flag(const struct timeline *tl, const struct tl_event *e)
+{
+	if (e->missing || ev_failure(e) || (e->flags & TRACE_EVENT_UNMATCHED))
+		return true;
+	return e->kind == EV_TASK_RECEIVED && tl->hop[1] != EVENT_NONE && tl->hop[1] < 0;
 }
 
 /* Where the cursor starts: on what went wrong. An unmatched record or a
@@ -505,6 +578,8 @@ static int tl_height(struct view *v, int64_t item)
 
 static enum glyph ev_glyph(const struct tl_event *e)
 {
+	if (e->missing)
+		return G_MISSING;
 	if (e->flags & TRACE_EVENT_UNMATCHED)
 		return G_UNKNOWN;
 	if (ev_failure(e))
@@ -514,6 +589,8 @@ static enum glyph ev_glyph(const struct tl_event *e)
 
 static enum paint ev_paint(const struct tl_event *e)
 {
+	if (e->missing)
+		return PAINT_MISSING;
 	if (e->flags & TRACE_EVENT_UNMATCHED)
 		return PAINT_WARN;
 	if (ev_failure(e))
@@ -547,6 +624,10 @@ static void tl_draw_line(struct view *v, int64_t item, int sub, int y, int w, bo
 	char t[16], off[32], head[160];
 	hms_ms(e->utc, t);
 	format_seconds(e->utc - tl->first, off, sizeof(off));
+	if (e->missing) {	/* no record: no time of its own */
+		snprintf(t, sizeof(t), "%12s", glyph(G_DASH));
+		snprintf(off, sizeof(off), "%s", glyph(G_DASH));
+	}
 	bool wide = w >= 100;
 	snprintf(head, sizeof(head), "%s %s %8s %-*.*s %-10.10s ",
 		 selected ? glyph(focused ? G_CURSOR : G_CURSOR_BLUR) : " ", t, off,
@@ -560,7 +641,7 @@ static void tl_draw_line(struct view *v, int64_t item, int sub, int y, int w, bo
 	if ((e->flags & TRACE_EVENT_UNMATCHED) && x < w)
 		x += draw_text(y, x, w - x, selected ? base : PAINT_WARN, "unmatched ", false);
 	if (x < w)
-		draw_text(y, x, w - x, base, e->text, true);
+		draw_text(y, x, w - x, e->missing && !selected ? PAINT_MISSING : base, e->text, true);
 }
 
 static bool tl_match(struct view *v, int64_t item, const char *pattern)
@@ -575,10 +656,11 @@ static void tl_title(struct view *v, struct buf *out)
 	struct timeline *tl = tl_of(v);
 	char s[32];
 	timeline_format_ms((tl->ax.scale + 500) / 1000, s, sizeof(s));
-	buf_printf(out, "trace %" PRId64 " of %" PRId64 ", event %" PRId64 " of %zu, %s ",
+	buf_printf(out, "trace %" PRId64 " of %" PRId64 ", event %" PRId64 " of %zu, %s%s ",
 		   tl->pos, tl->total,
-		   tl->n_ev ? v->item + 1 : 0, tl->n_ev,
+		   tl->n_ev ? v->item + 1 : 0, tl->n_ev, tl->lanes_focus ? "lanes focused (Tab), " : "",
 		   !tl->fit ? "zoom" : tl->no_breaks && tl->brk.n_breaks ? "fit, breaks off (b)" : "fit");
+
 	if (tl->ax.scale < 1000)
 		buf_printf(out, "%.1fms/col", (double)tl->ax.scale / 1000);
 	else
@@ -595,12 +677,79 @@ static void follow_cursor(struct timeline *tl, int64_t item)
 		tl->ax.left = tl->ev[item].utc - tl->canvas_cols / 2 * tl->ax.scale;
 }
 
+/* The next item after (or before) the cursor that pred holds for. */
+static unsigned step_to(struct view *v, bool backward,
+			bool (*pred)(const struct timeline *, const struct tl_event *), const char *what)
+{
+	struct timeline *tl = tl_of(v);
+	for (int64_t i = v->item + (backward ? -1 : 1); i >= 0 && i < (int64_t)tl->n_ev;
+	     i += backward ? -1 : 1)
+		if (pred(tl, &tl->ev[i])) {
+			view_goto(v, i);
+			return STALE_SCREEN;
+		}
+	app_message(v->app, PAINT_WARN, "no %s %s", backward ? "earlier" : "later", what);
+	return STALE_SCREEN;
+}
+
+static bool is_stage(const struct timeline *tl, const struct tl_event *e)
+{
+	(void)tl;
+	return ev_stage(e);
+}
+
+/* j/k with the lanes focused: the nearest row below (above) that has
+ * items, onto its item nearest in time to the cursor. */
+static unsigned lane_step(struct view *v, int dir)
+{
+	struct timeline *tl = tl_of(v);
+	if (!tl->n_ev)
+		return STALE_SCREEN;
+	const struct tl_event *cur = &tl->ev[v->item];
+	for (int r = cur->row + dir; r >= 0 && r < tl->n_rows; r += dir) {
+		int64_t best = -1, dist = 0;
+		for (size_t i = 0; i < tl->n_ev; i++) {
+			if (tl->ev[i].row != r)
+				continue;
+			int64_t d = tl->ev[i].utc - cur->utc;
+			d = d < 0 ? -d : d;
+			if (best < 0 || d < dist) {
+				best = (int64_t)i;
+				dist = d;
+			}
+		}
+		if (best >= 0) {
+			view_goto(v, best);
+			return STALE_SCREEN;
+		}
+	}
+	app_message(v->app, PAINT_WARN, "no lane %s", dir > 0 ? "below" : "above");
+	return STALE_SCREEN;
+}
+
 static unsigned tl_request(struct view *v, enum action a)
 {
 	struct timeline *tl = tl_of(v);
 	int64_t cur = tl->n_ev ? tl->ev[v->item].utc : tl->first;
 	int64_t col = timeline_axis_column(&tl->ax, cur);
 	switch (a) {
+	case ACT_FOCUS:
+		tl->lanes_focus = !tl->lanes_focus;
+		return STALE_SCREEN;
+	case ACT_TL_EVENT_PREV:
+	case ACT_TL_EVENT_NEXT:
+		return view_move(v, a == ACT_TL_EVENT_NEXT ? 1 : -1);
+	case ACT_TL_LANE_DOWN:
+	case ACT_TL_LANE_UP:
+		if (!tl->lanes_focus)
+			return view_move(v, a == ACT_TL_LANE_DOWN ? 1 : -1);
+		return lane_step(v, a == ACT_TL_LANE_DOWN ? 1 : -1);
+	case ACT_TL_STAGE_NEXT:
+	case ACT_TL_STAGE_PREV:
+		return step_to(v, a == ACT_TL_STAGE_PREV, is_stage, "stage");
+	case ACT_TL_FLAG_NEXT:
+	case ACT_TL_FLAG_PREV:
+		return step_to(v, a == ACT_TL_FLAG_PREV, ev_flag, "problem");
 	case ACT_TL_ZOOM_IN:
 	case ACT_TL_ZOOM_OUT: {
 		int64_t fit = timeline_fit_scale(tl->last - tl->first, tl->canvas_cols);
@@ -707,6 +856,7 @@ struct view *timeline_open(struct app *a, int64_t trace_id, int64_t pos, int64_t
 		times[i] = tl->ev[i].utc;
 	timeline_axis_breaks(&tl->brk, times, tl->n_ev);
 	free(times);
+	build_missing(tl);
 	tl->fit = true;
 	tl->ax.scale = TIMELINE_MIN_SCALE;
 	tl->ax.left = tl->first;
@@ -717,6 +867,25 @@ struct view *timeline_open(struct app *a, int64_t trace_id, int64_t pos, int64_t
 	v->item = problem_event(tl);
 	tl->last_item = v->item;
 	return v;
+}
+
+bool timeline_lanes_focused(struct view *v)
+{
+	return v->ops == &timeline_ops && tl_of(v)->lanes_focus;
+}
+
+bool timeline_cursor_record(struct view *v, int64_t *file_id, uint64_t *seq, int64_t *utc_us)
+{
+	if (v->ops != &timeline_ops)
+		return false;
+	struct timeline *tl = tl_of(v);
+	if (!tl->n_ev || v->item < 0 || v->item >= (int64_t)tl->n_ev || tl->ev[v->item].missing)
+		return false;
+	const struct tl_event *e = &tl->ev[v->item];
+	*file_id = e->file_id;
+	*seq = e->seq;
+	*utc_us = e->utc;
+	return true;
 }
 
 int64_t timeline_trace_id(struct view *v)
@@ -926,7 +1095,7 @@ static void draw_row_label(struct timeline *tl, int r, int y, int lw, bool last_
 }
 
 /* A missing stage: `·?·` where it was due and what is missing. */
-static void draw_missing(int y, int x0, int cw, int64_t col, const char *what)
+static void draw_missing(int y, int x0, int cw, int64_t col, const char *what, bool selected)
 {
 	if (col < 0)
 		col = 0;
@@ -934,7 +1103,7 @@ static void draw_missing(int y, int x0, int cw, int64_t col, const char *what)
 		col = cw > 3 ? cw - 3 : 0;
 	int x = x0 + (int)col;
 	x += draw_glyph(y, x, G_NOT_REACHED, PAINT_QUIET);
-	x += draw_text(y, x, 1, PAINT_MISSING, "?", false);
+	x += draw_text(y, x, 1, selected ? PAINT_CURSOR_FOCUS : PAINT_MISSING, "?", false);
 	x += draw_glyph(y, x, G_NOT_REACHED, PAINT_QUIET);
 	/* the words right of the mark, or left of it when they fit only there */
 	int n = draw_width(what), right = x0 + cw - x - 1, left = (int)col - 1;
@@ -949,28 +1118,15 @@ static int64_t event_col(struct timeline *tl, int i)
 	return i < 0 ? -1 : timeline_axis_column(&tl->ax, tl->ev[i].utc);
 }
 
-/* The stage each row lacks, from the trace's status and its targets. */
-static void draw_row_missing(struct timeline *tl, int r, int y, int x0, int cw)
+/* The missing stages of a row, `·?·` one column after where they were due. */
+static void draw_row_missing(struct timeline *tl, int r, int y, int x0, int cw, int64_t cursor)
 {
-	const struct tl_row *row = &tl->rows[r];
-	const char *s = tl->status;
-	if (row->lane == LANE_CONNECTOR && !strcmp(s, "not_forwarded")) {
-		draw_missing(y, x0, cw, event_col(tl, last_in_lane(tl, LANE_CONNECTOR)) + 1,
-			     "not forwarded");
-	} else if (row->lane == LANE_SERVER && !strcmp(s, "not_pushed")) {
-		int f = last_of(tl, EV_FORWARDED);
-		draw_missing(y, x0, cw, event_col(tl, f >= 0 ? f : last_in_lane(tl, LANE_CONNECTOR)) + 1,
-			     "no push");
-	} else if (row->lane == LANE_AGENT && row->target >= 0) {
-		const struct tl_target *tg = &tl->tg[row->target];
-		int p = last_of(tl, EV_PUSH_STARTED);
-		if (tg->received == EVENT_NONE && p >= 0)
-			draw_missing(y, x0, cw, event_col(tl, p) + 1,
-				     tg->inferred ? "no receipt (inferred target)" : "no receipt");
-		else if (tg->received != EVENT_NONE && tg->response == EVENT_NONE)
-			draw_missing(y, x0, cw,
-				     timeline_axis_column(&tl->ax, tg->received) + 1,
-				     "no response");
+	for (size_t i = 0; i < tl->n_ev; i++) {
+		const struct tl_event *e = &tl->ev[i];
+		if (!e->missing || e->row != r)
+			continue;
+		int64_t col = timeline_axis_column(&tl->ax, e->utc) + 1;
+		draw_missing(y, x0, cw, col, e->what, (int64_t)i == cursor);
 	}
 }
 
@@ -1027,7 +1183,7 @@ static void draw_hop_label(struct timeline *tl, int r, int y, int x0, int cw,
 static int first_of(const struct timeline *tl, enum event_kind kind)
 {
 	for (size_t i = 0; i < tl->n_ev; i++)
-		if (tl->ev[i].kind == kind)
+		if (tl->ev[i].kind == kind && !tl->ev[i].missing)
 			return (int)i;
 	return -1;
 }
@@ -1038,7 +1194,7 @@ static void draw_track_label(struct timeline *tl, enum lane lane, int y, int lw)
 	const char *host = NULL;
 	int n = 0;
 	for (size_t i = 0; i < tl->n_ev; i++)
-		if (tl->ev[i].lane == lane) {
+		if (tl->ev[i].lane == lane && !tl->ev[i].missing) {
 			host = host ? host : tl->ev[i].host;
 			n++;
 		}
@@ -1123,7 +1279,7 @@ static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, 
 	for (size_t i = 0; i < tl->n_ev; i++) {
 		const struct tl_event *e = &tl->ev[i];
 		/* the last row shown also carries the rows cut off below it */
-		if (e->row != r && !(last_shown && e->row > r))
+		if (e->missing || (e->row != r && !(last_shown && e->row > r)))
 			continue;
 		int64_t c = timeline_axis_column(&tl->ax, e->utc);
 		if (c < 0 || c >= cw)
@@ -1159,14 +1315,14 @@ static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, 
 		else
 			draw_glyph(y, x0 + c, G_RULE, PAINT_QUIET);
 	}
-	draw_row_missing(tl, r, y, x0, cw);
+	draw_row_missing(tl, r, y, x0, cw, cursor);
 	draw_hop_label(tl, r, y, x0, cw, mark, last_col);
 	for (int c = 0; c < cw; c++) {
 		if (!mark[c])
 			continue;
 		const struct tl_event *e = &tl->ev[who[c]];
 		enum glyph g = mark[c] == MARK_EVENT && n[c] > 1 ? G_SEVERAL : ev_glyph(e);
-		draw_glyph(y, x0 + c, g, c == cursor_col ? PAINT_CURSOR_FOCUS : ev_paint(e));
+		draw_glyph(y, x0 + c, g, c != cursor_col ? ev_paint(e) : tl->lanes_focus ? PAINT_CURSOR_FOCUS : PAINT_CURSOR_BLUR);
 	}
 	free(mark);
 	free(who);
@@ -1186,14 +1342,20 @@ static void draw_readout(struct timeline *tl, int64_t item, int y, int w)
 		return;
 	}
 	const struct tl_event *e = &tl->ev[item];
-	int64_t c = timeline_axis_column(&tl->ax, e->utc);
+	/* a missing stage's `?` is two cells after where it was due */
+	int64_t c = timeline_axis_column(&tl->ax, e->utc) + (e->missing ? 2 : 0);
 	struct buf b = {0};
 	char t[16], off[32];
 	hms_ms(e->utc, t);
 	format_seconds(e->utc - tl->first, off, sizeof(off));
-	buf_printf(&b, " %s %s %s %s %ss %s %s %s:%u", event_kind_name(e->kind),
-		   glyph(G_NOT_REACHED), e->host, glyph(G_NOT_REACHED), off, glyph(G_NOT_REACHED),
-		   t, e->path, e->line);
+	if (e->missing)
+		buf_printf(&b, " %s due after %ss %s %s %s %s", glyph(G_MISSING), off,
+			   glyph(G_NOT_REACHED), e->what, glyph(G_NOT_REACHED),
+			   *e->host ? e->host : lane_name(e->lane));
+	else
+		buf_printf(&b, " %s %s %s %s %ss %s %s %s:%u", event_kind_name(e->kind),
+			   glyph(G_NOT_REACHED), e->host, glyph(G_NOT_REACHED), off,
+			   glyph(G_NOT_REACHED), t, e->path, e->line);
 	int x = x0;
 	if (c < 0)
 		x += draw_text(y, x, cw, PAINT_QUIET, "< cursor left of the window:", false);

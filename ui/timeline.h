@@ -106,6 +106,13 @@ int timeline_density_bucket(const struct timeline_axis *ax, const int64_t *times
  * of M"). NULL (with the reason on the status line) on a store error. */
 struct view *timeline_open(struct app *a, int64_t trace_id, int64_t pos,
 			   int64_t total);
+/* The record under the cursor of a timeline: its file, its sequence in
+ * that file and its UTC (for the record detail and the merged log).
+ * False for other views, an empty trace and a missing stage (no record). */
+bool timeline_cursor_record(struct view *v, int64_t *file_id, uint64_t *seq, int64_t *utc_us);
+/* True when Tab gave the lanes the focus (the events pane shows the
+ * selection unfocused, ▷). */
+bool timeline_lanes_focused(struct view *v);
 /* The trace a timeline shows; 0 for other views. */
 int64_t timeline_trace_id(struct view *v);
 /* Rows the lanes take above the events pane on a screen rows high. */

@@ -53,5 +53,55 @@ check "skew: the push -> receipt arrow points back, flagged" tui_wait "^   MP01 
 tui_keys Q
 tui_stop
 
+# The cursor walks events, stages and problems. A partial trace: ] steps
+# onto the missing stages (items of their own, no record), [ back; } and
+# { walk the stages; Tab gives the lanes the focus (the events pane shows
+# the selection as ▷), where j/k change lane and h/l stay chronological.
+PA=$(nth partial)
+tui_start 120 40 "$T" ui -d "$DB"
+check "partial: its timeline opens" open_trace "$PA"
+check "missing stages are rows of the events pane" tui_wait "^  +— +— agent +[A-Z0-9]+ +◌ task_received +MISSING: no receipt"
+tui_keys g
+check "g: the first event" tui_wait "^▶ [0-9:.]+ +\+0\.000 connector"
+tui_keys ']'
+check "]: the first problem, a missing receipt" tui_wait "^▶ +— +— agent .*MISSING: no receipt"
+check "]: the readout says it was due" tui_wait "◌ due after \+[0-9.]+s · no receipt"
+tui_keys '['
+check "[: no earlier problem" tui_wait "no earlier problem"
+tui_keys g '}'
+check "}: the first stage, forwarded" tui_wait "^▶ .*◆ forwarded "
+tui_keys '}'
+check "}: then the push" tui_wait "^▶ .*◆ push_started "
+tui_keys '{'
+check "{: back to forwarded" tui_wait "^▶ .*◆ forwarded "
+tui_keys Tab
+check "Tab: the lanes take the focus" tui_wait "^\[timeline\] .*lanes focused \(Tab\)"
+check "Tab: the events pane shows the selection unfocused" tui_wait "^▷ .*◆ forwarded "
+tui_keys j
+check "lanes: j goes to the server row, the event nearest in time" tui_wait "^▷ .* server +MP01 "
+tui_keys j
+check "lanes: j again, onto a client row" tui_wait "^▷ .* agent "
+tui_keys k k
+check "lanes: k k back to the connector" tui_wait "^▷ .* connector +SCP01 "
+tui_keys l
+check "lanes: l is the next event in time" tui_wait "^▷ .* server +MP01 +● push_fetched"
+tui_keys Tab
+check "Tab again: the events pane has the focus" tui_wait "^▶ .* push_fetched"
+tui_keys j
+check "events: j is the next event" tui_wait "^▶ .* push_started"
+tui_keys '>'
+check "> pans the axis: no longer fit" tui_wait "^\[timeline\] .*, zoom "
+tui_keys Q
+tui_stop
+
+# A complete trace has no problem to step to.
+tui_start 120 40 "$T" ui -d "$DB"
+check "complete: its timeline opens" open_trace "$OK1"
+tui_keys g ']'
+check "complete: ] finds no problem" tui_wait "no later problem"
+check "complete: no missing rows" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q 'MISSING'"
+tui_keys Q
+tui_stop
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -50,6 +50,7 @@
 	X(ACT_TL_STAGE_PREV, "{", "stage-prev", V_TIMELINE, "the previous stage") \
 	X(ACT_TL_FLAG_NEXT, "]", "flag-next", V_TIMELINE, "the next problem: a missing stage, a failure, an unmatched record, a receipt before its push") \
 	X(ACT_TL_FLAG_PREV, "[", "flag-prev", V_TIMELINE, "the previous problem") \
+	X(ACT_TL_EVIDENCE, "v", "evidence", V_TIMELINE, "show or hide the evidence rows: per host, the log that covers the trace, its bias and source, or not collected") \
 	X(ACT_TL_DETAIL, "d", "detail", V_TIMELINE, "the trace's text detail: summary, targets and events") \
 	X(ACT_EXPORT, "e", "export", V_LIST | V_DETAIL | V_TIMELINE, "write the trace to a file; the extension picks the format") \
 	X(ACT_EXPORT_VIEW, "E", "export-view", V_LIST, "write every trace in the view to one file: .csv or .json") \

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "draw.h"
 #include "glyphs.h"
@@ -301,10 +302,33 @@ struct tl_row {
 
 #define MAX_ROWS 16
 
+/* Evidence: for one host of the trace, the log of its lane that covers
+ * the trace's time (or the one nearest to it), its bias and where the
+ * bias came from. This is what tells "not collected" from "not
+ * delivered": a missing receipt on a host whose log covers the push is
+ * evidence; on a host whose log does not, it is only absence. */
+struct tl_evidence {
+	char *host;
+	enum lane lane;
+	char *log;		/* file name; NULL when the host has no log of the lane */
+	bool covers;		/* the log covers [first, last] of the trace */
+	int64_t from, to;	/* what it covers (µs) */
+	int32_t bias;		/* INT32_MIN unknown */
+	const char *source;	/* offset source of most of its records */
+	int events;		/* the trace's events on this host */
+	const char *missing;	/* the stage it lacks, if any */
+};
+
+/* Evidence rows at most, below 40 rows and from 40 rows. */
+#define EVIDENCE_SMALL 3
+#define EVIDENCE_TALL 6
+
 struct timeline {
 	int64_t id, pos, total;
 	char guid[40], status[32], action[64];
 	int64_t first, last, push_id, candidates;
+	int lane_events[TRACE_LANES];
+	int64_t target_count;
 	int64_t hop[3];
 	bool skew;
 	struct tl_event *ev;
@@ -319,6 +343,11 @@ struct timeline {
 	struct timeline_axis ax, brk;
 	int64_t last_item;	/* the cursor at the last draw */
 	bool lanes_focus;	/* Tab: the lanes take j/k, not the events pane */
+	struct tl_evidence *evid;
+	size_t n_evid;
+	int evidence_pref;	/* v: -1 by height (shown from 40 rows), 0 off, 1 on */
+	bool evidence_shown;	/* at the last layout */
+	int evidence_lines;	/* rows it took then */
 	int canvas_cols;
 };
 
@@ -336,6 +365,7 @@ static int read_trace(void *ctx, const struct trace_row *t)
 	tl->first = t->first_utc;
 	tl->last = t->last_utc;
 	tl->push_id = t->push_id;
+	tl->target_count = t->target_count;
 	tl->candidates = t->candidates;
 	tl->hop[0] = t->hop_forward_to_push;
 	tl->hop[1] = t->hop_push_to_receive;
@@ -510,6 +540,123 @@ static void build_missing(struct timeline *tl)
 			else if (tg->received != EVENT_NONE && tg->response == EVENT_NONE)
 				add_missing(tl, r, -1, tg->received, EV_RESPONSE_SENT, "no response");
 		}
+	}
+}
+
+static struct tl_evidence *evidence_for(struct timeline *tl, const char *host, enum lane lane)
+{
+	for (size_t i = 0; i < tl->n_evid; i++)
+		if (tl->evid[i].lane == lane && !strcasecmp(tl->evid[i].host, host))
+			return &tl->evid[i];
+	tl->evid = xrealloc(tl->evid, (tl->n_evid + 1) * sizeof(*tl->evid));
+	tl->evid[tl->n_evid] = (struct tl_evidence){
+		.host = xstrdup(host), .lane = lane, .bias = INT32_MIN, .source = "-",
+	};
+	return &tl->evid[tl->n_evid++];
+}
+
+static const char *dominant_source(const struct store_file_coverage *c)
+{
+	int best = -1;
+	for (int i = 0; i < OFFSET_SOURCE_COUNT; i++)
+		if (c->per_offset_source[i] > 0 &&
+		    (best < 0 || c->per_offset_source[i] > c->per_offset_source[best]))
+			best = i;
+	return best < 0 ? "-" : offset_source_name((enum offset_source)best);
+}
+
+/* Distance from a file's range to the trace's: 0 when they overlap. */
+static int64_t range_gap(const struct timeline *tl, int64_t from, int64_t to)
+{
+	return to < tl->first ? tl->first - to : from > tl->last ? from - tl->last : 0;
+}
+
+static bool lane_of_role(const char *role, enum lane *lane)
+{
+	for (int l = 0; l < TRACE_LANES; l++)
+		if (!strcmp(role, lane_name((enum lane)l))) {
+			*lane = (enum lane)l;
+			return true;
+		}
+	return false;
+}
+
+/* One stored log: the evidence of its host, when the host is one of the
+ * trace's or the lane has no event to name one (then every host with a
+ * log of that lane is evidence: its log shows the stage did not happen,
+ * or that nobody collected it). */
+static int read_coverage(void *ctx, const struct store_file_coverage *c)
+{
+	struct timeline *tl = ctx;
+	enum lane lane;
+	if (!c->host || !c->role || !c->timed || !lane_of_role(c->role, &lane))
+		return 0;
+	struct tl_evidence *ev = NULL;
+	for (size_t i = 0; i < tl->n_evid; i++)
+		if (tl->evid[i].lane == lane && !strcasecmp(tl->evid[i].host, c->host))
+			ev = &tl->evid[i];
+	if (!ev && lane != LANE_AGENT && !tl->lane_events[lane])
+		ev = evidence_for(tl, c->host, lane);
+	if (!ev)
+		return 0;
+	bool covers = c->utc_min <= tl->last && c->utc_max >= tl->first;
+	/* the covering log wins; else the one nearest the trace's time */
+	if (ev->log && (ev->covers || (!covers && range_gap(tl, c->utc_min, c->utc_max) >=
+						       range_gap(tl, ev->from, ev->to))))
+		return 0;
+	free(ev->log);
+	ev->log = xstrdup(c->name ? c->name : "");
+	ev->covers = covers;
+	ev->from = c->utc_min;
+	ev->to = c->utc_max;
+	ev->bias = c->bias_min;
+	ev->source = dominant_source(c);
+	return 0;
+}
+
+/* The stage a missing item stands for, in a word or two. */
+static const char *missing_word(enum event_kind kind)
+{
+	switch (kind) {
+	case EV_FORWARDED: return "not forwarded";
+	case EV_PUSH_STARTED: return "no push";
+	case EV_TASK_RECEIVED: return "no receipt";
+	default: return "no response";
+	}
+}
+
+/* The hosts of the trace (the connector's and the server's from their
+ * events, each client row), then what their logs cover. */
+static void build_evidence(struct timeline *tl, struct app *a)
+{
+	struct store *s = app_store(a);
+	for (size_t i = 0; i < tl->n_ev; i++)
+		if (!tl->ev[i].missing) {
+			tl->lane_events[tl->ev[i].lane]++;
+			if (tl->ev[i].lane != LANE_AGENT)
+				evidence_for(tl, tl->ev[i].host, tl->ev[i].lane);
+		}
+	for (int r = 2; r < tl->n_rows; r++)
+		if (tl->rows[r].host)
+			evidence_for(tl, tl->rows[r].host, LANE_AGENT);
+	if (store_file_coverage(s, read_coverage, tl) != 0)
+		app_message(a, PAINT_FAIL, "%s coverage: %s", glyph(G_FAIL), store_error(s));
+	for (size_t i = 0; i < tl->n_ev; i++) {
+		const struct tl_event *e = &tl->ev[i];
+		for (size_t k = 0; k < tl->n_evid; k++) {
+			struct tl_evidence *ev = &tl->evid[k];
+			if (ev->lane != e->lane || strcasecmp(ev->host, e->host))
+				continue;
+			if (e->missing)
+				ev->missing = missing_word(e->kind);
+			else
+				ev->events++;
+		}
+		/* a lane-wide missing stage (no push) is each host's of that lane */
+		if (e->missing && !*e->host)
+			for (size_t k = 0; k < tl->n_evid; k++)
+				if (tl->evid[k].lane == e->lane)
+					tl->evid[k].missing = missing_word(e->kind);
 	}
 }
 
@@ -736,6 +883,9 @@ static unsigned tl_request(struct view *v, enum action a)
 	case ACT_FOCUS:
 		tl->lanes_focus = !tl->lanes_focus;
 		return STALE_SCREEN;
+	case ACT_TL_EVIDENCE:
+		tl->evidence_pref = !tl->evidence_shown;
+		return STALE_SCREEN;
 	case ACT_TL_EVENT_PREV:
 	case ACT_TL_EVENT_NEXT:
 		return view_move(v, a == ACT_TL_EVENT_NEXT ? 1 : -1);
@@ -806,6 +956,11 @@ static void tl_done(struct view *v)
 		free(tl->tg[i].host);
 		free(tl->tg[i].status);
 	}
+	for (size_t i = 0; i < tl->n_evid; i++) {
+		free(tl->evid[i].host);
+		free(tl->evid[i].log);
+	}
+	free(tl->evid);
 	free(tl->ev);
 	free(tl->tg);
 	free(tl);
@@ -857,6 +1012,8 @@ struct view *timeline_open(struct app *a, int64_t trace_id, int64_t pos, int64_t
 	timeline_axis_breaks(&tl->brk, times, tl->n_ev);
 	free(times);
 	build_missing(tl);
+	build_evidence(tl, a);
+	tl->evidence_pref = -1;
 	tl->fit = true;
 	tl->ax.scale = TIMELINE_MIN_SCALE;
 	tl->ax.left = tl->first;
@@ -895,6 +1052,35 @@ int64_t timeline_trace_id(struct view *v)
 
 /* ---- the canvas ---- */
 
+/* Targets of the push that no stored log names: when the trace lacks
+ * evidence (missing_evidence), their logs were not collected. */
+static int64_t unnamed_targets(const struct timeline *tl)
+{
+	if (strcmp(tl->status, "missing_evidence") || tl->target_count == EVENT_NONE)
+		return 0;
+	int64_t named = 0;
+	for (size_t i = 0; i < tl->n_tg; i++)
+		named += !tl->tg[i].inferred;
+	return tl->target_count > named ? tl->target_count - named : 0;
+}
+
+/* Rows the evidence takes: from 40 rows (or when v asked), one per host
+ * up to a cap, and a line saying how many more. */
+static int evidence_rows(struct timeline *tl, int rows)
+{
+	tl->evidence_shown = tl->evidence_pref < 0 ? rows >= 40 : tl->evidence_pref;
+	if (!tl->evidence_shown || (!tl->n_evid && !unnamed_targets(tl)))
+		return 0;
+	int cap = rows >= 40 ? EVIDENCE_TALL : EVIDENCE_SMALL;
+	return ((int)tl->n_evid > cap ? cap + 1 : (int)tl->n_evid) + (unnamed_targets(tl) > 0);
+}
+
+static int evidence_layout(struct timeline *tl, int rows)
+{
+	tl->evidence_lines = evidence_rows(tl, rows);
+	return tl->evidence_lines;
+}
+
 /* The tracks under the connector and the server lanes carry the hops. */
 #define TRACKS 2
 
@@ -906,7 +1092,7 @@ int timeline_canvas_rows(struct view *v, int rows)
 	int max_lanes = rows >= 40 ? MAX_ROWS : 5;
 	if (lanes > max_lanes)
 		lanes = max_lanes;
-	return 3 + lanes + TRACKS + 3;
+	return 3 + lanes + TRACKS + 3 + evidence_layout(tl, rows);
 }
 
 static int label_width(int w)
@@ -1384,6 +1570,92 @@ static void draw_readout(struct timeline *tl, int64_t item, int y, int w)
 	}
 }
 
+/* "18:50:33-20:14:40", or "09-25 11:42-09-26 12:14" when the log runs
+ * over another day than the trace's. */
+static void covers_text(const struct timeline *tl, int64_t from, int64_t to, char *out,
+			size_t len)
+{
+	char a[32], b[32], t[32];
+	format_utc_ms(from, a);	/* 2026-09-25T19:35:02.412Z */
+	format_utc_ms(to, b);
+	format_utc_ms(tl->first, t);
+	if (!memcmp(a, t, 10) && !memcmp(b, t, 10))
+		snprintf(out, len, "%.8s%s%.8s", a + 11, glyph(G_DASH), b + 11);
+	else
+		snprintf(out, len, "%.5s %.5s%s%.5s %.5s", a + 5, a + 11, glyph(G_DASH), b + 5,
+			 b + 11);
+}
+
+/* One host's evidence: its log, bias and source, what it covers, and
+ * what that proves: events, a missing stage the log should have shown,
+ * or nothing collected for the trace's time. */
+static void draw_evidence_row(const struct timeline *tl, const struct tl_evidence *ev, int y, int w,
+			      bool first)
+{
+	struct buf b = {0};
+	char cov[48], bias[16];
+	buf_printf(&b, " %-9s %-10.10s ", first ? "evidence" : "", ev->host);
+	int x = draw_text(y, 0, w, PAINT_QUIET, b.data, false);
+	b.len = 0;
+	if (!ev->log) {
+		buf_printf(&b, "%s not collected: no %s log from %s", glyph(G_UNKNOWN),
+			   lane_name(ev->lane), ev->host);
+		draw_text(y, x, w - x, PAINT_WARN, b.data, true);
+		buf_free(&b);
+		return;
+	}
+	if (ev->bias == INT32_MIN)
+		snprintf(bias, sizeof(bias), "?");
+	else
+		snprintf(bias, sizeof(bias), "%+d", (int)ev->bias);
+	covers_text(tl, ev->from, ev->to, cov, sizeof(cov));
+	buf_printf(&b, "%-31.31s bias %-4s %-8s covers %s ", ev->log, bias, ev->source, cov);
+	x += draw_text(y, x, w - x, ev->bias == INT32_MIN ? PAINT_WARN : PAINT_NORMAL, b.data, false);
+	b.len = 0;
+	enum paint p;
+	if (!ev->covers) {
+		buf_printf(&b, "%s not collected", glyph(G_UNKNOWN));
+		p = PAINT_WARN;
+	} else if (ev->missing) {
+		buf_printf(&b, "%s %s", glyph(G_MISSING), ev->missing);
+		p = PAINT_MISSING;
+	} else if (ev->events) {
+		buf_printf(&b, "%s %d event%s", glyph(G_OK), ev->events, ev->events == 1 ? "" : "s");
+		p = PAINT_OK;
+	} else {
+		buf_printf(&b, "%s no event", glyph(G_NOT_REACHED));
+		p = PAINT_QUIET;
+	}
+	if (x < w)
+		draw_text(y, x, w - x, p, b.data, true);
+	buf_free(&b);
+}
+
+static void draw_evidence(struct timeline *tl, int y, int w, int lines)
+{
+	int64_t unnamed = unnamed_targets(tl);
+	if (unnamed && lines > 0) {
+		/* last: what no log can say */
+		char text[200];
+		snprintf(text, sizeof(text), " %-9s %-10s %s not collected: the push went to %" PRId64
+			 " client%s, %" PRId64 " of them named by no stored log",
+			 tl->n_evid ? "" : "evidence", "targets", glyph(G_UNKNOWN), tl->target_count,
+			 tl->target_count == 1 ? "" : "s", unnamed);
+		draw_text(y + lines - 1, 0, w, PAINT_WARN, text, true);
+		lines--;
+	}
+	int shown = lines < (int)tl->n_evid ? lines - 1 : (int)tl->n_evid;
+	for (int i = 0; i < shown; i++)
+		draw_evidence_row(tl, &tl->evid[i], y + i, w, i == 0);
+	if (shown < (int)tl->n_evid && shown >= 0) {
+		char more[96];
+		snprintf(more, sizeof(more), " %-9s %zu more host%s: C shows every log's coverage",
+			 shown ? "" : "evidence", tl->n_evid - (size_t)shown,
+			 tl->n_evid - (size_t)shown == 1 ? "" : "s");
+		draw_text(y + shown, 0, w, PAINT_QUIET, more, true);
+	}
+}
+
 void timeline_draw_canvas(struct view *v, int y0, int w, int rows)
 {
 	struct timeline *tl = tl_of(v);
@@ -1402,11 +1674,12 @@ void timeline_draw_canvas(struct view *v, int y0, int w, int rows)
 	int64_t cursor = tl->n_ev ? v->item : -1;
 	draw_summary(tl, y0, w);
 	draw_ruler(tl, y0 + 2, w);
-	int lanes = rows - 6 - TRACKS, y = y0 + 3;
+	int lanes = rows - 6 - TRACKS - tl->evidence_lines, y = y0 + 3;
 	for (int r = 0; r < lanes && r < tl->n_rows; r++) {
 		draw_lane(tl, r, y++, w, cursor, r == lanes - 1);
 		if (r < TRACKS)
 			draw_track(tl, r == 0 ? LANE_CONNECTOR : LANE_SERVER, y++, w);
 	}
 	draw_readout(tl, cursor < 0 ? 0 : cursor, y0 + 3 + lanes + TRACKS, w);
+	draw_evidence(tl, y0 + 3 + lanes + TRACKS + 3, w, tl->evidence_lines);
 }

@@ -103,5 +103,47 @@ check "complete: no missing rows" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane 
 tui_keys Q
 tui_stop
 
+# Evidence rows: per host, the log that covers the trace, its bias and
+# where the bias came from, and what that proves. A complete trace: each
+# host's log shows its events. A not_delivered trace: the candidates' logs
+# cover the push and show no receipt (not delivered). A partial bundle
+# (demo --collect): the push's target has no stored log (not collected).
+ND=$(nth not_delivered)
+tui_start 120 40 "$T" ui -d "$DB"
+check "complete: its timeline opens again" open_trace "$OK1"
+check "evidence: the connector's log, bias and source, events" tui_wait "^ evidence  SCP01 +CMGatewayNotificationWorker\.log +bias [+-][0-9]+ +[a-z]+ +covers .* ✓ [0-9]+ events"
+check "evidence: the server's log" tui_wait "^ +MP01 +BgbServer\.lo[g_] +bias [+-][0-9]+ .* ✓ [0-9]+ events"
+check "evidence: the client's log" tui_wait "^ +CLIENT[0-9]+ +CcmNotificationAgent\.log +bias .* ✓ [0-9]+ events"
+check "complete: nothing is not collected" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q 'not collected'"
+tui_keys q
+check "not_delivered: its timeline opens" open_trace "$ND"
+check "not_delivered: a candidate's log covers the push, no receipt" tui_wait "^ +CLIENT[0-9]+ +CcmNotificationAgent\.log .* ◌ no receipt"
+check "not_delivered: evidence, not absence" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q 'not collected'"
+tui_keys v
+check "v hides the evidence rows" tui_wait_gone "^ evidence "
+tui_keys v
+check "v shows them again" tui_wait "^ evidence "
+tui_keys Q
+tui_stop
+
+$T demo -q --collect SCP01,MP01,CLIENT01 "$TMP/partial" && $T ingest -q -d "$TMP/partial.db" "$TMP/partial"
+ME=$($T traces -d "$TMP/partial.db" --format json | python3 -c 'import json,sys; print(next(i for i, t in enumerate(json.load(sys.stdin), 1) if t["status"] == "missing_evidence"))')
+tui_start 120 40 "$T" ui -d "$TMP/partial.db"
+check "partial bundle: the list opens" tui_wait "trace 1 of "
+check "missing_evidence: its timeline opens" open_trace "$ME"
+check "missing_evidence: the target's log was not collected" tui_wait "^ +targets +\? not collected: the push went to [0-9]+ clients?, [0-9]+ of them named by no stored log"
+tui_keys Q
+tui_stop
+
+# At 80x24 the evidence rows give their room to the events; v brings them.
+tui_start 80 24 "$T" ui -d "$DB"
+check "80x24: the list opens" tui_wait "trace 1 of $ALL "
+check "80x24: a timeline opens" open_trace "$OK1"
+check "80x24: no evidence rows" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q '^ evidence '"
+tui_keys v
+check "80x24: v shows them" tui_wait "^ evidence  SCP01 "
+tui_keys Q
+tui_stop
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

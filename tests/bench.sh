@@ -15,3 +15,4 @@ here=$(cd "$(dirname "$0")" && pwd)
 "$B/tools/gen_bench" sms "$N" "$dir/BgbServer.log"
 python3 "$here/bench/measure.py" "$T" "$dir" "$N" "$here/bench/lnav-cmtrace-format.json"
 python3 "$here/bench/traces.py" "$T" "${BENCH_TRACE_RECORDS:-10000000}" "${BENCH_TRACE_ACTIONS:-100000}"
+python3 "$here/bench/ui_timeline.py" "$T" "${BENCH_PUSH_CLIENTS:-500}"

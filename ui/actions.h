@@ -27,7 +27,7 @@
 	X(ACT_OPEN, "<Enter>", "open", V_LIST, "open the trace's timeline, its cursor on the problem") \
 	X(ACT_UNFOLD, "l <Right>", "unfold", V_LIST, "show the trace's client rows") \
 	X(ACT_FOLD, "h <Left>", "fold", V_LIST, "hide the trace's client rows") \
-	X(ACT_FOLD_TOGGLE, "<Space>", "fold-toggle", V_LIST, "fold or unfold the client rows") \
+	X(ACT_FOLD_TOGGLE, "<Space>", "fold-toggle", V_LIST | V_TIMELINE, "fold or unfold the client rows (in a timeline: density rows, unfolded worst first)") \
 	X(ACT_FOCUS, "<Tab>", "focus-next", V_LIST | V_TIMELINE, "move focus between the list and the preview, the lanes and the events") \
 	X(ACT_STATUS_CYCLE, "s", "status-cycle", V_LIST, "status filter: all, each status, not_complete") \
 	X(ACT_SORT_CYCLE, "o", "sort-cycle", V_LIST, "sort by start, status, span, action") \

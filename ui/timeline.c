@@ -291,6 +291,7 @@ struct tl_target {
 	char *host, *status;
 	bool inferred;
 	int64_t received, response, return_code;
+	int row;		/* lane row (the last one shown carries the rest) */
 };
 
 /* A lane row: the connector, the server, then one per agent host. */
@@ -332,7 +333,7 @@ struct timeline {
 	int64_t hop[3];
 	bool skew;
 	struct tl_event *ev;
-	size_t n_ev;
+	size_t n_ev, cap_ev;
 	struct tl_target *tg;
 	size_t n_tg;
 	struct tl_row rows[MAX_ROWS];
@@ -345,6 +346,10 @@ struct timeline {
 	bool lanes_focus;	/* Tab: the lanes take j/k, not the events pane */
 	struct tl_evidence *evid;
 	size_t n_evid;
+	struct tl_evidence **evid_sorted;	/* evid by (lane, host), rebuilt after
+						 * evid grew: a push to 500 clients */
+	bool evid_stale;
+	bool folded;		/* the clients as density rows (Space) */
 	int evidence_pref;	/* v: -1 by height (shown from 40 rows), 0 off, 1 on */
 	bool evidence_shown;	/* at the last layout */
 	int evidence_lines;	/* rows it took then */
@@ -389,6 +394,15 @@ static int read_target(void *ctx, const struct trace_target *t)
 	return 0;
 }
 
+/* Room for one more item (doubling: a 500-client push has 1,000). */
+static void grow_events(struct timeline *tl)
+{
+	if (tl->n_ev < tl->cap_ev)
+		return;
+	tl->cap_ev = tl->cap_ev ? 2 * tl->cap_ev : 64;
+	tl->ev = xrealloc(tl->ev, tl->cap_ev * sizeof(*tl->ev));
+}
+
 /* A record may be megabytes long: the timeline keeps its start (the
  * text view, d, and tatrace show have it all); every redraw wraps it. */
 #define EVENT_TEXT_MAX 65536
@@ -402,7 +416,7 @@ static int read_event(void *ctx, const struct stored_event *e, unsigned flags)
 		while (len > 0 && ((unsigned char)e->text[len] & 0xc0) == 0x80)
 			len--;	/* not inside a UTF-8 sequence */
 	}
-	tl->ev = xrealloc(tl->ev, (tl->n_ev + 1) * sizeof(*tl->ev));
+	grow_events(tl);
 	tl->ev[tl->n_ev++] = (struct tl_event){
 		.utc = e->utc_us,
 		.lane = e->ev.lane,
@@ -423,11 +437,35 @@ static int read_event(void *ctx, const struct stored_event *e, unsigned flags)
 static int add_row(struct timeline *tl, enum lane lane, int target, const char *host)
 {
 	if (tl->n_rows == MAX_ROWS) {
-		tl->hidden_hosts++;
+		tl->hidden_hosts += target >= 0;
 		return MAX_ROWS - 1;
 	}
 	tl->rows[tl->n_rows] = (struct tl_row){ lane, target, host };
 	return tl->n_rows++;
+}
+
+/* How bad a client's outcome is: a failure, then a missing stage, then
+ * the rest; among equals the slowest answer first. */
+static int target_rank(const struct tl_target *t)
+{
+	if (!strcmp(t->status, "failed"))
+		return 0;
+	if (t->received == EVENT_NONE || t->response == EVENT_NONE)
+		return 1;
+	return 2;
+}
+
+static int worst_first(const void *a, const void *b)
+{
+	const struct tl_target *x = a, *y = b;
+	int rx = target_rank(x), ry = target_rank(y);
+	if (rx != ry)
+		return rx - ry;
+	int64_t dx = rx == 2 ? x->response - x->received : 0;
+	int64_t dy = ry == 2 ? y->response - y->received : 0;
+	if (dx != dy)
+		return dx > dy ? -1 : 1;
+	return strcmp(x->host, y->host);
 }
 
 /* The lane rows: connector, server, each target, then agent hosts that
@@ -436,8 +474,13 @@ static void build_rows(struct timeline *tl)
 {
 	add_row(tl, LANE_CONNECTOR, -1, NULL);
 	add_row(tl, LANE_SERVER, -1, NULL);
+	if (tl->n_tg > TIMELINE_FOLD_CLIENTS) {
+		/* hundreds: folded into density rows; unfolded worst first */
+		qsort(tl->tg, tl->n_tg, sizeof(*tl->tg), worst_first);
+		tl->folded = true;
+	}
 	for (size_t i = 0; i < tl->n_tg; i++)
-		add_row(tl, LANE_AGENT, (int)i, tl->tg[i].host);
+		tl->tg[i].row = add_row(tl, LANE_AGENT, (int)i, tl->tg[i].host);
 	for (size_t i = 0; i < tl->n_ev; i++) {
 		struct tl_event *e = &tl->ev[i];
 		if (e->lane == LANE_SERVER) {
@@ -490,17 +533,17 @@ static int last_in_lane(const struct timeline *tl, enum lane lane)
 }
 
 /* Put a missing stage among the items, after the events up to its time. */
-static void add_missing(struct timeline *tl, int r, int anchor, int64_t at, enum event_kind kind,
-			const char *what)
+static void add_missing(struct timeline *tl, int r, const char *host, int anchor, int64_t at,
+			enum event_kind kind, const char *what)
 {
 	int64_t utc = anchor >= 0 ? tl->ev[anchor].utc : at != EVENT_NONE ? at : tl->first;
-	const char *host = tl->rows[r].host ? tl->rows[r].host : "";
+	host = host ? host : "";
 	char text[256];
 	snprintf(text, sizeof(text), "MISSING: %s%s%s", what, *host ? " on " : "", host);
 	size_t pos = tl->n_ev;
 	while (pos > 0 && tl->ev[pos - 1].utc > utc)
 		pos--;
-	tl->ev = xrealloc(tl->ev, (tl->n_ev + 1) * sizeof(*tl->ev));
+	grow_events(tl);
 	memmove(tl->ev + pos + 1, tl->ev + pos, (tl->n_ev - pos) * sizeof(*tl->ev));
 	tl->n_ev++;
 	tl->ev[pos] = (struct tl_event){
@@ -518,36 +561,75 @@ static void add_missing(struct timeline *tl, int r, int anchor, int64_t at, enum
 	};
 }
 
-/* The stage each row lacks, from the trace's status and its targets. */
+/* The stage each lane or target lacks, from the trace's status and its
+ * targets (every target: the rows shown are only the first few). */
 static void build_missing(struct timeline *tl)
 {
 	const char *s = tl->status;
-	for (int r = 0; r < tl->n_rows; r++) {
-		const struct tl_row *row = &tl->rows[r];
-		if (row->lane == LANE_CONNECTOR && !strcmp(s, "not_forwarded")) {
-			add_missing(tl, r, last_in_lane(tl, LANE_CONNECTOR), EVENT_NONE, EV_FORWARDED,
-				    "not forwarded");
-		} else if (row->lane == LANE_SERVER && !strcmp(s, "not_pushed")) {
-			int f = last_of(tl, EV_FORWARDED);
-			add_missing(tl, r, f >= 0 ? f : last_in_lane(tl, LANE_CONNECTOR), EVENT_NONE,
-				    EV_PUSH_STARTED, "no push");
-		} else if (row->lane == LANE_AGENT && row->target >= 0) {
-			const struct tl_target *tg = &tl->tg[row->target];
-			int p = last_of(tl, EV_PUSH_STARTED);
-			if (tg->received == EVENT_NONE && p >= 0)
-				add_missing(tl, r, p, EVENT_NONE, EV_TASK_RECEIVED,
-					    tg->inferred ? "no receipt (inferred target)" : "no receipt");
-			else if (tg->received != EVENT_NONE && tg->response == EVENT_NONE)
-				add_missing(tl, r, -1, tg->received, EV_RESPONSE_SENT, "no response");
-		}
+	if (!strcmp(s, "not_forwarded"))
+		add_missing(tl, 0, NULL, last_in_lane(tl, LANE_CONNECTOR), EVENT_NONE, EV_FORWARDED,
+			    "not forwarded");
+	if (!strcmp(s, "not_pushed")) {
+		int f = last_of(tl, EV_FORWARDED);
+		add_missing(tl, 1, NULL, f >= 0 ? f : last_in_lane(tl, LANE_CONNECTOR), EVENT_NONE,
+			    EV_PUSH_STARTED, "no push");
+	}
+	int p = last_of(tl, EV_PUSH_STARTED);
+	for (size_t i = 0; i < tl->n_tg; i++) {
+		const struct tl_target *tg = &tl->tg[i];
+		if (tg->received == EVENT_NONE && p >= 0)
+			add_missing(tl, tg->row, tg->host, p, EVENT_NONE, EV_TASK_RECEIVED,
+				    tg->inferred ? "no receipt (inferred target)" : "no receipt");
+		else if (tg->received != EVENT_NONE && tg->response == EVENT_NONE)
+			add_missing(tl, tg->row, tg->host, -1, tg->received, EV_RESPONSE_SENT,
+				    "no response");
 	}
 }
 
-static struct tl_evidence *evidence_for(struct timeline *tl, const char *host, enum lane lane)
+/* The lookup is a binary search over an index sorted by (lane, host),
+ * rebuilt after hosts were added: a 500-client push reads 500 logs. */
+static int evid_cmp(const struct tl_evidence *a, enum lane lane, const char *host)
 {
-	for (size_t i = 0; i < tl->n_evid; i++)
-		if (tl->evid[i].lane == lane && !strcasecmp(tl->evid[i].host, host))
-			return &tl->evid[i];
+	if (a->lane != lane)
+		return a->lane < lane ? -1 : 1;
+	return strcasecmp(a->host, host);
+}
+
+static int evid_order(const void *x, const void *y)
+{
+	const struct tl_evidence *a = *(struct tl_evidence *const *)x;
+	const struct tl_evidence *b = *(struct tl_evidence *const *)y;
+	return evid_cmp(a, b->lane, b->host);
+}
+
+static struct tl_evidence *evidence_find(struct timeline *tl, const char *host, enum lane lane)
+{
+	if (tl->evid_stale) {
+		tl->evid_sorted = xrealloc(tl->evid_sorted,
+					   (tl->n_evid + 1) * sizeof(*tl->evid_sorted));
+		for (size_t i = 0; i < tl->n_evid; i++)
+			tl->evid_sorted[i] = &tl->evid[i];
+		qsort(tl->evid_sorted, tl->n_evid, sizeof(*tl->evid_sorted), evid_order);
+		tl->evid_stale = false;
+	}
+	size_t lo = 0, hi = tl->n_evid;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = evid_cmp(tl->evid_sorted[mid], lane, host);
+		if (!c)
+			return tl->evid_sorted[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* A host's evidence, new (the index is rebuilt at the next lookup). */
+static struct tl_evidence *evidence_add(struct timeline *tl, const char *host, enum lane lane)
+{
+	tl->evid_stale = true;
 	tl->evid = xrealloc(tl->evid, (tl->n_evid + 1) * sizeof(*tl->evid));
 	tl->evid[tl->n_evid] = (struct tl_evidence){
 		.host = xstrdup(host), .lane = lane, .bias = INT32_MIN, .source = "-",
@@ -591,12 +673,9 @@ static int read_coverage(void *ctx, const struct store_file_coverage *c)
 	enum lane lane;
 	if (!c->host || !c->role || !c->timed || !lane_of_role(c->role, &lane))
 		return 0;
-	struct tl_evidence *ev = NULL;
-	for (size_t i = 0; i < tl->n_evid; i++)
-		if (tl->evid[i].lane == lane && !strcasecmp(tl->evid[i].host, c->host))
-			ev = &tl->evid[i];
+	struct tl_evidence *ev = evidence_find(tl, c->host, lane);
 	if (!ev && lane != LANE_AGENT && !tl->lane_events[lane])
-		ev = evidence_for(tl, c->host, lane);
+		ev = evidence_add(tl, c->host, lane);
 	if (!ev)
 		return 0;
 	bool covers = c->utc_min <= tl->last && c->utc_max >= tl->first;
@@ -630,28 +709,30 @@ static const char *missing_word(enum event_kind kind)
 static void build_evidence(struct timeline *tl, struct app *a)
 {
 	struct store *s = app_store(a);
-	for (size_t i = 0; i < tl->n_ev; i++)
-		if (!tl->ev[i].missing) {
-			tl->lane_events[tl->ev[i].lane]++;
-			if (tl->ev[i].lane != LANE_AGENT)
-				evidence_for(tl, tl->ev[i].host, tl->ev[i].lane);
-		}
-	for (int r = 2; r < tl->n_rows; r++)
-		if (tl->rows[r].host)
-			evidence_for(tl, tl->rows[r].host, LANE_AGENT);
+	/* the connector's and the server's hosts first: a few, found by a
+	 * scan; then each client once (targets name each host once) */
+	for (size_t i = 0; i < tl->n_ev; i++) {
+		const struct tl_event *e = &tl->ev[i];
+		if (e->missing)
+			continue;
+		tl->lane_events[e->lane]++;
+		bool seen = e->lane == LANE_AGENT;
+		for (size_t k = 0; !seen && k < tl->n_evid; k++)
+			seen = tl->evid[k].lane == e->lane && !strcasecmp(tl->evid[k].host, e->host);
+		if (!seen)
+			evidence_add(tl, e->host, e->lane);
+	}
+	for (size_t i = 0; i < tl->n_tg; i++)
+		evidence_add(tl, tl->tg[i].host, LANE_AGENT);
 	if (store_file_coverage(s, read_coverage, tl) != 0)
 		app_message(a, PAINT_FAIL, "%s coverage: %s", glyph(G_FAIL), store_error(s));
 	for (size_t i = 0; i < tl->n_ev; i++) {
 		const struct tl_event *e = &tl->ev[i];
-		for (size_t k = 0; k < tl->n_evid; k++) {
-			struct tl_evidence *ev = &tl->evid[k];
-			if (ev->lane != e->lane || strcasecmp(ev->host, e->host))
-				continue;
-			if (e->missing)
-				ev->missing = missing_word(e->kind);
-			else
-				ev->events++;
-		}
+		struct tl_evidence *ev = evidence_find(tl, e->host, e->lane);
+		if (ev && e->missing)
+			ev->missing = missing_word(e->kind);
+		else if (ev)
+			ev->events++;
 		/* a lane-wide missing stage (no push) is each host's of that lane */
 		if (e->missing && !*e->host)
 			for (size_t k = 0; k < tl->n_evid; k++)
@@ -824,6 +905,21 @@ static void follow_cursor(struct timeline *tl, int64_t item)
 		tl->ax.left = tl->ev[item].utc - tl->canvas_cols / 2 * tl->ax.scale;
 }
 
+/* Lane rows drawn: connector, server, then a row per client, or the two
+ * density rows (receipts, responses) when the clients are folded. */
+static int lane_rows(const struct timeline *tl)
+{
+	return tl->folded ? 4 : tl->n_rows;
+}
+
+/* The lane row an item is drawn on. */
+static int disp_row(const struct timeline *tl, const struct tl_event *e)
+{
+	if (!tl->folded || e->lane != LANE_AGENT)
+		return e->row;
+	return e->kind == EV_TASK_RECEIVED ? 2 : 3;
+}
+
 /* The next item after (or before) the cursor that pred holds for. */
 static unsigned step_to(struct view *v, bool backward,
 			bool (*pred)(const struct timeline *, const struct tl_event *), const char *what)
@@ -853,10 +949,10 @@ static unsigned lane_step(struct view *v, int dir)
 	if (!tl->n_ev)
 		return STALE_SCREEN;
 	const struct tl_event *cur = &tl->ev[v->item];
-	for (int r = cur->row + dir; r >= 0 && r < tl->n_rows; r += dir) {
+	for (int r = disp_row(tl, cur) + dir; r >= 0 && r < lane_rows(tl); r += dir) {
 		int64_t best = -1, dist = 0;
 		for (size_t i = 0; i < tl->n_ev; i++) {
-			if (tl->ev[i].row != r)
+			if (disp_row(tl, &tl->ev[i]) != r)
 				continue;
 			int64_t d = tl->ev[i].utc - cur->utc;
 			d = d < 0 ? -d : d;
@@ -882,6 +978,13 @@ static unsigned tl_request(struct view *v, enum action a)
 	switch (a) {
 	case ACT_FOCUS:
 		tl->lanes_focus = !tl->lanes_focus;
+		return STALE_SCREEN;
+	case ACT_FOLD_TOGGLE:
+		if (tl->n_tg < 2) {
+			app_message(v->app, PAINT_WARN, "one client: nothing to fold");
+			return STALE_SCREEN;
+		}
+		tl->folded = !tl->folded;
 		return STALE_SCREEN;
 	case ACT_TL_EVIDENCE:
 		tl->evidence_pref = !tl->evidence_shown;
@@ -961,6 +1064,7 @@ static void tl_done(struct view *v)
 		free(tl->evid[i].log);
 	}
 	free(tl->evid);
+	free(tl->evid_sorted);
 	free(tl->ev);
 	free(tl->tg);
 	free(tl);
@@ -1088,7 +1192,7 @@ static int evidence_layout(struct timeline *tl, int rows)
 int timeline_canvas_rows(struct view *v, int rows)
 {
 	struct timeline *tl = tl_of(v);
-	int lanes = tl->n_rows;
+	int lanes = lane_rows(tl);
 	int max_lanes = rows >= 40 ? MAX_ROWS : 5;
 	if (lanes > max_lanes)
 		lanes = max_lanes;
@@ -1421,6 +1525,32 @@ static void draw_hop(struct timeline *tl, int y, int x0, int cw, int64_t from, i
 		draw_text(y, x0 + h.label_at, cw - h.label_at, p, text, false);
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* "push→recv p50 48ms · max" and the slowest hop in *ms. */
+static void receipt_spread(const struct timeline *tl, int64_t push, char *name, size_t len,
+			   int64_t *ms)
+{
+	int64_t *d = xcalloc(tl->n_tg + 1, sizeof(*d));
+	size_t n = 0;
+	for (size_t i = 0; i < tl->n_tg; i++)
+		if (tl->tg[i].received != EVENT_NONE)
+			d[n++] = (tl->tg[i].received - push) / 1000;
+	if (n > 1) {
+		qsort(d, n, sizeof(*d), cmp_i64);
+		char p50[32];
+		timeline_format_ms(d[n / 2], p50, sizeof(p50));
+		size_t at = strlen(name);
+		snprintf(name + at, len - at, " p50 %s %s max", p50, glyph(G_NOT_REACHED));
+		*ms = d[n - 1];
+	}
+	free(d);
+}
+
 /* The track under the connector (forward -> push) or the server (push ->
  * the first receipt). */
 static void draw_track(struct timeline *tl, enum lane lane, int y, int w)
@@ -1430,7 +1560,7 @@ static void draw_track(struct timeline *tl, enum lane lane, int y, int w)
 	draw_glyph(y, lw, G_VBAR, PAINT_QUIET);
 	draw_fill(y, x0, cw, PAINT_NORMAL);
 	int p = first_of(tl, EV_PUSH_STARTED);
-	char name[48];
+	char name[96];
 	if (lane == LANE_CONNECTOR) {
 		int f = last_of(tl, EV_FORWARDED);
 		if (f < 0 || p < 0)
@@ -1449,6 +1579,8 @@ static void draw_track(struct timeline *tl, enum lane lane, int y, int w)
 		return;
 	int64_t ms = tl->hop[1] != EVENT_NONE ? tl->hop[1] : (recv - tl->ev[p].utc) / 1000;
 	snprintf(name, sizeof(name), "push%srecv", glyph(G_ARROW));
+	if (tl->folded)	/* many clients: the typical hop and the slowest */
+		receipt_spread(tl, tl->ev[p].utc, name, sizeof(name), &ms);
 	draw_hop(tl, y, x0, cw, event_col(tl, p), timeline_axis_column(&tl->ax, recv), name, ms);
 }
 
@@ -1513,6 +1645,81 @@ static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, 
 	free(mark);
 	free(who);
 	free(n);
+}
+
+/* Folded clients: one row of receipts, one of responses, a bar per
+ * column as high as the clients in it (lnav's sparkline); a cell with a
+ * failing response is drawn as a failure. The labels count the clients
+ * by outcome; the right end says how many of each. */
+static void draw_density(struct timeline *tl, bool responses, int y, int w, int64_t cursor)
+{
+	int lw = label_width(w), cw = w - lw - 1, x0 = lw + 1;
+	size_t ok = 0, fail = 0, miss = 0;
+	for (size_t i = 0; i < tl->n_tg; i++)
+		if (!strcmp(tl->tg[i].status, "complete"))
+			ok++;
+		else if (!strcmp(tl->tg[i].status, "failed"))
+			fail++;
+		else
+			miss++;
+	char lab[96];
+	if (!responses) {
+		snprintf(lab, sizeof(lab), " BgbAgent %s %zu clients", glyph(G_FOLDED), tl->n_tg);
+		draw_text(y, 0, lw, PAINT_HINT_KEY, lab, true);
+	} else {
+		struct buf b = {0};
+		buf_printf(&b, "   %s%zu %s%zu %s%zu", glyph(G_OK), ok, glyph(G_MISSING), miss,
+			   glyph(G_FAIL), fail);
+		draw_text(y, 0, lw, PAINT_NORMAL, b.data, true);
+		buf_free(&b);
+	}
+	draw_glyph(y, lw, G_VBAR, PAINT_QUIET);
+	draw_fill(y, x0, cw, PAINT_NORMAL);
+	enum event_kind kind = responses ? EV_RESPONSE_SENT : EV_TASK_RECEIVED;
+	int64_t *times = xcalloc(tl->n_ev + 1, sizeof(*times)), *bad = xcalloc(tl->n_ev + 1, sizeof(*bad));
+	size_t n = 0, n_bad = 0;
+	for (size_t i = 0; i < tl->n_ev; i++) {
+		const struct tl_event *e = &tl->ev[i];
+		if (e->missing || e->lane != LANE_AGENT || e->kind != kind)
+			continue;
+		times[n++] = e->utc;
+		if (ev_failure(e))
+			bad[n_bad++] = e->utc;
+	}
+	int *counts = xcalloc((size_t)cw, sizeof(int)), *fails = xcalloc((size_t)cw, sizeof(int));
+	int max = timeline_density_bucket(&tl->ax, times, n, counts, cw);
+	timeline_density_bucket(&tl->ax, bad, n_bad, fails, cw);
+	int64_t cur_col = -1;
+	if (cursor >= 0 && disp_row(tl, &tl->ev[cursor]) == (responses ? 3 : 2))
+		cur_col = timeline_axis_column(&tl->ax, tl->ev[cursor].utc) +
+			  (tl->ev[cursor].missing ? 2 : 0);
+	int last = -1;
+	for (int c = 0; c < cw; c++) {
+		int l = timeline_density_level(counts[c], max);
+		if (!l)
+			continue;
+		enum paint p = c == cur_col ? (tl->lanes_focus ? PAINT_CURSOR_FOCUS : PAINT_CURSOR_BLUR)
+			       : fails[c] ? PAINT_FAIL : responses ? PAINT_NORMAL : PAINT_OK;
+		draw_glyph(y, x0 + c, (enum glyph)(G_BAR1 + l - 1), p);
+		last = c;
+	}
+	struct buf b = {0};
+	if (!responses)
+		buf_printf(&b, " receipts %zu", n);
+	else
+		buf_printf(&b, " responses %zu, %zu failed", n, n_bad);
+	if (!responses && tl->n_tg > n)
+		buf_printf(&b, " %s %zu no receipt", glyph(G_MISSING), tl->n_tg - n);
+	int tw = draw_width(b.data), at = last + 1;
+	if (at + tw > cw)
+		at = cw - tw;
+	if (at >= 0)
+		draw_text(y, x0 + at, tw, n_bad && responses ? PAINT_FAIL : PAINT_HINT_KEY, b.data, false);
+	buf_free(&b);
+	free(times);
+	free(bad);
+	free(counts);
+	free(fails);
 }
 
 /* ▲ under the cursor's column, then what it is; the text below. */
@@ -1675,8 +1882,11 @@ void timeline_draw_canvas(struct view *v, int y0, int w, int rows)
 	draw_summary(tl, y0, w);
 	draw_ruler(tl, y0 + 2, w);
 	int lanes = rows - 6 - TRACKS - tl->evidence_lines, y = y0 + 3;
-	for (int r = 0; r < lanes && r < tl->n_rows; r++) {
-		draw_lane(tl, r, y++, w, cursor, r == lanes - 1);
+	for (int r = 0; r < lanes && r < lane_rows(tl); r++) {
+		if (tl->folded && r >= 2)
+			draw_density(tl, r == 3, y++, w, cursor);
+		else
+			draw_lane(tl, r, y++, w, cursor, r == lanes - 1);
 		if (r < TRACKS)
 			draw_track(tl, r == 0 ? LANE_CONNECTOR : LANE_SERVER, y++, w);
 	}

@@ -6,6 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui.sh"
 trap 'tui_stop; rm -rf "$TMP"' EXIT
+HERE=$(cd "$(dirname "$0")" && pwd)
 DB=$TMP/demo.db
 $T demo -q "$TMP/demo" && $T ingest -q -d "$DB" "$TMP/demo"
 $T traces -d "$DB" --format json > "$TMP/all.json"
@@ -142,6 +143,38 @@ check "80x24: a timeline opens" open_trace "$OK1"
 check "80x24: no evidence rows" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q '^ evidence '"
 tui_keys v
 check "80x24: v shows them" tui_wait "^ evidence  SCP01 "
+tui_keys Q
+tui_stop
+
+# Density rows: a push to 60 clients folds the BgbAgent lane into two
+# rows (receipts, responses: a bar per column, the counts per outcome);
+# Space unfolds it worst first (the failed client, then the missing
+# receipts); a push to 2 clients is not folded.
+python3 "$HERE/../bench/wide_push.py" "$TMP/wide" 60
+$T ingest -q -d "$TMP/wide.db" "$TMP/wide"
+tui_start 120 40 "$T" ui -d "$TMP/wide.db"
+check "wide push: the list opens" tui_wait "trace 1 of 1 "
+tui_keys Enter
+check "wide push: the timeline opens" tui_wait "^\[timeline\] trace 1 of 1"
+check "folded: one row for 60 clients, receipts as bars" tui_wait "^ BgbAgent ▸ 60 clients +│ *[▁▂▃▄▅▆▇█ ]+ receipts 58 ◌ 2 no receipt"
+check "folded: the outcome counts and the responses row" tui_wait "^   ✓57 ◌2 ✗1 +│ *[▁▂▃▄▅▆▇█ ]+ responses 58, 1 failed"
+check "folded: the typical push->receipt hop and the slowest" tui_wait "push→recv p50 [0-9.]+m?s · max [0-9.]+m?s"
+check "folded: no client rows" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q '├ CLIENT'"
+tui_keys Space
+check "Space unfolds: the failed client first" tui_wait "^ BgbAgent ├ CLIENT042 ✗"
+check "unfolded: then the one never reached" tui_wait "^ +├ CLIENT007\?◌"
+check "unfolded: the rest folded into the last row" tui_wait "└ \+[0-9]+ more"
+tui_keys Space
+check "Space folds again" tui_wait "^ BgbAgent ▸ 60 clients"
+tui_keys Tab g j j
+check "folded lanes: j reaches the receipts row" tui_wait "^▷ .* agent .* task_received"
+tui_keys j
+check "folded lanes: j again, the responses row" tui_wait "^▷ .* agent .* response_sent"
+tui_keys Q
+tui_stop
+tui_start 120 40 "$T" ui -d "$DB"
+check "two clients: a timeline opens" open_trace "$PA"
+check "two clients: not folded" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q 'BgbAgent ▸'"
 tui_keys Q
 tui_stop
 

@@ -63,7 +63,7 @@
 	X(ACT_PAGE_UP, "<PgUp> C-b", "page-up", V_ALL, "one screen up") \
 	X(ACT_HALF_DOWN, "C-d", "half-page-down", V_ALL, "half a screen down") \
 	X(ACT_HALF_UP, "C-u", "half-page-up", V_ALL, "half a screen up") \
-	X(ACT_FILTER, "/", "filter", V_ALL, "PCRE2: the list hides what does not match; other views find") \
+	X(ACT_FILTER, "/", "filter", V_ALL, "PCRE2: the list hides what does not match; the timeline marks matches and hides nothing; other views find") \
 	X(ACT_MATCH_NEXT, "n", "match-next", V_ALL, "next match") \
 	X(ACT_MATCH_PREV, "N", "match-prev", V_ALL, "previous match") \
 	X(ACT_HELP, "? <F1>", "help", V_ALL, "this help, the current view's keys first") \

@@ -40,6 +40,7 @@
 	X(G_CARET, "\u25b2", "^", "") \
 	X(G_BREAK, "\u2248", "~", "timeline: an idle gap collapsed, its length printed") \
 	X(G_STAGE, "\u25c6", "*", "timeline: a stage (forwarded, pushed, received, response, BTS)") \
+	X(G_MATCH, "\u2022", "*", "timeline: an event / marked") \
 	X(G_HOP_FROM, "\u2517", "+", "timeline: a hop leaves a stage") \
 	X(G_HOP_TO, "\u2513", "+", "timeline: a hop reaches the next lane") \
 	X(G_HOP_DOWN, "\u2503", "|", "timeline: a hop within one column") \

@@ -28,11 +28,35 @@ void prompt_open(struct app *a, enum prompt_kind kind, const char *text)
 	a->count_stale = kind == PROMPT_FILTER;
 }
 
+/* / in a timeline: PCRE2's message at once, the count at a pause. */
+static void timeline_find_info(struct app *a, bool count)
+{
+	char err[200];
+	int64_t n = *a->input ? timeline_count_matches(app_top(a), a->input, err, sizeof(err)) : 0;
+	a->info_role = n < 0 ? PAINT_FAIL : PAINT_NORMAL;
+	if (n < 0)
+		snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);
+	else if (!*a->input)
+		snprintf(a->info, sizeof(a->info), "empty: Enter clears the marks");
+	else if (count)
+		snprintf(a->info, sizeof(a->info), "%lld events match %s Enter marks them (hides nothing), n/N step",
+			 (long long)n, glyph(G_NOT_REACHED));
+	else
+		snprintf(a->info, sizeof(a->info), "PCRE2 over the events' text, host and kind %s Enter marks them, hides nothing",
+			 glyph(G_NOT_REACHED));
+	if (count || n < 0)
+		a->count_stale = false;
+}
+
 /* The live preview of a filter: PCRE2's message, or how many traces. */
 void filter_info(struct app *a, bool count)
 {
 	char err[200];
 	struct view *list = a->stack[0];
+	if (a->depth > 1 && timeline_trace_id(app_top(a))) {
+		timeline_find_info(a, count);
+		return;
+	}
 	if (a->depth > 1) {
 		snprintf(a->info, sizeof(a->info), "find (case-insensitive text)");
 		return;
@@ -213,6 +237,21 @@ static void prompt_accept(struct app *a)
 	char err[200];
 	switch (a->prompt) {
 	case PROMPT_FILTER:
+		if (a->depth > 1 && timeline_trace_id(app_top(a))) {
+			struct view *v = app_top(a);
+			if (!timeline_set_pattern(v, a->input, err, sizeof(err))) {
+				snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);
+				a->info_role = PAINT_FAIL;
+				return;
+			}
+			snprintf(a->find, sizeof(a->find), "%s", a->input);
+			a->prompt = PROMPT_NONE;
+			if (!*a->input)
+				app_message(a, PAINT_NORMAL, "marks cleared");
+			else if (!view_find(v, a->find, false) && !view_find(v, a->find, true))
+				app_message(a, PAINT_WARN, "no event matches /%s/", a->find);
+			return;
+		}
 		if (a->depth > 1) {
 			snprintf(a->find, sizeof(a->find), "%s", a->input);
 			a->prompt = PROMPT_NONE;

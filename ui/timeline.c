@@ -14,6 +14,11 @@
 #include <string.h>
 #include <strings.h>
 
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include <pcre2.h>
+
 #include "draw.h"
 #include "glyphs.h"
 #include "lines.h"
@@ -350,11 +355,17 @@ struct timeline {
 						 * evid grew: a push to 500 clients */
 	bool evid_stale;
 	bool folded;		/* the clients as density rows (Space) */
+	/* / marks the items whose text, host or kind matches; hides none */
+	char *pattern;
+	bool *matched;
+	size_t n_matched;
 	int evidence_pref;	/* v: -1 by height (shown from 40 rows), 0 off, 1 on */
 	bool evidence_shown;	/* at the last layout */
 	int evidence_lines;	/* rows it took then */
 	int canvas_cols;
 };
+
+static const struct view_ops timeline_ops;
 
 static struct timeline *tl_of(struct view *v)
 {
@@ -857,26 +868,105 @@ static void tl_draw_line(struct view *v, int64_t item, int sub, int y, int w, bo
 		snprintf(off, sizeof(off), "%s", glyph(G_DASH));
 	}
 	bool wide = w >= 100;
+	bool hit = tl->matched && tl->matched[item];
 	snprintf(head, sizeof(head), "%s %s %8s %-*.*s %-10.10s ",
-		 selected ? glyph(focused ? G_CURSOR : G_CURSOR_BLUR) : " ", t, off,
+		 selected ? glyph(focused ? G_CURSOR : G_CURSOR_BLUR) : hit ? glyph(G_MATCH) : " ", t, off,
 		 wide ? 9 : 1, wide ? 9 : 1, lane_name(e->lane), e->host);
 	int x = draw_text(y, 0, w, base, head, false);
 	x += draw_glyph(y, x, ev_glyph(e), selected ? base : ev_paint(e));
 	char kind[48];
 	snprintf(kind, sizeof(kind), " %-*s ", wide ? 17 : 13, event_kind_name(e->kind));
 	if (x < w)
-		x += draw_text(y, x, w - x, base, kind, false);
+		x += draw_text(y, x, w - x, hit && !selected ? PAINT_MATCH : base, kind, false);
 	if ((e->flags & TRACE_EVENT_UNMATCHED) && x < w)
 		x += draw_text(y, x, w - x, selected ? base : PAINT_WARN, "unmatched ", false);
 	if (x < w)
 		draw_text(y, x, w - x, e->missing && !selected ? PAINT_MISSING : base, e->text, true);
 }
 
+/* n/N: the items / marked (the pattern is the one marked with). */
 static bool tl_match(struct view *v, int64_t item, const char *pattern)
 {
-	const struct tl_event *e = &tl_of(v)->ev[item];
-	return strcasestr(e->text, pattern) || strcasestr(e->host, pattern) ||
-	       strcasestr(event_kind_name(e->kind), pattern);
+	(void)pattern;
+	struct timeline *tl = tl_of(v);
+	return tl->matched && tl->matched[item];
+}
+
+static pcre2_code *compile_pattern(const char *pattern, char *err, size_t errlen)
+{
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+				       PCRE2_UTF | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF, &code,
+				       &off, NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[160];
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		snprintf(err, errlen, "%s at offset %zu", (const char *)msg, (size_t)off);
+		return NULL;
+	}
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+static bool re_hit(pcre2_code *re, pcre2_match_data *md, const char *s)
+{
+	return pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL) >= 0;
+}
+
+/* Match every item; marks[] (when not NULL) gets which. The count, or -1
+ * with PCRE2's message and offset in err. */
+static int64_t match_items(struct timeline *tl, const char *pattern, bool *marks, char *err,
+			   size_t errlen)
+{
+	pcre2_code *re = compile_pattern(pattern, err, errlen);
+	if (!re)
+		return -1;
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	int64_t n = 0;
+	for (size_t i = 0; i < tl->n_ev; i++) {
+		const struct tl_event *e = &tl->ev[i];
+		bool hit = re_hit(re, md, e->text) || re_hit(re, md, e->host) ||
+			   re_hit(re, md, event_kind_name(e->kind));
+		if (marks)
+			marks[i] = hit;
+		n += hit;
+	}
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	return n;
+}
+
+int64_t timeline_count_matches(struct view *v, const char *pattern, char *err, size_t errlen)
+{
+	if (v->ops != &timeline_ops)
+		return -1;
+	return match_items(tl_of(v), pattern, NULL, err, errlen);
+}
+
+bool timeline_set_pattern(struct view *v, const char *pattern, char *err, size_t errlen)
+{
+	struct timeline *tl = tl_of(v);
+	if (!pattern || !*pattern) {
+		free(tl->pattern);
+		free(tl->matched);
+		tl->pattern = NULL;
+		tl->matched = NULL;
+		tl->n_matched = 0;
+		return true;
+	}
+	bool *marks = xcalloc(tl->n_ev + 1, sizeof(*marks));
+	int64_t n = match_items(tl, pattern, marks, err, errlen);
+	if (n < 0) {
+		free(marks);
+		return false;
+	}
+	free(tl->pattern);
+	free(tl->matched);
+	tl->pattern = xstrdup(pattern);
+	tl->matched = marks;
+	tl->n_matched = (size_t)n;
+	return true;
 }
 
 static void tl_title(struct view *v, struct buf *out)
@@ -888,11 +978,12 @@ static void tl_title(struct view *v, struct buf *out)
 		   tl->pos, tl->total,
 		   tl->n_ev ? v->item + 1 : 0, tl->n_ev, tl->lanes_focus ? "lanes focused (Tab), " : "",
 		   !tl->fit ? "zoom" : tl->no_breaks && tl->brk.n_breaks ? "fit, breaks off (b)" : "fit");
-
 	if (tl->ax.scale < 1000)
 		buf_printf(out, "%.1fms/col", (double)tl->ax.scale / 1000);
 	else
 		buf_printf(out, "%s/col", s);
+	if (tl->pattern)
+		buf_printf(out, ", /%s/ marks %zu (n/N)", tl->pattern, tl->n_matched);
 }
 
 /* Keep the cursor's event on the canvas (after a move, not after a pan). */
@@ -1065,6 +1156,8 @@ static void tl_done(struct view *v)
 	}
 	free(tl->evid);
 	free(tl->evid_sorted);
+	free(tl->pattern);
+	free(tl->matched);
 	free(tl->ev);
 	free(tl->tg);
 	free(tl);
@@ -1593,6 +1686,7 @@ static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, 
 	unsigned char *mark = xcalloc((size_t)cw, 1);
 	int *who = xcalloc((size_t)cw, sizeof(int));
 	int *n = xcalloc((size_t)cw, sizeof(int));
+	bool *hit = xcalloc((size_t)cw, sizeof(bool));
 	int first_col = cw, last_col = -1, cursor_col = -1;
 	for (size_t i = 0; i < tl->n_ev; i++) {
 		const struct tl_event *e = &tl->ev[i];
@@ -1604,6 +1698,7 @@ static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, 
 			continue;
 		int m = ev_mark(e);
 		n[c]++;
+		hit[c] |= tl->matched && tl->matched[i];
 		if (m > mark[c]) {
 			mark[c] = (unsigned char)m;
 			who[c] = (int)i;
@@ -1640,11 +1735,14 @@ static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, 
 			continue;
 		const struct tl_event *e = &tl->ev[who[c]];
 		enum glyph g = mark[c] == MARK_EVENT && n[c] > 1 ? G_SEVERAL : ev_glyph(e);
-		draw_glyph(y, x0 + c, g, c != cursor_col ? ev_paint(e) : tl->lanes_focus ? PAINT_CURSOR_FOCUS : PAINT_CURSOR_BLUR);
+		enum paint p = c == cursor_col ? (tl->lanes_focus ? PAINT_CURSOR_FOCUS : PAINT_CURSOR_BLUR)
+			       : hit[c] ? PAINT_MATCH : ev_paint(e);
+		draw_glyph(y, x0 + c, g, p);
 	}
 	free(mark);
 	free(who);
 	free(n);
+	free(hit);
 }
 
 /* Folded clients: one row of receipts, one of responses, a bar per

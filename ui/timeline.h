@@ -113,6 +113,14 @@ bool timeline_cursor_record(struct view *v, int64_t *file_id, uint64_t *seq, int
 /* True when Tab gave the lanes the focus (the events pane shows the
  * selection unfocused, ▷). */
 bool timeline_lanes_focused(struct view *v);
+/* / in a timeline marks, and hides nothing: the items whose text, host or
+ * kind match pattern (PCRE2, caseless) are marked in both panes and n/N
+ * step through them; empty clears. False with PCRE2's message and offset
+ * in err ("missing closing parenthesis at offset 17"). */
+bool timeline_set_pattern(struct view *v, const char *pattern, char *err, size_t errlen);
+/* How many items pattern would mark (the prompt's live count); -1 with
+ * the message in err, or for other views. */
+int64_t timeline_count_matches(struct view *v, const char *pattern, char *err, size_t errlen);
 /* The trace a timeline shows; 0 for other views. */
 int64_t timeline_trace_id(struct view *v);
 /* Rows the lanes take above the events pane on a screen rows high. */

@@ -178,5 +178,36 @@ check "two clients: not folded" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p
 tui_keys Q
 tui_stop
 
+# / in a timeline marks matches and hides nothing: the events count and
+# the hops stay, matched rows carry •, n/N step through them; an invalid
+# pattern keeps the prompt open with PCRE2's message and offset; empty
+# clears the marks.
+tui_start 120 40 "$T" ui -d "$DB"
+check "find: a partial trace opens" open_trace "$PA"
+TOTAL=$(tmux -S "$TUI_DIR/sock" capture-pane -p -t t | sed -n 's/^\[timeline\] .*event [0-9]* of \([0-9]*\),.*/\1/p')
+tui_keys g /
+tui_type "push_"
+check "find: the live count at a pause" tui_wait "^[0-9]+ events match · Enter marks them"
+tui_keys Enter
+check "find: the title says what is marked" tui_wait "^\[timeline\] .*, /push_/ marks [0-9]+ \(n/N\)"
+check "find: nothing hidden, the same events" tui_wait "^\[timeline\] .*event [0-9]+ of $TOTAL,"
+check "find: the hops stay drawn" tui_wait "^   SCP01 .*fwd→push"
+check "find: the cursor on the first match" tui_wait "^▶ .* push_fetched "
+check "find: the other matches are marked" tui_wait "^• .* push_started "
+tui_keys n
+check "n: the next match" tui_wait "^▶ .* push_started "
+tui_keys N
+check "N: the previous match" tui_wait "^▶ .* push_fetched "
+tui_keys /
+tui_type "Receive(task"
+check "find: a bad pattern shows PCRE2's message and offset" tui_wait "^✗ missing closing parenthesis at offset 12"
+tui_keys Enter
+check "find: the prompt stays open on it" tui_wait "^/Receive\(task"
+tui_keys C-u Enter
+check "find: empty clears the marks" tui_wait "marks cleared"
+check "find: no row marked any more" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q '^• '"
+tui_keys Q
+tui_stop
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -1914,7 +1914,10 @@ static void draw_evidence_row(const struct timeline *tl, const struct tl_evidenc
 	else
 		snprintf(bias, sizeof(bias), "%+d", (int)ev->bias);
 	covers_text(tl, ev->from, ev->to, cov, sizeof(cov));
-	buf_printf(&b, "%-31.31s bias %-4s %-8s covers %s ", ev->log, bias, ev->source, cov);
+	if (w >= 118)
+		buf_printf(&b, "%-31.31s bias %-4s %-8s covers %s ", ev->log, bias, ev->source, cov);
+	else	/* narrow: what it proves before where it came from */
+		buf_printf(&b, "%-24.24s %-4s %-8s ", ev->log, bias, ev->source);
 	x += draw_text(y, x, w - x, ev->bias == INT32_MIN ? PAINT_WARN : PAINT_NORMAL, b.data, false);
 	b.len = 0;
 	enum paint p;

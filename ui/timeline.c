@@ -1272,9 +1272,14 @@ static int evidence_rows(struct timeline *tl, int rows)
 	return ((int)tl->n_evid > cap ? cap + 1 : (int)tl->n_evid) + (unnamed_targets(tl) > 0);
 }
 
-static int evidence_layout(struct timeline *tl, int rows)
+/* Unasked, the evidence never squeezes the events pane below EVENTS_MIN
+ * rows (a push to 14 clients unfolded): it says "N more hosts" instead. */
+#define EVENTS_MIN 8
+
+static int evidence_layout(struct timeline *tl, int rows, int room)
 {
-	tl->evidence_lines = evidence_rows(tl, rows);
+	int want = evidence_rows(tl, rows);
+	tl->evidence_lines = want < room ? want : room > 0 ? room : 0;
 	return tl->evidence_lines;
 }
 
@@ -1289,7 +1294,11 @@ int timeline_canvas_rows(struct view *v, int rows)
 	int max_lanes = rows >= 40 ? MAX_ROWS : 5;
 	if (lanes > max_lanes)
 		lanes = max_lanes;
-	return 3 + lanes + TRACKS + 3 + evidence_layout(tl, rows);
+	int base = 3 + lanes + TRACKS + 3;
+	/* the screen keeps 4 rows: the bar, the title, status and hints */
+	/* asked for with v: the events pane may shrink to 3 rows */
+	int keep = tl->evidence_pref == 1 ? 3 : EVENTS_MIN;
+	return base + evidence_layout(tl, rows, rows - 4 - base - keep);
 }
 
 static int label_width(int w)
@@ -1593,10 +1602,9 @@ static void draw_track_label(struct timeline *tl, enum lane lane, int y, int lw)
 /* A hop drawn on the track under a lane: from the stage that sent (at
  * from) to the one that received (at to), its latency on it; a receipt
  * before its cause points back and says skew. */
-static void draw_hop(struct timeline *tl, int y, int x0, int cw, int64_t from, int64_t to,
-		     const char *name, int64_t ms)
+static void draw_hop(int y, int x0, int cw, int64_t from, int64_t to, const char *name,
+		     int64_t ms)
 {
-	(void)tl;
 	char d[32], text[96];
 	timeline_format_ms(ms, d, sizeof(d));
 	snprintf(text, sizeof(text), " %s %s%s ", name, d, ms < 0 ? " skew!" : "");
@@ -1661,7 +1669,7 @@ static void draw_track(struct timeline *tl, enum lane lane, int y, int w)
 		int64_t ms = tl->hop[0] != EVENT_NONE ? tl->hop[0]
 						      : (tl->ev[p].utc - tl->ev[f].utc) / 1000;
 		snprintf(name, sizeof(name), "fwd%spush", glyph(G_ARROW));
-		draw_hop(tl, y, x0, cw, event_col(tl, f), event_col(tl, p), name, ms);
+		draw_hop(y, x0, cw, event_col(tl, f), event_col(tl, p), name, ms);
 		return;
 	}
 	int64_t recv = EVENT_NONE;
@@ -1674,7 +1682,7 @@ static void draw_track(struct timeline *tl, enum lane lane, int y, int w)
 	snprintf(name, sizeof(name), "push%srecv", glyph(G_ARROW));
 	if (tl->folded)	/* many clients: the typical hop and the slowest */
 		receipt_spread(tl, tl->ev[p].utc, name, sizeof(name), &ms);
-	draw_hop(tl, y, x0, cw, event_col(tl, p), timeline_axis_column(&tl->ax, recv), name, ms);
+	draw_hop(y, x0, cw, event_col(tl, p), timeline_axis_column(&tl->ax, recv), name, ms);
 }
 
 static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, bool last_shown)

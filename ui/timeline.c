@@ -737,6 +737,14 @@ static void build_evidence(struct timeline *tl, struct app *a)
 		evidence_add(tl, tl->tg[i].host, LANE_AGENT);
 	if (store_file_coverage(s, read_coverage, tl) != 0)
 		app_message(a, PAINT_FAIL, "%s coverage: %s", glyph(G_FAIL), store_error(s));
+	/* a lane nobody collected: said, not left out */
+	for (int l = LANE_CONNECTOR; l <= LANE_SERVER; l++) {
+		bool have = false;
+		for (size_t k = 0; k < tl->n_evid && !have; k++)
+			have = tl->evid[k].lane == (enum lane)l;
+		if (!have && strcmp(tl->status, "unauthorized") && strcmp(tl->status, "not_forwarded"))
+			evidence_add(tl, "", (enum lane)l);
+	}
 	for (size_t i = 0; i < tl->n_ev; i++) {
 		const struct tl_event *e = &tl->ev[i];
 		struct tl_evidence *ev = evidence_find(tl, e->host, e->lane);
@@ -1486,6 +1494,16 @@ static void draw_row_label(struct timeline *tl, int r, int y, int lw, bool last_
 	}
 }
 
+/* True when no stored log of lane covers the trace's time: the lane is
+ * shown as not collected, never blamed. */
+static bool lane_uncollected(const struct timeline *tl, enum lane lane)
+{
+	for (size_t k = 0; k < tl->n_evid; k++)
+		if (tl->evid[k].lane == lane && tl->evid[k].covers)
+			return false;
+	return true;
+}
+
 /* A missing stage: `·?·` where it was due and what is missing. */
 static void draw_missing(int y, int x0, int cw, int64_t col, const char *what, bool selected)
 {
@@ -1592,7 +1610,7 @@ static void draw_track_label(struct timeline *tl, enum lane lane, int y, int lw)
 		}
 	char lab[96];
 	if (lw >= 24)
-		snprintf(lab, sizeof(lab), "   %-10.10s %2d event%s", host ? host : glyph(G_DASH), n,
+		snprintf(lab, sizeof(lab), "   %-10.10s %2d event%s", host ? host : "", n,
 			 n == 1 ? "" : "s");
 	else
 		snprintf(lab, sizeof(lab), "   %-.12s", host ? host : "");
@@ -1737,6 +1755,14 @@ static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, 
 			draw_glyph(y, x0 + c, G_RULE, PAINT_QUIET);
 	}
 	draw_row_missing(tl, r, y, x0, cw, cursor);
+	if (tl->rows[r].lane != LANE_AGENT && !tl->lane_events[tl->rows[r].lane] &&
+	    strcmp(tl->status, "unauthorized") && strcmp(tl->status, "not_forwarded") &&
+	    lane_uncollected(tl, tl->rows[r].lane)) {
+		char text[96];
+		snprintf(text, sizeof(text), "%s not collected: no %s log covers the trace", glyph(G_UNKNOWN),
+			 lane_name(tl->rows[r].lane));
+		draw_text(y, x0, cw, PAINT_WARN, text, false);
+	}
 	draw_hop_label(tl, r, y, x0, cw, mark, last_col);
 	for (int c = 0; c < cw; c++) {
 		if (!mark[c])
@@ -1907,12 +1933,17 @@ static void draw_evidence_row(const struct timeline *tl, const struct tl_evidenc
 {
 	struct buf b = {0};
 	char cov[48], bias[16];
-	buf_printf(&b, " %-9s %-10.10s ", first ? "evidence" : "", ev->host);
+	buf_printf(&b, " %-9s %-10.10s ", first ? "evidence" : "",
+		   *ev->host ? ev->host : lane_name(ev->lane));
 	int x = draw_text(y, 0, w, PAINT_QUIET, b.data, false);
 	b.len = 0;
 	if (!ev->log) {
-		buf_printf(&b, "%s not collected: no %s log from %s", glyph(G_UNKNOWN),
-			   lane_name(ev->lane), ev->host);
+		if (*ev->host)
+			buf_printf(&b, "%s not collected: no %s log from %s", glyph(G_UNKNOWN),
+				   lane_name(ev->lane), ev->host);
+		else
+			buf_printf(&b, "%s not collected: no %s log in the store", glyph(G_UNKNOWN),
+				   lane_name(ev->lane));
 		draw_text(y, x, w - x, PAINT_WARN, b.data, true);
 		buf_free(&b);
 		return;

@@ -209,5 +209,23 @@ check "find: no row marked any more" sh -c "! tmux -S '$TUI_DIR/sock' capture-pa
 tui_keys Q
 tui_stop
 
+# A bundle without the management point's log: the server lane says not
+# collected (never blamed), and so does its evidence row; with the log
+# (the full demo) a not_pushed trace's server lane is not "not collected".
+$T demo -q --collect SCP01,CLIENT01 "$TMP/nomp" && $T ingest -q -d "$TMP/nomp.db" "$TMP/nomp"
+NM=$($T traces -d "$TMP/nomp.db" --format json | python3 -c 'import json,sys; print(next(i for i, t in enumerate(json.load(sys.stdin), 1) if t["status"] == "missing_evidence"))')
+tui_start 120 40 "$T" ui -d "$TMP/nomp.db"
+check "no server log: the list opens" tui_wait "trace 1 of "
+check "no server log: a trace opens" open_trace "$NM"
+check "no server log: the lane says not collected" tui_wait "^ SMS_NOTIFICATION_SERVER│\? not collected: no server log covers the trace"
+check "no server log: the evidence row says so" tui_wait "^ +server +\? not collected: no server log in the store"
+tui_keys Q
+tui_stop
+tui_start 120 40 "$T" ui -d "$DB"
+check "not_pushed again: its timeline opens" open_trace "$NP"
+check "not_pushed: the server lane is collected, not blamed as absent" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q 'not collected'"
+tui_keys Q
+tui_stop
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

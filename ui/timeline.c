@@ -4,9 +4,13 @@
  * never touches the store. The canvas is a cell array per lane row: each
  * cell keeps its highest-priority mark (failure > missing > stage >
  * several > event), so a coarse scale never hides a failure. Missing
- * stages have no event: they are drawn from the trace row and its targets
- * where they were due (after the last event that happened). */
-#include "timeline.h"
+ * stages are items of their own (no record), built from the trace row
+ * and its targets and drawn where they were due (after the last event
+ * that happened), so the one cursor of both panes walks events, stages
+ * and problems alike. The hops are arrows on the tracks under the
+ * connector and the server; hundreds of clients fold into density rows.
+ * The evidence rows (which log covers each host) are tl_evidence.c's. */
+#include "timeline_internal.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -274,96 +278,6 @@ void timeline_format_ms(int64_t ms, char *out, size_t len)
 
 /* ---- the trace, read once ---- */
 
-struct tl_event {
-	int64_t utc;
-	enum lane lane;
-	enum event_kind kind;
-	int64_t return_code, failed;
-	unsigned flags;
-	int row;		/* lane row it is drawn on */
-	uint32_t line;
-	int64_t file_id;
-	uint64_t seq;
-	/* A missing stage is a cursor stop too: no record, drawn `·?·` one
-	 * column after where it was due (utc: the stage before it), what
-	 * says what is missing. */
-	bool missing;
-	const char *what;
-	char *host, *path, *text;
-};
-
-struct tl_target {
-	char *host, *status;
-	bool inferred;
-	int64_t received, response, return_code;
-	int row;		/* lane row (the last one shown carries the rest) */
-};
-
-/* A lane row: the connector, the server, then one per agent host. */
-struct tl_row {
-	enum lane lane;
-	int target;		/* index in targets, -1 for none */
-	const char *host;
-};
-
-#define MAX_ROWS 16
-
-/* Evidence: for one host of the trace, the log of its lane that covers
- * the trace's time (or the one nearest to it), its bias and where the
- * bias came from. This is what tells "not collected" from "not
- * delivered": a missing receipt on a host whose log covers the push is
- * evidence; on a host whose log does not, it is only absence. */
-struct tl_evidence {
-	char *host;
-	enum lane lane;
-	char *log;		/* file name; NULL when the host has no log of the lane */
-	bool covers;		/* the log covers [first, last] of the trace */
-	int64_t from, to;	/* what it covers (µs) */
-	int32_t bias;		/* INT32_MIN unknown */
-	const char *source;	/* offset source of most of its records */
-	int events;		/* the trace's events on this host */
-	const char *missing;	/* the stage it lacks, if any */
-};
-
-/* Evidence rows at most, below 40 rows and from 40 rows. */
-#define EVIDENCE_SMALL 3
-#define EVIDENCE_TALL 6
-
-struct timeline {
-	int64_t id, pos, total;
-	char guid[40], status[32], action[64];
-	int64_t first, last, push_id, candidates;
-	int lane_events[TRACE_LANES];
-	int64_t target_count;
-	int64_t hop[3];
-	bool skew;
-	struct tl_event *ev;
-	size_t n_ev, cap_ev;
-	struct tl_target *tg;
-	size_t n_tg;
-	struct tl_row rows[MAX_ROWS];
-	int n_rows;
-	int hidden_hosts;	/* agent hosts beyond MAX_ROWS */
-	/* the axis: ax is what is drawn; brk holds the breaks fit uses */
-	bool fit, no_breaks;
-	struct timeline_axis ax, brk;
-	int64_t last_item;	/* the cursor at the last draw */
-	bool lanes_focus;	/* Tab: the lanes take j/k, not the events pane */
-	struct tl_evidence *evid;
-	size_t n_evid;
-	struct tl_evidence **evid_sorted;	/* evid by (lane, host), rebuilt after
-						 * evid grew: a push to 500 clients */
-	bool evid_stale;
-	bool folded;		/* the clients as density rows (Space) */
-	/* / marks the items whose text, host or kind matches; hides none */
-	char *pattern;
-	bool *matched;
-	size_t n_matched;
-	int evidence_pref;	/* v: -1 by height (shown from 40 rows), 0 off, 1 on */
-	bool evidence_shown;	/* at the last layout */
-	int evidence_lines;	/* rows it took then */
-	int canvas_cols;
-};
 
 static const struct view_ops timeline_ops;
 
@@ -594,169 +508,6 @@ static void build_missing(struct timeline *tl)
 		else if (tg->received != EVENT_NONE && tg->response == EVENT_NONE)
 			add_missing(tl, tg->row, tg->host, -1, tg->received, EV_RESPONSE_SENT,
 				    "no response");
-	}
-}
-
-/* The lookup is a binary search over an index sorted by (lane, host),
- * rebuilt after hosts were added: a 500-client push reads 500 logs. */
-static int evid_cmp(const struct tl_evidence *a, enum lane lane, const char *host)
-{
-	if (a->lane != lane)
-		return a->lane < lane ? -1 : 1;
-	return strcasecmp(a->host, host);
-}
-
-static int evid_order(const void *x, const void *y)
-{
-	const struct tl_evidence *a = *(struct tl_evidence *const *)x;
-	const struct tl_evidence *b = *(struct tl_evidence *const *)y;
-	return evid_cmp(a, b->lane, b->host);
-}
-
-static struct tl_evidence *evidence_find(struct timeline *tl, const char *host, enum lane lane)
-{
-	if (tl->evid_stale) {
-		tl->evid_sorted = xrealloc(tl->evid_sorted,
-					   (tl->n_evid + 1) * sizeof(*tl->evid_sorted));
-		for (size_t i = 0; i < tl->n_evid; i++)
-			tl->evid_sorted[i] = &tl->evid[i];
-		qsort(tl->evid_sorted, tl->n_evid, sizeof(*tl->evid_sorted), evid_order);
-		tl->evid_stale = false;
-	}
-	size_t lo = 0, hi = tl->n_evid;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = evid_cmp(tl->evid_sorted[mid], lane, host);
-		if (!c)
-			return tl->evid_sorted[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* A host's evidence, new (the index is rebuilt at the next lookup). */
-static struct tl_evidence *evidence_add(struct timeline *tl, const char *host, enum lane lane)
-{
-	tl->evid_stale = true;
-	tl->evid = xrealloc(tl->evid, (tl->n_evid + 1) * sizeof(*tl->evid));
-	tl->evid[tl->n_evid] = (struct tl_evidence){
-		.host = xstrdup(host), .lane = lane, .bias = INT32_MIN, .source = "-",
-	};
-	return &tl->evid[tl->n_evid++];
-}
-
-static const char *dominant_source(const struct store_file_coverage *c)
-{
-	int best = -1;
-	for (int i = 0; i < OFFSET_SOURCE_COUNT; i++)
-		if (c->per_offset_source[i] > 0 &&
-		    (best < 0 || c->per_offset_source[i] > c->per_offset_source[best]))
-			best = i;
-	return best < 0 ? "-" : offset_source_name((enum offset_source)best);
-}
-
-/* Distance from a file's range to the trace's: 0 when they overlap. */
-static int64_t range_gap(const struct timeline *tl, int64_t from, int64_t to)
-{
-	return to < tl->first ? tl->first - to : from > tl->last ? from - tl->last : 0;
-}
-
-static bool lane_of_role(const char *role, enum lane *lane)
-{
-	for (int l = 0; l < TRACE_LANES; l++)
-		if (!strcmp(role, lane_name((enum lane)l))) {
-			*lane = (enum lane)l;
-			return true;
-		}
-	return false;
-}
-
-/* One stored log: the evidence of its host, when the host is one of the
- * trace's or the lane has no event to name one (then every host with a
- * log of that lane is evidence: its log shows the stage did not happen,
- * or that nobody collected it). */
-static int read_coverage(void *ctx, const struct store_file_coverage *c)
-{
-	struct timeline *tl = ctx;
-	enum lane lane;
-	if (!c->host || !c->role || !c->timed || !lane_of_role(c->role, &lane))
-		return 0;
-	struct tl_evidence *ev = evidence_find(tl, c->host, lane);
-	if (!ev && lane != LANE_AGENT && !tl->lane_events[lane])
-		ev = evidence_add(tl, c->host, lane);
-	if (!ev)
-		return 0;
-	bool covers = c->utc_min <= tl->last && c->utc_max >= tl->first;
-	/* the covering log wins; else the one nearest the trace's time */
-	if (ev->log && (ev->covers || (!covers && range_gap(tl, c->utc_min, c->utc_max) >=
-						       range_gap(tl, ev->from, ev->to))))
-		return 0;
-	free(ev->log);
-	ev->log = xstrdup(c->name ? c->name : "");
-	ev->covers = covers;
-	ev->from = c->utc_min;
-	ev->to = c->utc_max;
-	ev->bias = c->bias_min;
-	ev->source = dominant_source(c);
-	return 0;
-}
-
-/* The stage a missing item stands for, in a word or two. */
-static const char *missing_word(enum event_kind kind)
-{
-	switch (kind) {
-	case EV_FORWARDED: return "not forwarded";
-	case EV_PUSH_STARTED: return "no push";
-	case EV_TASK_RECEIVED: return "no receipt";
-	default: return "no response";
-	}
-}
-
-/* The hosts of the trace (the connector's and the server's from their
- * events, each client row), then what their logs cover. */
-static void build_evidence(struct timeline *tl, struct app *a)
-{
-	struct store *s = app_store(a);
-	/* the connector's and the server's hosts first: a few, found by a
-	 * scan; then each client once (targets name each host once) */
-	for (size_t i = 0; i < tl->n_ev; i++) {
-		const struct tl_event *e = &tl->ev[i];
-		if (e->missing)
-			continue;
-		tl->lane_events[e->lane]++;
-		bool seen = e->lane == LANE_AGENT;
-		for (size_t k = 0; !seen && k < tl->n_evid; k++)
-			seen = tl->evid[k].lane == e->lane && !strcasecmp(tl->evid[k].host, e->host);
-		if (!seen)
-			evidence_add(tl, e->host, e->lane);
-	}
-	for (size_t i = 0; i < tl->n_tg; i++)
-		evidence_add(tl, tl->tg[i].host, LANE_AGENT);
-	if (store_file_coverage(s, read_coverage, tl) != 0)
-		app_message(a, PAINT_FAIL, "%s coverage: %s", glyph(G_FAIL), store_error(s));
-	/* a lane nobody collected: said, not left out */
-	for (int l = LANE_CONNECTOR; l <= LANE_SERVER; l++) {
-		bool have = false;
-		for (size_t k = 0; k < tl->n_evid && !have; k++)
-			have = tl->evid[k].lane == (enum lane)l;
-		if (!have && strcmp(tl->status, "unauthorized") && strcmp(tl->status, "not_forwarded"))
-			evidence_add(tl, "", (enum lane)l);
-	}
-	for (size_t i = 0; i < tl->n_ev; i++) {
-		const struct tl_event *e = &tl->ev[i];
-		struct tl_evidence *ev = evidence_find(tl, e->host, e->lane);
-		if (ev && e->missing)
-			ev->missing = missing_word(e->kind);
-		else if (ev)
-			ev->events++;
-		/* a lane-wide missing stage (no push) is each host's of that lane */
-		if (e->missing && !*e->host)
-			for (size_t k = 0; k < tl->n_evid; k++)
-				if (tl->evid[k].lane == e->lane)
-					tl->evid[k].missing = missing_word(e->kind);
 	}
 }
 
@@ -1217,7 +968,7 @@ struct view *timeline_open(struct app *a, int64_t trace_id, int64_t pos, int64_t
 	timeline_axis_breaks(&tl->brk, times, tl->n_ev);
 	free(times);
 	build_missing(tl);
-	build_evidence(tl, a);
+	tl_evidence_build(tl, a);
 	tl->evidence_pref = -1;
 	tl->fit = true;
 	tl->ax.scale = TIMELINE_MIN_SCALE;
@@ -1257,36 +1008,13 @@ int64_t timeline_trace_id(struct view *v)
 
 /* ---- the canvas ---- */
 
-/* Targets of the push that no stored log names: when the trace lacks
- * evidence (missing_evidence), their logs were not collected. */
-static int64_t unnamed_targets(const struct timeline *tl)
-{
-	if (strcmp(tl->status, "missing_evidence") || tl->target_count == EVENT_NONE)
-		return 0;
-	int64_t named = 0;
-	for (size_t i = 0; i < tl->n_tg; i++)
-		named += !tl->tg[i].inferred;
-	return tl->target_count > named ? tl->target_count - named : 0;
-}
-
-/* Rows the evidence takes: from 40 rows (or when v asked), one per host
- * up to a cap, and a line saying how many more. */
-static int evidence_rows(struct timeline *tl, int rows)
-{
-	tl->evidence_shown = tl->evidence_pref < 0 ? rows >= 40 : tl->evidence_pref;
-	if (!tl->evidence_shown || (!tl->n_evid && !unnamed_targets(tl)))
-		return 0;
-	int cap = rows >= 40 ? EVIDENCE_TALL : EVIDENCE_SMALL;
-	return ((int)tl->n_evid > cap ? cap + 1 : (int)tl->n_evid) + (unnamed_targets(tl) > 0);
-}
-
 /* Unasked, the evidence never squeezes the events pane below EVENTS_MIN
  * rows (a push to 14 clients unfolded): it says "N more hosts" instead. */
 #define EVENTS_MIN 8
 
 static int evidence_layout(struct timeline *tl, int rows, int room)
 {
-	int want = evidence_rows(tl, rows);
+	int want = tl_evidence_rows(tl, rows);
 	tl->evidence_lines = want < room ? want : room > 0 ? room : 0;
 	return tl->evidence_lines;
 }
@@ -1492,16 +1220,6 @@ static void draw_row_label(struct timeline *tl, int r, int y, int lw, bool last_
 		struct status_look look = status_look(tg->status);
 		draw_glyph(y, lw - 2, look.glyph, (enum paint)look.role);
 	}
-}
-
-/* True when no stored log of lane covers the trace's time: the lane is
- * shown as not collected, never blamed. */
-static bool lane_uncollected(const struct timeline *tl, enum lane lane)
-{
-	for (size_t k = 0; k < tl->n_evid; k++)
-		if (tl->evid[k].lane == lane && tl->evid[k].covers)
-			return false;
-	return true;
 }
 
 /* A missing stage: `·?·` where it was due and what is missing. */
@@ -1757,7 +1475,7 @@ static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, 
 	draw_row_missing(tl, r, y, x0, cw, cursor);
 	if (tl->rows[r].lane != LANE_AGENT && !tl->lane_events[tl->rows[r].lane] &&
 	    strcmp(tl->status, "unauthorized") && strcmp(tl->status, "not_forwarded") &&
-	    lane_uncollected(tl, tl->rows[r].lane)) {
+	    tl_lane_uncollected(tl, tl->rows[r].lane)) {
 		char text[96];
 		snprintf(text, sizeof(text), "%s not collected: no %s log covers the trace", glyph(G_UNKNOWN),
 			 lane_name(tl->rows[r].lane));
@@ -1909,100 +1627,6 @@ static void draw_readout(struct timeline *tl, int64_t item, int y, int w)
 	}
 }
 
-/* "18:50:33-20:14:40", or "09-25 11:42-09-26 12:14" when the log runs
- * over another day than the trace's. */
-static void covers_text(const struct timeline *tl, int64_t from, int64_t to, char *out,
-			size_t len)
-{
-	char a[32], b[32], t[32];
-	format_utc_ms(from, a);	/* 2026-09-25T19:35:02.412Z */
-	format_utc_ms(to, b);
-	format_utc_ms(tl->first, t);
-	if (!memcmp(a, t, 10) && !memcmp(b, t, 10))
-		snprintf(out, len, "%.8s%s%.8s", a + 11, glyph(G_DASH), b + 11);
-	else
-		snprintf(out, len, "%.5s %.5s%s%.5s %.5s", a + 5, a + 11, glyph(G_DASH), b + 5,
-			 b + 11);
-}
-
-/* One host's evidence: its log, bias and source, what it covers, and
- * what that proves: events, a missing stage the log should have shown,
- * or nothing collected for the trace's time. */
-static void draw_evidence_row(const struct timeline *tl, const struct tl_evidence *ev, int y, int w,
-			      bool first)
-{
-	struct buf b = {0};
-	char cov[48], bias[16];
-	buf_printf(&b, " %-9s %-10.10s ", first ? "evidence" : "",
-		   *ev->host ? ev->host : lane_name(ev->lane));
-	int x = draw_text(y, 0, w, PAINT_QUIET, b.data, false);
-	b.len = 0;
-	if (!ev->log) {
-		if (*ev->host)
-			buf_printf(&b, "%s not collected: no %s log from %s", glyph(G_UNKNOWN),
-				   lane_name(ev->lane), ev->host);
-		else
-			buf_printf(&b, "%s not collected: no %s log in the store", glyph(G_UNKNOWN),
-				   lane_name(ev->lane));
-		draw_text(y, x, w - x, PAINT_WARN, b.data, true);
-		buf_free(&b);
-		return;
-	}
-	if (ev->bias == INT32_MIN)
-		snprintf(bias, sizeof(bias), "?");
-	else
-		snprintf(bias, sizeof(bias), "%+d", (int)ev->bias);
-	covers_text(tl, ev->from, ev->to, cov, sizeof(cov));
-	if (w >= 118)
-		buf_printf(&b, "%-31.31s bias %-4s %-8s covers %s ", ev->log, bias, ev->source, cov);
-	else	/* narrow: what it proves before where it came from */
-		buf_printf(&b, "%-24.24s %-4s %-8s ", ev->log, bias, ev->source);
-	x += draw_text(y, x, w - x, ev->bias == INT32_MIN ? PAINT_WARN : PAINT_NORMAL, b.data, false);
-	b.len = 0;
-	enum paint p;
-	if (!ev->covers) {
-		buf_printf(&b, "%s not collected", glyph(G_UNKNOWN));
-		p = PAINT_WARN;
-	} else if (ev->missing) {
-		buf_printf(&b, "%s %s", glyph(G_MISSING), ev->missing);
-		p = PAINT_MISSING;
-	} else if (ev->events) {
-		buf_printf(&b, "%s %d event%s", glyph(G_OK), ev->events, ev->events == 1 ? "" : "s");
-		p = PAINT_OK;
-	} else {
-		buf_printf(&b, "%s no event", glyph(G_NOT_REACHED));
-		p = PAINT_QUIET;
-	}
-	if (x < w)
-		draw_text(y, x, w - x, p, b.data, true);
-	buf_free(&b);
-}
-
-static void draw_evidence(struct timeline *tl, int y, int w, int lines)
-{
-	int64_t unnamed = unnamed_targets(tl);
-	if (unnamed && lines > 0) {
-		/* last: what no log can say */
-		char text[200];
-		snprintf(text, sizeof(text), " %-9s %-10s %s not collected: the push went to %" PRId64
-			 " client%s, %" PRId64 " of them named by no stored log",
-			 tl->n_evid ? "" : "evidence", "targets", glyph(G_UNKNOWN), tl->target_count,
-			 tl->target_count == 1 ? "" : "s", unnamed);
-		draw_text(y + lines - 1, 0, w, PAINT_WARN, text, true);
-		lines--;
-	}
-	int shown = lines < (int)tl->n_evid ? lines - 1 : (int)tl->n_evid;
-	for (int i = 0; i < shown; i++)
-		draw_evidence_row(tl, &tl->evid[i], y + i, w, i == 0);
-	if (shown < (int)tl->n_evid && shown >= 0) {
-		char more[96];
-		snprintf(more, sizeof(more), " %-9s %zu more host%s: C shows every log's coverage",
-			 shown ? "" : "evidence", tl->n_evid - (size_t)shown,
-			 tl->n_evid - (size_t)shown == 1 ? "" : "s");
-		draw_text(y + shown, 0, w, PAINT_QUIET, more, true);
-	}
-}
-
 void timeline_draw_canvas(struct view *v, int y0, int w, int rows)
 {
 	struct timeline *tl = tl_of(v);
@@ -2031,5 +1655,5 @@ void timeline_draw_canvas(struct view *v, int y0, int w, int rows)
 			draw_track(tl, r == 0 ? LANE_CONNECTOR : LANE_SERVER, y++, w);
 	}
 	draw_readout(tl, cursor < 0 ? 0 : cursor, y0 + 3 + lanes + TRACKS, w);
-	draw_evidence(tl, y0 + 3 + lanes + TRACKS + 3, w, tl->evidence_lines);
+	tl_evidence_draw(tl, y0 + 3 + lanes + TRACKS + 3, w, tl->evidence_lines);
 }

@@ -32,7 +32,9 @@ void prompt_open(struct app *a, enum prompt_kind kind, const char *text)
 static void timeline_find_info(struct app *a, bool count)
 {
 	char err[200];
-	int64_t n = *a->input ? timeline_count_matches(app_top(a), a->input, err, sizeof(err)) : 0;
+	/* typing only compiles (the message at once); a pause counts */
+	int64_t n = !*a->input ? 0 : count ? timeline_count_matches(app_top(a), a->input, err, sizeof(err))
+				   : tracelist_try_pattern(a->input, err, sizeof(err)) ? 0 : -1;
 	a->info_role = n < 0 ? PAINT_FAIL : PAINT_NORMAL;
 	if (n < 0)
 		snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);
@@ -248,7 +250,8 @@ static void prompt_accept(struct app *a)
 			a->prompt = PROMPT_NONE;
 			if (!*a->input)
 				app_message(a, PAINT_NORMAL, "marks cleared");
-			else if (!view_find(v, a->find, false) && !view_find(v, a->find, true))
+			else if (!view_find(v, a->find, false) && !view_find(v, a->find, true) &&
+				 !v->ops->match(v, v->item, a->find))
 				app_message(a, PAINT_WARN, "no event matches /%s/", a->find);
 			return;
 		}

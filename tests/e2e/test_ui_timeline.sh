@@ -206,6 +206,11 @@ check "find: the prompt stays open on it" tui_wait "^/Receive\(task"
 tui_keys C-u Enter
 check "find: empty clears the marks" tui_wait "marks cleared"
 check "find: no row marked any more" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q '^• '"
+tui_keys /
+tui_type "zzqq"
+tui_keys Enter
+check "find: a pattern nothing matches says so" tui_wait "no event matches /zzqq/"
+check "find: and marks nothing" tui_wait "^\[timeline\] .*/zzqq/ marks 0 \(n/N\)"
 tui_keys Q
 tui_stop
 

@@ -20,3 +20,4 @@ python3 "$here/bench/measure.py" "$T" "$dir" "$N" "$here/bench/lnav-cmtrace-form
 python3 "$here/bench/traces.py" "$T" "${BENCH_TRACE_RECORDS:-10000000}" "${BENCH_TRACE_ACTIONS:-100000}"
 L=${BENCH_LOG_RECORDS:-2000000}
 [ "$L" -eq 0 ] || python3 "$here/bench/logspeed.py" "$T" "$L"
+python3 "$here/bench/ui_timeline.py" "$T" "${BENCH_PUSH_CLIENTS:-500}"

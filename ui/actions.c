@@ -62,10 +62,14 @@ enum action action_for_key(unsigned view, int key)
 
 void action_keys_text(const struct action_info *a, char *out, size_t len)
 {
+	/* <Name> loses its brackets; the keys < and > keep theirs */
 	size_t o = 0;
-	for (const char *p = a->keys; *p && o + 1 < len; p++)
-		if (*p != '<' && *p != '>')
+	for (const char *p = a->keys; *p && o + 1 < len; p++) {
+		bool named = (*p == '<' && p[1] && p[1] != ' ') ||
+			     (*p == '>' && p > a->keys && p[-1] != ' ');
+		if (!named)
 			out[o++] = *p;
+	}
 	out[o] = '\0';
 }
 
@@ -75,6 +79,7 @@ static const struct {
 } man_groups[] = {
 	{ V_LIST, "Trace list" },
 	{ V_TIMELINE, "Timeline" },
+	{ V_LIST | V_TIMELINE, "Trace list and timeline" },
 	{ V_FINDINGS, "Findings" },
 	{ V_LOG, "Merged log" },
 	{ V_RECORD, "Record detail" },

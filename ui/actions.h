@@ -30,8 +30,8 @@
 	X(ACT_OPEN, "<Enter>", "open", V_LIST, "open the trace's timeline, its cursor on the problem") \
 	X(ACT_UNFOLD, "l <Right>", "unfold", V_LIST, "show the trace's client rows") \
 	X(ACT_FOLD, "h <Left>", "fold", V_LIST, "hide the trace's client rows") \
-	X(ACT_FOLD_TOGGLE, "<Space>", "fold-toggle", V_LIST, "fold or unfold the client rows") \
-	X(ACT_FOCUS, "<Tab>", "focus-next", V_LIST, "move focus between the list and the preview") \
+	X(ACT_FOLD_TOGGLE, "<Space>", "fold-toggle", V_LIST | V_TIMELINE, "fold or unfold the client rows (in a timeline: density rows, unfolded worst first)") \
+	X(ACT_FOCUS, "<Tab>", "focus-next", V_LIST | V_TIMELINE, "move focus between the list and the preview, the lanes and the events") \
 	X(ACT_STATUS_CYCLE, "s", "status-cycle", V_LIST, "status filter: all, each status, not_complete") \
 	X(ACT_SORT_CYCLE, "o", "sort-cycle", V_LIST, "sort by start, status, span, action") \
 	X(ACT_SORT_REVERSE, "O", "sort-reverse", V_LIST, "reverse the sort order (the title shows the arrow)") \
@@ -56,8 +56,17 @@
 	X(ACT_TL_ZOOM_OUT, "- Z", "zoom-out", V_TIMELINE, "zoom out; back to fit past the fit scale") \
 	X(ACT_TL_FIT, "=", "fit", V_TIMELINE, "the whole trace in the width") \
 	X(ACT_TL_BREAKS, "b", "breaks", V_TIMELINE, "collapse idle gaps at fit scale, or not (the axis linear)") \
-	X(ACT_TL_PAN_LEFT, "h <Left>", "pan-left", V_TIMELINE, "move the time axis a quarter of the width earlier") \
-	X(ACT_TL_PAN_RIGHT, "l <Right>", "pan-right", V_TIMELINE, "move the time axis a quarter of the width later") \
+	X(ACT_TL_PAN_LEFT, "<", "pan-left", V_TIMELINE, "move the time axis a quarter of the width earlier") \
+	X(ACT_TL_PAN_RIGHT, ">", "pan-right", V_TIMELINE, "move the time axis a quarter of the width later") \
+	X(ACT_TL_EVENT_PREV, "h <Left>", "event-prev", V_TIMELINE, "the previous event in time, across the lanes (each one under a several mark)") \
+	X(ACT_TL_EVENT_NEXT, "l <Right>", "event-next", V_TIMELINE, "the next event in time, across the lanes") \
+	X(ACT_TL_LANE_DOWN, "j <Down>", "lane-down", V_TIMELINE, "lanes focused: the row below, onto its event nearest in time; events focused: the next event") \
+	X(ACT_TL_LANE_UP, "k <Up>", "lane-up", V_TIMELINE, "lanes focused: the row above; events focused: the previous event") \
+	X(ACT_TL_STAGE_NEXT, "}", "stage-next", V_TIMELINE, "the next stage: walk the hops") \
+	X(ACT_TL_STAGE_PREV, "{", "stage-prev", V_TIMELINE, "the previous stage") \
+	X(ACT_TL_FLAG_NEXT, "]", "flag-next", V_TIMELINE, "the next problem: a missing stage, a failure, an unmatched record, a receipt before its push") \
+	X(ACT_TL_FLAG_PREV, "[", "flag-prev", V_TIMELINE, "the previous problem") \
+	X(ACT_TL_EVIDENCE, "v", "evidence", V_TIMELINE, "show or hide the evidence rows: per host, the log that covers the trace, its bias and source, or not collected") \
 	X(ACT_TL_DETAIL, "d", "detail", V_TIMELINE, "the trace's text detail: summary, targets and events") \
 	X(ACT_EXPORT, "e", "export", V_LIST | V_DETAIL | V_TIMELINE, "write the trace to a file; the extension picks the format") \
 	X(ACT_EXPORT_VIEW, "E", "export-view", V_LIST, "write every trace in the view to one file: .csv or .json") \
@@ -70,7 +79,7 @@
 	X(ACT_PAGE_UP, "<PgUp> C-b", "page-up", V_ALL, "one screen up") \
 	X(ACT_HALF_DOWN, "C-d", "half-page-down", V_ALL, "half a screen down") \
 	X(ACT_HALF_UP, "C-u", "half-page-up", V_ALL, "half a screen up") \
-	X(ACT_FILTER, "/", "filter", V_ALL, "PCRE2: the list hides what does not match; other views find") \
+	X(ACT_FILTER, "/", "filter", V_ALL, "PCRE2: the list hides what does not match; the timeline marks matches and hides nothing; other views find") \
 	X(ACT_MATCH_NEXT, "n", "match-next", V_ALL, "next match") \
 	X(ACT_MATCH_PREV, "N", "match-prev", V_ALL, "previous match") \
 	X(ACT_HELP, "? <F1>", "help", V_ALL, "this help, the current view's keys first") \

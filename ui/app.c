@@ -163,6 +163,8 @@ static unsigned app_request(struct app *a, enum action act)
 		clearok(curscr, TRUE);
 		return STALE_SCREEN;
 	case ACT_FOCUS:
+		if (a->depth > 1)
+			break;	/* the view's own panes (the timeline) */
 		a->preview_focus = !a->preview_focus;
 		return STALE_SCREEN;
 	case ACT_FILTER:

@@ -39,7 +39,9 @@ static void draw_hints(struct app *a, int y, int w)
 		const struct action_info *ai = &action_infos[i];
 		if (!(ai->views & mask) || ai->id == ACT_DOWN || ai->id == ACT_UP ||
 		    (ai->id >= ACT_FIRST && ai->id <= ACT_HALF_UP) || ai->id == ACT_MATCH_PREV ||
-		    ai->id == ACT_REDRAW || ai->id == ACT_FOLD || ai->id == ACT_UNFOLD)
+		    ai->id == ACT_REDRAW || ai->id == ACT_FOLD || ai->id == ACT_UNFOLD ||
+		    ai->id == ACT_TL_EVENT_PREV || ai->id == ACT_TL_LANE_UP ||
+		    ai->id == ACT_TL_STAGE_PREV || ai->id == ACT_TL_FLAG_PREV)
 			continue;
 		char keys[64];
 		action_keys_text(ai, keys, sizeof(keys));
@@ -131,7 +133,7 @@ static void draw_timeline_screen(struct app *a, int rows, int w)
 	v->cols = w;
 	view_keep_visible(v);
 	timeline_draw_canvas(v, 1, w, canvas);
-	view_draw(v, 1 + canvas, w, true);
+	view_draw(v, 1 + canvas, w, !timeline_lanes_focused(v));
 	draw_title(v, rows - 3, w, true);
 }
 

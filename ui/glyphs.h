@@ -42,7 +42,21 @@
 	X(G_CARET, "\u25b2", "^", "") \
 	X(G_BREAK, "\u2248", "~", "timeline: an idle gap collapsed, its length printed") \
 	X(G_STAGE, "\u25c6", "*", "timeline: a stage (forwarded, pushed, received, response, BTS)") \
-	X(G_NEWLINE, "\u23ce", "|", "log: a line break inside one record (newline, SMS ~~)")
+	X(G_NEWLINE, "\u23ce", "|", "log: a line break inside one record (newline, SMS ~~)") \
+	X(G_MATCH, "\u2022", "*", "timeline: an event / marked") \
+	X(G_HOP_FROM, "\u2517", "+", "timeline: a hop leaves a stage") \
+	X(G_HOP_TO, "\u2513", "+", "timeline: a hop reaches the next lane") \
+	X(G_HOP_DOWN, "\u2503", "|", "timeline: a hop within one column") \
+	X(G_HOP_BACK_FROM, "\u251b", "+", "timeline: a hop that points back (clock skew)") \
+	X(G_HOP_BACK_TO, "\u250f", "+", "") \
+	X(G_BAR1, "\u2581", ".", "timeline: clients in a cell, folded (1 of 8)") \
+	X(G_BAR2, "\u2582", ",", "") \
+	X(G_BAR3, "\u2583", ":", "") \
+	X(G_BAR4, "\u2584", ";", "") \
+	X(G_BAR5, "\u2585", "=", "") \
+	X(G_BAR6, "\u2586", "+", "") \
+	X(G_BAR7, "\u2587", "*", "") \
+	X(G_BAR8, "\u2588", "#", "timeline: the fullest cell, folded")
 
 #define GLYPH_ENUM(id, utf8, ascii, legend) id,
 enum glyph { GLYPH_TABLE(GLYPH_ENUM) GLYPH_COUNT };

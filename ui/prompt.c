@@ -28,6 +28,28 @@ void prompt_open(struct app *a, enum prompt_kind kind, const char *text)
 	a->count_stale = kind == PROMPT_FILTER;
 }
 
+/* / in a timeline: PCRE2's message at once, the count at a pause. */
+static void timeline_find_info(struct app *a, bool count)
+{
+	char err[200];
+	/* typing only compiles (the message at once); a pause counts */
+	int64_t n = !*a->input ? 0 : count ? timeline_count_matches(app_top(a), a->input, err, sizeof(err))
+				   : tracelist_try_pattern(a->input, err, sizeof(err)) ? 0 : -1;
+	a->info_role = n < 0 ? PAINT_FAIL : PAINT_NORMAL;
+	if (n < 0)
+		snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);
+	else if (!*a->input)
+		snprintf(a->info, sizeof(a->info), "empty: Enter clears the marks");
+	else if (count)
+		snprintf(a->info, sizeof(a->info), "%lld events match %s Enter marks them (hides nothing), n/N step",
+			 (long long)n, glyph(G_NOT_REACHED));
+	else
+		snprintf(a->info, sizeof(a->info), "PCRE2 over the events' text, host and kind %s Enter marks them, hides nothing",
+			 glyph(G_NOT_REACHED));
+	if (count || n < 0)
+		a->count_stale = false;
+}
+
 /* The live preview of a filter: PCRE2's message, or how many traces
  * match so far (the scan runs between keys, a slice at a time: typing
  * never waits for it). */
@@ -35,6 +57,10 @@ void filter_info(struct app *a, bool count)
 {
 	char err[200];
 	struct view *list = a->stack[0];
+	if (a->depth > 1 && timeline_trace_id(app_top(a))) {
+		timeline_find_info(a, count);
+		return;
+	}
 	if (a->depth > 1 && app_top(a)->ops->find) {
 		/* A view that searches the store takes PCRE2: say now when it
 		 * does not compile (the same flags as the list's filter). */
@@ -229,6 +255,22 @@ static void prompt_accept(struct app *a)
 	char err[200];
 	switch (a->prompt) {
 	case PROMPT_FILTER:
+		if (a->depth > 1 && timeline_trace_id(app_top(a))) {
+			struct view *v = app_top(a);
+			if (!timeline_set_pattern(v, a->input, err, sizeof(err))) {
+				snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);
+				a->info_role = PAINT_FAIL;
+				return;
+			}
+			snprintf(a->find, sizeof(a->find), "%s", a->input);
+			a->prompt = PROMPT_NONE;
+			if (!*a->input)
+				app_message(a, PAINT_NORMAL, "marks cleared");
+			else if (!view_find(v, a->find, false) && !view_find(v, a->find, true) &&
+				 !v->ops->match(v, v->item, a->find))
+				app_message(a, PAINT_WARN, "no event matches /%s/", a->find);
+			return;
+		}
 		if (a->depth > 1 && app_top(a)->ops->find &&
 		    !tracelist_try_pattern(a->input, err, sizeof(err))) {
 			snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);

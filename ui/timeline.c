@@ -4,14 +4,23 @@
  * never touches the store. The canvas is a cell array per lane row: each
  * cell keeps its highest-priority mark (failure > missing > stage >
  * several > event), so a coarse scale never hides a failure. Missing
- * stages have no event: they are drawn from the trace row and its targets
- * where they were due (after the last event that happened). */
-#include "timeline.h"
+ * stages are items of their own (no record), built from the trace row
+ * and its targets and drawn where they were due (after the last event
+ * that happened), so the one cursor of both panes walks events, stages
+ * and problems alike. The hops are arrows on the tracks under the
+ * connector and the server; hundreds of clients fold into density rows.
+ * The evidence rows (which log covers each host) are tl_evidence.c's. */
+#include "timeline_internal.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include <pcre2.h>
 
 #include "draw.h"
 #include "glyphs.h"
@@ -165,6 +174,50 @@ int timeline_axis_in_break(const struct timeline_axis *ax, int64_t t)
 	return -1;
 }
 
+bool timeline_hop_place(int64_t from, int64_t to, int n, int cols, struct timeline_hop *h)
+{
+	int64_t lo = from < to ? from : to, hi = from < to ? to : from;
+	if (cols <= 0 || hi < 0 || lo >= cols)
+		return false;
+	h->back = to < from;
+	h->start = (int)(lo < 0 ? 0 : lo);
+	h->end = (int)(hi >= cols ? cols - 1 : hi);
+	/* inside with two rules each side, else beside it (the label
+	 * brings its own blanks) */
+	if (h->end - h->start - 1 >= n + 4)
+		h->label_at = h->start + (h->end - h->start + 1 - n) / 2;
+	else if (h->end + 1 + n <= cols)
+		h->label_at = h->end + 1;
+	else if (h->start - n >= 0)
+		h->label_at = h->start - n;
+	else
+		h->label_at = -1;
+	return true;
+}
+
+int timeline_density_level(int count, int max)
+{
+	if (count <= 0 || max <= 0)
+		return 0;
+	int l = (int)(((int64_t)count * 8 + max - 1) / max);
+	return l < 1 ? 1 : l > 8 ? 8 : l;
+}
+
+int timeline_density_bucket(const struct timeline_axis *ax, const int64_t *times, size_t n,
+			    int *counts, int cols)
+{
+	int max = 0;
+	memset(counts, 0, (size_t)cols * sizeof(*counts));
+	for (size_t i = 0; i < n; i++) {
+		int64_t c = timeline_axis_column(ax, times[i]);
+		if (c < 0 || c >= cols)
+			continue;
+		if (++counts[c] > max)
+			max = counts[c];
+	}
+	return max;
+}
+
 /* "1.5" from 1500 thousandths: the integer part and trimmed decimals. */
 static void format_thousandths(int64_t v, const char *unit, char *out, size_t len)
 {
@@ -224,51 +277,8 @@ void timeline_format_ms(int64_t ms, char *out, size_t len)
 
 /* ---- the trace, read once ---- */
 
-struct tl_event {
-	int64_t utc;
-	enum lane lane;
-	enum event_kind kind;
-	int64_t return_code, failed;
-	unsigned flags;
-	int row;		/* lane row it is drawn on */
-	uint32_t line;
-	char *host, *path, *text;
-};
 
-struct tl_target {
-	char *host, *status;
-	bool inferred;
-	int64_t received, response, return_code;
-};
-
-/* A lane row: the connector, the server, then one per agent host. */
-struct tl_row {
-	enum lane lane;
-	int target;		/* index in targets, -1 for none */
-	const char *host;
-};
-
-#define MAX_ROWS 16
-
-struct timeline {
-	int64_t id, pos, total;
-	char guid[40], status[32], action[64];
-	int64_t first, last, push_id, candidates;
-	int64_t hop[3];
-	bool skew;
-	struct tl_event *ev;
-	size_t n_ev;
-	struct tl_target *tg;
-	size_t n_tg;
-	struct tl_row rows[MAX_ROWS];
-	int n_rows;
-	int hidden_hosts;	/* agent hosts beyond MAX_ROWS */
-	/* the axis: ax is what is drawn; brk holds the breaks fit uses */
-	bool fit, no_breaks;
-	struct timeline_axis ax, brk;
-	int64_t last_item;	/* the cursor at the last draw */
-	int canvas_cols;
-};
+static const struct view_ops timeline_ops;
 
 static struct timeline *tl_of(struct view *v)
 {
@@ -284,6 +294,7 @@ static int read_trace(void *ctx, const struct trace_row *t)
 	tl->first = t->first_utc;
 	tl->last = t->last_utc;
 	tl->push_id = t->push_id;
+	tl->target_count = t->target_count;
 	tl->candidates = t->candidates;
 	tl->hop[0] = t->hop_forward_to_push;
 	tl->hop[1] = t->hop_push_to_receive;
@@ -307,6 +318,15 @@ static int read_target(void *ctx, const struct trace_target *t)
 	return 0;
 }
 
+/* Room for one more item (doubling: a 500-client push has 1,000). */
+static void grow_events(struct timeline *tl)
+{
+	if (tl->n_ev < tl->cap_ev)
+		return;
+	tl->cap_ev = tl->cap_ev ? 2 * tl->cap_ev : 64;
+	tl->ev = xrealloc(tl->ev, tl->cap_ev * sizeof(*tl->ev));
+}
+
 /* A record may be megabytes long: the timeline keeps its start (the
  * text view, d, and tatrace show have it all); every redraw wraps it. */
 #define EVENT_TEXT_MAX 65536
@@ -320,7 +340,7 @@ static int read_event(void *ctx, const struct stored_event *e, unsigned flags)
 		while (len > 0 && ((unsigned char)e->text[len] & 0xc0) == 0x80)
 			len--;	/* not inside a UTF-8 sequence */
 	}
-	tl->ev = xrealloc(tl->ev, (tl->n_ev + 1) * sizeof(*tl->ev));
+	grow_events(tl);
 	tl->ev[tl->n_ev++] = (struct tl_event){
 		.utc = e->utc_us,
 		.lane = e->ev.lane,
@@ -329,6 +349,8 @@ static int read_event(void *ctx, const struct stored_event *e, unsigned flags)
 		.failed = e->ev.failed,
 		.flags = flags,
 		.line = e->line,
+		.file_id = e->file_id,
+		.seq = e->seq,
 		.host = xstrdup(e->host ? e->host : ""),
 		.path = xstrdup(e->path ? e->path : ""),
 		.text = xstrndup(e->text ? e->text : "", len),
@@ -339,11 +361,35 @@ static int read_event(void *ctx, const struct stored_event *e, unsigned flags)
 static int add_row(struct timeline *tl, enum lane lane, int target, const char *host)
 {
 	if (tl->n_rows == MAX_ROWS) {
-		tl->hidden_hosts++;
+		tl->hidden_hosts += target >= 0;
 		return MAX_ROWS - 1;
 	}
 	tl->rows[tl->n_rows] = (struct tl_row){ lane, target, host };
 	return tl->n_rows++;
+}
+
+/* How bad a client's outcome is: a failure, then a missing stage, then
+ * the rest; among equals the slowest answer first. */
+static int target_rank(const struct tl_target *t)
+{
+	if (!strcmp(t->status, "failed"))
+		return 0;
+	if (t->received == EVENT_NONE || t->response == EVENT_NONE)
+		return 1;
+	return 2;
+}
+
+static int worst_first(const void *a, const void *b)
+{
+	const struct tl_target *x = a, *y = b;
+	int rx = target_rank(x), ry = target_rank(y);
+	if (rx != ry)
+		return rx - ry;
+	int64_t dx = rx == 2 ? x->response - x->received : 0;
+	int64_t dy = ry == 2 ? y->response - y->received : 0;
+	if (dx != dy)
+		return dx > dy ? -1 : 1;
+	return strcmp(x->host, y->host);
 }
 
 /* The lane rows: connector, server, each target, then agent hosts that
@@ -352,8 +398,13 @@ static void build_rows(struct timeline *tl)
 {
 	add_row(tl, LANE_CONNECTOR, -1, NULL);
 	add_row(tl, LANE_SERVER, -1, NULL);
+	if (tl->n_tg > TIMELINE_FOLD_CLIENTS) {
+		/* hundreds: folded into density rows; unfolded worst first */
+		qsort(tl->tg, tl->n_tg, sizeof(*tl->tg), worst_first);
+		tl->folded = true;
+	}
 	for (size_t i = 0; i < tl->n_tg; i++)
-		add_row(tl, LANE_AGENT, (int)i, tl->tg[i].host);
+		tl->tg[i].row = add_row(tl, LANE_AGENT, (int)i, tl->tg[i].host);
 	for (size_t i = 0; i < tl->n_ev; i++) {
 		struct tl_event *e = &tl->ev[i];
 		if (e->lane == LANE_SERVER) {
@@ -377,22 +428,22 @@ static void build_rows(struct timeline *tl)
 
 static bool ev_failure(const struct tl_event *e)
 {
-	return e->kind == EV_UNAUTHORIZED || e->kind == EV_GATEWAY_ERROR ||
+	return !e->missing && (e->kind == EV_UNAUTHORIZED || e->kind == EV_GATEWAY_ERROR ||
 	       (e->kind == EV_RESPONSE_SENT && e->return_code != EVENT_NONE && e->return_code != 1) ||
-	       (e->kind == EV_BTS_REPORT && e->failed != EVENT_NONE && e->failed > 0);
+	       (e->kind == EV_BTS_REPORT && e->failed != EVENT_NONE && e->failed > 0));
 }
 
 static bool ev_stage(const struct tl_event *e)
 {
-	return e->kind == EV_FORWARDED || e->kind == EV_PUSH_STARTED ||
+	return !e->missing && (e->kind == EV_FORWARDED || e->kind == EV_PUSH_STARTED ||
 	       e->kind == EV_TASK_RECEIVED || e->kind == EV_RESPONSE_SENT ||
-	       e->kind == EV_BTS_REPORT;
+	       e->kind == EV_BTS_REPORT);
 }
 
 static int last_of(const struct timeline *tl, enum event_kind kind)
 {
 	for (size_t i = tl->n_ev; i-- > 0;)
-		if (tl->ev[i].kind == kind)
+		if (tl->ev[i].kind == kind && !tl->ev[i].missing)
 			return (int)i;
 	return -1;
 }
@@ -400,9 +451,72 @@ static int last_of(const struct timeline *tl, enum event_kind kind)
 static int last_in_lane(const struct timeline *tl, enum lane lane)
 {
 	for (size_t i = tl->n_ev; i-- > 0;)
-		if (tl->ev[i].lane == lane)
+		if (tl->ev[i].lane == lane && !tl->ev[i].missing)
 			return (int)i;
 	return -1;
+}
+
+/* Put a missing stage among the items, after the events up to its time. */
+static void add_missing(struct timeline *tl, int r, const char *host, int anchor, int64_t at,
+			enum event_kind kind, const char *what)
+{
+	int64_t utc = anchor >= 0 ? tl->ev[anchor].utc : at != EVENT_NONE ? at : tl->first;
+	host = host ? host : "";
+	char text[256];
+	snprintf(text, sizeof(text), "MISSING: %s%s%s", what, *host ? " on " : "", host);
+	size_t pos = tl->n_ev;
+	while (pos > 0 && tl->ev[pos - 1].utc > utc)
+		pos--;
+	grow_events(tl);
+	memmove(tl->ev + pos + 1, tl->ev + pos, (tl->n_ev - pos) * sizeof(*tl->ev));
+	tl->n_ev++;
+	tl->ev[pos] = (struct tl_event){
+		.utc = utc,
+		.lane = tl->rows[r].lane,
+		.kind = kind,
+		.return_code = EVENT_NONE,
+		.failed = EVENT_NONE,
+		.row = r,
+		.missing = true,
+		.what = what,
+		.host = xstrdup(host),
+		.path = xstrdup(""),
+		.text = xstrdup(text),
+	};
+}
+
+/* The stage each lane or target lacks, from the trace's status and its
+ * targets (every target: the rows shown are only the first few). */
+static void build_missing(struct timeline *tl)
+{
+	const char *s = tl->status;
+	if (!strcmp(s, "not_forwarded"))
+		add_missing(tl, 0, NULL, last_in_lane(tl, LANE_CONNECTOR), EVENT_NONE, EV_FORWARDED,
+			    "not forwarded");
+	if (!strcmp(s, "not_pushed")) {
+		int f = last_of(tl, EV_FORWARDED);
+		add_missing(tl, 1, NULL, f >= 0 ? f : last_in_lane(tl, LANE_CONNECTOR), EVENT_NONE,
+			    EV_PUSH_STARTED, "no push");
+	}
+	int p = last_of(tl, EV_PUSH_STARTED);
+	for (size_t i = 0; i < tl->n_tg; i++) {
+		const struct tl_target *tg = &tl->tg[i];
+		if (tg->received == EVENT_NONE && p >= 0)
+			add_missing(tl, tg->row, tg->host, p, EVENT_NONE, EV_TASK_RECEIVED,
+				    tg->inferred ? "no receipt (inferred target)" : "no receipt");
+		else if (tg->received != EVENT_NONE && tg->response == EVENT_NONE)
+			add_missing(tl, tg->row, tg->host, -1, tg->received, EV_RESPONSE_SENT,
+				    "no response");
+	}
+}
+
+/* A flag: what ] and [ stop on (a missing stage, a refusal or failure,
+ * an unmatched record, a receipt before its push). */
+static bool ev_flag(const struct timeline *tl, const struct tl_event *e)
+{
+	if (e->missing || ev_failure(e) || (e->flags & TRACE_EVENT_UNMATCHED))
+		return true;
+	return e->kind == EV_TASK_RECEIVED && tl->hop[1] != EVENT_NONE && tl->hop[1] < 0;
 }
 
 /* Where the cursor starts: on what went wrong. An unmatched record or a
@@ -461,6 +575,8 @@ static int tl_height(struct view *v, int64_t item)
 
 static enum glyph ev_glyph(const struct tl_event *e)
 {
+	if (e->missing)
+		return G_MISSING;
 	if (e->flags & TRACE_EVENT_UNMATCHED)
 		return G_UNKNOWN;
 	if (ev_failure(e))
@@ -470,6 +586,8 @@ static enum glyph ev_glyph(const struct tl_event *e)
 
 static enum paint ev_paint(const struct tl_event *e)
 {
+	if (e->missing)
+		return PAINT_MISSING;
 	if (e->flags & TRACE_EVENT_UNMATCHED)
 		return PAINT_WARN;
 	if (ev_failure(e))
@@ -503,27 +621,110 @@ static void tl_draw_line(struct view *v, int64_t item, int sub, int y, int w, bo
 	char t[16], off[32], head[160];
 	hms_ms(e->utc, t);
 	format_seconds(e->utc - tl->first, off, sizeof(off));
+	if (e->missing) {	/* no record: no time of its own */
+		snprintf(t, sizeof(t), "%12s", glyph(G_DASH));
+		snprintf(off, sizeof(off), "%s", glyph(G_DASH));
+	}
 	bool wide = w >= 100;
+	bool hit = tl->matched && tl->matched[item];
 	snprintf(head, sizeof(head), "%s %s %8s %-*.*s %-10.10s ",
-		 selected ? glyph(focused ? G_CURSOR : G_CURSOR_BLUR) : " ", t, off,
+		 selected ? glyph(focused ? G_CURSOR : G_CURSOR_BLUR) : hit ? glyph(G_MATCH) : " ", t, off,
 		 wide ? 9 : 1, wide ? 9 : 1, lane_name(e->lane), e->host);
 	int x = draw_text(y, 0, w, base, head, false);
 	x += draw_glyph(y, x, ev_glyph(e), selected ? base : ev_paint(e));
 	char kind[48];
 	snprintf(kind, sizeof(kind), " %-*s ", wide ? 17 : 13, event_kind_name(e->kind));
 	if (x < w)
-		x += draw_text(y, x, w - x, base, kind, false);
+		x += draw_text(y, x, w - x, hit && !selected ? PAINT_MATCH : base, kind, false);
 	if ((e->flags & TRACE_EVENT_UNMATCHED) && x < w)
 		x += draw_text(y, x, w - x, selected ? base : PAINT_WARN, "unmatched ", false);
 	if (x < w)
-		draw_text(y, x, w - x, base, e->text, true);
+		draw_text(y, x, w - x, e->missing && !selected ? PAINT_MISSING : base, e->text, true);
 }
 
+/* n/N: the items / marked (the pattern is the one marked with). */
 static bool tl_match(struct view *v, int64_t item, const char *pattern)
 {
-	const struct tl_event *e = &tl_of(v)->ev[item];
-	return strcasestr(e->text, pattern) || strcasestr(e->host, pattern) ||
-	       strcasestr(event_kind_name(e->kind), pattern);
+	(void)pattern;
+	struct timeline *tl = tl_of(v);
+	return tl->matched && tl->matched[item];
+}
+
+static pcre2_code *compile_pattern(const char *pattern, char *err, size_t errlen)
+{
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+				       PCRE2_UTF | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF, &code,
+				       &off, NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[160];
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		snprintf(err, errlen, "%s at offset %zu", (const char *)msg, (size_t)off);
+		return NULL;
+	}
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+static bool re_hit(pcre2_code *re, pcre2_match_data *md, const char *s)
+{
+	return pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL) >= 0;
+}
+
+/* Match every item; marks[] (when not NULL) gets which. The count, or -1
+ * with PCRE2's message and offset in err. */
+static int64_t match_items(struct timeline *tl, const char *pattern, bool *marks, char *err,
+			   size_t errlen)
+{
+	pcre2_code *re = compile_pattern(pattern, err, errlen);
+	if (!re)
+		return -1;
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	int64_t n = 0;
+	for (size_t i = 0; i < tl->n_ev; i++) {
+		const struct tl_event *e = &tl->ev[i];
+		bool hit = re_hit(re, md, e->text) || re_hit(re, md, e->host) ||
+			   re_hit(re, md, event_kind_name(e->kind));
+		if (marks)
+			marks[i] = hit;
+		n += hit;
+	}
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	return n;
+}
+
+int64_t timeline_count_matches(struct view *v, const char *pattern, char *err, size_t errlen)
+{
+	if (v->ops != &timeline_ops)
+		return -1;
+	return match_items(tl_of(v), pattern, NULL, err, errlen);
+}
+
+bool timeline_set_pattern(struct view *v, const char *pattern, char *err, size_t errlen)
+{
+	struct timeline *tl = tl_of(v);
+	if (!pattern || !*pattern) {
+		free(tl->pattern);
+		free(tl->matched);
+		tl->pattern = NULL;
+		tl->matched = NULL;
+		tl->n_matched = 0;
+		return true;
+	}
+	bool *marks = xcalloc(tl->n_ev + 1, sizeof(*marks));
+	int64_t n = match_items(tl, pattern, marks, err, errlen);
+	if (n < 0) {
+		free(marks);
+		return false;
+	}
+	free(tl->pattern);
+	free(tl->matched);
+	tl->pattern = xstrdup(pattern);
+	tl->matched = marks;
+	tl->n_matched = (size_t)n;
+	return true;
 }
 
 static void tl_title(struct view *v, struct buf *out)
@@ -531,14 +732,16 @@ static void tl_title(struct view *v, struct buf *out)
 	struct timeline *tl = tl_of(v);
 	char s[32];
 	timeline_format_ms((tl->ax.scale + 500) / 1000, s, sizeof(s));
-	buf_printf(out, "trace %" PRId64 " of %" PRId64 ", event %" PRId64 " of %zu, %s ",
+	buf_printf(out, "trace %" PRId64 " of %" PRId64 ", event %" PRId64 " of %zu, %s%s ",
 		   tl->pos, tl->total,
-		   tl->n_ev ? v->item + 1 : 0, tl->n_ev,
+		   tl->n_ev ? v->item + 1 : 0, tl->n_ev, tl->lanes_focus ? "lanes focused (Tab), " : "",
 		   !tl->fit ? "zoom" : tl->no_breaks && tl->brk.n_breaks ? "fit, breaks off (b)" : "fit");
 	if (tl->ax.scale < 1000)
 		buf_printf(out, "%.1fms/col", (double)tl->ax.scale / 1000);
 	else
 		buf_printf(out, "%s/col", s);
+	if (tl->pattern)
+		buf_printf(out, ", /%s/ marks %zu (n/N)", tl->pattern, tl->n_matched);
 }
 
 /* Keep the cursor's event on the canvas (after a move, not after a pan). */
@@ -551,12 +754,104 @@ static void follow_cursor(struct timeline *tl, int64_t item)
 		tl->ax.left = tl->ev[item].utc - tl->canvas_cols / 2 * tl->ax.scale;
 }
 
+/* Lane rows drawn: connector, server, then a row per client, or the two
+ * density rows (receipts, responses) when the clients are folded. */
+static int lane_rows(const struct timeline *tl)
+{
+	return tl->folded ? 4 : tl->n_rows;
+}
+
+/* The lane row an item is drawn on. */
+static int disp_row(const struct timeline *tl, const struct tl_event *e)
+{
+	if (!tl->folded || e->lane != LANE_AGENT)
+		return e->row;
+	return e->kind == EV_TASK_RECEIVED ? 2 : 3;
+}
+
+/* The next item after (or before) the cursor that pred holds for. */
+static unsigned step_to(struct view *v, bool backward,
+			bool (*pred)(const struct timeline *, const struct tl_event *), const char *what)
+{
+	struct timeline *tl = tl_of(v);
+	for (int64_t i = v->item + (backward ? -1 : 1); i >= 0 && i < (int64_t)tl->n_ev;
+	     i += backward ? -1 : 1)
+		if (pred(tl, &tl->ev[i])) {
+			view_goto(v, i);
+			return STALE_SCREEN;
+		}
+	app_message(v->app, PAINT_WARN, "no %s %s", backward ? "earlier" : "later", what);
+	return STALE_SCREEN;
+}
+
+static bool is_stage(const struct timeline *tl, const struct tl_event *e)
+{
+	(void)tl;
+	return ev_stage(e);
+}
+
+/* j/k with the lanes focused: the nearest row below (above) that has
+ * items, onto its item nearest in time to the cursor. */
+static unsigned lane_step(struct view *v, int dir)
+{
+	struct timeline *tl = tl_of(v);
+	if (!tl->n_ev)
+		return STALE_SCREEN;
+	const struct tl_event *cur = &tl->ev[v->item];
+	for (int r = disp_row(tl, cur) + dir; r >= 0 && r < lane_rows(tl); r += dir) {
+		int64_t best = -1, dist = 0;
+		for (size_t i = 0; i < tl->n_ev; i++) {
+			if (disp_row(tl, &tl->ev[i]) != r)
+				continue;
+			int64_t d = tl->ev[i].utc - cur->utc;
+			d = d < 0 ? -d : d;
+			if (best < 0 || d < dist) {
+				best = (int64_t)i;
+				dist = d;
+			}
+		}
+		if (best >= 0) {
+			view_goto(v, best);
+			return STALE_SCREEN;
+		}
+	}
+	app_message(v->app, PAINT_WARN, "no lane %s", dir > 0 ? "below" : "above");
+	return STALE_SCREEN;
+}
+
 static unsigned tl_request(struct view *v, enum action a)
 {
 	struct timeline *tl = tl_of(v);
 	int64_t cur = tl->n_ev ? tl->ev[v->item].utc : tl->first;
 	int64_t col = timeline_axis_column(&tl->ax, cur);
 	switch (a) {
+	case ACT_FOCUS:
+		tl->lanes_focus = !tl->lanes_focus;
+		return STALE_SCREEN;
+	case ACT_FOLD_TOGGLE:
+		if (tl->n_tg < 2) {
+			app_message(v->app, PAINT_WARN, "one client: nothing to fold");
+			return STALE_SCREEN;
+		}
+		tl->folded = !tl->folded;
+		return STALE_SCREEN;
+	case ACT_TL_EVIDENCE:
+		tl->evidence_pref = !tl->evidence_shown;
+		return STALE_SCREEN;
+	case ACT_TL_EVENT_PREV:
+	case ACT_TL_EVENT_NEXT:
+		return view_move(v, a == ACT_TL_EVENT_NEXT ? 1 : -1);
+	case ACT_TL_LANE_DOWN:
+	case ACT_TL_LANE_UP:
+		if (!tl->lanes_focus)
+			return view_move(v, a == ACT_TL_LANE_DOWN ? 1 : -1);
+		return lane_step(v, a == ACT_TL_LANE_DOWN ? 1 : -1);
+	case ACT_TL_STAGE_NEXT:
+	case ACT_TL_STAGE_PREV:
+		return step_to(v, a == ACT_TL_STAGE_PREV, is_stage, "stage");
+	case ACT_TL_FLAG_NEXT:
+	case ACT_TL_FLAG_PREV:
+		return step_to(v, a == ACT_TL_FLAG_PREV, ev_flag, "problem");
 	case ACT_TL_ZOOM_IN:
 	case ACT_TL_ZOOM_OUT: {
 		int64_t fit = timeline_fit_scale(tl->last - tl->first, tl->canvas_cols);
@@ -613,6 +908,14 @@ static void tl_done(struct view *v)
 		free(tl->tg[i].host);
 		free(tl->tg[i].status);
 	}
+	for (size_t i = 0; i < tl->n_evid; i++) {
+		free(tl->evid[i].host);
+		free(tl->evid[i].log);
+	}
+	free(tl->evid);
+	free(tl->evid_sorted);
+	free(tl->pattern);
+	free(tl->matched);
 	free(tl->ev);
 	free(tl->tg);
 	free(tl);
@@ -663,6 +966,9 @@ struct view *timeline_open(struct app *a, int64_t trace_id, int64_t pos, int64_t
 		times[i] = tl->ev[i].utc;
 	timeline_axis_breaks(&tl->brk, times, tl->n_ev);
 	free(times);
+	build_missing(tl);
+	tl_evidence_build(tl, a);
+	tl->evidence_pref = -1;
 	tl->fit = true;
 	tl->ax.scale = TIMELINE_MIN_SCALE;
 	tl->ax.left = tl->first;
@@ -675,6 +981,25 @@ struct view *timeline_open(struct app *a, int64_t trace_id, int64_t pos, int64_t
 	return v;
 }
 
+bool timeline_lanes_focused(struct view *v)
+{
+	return v->ops == &timeline_ops && tl_of(v)->lanes_focus;
+}
+
+bool timeline_cursor_record(struct view *v, int64_t *file_id, uint64_t *seq, int64_t *utc_us)
+{
+	if (v->ops != &timeline_ops)
+		return false;
+	struct timeline *tl = tl_of(v);
+	if (!tl->n_ev || v->item < 0 || v->item >= (int64_t)tl->n_ev || tl->ev[v->item].missing)
+		return false;
+	const struct tl_event *e = &tl->ev[v->item];
+	*file_id = e->file_id;
+	*seq = e->seq;
+	*utc_us = e->utc;
+	return true;
+}
+
 int64_t timeline_trace_id(struct view *v)
 {
 	return v->ops == &timeline_ops ? tl_of(v)->id : 0;
@@ -682,15 +1007,33 @@ int64_t timeline_trace_id(struct view *v)
 
 /* ---- the canvas ---- */
 
-/* summary, hops, ruler, lanes..., readout, the event's text (2 rows) */
+/* Unasked, the evidence never squeezes the events pane below EVENTS_MIN
+ * rows (a push to 14 clients unfolded): it says "N more hosts" instead. */
+#define EVENTS_MIN 8
+
+static int evidence_layout(struct timeline *tl, int rows, int room)
+{
+	int want = tl_evidence_rows(tl, rows);
+	tl->evidence_lines = want < room ? want : room > 0 ? room : 0;
+	return tl->evidence_lines;
+}
+
+/* The tracks under the connector and the server lanes carry the hops. */
+#define TRACKS 2
+
+/* summary, hops, ruler, lanes and tracks, readout, the event's text (2 rows) */
 int timeline_canvas_rows(struct view *v, int rows)
 {
 	struct timeline *tl = tl_of(v);
-	int lanes = tl->n_rows;
+	int lanes = lane_rows(tl);
 	int max_lanes = rows >= 40 ? MAX_ROWS : 5;
 	if (lanes > max_lanes)
 		lanes = max_lanes;
-	return 3 + lanes + 3;
+	int base = 3 + lanes + TRACKS + 3;
+	/* the screen keeps 4 rows: the bar, the title, status and hints */
+	/* asked for with v: the events pane may shrink to 3 rows */
+	int keep = tl->evidence_pref == 1 ? 3 : EVENTS_MIN;
+	return base + evidence_layout(tl, rows, rows - 4 - base - keep);
 }
 
 static int label_width(int w)
@@ -879,7 +1222,7 @@ static void draw_row_label(struct timeline *tl, int r, int y, int lw, bool last_
 }
 
 /* A missing stage: `·?·` where it was due and what is missing. */
-static void draw_missing(int y, int x0, int cw, int64_t col, const char *what)
+static void draw_missing(int y, int x0, int cw, int64_t col, const char *what, bool selected)
 {
 	if (col < 0)
 		col = 0;
@@ -887,7 +1230,7 @@ static void draw_missing(int y, int x0, int cw, int64_t col, const char *what)
 		col = cw > 3 ? cw - 3 : 0;
 	int x = x0 + (int)col;
 	x += draw_glyph(y, x, G_NOT_REACHED, PAINT_QUIET);
-	x += draw_text(y, x, 1, PAINT_MISSING, "?", false);
+	x += draw_text(y, x, 1, selected ? PAINT_CURSOR_FOCUS : PAINT_MISSING, "?", false);
 	x += draw_glyph(y, x, G_NOT_REACHED, PAINT_QUIET);
 	/* the words right of the mark, or left of it when they fit only there */
 	int n = draw_width(what), right = x0 + cw - x - 1, left = (int)col - 1;
@@ -902,34 +1245,21 @@ static int64_t event_col(struct timeline *tl, int i)
 	return i < 0 ? -1 : timeline_axis_column(&tl->ax, tl->ev[i].utc);
 }
 
-/* The stage each row lacks, from the trace's status and its targets. */
-static void draw_row_missing(struct timeline *tl, int r, int y, int x0, int cw)
+/* The missing stages of a row, `·?·` one column after where they were due. */
+static void draw_row_missing(struct timeline *tl, int r, int y, int x0, int cw, int64_t cursor)
 {
-	const struct tl_row *row = &tl->rows[r];
-	const char *s = tl->status;
-	if (row->lane == LANE_CONNECTOR && !strcmp(s, "not_forwarded")) {
-		draw_missing(y, x0, cw, event_col(tl, last_in_lane(tl, LANE_CONNECTOR)) + 1,
-			     "not forwarded");
-	} else if (row->lane == LANE_SERVER && !strcmp(s, "not_pushed")) {
-		int f = last_of(tl, EV_FORWARDED);
-		draw_missing(y, x0, cw, event_col(tl, f >= 0 ? f : last_in_lane(tl, LANE_CONNECTOR)) + 1,
-			     "no push");
-	} else if (row->lane == LANE_AGENT && row->target >= 0) {
-		const struct tl_target *tg = &tl->tg[row->target];
-		int p = last_of(tl, EV_PUSH_STARTED);
-		if (tg->received == EVENT_NONE && p >= 0)
-			draw_missing(y, x0, cw, event_col(tl, p) + 1,
-				     tg->inferred ? "no receipt (inferred target)" : "no receipt");
-		else if (tg->received != EVENT_NONE && tg->response == EVENT_NONE)
-			draw_missing(y, x0, cw,
-				     timeline_axis_column(&tl->ax, tg->received) + 1,
-				     "no response");
+	for (size_t i = 0; i < tl->n_ev; i++) {
+		const struct tl_event *e = &tl->ev[i];
+		if (!e->missing || e->row != r)
+			continue;
+		int64_t col = timeline_axis_column(&tl->ax, e->utc) + 1;
+		draw_missing(y, x0, cw, col, e->what, (int64_t)i == cursor);
 	}
 }
 
-/* The hop that leaves a row, right of its last mark when the cells are
- * free: "fwd→push 1.55s" on the connector, "recv→resp 2.89s RC=1" on a
- * client (its own times, not the trace's slowest). */
+/* The hop that stays on a client's row, right of its last mark when the
+ * cells are free: "recv→resp 2.89s RC=1" (its own times, not the trace's
+ * slowest). The hops between lanes are drawn on the tracks. */
 static void draw_hop_label(struct timeline *tl, int r, int y, int x0, int cw,
 			   const unsigned char *mark, int last_col)
 {
@@ -937,10 +1267,7 @@ static void draw_hop_label(struct timeline *tl, int r, int y, int x0, int cw,
 	char text[96];
 	int64_t ms = EVENT_NONE, rc = EVENT_NONE;
 	const char *name;
-	if (row->lane == LANE_CONNECTOR) {
-		name = "fwd";
-		ms = tl->hop[0];
-	} else if (row->lane == LANE_AGENT && row->target >= 0) {
+	if (row->lane == LANE_AGENT && row->target >= 0) {
 		const struct tl_target *tg = &tl->tg[row->target];
 		name = "recv";
 		if (tg->received != EVENT_NONE && tg->response != EVENT_NONE)
@@ -953,17 +1280,144 @@ static void draw_hop_label(struct timeline *tl, int r, int y, int x0, int cw,
 		return;
 	char d[32];
 	timeline_format_ms(ms, d, sizeof(d));
-	snprintf(text, sizeof(text), "%s%s%s %s%s", name, glyph(G_ARROW),
-		 row->lane == LANE_CONNECTOR ? "push" : "resp", d, ms < 0 ? " skew!" : "");
+	snprintf(text, sizeof(text), "%s%sresp %s%s", name, glyph(G_ARROW), d,
+		 ms < 0 ? " skew!" : "");
 	if (rc != EVENT_NONE)
 		snprintf(text + strlen(text), sizeof(text) - strlen(text), " RC=%" PRId64, rc);
 	int start = last_col + 2, n = draw_width(text);
+	/* on the critical path itself when it has room, as the tracks do */
+	const struct tl_target *tg = &tl->tg[row->target];
+	struct timeline_hop h;
+	int64_t rcol = timeline_axis_column(&tl->ax, tg->received);
+	int64_t scol = timeline_axis_column(&tl->ax, tg->response);
+	if (timeline_hop_place(rcol, scol, n + 2, cw, &h) && h.label_at > h.start &&
+	    h.label_at + n + 2 <= h.end) {
+		start = h.label_at + 1;
+		n += 2;
+		memmove(text + 1, text, strlen(text) + 1);
+		text[0] = ' ';
+		strcat(text, " ");
+		start--;
+	}
 	if (start + n > cw)
 		return;
 	for (int c = start; c < start + n; c++)
 		if (mark[c] || in_band(tl, c))
 			return;
 	draw_text(y, x0 + start, n, ms < 0 ? PAINT_WARN : PAINT_HINT_KEY, text, false);
+}
+
+static int first_of(const struct timeline *tl, enum event_kind kind)
+{
+	for (size_t i = 0; i < tl->n_ev; i++)
+		if (tl->ev[i].kind == kind && !tl->ev[i].missing)
+			return (int)i;
+	return -1;
+}
+
+/* The lane's host and how many events it has, under its name. */
+static void draw_track_label(struct timeline *tl, enum lane lane, int y, int lw)
+{
+	const char *host = NULL;
+	int n = 0;
+	for (size_t i = 0; i < tl->n_ev; i++)
+		if (tl->ev[i].lane == lane && !tl->ev[i].missing) {
+			host = host ? host : tl->ev[i].host;
+			n++;
+		}
+	char lab[96];
+	if (lw >= 24)
+		snprintf(lab, sizeof(lab), "   %-10.10s %2d event%s", host ? host : "", n,
+			 n == 1 ? "" : "s");
+	else
+		snprintf(lab, sizeof(lab), "   %-.12s", host ? host : "");
+	draw_text(y, 0, lw, PAINT_QUIET, lab, true);
+}
+
+/* A hop drawn on the track under a lane: from the stage that sent (at
+ * from) to the one that received (at to), its latency on it; a receipt
+ * before its cause points back and says skew. */
+static void draw_hop(int y, int x0, int cw, int64_t from, int64_t to, const char *name,
+		     int64_t ms)
+{
+	char d[32], text[96];
+	timeline_format_ms(ms, d, sizeof(d));
+	snprintf(text, sizeof(text), " %s %s%s ", name, d, ms < 0 ? " skew!" : "");
+	struct timeline_hop h;
+	if (!timeline_hop_place(from, to, draw_width(text), cw, &h))
+		return;
+	enum paint p = h.back ? PAINT_WARN : PAINT_HINT_KEY;
+	for (int c = h.start; c <= h.end; c++) {
+		enum glyph g = G_HOP;
+		if (h.start == h.end)
+			g = G_HOP_DOWN;
+		else if (c == h.start && c == (h.back ? to : from))
+			g = h.back ? G_HOP_BACK_TO : G_HOP_FROM;
+		else if (c == h.end && c == (h.back ? from : to))
+			g = h.back ? G_HOP_BACK_FROM : G_HOP_TO;
+		draw_glyph(y, x0 + c, g, p);
+	}
+	if (h.label_at >= 0)
+		draw_text(y, x0 + h.label_at, cw - h.label_at, p, text, false);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* "push→recv p50 48ms · max" and the slowest hop in *ms. */
+static void receipt_spread(const struct timeline *tl, int64_t push, char *name, size_t len,
+			   int64_t *ms)
+{
+	int64_t *d = xcalloc(tl->n_tg + 1, sizeof(*d));
+	size_t n = 0;
+	for (size_t i = 0; i < tl->n_tg; i++)
+		if (tl->tg[i].received != EVENT_NONE)
+			d[n++] = (tl->tg[i].received - push) / 1000;
+	if (n > 1) {
+		qsort(d, n, sizeof(*d), cmp_i64);
+		char p50[32];
+		timeline_format_ms(d[n / 2], p50, sizeof(p50));
+		size_t at = strlen(name);
+		snprintf(name + at, len - at, " p50 %s %s max", p50, glyph(G_NOT_REACHED));
+		*ms = d[n - 1];
+	}
+	free(d);
+}
+
+/* The track under the connector (forward -> push) or the server (push ->
+ * the first receipt). */
+static void draw_track(struct timeline *tl, enum lane lane, int y, int w)
+{
+	int lw = label_width(w), cw = w - lw - 1, x0 = lw + 1;
+	draw_track_label(tl, lane, y, lw);
+	draw_glyph(y, lw, G_VBAR, PAINT_QUIET);
+	draw_fill(y, x0, cw, PAINT_NORMAL);
+	int p = first_of(tl, EV_PUSH_STARTED);
+	char name[96];
+	if (lane == LANE_CONNECTOR) {
+		int f = last_of(tl, EV_FORWARDED);
+		if (f < 0 || p < 0)
+			return;
+		int64_t ms = tl->hop[0] != EVENT_NONE ? tl->hop[0]
+						      : (tl->ev[p].utc - tl->ev[f].utc) / 1000;
+		snprintf(name, sizeof(name), "fwd%spush", glyph(G_ARROW));
+		draw_hop(y, x0, cw, event_col(tl, f), event_col(tl, p), name, ms);
+		return;
+	}
+	int64_t recv = EVENT_NONE;
+	for (size_t i = 0; i < tl->n_tg; i++)
+		if (tl->tg[i].received != EVENT_NONE && (recv == EVENT_NONE || tl->tg[i].received < recv))
+			recv = tl->tg[i].received;
+	if (p < 0 || recv == EVENT_NONE)
+		return;
+	int64_t ms = tl->hop[1] != EVENT_NONE ? tl->hop[1] : (recv - tl->ev[p].utc) / 1000;
+	snprintf(name, sizeof(name), "push%srecv", glyph(G_ARROW));
+	if (tl->folded)	/* many clients: the typical hop and the slowest */
+		receipt_spread(tl, tl->ev[p].utc, name, sizeof(name), &ms);
+	draw_hop(y, x0, cw, event_col(tl, p), timeline_axis_column(&tl->ax, recv), name, ms);
 }
 
 static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, bool last_shown)
@@ -975,17 +1429,19 @@ static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, 
 	unsigned char *mark = xcalloc((size_t)cw, 1);
 	int *who = xcalloc((size_t)cw, sizeof(int));
 	int *n = xcalloc((size_t)cw, sizeof(int));
+	bool *hit = xcalloc((size_t)cw, sizeof(bool));
 	int first_col = cw, last_col = -1, cursor_col = -1;
 	for (size_t i = 0; i < tl->n_ev; i++) {
 		const struct tl_event *e = &tl->ev[i];
 		/* the last row shown also carries the rows cut off below it */
-		if (e->row != r && !(last_shown && e->row > r))
+		if (e->missing || (e->row != r && !(last_shown && e->row > r)))
 			continue;
 		int64_t c = timeline_axis_column(&tl->ax, e->utc);
 		if (c < 0 || c >= cw)
 			continue;
 		int m = ev_mark(e);
 		n[c]++;
+		hit[c] |= tl->matched && tl->matched[i];
 		if (m > mark[c]) {
 			mark[c] = (unsigned char)m;
 			who[c] = (int)i;
@@ -995,22 +1451,124 @@ static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, 
 		first_col = (int)c < first_col ? (int)c : first_col;
 		last_col = (int)c > last_col ? (int)c : last_col;
 	}
-	/* activity between a row's first and last event */
-	for (int c = first_col + 1; c < last_col; c++)
-		if (!mark[c])
-			draw_glyph(y, x0 + c, in_band(tl, c) ? G_BREAK : G_RULE, PAINT_QUIET);
-	draw_row_missing(tl, r, y, x0, cw);
+	/* activity between a row's first and last event; a client's receipt
+	 * to its response is the critical path */
+	int64_t rc = -1, sc = -1;
+	if (tl->rows[r].lane == LANE_AGENT && tl->rows[r].target >= 0) {
+		const struct tl_target *tg = &tl->tg[tl->rows[r].target];
+		if (tg->received != EVENT_NONE && tg->response != EVENT_NONE) {
+			rc = timeline_axis_column(&tl->ax, tg->received);
+			sc = timeline_axis_column(&tl->ax, tg->response);
+		}
+	}
+	for (int c = first_col + 1; c < last_col; c++) {
+		if (mark[c])
+			continue;
+		if (in_band(tl, c))
+			draw_glyph(y, x0 + c, G_BREAK, PAINT_QUIET);
+		else if (c > rc && c < sc)
+			draw_glyph(y, x0 + c, G_HOP, PAINT_HINT_KEY);
+		else
+			draw_glyph(y, x0 + c, G_RULE, PAINT_QUIET);
+	}
+	draw_row_missing(tl, r, y, x0, cw, cursor);
+	if (tl->rows[r].lane != LANE_AGENT && !tl->lane_events[tl->rows[r].lane] &&
+	    strcmp(tl->status, "unauthorized") && strcmp(tl->status, "not_forwarded") &&
+	    tl_lane_uncollected(tl, tl->rows[r].lane)) {
+		char text[96];
+		snprintf(text, sizeof(text), "%s not collected: no %s log covers the trace", glyph(G_UNKNOWN),
+			 lane_name(tl->rows[r].lane));
+		draw_text(y, x0, cw, PAINT_WARN, text, false);
+	}
 	draw_hop_label(tl, r, y, x0, cw, mark, last_col);
 	for (int c = 0; c < cw; c++) {
 		if (!mark[c])
 			continue;
 		const struct tl_event *e = &tl->ev[who[c]];
 		enum glyph g = mark[c] == MARK_EVENT && n[c] > 1 ? G_SEVERAL : ev_glyph(e);
-		draw_glyph(y, x0 + c, g, c == cursor_col ? PAINT_CURSOR_FOCUS : ev_paint(e));
+		enum paint p = c == cursor_col ? (tl->lanes_focus ? PAINT_CURSOR_FOCUS : PAINT_CURSOR_BLUR)
+			       : hit[c] ? PAINT_MATCH : ev_paint(e);
+		draw_glyph(y, x0 + c, g, p);
 	}
 	free(mark);
 	free(who);
 	free(n);
+	free(hit);
+}
+
+/* Folded clients: one row of receipts, one of responses, a bar per
+ * column as high as the clients in it (lnav's sparkline); a cell with a
+ * failing response is drawn as a failure. The labels count the clients
+ * by outcome; the right end says how many of each. */
+static void draw_density(struct timeline *tl, bool responses, int y, int w, int64_t cursor)
+{
+	int lw = label_width(w), cw = w - lw - 1, x0 = lw + 1;
+	size_t ok = 0, fail = 0, miss = 0;
+	for (size_t i = 0; i < tl->n_tg; i++)
+		if (!strcmp(tl->tg[i].status, "complete"))
+			ok++;
+		else if (!strcmp(tl->tg[i].status, "failed"))
+			fail++;
+		else
+			miss++;
+	char lab[96];
+	if (!responses) {
+		snprintf(lab, sizeof(lab), " BgbAgent %s %zu clients", glyph(G_FOLDED), tl->n_tg);
+		draw_text(y, 0, lw, PAINT_HINT_KEY, lab, true);
+	} else {
+		struct buf b = {0};
+		buf_printf(&b, "   %s%zu %s%zu %s%zu", glyph(G_OK), ok, glyph(G_MISSING), miss,
+			   glyph(G_FAIL), fail);
+		draw_text(y, 0, lw, PAINT_NORMAL, b.data, true);
+		buf_free(&b);
+	}
+	draw_glyph(y, lw, G_VBAR, PAINT_QUIET);
+	draw_fill(y, x0, cw, PAINT_NORMAL);
+	enum event_kind kind = responses ? EV_RESPONSE_SENT : EV_TASK_RECEIVED;
+	int64_t *times = xcalloc(tl->n_ev + 1, sizeof(*times)), *bad = xcalloc(tl->n_ev + 1, sizeof(*bad));
+	size_t n = 0, n_bad = 0;
+	for (size_t i = 0; i < tl->n_ev; i++) {
+		const struct tl_event *e = &tl->ev[i];
+		if (e->missing || e->lane != LANE_AGENT || e->kind != kind)
+			continue;
+		times[n++] = e->utc;
+		if (ev_failure(e))
+			bad[n_bad++] = e->utc;
+	}
+	int *counts = xcalloc((size_t)cw, sizeof(int)), *fails = xcalloc((size_t)cw, sizeof(int));
+	int max = timeline_density_bucket(&tl->ax, times, n, counts, cw);
+	timeline_density_bucket(&tl->ax, bad, n_bad, fails, cw);
+	int64_t cur_col = -1;
+	if (cursor >= 0 && disp_row(tl, &tl->ev[cursor]) == (responses ? 3 : 2))
+		cur_col = timeline_axis_column(&tl->ax, tl->ev[cursor].utc) +
+			  (tl->ev[cursor].missing ? 2 : 0);
+	int last = -1;
+	for (int c = 0; c < cw; c++) {
+		int l = timeline_density_level(counts[c], max);
+		if (!l)
+			continue;
+		enum paint p = c == cur_col ? (tl->lanes_focus ? PAINT_CURSOR_FOCUS : PAINT_CURSOR_BLUR)
+			       : fails[c] ? PAINT_FAIL : responses ? PAINT_NORMAL : PAINT_OK;
+		draw_glyph(y, x0 + c, (enum glyph)(G_BAR1 + l - 1), p);
+		last = c;
+	}
+	struct buf b = {0};
+	if (!responses)
+		buf_printf(&b, " receipts %zu", n);
+	else
+		buf_printf(&b, " responses %zu, %zu failed", n, n_bad);
+	if (!responses && tl->n_tg > n)
+		buf_printf(&b, " %s %zu no receipt", glyph(G_MISSING), tl->n_tg - n);
+	int tw = draw_width(b.data), at = last + 1;
+	if (at + tw > cw)
+		at = cw - tw;
+	if (at >= 0)
+		draw_text(y, x0 + at, tw, n_bad && responses ? PAINT_FAIL : PAINT_HINT_KEY, b.data, false);
+	buf_free(&b);
+	free(times);
+	free(bad);
+	free(counts);
+	free(fails);
 }
 
 /* ▲ under the cursor's column, then what it is; the text below. */
@@ -1026,14 +1584,20 @@ static void draw_readout(struct timeline *tl, int64_t item, int y, int w)
 		return;
 	}
 	const struct tl_event *e = &tl->ev[item];
-	int64_t c = timeline_axis_column(&tl->ax, e->utc);
+	/* a missing stage's `?` is two cells after where it was due */
+	int64_t c = timeline_axis_column(&tl->ax, e->utc) + (e->missing ? 2 : 0);
 	struct buf b = {0};
 	char t[16], off[32];
 	hms_ms(e->utc, t);
 	format_seconds(e->utc - tl->first, off, sizeof(off));
-	buf_printf(&b, " %s %s %s %s %ss %s %s %s:%u", event_kind_name(e->kind),
-		   glyph(G_NOT_REACHED), e->host, glyph(G_NOT_REACHED), off, glyph(G_NOT_REACHED),
-		   t, e->path, e->line);
+	if (e->missing)
+		buf_printf(&b, " %s due after %ss %s %s %s %s", glyph(G_MISSING), off,
+			   glyph(G_NOT_REACHED), e->what, glyph(G_NOT_REACHED),
+			   *e->host ? e->host : lane_name(e->lane));
+	else
+		buf_printf(&b, " %s %s %s %s %ss %s %s %s:%u", event_kind_name(e->kind),
+			   glyph(G_NOT_REACHED), e->host, glyph(G_NOT_REACHED), off,
+			   glyph(G_NOT_REACHED), t, e->path, e->line);
 	int x = x0;
 	if (c < 0)
 		x += draw_text(y, x, cw, PAINT_QUIET, "< cursor left of the window:", false);
@@ -1080,8 +1644,15 @@ void timeline_draw_canvas(struct view *v, int y0, int w, int rows)
 	int64_t cursor = tl->n_ev ? v->item : -1;
 	draw_summary(tl, y0, w);
 	draw_ruler(tl, y0 + 2, w);
-	int lanes = rows - 6;
-	for (int r = 0; r < lanes && r < tl->n_rows; r++)
-		draw_lane(tl, r, y0 + 3 + r, w, cursor, r == lanes - 1);
-	draw_readout(tl, cursor < 0 ? 0 : cursor, y0 + 3 + lanes, w);
+	int lanes = rows - 6 - TRACKS - tl->evidence_lines, y = y0 + 3;
+	for (int r = 0; r < lanes && r < lane_rows(tl); r++) {
+		if (tl->folded && r >= 2)
+			draw_density(tl, r == 3, y++, w, cursor);
+		else
+			draw_lane(tl, r, y++, w, cursor, r == lanes - 1);
+		if (r < TRACKS)
+			draw_track(tl, r == 0 ? LANE_CONNECTOR : LANE_SERVER, y++, w);
+	}
+	draw_readout(tl, cursor < 0 ? 0 : cursor, y0 + 3 + lanes + TRACKS, w);
+	tl_evidence_draw(tl, y0 + 3 + lanes + TRACKS + 3, w, tl->evidence_lines);
 }

@@ -14,6 +14,7 @@
 #ifndef TATRACE_UI_TIMELINE_H
 #define TATRACE_UI_TIMELINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "app.h"
@@ -71,12 +72,55 @@ int64_t timeline_axis_column(const struct timeline_axis *ax, int64_t t);
 /* The break whose open interval holds t, or -1. */
 int timeline_axis_in_break(const struct timeline_axis *ax, int64_t t);
 
+/* ---- hops: the arrows between lanes ---- */
+
+/* Where a hop from column from (the stage that sent) to column to (the
+ * stage that received) is drawn in a track of cols columns, with a label
+ * n columns wide: cells [start, end] (clipped; end >= start), back when
+ * the receipt is left of its cause (clock skew: the arrow points back),
+ * label_at the label's first column (inside the arrow when it has two
+ * cells each side to spare, else right of it, else left of it; the label
+ * brings its own blanks) or -1 when it fits nowhere. False
+ * when the hop is wholly off the canvas. */
+struct timeline_hop {
+	int start, end, label_at;
+	bool back;
+};
+bool timeline_hop_place(int64_t from, int64_t to, int n, int cols, struct timeline_hop *h);
+
+/* ---- density: hundreds of clients folded into two rows ---- */
+
+/* Clients above this many fold the BgbAgent lane into density rows. */
+#define TIMELINE_FOLD_CLIENTS 12
+/* The bar height (1..8, 0 for none) of a cell holding count events when
+ * the fullest cell holds max: any event shows, the fullest is 8. */
+int timeline_density_level(int count, int max);
+/* Count times[0..n) per column of ax into counts[0..cols) (cells left or
+ * right of the canvas are not counted); returns the largest count. */
+int timeline_density_bucket(const struct timeline_axis *ax, const int64_t *times, size_t n,
+			    int *counts, int cols);
+
 /* ---- the view ---- */
 
 /* Open trace_id's timeline; pos and total place it in the list ("trace N
  * of M"). NULL (with the reason on the status line) on a store error. */
 struct view *timeline_open(struct app *a, int64_t trace_id, int64_t pos,
 			   int64_t total);
+/* The record under the cursor of a timeline: its file, its sequence in
+ * that file and its UTC (for the record detail and the merged log).
+ * False for other views, an empty trace and a missing stage (no record). */
+bool timeline_cursor_record(struct view *v, int64_t *file_id, uint64_t *seq, int64_t *utc_us);
+/* True when Tab gave the lanes the focus (the events pane shows the
+ * selection unfocused, ▷). */
+bool timeline_lanes_focused(struct view *v);
+/* / in a timeline marks, and hides nothing: the items whose text, host or
+ * kind match pattern (PCRE2, caseless) are marked in both panes and n/N
+ * step through them; empty clears. False with PCRE2's message and offset
+ * in err ("missing closing parenthesis at offset 17"). */
+bool timeline_set_pattern(struct view *v, const char *pattern, char *err, size_t errlen);
+/* How many items pattern would mark (the prompt's live count); -1 with
+ * the message in err, or for other views. */
+int64_t timeline_count_matches(struct view *v, const char *pattern, char *err, size_t errlen);
 /* The trace a timeline shows; 0 for other views. */
 int64_t timeline_trace_id(struct view *v);
 /* Rows the lanes take above the events pane on a screen rows high. */

@@ -128,7 +128,7 @@ check "q goes back to the list" tui_wait "^\[traces\] .*trace 7 of $ALL "
 
 # The timeline lands on the problem: a not_delivered trace opens with its
 # cursor on the push that no client received; j walks the events, the
-# pane under the lanes shows the selected record; +/-/= zoom, l pans.
+# pane under the lanes shows the selected record; +/-/= zoom, > pans.
 ND=$(python3 -c 'import json,sys; print(next(i for i, t in enumerate(json.load(open(sys.argv[1])), 1) if t["status"] == "not_delivered"))' "$TMP/all.json")
 tui_keys :
 tui_type "$ND"
@@ -142,7 +142,7 @@ check "b: breaks off, the axis linear" tui_wait "^\[timeline\] .*fit, breaks off
 check "b: no band on the ruler" tui_wait_gone "^ t0 .*≈[0-9.]+s≈"
 tui_keys b
 check "b again: the band is back" tui_wait "^ t0 .*≈[0-9.]+s≈"
-check "the forward->push hop is printed on the connector lane" tui_wait "^ SMS_SERVICE_CONNECTOR *│.*◆ fwd→push [0-9.]+m?s"
+check "the forward->push hop is drawn under the connector lane" tui_wait "^   SCP01 .*│ *┗━* fwd→push [0-9.]+m?s ━*┓"
 tui_keys '?'
 check "? in the timeline: its keys first" tui_wait "^. Timeline"
 check "? in the timeline: zoom is listed" tui_wait "\+ z +zoom-in +zoom in"
@@ -150,15 +150,15 @@ tui_keys q
 check "q closes the help, back in the timeline" tui_wait "^\[timeline\] .*trace $ND of $ALL"
 check "the readout names the selected event" tui_wait "▲ push_started · | push_started · .*▲"
 tui_keys j
-check "j moves the event cursor to push_finished" tui_wait "^▶ .* push_finished "
-check "the readout follows" tui_wait "▲ push_finished · | push_finished · .*▲"
-check "the selected record's text is shown under the lanes" tui_wait "^  Finished sending push task"
+check "j moves the event cursor onto the first missing receipt" tui_wait "^▶ +— +— agent .*MISSING: no receipt"
+check "the readout follows" tui_wait "◌ due after \+[0-9.]+s · no receipt"
+check "the selected item's text is shown under the lanes" tui_wait "^  MISSING: no receipt"
 tui_keys +
 check "+ zooms in" tui_wait "^\[timeline\] .*, zoom [0-9.]+m?s/col"
 tui_keys =
 check "= fits the trace again" tui_wait "^\[timeline\] .*, fit [0-9.]+m?s/col"
-tui_keys l
-check "l pans: the ruler starts after t0" tui_wait "^ t0 [0-9:.]+ +│ *\+[0-9]"
+tui_keys '>'
+check "> pans: the ruler starts after t0" tui_wait "^ t0 [0-9:.]+ +│ *\+[0-9]"
 NDG=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[int(sys.argv[2]) - 1]["guid"])' "$TMP/all.json" "$ND")
 tui_keys e
 check "e in the timeline: the export prompt names its trace" tui_wait "^Export to: \./trace-$NDG\.json"

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "../../ui/timeline.h"
@@ -213,10 +214,106 @@ static void test_breaks_not_taken(void **state)
 	assert_int_equal(ax.scale, timeline_fit_scale(31465 * MS, 16));
 }
 
+/* Hops: a forward hop runs left to right with its label inside when it
+ * has room, beside it when not; a receipt before its push points back;
+ * an arrow is clipped to the canvas and gone when wholly off it. */
+static void test_hop_placement(void **state)
+{
+	(void)state;
+	static const struct {
+		int64_t from, to;
+		int n, cols;
+		bool visible, back;
+		int start, end, label_at;
+	} cases[] = {
+		/* room inside: centred */
+		{ 6, 45, 16, 95, true, false, 6, 45, 18 },
+		/* 2 columns apart: the label right of it */
+		{ 46, 47, 16, 95, true, false, 46, 47, 48 },
+		/* one column: a straight drop, label beside */
+		{ 30, 30, 10, 95, true, false, 30, 30, 31 },
+		/* no room right: left of it */
+		{ 88, 90, 16, 95, true, false, 88, 90, 72 },
+		/* no room anywhere */
+		{ 2, 4, 16, 18, true, false, 2, 4, -1 },
+		/* skew: the receipt left of the push */
+		{ 90, 0, 20, 95, true, true, 0, 90, 35 },
+		/* clipped on both sides */
+		{ -40, 200, 10, 95, true, false, 0, 94, 42 },
+		/* wholly off the canvas */
+		{ -9, -2, 10, 95, false, false, 0, 0, 0 },
+		{ 95, 120, 10, 95, false, false, 0, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct timeline_hop h;
+		bool vis = timeline_hop_place(cases[i].from, cases[i].to, cases[i].n, cases[i].cols, &h);
+		assert_int_equal(vis, cases[i].visible);
+		if (!vis)
+			continue;
+		assert_int_equal(h.back, cases[i].back);
+		assert_int_equal(h.start, cases[i].start);
+		assert_int_equal(h.end, cases[i].end);
+		assert_int_equal(h.label_at, cases[i].label_at);
+		if (h.label_at >= 0)
+			assert_true(h.label_at + cases[i].n <= cases[i].cols);
+	}
+}
+
+/* Density: any client shows (level >= 1), the fullest cell is 8, levels
+ * grow with the count. */
+static void test_density_levels(void **state)
+{
+	(void)state;
+	assert_int_equal(timeline_density_level(0, 210), 0);
+	assert_int_equal(timeline_density_level(1, 210), 1);
+	assert_int_equal(timeline_density_level(210, 210), 8);
+	assert_int_equal(timeline_density_level(105, 210), 4);
+	assert_int_equal(timeline_density_level(3, 0), 0);
+	int prev = 0;
+	for (int c = 1; c <= 500; c++) {
+		int l = timeline_density_level(c, 500);
+		assert_true(l >= prev && l >= 1 && l <= 8);
+		prev = l;
+	}
+}
+
+/* Bucketing 500 receipts: per column of the axis, cells off the canvas
+ * not counted, the maximum returned; a break's band takes its times. */
+static void test_density_bucket(void **state)
+{
+	(void)state;
+	struct timeline_axis ax = { .left = 0, .scale = 50 * MS };
+	int64_t t[500];
+	for (int i = 0; i < 500; i++)
+		t[i] = i < 210 ? 10 * MS : i < 490 ? 1000 * MS + i * MS : 10 * S;
+	int counts[95];
+	int max = timeline_density_bucket(&ax, t, 500, counts, 95);
+	assert_int_equal(max, 210);
+	assert_int_equal(counts[0], 210);
+	int sum = 0;
+	for (int c = 0; c < 95; c++)
+		sum += counts[c];
+	/* the last 10 are at 10 s: column 200, off the canvas */
+	assert_int_equal(sum, 490);
+	/* with a break from 1.49 s to 10 s the late ones land on the canvas */
+	ax.n_breaks = 1;
+	ax.from[0] = 1489 * MS;
+	ax.to[0] = 10 * S;
+	max = timeline_density_bucket(&ax, t, 500, counts, 95);
+	sum = 0;
+	for (int c = 0; c < 95; c++)
+		sum += counts[c];
+	assert_int_equal(sum, 500);
+	assert_int_equal(max, 210);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tick_step_for_spans),
+		cmocka_unit_test(test_hop_placement),
+		cmocka_unit_test(test_density_levels),
+		cmocka_unit_test(test_density_bucket),
 		cmocka_unit_test(test_ticks_apart_and_few),
 		cmocka_unit_test(test_fit_scale),
 		cmocka_unit_test(test_column_placement),

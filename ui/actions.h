@@ -40,7 +40,7 @@
 	X(ACT_GOTO, ":", "goto", V_LIST, "jump to a trace number, GUID prefix or UTC time (19:35)") \
 	X(ACT_FINDINGS, "F", "findings", V_LIST, "what is wrong: the findings, errors first, with advice and evidence") \
 	X(ACT_COVERAGE, "C", "coverage", V_LIST, "what the logs cover: the selected trace's lanes and hosts first (not collected or not delivered), then each log") \
-	X(ACT_LOG, "L", "log", V_LIST | V_RECORD, "the merged log of every record, at the trace's start or the record") \
+	X(ACT_LOG, "L", "log", V_LIST | V_RECORD | V_TIMELINE, "the merged log of every record, at the trace's start, the timeline's event or the record") \
 	X(ACT_LOG_RECORD, "<Enter>", "record", V_LOG, "the record's detail: raw text, place, bias, fields, finding, neighbours") \
 	X(ACT_LOG_SEVERITY, "s", "severity-cycle", V_LOG, "severity filter: all, warning and worse, errors only") \
 	X(ACT_LOG_HOST, "H", "host", V_LOG, "only one host's records (its whole name); empty clears") \
@@ -51,7 +51,7 @@
 	X(ACT_REC_NEXT, "]", "record-next", V_RECORD, "the record after it in the same file") \
 	X(ACT_REC_TRACE, "t", "trace", V_RECORD, "the timeline of the trace the record belongs to") \
 	X(ACT_REC_RETARGET, "<Enter>", "retarget", V_RECORD, "on a record around it: show that one instead") \
-	X(ACT_FINDING_TRACES, "<Enter>", "finding-traces", V_FINDINGS, "back to the list, filtered to every trace the finding names") \
+	X(ACT_FINDING_TRACES, "<Enter>", "finding-traces", V_FINDINGS, "on an evidence row: that record's detail; elsewhere: back to the list, filtered to every trace the finding names") \
 	X(ACT_TL_ZOOM_IN, "+ z", "zoom-in", V_TIMELINE, "zoom in: the next finer ms/col (1-2-5), the selected event kept in place") \
 	X(ACT_TL_ZOOM_OUT, "- Z", "zoom-out", V_TIMELINE, "zoom out; back to fit past the fit scale") \
 	X(ACT_TL_FIT, "=", "fit", V_TIMELINE, "the whole trace in the width") \
@@ -67,6 +67,7 @@
 	X(ACT_TL_FLAG_NEXT, "]", "flag-next", V_TIMELINE, "the next problem: a missing stage, a failure, an unmatched record, a receipt before its push") \
 	X(ACT_TL_FLAG_PREV, "[", "flag-prev", V_TIMELINE, "the previous problem") \
 	X(ACT_TL_EVIDENCE, "v", "evidence", V_TIMELINE, "show or hide the evidence rows: per host, the log that covers the trace, its bias and source, or not collected") \
+	X(ACT_TL_RECORD, "<Enter>", "event-record", V_TIMELINE, "the detail of the record under the cursor: raw text, place, bias, fields, finding") \
 	X(ACT_TL_DETAIL, "d", "detail", V_TIMELINE, "the trace's text detail: summary, targets and events") \
 	X(ACT_EXPORT, "e", "export", V_LIST | V_DETAIL | V_TIMELINE, "write the trace to a file; the extension picks the format") \
 	X(ACT_EXPORT_VIEW, "E", "export-view", V_LIST, "write every trace in the view to one file: .csv or .json") \

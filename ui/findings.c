@@ -5,8 +5,9 @@
  * word, kind, count, title) and indented rows under it (advice, time
  * range, evidence, traces), so / finds in all of them and every string is
  * escaped when drawn. A map from line to finding tells which finding the
- * cursor is on, wherever in it. Enter closes the screen and filters the
- * list to every trace the finding names. */
+ * cursor is on, wherever in it. Enter on an evidence row opens that
+ * record's detail; elsewhere it closes the screen and filters the list to
+ * every trace the finding names. */
 #include "findings.h"
 
 #include <inttypes.h>
@@ -15,6 +16,7 @@
 
 #include "glyphs.h"
 #include "lines.h"
+#include "record.h"
 #include "tracelist.h"
 #include "../parsers/timeparse.h"
 
@@ -27,9 +29,18 @@ struct fitem {
 	size_t n_traces;
 };
 
+/* An evidence row's record, as the finding names it. */
+struct fevidence {
+	size_t line;		/* the row */
+	char *host, *file;
+	uint32_t at;		/* line in the file */
+};
+
 struct fview {
 	struct lines lines;	/* first: lines_* read it */
 	size_t *finding_of;	/* per line */
+	struct fevidence *ev;	/* evidence rows that name a line */
+	size_t n_ev;
 	struct fitem *f;
 	size_t n;
 	bool empty;		/* no findings: one line saying so */
@@ -85,6 +96,20 @@ static void evidence_text(struct buf *b, const struct finding_evidence *e)
 	}
 }
 
+/* Remember the row just added as e's, when e names a line. */
+static void add_evidence(struct fview *fv, const struct finding_evidence *e)
+{
+	if (e->line <= 0 || e->line > UINT32_MAX || !e->file)
+		return;
+	fv->ev = xrealloc(fv->ev, (fv->n_ev + 1) * sizeof(*fv->ev));
+	fv->ev[fv->n_ev++] = (struct fevidence){
+		.line = fv->lines.n - 1,
+		.host = e->host ? xstrdup(e->host) : NULL,
+		.file = xstrdup(e->file),
+		.at = (uint32_t)e->line,
+	};
+}
+
 static int add_finding(void *ctx, const struct finding *f)
 {
 	struct fview *fv = ctx;
@@ -111,6 +136,7 @@ static int add_finding(void *ctx, const struct finding *f)
 		buf_puts(&b, i ? "              " : "    evidence: ");
 		evidence_text(&b, &f->evidence[i]);
 		add_line(fv, PAINT_QUIET, b.data);
+		add_evidence(fv, &f->evidence[i]);
 	}
 	if (f->n_evidence > EVIDENCE_SHOWN) {
 		b.len = 0;
@@ -166,8 +192,33 @@ static unsigned findings_enter(struct view *v)
 	return STALE_POP | STALE_SCREEN;
 }
 
+/* Enter on an evidence row: that record's detail. false: not on one. */
+static bool findings_evidence(struct view *v, unsigned *stale)
+{
+	struct fview *fv = v->data;
+	for (size_t i = 0; i < fv->n_ev; i++) {
+		if (fv->ev[i].line != (size_t)v->item)
+			continue;
+		int64_t file_id;
+		uint64_t seq;
+		int rc = store_record_at_line(app_store(v->app), fv->ev[i].host,
+					      fv->ev[i].file, fv->ev[i].at, &file_id, &seq);
+		if (rc == 0)
+			record_open(v->app, file_id, seq);
+		else
+			app_message(v->app, PAINT_WARN, "%s:%u is no longer in the store",
+				    fv->ev[i].file, (unsigned)fv->ev[i].at);
+		*stale = STALE_SCREEN;
+		return true;
+	}
+	return false;
+}
+
 static unsigned findings_request(struct view *v, enum action a)
 {
+	unsigned stale;
+	if (a == ACT_FINDING_TRACES && findings_evidence(v, &stale))
+		return stale;
 	if (a == ACT_FINDING_TRACES)
 		return findings_enter(v);
 	return STALE_UNHANDLED;
@@ -181,6 +232,11 @@ static void findings_done(struct view *v)
 		free(fv->f[i].traces);
 	}
 	free(fv->f);
+	for (size_t i = 0; i < fv->n_ev; i++) {
+		free(fv->ev[i].host);
+		free(fv->ev[i].file);
+	}
+	free(fv->ev);
 	free(fv->finding_of);
 	lines_clear(&fv->lines);
 	free(fv);

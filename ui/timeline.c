@@ -25,6 +25,8 @@
 #include "draw.h"
 #include "glyphs.h"
 #include "lines.h"
+#include "logview.h"
+#include "record.h"
 #include "../parsers/events.h"
 #include "../parsers/timeparse.h"
 
@@ -819,12 +821,33 @@ static unsigned lane_step(struct view *v, int dir)
 	return STALE_SCREEN;
 }
 
+/* L: the merged log at the cursor's record (a missing stage: at its due
+ * time); Enter: that record's detail. */
+static unsigned open_record(struct view *v, bool log, int64_t cur)
+{
+	int64_t file_id, utc;
+	uint64_t seq;
+	bool on_record = timeline_cursor_record(v, &file_id, &seq, &utc);
+	if (log)
+		logview_open(v->app, on_record ? utc : cur, on_record ? file_id : 0,
+			     on_record ? seq : 0);
+	else if (on_record)
+		record_open(v->app, file_id, seq);
+	else
+		app_message(v->app, PAINT_WARN, "a missing stage has no record;"
+			    " L opens the log at its time");
+	return STALE_SCREEN;
+}
+
 static unsigned tl_request(struct view *v, enum action a)
 {
 	struct timeline *tl = tl_of(v);
 	int64_t cur = tl->n_ev ? tl->ev[v->item].utc : tl->first;
 	int64_t col = timeline_axis_column(&tl->ax, cur);
 	switch (a) {
+	case ACT_LOG:
+	case ACT_TL_RECORD:
+		return open_record(v, a == ACT_LOG, cur);
 	case ACT_FOCUS:
 		tl->lanes_focus = !tl->lanes_focus;
 		return STALE_SCREEN;

@@ -1,0 +1,50 @@
+#!/bin/sh
+# The jumps between screens: from a timeline's event to its record (Enter)
+# and into the merged log at its time (L), from a finding's evidence row to
+# its record (Enter), and from a record back to its trace (t).
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tui.sh"
+trap 'tui_stop; rm -rf "$TMP"' EXIT
+DB=$TMP/demo.db
+$T demo -q "$TMP/demo" && $T ingest -q -d "$DB" "$TMP/demo"
+cd "$TMP" || exit 1
+
+tui_start 120 40 "$T" ui -d "$DB"
+tui_wait "\[traces\] .*trace 1 of" >/dev/null
+tui_keys j
+tui_wait "trace 2 of" >/dev/null
+tui_keys Enter
+check "Enter opens trace 2's timeline" tui_wait "^\[timeline\] trace 2 of "
+tui_keys g
+tui_wait "^\[timeline\]" >/dev/null
+tui_keys Enter
+check "Enter on an event: its record's detail" tui_wait "^▶   UTC +2026-"
+check "... the record names its event" tui_wait "^    Event +[a-z_]+ \("
+check "... and its trace" tui_wait "^    Trace +#2 "
+tui_keys t
+check "t in the record: back to trace 2's timeline" tui_wait "^\[timeline\] trace 2 of "
+tui_keys q q
+tui_wait "^\[timeline\]" >/dev/null
+tui_keys L
+check "L in the timeline: the merged log" tui_wait "^\[log\] .* record [0-9]+ of "
+check "... at the event's record (the connector's)" tui_wait "^▶ 2026-09-25 12:31:41\.[0-9]+  SCP01 "
+tui_keys q q
+tui_wait "\[traces\] .*trace 2 of" >/dev/null
+
+tui_keys F
+tui_wait "^\[findings\]" >/dev/null
+tui_keys g
+tui_type "/"
+tui_type "GenericUploadWorker.log:15"
+tui_keys Enter
+check "/ finds the evidence row" tui_wait "^▶ .*GenericUploadWorker\.log:15 "
+tui_keys Enter
+check "Enter on an evidence row: that record's detail" tui_wait "^    Source +SCP01 +.*GenericUploadWorker\.log +line 15 "
+tui_keys q
+tui_wait "^\[findings\]" >/dev/null
+tui_keys g Enter
+check "Enter on a finding's head row: still the list filtered (or says it names no trace)" \
+	tui_wait "(finding: [a-z_]+|names no trace)"
+tui_stop
+finish

@@ -95,6 +95,8 @@ uishot ui-ascii-mono 120 40 NO_COLOR=1 -- '~' j j l
 uishot ui-help 120 40 -- '?'
 uishot ui-findings 120 40 -- F
 uishot ui-coverage 120 40 -- C
+uishot ui-log 120 40 -- : 1 9 Enter L
+uishot ui-record 120 40 -- : 1 9 Enter Enter Enter
 shot traces 150 24 "./tatrace traces | head -22"
 shot show 200 30 "./tatrace show 12"
 shot stats 110 14 "./tatrace stats"

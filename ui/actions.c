@@ -73,21 +73,73 @@ void action_keys_text(const struct action_info *a, char *out, size_t len)
 	out[o] = '\0';
 }
 
+/* The views' names, in the order the man page's groups list them. */
 static const struct {
-	unsigned views;
-	const char *title;
-} man_groups[] = {
-	{ V_LIST, "Trace list" },
-	{ V_TIMELINE, "Timeline" },
-	{ V_LIST | V_TIMELINE, "Trace list and timeline" },
-	{ V_FINDINGS, "Findings" },
-	{ V_LOG, "Merged log" },
-	{ V_RECORD, "Record detail" },
-	{ V_LIST | V_RECORD, "Trace list and record detail" },
-	{ V_LIST | V_LOG, "Trace list and merged log" },
-	{ V_LIST | V_DETAIL | V_TIMELINE, "Trace list, timeline and trace detail" },
-	{ V_ALL, "Everywhere" },
+	unsigned view;
+	const char *name;
+} view_names[] = {
+	{ V_LIST, "trace list" },
+	{ V_TIMELINE, "timeline" },
+	{ V_DETAIL, "trace detail" },
+	{ V_FINDINGS, "findings" },
+	{ V_COVERAGE, "coverage" },
+	{ V_LOG, "merged log" },
+	{ V_RECORD, "record detail" },
+	{ V_HELP, "help" },
 };
+
+/* A group's title from its set of views: "Trace list, timeline and
+ * record detail"; "Everywhere" for V_ALL. Derived, so that a new view set
+ * in the action table can never fall out of the man page. */
+static void group_title(unsigned views, char *out, size_t len)
+{
+	size_t n = 0, total = 0, o = 0;
+	if (views == V_ALL) {
+		snprintf(out, len, "Everywhere");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(view_names) / sizeof(view_names[0]); i++)
+		total += (views & view_names[i].view) != 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(view_names) / sizeof(view_names[0]) && o < len; i++) {
+		if (!(views & view_names[i].view))
+			continue;
+		n++;
+		o += (size_t)snprintf(out + o, len - o, "%s%s", n == 1 ? "" : n == total ? " and " : ", ",
+				      view_names[i].name);
+	}
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 'a' + 'A');
+}
+
+/* Was this view set met before row i (its group is already written)? */
+static bool views_seen_before(size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (action_infos[j].views == action_infos[i].views)
+			return true;
+	return false;
+}
+
+static void man_group(FILE *f, unsigned views)
+{
+	char title[160];
+	group_title(views, title, sizeof(title));
+	fprintf(f, ".Ss %s\n.Bl -tag -width Ds\n", title);
+	for (size_t i = 0; i < action_info_count; i++) {
+		const struct action_info *a = &action_infos[i];
+		if (a->views != views)
+			continue;
+		char keys[64];
+		action_keys_text(a, keys, sizeof(keys));
+		/* \& keeps ":" and the like from being mdoc punctuation. */
+		fputs(".It Li", f);
+		for (char *k = strtok(keys, " "); k; k = strtok(NULL, " "))
+			fprintf(f, " \\&%s", k);
+		fprintf(f, "\n%s: %s\n", a->name, a->help);
+	}
+	fputs(".El\n", f);
+}
 
 void actions_man(FILE *f)
 {
@@ -96,20 +148,9 @@ void actions_man(FILE *f)
 	      "generated from the dashboard's action table\n"
 	      ".Pq Pa ui/actions.h\n"
 	      "like its help screen\n.Pq Ic \\&? .\n", f);
-	for (size_t g = 0; g < sizeof(man_groups) / sizeof(man_groups[0]); g++) {
-		fprintf(f, ".Ss %s\n.Bl -tag -width Ds\n", man_groups[g].title);
-		for (size_t i = 0; i < action_info_count; i++) {
-			const struct action_info *a = &action_infos[i];
-			if (a->views != man_groups[g].views)
-				continue;
-			char keys[64];
-			action_keys_text(a, keys, sizeof(keys));
-			/* \& keeps ":" and the like from being mdoc punctuation. */
-			fputs(".It Li", f);
-			for (char *k = strtok(keys, " "); k; k = strtok(NULL, " "))
-				fprintf(f, " \\&%s", k);
-			fprintf(f, "\n%s: %s\n", a->name, a->help);
-		}
-		fputs(".El\n", f);
-	}
+	/* One group per set of views, in table order; everywhere last. */
+	for (size_t i = 0; i < action_info_count; i++)
+		if (action_infos[i].views != V_ALL && !views_seen_before(i))
+			man_group(f, action_infos[i].views);
+	man_group(f, V_ALL);
 }

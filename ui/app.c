@@ -171,8 +171,12 @@ static unsigned app_request(struct app *a, enum action act)
 		prompt_open(a, PROMPT_FILTER, "");
 		filter_info(a, false);
 		return STALE_SCREEN;
-	case ACT_YANK:
-		return app_yank(a);
+	case ACT_YANK: {
+		/* A timeline or a record copies its own (a timeline opened
+		 * from a record is not the list's selection). */
+		unsigned own = a->depth > 1 ? v->ops->request(v, act) : STALE_UNHANDLED;
+		return own & STALE_UNHANDLED ? app_yank(a) : own;
+	}
 	case ACT_COVERAGE: {
 		struct view *c = coverage_open(a);
 		if (c) {

@@ -16,6 +16,9 @@ void app_message(struct app *a, enum paint role, const char *fmt, ...)
 void app_push(struct app *a, struct view *v);
 /* The trace list, at the bottom of the stack. */
 struct view *app_root(struct app *a);
+/* Copy text to the terminal's clipboard (OSC 52) and say "copied what".
+ * text must hold no control characters (escape log text first). */
+void app_copy(struct app *a, const char *text, const char *what);
 /* A view's own prompt on the status line: label before the input, info
  * on the row above, text pre-filled. Enter calls accept(top view, input):
  * false keeps the prompt open with err shown above it; Esc cancels. */

@@ -120,8 +120,10 @@ static void export_name(struct app *a, char *out, size_t len)
 }
 
 /* Copy text to the terminal's clipboard with OSC 52 (xterm; tmux with
- * set-clipboard; works over SSH). text is a GUID: hex and dashes, never
- * log bytes, so nothing hostile reaches the terminal. */
+ * set-clipboard; works over SSH). text is base64-encoded, so no byte of
+ * it reaches the terminal raw; callers still hand over escaped text (a
+ * GUID, or a record with its controls escaped) so that pasting it cannot
+ * replay an escape sequence either. */
 static void clipboard_copy(const char *text)
 {
 	static const char b64[] =
@@ -439,6 +441,12 @@ unsigned prompt_export(struct app *a)
 	snprintf(a->info, sizeof(a->info), "[export] the extension picks the format (Tab cycles): .json .csv .txt .chrome.json %s cwd %s",
 		 glyph(G_NOT_REACHED), getcwd(cwd, sizeof(cwd)) ? cwd : "?");
 	return STALE_SCREEN;
+}
+
+void app_copy(struct app *a, const char *text, const char *what)
+{
+	clipboard_copy(text);
+	app_message(a, PAINT_OK, "%s copied %s (OSC 52)", glyph(G_OK), what);
 }
 
 unsigned app_yank(struct app *a)

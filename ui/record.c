@@ -18,6 +18,7 @@
 
 #include "glyphs.h"
 #include "lines.h"
+#include "../src/output.h"
 #include "logview.h"
 #include "timeline.h"
 #include "../db/pages.h"
@@ -364,6 +365,29 @@ static unsigned record_step(struct view *v, int delta, uint64_t to)
 	return STALE_SCREEN;
 }
 
+static int yank_text(void *ctx, const struct stored_record *r)
+{
+	term_escape(ctx, r->text, r->len);	/* one line, controls escaped */
+	return 0;
+}
+
+/* y: the raw record, escaped (\n, \e...), so that pasting it somewhere
+ * replays no control sequence. */
+static unsigned record_yank(struct rview *rv)
+{
+	struct buf b = {0};
+	if (store_file_records(app_store(rv->app), rv->file_id, rv->seq, rv->seq,
+			       yank_text, &b) < 0 || !b.len) {
+		app_message(rv->app, PAINT_WARN, "the record could not be read");
+	} else {
+		char what[64];
+		snprintf(what, sizeof(what), "the record (%zu bytes, escaped)", b.len);
+		app_copy(rv->app, b.data, what);
+	}
+	buf_free(&b);
+	return STALE_SCREEN;
+}
+
 static unsigned record_request(struct view *v, enum action a)
 {
 	struct rview *rv = v->data;
@@ -379,6 +403,8 @@ static unsigned record_request(struct view *v, enum action a)
 	case ACT_LOG:
 		logview_open(rv->app, rv->dated ? rv->utc : 0, rv->file_id, rv->seq);
 		return STALE_SCREEN;
+	case ACT_YANK:
+		return record_yank(rv);
 	case ACT_REC_TRACE: {
 		if (!rv->trace_id) {
 			app_message(rv->app, PAINT_WARN, "not part of a trace");

@@ -848,6 +848,13 @@ static unsigned tl_request(struct view *v, enum action a)
 	case ACT_LOG:
 	case ACT_TL_RECORD:
 		return open_record(v, a == ACT_LOG, cur);
+	case ACT_YANK:	/* this trace's, which need not be the list's */
+		if (!tl->guid[0]) {
+			app_message(v->app, PAINT_WARN, "no GUID to copy");
+			return STALE_SCREEN;
+		}
+		app_copy(v->app, tl->guid, tl->guid);
+		return STALE_SCREEN;
 	case ACT_FOCUS:
 		tl->lanes_focus = !tl->lanes_focus;
 		return STALE_SCREEN;

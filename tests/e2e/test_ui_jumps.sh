@@ -22,8 +22,13 @@ tui_keys Enter
 check "Enter on an event: its record's detail" tui_wait "^▶   UTC +2026-"
 check "... the record names its event" tui_wait "^    Event +[a-z_]+ \("
 check "... and its trace" tui_wait "^    Trace +#2 "
+tui_keys y
+check "y in the record: copies the record, escaped" tui_wait "copied the record \([0-9]+ bytes, escaped\)"
+check "... the clipboard holds its text, one line" sh -c "tmux -S '$TUI_DIR/sock' show-buffer | grep -q '^<!\[LOG\[Received new notification.*\\\\n\$'"
 tui_keys t
 check "t in the record: back to trace 2's timeline" tui_wait "^\[timeline\] trace 2 of "
+tui_keys y
+check "y in a timeline opened from a record: that trace's GUID" tui_wait "copied E370F467-826E-403C-BD24-4FE5373D43F3 \(OSC 52\)"
 tui_keys q q
 tui_wait "^\[timeline\]" >/dev/null
 tui_keys L

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,9 +250,27 @@ static bool input_shrank(struct bundle_input *in)
 	return true;
 }
 
+/* A pipe waits in poll() with a short timeout rather than in read():
+ * Ctrl-C landing between the check of the stop flag and a read() that
+ * then blocks on an idle writer would otherwise go unnoticed. */
+static bool input_wait_readable(struct bundle_input *in)
+{
+	struct pollfd p = { .fd = in->fd, .events = POLLIN };
+	while (!(in->stop && *in->stop)) {
+		int r = poll(&p, 1, 200);
+		if (r > 0 || (r < 0 && errno != EINTR))
+			return true;	/* readable, hung up, or an error read() reports */
+	}
+	return false;
+}
+
 static ssize_t input_read_fd(struct bundle_input *in, void *buf, size_t cap)
 {
 	for (;;) {
+		if (!in->regular && in->stop && !input_wait_readable(in)) {
+			snprintf(in->error, sizeof(in->error), "interrupted");
+			return -1;
+		}
 		ssize_t n = read(in->fd, buf, cap);
 		if (n > 0) {
 			in->pos += (uint64_t)n;

@@ -100,25 +100,6 @@ void filter_info(struct app *a, bool count)
 	a->count_stale = !done;
 }
 
-static void export_name(struct app *a, char *out, size_t len)
-{
-	int64_t id, first;
-	const char *guid, *status;
-	if (!tracelist_selected(a->stack[0], &id, &guid, &status, &first)) {
-		snprintf(out, len, "./trace.json");
-		return;
-	}
-	/* A detail view shows the list's selected trace. */
-	if (guid) {
-		snprintf(out, len, "./trace-%s.json", guid);
-		return;
-	}
-	char t[32];
-	format_utc_ms(first, t);	/* no colons: valid on Windows shares */
-	snprintf(out, len, "./trace-%s-%.4s%.2s%.2sT%.2s%.2s%.2sZ.json", status, t, t + 5, t + 8,
-		 t + 11, t + 14, t + 17);
-}
-
 /* Copy text to the terminal's clipboard with OSC 52 (xterm; tmux with
  * set-clipboard; works over SSH). text is base64-encoded, so no byte of
  * it reaches the terminal raw; callers still hand over escaped text (a
@@ -153,6 +134,30 @@ static int64_t export_id(struct app *a)
 		return timeline_trace_id(app_top(a));
 	tracelist_selected(a->stack[0], &id, &guid, &status, &first);
 	return id;
+}
+
+/* The name of the trace being exported -- the one on screen, which from a
+ * timeline opened through a record is not the list's selection. */
+static int export_name_row(void *ctx, const struct trace_row *t)
+{
+	char *out = ctx;
+	if (t->guid && *t->guid) {
+		snprintf(out, 256, "./trace-%s.json", t->guid);
+		return 1;
+	}
+	char u[32];
+	format_utc_ms(t->first_utc, u);	/* no colons: valid on Windows shares */
+	snprintf(out, 256, "./trace-%s-%.4s%.2s%.2sT%.2s%.2s%.2sZ.json", t->status, u, u + 5,
+		 u + 8, u + 11, u + 14, u + 17);
+	return 1;
+}
+
+static void export_name(struct app *a, char out[256])
+{
+	struct trace_query q = { .id = export_id(a) };
+	snprintf(out, 256, "./trace.json");
+	if (q.id)
+		store_traces(a->store, &q, export_name_row, out);
 }
 
 static const char *format_label(enum out_format f)
@@ -434,7 +439,7 @@ unsigned prompt_export(struct app *a)
 		return STALE_SCREEN;
 	}
 	char name[256];
-	export_name(a, name, sizeof(name));
+	export_name(a, name);
 	a->export_view = false;
 	prompt_open(a, PROMPT_EXPORT, name);
 	char cwd[512];
@@ -449,17 +454,25 @@ void app_copy(struct app *a, const char *text, const char *what)
 	app_message(a, PAINT_OK, "%s copied %s (OSC 52)", glyph(G_OK), what);
 }
 
+static int yank_row(void *ctx, const struct trace_row *t)
+{
+	snprintf(ctx, 64, "%s", t->guid ? t->guid : "");
+	return 1;
+}
+
+/* y: the GUID of the trace on screen (the list's selection, or the trace
+ * a timeline or detail shows). */
 unsigned app_yank(struct app *a)
 {
-	int64_t id, first;
-	const char *guid, *status;
-	if (!tracelist_selected(a->stack[0], &id, &guid, &status, &first) || !guid ||
-	    guid[strspn(guid, "0123456789ABCDEFabcdef-{}")]) {
+	char guid[64] = "";
+	struct trace_query q = { .id = export_id(a) };
+	if (q.id)
+		store_traces(a->store, &q, yank_row, guid);
+	if (!*guid || guid[strspn(guid, "0123456789ABCDEFabcdef-{}")]) {
 		app_message(a, PAINT_WARN, "no GUID to copy");
 		return STALE_SCREEN;
 	}
-	clipboard_copy(guid);
-	app_message(a, PAINT_OK, "%s copied %s (OSC 52)", glyph(G_OK), guid);
+	app_copy(a, guid, guid);
 	return STALE_SCREEN;
 }
 

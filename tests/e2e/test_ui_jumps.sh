@@ -37,6 +37,25 @@ check "... at the event's record (the connector's)" tui_wait "^▶ 2026-09-25 12
 tui_keys q q
 tui_wait "\[traces\] .*trace 2 of" >/dev/null
 
+# From the list on trace 2, through the log to trace 19's record and its
+# timeline: y and e name trace 19, not the list's selection.
+tui_keys L
+tui_wait "^\[log\]" >/dev/null
+tui_type "/"
+tui_type "PushID: 52 TaskID"
+tui_keys Enter
+check "/ in the log finds trace 19's push" tui_wait "^▶ .*PushID: 52 TaskID"
+tui_keys Enter
+tui_wait "^    Trace +#19 " >/dev/null
+tui_keys t
+check "t: trace 19's timeline" tui_wait "^\[timeline\] trace 19 of "
+tui_keys y
+check "y there copies trace 19's GUID, not the list's" tui_wait "copied 1A63669E-9C9E-48D9-8DC4-4FC600BF213B \(OSC 52\)"
+tui_keys e
+check "e there names the file after trace 19" tui_wait "Export to: \./trace-1A63669E-9C9E-48D9-8DC4-4FC600BF213B\.json"
+tui_keys Escape q q q
+tui_wait "\[traces\] .*trace 2 of" >/dev/null
+
 tui_keys F
 tui_wait "^\[findings\]" >/dev/null
 tui_keys g

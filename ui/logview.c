@@ -864,12 +864,19 @@ static bool log_find_from_cursor(struct view *v, bool backward)
 	for (int64_t i = v->item + (backward ? -1 : 1); i >= 0 && i < (int64_t)lv->n;
 	     i += backward ? -1 : 1) {
 		const char *msg = lv->rows[i].text + lv->rows[i].msg;
-		if (strlen(msg) < MSG_MAX &&
-		    pcre2_match(lv->find_re, (PCRE2_SPTR)msg, strlen(msg), 0, 0, lv->md, NULL) >= 0) {
+		size_t len = strlen(msg);
+		if (len >= MSG_MAX)
+			continue;	/* cut: the store has it whole */
+		int rc = pcre2_match(lv->find_re, (PCRE2_SPTR)msg, len, 0, 0, lv->md, NULL);
+		if (rc >= 0) {
+			op_end(lv);
 			view_goto(v, i);
 			return true;
 		}
+		if (rc != PCRE2_ERROR_NOMATCH)
+			lv->limited++;
 	}
+	lv->limited = 0;	/* the store reads those rows again, and counts */
 	if (find_run(lv, &f) < 0) {
 		store_failed(lv);
 		return true;

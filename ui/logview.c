@@ -10,7 +10,8 @@
  * thousand or ten million. Host, component and time filters and one
  * PCRE2 pattern go to the store (log_query): the & filter when reading
  * the window, the / search when searching (then the & filter, if any, is
- * matched here), so store_log passes over blocks with no match without
+ * matched here, or the other way round when only the filter can be matched
+ * block-wise), so store_log passes over blocks with no match without
  * decoding them. Severity is tested here, in log_keep. Every read goes
  * through log_read: store_log ticks once a block (log_tick: progress on
  * the status line, Esc cancels), also while no record matches, and a
@@ -773,12 +774,29 @@ static void filters_free(struct lfilter *f)
 
 struct finder {
 	struct logview *lv;
-	struct keep keep;	/* the & filter, when there is one, is matched here */
+	const pcre2_code *store_re;	/* the pattern store_log matches */
+	const char *store_text;
+	struct keep keep;	/* the other one, when & and / are both set */
 	struct log_key from;
 	bool backward;
 	bool found;
 	struct log_key at;
 };
+
+/* store_log takes one pattern: the search, unless only the & filter can
+ * be matched over whole blocks (then it skips blocks, the search not). */
+static void finder_split(const struct logview *lv, struct finder *f)
+{
+	f->store_re = lv->find_re;
+	f->store_text = lv->find_text;
+	f->keep = (struct keep){ lv->f.min_sev, lv->f.re };
+	if (lv->f.re && !store_grep_blockwise(lv->find_re, lv->find_text) &&
+	    store_grep_blockwise(lv->f.re, lv->f.grep)) {
+		f->store_re = lv->f.re;
+		f->store_text = lv->f.grep;
+		f->keep.re = lv->find_re;
+	}
+}
 
 /* Past the cursor, in the search's direction. */
 static bool find_wanted(const struct finder *f, const struct stored_record *r)
@@ -788,8 +806,9 @@ static bool find_wanted(const struct finder *f, const struct stored_record *r)
 	return f->backward ? c < 0 : c > 0;
 }
 
-/* A record the search could not be matched against (grep_error): counted
- * once, also when the & filter hit a limit on it too. */
+/* A record store_re could not be matched against (grep_error): counted
+ * once, also when the other pattern hit a limit on it too; not when the
+ * other one says no (no hit either way). */
 static int find_limit(void *ctx, const struct stored_record *r, int pcre2_rc)
 {
 	(void)pcre2_rc;
@@ -799,7 +818,7 @@ static int find_limit(void *ctx, const struct stored_record *r, int pcre2_rc)
 	return 0;
 }
 
-/* Only records the search matches come here (q.grep). */
+/* Only records store_re matches come here (q.grep). */
 static int find_row(void *ctx, const struct stored_record *r)
 {
 	struct finder *f = ctx;
@@ -823,7 +842,7 @@ static int find_run(struct logview *lv, struct finder *f)
 			q.has_since = true;
 			q.since_us = f->from.utc;
 		}
-		return log_read(lv, &q, lv->find_re, lv->find_text, find_row, find_limit, f);
+		return log_read(lv, &q, f->store_re, f->store_text, find_row, find_limit, f);
 	}
 	int64_t until = f->from.utc, span = BACK_SPAN0;
 	for (;;) {
@@ -838,7 +857,7 @@ static int find_run(struct logview *lv, struct finder *f)
 			w.has_until = true;
 			w.until_us = until;
 		}
-		if (log_read(lv, &w, lv->find_re, lv->find_text, find_row, find_limit, f) < 0)
+		if (log_read(lv, &w, f->store_re, f->store_text, find_row, find_limit, f) < 0)
 			return -1;
 		if (f->found || from_start || lv->cancelled)
 			return 0;
@@ -857,8 +876,8 @@ static bool log_find_from_cursor(struct view *v, bool backward)
 	}
 	if (!lv->n)
 		return false;
-	struct finder f = { .lv = lv, .keep = { lv->f.min_sev, lv->f.re },
-			    .from = lv->rows[v->item].key, .backward = backward };
+	struct finder f = { .lv = lv, .from = lv->rows[v->item].key, .backward = backward };
+	finder_split(lv, &f);
 	op_begin(lv, "searching");
 	/* In the window first: no store read for a near match. */
 	for (int64_t i = v->item + (backward ? -1 : 1); i >= 0 && i < (int64_t)lv->n;

@@ -2,7 +2,8 @@
 # The merged log's / search and & filter matched inside store_log, driven
 # in tmux: on a generated store of 200,000 records (about 40 blocks) whose
 # one NEEDLE is near the end, / finds it from the first record, & shows it
-# alone, both together (one pattern in the store, one here) and with the
+# alone, both together (one pattern in the store, one here, either way
+# round) and with the
 # severity filter; Esc typed with the Enter that starts a search stops it
 # at the first block; a pattern that hits PCRE2's match limit is named on
 # the status line, never taken for "no match".
@@ -73,6 +74,18 @@ tui_keys Enter g /
 tui_type 'NEEDLE'
 tui_keys Enter
 check "& noise and / NEEDLE: no record is both" tui_wait "^no more matches for 'NEEDLE'"
+# An anchored search cannot skip blocks, the filter can: the store gets
+# the filter, the search is matched on what it hands back.
+tui_keys g /
+tui_type '^the NEEDLE'
+tui_keys Enter
+check "& noise and / ^the NEEDLE (the filter in the store): no record is both" tui_wait "^no more matches for '\^the NEEDLE'"
+tui_keys '&' C-u
+tui_type 'record'
+tui_keys Enter g /
+tui_type '^the NEEDLE'
+tui_keys Enter
+check "& record and / ^the NEEDLE (the filter in the store): found" tui_wait "^▶ .*05:33:19.000 .* E the NEEDLE record"
 tui_keys x s s
 check "s s: errors only" tui_wait "^\[log\] .*│ error\+"
 tui_keys g /

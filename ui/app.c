@@ -80,7 +80,10 @@ struct view *app_top(struct app *a)
 bool app_progress(struct app *a, const char *fmt, ...)
 {
 	double now = clock_now();
-	if (now - a->progress_at >= 0.1) {
+	/* The first frame 100 ms after the key that started the read (t0):
+	 * a short read polls the keys without drawing. */
+	double last = a->progress_at > a->t0 ? a->progress_at : a->t0;
+	if (now - last >= 0.1) {
 		va_list ap;
 		va_start(ap, fmt);
 		vsnprintf(a->message, sizeof(a->message), fmt, ap);

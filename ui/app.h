@@ -27,7 +27,8 @@ typedef bool (*app_prompt_accept)(struct view *v, const char *input, char *err,
 void app_prompt(struct app *a, const char *label, const char *info, const char *text,
 		app_prompt_accept accept);
 /* For a long read (a search through the whole store): show the text on
- * the status line (at most every 100 ms) and look at the keyboard without
+ * the status line (at most every 100 ms, the first 100 ms after the key
+ * that started the read) and look at the keyboard without
  * waiting. True when Esc was pressed: the caller stops. Other keys typed
  * meanwhile are kept and handled, in order, once the read is over. */
 bool app_progress(struct app *a, const char *fmt, ...)

@@ -7,10 +7,16 @@
  * records in a ring, widening the window (x4) until it has them or
  * reaches the start. Rows that leave the far side are dropped, so the
  * dashboard holds the same few hundred records whether the store has a
- * thousand or ten million. Host, component and time filters go to the
- * store (log_query); severity and the PCRE2 filter are tested here, in
- * log_keep, the one place to move them store-side (log_query.grep). Long
- * reads call log_poll every LOG_POLL_EVERY records: progress and Esc. */
+ * thousand or ten million. Host, component and time filters and one
+ * PCRE2 pattern go to the store (log_query): the & filter when reading
+ * the window, the / search when searching (then the & filter, if any, is
+ * matched here, or the other way round when only the filter can be matched
+ * block-wise), so store_log passes over blocks with no match without
+ * decoding them. Severity is tested here, in log_keep. Every read goes
+ * through log_read: store_log ticks once a block (log_tick: progress on
+ * the status line, Esc cancels), also while no record matches, and a
+ * record the pattern could not be matched against (a PCRE2 limit) is
+ * counted and named on the status line, never taken for "no match". */
 #include "logview.h"
 
 #include <inttypes.h>
@@ -32,7 +38,6 @@
 				 * file's block bounds) */
 #define WIN_MAX (4 * CHUNK)	/* records held at most */
 #define MSG_MAX 1024		/* message bytes kept per row */
-#define LOG_POLL_EVERY 4096	/* records between keyboard polls */
 #define BACK_SPAN0 (10 * 1000000LL)	/* first backward window: 10 s */
 
 int log_key_cmp(const struct log_key *a, const struct log_key *b)
@@ -103,8 +108,13 @@ struct logview {
 	pcre2_match_data *md;		/* for f.re and find_re */
 	pcre2_code *find_re;		/* the last / */
 	char *find_text;
-	int64_t seen;			/* records read by the running fetch */
-	bool cancelled;
+	/* The running operation (op_begin .. op_end), over its reads: */
+	const char *what;		/* "reading", "searching": for progress */
+	int64_t seen;			/* records of the blocks read or skipped */
+	int64_t seen_before;		/* ... by the reads before this one */
+	int64_t limited;		/* records the pattern hit a PCRE2 limit on */
+	bool cancelled;			/* Esc */
+	double op_t0;			/* when it began */
 };
 
 static struct logview *lv_of(struct view *v)
@@ -118,46 +128,89 @@ static bool filtered(const struct logview *lv)
 	       lv->f.range.has_to;
 }
 
-/* ---- the two seams the lead switches at merge (log_query.grep, tick) ---- */
+/* ---- what is matched here, and the reads ---- */
 
-/* True for a record the filters keep, beyond what the store filtered. */
-static bool log_keep(struct logview *lv, const struct stored_record *r)
+/* What a read keeps beyond the store's filters: a severity, and when the
+ * store matches the / search, the & filter. */
+struct keep {
+	enum severity min_sev;		/* SEV_VERBOSE: all */
+	const pcre2_code *re;		/* NULL: none */
+};
+
+/* 1 keep, 0 drop, -1 the pattern hit a PCRE2 limit (counted). */
+static int log_keep(struct logview *lv, const struct keep *k, const struct stored_record *r)
 {
-	if (lv->f.min_sev && severity_of(r->type, r->keyword_sev) < lv->f.min_sev)
-		return false;
-	return !lv->f.re || pcre2_match(lv->f.re, (PCRE2_SPTR)(r->text + r->message.off),
-					r->message.len, 0, 0, lv->md, NULL) >= 0;
+	if (k->min_sev && severity_of(r->type, r->keyword_sev) < k->min_sev)
+		return 0;
+	if (!k->re)
+		return 1;
+	int rc = pcre2_match(k->re, (PCRE2_SPTR)(r->text + r->message.off), r->message.len, 0,
+			     0, lv->md, NULL);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	lv->limited++;
+	return -1;
 }
 
-/* Called for every record read: every LOG_POLL_EVERY, progress on the
- * status line and a look for Esc. True: stop reading. */
-static bool log_poll(struct logview *lv, const char *what, int64_t utc)
+/* store_log's tick, once a block: progress (after the first 100 ms, see
+ * app_progress) and a look for Esc, also while no record matches. */
+static int log_tick(void *ctx, int64_t utc_us, uint64_t records_seen)
 {
-	if (++lv->seen % LOG_POLL_EVERY)
-		return lv->cancelled;
+	struct logview *lv = ctx;
+	lv->seen = lv->seen_before + (int64_t)records_seen;
 	char t[32];
-	format_utc_ms(utc, t);
+	format_utc_ms(utc_us, t);
 	if (app_progress(lv->app, "%s %s: %" PRId64 " records read, at %s (Esc stops)",
-			 glyph(G_WAIT), what, lv->seen, t))
+			 glyph(G_WAIT), lv->what, lv->seen, t))
 		lv->cancelled = true;
 	return lv->cancelled;
 }
 
-/* Around every read that may take long: the poll's counter, and the
- * progress line cleared after (a stop says so itself). */
-static void op_begin(struct logview *lv)
+/* One store_log under the running operation: its ticks, its pattern
+ * (re, compiled from text; NULL: none) and where a record the pattern
+ * could not be matched against goes (grep_error: count it when in range).
+ * 0, or -1 on a store error; lv->cancelled after Esc. */
+static int log_read(struct logview *lv, struct log_query *q, const pcre2_code *re,
+		    const char *text, int (*each)(void *, const struct stored_record *),
+		    int (*grep_error)(void *, const struct stored_record *, int), void *ctx)
 {
-	lv->seen = 0;
+	q->grep = re;
+	q->grep_text = text;
+	q->grep_error = re ? grep_error : NULL;
+	q->tick = log_tick;
+	q->tick_ctx = lv;
+	int rc = store_log(app_store(lv->app), q, each, ctx);
+	lv->seen_before = lv->seen;
+	if (rc == 1)
+		lv->cancelled = true;
+	return rc < 0 ? -1 : 0;
+}
+
+/* Around every operation that reads (a move past the window, a filter,
+ * a search): its counters, and after it the status line: the progress
+ * cleared, a stop or the records the pattern could not be matched
+ * against named. */
+static void op_begin(struct logview *lv, const char *what)
+{
+	lv->what = what;
+	lv->op_t0 = clock_now();
+	lv->seen = lv->seen_before = lv->limited = 0;
 	lv->cancelled = false;
 }
 
 static void op_end(struct logview *lv)
 {
-	if (lv->seen >= LOG_POLL_EVERY && !lv->cancelled)
-		app_message(lv->app, PAINT_NORMAL, "%s", "");
-	else if (lv->cancelled)
+	if (lv->cancelled)
 		app_message(lv->app, PAINT_WARN, "stopped after %" PRId64 " records: the window may be short",
 			    lv->seen);
+	else if (lv->limited)
+		app_message(lv->app, PAINT_WARN,
+			    "the pattern hit a PCRE2 limit on %" PRId64 " record%s, not shown: make it simpler (fewer nested or unbounded repeats)",
+			    lv->limited, lv->limited == 1 ? "" : "s");
+	else if (clock_now() - lv->op_t0 >= 0.1)	/* progress may show */
+		app_message(lv->app, PAINT_NORMAL, "%s", "");
 }
 
 /* ---- rows ---- */
@@ -209,6 +262,7 @@ static void log_query_of(const struct logview *lv, struct log_query *q)
 
 struct fwd {
 	struct logview *lv;
+	struct keep keep;
 	struct log_key after;
 	bool have_after, inclusive;
 	size_t want;
@@ -217,18 +271,27 @@ struct fwd {
 	bool more;
 };
 
+static bool fwd_wanted(const struct fwd *f, const struct stored_record *r)
+{
+	struct log_key k = { r->utc_us, r->file_id, r->seq };
+	int c = f->have_after ? log_key_cmp(&k, &f->after) : 1;
+	return c > 0 || (c == 0 && f->inclusive);
+}
+
+/* A record the & filter could not be matched against (grep_error). */
+static int fwd_limit(void *ctx, const struct stored_record *r, int pcre2_rc)
+{
+	(void)pcre2_rc;
+	struct fwd *f = ctx;
+	if (fwd_wanted(f, r) && log_keep(f->lv, &f->keep, r))
+		f->lv->limited++;
+	return 0;
+}
+
 static int fwd_row(void *ctx, const struct stored_record *r)
 {
 	struct fwd *f = ctx;
-	if (log_poll(f->lv, "reading", r->utc_us))
-		return 1;
-	struct log_key k = { r->utc_us, r->file_id, r->seq };
-	if (f->have_after) {
-		int c = log_key_cmp(&k, &f->after);
-		if (c < 0 || (c == 0 && !f->inclusive))
-			return 0;
-	}
-	if (!log_keep(f->lv, r))
+	if (!fwd_wanted(f, r) || log_keep(f->lv, &f->keep, r) <= 0)
 		return 0;
 	if (f->got == f->want) {
 		f->more = true;
@@ -244,7 +307,8 @@ static long fetch_forward(struct logview *lv, const struct log_key *after, bool 
 {
 	struct log_query q;
 	log_query_of(lv, &q);
-	struct fwd f = { .lv = lv, .want = want, .out = out, .inclusive = inclusive };
+	struct fwd f = { .lv = lv, .keep = { lv->f.min_sev, NULL }, .want = want, .out = out,
+			 .inclusive = inclusive };
 	if (after) {
 		f.after = *after;
 		f.have_after = true;
@@ -253,7 +317,7 @@ static long fetch_forward(struct logview *lv, const struct log_key *after, bool 
 			q.since_us = after->utc;
 		}
 	}
-	int rc = store_log(app_store(lv->app), &q, fwd_row, &f);
+	int rc = log_read(lv, &q, lv->f.re, lv->f.grep, fwd_row, fwd_limit, &f);
 	*more = f.more;
 	if (rc < 0) {
 		rows_free(out, f.got);
@@ -266,6 +330,8 @@ static long fetch_forward(struct logview *lv, const struct log_key *after, bool 
 
 struct back {
 	struct logview *lv;
+	struct keep keep;
+	int64_t limited;	/* in this window (each is read whole) */
 	struct log_key before;
 	size_t want;
 	struct lrow *ring;
@@ -273,15 +339,27 @@ struct back {
 	size_t next;		/* ring slot written next */
 };
 
+static bool back_wanted(const struct back *b, const struct stored_record *r)
+{
+	struct log_key k = { r->utc_us, r->file_id, r->seq };
+	return log_key_cmp(&k, &b->before) < 0;
+}
+
+static int back_limit(void *ctx, const struct stored_record *r, int pcre2_rc)
+{
+	(void)pcre2_rc;
+	struct back *b = ctx;
+	if (back_wanted(b, r) && log_keep(b->lv, &b->keep, r))
+		b->limited++;
+	return 0;
+}
+
 static int back_row(void *ctx, const struct stored_record *r)
 {
 	struct back *b = ctx;
-	if (log_poll(b->lv, "reading", r->utc_us))
-		return 1;
-	struct log_key k = { r->utc_us, r->file_id, r->seq };
-	if (log_key_cmp(&k, &b->before) >= 0)
+	if (!back_wanted(b, r))
 		return 1;	/* merged order: nothing later is before it */
-	if (!log_keep(b->lv, r))
+	if (log_keep(b->lv, &b->keep, r) <= 0)
 		return 0;
 	if (b->got == b->want)
 		free(b->ring[b->next].text);
@@ -304,7 +382,8 @@ static int64_t lower_bound(const struct logview *lv)
 static long fetch_backward(struct logview *lv, const struct log_key *before, size_t want,
 			   struct lrow *out, bool *start)
 {
-	struct back b = { .lv = lv, .before = *before, .want = want };
+	struct back b = { .lv = lv, .keep = { lv->f.min_sev, NULL }, .before = *before,
+			  .want = want };
 	b.ring = xcalloc(want, sizeof(*b.ring));
 	int64_t span = BACK_SPAN0;
 	/* From the end key (G): start at the last time, not at INT64_MAX. */
@@ -325,7 +404,8 @@ static long fetch_backward(struct logview *lv, const struct log_key *before, siz
 		}
 		rows_free(b.ring, b.got);
 		b.got = b.next = 0;
-		if (store_log(app_store(lv->app), &q, back_row, &b) < 0) {
+		b.limited = 0;
+		if (log_read(lv, &q, lv->f.re, lv->f.grep, back_row, back_limit, &b) < 0) {
 			rows_free(b.ring, b.got);
 			free(b.ring);
 			return -1;
@@ -336,6 +416,7 @@ static long fetch_backward(struct logview *lv, const struct log_key *before, siz
 		}
 		span = span > INT64_MAX / 8 ? INT64_MAX / 2 : span * 4;
 	}
+	lv->limited += b.limited;
 	/* The ring's oldest is at next once it is full. */
 	size_t first = b.got == want ? b.next : 0;
 	for (size_t i = 0; i < b.got; i++)
@@ -492,7 +573,7 @@ static void extend_backward(struct view *v)
 static void ensure_room(struct view *v, int delta)
 {
 	struct logview *lv = lv_of(v);
-	op_begin(lv);
+	op_begin(lv, "reading");
 	if (delta > 0 && v->item + delta >= (int64_t)lv->n - 1)
 		extend_forward(v);
 	else if (delta < 0 && v->item + delta < 0)
@@ -507,7 +588,7 @@ static void reload_here(struct view *v)
 	struct log_key key = { lower_bound(lv), 0, 0 };
 	if (v->item >= 0 && (size_t)v->item < lv->n)
 		key = lv->rows[v->item].key;
-	op_begin(lv);
+	op_begin(lv, "reading");
 	size_t at = window_at(lv, &key);
 	op_end(lv);
 	if (at >= lv->n && lv->n)
@@ -693,32 +774,60 @@ static void filters_free(struct lfilter *f)
 
 struct finder {
 	struct logview *lv;
+	const pcre2_code *store_re;	/* the pattern store_log matches */
+	const char *store_text;
+	struct keep keep;	/* the other one, when & and / are both set */
 	struct log_key from;
 	bool backward;
 	bool found;
 	struct log_key at;
 };
 
-static bool find_hit(struct logview *lv, const struct stored_record *r)
+/* store_log takes one pattern: the search, unless only the & filter can
+ * be matched over whole blocks (then it skips blocks, the search not). */
+static void finder_split(const struct logview *lv, struct finder *f)
 {
-	return log_keep(lv, r) &&
-	       pcre2_match(lv->find_re, (PCRE2_SPTR)(r->text + r->message.off), r->message.len,
-			   0, 0, lv->md, NULL) >= 0;
+	f->store_re = lv->find_re;
+	f->store_text = lv->find_text;
+	f->keep = (struct keep){ lv->f.min_sev, lv->f.re };
+	if (lv->f.re && !store_grep_blockwise(lv->find_re, lv->find_text) &&
+	    store_grep_blockwise(lv->f.re, lv->f.grep)) {
+		f->store_re = lv->f.re;
+		f->store_text = lv->f.grep;
+		f->keep.re = lv->find_re;
+	}
 }
 
+/* Past the cursor, in the search's direction. */
+static bool find_wanted(const struct finder *f, const struct stored_record *r)
+{
+	struct log_key k = { r->utc_us, r->file_id, r->seq };
+	int c = log_key_cmp(&k, &f->from);
+	return f->backward ? c < 0 : c > 0;
+}
+
+/* A record store_re could not be matched against (grep_error): counted
+ * once, also when the other pattern hit a limit on it too; not when the
+ * other one says no (no hit either way). */
+static int find_limit(void *ctx, const struct stored_record *r, int pcre2_rc)
+{
+	(void)pcre2_rc;
+	struct finder *f = ctx;
+	if (find_wanted(f, r) && log_keep(f->lv, &f->keep, r) > 0)
+		f->lv->limited++;
+	return 0;
+}
+
+/* Only records store_re matches come here (q.grep). */
 static int find_row(void *ctx, const struct stored_record *r)
 {
 	struct finder *f = ctx;
-	if (log_poll(f->lv, "searching", r->utc_us))
-		return 1;
-	struct log_key k = { r->utc_us, r->file_id, r->seq };
-	int c = log_key_cmp(&k, &f->from);
-	if (f->backward ? c >= 0 : c <= 0)
+	if (!find_wanted(f, r))
 		return f->backward;	/* backward: past the start point */
-	if (!find_hit(f->lv, r))
+	if (log_keep(f->lv, &f->keep, r) <= 0)
 		return 0;
 	f->found = true;
-	f->at = k;
+	f->at = (struct log_key){ r->utc_us, r->file_id, r->seq };
 	return !f->backward;	/* backward: keep the last one */
 }
 
@@ -733,7 +842,7 @@ static int find_run(struct logview *lv, struct finder *f)
 			q.has_since = true;
 			q.since_us = f->from.utc;
 		}
-		return store_log(app_store(lv->app), &q, find_row, f);
+		return log_read(lv, &q, f->store_re, f->store_text, find_row, find_limit, f);
 	}
 	int64_t until = f->from.utc, span = BACK_SPAN0;
 	for (;;) {
@@ -748,7 +857,7 @@ static int find_run(struct logview *lv, struct finder *f)
 			w.has_until = true;
 			w.until_us = until;
 		}
-		if (store_log(app_store(lv->app), &w, find_row, f) < 0)
+		if (log_read(lv, &w, f->store_re, f->store_text, find_row, find_limit, f) < 0)
 			return -1;
 		if (f->found || from_start || lv->cancelled)
 			return 0;
@@ -768,17 +877,25 @@ static bool log_find_from_cursor(struct view *v, bool backward)
 	if (!lv->n)
 		return false;
 	struct finder f = { .lv = lv, .from = lv->rows[v->item].key, .backward = backward };
-	op_begin(lv);
+	finder_split(lv, &f);
+	op_begin(lv, "searching");
 	/* In the window first: no store read for a near match. */
 	for (int64_t i = v->item + (backward ? -1 : 1); i >= 0 && i < (int64_t)lv->n;
 	     i += backward ? -1 : 1) {
 		const char *msg = lv->rows[i].text + lv->rows[i].msg;
-		if (strlen(msg) < MSG_MAX &&
-		    pcre2_match(lv->find_re, (PCRE2_SPTR)msg, strlen(msg), 0, 0, lv->md, NULL) >= 0) {
+		size_t len = strlen(msg);
+		if (len >= MSG_MAX)
+			continue;	/* cut: the store has it whole */
+		int rc = pcre2_match(lv->find_re, (PCRE2_SPTR)msg, len, 0, 0, lv->md, NULL);
+		if (rc >= 0) {
+			op_end(lv);
 			view_goto(v, i);
 			return true;
 		}
+		if (rc != PCRE2_ERROR_NOMATCH)
+			lv->limited++;
 	}
+	lv->limited = 0;	/* the store reads those rows again, and counts */
 	if (find_run(lv, &f) < 0) {
 		store_failed(lv);
 		return true;
@@ -787,10 +904,19 @@ static bool log_find_from_cursor(struct view *v, bool backward)
 		app_message(lv->app, PAINT_WARN, "search stopped after %" PRId64 " records", lv->seen);
 		return true;
 	}
+	if (!f.found && lv->limited) {
+		app_message(lv->app, PAINT_WARN,
+			    "no more matches for '%s', but the pattern hit a PCRE2 limit on %" PRId64 " record%s: make it simpler",
+			    lv->find_text, lv->limited, lv->limited == 1 ? "" : "s");
+		return true;
+	}
 	op_end(lv);
 	if (!f.found)
 		return false;
+	lv->what = "reading";
 	size_t at = window_at(lv, &f.at);
+	if (lv->cancelled)
+		op_end(lv);
 	v->top_item = v->top_sub = 0;
 	view_goto(v, (int64_t)(at < lv->n ? at : lv->n - 1));
 	return true;
@@ -839,14 +965,14 @@ static unsigned log_request(struct view *v, enum action a)
 	case ACT_HALF_DOWN: ensure_room(v, (page + 1) / 2); break;
 	case ACT_HALF_UP: ensure_room(v, -(page + 1) / 2); break;
 	case ACT_FIRST:
-		op_begin(lv);
+		op_begin(lv, "reading");
 		window_at(lv, NULL);
 		op_end(lv);
 		v->top_item = v->top_sub = 0;
 		view_goto(v, 0);
 		return STALE_SCREEN;
 	case ACT_LAST:
-		op_begin(lv);
+		op_begin(lv, "reading");
 		window_at_end(lv);
 		op_end(lv);
 		v->top_item = v->top_sub = 0;

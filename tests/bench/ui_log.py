@@ -1,6 +1,7 @@
 # ui_log.py - the merged log's speed and memory on a store: tatrace ui in
 # a pty (120x40), L from the list, then moves, pages, G/g, a severity
-# filter and a / search through the store, timed from the app's own
+# filter, a / search through the store and the same pattern as an &
+# filter, timed from the app's own
 # $TATRACE_UI_TIMING lines (key arrival to screen refresh), and the peak
 # RSS of the whole dashboard. Not run by make bench (a 10M-record store
 # takes minutes to build); see README "Benchmarks".
@@ -54,6 +55,10 @@ key("/%s Enter (search)" % search.decode(), b"\r")
 for _ in range(5): key("n (next match)", b"n")
 key("Enter (record detail)", b"\r")
 key("q (back to the log)", b"q")
+key("g", b"g")
+key("&", b"&"); typed(search)
+key("&%s Enter (filter)" % search.decode(), b"\r")
+key("x (filters cleared)", b"x")
 os.write(fd, b"Q")
 _, status = os.waitpid(pid, 0)
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0

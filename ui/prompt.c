@@ -206,10 +206,24 @@ static int64_t export_into(struct app *a, FILE *f, enum out_format fmt, char *er
 	return 1;
 }
 
+/* "~/x.json" is what a shell user types: expand it in place, as a shell
+ * would, so the prompt and the status line show the real path. */
+static void expand_home(char *path, size_t len)
+{
+	const char *home = getenv("HOME");
+	if (path[0] != '~' || (path[1] != '/' && path[1]) || !home || !*home)
+		return;
+	char rest[1024];
+	snprintf(rest, sizeof(rest), "%s", path + 1);
+	snprintf(path, len, "%s%s", home, rest);
+}
+
 /* Write the export; false keeps the prompt open. */
 static bool export_write(struct app *a, bool overwrite)
 {
 	enum out_format fmt;
+	expand_home(a->input, sizeof(a->input));
+	a->cursor = strlen(a->input);
 	enum prompt_kind kind = a->export_view ? PROMPT_EXPORT_VIEW : PROMPT_EXPORT;
 	if (!export_format_of_path(a->input, &fmt) ||
 	    (a->export_view && fmt != OUT_JSON && fmt != OUT_CSV)) {

@@ -71,4 +71,17 @@ tui_keys g Enter
 check "Enter on a finding's head row: still the list filtered (or says it names no trace)" \
 	tui_wait "(finding: [a-z_]+|names no trace)"
 tui_stop
+
+# The export prompt expands ~/ as a shell would.
+mkdir -p "$TMP/home"
+tui_start 120 40 env HOME="$TMP/home" "$T" ui -d "$DB"
+tui_wait "\[traces\] .*trace 1 of" >/dev/null
+tui_keys e
+tui_wait "Export to: " >/dev/null
+tui_keys C-u
+tui_type "~/first.json"
+tui_keys Enter
+check "e to ~/first.json writes under HOME" tui_wait "Wrote $TMP/home/first\.json"
+check "... the file is there" test -s "$TMP/home/first.json"
+tui_stop
 finish

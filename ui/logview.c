@@ -581,6 +581,17 @@ static void ensure_room(struct view *v, int delta)
 	op_end(lv);
 }
 
+/* Put the cursor on row at, a third of the pane down, so the records
+ * after it (a trace's own, after its start) are on screen too. */
+static void place_cursor(struct view *v, size_t at)
+{
+	int pane = v->lines > 0 ? v->lines : 30;	/* not laid out yet: a guess */
+	size_t above = pane > 3 ? (size_t)pane / 3 : 0;
+	v->top_item = (int64_t)(at > above ? at - above : 0);
+	v->top_sub = 0;
+	view_goto(v, (int64_t)at);
+}
+
 /* Reload the window around the cursor's key (after a filter change). */
 static void reload_here(struct view *v)
 {
@@ -593,8 +604,7 @@ static void reload_here(struct view *v)
 	op_end(lv);
 	if (at >= lv->n && lv->n)
 		at = lv->n - 1;
-	v->top_item = v->top_sub = 0;
-	view_goto(v, (int64_t)at);
+	place_cursor(v, at);
 }
 
 /* ---- drawing ---- */
@@ -917,8 +927,7 @@ static bool log_find_from_cursor(struct view *v, bool backward)
 	size_t at = window_at(lv, &f.at);
 	if (lv->cancelled)
 		op_end(lv);
-	v->top_item = v->top_sub = 0;
-	view_goto(v, (int64_t)(at < lv->n ? at : lv->n - 1));
+	place_cursor(v, at < lv->n ? at : lv->n - 1);
 	return true;
 }
 
@@ -1064,6 +1073,6 @@ void logview_open(struct app *a, int64_t utc_us, int64_t file_id, uint64_t seq)
 	size_t at = utc_us <= 0 && !file_id ? (window_at(lv, NULL), 0) : window_at(lv, &key);
 	if (at >= lv->n && lv->n)
 		at = lv->n - 1;
-	v->item = (int64_t)at;
+	place_cursor(v, at);
 	app_push(a, v);
 }

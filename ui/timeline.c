@@ -1601,6 +1601,28 @@ static void draw_density(struct timeline *tl, bool responses, int y, int w, int6
 	free(fails);
 }
 
+/* The record's text soft-wrapped on two rows: each row ends at its own
+ * wrap (a row drawn to the full width would repeat the next row's start);
+ * the second row, when more follows, runs to the edge and ends in …. */
+static void draw_record_text(const char *text, int y, int w)
+{
+	int tw = w - 2, s = 0, e = 0;
+	if (tw < 2)
+		return;
+	int rows = draw_wrap(text, tw, -1, NULL, NULL);
+	draw_wrap(text, tw, 0, &s, &e);
+	draw_text_skip(y, 2, e - s, PAINT_NORMAL, text, s, false);
+	if (rows < 2)
+		return;
+	draw_wrap(text, tw, 1, &s, &e);
+	if (rows == 2) {
+		draw_text_skip(y + 1, 2, e - s, PAINT_NORMAL, text, s, false);
+		return;
+	}
+	int used = draw_text_skip(y + 1, 2, tw - 1, PAINT_NORMAL, text, s, false);
+	draw_text(y + 1, 2 + used, 1, PAINT_QUIET, glyph(G_ELLIPSIS), false);
+}
+
 /* ▲ under the cursor's column, then what it is; the text below. */
 static void draw_readout(struct timeline *tl, int64_t item, int y, int w)
 {
@@ -1646,14 +1668,7 @@ static void draw_readout(struct timeline *tl, int64_t item, int y, int w)
 		draw_text(y, x, w - x, PAINT_HINT_KEY, b.data, false);
 	}
 	buf_free(&b);
-	/* the record's text, soft-wrapped on two rows */
-	int s0, e0;
-	int rows = draw_wrap(e->text, w - 2, -1, &s0, &e0);
-	for (int i = 0; i < 2 && i < rows; i++) {
-		int s, en;
-		draw_wrap(e->text, w - 2, i, &s, &en);
-		draw_text_skip(y + 1 + i, 2, w - 2, PAINT_NORMAL, e->text, s, true);
-	}
+	draw_record_text(e->text, y + 1, w);
 }
 
 void timeline_draw_canvas(struct view *v, int y0, int w, int rows)

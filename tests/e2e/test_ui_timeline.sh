@@ -232,5 +232,25 @@ check "not_pushed: the server lane is collected, not blamed as absent" sh -c "! 
 tui_keys Q
 tui_stop
 
+# The selected record's text under the lanes wraps on two rows: the
+# first ends at its wrap (a blank), the second goes on from there (nothing
+# repeated, nothing skipped), cut with … when the text goes on.
+# readout_rows: the two rows under the readout's ▲ line.
+readout_rows() { tmux -S "$TUI_DIR/sock" capture-pane -p -t t | sed -n '/▲/{n;p;n;p;q}'; }
+WR=$(nth not_delivered)
+tui_start 120 40 "$T" ui -d "$DB"
+check "wrap: a long record's timeline opens" open_trace "$WR"
+check "wrap: the push's text is shown" tui_wait "^  Starting to send push task"
+readout_rows > "$TMP/wrap.txt"
+check "wrap: row 1 ends at its wrap, not mid-word" grep -Eq '^  Starting .* TaskType: [0-9]+ *$' "$TMP/wrap.txt"
+check "wrap: row 2 goes on where row 1 ended, cut with …" sh -c "sed -n 2p '$TMP/wrap.txt' | grep -Eq '^  TaskParam: [A-Za-z0-9+/=]+…$'"
+check "wrap: no word repeated across the rows" python3 -c '
+import sys
+a, b = open(sys.argv[1]).read().split("\n")[:2]
+last, first = a.split()[-1], b.split()[0]
+sys.exit(first.startswith(last))' "$TMP/wrap.txt"
+tui_keys Q
+tui_stop
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

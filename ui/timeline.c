@@ -521,9 +521,24 @@ static bool ev_flag(const struct timeline *tl, const struct tl_event *e)
 	return e->kind == EV_TASK_RECEIVED && tl->hop[1] != EVENT_NONE && tl->hop[1] < 0;
 }
 
+/* Missing evidence: the first missing stage (a receipt or response no
+ * collected log shows); with none drawn, the last event before the step
+ * no log shows (the forward when no server log has the push). */
+static int missing_evidence_at(const struct timeline *tl)
+{
+	for (size_t i = 0; i < tl->n_ev; i++)
+		if (tl->ev[i].missing)
+			return (int)i;
+	if (last_of(tl, EV_PUSH_STARTED) < 0 && last_of(tl, EV_TASK_RECEIVED) < 0)
+		return last_of(tl, EV_FORWARDED) >= 0 ? last_of(tl, EV_FORWARDED)
+						      : last_in_lane(tl, LANE_CONNECTOR);
+	return last_of(tl, EV_PUSH_STARTED);
+}
+
 /* Where the cursor starts: on what went wrong. An unmatched record or a
  * refusal or failing response first; else the last event before the
- * first missing stage; else a failed BTS count (a consequence). */
+ * first missing stage (missing evidence: that stage itself); else a
+ * failed BTS count (a consequence). */
 static int64_t problem_event(const struct timeline *tl)
 {
 	for (size_t i = 0; i < tl->n_ev; i++)
@@ -543,6 +558,8 @@ static int64_t problem_event(const struct timeline *tl)
 		at = last_of(tl, EV_PUSH_STARTED);
 	else if (!strcmp(s, "no_response"))
 		at = last_of(tl, EV_TASK_RECEIVED);
+	else if (!strcmp(s, "missing_evidence"))
+		at = missing_evidence_at(tl);
 	for (size_t i = 0; at < 0 && !strcmp(s, "partial") && i < tl->n_tg; i++)
 		if (tl->tg[i].received == EVENT_NONE)
 			at = last_of(tl, EV_PUSH_STARTED);

@@ -133,6 +133,7 @@ tui_start 120 40 "$T" ui -d "$TMP/partial.db"
 check "partial bundle: the list opens" tui_wait "trace 1 of "
 check "missing_evidence: its timeline opens" open_trace "$ME"
 check "missing_evidence: the target's log was not collected" tui_wait "^ +targets +\? not collected: the push went to [0-9]+ clients?, [0-9]+ of them named by no stored log"
+check "missing_evidence: opens on the missing receipt, not event 1" tui_wait "^▶ +— +— agent .*MISSING: no receipt"
 tui_keys Q
 tui_stop
 
@@ -224,6 +225,7 @@ check "no server log: the list opens" tui_wait "trace 1 of "
 check "no server log: a trace opens" open_trace "$NM"
 check "no server log: the lane says not collected" tui_wait "^ SMS_NOTIFICATION_SERVER│\? not collected: no server log covers the trace"
 check "no server log: the evidence row says so" tui_wait "^ +server +\? not collected: no server log in the store"
+check "no server log: opens on the forward, the last event before the push" tui_wait "^▶ .*◆ forwarded "
 tui_keys Q
 tui_stop
 tui_start 120 40 "$T" ui -d "$DB"

@@ -76,12 +76,18 @@ static int64_t zoom_rung(int k)
 	return p * mant[k % 3];
 }
 
+/* In goes one rung below the rung nearest the scale (geometrically: the
+ * ladder is a ratio): a fit scale just off a rung, 20.1 ms, is that rung,
+ * so + shows 10 ms, not a "zoom" to 20 ms that changes nothing seen. */
 int64_t timeline_zoom_in(int64_t scale)
 {
-	int64_t best = TIMELINE_MIN_SCALE;
-	for (int k = 0; k < 45 && zoom_rung(k) < scale; k++)
-		best = zoom_rung(k);
-	return best;
+	int k = 0;
+	while (k + 1 < 45 && zoom_rung(k + 1) <= scale)
+		k++;
+	double lo = (double)zoom_rung(k), hi = (double)zoom_rung(k + 1);
+	if ((double)scale * (double)scale >= lo * hi)
+		k++;	/* nearer the rung above */
+	return k > 0 ? zoom_rung(k - 1) : TIMELINE_MIN_SCALE;
 }
 
 int64_t timeline_zoom_out(int64_t scale, int64_t fit)

@@ -254,5 +254,18 @@ sys.exit(first.startswith(last))' "$TMP/wrap.txt"
 tui_keys Q
 tui_stop
 
+# + from fit always zooms in: trace $WR fits at a scale just off a rung
+# (about 20ms/col); the first + goes a rung finer, never to the same.
+tui_start 120 40 "$T" ui -d "$DB"
+check "zoom: the trace opens at fit" open_trace "$WR"
+FIT=$(tmux -S "$TUI_DIR/sock" capture-pane -p -t t | sed -n 's/^\[timeline\] .*, fit \([0-9.]*m\?s\)\/col.*/\1/p')
+check "zoom: the fit scale is shown" test -n "$FIT"
+tui_keys +
+check "zoom: + leaves fit" tui_wait "^\[timeline\] .*, zoom [0-9.]+m?s/col"
+ZOOM=$(tmux -S "$TUI_DIR/sock" capture-pane -p -t t | sed -n 's/^\[timeline\] .*, zoom \([0-9.]*m\?s\)\/col.*/\1/p')
+check "zoom: the first + is finer than fit ($FIT -> $ZOOM)" test "$ZOOM" != "$FIT"
+tui_keys Q
+tui_stop
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

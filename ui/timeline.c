@@ -1274,8 +1274,22 @@ static void draw_row_label(struct timeline *tl, int r, int y, int lw, bool last_
 	}
 }
 
-/* A missing stage: `·?·` where it was due and what is missing. */
-static void draw_missing(int y, int x0, int cw, int64_t col, const char *what, bool selected)
+/* Blank cells from column c on, stepping dir, before a mark or the edge:
+ * a label drawn there is not cut up by the marks drawn after it. A run
+ * that ends at a mark keeps one blank before it. */
+static int free_run(const unsigned char *mark, int cw, int c, int dir)
+{
+	int n = 0;
+	for (; c >= 0 && c < cw && !mark[c]; c += dir)
+		n++;
+	return c >= 0 && c < cw && n > 0 ? n - 1 : n;
+}
+
+/* A missing stage: `·?·` where it was due and what is missing, the words
+ * only in the free cells beside it (a row that carries the rows cut off
+ * below it is dense with their marks). */
+static void draw_missing(int y, int x0, int cw, int64_t col, const char *what, bool selected,
+			 const unsigned char *mark)
 {
 	if (col < 0)
 		col = 0;
@@ -1285,8 +1299,11 @@ static void draw_missing(int y, int x0, int cw, int64_t col, const char *what, b
 	x += draw_glyph(y, x, G_NOT_REACHED, PAINT_QUIET);
 	x += draw_text(y, x, 1, selected ? PAINT_CURSOR_FOCUS : PAINT_MISSING, "?", false);
 	x += draw_glyph(y, x, G_NOT_REACHED, PAINT_QUIET);
-	/* the words right of the mark, or left of it when they fit only there */
-	int n = draw_width(what), right = x0 + cw - x - 1, left = (int)col - 1;
+	/* the words right of the mark, or left of it when they fit only
+	 * there; each side a blank from the mark */
+	int n = draw_width(what);
+	int right = free_run(mark, cw, (int)col + 3, 1) - 1;
+	int left = free_run(mark, cw, (int)col - 1, -1) - 1;
 	if (n > right && left >= n)
 		draw_text(y, x0 + (int)col - 1 - n, n, PAINT_MISSING, what, false);
 	else if (right > 0)
@@ -1299,14 +1316,15 @@ static int64_t event_col(struct timeline *tl, int i)
 }
 
 /* The missing stages of a row, `·?·` one column after where they were due. */
-static void draw_row_missing(struct timeline *tl, int r, int y, int x0, int cw, int64_t cursor)
+static void draw_row_missing(struct timeline *tl, int r, int y, int x0, int cw, int64_t cursor,
+			     const unsigned char *mark)
 {
 	for (size_t i = 0; i < tl->n_ev; i++) {
 		const struct tl_event *e = &tl->ev[i];
 		if (!e->missing || e->row != r)
 			continue;
 		int64_t col = timeline_axis_column(&tl->ax, e->utc) + 1;
-		draw_missing(y, x0, cw, col, e->what, (int64_t)i == cursor);
+		draw_missing(y, x0, cw, col, e->what, (int64_t)i == cursor, mark);
 	}
 }
 
@@ -1524,7 +1542,7 @@ static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, 
 		else
 			draw_glyph(y, x0 + c, G_RULE, PAINT_QUIET);
 	}
-	draw_row_missing(tl, r, y, x0, cw, cursor);
+	draw_row_missing(tl, r, y, x0, cw, cursor, mark);
 	if (tl->rows[r].lane != LANE_AGENT && !tl->lane_events[tl->rows[r].lane] &&
 	    strcmp(tl->status, "unauthorized") && strcmp(tl->status, "not_forwarded") &&
 	    tl_lane_uncollected(tl, tl->rows[r].lane)) {

@@ -267,5 +267,20 @@ check "zoom: the first + is finer than fit ($FIT -> $ZOOM)" test "$ZOOM" != "$FI
 tui_keys Q
 tui_stop
 
+# At 80x24 a push to 200 clients unfolds into a few rows, the last
+# carrying the rest (└ +N more): its marks are drawn over nothing but the
+# row's own rules, so no stray letters of a label they cut.
+python3 "$HERE/../bench/wide_push.py" "$TMP/wide200" 200
+$T ingest -q -d "$TMP/wide200.db" "$TMP/wide200"
+tui_start 80 24 "$T" ui -d "$TMP/wide200.db"
+check "200 clients: the list opens" tui_wait "trace 1 of 1 "
+tui_keys Enter
+check "200 clients: the timeline opens" tui_wait "^\[timeline\] trace 1 of 1"
+tui_keys Space
+check "200 clients: unfolded, the rest in └ +N more" tui_wait "└ \+[0-9]+ more +│"
+check "200 clients: the +N more row has marks, no letters" sh -c "tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -E '└ \+[0-9]+ more +│' | sed 's/.*│//' | grep -Evq '[A-Za-z]'"
+tui_keys Q
+tui_stop
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

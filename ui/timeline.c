@@ -76,12 +76,18 @@ static int64_t zoom_rung(int k)
 	return p * mant[k % 3];
 }
 
+/* In goes one rung below the rung nearest the scale (geometrically: the
+ * ladder is a ratio): a fit scale just off a rung, 20.1 ms, is that rung,
+ * so + shows 10 ms, not a "zoom" to 20 ms that changes nothing seen. */
 int64_t timeline_zoom_in(int64_t scale)
 {
-	int64_t best = TIMELINE_MIN_SCALE;
-	for (int k = 0; k < 45 && zoom_rung(k) < scale; k++)
-		best = zoom_rung(k);
-	return best;
+	int k = 0;
+	while (k + 1 < 45 && zoom_rung(k + 1) <= scale)
+		k++;
+	double lo = (double)zoom_rung(k), hi = (double)zoom_rung(k + 1);
+	if ((double)scale * (double)scale >= lo * hi)
+		k++;	/* nearer the rung above */
+	return k > 0 ? zoom_rung(k - 1) : TIMELINE_MIN_SCALE;
 }
 
 int64_t timeline_zoom_out(int64_t scale, int64_t fit)
@@ -521,9 +527,24 @@ static bool ev_flag(const struct timeline *tl, const struct tl_event *e)
 	return e->kind == EV_TASK_RECEIVED && tl->hop[1] != EVENT_NONE && tl->hop[1] < 0;
 }
 
+/* Missing evidence: the first missing stage (a receipt or response no
+ * collected log shows); with none drawn, the last event before the step
+ * no log shows (the forward when no server log has the push). */
+static int missing_evidence_at(const struct timeline *tl)
+{
+	for (size_t i = 0; i < tl->n_ev; i++)
+		if (tl->ev[i].missing)
+			return (int)i;
+	if (last_of(tl, EV_PUSH_STARTED) < 0 && last_of(tl, EV_TASK_RECEIVED) < 0)
+		return last_of(tl, EV_FORWARDED) >= 0 ? last_of(tl, EV_FORWARDED)
+						      : last_in_lane(tl, LANE_CONNECTOR);
+	return last_of(tl, EV_PUSH_STARTED);
+}
+
 /* Where the cursor starts: on what went wrong. An unmatched record or a
  * refusal or failing response first; else the last event before the
- * first missing stage; else a failed BTS count (a consequence). */
+ * first missing stage (missing evidence: that stage itself); else a
+ * failed BTS count (a consequence). */
 static int64_t problem_event(const struct timeline *tl)
 {
 	for (size_t i = 0; i < tl->n_ev; i++)
@@ -543,6 +564,8 @@ static int64_t problem_event(const struct timeline *tl)
 		at = last_of(tl, EV_PUSH_STARTED);
 	else if (!strcmp(s, "no_response"))
 		at = last_of(tl, EV_TASK_RECEIVED);
+	else if (!strcmp(s, "missing_evidence"))
+		at = missing_evidence_at(tl);
 	for (size_t i = 0; at < 0 && !strcmp(s, "partial") && i < tl->n_tg; i++)
 		if (tl->tg[i].received == EVENT_NONE)
 			at = last_of(tl, EV_PUSH_STARTED);
@@ -1251,8 +1274,22 @@ static void draw_row_label(struct timeline *tl, int r, int y, int lw, bool last_
 	}
 }
 
-/* A missing stage: `·?·` where it was due and what is missing. */
-static void draw_missing(int y, int x0, int cw, int64_t col, const char *what, bool selected)
+/* Blank cells from column c on, stepping dir, before a mark or the edge:
+ * a label drawn there is not cut up by the marks drawn after it. A run
+ * that ends at a mark keeps one blank before it. */
+static int free_run(const unsigned char *mark, int cw, int c, int dir)
+{
+	int n = 0;
+	for (; c >= 0 && c < cw && !mark[c]; c += dir)
+		n++;
+	return c >= 0 && c < cw && n > 0 ? n - 1 : n;
+}
+
+/* A missing stage: `·?·` where it was due and what is missing, the words
+ * only in the free cells beside it (a row that carries the rows cut off
+ * below it is dense with their marks). */
+static void draw_missing(int y, int x0, int cw, int64_t col, const char *what, bool selected,
+			 const unsigned char *mark)
 {
 	if (col < 0)
 		col = 0;
@@ -1262,8 +1299,11 @@ static void draw_missing(int y, int x0, int cw, int64_t col, const char *what, b
 	x += draw_glyph(y, x, G_NOT_REACHED, PAINT_QUIET);
 	x += draw_text(y, x, 1, selected ? PAINT_CURSOR_FOCUS : PAINT_MISSING, "?", false);
 	x += draw_glyph(y, x, G_NOT_REACHED, PAINT_QUIET);
-	/* the words right of the mark, or left of it when they fit only there */
-	int n = draw_width(what), right = x0 + cw - x - 1, left = (int)col - 1;
+	/* the words right of the mark, or left of it when they fit only
+	 * there; each side a blank from the mark */
+	int n = draw_width(what);
+	int right = free_run(mark, cw, (int)col + 3, 1) - 1;
+	int left = free_run(mark, cw, (int)col - 1, -1) - 1;
 	if (n > right && left >= n)
 		draw_text(y, x0 + (int)col - 1 - n, n, PAINT_MISSING, what, false);
 	else if (right > 0)
@@ -1276,14 +1316,15 @@ static int64_t event_col(struct timeline *tl, int i)
 }
 
 /* The missing stages of a row, `·?·` one column after where they were due. */
-static void draw_row_missing(struct timeline *tl, int r, int y, int x0, int cw, int64_t cursor)
+static void draw_row_missing(struct timeline *tl, int r, int y, int x0, int cw, int64_t cursor,
+			     const unsigned char *mark)
 {
 	for (size_t i = 0; i < tl->n_ev; i++) {
 		const struct tl_event *e = &tl->ev[i];
 		if (!e->missing || e->row != r)
 			continue;
 		int64_t col = timeline_axis_column(&tl->ax, e->utc) + 1;
-		draw_missing(y, x0, cw, col, e->what, (int64_t)i == cursor);
+		draw_missing(y, x0, cw, col, e->what, (int64_t)i == cursor, mark);
 	}
 }
 
@@ -1501,7 +1542,7 @@ static void draw_lane(struct timeline *tl, int r, int y, int w, int64_t cursor, 
 		else
 			draw_glyph(y, x0 + c, G_RULE, PAINT_QUIET);
 	}
-	draw_row_missing(tl, r, y, x0, cw, cursor);
+	draw_row_missing(tl, r, y, x0, cw, cursor, mark);
 	if (tl->rows[r].lane != LANE_AGENT && !tl->lane_events[tl->rows[r].lane] &&
 	    strcmp(tl->status, "unauthorized") && strcmp(tl->status, "not_forwarded") &&
 	    tl_lane_uncollected(tl, tl->rows[r].lane)) {
@@ -1601,6 +1642,28 @@ static void draw_density(struct timeline *tl, bool responses, int y, int w, int6
 	free(fails);
 }
 
+/* The record's text soft-wrapped on two rows: each row ends at its own
+ * wrap (a row drawn to the full width would repeat the next row's start);
+ * the second row, when more follows, runs to the edge and ends in …. */
+static void draw_record_text(const char *text, int y, int w)
+{
+	int tw = w - 2, s = 0, e = 0;
+	if (tw < 2)
+		return;
+	int rows = draw_wrap(text, tw, -1, NULL, NULL);
+	draw_wrap(text, tw, 0, &s, &e);
+	draw_text_skip(y, 2, e - s, PAINT_NORMAL, text, s, false);
+	if (rows < 2)
+		return;
+	draw_wrap(text, tw, 1, &s, &e);
+	if (rows == 2) {
+		draw_text_skip(y + 1, 2, e - s, PAINT_NORMAL, text, s, false);
+		return;
+	}
+	int used = draw_text_skip(y + 1, 2, tw - 1, PAINT_NORMAL, text, s, false);
+	draw_text(y + 1, 2 + used, 1, PAINT_QUIET, glyph(G_ELLIPSIS), false);
+}
+
 /* ▲ under the cursor's column, then what it is; the text below. */
 static void draw_readout(struct timeline *tl, int64_t item, int y, int w)
 {
@@ -1646,14 +1709,7 @@ static void draw_readout(struct timeline *tl, int64_t item, int y, int w)
 		draw_text(y, x, w - x, PAINT_HINT_KEY, b.data, false);
 	}
 	buf_free(&b);
-	/* the record's text, soft-wrapped on two rows */
-	int s0, e0;
-	int rows = draw_wrap(e->text, w - 2, -1, &s0, &e0);
-	for (int i = 0; i < 2 && i < rows; i++) {
-		int s, en;
-		draw_wrap(e->text, w - 2, i, &s, &en);
-		draw_text_skip(y + 1 + i, 2, w - 2, PAINT_NORMAL, e->text, s, true);
-	}
+	draw_record_text(e->text, y + 1, w);
 }
 
 void timeline_draw_canvas(struct view *v, int y0, int w, int rows)

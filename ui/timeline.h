@@ -37,8 +37,9 @@ int64_t timeline_column(int64_t left, int64_t scale, int64_t t);
  * least gap columns wide; the largest when none is. */
 int64_t timeline_tick_step(int64_t scale, int gap);
 /* The zoom ladder: 1-2-5 µs per column from TIMELINE_MIN_SCALE up. In:
- * the next finer rung (never below the minimum). Out: the next coarser
- * rung; fit (returned as is) when that rung reaches it. */
+ * the rung below the one nearest the scale (a fit just off a rung counts
+ * as on it), never below the minimum. Out: the next coarser rung; fit
+ * (returned as is) when that rung reaches it. */
 int64_t timeline_zoom_in(int64_t scale);
 int64_t timeline_zoom_out(int64_t scale, int64_t fit);
 /* An offset from t0 as a ruler label: "0", "+250ms", "+1.5s", "+2m",

@@ -133,6 +133,7 @@ tui_start 120 40 "$T" ui -d "$TMP/partial.db"
 check "partial bundle: the list opens" tui_wait "trace 1 of "
 check "missing_evidence: its timeline opens" open_trace "$ME"
 check "missing_evidence: the target's log was not collected" tui_wait "^ +targets +\? not collected: the push went to [0-9]+ clients?, [0-9]+ of them named by no stored log"
+check "missing_evidence: opens on the missing receipt, not event 1" tui_wait "^▶ +— +— agent .*MISSING: no receipt"
 tui_keys Q
 tui_stop
 
@@ -224,11 +225,60 @@ check "no server log: the list opens" tui_wait "trace 1 of "
 check "no server log: a trace opens" open_trace "$NM"
 check "no server log: the lane says not collected" tui_wait "^ SMS_NOTIFICATION_SERVER│\? not collected: no server log covers the trace"
 check "no server log: the evidence row says so" tui_wait "^ +server +\? not collected: no server log in the store"
+check "no server log: opens on the forward, the last event before the push" tui_wait "^▶ .*◆ forwarded "
 tui_keys Q
 tui_stop
 tui_start 120 40 "$T" ui -d "$DB"
 check "not_pushed again: its timeline opens" open_trace "$NP"
 check "not_pushed: the server lane is collected, not blamed as absent" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q 'not collected'"
+tui_keys Q
+tui_stop
+
+# The selected record's text under the lanes wraps on two rows: the
+# first ends at its wrap (a blank), the second goes on from there (nothing
+# repeated, nothing skipped), cut with … when the text goes on.
+# readout_rows: the two rows under the readout's ▲ line.
+readout_rows() { tmux -S "$TUI_DIR/sock" capture-pane -p -t t | sed -n '/▲/{n;p;n;p;q}'; }
+WR=$(nth not_delivered)
+tui_start 120 40 "$T" ui -d "$DB"
+check "wrap: a long record's timeline opens" open_trace "$WR"
+check "wrap: the push's text is shown" tui_wait "^  Starting to send push task"
+readout_rows > "$TMP/wrap.txt"
+check "wrap: row 1 ends at its wrap, not mid-word" grep -Eq '^  Starting .* TaskType: [0-9]+ *$' "$TMP/wrap.txt"
+check "wrap: row 2 goes on where row 1 ended, cut with …" sh -c "sed -n 2p '$TMP/wrap.txt' | grep -Eq '^  TaskParam: [A-Za-z0-9+/=]+…$'"
+check "wrap: no word repeated across the rows" python3 -c '
+import sys
+a, b = open(sys.argv[1]).read().split("\n")[:2]
+last, first = a.split()[-1], b.split()[0]
+sys.exit(first.startswith(last))' "$TMP/wrap.txt"
+tui_keys Q
+tui_stop
+
+# + from fit always zooms in: trace $WR fits at a scale just off a rung
+# (about 20ms/col); the first + goes a rung finer, never to the same.
+tui_start 120 40 "$T" ui -d "$DB"
+check "zoom: the trace opens at fit" open_trace "$WR"
+FIT=$(tmux -S "$TUI_DIR/sock" capture-pane -p -t t | sed -n 's/^\[timeline\] .*, fit \([0-9.]*m\?s\)\/col.*/\1/p')
+check "zoom: the fit scale is shown" test -n "$FIT"
+tui_keys +
+check "zoom: + leaves fit" tui_wait "^\[timeline\] .*, zoom [0-9.]+m?s/col"
+ZOOM=$(tmux -S "$TUI_DIR/sock" capture-pane -p -t t | sed -n 's/^\[timeline\] .*, zoom \([0-9.]*m\?s\)\/col.*/\1/p')
+check "zoom: the first + is finer than fit ($FIT -> $ZOOM)" test "$ZOOM" != "$FIT"
+tui_keys Q
+tui_stop
+
+# At 80x24 a push to 200 clients unfolds into a few rows, the last
+# carrying the rest (└ +N more): its marks are drawn over nothing but the
+# row's own rules, so no stray letters of a label they cut.
+python3 "$HERE/../bench/wide_push.py" "$TMP/wide200" 200
+$T ingest -q -d "$TMP/wide200.db" "$TMP/wide200"
+tui_start 80 24 "$T" ui -d "$TMP/wide200.db"
+check "200 clients: the list opens" tui_wait "trace 1 of 1 "
+tui_keys Enter
+check "200 clients: the timeline opens" tui_wait "^\[timeline\] trace 1 of 1"
+tui_keys Space
+check "200 clients: unfolded, the rest in └ +N more" tui_wait "└ \+[0-9]+ more +│"
+check "200 clients: the +N more row has marks, no letters" sh -c "tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -E '└ \+[0-9]+ more +│' | sed 's/.*│//' | grep -Evq '[A-Za-z]'"
 tui_keys Q
 tui_stop
 

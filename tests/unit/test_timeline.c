@@ -98,8 +98,17 @@ static void test_zoom_ladder(void **state)
 	assert_int_equal(timeline_zoom_in(200 * MS), 100 * MS);
 	assert_int_equal(timeline_zoom_in(100 * MS), 50 * MS);
 	assert_int_equal(timeline_zoom_in(50 * MS), 20 * MS);
+	/* a fit just off a rung is on it: in goes a whole rung finer, not
+	 * to the rung it nearly is (20.1 ms "zooming" to 20 ms) */
+	assert_int_equal(timeline_zoom_in(20100), 10 * MS);
+	assert_int_equal(timeline_zoom_in(20 * MS + 499), 10 * MS);
+	assert_int_equal(timeline_zoom_in(19 * MS), 10 * MS);
+	assert_int_equal(timeline_zoom_in(35 * MS), 20 * MS);
+	assert_int_equal(timeline_zoom_in(1400), 500);
+	assert_int_equal(timeline_zoom_in(1500), 1 * MS);
 	/* the floor */
 	assert_int_equal(timeline_zoom_in(200), TIMELINE_MIN_SCALE);
+	assert_int_equal(timeline_zoom_in(120), TIMELINE_MIN_SCALE);
 	assert_int_equal(timeline_zoom_in(TIMELINE_MIN_SCALE), TIMELINE_MIN_SCALE);
 	/* out: the next coarser rung, then fit */
 	assert_int_equal(timeline_zoom_out(TIMELINE_MIN_SCALE, fit), 200);

@@ -110,6 +110,37 @@ tui_keys :
 tui_type "23:59:59"
 tui_keys Enter
 check ": a time after every trace says so" tui_wait "no trace '23:59:59'|trace [0-9]+ of $ALL "
+# A clock time without a date is its last occurrence not after the last
+# trace (the demo runs 09-25 12:07 to 09-26 10:40): 05:00 is 09-26's, and
+# so is the range 00:00-01:00; 19:30 stays 09-25's.
+read -r P0500 N0001 N1930 <<EOF5
+$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+day = d[-1]["first_utc"][:10]; prev = d[0]["first_utc"][:10]
+p = next(i for i, x in enumerate(d, 1) if x["first_utc"] >= day + "T05:00")
+n = sum(1 for x in d if day + "T00:00" <= x["first_utc"] < day + "T01:00:00.000001")
+m = sum(1 for x in d if prev + "T19:30" <= x["first_utc"] < prev + "T20:00:00.000001")
+print(p, n, m)' "$TMP/all.json")
+EOF5
+tui_keys :
+tui_type "05:00"
+tui_keys Enter
+check ": 05:00 is the last day's 05:00 (trace $P0500)" tui_wait "trace $P0500 of $ALL "
+tui_keys t
+tui_type "00:00-01:00"
+tui_keys Enter
+check "t 00:00-01:00 is the last day's first hour: $N0001 traces" tui_wait "trace [0-9]+ of $N0001 "
+tui_keys t
+tui_type "19:30-20:00"
+tui_keys Enter
+check "t 19:30-20:00 is the first day's: $N1930 traces" tui_wait "trace [0-9]+ of $N1930 "
+tui_keys t
+tui_type "-99999999999999m"
+tui_keys Enter
+check "t -99999999999999m is refused (bounded, no overflow)" tui_wait "not a time range"
+tui_keys Escape t Enter
+check "t with nothing clears the range" tui_wait "trace [0-9]+ of $ALL "
 
 # : a GUID prefix, any case (the GUID index finds it).
 read -r GPOS GPRE <<EOF4

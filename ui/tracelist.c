@@ -1007,6 +1007,16 @@ static void mark_match(const struct tl *t, const struct column_layout *cl, enum 
 	free(hit);
 }
 
+/* "ok/N": N is the push's target count (candidates, `HOST?`, are not
+ * targets), `?` when no log gave it. */
+static void okn_text(const struct tl_row *r, char *text, size_t len)
+{
+	if (r->row.target_count == EVENT_NONE)
+		snprintf(text, len, "%d/?", r->ok);
+	else
+		snprintf(text, len, "%d/%" PRId64, r->ok, r->row.target_count);
+}
+
 static void draw_trace(struct tl *t, struct tl_row *r, int y, int w, bool sel, bool focused)
 {
 	struct column_layout cl;
@@ -1045,12 +1055,7 @@ static void draw_trace(struct tl *t, struct tl_row *r, int y, int w, bool sel, b
 	else
 		snprintf(text, sizeof(text), "%s", glyph(G_DASH));
 	cell(&cl, COL_PUSH, y, over, text);
-	int64_t n = row->target_count != EVENT_NONE && row->target_count > (int64_t)r->n_targets
-			    ? row->target_count : (int64_t)r->n_targets;
-	if (n)
-		snprintf(text, sizeof(text), "%d/%" PRId64, r->ok, n);
-	else
-		snprintf(text, sizeof(text), "%s", glyph(G_DASH));
+	okn_text(r, text, sizeof(text));
 	cell(&cl, COL_OKN, y, over, text);
 	enum glyph st[STAGE_COUNT];
 	stage_strip(row, st);
@@ -1396,11 +1401,23 @@ void tracelist_preview(struct view *v, struct lines *out)
 	if (r->n_targets == 1)
 		snprintf(clients, sizeof(clients), "%s%s", r->targets[0].host,
 			 r->targets[0].inferred ? "?" : "");
-	else
-		snprintf(clients, sizeof(clients), "%zu clients", r->n_targets);
-	lines_add(out, PAINT_NORMAL, "  %s %s%s fwd%spush %s %s%s%s %s %s%s push%srecv %s %s%s%s %s %s%s recv%sresp %s %s%s%s %d of %zu ok%s",
+	else {
+		size_t cand = 0;
+		for (size_t i = 0; i < r->n_targets; i++)
+			cand += r->targets[i].inferred;
+		if (!cand)
+			snprintf(clients, sizeof(clients), "%zu clients", r->n_targets);
+		else if (cand == r->n_targets)
+			snprintf(clients, sizeof(clients), "%zu candidates", cand);
+		else
+			snprintf(clients, sizeof(clients), "%zu clients + %zu candidates",
+				 r->n_targets - cand, cand);
+	}
+	char okn[48];
+	okn_text(r, okn, sizeof(okn));
+	lines_add(out, PAINT_NORMAL, "  %s %s%s fwd%spush %s %s%s%s %s %s%s push%srecv %s %s%s%s %s %s%s recv%sresp %s %s%s%s %s ok%s",
 		  t->connector, hop, hop, ar, a, hop, hop, head, t->server, hop, hop, ar, b, hop, hop,
-		  head, clients, hop, hop, ar, c, hop, hop, head, r->ok, r->n_targets,
+		  head, clients, hop, hop, ar, c, hop, hop, head, okn,
 		  row->skew ? "  (negative hop: clocks disagree)" : "");
 	for (size_t i = 0; i < r->n_targets; i++) {
 		const struct tl_target *g = &r->targets[i];

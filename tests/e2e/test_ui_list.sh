@@ -249,6 +249,33 @@ check "C: the target's log was not collected" tui_wait "not collected: [0-9]+ of
 tui_keys Q
 tui_stop
 
+# Ok/N: N is the push's target count (tatrace traces' target_count), not
+# its rows: candidates (HOST?) are not targets; an unknown count is `?`.
+read -r CID CN COK CC NID <<EOF6
+$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = next(t for t in d if t["candidates"] and t["target_count"] is not None and t["target_count"] < len(t["targets"]))
+u = next(t for t in d if t["target_count"] is None)
+ok = sum(1 for g in t["targets"] if g["status"] == "complete")
+print(t["id"], t["target_count"], ok, t["candidates"], u["id"])' "$TMP/all.json")
+EOF6
+tui_start 120 40 "$T" ui -d "$DB"
+check "Ok/N: opens" tui_wait "trace 1 of $ALL "
+tui_keys :
+tui_type "$CID"
+tui_keys Enter
+check "Ok/N: trace $CID ($CC candidates) shows $COK/$CN" tui_wait "^▶. +$CID .* $COK/$CN "
+check "Ok/N: the preview says $COK/$CN ok" tui_wait " $COK/$CN ok"
+tui_keys Enter
+check "Ok/N: the timeline says targets $CN and the candidates apart" tui_wait "targets $CN: $COK complete \(\+$CC candidates?\)"
+tui_keys q :
+tui_type "$NID"
+tui_keys Enter
+check "Ok/N: trace $NID (no target count) shows 0/?" tui_wait "^▶. +$NID .* 0/\? "
+tui_keys Q
+tui_stop
+
 # TERM=dumb cannot move the cursor: the trace list, as tatrace traces
 # prints it, and status 0 (script(1) gives it a terminal).
 timeout 10 script -qec "TERM=dumb '$T' ui -d '$DB'; echo rc=\$?" /dev/null > "$TMP/dumb.out" 2>&1

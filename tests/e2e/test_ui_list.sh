@@ -234,6 +234,15 @@ tui_type "$OK1"
 tui_keys Enter C
 check "C on a complete trace: its client covered, no miss" tui_wait "^ +agent +CLIENT[0-9]+ +✓ covered +[0-9-]+ [0-9:]+Z \\.\\. [0-9-]+ [0-9:]+Z +CcmNotificationAgent *$"
 check "C on a complete trace: no 'not delivered'" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q 'not delivered'"
+# A not_pushed trace: no push, so nothing to deliver (not "not delivered").
+NP=$(python3 -c 'import json,sys; print(next(t["id"] for t in json.load(open(sys.argv[1])) if t["status"] == "not_pushed"))' "$TMP/all.json")
+tui_keys q :
+tui_type "$NP"
+tui_keys Enter C
+check "C on a not_pushed trace: the trace first" tui_wait "^▶ trace $NP [0-9A-F-]+ not_pushed, "
+check "C on a not_pushed trace: the server row says no push" tui_wait "^ +server +MP01 +✓ covered .* no push$"
+check "C on a not_pushed trace: the agent lane says no push" tui_wait "^ +agent +- +· no push: nothing to deliver$"
+check "C on a not_pushed trace: no 'not delivered'" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q 'not delivered'"
 tui_keys Q
 tui_stop
 # The bundle admins really send (some clients missing): the target's

@@ -36,7 +36,7 @@
 	X(ACT_SORT_CYCLE, "o", "sort-cycle", V_LIST, "sort by start, status, span, action") \
 	X(ACT_SORT_REVERSE, "O", "sort-reverse", V_LIST, "reverse the sort order (the title shows the arrow)") \
 	X(ACT_CLEAR_FILTERS, "x", "clear-filters", V_LIST | V_LOG, "every filter off (the list: status, time, regex, finding; the log: the cursor's time kept)") \
-	X(ACT_TIME_RANGE, "t", "time-range", V_LIST, "only traces in a UTC range: 19:30-19:45, 19:30, -15m; empty clears") \
+	X(ACT_TIME_RANGE, "t", "time-range", V_LIST, "only traces in a UTC range: 19:30-19:45, 19:30 (its last occurrence), -15m; empty clears") \
 	X(ACT_GOTO, ":", "goto", V_LIST, "jump to a trace number, GUID prefix or UTC time (19:35)") \
 	X(ACT_FINDINGS, "F", "findings", V_LIST, "what is wrong: the findings, errors first, with advice and evidence") \
 	X(ACT_COVERAGE, "C", "coverage", V_LIST, "what the logs cover: the selected trace's lanes and hosts first (not collected or not delivered), then each log") \
@@ -46,7 +46,7 @@
 	X(ACT_LOG_HOST, "H", "host", V_LOG, "only one host's records (its whole name); empty clears") \
 	X(ACT_LOG_COMPONENT, "c", "component", V_LOG, "only one component's records; empty clears") \
 	X(ACT_LOG_GREP, "&", "grep", V_LOG, "PCRE2 on the message: hide the records that do not match; empty clears") \
-	X(ACT_LOG_TIME, "t", "log-time", V_LOG, "only records in a UTC range: 19:30-19:45, 19:30, -15m; empty clears") \
+	X(ACT_LOG_TIME, "t", "log-time", V_LOG, "only records in a UTC range: 19:30-19:45, 19:30 (its last occurrence), -15m; empty clears") \
 	X(ACT_REC_PREV, "[", "record-prev", V_RECORD, "the record before it in the same file") \
 	X(ACT_REC_NEXT, "]", "record-next", V_RECORD, "the record after it in the same file") \
 	X(ACT_REC_TRACE, "t", "trace", V_RECORD, "the timeline of the trace the record belongs to") \

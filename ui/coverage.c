@@ -98,6 +98,7 @@ struct trace_span {
 	size_t n;
 	int64_t target_count;
 	bool agent_unseen;	/* the rebuild found no agent evidence */
+	bool no_push;		/* the verdict: no push was ever started */
 };
 
 static int take_trace(void *ctx, const struct trace_row *r)
@@ -108,6 +109,9 @@ static int take_trace(void *ctx, const struct trace_row *r)
 	snprintf(ts->guid, sizeof(ts->guid), "%s", r->guid ? r->guid : "-");
 	snprintf(ts->status, sizeof(ts->status), "%s", r->status);
 	ts->target_count = r->target_count;
+	/* Stopped before the server pushed: nothing to deliver. */
+	ts->no_push = !strcmp(r->status, "unauthorized") || !strcmp(r->status, "not_forwarded") ||
+		      !strcmp(r->status, "not_pushed");
 	ts->agent_unseen = r->missing && strstr(r->missing, lane_name(LANE_AGENT));
 	return 1;
 }
@@ -152,11 +156,24 @@ static void clock_cell(char out[16], int64_t us)
 	snprintf(out, 16, "%.5s %.5sZ", t + 5, t + 11);
 }
 
+/* What a covering log of a target with this status proves ("" none). */
+static const char *target_miss(const char *status)
+{
+	if (!status)
+		return "";
+	if (!strcmp(status, "not_delivered"))
+		return " not delivered";
+	if (!strcmp(status, "no_response"))
+		return " no response";
+	return "";
+}
+
 /* One row: lane, host (shown as name: "HOST?" for a candidate), the
- * verdict and the log that gave it. host NULL: any host of the lane (a
- * file's role is its lane's name). */
+ * verdict and the log that gave it, then miss (" not delivered", " no
+ * push", "": none) when the log covers the trace. host NULL: any host
+ * of the lane (a file's role is its lane's name). */
 static void cover_row(struct cview *cv, const char *lane, const char *host, const char *name,
-		      const struct trace_span *ts, const char *target_status)
+		      const struct trace_span *ts, const char *miss)
 {
 	const struct cfile *f;
 	enum cover c = cover_of(cv, lane, host, ts->first, ts->last, &f);
@@ -166,8 +183,7 @@ static void cover_row(struct cview *cv, const char *lane, const char *host, cons
 		clock_cell(z, f->max);
 		snprintf(span, sizeof(span), "%s .. %s", a, z);
 	}
-	bool missed = target_status && (!strcmp(target_status, "not_delivered") ||
-					 !strcmp(target_status, "no_response"));
+	bool missed = *miss;
 	switch (c) {
 	case COVER_ALL:
 	case COVER_PART:
@@ -176,8 +192,7 @@ static void cover_row(struct cview *cv, const char *lane, const char *host, cons
 		lines_add(&cv->lines, missed ? PAINT_MISSING : PAINT_OK,
 			  "  %-10s %-16.16s %s %-8s %-27s %-24.24s%s", lane, name ? name : f->host,
 			  glyph(c == COVER_ALL ? G_OK : G_MIXED), c == COVER_ALL ? "covered" : "partly",
-			  span, f->log, !missed ? "" : !strcmp(target_status, "no_response")
-			  ? " no response" : " not delivered");
+			  span, f->log, miss);
 		break;
 	case COVER_OTHER_TIME:
 		lines_add(&cv->lines, PAINT_WARN, "  %-10s %-16.16s %s not collected: %s covers %s, not the trace",
@@ -210,19 +225,22 @@ static void trace_section(struct cview *cv, struct app *a)
 	format_utc_ms(ts.last, f1);
 	lines_add(&cv->lines, PAINT_HEADER, "trace %" PRId64 " %s %s, %s .. %s: which logs cover it",
 		  id, ts.guid, ts.status, f0, f1 + 11);
-	cover_row(cv, lane_name(LANE_CONNECTOR), NULL, NULL, &ts, NULL);
-	cover_row(cv, lane_name(LANE_SERVER), NULL, NULL, &ts, NULL);
+	cover_row(cv, lane_name(LANE_CONNECTOR), NULL, NULL, &ts, "");
+	cover_row(cv, lane_name(LANE_SERVER), NULL, NULL, &ts, ts.no_push ? " no push" : "");
 	for (size_t i = 0; i < ts.n; i++) {
 		char name[100];	/* as the list shows it: HOST? a candidate */
 		snprintf(name, sizeof(name), "%s%s", ts.t[i].host, ts.t[i].inferred ? "?" : "");
-		cover_row(cv, lane_name(LANE_AGENT), ts.t[i].host, name, &ts, ts.t[i].status);
+		cover_row(cv, lane_name(LANE_AGENT), ts.t[i].host, name, &ts, target_miss(ts.t[i].status));
 	}
 	/* Targets the push counted but no collected client log names
 	 * (candidates are not proof): their logs are missing. */
 	int64_t named = 0;
 	for (size_t i = 0; i < ts.n; i++)
 		named += !ts.t[i].inferred;
-	if (ts.target_count != EVENT_NONE && ts.target_count > named && ts.agent_unseen)
+	if (ts.no_push)
+		lines_add(&cv->lines, PAINT_QUIET, "  %-10s %-16s %s no push: nothing to deliver",
+			  lane_name(LANE_AGENT), "-", glyph(G_NOT_REACHED));
+	else if (ts.target_count != EVENT_NONE && ts.target_count > named && ts.agent_unseen)
 		lines_add(&cv->lines, PAINT_WARN, "  %-10s %-16s %s not collected: %" PRId64 " of %" PRId64
 			  " target(s) in no collected client log, so tatrace cannot say they missed it",
 			  lane_name(LANE_AGENT), "?", glyph(G_UNKNOWN), ts.target_count - named,

@@ -760,7 +760,7 @@ static bool accept_time(struct view *v, const char *text, char *err, size_t errl
 {
 	struct logview *lv = lv_of(v);
 	struct time_range r;
-	if (!time_range_parse(text, lv->utc_min, lv->utc_max, &r)) {
+	if (!time_range_parse(text, lv->utc_max, &r)) {
 		snprintf(err, errlen, "not a time range: use 19:30-19:45, 19:30, -15m or 2026-09-25T19:30..2026-09-25T20:00");
 		return false;
 	}

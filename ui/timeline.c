@@ -1115,10 +1115,17 @@ static void draw_summary(struct timeline *tl, int y, int w)
 	buf_printf(&b, "  %s", tl->action);
 	if (tl->push_id != EVENT_NONE)
 		buf_printf(&b, "  PushID %" PRId64, tl->push_id);
+	/* The push's own count: candidates (HOST?) are not targets. */
 	size_t ok = 0;
 	for (size_t i = 0; i < tl->n_tg; i++)
 		ok += !strcmp(tl->tg[i].status, "complete");
-	buf_printf(&b, "  targets %zu: %zu complete", tl->n_tg, ok);
+	if (tl->target_count == EVENT_NONE)
+		buf_printf(&b, "  targets ?: %zu complete", ok);
+	else
+		buf_printf(&b, "  targets %" PRId64 ": %zu complete", tl->target_count, ok);
+	if (tl->candidates > 0)
+		buf_printf(&b, " (+%" PRId64 " candidate%s)", tl->candidates,
+			   tl->candidates == 1 ? "" : "s");
 	if (*tl->guid)
 		buf_printf(&b, "  %s", tl->guid);
 	draw_text(y, x, w - x, PAINT_NORMAL, b.data, true);

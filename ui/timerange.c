@@ -10,19 +10,45 @@
 
 #define DAY_US 86400000000LL
 
-/* "HH:MM[:SS]" on the day of base; else a full user time. */
-static bool time_part(const char *s, int64_t base, int64_t *out)
+/* "HH:MM[:SS]": seconds into a day, or -1. */
+static int64_t clock_of(const char *s)
 {
 	int h, m, sec = 0, n = 0;
 	if ((sscanf(s, "%2d:%2d:%2d%n", &h, &m, &sec, &n) == 3 ||
 	     sscanf(s, "%2d:%2d%n", &h, &m, &n) == 2) && !s[n]) {
 		if (h < 0 || m < 0 || sec < 0 || h > 23 || m > 59 || sec > 59)
-			return false;
-		int64_t day = base - (base % DAY_US + DAY_US) % DAY_US;
-		*out = day + ((int64_t)h * 3600 + m * 60 + sec) * 1000000LL;
-		return true;
+			return -1;
+		return (int64_t)h * 3600 + m * 60 + sec;
 	}
-	return parse_user_time(s, out);
+	return -1;
+}
+
+/* Midnight UTC of the day holding us (floor, also before 1970). */
+static int64_t day_of(int64_t us)
+{
+	return us - (us % DAY_US + DAY_US) % DAY_US;
+}
+
+/* A clock time on the day of base, moved a day forward when it is
+ * before after (an end past midnight), or a day back when it is past
+ * not_after (the latest occurrence); else a full user time. */
+static bool time_part(const char *s, int64_t base, const int64_t *after,
+		      const int64_t *not_after, int64_t *out)
+{
+	int64_t secs = clock_of(s);
+	if (secs < 0)
+		return parse_user_time(s, out);
+	*out = day_of(base) + secs * 1000000LL;
+	if (after && *out < *after)
+		*out += DAY_US;
+	if (not_after && *out > *not_after)
+		*out -= DAY_US;
+	return true;
+}
+
+bool time_point_parse(const char *text, int64_t last, int64_t *out)
+{
+	return time_part(text, last, NULL, &last, out);
 }
 
 /* "15m" after the minus sign. */
@@ -43,8 +69,7 @@ static bool relative_span(const char *s, int64_t *us)
 	return false;
 }
 
-bool time_range_parse(const char *text, int64_t first, int64_t last,
-		      struct time_range *out)
+bool time_range_parse(const char *text, int64_t last, struct time_range *out)
 {
 	struct time_range r = {0};
 	int64_t span;
@@ -68,12 +93,14 @@ bool time_range_parse(const char *text, int64_t first, int64_t last,
 		r.from = last - span;
 		r.has_from = ok;
 	} else {
-		if (*a && !(r.has_from = time_part(a, first, &r.from)))
+		if (*a && !(r.has_from = time_point_parse(a, last, &r.from)))
 			ok = false;
-		if (ok && b && *b && !(r.has_to = time_part(b, r.has_from ? r.from : first, &r.to)))
+		/* The end: the first occurrence at or after the start
+		 * (23:50-00:10 ends the next day), else as a start. */
+		if (ok && b && *b && !(r.has_to = r.has_from
+				? time_part(b, r.from, &r.from, NULL, &r.to)
+				: time_point_parse(b, last, &r.to)))
 			ok = false;
-		if (ok && r.has_from && r.has_to && r.to < r.from)
-			r.to += DAY_US;	/* 23:50-00:10 */
 		if (ok && !r.has_from && !r.has_to)
 			ok = false;
 	}

@@ -17,6 +17,7 @@
 #include "columns.h"
 #include "draw.h"
 #include "glyphs.h"
+#include "timerange.h"
 #include "../db/pages.h"
 #include "../parsers/timeparse.h"
 
@@ -814,80 +815,21 @@ bool tracelist_set_pattern(struct view *v, const char *pattern, char *err, size_
 	return true;
 }
 
-/* "HH:MM[:SS]" on the day of base; else a full user time. */
-static bool time_part(const char *s, int64_t base, int64_t *out)
-{
-	int h, m, sec = 0, n = 0;
-	if ((sscanf(s, "%2d:%2d:%2d%n", &h, &m, &sec, &n) == 3 ||
-	     sscanf(s, "%2d:%2d%n", &h, &m, &n) == 2) && !s[n]) {
-		if (h > 23 || m > 59 || sec > 59)
-			return false;
-		int64_t day = base - base % 86400000000LL;
-		*out = day + ((int64_t)h * 3600 + m * 60 + sec) * 1000000LL;
-		return true;
-	}
-	return parse_user_time(s, out);
-}
-
-static bool relative_span(const char *s, int64_t *us)
-{
-	char *end;
-	long n = strtol(s, &end, 10);
-	static const struct { char unit; int64_t us; } units[] = {
-		{ 's', 1000000LL }, { 'm', 60000000LL }, { 'h', 3600000000LL }, { 'd', 86400000000LL },
-	};
-	if (end == s || n <= 0 || !*end || end[1])
-		return false;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (*end == units[i].unit) {
-			*us = n * units[i].us;
-			return true;
-		}
-	return false;
-}
-
 bool tracelist_set_time(struct view *v, const char *text, char *err, size_t errlen)
 {
 	struct tl *t = tl_of(v);
 	struct trace_query *q = &t->pager.q;
-	int64_t first = 0, last = 0, from = 0, to = 0, span;
-	bool has_from = false, has_to = false;
+	int64_t first = 0, last = 0;
+	struct time_range r;
 	store_trace_bounds(app_store(t->app), &first, &last);
-	char *copy = xstrdup(text);
-	char *a = copy, *b = NULL, *sep = strstr(copy, "..");
-	if (sep) {
-		*sep = '\0';
-		b = sep + 2;
-	} else if (*copy != '-') {
-		char *colon = strchr(copy, ':');
-		if (colon && (sep = strchr(colon, '-'))) {
-			*sep = '\0';
-			b = sep + 1;
-		}
-	}
-	bool ok = true;
-	if (!*copy) {
-		/* clear */
-	} else if (*copy == '-' && relative_span(copy + 1, &span)) {
-		from = last - span;
-		has_from = true;
-	} else {
-		if (*a && !(has_from = time_part(a, first, &from)))
-			ok = false;
-		if (ok && b && *b && !(has_to = time_part(b, has_from ? from : first, &to)))
-			ok = false;
-		if (ok && has_from && has_to && to < from)
-			to += 86400000000LL;	/* 23:50-00:10 */
-	}
-	free(copy);
-	if (!ok) {
+	if (!time_range_parse(text, last, &r)) {
 		snprintf(err, errlen, "not a time range: use 19:30-19:45, 19:30, -15m or 2026-09-25T19:30..2026-09-25T20:00");
 		return false;
 	}
-	q->has_since = has_from;
-	q->since_us = from;
-	q->has_until = has_to;
-	q->until_us = to;
+	q->has_since = r.has_from;
+	q->since_us = r.from;
+	q->has_until = r.has_to;
+	q->until_us = r.to;
 	free(t->time_label);
 	t->time_label = *text ? xstrdup(text) : NULL;
 	tl_reload(v, true, true);
@@ -924,7 +866,7 @@ bool tracelist_jump(struct view *v, const char *what)
 	 * trace that starts then or later, wherever the sort puts it. */
 	if (strchr(what, ':')) {
 		store_trace_bounds(app_store(t->app), &first, &last);
-		if (time_part(what, first, &us) && (id = first_from(t, us)) > 0)
+		if (time_point_parse(what, last, &us) && (id = first_from(t, us)) > 0)
 			pos = position_of(t, id, NULL, &key);
 	} else {
 		if (*what && !*end && id > 0)
@@ -1065,6 +1007,16 @@ static void mark_match(const struct tl *t, const struct column_layout *cl, enum 
 	free(hit);
 }
 
+/* "ok/N": N is the push's target count (candidates, `HOST?`, are not
+ * targets), `?` when no log gave it. */
+static void okn_text(const struct tl_row *r, char *text, size_t len)
+{
+	if (r->row.target_count == EVENT_NONE)
+		snprintf(text, len, "%d/?", r->ok);
+	else
+		snprintf(text, len, "%d/%" PRId64, r->ok, r->row.target_count);
+}
+
 static void draw_trace(struct tl *t, struct tl_row *r, int y, int w, bool sel, bool focused)
 {
 	struct column_layout cl;
@@ -1103,12 +1055,7 @@ static void draw_trace(struct tl *t, struct tl_row *r, int y, int w, bool sel, b
 	else
 		snprintf(text, sizeof(text), "%s", glyph(G_DASH));
 	cell(&cl, COL_PUSH, y, over, text);
-	int64_t n = row->target_count != EVENT_NONE && row->target_count > (int64_t)r->n_targets
-			    ? row->target_count : (int64_t)r->n_targets;
-	if (n)
-		snprintf(text, sizeof(text), "%d/%" PRId64, r->ok, n);
-	else
-		snprintf(text, sizeof(text), "%s", glyph(G_DASH));
+	okn_text(r, text, sizeof(text));
 	cell(&cl, COL_OKN, y, over, text);
 	enum glyph st[STAGE_COUNT];
 	stage_strip(row, st);
@@ -1454,11 +1401,23 @@ void tracelist_preview(struct view *v, struct lines *out)
 	if (r->n_targets == 1)
 		snprintf(clients, sizeof(clients), "%s%s", r->targets[0].host,
 			 r->targets[0].inferred ? "?" : "");
-	else
-		snprintf(clients, sizeof(clients), "%zu clients", r->n_targets);
-	lines_add(out, PAINT_NORMAL, "  %s %s%s fwd%spush %s %s%s%s %s %s%s push%srecv %s %s%s%s %s %s%s recv%sresp %s %s%s%s %d of %zu ok%s",
+	else {
+		size_t cand = 0;
+		for (size_t i = 0; i < r->n_targets; i++)
+			cand += r->targets[i].inferred;
+		if (!cand)
+			snprintf(clients, sizeof(clients), "%zu clients", r->n_targets);
+		else if (cand == r->n_targets)
+			snprintf(clients, sizeof(clients), "%zu candidates", cand);
+		else
+			snprintf(clients, sizeof(clients), "%zu clients + %zu candidates",
+				 r->n_targets - cand, cand);
+	}
+	char okn[48];
+	okn_text(r, okn, sizeof(okn));
+	lines_add(out, PAINT_NORMAL, "  %s %s%s fwd%spush %s %s%s%s %s %s%s push%srecv %s %s%s%s %s %s%s recv%sresp %s %s%s%s %s ok%s",
 		  t->connector, hop, hop, ar, a, hop, hop, head, t->server, hop, hop, ar, b, hop, hop,
-		  head, clients, hop, hop, ar, c, hop, hop, head, r->ok, r->n_targets,
+		  head, clients, hop, hop, ar, c, hop, hop, head, okn,
 		  row->skew ? "  (negative hop: clocks disagree)" : "");
 	for (size_t i = 0; i < r->n_targets; i++) {
 		const struct tl_target *g = &r->targets[i];

@@ -110,6 +110,37 @@ tui_keys :
 tui_type "23:59:59"
 tui_keys Enter
 check ": a time after every trace says so" tui_wait "no trace '23:59:59'|trace [0-9]+ of $ALL "
+# A clock time without a date is its last occurrence not after the last
+# trace (the demo runs 09-25 12:07 to 09-26 10:40): 05:00 is 09-26's, and
+# so is the range 00:00-01:00; 19:30 stays 09-25's.
+read -r P0500 N0001 N1930 <<EOF5
+$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+day = d[-1]["first_utc"][:10]; prev = d[0]["first_utc"][:10]
+p = next(i for i, x in enumerate(d, 1) if x["first_utc"] >= day + "T05:00")
+n = sum(1 for x in d if day + "T00:00" <= x["first_utc"] < day + "T01:00:00.000001")
+m = sum(1 for x in d if prev + "T19:30" <= x["first_utc"] < prev + "T20:00:00.000001")
+print(p, n, m)' "$TMP/all.json")
+EOF5
+tui_keys :
+tui_type "05:00"
+tui_keys Enter
+check ": 05:00 is the last day's 05:00 (trace $P0500)" tui_wait "trace $P0500 of $ALL "
+tui_keys t
+tui_type "00:00-01:00"
+tui_keys Enter
+check "t 00:00-01:00 is the last day's first hour: $N0001 traces" tui_wait "trace [0-9]+ of $N0001 "
+tui_keys t
+tui_type "19:30-20:00"
+tui_keys Enter
+check "t 19:30-20:00 is the first day's: $N1930 traces" tui_wait "trace [0-9]+ of $N1930 "
+tui_keys t
+tui_type "-99999999999999m"
+tui_keys Enter
+check "t -99999999999999m is refused (bounded, no overflow)" tui_wait "not a time range"
+tui_keys Escape t Enter
+check "t with nothing clears the range" tui_wait "trace [0-9]+ of $ALL "
 
 # : a GUID prefix, any case (the GUID index finds it).
 read -r GPOS GPRE <<EOF4
@@ -203,6 +234,15 @@ tui_type "$OK1"
 tui_keys Enter C
 check "C on a complete trace: its client covered, no miss" tui_wait "^ +agent +CLIENT[0-9]+ +✓ covered +[0-9-]+ [0-9:]+Z \\.\\. [0-9-]+ [0-9:]+Z +CcmNotificationAgent *$"
 check "C on a complete trace: no 'not delivered'" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q 'not delivered'"
+# A not_pushed trace: no push, so nothing to deliver (not "not delivered").
+NP=$(python3 -c 'import json,sys; print(next(t["id"] for t in json.load(open(sys.argv[1])) if t["status"] == "not_pushed"))' "$TMP/all.json")
+tui_keys q :
+tui_type "$NP"
+tui_keys Enter C
+check "C on a not_pushed trace: the trace first" tui_wait "^▶ trace $NP [0-9A-F-]+ not_pushed, "
+check "C on a not_pushed trace: the server row says no push" tui_wait "^ +server +MP01 +✓ covered .* no push$"
+check "C on a not_pushed trace: the agent lane says no push" tui_wait "^ +agent +- +· no push: nothing to deliver$"
+check "C on a not_pushed trace: no 'not delivered'" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q 'not delivered'"
 tui_keys Q
 tui_stop
 # The bundle admins really send (some clients missing): the target's
@@ -215,6 +255,33 @@ tui_type "$ME"
 tui_keys Enter C
 check "C on a partial bundle: the trace first" tui_wait "^▶ trace [0-9]+ .* missing_evidence, "
 check "C: the target's log was not collected" tui_wait "not collected: [0-9]+ of [0-9]+ target\(s\) in no collected client log"
+tui_keys Q
+tui_stop
+
+# Ok/N: N is the push's target count (tatrace traces' target_count), not
+# its rows: candidates (HOST?) are not targets; an unknown count is `?`.
+read -r CID CN COK CC NID <<EOF6
+$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = next(t for t in d if t["candidates"] and t["target_count"] is not None and t["target_count"] < len(t["targets"]))
+u = next(t for t in d if t["target_count"] is None)
+ok = sum(1 for g in t["targets"] if g["status"] == "complete")
+print(t["id"], t["target_count"], ok, t["candidates"], u["id"])' "$TMP/all.json")
+EOF6
+tui_start 120 40 "$T" ui -d "$DB"
+check "Ok/N: opens" tui_wait "trace 1 of $ALL "
+tui_keys :
+tui_type "$CID"
+tui_keys Enter
+check "Ok/N: trace $CID ($CC candidates) shows $COK/$CN" tui_wait "^▶. +$CID .* $COK/$CN "
+check "Ok/N: the preview says $COK/$CN ok" tui_wait " $COK/$CN ok"
+tui_keys Enter
+check "Ok/N: the timeline says targets $CN and the candidates apart" tui_wait "targets $CN: $COK complete \(\+$CC candidates?\)"
+tui_keys q :
+tui_type "$NID"
+tui_keys Enter
+check "Ok/N: trace $NID (no target count) shows 0/?" tui_wait "^▶. +$NID .* 0/\? "
 tui_keys Q
 tui_stop
 

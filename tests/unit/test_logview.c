@@ -82,30 +82,49 @@ static void test_one_line(void **state)
 static void test_time_ranges(void **state)
 {
 	(void)state;
-	int64_t first = SEP25 + 11 * 3600 * SEC_US, last = SEP25 + DAY_US + 12 * 3600 * SEC_US;
+	int64_t last = SEP25 + DAY_US + 12 * 3600 * SEC_US;	/* data from 09-25 11:00 */
 	struct time_range r;
-	assert_true(time_range_parse("19:30-19:45", first, last, &r));
+	assert_true(time_range_parse("19:30-19:45", last, &r));
 	assert_true(r.has_from && r.has_to);
 	assert_int_equal(r.from, SEP25 + (19 * 3600 + 30 * 60) * SEC_US);
 	assert_int_equal(r.to, SEP25 + (19 * 3600 + 45 * 60) * SEC_US);
-	assert_true(time_range_parse("19:30", first, last, &r));
+	assert_true(time_range_parse("19:30", last, &r));
 	assert_true(r.has_from && !r.has_to);
-	assert_true(time_range_parse("-15m", first, last, &r));
+	assert_true(time_range_parse("-15m", last, &r));
 	assert_true(r.has_from && !r.has_to);
 	assert_int_equal(r.from, last - 15 * 60 * SEC_US);
-	assert_true(time_range_parse("-2h", first, last, &r));
+	assert_true(time_range_parse("-2h", last, &r));
 	assert_int_equal(r.from, last - 2 * 3600 * SEC_US);
 	/* past midnight: ends the next day */
-	assert_true(time_range_parse("23:50-00:10", first, last, &r));
+	assert_true(time_range_parse("23:50-00:10", last, &r));
 	assert_int_equal(r.to - r.from, 20 * 60 * SEC_US);
-	assert_true(time_range_parse("2026-09-25T19:30..2026-09-26T01:00", first, last, &r));
+	assert_true(time_range_parse("2026-09-25T19:30..2026-09-26T01:00", last, &r));
 	assert_int_equal(r.from, SEP25 + (19 * 3600 + 30 * 60) * SEC_US);
 	assert_int_equal(r.to, SEP25 + DAY_US + 3600 * SEC_US);
-	assert_true(time_range_parse("", first, last, &r));
+	assert_true(time_range_parse("", last, &r));
 	assert_false(r.has_from || r.has_to);
-	static const char *const bad[] = { "noon", "25:00", "19:61", "-15", "-15x", "-0m", "19:30-later", ".." };
+	/* a clock time is its last occurrence not after last (12:00 on
+	 * the 26th): 00:00-01:00 is the 26th's, 13:00 the 25th's */
+	assert_true(time_range_parse("00:00-01:00", last, &r));
+	assert_int_equal(r.from, SEP25 + DAY_US);
+	assert_int_equal(r.to, SEP25 + DAY_US + 3600 * SEC_US);
+	assert_true(time_range_parse("12:00", last, &r));
+	assert_int_equal(r.from, last);
+	assert_true(time_range_parse("13:00-14:00", last, &r));
+	assert_int_equal(r.from, SEP25 + 13 * 3600 * SEC_US);
+	assert_true(time_range_parse("..05:00", last, &r));
+	assert_true(!r.has_from && r.has_to);
+	assert_int_equal(r.to, SEP25 + DAY_US + 5 * 3600 * SEC_US);
+	int64_t at;
+	assert_true(time_point_parse("05:00", last, &at));
+	assert_int_equal(at, SEP25 + DAY_US + 5 * 3600 * SEC_US);
+	assert_true(time_point_parse("2026-09-25T05:00", last, &at));
+	assert_int_equal(at, SEP25 + 5 * 3600 * SEC_US);
+	assert_false(time_point_parse("5", last, &at));
+	static const char *const bad[] = { "noon", "25:00", "19:61", "-15", "-15x", "-0m", "19:30-later", "..",
+					   "-99999999999999m", "-100001d", "-9223372036854775807s" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_false(time_range_parse(bad[i], first, last, &r));
+		assert_false(time_range_parse(bad[i], last, &r));
 }
 
 /* ---- error codes in a message ---- */

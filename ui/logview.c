@@ -29,6 +29,7 @@
 
 #include "draw.h"
 #include "glyphs.h"
+#include "pattern.h"
 #include "record.h"
 #include "timerange.h"
 #include "../parsers/timeparse.h"
@@ -701,23 +702,6 @@ static void log_title(struct view *v, struct buf *out)
 
 /* ---- filters ---- */
 
-static pcre2_code *compile(const char *pattern, char *err, size_t errlen)
-{
-	int code;
-	PCRE2_SIZE off;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-				       PCRE2_UTF | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF, &code,
-				       &off, NULL);
-	if (!re) {
-		PCRE2_UCHAR msg[160];
-		pcre2_get_error_message(code, msg, sizeof(msg));
-		snprintf(err, errlen, "%s at offset %zu", (const char *)msg, (size_t)off);
-		return NULL;
-	}
-	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-	return re;
-}
-
 /* Set *field to text (NULL when empty). */
 static void set_text(char **field, const char *text)
 {
@@ -747,7 +731,7 @@ static bool accept_grep(struct view *v, const char *text, char *err, size_t errl
 {
 	struct logview *lv = lv_of(v);
 	pcre2_code *re = NULL;
-	if (*text && !(re = compile(text, err, errlen)))
+	if (*text && !(re = ui_pattern_compile(text, err, errlen)))
 		return false;
 	pcre2_code_free(lv->f.re);
 	lv->f.re = re;
@@ -935,7 +919,7 @@ static bool log_find(struct view *v, const char *pattern, bool backward)
 {
 	struct logview *lv = lv_of(v);
 	char err[200];
-	pcre2_code *re = *pattern ? compile(pattern, err, sizeof(err)) : NULL;
+	pcre2_code *re = *pattern ? ui_pattern_compile(pattern, err, sizeof(err)) : NULL;
 	if (!re) {
 		if (*pattern)
 			app_message(lv->app, PAINT_FAIL, "%s %s", glyph(G_FAIL), err);

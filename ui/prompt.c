@@ -13,6 +13,7 @@
 
 #include "app_internal.h"
 #include "glyphs.h"
+#include "pattern.h"
 #include "timeline.h"
 #include "tracelist.h"
 #include "../src/export.h"
@@ -34,7 +35,7 @@ static void timeline_find_info(struct app *a, bool count)
 	char err[200];
 	/* typing only compiles (the message at once); a pause counts */
 	int64_t n = !*a->input ? 0 : count ? timeline_count_matches(app_top(a), a->input, err, sizeof(err))
-				   : tracelist_try_pattern(a->input, err, sizeof(err)) ? 0 : -1;
+				   : ui_pattern_check(a->input, err, sizeof(err)) ? 0 : -1;
 	a->info_role = n < 0 ? PAINT_FAIL : PAINT_NORMAL;
 	if (n < 0)
 		snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);
@@ -65,7 +66,7 @@ void filter_info(struct app *a, bool count)
 		/* A view that searches the store takes PCRE2: say now when it
 		 * does not compile (the same flags as the list's filter). */
 		a->info_role = PAINT_NORMAL;
-		if (!tracelist_try_pattern(a->input, err, sizeof(err))) {
+		if (!ui_pattern_check(a->input, err, sizeof(err))) {
 			snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);
 			a->info_role = PAINT_FAIL;
 		} else {
@@ -293,7 +294,7 @@ static void prompt_accept(struct app *a)
 			return;
 		}
 		if (a->depth > 1 && app_top(a)->ops->find &&
-		    !tracelist_try_pattern(a->input, err, sizeof(err))) {
+		    !ui_pattern_check(a->input, err, sizeof(err))) {
 			snprintf(a->info, sizeof(a->info), "%s %s", glyph(G_FAIL), err);
 			a->info_role = PAINT_FAIL;
 			return;	/* the prompt stays open to be fixed */

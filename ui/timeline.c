@@ -24,6 +24,7 @@
 
 #include "draw.h"
 #include "glyphs.h"
+#include "pattern.h"
 #include "lines.h"
 #include "logview.h"
 #include "record.h"
@@ -675,23 +676,6 @@ static bool tl_match(struct view *v, int64_t item, const char *pattern)
 	return tl->matched && tl->matched[item];
 }
 
-static pcre2_code *compile_pattern(const char *pattern, char *err, size_t errlen)
-{
-	int code;
-	PCRE2_SIZE off;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-				       PCRE2_UTF | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF, &code,
-				       &off, NULL);
-	if (!re) {
-		PCRE2_UCHAR msg[160];
-		pcre2_get_error_message(code, msg, sizeof(msg));
-		snprintf(err, errlen, "%s at offset %zu", (const char *)msg, (size_t)off);
-		return NULL;
-	}
-	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-	return re;
-}
-
 static bool re_hit(pcre2_code *re, pcre2_match_data *md, const char *s)
 {
 	return pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL) >= 0;
@@ -702,7 +686,7 @@ static bool re_hit(pcre2_code *re, pcre2_match_data *md, const char *s)
 static int64_t match_items(struct timeline *tl, const char *pattern, bool *marks, char *err,
 			   size_t errlen)
 {
-	pcre2_code *re = compile_pattern(pattern, err, errlen);
+	pcre2_code *re = ui_pattern_compile(pattern, err, errlen);
 	if (!re)
 		return -1;
 	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);

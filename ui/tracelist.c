@@ -17,6 +17,7 @@
 #include "columns.h"
 #include "draw.h"
 #include "glyphs.h"
+#include "pattern.h"
 #include "timerange.h"
 #include "../db/pages.h"
 #include "../parsers/timeparse.h"
@@ -347,32 +348,6 @@ static bool keep_match(void *ctx, const struct trace_row *row)
 	       re_hit(m, row->hosts) || re_hit(m, row->clients) || re_hit(m, row->summary);
 }
 
-static pcre2_code *compile(const char *pattern, char *err, size_t errlen)
-{
-	int code;
-	PCRE2_SIZE off;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-				       PCRE2_UTF | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF,
-				       &code, &off, NULL);
-	if (!re) {
-		PCRE2_UCHAR msg[160];
-		pcre2_get_error_message(code, msg, sizeof(msg));
-		snprintf(err, errlen, "%s at offset %zu", (const char *)msg, (size_t)off);
-		return NULL;
-	}
-	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-	return re;
-}
-
-bool tracelist_try_pattern(const char *pattern, char *err, size_t errlen)
-{
-	if (!pattern || !*pattern)
-		return true;
-	pcre2_code *re = compile(pattern, err, errlen);
-	pcre2_code_free(re);
-	return re != NULL;
-}
-
 /* ---- the regex scan ---- */
 
 #define SCAN_CHUNK 128		/* traces per read; the clock is checked between */
@@ -396,7 +371,7 @@ static void scan_free(struct tl_scan *sc)
  * PCRE2's message in err. Nothing is read until scan_slice. */
 static struct tl_scan *scan_new(const struct tl *t, const char *pattern, char *err, size_t errlen)
 {
-	pcre2_code *re = compile(pattern, err, errlen);
+	pcre2_code *re = ui_pattern_compile(pattern, err, errlen);
 	if (!re)
 		return NULL;
 	struct tl_scan *sc = xcalloc(1, sizeof(*sc));

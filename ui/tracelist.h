@@ -45,9 +45,6 @@ int tracelist_each(struct view *v, int (*each)(void *ctx, const struct trace_row
 void tracelist_bounds(struct view *v, int64_t *first, int64_t *last);
 int64_t tracelist_total(struct view *v);
 
-/* The / filter. Compile pattern (NULL/empty clears): false with PCRE2's
- * message and offset in err when it does not compile. */
-bool tracelist_try_pattern(const char *pattern, char *err, size_t errlen);
 /* The / prompt's live count: start a scan of pattern (NULL/empty stops
  * it; false with PCRE2's message when it does not compile); it runs in
  * tracelist_idle(v, true) slices. tracelist_probe_count: matches so far

@@ -8,7 +8,8 @@
 #include "store_internal.h"
 #include "trace_status.h"
 
-/* Layout (schema version 3):
+/* Layout (schema version 4: 3 plus the indexes that keep ingest linear in
+ * the number of files):
  *
  * meta(key, value)        key 'schema_version' = STORE_SCHEMA_VERSION.
  * hosts                   one row per machine; tz_override: bias minutes
@@ -134,7 +135,14 @@ static const char SCHEMA_SQL[] =
 	" WITHOUT ROWID;"
 	"CREATE UNIQUE INDEX blocks_file_seq ON blocks(file_id, seq);"
 	"CREATE INDEX blocks_utc ON blocks(utc_min);"
-	"CREATE INDEX files_host ON files(host_id);"
+	/* Per-file lookups at ingest (host by name, the file's twins, the
+	 * duplicates of a file) are index seeks: a scan here costs each file
+	 * the number of files already stored, quadratic over a bundle. */
+	"CREATE INDEX hosts_name ON hosts(name COLLATE NOCASE);"
+	"CREATE INDEX files_host ON files(host_id, log_name COLLATE NOCASE);"
+	"CREATE INDEX files_host_role ON files(host_id, role);"
+	"CREATE INDEX files_duplicate_of ON files(duplicate_of)"
+	" WHERE duplicate_of IS NOT NULL;"
 	"CREATE VIEW file_summary AS SELECT f.id AS id, h.name AS host,"
 	" f.path AS path, f.log_name AS log_name, f.rotation AS rotation,"
 	" f.role AS role, f.format AS format, f.encoding AS encoding,"

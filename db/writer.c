@@ -209,15 +209,38 @@ static int writer_run_each(struct store *s, const char *const *sqls, size_t n,
 	return 0;
 }
 
+static const char SQL_FILE_HAS_BLOCKS[] =
+	"SELECT 1 FROM blocks WHERE file_id = ?1 LIMIT 1";
+
+/* 1 when the file has blocks, 0 not, -1 error. */
+static int writer_has_blocks(struct store *s, int64_t file_id)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_FILE_HAS_BLOCKS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, file_id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		store_fail(s);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Old trace_events rows that point at the dropped events stay until the
- * traces are rebuilt; event ids are never reused, so they match nothing. */
+ * traces are rebuilt; event ids are never reused, so they match nothing.
+ * The component rows are found by block id, the second column of their
+ * key: a scan of every block's rows, so a file without blocks (every new
+ * file) skips it, or a bundle of many files would cost their square. */
 static int store_drop_file_blocks(struct store *s, int64_t file_id)
 {
 	static const char *const drops[] = {
 		SQL_DROP_FILE_EVENTS, SQL_DROP_FILE_COMPS, SQL_DROP_FILE_TEXT,
 		SQL_DROP_FILE_BLOCKS,
 	};
-	return writer_run_each(s, drops, sizeof(drops) / sizeof(drops[0]),
+	int has = writer_has_blocks(s, file_id);
+	if (has < 0)
+		return -1;
+	return writer_run_each(s, drops, has ? sizeof(drops) / sizeof(drops[0]) : 1,
 			       file_id, 0);
 }
 

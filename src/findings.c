@@ -17,6 +17,7 @@
 
 #include "correlate.h"
 #include "errcodes.h"
+#include "../lib/strmap.h"
 #include "../lib/util.h"
 #include "../parsers/timeparse.h"
 
@@ -60,6 +61,11 @@ struct fcov {
 	int64_t min, max, records;
 	int64_t src[OFFSET_SOURCE_COUNT];
 	int32_t bias;
+	/* The host's rows as a chain (cov_link_hosts): rules walk one host's
+	 * logs without comparing every pair of rows, which a bundle of
+	 * thousands of hosts would pay for quadratically. */
+	bool first_of_host;
+	size_t next_of_host;	/* the host's next row, or n_cov */
 };
 
 /* ---- findings being built -------------------------------------------- */
@@ -823,15 +829,13 @@ static void bias_disagreement(struct fctx *c, const struct rule *rule)
 		const struct fcov *a = &c->cov[i];
 		if (a->bias == INT32_MIN || !a->src[OFFSET_EXPLICIT])
 			continue;
-		bool first_of_host = true;
-		for (size_t j = 0; j < i && first_of_host; j++)
-			first_of_host = strcmp(c->cov[j].host, a->host) != 0;
-		if (!first_of_host)
+		if (!a->first_of_host)
 			continue;
 		struct fnd *f = NULL;
-		for (size_t j = i + 1; j < c->n_cov; j++) {
+		for (size_t j = a->next_of_host; j < c->n_cov;
+		     j = c->cov[j].next_of_host) {
 			const struct fcov *b = &c->cov[j];
-			if (strcmp(b->host, a->host) || b->bias == INT32_MIN ||
+			if (b->bias == INT32_MIN ||
 			    !b->src[OFFSET_EXPLICIT] || b->bias == a->bias)
 				continue;
 			/* Logs written one after the other may differ by a
@@ -903,21 +907,17 @@ static void rule_timezone(struct fctx *c, const struct rule *rule)
 {
 	for (size_t i = 0; i < c->n_cov; i++) {
 		const char *host = c->cov[i].host;
-		bool first = true;
-		for (size_t j = 0; j < i && first; j++)
-			first = strcmp(c->cov[j].host, host) != 0;
-		if (!first)
+		if (!c->cov[i].first_of_host)
 			continue;
 		/* Records without any time count as assumed too: a host
 		 * whose logs carry no time at all has no time zone to doubt. */
 		int64_t src[OFFSET_SOURCE_COUNT] = { 0 }, all = 0;
 		bool timed = false;
-		for (size_t j = i; j < c->n_cov; j++)
-			if (!strcmp(c->cov[j].host, host)) {
-				timed |= c->cov[j].timed;
-				for (int k = 0; k < OFFSET_SOURCE_COUNT; k++)
-					src[k] += c->cov[j].src[k];
-			}
+		for (size_t j = i; j < c->n_cov; j = c->cov[j].next_of_host) {
+			timed |= c->cov[j].timed;
+			for (int k = 0; k < OFFSET_SOURCE_COUNT; k++)
+				src[k] += c->cov[j].src[k];
+		}
 		if (!timed)
 			continue;
 		for (int k = 0; k < OFFSET_SOURCE_COUNT; k++)
@@ -928,21 +928,20 @@ static void rule_timezone(struct fctx *c, const struct rule *rule)
 			if (!all || src[so] != all)
 				continue;
 			struct fnd *f = fnd_new(c, rule);
-			for (size_t j = i; j < c->n_cov; j++)
-				if (!strcmp(c->cov[j].host, host)) {
-					fnd_evidence(f, host, c->cov[j].path, 0,
-						     c->cov[j].timed ? c->cov[j].min :
-						     EVENT_NONE);
-					if (c->cov[j].timed) {
-						fnd_time(f, c->cov[j].min);
-						fnd_time(f, c->cov[j].max);
-					}
+			for (size_t j = i; j < c->n_cov; j = c->cov[j].next_of_host) {
+				fnd_evidence(f, host, c->cov[j].path, 0,
+					     c->cov[j].timed ? c->cov[j].min :
+					     EVENT_NONE);
+				if (c->cov[j].timed) {
+					fnd_time(f, c->cov[j].min);
+					fnd_time(f, c->cov[j].max);
 				}
+			}
 			f->count = src[so];
 			int32_t bias = c->cov[i].bias;
-			for (size_t j = i; j < c->n_cov && bias == INT32_MIN; j++)
-				if (!strcmp(c->cov[j].host, host))
-					bias = c->cov[j].bias;
+			for (size_t j = i; j < c->n_cov && bias == INT32_MIN;
+			     j = c->cov[j].next_of_host)
+				bias = c->cov[j].bias;
 			if (so == OFFSET_JOINED && bias != INT32_MIN)
 				f->title = fmt("The time zone of %s was learned"
 					       " (joined, bias %+d): %s", host,
@@ -1425,6 +1424,21 @@ static int trace_evidence(struct store *s, struct fnd *f)
 	return 0;
 }
 
+/* Chain each host's coverage rows, in their order (see struct fcov). */
+static void cov_link_hosts(struct fctx *c)
+{
+	struct strmap *last = strmap_new();
+	for (size_t i = 0; i < c->n_cov; i++) {
+		int64_t prev;
+		c->cov[i].next_of_host = c->n_cov;
+		c->cov[i].first_of_host = !strmap_get(last, c->cov[i].host, &prev);
+		if (!c->cov[i].first_of_host)
+			c->cov[prev].next_of_host = i;
+		strmap_put(last, c->cov[i].host, (int64_t)i);
+	}
+	strmap_free(last);
+}
+
 int findings_rebuild(struct store *s, size_t *n_findings)
 {
 	struct fctx c = { .s = s, .out = finding_set_new() };
@@ -1435,6 +1449,7 @@ int findings_rebuild(struct store *s, size_t *n_findings)
 	    store_file_coverage(s, load_coverage, &c) < 0 ||
 	    store_duplicate_files(s, load_dup, &c) < 0)
 		goto out;
+	cov_link_hosts(&c);
 	for (size_t r = 0; r < n_rules; r++)
 		rules[r].match(&c, &rules[r]);
 	struct finding_set *fs = c.out;

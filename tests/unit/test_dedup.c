@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../../db/store.h"
+#include "../../db/store_internal.h"
 #include "store_fixture.h"
 #include "../../lib/util.h"
 #include "../../src/dedup.h"
@@ -35,20 +36,20 @@ static void feed_lines(struct store_writer *w, const char *text)
 /* Store text as SOURCE of HOST's log "Agent" the way ingest does: dedup
  * sees the raw bytes in chunks of chunk bytes (and the text), decides,
  * and the writer commits. Returns the decision. */
-static struct store_file_final store_text(struct store *s, const char *source,
-					  const char *host, const char *text,
-					  size_t chunk)
+static struct store_file_final store_as(struct store *s, const char *source,
+					const char *host, const char *log_name,
+					const char *text, size_t chunk)
 {
 	size_t len = strlen(text);
 	struct store_file_meta m = {
 		.source = source, .path = source, .host = host,
-		.name = "Agent.log", .log_name = "Agent", .role = ROLE_AGENT,
+		.name = "Agent.log", .log_name = log_name, .role = ROLE_AGENT,
 		.size = (int64_t)len, .mtime = 1,
 		.head_hash = hash_bytes(text, len < STORE_HEAD_BYTES ? len :
 					STORE_HEAD_BYTES),
 	};
 	struct store_resume resume;
-	struct dedup *d = dedup_new(s, host, "Agent", NULL, source, m.size, true);
+	struct dedup *d = dedup_new(s, host, log_name, NULL, source, m.size, true);
 	assert_non_null(d);
 	struct store_writer *w = store_file_begin(s, &m, PLAN_NEW, &resume);
 	assert_non_null(w);
@@ -67,6 +68,13 @@ static struct store_file_final store_text(struct store *s, const char *source,
 	out.supersedes = NULL;	/* owned by d */
 	dedup_free(d);
 	return out;
+}
+
+static struct store_file_final store_text(struct store *s, const char *source,
+					  const char *host, const char *text,
+					  size_t chunk)
+{
+	return store_as(s, source, host, "Agent", text, chunk);
 }
 
 struct file_seen {
@@ -153,6 +161,54 @@ static void test_not_duplicates(void **state)
 	assert_int_equal(file_of(s, "/c/Agent.log").records, 3);
 }
 
+/* SQLite's virtual-machine steps over every statement of the connection
+ * since the last call: the work of the SQL, whatever the machine's load. */
+static uint64_t vm_steps(struct store *s)
+{
+	uint64_t n = 0;
+	for (sqlite3_stmt *st = sqlite3_next_stmt(s->db, NULL); st;
+	     st = sqlite3_next_stmt(s->db, st))
+		n += (uint64_t)sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 1);
+	return n;
+}
+
+/* Store the files first..last-1 (one record each) on their own host
+ * (hosts) or all on one host under their own log names; the steps the
+ * last of them took. */
+static uint64_t steps_of_last(struct store *s, int first, int last, bool hosts)
+{
+	uint64_t steps = 0;
+	for (int i = first; i < last; i++) {
+		char source[64], host[32], log[32], text[32];
+		snprintf(source, sizeof(source), "/b/%d/app%d.log", i, i);
+		snprintf(host, sizeof(host), "PC%d", hosts ? i : 0);
+		snprintf(log, sizeof(log), "app%d", i);
+		snprintf(text, sizeof(text), "record %d\n", i);
+		vm_steps(s);
+		store_as(s, source, host, log, text, 64);
+		steps = vm_steps(s);
+	}
+	return steps;
+}
+
+/* Ingest must cost per file, not per file already stored: every per-file
+ * lookup (host, twins, duplicates, old blocks) is an index seek. A scan
+ * would make the 801st file cost about 40 times the 21st. */
+static void test_file_cost_does_not_grow(void **state)
+{
+	struct store *s = *state;
+	for (int hosts = 0; hosts < 2; hosts++) {
+		int base = hosts * 1000;
+		uint64_t early = steps_of_last(s, base, base + 21, hosts);
+		uint64_t late = steps_of_last(s, base + 21, base + 801, hosts);
+		assert_true(early > 0);
+		if (late > early + early / 2)
+			fail_msg("file 801 took %llu SQLite steps, file 21 %llu",
+				 (unsigned long long)late,
+				 (unsigned long long)early);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +219,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_grown_copy_supersedes,
 						setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_not_duplicates,
+						setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_file_cost_does_not_grow,
 						setup_memory, teardown_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;

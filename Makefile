@@ -1,9 +1,13 @@
 # tatrace - plain Makefile. `make` builds ./tatrace; `make test` runs every
 # unit and end-to-end test; `make check-asan` the same under ASan+UBSan;
-# `make bench` the ingest benchmark. V=1 shows the commands.
+# `make bench` the ingest benchmark; `make install`, `make uninstall` and
+# `make dist` install and package it. V=1 shows the commands.
 
 CC ?= cc
 BUILD ?= build
+# The one place the version is written: `tatrace --version` and the
+# release tarball's name read it.
+VERSION := $(shell cat VERSION)
 PKG_CONFIG ?= pkg-config
 PKGS := sqlite3 libpcre2-8 libarchive ncursesw
 TEST_PKGS := cmocka
@@ -39,7 +43,8 @@ else
 BIN := $(BUILD)/tatrace
 endif
 
-.PHONY: all test check-asan bench clean man-lint demo fuzz screenshots
+.PHONY: all test check-asan bench clean man-lint demo fuzz screenshots \
+	install uninstall dist
 all: $(BIN)
 
 $(BIN): $(BUILD)/src/main.o $(LIB)
@@ -49,6 +54,9 @@ $(BIN): $(BUILD)/src/main.o $(LIB)
 $(LIB): $(LIB_OBJS)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/src/main.o: ALL_CFLAGS += -DTATRACE_VERSION='"$(VERSION)"'
+$(BUILD)/src/main.o: VERSION
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -82,6 +90,34 @@ man-lint:
 
 clean:
 	rm -rf build build-asan build-clang build-fuzz tatrace
+
+# `make install PREFIX=/usr/local DESTDIR=/tmp/stage`: the binary and the
+# man page, nothing else; `make uninstall` (same variables) removes exactly
+# those two files.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+INSTALLED := $(DESTDIR)$(BINDIR)/tatrace $(DESTDIR)$(MANDIR)/man1/tatrace.1
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/tatrace
+	install -m 644 man/tatrace.1 $(DESTDIR)$(MANDIR)/man1/tatrace.1
+
+uninstall:
+	rm -f $(INSTALLED)
+
+# The release tarball: what is committed at HEAD (git archive), under
+# tatrace-VERSION/, written to DIST_DIR. It builds with `make`.
+DIST_DIR ?= .
+DIST := tatrace-$(VERSION)
+dist:
+	$(Q)git rev-parse --git-dir >/dev/null 2>&1 || \
+		{ echo "make dist: not a git checkout" >&2; exit 1; }
+	$(Q)git diff --quiet HEAD -- || \
+		echo "make dist: uncommitted changes are not in the tarball" >&2
+	$(Q)git archive --format=tar.gz --prefix=$(DIST)/ -o $(DIST_DIR)/$(DIST).tar.gz HEAD
+	@echo "  DIST    $(DIST_DIR)/$(DIST).tar.gz"
 
 -include $(LIB_OBJS:.o=.d) $(BUILD)/src/main.d
 

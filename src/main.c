@@ -9,8 +9,8 @@
 #include "cli.h"
 #include "output.h"
 
-#ifndef TATRACE_VERSION
-#define TATRACE_VERSION "0.1.0"
+#ifndef TATRACE_VERSION	/* the Makefile passes the file VERSION's */
+#define TATRACE_VERSION "unknown"
 #endif
 
 struct command {

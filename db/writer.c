@@ -240,8 +240,8 @@ static int store_drop_file_blocks(struct store *s, int64_t file_id)
 	int has = writer_has_blocks(s, file_id);
 	if (has < 0)
 		return -1;
-	return writer_run_each(s, drops, has ? sizeof(drops) / sizeof(drops[0]) : 1,
-			       file_id, 0);
+	size_t n = has ? sizeof(drops) / sizeof(drops[0]) : 1;
+	return writer_run_each(s, drops, n, file_id, 0);
 }
 
 static int writer_drop_blocks(struct store_writer *w)

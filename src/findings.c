@@ -928,13 +928,14 @@ static void rule_timezone(struct fctx *c, const struct rule *rule)
 			if (!all || src[so] != all)
 				continue;
 			struct fnd *f = fnd_new(c, rule);
-			for (size_t j = i; j < c->n_cov; j = c->cov[j].next_of_host) {
-				fnd_evidence(f, host, c->cov[j].path, 0,
-					     c->cov[j].timed ? c->cov[j].min :
-					     EVENT_NONE);
-				if (c->cov[j].timed) {
-					fnd_time(f, c->cov[j].min);
-					fnd_time(f, c->cov[j].max);
+			for (size_t j = i; j < c->n_cov;
+			     j = c->cov[j].next_of_host) {
+				const struct fcov *r = &c->cov[j];
+				fnd_evidence(f, host, r->path, 0,
+					     r->timed ? r->min : EVENT_NONE);
+				if (r->timed) {
+					fnd_time(f, r->min);
+					fnd_time(f, r->max);
 				}
 			}
 			f->count = src[so];
@@ -1430,11 +1431,12 @@ static void cov_link_hosts(struct fctx *c)
 	struct strmap *last = strmap_new();
 	for (size_t i = 0; i < c->n_cov; i++) {
 		int64_t prev;
-		c->cov[i].next_of_host = c->n_cov;
-		c->cov[i].first_of_host = !strmap_get(last, c->cov[i].host, &prev);
-		if (!c->cov[i].first_of_host)
+		struct fcov *r = &c->cov[i];
+		r->next_of_host = c->n_cov;
+		r->first_of_host = !strmap_get(last, r->host, &prev);
+		if (!r->first_of_host)
 			c->cov[prev].next_of_host = i;
-		strmap_put(last, c->cov[i].host, (int64_t)i);
+		strmap_put(last, r->host, (int64_t)i);
 	}
 	strmap_free(last);
 }

@@ -61,8 +61,9 @@ bool store_changed(struct store *s);
  * Nested calls do nothing. */
 int store_snapshot_begin(struct store *s);
 void store_snapshot_end(struct store *s);
-/* The last store_changed or store_snapshot_begin met another
- * connection's lock (SQLITE_BUSY) rather than succeeding or failing. */
+/* The last failure (of any query, store_changed or
+ * store_snapshot_begin) was another connection's lock (SQLITE_BUSY): a
+ * reader keeps its last good data and reads again later. */
 bool store_busy(const struct store *s);
 
 /* ---- ingest ---- */

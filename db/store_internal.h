@@ -31,7 +31,7 @@ struct store {
 	int64_t data_version;
 	bool data_version_known;
 	bool in_snapshot;
-	bool last_busy;		/* the last poll or snapshot met a writer's lock */
+	bool last_busy;		/* the last failure met a writer's lock */
 	char err[512];
 	struct store_stmt_slot stmts[STORE_MAX_STMTS];
 	size_t nstmts;

@@ -103,6 +103,35 @@ bool lines_match(struct view *v, int64_t item, const char *pattern)
 	return *pattern && strcasestr(ls->l[item].text, pattern);
 }
 
+unsigned lines_swap(struct view *v, struct view *fresh)
+{
+	if (!fresh)
+		return STALE_NONE;
+	struct lines *was = v->data, *now = fresh->data;
+	bool same = was->n == now->n;
+	for (size_t i = 0; same && i < now->n; i++)
+		same = was->l[i].role == now->l[i].role && !strcmp(was->l[i].text, now->l[i].text);
+	if (!same) {
+		/* The cursor stays on its line's text when it is still there
+		 * (the nearest such line), else on its row number. */
+		int64_t at = v->item, best = -1;
+		const char *text = at >= 0 && (size_t)at < was->n ? was->l[at].text : NULL;
+		for (size_t i = 0; text && i < now->n; i++)
+			if (!strcmp(now->l[i].text, text) &&
+			    (best < 0 || llabs((int64_t)i - at) < llabs(best - at)))
+				best = (int64_t)i;
+		void *data = v->data;
+		v->data = fresh->data;
+		fresh->data = data;
+		v->item = best >= 0 ? best : at;
+		v->sub = 0;
+		view_keep_visible(v);
+	}
+	fresh->ops->done(fresh);	/* the old data, or the unneeded new one */
+	free(fresh);
+	return same ? STALE_NONE : STALE_SCREEN;
+}
+
 /* ---- the trace detail ---- */
 
 struct detail {

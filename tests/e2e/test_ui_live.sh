@@ -1,0 +1,100 @@
+#!/bin/sh
+# The dashboard updates live: tatrace ui runs in tmux on a demo store
+# while this script, a second process, appends records to the bundle's
+# logs and runs tatrace ingest. The list grows (the cursor stays on its
+# trace, "▼ N new" says what arrived past it, G goes there), the header's
+# counts move, an open timeline grows with the new receipt (same cursor
+# event), the merged log at its end follows the new records (tail -f),
+# and a writer's lock never shows as an error or stops the keys.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tui.sh"
+trap 'tui_stop; rm -rf "$TMP"' EXIT
+B=$TMP/demo
+DB=$TMP/demo.db
+LIVE=$FIX/live	# a new device action, one log's lines at a time
+$T demo -q "$B" && $T ingest -q -d "$DB" "$B"
+$T traces -d "$DB" --format json > "$TMP/all.json"
+field() { python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$TMP/all.json" "$1"; }
+ALL=$(field 'len(t)')
+NEW=$((ALL + 1))
+GUID2=$(field 't[1]["guid"]')
+OKS=$(field 'sum(x["status"] == "complete" for x in t)')
+append() {	# append FIXTURE LOG: the lines, then an ingest (another process)
+	cat "$LIVE/$1" >> "$B/$2" && $T ingest -q -d "$DB" "$B"
+}
+cd "$TMP" || exit 1
+
+tui_start 120 40 "$T" ui -d "$DB"
+check "the list opens" tui_wait "trace 1 of $ALL "
+tui_keys j
+check "the cursor on trace 2" tui_wait "^\[traces\] $GUID2 .* trace 2 of $ALL "
+
+# A new trace (connector and server lines) while the cursor is at trace 2.
+append connector.log SCP01/Logs/CMGatewayNotificationWorker.log
+append server.log MP01/SMS_CCM/Logs/BgbServer.log
+check "the new trace is counted in the filter row" tui_wait "$NEW of $NEW traces"
+check "the cursor stayed on its trace (by GUID)" tui_wait "^\[traces\] $GUID2 .* trace 2 of $NEW "
+check "the title says one new trace past the cursor" tui_wait "trace 2 of $NEW .*▼ 1 new \(G\)"
+tui_keys G
+check "G goes to the new trace" tui_wait "^\[traces\] 5EED0001-0000-4000-8000-00000000A11E .* trace $NEW of $NEW "
+check "... and clears the marker" tui_wait_gone "▼ [0-9]+ new"
+check "the new trace's row shows" tui_wait "^▶[ ▸▾] +$NEW [0-9:.]+ +\? missing_evide… +RequestMachinePoli… 5EED0001…"
+
+# Its timeline grows when the client's receipt arrives; the cursor stays
+# on the event it was on (the first: the connector's receipt).
+tui_keys Enter
+check "the new trace's timeline opens" tui_wait "^\[timeline\] trace $NEW of $NEW, event"
+tui_keys g
+check "its cursor on the first event" tui_wait "^\[timeline\] trace $NEW of $NEW, event 1 of "
+check "no client yet" tui_wait "BgbAgent no client"
+append receipt.log CLIENT01/Windows/CCM/Logs/CcmNotificationAgent.log
+check "the open timeline shows the new receipt" tui_wait "agent +CLIENT01 +◆ task_received +Receive task from server with pushid=900"
+check "... on the client's lane row" tui_wait "BgbAgent └ CLIENT01"
+check "the cursor stayed on its event" tui_wait "^▶ [0-9:.]+ +\+0\.000 connector SCP01 .*received"
+check "... the title counting the new events" tui_wait "^\[timeline\] trace $NEW of $NEW, event 1 of [4-9]"
+
+# The merged log at its end follows new records, as tail -f does.
+tui_keys L
+check "L opens the merged log" tui_wait "^\[log\] "
+tui_keys G
+check "G: the log's last record" tui_wait "^\[log\] .*100%"
+append response.log CLIENT01/Windows/CCM/Logs/CcmNotificationAgent.log
+check "the response shows at the log's end, under the cursor" tui_wait "^▶ .*CLIENT01 .*Send Task response message <BgbResponseMessage"
+
+# Back in the list: the header's counts moved (one more complete).
+tui_keys q q
+check "back to the list" tui_wait "^\[traces\] .* trace $NEW of $NEW "
+check "the header counts one more complete trace" tui_wait "✓$((OKS + 1)) complete"
+check "the row shows the new status" tui_wait "^▶[ ▸▾] +$NEW [0-9:.]+ +✓ complete +RequestMachinePoli… 5EED0001…"
+
+# A writer's lock (rollback journal: nobody reads during its commit) is
+# waited out quietly: keys still move, no error shows, and what it wrote
+# shows once it is done.
+python3 - "$DB" "$TMP/locked" <<'PY' &
+import sqlite3, sys, time, os
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+c.execute("PRAGMA user_version = 7")
+open(sys.argv[2], "w").close()
+while os.path.exists(sys.argv[2]):
+    time.sleep(0.02)
+c.execute("COMMIT")
+PY
+LOCKER=$!
+for _ in $(seq 500); do [ -e "$TMP/locked" ] && break; sleep 0.01; done
+check "a writer holds the store's lock" test -e "$TMP/locked"
+tui_keys g
+check "keys move while it holds it" tui_wait "trace 1 of $NEW "
+tui_keys j
+check "... every key" tui_wait "trace 2 of $NEW "
+check "no busy or error message" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -Eqi 'busy|locked|error:'"
+rm -f "$TMP/locked"
+wait "$LOCKER"
+tui_keys G
+check "after it: still live" tui_wait "trace $NEW of $NEW "
+tui_keys q
+check "q quits" tui_exit_status
+
+echo "1..$n"
+[ "$fails" -eq 0 ]

@@ -276,25 +276,37 @@ static unsigned app_key(struct app *a, int key)
 
 /* Every LIVE_POLL: when another connection committed, each view re-reads
  * what it shows, all from one snapshot. An open prompt is not disturbed:
- * the refresh waits for it to close. True when the screen changed. */
-static bool app_live(struct app *a)
+ * the refresh waits for it to close. LIVE_NONE when nothing was reread,
+ * LIVE_SAME when nothing shown changed, LIVE_DRAW when it did. */
+enum live { LIVE_NONE, LIVE_SAME, LIVE_DRAW };
+static enum live app_live(struct app *a)
 {
 	double now = clock_now();
 	if (now - a->live_at < LIVE_POLL)
-		return false;
+		return LIVE_NONE;
 	a->live_at = now;
 	if (!store_changed(a->store) && !a->live_pending)
-		return false;
+		return LIVE_NONE;
 	a->live_pending = true;
+	/* Keys first: a key waiting (typed ahead, or in the terminal)
+	 * puts the reread off to a poll between keys. */
+	if (a->n_typeahead)
+		return LIVE_NONE;
+	nodelay(stdscr, TRUE);
+	int key = getch();
+	if (key != ERR) {
+		ungetch(key);
+		return LIVE_NONE;
+	}
 	if (a->prompt != PROMPT_NONE || store_snapshot_begin(a->store) < 0)
-		return false;	/* busy, or a prompt: at a later poll */
+		return LIVE_NONE;	/* busy, or a prompt: at a later poll */
 	a->live_pending = false;
 	unsigned stale = STALE_NONE;
 	for (int i = 0; i < a->depth; i++)
 		if (a->stack[i]->ops->reread)
 			stale |= a->stack[i]->ops->reread(a->stack[i]);
 	store_snapshot_end(a->store);
-	return stale & STALE_SCREEN;
+	return stale & STALE_SCREEN ? LIVE_DRAW : LIVE_SAME;
 }
 
 /* ---- setup and the loop ---- */
@@ -364,8 +376,9 @@ static void app_free(struct app *a)
 /* For measuring (make bench, README figures): how long each key took
  * from its arrival to the screen's refresh, and the first screen from
  * ui_run's start; "slice" a redraw after a slice of work with more to
- * come, "idle" after work that finished, "live" after a refresh for
- * another connection's commit (from the poll that saw it). Off unless
+ * come, "idle" after work that finished, "live" after the views reread
+ * for another connection's commit (and redrew if something changed; from
+ * the poll that saw it). Off unless
  * $TATRACE_UI_TIMING names a file. */
 #define KEY_LIVE (-2)
 static void timing_note(struct app *a, int key)
@@ -427,10 +440,11 @@ int ui_run(const struct ui_options *opt)
 		}
 		stale = STALE_NONE;
 		a->t0 = clock_now();
-		if (app_live(a)) {
-			display_draw(a);
+		enum live live = app_live(a);
+		if (live == LIVE_DRAW)
+			display_draw(a);	/* only what changed: no flicker */
+		if (live != LIVE_NONE)
 			timing_note(a, KEY_LIVE);
-		}
 		/* Work in slices (a regex over every trace) polls the keys
 		 * between slices; otherwise a tick, for signals and resizes. */
 		bool typing = a->prompt == PROMPT_FILTER && a->depth == 1;

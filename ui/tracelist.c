@@ -1665,7 +1665,15 @@ static unsigned tl_reread(struct view *v)
 	t->in_store = in_store;
 	t->hosts_of = 0;	/* the preview's hop chain: read again */
 	t->strip_n = 0;		/* read again behind the one shown */
-	tl_reload_keep(v, true, true, keep);
+	/* Without SQL filters the list's counts are the store's: one count
+	 * of every trace (the reread's biggest read) serves both. */
+	const struct trace_query *q = &t->pager.q;
+	bool sql_filtered = q->actions[0] || q->host || q->has_since || q->has_until ||
+			    t->pager.finding;
+	if (!sql_filtered && !t->scan)
+		memcpy(t->counts, counts, sizeof(counts));
+	actions_forget(t);	/* the action sort's groups: read again */
+	tl_reload_keep(v, sql_filtered || t->scan, true, keep);
 	if (!keep && r && !t->scan)	/* it is gone: the same row number */
 		view_goto(v, old_pos < t->total ? old_pos : t->total - 1);
 	if (at_end)

@@ -377,17 +377,18 @@ static void app_free(struct app *a)
  * from its arrival to the screen's refresh, and the first screen from
  * ui_run's start; "slice" a redraw after a slice of work with more to
  * come, "idle" after work that finished, "live" after the views reread
- * for another connection's commit (and redrew if something changed; from
- * the poll that saw it). Off unless
+ * for another connection's commit and redrew, "reread" when nothing
+ * shown had changed (not drawn; both from the poll that saw it). Off unless
  * $TATRACE_UI_TIMING names a file. */
 #define KEY_LIVE (-2)
+#define KEY_REREAD (-3)	/* reread, nothing shown changed: not drawn */
 static void timing_note(struct app *a, int key)
 {
 	if (!a->timing)
 		return;
 	bool busy = tracelist_busy(a->stack[0], a->prompt == PROMPT_FILTER && a->depth == 1);
 	fprintf(a->timing, "%s %d %.3f\n",
-		key == KEY_LIVE ? "live" : key == ERR ? (busy ? "slice" : "idle") : key ? "key" : "first", key,
+		key == KEY_LIVE ? "live" : key == KEY_REREAD ? "reread" : key == ERR ? (busy ? "slice" : "idle") : key ? "key" : "first", key,
 		(clock_now() - a->t0) * 1000);
 	fflush(a->timing);
 }
@@ -444,7 +445,7 @@ int ui_run(const struct ui_options *opt)
 		if (live == LIVE_DRAW)
 			display_draw(a);	/* only what changed: no flicker */
 		if (live != LIVE_NONE)
-			timing_note(a, KEY_LIVE);
+			timing_note(a, live == LIVE_DRAW ? KEY_LIVE : KEY_REREAD);
 		/* Work in slices (a regex over every trace) polls the keys
 		 * between slices; otherwise a tick, for signals and resizes. */
 		bool typing = a->prompt == PROMPT_FILTER && a->depth == 1;

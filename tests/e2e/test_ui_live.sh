@@ -25,7 +25,7 @@ append() {	# append FIXTURE LOG: the lines, then an ingest (another process)
 }
 cd "$TMP" || exit 1
 
-tui_start 120 40 "$T" ui -d "$DB"
+tui_start 120 40 env TATRACE_UI_TIMING="$TMP/timing" "$T" ui -d "$DB"
 check "the list opens" tui_wait "trace 1 of $ALL "
 tui_keys j
 check "the cursor on trace 2" tui_wait "^\[traces\] $GUID2 .* trace 2 of $ALL "
@@ -68,6 +68,17 @@ check "back to the list" tui_wait "^\[traces\] .* trace $NEW of $NEW "
 check "the header counts one more complete trace" tui_wait "✓$((OKS + 1)) complete"
 check "the row shows the new status" tui_wait "^▶[ ▸▾] +$NEW [0-9:.]+ +✓ complete +RequestMachinePoli… 5EED0001…"
 
+# On the last row the cursor follows new traces (tail -f): no marker.
+tui_keys G
+check "the cursor on the last trace" tui_wait "trace $NEW of $NEW "
+sed 's/5EED0001/5EED0002/g; s/PushID: 900 TaskID: 901/PushID: 902 TaskID: 903/g; s/07:30:01/07:40:01/g' \
+	"$LIVE/server.log" > "$TMP/second.log"
+LIVE=$TMP append second.log MP01/SMS_CCM/Logs/BgbServer.log
+NEW2=$((NEW + 1))
+check "at the end, the cursor follows the new trace" tui_wait "^\[traces\] 5EED0002-.* trace $NEW2 of $NEW2 "
+check "... with no marker" tui_wait_gone "▼ [0-9]+ new"
+NEW=$NEW2
+
 # A writer's lock (rollback journal: nobody reads during its commit) is
 # waited out quietly: keys still move, no error shows, and what it wrote
 # shows once it is done.
@@ -93,6 +104,18 @@ rm -f "$TMP/locked"
 wait "$LOCKER"
 tui_keys G
 check "after it: still live" tui_wait "trace $NEW of $NEW "
+
+# A commit that changes nothing shown is reread, not redrawn (no flicker):
+# the timing file says "reread" for it, "live" for a redraw.
+tui_wait_gone "trace $((NEW - 1)) of" >/dev/null
+rereads() { grep -c '^reread ' "$TMP/timing"; }
+BEFORE=$(rereads)
+python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1], isolation_level=None).execute("PRAGMA user_version = 8")' "$DB"
+wait_reread() {
+	for _ in $(seq 500); do [ "$(rereads)" -gt "$BEFORE" ] && return 0; sleep 0.02; done
+	return 1
+}
+check "a commit that changes nothing shown is reread, not redrawn" wait_reread
 tui_keys q
 check "q quits" tui_exit_status
 

@@ -70,6 +70,9 @@ struct tl {
 	 * through (positions in the list). The probe is the prompt's scan
 	 * while typing; Enter adopts it when the pattern is the same. */
 	struct tl_scan *scan, *probe;
+	/* Live, with a regex: the scan of the changed store, run in slices
+	 * behind the one shown and adopted when it ends (no cursor jump). */
+	struct tl_scan *rescan;
 	int64_t *vis;
 	size_t nvis, vcap;
 	int64_t want_id;	/* selection to restore when the scan reaches it */
@@ -723,6 +726,8 @@ static void tl_reload(struct view *v, bool recount, bool rescan)
 static void tl_reload_keep(struct view *v, bool recount, bool rescan, int64_t keep_id)
 {
 	struct tl *t = tl_of(v);
+	scan_free(t->rescan);	/* the filters changed: it is void */
+	t->rescan = NULL;
 	window_clear(t);
 	status_mask(t);
 	if (recount || !rescan)	/* the filters changed: the groups did */
@@ -754,6 +759,40 @@ static void tl_reload_keep(struct view *v, bool recount, bool rescan, int64_t ke
 	v->top_item = pos > 0 ? pos - off : 0;
 	v->top_sub = 0;
 	view_goto(v, pos > 0 ? pos : 0);
+}
+
+/* Live, with a regex: the finished rescan replaces the scan shown; the
+ * cursor stays on its trace and on its screen row. */
+static void rescan_adopt(struct view *v)
+{
+	struct tl *t = tl_of(v);
+	struct tl_row *r = cursor_row(v);
+	int64_t keep = r ? r->row.id : 0, off = v->item - v->top_item;
+	int64_t old_total = t->total, old_pos = v->item;
+	bool at_end = old_total > 0 && v->item >= old_total - 1;
+	scan_free(t->scan);
+	t->scan = t->rescan;
+	t->rescan = NULL;
+	t->pager.keep_ctx = &t->scan->m;
+	window_clear(t);
+	t->nvis = 0;
+	t->want_id = 0;
+	scan_take(v, 0);
+	int64_t pos = keep ? vis_index(t, keep) : -1;
+	if (pos >= 0 && old_total) {	/* as tl_reread: follow, or count */
+		int64_t below = (t->total - old_total) - (pos - old_pos);
+		if (below > 0 && at_end)
+			pos = t->total - 1;
+		else if (below > 0)
+			t->fresh += below;
+	}
+	if (pos < 0)
+		pos = v->item < t->total ? v->item : t->total - 1;
+	if (pos < 0)
+		pos = 0;
+	v->top_item = pos - off > 0 ? pos - off : 0;
+	v->top_sub = 0;
+	view_goto(v, pos);
 }
 
 bool tracelist_probe(struct view *v, const char *pattern, char *err, size_t errlen)
@@ -801,6 +840,8 @@ bool tracelist_set_pattern(struct view *v, const char *pattern, char *err, size_
 		}
 	}
 	scan_free(t->scan);
+	scan_free(t->rescan);
+	t->rescan = NULL;
 	free(t->pattern);
 	t->scan = sc;
 	t->pattern = sc ? xstrdup(pattern) : NULL;
@@ -896,6 +937,8 @@ static void filters_off(struct tl *t)
 	t->time_label = NULL;
 	scan_free(t->scan);
 	t->scan = NULL;
+	scan_free(t->rescan);
+	t->rescan = NULL;
 	free(t->pattern);
 	t->pattern = NULL;
 	t->pager.keep = NULL;
@@ -1231,6 +1274,13 @@ bool tracelist_idle(struct view *v, bool typing)
 		t->shown_at = clock_now();
 		return true;
 	}
+	if (t->rescan) {
+		scan_slice(t, t->rescan, SCAN_SLICE);
+		if (!t->rescan->done)
+			return false;
+		rescan_adopt(v);
+		return true;
+	}
 	if (t->strip_want && !strip_ready(t, t->strip_want)) {
 		strip_step(t, t->strip_want);
 		return strip_ready(t, t->strip_want);
@@ -1245,7 +1295,7 @@ bool tracelist_idle(struct view *v, bool typing)
 bool tracelist_busy(struct view *v, bool typing)
 {
 	struct tl *t = tl_of(v);
-	return (typing && t->probe && !t->probe->done) || (t->scan && !t->scan->done) ||
+	return (typing && t->probe && !t->probe->done) || (t->scan && !t->scan->done) || t->rescan ||
 	       (t->strip_want && !strip_ready(t, t->strip_want)) || (!t->act_done && !t->scan);
 }
 
@@ -1566,6 +1616,7 @@ static void tl_done(struct view *v)
 	struct tl *t = tl_of(v);
 	window_clear(t);
 	scan_free(t->scan);
+	scan_free(t->rescan);
 	scan_free(t->probe);
 	actions_forget(t);
 	free(t->vis);
@@ -1670,10 +1721,22 @@ static unsigned tl_reread(struct view *v)
 	const struct trace_query *q = &t->pager.q;
 	bool sql_filtered = q->actions[0] || q->host || q->has_since || q->has_until ||
 			    t->pager.finding;
-	if (!sql_filtered && !t->scan)
+	if (t->scan) {
+		/* A regex: the matches so far stay (their rows read again
+		 * by id) while a scan of the changed store runs behind them,
+		 * adopted when it ends (tracelist_idle). */
+		char err[200];
+		struct tl_scan *sc = scan_new(t, t->pattern, err, sizeof(err));
+		scan_free(t->rescan);
+		t->rescan = sc;
+		window_clear(t);
+		buf_free(&before);
+		return STALE_SCREEN;
+	}
+	if (!sql_filtered)
 		memcpy(t->counts, counts, sizeof(counts));
 	actions_forget(t);	/* the action sort's groups: read again */
-	tl_reload_keep(v, sql_filtered || t->scan, true, keep);
+	tl_reload_keep(v, sql_filtered, true, keep);
 	if (!keep && r && !t->scan)	/* it is gone: the same row number */
 		view_goto(v, old_pos < t->total ? old_pos : t->total - 1);
 	if (at_end)

@@ -79,6 +79,24 @@ check "at the end, the cursor follows the new trace" tui_wait "^\[traces\] 5EED0
 check "... with no marker" tui_wait_gone "▼ [0-9]+ new"
 NEW=$NEW2
 
+# With a regex filter the matches are scanned again behind the list shown
+# and adopted when the scan ends: the cursor stays, the new match counts.
+MATCH=$(field 'sum(x["action"] == "RequestMachinePolicy" for x in t) + 2')
+tui_keys /
+tui_type "RequestMachinePolicy"
+tui_keys Enter
+check "a regex filter: the matches" tui_wait "$MATCH of $NEW traces"
+tui_keys g j
+check "the cursor on the second match" tui_wait "^\[traces\] .* trace 2 of $MATCH "
+sed 's/5EED0001/5EED0003/g; s/PushID: 900 TaskID: 901/PushID: 904 TaskID: 905/g; s/07:30:01/07:50:01/g' \
+	"$LIVE/server.log" > "$TMP/third.log"
+LIVE=$TMP append third.log MP01/SMS_CCM/Logs/BgbServer.log
+NEW=$((NEW + 1))
+check "the new trace matches: counted" tui_wait "$((MATCH + 1)) of $NEW traces"
+check "the cursor stayed, the marker counts it" tui_wait "trace 2 of $((MATCH + 1)) .*▼ 1 new \(G\)"
+tui_keys x
+check "x clears the filter" tui_wait "trace [0-9]+ of $NEW "
+
 # A writer's lock (rollback journal: nobody reads during its commit) is
 # waited out quietly: keys still move, no error shows, and what it wrote
 # shows once it is done.

@@ -2,10 +2,13 @@
 # The dashboard updates live: tatrace ui runs in tmux on a demo store
 # while this script, a second process, appends records to the bundle's
 # logs and runs tatrace ingest. The list grows (the cursor stays on its
-# trace, "▼ N new" says what arrived past it, G goes there), the header's
-# counts move, an open timeline grows with the new receipt (same cursor
-# event), the merged log at its end follows the new records (tail -f),
-# and a writer's lock never shows as an error or stops the keys.
+# trace, "▼ N new" says what arrived past it, G goes there; on the last
+# row the cursor follows), the header's counts move, the findings screen
+# reads again, an open timeline grows with the new receipt (same cursor
+# event), the merged log at its end follows the new records (tail -f), a
+# regex-filtered list keeps its cursor, a writer's lock never shows as an
+# error or stops the keys, and a commit that changes nothing shown is not
+# redrawn.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui.sh"
@@ -30,9 +33,18 @@ check "the list opens" tui_wait "trace 1 of $ALL "
 tui_keys j
 check "the cursor on trace 2" tui_wait "^\[traces\] $GUID2 .* trace 2 of $ALL "
 
-# A new trace (connector and server lines) while the cursor is at trace 2.
+# A new trace (connector and server lines) while the cursor is at trace 2
+# and the findings screen is open: no client log covers its push, a new
+# finding (evidence_gap) shows there.
+NF=$($T findings -d "$DB" | grep -Ec '^(error|warning|info) ')
+tui_keys F
+check "F: the findings" tui_wait "^\[findings\] finding 1 of $NF: "
 append connector.log SCP01/Logs/CMGatewayNotificationWorker.log
 append server.log MP01/SMS_CCM/Logs/BgbServer.log
+check "the open findings screen reads them again" tui_wait "^\[findings\] finding 1 of $((NF + 1)): "
+tui_keys G
+check "... the new one among them" tui_wait "evidence_gap +1x +1 trace has no agent evidence"
+tui_keys q
 check "the new trace is counted in the filter row" tui_wait "$NEW of $NEW traces"
 check "the cursor stayed on its trace (by GUID)" tui_wait "^\[traces\] $GUID2 .* trace 2 of $NEW "
 check "the title says one new trace past the cursor" tui_wait "trace 2 of $NEW .*▼ 1 new \(G\)"

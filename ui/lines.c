@@ -161,6 +161,36 @@ static void detail_done(struct view *v)
 	free(d);
 }
 
+static int take_id(void *ctx, const struct trace_row *t)
+{
+	*(int64_t *)ctx = t->id;
+	return 1;
+}
+
+/* Live: the trace's text again, found by its GUID (a rebuild numbers
+ * traces afresh); one without a GUID keeps its number. */
+static unsigned detail_reread(struct view *v)
+{
+	struct detail *d = v->data;
+	int64_t id = d->id;
+	if (d->guid[0]) {
+		struct trace_query q = { .guid = d->guid };
+		id = 0;
+		if (store_traces(app_store(v->app), &q, take_id, &id) < 0 || !id)
+			return STALE_NONE;	/* gone, or unreadable: as shown */
+	}
+	struct view *fresh = detail_open(v->app, id, d->pos, d->total);
+	if (!fresh)
+		return STALE_NONE;
+	if (strcmp(((struct detail *)fresh->data)->guid, d->guid)) {
+		detail_done(fresh);	/* renumbered: another trace now */
+		free(fresh);
+		return STALE_NONE;
+	}
+	d->id = id;
+	return lines_swap(v, fresh);
+}
+
 static const struct view_ops detail_ops = {
 	.name = "trace",
 	.mask = V_DETAIL,
@@ -171,6 +201,7 @@ static const struct view_ops detail_ops = {
 	.match = lines_match,
 	.title = detail_title,
 	.done = detail_done,
+	.reread = detail_reread,
 };
 
 struct view *detail_open(struct app *a, int64_t trace_id, int64_t pos, int64_t total)

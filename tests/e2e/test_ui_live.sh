@@ -66,43 +66,55 @@ check "... on the client's lane row" tui_wait "BgbAgent └ CLIENT01"
 check "the cursor stayed on its event" tui_wait "^▶ [0-9:.]+ +\+0\.000 connector SCP01 .*received"
 check "... the title counting the new events" tui_wait "^\[timeline\] trace $NEW of $NEW, event 1 of [4-9]"
 
+# more() N PUSH TIME: trace 5EED000N, a push alone, at local TIME.
+more() {
+	sed "s/5EED0001/5EED000$1/g; s/PushID: 900 TaskID: 901/PushID: $2 TaskID: $2/g; s/07:30:01/$3/g" \
+		"$LIVE/server.log" > "$TMP/push$1.log"
+	LIVE=$TMP append "push$1.log" MP01/SMS_CCM/Logs/BgbServer.log
+}
+
+# The trace's text detail (d) reads again: the response makes it complete.
+tui_keys d
+check "d: the trace's detail" tui_wait "^\[trace\] 5EED0001-0000-4000-8000-00000000A11E "
+check "... not complete yet" tui_wait "^▶ Trace $NEW +missing_evidence"
+append response.log CLIENT01/Windows/CCM/Logs/CcmNotificationAgent.log
+check "the open detail turns complete" tui_wait "^▶ Trace $NEW +complete"
+tui_keys q
+
 # The merged log at its end follows new records, as tail -f does.
 tui_keys L
 check "L opens the merged log" tui_wait "^\[log\] "
 tui_keys G
 check "G: the log's last record" tui_wait "^\[log\] .*100%"
-append response.log CLIENT01/Windows/CCM/Logs/CcmNotificationAgent.log
-check "the response shows at the log's end, under the cursor" tui_wait "^▶ .*CLIENT01 .*Send Task response message <BgbResponseMessage"
+more 2 902 07:40:01
+check "the new records show at the log's end, under the cursor" tui_wait "^▶ .*MP01 .*Finished sending push task \(PushID: 902"
+NEW=$((NEW + 1))
 
-# Back in the list: the header's counts moved (one more complete).
+# Back in the list: the header's counts moved (one more complete); its
+# cursor was on the last row, so it followed the new trace meanwhile.
 tui_keys q q
-check "back to the list" tui_wait "^\[traces\] .* trace $NEW of $NEW "
+check "back to the list, on the newest trace" tui_wait "^\[traces\] 5EED0002-.* trace $NEW of $NEW "
 check "the header counts one more complete trace" tui_wait "✓$((OKS + 1)) complete"
-check "the row shows the new status" tui_wait "^▶[ ▸▾] +$NEW [0-9:.]+ +✓ complete +RequestMachinePoli… 5EED0001…"
+check "the row shows the new status" tui_wait "^ [ ▸▾] +$((NEW - 1)) [0-9:.]+ +✓ complete +RequestMachinePoli… 5EED0001…"
 
 # On the last row the cursor follows new traces (tail -f): no marker.
 tui_keys G
 check "the cursor on the last trace" tui_wait "trace $NEW of $NEW "
-sed 's/5EED0001/5EED0002/g; s/PushID: 900 TaskID: 901/PushID: 902 TaskID: 903/g; s/07:30:01/07:40:01/g' \
-	"$LIVE/server.log" > "$TMP/second.log"
-LIVE=$TMP append second.log MP01/SMS_CCM/Logs/BgbServer.log
-NEW2=$((NEW + 1))
-check "at the end, the cursor follows the new trace" tui_wait "^\[traces\] 5EED0002-.* trace $NEW2 of $NEW2 "
+more 3 904 07:50:01
+NEW=$((NEW + 1))
+check "at the end, the cursor follows the new trace" tui_wait "^\[traces\] 5EED0003-.* trace $NEW of $NEW "
 check "... with no marker" tui_wait_gone "▼ [0-9]+ new"
-NEW=$NEW2
 
 # With a regex filter the matches are scanned again behind the list shown
 # and adopted when the scan ends: the cursor stays, the new match counts.
-MATCH=$(field 'sum(x["action"] == "RequestMachinePolicy" for x in t) + 2')
+MATCH=$(field 'sum(x["action"] == "RequestMachinePolicy" for x in t) + 3')
 tui_keys /
 tui_type "RequestMachinePolicy"
 tui_keys Enter
 check "a regex filter: the matches" tui_wait "$MATCH of $NEW traces"
 tui_keys g j
 check "the cursor on the second match" tui_wait "^\[traces\] .* trace 2 of $MATCH "
-sed 's/5EED0001/5EED0003/g; s/PushID: 900 TaskID: 901/PushID: 904 TaskID: 905/g; s/07:30:01/07:50:01/g' \
-	"$LIVE/server.log" > "$TMP/third.log"
-LIVE=$TMP append third.log MP01/SMS_CCM/Logs/BgbServer.log
+more 4 906 08:00:01
 NEW=$((NEW + 1))
 check "the new trace matches: counted" tui_wait "$((MATCH + 1)) of $NEW traces"
 check "the cursor stayed, the marker counts it" tui_wait "trace 2 of $((MATCH + 1)) .*▼ 1 new \(G\)"

@@ -113,6 +113,7 @@ struct tl {
 	/* Live: traces that arrived past the cursor since it was last at
 	 * the end (the title's "▼ N new"; G goes to them). */
 	int64_t fresh;
+	int64_t store_counts[TRACE_STATUS_COUNT];	/* every trace's, at the last reread */
 };
 
 static struct tl *tl_of(struct view *v)
@@ -1715,7 +1716,12 @@ static unsigned tl_reread(struct view *v)
 	}
 	t->in_store = in_store;
 	t->hosts_of = 0;	/* the preview's hop chain: read again */
-	t->strip_n = 0;		/* read again behind the one shown */
+	/* The strip (16 slices of every trace's time) is read again, behind
+	 * the one shown, only when the traces' counts moved: most commits
+	 * (records without events) leave them. */
+	if (memcmp(t->store_counts, counts, sizeof(counts)))
+		t->strip_n = 0;
+	memcpy(t->store_counts, counts, sizeof(counts));
 	/* Without SQL filters the list's counts are the store's: one count
 	 * of every trace (the reread's biggest read) serves both. */
 	const struct trace_query *q = &t->pager.q;
@@ -1778,6 +1784,7 @@ struct view *tracelist_open(struct app *a, char *err, size_t errlen)
 		return NULL;
 	}
 	t->total = t->in_store = total_of(t);
+	memcpy(t->store_counts, t->counts, sizeof(t->counts));
 	struct view *v = xcalloc(1, sizeof(*v));
 	v->ops = &tracelist_ops;
 	v->app = a;

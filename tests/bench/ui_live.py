@@ -36,7 +36,7 @@ def wait_n(kind, n, timeout=60):
     end = time.time() + timeout
     while len(of(kind)) < n:
         drain()
-        if time.time() > end: raise SystemExit("ui_live: timeout waiting for %s" % kind)
+        if time.time() > end: raise SystemExit("ui_live: timeout waiting for %s %d (have %d): %r" % (kind, n, len(of(kind)), lines()[-4:]))
         time.sleep(0.001)
 def pct(xs, p):
     xs = sorted(xs); return xs[min(len(xs) - 1, int(len(xs) * p))] if xs else float("nan")

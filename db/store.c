@@ -179,7 +179,8 @@ const char *store_error(const struct store *s)
 
 int store_fail(struct store *s)
 {
-	if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_BUSY) {
+	s->last_busy = (sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_BUSY;
+	if (s->last_busy) {
 		snprintf(s->err, sizeof(s->err), "%s: the store is busy: another"
 			 " tatrace is writing it; try again when it is done",
 			 s->path);

@@ -45,6 +45,27 @@ void store_close(struct store *s);
 /* Last SQLite error message, for reports. */
 const char *store_error(const struct store *s);
 
+/* ---- live readers (db/live.c): another connection writes meanwhile ---- */
+
+/* How long a read waits for a writer's lock before failing busy (the
+ * dashboard: a frame, not the default 10 s). */
+void store_set_busy_ms(struct store *s, int ms);
+/* True when another connection (another process, or a thread with its
+ * own connection) committed since the last call or snapshot; false when
+ * not, or when the store is busy right now (ask again later). The first
+ * call only takes the baseline. Cheap: no table is read. */
+bool store_changed(struct store *s);
+/* Read everything of one refresh from one commit: a read transaction
+ * until store_snapshot_end. 0, or -1 (store_busy tells a writer's lock
+ * from an error; the caller keeps its last good data and tries later).
+ * Nested calls do nothing. */
+int store_snapshot_begin(struct store *s);
+void store_snapshot_end(struct store *s);
+/* The last failure (of any query, store_changed or
+ * store_snapshot_begin) was another connection's lock (SQLITE_BUSY): a
+ * reader keeps its last good data and reads again later. */
+bool store_busy(const struct store *s);
+
 /* ---- ingest ---- */
 
 enum offset_source {

@@ -27,6 +27,11 @@ struct store {
 	int lock_fd;		/* flock()ed ingest lock, -1 none */
 	bool writing;		/* a store_writer is active */
 	bool bulk;		/* store_bulk_begin dropped the time index */
+	/* db/live.c: the data version last seen, and an open snapshot */
+	int64_t data_version;
+	bool data_version_known;
+	bool in_snapshot;
+	bool last_busy;		/* the last failure met a writer's lock */
 	char err[512];
 	struct store_stmt_slot stmts[STORE_MAX_STMTS];
 	size_t nstmts;

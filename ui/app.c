@@ -50,6 +50,16 @@ void app_message(struct app *a, enum paint role, const char *fmt, ...)
 	a->message_role = role;
 }
 
+void app_store_failed(struct app *a, const char *what)
+{
+	if (store_busy(a->store)) {
+		a->live_pending = true;	/* app_live reads again */
+		return;
+	}
+	app_message(a, PAINT_FAIL, "%s %s%s%s", glyph(G_FAIL), what ? what : "", what ? ": " : "",
+		    store_error(a->store));
+}
+
 void app_push(struct app *a, struct view *v)
 {
 	if (a->depth >= MAX_VIEWS) {
@@ -256,6 +266,49 @@ static unsigned app_key(struct app *a, int key)
 	return app_request(a, act);
 }
 
+/* ---- live: other connections' commits ---- */
+
+/* How often the loop looks for them (PRAGMA data_version: no table read). */
+#define LIVE_POLL 0.25
+/* What a read waits for a writer's lock: about a frame. A refresh that
+ * meets one is tried again at the next poll, the last good data shown. */
+#define LIVE_BUSY_MS 15
+
+/* Every LIVE_POLL: when another connection committed, each view re-reads
+ * what it shows, all from one snapshot. An open prompt is not disturbed:
+ * the refresh waits for it to close. LIVE_NONE when nothing was reread,
+ * LIVE_SAME when nothing shown changed, LIVE_DRAW when it did. */
+enum live { LIVE_NONE, LIVE_SAME, LIVE_DRAW };
+static enum live app_live(struct app *a)
+{
+	double now = clock_now();
+	if (now - a->live_at < LIVE_POLL)
+		return LIVE_NONE;
+	a->live_at = now;
+	if (!store_changed(a->store) && !a->live_pending)
+		return LIVE_NONE;
+	a->live_pending = true;
+	/* Keys first: a key waiting (typed ahead, or in the terminal)
+	 * puts the reread off to a poll between keys. */
+	if (a->n_typeahead)
+		return LIVE_NONE;
+	nodelay(stdscr, TRUE);
+	int key = getch();
+	if (key != ERR) {
+		ungetch(key);
+		return LIVE_NONE;
+	}
+	if (a->prompt != PROMPT_NONE || store_snapshot_begin(a->store) < 0)
+		return LIVE_NONE;	/* busy, or a prompt: at a later poll */
+	a->live_pending = false;
+	unsigned stale = STALE_NONE;
+	for (int i = 0; i < a->depth; i++)
+		if (a->stack[i]->ops->reread)
+			stale |= a->stack[i]->ops->reread(a->stack[i]);
+	store_snapshot_end(a->store);
+	return stale & STALE_SCREEN ? LIVE_DRAW : LIVE_SAME;
+}
+
 /* ---- setup and the loop ---- */
 
 static void install_signals(void)
@@ -323,15 +376,19 @@ static void app_free(struct app *a)
 /* For measuring (make bench, README figures): how long each key took
  * from its arrival to the screen's refresh, and the first screen from
  * ui_run's start; "slice" a redraw after a slice of work with more to
- * come, "idle" after work that finished. Off unless $TATRACE_UI_TIMING
- * names a file. */
+ * come, "idle" after work that finished, "live" after the views reread
+ * for another connection's commit and redrew, "reread" when nothing
+ * shown had changed (not drawn; both from the poll that saw it). Off unless
+ * $TATRACE_UI_TIMING names a file. */
+#define KEY_LIVE (-2)
+#define KEY_REREAD (-3)	/* reread, nothing shown changed: not drawn */
 static void timing_note(struct app *a, int key)
 {
 	if (!a->timing)
 		return;
 	bool busy = tracelist_busy(a->stack[0], a->prompt == PROMPT_FILTER && a->depth == 1);
 	fprintf(a->timing, "%s %d %.3f\n",
-		key == ERR ? (busy ? "slice" : "idle") : key ? "key" : "first", key,
+		key == KEY_LIVE ? "live" : key == KEY_REREAD ? "reread" : key == ERR ? (busy ? "slice" : "idle") : key ? "key" : "first", key,
 		(clock_now() - a->t0) * 1000);
 	fflush(a->timing);
 }
@@ -349,6 +406,11 @@ int ui_run(const struct ui_options *opt)
 		free(a);
 		return 2;
 	}
+	/* Live: the baseline before the first read, so no commit after it
+	 * goes unseen; a writer's lock costs a frame, not the 10 s an
+	 * ingest waits. */
+	store_set_busy_ms(a->store, LIVE_BUSY_MS);
+	store_changed(a->store);
 	struct view *list = tracelist_open(a, err, sizeof(err));
 	if (!list) {
 		fprintf(stderr, "tatrace: %s: %s\n", opt->store_path, err);
@@ -378,6 +440,12 @@ int ui_run(const struct ui_options *opt)
 			timing_note(a, key);
 		}
 		stale = STALE_NONE;
+		a->t0 = clock_now();
+		enum live live = app_live(a);
+		if (live == LIVE_DRAW)
+			display_draw(a);	/* only what changed: no flicker */
+		if (live != LIVE_NONE)
+			timing_note(a, live == LIVE_DRAW ? KEY_LIVE : KEY_REREAD);
 		/* Work in slices (a regex over every trace) polls the keys
 		 * between slices; otherwise a tick, for signals and resizes. */
 		bool typing = a->prompt == PROMPT_FILTER && a->depth == 1;

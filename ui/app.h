@@ -12,6 +12,11 @@ struct store *app_store(struct app *a);
 /* One line on the status row until the next key. */
 void app_message(struct app *a, enum paint role, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A read of the store failed: its reason on the status line; or, when
+ * another connection's lock was in the way (a writer's commit), nothing
+ * said: every view reads again at the next live poll (the last good data
+ * shown meanwhile). what names the read ("log"), or NULL. */
+void app_store_failed(struct app *a, const char *what);
 /* Open v on top of the stack (the app frees it when it is popped). */
 void app_push(struct app *a, struct view *v);
 /* The trace list, at the bottom of the stack. */

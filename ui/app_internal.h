@@ -44,6 +44,8 @@ struct app {
 	double progress_at;		/* app_progress: the last frame drawn */
 	int typeahead[TYPEAHEAD_MAX];	/* keys app_progress read, for the loop */
 	size_t n_typeahead;
+	double live_at;			/* the last look for other connections' commits */
+	bool live_pending;		/* a change seen, its refresh not done yet */
 };
 
 /* The view on top of the stack. */

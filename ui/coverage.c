@@ -287,6 +287,12 @@ static void coverage_done(struct view *v)
 	free(cv);
 }
 
+/* Live: logs grow, new ones and new hosts appear. */
+static unsigned coverage_reread(struct view *v)
+{
+	return lines_swap(v, coverage_open(v->app));
+}
+
 static const struct view_ops coverage_ops = {
 	.name = "coverage",
 	.mask = V_COVERAGE,
@@ -297,6 +303,7 @@ static const struct view_ops coverage_ops = {
 	.match = lines_match,
 	.title = coverage_title,
 	.done = coverage_done,
+	.reread = coverage_reread,
 };
 
 struct view *coverage_open(struct app *a)

@@ -242,6 +242,12 @@ static void findings_done(struct view *v)
 	free(fv);
 }
 
+/* Live: the findings are replaced after every trace rebuild. */
+static unsigned findings_reread(struct view *v)
+{
+	return lines_swap(v, findings_open(v->app));
+}
+
 static const struct view_ops findings_ops = {
 	.name = "findings",
 	.mask = V_FINDINGS,
@@ -252,6 +258,7 @@ static const struct view_ops findings_ops = {
 	.match = lines_match,
 	.title = findings_title,
 	.done = findings_done,
+	.reread = findings_reread,
 };
 
 struct view *findings_open(struct app *a)

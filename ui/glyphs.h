@@ -56,7 +56,8 @@
 	X(G_BAR5, "\u2585", "=", "") \
 	X(G_BAR6, "\u2586", "+", "") \
 	X(G_BAR7, "\u2587", "*", "") \
-	X(G_BAR8, "\u2588", "#", "timeline: the fullest cell, folded")
+	X(G_BAR8, "\u2588", "#", "timeline: the fullest cell, folded") \
+	X(G_NEW, "\u25bc", "v", "live: N new traces (or records) past the cursor; G goes to them")
 
 #define GLYPH_ENUM(id, utf8, ascii, legend) id,
 enum glyph { GLYPH_TABLE(GLYPH_ENUM) GLYPH_COUNT };

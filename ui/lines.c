@@ -103,6 +103,35 @@ bool lines_match(struct view *v, int64_t item, const char *pattern)
 	return *pattern && strcasestr(ls->l[item].text, pattern);
 }
 
+unsigned lines_swap(struct view *v, struct view *fresh)
+{
+	if (!fresh)
+		return STALE_NONE;
+	struct lines *was = v->data, *now = fresh->data;
+	bool same = was->n == now->n;
+	for (size_t i = 0; same && i < now->n; i++)
+		same = was->l[i].role == now->l[i].role && !strcmp(was->l[i].text, now->l[i].text);
+	if (!same) {
+		/* The cursor stays on its line's text when it is still there
+		 * (the nearest such line), else on its row number. */
+		int64_t at = v->item, best = -1;
+		const char *text = at >= 0 && (size_t)at < was->n ? was->l[at].text : NULL;
+		for (size_t i = 0; text && i < now->n; i++)
+			if (!strcmp(now->l[i].text, text) &&
+			    (best < 0 || llabs((int64_t)i - at) < llabs(best - at)))
+				best = (int64_t)i;
+		void *data = v->data;
+		v->data = fresh->data;
+		fresh->data = data;
+		v->item = best >= 0 ? best : at;
+		v->sub = 0;
+		view_keep_visible(v);
+	}
+	fresh->ops->done(fresh);	/* the old data, or the unneeded new one */
+	free(fresh);
+	return same ? STALE_NONE : STALE_SCREEN;
+}
+
 /* ---- the trace detail ---- */
 
 struct detail {
@@ -132,6 +161,36 @@ static void detail_done(struct view *v)
 	free(d);
 }
 
+static int take_id(void *ctx, const struct trace_row *t)
+{
+	*(int64_t *)ctx = t->id;
+	return 1;
+}
+
+/* Live: the trace's text again, found by its GUID (a rebuild numbers
+ * traces afresh); one without a GUID keeps its number. */
+static unsigned detail_reread(struct view *v)
+{
+	struct detail *d = v->data;
+	int64_t id = d->id;
+	if (d->guid[0]) {
+		struct trace_query q = { .guid = d->guid };
+		id = 0;
+		if (store_traces(app_store(v->app), &q, take_id, &id) < 0 || !id)
+			return STALE_NONE;	/* gone, or unreadable: as shown */
+	}
+	struct view *fresh = detail_open(v->app, id, d->pos, d->total);
+	if (!fresh)
+		return STALE_NONE;
+	if (strcmp(((struct detail *)fresh->data)->guid, d->guid)) {
+		detail_done(fresh);	/* renumbered: another trace now */
+		free(fresh);
+		return STALE_NONE;
+	}
+	d->id = id;
+	return lines_swap(v, fresh);
+}
+
 static const struct view_ops detail_ops = {
 	.name = "trace",
 	.mask = V_DETAIL,
@@ -142,6 +201,7 @@ static const struct view_ops detail_ops = {
 	.match = lines_match,
 	.title = detail_title,
 	.done = detail_done,
+	.reread = detail_reread,
 };
 
 struct view *detail_open(struct app *a, int64_t trace_id, int64_t pos, int64_t total)

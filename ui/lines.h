@@ -30,6 +30,11 @@ int lines_height(struct view *v, int64_t item);
 void lines_draw_line(struct view *v, int64_t item, int sub, int y, int w,
 		     bool selected, bool focused);
 bool lines_match(struct view *v, int64_t item, const char *pattern);
+/* A live update of a lines view: fresh is the same view opened again
+ * (NULL when that failed: nothing changes). When its lines differ, v
+ * takes them, its cursor on the same line's text; fresh is freed either
+ * way. STALE_SCREEN when v changed. */
+unsigned lines_swap(struct view *v, struct view *fresh);
 
 /* The detail of one trace (for now: what `tatrace show` prints); pos and
  * total place it in the list's title ("trace N of M"). NULL on error. */

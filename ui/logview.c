@@ -116,6 +116,11 @@ struct logview {
 	int64_t limited;		/* records the pattern hit a PCRE2 limit on */
 	bool cancelled;			/* Esc */
 	double op_t0;			/* when it began */
+	/* Live (log_reread): records that arrived past the cursor, more
+	 * than that when fresh_more; the latest UTC read so far. */
+	int64_t fresh;
+	bool fresh_more;
+	int64_t seen_max;
 };
 
 static struct logview *lv_of(struct view *v)
@@ -436,7 +441,7 @@ static void window_clear(struct logview *lv)
 
 static void store_failed(struct logview *lv)
 {
-	app_message(lv->app, PAINT_FAIL, "%s log: %s", glyph(G_FAIL), store_error(app_store(lv->app)));
+	app_store_failed(lv->app, "log");
 }
 
 /* Estimate records before the window (exact only when paged to). */
@@ -698,6 +703,9 @@ static void log_title(struct view *v, struct buf *out)
 		buf_printf(out, " %s &/%s/", glyph(G_VBAR), lv->f.grep);
 	if (lv->f.range_text)
 		buf_printf(out, " %s time %s", glyph(G_VBAR), lv->f.range_text);
+	if (lv->fresh)
+		buf_printf(out, "  %s %" PRId64 "%s new (G)", glyph(G_NEW), lv->fresh,
+			   lv->fresh_more ? "+" : "");
 }
 
 /* ---- filters ---- */
@@ -965,6 +973,8 @@ static unsigned log_request(struct view *v, enum action a)
 		view_goto(v, 0);
 		return STALE_SCREEN;
 	case ACT_LAST:
+		lv->fresh = 0;	/* G goes to the new records */
+		lv->fresh_more = false;
 		op_begin(lv, "reading");
 		window_at_end(lv);
 		op_end(lv);
@@ -1022,6 +1032,57 @@ static void log_done(struct view *v)
 	free(lv);
 }
 
+/* ---- live: records arrive while the log is open ---- */
+
+/* The store changed: the records after the window's last one (when the
+ * window holds the log's end) or after the latest UTC seen (when it does
+ * not) are read, a chunk at most. A cursor on the last row follows them,
+ * as tail -f does; elsewhere the title counts them ("▼ N new"; G goes to
+ * them). */
+static unsigned log_reread(struct view *v)
+{
+	struct logview *lv = lv_of(v);
+	struct lrow *got = xcalloc(CHUNK, sizeof(*got));
+	struct log_key after = { lv->seen_max, INT64_MAX, UINT64_MAX };
+	bool window = lv->at_end && lv->n, tail = window && v->item == (int64_t)lv->n - 1;
+	if (window)
+		after = lv->rows[lv->n - 1].key;
+	bool more = false;
+	op_begin(lv, "reading");
+	long n = fetch_forward(lv, lv->n ? &after : NULL, false, CHUNK, got, &more);
+	op_end(lv);
+	if (n <= 0) {
+		free(got);
+		return STALE_NONE;
+	}
+	for (long i = 0; i < n; i++)
+		if (got[i].key.utc > lv->seen_max)
+			lv->seen_max = got[i].key.utc;
+	if (lv->seen_max > lv->utc_max)
+		lv->utc_max = lv->seen_max;
+	if (!filtered(lv))
+		lv->total += n;
+	bool empty = !lv->n;
+	if (window || empty) {	/* onto the window's end */
+		if (lv->n + (size_t)n > WIN_MAX)
+			drop_front(v, lv->n + (size_t)n - WIN_MAX);
+		memcpy(lv->rows + lv->n, got, (size_t)n * sizeof(*got));
+		lv->n += (size_t)n;
+		lv->at_end = !more;
+		window_base(lv);
+	} else {
+		rows_free(got, (size_t)n);
+	}
+	free(got);
+	if (tail || empty) {
+		view_goto(v, (int64_t)lv->n - 1);
+	} else {
+		lv->fresh += n;
+		lv->fresh_more |= more;
+	}
+	return STALE_SCREEN;
+}
+
 static const struct view_ops log_ops = {
 	.name = "log",
 	.mask = V_LOG,
@@ -1032,6 +1093,7 @@ static const struct view_ops log_ops = {
 	.done = log_done,
 	.find = log_find,
 	.percent = log_percent,
+	.reread = log_reread,
 };
 
 void logview_open(struct app *a, int64_t utc_us, int64_t file_id, uint64_t seq)
@@ -1046,7 +1108,7 @@ void logview_open(struct app *a, int64_t utc_us, int64_t file_id, uint64_t seq)
 	lv->rows = xcalloc(WIN_MAX, sizeof(*lv->rows));
 	lv->total = st.records;
 	lv->utc_min = st.utc_min;
-	lv->utc_max = st.utc_max;
+	lv->utc_max = lv->seen_max = st.utc_max;
 	/* One match block serves every pattern: ovector pairs are enough. */
 	lv->md = pcre2_match_data_create(16, NULL);
 	struct view *v = xcalloc(1, sizeof(*v));

@@ -28,6 +28,7 @@
 #include "lines.h"
 #include "logview.h"
 #include "record.h"
+#include "tracelist.h"
 #include "../parsers/events.h"
 #include "../parsers/timeparse.h"
 
@@ -711,9 +712,9 @@ int64_t timeline_count_matches(struct view *v, const char *pattern, char *err, s
 	return match_items(tl_of(v), pattern, NULL, err, errlen);
 }
 
-bool timeline_set_pattern(struct view *v, const char *pattern, char *err, size_t errlen)
+static bool timeline_set_pattern_data(struct timeline *tl, const char *pattern, char *err,
+				      size_t errlen)
 {
-	struct timeline *tl = tl_of(v);
 	if (!pattern || !*pattern) {
 		free(tl->pattern);
 		free(tl->matched);
@@ -734,6 +735,11 @@ bool timeline_set_pattern(struct view *v, const char *pattern, char *err, size_t
 	tl->matched = marks;
 	tl->n_matched = (size_t)n;
 	return true;
+}
+
+bool timeline_set_pattern(struct view *v, const char *pattern, char *err, size_t errlen)
+{
+	return timeline_set_pattern_data(tl_of(v), pattern, err, errlen);
 }
 
 static void tl_title(struct view *v, struct buf *out)
@@ -933,9 +939,8 @@ static unsigned tl_request(struct view *v, enum action a)
 	}
 }
 
-static void tl_done(struct view *v)
+static void tl_free(struct timeline *tl)
 {
-	struct timeline *tl = tl_of(v);
 	for (size_t i = 0; i < tl->n_ev; i++) {
 		free(tl->ev[i].host);
 		free(tl->ev[i].path);
@@ -958,6 +963,13 @@ static void tl_done(struct view *v)
 	free(tl);
 }
 
+static void tl_done(struct view *v)
+{
+	tl_free(tl_of(v));
+}
+
+static unsigned tl_reread(struct view *v);
+
 static const struct view_ops timeline_ops = {
 	.name = "timeline",
 	.mask = V_TIMELINE,
@@ -968,26 +980,28 @@ static const struct view_ops timeline_ops = {
 	.match = tl_match,
 	.title = tl_title,
 	.done = tl_done,
+	.reread = tl_reread,
 };
 
-struct view *timeline_open(struct app *a, int64_t trace_id, int64_t pos, int64_t total)
+/* Read trace_id whole: its row, targets and events, the lane rows, the
+ * missing stages, the evidence. NULL on a store error or when the trace
+ * is not there (*gone then true). */
+static struct timeline *tl_load(struct app *a, int64_t trace_id, bool *gone)
 {
 	struct store *s = app_store(a);
 	struct timeline *tl = xcalloc(1, sizeof(*tl));
 	tl->id = trace_id;
-	tl->pos = pos;
-	tl->total = total;
 	tl->first = EVENT_NONE;
 	struct trace_query q = { .id = trace_id };
+	*gone = false;
 	if (store_traces(s, &q, read_trace, tl) != 0 || tl->first == EVENT_NONE ||
 	    store_trace_targets(s, trace_id, read_target, tl) != 0 ||
 	    store_trace_events(s, trace_id, read_event, tl) != 0) {
-		app_message(a, PAINT_FAIL, "%s trace %" PRId64 ": %s", glyph(G_FAIL), trace_id,
-			    tl->first == EVENT_NONE ? "not found" : store_error(s));
-		struct view tmp = { .data = tl };
-		tl_done(&tmp);
+		*gone = tl->first == EVENT_NONE;
+		tl_free(tl);
 		return NULL;
 	}
+	tl->row_first = tl->first;
 	/* The axis spans the events; the trace row's bounds when none. */
 	for (size_t i = 0; i < tl->n_ev; i++) {
 		if (tl->ev[i].utc < tl->first)
@@ -1009,6 +1023,20 @@ struct view *timeline_open(struct app *a, int64_t trace_id, int64_t pos, int64_t
 	tl->fit = true;
 	tl->ax.scale = TIMELINE_MIN_SCALE;
 	tl->ax.left = tl->first;
+	return tl;
+}
+
+struct view *timeline_open(struct app *a, int64_t trace_id, int64_t pos, int64_t total)
+{
+	bool gone;
+	struct timeline *tl = tl_load(a, trace_id, &gone);
+	if (!tl) {
+		app_message(a, PAINT_FAIL, "%s trace %" PRId64 ": %s", glyph(G_FAIL), trace_id,
+			    gone ? "not found" : store_error(app_store(a)));
+		return NULL;
+	}
+	tl->pos = pos;
+	tl->total = total;
 	struct view *v = xcalloc(1, sizeof(*v));
 	v->ops = &timeline_ops;
 	v->app = a;
@@ -1016,6 +1044,131 @@ struct view *timeline_open(struct app *a, int64_t trace_id, int64_t pos, int64_t
 	v->item = problem_event(tl);
 	tl->last_item = v->item;
 	return v;
+}
+
+/* ---- live: the trace grows while it is open ---- */
+
+static int take_first_id(void *ctx, const struct trace_row *t)
+{
+	*(int64_t *)ctx = t->id;
+	return 1;
+}
+
+static int take_guidless(void *ctx, const struct trace_row *t)
+{
+	int64_t *want = ctx;
+	if (t->guid || t->first_utc != want[0])
+		return 0;
+	want[1] = t->id;
+	return 1;
+}
+
+/* The id the trace has now (a rebuild numbers traces afresh): by its
+ * GUID, or by its start when it has none; 0 when it is gone. */
+static int64_t id_now(struct app *a, const struct timeline *tl)
+{
+	struct trace_query q = {0};
+	int64_t want[2] = { tl->row_first, 0 };
+	if (tl->guid[0]) {
+		q.guid = tl->guid;
+		store_traces(app_store(a), &q, take_first_id, &want[1]);
+	} else {
+		q.has_since = q.has_until = true;
+		q.since_us = q.until_us = tl->row_first;
+		store_traces(app_store(a), &q, take_guidless, want);
+	}
+	return want[1];
+}
+
+/* The same item in another reading of the trace: the event of the same
+ * record and kind, the missing stage of the same row and kind; else the
+ * item nearest in time. */
+static int64_t same_item(const struct timeline *old, int64_t item, const struct timeline *tl)
+{
+	if (!tl->n_ev)
+		return 0;
+	if (item < 0 || item >= (int64_t)old->n_ev)
+		return problem_event(tl);
+	const struct tl_event *e = &old->ev[item];
+	int64_t near = 0, best = INT64_MAX;
+	for (size_t i = 0; i < tl->n_ev; i++) {
+		const struct tl_event *f = &tl->ev[i];
+		if (f->missing == e->missing && f->kind == e->kind &&
+		    (e->missing ? !strcmp(f->what, e->what) && !strcmp(f->host, e->host)
+				: f->file_id == e->file_id && f->seq == e->seq))
+			return (int64_t)i;
+		int64_t d = f->utc > e->utc ? f->utc - e->utc : e->utc - f->utc;
+		if (d < best) {
+			best = d;
+			near = (int64_t)i;
+		}
+	}
+	return near;
+}
+
+/* What the trace shows, to redraw only when a reading differs. */
+static bool same_trace(const struct timeline *a, const struct timeline *b)
+{
+	if (a->n_ev != b->n_ev || a->n_tg != b->n_tg || strcmp(a->status, b->status) ||
+	    a->last != b->last || a->first != b->first || a->target_count != b->target_count)
+		return false;
+	for (size_t i = 0; i < a->n_ev; i++)
+		if (a->ev[i].file_id != b->ev[i].file_id || a->ev[i].seq != b->ev[i].seq ||
+		    a->ev[i].kind != b->ev[i].kind || a->ev[i].missing != b->ev[i].missing ||
+		    a->ev[i].utc != b->ev[i].utc)
+			return false;
+	for (size_t i = 0; i < a->n_tg; i++)
+		if (strcmp(a->tg[i].status, b->tg[i].status) || strcmp(a->tg[i].host, b->tg[i].host))
+			return false;
+	return true;
+}
+
+/* The store changed: read the trace again (found by its GUID), keep the
+ * cursor's event, the zoom, the focus, the folding and the / marks. A
+ * trace that is gone or cannot be read now stays as it was shown. */
+static unsigned tl_reread(struct view *v)
+{
+	struct timeline *old = tl_of(v);
+	int64_t id = id_now(v->app, old);
+	bool gone;
+	struct timeline *tl = id ? tl_load(v->app, id, &gone) : NULL;
+	if (!tl)
+		return STALE_NONE;
+	old->id = id;
+	if (same_trace(old, tl)) {
+		tl_free(tl);
+		return STALE_NONE;
+	}
+	/* "trace N of M": the list's, when the list's cursor is on it. */
+	struct view *list = app_root(v->app);
+	int64_t sel, first;
+	const char *guid, *status;
+	tl->pos = old->pos;
+	tl->total = old->total;
+	if (tracelist_selected(list, &sel, &guid, &status, &first) && sel == id) {
+		tl->pos = tracelist_position(list);
+		tl->total = tracelist_total(list);
+	}
+	tl->lanes_focus = old->lanes_focus;
+	tl->evidence_pref = old->evidence_pref;
+	tl->no_breaks = old->no_breaks;
+	tl->canvas_cols = old->canvas_cols;
+	if (old->n_tg > TIMELINE_FOLD_CLIENTS && tl->n_tg > TIMELINE_FOLD_CLIENTS)
+		tl->folded = old->folded;
+	if (!old->fit) {	/* zoomed: the same scale and place */
+		tl->fit = false;
+		tl->ax = old->ax;
+	}
+	v->item = same_item(old, v->item, tl);
+	v->sub = 0;
+	tl->last_item = v->item;
+	char err[200];
+	if (old->pattern)
+		timeline_set_pattern_data(tl, old->pattern, err, sizeof(err));
+	v->data = tl;
+	tl_free(old);
+	view_keep_visible(v);
+	return STALE_SCREEN;
 }
 
 bool timeline_lanes_focused(struct view *v)

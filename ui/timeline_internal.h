@@ -70,6 +70,7 @@ struct timeline {
 	int64_t id, pos, total;
 	char guid[40], status[32], action[64];
 	int64_t first, last, push_id, candidates;
+	int64_t row_first;	/* the trace row's start (first is the axis') */
 	int lane_events[TRACE_LANES];
 	int64_t target_count;
 	int64_t hop[3];

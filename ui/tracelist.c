@@ -70,6 +70,9 @@ struct tl {
 	 * through (positions in the list). The probe is the prompt's scan
 	 * while typing; Enter adopts it when the pattern is the same. */
 	struct tl_scan *scan, *probe;
+	/* Live, with a regex: the scan of the changed store, run in slices
+	 * behind the one shown and adopted when it ends (no cursor jump). */
+	struct tl_scan *rescan;
 	int64_t *vis;
 	size_t nvis, vcap;
 	int64_t want_id;	/* selection to restore when the scan reaches it */
@@ -102,6 +105,15 @@ struct tl {
 	int strip_want;		/* width wanted; read at the next pauses */
 	int strip_step;		/* slices of time read so far, STRIP_STEPS: done */
 	int64_t first_utc, last_utc;
+	/* The strip drawn: the last one read whole, so a live update reads
+	 * the next one behind it without a frame of "follows". */
+	int8_t *shown;
+	int shown_n;
+	int64_t shown_first, shown_last;
+	/* Live: traces that arrived past the cursor since it was last at
+	 * the end (the title's "▼ N new"; G goes to them). */
+	int64_t fresh;
+	int64_t store_counts[TRACE_STATUS_COUNT];	/* every trace's, at the last reread */
 };
 
 static struct tl *tl_of(struct view *v)
@@ -179,7 +191,7 @@ static void page_read(struct tl *t, const struct trace_key *key, bool backward,
 	pb->rows = NULL;
 	pb->n = 0;
 	if (store_trace_page(s, &t->pager, key, backward, limit, take_row, pb) < 0)
-		app_message(t->app, PAINT_FAIL, "%s %s", glyph(G_FAIL), store_error(s));
+		app_store_failed(t->app, NULL);
 	for (size_t i = 0; i < pb->n; i++)
 		store_trace_targets(s, pb->rows[i].row.id, take_target, &pb->rows[i]);
 }
@@ -194,7 +206,7 @@ static void ids_read(struct tl *t, size_t from, size_t to, bool reverse, struct 
 	for (size_t i = from; i < to; i++) {
 		struct trace_query q = { .id = t->vis[reverse ? to - 1 - (i - from) : i] };
 		if (store_traces(s, &q, take_row, pb) < 0) {
-			app_message(t->app, PAINT_FAIL, "%s %s", glyph(G_FAIL), store_error(s));
+			app_store_failed(t->app, NULL);
 			break;
 		}
 	}
@@ -415,7 +427,7 @@ static void scan_slice(struct tl *t, struct tl_scan *sc, double budget)
 		long got = store_trace_page(s, &sc->pager, sc->started ? &sc->at : NULL, false,
 					    SCAN_CHUNK, scan_row, sc);
 		if (got < 0) {
-			app_message(t->app, PAINT_FAIL, "%s %s", glyph(G_FAIL), store_error(s));
+			app_store_failed(t->app, NULL);
 			sc->done = true;
 		} else if (got < SCAN_CHUNK) {
 			sc->done = true;
@@ -695,13 +707,28 @@ static void scan_reload(struct view *v, bool rescan, int64_t keep_id)
  * the selected trace when it still shows. recount: the SQL filters
  * changed (counts per status); rescan: the filters or the sort changed
  * (a regex scan starts over; a status change only re-picks). */
-static void tl_reload(struct view *v, bool recount, bool rescan)
+static void tl_reload_keep(struct view *v, bool recount, bool rescan, int64_t keep_id);
+
+/* The cursor's row when the window holds it (it was drawn): no read. */
+static struct tl_row *cursor_row(struct view *v)
 {
 	struct tl *t = tl_of(v);
-	/* The cursor's row is in the window (it was drawn): no read here,
-	 * with the old filters. */
 	bool in = v->item >= t->wbase && v->item < t->wbase + (int64_t)t->wn;
-	int64_t keep_id = in ? t->w[v->item - t->wbase].row.id : 0;
+	return in ? &t->w[v->item - t->wbase] : NULL;
+}
+
+static void tl_reload(struct view *v, bool recount, bool rescan)
+{
+	struct tl_row *r = cursor_row(v);
+	tl_reload_keep(v, recount, rescan, r ? r->row.id : 0);
+}
+
+/* The same, the cursor on trace keep_id (0: the first row). */
+static void tl_reload_keep(struct view *v, bool recount, bool rescan, int64_t keep_id)
+{
+	struct tl *t = tl_of(v);
+	scan_free(t->rescan);	/* the filters changed: it is void */
+	t->rescan = NULL;
 	window_clear(t);
 	status_mask(t);
 	if (recount || !rescan)	/* the filters changed: the groups did */
@@ -712,7 +739,7 @@ static void tl_reload(struct view *v, bool recount, bool rescan)
 	}
 	/* Counts per status ignore the status filter and the sort. */
 	if (recount && store_trace_status_counts(app_store(t->app), &t->pager, t->counts) < 0)
-		app_message(t->app, PAINT_FAIL, "%s %s", glyph(G_FAIL), store_error(app_store(t->app)));
+		app_store_failed(t->app, NULL);
 	t->total = total_of(t);
 	struct trace_key key = {0};
 	int64_t pos = keep_id ? position_of(t, keep_id, NULL, &key) : -1;
@@ -733,6 +760,40 @@ static void tl_reload(struct view *v, bool recount, bool rescan)
 	v->top_item = pos > 0 ? pos - off : 0;
 	v->top_sub = 0;
 	view_goto(v, pos > 0 ? pos : 0);
+}
+
+/* Live, with a regex: the finished rescan replaces the scan shown; the
+ * cursor stays on its trace and on its screen row. */
+static void rescan_adopt(struct view *v)
+{
+	struct tl *t = tl_of(v);
+	struct tl_row *r = cursor_row(v);
+	int64_t keep = r ? r->row.id : 0, off = v->item - v->top_item;
+	int64_t old_total = t->total, old_pos = v->item;
+	bool at_end = old_total > 0 && v->item >= old_total - 1;
+	scan_free(t->scan);
+	t->scan = t->rescan;
+	t->rescan = NULL;
+	t->pager.keep_ctx = &t->scan->m;
+	window_clear(t);
+	t->nvis = 0;
+	t->want_id = 0;
+	scan_take(v, 0);
+	int64_t pos = keep ? vis_index(t, keep) : -1;
+	if (pos >= 0 && old_total) {	/* as tl_reread: follow, or count */
+		int64_t below = (t->total - old_total) - (pos - old_pos);
+		if (below > 0 && at_end)
+			pos = t->total - 1;
+		else if (below > 0)
+			t->fresh += below;
+	}
+	if (pos < 0)
+		pos = v->item < t->total ? v->item : t->total - 1;
+	if (pos < 0)
+		pos = 0;
+	v->top_item = pos - off > 0 ? pos - off : 0;
+	v->top_sub = 0;
+	view_goto(v, pos);
 }
 
 bool tracelist_probe(struct view *v, const char *pattern, char *err, size_t errlen)
@@ -780,6 +841,8 @@ bool tracelist_set_pattern(struct view *v, const char *pattern, char *err, size_
 		}
 	}
 	scan_free(t->scan);
+	scan_free(t->rescan);
+	t->rescan = NULL;
 	free(t->pattern);
 	t->scan = sc;
 	t->pattern = sc ? xstrdup(pattern) : NULL;
@@ -875,6 +938,8 @@ static void filters_off(struct tl *t)
 	t->time_label = NULL;
 	scan_free(t->scan);
 	t->scan = NULL;
+	scan_free(t->rescan);
+	t->rescan = NULL;
 	free(t->pattern);
 	t->pattern = NULL;
 	t->pager.keep = NULL;
@@ -1122,7 +1187,7 @@ static void strip_step(struct tl *t, int n)
 		t->strip_n = n;
 		t->strip_step = 0;
 		if (store_trace_bounds(s, &t->first_utc, &t->last_utc) < 0) {
-			app_message(t->app, PAINT_FAIL, "%s %s", glyph(G_FAIL), store_error(s));
+			app_store_failed(t->app, NULL);
 			t->strip_step = STRIP_STEPS;
 			return;
 		}
@@ -1131,8 +1196,15 @@ static void strip_step(struct tl *t, int n)
 	int64_t from = t->first_utc + span * t->strip_step / STRIP_STEPS;
 	int64_t to = t->first_utc + span * (t->strip_step + 1) / STRIP_STEPS;
 	if (store_trace_buckets(s, t->first_utc, t->last_utc, n, from, to, take_bucket, t) < 0)
-		app_message(t->app, PAINT_FAIL, "%s %s", glyph(G_FAIL), store_error(s));
-	t->strip_step++;
+		app_store_failed(t->app, NULL);
+	if (++t->strip_step < STRIP_STEPS)
+		return;
+	free(t->shown);
+	t->shown = xmalloc((size_t)n);
+	memcpy(t->shown, t->strip, (size_t)n);
+	t->shown_n = n;
+	t->shown_first = t->first_utc;
+	t->shown_last = t->last_utc;
 }
 
 static bool strip_ready(const struct tl *t, int n)
@@ -1153,24 +1225,25 @@ static void draw_strip(struct view *v, int y, int w)
 	int n = w - 1 - 7 - 1 - 40;
 	if (n < 10)
 		return;
-	if (!strip_ready(t, n)) {
+	if (!strip_ready(t, n))
+		t->strip_want = n;	/* read at the next pauses */
+	if (t->shown_n != n) {
 		/* A scan of every trace: not on the first screen's path. */
-		t->strip_want = n;
 		draw_text(y, 1, w - 1, PAINT_QUIET, "outcome strip follows", false);
 		return;
 	}
-	clock_of(t->first_utc, from);
-	clock_of(t->last_utc, to);
+	clock_of(t->shown_first, from);
+	clock_of(t->shown_last, to);
 	from[5] = to[5] = '\0';	/* HH:MM */
-	fmt_ms((t->last_utc - t->first_utc) / 1000 / n, col, sizeof(col));
+	fmt_ms((t->shown_last - t->shown_first) / 1000 / n, col, sizeof(col));
 	snprintf(right, sizeof(right), " %sZ  %s  1 col = %s", to, glyph(G_NOT_REACHED), col);
 	int x = 1 + draw_text(y, 1, 8, PAINT_NORMAL, from, false);
 	x += draw_text(y, x, 2, PAINT_NORMAL, "Z ", false);
 	struct tl_row *sel = tl_row_at(t, v->item);
-	int64_t span = t->last_utc - t->first_utc + 1;
-	int mark = sel ? (int)((sel->row.first_utc - t->first_utc) * n / span) : -1;
+	int64_t span = t->shown_last - t->shown_first + 1;
+	int mark = sel ? (int)((sel->row.first_utc - t->shown_first) * n / span) : -1;
 	for (int i = 0; i < n; i++) {
-		int st = t->strip[i];
+		int st = t->shown[i];
 		if (st < 0) {
 			draw_glyph(y, x + i, G_RULE, i == mark ? PAINT_CURSOR_FOCUS : PAINT_QUIET);
 			continue;
@@ -1202,6 +1275,13 @@ bool tracelist_idle(struct view *v, bool typing)
 		t->shown_at = clock_now();
 		return true;
 	}
+	if (t->rescan) {
+		scan_slice(t, t->rescan, SCAN_SLICE);
+		if (!t->rescan->done)
+			return false;
+		rescan_adopt(v);
+		return true;
+	}
 	if (t->strip_want && !strip_ready(t, t->strip_want)) {
 		strip_step(t, t->strip_want);
 		return strip_ready(t, t->strip_want);
@@ -1216,7 +1296,7 @@ bool tracelist_idle(struct view *v, bool typing)
 bool tracelist_busy(struct view *v, bool typing)
 {
 	struct tl *t = tl_of(v);
-	return (typing && t->probe && !t->probe->done) || (t->scan && !t->scan->done) ||
+	return (typing && t->probe && !t->probe->done) || (t->scan && !t->scan->done) || t->rescan ||
 	       (t->strip_want && !strip_ready(t, t->strip_want)) || (!t->act_done && !t->scan);
 }
 
@@ -1509,6 +1589,10 @@ static unsigned tl_request(struct view *v, enum action a)
 		return STALE_SCREEN;
 	case ACT_MATCH_NEXT: return view_move(v, 1);
 	case ACT_MATCH_PREV: return view_move(v, -1);
+	case ACT_LAST:
+		t->fresh = 0;	/* G goes to the new traces */
+		t->want_id = 0;
+		return STALE_UNHANDLED;
 	default:
 		t->want_id = 0;	/* the cursor moves: the scan leaves it */
 		return STALE_UNHANDLED;
@@ -1524,6 +1608,8 @@ static void tl_title(struct view *v, struct buf *out)
 	buf_printf(out, "trace %" PRId64 " of %" PRId64 "%s %s %s %s", tracelist_position(v), t->total,
 		   tracelist_searching(v) ? "+ searching" : "", glyph(G_NOT_REACHED),
 		   trace_sort_name(t->pager.sort), glyph(t->pager.desc ? G_DOWN : G_UP));
+	if (t->fresh > 0 && v->item < t->total - 1)
+		buf_printf(out, "  %s %" PRId64 " new (G)", glyph(G_NEW), t->fresh);
 }
 
 static void tl_done(struct view *v)
@@ -1531,6 +1617,7 @@ static void tl_done(struct view *v)
 	struct tl *t = tl_of(v);
 	window_clear(t);
 	scan_free(t->scan);
+	scan_free(t->rescan);
 	scan_free(t->probe);
 	actions_forget(t);
 	free(t->vis);
@@ -1538,8 +1625,140 @@ static void tl_done(struct view *v)
 	free(t->pattern);
 	free(t->unfolded);
 	free(t->strip);
+	free(t->shown);
 	free(t->time_label);
 	free(t);
+}
+
+/* ---- live: another connection committed ---- */
+
+/* What the list's screen shows (header counts, cursor, the rows on
+ * screen that the window holds): a refresh redraws only when it differs. */
+static void tl_shown(struct view *v, struct buf *b)
+{
+	struct tl *t = tl_of(v);
+	buf_printf(b, "%" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 "|", t->total,
+		   t->in_store, t->fresh, v->item, v->top_item);
+	for (int i = 0; i < TRACE_STATUS_COUNT; i++)
+		buf_printf(b, "%" PRId64 ",", t->counts[i]);
+	int64_t end = v->top_item + (v->lines > 0 ? v->lines : 1);
+	for (int64_t p = v->top_item; p < end; p++) {
+		if (p < t->wbase || p >= t->wbase + (int64_t)t->wn)
+			continue;
+		const struct tl_row *r = &t->w[p - t->wbase];
+		const struct trace_row *x = &r->row;
+		buf_printf(b, "\n%" PRId64 " %s %s %s %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64
+			   " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %d %zu %" PRId64
+			   " %" PRId64 " %s", x->id, x->guid ? x->guid : "", x->status,
+			   x->action ? x->action : "", x->first_utc, x->last_utc, x->push_id,
+			   x->target_count, x->hop_forward_to_push, x->hop_push_to_receive,
+			   x->hop_receive_to_response, x->lanes[0] + x->lanes[1] + x->lanes[2], r->ok,
+			   r->n_targets, x->bts_reported, x->bts_failed, x->summary);
+	}
+}
+
+struct pick {
+	int64_t first_utc, id;
+};
+
+static int pick_guidless(void *ctx, const struct trace_row *row)
+{
+	struct pick *p = ctx;
+	if (row->guid || row->first_utc != p->first_utc)
+		return 0;
+	p->id = row->id;
+	return 1;
+}
+
+/* The id trace r has now: a rebuild numbers traces afresh, so it is
+ * found by its GUID, or without one (a notification never forwarded) by
+ * its start. 0 when it is gone. */
+static int64_t id_now(struct tl *t, const struct tl_row *r)
+{
+	struct trace_query q = {0};
+	struct pick p = { r->row.first_utc, 0 };
+	if (r->row.guid) {
+		q.guid = r->row.guid;
+		store_traces(app_store(t->app), &q, take_id, &p.id);
+		return p.id;
+	}
+	q.has_since = q.has_until = true;
+	q.since_us = q.until_us = r->row.first_utc;
+	store_traces(app_store(t->app), &q, pick_guidless, &p);
+	return p.id;
+}
+
+/* The store changed: counts, the rows and the strip again, the cursor on
+ * its trace (found by GUID) and on its screen row. Traces that arrive
+ * past the cursor add to the title's "N new", unless the cursor was on
+ * the last row: then it follows them, as tail -f does. */
+static unsigned tl_reread(struct view *v)
+{
+	struct tl *t = tl_of(v);
+	struct store *s = app_store(t->app);
+	struct trace_pager all = {0};
+	int64_t counts[TRACE_STATUS_COUNT], in_store = 0;
+	if (store_trace_status_counts(s, &all, counts) < 0)
+		return STALE_NONE;	/* the last good rows stay */
+	for (int i = 0; i < TRACE_STATUS_COUNT; i++)
+		in_store += counts[i];
+	struct buf before = {0}, after = {0};
+	tl_shown(v, &before);
+	struct tl_row *r = cursor_row(v);
+	int64_t old_id = r ? r->row.id : 0, keep = r ? id_now(t, r) : 0;
+	int64_t old_pos = v->item, old_total = t->total;
+	bool at_end = old_total > 0 && v->item >= old_total - 1;
+	if (keep != old_id) {	/* renumbered: only the cursor's fold is known */
+		bool unfolded = old_id && is_unfolded(t, old_id);
+		t->n_unfolded = 0;
+		if (unfolded && keep)
+			set_unfolded(t, keep, true);
+	}
+	t->in_store = in_store;
+	t->hosts_of = 0;	/* the preview's hop chain: read again */
+	/* The strip (16 slices of every trace's time) is read again, behind
+	 * the one shown, only when the traces' counts moved: most commits
+	 * (records without events) leave them. */
+	if (memcmp(t->store_counts, counts, sizeof(counts)))
+		t->strip_n = 0;
+	memcpy(t->store_counts, counts, sizeof(counts));
+	/* Without SQL filters the list's counts are the store's: one count
+	 * of every trace (the reread's biggest read) serves both. */
+	const struct trace_query *q = &t->pager.q;
+	bool sql_filtered = q->actions[0] || q->host || q->has_since || q->has_until ||
+			    t->pager.finding;
+	if (t->scan) {
+		/* A regex: the matches so far stay (their rows read again
+		 * by id) while a scan of the changed store runs behind them,
+		 * adopted when it ends (tracelist_idle). */
+		char err[200];
+		struct tl_scan *sc = scan_new(t, t->pattern, err, sizeof(err));
+		scan_free(t->rescan);
+		t->rescan = sc;
+		window_clear(t);
+		buf_free(&before);
+		return STALE_SCREEN;
+	}
+	if (!sql_filtered)
+		memcpy(t->counts, counts, sizeof(counts));
+	actions_forget(t);	/* the action sort's groups: read again */
+	tl_reload_keep(v, sql_filtered, true, keep);
+	if (!keep && r && !t->scan)	/* it is gone: the same row number */
+		view_goto(v, old_pos < t->total ? old_pos : t->total - 1);
+	if (at_end)
+		t->fresh = 0;
+	if (!t->scan && keep && old_total) {
+		int64_t below = (t->total - old_total) - (v->item - old_pos);
+		if (below > 0 && at_end)
+			view_goto(v, t->total - 1);
+		else if (below > 0)
+			t->fresh += below;
+	}
+	tl_shown(v, &after);
+	bool same = before.len == after.len && !memcmp(before.data, after.data, before.len);
+	buf_free(&before);
+	buf_free(&after);
+	return same ? STALE_NONE : STALE_SCREEN;
 }
 
 static const struct view_ops tracelist_ops = {
@@ -1551,6 +1770,7 @@ static const struct view_ops tracelist_ops = {
 	.request = tl_request,
 	.title = tl_title,
 	.done = tl_done,
+	.reread = tl_reread,
 };
 
 struct view *tracelist_open(struct app *a, char *err, size_t errlen)
@@ -1564,6 +1784,7 @@ struct view *tracelist_open(struct app *a, char *err, size_t errlen)
 		return NULL;
 	}
 	t->total = t->in_store = total_of(t);
+	memcpy(t->store_counts, t->counts, sizeof(t->counts));
 	struct view *v = xcalloc(1, sizeof(*v));
 	v->ops = &tracelist_ops;
 	v->app = a;

@@ -48,6 +48,15 @@ struct view_ops {
 	bool (*find)(struct view *v, const char *pattern, bool backward);
 	/* The title bar's percentage, when item/count is not the position. */
 	int (*percent)(struct view *v);
+	/* Optional, for live updates: another connection committed to the
+	 * store (an ingest, the follow thread). Re-read what the view shows,
+	 * keeping the cursor on the same thing (a trace by its GUID, an
+	 * event by its record), not on the same row number. Called from one
+	 * place (app.c) inside one read snapshot, bottom of the stack first,
+	 * never while a prompt is open. STALE_SCREEN when something shown
+	 * changed; STALE_NONE when nothing did, or when the store could not
+	 * be read (the last good data stays). */
+	unsigned (*reread)(struct view *v);
 };
 
 struct view {

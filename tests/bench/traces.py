@@ -57,3 +57,7 @@ with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as d:
     # The dashboard on the same store (tests/bench/ui.py).
     subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "ui.py"),
                     tatrace, store], check=False)
+    # The dashboard while another process writes (tests/bench/ui_live.py):
+    # last, as it appends to the bundle and ingests.
+    subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "ui_live.py"),
+                    tatrace, store, bundle], check=False)

@@ -122,3 +122,17 @@ int store_set_wal(struct store *s, bool wal)
 	sqlite3_busy_timeout(s->db, keep_ms);
 	return ok ? 0 : -1;
 }
+
+static const char SQL_RECORDS_TOTAL[] =
+	"SELECT total(records) FROM files WHERE duplicate_of IS NULL";
+
+int64_t store_records_total(struct store *s)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_RECORDS_TOTAL);
+	if (!st)
+		return -1;
+	int64_t n = sqlite3_step(st) == SQLITE_ROW
+		? (int64_t)sqlite3_column_double(st, 0) : store_fail(s);
+	sqlite3_reset(st);
+	return n;
+}

@@ -168,6 +168,10 @@ int store_file_rename(struct store *s, const char *from,
  * says why) when the mode did not change, e.g. another process has the
  * store open when leaving WAL. */
 int store_set_wal(struct store *s, bool wal);
+/* Records of every original file (duplicates hold none): a sum over the
+ * files table, cheap enough for one status line per follow batch. -1 on
+ * error. */
+int64_t store_records_total(struct store *s);
 
 /* Bracket a bulk load: begin drops the events' time index (once; later
  * calls do nothing), end rebuilds it. Call end before the queries that

@@ -418,8 +418,11 @@ static int apply_renames(struct follower *f, struct follow_change *ch, size_t n)
 	return rc;
 }
 
+/* "+N records": what the store holds more than before the batch (an
+ * append re-reads the file's last block, a truncation loses records, so
+ * the records written are not the answer). */
 static void batch_status(struct follower *f, const struct ingest_summary *sum,
-			 const char *first, size_t n_files)
+			 int64_t added, const char *first, size_t n_files)
 {
 	char traces[160] = "";
 	if (sum->traces_rebuilt)
@@ -427,11 +430,11 @@ static void batch_status(struct follower *f, const struct ingest_summary *sum,
 			 (unsigned long long)sum->traces,
 			 (unsigned long long)sum->findings);
 	if (n_files == 1)
-		say(f, "+%llu records in %s%s", (unsigned long long)sum->records,
+		say(f, "%+lld records in %s%s", (long long)added,
 		    bundle_path(f, first), traces);
 	else
-		say(f, "+%llu records in %zu files%s",
-		    (unsigned long long)sum->records, n_files, traces);
+		say(f, "%+lld records in %zu files%s", (long long)added,
+		    n_files, traces);
 }
 
 /* Ingest the PATHs, restricted to want when it is set. 0, 2 on a store
@@ -447,7 +450,9 @@ static int ingest_batch(struct follower *f, const char *first, size_t n_files)
 	io.want = f->want ? want_path : NULL;
 	io.want_ctx = f;
 	struct ingest_summary sum;
+	int64_t before = store_records_total(f->store);
 	int rc = ingest_run(f->store, f->root_args, f->n_roots, &io, &sum);
+	int64_t added = store_records_total(f->store) - before;
 	if (mem) {
 		fclose(mem);
 		forward_problems(f, text, len);
@@ -466,8 +471,8 @@ static int ingest_batch(struct follower *f, const char *first, size_t n_files)
 		return 130;
 	if (sum.store_failed)
 		return 2;
-	if (!f->o->quiet && (sum.records || n_files == 0))
-		batch_status(f, &sum, first, n_files ? n_files : sum.files_seen);
+	if (!f->o->quiet && (sum.records || n_files == 0 || added))
+		batch_status(f, &sum, added, first, n_files ? n_files : sum.files_seen);
 	return 0;
 }
 

@@ -1,0 +1,167 @@
+#!/bin/sh
+# ingest --follow: a writer appends (also half a line, completed later),
+# rotates (mv X.log X.lo_; new X.log), adds a host folder, truncates a
+# file and deletes a .lo_ while tatrace follows; readers in other
+# processes see every record once; Ctrl-C exits 130 with nothing lost.
+# Run once with inotify and once with --poll. No timed asserts: every
+# wait is a bounded loop for the state.
+. "$(dirname "$0")/lib.sh"
+trap 'kill $pid 2>/dev/null; rm -rf "$TMP"' EXIT
+pid=""
+
+# rec MESSAGE SECOND: one CMTrace record.
+rec() {
+	printf '<![LOG[%s]LOG]!><time="10:00:%02d.000+000" date="01-01-2026" component="T" context="" type="1" thread="1" file="">\n' "$1" "$2"
+}
+
+# wait_for DESCRIPTION COMMAND...: ok once the command succeeds (polled
+# for up to 10 s).
+wait_for() {
+	desc=$1
+	shift
+	i=0
+	while [ $i -lt 100 ]; do
+		if "$@" >/dev/null 2>&1; then
+			ok "$desc"
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	not_ok "$desc (not within 10 s)"
+	sed 's/^/#   /' "$ERR" | tail -20
+	return 1
+}
+
+# messages: every stored message of host H, one a line, sorted.
+messages() {
+	$T log -d "$DB" --host "$1" --format json |
+		python3 -c 'import json,sys; [print(r["message"]) for r in json.load(sys.stdin)]' | sort
+}
+
+# has_messages HOST M...: the host's messages are exactly these, once each.
+has_messages() {
+	h=$1
+	shift
+	printf '%s\n' "$@" | sort > "$TMP/want"
+	messages "$h" > "$TMP/got"
+	cmp -s "$TMP/want" "$TMP/got"
+}
+
+# file_json NAME EXPR: EXPR holds for the files JSON row f of file NAME.
+file_json() {
+	$T files -d "$DB" --format json |
+		python3 -c "import json,sys; d=[f for f in json.load(sys.stdin) if f['path'].endswith('$1')]; sys.exit(0 if d and ($2) else 1)" 2>/dev/null
+}
+
+batches() { [ -f "$DBG" ] && wc -l < "$DBG" || echo 0; }
+more_batches_than() { test "$(batches)" -gt "$1"; }
+
+scenario() {
+	mode=$1
+	shift
+	B=$TMP/$mode/bundle
+	DB=$TMP/$mode/s.db
+	ERR=$TMP/$mode/err
+	DBG=$TMP/$mode/dbg
+	L=$B/HOSTA/Logs
+	mkdir -p "$L"
+	cp -r "$FIX/bundle/MP01" "$FIX/bundle/CLIENT01" "$FIX/bundle/SCP01" "$B/"
+	{ rec m1 1; rec m2 2; } > "$L/Test.log"
+	TATRACE_FOLLOW_LOG=$DBG $T ingest -d "$DB" --follow "$@" "$B" 2>"$ERR" &
+	pid=$!
+	wait_for "$mode: the first ingest stores the bundle" has_messages HOSTA m1 m2
+	check "$mode: one status line says what it follows" contains "$ERR" "following 1 path"
+
+	{ rec m3 3; rec m4 4; } >> "$L/Test.log"
+	wait_for "$mode: appended records are stored, once each" has_messages HOSTA m1 m2 m3 m4
+
+	b=$(batches)
+	printf '<![LOG[half' >> "$L/Test.log"
+	wait_for "$mode: a batch reads the half-written line" more_batches_than "$b"
+	printf ' done]LOG]!><time="10:00:05.000+000" date="01-01-2026" component="T" context="" type="1" thread="1" file="">\n' >> "$L/Test.log"
+	wait_for "$mode: the completed line is one record, the half one gone" \
+		has_messages HOSTA m1 m2 m3 m4 "half done"
+	check "$mode: ... and the file has no partial record left" file_json Test.log 'd[0]["partial"] == 0 and d[0]["records"] == 5'
+
+	id=$($T files -d "$DB" --format json | python3 -c "import json,sys; print([f['id'] for f in json.load(sys.stdin) if f['path'].endswith('Test.log')][0])")
+	mv "$L/Test.log" "$L/Test.lo_"
+	rec m6 6 > "$L/Test.log"
+	wait_for "$mode: rotation: the records of both pieces, once each" \
+		has_messages HOSTA m1 m2 m3 m4 "half done" m6
+	check "$mode: the rotated file is the stored row re-keyed, not re-read" \
+		file_json Test.lo_ "d[0]['id'] == $id and d[0]['records'] == 5 and d[0]['duplicate_of'] is None"
+	check "$mode: ... and the new Test.log is a file of its own" file_json Test.log 'd[0]["records"] == 1'
+	check "$mode: the rename is reported" contains "$ERR" "Test.log renamed to Test.lo_: its records kept"
+	check "$mode: status lines count the records added" contains "$ERR" "+2 records in bundle/HOSTA/Logs/Test.log"
+
+	mkdir -p "$B/HOSTB/Logs"
+	rec b1 1 > "$B/HOSTB/Logs/New.log"
+	wait_for "$mode: a new host folder is followed" has_messages HOSTB b1
+	rec b2 2 >> "$B/HOSTB/Logs/New.log"
+	wait_for "$mode: ... and so are its later writes" has_messages HOSTB b1 b2
+
+	: > "$L/Test.log"
+	rec m7 7 >> "$L/Test.log"
+	wait_for "$mode: a truncated file is read again" \
+		has_messages HOSTA m1 m2 m3 m4 "half done" m7
+
+	rm "$L/Test.lo_"
+	rec m8 8 >> "$L/Test.log"
+	wait_for "$mode: a deleted .lo_ keeps its records" \
+		has_messages HOSTA m1 m2 m3 m4 "half done" m7 m8
+	check "$mode: the deletion is reported" contains "$ERR" "Test.lo_ deleted: its records stay"
+
+	# A new push and its receipt: the trace appears.
+	G=B43DD1B3-A006-4604-B012-5529380B3B6F
+	printf 'Starting to send push task (PushID: 9 TaskID: 10 TaskGUID: %s TaskType: 1 TaskParam: ) to 1 clients  with throttling (strategy: 1 param: 42)~~  $$<SMS_NOTIFICATION_SERVER><09-25-2026 16:35:04.936+240><thread=7896 (0x1ED8)>\n' $G \
+		>> "$B/MP01/SMS_CCM/Logs/BgbServer.log"
+	printf '<![LOG[Receive task from server with pushid=9, taskid=10, taskguid=%s, tasktype=1 and taskParam=]LOG]!><time="21:35:04.986-60" date="09-25-2026" component="BgbAgent" context="" type="1" thread="3720" file="bgbconnector.cpp:386">\n' $G \
+		>> "$B/CLIENT01/Windows/CCM/Logs/CcmNotificationAgent.log"
+	wait_for "$mode: a push and its receipt become a trace" \
+		sh -c "$T traces -d '$DB' --format json | grep -q $G"
+	check "$mode: readers read while it follows (log, traces, stats)" \
+		sh -c "$T log -d '$DB' >/dev/null && $T traces -d '$DB' >/dev/null && $T stats -d '$DB' >/dev/null"
+	check "$mode: the store is in WAL mode while following" \
+		sh -c "test \"\$(sqlite3 '$DB' 'PRAGMA journal_mode')\" = wal"
+
+	kill -INT $pid
+	( sleep 10; kill -KILL $pid 2>/dev/null ) &
+	guard=$!
+	wait $pid
+	rc=$?
+	kill $guard 2>/dev/null
+	pid=""
+	check "$mode: Ctrl-C ends the follow with 130 ($rc)" test "$rc" -eq 130
+	check "$mode: nothing lost after Ctrl-C" has_messages HOSTA m1 m2 m3 m4 "half done" m7 m8
+	check "$mode: the store is one file again (DELETE journal)" \
+		sh -c "test \"\$(sqlite3 '$DB' 'PRAGMA journal_mode')\" = delete && test ! -e '$DB-wal'"
+	check "$mode: a plain ingest afterwards works" $T ingest -q -d "$DB" "$B"
+	check "$mode: ... and finds nothing new" has_messages HOSTB b1 b2
+}
+
+scenario inotify
+scenario poll --poll=50
+
+# SIGTERM ends it the same way; -q keeps the status lines out.
+mkdir -p "$TMP/q/HOSTQ/Logs"
+rec q1 1 > "$TMP/q/HOSTQ/Logs/Q.log"
+$T ingest -q -d "$TMP/q.db" --follow "$TMP/q" 2>"$TMP/q.err" &
+pid=$!
+DB=$TMP/q.db ERR=$TMP/q.err
+wait_for "-q: the first ingest stores the file" has_messages HOSTQ q1
+kill -TERM $pid
+wait $pid
+rc=$?
+pid=""
+check "SIGTERM ends the follow with 130 ($rc)" test "$rc" -eq 130
+check "-q prints no status lines" test ! -s "$TMP/q.err"
+
+# What cannot be followed.
+printf 'x' > "$TMP/a.zip"
+expect_status 2 "--follow refuses an archive" $T ingest -d "$TMP/z.db" --follow "$TMP/a.zip"
+check "... saying why" contains "$TMP/.err" "archives are not followed"
+expect_status 2 "--follow refuses a pipe" sh -c "echo x | $T ingest -d '$TMP/z.db' --follow -"
+expect_status 2 "--poll needs --follow" $T ingest -d "$TMP/z.db" --poll "$TMP/q"
+expect_status 2 "--poll=MS wants a number" $T ingest -d "$TMP/z.db" --follow --poll=soon "$TMP/q"
+finish

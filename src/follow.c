@@ -471,7 +471,7 @@ static int ingest_batch(struct follower *f, const char *first, size_t n_files)
 		return 130;
 	if (sum.store_failed)
 		return 2;
-	if (!f->o->quiet && (sum.records || n_files == 0 || added))
+	if (!f->o->quiet && (sum.records || added))
 		batch_status(f, &sum, added, first, n_files ? n_files : sum.files_seen);
 	return 0;
 }
@@ -558,14 +558,13 @@ const char *follow_refusal(const char *path)
 	struct stat sb;
 	if (!strcmp(path, "-") || !strcmp(path, "/dev/stdin"))
 		return "--follow needs a folder or files, not a pipe";
-	if (stat(path, &sb) < 0)
-		return NULL;	/* ingest says why */
-	if (S_ISFIFO(sb.st_mode))
-		return "--follow needs a folder or files, not a pipe";
-	if (S_ISREG(sb.st_mode) && !follow_name(path, true))
+	bool is_dir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+	if (!is_dir && !follow_name(path, true))
 		return "--follow needs a folder or files: archives are not followed"
 		       " (extract it, or ingest it without --follow)";
-	return NULL;
+	if (!is_dir && stat(path, &sb) == 0 && S_ISFIFO(sb.st_mode))
+		return "--follow needs a folder or files, not a pipe";
+	return NULL;	/* a path that is not there: ingest says so */
 }
 
 /* Network file systems: inotify hears only this machine's writes. */
@@ -596,7 +595,7 @@ static bool roots_init(struct follower *f, char *const paths[], int n)
 		struct stat sb;
 		r->abs = realpath(paths[i], NULL);
 		if (!r->abs || stat(r->abs, &sb) < 0) {
-			term_printf(stderr, "%s: %s\n", paths[i], strerror(errno));
+			say(f, "%s: %s", paths[i], strerror(errno));
 			free(r->abs);
 			r->abs = NULL;
 			f->n_roots = i;
@@ -679,7 +678,7 @@ int follow_run(struct store *s, char *const paths[], int n_paths,
 	for (int i = 0; i < n_paths; i++) {
 		const char *why = follow_refusal(paths[i]);
 		if (why) {
-			term_printf(stderr, "%s: %s\n", paths[i], why);
+			say(&f, "%s: %s", paths[i], why);
 			return 2;
 		}
 	}

@@ -157,6 +157,20 @@ pid=""
 check "SIGTERM ends the follow with 130 ($rc)" test "$rc" -eq 130
 check "-q prints no status lines" test ! -s "$TMP/q.err"
 
+# A hostile file name reaches stderr escaped, never raw.
+mkdir -p "$TMP/e/HOSTE/Logs"
+$T ingest -d "$TMP/e.db" --follow "$TMP/e" 2>"$TMP/e.err" &
+pid=$!
+DB=$TMP/e.db ERR=$TMP/e.err
+wait_for "follow starts on an empty folder" contains "$TMP/e.err" "following 1 path"
+rec e1 1 > "$TMP/e/HOSTE/Logs/$(printf 'evil\033]0;pwned\007').log"
+wait_for "a new file with an escape in its name is stored" has_messages HOSTE e1
+check "... and its status line is escaped" contains "$TMP/e.err" 'evil\\e]0;pwned\\x07.log'
+check "... nothing raw" not_contains "$TMP/e.err" "$(printf '\033')"
+kill -INT $pid
+wait $pid
+pid=""
+
 # What cannot be followed.
 printf 'x' > "$TMP/a.zip"
 expect_status 2 "--follow refuses an archive" $T ingest -d "$TMP/z.db" --follow "$TMP/a.zip"

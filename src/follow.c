@@ -460,11 +460,12 @@ static int ingest_batch(struct follower *f, const char *first, size_t n_files)
 	}
 	if (f->debug) {
 		fprintf(f->debug, "batch files=%zu seen=%llu read=%llu records=%llu"
-			" traces=%llu\n", n_files,
+			" traces=%llu seconds=%.3f trace_seconds=%.3f\n", n_files,
 			(unsigned long long)sum.files_seen,
 			(unsigned long long)sum.raw_bytes,
 			(unsigned long long)sum.records,
-			(unsigned long long)sum.traces);
+			(unsigned long long)sum.traces, sum.seconds,
+			sum.trace_seconds);
 		fflush(f->debug);
 	}
 	if (rc == 130 || sum.interrupted)

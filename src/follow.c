@@ -139,8 +139,12 @@ static ssize_t rename_source(struct fsnap *old, struct fsnap *cur, size_t j,
 {
 	const struct fsnap_stat *st = &cur->v[j].st;
 	for (size_t i = 0; i < old->n; i++) {
-		if (os[i].moved && !os[i].used && same_inode(&old->v[i].st, st) &&
-		    st->size >= old->v[i].st.size)
+		const struct fsnap_stat *was = &old->v[i].st;
+		/* A rename keeps the content: the same size and mtime, or
+		 * more bytes when written to since. */
+		bool kept = st->size > was->size ||
+			    (st->size == was->size && st->mtime_ns == was->mtime_ns);
+		if (os[i].moved && !os[i].used && same_inode(was, st) && kept)
 			return (ssize_t)i;
 	}
 	return -1;
@@ -293,6 +297,37 @@ static void scan_dir(struct follower *f, struct fsnap *snap, struct buf *path,
 	closedir(d);
 }
 
+/* A log given as a file, with its other rotation pieces beside it
+ * (X.lo_ for X.log): only the file itself is read, but its rotation must
+ * be seen as the rename it is, or the new X.log would replace the stored
+ * one's records. */
+static void scan_pieces(struct fsnap *snap, const struct root *r)
+{
+	const char *slash = strrchr(r->abs, '/');
+	struct rotation mine, other;
+	rotation_of_name(slash ? slash + 1 : r->abs, &mine);
+	DIR *d = opendir(r->prefix[0] ? r->prefix : "/");
+	struct dirent *de;
+	struct buf path = {0};
+	while (d && (de = readdir(d)) != NULL) {
+		rotation_of_name(de->d_name, &other);
+		if (strcasecmp(mine.base, other.base) != 0)
+			continue;
+		struct stat sb;
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", r->prefix, de->d_name);
+		if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(sb.st_mode) && follow_name(de->d_name, false)) {
+			struct fsnap_stat st;
+			stat_of(&sb, &st);
+			fsnap_add(snap, path.data, &st);
+		}
+	}
+	if (d)
+		closedir(d);
+	buf_free(&path);
+}
+
 static struct fsnap *scan(struct follower *f)
 {
 	struct fsnap *snap = fsnap_new();
@@ -306,12 +341,7 @@ static struct fsnap *scan(struct follower *f)
 			continue;
 		}
 		watch_dir(f, r->prefix[0] ? r->prefix : "/");
-		struct stat sb;
-		if (stat(r->abs, &sb) == 0 && S_ISREG(sb.st_mode)) {
-			struct fsnap_stat st;
-			stat_of(&sb, &st);
-			fsnap_add(snap, r->abs, &st);
-		}
+		scan_pieces(snap, r);
 	}
 	buf_free(&path);
 	return snap;
@@ -371,8 +401,37 @@ static bool want_path(void *ctx, const char *source)
 	return f->want && strmap_get(f->want, source, &yes);
 }
 
+/* Does the file at path begin as the stored file from did? The stored
+ * head hash covers min(size, STORE_HEAD_BYTES) bytes. */
+static bool same_head(struct follower *f, const char *from, const char *path)
+{
+	struct store_prior p;
+	if (store_file_prior(f->store, from, &p) != 0 || !p.known || p.size < 0)
+		return false;
+	size_t want = p.size < STORE_HEAD_BYTES ? (size_t)p.size : STORE_HEAD_BYTES;
+	unsigned char *head = xmalloc(want + 1);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	size_t got = 0;
+	while (fd >= 0 && got < want) {
+		ssize_t n = read(fd, head + got, want - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (fd >= 0)
+		close(fd);
+	bool same = got == want && hash_bytes(head, want) == p.head_hash;
+	free(head);
+	return same;
+}
+
+/* Re-key the stored file; 0 done (or nothing stored under from), 1 when
+ * the file under the new name is not the stored one after all (a reused
+ * inode), -1 on a store error. */
 static int apply_rename(struct follower *f, const struct follow_change *c)
 {
+	if (!same_head(f, c->from, c->path))
+		return 1;
 	const char *name = strrchr(c->path, '/');
 	name = name ? name + 1 : c->path;
 	struct rotation rot;
@@ -395,7 +454,8 @@ static int apply_rename(struct follower *f, const struct follow_change *c)
 }
 
 /* Renames in an order where none takes a name another still has to
- * give up: in X.lo_ -> X.old, X.log -> X.lo_, the first goes first. */
+ * give up: in X.lo_ -> X.old, X.log -> X.lo_, the first goes first. A
+ * rename the content does not confirm is a new or rewritten file. */
 static int apply_renames(struct follower *f, struct follow_change *ch, size_t n)
 {
 	bool *done = xcalloc(n + 1, sizeof(*done));
@@ -412,6 +472,10 @@ static int apply_renames(struct follower *f, struct follow_change *ch, size_t n)
 				continue;
 			done[i] = true;
 			rc = apply_rename(f, &ch[i]);
+			if (rc == 1) {
+				ch[i].kind = CHANGE_MODIFIED;
+				rc = 0;
+			}
 		}
 	}
 	free(done);
@@ -429,12 +493,12 @@ static void batch_status(struct follower *f, const struct ingest_summary *sum,
 		snprintf(traces, sizeof(traces), ", %llu traces, %llu findings",
 			 (unsigned long long)sum->traces,
 			 (unsigned long long)sum->findings);
-	if (n_files == 1)
+	if (n_files == 1 && first)
 		say(f, "%+lld records in %s%s", (long long)added,
 		    bundle_path(f, first), traces);
 	else
-		say(f, "%+lld records in %zu files%s", (long long)added,
-		    n_files, traces);
+		say(f, "%+lld records in %zu file%s%s", (long long)added,
+		    n_files, n_files == 1 ? "" : "s", traces);
 }
 
 /* Ingest the PATHs, restricted to want when it is set. 0, 2 on a store

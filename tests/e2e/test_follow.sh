@@ -112,6 +112,18 @@ scenario() {
 		has_messages HOSTA m1 m2 m3 m4 "half done" m7 m8
 	check "$mode: the deletion is reported" contains "$ERR" "Test.lo_ deleted: its records stay"
 
+	# ConfigMgr's own rotation in one go: the old .lo_ deleted, .log
+	# renamed .lo_, a new .log. Three generations, each record once.
+	rec r1 9 > "$L/Rot.lo_"
+	rec r2 10 > "$L/Rot.log"
+	wait_for "$mode: a second log is followed" \
+		has_messages HOSTA m1 m2 m3 m4 "half done" m7 m8 r1 r2
+	rm "$L/Rot.lo_"; mv "$L/Rot.log" "$L/Rot.lo_"; rec r3 11 > "$L/Rot.log"
+	wait_for "$mode: rotation over an old .lo_: every generation kept, once" \
+		has_messages HOSTA m1 m2 m3 m4 "half done" m7 m8 r1 r2 r3
+	check "$mode: ... the old .lo_ retired with its record" \
+		sh -c "sqlite3 '$DB' \"SELECT records FROM files WHERE source LIKE '%Rot.lo_#retired-%'\" | grep -qx 1"
+
 	# A new push and its receipt: the trace appears.
 	G=B43DD1B3-A006-4604-B012-5529380B3B6F
 	printf 'Starting to send push task (PushID: 9 TaskID: 10 TaskGUID: %s TaskType: 1 TaskParam: ) to 1 clients  with throttling (strategy: 1 param: 42)~~  $$<SMS_NOTIFICATION_SERVER><09-25-2026 16:35:04.936+240><thread=7896 (0x1ED8)>\n' $G \
@@ -133,7 +145,7 @@ scenario() {
 	kill $guard 2>/dev/null
 	pid=""
 	check "$mode: Ctrl-C ends the follow with 130 ($rc)" test "$rc" -eq 130
-	check "$mode: nothing lost after Ctrl-C" has_messages HOSTA m1 m2 m3 m4 "half done" m7 m8
+	check "$mode: nothing lost after Ctrl-C" has_messages HOSTA m1 m2 m3 m4 "half done" m7 m8 r1 r2 r3
 	check "$mode: the store is one file again (DELETE journal)" \
 		sh -c "test \"\$(sqlite3 '$DB' 'PRAGMA journal_mode')\" = delete && test ! -e '$DB-wal'"
 	check "$mode: a plain ingest afterwards works" $T ingest -q -d "$DB" "$B"
@@ -156,6 +168,25 @@ rc=$?
 pid=""
 check "SIGTERM ends the follow with 130 ($rc)" test "$rc" -eq 130
 check "-q prints no status lines" test ! -s "$TMP/q.err"
+
+# A log given as a file: its rotation is seen too (the new X.log must
+# not replace the stored one's records).
+mkdir -p "$TMP/one/HOSTO/Logs"
+O=$TMP/one/HOSTO/Logs
+{ rec o1 1; rec o2 2; } > "$O/One.log"
+$T ingest -d "$TMP/one.db" --host HOSTO --follow "$O/One.log" 2>"$TMP/one.err" &
+pid=$!
+DB=$TMP/one.db ERR=$TMP/one.err
+wait_for "a single file is followed" has_messages HOSTO o1 o2
+rec o3 3 >> "$O/One.log"
+wait_for "... its appended records stored" has_messages HOSTO o1 o2 o3
+mv "$O/One.log" "$O/One.lo_"
+rec o4 4 > "$O/One.log"
+wait_for "... its rotation keeps the old records and adds the new" has_messages HOSTO o1 o2 o3 o4
+check "... the old records now under One.lo_" file_json One.lo_ 'd[0]["records"] == 3'
+kill -INT $pid
+wait $pid
+pid=""
 
 # A hostile file name reaches stderr escaped, never raw.
 mkdir -p "$TMP/e/HOSTE/Logs"

@@ -103,6 +103,26 @@ static void test_rotation_is_a_rename(void **state)
 	}
 }
 
+/* The deleted X.lo_'s inode reused by a new X.log of the same size: the
+ * new write's mtime tells it from a rename. */
+static void test_reused_inode_same_size(void **state)
+{
+	(void)state;
+	struct fsnap *a = fsnap_new(), *b = fsnap_new();
+	add(a, "/b/X.lo_", 7, 100, 1);
+	add(a, "/b/X.log", 8, 100, 2);
+	add(b, "/b/X.lo_", 8, 100, 2);
+	add(b, "/b/X.log", 7, 100, 3);
+	struct follow_change *ch;
+	size_t n = follow_diff(a, b, &ch);
+	assert_int_equal(n, 2);
+	assert_int_equal(find(ch, n, "/b/X.lo_")->kind, CHANGE_RENAMED);
+	assert_int_equal(find(ch, n, "/b/X.log")->kind, CHANGE_MODIFIED);
+	free(ch);
+	fsnap_free(a);
+	fsnap_free(b);
+}
+
 /* Renamed and written to before the look: the new name is read too;
  * the old name, now gone, is no deletion. */
 static void test_rename_then_grown(void **state)
@@ -234,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_unchanged_is_nothing),
 		cmocka_unit_test(test_grown_new_deleted),
 		cmocka_unit_test(test_rotation_is_a_rename),
+		cmocka_unit_test(test_reused_inode_same_size),
 		cmocka_unit_test(test_rename_then_grown),
 		cmocka_unit_test(test_replaced_in_place),
 		cmocka_unit_test(test_store_rename),

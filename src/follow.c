@@ -252,6 +252,10 @@ static void stat_of(const struct stat *sb, struct fsnap_stat *st)
 	st->ctime_ns = (int64_t)sb->st_ctim.tv_sec * 1000000000 + sb->st_ctim.tv_nsec;
 }
 
+static void say(struct follower *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static const char *bundle_path(const struct follower *f, const char *abs);
+
 static void watch_dir(struct follower *f, const char *dir)
 {
 	if (f->ifd < 0)
@@ -285,6 +289,11 @@ static void scan_dir(struct follower *f, struct fsnap *snap, struct buf *path,
 		buf_printf(path, "/%s", de->d_name);
 		if (S_ISDIR(sb.st_mode) && depth < FOLLOW_MAX_DEPTH) {
 			scan_dir(f, snap, path, depth + 1);
+		} else if (S_ISREG(sb.st_mode) && !f->snap &&
+			   !follow_name(de->d_name, true) && !f->o->quiet) {
+			/* Said once, at the first look. */
+			say(f, "%s: archives are read once, not followed",
+			    bundle_path(f, path->data));
 		} else if (S_ISREG(sb.st_mode) &&
 			   follow_name(de->d_name, f->o->ingest.all_files)) {
 			struct fsnap_stat st;
@@ -348,9 +357,6 @@ static struct fsnap *scan(struct follower *f)
 }
 
 /* ---- messages ---- */
-
-static void say(struct follower *f, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 static void say(struct follower *f, const char *fmt, ...)
 {

@@ -190,10 +190,12 @@ pid=""
 
 # A hostile file name reaches stderr escaped, never raw.
 mkdir -p "$TMP/e/HOSTE/Logs"
+python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1], "w").writestr("Z/Logs/z.log", "z\n")' "$TMP/e/old.zip"
 $T ingest -d "$TMP/e.db" --follow "$TMP/e" 2>"$TMP/e.err" &
 pid=$!
 DB=$TMP/e.db ERR=$TMP/e.err
-wait_for "follow starts on an empty folder" contains "$TMP/e.err" "following 1 path"
+wait_for "follow starts on a folder" contains "$TMP/e.err" "following 1 path"
+check "an archive in a followed folder: read once, and it says so" contains "$TMP/e.err" "e/old.zip: archives are read once, not followed"
 rec e1 1 > "$TMP/e/HOSTE/Logs/$(printf 'evil\033]0;pwned\007').log"
 wait_for "a new file with an escape in its name is stored" has_messages HOSTE e1
 check "... and its status line is escaped" contains "$TMP/e.err" 'evil\\e]0;pwned\\x07.log'

@@ -629,12 +629,12 @@ const char *follow_refusal(const char *path)
 	struct stat sb;
 	if (!strcmp(path, "-") || !strcmp(path, "/dev/stdin"))
 		return "--follow needs a folder or files, not a pipe";
-	bool is_dir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
-	if (!is_dir && !follow_name(path, true))
+	bool found = stat(path, &sb) == 0;
+	if (found && S_ISFIFO(sb.st_mode))
+		return "--follow needs a folder or files, not a pipe";
+	if ((!found || !S_ISDIR(sb.st_mode)) && !follow_name(path, true))
 		return "--follow needs a folder or files: archives are not followed"
 		       " (extract it, or ingest it without --follow)";
-	if (!is_dir && stat(path, &sb) == 0 && S_ISFIFO(sb.st_mode))
-		return "--follow needs a folder or files, not a pipe";
 	return NULL;	/* a path that is not there: ingest says so */
 }
 

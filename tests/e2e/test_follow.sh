@@ -73,7 +73,9 @@ scenario() {
 	wait_for "$mode: the first ingest stores the bundle" has_messages HOSTA m1 m2
 	check "$mode: one status line says what it follows" contains "$ERR" "following 1 path"
 
-	{ rec m3 3; rec m4 4; } >> "$L/Test.log"
+	# One write, so that one batch sees both records.
+	{ rec m3 3; rec m4 4; } > "$TMP/two"
+	cat "$TMP/two" >> "$L/Test.log"
 	wait_for "$mode: appended records are stored, once each" has_messages HOSTA m1 m2 m3 m4
 
 	b=$(batches)

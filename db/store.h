@@ -176,6 +176,24 @@ int store_file_twins(struct store *s, const char *host, const char *log_name,
 int store_text_prefix_hash(struct store *s, int64_t file_id, uint64_t len,
 			   uint64_t *hash);
 
+/* Following a live site (src/follow.c, db/rekey.c). A file renamed on
+ * disk (X.log rotated to X.lo_) keeps its stored records under its new
+ * key: the row of source from takes to's source, path, name, log_name
+ * and rotation; a stored file already keyed to->source (the X.lo_ the
+ * rotation deleted) is retired under "SOURCE#retired-ID" with its
+ * records. 0 renamed, 1 when from is not stored, -1 on error. */
+int store_file_rename(struct store *s, const char *from,
+		      const struct store_file_meta *to);
+/* WAL (true) while following, so that readers never wait for the
+ * writer's commits; DELETE (false) again at the end. -1 (store_error
+ * says why) when the mode did not change, e.g. another process has the
+ * store open when leaving WAL. */
+int store_set_wal(struct store *s, bool wal);
+/* Records of every original file (duplicates hold none): a sum over the
+ * files table, cheap enough for one status line per follow batch. -1 on
+ * error. */
+int64_t store_records_total(struct store *s);
+
 /* Bracket a bulk load: begin drops the events' time index (once; later
  * calls do nothing), end rebuilds it. Call end before the queries that
  * read events by time (store_events). Both 0 or -1. */

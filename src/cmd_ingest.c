@@ -9,13 +9,14 @@
 #include "bundle.h"
 #include "cli.h"
 #include "output.h"
+#include "follow.h"
 #include "ingest.h"
 #include "../lib/util.h"
 #include "../parsers/timeparse.h"
 
 static const char ingest_help[] =
 	"usage: tatrace ingest [-d STORE] [-q] [--host NAME] [--role ROLE] [--tz HOST=BIAS]...\n"
-	"                      PATH...\n"
+	"                      [--follow [--poll[=MS]]] PATH...\n"
 	"\n"
 	"Load ConfigMgr logs into the store. PATH is a folder (walked recursively),\n"
 	"a log file, a gzip-compressed log (x.log.gz), a .zip/.tar/.tar.gz/.tgz bundle\n"
@@ -46,11 +47,21 @@ static const char ingest_help[] =
 	"      --follow-links      follow symlinks that point out of a folder bundle\n"
 	"                          (refused by default: a stranger's bundle must not\n"
 	"                          read /etc/shadow into the store)\n"
+	"  -f, --follow            after the ingest, keep following the PATHs (folders\n"
+	"                          or log files, not archives or pipes): new records,\n"
+	"                          rotated (X.log -> X.lo_), new, truncated and replaced\n"
+	"                          files are stored as they are written, the traces\n"
+	"                          and findings kept up to date; one line per batch on\n"
+	"                          stderr. Readers (traces, log, ui) work meanwhile.\n"
+	"                          Runs until Ctrl-C or SIGTERM (exit 130)\n"
+	"      --poll[=MS]         with --follow: look every MS ms (default 250)\n"
+	"                          instead of using inotify (automatic on network\n"
+	"                          shares and when inotify fails)\n"
 	"  -h, --help              this help\n"
 	"\n"
 	"Exit status: 0 all stored, 1 some files had errors (named on stderr as\n"
 	"file[:line]: reason; the rest was stored; also a --tz HOST not in the store),\n"
-	"2 usage or store error, 130 interrupted.\n";
+	"2 usage or store error, 130 interrupted (also how --follow ends on Ctrl-C).\n";
 
 enum {
 	OPT_HOST = 256,
@@ -59,6 +70,7 @@ enum {
 	OPT_ALL_FILES,
 	OPT_FOLLOW_LINKS,
 	OPT_ROLE,
+	OPT_POLL,
 };
 
 static const struct option ingest_options_long[] = {
@@ -70,6 +82,8 @@ static const struct option ingest_options_long[] = {
 	{ "max-archive-mib", required_argument, NULL, OPT_MAX_ARCHIVE },
 	{ "all-files", no_argument, NULL, OPT_ALL_FILES },
 	{ "follow-links", no_argument, NULL, OPT_FOLLOW_LINKS },
+	{ "follow", no_argument, NULL, 'f' },
+	{ "poll", optional_argument, NULL, OPT_POLL },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -94,6 +108,22 @@ static bool parse_mib(const char *arg, uint64_t *bytes)
 	if (errno || end == arg || *end || mib == 0 || mib > (1ull << 30))
 		return false;
 	*bytes = (uint64_t)mib << 20;
+	return true;
+}
+
+/* --poll=MS: 10 ms .. 1 hour. */
+static bool parse_poll(const char *arg, int *ms)
+{
+	if (!arg) {
+		*ms = FOLLOW_POLL_MS;
+		return true;
+	}
+	char *end;
+	errno = 0;
+	long v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < 10 || v > 3600000)
+		return false;
+	*ms = (int)v;
 	return true;
 }
 
@@ -136,13 +166,23 @@ int cmd_ingest(int argc, char **argv)
 		.max_archive_bytes = BUNDLE_DEFAULT_MAX_ARCHIVE_BYTES,
 		.errors = stderr,
 	};
-	int c, rc = 2;
+	int c, rc = 2, poll_ms = FOLLOW_POLL_MS;
+	bool follow = false, poll = false;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "d:qh", ingest_options_long, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:qfh", ingest_options_long, NULL)) != -1) {
 		switch (c) {
 		case 'd': store_opt = optarg; break;
+		case 'f': follow = true; break;
+		case OPT_POLL:
+			if (!parse_poll(optarg, &poll_ms)) {
+				rc = cli_usage_error("ingest", "--poll wants a number of"
+						     " milliseconds (10..3600000), got '%s'", optarg);
+				goto out;
+			}
+			poll = true;
+			break;
 		case 'q': quiet = true; break;
 		case OPT_HOST: opts.host_override = optarg; break;
 		case OPT_TZ:
@@ -172,12 +212,16 @@ int cmd_ingest(int argc, char **argv)
 			opts.role_given = true;
 			break;
 		default:
-			rc = cli_option_error("ingest", argv, "d:qh", ingest_options_long);
+			rc = cli_option_error("ingest", argv, "d:qfh", ingest_options_long);
 			goto out;
 		}
 	}
 	if (optind >= argc) {
 		rc = cli_usage_error("ingest", "no PATH given");
+		goto out;
+	}
+	if (poll && !follow) {
+		rc = cli_usage_error("ingest", "--poll goes with --follow");
 		goto out;
 	}
 	opts.tz = tz;
@@ -192,6 +236,15 @@ int cmd_ingest(int argc, char **argv)
 		goto out;
 	}
 	ingest_install_signal_handlers();
+	if (follow) {
+		struct follow_options fo = {
+			.ingest = opts, .poll = poll, .poll_ms = poll_ms,
+			.quiet = quiet, .stop_fd = -1,
+		};
+		rc = follow_run(s, argv + optind, argc - optind, &fo);
+		store_close(s);
+		goto out;
+	}
 	struct ingest_summary sum;
 	rc = ingest_run(s, argv + optind, argc - optind, &opts, &sum);
 	store_close(s);

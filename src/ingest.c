@@ -47,8 +47,14 @@ void ingest_install_signal_handlers(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
+	interrupted = 0;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+bool ingest_interrupted(void)
+{
+	return interrupted != 0;
 }
 
 struct ingest {
@@ -585,6 +591,18 @@ static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 	return 0;
 }
 
+/* --follow: is this one of the files that changed? */
+static bool wanted(struct ingest *ing, const struct bundle_entry *e)
+{
+	if (ing->single_file)
+		return ing->opts->want(ing->opts->want_ctx, ing->single_source);
+	struct buf b = {0};
+	buf_printf(&b, "%s/%s", ing->source_prefix, e->path);
+	bool yes = ing->opts->want(ing->opts->want_ctx, b.data);
+	buf_free(&b);
+	return yes;
+}
+
 static int visit_entry(void *ctx, const struct bundle_entry *e,
 		       struct bundle_input *in)
 {
@@ -595,6 +613,8 @@ static int visit_entry(void *ctx, const struct bundle_entry *e,
 
 	if (interrupted)
 		goto out_stop;
+	if (ing->opts->want && !ing->pipe && !wanted(ing, e))
+		goto out;
 	ing->sum->files_seen++;
 	progress_next_file(ing->progress, e->path, e->size);
 	ssize_t head_len = read_full(in, head, STORE_HEAD_BYTES);
@@ -774,13 +794,13 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 	double start = clock_now();
 
 	memset(sum, 0, sizeof(*sum));
-	interrupted = 0;
 	ing.progress = progress_new(opts->progress,
 				    opts->progress ? planned_bytes(paths, n_paths) : 0);
 	for (int i = 0; i < n_paths && !interrupted && !sum->store_failed; i++) {
 		uint64_t seen = sum->files_seen, failed = sum->files_failed;
 		walk_one(&ing, paths[i]);
-		if (sum->files_seen == seen && sum->files_failed == failed) {
+		if (sum->files_seen == seen && sum->files_failed == failed &&
+		    !opts->want) {
 			/* Not an error, but almost always the wrong folder. */
 			progress_clear(ing.progress);
 			fprintf(opts->errors, "%s: no log files found (*.log, *.lo_, *.txt;"

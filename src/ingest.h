@@ -32,6 +32,10 @@ struct ingest_options {
 	bool follow_links;		/* --follow-links */
 	bool progress;			/* draw the progress bar on stderr */
 	FILE *errors;			/* where "file:line: reason" lines go */
+	/* --follow: visit only the files want() says yes to, by store key
+	 * (the file's absolute path); NULL visits every file. */
+	bool (*want)(void *ctx, const char *source);
+	void *want_ctx;
 };
 
 struct ingest_summary {
@@ -62,5 +66,8 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 /* Install the SIGINT/SIGTERM handler that makes ingest_run stop after
  * rolling back the file in progress. */
 void ingest_install_signal_handlers(void);
+/* True once SIGINT or SIGTERM arrived (after the handlers were
+ * installed): a follow loop between two ingests stops too. */
+bool ingest_interrupted(void);
 
 #endif

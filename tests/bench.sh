@@ -4,8 +4,10 @@
 # tatrace ingest (fresh store, then unchanged re-ingest); then the trace
 # benchmark and the merged-log benchmark (tatrace log and log --grep
 # against cat and grep -c over the same files; BENCH_LOG_RECORDS sizes it,
-# 0 skips it); then the cost per number of files (BENCH_MANYFILES sizes
-# it, 0 skips it). Figures are meaningful as ratios to the baselines of the
+# 0 skips it); then the live-follow latency (write of a push and its
+# receipt until the trace shows; BENCH_FOLLOW_RECORDS, 0 skips it); then
+# the cost per number of files (BENCH_MANYFILES sizes it, 0 skips it).
+# Figures are meaningful as ratios to the baselines of the
 # same run.
 set -eu
 T=${TATRACE:?}
@@ -22,4 +24,6 @@ python3 "$here/bench/traces.py" "$T" "${BENCH_TRACE_RECORDS:-10000000}" "${BENCH
 L=${BENCH_LOG_RECORDS:-2000000}
 [ "$L" -eq 0 ] || python3 "$here/bench/logspeed.py" "$T" "$L"
 python3 "$here/bench/ui_timeline.py" "$T" "${BENCH_PUSH_CLIENTS:-500}"
+F=${BENCH_FOLLOW_RECORDS:-1000000}
+[ "$F" -eq 0 ] || python3 "$here/bench/follow.py" "$T" "$F"
 python3 "$here/bench/manyfiles.py" "$T"

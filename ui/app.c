@@ -5,6 +5,7 @@
 
 #include <curses.h>
 #include <locale.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,34 @@
 
 static volatile sig_atomic_t got_signal;
 static bool screen_active;
+
+/* ui --follow's status slot: the follow thread writes, the loop reads. */
+static pthread_mutex_t status_lock = PTHREAD_MUTEX_INITIALIZER;
+static char status_line[512];
+static unsigned status_posted, status_shown;
+
+void ui_post_status(const char *line)
+{
+	pthread_mutex_lock(&status_lock);
+	snprintf(status_line, sizeof(status_line), "%s", line);
+	status_posted++;
+	pthread_mutex_unlock(&status_lock);
+}
+
+/* A newly posted status line becomes the message, unless a prompt is
+ * open. STALE_SCREEN when it did. */
+static unsigned take_status(struct app *a)
+{
+	unsigned stale = STALE_NONE;
+	pthread_mutex_lock(&status_lock);
+	if (status_posted != status_shown && a->prompt == PROMPT_NONE) {
+		app_message(a, PAINT_ACTIVE, "%s", status_line);
+		status_shown = status_posted;
+		stale = STALE_SCREEN;
+	}
+	pthread_mutex_unlock(&status_lock);
+	return stale;
+}
 
 static void on_signal(int sig)
 {
@@ -453,6 +482,7 @@ int ui_run(const struct ui_options *opt)
 		key = app_next_key(a);
 		a->t0 = clock_now();
 		if (key == ERR) {
+			stale = take_status(a);
 			/* A pause in typing: a slice of the filter's count or
 			 * scan, the strip. */
 			bool show = tracelist_idle(a->stack[0], typing);

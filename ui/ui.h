@@ -18,6 +18,10 @@ int ui_run(const struct ui_options *opt);
 /* True when the terminal cannot move its cursor (TERM=dumb): callers
  * print text instead of running the dashboard. */
 bool ui_terminal_dumb(void);
+/* ui --follow: another thread (the follow loop) posts its latest status
+ * line here (escaped for a terminal already); the dashboard shows it in
+ * its status line at its next tick. Thread-safe; any thread, any time. */
+void ui_post_status(const char *line);
 /* The KEYS section of tatrace(1), generated from ui/actions.h. */
 void ui_keys_man(FILE *f);
 

@@ -2,6 +2,7 @@
  * log file to a visitor as a readable stream; also the name rules that go
  * with bundles: roles, rotation pieces and host inference from paths. */
 #include "bundle.h"
+#include "../lib/strmap.h"
 #include "../lib/util.h"
 
 #include <archive.h>
@@ -420,6 +421,12 @@ static void walk_report(struct walk *w, const char *path, const char *what)
 		w->v->report(w->v->ctx, path, what);
 }
 
+static void walk_note(struct walk *w, const char *path, const char *what)
+{
+	if (w->v->note)
+		w->v->note(w->v->ctx, path, what);
+}
+
 /* Append "/name" (or just name at the root) to b; returns the old length
  * for buf_truncate. */
 static size_t buf_push(struct buf *b, const char *name, size_t len)
@@ -442,7 +449,8 @@ static int walk_visit(struct walk *w, struct bundle_entry *e,
 		      struct bundle_input *in)
 {
 	char host[256];
-	e->name = last_component(e->path);
+	if (!e->name)
+		e->name = last_component(e->path);
 	if (w->opts.host_override) {
 		e->host = w->opts.host_override;
 	} else {
@@ -533,6 +541,7 @@ struct archive_walk {
 	size_t root_len;	/* w->rel length at the archive itself */
 	uint64_t used;		/* uncompressed bytes read so far */
 	struct buf norm;
+	struct strmap *paths;	/* bundle paths visited in this archive */
 };
 
 /* Decide whether an entry is visited; reports the skips a user would want to
@@ -570,9 +579,41 @@ static bool archive_entry_wanted(struct archive_walk *aw, struct archive_entry *
 
 /* Visit one entry. Returns 1 to stop the whole walk, -1 to stop this archive
  * (already reported), 0 to go on. */
-static int archive_visit_entry(struct archive_walk *aw, struct archive_entry *ae)
+/* Entries whose names normalise to one path ("a\\b", "a/b", "a/./b", one
+ * name twice, a tar's appended copy) are all kept: each is evidence, a
+ * tar append is usually the newer version, and the store's duplicate
+ * check then tells copies from changes. The second gets the key
+ * "path#2" (the third "#3", past any literal "#2"), said in a note
+ * naming both. Its file name stays the entry's own, for its role. */
+static void archive_unique_path(struct archive_walk *aw, const char *raw)
 {
 	struct walk *w = aw->w;
+	int64_t count, taken;
+	if (!strmap_get(aw->paths, w->rel.data, &count)) {
+		strmap_put(aw->paths, w->rel.data, 1);
+		return;
+	}
+	size_t base = w->rel.len;
+	char *first = xstrdup(w->rel.data);
+	do {
+		buf_truncate(&w->rel, base);
+		buf_printf(&w->rel, "#%lld", (long long)++count);
+	} while (strmap_get(aw->paths, w->rel.data, &taken));
+	strmap_put(aw->paths, first, count);
+	strmap_put(aw->paths, w->rel.data, 1);
+	struct buf what = {0};
+	buf_printf(&what, "entry '%s' has the name of an earlier entry (%s);"
+		   " both kept", raw, first);
+	walk_note(w, w->rel.data, what.data);
+	buf_free(&what);
+	free(first);
+}
+
+static int archive_visit_entry(struct archive_walk *aw, struct archive_entry *ae,
+			       const char *raw)
+{
+	struct walk *w = aw->w;
+	archive_unique_path(aw, raw);
 	struct bundle_input in = {
 		.fd = -1,
 		.ar = aw->ar,
@@ -581,6 +622,7 @@ static int archive_visit_entry(struct archive_walk *aw, struct archive_entry *ae
 	};
 	struct bundle_entry e = {
 		.path = w->rel.data,
+		.name = last_component(aw->norm.data),
 		.size = archive_entry_size_is_set(ae) ? archive_entry_size(ae) : -1,
 		.mtime = archive_entry_mtime_is_set(ae) ? archive_entry_mtime(ae) : 0,
 		.in_archive = true,
@@ -621,7 +663,7 @@ static int archive_step(struct archive_walk *aw)
 	}
 	int rc = 0;
 	if (archive_entry_wanted(aw, ae, raw))
-		rc = archive_visit_entry(aw, ae);
+		rc = archive_visit_entry(aw, ae, raw);
 	buf_truncate(&w->rel, aw->root_len);
 	return rc;
 }
@@ -663,7 +705,8 @@ static int walk_archive(struct walk *w, bool top)
 
 static int walk_archive_in(struct walk *w, bool top)
 {
-	struct archive_walk aw = { .w = w, .root_len = w->rel.len };
+	struct archive_walk aw = { .w = w, .root_len = w->rel.len,
+				   .paths = strmap_new() };
 	aw.ar = archive_read_new();
 	/* Only the compression the bundles we read use (.tar.gz, .tgz):
 	 * "all" would let a crafted archive start external programs
@@ -684,6 +727,7 @@ static int walk_archive_in(struct walk *w, bool top)
 	}
 	archive_read_free(aw.ar);
 	buf_free(&aw.norm);
+	strmap_free(aw.paths);
 	return rc;
 }
 

@@ -76,6 +76,9 @@ struct bundle_visitor {
 		     struct bundle_input *in);
 	/* path[:line]: what - one entry could not be read; the walk goes on. */
 	void (*report)(void *ctx, const char *path, const char *what);
+	/* path: what - a remark that is no error (may be NULL): an archive
+	 * entry kept under "path#2" because an earlier one had its name. */
+	void (*note)(void *ctx, const char *path, const char *what);
 };
 
 /* Walk one command-line PATH. Returns 0 when the walk completed (entries

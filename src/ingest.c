@@ -655,6 +655,14 @@ static void visit_report(void *ctx, const char *path, const char *what)
 	ing->sum->files_failed++;
 }
 
+/* A remark, not a problem: the exit status stays 0. */
+static void visit_note(void *ctx, const char *path, const char *what)
+{
+	struct ingest *ing = ctx;
+	progress_clear(ing->progress);
+	term_printf(ing->opts->errors, "%s: %s\n", path, what);
+}
+
 /* The absolute folder that a PATH's bundle paths hang off: bundle paths
  * start with the PATH's own name, so that is its parent folder. A PATH
  * with no real location (/dev/stdin on a pipe) is keyed as written. */
@@ -692,7 +700,7 @@ static int walk_one(struct ingest *ing, const char *path)
 		.follow_links = ing->opts->follow_links,
 		.stop = &interrupted,
 	};
-	struct bundle_visitor v = { ing, visit_entry, visit_report };
+	struct bundle_visitor v = { ing, visit_entry, visit_report, visit_note };
 	struct stat st;
 
 	if (!strcmp(path, "-")) {
@@ -713,6 +721,14 @@ static int walk_one(struct ingest *ing, const char *path)
 			   (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode)) &&
 			   !is_archive_name(path);
 	ing->pipe = ing->single_file && S_ISFIFO(st.st_mode);
+	if (ing->pipe && !ing->opts->host_override) {
+		/* A note, not a failure: a pipe has no folder to name its
+		 * host, and two such clients would read as one. */
+		progress_clear(ing->progress);
+		term_printf(ing->opts->errors, "%s: no --host: stored as host"
+			" 'unknown' (a pipe has no folder naming its host)\n",
+			strcmp(path, "/dev/stdin") ? path : "-");
+	}
 	if (ing->opts->role_given && !ing->single_file) {
 		/* A note, not a failure: the walk goes on by file names. */
 		progress_clear(ing->progress);

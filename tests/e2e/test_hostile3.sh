@@ -38,4 +38,49 @@ check "a store path with ESC is escaped in the error" sh -c "! grep -q '$ESC' '$
 $T ingest -q -d "$TMP/plain.db" "$FIX/bundle" 2>/dev/null
 $T show -d "$TMP/plain.db" 1 > "$TMP/plain.text"
 check "a plain action is unchanged" sh -c "head -1 '$TMP/plain.text' | grep -q 'RequestMachinePolicy$'"
+
+# ---- piped inputs: each its own key, and the host they get said aloud
+AG="$FIX/bundle/CLIENT01/Windows/CCM/Logs/CcmNotificationAgent.log"
+SV="$FIX/bundle/MP01/SMS_CCM/Logs/BgbServer.log"
+P=$TMP/pipe.db
+if command -v bash >/dev/null; then
+	bash -c "'$T' ingest -q -d '$P' <(cat '$AG') && '$T' ingest -q -d '$P' <(cat '$SV') && '$T' ingest -q -d '$P' --host CLIENT09 <(cat '$AG')" 2>"$TMP/pipe.err"
+	$T files -d "$P" --format json > "$TMP/pipe.json"
+	check "three /dev/fd pipes, three files (none replaced another)" pyjson 'len(d) == 3 and sum(f["records"] for f in d) == 10' < "$TMP/pipe.json"
+	check "a pipe without --host is host unknown, and is told so" sh -c "grep -q \"no --host: stored as host 'unknown'\" '$TMP/pipe.err' && test \$(grep -c 'no --host' '$TMP/pipe.err') -eq 2"
+fi
+cat "$AG" | $T ingest -q -d "$TMP/pipe2.db" --host CLIENT09 - 2>"$TMP/pipe2.err"
+check "with --host: no note" test ! -s "$TMP/pipe2.err"
+check "with --host: that host" sh -c "$T files -d '$TMP/pipe2.db' --format json | grep -q '\"host\":\"CLIENT09\"'"
+
+# ---- archive entries whose names normalise to one path: each kept
+A=$TMP/dupnames
+mkdir -p "$A"
+python3 - "$A" <<'PY'
+import io, sys, tarfile, warnings, zipfile
+warnings.simplefilter('ignore')
+rec = lambda m: '<![LOG[%s]LOG]!><time="10:00:00.000+000" date="01-01-2026" component="T" context="" type="1" thread="1" file="">\n' % m
+with zipfile.ZipFile(sys.argv[1] + '/dup.zip', 'w') as z:
+    z.writestr('H1\\Logs\\x.log', rec('backslash'))
+    z.writestr('H1/Logs/x.log', rec('slash'))
+    z.writestr('H1/./Logs/x.log', rec('dot'))
+    z.writestr('H1/Logs/x.log#2', rec('literal'))
+    z.writestr('H1/Logs/x.log', rec('twice'))
+    z.writestr('H1/Logs/other.log', rec('other'))
+with tarfile.open(sys.argv[1] + '/dup.tar', 'w') as t:
+    for m in ['first', 'appended']:
+        d = rec(m).encode(); ti = tarfile.TarInfo('H2/Logs/y.log'); ti.size = len(d); t.addfile(ti, io.BytesIO(d))
+PY
+expect_status 0 "colliding entry names: kept, exit 0 (a note, not an error)" $T ingest -q --all-files -d "$TMP/dup.db" "$A"
+cp "$TMP/.err" "$TMP/dup.err"
+$T log -d "$TMP/dup.db" --format json > "$TMP/dup.json"
+check "every colliding entry's record is stored" pyjson 'sorted(r["message"] for r in d) == sorted(["backslash","slash","dot","literal","twice","other","first","appended"])' < "$TMP/dup.json"
+$T files -d "$TMP/dup.db" --format json > "$TMP/dupf.json"
+check "keys #2, #3 ... past a literal #2" pyjson 'sorted(f["path"].split("/")[-1] for f in d if "x.log" in f["path"]) == ["x.log","x.log#2","x.log#2#2","x.log#3","x.log#4"]' < "$TMP/dupf.json"
+check "a tar append is kept as y.log#2" pyjson 'any(f["path"].endswith("dup.tar/H2/Logs/y.log#2") for f in d)' < "$TMP/dupf.json"
+check "the note names both entries" contains "$TMP/dup.err" "x.log#3: entry 'H1/./Logs/x.log' has the name of an earlier entry (.*dup.zip/H1/Logs/x.log); both kept"
+check "a distinct name gets no note" not_contains "$TMP/dup.err" "other.log"
+check "the copies keep their role's log name" pyjson 'len({f["log"] for f in d if "x.log" in f["path"] and not f["path"].endswith("#2#2")}) == 1' < "$TMP/dupf.json"
+$T ingest -q --all-files -d "$TMP/dup.db" "$A" 2>/dev/null
+check "ingesting the archive again changes nothing" sh -c "$T files -d '$TMP/dup.db' --format json | cmp -s - '$TMP/dupf.json'"
 finish

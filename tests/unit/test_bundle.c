@@ -239,7 +239,7 @@ static void seen_free(struct seen *s)
 
 static int walk(const char *path, const struct bundle_options *opts, struct seen *s)
 {
-	struct bundle_visitor v = { s, seen_visit, seen_report };
+	struct bundle_visitor v = { s, seen_visit, seen_report, NULL };
 	return bundle_walk(path, opts, &v);
 }
 
@@ -411,7 +411,7 @@ static void test_file_truncated_while_read(void **state)
 	put_file(f, "HOST/shrinks.log", data);
 	free(data);
 	char *path = xstrdup(join(f, "HOST/shrinks.log"));
-	struct bundle_visitor v = { path, shrink_visit, NULL };
+	struct bundle_visitor v = { path, shrink_visit, NULL, NULL };
 	assert_int_equal(bundle_walk(path, NULL, &v), 0);
 	free(path);
 }

@@ -190,6 +190,14 @@ int store_fail(struct store *s)
 	return -1;
 }
 
+int store_corrupt_block(struct store *s, int64_t block_id, int64_t file_id,
+			const char *why)
+{
+	snprintf(s->err, sizeof(s->err), "%s: corrupt block %lld (file %lld): %s",
+		 s->path, (long long)block_id, (long long)file_id, why);
+	return -1;
+}
+
 sqlite3_stmt *store_stmt(struct store *s, const char *sql)
 {
 	for (size_t i = 0; i < s->nstmts; i++) {

@@ -83,4 +83,18 @@ check "a distinct name gets no note" not_contains "$TMP/dup.err" "other.log"
 check "the copies keep their role's log name" pyjson 'len({f["log"] for f in d if "x.log" in f["path"] and not f["path"].endswith("#2#2")}) == 1' < "$TMP/dupf.json"
 $T ingest -q --all-files -d "$TMP/dup.db" "$A" 2>/dev/null
 check "ingesting the archive again changes nothing" sh -c "$T files -d '$TMP/dup.db' --format json | cmp -s - '$TMP/dupf.json'"
+
+# ---- a tampered block: its offsets are checked, never followed
+if command -v sqlite3 >/dev/null; then
+	cp "$TMP/plain.db" "$TMP/tamper.db"
+	sqlite3 "$TMP/tamper.db" "UPDATE blocks SET meta = substr(meta, 1, 16) || x'00ffffff' || substr(meta, 21) WHERE id = (SELECT min(id) FROM blocks)"
+	for q in "" "--grep Push" "--format json"; do
+		expect_status 2 "log $q on a block with a message offset past its text: exit 2" $T log -d "$TMP/tamper.db" $q
+		check "... one line: STORE: corrupt block N (file F)" sh -c "[ \$(wc -l < '$TMP/.err') -eq 1 ] && grep -q '^tatrace log: .*tamper.db: corrupt block [0-9]* (file [0-9]*): ' '$TMP/.err'"
+	done
+	cp "$TMP/plain.db" "$TMP/tamper.db"
+	sqlite3 "$TMP/tamper.db" "UPDATE blocks SET meta = substr(meta, 1, 32) || x'ffffff00' || substr(meta, 37) WHERE id = (SELECT min(id) FROM blocks)"
+	expect_status 2 "a time offset past the text: exit 2" $T log -d "$TMP/tamper.db"
+	expect_status 0 "the untampered store: exit 0" $T log -d "$TMP/plain.db"
+fi
 finish

@@ -338,7 +338,7 @@ void store_forget_components(struct store *s)
 /* ---- per-file and per-host facts ---- */
 
 static const char SQL_PRIOR[] =
-	"SELECT size, mtime, head_hash, content_hash FROM files"
+	"SELECT size, mtime, head_hash, content_hash, ingested_at FROM files"
 	" WHERE source = ?1";
 
 int store_file_prior(struct store *s, const char *source,
@@ -356,6 +356,7 @@ int store_file_prior(struct store *s, const char *source,
 		out->mtime = sqlite3_column_int64(st, 1);
 		out->head_hash = (uint64_t)sqlite3_column_int64(st, 2);
 		out->content_hash = (uint64_t)sqlite3_column_int64(st, 3);
+		out->stored_at = sqlite3_column_int64(st, 4);
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		store_fail(s);

@@ -487,6 +487,7 @@ static int walk_plain_file(struct walk *w)
 		.path = w->rel.data,
 		.size = pipe ? -1 : (int64_t)st.st_size,
 		.mtime = pipe ? 0 : (int64_t)st.st_mtime,
+		.ctime = pipe ? 0 : (int64_t)st.st_ctime,
 	};
 	int rc = walk_visit(w, &e, &in);
 	close(fd);
@@ -540,6 +541,7 @@ struct archive_walk {
 	struct archive *ar;
 	size_t root_len;	/* w->rel length at the archive itself */
 	uint64_t used;		/* uncompressed bytes read so far */
+	int64_t ctime;		/* the archive file's */
 	struct buf norm;
 	struct strmap *paths;	/* bundle paths visited in this archive */
 };
@@ -625,6 +627,7 @@ static int archive_visit_entry(struct archive_walk *aw, struct archive_entry *ae
 		.name = last_component(aw->norm.data),
 		.size = archive_entry_size_is_set(ae) ? archive_entry_size(ae) : -1,
 		.mtime = archive_entry_mtime_is_set(ae) ? archive_entry_mtime(ae) : 0,
+		.ctime = aw->ctime,
 		.in_archive = true,
 	};
 	int rc = walk_visit(w, &e, &in);
@@ -707,6 +710,9 @@ static int walk_archive_in(struct walk *w, bool top)
 {
 	struct archive_walk aw = { .w = w, .root_len = w->rel.len,
 				   .paths = strmap_new() };
+	struct stat st;
+	if (stat(w->fs.data, &st) == 0)
+		aw.ctime = (int64_t)st.st_ctime;
 	aw.ar = archive_read_new();
 	/* Only the compression the bundles we read use (.tar.gz, .tgz):
 	 * "all" would let a crafted archive start external programs
@@ -769,10 +775,12 @@ static int walk_gzip(struct walk *w)
 		.archive_cap = w->opts.max_archive_bytes,
 	};
 	buf_truncate(&w->rel, w->rel.len - gzip_name_len(w->rel.data));
+	bool have_st = stat(w->fs.data, &st) == 0;
 	struct bundle_entry e = {
 		.path = w->rel.data,
 		.size = -1,
-		.mtime = stat(w->fs.data, &st) == 0 ? (int64_t)st.st_mtime : 0,
+		.mtime = have_st ? (int64_t)st.st_mtime : 0,
+		.ctime = have_st ? (int64_t)st.st_ctime : 0,
 		.in_archive = true,
 	};
 	rc = walk_visit(w, &e, &in);

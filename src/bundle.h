@@ -55,6 +55,9 @@ struct bundle_entry {
 	const char *host;	/* inferred (or the --host override) */
 	int64_t size;		/* bytes, -1 if unknown */
 	int64_t mtime;		/* seconds since 1970, 0 if unknown */
+	int64_t ctime;		/* last status change (an archive entry: its
+				 * archive's), seconds; 0 if unknown. Any
+				 * write, and any reset of mtime, moves it. */
 	bool in_archive;
 };
 

@@ -230,6 +230,19 @@ static bool old_content_hash(struct ingest *ing, struct bundle_input *in,
 	return hash_prefix(ing, in, old_size, hash);
 }
 
+/* Size, mtime and head cannot see an edit past the head that keeps the
+ * size and resets the mtime (touch -r, a tool that preserves times). Such
+ * an edit moves the ctime, which nobody can set: a file (an archive
+ * entry: its archive) whose status changed at or after the second it was
+ * stored has its whole content hashed (read, not parsed) and compared;
+ * one untouched since is skipped after its head. Copied or extracted
+ * bundles pay that read once per ingest until they are stored again. */
+static bool untouched_since_stored(const struct bundle_entry *e,
+				   const struct store_prior *prior)
+{
+	return e->ctime > 0 && e->ctime < prior->stored_at;
+}
+
 /* Compare with what the store remembers: unchanged files are skipped
  * after reading only their head; grown files are verified by hashing the
  * old length before only their tail is parsed. On DECIDE_STORE the input
@@ -250,7 +263,8 @@ static enum decision decide_plan(struct ingest *ing, struct bundle_input *in,
 							   : head_len;
 	if (prior->size < 0 || hash_bytes(head, old_head) != prior->head_hash)
 		return DECIDE_STORE;
-	if (e->size == prior->size && e->mtime == prior->mtime)
+	if (e->size == prior->size && e->mtime == prior->mtime &&
+	    untouched_since_stored(e, prior))
 		return DECIDE_SKIP;
 	if (e->size < prior->size)
 		return DECIDE_STORE;

@@ -97,4 +97,40 @@ if command -v sqlite3 >/dev/null; then
 	expect_status 2 "a time offset past the text: exit 2" $T log -d "$TMP/tamper.db"
 	expect_status 0 "the untampered store: exit 0" $T log -d "$TMP/plain.db"
 fi
+
+# ---- a change past the first 64 KiB that keeps size and mtime
+M=$TMP/mid
+mkdir -p "$M/HOST/Logs"
+python3 - "$M/HOST/Logs/big.log" <<'PY'
+import sys
+rec = lambda i: '<![LOG[original %04d]LOG]!><time="10:%02d:%02d.000+000" date="01-01-2026" component="T" context="" type="1" thread="1" file="">\n' % (i, i // 60 % 60, i % 60)
+open(sys.argv[1], 'w').write(''.join(rec(i) for i in range(2000)))
+PY
+# edit IN PLACE: the same size, the mtime put back (touch -r, rsync -t ...)
+edit_keep_times() {
+	python3 - "$1" "$2" <<'PY'
+import os, sys
+p = sys.argv[1]; st = os.stat(p); d = open(p, 'rb').read()
+i = d.rindex(b' 1999]') - 8; d = d[:i] + sys.argv[2].encode() + d[i + 8:]
+assert len(sys.argv[2]) == 8
+with open(p, 'r+b') as f: f.write(d)
+os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+PY
+}
+$T ingest -q -d "$TMP/mid.db" "$M" 2>/dev/null
+$T ingest -d "$TMP/mid.db" "$M" 2>"$TMP/mid.err"
+check "untouched: unchanged" contains "$TMP/mid.err" "1 unchanged"
+edit_keep_times "$M/HOST/Logs/big.log" TAMPERED
+$T ingest -d "$TMP/mid.db" "$M" 2>"$TMP/mid.err"
+check "an edit at byte 200k, same size and mtime: replaced" contains "$TMP/mid.err" "1 replaced"
+check "... and the new text is stored" sh -c "$T log -d '$TMP/mid.db' --grep 'TAMPERED 1999' | grep -q TAMPERED"
+$T ingest -d "$TMP/mid.db" "$M" 2>"$TMP/mid.err"
+check "once stored again: unchanged" contains "$TMP/mid.err" "1 unchanged"
+# the same in a .tar rewritten with the entry's size and mtime kept
+tar -C "$M" -cf "$TMP/mid.tar" HOST
+$T ingest -q -d "$TMP/midtar.db" "$TMP/mid.tar" 2>/dev/null
+edit_keep_times "$M/HOST/Logs/big.log" SWAPPED_
+tar -C "$M" -cf "$TMP/mid.tar.new" HOST && mv "$TMP/mid.tar.new" "$TMP/mid.tar"
+$T ingest -d "$TMP/midtar.db" "$TMP/mid.tar" 2>"$TMP/mid.err"
+check "a rewritten archive's changed entry: replaced" contains "$TMP/mid.err" "1 replaced"
 finish

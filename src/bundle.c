@@ -226,6 +226,7 @@ void host_of_path(const char *bundle_path, char *host, size_t host_len)
 struct bundle_input {
 	int fd;			/* plain file, or -1 */
 	bool regular;		/* fd is a regular file: it can shrink */
+	uint64_t opened_size;	/* its size when it was opened */
 	uint64_t pos;		/* bytes read from fd */
 	const volatile sig_atomic_t *stop;
 	struct archive *ar;	/* archive entry, or NULL */
@@ -242,11 +243,17 @@ struct bundle_input {
 static bool input_shrank(struct bundle_input *in)
 {
 	struct stat st;
-	if (!in->regular || fstat(in->fd, &st) != 0 || (uint64_t)st.st_size >= in->pos)
+	if (!in->regular || fstat(in->fd, &st) != 0)
+		return false;
+	/* The end came before the size the file had when opened: it was cut,
+	 * even when the cut left more than had been read (so the size is
+	 * no smaller than the position) or it grew again since. */
+	if ((uint64_t)st.st_size >= in->pos && in->pos >= in->opened_size)
 		return false;
 	snprintf(in->error, sizeof(in->error), "the file shrank while it was"
-		 " read (%llu bytes read, %llu left): truncated or rotated;"
-		 " ingest it again", (unsigned long long)in->pos,
+		 " read (%llu of its %llu bytes read, %llu left): truncated or"
+		 " rotated; ingest it again", (unsigned long long)in->pos,
+		 (unsigned long long)in->opened_size,
 		 (unsigned long long)st.st_size);
 	return true;
 }
@@ -482,7 +489,8 @@ static int walk_plain_file(struct walk *w)
 		return 0;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	struct bundle_input in = { .fd = fd, .regular = !pipe, .stop = w->opts.stop };
+	struct bundle_input in = { .fd = fd, .regular = !pipe, .stop = w->opts.stop,
+				   .opened_size = pipe ? 0 : (uint64_t)st.st_size };
 	struct bundle_entry e = {
 		.path = w->rel.data,
 		.size = pipe ? -1 : (int64_t)st.st_size,

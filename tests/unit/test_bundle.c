@@ -416,6 +416,62 @@ static void test_file_truncated_while_read(void **state)
 	free(path);
 }
 
+/* Cut to more than had been read: the end comes at the cut, where the
+ * size equals the position, and the file is still one that shrank. */
+static int shrink_past_visit(void *ctx, const struct bundle_entry *e,
+			     struct bundle_input *in)
+{
+	(void)e;
+	char chunk[4096];
+	assert_int_equal(bundle_input_read(in, chunk, sizeof(chunk)), sizeof(chunk));
+	assert_int_equal(truncate(ctx, 3 * 4096), 0);
+	ssize_t n, total = sizeof(chunk);
+	while ((n = bundle_input_read(in, chunk, sizeof(chunk))) > 0)
+		total += n;
+	assert_int_equal(total, 3 * 4096);
+	assert_int_equal(n, -1);
+	assert_non_null(strstr(bundle_input_error(in), "shrank while it was read"));
+	return 0;
+}
+
+/* A file that grows while it is read (a live log) is read whole, no error. */
+static int grow_visit(void *ctx, const struct bundle_entry *e,
+		      struct bundle_input *in)
+{
+	(void)e;
+	char chunk[4096];
+	assert_int_equal(bundle_input_read(in, chunk, sizeof(chunk)), sizeof(chunk));
+	FILE *fp = fopen(ctx, "a");
+	assert_non_null(fp);
+	fputs("appended\n", fp);
+	fclose(fp);
+	ssize_t n, total = sizeof(chunk);
+	while ((n = bundle_input_read(in, chunk, sizeof(chunk))) > 0)
+		total += n;
+	assert_int_equal(n, 0);
+	assert_int_equal(total, 65535 + 9);
+	return 0;
+}
+
+static void test_file_cut_past_the_position(void **state)
+{
+	struct fixture *f = *state;
+	char *data = xmalloc(65536);
+	memset(data, 'x', 65535);
+	data[65535] = '\0';
+	put_file(f, "HOST/cut.log", data);
+	put_file(f, "HOST/grows.log", data);
+	free(data);
+	char *path = xstrdup(join(f, "HOST/cut.log"));
+	struct bundle_visitor v = { path, shrink_past_visit, NULL, NULL };
+	assert_int_equal(bundle_walk(path, NULL, &v), 0);
+	free(path);
+	path = xstrdup(join(f, "HOST/grows.log"));
+	v = (struct bundle_visitor){ path, grow_visit, NULL, NULL };
+	assert_int_equal(bundle_walk(path, NULL, &v), 0);
+	free(path);
+}
+
 static void test_folder_all_files_and_override(void **state)
 {
 	struct fixture *f = *state;
@@ -744,6 +800,7 @@ int main(void)
 		cmocka_unit_test(test_host_of_path),
 		cmocka_unit_test_setup_teardown(test_folder_walk, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_folder_follow_links, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_file_cut_past_the_position, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_file_truncated_while_read, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_folder_all_files_and_override,
 						setup_tmp, teardown_tmp),

@@ -419,6 +419,8 @@ struct walk {
 	struct buf fs;		/* filesystem path of the current item */
 	struct buf rel;		/* its bundle path */
 	bool top_is_pipe;	/* PATH is a FIFO such as /dev/stdin */
+	const void *mem;	/* bundle_walk_archive_memory's bytes, or NULL */
+	size_t mem_len;
 	char *root;		/* realpath of a folder bundle: links stay inside */
 };
 
@@ -719,7 +721,7 @@ static int walk_archive_in(struct walk *w, bool top)
 	struct archive_walk aw = { .w = w, .root_len = w->rel.len,
 				   .paths = strmap_new() };
 	struct stat st;
-	if (stat(w->fs.data, &st) == 0)
+	if (!w->mem && stat(w->fs.data, &st) == 0)
 		aw.ctime = (int64_t)st.st_ctime;
 	aw.ar = archive_read_new();
 	/* Only the compression the bundles we read use (.tar.gz, .tgz):
@@ -729,7 +731,9 @@ static int walk_archive_in(struct walk *w, bool top)
 	archive_read_support_format_zip(aw.ar);
 	archive_read_support_format_tar(aw.ar);
 	int rc = 0;
-	if (archive_read_open_filename(aw.ar, w->fs.data, 64 * 1024) != ARCHIVE_OK) {
+	int opened = w->mem ? archive_read_open_memory(aw.ar, w->mem, w->mem_len)
+			    : archive_read_open_filename(aw.ar, w->fs.data, 64 * 1024);
+	if (opened != ARCHIVE_OK) {
 		const char *msg = archive_error_string(aw.ar);
 		walk_report(w, top ? w->fs.data : w->rel.data,
 			    msg ? msg : "cannot open archive");
@@ -995,14 +999,38 @@ static int walk_top(struct walk *w, const char *path)
 	return walk_plain_file(w);
 }
 
+static void walk_init(struct walk *w, const struct bundle_options *opts,
+		      const struct bundle_visitor *v)
+{
+	*w = (struct walk){ .v = v };
+	if (opts)
+		w->opts = *opts;
+	if (w->opts.max_archive_bytes == 0)
+		w->opts.max_archive_bytes = BUNDLE_DEFAULT_MAX_ARCHIVE_BYTES;
+}
+
+int bundle_walk_archive_memory(const void *data, size_t len, const char *name,
+			       const struct bundle_options *opts,
+			       const struct bundle_visitor *v)
+{
+	struct walk w;
+	walk_init(&w, opts, v);
+	w.mem = data;
+	w.mem_len = len;
+	buf_puts(&w.fs, name);
+	buf_puts(&w.rel, name);
+	int rc = walk_archive(&w, true);
+	free(w.seen.slots);
+	buf_free(&w.fs);
+	buf_free(&w.rel);
+	return rc;
+}
+
 int bundle_walk(const char *path, const struct bundle_options *opts,
 		const struct bundle_visitor *v)
 {
-	struct walk w = { .v = v };
-	if (opts)
-		w.opts = *opts;
-	if (w.opts.max_archive_bytes == 0)
-		w.opts.max_archive_bytes = BUNDLE_DEFAULT_MAX_ARCHIVE_BYTES;
+	struct walk w;
+	walk_init(&w, opts, v);
 	int rc = walk_top(&w, path);
 	free(w.root);
 	free(w.seen.slots);

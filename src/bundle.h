@@ -99,4 +99,11 @@ struct bundle_visitor {
 int bundle_walk(const char *path, const struct bundle_options *opts,
 		const struct bundle_visitor *v);
 
+/* The archive reader alone, on bytes in memory (a .zip, .tar or .tar.gz
+ * named name, e.g. "x.zip"): the same entry rules, caps and reports as
+ * an archive met by bundle_walk. For the fuzz target and tests. */
+int bundle_walk_archive_memory(const void *data, size_t len, const char *name,
+			       const struct bundle_options *opts,
+			       const struct bundle_visitor *v);
+
 #endif

@@ -198,8 +198,11 @@ static int seen_visit(void *ctx, const struct bundle_entry *e, struct bundle_inp
 	struct seen *s = ctx;
 	assert_true(s->count < MAX_SEEN);
 	assert_non_null(e->host);
-	assert_string_equal(e->name, strrchr(e->path, '/') ? strrchr(e->path, '/') + 1
-							   : e->path);
+	/* the path's last component, but for a "#2" that keeps two archive
+	 * entries of one name apart */
+	const char *last = strrchr(e->path, '/') ? strrchr(e->path, '/') + 1 : e->path;
+	assert_int_equal(strncmp(last, e->name, strlen(e->name)), 0);
+	assert_true(last[strlen(e->name)] == '\0' || last[strlen(e->name)] == '#');
 	size_t i = s->count++;
 	s->path[i] = xstrdup(e->path);
 	s->host[i] = xstrdup(e->host);
@@ -655,6 +658,48 @@ static void test_zip_entries_and_escapes(void **state)
 	seen_free(&s);
 }
 
+/* The archive reader on bytes in memory (the fuzz target's way in) gives
+ * what the walk of the same archive file gives, reports included. */
+static void test_archive_from_memory(void **state)
+{
+	struct fixture *f = *state;
+	static const struct member m[] = {
+		{ .name = "MP01\\Logs\\BgbServer.log", .data = "server" },
+		{ .name = "MP01/Logs/BgbServer.log", .data = "again" },
+		{ .name = "../evil.log", .data = "evil" },
+		{ .name = "skip.bin", .data = "bin" },
+	};
+	char zip[512];
+	snprintf(zip, sizeof(zip), "%s", join(f, "CLIENT01.zip"));
+	make_archive(zip, KIND_ZIP, m, sizeof(m) / sizeof(m[0]));
+	FILE *fp = fopen(zip, "rb");
+	assert_non_null(fp);
+	char bytes[4096];
+	size_t len = fread(bytes, 1, sizeof(bytes), fp);
+	fclose(fp);
+	struct seen a = { 0 }, b = { 0 };
+	assert_int_equal(walk(zip, NULL, &a), 0);
+	struct bundle_visitor v = { &b, seen_visit, seen_report, NULL };
+	assert_int_equal(bundle_walk_archive_memory(bytes, len, "CLIENT01.zip", NULL, &v), 0);
+	assert_int_equal(b.count, 2);
+	assert_int_equal(a.count, b.count);
+	for (size_t i = 0; i < a.count; i++) {
+		assert_string_equal(a.path[i], b.path[i]);
+		assert_string_equal(a.data[i], b.data[i]);
+	}
+	assert_string_equal(b.path[1], "CLIENT01.zip/MP01/Logs/BgbServer.log#2");
+	assert_int_equal(a.reports, b.reports);
+	assert_true(has_report(&b, "CLIENT01.zip/../evil.log: entry path escapes"));
+	/* bytes that are no archive: one report, no entry */
+	seen_free(&b);
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(bundle_walk_archive_memory("junk", 4, "x.zip", NULL, &v), -1);
+	assert_int_equal(b.count, 0);
+	assert_int_equal(b.reports, 1);
+	seen_free(&a);
+	seen_free(&b);
+}
+
 static void test_targz_in_folder(void **state)
 {
 	struct fixture *f = *state;
@@ -801,6 +846,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_folder_walk, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_folder_follow_links, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_file_cut_past_the_position, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_archive_from_memory, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_file_truncated_while_read, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_folder_all_files_and_override,
 						setup_tmp, teardown_tmp),

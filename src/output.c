@@ -16,11 +16,6 @@ static const char hex_digits[] = "0123456789abcdef";
  * C1 controls, and the bidirectional embeddings, overrides and isolates
  * (U+202A..U+202E, U+2066..U+2069), which make a terminal or an editor
  * show text in another order than it has. */
-bool output_must_escape(uint32_t cp)
-{
-	return cp < 0x20 || cp == 0x7F || output_hidden_char(cp);
-}
-
 bool output_hidden_char(uint32_t cp)
 {
 	return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||

@@ -20,11 +20,10 @@
 #include "../lib/util.h"
 
 /* The one rule of what is never shown raw, for every output path (tables,
- * text, CSV, JSON, the dashboard): output_hidden_char is true for C1
- * controls and the bidi controls that reorder text (JSON and terminals
- * would take them raw); output_must_escape adds C0 and DEL. */
+ * text, CSV, JSON, the dashboard), beyond C0 and DEL that all of them
+ * escape anyway: C1 controls and the bidi controls that reorder text,
+ * which JSON and terminals would otherwise take raw. */
 bool output_hidden_char(uint32_t cp);
-bool output_must_escape(uint32_t cp);
 
 /* Append s as a quoted JSON string (valid UTF-8 in, valid JSON out). */
 void json_string(struct buf *out, const char *s, size_t len);

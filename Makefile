@@ -36,6 +36,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
 TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
+REPLAY_BINS := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/fuzz/replay_%,$(wildcard tests/fuzz/fuzz_*.c))
 
 ifeq ($(BUILD),build)
 BIN := tatrace
@@ -75,8 +76,8 @@ $(BUILD)/tools/%: tests/tools/%.c $(LIB)
 
 # The runner prints one summary line "N passed, N failed" and exits
 # non-zero on any failure.
-test: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
-	$(Q)TATRACE=$(abspath $(BIN)) BUILD=$(BUILD) sh tests/run.sh $(UNIT_BINS)
+test: $(BIN) $(UNIT_BINS) $(TOOL_BINS) $(REPLAY_BINS)
+	$(Q)TATRACE=$(abspath $(BIN)) BUILD=$(BUILD) sh tests/run.sh $(UNIT_BINS) $(REPLAY_BINS)
 
 check-asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
@@ -136,13 +137,27 @@ demo: $(BIN)
 screenshots: $(BIN)
 	$(Q)screenshots/make.sh
 
-# Coverage-guided fuzzing of the parsers (clang's libFuzzer); not part of
-# `make test`. FUZZ_SECONDS bounds the run.
+# Coverage-guided fuzzing (clang's libFuzzer); not part of `make test`.
+# Every target of tests/fuzz/fuzz_*.c runs FUZZ_SECONDS, its corpus seeded
+# from the fixtures (tests/fuzz/seeds.py) and the kept inputs of
+# tests/fixtures/fuzz/<target>/; a crash is left in build-fuzz/.
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 fuzz:
-	$(Q)mkdir -p build-fuzz/corpus
-	$(Q)clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined \
-		$(shell $(PKG_CONFIG) --cflags libpcre2-8) -o build-fuzz/fuzz_parse \
-		tests/fuzz/fuzz_parse.c parsers/*.c lib/util.c $(shell $(PKG_CONFIG) --libs libpcre2-8)
-	$(Q)cp tests/fixtures/bundle/*/*/*.log tests/fixtures/bundle/*/*/*/*/*.log build-fuzz/corpus/ 2>/dev/null || true
-	build-fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/corpus
+	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT=-O1 \
+		SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		$(FUZZ_TARGETS:%=build-fuzz/fuzz/fuzz_%)
+	$(Q)sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LDLIBS)
+
+# The kept inputs (tests/fixtures/fuzz/<target>/) replayed by `make test`
+# without libFuzzer: tests/fuzz/replay.c is the main().
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -DREPLAY_DIR='"tests/fixtures/fuzz/$*"' -o $@ \
+		$< tests/fuzz/replay.c $(LIB) $(LDLIBS)

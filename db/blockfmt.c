@@ -85,6 +85,42 @@ void blockfmt_unpack(const unsigned char *src, struct block_entry *e)
 	e->flags = src[43];
 }
 
+bool blockfmt_entry_fits(const struct block_entry *e)
+{
+	return (uint64_t)e->msg_off + e->msg_len <= e->text_len &&
+	       (uint64_t)e->time_off + e->time_len <= e->text_len;
+}
+
+int blockfmt_check(const unsigned char *meta, size_t meta_len, int64_t n,
+		   int64_t max_n, size_t text_len, const char **why)
+{
+	if (n < 0 || n > max_n || (!meta && n) ||
+	    meta_len != (size_t)n * BLOCKFMT_RECORD_BYTES) {
+		*why = "metadata does not match its record count";
+		return -1;
+	}
+	uint64_t total = 0;
+	for (int64_t i = 0; i < n; i++) {
+		/* the five fields, not a whole unpack: log reads every block */
+		const unsigned char *m = meta + (size_t)i * BLOCKFMT_RECORD_BYTES;
+		struct block_entry e = {
+			.text_len = get_u32(m + 8), .msg_off = get_u32(m + 16),
+			.msg_len = get_u32(m + 20), .time_off = get_u32(m + 32),
+			.time_len = get_u16(m + 36),
+		};
+		total += e.text_len;
+		if (total > text_len) {
+			*why = "a record's text runs past the block's";
+			return -1;
+		}
+		if (!blockfmt_entry_fits(&e)) {
+			*why = "a record's message or time lies outside its text";
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void inherit(struct block_entry *e, int64_t utc_us, int16_t bias,
 		    uint8_t src)
 {

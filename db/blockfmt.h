@@ -59,6 +59,16 @@ uint64_t blockfmt_utc(const unsigned char *src);
 /* Just the text_len of a packed entry. */
 uint32_t blockfmt_text_len(const unsigned char *src);
 
+/* A store is a file anyone can edit: every offset and length read from a
+ * block is checked before it is used. blockfmt_check is 0 when the meta
+ * blob holds exactly n entries (n at most max_n), their texts fit in the
+ * block's text_len bytes, and each entry's message and time spans lie
+ * inside its own text; otherwise -1, with why (a short phrase) set. */
+int blockfmt_check(const unsigned char *meta, size_t meta_len, int64_t n,
+		   int64_t max_n, size_t text_len, const char **why);
+/* One unpacked entry's spans lie inside its text. */
+bool blockfmt_entry_fits(const struct block_entry *e);
+
 /* Time of the last timed record seen in a file, which untimed records
  * inherit. */
 struct blockfmt_carry {

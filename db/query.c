@@ -284,6 +284,7 @@ struct log_cursor {
 	uint32_t *offs;		/* text offset of each entry (with order) */
 	struct blockgrep_set cand;	/* entries a blockwise grep may match */
 	struct block_entry cur;
+	int64_t block_id;	/* the current block's, for messages */
 	bool loaded, done;
 };
 
@@ -453,8 +454,7 @@ static int log_sort_cmp(const void *a, const void *b)
 static int log_corrupt(struct log_run *r, const struct log_cursor *c,
 		       const char *what)
 {
-	snprintf(r->s->err, sizeof(r->s->err), "%s: corrupt block %s in"
-		 " file %lld", r->s->path, what, (long long)c->file->id);
+	store_corrupt_block(r->s, c->block_id, c->file->id, what);
 	return -1;
 }
 
@@ -479,7 +479,7 @@ static int log_order_block(struct log_run *r, struct log_cursor *c)
 	c->order = NULL;
 	c->offs = NULL;
 	if (total > c->text_len)
-		return log_corrupt(r, c, "text");
+		return log_corrupt(r, c, "a record's text runs past the block's");
 	if (sorted)
 		return 0;
 	struct log_sort_key *k = xmalloc(c->n * sizeof(*k));
@@ -505,7 +505,7 @@ static int log_read_text(struct log_run *r, struct log_cursor *c,
 			 int64_t block_id, int64_t len)
 {
 	if (len < 0 || len >= INT32_MAX)
-		return log_corrupt(r, c, "text");
+		return log_corrupt(r, c, "its text has no usable length");
 	if ((size_t)len + 1 > c->text_cap) {	/* + 1: never malloc(0) */
 		c->text_cap = (size_t)len + 1;
 		free(c->text);
@@ -548,15 +548,16 @@ static int log_next_row(struct log_run *r, struct log_cursor *c,
 		size_t bytes = (size_t)sqlite3_column_bytes(st, 2);
 		if (n < 0 || n > STORE_BLOCK_RECORDS ||
 		    bytes != (size_t)n * BLOCKFMT_RECORD_BYTES) {
+			c->block_id = sqlite3_column_int64(st, 3);
 			sqlite3_reset(st);
-			return log_corrupt(r, c, "metadata");
+			return log_corrupt(r, c, "metadata does not match its record count");
 		}
 		if (!c->meta)
 			c->meta = xmalloc(STORE_BLOCK_RECORDS *
 					  BLOCKFMT_RECORD_BYTES);
 		if (bytes)
 			memcpy(c->meta, sqlite3_column_blob(st, 2), bytes);
-		*block_id = sqlite3_column_int64(st, 3);
+		*block_id = c->block_id = sqlite3_column_int64(st, 3);
 		*text_len = sqlite3_column_int64(st, 4);
 		*lo = sqlite3_column_int64(st, 5);
 		c->n = (uint32_t)n;
@@ -586,8 +587,13 @@ static int log_fetch_block(struct log_run *r, struct log_cursor *c)
 		r->seen += c->n;
 		if (q->tick && q->tick(q->tick_ctx, lo, r->seen))
 			return LOG_CANCELLED;
+		c->block_id = block_id;
 		if (log_read_text(r, c, block_id, text_len) < 0)
 			return -1;
+		const char *why;
+		if (blockfmt_check(c->meta, (size_t)c->n * BLOCKFMT_RECORD_BYTES,
+				   c->n, STORE_BLOCK_RECORDS, c->text_len, &why))
+			return log_corrupt(r, c, why);
 		if (r->blockwise) {
 			blockgrep_candidates(q->grep, r->md, c->meta, c->n,
 					     c->text, c->text_len, &c->cand);
@@ -627,7 +633,7 @@ static int log_entry(struct log_run *r, struct log_cursor *c)
 	if (c->text_at + e->text_len > c->text_len ||
 	    (uint64_t)e->msg_off + e->msg_len > e->text_len ||
 	    (uint64_t)e->time_off + e->time_len > e->text_len)
-		return log_corrupt(r, c, "text");
+		return log_corrupt(r, c, "a record lies outside the block's text");
 	return 0;
 }
 

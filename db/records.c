@@ -18,7 +18,7 @@ static const char SQL_REC_FILE[] =
 /* Blocks of the file that hold a record in [?2, ?3]; blocks.seq is the
  * seq of the block's first record. */
 static const char SQL_REC_BLOCKS[] =
-	"SELECT b.seq, b.n, b.meta, t.text FROM blocks b"
+	"SELECT b.seq, b.n, b.meta, t.text, b.id FROM blocks b"
 	" JOIN block_text t ON t.block_id = b.id"
 	" WHERE b.file_id = ?1 AND b.seq <= ?3 AND b.seq + b.n > ?2"
 	" ORDER BY b.seq";
@@ -33,6 +33,7 @@ struct rec_range {
 	int (*each)(void *ctx, const struct stored_record *r);
 	void *ctx;
 	bool stopped;
+	bool corrupt;		/* a block failed blockfmt_check (recorded) */
 };
 
 /* The component's name into out ("" when none or unknown). */
@@ -82,13 +83,18 @@ static int rec_block(void *ctx, sqlite3_stmt *st)
 {
 	struct rec_range *r = ctx;
 	uint64_t seq0 = (uint64_t)sqlite3_column_int64(st, 0);
-	uint32_t n = (uint32_t)sqlite3_column_int64(st, 1);
+	int64_t rows = sqlite3_column_int64(st, 1);
 	const unsigned char *meta = sqlite3_column_blob(st, 2);
 	size_t meta_len = (size_t)sqlite3_column_bytes(st, 2);
 	const char *text = sqlite3_column_blob(st, 3);
 	size_t text_len = (size_t)sqlite3_column_bytes(st, 3);
-	if (!meta || meta_len < (size_t)n * BLOCKFMT_RECORD_BYTES)
-		return 0;	/* a damaged block holds nothing we can show */
+	const char *why;
+	if (blockfmt_check(meta, meta_len, rows, STORE_BLOCK_RECORDS, text_len, &why)) {
+		store_corrupt_block(r->s, sqlite3_column_int64(st, 4), r->file_id, why);
+		r->corrupt = true;
+		return 1;
+	}
+	uint32_t n = (uint32_t)rows;
 	if (!text)
 		text = "", text_len = 0;
 	size_t at = 0;
@@ -138,6 +144,8 @@ int store_file_records(struct store *s, int64_t file_id, uint64_t from,
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)(from > INT64_MAX ? INT64_MAX : from));
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)(to > INT64_MAX ? INT64_MAX : to));
 		out = store_rows(s, st, rec_block, &r);
+		if (r.corrupt)
+			out = -1;
 	}
 	free(r.host);
 	free(r.path);

@@ -287,8 +287,8 @@ static int resolve_load_block(struct resolve_ctx *c, int64_t block_id)
 	size_t bytes = (size_t)sqlite3_column_bytes(st, 1);
 	if (n < 0 || n > STORE_BLOCK_RECORDS ||
 	    bytes != (size_t)n * BLOCKFMT_RECORD_BYTES) {
-		snprintf(c->s->err, sizeof(c->s->err), "%s: corrupt block"
-			 " metadata in block %lld", c->s->path,
+		snprintf(c->s->err, sizeof(c->s->err), "%s: corrupt block %lld:"
+			 " metadata does not match its record count", c->s->path,
 			 (long long)block_id);
 		sqlite3_reset(st);
 		return -1;

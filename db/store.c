@@ -191,6 +191,14 @@ int store_fail(struct store *s)
 	return -1;
 }
 
+int store_corrupt_block(struct store *s, int64_t block_id, int64_t file_id,
+			const char *why)
+{
+	snprintf(s->err, sizeof(s->err), "%s: corrupt block %lld (file %lld): %s",
+		 s->path, (long long)block_id, (long long)file_id, why);
+	return -1;
+}
+
 sqlite3_stmt *store_stmt(struct store *s, const char *sql)
 {
 	for (size_t i = 0; i < s->nstmts; i++) {
@@ -331,7 +339,7 @@ void store_forget_components(struct store *s)
 /* ---- per-file and per-host facts ---- */
 
 static const char SQL_PRIOR[] =
-	"SELECT size, mtime, head_hash, content_hash FROM files"
+	"SELECT size, mtime, head_hash, content_hash, ingested_at FROM files"
 	" WHERE source = ?1";
 
 int store_file_prior(struct store *s, const char *source,
@@ -349,6 +357,7 @@ int store_file_prior(struct store *s, const char *source,
 		out->mtime = sqlite3_column_int64(st, 1);
 		out->head_hash = (uint64_t)sqlite3_column_int64(st, 2);
 		out->content_hash = (uint64_t)sqlite3_column_int64(st, 3);
+		out->stored_at = sqlite3_column_int64(st, 4);
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		store_fail(s);

@@ -90,6 +90,7 @@ struct store_prior {
 	int64_t mtime;
 	uint64_t head_hash;	/* of the first STORE_HEAD_BYTES raw bytes */
 	uint64_t content_hash;	/* of all size raw bytes */
+	int64_t stored_at;	/* when it was last stored (files.ingested_at) */
 };
 #define STORE_HEAD_BYTES 65536
 int store_file_prior(struct store *s, const char *source,

@@ -44,6 +44,10 @@ struct store {
 sqlite3_stmt *store_stmt(struct store *s, const char *sql);
 /* Record SQLite's current error message; returns -1. */
 int store_fail(struct store *s);
+/* Record "STORE: corrupt block N (file F): why" (a block whose offsets
+ * or lengths do not fit: a tampered or damaged store); returns -1. */
+int store_corrupt_block(struct store *s, int64_t block_id, int64_t file_id,
+			const char *why);
 /* Step st to its end, calling row() for each row; row() returns non-zero
  * to stop early. On an SQLite error the message is recorded. st is reset
  * either way. 0 or -1. */

@@ -313,16 +313,13 @@ static int writer_drop_block(struct store_writer *w, int64_t block_id,
 
 /* Unpack a meta blob into w->entries (the block is not being filled yet).
  * Returns the entry count, or -1 when the blob does not match n. */
-static int writer_unpack(struct store_writer *w, const void *meta,
-			 size_t bytes, int64_t n)
+static int writer_unpack(struct store_writer *w, int64_t block_id,
+			 const void *meta, size_t bytes, int64_t n)
 {
 	if (n < 0 || n > STORE_BLOCK_RECORDS ||
-	    bytes != (size_t)n * BLOCKFMT_RECORD_BYTES) {
-		snprintf(w->s->err, sizeof(w->s->err), "%s: corrupt block"
-			 " metadata in file %lld", w->s->path,
-			 (long long)w->file_id);
-		return -1;
-	}
+	    bytes != (size_t)n * BLOCKFMT_RECORD_BYTES)
+		return store_corrupt_block(w->s, block_id, w->file_id,
+			"metadata does not match its record count");
 	for (int64_t i = 0; i < n; i++)
 		blockfmt_unpack((const unsigned char *)meta +
 				i * BLOCKFMT_RECORD_BYTES, &w->entries[i]);
@@ -353,7 +350,7 @@ static int writer_reopen_tail(struct store_writer *w,
 	w->seq = (uint64_t)sqlite3_column_int64(st, 1);
 	resume->first_line = (uint32_t)sqlite3_column_int64(st, 2);
 	w->text_off = resume->text_off = (uint64_t)sqlite3_column_int64(st, 3);
-	int n = writer_unpack(w, sqlite3_column_blob(st, 5),
+	int n = writer_unpack(w, block_id, sqlite3_column_blob(st, 5),
 			      (size_t)sqlite3_column_bytes(st, 5),
 			      sqlite3_column_int64(st, 4));
 	sqlite3_reset(st);
@@ -371,7 +368,8 @@ static int writer_reopen_tail(struct store_writer *w,
 	sqlite3_bind_int64(st, 1, w->file_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		n = writer_unpack(w, sqlite3_column_blob(st, 5),
+		n = writer_unpack(w, sqlite3_column_int64(st, 0),
+				  sqlite3_column_blob(st, 5),
 				  (size_t)sqlite3_column_bytes(st, 5),
 				  sqlite3_column_int64(st, 4));
 		const struct block_entry *last = n > 0 ? &w->entries[n - 1] :

@@ -2,6 +2,7 @@
  * log file to a visitor as a readable stream; also the name rules that go
  * with bundles: roles, rotation pieces and host inference from paths. */
 #include "bundle.h"
+#include "../lib/strmap.h"
 #include "../lib/util.h"
 
 #include <archive.h>
@@ -225,6 +226,7 @@ void host_of_path(const char *bundle_path, char *host, size_t host_len)
 struct bundle_input {
 	int fd;			/* plain file, or -1 */
 	bool regular;		/* fd is a regular file: it can shrink */
+	uint64_t opened_size;	/* its size when it was opened */
 	uint64_t pos;		/* bytes read from fd */
 	const volatile sig_atomic_t *stop;
 	struct archive *ar;	/* archive entry, or NULL */
@@ -241,11 +243,17 @@ struct bundle_input {
 static bool input_shrank(struct bundle_input *in)
 {
 	struct stat st;
-	if (!in->regular || fstat(in->fd, &st) != 0 || (uint64_t)st.st_size >= in->pos)
+	if (!in->regular || fstat(in->fd, &st) != 0)
+		return false;
+	/* The end came before the size the file had when opened: it was cut,
+	 * even when the cut left more than had been read (so the size is
+	 * no smaller than the position) or it grew again since. */
+	if ((uint64_t)st.st_size >= in->pos && in->pos >= in->opened_size)
 		return false;
 	snprintf(in->error, sizeof(in->error), "the file shrank while it was"
-		 " read (%llu bytes read, %llu left): truncated or rotated;"
-		 " ingest it again", (unsigned long long)in->pos,
+		 " read (%llu of its %llu bytes read, %llu left): truncated or"
+		 " rotated; ingest it again", (unsigned long long)in->pos,
+		 (unsigned long long)in->opened_size,
 		 (unsigned long long)st.st_size);
 	return true;
 }
@@ -411,6 +419,8 @@ struct walk {
 	struct buf fs;		/* filesystem path of the current item */
 	struct buf rel;		/* its bundle path */
 	bool top_is_pipe;	/* PATH is a FIFO such as /dev/stdin */
+	const void *mem;	/* bundle_walk_archive_memory's bytes, or NULL */
+	size_t mem_len;
 	char *root;		/* realpath of a folder bundle: links stay inside */
 };
 
@@ -418,6 +428,12 @@ static void walk_report(struct walk *w, const char *path, const char *what)
 {
 	if (w->v->report)
 		w->v->report(w->v->ctx, path, what);
+}
+
+static void walk_note(struct walk *w, const char *path, const char *what)
+{
+	if (w->v->note)
+		w->v->note(w->v->ctx, path, what);
 }
 
 /* Append "/name" (or just name at the root) to b; returns the old length
@@ -442,7 +458,8 @@ static int walk_visit(struct walk *w, struct bundle_entry *e,
 		      struct bundle_input *in)
 {
 	char host[256];
-	e->name = last_component(e->path);
+	if (!e->name)
+		e->name = last_component(e->path);
 	if (w->opts.host_override) {
 		e->host = w->opts.host_override;
 	} else {
@@ -474,11 +491,13 @@ static int walk_plain_file(struct walk *w)
 		return 0;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	struct bundle_input in = { .fd = fd, .regular = !pipe, .stop = w->opts.stop };
+	struct bundle_input in = { .fd = fd, .regular = !pipe, .stop = w->opts.stop,
+				   .opened_size = pipe ? 0 : (uint64_t)st.st_size };
 	struct bundle_entry e = {
 		.path = w->rel.data,
 		.size = pipe ? -1 : (int64_t)st.st_size,
 		.mtime = pipe ? 0 : (int64_t)st.st_mtime,
+		.ctime = pipe ? 0 : (int64_t)st.st_ctime,
 	};
 	int rc = walk_visit(w, &e, &in);
 	close(fd);
@@ -532,7 +551,9 @@ struct archive_walk {
 	struct archive *ar;
 	size_t root_len;	/* w->rel length at the archive itself */
 	uint64_t used;		/* uncompressed bytes read so far */
+	int64_t ctime;		/* the archive file's */
 	struct buf norm;
+	struct strmap *paths;	/* bundle paths visited in this archive */
 };
 
 /* Decide whether an entry is visited; reports the skips a user would want to
@@ -570,9 +591,41 @@ static bool archive_entry_wanted(struct archive_walk *aw, struct archive_entry *
 
 /* Visit one entry. Returns 1 to stop the whole walk, -1 to stop this archive
  * (already reported), 0 to go on. */
-static int archive_visit_entry(struct archive_walk *aw, struct archive_entry *ae)
+/* Entries whose names normalise to one path ("a\\b", "a/b", "a/./b", one
+ * name twice, a tar's appended copy) are all kept: each is evidence, a
+ * tar append is usually the newer version, and the store's duplicate
+ * check then tells copies from changes. The second gets the key
+ * "path#2" (the third "#3", past any literal "#2"), said in a note
+ * naming both. Its file name stays the entry's own, for its role. */
+static void archive_unique_path(struct archive_walk *aw, const char *raw)
 {
 	struct walk *w = aw->w;
+	int64_t count, taken;
+	if (!strmap_get(aw->paths, w->rel.data, &count)) {
+		strmap_put(aw->paths, w->rel.data, 1);
+		return;
+	}
+	size_t base = w->rel.len;
+	char *first = xstrdup(w->rel.data);
+	do {
+		buf_truncate(&w->rel, base);
+		buf_printf(&w->rel, "#%lld", (long long)++count);
+	} while (strmap_get(aw->paths, w->rel.data, &taken));
+	strmap_put(aw->paths, first, count);
+	strmap_put(aw->paths, w->rel.data, 1);
+	struct buf what = {0};
+	buf_printf(&what, "entry '%s' has the name of an earlier entry (%s);"
+		   " both kept", raw, first);
+	walk_note(w, w->rel.data, what.data);
+	buf_free(&what);
+	free(first);
+}
+
+static int archive_visit_entry(struct archive_walk *aw, struct archive_entry *ae,
+			       const char *raw)
+{
+	struct walk *w = aw->w;
+	archive_unique_path(aw, raw);
 	struct bundle_input in = {
 		.fd = -1,
 		.ar = aw->ar,
@@ -581,8 +634,10 @@ static int archive_visit_entry(struct archive_walk *aw, struct archive_entry *ae
 	};
 	struct bundle_entry e = {
 		.path = w->rel.data,
+		.name = last_component(aw->norm.data),
 		.size = archive_entry_size_is_set(ae) ? archive_entry_size(ae) : -1,
 		.mtime = archive_entry_mtime_is_set(ae) ? archive_entry_mtime(ae) : 0,
+		.ctime = aw->ctime,
 		.in_archive = true,
 	};
 	int rc = walk_visit(w, &e, &in);
@@ -621,7 +676,7 @@ static int archive_step(struct archive_walk *aw)
 	}
 	int rc = 0;
 	if (archive_entry_wanted(aw, ae, raw))
-		rc = archive_visit_entry(aw, ae);
+		rc = archive_visit_entry(aw, ae, raw);
 	buf_truncate(&w->rel, aw->root_len);
 	return rc;
 }
@@ -663,7 +718,11 @@ static int walk_archive(struct walk *w, bool top)
 
 static int walk_archive_in(struct walk *w, bool top)
 {
-	struct archive_walk aw = { .w = w, .root_len = w->rel.len };
+	struct archive_walk aw = { .w = w, .root_len = w->rel.len,
+				   .paths = strmap_new() };
+	struct stat st;
+	if (!w->mem && stat(w->fs.data, &st) == 0)
+		aw.ctime = (int64_t)st.st_ctime;
 	aw.ar = archive_read_new();
 	/* Only the compression the bundles we read use (.tar.gz, .tgz):
 	 * "all" would let a crafted archive start external programs
@@ -672,7 +731,9 @@ static int walk_archive_in(struct walk *w, bool top)
 	archive_read_support_format_zip(aw.ar);
 	archive_read_support_format_tar(aw.ar);
 	int rc = 0;
-	if (archive_read_open_filename(aw.ar, w->fs.data, 64 * 1024) != ARCHIVE_OK) {
+	int opened = w->mem ? archive_read_open_memory(aw.ar, w->mem, w->mem_len)
+			    : archive_read_open_filename(aw.ar, w->fs.data, 64 * 1024);
+	if (opened != ARCHIVE_OK) {
 		const char *msg = archive_error_string(aw.ar);
 		walk_report(w, top ? w->fs.data : w->rel.data,
 			    msg ? msg : "cannot open archive");
@@ -684,6 +745,7 @@ static int walk_archive_in(struct walk *w, bool top)
 	}
 	archive_read_free(aw.ar);
 	buf_free(&aw.norm);
+	strmap_free(aw.paths);
 	return rc;
 }
 
@@ -725,10 +787,12 @@ static int walk_gzip(struct walk *w)
 		.archive_cap = w->opts.max_archive_bytes,
 	};
 	buf_truncate(&w->rel, w->rel.len - gzip_name_len(w->rel.data));
+	bool have_st = stat(w->fs.data, &st) == 0;
 	struct bundle_entry e = {
 		.path = w->rel.data,
 		.size = -1,
-		.mtime = stat(w->fs.data, &st) == 0 ? (int64_t)st.st_mtime : 0,
+		.mtime = have_st ? (int64_t)st.st_mtime : 0,
+		.ctime = have_st ? (int64_t)st.st_ctime : 0,
 		.in_archive = true,
 	};
 	rc = walk_visit(w, &e, &in);
@@ -935,14 +999,38 @@ static int walk_top(struct walk *w, const char *path)
 	return walk_plain_file(w);
 }
 
+static void walk_init(struct walk *w, const struct bundle_options *opts,
+		      const struct bundle_visitor *v)
+{
+	*w = (struct walk){ .v = v };
+	if (opts)
+		w->opts = *opts;
+	if (w->opts.max_archive_bytes == 0)
+		w->opts.max_archive_bytes = BUNDLE_DEFAULT_MAX_ARCHIVE_BYTES;
+}
+
+int bundle_walk_archive_memory(const void *data, size_t len, const char *name,
+			       const struct bundle_options *opts,
+			       const struct bundle_visitor *v)
+{
+	struct walk w;
+	walk_init(&w, opts, v);
+	w.mem = data;
+	w.mem_len = len;
+	buf_puts(&w.fs, name);
+	buf_puts(&w.rel, name);
+	int rc = walk_archive(&w, true);
+	free(w.seen.slots);
+	buf_free(&w.fs);
+	buf_free(&w.rel);
+	return rc;
+}
+
 int bundle_walk(const char *path, const struct bundle_options *opts,
 		const struct bundle_visitor *v)
 {
-	struct walk w = { .v = v };
-	if (opts)
-		w.opts = *opts;
-	if (w.opts.max_archive_bytes == 0)
-		w.opts.max_archive_bytes = BUNDLE_DEFAULT_MAX_ARCHIVE_BYTES;
+	struct walk w;
+	walk_init(&w, opts, v);
 	int rc = walk_top(&w, path);
 	free(w.root);
 	free(w.seen.slots);

@@ -55,6 +55,9 @@ struct bundle_entry {
 	const char *host;	/* inferred (or the --host override) */
 	int64_t size;		/* bytes, -1 if unknown */
 	int64_t mtime;		/* seconds since 1970, 0 if unknown */
+	int64_t ctime;		/* last status change (an archive entry: its
+				 * archive's), seconds; 0 if unknown. Any
+				 * write, and any reset of mtime, moves it. */
 	bool in_archive;
 };
 
@@ -76,6 +79,9 @@ struct bundle_visitor {
 		     struct bundle_input *in);
 	/* path[:line]: what - one entry could not be read; the walk goes on. */
 	void (*report)(void *ctx, const char *path, const char *what);
+	/* path: what - a remark that is no error (may be NULL): an archive
+	 * entry kept under "path#2" because an earlier one had its name. */
+	void (*note)(void *ctx, const char *path, const char *what);
 };
 
 /* Walk one command-line PATH. Returns 0 when the walk completed (entries
@@ -92,5 +98,12 @@ struct bundle_visitor {
  * reported and skipped. A file reached twice (symlinks) is visited once. */
 int bundle_walk(const char *path, const struct bundle_options *opts,
 		const struct bundle_visitor *v);
+
+/* The archive reader alone, on bytes in memory (a .zip, .tar or .tar.gz
+ * named name, e.g. "x.zip"): the same entry rules, caps and reports as
+ * an archive met by bundle_walk. For the fuzz target and tests. */
+int bundle_walk_archive_memory(const void *data, size_t len, const char *name,
+			       const struct bundle_options *opts,
+			       const struct bundle_visitor *v);
 
 #endif

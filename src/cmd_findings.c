@@ -251,7 +251,7 @@ int cmd_findings(int argc, char **argv)
 		buf_putc(&o.b, '[');
 	int rc = store_findings(s, kind, finding_out, &o) < 0 ? 2 : 0;
 	if (rc)
-		fprintf(stderr, "tatrace findings: %s\n", store_error(s));
+		term_printf(stderr, "tatrace findings: %s\n", store_error(s));
 	if (o.fmt == OUT_JSON)
 		buf_puts(&o.b, o.n ? "\n]\n" : "]\n");
 	else if (!rc && !o.n)
@@ -592,7 +592,7 @@ int cmd_coverage(int argc, char **argv)
 			   " server %u, agent %u\n", o.n_traces, o.uncovered[0],
 			   o.uncovered[1], o.uncovered[2]);
 	if (rc)
-		fprintf(stderr, "tatrace coverage: %s\n", store_error(s));
+		term_printf(stderr, "tatrace coverage: %s\n", store_error(s));
 	buf_flush_to(&o.b, stdout);
 	buf_free(&o.b);
 	free(o.host);

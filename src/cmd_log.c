@@ -484,7 +484,7 @@ int cmd_log(int argc, char **argv)
 		buf_putc(&o.b, '[');
 	rc = store_log(s, &q, log_row, &o) < 0 ? 2 : 0;
 	if (rc)
-		fprintf(stderr, "tatrace log: %s\n", store_error(s));
+		term_printf(stderr, "tatrace log: %s\n", store_error(s));
 	else if (o.limited) {
 		fprintf(stderr, "tatrace log: the pattern hit a PCRE2 limit on"
 			" %llu record%s, not shown: make it simpler (fewer"

@@ -185,7 +185,7 @@ int cmd_files(int argc, char **argv)
 	buf_flush_to(&o.b, stdout);
 	buf_free(&o.b);
 	if (rc != 0)
-		fprintf(stderr, "tatrace files: %s\n", store_error(s));
+		term_printf(stderr, "tatrace files: %s\n", store_error(s));
 	store_close(s);
 	return rc ? 2 : 0;
 }
@@ -231,7 +231,7 @@ int cmd_cat(int argc, char **argv)
 	if (rc == 1)
 		fprintf(stderr, "tatrace cat: no file with id %lld (see tatrace files)\n", id);
 	else if (rc != 0 && !out_failed)
-		fprintf(stderr, "tatrace cat: %s\n", store_error(s));
+		term_printf(stderr, "tatrace cat: %s\n", store_error(s));
 	store_close(s);
 	return rc == 0 || out_failed ? 0 : rc == 1 ? 1 : 2;
 }
@@ -379,7 +379,7 @@ int cmd_stats(int argc, char **argv)
 		buf_flush_to(&b, stdout);
 		buf_free(&b);
 	} else {
-		fprintf(stderr, "tatrace stats: %s\n", store_error(s));
+		term_printf(stderr, "tatrace stats: %s\n", store_error(s));
 	}
 	store_close(s);
 	return rc ? 2 : 0;

@@ -244,7 +244,7 @@ int cmd_traces(int argc, char **argv)
 			   "ACTION", "FIRST UTC", "GUID", "CLIENTS");
 	rc = store_traces(o.store, &q, trace_row_out, &o) < 0 ? 2 : 0;
 	if (rc)
-		fprintf(stderr, "tatrace traces: %s\n", store_error(o.store));
+		term_printf(stderr, "tatrace traces: %s\n", store_error(o.store));
 	if (o.fmt == OUT_JSON)
 		buf_puts(&o.b, o.n ? "\n]\n" : "]\n");
 	buf_flush_to(&o.b, stdout);
@@ -322,7 +322,7 @@ static int show_render(struct store *s, int64_t id, enum out_format fmt,
 {
 	struct buf b = {0};
 	if (trace_export(s, id, fmt, &b) != 0) {
-		fprintf(stderr, "tatrace show: %s\n", store_error(s));
+		term_printf(stderr, "tatrace show: %s\n", store_error(s));
 		buf_free(&b);
 		return 2;
 	}
@@ -379,7 +379,7 @@ int cmd_show(int argc, char **argv)
 	int64_t id = 0;
 	int rc = store_traces(s, &q, take_id, &id) < 0 ? 2 : 0;
 	if (rc)
-		fprintf(stderr, "tatrace show: %s\n", store_error(s));
+		term_printf(stderr, "tatrace show: %s\n", store_error(s));
 	else if (!id) {
 		term_printf(stderr, "tatrace show: no trace '%s' (see tatrace traces)\n", argv[optind]);
 		rc = 1;

@@ -314,8 +314,10 @@ static void show_text(struct buf *b, const struct trace_row *t, const struct sho
 	char first[32], last[32];
 	utc_text(t->first_utc, first);
 	utc_text(t->last_utc, last);
-	buf_printf(b, "Trace %" PRId64 "   %s   %s\n", t->id, t->status,
-		   t->action ? t->action : "(unknown action)");
+	const char *action = t->action ? t->action : "(unknown action)";
+	buf_printf(b, "Trace %" PRId64 "   %s   ", t->id, t->status);
+	term_escape(b, action, strlen(action));	/* the connector's TemplateID */
+	buf_putc(b, '\n');
 	buf_puts(b, "GUID      ");
 	term_escape(b, t->guid ? t->guid : "-", strlen(t->guid ? t->guid : "-"));
 	buf_puts(b, "\nSummary   ");

@@ -236,6 +236,19 @@ static bool old_content_hash(struct ingest *ing, struct bundle_input *in,
 	return hash_prefix(ing, in, old_size, hash);
 }
 
+/* Size, mtime and head cannot see an edit past the head that keeps the
+ * size and resets the mtime (touch -r, a tool that preserves times). Such
+ * an edit moves the ctime, which nobody can set: a file (an archive
+ * entry: its archive) whose status changed at or after the second it was
+ * stored has its whole content hashed (read, not parsed) and compared;
+ * one untouched since is skipped after its head. Copied or extracted
+ * bundles pay that read once per ingest until they are stored again. */
+static bool untouched_since_stored(const struct bundle_entry *e,
+				   const struct store_prior *prior)
+{
+	return e->ctime > 0 && e->ctime < prior->stored_at;
+}
+
 /* Compare with what the store remembers: unchanged files are skipped
  * after reading only their head; grown files are verified by hashing the
  * old length before only their tail is parsed. On DECIDE_STORE the input
@@ -256,7 +269,8 @@ static enum decision decide_plan(struct ingest *ing, struct bundle_input *in,
 							   : head_len;
 	if (prior->size < 0 || hash_bytes(head, old_head) != prior->head_hash)
 		return DECIDE_STORE;
-	if (e->size == prior->size && e->mtime == prior->mtime)
+	if (e->size == prior->size && e->mtime == prior->mtime &&
+	    untouched_since_stored(e, prior))
 		return DECIDE_SKIP;
 	if (e->size < prior->size)
 		return DECIDE_STORE;
@@ -675,6 +689,14 @@ static void visit_report(void *ctx, const char *path, const char *what)
 	ing->sum->files_failed++;
 }
 
+/* A remark, not a problem: the exit status stays 0. */
+static void visit_note(void *ctx, const char *path, const char *what)
+{
+	struct ingest *ing = ctx;
+	progress_clear(ing->progress);
+	term_printf(ing->opts->errors, "%s: %s\n", path, what);
+}
+
 /* The absolute folder that a PATH's bundle paths hang off: bundle paths
  * start with the PATH's own name, so that is its parent folder. A PATH
  * with no real location (/dev/stdin on a pipe) is keyed as written. */
@@ -712,7 +734,7 @@ static int walk_one(struct ingest *ing, const char *path)
 		.follow_links = ing->opts->follow_links,
 		.stop = &interrupted,
 	};
-	struct bundle_visitor v = { ing, visit_entry, visit_report };
+	struct bundle_visitor v = { ing, visit_entry, visit_report, visit_note };
 	struct stat st;
 
 	if (!strcmp(path, "-")) {
@@ -733,6 +755,14 @@ static int walk_one(struct ingest *ing, const char *path)
 			   (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode)) &&
 			   !is_archive_name(path);
 	ing->pipe = ing->single_file && S_ISFIFO(st.st_mode);
+	if (ing->pipe && !ing->opts->host_override) {
+		/* A note, not a failure: a pipe has no folder to name its
+		 * host, and two such clients would read as one. */
+		progress_clear(ing->progress);
+		term_printf(ing->opts->errors, "%s: no --host: stored as host"
+			" 'unknown' (a pipe has no folder naming its host)\n",
+			strcmp(path, "/dev/stdin") ? path : "-");
+	}
 	if (ing->opts->role_given && !ing->single_file) {
 		/* A note, not a failure: the walk goes on by file names. */
 		progress_clear(ing->progress);

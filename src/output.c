@@ -16,7 +16,7 @@ static const char hex_digits[] = "0123456789abcdef";
  * C1 controls, and the bidirectional embeddings, overrides and isolates
  * (U+202A..U+202E, U+2066..U+2069), which make a terminal or an editor
  * show text in another order than it has. */
-static bool must_escape(uint32_t cp)
+bool output_hidden_char(uint32_t cp)
 {
 	return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
 	       (cp >= 0x2066 && cp <= 0x2069);
@@ -96,7 +96,7 @@ void json_string(struct buf *out, const char *s, size_t len)
 		size_t n = 1;
 		if (c >= 0x80) {
 			n = utf8_char(p + i, len - i, &cp);
-			if (n && !must_escape(cp)) {
+			if (n && !output_hidden_char(cp)) {
 				i += n;
 				continue;
 			}
@@ -143,8 +143,10 @@ static void term_escape_byte(struct buf *out, unsigned char c)
 	}
 }
 
-/* Invalid UTF-8 (names from disks and archives) is shown as \xHH. */
-void term_escape(struct buf *out, const char *s, size_t len)
+/* Invalid UTF-8 (names from disks and archives) is shown as \xHH. With
+ * keep_lines, \n, \r and \t stay raw (CSV quotes them). */
+static void escape_into(struct buf *out, const char *s, size_t len,
+			bool keep_lines)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t run = 0, i = 0;
@@ -155,10 +157,14 @@ void term_escape(struct buf *out, const char *s, size_t len)
 		size_t n = 1;
 		if (c >= 0x80) {
 			n = utf8_char(p + i, len - i, &cp);
-			if (n && !must_escape(cp)) {
+			if (n && !output_hidden_char(cp)) {
 				i += n;
 				continue;
 			}
+		}
+		if (keep_lines && (c == '\n' || c == '\r' || c == '\t')) {
+			i++;
+			continue;
 		}
 		buf_append(out, s + run, i - run);
 		if (n > 1)
@@ -169,6 +175,11 @@ void term_escape(struct buf *out, const char *s, size_t len)
 		run = i;
 	}
 	buf_append(out, s + run, len - run);
+}
+
+void term_escape(struct buf *out, const char *s, size_t len)
+{
+	escape_into(out, s, len, false);
 }
 
 /* The locale's character set, from the environment as setlocale() would
@@ -255,22 +266,38 @@ void term_field(struct buf *out, const char *s, size_t width)
 	buf_free(&tmp);
 }
 
+/* A CSV file is opened in a spreadsheet or printed with cat: controls,
+ * C1, bidi controls and invalid UTF-8 are escaped as on a terminal (\e,
+ * \x07, \u009b, \u202e, \x9b); line breaks and tabs stay, quoted. */
 void csv_field(struct buf *out, const char *s, size_t len)
 {
+	const unsigned char *p = (const unsigned char *)s;
+	bool plain = term_plain_run(p, len) == len;
 	bool quote = false;
 	for (size_t i = 0; i < len && !quote; i++)
 		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-	if (!quote) {
+	if (plain && !quote) {
 		buf_append(out, s, len);
 		return;
 	}
-	buf_putc(out, '"');
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"')
-			buf_putc(out, '"');
-		buf_putc(out, s[i]);
+	struct buf tmp = {0};
+	if (!plain) {
+		escape_into(&tmp, s, len, true);
+		s = tmp.data ? tmp.data : "";
+		len = tmp.len;
 	}
-	buf_putc(out, '"');
+	if (!quote) {
+		buf_append(out, s, len);
+	} else {
+		buf_putc(out, '"');
+		for (size_t i = 0; i < len; i++) {
+			if (s[i] == '"')
+				buf_putc(out, '"');
+			buf_putc(out, s[i]);
+		}
+		buf_putc(out, '"');
+	}
+	buf_free(&tmp);
 }
 
 int output_errno;

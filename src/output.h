@@ -14,9 +14,16 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../lib/util.h"
+
+/* The one rule of what is never shown raw, for every output path (tables,
+ * text, CSV, JSON, the dashboard), beyond C0 and DEL that all of them
+ * escape anyway: C1 controls and the bidi controls that reorder text,
+ * which JSON and terminals would otherwise take raw. */
+bool output_hidden_char(uint32_t cp);
 
 /* Append s as a quoted JSON string (valid UTF-8 in, valid JSON out). */
 void json_string(struct buf *out, const char *s, size_t len);
@@ -35,7 +42,8 @@ void term_field(struct buf *out, const char *s, size_t width);
 /* LC_ALL, else LC_CTYPE, else LANG names a UTF-8 character set. */
 bool output_utf8_locale(void);
 
-/* Append s as a CSV field (RFC 4180 quoting when needed). */
+/* Append s as a CSV field (RFC 4180 quoting when needed), controls
+ * escaped as term_escape does but for \n, \r and \t, which are quoted. */
 void csv_field(struct buf *out, const char *s, size_t len);
 
 /* Write raw text; when to_terminal, escape controls other than \n and

@@ -19,6 +19,7 @@
 #include "logview.h"
 #include "tracelist.h"
 #include "ui.h"
+#include "../src/output.h"
 
 static volatile sig_atomic_t got_signal;
 static bool screen_active;
@@ -367,7 +368,7 @@ static bool screen_start(bool ascii)
 	 * TERM, and a failed newterm leaks its half-made screen. */
 	if (!draw_terminal_known() || !newterm(NULL, stdout, stdin)) {
 		const char *term = getenv("TERM");
-		fprintf(stderr, "tatrace ui: cannot drive terminal '%s' (set TERM, e.g. xterm-256color)\n",
+		term_printf(stderr, "tatrace ui: cannot drive terminal '%s' (set TERM, e.g. xterm-256color)\n",
 			term ? term : "");
 		return false;
 	}
@@ -431,7 +432,7 @@ int ui_run(const struct ui_options *opt)
 	a->store_path = opt->store_path;
 	a->store = store_open(opt->store_path, STORE_READ, NULL, err, sizeof(err));
 	if (!a->store) {
-		fprintf(stderr, "tatrace: %s\n", err);
+		term_printf(stderr, "tatrace: %s\n", err);
 		free(a);
 		return 2;
 	}
@@ -442,7 +443,7 @@ int ui_run(const struct ui_options *opt)
 	store_changed(a->store);
 	struct view *list = tracelist_open(a, err, sizeof(err));
 	if (!list) {
-		fprintf(stderr, "tatrace: %s: %s\n", opt->store_path, err);
+		term_printf(stderr, "tatrace: %s: %s\n", opt->store_path, err);
 		app_free(a);
 		return 2;
 	}

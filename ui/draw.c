@@ -8,6 +8,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "../src/output.h"
+
 /* One piece of text to draw: a printable character, or the escaped form
  * of a byte or control character. */
 struct piece {
@@ -30,8 +32,10 @@ static void next_piece(const char *s, size_t len, mbstate_t *ps, struct piece *p
 	} else if (wc < 0x20 || wc == 0x7f) {
 		snprintf(p->esc, sizeof(p->esc), "^%c", wc == 0x7f ? '?' : (char)(wc + 64));
 		p->bytes = n;
-	} else if (wc >= 0x80 && wc < 0xa0) {
-		snprintf(p->esc, sizeof(p->esc), "\\x%02x", (unsigned)wc);
+	} else if (output_hidden_char((uint32_t)wc)) {
+		/* C1 and bidi controls: output.c's rule, as in every output */
+		snprintf(p->esc, sizeof(p->esc), wc < 0x100 ? "\\x%02x" : "\\u%04x",
+			 (unsigned)wc);
 		p->bytes = n;
 	} else {
 		int w = wcwidth(wc);

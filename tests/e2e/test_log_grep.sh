@@ -85,11 +85,11 @@ check "limit on records --severity leaves out: not reported" sh -c "test $? -eq 
 cp "$TMP/d.db" "$TMP/bad.db"
 sqlite3 "$TMP/bad.db" "UPDATE block_text SET text = substr(text, 1, 10) WHERE block_id = (SELECT min(block_id) FROM block_text)"
 expect_status 2 "text shorter than its records: exit 2" $T log -d "$TMP/bad.db"
-check "... with one line saying so" sh -c "[ \$(wc -l < '$TMP/.err') -eq 1 ] && grep -q '^tatrace log: .*bad.db: corrupt block text in file [0-9]*\$' '$TMP/.err'"
+check "... with one line saying so" sh -c "[ \$(wc -l < '$TMP/.err') -eq 1 ] && grep -q '^tatrace log: .*bad.db: corrupt block [0-9]* (file [0-9]*): ' '$TMP/.err'"
 expect_status 2 "... also under a --grep that skips blocks" $T log -d "$TMP/bad.db" --grep 'e'
 cp "$TMP/d.db" "$TMP/bad.db"
 sqlite3 "$TMP/bad.db" "UPDATE blocks SET meta = x'00' WHERE id = (SELECT min(id) FROM blocks)"
 expect_status 2 "metadata of the wrong size: exit 2" $T log -d "$TMP/bad.db" --format json
-check "... with one line saying so" grep -q 'corrupt block metadata in file' "$TMP/.err"
+check "... with one line saying so" grep -q 'corrupt block [0-9]* (file [0-9]*): metadata' "$TMP/.err"
 
 finish

@@ -198,8 +198,11 @@ static int seen_visit(void *ctx, const struct bundle_entry *e, struct bundle_inp
 	struct seen *s = ctx;
 	assert_true(s->count < MAX_SEEN);
 	assert_non_null(e->host);
-	assert_string_equal(e->name, strrchr(e->path, '/') ? strrchr(e->path, '/') + 1
-							   : e->path);
+	/* the path's last component, but for a "#2" that keeps two archive
+	 * entries of one name apart */
+	const char *last = strrchr(e->path, '/') ? strrchr(e->path, '/') + 1 : e->path;
+	assert_int_equal(strncmp(last, e->name, strlen(e->name)), 0);
+	assert_true(last[strlen(e->name)] == '\0' || last[strlen(e->name)] == '#');
 	size_t i = s->count++;
 	s->path[i] = xstrdup(e->path);
 	s->host[i] = xstrdup(e->host);
@@ -239,7 +242,7 @@ static void seen_free(struct seen *s)
 
 static int walk(const char *path, const struct bundle_options *opts, struct seen *s)
 {
-	struct bundle_visitor v = { s, seen_visit, seen_report };
+	struct bundle_visitor v = { s, seen_visit, seen_report, NULL };
 	return bundle_walk(path, opts, &v);
 }
 
@@ -411,7 +414,63 @@ static void test_file_truncated_while_read(void **state)
 	put_file(f, "HOST/shrinks.log", data);
 	free(data);
 	char *path = xstrdup(join(f, "HOST/shrinks.log"));
-	struct bundle_visitor v = { path, shrink_visit, NULL };
+	struct bundle_visitor v = { path, shrink_visit, NULL, NULL };
+	assert_int_equal(bundle_walk(path, NULL, &v), 0);
+	free(path);
+}
+
+/* Cut to more than had been read: the end comes at the cut, where the
+ * size equals the position, and the file is still one that shrank. */
+static int shrink_past_visit(void *ctx, const struct bundle_entry *e,
+			     struct bundle_input *in)
+{
+	(void)e;
+	char chunk[4096];
+	assert_int_equal(bundle_input_read(in, chunk, sizeof(chunk)), sizeof(chunk));
+	assert_int_equal(truncate(ctx, 3 * 4096), 0);
+	ssize_t n, total = sizeof(chunk);
+	while ((n = bundle_input_read(in, chunk, sizeof(chunk))) > 0)
+		total += n;
+	assert_int_equal(total, 3 * 4096);
+	assert_int_equal(n, -1);
+	assert_non_null(strstr(bundle_input_error(in), "shrank while it was read"));
+	return 0;
+}
+
+/* A file that grows while it is read (a live log) is read whole, no error. */
+static int grow_visit(void *ctx, const struct bundle_entry *e,
+		      struct bundle_input *in)
+{
+	(void)e;
+	char chunk[4096];
+	assert_int_equal(bundle_input_read(in, chunk, sizeof(chunk)), sizeof(chunk));
+	FILE *fp = fopen(ctx, "a");
+	assert_non_null(fp);
+	fputs("appended\n", fp);
+	fclose(fp);
+	ssize_t n, total = sizeof(chunk);
+	while ((n = bundle_input_read(in, chunk, sizeof(chunk))) > 0)
+		total += n;
+	assert_int_equal(n, 0);
+	assert_int_equal(total, 65535 + 9);
+	return 0;
+}
+
+static void test_file_cut_past_the_position(void **state)
+{
+	struct fixture *f = *state;
+	char *data = xmalloc(65536);
+	memset(data, 'x', 65535);
+	data[65535] = '\0';
+	put_file(f, "HOST/cut.log", data);
+	put_file(f, "HOST/grows.log", data);
+	free(data);
+	char *path = xstrdup(join(f, "HOST/cut.log"));
+	struct bundle_visitor v = { path, shrink_past_visit, NULL, NULL };
+	assert_int_equal(bundle_walk(path, NULL, &v), 0);
+	free(path);
+	path = xstrdup(join(f, "HOST/grows.log"));
+	v = (struct bundle_visitor){ path, grow_visit, NULL, NULL };
 	assert_int_equal(bundle_walk(path, NULL, &v), 0);
 	free(path);
 }
@@ -599,6 +658,48 @@ static void test_zip_entries_and_escapes(void **state)
 	seen_free(&s);
 }
 
+/* The archive reader on bytes in memory (the fuzz target's way in) gives
+ * what the walk of the same archive file gives, reports included. */
+static void test_archive_from_memory(void **state)
+{
+	struct fixture *f = *state;
+	static const struct member m[] = {
+		{ .name = "MP01\\Logs\\BgbServer.log", .data = "server" },
+		{ .name = "MP01/Logs/BgbServer.log", .data = "again" },
+		{ .name = "../evil.log", .data = "evil" },
+		{ .name = "skip.bin", .data = "bin" },
+	};
+	char zip[512];
+	snprintf(zip, sizeof(zip), "%s", join(f, "CLIENT01.zip"));
+	make_archive(zip, KIND_ZIP, m, sizeof(m) / sizeof(m[0]));
+	FILE *fp = fopen(zip, "rb");
+	assert_non_null(fp);
+	char bytes[4096];
+	size_t len = fread(bytes, 1, sizeof(bytes), fp);
+	fclose(fp);
+	struct seen a = { 0 }, b = { 0 };
+	assert_int_equal(walk(zip, NULL, &a), 0);
+	struct bundle_visitor v = { &b, seen_visit, seen_report, NULL };
+	assert_int_equal(bundle_walk_archive_memory(bytes, len, "CLIENT01.zip", NULL, &v), 0);
+	assert_int_equal(b.count, 2);
+	assert_int_equal(a.count, b.count);
+	for (size_t i = 0; i < a.count; i++) {
+		assert_string_equal(a.path[i], b.path[i]);
+		assert_string_equal(a.data[i], b.data[i]);
+	}
+	assert_string_equal(b.path[1], "CLIENT01.zip/MP01/Logs/BgbServer.log#2");
+	assert_int_equal(a.reports, b.reports);
+	assert_true(has_report(&b, "CLIENT01.zip/../evil.log: entry path escapes"));
+	/* bytes that are no archive: one report, no entry */
+	seen_free(&b);
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(bundle_walk_archive_memory("junk", 4, "x.zip", NULL, &v), -1);
+	assert_int_equal(b.count, 0);
+	assert_int_equal(b.reports, 1);
+	seen_free(&a);
+	seen_free(&b);
+}
+
 static void test_targz_in_folder(void **state)
 {
 	struct fixture *f = *state;
@@ -744,6 +845,8 @@ int main(void)
 		cmocka_unit_test(test_host_of_path),
 		cmocka_unit_test_setup_teardown(test_folder_walk, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_folder_follow_links, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_file_cut_past_the_position, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_archive_from_memory, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_file_truncated_while_read, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_folder_all_files_and_override,
 						setup_tmp, teardown_tmp),

@@ -75,6 +75,18 @@ static void test_escapes_controls(void **state)
 	assert_false(mvinch(0, 0) & A_REVERSE);
 }
 
+/* A bidi override (U+202E) or isolate (U+2066) would reorder the row on
+ * a terminal that does bidi: drawn as its escape, as every output does. */
+static void test_escapes_bidi(void **state)
+{
+	(void)state;
+	char buf[256];
+	erase();
+	draw_text(0, 0, 40, PAINT_NORMAL, "a\xe2\x80\xae" "bc\xe2\x81\xa6" "d", false);
+	row(0, buf, sizeof(buf));
+	assert_string_equal(buf, "a\\u202ebc\\u2066d");
+}
+
 static void test_cut_with_ellipsis(void **state)
 {
 	(void)state;
@@ -150,6 +162,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escapes_controls),
+		cmocka_unit_test(test_escapes_bidi),
 		cmocka_unit_test(test_cut_with_ellipsis),
 		cmocka_unit_test(test_widths),
 		cmocka_unit_test(test_wrap_segments),

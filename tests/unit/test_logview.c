@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../../db/store.h"
+#include "../../db/store_internal.h"
 #include "store_fixture.h"
 #include "../../lib/util.h"
 #include "../../parsers/timeparse.h"
@@ -252,6 +253,42 @@ static void test_file_records_across_blocks(void **state)
 	assert_int_equal(store_file_records(s, id + 99, 0, 5, collect, &got), 1);
 }
 
+/* A store is a file anyone can edit: a record whose message offset, or
+ * whose text length, runs past the block is refused with "corrupt block
+ * N (file F)", never read; an intact block still reads. */
+static void test_file_records_tampered_block(void **state)
+{
+	struct store *s = *state;
+	write_file(s);
+	int64_t id = 0;
+	assert_int_equal(store_files(s, first_file, &id), 0);
+	static const char *const tamper[] = {
+		/* msg_off of every entry of the first block: 0xffffff00 */
+		"UPDATE blocks SET meta = substr(meta, 1, 16) || x'00ffffff' ||"
+		" substr(meta, 21) WHERE seq = 0",
+		/* the first entry's text_len */
+		"UPDATE blocks SET meta = substr(meta, 1, 8) || x'ffffff7f' ||"
+		" substr(meta, 13) WHERE seq = 0",
+	};
+	for (size_t k = 0; k < sizeof(tamper) / sizeof(tamper[0]); k++) {
+		assert_int_equal(sqlite3_exec(s->db, "SAVEPOINT t", NULL, NULL, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(s->db, tamper[k], NULL, NULL, NULL), SQLITE_OK);
+		struct seen got = {0};
+		assert_int_equal(store_file_records(s, id, 0, 3, collect, &got), -1);
+		assert_int_equal(got.n, 0);
+		assert_non_null(strstr(store_error(s), "corrupt block "));
+		assert_non_null(strstr(store_error(s), "(file "));
+		/* the second block is intact */
+		assert_int_equal(store_file_records(s, id, 2048, 2048, collect, &got), 0);
+		assert_int_equal(got.n, 1);
+		assert_int_equal(sqlite3_exec(s->db, "ROLLBACK TO t; RELEASE t", NULL, NULL, NULL),
+				 SQLITE_OK);
+	}
+	struct seen got = {0};
+	assert_int_equal(store_file_records(s, id, 0, 3, collect, &got), 0);
+	assert_int_equal(got.n, 4);
+}
+
 static void test_records_before(void **state)
 {
 	struct store *s = *state;
@@ -316,6 +353,8 @@ int main(void)
 		cmocka_unit_test(test_time_ranges),
 		cmocka_unit_test(test_errcode_scan),
 		cmocka_unit_test_setup_teardown(test_file_records_across_blocks, setup_memory,
+						teardown_store),
+		cmocka_unit_test_setup_teardown(test_file_records_tampered_block, setup_memory,
 						teardown_store),
 		cmocka_unit_test_setup_teardown(test_records_before, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_record_at_line, setup_memory, teardown_store),

@@ -97,6 +97,31 @@ static void test_escape_at_every_offset(void **state)
 	term_is(plain, plain);
 }
 
+static void csv_is(const char *in, const char *want)
+{
+	struct buf b = {0};
+	csv_field(&b, in, strlen(in));
+	if (strcmp(b.data ? b.data : "", want) != 0)
+		fail_msg("csv_field: got %s, want %s", b.data, want);
+	buf_free(&b);
+}
+
+/* CSV gets the terminal's escapes (a CSV is cat'ed or opened in a
+ * spreadsheet) but keeps line breaks and tabs, quoted. */
+static void test_csv_escapes(void **state)
+{
+	(void)state;
+	csv_is("plain", "plain");
+	csv_is("a,b", "\"a,b\"");
+	csv_is("a\"b", "\"a\"\"b\"");
+	csv_is("Req\x1b]52;c;eA==\x07", "Req\\e]52;c;eA==\\x07");
+	csv_is("\xc2\x9b" "31m\xe2\x80\xae", "\\u009b31m\\u202e");
+	csv_is("HOST\x9b", "HOST\\x9b");
+	csv_is("two\nlines,\x1b", "\"two\nlines,\\e\"");
+	csv_is("tab\there", "tab\there");
+	csv_is("caf\xc3\xa9", "caf\xc3\xa9");
+}
+
 static void field_is(const char *in, size_t width, const char *want)
 {
 	struct buf b = {0};
@@ -128,6 +153,7 @@ int main(void)
 		cmocka_unit_test(test_json_invalid_utf8_as_cp1252),
 		cmocka_unit_test(test_json_c1_and_bidi_escaped),
 		cmocka_unit_test(test_term_escape),
+		cmocka_unit_test(test_csv_escapes),
 		cmocka_unit_test(test_escape_at_every_offset),
 		cmocka_unit_test(test_term_field_ellipsis_utf8),
 	};

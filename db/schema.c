@@ -8,7 +8,7 @@
 #include "store_internal.h"
 #include "trace_status.h"
 
-/* Layout (schema version 3):
+/* Layout (schema version 4):
  *
  * meta(key, value)        key 'schema_version' = STORE_SCHEMA_VERSION.
  * hosts                   one row per machine; tz_override: bias minutes
@@ -45,6 +45,10 @@
  *                         of the records carrying that bias (used to lend
  *                         the bias to logs that lack one); meta = packed
  *                         48-byte entries per record (db/blockfmt.h).
+ *                         Index blocks_span holds every block's bounds
+ *                         (file_id, seq, utc_min, utc_max, undated, n):
+ *                         the merged log reads them all without touching
+ *                         the rows, which are a page each (meta).
  * block_text              block_id = blocks.id, text = the block's records'
  *                         raw text concatenated (apart from blocks so that
  *                         re-timing a block does not rewrite its text).
@@ -134,6 +138,8 @@ static const char SCHEMA_SQL[] =
 	" WITHOUT ROWID;"
 	"CREATE UNIQUE INDEX blocks_file_seq ON blocks(file_id, seq);"
 	"CREATE INDEX blocks_utc ON blocks(utc_min);"
+	"CREATE INDEX blocks_span ON blocks(file_id, seq, utc_min, utc_max,"
+	" undated, n);"
 	"CREATE INDEX files_host ON files(host_id);"
 	"CREATE VIEW file_summary AS SELECT f.id AS id, h.name AS host,"
 	" f.path AS path, f.log_name AS log_name, f.rotation AS rotation,"

@@ -99,8 +99,10 @@ struct lc_run {
 	uint32_t n;
 	unsigned char *meta;
 	size_t meta_cap;
-	char *text;
+	char *text;		/* read on first use (text_in) */
 	size_t text_len, text_cap;
+	int64_t block_id;
+	bool text_in;
 	uint16_t *order;	/* entries by (utc, index); NULL: in order */
 	uint32_t *offs;		/* text offset of each entry */
 	struct blockgrep_set cand;
@@ -322,23 +324,26 @@ static int lc_order_block(struct log_cursor *c, struct lc_run *r)
 	return 0;
 }
 
-/* The block's text, whole, into r->text: one read per block. */
-static int lc_read_text(struct log_cursor *c, struct lc_run *r,
-			int64_t block_id, int64_t len)
+/* The held block's text, whole, into r->text: one read per block, when
+ * a record of it is first handed out (or matched), not when the block is
+ * loaded: a seek loads one block per run to find the runs' heads, and
+ * most of those texts are never needed. */
+static int lc_text(struct log_cursor *c, struct lc_run *r)
 {
-	if (len < 0 || len >= INT32_MAX)
-		return lc_corrupt(c, r, "text");
-	if ((size_t)len + 1 > r->text_cap) {	/* + 1: never malloc(0) */
-		r->text_cap = (size_t)len + 1;
+	if (r->text_in)
+		return 0;
+	size_t len = r->text_len;
+	if (len + 1 > r->text_cap) {	/* + 1: never malloc(0) */
+		r->text_cap = len + 1;
 		free(r->text);
 		r->text = xmalloc(r->text_cap);
 	}
 	int rc = SQLITE_OK;
 	if (len && !c->blob)
 		rc = sqlite3_blob_open(c->s->db, "main", "block_text", "text",
-				       block_id, 0, &c->blob);
+				       r->block_id, 0, &c->blob);
 	else if (len)
-		rc = sqlite3_blob_reopen(c->blob, block_id);
+		rc = sqlite3_blob_reopen(c->blob, r->block_id);
 	if (rc == SQLITE_OK && len)
 		rc = sqlite3_blob_read(c->blob, r->text, (int)len, 0);
 	if (rc != SQLITE_OK) {
@@ -347,7 +352,7 @@ static int lc_read_text(struct log_cursor *c, struct lc_run *r,
 		c->blob = NULL;
 		return -1;
 	}
-	r->text_len = (size_t)len;
+	r->text_in = true;
 	return 0;
 }
 
@@ -410,7 +415,12 @@ static int lc_load(struct log_cursor *c, struct lc_run *r, size_t bi)
 	int64_t text_len = sqlite3_column_int64(st, 3);
 	sqlite3_reset(st);
 	r->n = (uint32_t)n;
-	if (lc_read_text(c, r, block_id, text_len) < 0 || lc_order_block(c, r) < 0)
+	if (text_len < 0 || text_len >= INT32_MAX)
+		return lc_corrupt(c, r, "text");
+	r->block_id = block_id;
+	r->text_len = (size_t)text_len;
+	r->text_in = false;
+	if (lc_order_block(c, r) < 0 || (q->grep && lc_text(c, r) < 0))
 		return -1;
 	if (c->blockwise)
 		blockgrep_candidates(q->grep, c->md, r->meta, r->n, r->text,
@@ -426,11 +436,10 @@ static uint32_t lc_rec(const struct lc_run *r, uint32_t pos)
 	return r->order ? r->order[pos] : pos;
 }
 
-/* (utc, file, seq) of an entry against the seek position. */
-static int lc_cmp_at(const struct log_cursor *c, int64_t utc, int64_t file,
+/* (utc, file, seq) of an entry against a position. */
+static int lc_cmp_at(const struct log_pos *a, int64_t utc, int64_t file,
 		     uint64_t seq)
 {
-	const struct log_pos *a = &c->at;
 	if (utc != a->utc)
 		return utc < a->utc ? -1 : 1;
 	if (file != a->file_id)
@@ -438,15 +447,16 @@ static int lc_cmp_at(const struct log_cursor *c, int64_t utc, int64_t file,
 	return (seq > a->seq) - (seq < a->seq);
 }
 
-/* The first entry (in sorted order) of the held block at or after c->at. */
-static uint32_t lc_lower_bound(const struct log_cursor *c, const struct lc_run *r)
+/* The first entry (in sorted order) of the held block at or after at. */
+static uint32_t lc_lower_bound(const struct log_cursor *c, const struct lc_run *r,
+			       const struct log_pos *at)
 {
 	uint64_t seq0 = lc_blk(c, r, r->have)->seq;
 	uint32_t lo = 0, hi = r->n;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2, rec = lc_rec(r, mid);
 		int64_t utc = (int64_t)blockfmt_utc(r->meta + (size_t)rec * BLOCKFMT_RECORD_BYTES);
-		if (lc_cmp_at(c, utc, r->file->id, seq0 + rec) < 0)
+		if (lc_cmp_at(at, utc, r->file->id, seq0 + rec) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -503,7 +513,7 @@ static int lc_head(struct log_cursor *c, struct lc_run *r, bool *none)
 		if (rc)
 			return rc;
 		if (r->pending) {
-			r->pos = lc_lower_bound(c, r);
+			r->pos = lc_lower_bound(c, r, &c->at);
 			r->pending = false;
 		}
 		if (c->blockwise && !r->cand.count)
@@ -536,7 +546,7 @@ static int lc_tail(struct log_cursor *c, struct lc_run *r, bool *none)
 		if (rc)
 			return rc;
 		if (r->pending) {
-			r->pos = lc_lower_bound(c, r);
+			r->pos = lc_lower_bound(c, r, &c->at);
 			r->pending = false;
 		}
 		if (c->blockwise && !r->cand.count)
@@ -696,6 +706,8 @@ static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
 	if (!c->nruns || c->heap[0].utc == (dir == FWD ? INT64_MAX : INT64_MIN))
 		return STORE_LOG_END;
 	struct lc_run *r = c->heap[0].r;
+	if (lc_text(c, r) < 0)
+		return -1;
 	lc_fill(c, r, out);
 	if (pcre2_rc)
 		*pcre2_rc = r->ent_rc;
@@ -789,6 +801,25 @@ void store_log_seek(struct log_cursor *c, const struct log_pos *at)
 	}
 	c->dir = NODIR;
 	c->dirty = false;
+}
+
+int store_log_rank(struct log_cursor *c, const struct log_pos *at, int64_t *n)
+{
+	int64_t sum = 0;
+	for (size_t i = 0; i < c->nruns; i++) {
+		struct lc_run *r = &c->runs[i];
+		size_t bi = lc_find_block(c, r, at->utc);
+		for (size_t b = 0; b < bi; b++)
+			sum += lc_blk(c, r, b)->n;
+		if (bi == r->nb || lc_blk(c, r, bi)->lo > at->utc)
+			continue;
+		int rc = lc_load(c, r, bi);
+		if (rc)
+			return rc < 0 ? -1 : rc;
+		sum += lc_lower_bound(c, r, at);
+	}
+	*n = sum;
+	return 0;
 }
 
 int store_log_next(struct log_cursor *c, struct stored_record *out, int *pcre2_rc)

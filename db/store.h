@@ -324,6 +324,11 @@ void store_log_seek(struct log_cursor *c, const struct log_pos *at);
  * it. out's text is valid until the next call on c. pcre2_rc may be NULL.
  * A STORE_LOG_* value, or -1 on a store error. */
 int store_log_next(struct log_cursor *c, struct stored_record *out, int *pcre2_rc);
+/* How many of c's candidate records come before at (exact when c's query
+ * has no time, component or pattern filter: those are tested per record,
+ * and not here). Reads the block holding at of each log, the ones a seek
+ * there reads. 0, -1, or STORE_LOG_CANCELLED. */
+int store_log_rank(struct log_cursor *c, const struct log_pos *at, int64_t *n);
 int store_log_prev(struct log_cursor *c, struct stored_record *out, int *pcre2_rc);
 void store_log_close(struct log_cursor *c);
 /* Whether matching re over a whole block can only find a superset of the

@@ -4,7 +4,8 @@
  *
  * Paging forward seeks the cursor to just after the window's last key
  * (utc, file id, seq) and takes CHUNK records with next(); paging
- * backward seeks to the first key and takes CHUNK with prev(). A seek is
+ * backward seeks to the first key and takes CHUNK with prev(); a jump
+ * reads just JUMP records around its target. A seek is
  * a binary search over block bounds the cursor read when it was opened,
  * and the blocks it holds stay held while paging near them, so a page
  * costs about the records it reads, wherever it is in the store; G and
@@ -38,8 +39,12 @@
 #include "timerange.h"
 #include "../parsers/timeparse.h"
 
-#define CHUNK 1024		/* records read per fetch */
-#define WIN_MAX (4 * CHUNK)	/* records held at most */
+#define CHUNK 256		/* records read per page fetch */
+#define JUMP 64			/* records read after a jump (G, g, a time, a
+				 * filter): a screen or so, so that a jump reads
+				 * the texts of the blocks that screen shows, not
+				 * of every log around that moment */
+#define WIN_MAX (16 * CHUNK)	/* records held at most */
 #define MSG_MAX 1024		/* message bytes kept per row */
 
 int log_key_cmp(const struct log_key *a, const struct log_key *b)
@@ -382,16 +387,18 @@ static void store_failed(struct logview *lv)
 	app_message(lv->app, PAINT_FAIL, "%s log: %s", glyph(G_FAIL), store_error(app_store(lv->app)));
 }
 
-/* Estimate records before the window (exact only when paged to). */
+/* Records before the window: counted by the cursor's block bounds and
+ * the blocks it holds there when unfiltered, unknown under a filter. */
 static void window_base(struct logview *lv)
 {
 	int64_t n = 0;
-	lv->base_exact = lv->at_start || (lv->at_end && !filtered(lv));
+	struct log_pos p = lv->n ? pos_of(&lv->rows[0].key) : (struct log_pos){ 0, 0, 0 };
+	lv->base_exact = true;
 	if (lv->at_start)
 		lv->base = 0;
 	else if (lv->at_end && !filtered(lv))
 		lv->base = lv->total - (int64_t)lv->n;
-	else if (!filtered(lv) && lv->n && store_records_before(app_store(lv->app), lv->rows[0].key.utc, &n) == 0)
+	else if (!filtered(lv) && lv->n && lv->cur && store_log_rank(lv->cur, &p, &n) == 0)
 		lv->base = n;
 	else
 		lv->base = -1;	/* unknown */
@@ -406,13 +413,13 @@ static size_t window_at(struct logview *lv, const struct log_key *key)
 {
 	window_clear(lv);
 	bool start = !key, more = false;
-	long nb = key && !filtered(lv) ? fetch_backward(lv, key, CHUNK / 2, lv->rows, &start) : 0;
+	long nb = key && !filtered(lv) ? fetch_backward(lv, key, JUMP / 2, lv->rows, &start) : 0;
 	if (nb < 0) {
 		store_failed(lv);
 		nb = 0;
 	}
 	/* A screen or two under a filter: paging reads on when needed. */
-	long nf = fetch_forward(lv, key, true, filtered(lv) ? CHUNK / 8 : CHUNK, lv->rows + nb, &more);
+	long nf = fetch_forward(lv, key, true, JUMP, lv->rows + nb, &more);
 	if (nf < 0) {
 		store_failed(lv);
 		nf = 0;
@@ -434,7 +441,7 @@ static void window_at_end(struct logview *lv)
 	if (lv->f.range.has_to)
 		end.utc = lv->f.range.to + 1;
 	bool start = false;
-	long nb = fetch_backward(lv, &end, CHUNK, lv->rows, &start);
+	long nb = fetch_backward(lv, &end, JUMP, lv->rows, &start);
 	if (nb < 0) {
 		store_failed(lv);
 		nb = 0;
@@ -536,12 +543,14 @@ static void place_cursor(struct view *v, size_t at)
 	view_goto(v, (int64_t)at);
 }
 
-/* Reload the window around the cursor's key (after a filter change). */
-static void reload_here(struct view *v)
+/* Reload the window around the cursor's key after a filter change;
+ * reopen: the change is one the store matches (all but the severity). */
+static void reload_here(struct view *v, bool reopen)
 {
 	struct logview *lv = lv_of(v);
 	struct log_key key = { INT64_MIN, 0, 0 };	/* the start */
-	cursors_close(lv);	/* opened with the filters before */
+	if (reopen)
+		cursors_close(lv);	/* opened with the filters before */
 	if (v->item >= 0 && (size_t)v->item < lv->n)
 		key = lv->rows[v->item].key;
 	op_begin(lv, "reading");
@@ -658,7 +667,7 @@ static bool accept_host(struct view *v, const char *text, char *err, size_t errl
 	(void)err;
 	(void)errlen;
 	set_text(&lv_of(v)->f.host, text);
-	reload_here(v);
+	reload_here(v, true);
 	return true;
 }
 
@@ -667,7 +676,7 @@ static bool accept_component(struct view *v, const char *text, char *err, size_t
 	(void)err;
 	(void)errlen;
 	set_text(&lv_of(v)->f.comp, text);
-	reload_here(v);
+	reload_here(v, true);
 	return true;
 }
 
@@ -680,7 +689,7 @@ static bool accept_grep(struct view *v, const char *text, char *err, size_t errl
 	pcre2_code_free(lv->f.re);
 	lv->f.re = re;
 	set_text(&lv->f.grep, text);
-	reload_here(v);
+	reload_here(v, true);
 	return true;
 }
 
@@ -694,7 +703,7 @@ static bool accept_time(struct view *v, const char *text, char *err, size_t errl
 	}
 	lv->f.range = r;
 	set_text(&lv->f.range_text, text);
-	reload_here(v);
+	reload_here(v, true);
 	return true;
 }
 
@@ -853,7 +862,7 @@ static unsigned severity_cycle(struct view *v)
 	struct logview *lv = lv_of(v);
 	lv->f.min_sev = lv->f.min_sev == SEV_VERBOSE ? SEV_WARNING :
 			lv->f.min_sev == SEV_WARNING ? SEV_ERROR : SEV_VERBOSE;
-	reload_here(v);
+	reload_here(v, false);	/* tested here, not by the store */
 	return STALE_SCREEN;
 }
 
@@ -910,11 +919,15 @@ static unsigned log_request(struct view *v, enum action a)
 			   "19:30-19:45, 19:30 (from then on), -15m (the last 15 minutes), empty clears",
 			   lv->f.range_text ? lv->f.range_text : "", accept_time);
 		return STALE_SCREEN;
-	case ACT_CLEAR_FILTERS:
+	case ACT_CLEAR_FILTERS: {
+		/* the severity alone: the cursors stay */
+		bool store_side = lv->f.host || lv->f.comp || lv->f.re || lv->f.range.has_from ||
+				  lv->f.range.has_to;
 		filters_free(&lv->f);
-		reload_here(v);
+		reload_here(v, store_side);
 		app_message(lv->app, PAINT_NORMAL, "filters cleared");
 		return STALE_SCREEN;
+	}
 	default:
 		return STALE_UNHANDLED;
 	}

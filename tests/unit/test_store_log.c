@@ -235,6 +235,18 @@ static void check_query(struct store *s, const struct log_query *q, size_t expec
 	for (size_t at = 0; at <= ref.n; at += step)
 		check_around(c, &ref, at, 50);
 	check_around(c, &ref, ref.n, 50);
+	/* the rank of a record is its index (no per-record filter only) */
+	if (!q->grep && !q->component && !q->has_since && !q->has_until) {
+		for (size_t at = 0; at < ref.n; at += step / 3 + 1) {
+			int64_t n = -1;
+			struct log_pos p = pos_of(&ref.v[at]);
+			assert_int_equal(store_log_rank(c, &p, &n), 0);
+			assert_int_equal(n, (int64_t)at);
+		}
+		int64_t n = -1;
+		assert_int_equal(store_log_rank(c, &(struct log_pos){ INT64_MAX, 0, 0 }, &n), 0);
+		assert_int_equal(n, (int64_t)ref.n);
+	}
 	/* a seek between records: a time no record has */
 	if (ref.n > 10) {
 		struct log_pos p = { ref.v[ref.n / 2].utc, INT64_MIN, 0 };

@@ -693,11 +693,14 @@ static void lc_fill(const struct log_cursor *c, const struct lc_run *r,
 static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
 		   int *pcre2_rc)
 {
-	if (c->dir != dir) {
+	if (c->dir != dir)
 		lc_rebuild(c, dir);
-	} else if (c->dirty && c->nruns) {
+	else if (c->dirty && c->nruns) {
+		/* a bound stays on top (it is at or before the record just
+		 * taken); the run's end does not */
 		c->heap[0] = lc_bound(c, c->heap[0].r, dir);
-		lc_sift_down(c, 0);
+		if (!c->heap[0].approx)
+			lc_sift_down(c, 0);
 	}
 	c->dirty = false;
 	int rc = lc_settle(c);

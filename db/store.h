@@ -287,7 +287,7 @@ struct log_query {
  * (not NUL-terminated; valid until each() returns). Memory:
  * one block (its text, at most STORE_BLOCK_BYTES or one longer record,
  * and 48 KiB of metadata) per run of blocks being merged, and only runs
- * that overlap in time hold one (see db/query.c), so it is bounded by
+ * that overlap in time hold one (see db/logcursor.c), so it is bounded by
  * how many files cover the same moment, never by the store's size.
  * Records with no time (dated false) have utc 0 and come first.
  * Returns 0 (also when each() stopped it), 1 when tick() cancelled it,

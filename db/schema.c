@@ -9,7 +9,7 @@
 #include "trace_status.h"
 
 /* Layout (schema version 4: 3 plus the indexes that keep ingest linear in
- * the number of files):
+ * the number of files, and blocks_span for the log cursor's seeks):
  *
  * meta(key, value)        key 'schema_version' = STORE_SCHEMA_VERSION.
  * hosts                   one row per machine; tz_override: bias minutes
@@ -46,6 +46,10 @@
  *                         of the records carrying that bias (used to lend
  *                         the bias to logs that lack one); meta = packed
  *                         48-byte entries per record (db/blockfmt.h).
+ *                         Index blocks_span holds every block's bounds
+ *                         (file_id, seq, utc_min, utc_max, undated, n):
+ *                         the merged log reads them all without touching
+ *                         the rows, which are a page each (meta).
  * block_text              block_id = blocks.id, text = the block's records'
  *                         raw text concatenated (apart from blocks so that
  *                         re-timing a block does not rewrite its text).
@@ -143,6 +147,10 @@ static const char SCHEMA_SQL[] =
 	"CREATE INDEX files_host_role ON files(host_id, role);"
 	"CREATE INDEX files_duplicate_of ON files(duplicate_of)"
 	" WHERE duplicate_of IS NOT NULL;"
+	/* The log cursor reads every block's time bounds at open from this
+	 * index alone, never from the (64 KiB page) block rows. */
+	"CREATE INDEX blocks_span ON blocks(file_id, seq, utc_min, utc_max,"
+	" undated, n);"
 	"CREATE VIEW file_summary AS SELECT f.id AS id, h.name AS host,"
 	" f.path AS path, f.log_name AS log_name, f.rotation AS rotation,"
 	" f.role AS role, f.format AS format, f.encoding AS encoding,"

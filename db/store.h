@@ -327,13 +327,50 @@ struct log_query {
  * (not NUL-terminated; valid until each() returns). Memory:
  * one block (its text, at most STORE_BLOCK_BYTES or one longer record,
  * and 48 KiB of metadata) per run of blocks being merged, and only runs
- * that overlap in time hold one (see db/query.c), so it is bounded by
+ * that overlap in time hold one (see db/logcursor.c), so it is bounded by
  * how many files cover the same moment, never by the store's size.
  * Records with no time (dated false) have utc 0 and come first.
  * Returns 0 (also when each() stopped it), 1 when tick() cancelled it,
  * -1 on a store error (store_error). */
 int store_log(struct store *s, const struct log_query *q,
 	      int (*each)(void *ctx, const struct stored_record *r), void *ctx);
+
+/* The same merge as a cursor that pages both ways (db/logcursor.c): the
+ * dashboard keeps one open across pages. A position is a gap in the
+ * merged order (utc, file id, seq); seeking is a binary search per run
+ * over block bounds read at open, in memory; a block read for one page is
+ * kept while the position stays in it. Memory as store_log's. */
+struct log_pos {
+	int64_t utc;
+	int64_t file_id;
+	uint64_t seq;
+};
+enum {
+	STORE_LOG_RECORD = 0,	/* *out is the next record */
+	STORE_LOG_END = 1,	/* no more in that direction */
+	STORE_LOG_CANCELLED = 2,	/* q->tick said stop; call again to go on */
+	STORE_LOG_LIMITED = 3,	/* *out is a record q->grep could not be
+				 * matched against: *pcre2_rc has PCRE2's code */
+};
+struct log_cursor;
+/* A cursor over q's records (q, and its pattern, must outlive it; its
+ * grep_error is not used: see STORE_LOG_LIMITED), before the first
+ * record. NULL on a store error (store_error). */
+struct log_cursor *store_log_open(struct store *s, const struct log_query *q);
+/* Move to just before the first record at or after at (NULL: the start;
+ * {INT64_MAX, ...}: the end). Reads nothing. */
+void store_log_seek(struct log_cursor *c, const struct log_pos *at);
+/* The record after (next) or before (prev) the position, which moves past
+ * it. out's text is valid until the next call on c. pcre2_rc may be NULL.
+ * A STORE_LOG_* value, or -1 on a store error. */
+int store_log_next(struct log_cursor *c, struct stored_record *out, int *pcre2_rc);
+/* How many of c's candidate records come before at (exact when c's query
+ * has no time, component or pattern filter: those are tested per record,
+ * and not here). Reads the block holding at of each log, the ones a seek
+ * there reads. 0, -1, or STORE_LOG_CANCELLED. */
+int store_log_rank(struct log_cursor *c, const struct log_pos *at, int64_t *n);
+int store_log_prev(struct log_cursor *c, struct stored_record *out, int *pcre2_rc);
+void store_log_close(struct log_cursor *c);
 /* Whether matching re over a whole block can only find a superset of the
  * blocks whose records' messages match: true when the pattern can match
  * nothing empty and has none of what looks outside or commits on the

@@ -98,6 +98,9 @@ struct file_cells {
 				 * "name:line" is one byte a column; else NULL */
 	size_t name_len;
 	char *comp;		/* the component the cell below is for */
+	const char *comp_at;	/* where the store's text of it was: the
+				 * same pointer is the same name (the
+				 * store interns them for the whole log) */
 	struct buf comp_cell;	/* table: its cell and ' '; json: from
 				 * ,"component": to "thread": */
 };
@@ -190,8 +193,11 @@ static void cells_fill(struct file_cells *fc, enum out_format fmt,
 static void cells_component(struct file_cells *fc, enum out_format fmt,
 			    const char *comp)
 {
-	if (fc->comp && strcmp(fc->comp, comp) == 0)
+	if (fc->comp && (fc->comp_at == comp || strcmp(fc->comp, comp) == 0)) {
+		fc->comp_at = comp;
 		return;
+	}
+	fc->comp_at = comp;
 	free(fc->comp);
 	fc->comp = xstrdup(comp);
 	buf_reset(&fc->comp_cell);

@@ -1,22 +1,27 @@
 /* logview.c - the merged log screen: a window of at most WIN_MAX records
- * around the cursor, read with store_log.
+ * around the cursor, read through a store_log cursor (db/logcursor.c)
+ * kept open across pages.
  *
- * Paging forward asks store_log for the records after the window's last
- * key (utc, file id, seq) and stops after CHUNK of them; paging backward
- * reads a time window before the first key and keeps its last CHUNK
- * records in a ring, widening the window (x4) until it has them or
- * reaches the start. Rows that leave the far side are dropped, so the
- * dashboard holds the same few hundred records whether the store has a
- * thousand or ten million. Host, component and time filters and one
- * PCRE2 pattern go to the store (log_query): the & filter when reading
- * the window, the / search when searching (then the & filter, if any, is
- * matched here, or the other way round when only the filter can be matched
- * block-wise), so store_log passes over blocks with no match without
- * decoding them. Severity is tested here, in log_keep. Every read goes
- * through log_read: store_log ticks once a block (log_tick: progress on
- * the status line, Esc cancels), also while no record matches, and a
- * record the pattern could not be matched against (a PCRE2 limit) is
- * counted and named on the status line, never taken for "no match". */
+ * Paging forward seeks the cursor to just after the window's last key
+ * (utc, file id, seq) and takes CHUNK records with next(); paging
+ * backward seeks to the first key and takes CHUNK with prev(); a jump
+ * reads just JUMP records around its target. A seek is
+ * a binary search over block bounds the cursor read when it was opened,
+ * and the blocks it holds stay held while paging near them, so a page
+ * costs about the records it reads, wherever it is in the store; G and
+ * opening at a time cost one block per log covering that moment. Rows
+ * that leave the far side are dropped, so the dashboard holds the same
+ * few hundred records whether the store has a thousand or ten million.
+ * Host, component and time filters and one PCRE2 pattern go to the store
+ * (log_query): the & filter in the window's cursor, the / search in a
+ * cursor of its own (then the & filter, if any, is matched here, or the
+ * other way round when only the filter can be matched block-wise), so the
+ * store passes over blocks with no match without decoding them. A filter
+ * change reopens the cursors. Severity is tested here, in log_keep. The
+ * cursors tick once a block (log_tick: progress on the status line, Esc
+ * cancels), also while no record matches, and a record the pattern could
+ * not be matched against (a PCRE2 limit) is counted and named on the
+ * status line, never taken for "no match". */
 #include "logview.h"
 
 #include <inttypes.h>
@@ -34,12 +39,13 @@
 #include "timerange.h"
 #include "../parsers/timeparse.h"
 
-#define CHUNK 1024		/* records read per fetch: a store_log start costs
-				 * about as much as 1,000 records (it reads every
-				 * file's block bounds) */
-#define WIN_MAX (4 * CHUNK)	/* records held at most */
+#define CHUNK 256		/* records read per page fetch */
+#define JUMP 64			/* records read after a jump (G, g, a time, a
+				 * filter): a screen or so, so that a jump reads
+				 * the texts of the blocks that screen shows, not
+				 * of every log around that moment */
+#define WIN_MAX (16 * CHUNK)	/* records held at most */
 #define MSG_MAX 1024		/* message bytes kept per row */
-#define BACK_SPAN0 (10 * 1000000LL)	/* first backward window: 10 s */
 
 int log_key_cmp(const struct log_key *a, const struct log_key *b)
 {
@@ -106,6 +112,10 @@ struct logview {
 	int64_t total;			/* records in the store */
 	int64_t utc_min, utc_max;
 	struct lfilter f;
+	struct log_query q;		/* the window's: f's store part */
+	struct log_cursor *cur;		/* over q, NULL until needed */
+	struct log_query find_q;	/* the / search's */
+	struct log_cursor *find_cur;	/* over find_q, NULL until needed */
 	pcre2_match_data *md;		/* for f.re and find_re */
 	pcre2_code *find_re;		/* the last / */
 	char *find_text;
@@ -174,24 +184,51 @@ static int log_tick(void *ctx, int64_t utc_us, uint64_t records_seen)
 	return lv->cancelled;
 }
 
-/* One store_log under the running operation: its ticks, its pattern
- * (re, compiled from text; NULL: none) and where a record the pattern
- * could not be matched against goes (grep_error: count it when in range).
- * 0, or -1 on a store error; lv->cancelled after Esc. */
-static int log_read(struct logview *lv, struct log_query *q, const pcre2_code *re,
-		    const char *text, int (*each)(void *, const struct stored_record *),
-		    int (*grep_error)(void *, const struct stored_record *, int), void *ctx)
+/* The window's cursor, opened on first use after a filter change. NULL
+ * on a store error (recorded in the store). */
+static struct log_cursor *window_cursor(struct logview *lv);
+
+/* Drop the cursors: the filters they were opened with changed. */
+static void cursors_close(struct logview *lv)
 {
-	q->grep = re;
-	q->grep_text = text;
-	q->grep_error = re ? grep_error : NULL;
-	q->tick = log_tick;
-	q->tick_ctx = lv;
-	int rc = store_log(app_store(lv->app), q, each, ctx);
+	store_log_close(lv->cur);
+	store_log_close(lv->find_cur);
+	lv->cur = lv->find_cur = NULL;
+}
+
+/* One step of a cursor under the running operation: the record, 0 at the
+ * end or after Esc (lv->cancelled), -1 on a store error. A record the
+ * pattern could not be matched against is counted when kept (the
+ * severity, k) and passed over; k decides the rest. */
+static int step(struct logview *lv, struct log_cursor *c, bool backward, const struct keep *k,
+		struct stored_record *r)
+{
+	for (;;) {
+		int rc = backward ? store_log_prev(c, r, NULL) : store_log_next(c, r, NULL);
+		if (rc == STORE_LOG_END)
+			return 0;
+		if (rc == STORE_LOG_CANCELLED) {
+			lv->cancelled = true;
+			return 0;
+		}
+		if (rc < 0)
+			return -1;
+		int keep = log_keep(lv, k, r);
+		if (rc == STORE_LOG_LIMITED) {
+			if (keep > 0)
+				lv->limited++;
+			continue;
+		}
+		if (keep > 0)
+			return 1;
+	}
+}
+
+/* Seek c (its ticks count from there) to at. */
+static void seek(struct logview *lv, struct log_cursor *c, const struct log_pos *at)
+{
 	lv->seen_before = lv->seen;
-	if (rc == 1)
-		lv->cancelled = true;
-	return rc < 0 ? -1 : 0;
+	store_log_seek(c, at);
 }
 
 /* Around every operation that reads (a move past the window, a filter,
@@ -264,123 +301,55 @@ static void log_query_of(const struct logview *lv, struct log_query *q)
 	};
 }
 
-/* ---- forward: the records after a key ---- */
+/* ---- the window's reads ---- */
 
-struct fwd {
-	struct logview *lv;
-	struct keep keep;
-	struct log_key after;
-	bool have_after, inclusive;
-	size_t want;
-	struct lrow *out;
-	size_t got;
-	bool more;
-};
-
-static bool fwd_wanted(const struct fwd *f, const struct stored_record *r)
+static struct log_cursor *window_cursor(struct logview *lv)
 {
-	struct log_key k = { r->utc_us, r->file_id, r->seq };
-	int c = f->have_after ? log_key_cmp(&k, &f->after) : 1;
-	return c > 0 || (c == 0 && f->inclusive);
-}
-
-/* A record the & filter could not be matched against (grep_error). */
-static int fwd_limit(void *ctx, const struct stored_record *r, int pcre2_rc)
-{
-	(void)pcre2_rc;
-	struct fwd *f = ctx;
-	if (fwd_wanted(f, r) && log_keep(f->lv, &f->keep, r))
-		f->lv->limited++;
-	return 0;
-}
-
-static int fwd_row(void *ctx, const struct stored_record *r)
-{
-	struct fwd *f = ctx;
-	if (!fwd_wanted(f, r) || log_keep(f->lv, &f->keep, r) <= 0)
-		return 0;
-	if (f->got == f->want) {
-		f->more = true;
-		return 1;
+	if (!lv->cur) {
+		log_query_of(lv, &lv->q);
+		lv->q.grep = lv->f.re;
+		lv->q.grep_text = lv->f.grep;
+		lv->q.tick = log_tick;
+		lv->q.tick_ctx = lv;
+		lv->cur = store_log_open(app_store(lv->app), &lv->q);
 	}
-	row_fill(&f->out[f->got++], r);
-	return 0;
+	return lv->cur;
 }
 
-/* Up to want rows after (or at, inclusive) key into out; -1 on error. */
+static struct log_pos pos_of(const struct log_key *k)
+{
+	return (struct log_pos){ k->utc, k->file_id, k->seq };
+}
+
+/* Up to want rows after (or at, inclusive) key (NULL: from the start)
+ * into out; *more when there are others after them. -1 on error. */
 static long fetch_forward(struct logview *lv, const struct log_key *after, bool inclusive,
 			  size_t want, struct lrow *out, bool *more)
 {
-	struct log_query q;
-	log_query_of(lv, &q);
-	struct fwd f = { .lv = lv, .keep = { lv->f.min_sev, NULL }, .want = want, .out = out,
-			 .inclusive = inclusive };
-	if (after) {
-		f.after = *after;
-		f.have_after = true;
-		if (!q.has_since || q.since_us < after->utc) {
-			q.has_since = true;
-			q.since_us = after->utc;
+	struct log_cursor *c = window_cursor(lv);
+	*more = false;
+	if (!c)
+		return -1;
+	struct log_pos p = after ? pos_of(after) : (struct log_pos){ INT64_MIN, INT64_MIN, 0 };
+	if (after && !inclusive)
+		p.seq++;	/* just after it: (utc, file, seq + 1) */
+	seek(lv, c, &p);
+	struct keep k = { lv->f.min_sev, NULL };
+	struct stored_record r;
+	size_t got = 0;
+	int rc;
+	while ((rc = step(lv, c, false, &k, &r)) > 0) {
+		if (got == want) {
+			*more = true;
+			break;
 		}
+		row_fill(&out[got++], &r);
 	}
-	int rc = log_read(lv, &q, lv->f.re, lv->f.grep, fwd_row, fwd_limit, &f);
-	*more = f.more;
 	if (rc < 0) {
-		rows_free(out, f.got);
+		rows_free(out, got);
 		return -1;
 	}
-	return (long)f.got;
-}
-
-/* ---- backward: the last records before a key ---- */
-
-struct back {
-	struct logview *lv;
-	struct keep keep;
-	int64_t limited;	/* in this window (each is read whole) */
-	struct log_key before;
-	size_t want;
-	struct lrow *ring;
-	size_t got;		/* kept, at most want */
-	size_t next;		/* ring slot written next */
-};
-
-static bool back_wanted(const struct back *b, const struct stored_record *r)
-{
-	struct log_key k = { r->utc_us, r->file_id, r->seq };
-	return log_key_cmp(&k, &b->before) < 0;
-}
-
-static int back_limit(void *ctx, const struct stored_record *r, int pcre2_rc)
-{
-	(void)pcre2_rc;
-	struct back *b = ctx;
-	if (back_wanted(b, r) && log_keep(b->lv, &b->keep, r))
-		b->limited++;
-	return 0;
-}
-
-static int back_row(void *ctx, const struct stored_record *r)
-{
-	struct back *b = ctx;
-	if (!back_wanted(b, r))
-		return 1;	/* merged order: nothing later is before it */
-	if (log_keep(b->lv, &b->keep, r) <= 0)
-		return 0;
-	if (b->got == b->want)
-		free(b->ring[b->next].text);
-	else
-		b->got++;
-	row_fill(&b->ring[b->next], r);
-	b->next = (b->next + 1) % b->want;
-	return 0;
-}
-
-/* The lower bound of the time filter, or of the store. */
-static int64_t lower_bound(const struct logview *lv)
-{
-	return lv->f.range.has_from && lv->f.range.from > lv->utc_min ? lv->f.range.from
-								      : lv->utc_min;
+	return (long)got;
 }
 
 /* Up to want rows before key into out, in order; *start when nothing
@@ -388,47 +357,26 @@ static int64_t lower_bound(const struct logview *lv)
 static long fetch_backward(struct logview *lv, const struct log_key *before, size_t want,
 			   struct lrow *out, bool *start)
 {
-	struct back b = { .lv = lv, .keep = { lv->f.min_sev, NULL }, .before = *before,
-			  .want = want };
-	b.ring = xcalloc(want, sizeof(*b.ring));
-	int64_t span = BACK_SPAN0;
-	/* From the end key (G): start at the last time, not at INT64_MAX. */
-	int64_t top = before->utc > lv->utc_max ? lv->utc_max : before->utc;
+	struct log_cursor *c = window_cursor(lv);
 	*start = false;
-	for (;;) {
-		struct log_query q;
-		log_query_of(lv, &q);
-		int64_t since = top > INT64_MIN + span ? top - span : INT64_MIN;
-		bool from_start = since <= lower_bound(lv) || before->utc <= 0;
-		if (!from_start && (!q.has_since || q.since_us < since)) {
-			q.has_since = true;
-			q.since_us = since;
-		}
-		if (!q.has_until || q.until_us > before->utc) {
-			q.has_until = true;
-			q.until_us = before->utc;
-		}
-		rows_free(b.ring, b.got);
-		b.got = b.next = 0;
-		b.limited = 0;
-		if (log_read(lv, &q, lv->f.re, lv->f.grep, back_row, back_limit, &b) < 0) {
-			rows_free(b.ring, b.got);
-			free(b.ring);
-			return -1;
-		}
-		if (b.got == want || from_start || lv->cancelled) {
-			*start = from_start && b.got < want;
-			break;
-		}
-		span = span > INT64_MAX / 8 ? INT64_MAX / 2 : span * 4;
+	if (!c)
+		return -1;
+	struct log_pos p = pos_of(before);
+	seek(lv, c, &p);
+	struct keep k = { lv->f.min_sev, NULL };
+	struct stored_record r;
+	size_t got = 0;
+	int rc = 0;
+	while (got < want && (rc = step(lv, c, true, &k, &r)) > 0)
+		row_fill(&out[want - 1 - got++], &r);	/* filled from the end */
+	if (rc < 0) {
+		rows_free(out + want - got, got);
+		return -1;
 	}
-	lv->limited += b.limited;
-	/* The ring's oldest is at next once it is full. */
-	size_t first = b.got == want ? b.next : 0;
-	for (size_t i = 0; i < b.got; i++)
-		out[i] = b.ring[(first + i) % want];
-	free(b.ring);
-	return (long)b.got;
+	*start = rc == 0 && !lv->cancelled;
+	if (got < want)
+		memmove(out, out + want - got, got * sizeof(*out));
+	return (long)got;
 }
 
 /* ---- the window ---- */
@@ -444,16 +392,18 @@ static void store_failed(struct logview *lv)
 	app_store_failed(lv->app, "log");
 }
 
-/* Estimate records before the window (exact only when paged to). */
+/* Records before the window: counted by the cursor's block bounds and
+ * the blocks it holds there when unfiltered, unknown under a filter. */
 static void window_base(struct logview *lv)
 {
 	int64_t n = 0;
-	lv->base_exact = lv->at_start || (lv->at_end && !filtered(lv));
+	struct log_pos p = lv->n ? pos_of(&lv->rows[0].key) : (struct log_pos){ 0, 0, 0 };
+	lv->base_exact = true;
 	if (lv->at_start)
 		lv->base = 0;
 	else if (lv->at_end && !filtered(lv))
 		lv->base = lv->total - (int64_t)lv->n;
-	else if (!filtered(lv) && lv->n && store_records_before(app_store(lv->app), lv->rows[0].key.utc, &n) == 0)
+	else if (!filtered(lv) && lv->n && lv->cur && store_log_rank(lv->cur, &p, &n) == 0)
 		lv->base = n;
 	else
 		lv->base = -1;	/* unknown */
@@ -468,13 +418,13 @@ static size_t window_at(struct logview *lv, const struct log_key *key)
 {
 	window_clear(lv);
 	bool start = !key, more = false;
-	long nb = key && !filtered(lv) ? fetch_backward(lv, key, CHUNK / 2, lv->rows, &start) : 0;
+	long nb = key && !filtered(lv) ? fetch_backward(lv, key, JUMP / 2, lv->rows, &start) : 0;
 	if (nb < 0) {
 		store_failed(lv);
 		nb = 0;
 	}
 	/* A screen or two under a filter: paging reads on when needed. */
-	long nf = fetch_forward(lv, key, true, filtered(lv) ? CHUNK / 8 : CHUNK, lv->rows + nb, &more);
+	long nf = fetch_forward(lv, key, true, JUMP, lv->rows + nb, &more);
 	if (nf < 0) {
 		store_failed(lv);
 		nf = 0;
@@ -496,7 +446,7 @@ static void window_at_end(struct logview *lv)
 	if (lv->f.range.has_to)
 		end.utc = lv->f.range.to + 1;
 	bool start = false;
-	long nb = fetch_backward(lv, &end, CHUNK, lv->rows, &start);
+	long nb = fetch_backward(lv, &end, JUMP, lv->rows, &start);
 	if (nb < 0) {
 		store_failed(lv);
 		nb = 0;
@@ -598,11 +548,14 @@ static void place_cursor(struct view *v, size_t at)
 	view_goto(v, (int64_t)at);
 }
 
-/* Reload the window around the cursor's key (after a filter change). */
-static void reload_here(struct view *v)
+/* Reload the window around the cursor's key after a filter change;
+ * reopen: the change is one the store matches (all but the severity). */
+static void reload_here(struct view *v, bool reopen)
 {
 	struct logview *lv = lv_of(v);
-	struct log_key key = { lower_bound(lv), 0, 0 };
+	struct log_key key = { INT64_MIN, 0, 0 };	/* the start */
+	if (reopen)
+		cursors_close(lv);	/* opened with the filters before */
 	if (v->item >= 0 && (size_t)v->item < lv->n)
 		key = lv->rows[v->item].key;
 	op_begin(lv, "reading");
@@ -722,7 +675,7 @@ static bool accept_host(struct view *v, const char *text, char *err, size_t errl
 	(void)err;
 	(void)errlen;
 	set_text(&lv_of(v)->f.host, text);
-	reload_here(v);
+	reload_here(v, true);
 	return true;
 }
 
@@ -731,7 +684,7 @@ static bool accept_component(struct view *v, const char *text, char *err, size_t
 	(void)err;
 	(void)errlen;
 	set_text(&lv_of(v)->f.comp, text);
-	reload_here(v);
+	reload_here(v, true);
 	return true;
 }
 
@@ -744,7 +697,7 @@ static bool accept_grep(struct view *v, const char *text, char *err, size_t errl
 	pcre2_code_free(lv->f.re);
 	lv->f.re = re;
 	set_text(&lv->f.grep, text);
-	reload_here(v);
+	reload_here(v, true);
 	return true;
 }
 
@@ -758,7 +711,7 @@ static bool accept_time(struct view *v, const char *text, char *err, size_t errl
 	}
 	lv->f.range = r;
 	set_text(&lv->f.range_text, text);
-	reload_here(v);
+	reload_here(v, true);
 	return true;
 }
 
@@ -800,73 +753,38 @@ static void finder_split(const struct logview *lv, struct finder *f)
 	}
 }
 
-/* Past the cursor, in the search's direction. */
-static bool find_wanted(const struct finder *f, const struct stored_record *r)
+/* The search's cursor: store_re in the store, the rest here. Opened on
+ * the first search after a change of the pattern or the filters. */
+static struct log_cursor *find_cursor(struct logview *lv, const struct finder *f)
 {
-	struct log_key k = { r->utc_us, r->file_id, r->seq };
-	int c = log_key_cmp(&k, &f->from);
-	return f->backward ? c < 0 : c > 0;
+	if (!lv->find_cur) {
+		log_query_of(lv, &lv->find_q);
+		lv->find_q.grep = f->store_re;
+		lv->find_q.grep_text = f->store_text;
+		lv->find_q.tick = log_tick;
+		lv->find_q.tick_ctx = lv;
+		lv->find_cur = store_log_open(app_store(lv->app), &lv->find_q);
+	}
+	return lv->find_cur;
 }
 
-/* A record store_re could not be matched against (grep_error): counted
- * once, also when the other pattern hit a limit on it too; not when the
- * other one says no (no hit either way). */
-static int find_limit(void *ctx, const struct stored_record *r, int pcre2_rc)
-{
-	(void)pcre2_rc;
-	struct finder *f = ctx;
-	if (find_wanted(f, r) && log_keep(f->lv, &f->keep, r) > 0)
-		f->lv->limited++;
-	return 0;
-}
-
-/* Only records store_re matches come here (q.grep). */
-static int find_row(void *ctx, const struct stored_record *r)
-{
-	struct finder *f = ctx;
-	if (!find_wanted(f, r))
-		return f->backward;	/* backward: past the start point */
-	if (log_keep(f->lv, &f->keep, r) <= 0)
-		return 0;
-	f->found = true;
-	f->at = (struct log_key){ r->utc_us, r->file_id, r->seq };
-	return !f->backward;	/* backward: keep the last one */
-}
-
-/* Forward: one read from the cursor on. Backward: time windows before
- * it, each read once, widening, until one holds a match. */
+/* The first match past the cursor, either way: one seek, then steps. */
 static int find_run(struct logview *lv, struct finder *f)
 {
-	struct log_query q;
-	log_query_of(lv, &q);
-	if (!f->backward) {
-		if (!q.has_since || q.since_us < f->from.utc) {
-			q.has_since = true;
-			q.since_us = f->from.utc;
-		}
-		return log_read(lv, &q, f->store_re, f->store_text, find_row, find_limit, f);
+	struct log_cursor *c = find_cursor(lv, f);
+	if (!c)
+		return -1;
+	struct log_pos p = { f->from.utc, f->from.file_id, f->from.seq };
+	if (!f->backward)
+		p.seq++;	/* past it */
+	seek(lv, c, &p);
+	struct stored_record r;
+	int rc = step(lv, c, f->backward, &f->keep, &r);
+	if (rc > 0) {
+		f->found = true;
+		f->at = (struct log_key){ r.utc_us, r.file_id, r.seq };
 	}
-	int64_t until = f->from.utc, span = BACK_SPAN0;
-	for (;;) {
-		struct log_query w = q;
-		int64_t since = until > INT64_MIN + span ? until - span : INT64_MIN;
-		bool from_start = since <= lower_bound(lv) || until <= 0;
-		if (!from_start && (!w.has_since || w.since_us < since)) {
-			w.has_since = true;
-			w.since_us = since;
-		}
-		if (!w.has_until || w.until_us > until) {
-			w.has_until = true;
-			w.until_us = until;
-		}
-		if (log_read(lv, &w, f->store_re, f->store_text, find_row, find_limit, f) < 0)
-			return -1;
-		if (f->found || from_start || lv->cancelled)
-			return 0;
-		f->from = (struct log_key){ since, 0, 0 };	/* the next window ends here */
-		until = since;
-		span = span > INT64_MAX / 8 ? INT64_MAX / 2 : span * 4;
-	}
+	return rc < 0 ? -1 : 0;
 }
 
 static bool log_find_from_cursor(struct view *v, bool backward)
@@ -935,6 +853,8 @@ static bool log_find(struct view *v, const char *pattern, bool backward)
 			app_message(lv->app, PAINT_WARN, "empty search");
 		return true;
 	}
+	store_log_close(lv->find_cur);	/* opened with the pattern before */
+	lv->find_cur = NULL;
 	pcre2_code_free(lv->find_re);
 	lv->find_re = re;
 	set_text(&lv->find_text, pattern);
@@ -950,7 +870,7 @@ static unsigned severity_cycle(struct view *v)
 	struct logview *lv = lv_of(v);
 	lv->f.min_sev = lv->f.min_sev == SEV_VERBOSE ? SEV_WARNING :
 			lv->f.min_sev == SEV_WARNING ? SEV_ERROR : SEV_VERBOSE;
-	reload_here(v);
+	reload_here(v, false);	/* tested here, not by the store */
 	return STALE_SCREEN;
 }
 
@@ -1009,11 +929,15 @@ static unsigned log_request(struct view *v, enum action a)
 			   "19:30-19:45, 19:30 (from then on), -15m (the last 15 minutes), empty clears",
 			   lv->f.range_text ? lv->f.range_text : "", accept_time);
 		return STALE_SCREEN;
-	case ACT_CLEAR_FILTERS:
+	case ACT_CLEAR_FILTERS: {
+		/* the severity alone: the cursors stay */
+		bool store_side = lv->f.host || lv->f.comp || lv->f.re || lv->f.range.has_from ||
+				  lv->f.range.has_to;
 		filters_free(&lv->f);
-		reload_here(v);
+		reload_here(v, store_side);
 		app_message(lv->app, PAINT_NORMAL, "filters cleared");
 		return STALE_SCREEN;
+	}
 	default:
 		return STALE_UNHANDLED;
 	}
@@ -1024,6 +948,7 @@ static void log_done(struct view *v)
 {
 	struct logview *lv = lv_of(v);
 	window_clear(lv);
+	cursors_close(lv);
 	free(lv->rows);
 	filters_free(&lv->f);
 	pcre2_code_free(lv->find_re);

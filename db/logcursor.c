@@ -1,0 +1,863 @@
+/* logcursor.c - the merged log: records of many files in UTC order, as a
+ * cursor that moves both ways and seeks, and store_log on top of it.
+ *
+ * Most files are written in time order, but not all: a clock set back,
+ * the end of daylight saving time, threads that write late. So the unit
+ * of the merge is a *run*, not a file: consecutive candidate blocks of
+ * one file whose UTC ranges do not go back (each block's utc_min >= the
+ * largest utc_max before it in the run). Inside a run, then, both bounds
+ * of the blocks never decrease, so the block holding a time is found by
+ * binary search. A block whose own records go back (late writers) is
+ * sorted in memory when loaded: at most STORE_BLOCK_RECORDS entries.
+ *
+ * Opening reads every candidate block's bounds once (from the covering
+ * index blocks_span, never the big block rows) and keeps them: a seek is
+ * then a binary search per run, in memory, and loads nothing. A run
+ * loads one block (its metadata and its text, whole, with one blob read;
+ * records are slices of it) only when its key reaches the top of the
+ * heap, and keeps it while the position stays in it, so paging back and
+ * forth near one place reads nothing again.
+ *
+ * The position is a gap between two records of the merged order, and
+ * each run's position is the gap at the same place in the run: its head
+ * is the record after it, its tail the one before. next() takes the
+ * least head (a min-heap), prev() the greatest tail (a max-heap): no
+ * reverse scan of the store, just the same runs read the other way. A
+ * run's heap key is exact once its head (tail) has been looked at,
+ * otherwise a bound from its block's bounds (lower for heads, upper for
+ * tails) that costs nothing; a bound that reaches the top is made exact
+ * (loading the block) and sifted again. Changing direction or seeking
+ * rebuilds the heap from bounds.
+ *
+ * Filters: host and file select the files; time and component select the
+ * candidate blocks and then each record; --grep runs per record on its
+ * message, or, when the pattern allows it (db/blockgrep.h), first over
+ * the block's whole text, which passes over blocks without a match
+ * without looking at their entries. */
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "blockfmt.h"
+#include "blockgrep.h"
+#include "../lib/util.h"
+
+static const char SQL_LC_FILES[] =
+	"SELECT f.id, h.name, f.path FROM files f"
+	" LEFT JOIN hosts h ON h.id = f.host_id"
+	" WHERE (?1 IS NULL OR h.name = ?1 COLLATE NOCASE) AND (?2 = 0 OR f.id = ?2)"
+	" ORDER BY f.id";
+static const char SQL_LC_COMPS[] = "SELECT id, name FROM components";
+/* Blocks of a file that can hold a matching record: the dated range meets
+ * [since, until], or it has undated records (utc 0) and 0 is inside; and
+ * it lists the component. Every column is in blocks_span. */
+static const char SQL_LC_BOUNDS[] =
+	"SELECT seq, CASE WHEN undated > 0 THEN 0 ELSE utc_min END,"
+	" coalesce(utc_max, 0), n FROM blocks b INDEXED BY blocks_span"
+	" WHERE file_id = ?1"
+	" AND ((utc_min IS NOT NULL AND (?3 IS NULL OR utc_max >= ?3)"
+	"      AND (?4 IS NULL OR utc_min <= ?4))"
+	"  OR (undated > 0 AND (?3 IS NULL OR ?3 <= 0)"
+	"      AND (?4 IS NULL OR ?4 >= 0)))"
+	" AND (?5 IS NULL OR EXISTS (SELECT 1 FROM block_components bc"
+	"  WHERE bc.block_id = b.id AND bc.comp_id IN"
+	"  (SELECT id FROM components WHERE name = ?5 COLLATE NOCASE)))"
+	" ORDER BY seq";
+static const char SQL_LC_BLOCK[] =
+	"SELECT n, meta, id,"
+	" (SELECT length(text) FROM block_text t WHERE t.block_id = b.id)"
+	" FROM blocks b WHERE file_id = ?1 AND seq = ?2";
+
+struct lc_file {
+	int64_t id;
+	char *host, *path;
+};
+
+/* A candidate block's bounds, as the index gives them. */
+struct lc_block {
+	uint64_t seq;
+	int64_t lo, hi;		/* undated entries make lo 0 */
+	uint32_t n;
+};
+
+enum { FWD, BACK, NODIR };
+
+/* One run: blocks [b0, b0 + nb) of c->blocks, its position and the block
+ * it holds. */
+struct lc_run {
+	const struct lc_file *file;
+	size_t b0, nb;
+	/* The position: before entry pos (in sorted order) of block bi;
+	 * bi == nb: after the run's end. pending: pos is not known yet but
+	 * is the first entry at or after c->at. */
+	size_t bi;
+	uint32_t pos;
+	bool pending;
+	/* The block held: have (a run index, SIZE_MAX none). */
+	size_t have;
+	uint32_t n;
+	unsigned char *meta;
+	size_t meta_cap;
+	char *text;		/* read on first use (text_in) */
+	size_t text_len, text_cap;
+	int64_t block_id;
+	bool text_in;
+	uint16_t *order;	/* entries by (utc, index); NULL: in order */
+	uint32_t *offs;		/* text offset of each entry */
+	struct blockgrep_set cand;
+	/* The entry the key was made exact from (head or tail). */
+	struct block_entry ent;
+	uint32_t ent_rec;
+	int ent_rc;		/* its PCRE2 error, 0 none */
+};
+
+/* A heap entry: the run's key copied, so that sifting compares without
+ * reaching into the runs. approx: a bound, not the record's key. */
+struct lc_slot {
+	int64_t utc;
+	int64_t file;
+	uint64_t seq;
+	bool approx;
+	struct lc_run *r;
+};
+
+struct log_cursor {
+	struct store *s;
+	const struct log_query *q;
+	struct lc_file *files;
+	size_t nfiles;
+	struct lc_block *blocks;
+	size_t nblocks, capblocks;
+	struct lc_run *runs;
+	size_t nruns, capruns;
+	struct lc_slot *heap;	/* every run, sentinel keys when done */
+	int dir;		/* what the heap is ordered for */
+	bool dirty;		/* the top run moved: its key is stale */
+	struct log_pos at;	/* the last seek */
+	sqlite3_blob *blob;	/* block_text.text, moved from block to block */
+	pcre2_match_data *md;	/* for q->grep */
+	bool blockwise;		/* q->grep may be matched over whole blocks */
+	uint64_t seen;		/* records of the blocks loaded since the seek */
+	char **comp_names;	/* by component id */
+	size_t ncomp_names;
+	uint32_t *want_comps;	/* ids matching q->component */
+	size_t nwant;
+};
+
+/* ---- opening: components, files, runs ---- */
+
+static int lc_load_components(struct log_cursor *c)
+{
+	sqlite3_stmt *st = store_stmt(c->s, SQL_LC_COMPS);
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		const char *name = store_column_str(st, 1);
+		if (id <= 0 || id > UINT32_MAX)
+			continue;
+		if ((size_t)id >= c->ncomp_names) {
+			size_t cap = (size_t)id * 2;
+			c->comp_names = xrealloc(c->comp_names, cap * sizeof(char *));
+			memset(c->comp_names + c->ncomp_names, 0,
+			       (cap - c->ncomp_names) * sizeof(char *));
+			c->ncomp_names = cap;
+		}
+		free(c->comp_names[id]);
+		c->comp_names[id] = xstrdup(name);
+		if (c->q->component && sqlite3_stricmp(name, c->q->component) == 0) {
+			c->want_comps = xrealloc(c->want_comps,
+						 (c->nwant + 1) * sizeof(uint32_t));
+			c->want_comps[c->nwant++] = (uint32_t)id;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(c->s);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int lc_load_files(struct log_cursor *c)
+{
+	sqlite3_stmt *st = store_stmt(c->s, SQL_LC_FILES);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, c->q->host);
+	sqlite3_bind_int64(st, 2, c->q->file_id);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (c->nfiles == cap) {
+			cap = cap ? cap * 2 : 16;
+			c->files = xrealloc(c->files, cap * sizeof(*c->files));
+		}
+		struct lc_file *f = &c->files[c->nfiles++];
+		f->id = sqlite3_column_int64(st, 0);
+		f->host = xstrdup(store_column_str(st, 1));
+		f->path = xstrdup(store_column_str(st, 2));
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(c->s);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void lc_add_run(struct log_cursor *c, size_t f, size_t b0, size_t b1)
+{
+	if (c->nruns == c->capruns) {
+		c->capruns = c->capruns ? c->capruns * 2 : 16;
+		c->runs = xrealloc(c->runs, c->capruns * sizeof(*c->runs));
+	}
+	/* files[f], not a pointer: files is complete before runs are cut */
+	c->runs[c->nruns++] = (struct lc_run){
+		.file = &c->files[f], .b0 = b0, .nb = b1 - b0, .have = SIZE_MAX,
+	};
+}
+
+/* Read a file's candidate blocks' bounds and cut them into runs that never
+ * go back in time. */
+static int lc_file_runs(struct log_cursor *c, size_t f)
+{
+	const struct log_query *q = c->q;
+	sqlite3_stmt *st = store_stmt(c->s, SQL_LC_BOUNDS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->files[f].id);
+	if (q->has_since)
+		sqlite3_bind_int64(st, 3, q->since_us);
+	if (q->has_until)
+		sqlite3_bind_int64(st, 4, q->until_us);
+	store_bind_text(st, 5, q->component);
+	size_t first = c->nblocks;
+	int64_t top = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct lc_block b = {
+			.seq = (uint64_t)sqlite3_column_int64(st, 0),
+			.lo = sqlite3_column_int64(st, 1),
+			.hi = sqlite3_column_int64(st, 2),
+			.n = (uint32_t)sqlite3_column_int64(st, 3),
+		};
+		if (b.hi < b.lo)
+			b.hi = b.lo;	/* only undated: [0, 0] */
+		if (c->nblocks > first && b.lo < top) {
+			lc_add_run(c, f, first, c->nblocks);
+			first = c->nblocks;
+		}
+		if (c->nblocks == first || b.hi > top)
+			top = b.hi;
+		if (c->nblocks == c->capblocks) {
+			c->capblocks = c->capblocks ? c->capblocks * 2 : 256;
+			c->blocks = xrealloc(c->blocks, c->capblocks * sizeof(*c->blocks));
+		}
+		c->blocks[c->nblocks++] = b;
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(c->s);
+	sqlite3_reset(st);
+	if (c->nblocks > first)
+		lc_add_run(c, f, first, c->nblocks);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- a run's block ---- */
+
+static const struct lc_block *lc_blk(const struct log_cursor *c,
+				     const struct lc_run *r, size_t bi)
+{
+	return &c->blocks[r->b0 + bi];
+}
+
+static int lc_corrupt(struct log_cursor *c, const struct lc_run *r,
+		      const char *what)
+{
+	return store_corrupt_block(c->s, r->block_id, r->file->id, what);
+}
+
+struct lc_sort_key {
+	int64_t utc;
+	uint32_t idx;
+};
+
+static int lc_sort_cmp(const void *a, const void *b)
+{
+	const struct lc_sort_key *x = a, *y = b;
+	if (x->utc != y->utc)
+		return x->utc < y->utc ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* The entries' text offsets (checked against the text), and their order
+ * when they go back in time; an in-order block costs one pass. */
+static int lc_order_block(struct log_cursor *c, struct lc_run *r)
+{
+	int64_t prev = INT64_MIN;
+	bool sorted = true;
+	size_t off = 0;
+	for (uint32_t i = 0; i < r->n; i++) {
+		const unsigned char *m = r->meta + (size_t)i * BLOCKFMT_RECORD_BYTES;
+		int64_t utc = (int64_t)blockfmt_utc(m);
+		sorted = sorted && utc >= prev;
+		prev = utc;
+		r->offs[i] = (uint32_t)off;
+		off += blockfmt_text_len(m);
+	}
+	free(r->order);
+	r->order = NULL;
+	if (off > r->text_len)
+		return lc_corrupt(c, r, "a record's text runs past the block's");
+	if (sorted)
+		return 0;
+	struct lc_sort_key *k = xmalloc(r->n * sizeof(*k));
+	r->order = xmalloc(r->n * sizeof(*r->order));
+	for (uint32_t i = 0; i < r->n; i++)
+		k[i] = (struct lc_sort_key){
+			(int64_t)blockfmt_utc(r->meta + (size_t)i * BLOCKFMT_RECORD_BYTES), i};
+	qsort(k, r->n, sizeof(*k), lc_sort_cmp);
+	for (uint32_t i = 0; i < r->n; i++)
+		r->order[i] = (uint16_t)k[i].idx;
+	free(k);
+	return 0;
+}
+
+/* The held block's text, whole, into r->text: one read per block, when
+ * a record of it is first handed out (or matched), not when the block is
+ * loaded: a seek loads one block per run to find the runs' heads, and
+ * most of those texts are never needed. */
+static int lc_text(struct log_cursor *c, struct lc_run *r)
+{
+	if (r->text_in)
+		return 0;
+	size_t len = r->text_len;
+	if (len + 1 > r->text_cap) {	/* + 1: never malloc(0) */
+		r->text_cap = len + 1;
+		free(r->text);
+		r->text = xmalloc(r->text_cap);
+	}
+	int rc = SQLITE_OK;
+	if (len && !c->blob)
+		rc = sqlite3_blob_open(c->s->db, "main", "block_text", "text",
+				       r->block_id, 0, &c->blob);
+	else if (len)
+		rc = sqlite3_blob_reopen(c->blob, r->block_id);
+	if (rc == SQLITE_OK && len)
+		rc = sqlite3_blob_read(c->blob, r->text, (int)len, 0);
+	if (rc != SQLITE_OK) {
+		store_fail(c->s);
+		sqlite3_blob_close(c->blob);	/* unusable after a failure */
+		c->blob = NULL;
+		return -1;
+	}
+	r->text_in = true;
+	return 0;
+}
+
+static void lc_release(struct lc_run *r)
+{
+	free(r->meta);
+	free(r->text);
+	free(r->order);
+	free(r->offs);
+	r->meta = NULL;
+	r->text = NULL;
+	r->order = NULL;
+	r->offs = NULL;
+	r->meta_cap = r->text_cap = r->text_len = 0;
+	r->have = SIZE_MAX;
+}
+
+/* Hold block bi of the run (a no-op when it does already). tick() comes
+ * first, so a cancel leaves the run as it was. 0, -1, or
+ * STORE_LOG_CANCELLED. */
+static int lc_load(struct log_cursor *c, struct lc_run *r, size_t bi)
+{
+	if (r->have == bi)
+		return 0;
+	const struct log_query *q = c->q;
+	const struct lc_block *b = lc_blk(c, r, bi);
+	if (q->tick && q->tick(q->tick_ctx, b->lo, c->seen + b->n))
+		return STORE_LOG_CANCELLED;
+	c->seen += b->n;
+	r->have = SIZE_MAX;
+	sqlite3_stmt *st = store_stmt(c->s, SQL_LC_BLOCK);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, r->file->id);
+	sqlite3_bind_int64(st, 2, (int64_t)b->seq);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			return lc_corrupt(c, r, "it vanished from the block list");
+		return store_fail(c->s);
+	}
+	int64_t n = sqlite3_column_int64(st, 0);
+	size_t bytes = (size_t)sqlite3_column_bytes(st, 1);
+	r->block_id = sqlite3_column_int64(st, 2);
+	if (n < 0 || n > STORE_BLOCK_RECORDS || (uint64_t)n != b->n ||
+	    bytes != (size_t)n * BLOCKFMT_RECORD_BYTES) {
+		sqlite3_reset(st);
+		return lc_corrupt(c, r, "metadata does not match its record count");
+	}
+	if (bytes + 1 > r->meta_cap) {
+		free(r->meta);
+		free(r->offs);
+		r->meta_cap = bytes + 1;
+		r->meta = xmalloc(r->meta_cap);
+		r->offs = xmalloc(((size_t)n + 1) * sizeof(*r->offs));
+	}
+	if (bytes)
+		memcpy(r->meta, sqlite3_column_blob(st, 1), bytes);
+	int64_t block_id = sqlite3_column_int64(st, 2);
+	int64_t text_len = sqlite3_column_int64(st, 3);
+	sqlite3_reset(st);
+	r->n = (uint32_t)n;
+	if (text_len < 0 || text_len >= INT32_MAX)
+		return lc_corrupt(c, r, "its text has no usable length");
+	r->block_id = block_id;
+	r->text_len = (size_t)text_len;
+	/* Every span of every entry, before a blockwise grep may skip the
+	 * entries it never looks at: a tampered block is named, not read. */
+	const char *why;
+	if (blockfmt_check(r->meta, bytes, n, STORE_BLOCK_RECORDS, r->text_len,
+			   &why))
+		return lc_corrupt(c, r, why);
+	r->text_in = false;
+	if (lc_order_block(c, r) < 0 || (q->grep && lc_text(c, r) < 0))
+		return -1;
+	if (c->blockwise)
+		blockgrep_candidates(q->grep, c->md, r->meta, r->n, r->text,
+				     r->text_len, &r->cand);
+	r->have = bi;
+	return 0;
+}
+
+/* ---- keys ---- */
+
+static uint32_t lc_rec(const struct lc_run *r, uint32_t pos)
+{
+	return r->order ? r->order[pos] : pos;
+}
+
+/* (utc, file, seq) of an entry against a position. */
+static int lc_cmp_at(const struct log_pos *a, int64_t utc, int64_t file,
+		     uint64_t seq)
+{
+	if (utc != a->utc)
+		return utc < a->utc ? -1 : 1;
+	if (file != a->file_id)
+		return file < a->file_id ? -1 : 1;
+	return (seq > a->seq) - (seq < a->seq);
+}
+
+/* The first entry (in sorted order) of the held block at or after at. */
+static uint32_t lc_lower_bound(const struct log_cursor *c, const struct lc_run *r,
+			       const struct log_pos *at)
+{
+	uint64_t seq0 = lc_blk(c, r, r->have)->seq;
+	uint32_t lo = 0, hi = r->n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2, rec = lc_rec(r, mid);
+		int64_t utc = (int64_t)blockfmt_utc(r->meta + (size_t)rec * BLOCKFMT_RECORD_BYTES);
+		if (lc_cmp_at(at, utc, r->file->id, seq0 + rec) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether entry pos of the held block is wanted: 1 yes, 2 its grep ended
+ * in a PCRE2 error (ent_rc), 0 no, -1 corrupt. Decodes it into r->ent. */
+static int lc_want(struct log_cursor *c, struct lc_run *r, uint32_t pos)
+{
+	const struct log_query *q = c->q;
+	uint32_t rec = lc_rec(r, pos);
+	struct block_entry *e = &r->ent;
+	if (c->blockwise && !blockgrep_has(&r->cand, rec))
+		return 0;
+	blockfmt_unpack(r->meta + (size_t)rec * BLOCKFMT_RECORD_BYTES, e);
+	r->ent_rec = rec;
+	r->ent_rc = 0;
+	if ((uint64_t)r->offs[rec] + e->text_len > r->text_len ||
+	    (uint64_t)e->msg_off + e->msg_len > e->text_len ||
+	    (uint64_t)e->time_off + e->time_len > e->text_len)
+		return lc_corrupt(c, r, "a record lies outside the block's text");
+	if ((q->has_since && e->utc_us < q->since_us) ||
+	    (q->has_until && e->utc_us > q->until_us))
+		return 0;
+	if (q->component) {
+		size_t i = 0;
+		while (i < c->nwant && c->want_comps[i] != e->comp_id)
+			i++;
+		if (i == c->nwant)
+			return 0;
+	}
+	if (!q->grep)
+		return 1;
+	const char *msg = r->text + r->offs[rec] + e->msg_off;
+	int rc = pcre2_match(q->grep, (PCRE2_SPTR)msg, e->msg_len, 0,
+			     PCRE2_NO_UTF_CHECK, c->md, NULL);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	r->ent_rc = rc;
+	return 2;
+}
+
+/* Make the run's head exact: the first wanted entry at or after its
+ * position, loading blocks on the way; none leaves bi == nb. 0 (a head
+ * in r->ent, or none), -1 or STORE_LOG_CANCELLED. */
+static int lc_head(struct log_cursor *c, struct lc_run *r, bool *none)
+{
+	for (; r->bi < r->nb; r->bi++, r->pos = 0, r->pending = false) {
+		int rc = lc_load(c, r, r->bi);
+		if (rc)
+			return rc;
+		if (r->pending) {
+			r->pos = lc_lower_bound(c, r, &c->at);
+			r->pending = false;
+		}
+		if (c->blockwise && !r->cand.count)
+			continue;
+		for (; r->pos < r->n; r->pos++) {
+			int w = lc_want(c, r, r->pos);
+			if (w < 0)
+				return -1;
+			if (w) {
+				*none = false;
+				return 0;
+			}
+		}
+	}
+	lc_release(r);
+	*none = true;
+	return 0;
+}
+
+/* The same backward: the last wanted entry before the position. */
+static int lc_tail(struct log_cursor *c, struct lc_run *r, bool *none)
+{
+	if (r->bi >= r->nb && r->nb) {
+		r->bi = r->nb - 1;
+		r->pos = lc_blk(c, r, r->bi)->n;
+		r->pending = false;
+	}
+	for (; r->nb; r->bi--, r->pos = lc_blk(c, r, r->bi)->n) {
+		int rc = lc_load(c, r, r->bi);
+		if (rc)
+			return rc;
+		if (r->pending) {
+			r->pos = lc_lower_bound(c, r, &c->at);
+			r->pending = false;
+		}
+		if (c->blockwise && !r->cand.count)
+			r->pos = 0;
+		for (; r->pos > 0; r->pos--) {
+			int w = lc_want(c, r, r->pos - 1);
+			if (w < 0)
+				return -1;
+			if (w) {
+				*none = false;
+				return 0;
+			}
+		}
+		if (r->bi == 0)
+			break;
+	}
+	lc_release(r);
+	*none = true;
+	return 0;
+}
+
+/* A bound of the run's key that costs nothing: the lower bound of its
+ * head (FWD) or the upper bound of its tail (BACK), from block bounds. */
+static struct lc_slot lc_bound(const struct log_cursor *c, struct lc_run *r, int dir)
+{
+	struct lc_slot s = { .file = r->file->id, .approx = true, .r = r };
+	if (dir == FWD) {
+		if (r->bi >= r->nb)
+			return (struct lc_slot){ INT64_MAX, INT64_MAX, UINT64_MAX, false, r };
+		s.utc = lc_blk(c, r, r->bi)->lo;
+		s.seq = 0;
+		return s;
+	}
+	size_t bi = r->bi < r->nb ? r->bi : r->nb - 1;
+	if (!r->nb || (r->bi == 0 && r->pos == 0 && !r->pending))
+		return (struct lc_slot){ INT64_MIN, INT64_MIN, 0, false, r };
+	s.utc = lc_blk(c, r, bi)->hi;
+	s.seq = UINT64_MAX;
+	return s;
+}
+
+/* The run's exact key, after lc_head/lc_tail. */
+static struct lc_slot lc_exact(const struct log_cursor *c, struct lc_run *r,
+			       int dir, bool none)
+{
+	if (none)
+		return dir == FWD ?
+			(struct lc_slot){ INT64_MAX, INT64_MAX, UINT64_MAX, false, r } :
+			(struct lc_slot){ INT64_MIN, INT64_MIN, 0, false, r };
+	return (struct lc_slot){
+		.utc = r->ent.utc_us, .file = r->file->id,
+		.seq = lc_blk(c, r, r->bi)->seq + r->ent_rec, .r = r,
+	};
+}
+
+/* ---- the heap ---- */
+
+/* Whether a comes out before b in direction dir; on equal keys a bound
+ * comes first, so that it is made exact before a record is taken. */
+static bool lc_before(int dir, const struct lc_slot *a, const struct lc_slot *b)
+{
+	int k = a->utc != b->utc ? (a->utc < b->utc ? -1 : 1) :
+		a->file != b->file ? (a->file < b->file ? -1 : 1) :
+		a->seq != b->seq ? (a->seq < b->seq ? -1 : 1) : 0;
+	if (k == 0)
+		return a->approx && !b->approx;
+	return dir == FWD ? k < 0 : k > 0;
+}
+
+static void lc_sift_down(struct log_cursor *c, size_t i)
+{
+	struct lc_slot *h = c->heap;
+	struct lc_slot moving = h[i];
+	size_t n = c->nruns;
+	for (;;) {
+		size_t l = 2 * i + 1, m = l;
+		if (l >= n)
+			break;
+		if (l + 1 < n && lc_before(c->dir, &h[l + 1], &h[l]))
+			m = l + 1;
+		if (!lc_before(c->dir, &h[m], &moving))
+			break;
+		h[i] = h[m];
+		i = m;
+	}
+	h[i] = moving;
+}
+
+static void lc_rebuild(struct log_cursor *c, int dir)
+{
+	c->dir = dir;
+	c->dirty = false;
+	for (size_t i = 0; i < c->nruns; i++)
+		c->heap[i] = lc_bound(c, &c->runs[i], dir);
+	for (size_t i = c->nruns / 2; i-- > 0;)
+		lc_sift_down(c, i);
+}
+
+/* Until the top is exact: make the top's key exact and sift it. */
+static int lc_settle(struct log_cursor *c)
+{
+	while (c->nruns && c->heap[0].approx) {
+		struct lc_run *r = c->heap[0].r;
+		bool none = false;
+		int rc = c->dir == FWD ? lc_head(c, r, &none) : lc_tail(c, r, &none);
+		if (rc)
+			return rc;
+		c->heap[0] = lc_exact(c, r, c->dir, none);
+		lc_sift_down(c, 0);
+	}
+	return 0;
+}
+
+static void lc_fill(const struct log_cursor *c, const struct lc_run *r,
+		    struct stored_record *out)
+{
+	const struct block_entry *e = &r->ent;
+	const char *comp = "";
+	if (e->comp_id && e->comp_id < c->ncomp_names && c->comp_names[e->comp_id])
+		comp = c->comp_names[e->comp_id];
+	*out = (struct stored_record){
+		.file_id = r->file->id,
+		.seq = lc_blk(c, r, r->bi)->seq + r->ent_rec,
+		.line = e->line,
+		.utc_us = e->utc_us,
+		.bias_min = e->bias_min == BLOCKFMT_NO_BIAS ? 0 : e->bias_min,
+		.offset_source = (enum offset_source)e->offset_source,
+		.timed = (e->flags & BLOCKFMT_TIMED) != 0,
+		.dated = (e->flags & BLOCKFMT_DATED) != 0,
+		.partial = (e->flags & BLOCKFMT_PARTIAL) != 0,
+		.type = e->type,
+		.keyword_sev = e->keyword_sev,
+		.thread = e->thread,
+		.text = r->text + r->offs[r->ent_rec],
+		.len = e->text_len,
+		.message = {e->msg_off, e->msg_len},
+		.time_text = {e->time_off, e->time_len},
+		.component = comp,
+		.host = r->file->host,
+		.path = r->file->path,
+	};
+}
+
+static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
+		   int *pcre2_rc)
+{
+	if (c->dir != dir)
+		lc_rebuild(c, dir);
+	else if (c->dirty && c->nruns) {
+		/* a bound stays on top (it is at or before the record just
+		 * taken); the run's end does not */
+		c->heap[0] = lc_bound(c, c->heap[0].r, dir);
+		if (!c->heap[0].approx)
+			lc_sift_down(c, 0);
+	}
+	c->dirty = false;
+	int rc = lc_settle(c);
+	if (rc)
+		return rc;
+	if (!c->nruns || c->heap[0].utc == (dir == FWD ? INT64_MAX : INT64_MIN))
+		return STORE_LOG_END;
+	struct lc_run *r = c->heap[0].r;
+	if (lc_text(c, r) < 0)
+		return -1;
+	lc_fill(c, r, out);
+	if (pcre2_rc)
+		*pcre2_rc = r->ent_rc;
+	/* step over it; its block stays held, so out's text stays valid */
+	if (dir == FWD)
+		r->pos++;
+	else
+		r->pos--;
+	c->dirty = true;
+	return r->ent_rc ? STORE_LOG_LIMITED : STORE_LOG_RECORD;
+}
+
+/* ---- the API ---- */
+
+void store_log_close(struct log_cursor *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nruns; i++)
+		lc_release(&c->runs[i]);
+	for (size_t i = 0; i < c->nfiles; i++) {
+		free(c->files[i].host);
+		free(c->files[i].path);
+	}
+	sqlite3_blob_close(c->blob);
+	pcre2_match_data_free(c->md);
+	for (size_t i = 0; i < c->ncomp_names; i++)
+		free(c->comp_names[i]);
+	free(c->comp_names);
+	free(c->want_comps);
+	free(c->files);
+	free(c->blocks);
+	free(c->runs);
+	free(c->heap);
+	free(c);
+}
+
+struct log_cursor *store_log_open(struct store *s, const struct log_query *q)
+{
+	struct log_cursor *c = xcalloc(1, sizeof(*c));
+	c->s = s;
+	c->q = q;
+	c->dir = NODIR;
+	if (q->grep) {
+		c->md = pcre2_match_data_create_from_pattern(q->grep, NULL);
+		if (!c->md)
+			die("out of memory");
+		c->blockwise = store_grep_blockwise(q->grep, q->grep_text);
+	}
+	int rc = lc_load_components(c);
+	/* no such component: nothing matches, no run */
+	if (rc == 0 && !(q->component && c->nwant == 0)) {
+		rc = lc_load_files(c);
+		for (size_t i = 0; rc == 0 && i < c->nfiles; i++)
+			rc = lc_file_runs(c, i);
+	}
+	if (rc) {
+		store_log_close(c);
+		return NULL;
+	}
+	c->heap = xcalloc(c->nruns ? c->nruns : 1, sizeof(*c->heap));
+	store_log_seek(c, NULL);
+	return c;
+}
+
+/* The first block of the run whose upper bound reaches utc: both bounds
+ * never decrease along a run. */
+static size_t lc_find_block(const struct log_cursor *c, const struct lc_run *r,
+			    int64_t utc)
+{
+	size_t lo = 0, hi = r->nb;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (lc_blk(c, r, mid)->hi < utc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void store_log_seek(struct log_cursor *c, const struct log_pos *at)
+{
+	c->at = at ? *at : (struct log_pos){ INT64_MIN, INT64_MIN, 0 };
+	c->seen = 0;
+	for (size_t i = 0; i < c->nruns; i++) {
+		struct lc_run *r = &c->runs[i];
+		r->bi = lc_find_block(c, r, c->at.utc);
+		r->pos = 0;
+		r->pending = r->bi < r->nb;
+	}
+	c->dir = NODIR;
+	c->dirty = false;
+}
+
+int store_log_rank(struct log_cursor *c, const struct log_pos *at, int64_t *n)
+{
+	int64_t sum = 0;
+	for (size_t i = 0; i < c->nruns; i++) {
+		struct lc_run *r = &c->runs[i];
+		size_t bi = lc_find_block(c, r, at->utc);
+		for (size_t b = 0; b < bi; b++)
+			sum += lc_blk(c, r, b)->n;
+		if (bi == r->nb || lc_blk(c, r, bi)->lo > at->utc)
+			continue;
+		int rc = lc_load(c, r, bi);
+		if (rc)
+			return rc < 0 ? -1 : rc;
+		sum += lc_lower_bound(c, r, at);
+	}
+	*n = sum;
+	return 0;
+}
+
+int store_log_next(struct log_cursor *c, struct stored_record *out, int *pcre2_rc)
+{
+	return lc_step(c, FWD, out, pcre2_rc);
+}
+
+int store_log_prev(struct log_cursor *c, struct stored_record *out, int *pcre2_rc)
+{
+	return lc_step(c, BACK, out, pcre2_rc);
+}
+
+int store_log(struct store *s, const struct log_query *q,
+	      int (*each)(void *ctx, const struct stored_record *r), void *ctx)
+{
+	struct log_cursor *c = store_log_open(s, q);
+	if (!c)
+		return -1;
+	struct stored_record rec;
+	int prc = 0, rc;
+	for (;;) {
+		rc = store_log_next(c, &rec, &prc);
+		if (rc == STORE_LOG_RECORD && each(ctx, &rec))
+			rc = STORE_LOG_END;
+		else if (rc == STORE_LOG_LIMITED && q->grep_error &&
+			 q->grep_error(ctx, &rec, prc))
+			rc = STORE_LOG_END;
+		if (rc != STORE_LOG_RECORD && rc != STORE_LOG_LIMITED)
+			break;
+	}
+	store_log_close(c);
+	return rc == STORE_LOG_END ? 0 : rc == STORE_LOG_CANCELLED ? 1 : -1;
+}

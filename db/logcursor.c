@@ -730,6 +730,14 @@ static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
 
 /* ---- the API ---- */
 
+void store_log_release(struct log_cursor *c)
+{
+	if (c && c->blob) {
+		sqlite3_blob_close(c->blob);
+		c->blob = NULL;
+	}
+}
+
 void store_log_close(struct log_cursor *c)
 {
 	if (!c)

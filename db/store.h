@@ -370,6 +370,10 @@ int store_log_next(struct log_cursor *c, struct stored_record *out, int *pcre2_r
  * there reads. 0, -1, or STORE_LOG_CANCELLED. */
 int store_log_rank(struct log_cursor *c, const struct log_pos *at, int64_t *n);
 int store_log_prev(struct log_cursor *c, struct stored_record *out, int *pcre2_rc);
+/* Let go of what holds the store's read lock between pages (the text
+ * blob): a cursor kept open across keystrokes must not keep a writer from
+ * committing. The next read takes it again. */
+void store_log_release(struct log_cursor *c);
 void store_log_close(struct log_cursor *c);
 /* Whether matching re over a whole block can only find a superset of the
  * blocks whose records' messages match: true when the pattern can match

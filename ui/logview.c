@@ -345,6 +345,7 @@ static long fetch_forward(struct logview *lv, const struct log_key *after, bool 
 		}
 		row_fill(&out[got++], &r);
 	}
+	store_log_release(c);
 	if (rc < 0) {
 		rows_free(out, got);
 		return -1;
@@ -369,6 +370,7 @@ static long fetch_backward(struct logview *lv, const struct log_key *before, siz
 	int rc = 0;
 	while (got < want && (rc = step(lv, c, true, &k, &r)) > 0)
 		row_fill(&out[want - 1 - got++], &r);	/* filled from the end */
+	store_log_release(c);
 	if (rc < 0) {
 		rows_free(out + want - got, got);
 		return -1;
@@ -784,6 +786,7 @@ static int find_run(struct logview *lv, struct finder *f)
 		f->found = true;
 		f->at = (struct log_key){ r.utc_us, r.file_id, r.seq };
 	}
+	store_log_release(c);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -967,6 +970,9 @@ static void log_done(struct view *v)
 static unsigned log_reread(struct view *v)
 {
 	struct logview *lv = lv_of(v);
+	/* A cursor knows the blocks that existed when it opened: the new
+	 * ones are only seen by cursors opened from now on. */
+	cursors_close(lv);
 	struct lrow *got = xcalloc(CHUNK, sizeof(*got));
 	struct log_key after = { lv->seen_max, INT64_MAX, UINT64_MAX };
 	bool window = lv->at_end && lv->n, tail = window && v->item == (int64_t)lv->n - 1;

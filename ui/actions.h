@@ -103,6 +103,15 @@ struct action_info {
 extern const struct action_info action_infos[];
 extern const size_t action_info_count;
 
+/* Every view with its name ("trace list"), in the man page's order; the
+ * help screen lists the other views' keys in it. */
+struct action_view {
+	unsigned view;
+	const char *name;
+};
+extern const struct action_view action_views[];
+extern const size_t action_view_count;
+
 /* The action bound to key (a curses key code) in view; ACT_NONE. */
 enum action action_for_key(unsigned view, int key);
 /* Parse one key name ("j", "C-d", "<PgDn>") into a curses key code; -1. */

@@ -67,6 +67,7 @@ static void add(struct rview *rv, enum paint role, const char *label, const char
 		text = NULL;
 	va_end(ap);
 	lines_add(&rv->lines, role, "  %-9s %s", label, text ? text : "");
+	rv->lines.l[rv->lines.n - 1].hang = 12;	/* wrapped under the value */
 	free(text);
 }
 
@@ -115,6 +116,7 @@ static void raw_lines(struct rview *rv, const struct stored_record *r)
 			buf_printf(&b, "  %7u %s ", (unsigned)line, glyph(G_VBAR));
 		buf_append(&b, s, n);
 		lines_add_text(&rv->lines, PAINT_NORMAL, b.data, b.len);
+		rv->lines.l[rv->lines.n - 1].hang = 12;	/* wrapped right of the gutter */
 		buf_free(&b);
 		if (tt) {
 			s = tt + 2;

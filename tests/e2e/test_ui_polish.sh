@@ -67,9 +67,13 @@ tui_start 80 24 "$T" ui --ascii -d "$DB"
 tui_wait "trace 1 of $ALL " >/dev/null
 tui_keys '?'
 tui_keys / ; tui_type "Glyphs (ASCII"; tui_keys Enter
-check "ASCII: the legend's title says so" tui_wait "^> Glyphs \(ASCII; ~ switches to UTF-8\)"
+check "ASCII: the legend's title says so" tui_wait "^> Glyphs \(ASCII; ~ shows UTF-8 and ASCII\)"
 tui_keys / ; tui_type "a log said no"; tui_keys Enter
-check "ASCII: the legend shows the ASCII glyph" tui_wait "^>   X    a log said no"
+check "ASCII: the legend shows the ASCII glyph" tui_wait "^>   X      a log said no"
+tui_keys '~'
+check "~ in the help: the legend in UTF-8, the fallback in brackets" tui_wait "^▶   ✗ \[X\]  a log said no"
+tui_keys '~'
+check "~ again: ASCII" tui_wait "^>   X      a log said no"
 tui_stop
 
 # ---- the list header at 80 and 120 columns: counts never cut

@@ -118,6 +118,7 @@ tui_wait "^\[record\]" >/dev/null
 check "80x24 record: UTC, local time, bias, source" tui_wait "^ +Source +SCP01 "
 check "80x24 record: a long value hangs under the values" tui_wait "^ {14}[^ ]"
 check "80x24 record: the raw record wraps right of its gutter" tui_wait "^ {14}details\.\.\]LOG\]"
+check "80x24 record: a section rule fits its row" tui_wait "^  ── around it in the file · \\[ \\] step · Enter retargets ─+$"
 check "80x24 record: no row wraps back to the margin" \
 	sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | sed -n '2,21p' | grep -Eq '^  [a-z(]'"
 tui_stop

@@ -316,3 +316,32 @@ int store_host_offsets(struct store *s,
 	struct host_rows r = { each, ctx };
 	return st ? store_rows(s, st, host_offset_row, &r) : -1;
 }
+
+/* ---- store_names ---- */
+
+/* Names the log's filters choose among, sorted. Components that no block
+ * lists any more (a file re-ingested) are left out. */
+static const char SQL_HOST_NAMES[] = "SELECT name FROM hosts ORDER BY name";
+static const char SQL_COMP_NAMES[] =
+	"SELECT name FROM components c"
+	" WHERE EXISTS (SELECT 1 FROM block_components bc WHERE bc.comp_id = c.id)"
+	" ORDER BY name";
+
+struct name_rows {
+	int (*each)(void *ctx, const char *name);
+	void *ctx;
+};
+
+static int name_row(void *ctx, sqlite3_stmt *st)
+{
+	struct name_rows *r = ctx;
+	return r->each(r->ctx, store_column_str(st, 0));
+}
+
+int store_names(struct store *s, enum store_names_of of,
+		int (*each)(void *ctx, const char *name), void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, of == STORE_NAMES_HOSTS ? SQL_HOST_NAMES : SQL_COMP_NAMES);
+	struct name_rows r = { each, ctx };
+	return st ? store_rows(s, st, name_row, &r) : -1;
+}

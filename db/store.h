@@ -384,6 +384,13 @@ void store_log_close(struct log_cursor *c);
  * from the pattern text: false sends store_log record by record. */
 bool store_grep_blockwise(const pcre2_code *re, const char *pattern);
 
+/* Every host name, or every component name the records carry, sorted,
+ * for the log's host and component filters to match against. each()
+ * non-zero stops. 0 or -1 (store_error). */
+enum store_names_of { STORE_NAMES_HOSTS, STORE_NAMES_COMPONENTS };
+int store_names(struct store *s, enum store_names_of of,
+		int (*each)(void *ctx, const char *name), void *ctx);
+
 struct store_stats {
 	int64_t files, records, partial, hosts, bytes, blocks;
 	int64_t per_format[3];		/* by enum log_format */

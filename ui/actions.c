@@ -74,10 +74,7 @@ void action_keys_text(const struct action_info *a, char *out, size_t len)
 }
 
 /* The views' names, in the order the man page's groups list them. */
-static const struct {
-	unsigned view;
-	const char *name;
-} view_names[] = {
+const struct action_view action_views[] = {
 	{ V_LIST, "trace list" },
 	{ V_TIMELINE, "timeline" },
 	{ V_DETAIL, "trace detail" },
@@ -87,6 +84,7 @@ static const struct {
 	{ V_RECORD, "record detail" },
 	{ V_HELP, "help" },
 };
+const size_t action_view_count = sizeof(action_views) / sizeof(action_views[0]);
 
 /* A group's title from its set of views: "Trace list, timeline and
  * record detail"; "Everywhere" for V_ALL. Derived, so that a new view set
@@ -98,15 +96,15 @@ static void group_title(unsigned views, char *out, size_t len)
 		snprintf(out, len, "Everywhere");
 		return;
 	}
-	for (size_t i = 0; i < sizeof(view_names) / sizeof(view_names[0]); i++)
-		total += (views & view_names[i].view) != 0;
+	for (size_t i = 0; i < action_view_count; i++)
+		total += (views & action_views[i].view) != 0;
 	out[0] = '\0';
-	for (size_t i = 0; i < sizeof(view_names) / sizeof(view_names[0]) && o < len; i++) {
-		if (!(views & view_names[i].view))
+	for (size_t i = 0; i < action_view_count && o < len; i++) {
+		if (!(views & action_views[i].view))
 			continue;
 		n++;
 		o += (size_t)snprintf(out + o, len - o, "%s%s", n == 1 ? "" : n == total ? " and " : ", ",
-				      view_names[i].name);
+				      action_views[i].name);
 	}
 	if (out[0] >= 'a' && out[0] <= 'z')
 		out[0] = (char)(out[0] - 'a' + 'A');

@@ -43,8 +43,8 @@
 	X(ACT_LOG, "L", "log", V_LIST | V_RECORD | V_TIMELINE, "the merged log of every record, at the trace's start, the timeline's event or the record") \
 	X(ACT_LOG_RECORD, "<Enter>", "record", V_LOG, "the record's detail: raw text, place, bias, fields, finding, neighbours") \
 	X(ACT_LOG_SEVERITY, "s", "severity-cycle", V_LOG, "severity filter: all, warning and worse, errors only") \
-	X(ACT_LOG_HOST, "H", "host", V_LOG, "only one host's records (its whole name); empty clears") \
-	X(ACT_LOG_COMPONENT, "c", "component", V_LOG, "only one component's records; empty clears") \
+	X(ACT_LOG_HOST, "H", "host", V_LOG, "only one host's records: any case, a unique prefix or part of its name; empty clears") \
+	X(ACT_LOG_COMPONENT, "c", "component", V_LOG, "only one component's records: any case, a unique prefix or part of its name; empty clears") \
 	X(ACT_LOG_GREP, "&", "grep", V_LOG, "PCRE2 on the message: hide the records that do not match; empty clears") \
 	X(ACT_LOG_TIME, "t", "log-time", V_LOG, "only records in a UTC range: 19:30-19:45, 19:30 (its last occurrence), -15m; empty clears") \
 	X(ACT_REC_PREV, "[", "record-prev", V_RECORD, "the record before it in the same file") \
@@ -102,6 +102,15 @@ struct action_info {
 };
 extern const struct action_info action_infos[];
 extern const size_t action_info_count;
+
+/* Every view with its name ("trace list"), in the man page's order; the
+ * help screen lists the other views' keys in it. */
+struct action_view {
+	unsigned view;
+	const char *name;
+};
+extern const struct action_view action_views[];
+extern const size_t action_view_count;
 
 /* The action bound to key (a curses key code) in view; ACT_NONE. */
 enum action action_for_key(unsigned view, int key);

@@ -49,6 +49,36 @@ static void utc_cell(struct buf *b, bool timed, int64_t us)
 	buf_printf(b, "%-20s", t);
 }
 
+/* "09-25 19:35": the 80-column table's times (the header says UTC). */
+static void short_cell(struct buf *b, bool timed, int64_t us)
+{
+	char t[32];
+	if (timed && us != EVENT_NONE) {
+		format_utc_ms(us, t);
+		buf_printf(b, "%.5s %.5s", t + 5, t + 11);
+	} else {
+		buf_printf(b, "%-11s", "-");
+	}
+}
+
+/* s in at most w columns, cut with an ellipsis, padded (names are ASCII
+ * mostly; a cut never splits a UTF-8 sequence). */
+static void cut_cell(struct buf *b, const char *s, int w)
+{
+	size_t len = strlen(s);
+	if ((int)len <= w) {
+		buf_printf(b, "%-*s", w, s);
+		return;
+	}
+	size_t keep = (size_t)(w > 1 ? w - 1 : 0);
+	while (keep > 0 && ((unsigned char)s[keep] & 0xc0) == 0x80)
+		keep--;
+	buf_append(b, s, keep);
+	buf_puts(b, glyph(G_ELLIPSIS));
+	for (int i = (int)keep + 1; i < w; i++)
+		buf_putc(b, ' ');
+}
+
 /* The source most of the file's records took their bias from. */
 static const char *dominant_source(const struct store_file_coverage *c)
 {
@@ -76,10 +106,27 @@ static int add_file(void *ctx, const struct store_file_coverage *c)
 		buf_printf(&b, " %+5" PRId32, c->bias_min);
 	buf_printf(&b, "  %-8s %7" PRId64 " %6" PRId64, dominant_source(c), c->records,
 		   c->error_records);
+	/* At 80 columns: minutes, no source, the log name cut. */
+	struct buf n = {0};
+	cut_cell(&n, c->host, 10);
+	buf_putc(&n, ' ');
+	cut_cell(&n, c->role, 9);
+	buf_putc(&n, ' ');
+	cut_cell(&n, c->log_name, 16);
+	buf_putc(&n, ' ');
+	short_cell(&n, c->timed, c->utc_min);
+	buf_putc(&n, ' ');
+	short_cell(&n, c->timed, c->utc_max);
+	if (c->bias_min == INT32_MIN)
+		buf_printf(&n, " %4s", "?");
+	else
+		buf_printf(&n, " %+4" PRId32, c->bias_min);
+	buf_printf(&n, " %6" PRId64 " %4" PRId64, c->records, c->error_records);
 	enum paint role = !c->timed ? PAINT_MISSING : c->bias_min == INT32_MIN ? PAINT_WARN
 							    : PAINT_NORMAL;
-	lines_add(&cv->lines, role, "%s", b.data);
+	lines_add_narrow(&cv->lines, role, b.data, n.data);
 	buf_free(&b);
+	buf_free(&n);
 	cv->f = xrealloc(cv->f, (cv->n_files + 1) * sizeof(*cv->f));
 	cv->f[cv->n_files++] = (struct cfile){ xstrdup(c->host), xstrdup(c->role),
 					       xstrdup(c->log_name), c->timed, c->utc_min,
@@ -184,19 +231,46 @@ static void cover_row(struct cview *cv, const char *lane, const char *host, cons
 		snprintf(span, sizeof(span), "%s .. %s", a, z);
 	}
 	bool missed = *miss;
+	/* The 80-column form: minutes, the verdict before the log name. */
+	struct buf wide = {0}, n = {0};
+	char sa[16], sz[16];
+	buf_puts(&n, "  ");
+	cut_cell(&n, lane, 9);
+	buf_putc(&n, ' ');
+	cut_cell(&n, name ? name : f ? f->host : "-", 10);
+	buf_putc(&n, ' ');
+	if (f && f->timed) {
+		snprintf(sa, sizeof(sa), "%.11s", a);
+		snprintf(sz, sizeof(sz), "%.11s", z);
+	}
 	switch (c) {
 	case COVER_ALL:
 	case COVER_PART:
 		/* covered and still missed: the log was there, so it is
 		 * the delivery (or the answer) that failed */
-		lines_add(&cv->lines, missed ? PAINT_MISSING : PAINT_OK,
-			  "  %-10s %-16.16s %s %-8s %-27s %-24.24s%s", lane, name ? name : f->host,
-			  glyph(c == COVER_ALL ? G_OK : G_MIXED), c == COVER_ALL ? "covered" : "partly",
-			  span, f->log, miss);
+		buf_printf(&wide, "  %-10s %-16.16s %s %-8s %-27s %-24.24s%s", lane,
+			   name ? name : f->host, glyph(c == COVER_ALL ? G_OK : G_MIXED),
+			   c == COVER_ALL ? "covered" : "partly", span, f->log, miss);
+		buf_printf(&n, "%s %-7s ", glyph(c == COVER_ALL ? G_OK : G_MIXED),
+			   c == COVER_ALL ? "covered" : "partly");
+		if (f->timed)
+			buf_printf(&n, "%s..%s", sa, sz);
+		buf_puts(&n, miss);
+		if (78 - (int)n.len > 6) {
+			buf_putc(&n, ' ');
+			cut_cell(&n, f->log, 78 - (int)n.len);
+		}
+		lines_add_narrow(&cv->lines, missed ? PAINT_MISSING : PAINT_OK, wide.data, n.data);
 		break;
 	case COVER_OTHER_TIME:
-		lines_add(&cv->lines, PAINT_WARN, "  %-10s %-16.16s %s not collected: %s covers %s, not the trace",
-			  lane, name ? name : f->host, glyph(G_UNKNOWN), f->log, *span ? span : "no time");
+		buf_printf(&wide, "  %-10s %-16.16s %s not collected: %s covers %s, not the trace",
+			   lane, name ? name : f->host, glyph(G_UNKNOWN), f->log, *span ? span : "no time");
+		buf_printf(&n, "%s not collected: its log covers ", glyph(G_UNKNOWN));
+		if (f->timed)
+			buf_printf(&n, "%s..%s", sa, sz);
+		else
+			buf_puts(&n, "no time");
+		lines_add_narrow(&cv->lines, PAINT_WARN, wide.data, n.data);
 		break;
 	default:
 		lines_add(&cv->lines, PAINT_WARN, "  %-10s %-16.16s %s not collected: no %s log%s",
@@ -204,6 +278,8 @@ static void cover_row(struct cview *cv, const char *lane, const char *host, cons
 			  host ? " of this host" : " in the bundle");
 		break;
 	}
+	buf_free(&wide);
+	buf_free(&n);
 }
 
 /* The selected trace's lanes and hosts against the logs, first. */
@@ -223,8 +299,14 @@ static void trace_section(struct cview *cv, struct app *a)
 	char f0[32], f1[32];
 	format_utc_ms(ts.first, f0);
 	format_utc_ms(ts.last, f1);
-	lines_add(&cv->lines, PAINT_HEADER, "trace %" PRId64 " %s %s, %s .. %s: which logs cover it",
-		  id, ts.guid, ts.status, f0, f1 + 11);
+	struct buf wide = {0}, n = {0};
+	buf_printf(&wide, "trace %" PRId64 " %s %s, %s .. %s: the logs", id, ts.guid,
+		   ts.status, f0, f1 + 11);
+	buf_printf(&n, "trace %" PRId64 " %.8s%s %s, %.5s %.8s .. %.8s: the logs", id, ts.guid,
+		   strlen(ts.guid) > 8 ? glyph(G_ELLIPSIS) : "", ts.status, f0 + 5, f0 + 11, f1 + 11);
+	lines_add_narrow(&cv->lines, PAINT_HEADER, wide.data, n.data);
+	buf_free(&wide);
+	buf_free(&n);
 	cover_row(cv, lane_name(LANE_CONNECTOR), NULL, NULL, &ts, "");
 	cover_row(cv, lane_name(LANE_SERVER), NULL, NULL, &ts, ts.no_push ? " no push" : "");
 	for (size_t i = 0; i < ts.n; i++) {
@@ -237,19 +319,33 @@ static void trace_section(struct cview *cv, struct app *a)
 	int64_t named = 0;
 	for (size_t i = 0; i < ts.n; i++)
 		named += !ts.t[i].inferred;
-	if (ts.no_push)
-		lines_add(&cv->lines, PAINT_QUIET, "  %-10s %-16s %s no push: nothing to deliver",
-			  lane_name(LANE_AGENT), "-", glyph(G_NOT_REACHED));
-	else if (ts.target_count != EVENT_NONE && ts.target_count > named && ts.agent_unseen)
-		lines_add(&cv->lines, PAINT_WARN, "  %-10s %-16s %s not collected: %" PRId64 " of %" PRId64
-			  " target(s) in no collected client log, so tatrace cannot say they missed it",
-			  lane_name(LANE_AGENT), "?", glyph(G_UNKNOWN), ts.target_count - named,
-			  ts.target_count);
-	else if (ts.target_count != EVENT_NONE && ts.target_count > named)
-		lines_add(&cv->lines, PAINT_MISSING, "  %-10s %-16s %s %" PRId64 " of %" PRId64
-			  " target(s) unnamed; every collected client log covers the push: not delivered",
-			  lane_name(LANE_AGENT), "?", glyph(G_MISSING), ts.target_count - named,
-			  ts.target_count);
+	/* Each row also in the 80-column form of the rows above it. */
+	char row[256], narrow[160];
+	const char *agent = lane_name(LANE_AGENT);
+	int64_t unnamed = ts.target_count - named;
+	if (ts.no_push) {
+		snprintf(row, sizeof(row), "  %-10s %-16s %s no push: nothing to deliver", agent, "-",
+			 glyph(G_NOT_REACHED));
+		snprintf(narrow, sizeof(narrow), "  %-9s %-10s %s no push: nothing to deliver", agent,
+			 "-", glyph(G_NOT_REACHED));
+		lines_add_narrow(&cv->lines, PAINT_QUIET, row, narrow);
+	} else if (ts.target_count != EVENT_NONE && ts.target_count > named && ts.agent_unseen) {
+		snprintf(row, sizeof(row), "  %-10s %-16s %s not collected: %" PRId64 " of %" PRId64
+			 " target(s) in no collected client log, no proof they missed it",
+			 agent, "?", glyph(G_UNKNOWN), unnamed, ts.target_count);
+		snprintf(narrow, sizeof(narrow), "  %-9s %-10s %s not collected: %" PRId64 " of %" PRId64
+			 " target(s) in no client log here", agent, "?", glyph(G_UNKNOWN), unnamed,
+			 ts.target_count);
+		lines_add_narrow(&cv->lines, PAINT_WARN, row, narrow);
+	} else if (ts.target_count != EVENT_NONE && ts.target_count > named) {
+		snprintf(row, sizeof(row), "  %-10s %-16s %s %" PRId64 " of %" PRId64
+			 " target(s) unnamed; every collected client log covers the push: not delivered",
+			 agent, "?", glyph(G_MISSING), unnamed, ts.target_count);
+		snprintf(narrow, sizeof(narrow), "  %-9s %-10s %s %" PRId64 " of %" PRId64
+			 " target(s) unnamed, every client log covers it: not delivered", agent, "?",
+			 glyph(G_MISSING), unnamed, ts.target_count);
+		lines_add_narrow(&cv->lines, PAINT_MISSING, row, narrow);
+	}
 	else if (!ts.n)
 		lines_add(&cv->lines, PAINT_QUIET, "  %-10s no client target known", lane_name(LANE_AGENT));
 	lines_add(&cv->lines, PAINT_NORMAL, "%s", "");
@@ -312,9 +408,12 @@ struct view *coverage_open(struct app *a)
 	struct lines table = {0};
 	/* The files first (the trace's rows test against them), shown after. */
 	struct cview files = {0};
-	lines_add(&files.lines, PAINT_HEADER, "%-10s %-9s %-20s %-20s %-20s %5s  %-8s %7s %6s",
-		  "HOST", "LANE", "LOG", "FIRST UTC", "LAST UTC", "BIAS", "SOURCE", "RECORDS",
-		  "ERRORS");
+	char wide[160], narrow[96];
+	snprintf(wide, sizeof(wide), "%-10s %-9s %-20s %-20s %-20s %5s  %-8s %7s %6s", "HOST",
+		 "LANE", "LOG", "FIRST UTC", "LAST UTC", "BIAS", "SOURCE", "RECORDS", "ERRORS");
+	snprintf(narrow, sizeof(narrow), "%-10s %-9s %-16s %-11s %-11s %4s %6s %4s", "HOST", "LANE",
+		 "LOG", "FIRST UTC", "LAST UTC", "BIAS", "RECS", "ERRS");
+	lines_add_narrow(&files.lines, PAINT_HEADER, wide, narrow);
 	if (store_file_coverage(app_store(a), add_file, &files) != 0) {
 		app_message(a, PAINT_FAIL, "%s coverage: %s", glyph(G_FAIL),
 			    store_error(app_store(a)));
@@ -329,7 +428,7 @@ struct view *coverage_open(struct app *a)
 	cv->f = files.f;
 	trace_section(cv, a);
 	for (size_t i = 0; i < table.n; i++)
-		lines_add(&cv->lines, table.l[i].role, "%s", table.l[i].text);
+		lines_add_narrow(&cv->lines, table.l[i].role, table.l[i].text, table.l[i].narrow);
 	lines_clear(&table);
 	lines_add(&cv->lines, PAINT_NORMAL, "%s", "");
 	bool all = true;

@@ -146,6 +146,11 @@ int draw_text_skip(int y, int x, int w, enum paint role, const char *s, int skip
 
 int draw_wrap(const char *s, int w, int row, int *start, int *end)
 {
+	return draw_wrap_hang(s, w, 0, row, start, end);
+}
+
+int draw_wrap_hang(const char *s, int w, int hang, int row, int *start, int *end)
+{
 	mbstate_t ps;
 	memset(&ps, 0, sizeof(ps));
 	size_t len = strlen(s);
@@ -153,11 +158,14 @@ int draw_wrap(const char *s, int w, int row, int *start, int *end)
 	int rows = 0, row_start = 0, col = 0, blank_end = -1;
 	if (w < 1)
 		w = 1;
+	if (hang < 0 || hang > w / 2)
+		hang = 0;
 	while (len) {
 		next_piece(s, len, &ps, &p);
 		s += p.bytes;
 		len -= p.bytes;
-		if (col + p.width - row_start > w && col > row_start) {
+		int room = rows ? w - hang : w;
+		if (col + p.width - row_start > room && col > row_start) {
 			/* Break after the last blank of the row, else here. */
 			int cut = blank_end > row_start ? blank_end : col;
 			if (rows == row) {
@@ -177,6 +185,29 @@ int draw_wrap(const char *s, int w, int row, int *start, int *end)
 		*end = col;
 	}
 	return rows + 1;
+}
+
+int draw_hang(const char *s, int w)
+{
+	mbstate_t ps;
+	memset(&ps, 0, sizeof(ps));
+	size_t len = strlen(s);
+	struct piece p;
+	int col = 0, blanks = 0, hang = 0;
+	while (len && col <= w / 2) {
+		next_piece(s, len, &ps, &p);
+		s += p.bytes;
+		len -= p.bytes;
+		if (p.wc == L' ') {
+			blanks++;
+		} else {
+			if (blanks >= 2)
+				hang = col;	/* a column starts here */
+			blanks = 0;
+		}
+		col += p.width;
+	}
+	return hang <= w / 2 ? hang : 0;
 }
 
 int draw_text_right(int y, int x, int w, enum paint role, const char *s)

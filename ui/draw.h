@@ -20,6 +20,12 @@ int draw_text_skip(int y, int x, int w, enum paint role, const char *s, int skip
 /* Soft wrap s to w columns, breaking after a blank when the row has one:
  * returns how many rows; for row >= 0 also its columns [*start, *end). */
 int draw_wrap(const char *s, int w, int row, int *start, int *end);
+/* The same with a hanging indent: rows after the first are hang columns
+ * narrower (drawn hang columns in), so wrapped text stays in its column. */
+int draw_wrap_hang(const char *s, int w, int hang, int row, int *start, int *end);
+/* The hanging indent for s in w columns: where its last column of text
+ * starts (after two or more blanks) within the first half; 0 if none. */
+int draw_hang(const char *s, int w);
 /* The same, right-aligned in w columns. */
 int draw_text_right(int y, int x, int w, enum paint role, const char *s);
 /* Blank w columns at (y, x) in role's attributes. */

@@ -23,7 +23,13 @@ void lines_add(struct lines *ls, enum paint role, const char *fmt, ...)
 	va_end(ap);
 	buf_free(&b);
 	ls->l = xrealloc(ls->l, (ls->n + 1) * sizeof(*ls->l));
-	ls->l[ls->n++] = (struct line){ text ? text : xstrdup(""), role };
+	ls->l[ls->n++] = (struct line){ text ? text : xstrdup(""), role, 0, NULL };
+}
+
+void lines_add_narrow(struct lines *ls, enum paint role, const char *text, const char *narrow)
+{
+	ls->l = xrealloc(ls->l, (ls->n + 1) * sizeof(*ls->l));
+	ls->l[ls->n++] = (struct line){ xstrdup(text), role, 0, narrow ? xstrdup(narrow) : NULL };
 }
 
 /* A log line may be megabytes long: a text view keeps its start, and says
@@ -50,15 +56,17 @@ void lines_add_text(struct lines *ls, enum paint role, const char *text, size_t 
 			copy = xstrndup(text, n);
 		}
 		ls->l = xrealloc(ls->l, (ls->n + 1) * sizeof(*ls->l));
-		ls->l[ls->n++] = (struct line){ copy, role };
+		ls->l[ls->n++] = (struct line){ copy, role, 0, NULL };
 		text += n + (nl ? 1 : 0);
 	}
 }
 
 void lines_clear(struct lines *ls)
 {
-	for (size_t i = 0; i < ls->n; i++)
+	for (size_t i = 0; i < ls->n; i++) {
 		free(ls->l[i].text);
+		free(ls->l[i].narrow);
+	}
 	free(ls->l);
 	ls->l = NULL;
 	ls->n = 0;
@@ -75,10 +83,30 @@ static int text_width(struct view *v)
 	return v->cols > 3 ? v->cols - 2 : 1;
 }
 
+/* The text to show in w columns: the narrow form when the line has one
+ * and the view is under 120 columns (so a table's rows agree), or the
+ * text is wider than the view. */
+#define LINES_WIDE 118
+static const char *line_text(const struct line *l, int w)
+{
+	return l->narrow && (w < LINES_WIDE || draw_width(l->text) > w) ? l->narrow : l->text;
+}
+
+/* Wrapped rows hang under the line's last column ("do:   advice",
+ * "  j Down  move-down  next row"), so a column of text stays one. */
+static int line_hang(const struct line *l, const char *text, int w)
+{
+	return l->hang ? l->hang : draw_hang(text, w);
+}
+
 int lines_height(struct view *v, int64_t item)
 {
 	struct lines *ls = v->data;
-	return draw_wrap(ls->l[item].text, text_width(v), -1, NULL, NULL);
+	int w = text_width(v);
+	const char *text = line_text(&ls->l[item], w);
+	if (draw_width(text) <= w)
+		return 1;
+	return draw_wrap_hang(text, w, line_hang(&ls->l[item], text, w), -1, NULL, NULL);
 }
 
 void lines_draw_line(struct view *v, int64_t item, int sub, int y, int w,
@@ -90,9 +118,14 @@ void lines_draw_line(struct view *v, int64_t item, int sub, int y, int w,
 		role = focused ? PAINT_CURSOR_FOCUS : PAINT_CURSOR_BLUR;
 	draw_text(y, 0, 2, role, selected && sub == v->sub ? glyph(focused ? G_CURSOR : G_CURSOR_BLUR)
 							   : "", true);
-	int start = 0, end = 0;
-	draw_wrap(ls->l[item].text, text_width(v), sub, &start, &end);
-	int used = draw_text_skip(y, 2, end - start, role, ls->l[item].text, start, false);
+	int start = 0, end = 0, tw = text_width(v);
+	const char *text = line_text(&ls->l[item], tw);
+	int hang = sub ? line_hang(&ls->l[item], text, tw) : 0;
+	draw_wrap_hang(text, tw, hang, sub, &start, &end);
+	if (hang > tw / 2)
+		hang = 0;	/* as draw_wrap_hang does */
+	draw_fill(y, 2, hang, role);
+	int used = hang + draw_text_skip(y, 2 + hang, end - start, role, text, start, false);
 	if (selected)
 		draw_fill(y, 2 + used, w - 2 - used, role);
 }
@@ -100,7 +133,8 @@ void lines_draw_line(struct view *v, int64_t item, int sub, int y, int w,
 bool lines_match(struct view *v, int64_t item, const char *pattern)
 {
 	struct lines *ls = v->data;
-	return *pattern && strcasestr(ls->l[item].text, pattern);
+	const struct line *l = &ls->l[item];
+	return *pattern && (strcasestr(l->text, pattern) || (l->narrow && strcasestr(l->narrow, pattern)));
 }
 
 unsigned lines_swap(struct view *v, struct view *fresh)
@@ -242,10 +276,53 @@ int64_t detail_trace_id(struct view *v)
 
 /* ---- help ---- */
 
+/* The help's lines and whose keys come first (the title says); the
+ * legend from line legend on, drawn in ascii's glyphs. */
+struct help {
+	struct lines lines;	/* first: lines_* read it */
+	const char *first;
+	size_t legend;
+	bool ascii;
+};
+
+static void help_legend(struct lines *ls);
+
+/* ~ pressed in the help: the legend again in the other glyphs (as many
+ * lines, as wide: the view's place holds). */
+static void help_fresh(struct view *v)
+{
+	struct help *h = v->data;
+	if (h->ascii == glyphs_ascii())
+		return;
+	struct lines legend = {0};
+	help_legend(&legend);
+	for (size_t i = 0; i < legend.n && h->legend + i < h->lines.n; i++) {
+		free(h->lines.l[h->legend + i].text);
+		h->lines.l[h->legend + i].text = legend.l[i].text;
+		legend.l[i].text = NULL;
+	}
+	lines_clear(&legend);
+	h->ascii = glyphs_ascii();
+}
+
+static int help_height(struct view *v, int64_t item)
+{
+	help_fresh(v);
+	return lines_height(v, item);
+}
+
+static void help_draw_line(struct view *v, int64_t item, int sub, int y, int w, bool selected,
+			   bool focused)
+{
+	help_fresh(v);
+	lines_draw_line(v, item, sub, y, w, selected, focused);
+}
+
 static void help_title(struct view *v, struct buf *out)
 {
-	(void)v;
-	buf_puts(out, "generated from ui/actions.h, like tatrace(1) KEYS");
+	struct help *h = v->data;
+	buf_printf(out, "%s keys first, every view's next, the glyphs last",
+		   h->first);
 }
 
 static unsigned help_request(struct view *v, enum action a)
@@ -257,22 +334,24 @@ static unsigned help_request(struct view *v, enum action a)
 
 static void help_done(struct view *v)
 {
-	lines_clear(v->data);
-	free(v->data);
+	struct help *h = v->data;
+	lines_clear(&h->lines);
+	free(h);
 }
 
 static const struct view_ops help_ops = {
 	.name = "help",
 	.mask = V_HELP,
 	.count = lines_count,
-	.height = lines_height,
-	.draw_line = lines_draw_line,
+	.height = help_height,
+	.draw_line = help_draw_line,
 	.request = help_request,
 	.match = lines_match,
 	.title = help_title,
 	.done = help_done,
 };
 
+/* One view's keys (the keys everywhere with exact V_ALL), under a title. */
 static void help_section(struct lines *ls, const char *title, unsigned views, bool exact)
 {
 	lines_add(ls, PAINT_HEADER, "%s", title);
@@ -287,35 +366,70 @@ static void help_section(struct lines *ls, const char *title, unsigned views, bo
 	lines_add(ls, PAINT_NORMAL, "%s", "");
 }
 
-struct view *help_open(struct app *a, unsigned mask)
+static bool view_has_keys(unsigned view)
 {
-	struct lines *ls = xcalloc(1, sizeof(*ls));
-	if (mask & V_LIST)
-		help_section(ls, "Trace list", V_LIST, false);
-	else if (mask & V_DETAIL)
-		help_section(ls, "Trace detail", V_DETAIL, false);
-	else if (mask & V_TIMELINE)
-		help_section(ls, "Timeline", V_TIMELINE, false);
-	else if (mask & V_FINDINGS)
-		help_section(ls, "Findings", V_FINDINGS, false);
-	else if (mask & V_LOG)
-		help_section(ls, "Merged log", V_LOG, false);
-	else if (mask & V_RECORD)
-		help_section(ls, "Record detail", V_RECORD, false);
-	help_section(ls, "Everywhere", V_ALL, true);
-	if (!(mask & V_LIST))
-		help_section(ls, "Trace list", V_LIST, false);
-	lines_add(ls, PAINT_HEADER, "Glyphs (ASCII fallback in brackets; ~ toggles)");
-	for (int g = 0; g < GLYPH_COUNT; g++)
-		if (*glyph_infos[g].legend)
-			lines_add(ls, PAINT_NORMAL, "  %s [%s]  %s", glyph((enum glyph)g),
-				  glyph_infos[g].ascii, glyph_infos[g].legend);
+	for (size_t i = 0; i < action_info_count; i++)
+		if ((action_infos[i].views & view) && action_infos[i].views != V_ALL)
+			return true;
+	return false;
+}
+
+/* The legend: each glyph with its ASCII fallback in brackets; in ASCII
+ * mode the fallback is what the screen draws, shown once (the rows as
+ * wide either way). */
+static void help_legend(struct lines *ls)
+{
+	bool ascii = glyphs_ascii();
+	lines_add(ls, PAINT_HEADER, "%s", ascii ? "Glyphs (ASCII; ~ shows UTF-8 and ASCII)"
+						: "Glyphs (ASCII fallback in brackets; ~ toggles)");
+	for (int g = 0; g < GLYPH_COUNT; g++) {
+		const struct glyph_info *gi = &glyph_infos[g];
+		if (!*gi->legend)
+			continue;
+		if (ascii)
+			lines_add(ls, PAINT_NORMAL, "  %s      %s", gi->ascii, gi->legend);
+		else
+			lines_add(ls, PAINT_NORMAL, "  %s [%s]  %s", gi->utf8, gi->ascii, gi->legend);
+	}
 	lines_add(ls, PAINT_NORMAL, "  AFPDRB = Authorized Forwarded Pushed Delivered Responded BTS-reported");
 	lines_add(ls, PAINT_NORMAL, "  HOST? = an inferred target: its log covers the push and shows no receipt");
 	lines_add(ls, PAINT_NORMAL, "Colour never carries meaning alone. NO_COLOR and --ascii work; TERM=dumb prints the list.");
+}
+
+struct view *help_open(struct app *a, unsigned mask)
+{
+	struct help *h = xcalloc(1, sizeof(*h));
+	struct lines *ls = &h->lines;
+	char title[96];
+	unsigned current = 0;
+	/* The current view's keys, the keys everywhere, then every other
+	 * view's keys in the man page's order, then the legend. */
+	h->first = "everywhere";
+	for (size_t i = 0; i < action_view_count; i++) {
+		const struct action_view *av = &action_views[i];
+		if (!(mask & av->view) || av->view == V_HELP)
+			continue;
+		current = av->view;
+		h->first = av->name;
+		snprintf(title, sizeof(title), "%c%s (this view)", av->name[0] - 'a' + 'A', av->name + 1);
+		if (view_has_keys(av->view))
+			help_section(ls, title, av->view, false);
+		break;
+	}
+	help_section(ls, "Everywhere", V_ALL, true);
+	for (size_t i = 0; i < action_view_count; i++) {
+		const struct action_view *av = &action_views[i];
+		if (av->view == current || av->view == V_HELP || !view_has_keys(av->view))
+			continue;
+		snprintf(title, sizeof(title), "%c%s", av->name[0] - 'a' + 'A', av->name + 1);
+		help_section(ls, title, av->view, false);
+	}
+	h->legend = ls->n;
+	h->ascii = glyphs_ascii();
+	help_legend(ls);
 	struct view *v = xcalloc(1, sizeof(*v));
 	v->ops = &help_ops;
 	v->app = a;
-	v->data = ls;
+	v->data = h;
 	return v;
 }

@@ -10,6 +10,8 @@
 struct line {
 	char *text;
 	enum paint role;
+	int hang;	/* wrapped rows start here; 0: draw_hang guesses */
+	char *narrow;	/* shown instead under 120 columns; NULL */
 };
 
 struct lines {
@@ -19,6 +21,10 @@ struct lines {
 
 void lines_add(struct lines *ls, enum paint role, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Add a line with a narrower form (both copied), shown under 120
+ * columns: a table row keeps its columns rather than wrapping. */
+void lines_add_narrow(struct lines *ls, enum paint role, const char *text,
+		      const char *narrow);
 /* Add text split at newlines. */
 void lines_add_text(struct lines *ls, enum paint role, const char *text, size_t len);
 void lines_clear(struct lines *ls);

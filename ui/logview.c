@@ -35,6 +35,7 @@
 #include "draw.h"
 #include "glyphs.h"
 #include "pattern.h"
+#include "namematch.h"
 #include "record.h"
 #include "timerange.h"
 #include "../parsers/timeparse.h"
@@ -672,22 +673,28 @@ static void set_text(char **field, const char *text)
 	*field = *text ? xstrdup(text) : NULL;
 }
 
-static bool accept_host(struct view *v, const char *text, char *err, size_t errlen)
+/* Host and component: any case, a unique prefix or substring (namematch.c). */
+static bool accept_name(struct view *v, enum store_names_of of, const char *what,
+			const char *text, char **field, char *err, size_t errlen)
 {
-	(void)err;
-	(void)errlen;
-	set_text(&lv_of(v)->f.host, text);
+	char *name;
+	if (!name_resolve(lv_of(v)->app, of, what, text, &name, err, errlen))
+		return false;
+	free(*field);
+	*field = name;
 	reload_here(v, true);
 	return true;
 }
 
+static bool accept_host(struct view *v, const char *text, char *err, size_t errlen)
+{
+	return accept_name(v, STORE_NAMES_HOSTS, "host", text, &lv_of(v)->f.host, err, errlen);
+}
+
 static bool accept_component(struct view *v, const char *text, char *err, size_t errlen)
 {
-	(void)err;
-	(void)errlen;
-	set_text(&lv_of(v)->f.comp, text);
-	reload_here(v, true);
-	return true;
+	return accept_name(v, STORE_NAMES_COMPONENTS, "component", text, &lv_of(v)->f.comp, err,
+			   errlen);
 }
 
 static bool accept_grep(struct view *v, const char *text, char *err, size_t errlen)
@@ -916,11 +923,11 @@ static unsigned log_request(struct view *v, enum action a)
 	case ACT_LOG_SEVERITY:
 		return severity_cycle(v);
 	case ACT_LOG_HOST:
-		app_prompt(lv->app, "Host: ", "only this host's records (whole name, any case); empty clears",
+		app_prompt(lv->app, "Host: ", "only this host's records (any case, a unique prefix or part); empty clears",
 			   lv->f.host ? lv->f.host : "", accept_host);
 		return STALE_SCREEN;
 	case ACT_LOG_COMPONENT:
-		app_prompt(lv->app, "Component: ", "only this component's records (any case); empty clears",
+		app_prompt(lv->app, "Component: ", "only this component's records (any case, a unique prefix or part); empty clears",
 			   lv->f.comp ? lv->f.comp : "", accept_component);
 		return STALE_SCREEN;
 	case ACT_LOG_GREP:

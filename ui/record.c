@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw.h"
 #include "glyphs.h"
 #include "lines.h"
 #include "../src/output.h"
@@ -67,17 +68,25 @@ static void add(struct rview *rv, enum paint role, const char *label, const char
 		text = NULL;
 	va_end(ap);
 	lines_add(&rv->lines, role, "  %-9s %s", label, text ? text : "");
+	rv->lines.l[rv->lines.n - 1].hang = 12;	/* wrapped under the value */
 	free(text);
 }
 
+/* "── title ────": 40 cells of rule, or under 120 columns as many as
+ * fill 78 (a rule never wraps). */
 static void rule(struct rview *rv, const char *title)
 {
-	struct buf b = {0};
+	struct buf b = {0}, n = {0};
 	buf_printf(&b, "%s%s %s ", glyph(G_RULE), glyph(G_RULE), title);
+	buf_append(&n, b.data, b.len);
+	int fill = 78 - draw_width(b.data);
 	for (int i = 0; i < 40; i++)
 		buf_puts(&b, glyph(G_RULE));
-	lines_add(&rv->lines, PAINT_QUIET, "%s", b.data);
+	for (int i = 0; i < fill; i++)
+		buf_puts(&n, glyph(G_RULE));
+	lines_add_narrow(&rv->lines, PAINT_QUIET, b.data, n.data);
 	buf_free(&b);
+	buf_free(&n);
 }
 
 /* The raw text's physical lines, SMS "~~" breaks too, under a gutter of
@@ -115,6 +124,7 @@ static void raw_lines(struct rview *rv, const struct stored_record *r)
 			buf_printf(&b, "  %7u %s ", (unsigned)line, glyph(G_VBAR));
 		buf_append(&b, s, n);
 		lines_add_text(&rv->lines, PAINT_NORMAL, b.data, b.len);
+		rv->lines.l[rv->lines.n - 1].hang = 12;	/* wrapped right of the gutter */
 		buf_free(&b);
 		if (tt) {
 			s = tt + 2;

@@ -114,6 +114,15 @@ struct tl {
 	 * the end (the title's "▼ N new"; G goes to them). */
 	int64_t fresh;
 	int64_t store_counts[TRACE_STATUS_COUNT];	/* every trace's, at the last reread */
+	unsigned gen;		/* counts filter and sort changes (tl_reload) */
+	struct tl_ticks {	/* the scroll bar's status ticks (see ticks_step) */
+		int8_t *worst;	/* per cell of the bar: a status, -1 none */
+		int h, want;	/* cells read for; wanted (the bar drawn) */
+		int64_t total, pos;	/* the list's length read for; read so far */
+		unsigned gen;
+		struct trace_key at;	/* the last trace read */
+		bool done;
+	} ticks;
 };
 
 static struct tl *tl_of(struct view *v)
@@ -727,6 +736,7 @@ static void tl_reload(struct view *v, bool recount, bool rescan)
 static void tl_reload_keep(struct view *v, bool recount, bool rescan, int64_t keep_id)
 {
 	struct tl *t = tl_of(v);
+	t->gen++;	/* the scroll bar's ticks are of another list now */
 	scan_free(t->rescan);	/* the filters changed: it is void */
 	t->rescan = NULL;
 	window_clear(t);
@@ -1254,6 +1264,88 @@ static void draw_strip(struct view *v, int y, int w)
 	draw_text(y, x + n, w - x - n, PAINT_NORMAL, right, false);
 }
 
+/* ---- the scroll bar's status ticks ---- */
+
+/* Where the problems sit in the whole list, as lnav and htop mark their
+ * scroll bars: each cell of the bar stands for a share of the list and
+ * shows the worst problem in it, a failure (✗) over a missing stage or
+ * missing evidence (◌ ?). Read in pages of the list's own order at the
+ * pauses, as the outcome strip is, and again after a filter or sort
+ * change, a new bar height or a new count (live traces). */
+#define TICKS_CHUNK 512
+
+/* 2 a failure, 1 something missing, 0 no tick. */
+static int tick_rank(int st)
+{
+	switch (st) {
+	case TS_FAILED:
+	case TS_UNAUTHORIZED: return 2;
+	case TS_NOT_FORWARDED:
+	case TS_NOT_PUSHED:
+	case TS_NOT_DELIVERED:
+	case TS_NO_RESPONSE:
+	case TS_MISSING_EVIDENCE: return 1;
+	default: return 0;
+	}
+}
+
+static bool ticks_current(const struct tl *t, int h)
+{
+	const struct tl_ticks *k = &t->ticks;
+	return k->worst && k->h == h && k->total == t->total && k->gen == t->gen;
+}
+
+/* Work left for the pauses: a bar is drawn and its ticks are not read. */
+static bool ticks_pending(const struct tl *t)
+{
+	int h = t->ticks.want;
+	return h >= 2 && t->total > h && !(t->scan && !t->scan->done) &&
+	       !(ticks_current(t, h) && t->ticks.done);
+}
+
+static int tick_row(void *ctx, const struct trace_row *row)
+{
+	struct tl *t = ctx;
+	struct tl_ticks *k = &t->ticks;
+	enum trace_status st;
+	int cell = (int)(k->pos * k->h / k->total);
+	if (cell >= k->h)
+		cell = k->h - 1;
+	if (trace_status_parse(row->status, &st) &&
+	    (k->worst[cell] < 0 || tick_rank(st) > tick_rank(k->worst[cell])))
+		k->worst[cell] = (int8_t)st;
+	trace_key_of(t->pager.sort, row, &k->at);
+	k->pos++;
+	return 0;
+}
+
+/* Read on for a slice of time (a chunk at least); from the start when
+ * the list or the bar changed. */
+static void ticks_step(struct tl *t)
+{
+	struct tl_ticks *k = &t->ticks;
+	int h = k->want;
+	if (!ticks_current(t, h)) {
+		k->worst = xrealloc(k->worst, (size_t)h);
+		memset(k->worst, -1, (size_t)h);
+		k->h = h;
+		k->total = t->total;
+		k->gen = t->gen;
+		k->pos = 0;
+		k->done = false;
+	}
+	struct store *s = app_store(t->app);
+	double until = clock_now() + SCAN_SLICE;
+	do {
+		long got = store_trace_page(s, &t->pager, k->pos ? &k->at : NULL, false, TICKS_CHUNK,
+					    tick_row, t);
+		if (got < 0)
+			app_message(t->app, PAINT_FAIL, "%s %s", glyph(G_FAIL), store_error(s));
+		if (got < TICKS_CHUNK)
+			k->done = true;
+	} while (!k->done && clock_now() < until);
+}
+
 bool tracelist_idle(struct view *v, bool typing)
 {
 	struct tl *t = tl_of(v);
@@ -1290,6 +1382,10 @@ bool tracelist_idle(struct view *v, bool typing)
 		actions_step(t);
 		return t->act_done;	/* one frame at the end: "idle" in the timing */
 	}
+	if (ticks_pending(t)) {
+		ticks_step(t);
+		return t->ticks.done;
+	}
 	return false;
 }
 
@@ -1297,7 +1393,8 @@ bool tracelist_busy(struct view *v, bool typing)
 {
 	struct tl *t = tl_of(v);
 	return (typing && t->probe && !t->probe->done) || (t->scan && !t->scan->done) || t->rescan ||
-	       (t->strip_want && !strip_ready(t, t->strip_want)) || (!t->act_done && !t->scan);
+	       (t->strip_want && !strip_ready(t, t->strip_want)) || (!t->act_done && !t->scan) ||
+	       ticks_pending(t);
 }
 
 bool tracelist_searching(struct view *v)
@@ -1307,20 +1404,82 @@ bool tracelist_searching(struct view *v)
 }
 
 /* Where the cursor is in the whole list, in the pane's last column: a
- * thumb as tall as the share of the list on screen (one cell at least). */
+ * thumb as tall as the share of the list on screen (one cell at least),
+ * over the status ticks. */
 void tracelist_draw_scrollbar(struct view *v, int y0, int x)
 {
 	struct tl *t = tl_of(v);
 	int h = v->lines;
+	t->ticks.want = h;
 	if (h < 2 || t->total <= h)
 		return;
 	int thumb = (int)((int64_t)h * h / t->total);
 	if (thumb < 1)
 		thumb = 1;
 	int at = (int)(v->item * (h - thumb) / (t->total - 1));
-	for (int i = 0; i < h; i++)
-		draw_glyph(y0 + i, x, i >= at && i < at + thumb ? G_THUMB : G_VBAR,
-			   i >= at && i < at + thumb ? PAINT_ACTIVE : PAINT_QUIET);
+	bool ticks = ticks_current(t, h);
+	for (int i = 0; i < h; i++) {
+		int st = ticks ? t->ticks.worst[i] : -1;
+		if (i >= at && i < at + thumb) {
+			draw_glyph(y0 + i, x, G_THUMB, PAINT_ACTIVE);
+		} else if (st >= 0 && tick_rank(st)) {
+			struct status_look look = status_look(trace_statuses[st].name);
+			draw_glyph(y0 + i, x, look.glyph, (enum paint)look.role);
+		} else {
+			draw_glyph(y0 + i, x, G_VBAR, PAINT_QUIET);
+		}
+	}
+}
+
+/* The header's short words, by status, for when the names do not fit. */
+static const char *const status_short[TRACE_STATUS_COUNT] = {
+	[TS_UNAUTHORIZED] = "unauth", [TS_NOT_FORWARDED] = "no_fwd",
+	[TS_NOT_PUSHED] = "no_push", [TS_NOT_DELIVERED] = "no_dlv",
+	[TS_NO_RESPONSE] = "no_resp", [TS_FAILED] = "failed",
+	[TS_PARTIAL] = "partial", [TS_COMPLETE] = "ok",
+	[TS_MISSING_EVIDENCE] = "no_evid", [TS_UNMATCHED] = "unmatch",
+};
+
+/* One status count at a level of detail: 0 glyph, count and name; 1 the
+ * short word; 2 glyph and count. */
+static int count_cell(char *out, size_t len, int i, int64_t count, int level)
+{
+	struct status_look look = status_look(trace_statuses[i].name);
+	const char *word = level == 0 ? trace_statuses[i].name : level == 1 ? status_short[i] : "";
+	snprintf(out, len, "%s%" PRId64 "%s%s", glyph(look.glyph), count, *word ? " " : "", word);
+	return draw_width(out);
+}
+
+/* The status counts: counts are never cut; the words shorten first,
+ * then go (the biggest count of 100,000 traces stays whole). */
+static void draw_counts(struct tl *t, int y, int w)
+{
+	char text[64];
+	/* Levels with their gaps, widest first; the last one always. */
+	static const int levels[][2] = { { 0, 2 }, { 1, 2 }, { 1, 1 }, { 2, 1 } };
+	int level = 2, gap = 1;
+	for (size_t l = 0; l < sizeof(levels) / sizeof(levels[0]); l++) {
+		int need = 0, n = 0;
+		level = levels[l][0];
+		gap = levels[l][1];
+		for (int i = 0; i < TRACE_STATUS_COUNT; i++)
+			if (t->counts[i]) {
+				need += count_cell(text, sizeof(text), i, t->counts[i], level) + (n ? gap : 0);
+				n++;
+			}
+		if (1 + need <= w)
+			break;
+	}
+	int x = 1;
+	for (int i = 0; i < TRACE_STATUS_COUNT && x < w; i++) {
+		if (!t->counts[i])
+			continue;
+		count_cell(text, sizeof(text), i, t->counts[i], level);
+		struct status_look look = status_look(trace_statuses[i].name);
+		x += draw_text(y, x, w - x, (enum paint)look.role, text, false) + gap;
+	}
+	if (x == 1)
+		draw_text(y, 1, w - 1, PAINT_QUIET, "no traces", false);
 }
 
 void tracelist_draw_header(struct view *v, int y, int w)
@@ -1328,17 +1487,7 @@ void tracelist_draw_header(struct view *v, int y, int w)
 	struct tl *t = tl_of(v);
 	int x = 1;
 	draw_strip(v, y + 1, w);
-	for (int i = 0; i < TRACE_STATUS_COUNT && x < w; i++) {
-		if (!t->counts[i])
-			continue;
-		struct status_look look = status_look(trace_statuses[i].name);
-		char text[64];
-		snprintf(text, sizeof(text), "%s%" PRId64 " %s", glyph(look.glyph), t->counts[i],
-			 trace_statuses[i].name);
-		x += draw_text(y, x, w - x, (enum paint)look.role, text, false) + 2;
-	}
-	if (x == 1)
-		draw_text(y, 1, w - 1, PAINT_QUIET, "no traces", false);
+	draw_counts(t, y, w);
 	y++;	/* below the strip */
 	/* The filter row: active values bold, inactive ones quiet. */
 	char text[256];
@@ -1626,6 +1775,8 @@ static void tl_done(struct view *v)
 	free(t->unfolded);
 	free(t->strip);
 	free(t->shown);
+	free(t->ticks.worst);
+	trace_key_free(&t->ticks.at);
 	free(t->time_label);
 	free(t);
 }

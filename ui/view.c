@@ -97,6 +97,23 @@ void view_goto(struct view *v, int64_t item)
 	view_keep_visible(v);
 }
 
+/* Scroll on until the cursor's item shows whole (a wrapped last line
+ * after G), as long as its first line stays on screen. */
+static void view_reveal_end(struct view *v)
+{
+	int lines = v->lines > 0 ? v->lines : 1;
+	int h = view_height(v, v->item);
+	if (h <= 1 || h > lines)
+		return;
+	int dist = 0;
+	int64_t i = v->top_item;
+	int s = v->top_sub;
+	while (before(i, s, v->item, h - 1) && line_next(v, &i, &s))
+		dist++;
+	for (; dist >= lines; dist--)
+		line_next(v, &v->top_item, &v->top_sub);
+}
+
 /* Page moves scroll the screen with the cursor, as less and tig do. */
 static unsigned view_page(struct view *v, int lines)
 {
@@ -125,6 +142,7 @@ unsigned view_request(struct view *v, enum action a)
 		return STALE_SCREEN;
 	case ACT_LAST:
 		view_goto(v, view_count(v) - 1);
+		view_reveal_end(v);
 		return STALE_SCREEN;
 	case ACT_PAGE_DOWN: return view_page(v, page);
 	case ACT_PAGE_UP: return view_page(v, -page);

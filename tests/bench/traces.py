@@ -57,6 +57,10 @@ with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as d:
     # The dashboard on the same store (tests/bench/ui.py).
     subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "ui.py"),
                     tatrace, store], check=False)
+    # Its merged log on the same store (tests/bench/ui_log.py); BENCH_UI_LOG=0 skips it.
+    if os.environ.get("BENCH_UI_LOG", "1") != "0":
+        subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "ui_log.py"),
+                        tatrace, store], check=False)
     # The dashboard while another process writes (tests/bench/ui_live.py):
     # last, as it appends to the bundle and ingests.
     subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "ui_live.py"),

@@ -3,50 +3,21 @@
 # tatrace ui in a pty (120x40), from the app's own $TATRACE_UI_TIMING
 # lines (key arrival to screen refresh), and peak RSS.
 # Usage: ui.py TATRACE STORE
-import os, pty, select, struct, sys, time, fcntl, termios, resource, tempfile
+import os, resource, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pty_driver import Dashboard, pct
 
 tat, store = sys.argv[1], sys.argv[2]
-log = tempfile.mktemp()
-t_exec = time.time()
-pid, fd = pty.fork()
-if pid == 0:
-    os.environ.update(TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8",
-                      ESCDELAY="25", TATRACE_UI_TIMING=log)
-    os.execv(tat, [tat, "ui", "-d", store])
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-def drain():
-    while select.select([fd], [], [], 0)[0]:
-        try: os.read(fd, 1 << 16)
-        except OSError: return
-def lines():
-    try: return open(log).read().split("\n")[:-1]
-    except FileNotFoundError: return []
-def keys():
-    return [l for l in lines() if l.startswith(("key", "first"))]
-def slices():
-    return [float(l.split()[2]) for l in lines() if l.startswith("slice")]
-def idles():
-    return [l for l in lines() if l.startswith("idle")]
-def wait_n(n, timeout=60, of=keys):
-    end = time.time() + timeout
-    while len(of()) < n:
-        drain()
-        if time.time() > end: raise SystemExit("timeout at %d lines: %r" % (len(lines()), lines()[-3:]))
-        time.sleep(0.002)
+ui = Dashboard(tat, store)
+lines, keys, slices, idles, wait_n, res = ui.lines, ui.keys, ui.slices, ui.idles, ui.wait_n, ui.res
+key = ui.key
 wait_n(1)
-first_wall = (time.time() - t_exec) * 1000
+first_wall = (time.time() - ui.t_exec) * 1000
 t = time.time()
 wait_n(1, of=idles)    # the outcome strip, read in slices at the first pause
 strip_wall = (time.time() - t) * 1000
 strip_slices = [float(l.split()[2]) for l in lines()[:lines().index(idles()[0]) + 1]
                 if l.startswith(("slice", "idle"))]
-res = {}
-def key(name, k):
-    n = len(keys())
-    os.write(fd, k)
-    wait_n(n + 1)
-    ms = float(keys()[-1].split()[2])
-    res.setdefault(name, []).append(ms)
 for _ in range(300): key("j (move down)", b"j")
 for _ in range(100): key("PgDn", b"\x1b[6~")
 for _ in range(50): key("PgUp", b"\x1b[5~")
@@ -85,8 +56,7 @@ res["/ rare count to end"] = [(time.time() - t) * 1000]
 key("Esc (rare)", b"\x1b")
 for _ in range(50): key("j (filtered)", b"j")
 key("G (filtered)", b"G")
-os.write(fd, b"Q")
-os.waitpid(pid, 0)
+ui.quit()
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 print("  dashboard first screen %7.1f ms from exec (%.1f ms in the app; target < 100 ms)"
       % (first_wall, float(keys()[0].split()[2])))
@@ -94,11 +64,8 @@ print("  dashboard outcome strip and action groups %6.1f ms to the end, in %d sl
       % (strip_wall, len(strip_slices), max(strip_slices)))
 print("  regex rescan after o     %6.1f ms (in slices between keys; the list shows matches at once)" % scan_ms)
 sl = slices()
-def pct(xs, p):
-    xs = sorted(xs); return xs[min(len(xs) - 1, int(len(xs) * p))]
 for k, v in res.items():
     print("    %-22s n=%-3d median %6.2f ms  p99 %6.2f ms  (target p99 < 16 ms)" % (k, len(v), pct(v, .5), pct(v, .99)))
 if sl:
     print("    %-22s n=%-3d median %6.2f ms  p99 %6.2f ms  (the longest a key can wait)" % ("scan slice (+ redraw)", len(sl), pct(sl, .5), pct(sl, .99)))
 print("  dashboard peak RSS     %7.1f MB (target < 64 MB)" % (ru.ru_maxrss / 1024))
-os.unlink(log)

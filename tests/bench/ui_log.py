@@ -3,43 +3,20 @@
 # filter, a / search through the store and the same pattern as an &
 # filter, timed from the app's own
 # $TATRACE_UI_TIMING lines (key arrival to screen refresh), and the peak
-# RSS of the whole dashboard. Not run by make bench (a 10M-record store
-# takes minutes to build); see README "Benchmarks".
+# RSS of the whole dashboard. make bench runs it on the trace benchmark's
+# store (tests/bench/traces.py); see README "Benchmarks".
 # Usage: ui_log.py TATRACE STORE [SEARCH]
-import os, pty, select, struct, sys, time, fcntl, termios, resource, tempfile
+import os, resource, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pty_driver import Dashboard
 
 tat, store = sys.argv[1], sys.argv[2]
 search = (sys.argv[3] if len(sys.argv) > 3 else "Unauthorized").encode()
-log = tempfile.mktemp()
-pid, fd = pty.fork()
-if pid == 0:
-    os.environ.update(TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8",
-                      ESCDELAY="25", TATRACE_UI_TIMING=log)
-    os.execv(tat, [tat, "ui", "-d", store])
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-def drain():
-    while select.select([fd], [], [], 0)[0]:
-        try: os.read(fd, 1 << 16)
-        except OSError: return
-def keys():
-    try: return [l for l in open(log).read().split("\n")[:-1] if not l.startswith("idle")]
-    except FileNotFoundError: return []
-def wait_n(n, timeout=600):
-    end = time.time() + timeout
-    while len(keys()) < n:
-        drain()
-        if time.time() > end: raise SystemExit("timeout")
-        time.sleep(0.002)
-wait_n(1)
-res = {}
-def key(name, k):
-    n = len(keys())
-    os.write(fd, k)
-    wait_n(n + 1)
-    res.setdefault(name, []).append(float(keys()[-1].split()[2]))
+ui = Dashboard(tat, store, timeout=600, count_slices=True)
+ui.wait_n(1)
+res, key = ui.res, ui.key
 def typed(text):
-    for ch in text:
-        key("typing", bytes([ch]))
+    ui.typed("typing", text)
 key("L (open the log at trace 1)", b"L")
 for _ in range(300): key("j (move down)", b"j")
 for _ in range(100): key("PgDn", b"\x1b[6~")
@@ -59,8 +36,7 @@ key("g", b"g")
 key("&", b"&"); typed(search)
 key("&%s Enter (filter)" % search.decode(), b"\r")
 key("x (filters cleared)", b"x")
-os.write(fd, b"Q")
-_, status = os.waitpid(pid, 0)
+ui.quit()
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
 print("merged log on %s (120x40; ms from key to screen)" % store)
 for name, v in res.items():
@@ -70,4 +46,3 @@ for name, v in res.items():
     p99 = v[min(len(v) - 1, (len(v) * 99) // 100)]
     print("  %-32s median %8.1f  p99 %8.1f  max %8.1f  (n=%d)" % (name, v[len(v) // 2], p99, v[-1], len(v)))
 print("  peak RSS of the dashboard        %.1f MB" % rss)
-os.unlink(log)

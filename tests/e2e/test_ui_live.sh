@@ -94,7 +94,7 @@ NEW=$((NEW + 1))
 # cursor was on the last row, so it followed the new trace meanwhile.
 tui_keys q q
 check "back to the list, on the newest trace" tui_wait "^\[traces\] 5EED0002-.* trace $NEW of $NEW "
-check "the header counts one more complete trace" tui_wait "✓$((OKS + 1)) complete"
+check "the header counts one more complete trace" tui_wait "✓$((OKS + 1)) (complete|ok) "
 check "the row shows the new status" tui_wait "^ [ ▸▾] +$((NEW - 1)) [0-9:.]+ +✓ complete +RequestMachinePoli… 5EED0001…"
 
 # On the last row the cursor follows new traces (tail -f): no marker.

@@ -26,7 +26,10 @@ struct store {
 	char *path;
 	int lock_fd;		/* flock()ed ingest lock, -1 none */
 	bool writing;		/* a store_writer is active */
-	bool bulk;		/* store_bulk_begin dropped the time index */
+	bool bulk;		/* between store_bulk_begin and _end */
+	bool index_dropped;	/* the time index is down until _end */
+	uint64_t bulk_events;	/* events inserted since store_bulk_begin */
+	int64_t retimed_min_id;	/* lowest event id the last resolve moved */
 	char err[512];
 	struct store_stmt_slot stmts[STORE_MAX_STMTS];
 	size_t nstmts;
@@ -59,6 +62,9 @@ int store_exec(struct store *s, const char *sql);
 int store_bind_text(sqlite3_stmt *st, int col, const char *text);
 /* components.id of name, inserted when new. 0 or -1. */
 int store_intern(struct store *s, const char *name, size_t len, uint32_t *id);
+/* Count n events about to be inserted by a bulk load; drops the time
+ * index once the load is big enough to be worth building it afresh. */
+int store_bulk_events(struct store *s, size_t n);
 /* Drop the interning cache: after a rollback its ids may be gone. */
 void store_forget_components(struct store *s);
 /* The columns that fill a struct trace_row (store_trace_fill's order) and

@@ -32,6 +32,10 @@ struct store_writer {
 	/* Events of the block being filled, inserted when it is flushed. */
 	struct writer_event *events;
 	size_t nevents, events_cap;
+	/* PLAN_APPEND re-parses the last block; the events of its records
+	 * before this seq are stored already and keep their rows and ids
+	 * (the traces built on them stay valid). */
+	uint64_t events_kept_below;
 };
 
 struct writer_event {
@@ -337,11 +341,14 @@ static int writer_reopen_tail(struct store_writer *w,
 	if (n < 0 || writer_load_counts(w) < 0)
 		return -1;
 	blockfmt_tally(&w->tally, w->entries, (uint32_t)n, -1);
+	/* Only the block's last record can change (lines that continue it
+	 * may have been appended): the events before it stay. */
+	w->events_kept_below = w->seq + (uint64_t)(n > 0 ? n - 1 : 0);
 	if (writer_drop_block(w, block_id, w->entries, (uint32_t)n) < 0 ||
 	    !(st = store_stmt(w->s, SQL_DROP_TAIL_EVENTS)))
 		return -1;
 	sqlite3_bind_int64(st, 1, w->file_id);
-	sqlite3_bind_int64(st, 2, (int64_t)w->seq);
+	sqlite3_bind_int64(st, 2, (int64_t)w->events_kept_below);
 	if (writer_step(w->s, st) < 0 ||
 	    !(st = store_stmt(w->s, SQL_LAST_BLOCK)))
 		return -1;
@@ -551,8 +558,11 @@ static int writer_flush(struct store_writer *w)
 			    w->text.len, SQLITE_STATIC);
 	if (writer_step(w->s, st) < 0 || writer_block_comps(w, block_id) < 0)
 		return -1;
+	if (w->nevents && store_bulk_events(w->s, w->nevents) < 0)
+		return -1;
 	for (size_t i = 0; i < w->nevents; i++)
-		if (writer_insert_event(w, &w->events[i]) < 0)
+		if (w->seq + w->events[i].idx >= w->events_kept_below &&
+		    writer_insert_event(w, &w->events[i]) < 0)
 			return -1;
 	w->nevents = 0;
 	w->seq += w->n;
@@ -698,6 +708,7 @@ static int writer_final_row(struct store_writer *w,
  * and its events are forgotten, the blocks already written dropped. */
 static int writer_discard(struct store_writer *w)
 {
+	w->events_kept_below = 0;
 	w->n = 0;
 	w->nevents = 0;
 	w->stored = 0;

@@ -145,7 +145,8 @@ static const char SQL_SINCE[] =
 static const char SQL_SINCE_GUIDS[] =
 	"SELECT guid FROM events WHERE id > ?1 AND guid IS NOT NULL AND guid <> ''";
 /* The subset's trace ids go through a temporary table (a connection's
- * own, never in the store file). */
+ * own, never in the store file); CROSS JOIN keeps it the outer loop, else
+ * the planner may scan every link to find the few it names. */
 static const char SQL_SUBSET_TABLE[] =
 	"CREATE TEMP TABLE IF NOT EXISTS subset_traces(id INTEGER PRIMARY KEY)";
 static const char SQL_SUBSET_CLEAR[] = "DELETE FROM temp.subset_traces";
@@ -154,7 +155,7 @@ static const char SQL_SUBSET_ADD[] =
 static const char SQL_SUBSET_EVENTS[] =
 	"SELECT " EVENT_COLUMNS EVENT_FROM " WHERE e.utc >= ?1"
 	" UNION SELECT " EVENT_COLUMNS " FROM temp.subset_traces t"
-	" JOIN trace_events te ON te.trace_id = t.id"
+	" CROSS JOIN trace_events te ON te.trace_id = t.id"
 	" JOIN events e ON e.id = te.event_id"
 	" JOIN files f ON f.id = e.file_id"
 	" LEFT JOIN hosts h ON h.id = f.host_id"

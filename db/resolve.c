@@ -664,6 +664,11 @@ static int resolve_all(struct resolve_ctx *c)
 	return rc;
 }
 
+bool store_resolve_needed(const struct store *s)
+{
+	return s->resolve_needed || s->join_events;
+}
+
 int64_t store_resolve_retimed_min(const struct store *s)
 {
 	return s->retimed_min_id;

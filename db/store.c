@@ -364,6 +364,7 @@ int store_set_tz_override(struct store *s, const char *host, int32_t bias_min)
 	sqlite3_stmt *st = store_stmt(s, SQL_TZ_OVERRIDE);
 	if (!st)
 		return -1;
+	s->resolve_needed = true;
 	store_bind_text(st, 1, host);
 	sqlite3_bind_int(st, 2, bias_min);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s);

@@ -392,7 +392,16 @@ static const char SQL_TRACES_ENDING_AFTER[] =
 static const char SQL_TRACES_WITH_GUID[] =
 	"SELECT id, first_utc FROM traces WHERE guid = ?1 COLLATE NOCASE";
 static const char SQL_TRACE_FIRST_UTC[] = "SELECT first_utc FROM traces WHERE id = ?1";
-static const char SQL_TRACES_SPAN[] = "SELECT coalesce(max(id), 0), count(*) FROM traces";
+/* Ids run 1..N (a rebuild numbers them so, an update keeps them so):
+ * max(id) is the count without a scan. */
+static const char SQL_TRACES_SPAN[] = "SELECT coalesce(max(id), 0) FROM traces";
+/* The verdict columns only, in id (= first-event) order: what the
+ * findings read of every trace, without the texts. */
+static const char SQL_TRACE_VERDICTS[] =
+	"SELECT id, status, first_utc, last_utc, hop_forward_to_push,"
+	" hop_push_to_receive, hop_receive_to_response, unmatched, missing,"
+	" skew, CASE WHEN status = 'missing_evidence' THEN clients END"
+	" FROM traces ORDER BY id";
 
 struct key_rows {
 	int (*each)(void *ctx, int64_t id, int64_t first_utc);
@@ -452,12 +461,40 @@ int store_traces_span(struct store *s, int64_t *max_id, int64_t *count)
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*max_id = sqlite3_column_int64(st, 0);
-		*count = sqlite3_column_int64(st, 1);
+		*count = *max_id;
 	} else {
 		store_fail(s);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int verdict_row(void *ctx, sqlite3_stmt *st)
+{
+	struct trace_rows *r = ctx;
+	struct trace_row t = {
+		.id = sqlite3_column_int64(st, 0),
+		.status = store_column_str(st, 1),
+		.first_utc = sqlite3_column_int64(st, 2),
+		.last_utc = sqlite3_column_int64(st, 3),
+		.hop_forward_to_push = store_column_num(st, 4),
+		.hop_push_to_receive = store_column_num(st, 5),
+		.hop_receive_to_response = store_column_num(st, 6),
+		.unmatched = sqlite3_column_int64(st, 7),
+		.missing = store_column_str(st, 8),
+		.skew = sqlite3_column_int(st, 9) != 0,
+		.clients = store_column_str(st, 10),
+	};
+	return r->each(r->ctx, &t);
+}
+
+int store_trace_verdicts(struct store *s,
+			 int (*each)(void *ctx, const struct trace_row *t),
+			 void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_TRACE_VERDICTS);
+	struct trace_rows r = { each, ctx };
+	return st ? store_rows(s, st, verdict_row, &r) : -1;
 }
 
 /* ---- targets ---- */

@@ -123,6 +123,9 @@ static const char SQL_EVENT_INSERT[] =
 	" http_status, stamp, name, tenant, user, detail, text)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 	" ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+static const char SQL_HOST_NOBIAS[] =
+	"SELECT 1 FROM files a JOIN files b ON b.host_id = a.host_id"
+	" WHERE a.id = ?1 AND b.n_nobias > 0 LIMIT 1";
 static const char SQL_BLOCK_COMP[] =
 	"INSERT OR IGNORE INTO block_components(comp_id, block_id)"
 	" VALUES(?1, ?2)";
@@ -495,6 +498,9 @@ static int writer_insert_event(struct store_writer *w,
 {
 	const struct block_entry *e = &w->entries[we->idx];
 	const struct event *ev = &we->ev;
+	if (ev->kind == EV_FORWARDED || ev->kind == EV_PUSH_STARTED ||
+	    ev->kind == EV_TASK_RECEIVED)
+		w->s->join_events++;
 	sqlite3_stmt *st = store_stmt(w->s, SQL_EVENT_INSERT);
 	if (!st)
 		return -1;
@@ -729,11 +735,28 @@ static int writer_settle(struct store_writer *w,
 	return 0;
 }
 
+/* Does the file's host have records whose offset store_resolve_offsets
+ * gives (then this file's biases may move them)? */
+static int writer_note_resolve(struct store_writer *w)
+{
+	sqlite3_stmt *st = store_stmt(w->s, SQL_HOST_NOBIAS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, w->file_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		w->s->resolve_needed = true;
+	else if (rc != SQLITE_DONE)
+		store_fail(w->s);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
 int store_file_commit(struct store_writer *w, const struct store_file_final *f)
 {
 	struct store *s = w->s;
 	if (w->failed || writer_settle(w, f) < 0 || writer_final_row(w, f) < 0 ||
-	    store_exec(s, SQL_COMMIT) < 0) {
+	    writer_note_resolve(w) < 0 || store_exec(s, SQL_COMMIT) < 0) {
 		store_file_abort(w);	/* keeps the cause's message */
 		return -1;
 	}

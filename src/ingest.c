@@ -809,7 +809,11 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 	set_overrides(&ing);
 	bool changed = opts->n_tz || sum->files_new || sum->files_grown ||
 		       sum->files_replaced || store_traces_stale(s);
-	if (changed && !sum->store_failed && store_resolve_offsets(s) != 0) {
+	/* With the offsets settled before (base) and nothing stored that
+	 * moves them, the pass over the unbiased logs is skipped. */
+	bool resolve = changed && (!base || opts->n_tz || sum->files_replaced ||
+				   store_resolve_needed(s));
+	if (resolve && !sum->store_failed && store_resolve_offsets(s) != 0) {
 		report(&ing, "time offsets", store_error(s));
 		sum->store_failed = true;
 	}

@@ -1602,7 +1602,7 @@ int correlate_update(struct store *s, const struct correlate_base *base,
 	if (base && base->watermark == 0)
 		return correlate_rebuild(s, stats);	/* the first load */
 	if (!base)
-		fallback = "no traces to update";
+		fallback = "the traces were not up to date";
 	else if (store_resolve_retimed_min(s) <= base->watermark)
 		fallback = "the time offsets of stored events changed";
 	struct builder b;

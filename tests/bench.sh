@@ -4,7 +4,8 @@
 # tatrace ingest (fresh store, then unchanged re-ingest); then the trace
 # benchmark and the merged-log benchmark (tatrace log and log --grep
 # against cat and grep -c over the same files; BENCH_LOG_RECORDS sizes it,
-# 0 skips it). Figures are meaningful as ratios to the baselines of the
+# 0 skips it); last the incremental update after appends to one client log
+# against the full rebuild (tests/bench/incremental.py). Figures are meaningful as ratios to the baselines of the
 # same run.
 set -eu
 T=${TATRACE:?}
@@ -21,3 +22,4 @@ python3 "$here/bench/traces.py" "$T" "${BENCH_TRACE_RECORDS:-10000000}" "${BENCH
 L=${BENCH_LOG_RECORDS:-2000000}
 [ "$L" -eq 0 ] || python3 "$here/bench/logspeed.py" "$T" "$L"
 python3 "$here/bench/ui_timeline.py" "$T" "${BENCH_PUSH_CLIENTS:-500}"
+python3 "$here/bench/incremental.py" "$T" "${BENCH_TRACE_RECORDS:-10000000}" "${BENCH_TRACE_ACTIONS:-100000}"

@@ -186,6 +186,34 @@ int store_event_before(struct store *s, const char *host, int kind,
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Backwards through the time index from utc: the nearest such event. */
+static const char SQL_EVENT_LATEST[] =
+	"SELECT e.kind FROM events e JOIN files f ON f.id = e.file_id"
+	" JOIN hosts h ON h.id = f.host_id"
+	" WHERE e.utc < ?5 AND h.name = ?1 AND e.thread = ?2"
+	" AND e.kind IN (?3, ?4)"
+	" ORDER BY e.utc DESC, e.file_id DESC, e.seq DESC, e.id DESC LIMIT 1";
+
+int store_event_latest(struct store *s, const char *host, int32_t thread,
+		       int kind_a, int kind_b, int64_t utc)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_EVENT_LATEST);
+	if (!st)
+		return -2;
+	sqlite3_bind_text(st, 1, host, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, thread);
+	sqlite3_bind_int(st, 3, kind_a);
+	sqlite3_bind_int(st, 4, kind_b);
+	sqlite3_bind_int64(st, 5, utc);
+	int rc = sqlite3_step(st), kind = -1;
+	if (rc == SQLITE_ROW)
+		kind = sqlite3_column_int(st, 0);
+	else if (rc != SQLITE_DONE)
+		store_fail(s);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? kind : rc == SQLITE_DONE ? -1 : -2;
+}
+
 static int64_t single_int(struct store *s, sqlite3_stmt *st, int64_t *out)
 {
 	int rc = sqlite3_step(st);

@@ -456,6 +456,10 @@ int store_traces_span(struct store *s, int64_t *max_id, int64_t *count);
  * could not make inside its window would not be made by a full rebuild.) */
 int store_event_before(struct store *s, const char *host, int kind,
 		       int64_t push_id, int64_t task_id, int64_t utc);
+/* The kind of the latest event of one of two kinds on host's thread
+ * earlier than utc, in the order of store_events; -1 none, -2 error. */
+int store_event_latest(struct store *s, const char *host, int32_t thread,
+		       int kind_a, int kind_b, int64_t utc);
 /* The events at or after utc and those of the given traces, in the order
  * of store_events (the input of a partial rebuild). 0 or -1. */
 int store_events_subset(struct store *s, int64_t utc, const int64_t *trace_ids,

@@ -434,8 +434,18 @@ static void on_push_started(struct builder *b, const struct stored_event *e,
 	tr->n_pushes++;
 	int64_t fetch;
 	uint64_t thread = (uint64_t)(uint32_t)e->thread;
-	trust(b, e->utc_us, touched_at(b->fetch_set, host, e->thread),
-	      "a push fetched before the window");
+	int64_t touched = touched_at(b->fetch_set, host, e->thread);
+	if (b->inc && touched == INT64_MIN && e->utc_us >= b->cut && !b->fallback) {
+		/* Nothing on this thread in the window: a fetch before it
+		 * would still be pending (a push before it consumed any). */
+		int kind = store_event_latest(b->store, e->host, e->thread,
+					      EV_PUSH_FETCHED, EV_PUSH_STARTED, b->window);
+		if (kind == -2)
+			b->fallback = "a store error";
+		else if (kind != EV_PUSH_FETCHED)
+			touched = b->window;
+	}
+	trust(b, e->utc_us, touched, "a push fetched before the window");
 	touch(b->fetch_set, host, e->thread, e->utc_us);
 	if (tuplemap_get(b->pending_fetch, (uint64_t)host, thread, 0, &fetch) && fetch >= 0) {
 		struct stored_event fe = *e;

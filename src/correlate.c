@@ -1631,7 +1631,8 @@ int correlate_update(struct store *s, const struct correlate_base *base,
 	if (rc == 0 && !fallback && !nothing && (int64_t)old.n * UPDATE_MAX_SHARE > total &&
 	    old.n > 1000)
 		fallback = "the change touches too many traces";
-	qsort(old.ids, old.n, sizeof(*old.ids), cmp_id);
+	if (old.n > 1)	/* qsort wants a non-null array even for none */
+		qsort(old.ids, old.n, sizeof(*old.ids), cmp_id);
 	if (rc == 0 && !fallback && nothing) {
 		struct trace_writer *tw = store_traces_begin_update(s);
 		rc = tw ? store_traces_commit(tw) : -1;	/* clears the stale mark */

@@ -137,6 +137,162 @@ int store_coverage(struct store *s,
 	return st ? store_rows(s, st, coverage_row, &r) : -1;
 }
 
+/* ---- what an incremental trace update reads ---- */
+
+static const char SQL_WATERMARK[] = "SELECT coalesce(max(id), 0) FROM events";
+static const char SQL_SINCE[] =
+	"SELECT count(*), min(utc) FROM events WHERE id > ?1";
+static const char SQL_SINCE_GUIDS[] =
+	"SELECT guid FROM events WHERE id > ?1 AND guid IS NOT NULL AND guid <> ''";
+/* The subset's trace ids go through a temporary table (a connection's
+ * own, never in the store file); CROSS JOIN keeps it the outer loop, else
+ * the planner may scan every link to find the few it names. */
+static const char SQL_SUBSET_TABLE[] =
+	"CREATE TEMP TABLE IF NOT EXISTS subset_traces(id INTEGER PRIMARY KEY)";
+static const char SQL_SUBSET_CLEAR[] = "DELETE FROM temp.subset_traces";
+static const char SQL_SUBSET_ADD[] =
+	"INSERT OR IGNORE INTO temp.subset_traces(id) VALUES(?1)";
+static const char SQL_SUBSET_EVENTS[] =
+	"SELECT " EVENT_COLUMNS EVENT_FROM " WHERE e.utc >= ?1"
+	" UNION SELECT " EVENT_COLUMNS " FROM temp.subset_traces t"
+	" CROSS JOIN trace_events te ON te.trace_id = t.id"
+	" JOIN events e ON e.id = te.event_id"
+	" JOIN files f ON f.id = e.file_id"
+	" LEFT JOIN hosts h ON h.id = f.host_id"
+	" ORDER BY 5, 2, 3, 1";
+
+/* One host's logs, then their events by file (+utc: not by time). */
+static const char SQL_EVENT_BEFORE[] =
+	"SELECT 1 FROM hosts h CROSS JOIN files f CROSS JOIN events e"
+	" WHERE h.name = ?1 AND f.host_id = h.id AND e.file_id = f.id"
+	" AND e.kind = ?2 AND e.push_id = ?3 AND e.task_id = ?4 AND +e.utc < ?5"
+	" LIMIT 1";
+
+int store_event_before(struct store *s, const char *host, int kind,
+		       int64_t push_id, int64_t task_id, int64_t utc)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_EVENT_BEFORE);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, host, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, kind);
+	sqlite3_bind_int64(st, 3, push_id);
+	sqlite3_bind_int64(st, 4, task_id);
+	sqlite3_bind_int64(st, 5, utc);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		store_fail(s);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Backwards through the time index from utc: the nearest such event. */
+static const char SQL_EVENT_LATEST[] =
+	"SELECT e.kind FROM events e JOIN files f ON f.id = e.file_id"
+	" JOIN hosts h ON h.id = f.host_id"
+	" WHERE e.utc < ?5 AND h.name = ?1 AND e.thread = ?2"
+	" AND e.kind IN (?3, ?4)"
+	" ORDER BY e.utc DESC, e.file_id DESC, e.seq DESC, e.id DESC LIMIT 1";
+
+int store_event_latest(struct store *s, const char *host, int32_t thread,
+		       int kind_a, int kind_b, int64_t utc)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_EVENT_LATEST);
+	if (!st)
+		return -2;
+	sqlite3_bind_text(st, 1, host, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, thread);
+	sqlite3_bind_int(st, 3, kind_a);
+	sqlite3_bind_int(st, 4, kind_b);
+	sqlite3_bind_int64(st, 5, utc);
+	int rc = sqlite3_step(st), kind = -1;
+	if (rc == SQLITE_ROW)
+		kind = sqlite3_column_int(st, 0);
+	else if (rc != SQLITE_DONE)
+		store_fail(s);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? kind : rc == SQLITE_DONE ? -1 : -2;
+}
+
+static int64_t single_int(struct store *s, sqlite3_stmt *st, int64_t *out)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	else
+		store_fail(s);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int64_t store_events_watermark(struct store *s)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_WATERMARK);
+	int64_t id = -1;
+	if (!st || single_int(s, st, &id) < 0)
+		return -1;
+	return id;
+}
+
+struct guid_rows {
+	int (*each)(void *ctx, const char *guid);
+	void *ctx;
+};
+
+static int guid_row(void *ctx, sqlite3_stmt *st)
+{
+	struct guid_rows *r = ctx;
+	return r->each(r->ctx, store_column_str(st, 0));
+}
+
+int store_events_since(struct store *s, int64_t above_id, int64_t *count,
+		       int64_t *min_utc,
+		       int (*guid)(void *ctx, const char *guid), void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_SINCE);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, above_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*count = sqlite3_column_int64(st, 0);
+		*min_utc = store_column_num(st, 1);
+	} else {
+		store_fail(s);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW || !(st = store_stmt(s, SQL_SINCE_GUIDS)))
+		return -1;
+	sqlite3_bind_int64(st, 1, above_id);
+	struct guid_rows r = { guid, ctx };
+	return store_rows(s, st, guid_row, &r);
+}
+
+int store_events_subset(struct store *s, int64_t utc, const int64_t *trace_ids,
+			size_t n_ids,
+			int (*each)(void *ctx, const struct stored_event *e),
+			void *ctx)
+{
+	if (store_exec(s, SQL_SUBSET_TABLE) < 0 || store_exec(s, SQL_SUBSET_CLEAR) < 0)
+		return -1;
+	sqlite3_stmt *st = store_stmt(s, SQL_SUBSET_ADD);
+	for (size_t i = 0; st && i < n_ids; i++) {
+		sqlite3_bind_int64(st, 1, trace_ids[i]);
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return store_fail(s);
+	}
+	if (!st || !(st = store_stmt(s, SQL_SUBSET_EVENTS)))
+		return -1;
+	sqlite3_bind_int64(st, 1, utc);
+	struct event_rows r = { .each = each, .ctx = ctx };
+	int rc = store_rows(s, st, event_row, &r);
+	if (store_exec(s, SQL_SUBSET_CLEAR) < 0)
+		rc = -1;
+	return rc;
+}
+
 /* ---- the events of one record, and its trace (the record detail) ---- */
 
 static const char SQL_RECORD_EVENTS[] =

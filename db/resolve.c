@@ -343,6 +343,8 @@ static int resolve_block_events(struct resolve_ctx *c, int64_t file_id,
 		int64_t utc = c->entries[ev->seq - seq].utc_us;
 		if (utc == ev->utc)
 			continue;
+		if (ev->id < c->s->retimed_min_id)
+			c->s->retimed_min_id = ev->id;
 		sqlite3_stmt *st = store_stmt(c->s, SQL_EVENT_UTC);
 		if (!st)
 			return -1;
@@ -662,8 +664,19 @@ static int resolve_all(struct resolve_ctx *c)
 	return rc;
 }
 
+bool store_resolve_needed(const struct store *s)
+{
+	return s->resolve_needed || s->join_events;
+}
+
+int64_t store_resolve_retimed_min(const struct store *s)
+{
+	return s->retimed_min_id;
+}
+
 int store_resolve_offsets(struct store *s)
 {
+	s->retimed_min_id = INT64_MAX;
 	if (store_exec(s, SQL_BEGIN) < 0)
 		return -1;
 	struct resolve_ctx *c = xcalloc(1, sizeof(*c));

@@ -148,6 +148,7 @@ struct store *store_open(const char *path, enum store_mode mode,
 	struct store *s = xcalloc(1, sizeof(*s));
 	s->path = xstrdup(path);
 	s->lock_fd = -1;
+	s->retimed_min_id = INT64_MAX;
 	if ((mode == STORE_WRITE && !memory &&
 	     store_lock(s, notice, err, errlen) < 0) ||
 	    store_open_db(s, mode, err, errlen) < 0) {
@@ -373,6 +374,7 @@ int store_set_tz_override(struct store *s, const char *host, int32_t bias_min)
 	sqlite3_stmt *st = store_stmt(s, SQL_TZ_OVERRIDE);
 	if (!st)
 		return -1;
+	s->resolve_needed = true;
 	store_bind_text(st, 1, host);
 	sqlite3_bind_int(st, 2, bias_min);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s);
@@ -415,9 +417,24 @@ int store_bulk_begin(struct store *s)
 		return 0;
 	if (store_exec(s, SQL_TRACES_STALE) < 0)
 		return -1;
+	s->bulk = true;
+	s->bulk_events = 0;
+	return 0;
+}
+
+/* Dropping the index and building it again costs a pass over every stored
+ * event (a second at 10M records): worth it for a big load, not for the
+ * few events of an appended tail, which the index takes row by row. */
+#define BULK_INDEX_DROP_EVENTS 20000
+
+int store_bulk_events(struct store *s, size_t n)
+{
+	s->bulk_events += n;
+	if (!s->bulk || s->index_dropped || s->bulk_events < BULK_INDEX_DROP_EVENTS)
+		return 0;
 	if (sqlite3_exec(s->db, schema_event_index_drop, NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(s);
-	s->bulk = true;
+	s->index_dropped = true;
 	return 0;
 }
 
@@ -435,9 +452,11 @@ int store_bulk_end(struct store *s)
 {
 	if (!s->bulk)
 		return 0;
+	/* IF NOT EXISTS: also heals a store whose big load died. */
 	if (sqlite3_exec(s->db, schema_event_index, NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(s);
 	s->bulk = false;
+	s->index_dropped = false;
 	return 0;
 }
 

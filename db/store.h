@@ -223,6 +223,17 @@ int store_set_tz_override(struct store *s, const char *host, int32_t bias_min);
  * hosts.tz_joined (with the pair count in hosts.tz_joined_pairs); when
  * nothing joins the host stays assumed. 0 or -1. */
 int store_resolve_offsets(struct store *s);
+/* The lowest id of the stored events whose time the last
+ * store_resolve_offsets changed; INT64_MAX when it moved none (the trace
+ * update is incremental only when no event it already joined moved). */
+int64_t store_resolve_retimed_min(const struct store *s);
+/* Could store_resolve_offsets change anything after what this handle
+ * stored? Not when every stored file's host has all its records with a
+ * bias of their own and no event that joins hosts was stored: an append
+ * of such records skips the pass over the unbiased logs (0.2-0.5 s at
+ * 10M). Valid only when the offsets were resolved before this handle
+ * began storing. */
+bool store_resolve_needed(const struct store *s);
 
 /* What time zone each host's records were placed in. source: override
  * (--tz), explicit or psadt (its logs carry their biases; bias_min is the
@@ -496,6 +507,54 @@ int store_traces_add(struct trace_writer *tw, const struct trace_row *t,
 int store_traces_commit(struct trace_writer *tw);	/* frees tw */
 void store_traces_abort(struct trace_writer *tw);	/* frees tw */
 
+/* ---- the incremental trace update (src/correlate.c) ----
+ * store_traces_begin_update opens the same writer without clearing: the
+ * caller removes the traces it rebuilds (store_traces_remove: the row,
+ * its targets and event links) and adds them back, with the indexes kept
+ * up to date row by row. */
+struct trace_writer *store_traces_begin_update(struct store *s);
+int store_traces_remove(struct trace_writer *tw, int64_t id);
+/* The action name learned for a TaskType number from the bundle (meta
+ * rows 'learned:N'), written with the traces built from it. */
+int store_traces_learned_put(struct trace_writer *tw, int64_t task_type,
+			     const char *name);
+int store_traces_learned(struct store *s,
+			 int (*each)(void *ctx, int64_t task_type, const char *name),
+			 void *ctx);
+/* The highest event id (0 when none): what the traces were built from. */
+int64_t store_events_watermark(struct store *s);
+/* The events above an id: their count and lowest time; each GUID they
+ * carry (each may be called twice for one GUID). 0 or -1. */
+int store_events_since(struct store *s, int64_t above_id, int64_t *count,
+		       int64_t *min_utc,
+		       int (*guid)(void *ctx, const char *guid), void *ctx);
+/* The ids and first times of traces that end at or after utc, and of
+ * those with a GUID; the (first_utc) of one trace (0 found, 1 none, -1).
+ * The highest trace id (0 none) and the count. */
+int store_traces_ending_after(struct store *s, int64_t utc,
+			      int (*each)(void *ctx, int64_t id, int64_t first_utc),
+			      void *ctx);
+int store_traces_with_guid(struct store *s, const char *guid,
+			   int (*each)(void *ctx, int64_t id, int64_t first_utc),
+			   void *ctx);
+int store_trace_first_utc(struct store *s, int64_t id, int64_t *first_utc);
+int store_traces_span(struct store *s, int64_t *max_id, int64_t *count);
+/* Is there an event of this kind and (push_id, task_id) in a log of host,
+ * earlier than utc? 1 yes, 0 no, -1 error. (Proves that a join an update
+ * could not make inside its window would not be made by a full rebuild.) */
+int store_event_before(struct store *s, const char *host, int kind,
+		       int64_t push_id, int64_t task_id, int64_t utc);
+/* The kind of the latest event of one of two kinds on host's thread
+ * earlier than utc, in the order of store_events; -1 none, -2 error. */
+int store_event_latest(struct store *s, const char *host, int32_t thread,
+		       int kind_a, int kind_b, int64_t utc);
+/* The events at or after utc and those of the given traces, in the order
+ * of store_events (the input of a partial rebuild). 0 or -1. */
+int store_events_subset(struct store *s, int64_t utc, const int64_t *trace_ids,
+			size_t n_ids,
+			int (*each)(void *ctx, const struct stored_event *e),
+			void *ctx);
+
 #define TRACE_QUERY_ACTIONS 4
 struct trace_query {
 	int64_t id;		/* 0 = any */
@@ -512,6 +571,12 @@ struct trace_query {
 /* Matching traces in (first_utc, id) order. 0 or -1. */
 int store_traces(struct store *s, const struct trace_query *q,
 		 int (*each)(void *ctx, const struct trace_row *t), void *ctx);
+/* Every trace in id order with only id, status, first/last_utc, the hops,
+ * unmatched, missing, skew and (missing_evidence only, else "") clients
+ * filled: the findings' input, without reading the texts. 0 or -1. */
+int store_trace_verdicts(struct store *s,
+			 int (*each)(void *ctx, const struct trace_row *t),
+			 void *ctx);
 /* A trace's targets and candidates: received ones first (by time), then
  * candidates (by host). 0 or -1. */
 int store_trace_targets(struct store *s, int64_t trace_id,

@@ -26,7 +26,15 @@ struct store {
 	char *path;
 	int lock_fd;		/* flock()ed ingest lock, -1 none */
 	bool writing;		/* a store_writer is active */
-	bool bulk;		/* store_bulk_begin dropped the time index */
+	bool bulk;		/* between store_bulk_begin and _end */
+	bool index_dropped;	/* the time index is down until _end */
+	uint64_t bulk_events;	/* events inserted since store_bulk_begin */
+	int64_t retimed_min_id;	/* lowest event id the last resolve moved */
+	/* Since this handle opened: a file of a host with records without
+	 * bias was stored, or an override set; events that join hosts
+	 * (forwarded, push_started, task_received) were stored. */
+	bool resolve_needed;
+	uint64_t join_events;
 	/* db/live.c: the data version last seen, and an open snapshot */
 	int64_t data_version;
 	bool data_version_known;
@@ -68,6 +76,9 @@ int store_exec(struct store *s, const char *sql);
 int store_bind_text(sqlite3_stmt *st, int col, const char *text);
 /* components.id of name, inserted when new. 0 or -1. */
 int store_intern(struct store *s, const char *name, size_t len, uint32_t *id);
+/* Count n events about to be inserted by a bulk load; drops the time
+ * index once the load is big enough to be worth building it afresh. */
+int store_bulk_events(struct store *s, size_t n);
 /* Drop the interning cache: after a rollback its ids may be gone. */
 void store_forget_components(struct store *s);
 /* The columns that fill a struct trace_row (store_trace_fill's order) and

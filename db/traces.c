@@ -1,6 +1,7 @@
-/* traces.c - the traces table: rebuilt whole in one transaction after every
- * ingest (clear, add each trace with its event links, commit), and queried
- * by id, guid, status, action, host and time. */
+/* traces.c - the traces table: rebuilt whole in one transaction after an
+ * ingest (clear, add each trace with its event links, commit), or updated
+ * in place (remove the traces an append touched, add them back), and
+ * queried by id, guid, status, action, host and time. */
 #include "store_internal.h"
 
 #include "schema.h"
@@ -12,6 +13,7 @@
 
 struct trace_writer {
 	struct store *s;
+	bool update;		/* no clear, indexes kept */
 	sqlite3_stmt *trace_insert;	/* from the cache, kept for the loop */
 	sqlite3_stmt *link_insert;
 	sqlite3_stmt *target_insert;
@@ -22,6 +24,17 @@ static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_CLEAR_LINKS[] = "DELETE FROM trace_events";
 static const char SQL_CLEAR_TRACES[] = "DELETE FROM traces";
 static const char SQL_CLEAR_TARGETS[] = "DELETE FROM trace_targets";
+static const char SQL_CLEAR_LEARNED[] =
+	"DELETE FROM meta WHERE key GLOB 'learned:*'";
+static const char SQL_LEARNED_PUT[] =
+	"INSERT OR REPLACE INTO meta(key, value) VALUES('learned:' || ?1, ?2)";
+static const char SQL_LEARNED[] =
+	"SELECT CAST(substr(key, 9) AS INTEGER), value FROM meta"
+	" WHERE key GLOB 'learned:*'";
+static const char SQL_REMOVE_LINKS[] = "DELETE FROM trace_events WHERE trace_id = ?1";
+static const char SQL_REMOVE_TRACE[] = "DELETE FROM traces WHERE id = ?1";
+static const char SQL_REMOVE_TARGETS[] =
+	"DELETE FROM trace_targets WHERE trace_id = ?1";
 static const char SQL_TRACE_INSERT[] =
 	"INSERT INTO traces(id, guid, status, action, task_type, first_utc,"
 	" last_utc, clients, hosts, hop_forward_to_push, hop_push_to_receive,"
@@ -73,6 +86,7 @@ struct trace_writer *store_traces_begin(struct store *s)
 	if (store_exec(s, SQL_CLEAR_LINKS) < 0 ||
 	    store_exec(s, SQL_CLEAR_TRACES) < 0 ||
 	    store_exec(s, SQL_CLEAR_TARGETS) < 0 ||
+	    store_exec(s, SQL_CLEAR_LEARNED) < 0 ||
 	    traces_ddl(s, schema_trace_indexes_drop) < 0 ||
 	    !(tw->trace_insert = store_stmt(s, SQL_TRACE_INSERT)) ||
 	    !(tw->link_insert = store_stmt(s, SQL_LINK_INSERT)) ||
@@ -81,6 +95,78 @@ struct trace_writer *store_traces_begin(struct store *s)
 		return NULL;
 	}
 	return tw;
+}
+
+static int trace_step(struct store *s, sqlite3_stmt *st);
+
+struct trace_writer *store_traces_begin_update(struct store *s)
+{
+	if (store_begin_write(s) < 0)
+		return NULL;
+	struct trace_writer *tw = xcalloc(1, sizeof(*tw));
+	tw->s = s;
+	tw->update = true;
+	s->writing = true;
+	if (!(tw->trace_insert = store_stmt(s, SQL_TRACE_INSERT)) ||
+	    !(tw->link_insert = store_stmt(s, SQL_LINK_INSERT)) ||
+	    !(tw->target_insert = store_stmt(s, SQL_TARGET_INSERT))) {
+		store_traces_abort(tw);
+		return NULL;
+	}
+	return tw;
+}
+
+int store_traces_remove(struct trace_writer *tw, int64_t id)
+{
+	static const char *const sqls[] = {
+		SQL_REMOVE_LINKS, SQL_REMOVE_TARGETS, SQL_REMOVE_TRACE,
+	};
+	for (size_t i = 0; i < sizeof(sqls) / sizeof(sqls[0]) && !tw->failed; i++) {
+		sqlite3_stmt *st = store_stmt(tw->s, sqls[i]);
+		if (!st) {
+			tw->failed = true;
+			break;
+		}
+		sqlite3_bind_int64(st, 1, id);
+		if (trace_step(tw->s, st) < 0)
+			tw->failed = true;
+	}
+	return tw->failed ? -1 : 0;
+}
+
+int store_traces_learned_put(struct trace_writer *tw, int64_t task_type,
+			     const char *name)
+{
+	sqlite3_stmt *st = tw->failed ? NULL : store_stmt(tw->s, SQL_LEARNED_PUT);
+	if (!st) {
+		tw->failed = true;
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, task_type);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	if (trace_step(tw->s, st) < 0)
+		tw->failed = true;
+	return tw->failed ? -1 : 0;
+}
+
+struct learned_rows {
+	int (*each)(void *ctx, int64_t task_type, const char *name);
+	void *ctx;
+};
+
+static int learned_row(void *ctx, sqlite3_stmt *st)
+{
+	struct learned_rows *r = ctx;
+	return r->each(r->ctx, sqlite3_column_int64(st, 0), store_column_str(st, 1));
+}
+
+int store_traces_learned(struct store *s,
+			 int (*each)(void *ctx, int64_t task_type, const char *name),
+			 void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_LEARNED);
+	struct learned_rows r = { each, ctx };
+	return st ? store_rows(s, st, learned_row, &r) : -1;
 }
 
 /* A number that may be absent (EVENT_NONE): NULL then. */
@@ -189,7 +275,8 @@ static const char SQL_TRACES_FRESH[] =
 int store_traces_commit(struct trace_writer *tw)
 {
 	struct store *s = tw->s;
-	if (tw->failed || traces_ddl(s, schema_trace_indexes) < 0 ||
+	if (tw->failed ||
+	    (!tw->update && traces_ddl(s, schema_trace_indexes) < 0) ||
 	    store_exec(s, SQL_TRACES_FRESH) < 0 ||
 	    store_exec(s, SQL_COMMIT) < 0) {
 		store_traces_abort(tw);
@@ -292,6 +379,122 @@ int store_traces(struct store *s, const struct trace_query *q,
 	store_trace_bind(st, q);
 	struct trace_rows r = { each, ctx };
 	return store_rows(s, st, trace_row_out, &r);
+}
+
+/* ---- what an incremental update reads ---- */
+
+/* No index serves last_utc alone: the traces that end after utc start at
+ * most the longest span before it, and (first_utc) serves that range. */
+static const char SQL_TRACES_ENDING_AFTER[] =
+	"SELECT id, first_utc FROM traces WHERE first_utc >= ?1 -"
+	" (SELECT coalesce(max(last_utc - first_utc), 0) FROM traces)"
+	" AND last_utc >= ?1";
+static const char SQL_TRACES_WITH_GUID[] =
+	"SELECT id, first_utc FROM traces WHERE guid = ?1 COLLATE NOCASE";
+static const char SQL_TRACE_FIRST_UTC[] = "SELECT first_utc FROM traces WHERE id = ?1";
+/* Ids run 1..N (a rebuild numbers them so, an update keeps them so):
+ * max(id) is the count without a scan. */
+static const char SQL_TRACES_SPAN[] = "SELECT coalesce(max(id), 0) FROM traces";
+/* The verdict columns only, in id (= first-event) order: what the
+ * findings read of every trace, without the texts. */
+static const char SQL_TRACE_VERDICTS[] =
+	"SELECT id, status, first_utc, last_utc, hop_forward_to_push,"
+	" hop_push_to_receive, hop_receive_to_response, unmatched, missing,"
+	" skew, CASE WHEN status = 'missing_evidence' THEN clients END"
+	" FROM traces ORDER BY id";
+
+struct key_rows {
+	int (*each)(void *ctx, int64_t id, int64_t first_utc);
+	void *ctx;
+};
+
+static int key_row(void *ctx, sqlite3_stmt *st)
+{
+	struct key_rows *r = ctx;
+	return r->each(r->ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
+}
+
+int store_traces_ending_after(struct store *s, int64_t utc,
+			      int (*each)(void *ctx, int64_t id, int64_t first_utc),
+			      void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_TRACES_ENDING_AFTER);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, utc);
+	struct key_rows r = { each, ctx };
+	return store_rows(s, st, key_row, &r);
+}
+
+int store_traces_with_guid(struct store *s, const char *guid,
+			   int (*each)(void *ctx, int64_t id, int64_t first_utc),
+			   void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_TRACES_WITH_GUID);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, guid, -1, SQLITE_STATIC);
+	struct key_rows r = { each, ctx };
+	return store_rows(s, st, key_row, &r);
+}
+
+int store_trace_first_utc(struct store *s, int64_t id, int64_t *first_utc)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_TRACE_FIRST_UTC);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*first_utc = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		store_fail(s);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int store_traces_span(struct store *s, int64_t *max_id, int64_t *count)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_TRACES_SPAN);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*max_id = sqlite3_column_int64(st, 0);
+		*count = *max_id;
+	} else {
+		store_fail(s);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int verdict_row(void *ctx, sqlite3_stmt *st)
+{
+	struct trace_rows *r = ctx;
+	struct trace_row t = {
+		.id = sqlite3_column_int64(st, 0),
+		.status = store_column_str(st, 1),
+		.first_utc = sqlite3_column_int64(st, 2),
+		.last_utc = sqlite3_column_int64(st, 3),
+		.hop_forward_to_push = store_column_num(st, 4),
+		.hop_push_to_receive = store_column_num(st, 5),
+		.hop_receive_to_response = store_column_num(st, 6),
+		.unmatched = sqlite3_column_int64(st, 7),
+		.missing = store_column_str(st, 8),
+		.skew = sqlite3_column_int(st, 9) != 0,
+		.clients = store_column_str(st, 10),
+	};
+	return r->each(r->ctx, &t);
+}
+
+int store_trace_verdicts(struct store *s,
+			 int (*each)(void *ctx, const struct trace_row *t),
+			 void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_TRACE_VERDICTS);
+	struct trace_rows r = { each, ctx };
+	return st ? store_rows(s, st, verdict_row, &r) : -1;
 }
 
 /* ---- targets ---- */

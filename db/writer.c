@@ -32,6 +32,10 @@ struct store_writer {
 	/* Events of the block being filled, inserted when it is flushed. */
 	struct writer_event *events;
 	size_t nevents, events_cap;
+	/* PLAN_APPEND re-parses the last block; the events of its records
+	 * before this seq are stored already and keep their rows and ids
+	 * (the traces built on them stay valid). */
+	uint64_t events_kept_below;
 };
 
 struct writer_event {
@@ -119,6 +123,9 @@ static const char SQL_EVENT_INSERT[] =
 	" http_status, stamp, name, tenant, user, detail, text)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 	" ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+static const char SQL_HOST_NOBIAS[] =
+	"SELECT 1 FROM files a JOIN files b ON b.host_id = a.host_id"
+	" WHERE a.id = ?1 AND b.n_nobias > 0 LIMIT 1";
 static const char SQL_BLOCK_COMP[] =
 	"INSERT OR IGNORE INTO block_components(comp_id, block_id)"
 	" VALUES(?1, ?2)";
@@ -357,11 +364,14 @@ static int writer_reopen_tail(struct store_writer *w,
 	if (n < 0 || writer_load_counts(w) < 0)
 		return -1;
 	blockfmt_tally(&w->tally, w->entries, (uint32_t)n, -1);
+	/* Only the block's last record can change (lines that continue it
+	 * may have been appended): the events before it stay. */
+	w->events_kept_below = w->seq + (uint64_t)(n > 0 ? n - 1 : 0);
 	if (writer_drop_block(w, block_id, w->entries, (uint32_t)n) < 0 ||
 	    !(st = store_stmt(w->s, SQL_DROP_TAIL_EVENTS)))
 		return -1;
 	sqlite3_bind_int64(st, 1, w->file_id);
-	sqlite3_bind_int64(st, 2, (int64_t)w->seq);
+	sqlite3_bind_int64(st, 2, (int64_t)w->events_kept_below);
 	if (writer_step(w->s, st) < 0 ||
 	    !(st = store_stmt(w->s, SQL_LAST_BLOCK)))
 		return -1;
@@ -509,6 +519,9 @@ static int writer_insert_event(struct store_writer *w,
 {
 	const struct block_entry *e = &w->entries[we->idx];
 	const struct event *ev = &we->ev;
+	if (ev->kind == EV_FORWARDED || ev->kind == EV_PUSH_STARTED ||
+	    ev->kind == EV_TASK_RECEIVED)
+		w->s->join_events++;
 	sqlite3_stmt *st = store_stmt(w->s, SQL_EVENT_INSERT);
 	if (!st)
 		return -1;
@@ -572,8 +585,11 @@ static int writer_flush(struct store_writer *w)
 			    w->text.len, SQLITE_STATIC);
 	if (writer_step(w->s, st) < 0 || writer_block_comps(w, block_id) < 0)
 		return -1;
+	if (w->nevents && store_bulk_events(w->s, w->nevents) < 0)
+		return -1;
 	for (size_t i = 0; i < w->nevents; i++)
-		if (writer_insert_event(w, &w->events[i]) < 0)
+		if (w->seq + w->events[i].idx >= w->events_kept_below &&
+		    writer_insert_event(w, &w->events[i]) < 0)
 			return -1;
 	w->nevents = 0;
 	w->seq += w->n;
@@ -719,6 +735,7 @@ static int writer_final_row(struct store_writer *w,
  * and its events are forgotten, the blocks already written dropped. */
 static int writer_discard(struct store_writer *w)
 {
+	w->events_kept_below = 0;
 	w->n = 0;
 	w->nevents = 0;
 	w->stored = 0;
@@ -739,11 +756,28 @@ static int writer_settle(struct store_writer *w,
 	return 0;
 }
 
+/* Does the file's host have records whose offset store_resolve_offsets
+ * gives (then this file's biases may move them)? */
+static int writer_note_resolve(struct store_writer *w)
+{
+	sqlite3_stmt *st = store_stmt(w->s, SQL_HOST_NOBIAS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, w->file_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		w->s->resolve_needed = true;
+	else if (rc != SQLITE_DONE)
+		store_fail(w->s);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
 int store_file_commit(struct store_writer *w, const struct store_file_final *f)
 {
 	struct store *s = w->s;
 	if (w->failed || writer_settle(w, f) < 0 || writer_final_row(w, f) < 0 ||
-	    store_exec(s, SQL_COMMIT) < 0) {
+	    writer_note_resolve(w) < 0 || store_exec(s, SQL_COMMIT) < 0) {
 		store_file_abort(w);	/* keeps the cause's message */
 		return -1;
 	}

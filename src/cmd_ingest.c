@@ -138,11 +138,16 @@ static void store_notice(const char *msg)
 static void print_summary(const struct ingest_summary *s)
 {
 	double rate = s->seconds > 0 ? (double)s->records / s->seconds : 0;
-	char traces[128] = "";
+	char traces[256] = "", how[96] = "";
+	if (s->traces_updated)
+		snprintf(how, sizeof(how), " (%llu updated)",
+			 (unsigned long long)s->traces_rewritten);
+	else if (s->full_rebuild_why)
+		snprintf(how, sizeof(how), " (rebuilt: %s)", s->full_rebuild_why);
 	if (s->traces_rebuilt)
-		snprintf(traces, sizeof(traces), "; %llu traces in %.2f s"
+		snprintf(traces, sizeof(traces), "; %llu traces in %.2f s%s"
 			 "; %llu findings (tatrace findings)",
-			 (unsigned long long)s->traces, s->trace_seconds,
+			 (unsigned long long)s->traces, s->trace_seconds, how,
 			 (unsigned long long)s->findings);
 	fprintf(stderr,
 		"tatrace: %llu files (%llu new, %llu grown, %llu replaced, "

@@ -3,7 +3,17 @@
  * One pass over the events in UTC order keeps, per trace, only what the
  * verdict needs (pushes, receipts, hop times) plus its event ids, so memory
  * grows with the number of traces, not with the size of the logs. Trace ids
- * are given at the end in first-event order. */
+ * are given at the end in first-event order.
+ *
+ * After an append, correlate_update replays only a subset: the events from
+ * a window before the earliest new event (or the earliest time a grown log
+ * newly covers) and every event of the traces those touch or that share a
+ * GUID with the new events; it rewrites exactly those traces under the ids
+ * a full rebuild would give them. The replay is the same code as the full
+ * one: it is sound when every join an event at or after the cut makes
+ * hits state that the window itself set; a join reaching further back (a
+ * connector notice, a fetch, a push or a receipt older than the window)
+ * gives up and the full rebuild runs, with the reason in the stats. */
 #include "correlate.h"
 
 #include <ctype.h>
@@ -91,6 +101,13 @@ struct builder {
 	struct span_cover *cover[TRACE_LANES];	/* per lane */
 	size_t n_cover[TRACE_LANES];
 	uint64_t events;
+	/* The incremental replay (correlate_update); all zero in a full one. */
+	bool inc;
+	int64_t cut, window;		/* earliest changed time; cut - WINDOW */
+	struct tuplemap *notice_set;	/* connector (host, thread) -> utc last touched */
+	struct tuplemap *fetch_set;	/* server (host, thread) -> utc last touched */
+	const char *fallback;		/* why the replay cannot be trusted */
+	bool learned_kept;		/* the store keeps learned names */
 };
 
 /* The actions an admin starts. Only 1 and 15 are documented numbers; the
@@ -257,6 +274,31 @@ static void unpack(int64_t v, size_t *trace, size_t *item)
 	*item = (size_t)((uint64_t)v & ((1u << ITEM_BITS) - 1));
 }
 
+/* An incremental replay sees only the window's state: a join made by an
+ * event at or after the cut is trusted only when what it found was set
+ * inside the window (set_utc; INT64_MIN for nothing found), since an
+ * older entry outside the subset could have been the one it meets. */
+static void trust(struct builder *b, int64_t utc, int64_t set_utc,
+		  const char *why)
+{
+	if (b->inc && !b->fallback && utc >= b->cut && set_utc < b->window)
+		b->fallback = why;
+}
+
+static int64_t touched_at(struct tuplemap *m, int32_t host, int32_t thread)
+{
+	int64_t utc;
+	if (m && tuplemap_get(m, (uint64_t)host, (uint64_t)(uint32_t)thread, 0, &utc))
+		return utc;
+	return INT64_MIN;
+}
+
+static void touch(struct tuplemap *m, int32_t host, int32_t thread, int64_t utc)
+{
+	if (m)
+		tuplemap_put(m, (uint64_t)host, (uint64_t)(uint32_t)thread, 0, utc);
+}
+
 /* ---- connector: host+thread and order until Forwarded names the GUID ---- */
 
 static void close_notice(struct builder *b, int32_t host, int32_t thread)
@@ -305,6 +347,14 @@ static void on_connector(struct builder *b, const struct stored_event *e,
 	int32_t thread = e->thread;
 	size_t t;
 
+	/* Every kind but Received joins the open notice of its thread. */
+	bool joins = ev->kind == EV_NOTIFY_VALIDATING || ev->kind == EV_AUTHORIZED ||
+		     ev->kind == EV_UNAUTHORIZED || ev->kind == EV_FORWARDED;
+	if (joins)
+		trust(b, e->utc_us, touched_at(b->notice_set, host, thread),
+		      "a connector notice opened before the window");
+	if (joins || ev->kind == EV_NOTIFY_RECEIVED)
+		touch(b->notice_set, host, thread, e->utc_us);
 	switch (ev->kind) {
 	case EV_NOTIFY_RECEIVED:
 		close_notice(b, host, thread);
@@ -344,9 +394,14 @@ static void on_connector(struct builder *b, const struct stored_event *e,
 		if (ev->task_type != EVENT_NONE)
 			tr->task_type = ev->task_type;
 		/* Learn the name of this number from the Authorized line. */
-		if (tr->action >= 0 && ev->task_type >= 0 && ev->task_type < 256 &&
-		    !b->learned[ev->task_type])
-			b->learned[ev->task_type] = xstrdup(b->names[tr->action]);
+		if (tr->action >= 0 && ev->task_type >= 0 && ev->task_type < 256) {
+			const char *had = b->learned[ev->task_type];
+			if (!had || strcmp(had, b->names[tr->action]))
+				trust(b, e->utc_us, INT64_MIN,
+				      "an action name learned anew");
+			if (!had)
+				b->learned[ev->task_type] = xstrdup(b->names[tr->action]);
+		}
 		break;
 	}
 	default:
@@ -379,6 +434,19 @@ static void on_push_started(struct builder *b, const struct stored_event *e,
 	tr->n_pushes++;
 	int64_t fetch;
 	uint64_t thread = (uint64_t)(uint32_t)e->thread;
+	int64_t touched = touched_at(b->fetch_set, host, e->thread);
+	if (b->inc && touched == INT64_MIN && e->utc_us >= b->cut && !b->fallback) {
+		/* Nothing on this thread in the window: a fetch before it
+		 * would still be pending (a push before it consumed any). */
+		int kind = store_event_latest(b->store, e->host, e->thread,
+					      EV_PUSH_FETCHED, EV_PUSH_STARTED, b->window);
+		if (kind == -2)
+			b->fallback = "a store error";
+		else if (kind != EV_PUSH_FETCHED)
+			touched = b->window;
+	}
+	trust(b, e->utc_us, touched, "a push fetched before the window");
+	touch(b->fetch_set, host, e->thread, e->utc_us);
 	if (tuplemap_get(b->pending_fetch, (uint64_t)host, thread, 0, &fetch) && fetch >= 0) {
 		struct stored_event fe = *e;
 		fe.id = fetch;
@@ -400,21 +468,30 @@ static void on_server(struct builder *b, const struct stored_event *e,
 	case EV_PUSH_FETCHED:
 		tuplemap_put(b->pending_fetch, (uint64_t)host, (uint64_t)(uint32_t)e->thread,
 			   0, e->id);
+		touch(b->fetch_set, host, e->thread, e->utc_us);
 		return;
 	case EV_PUSH_STARTED:
 		on_push_started(b, e, host);
 		return;
 	case EV_PUSH_FINISHED:
 		if (!tuplemap_get(b->push_by_ids, (uint64_t)ev->push_id,
-				(uint64_t)ev->task_id, 0, &v))
+				(uint64_t)ev->task_id, 0, &v)) {
+			trust(b, e->utc_us, INT64_MIN, "a push end for a push before the window");
 			return;
+		}
 		unpack(v, &t, &item);
+		trust(b, e->utc_us, trace_at(b, t)->pushes[item].started_utc,
+		      "a push end for a push before the window");
 		trace_at(b, t)->pushes[item].finished = true;
 		break;
 	case EV_BTS_REPORT:
-		if (!tuplemap_get(b->push_by_id, (uint64_t)ev->push_id, NO_PART, 0, &v))
+		if (!tuplemap_get(b->push_by_id, (uint64_t)ev->push_id, NO_PART, 0, &v)) {
+			trust(b, e->utc_us, INT64_MIN, "a BTS report for a push before the window");
 			return;
+		}
 		unpack(v, &t, &item);
+		trust(b, e->utc_us, trace_at(b, t)->pushes[item].started_utc,
+		      "a BTS report for a push before the window");
 		trace_at(b, t)->pushes[item].has_bts = true;
 		trace_at(b, t)->pushes[item].reported = ev->count;
 		trace_at(b, t)->pushes[item].failed = ev->failed;
@@ -454,11 +531,24 @@ static void on_response(struct builder *b, const struct stored_event *e,
 {
 	const struct event *ev = &e->ev;
 	int64_t v;
-	size_t t, item;
+	size_t t = 0, item = 0;
 
-	if (tuplemap_get(b->receipt_by_ids, (uint64_t)host, (uint64_t)ev->push_id,
-		       (uint64_t)ev->task_id, &v)) {
+	bool found = tuplemap_get(b->receipt_by_ids, (uint64_t)host,
+				  (uint64_t)ev->push_id, (uint64_t)ev->task_id, &v);
+	if (found)
 		unpack(v, &t, &item);
+	else if (b->inc && e->utc_us >= b->cut && !b->fallback)
+		/* Found nowhere in the window: is there one before it? */
+		switch (store_event_before(b->store, e->host, EV_TASK_RECEIVED,
+					   ev->push_id, ev->task_id, b->window)) {
+		case 0: break;
+		case 1: b->fallback = "a response to a receipt before the window"; break;
+		default: b->fallback = "a store error"; break;
+		}
+	if (found)
+		trust(b, e->utc_us, trace_at(b, t)->receipts[item].utc,
+		      "a response to a receipt before the window");
+	if (found) {
 		struct receipt *r = &trace_at(b, t)->receipts[item];
 		if (!r->responded) {
 			r->responded = true;
@@ -1180,6 +1270,13 @@ static int write_all(struct builder *b, uint64_t *written)
 	int rc = tw ? 0 : -1;
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = write_trace(b, tw, order[i], (int64_t)i + 1);
+	/* What an update seeds its replay with; -1 marks a store whose
+	 * traces were built by a tatrace that keeps them. */
+	for (int64_t tt = 0; rc == 0 && tt < 256; tt++)
+		if (b->learned[tt])
+			rc = store_traces_learned_put(tw, tt, b->learned[tt]);
+	if (rc == 0)
+		rc = store_traces_learned_put(tw, -1, "");
 	if (tw && rc == 0)
 		rc = store_traces_commit(tw);
 	else if (tw)
@@ -1220,12 +1317,15 @@ static void builder_free(struct builder *b)
 	tuplemap_free(b->receipt_by_ids);
 	tuplemap_free(b->last_receipt);
 	strmap_free(b->host_ids);
+	if (b->notice_set)
+		tuplemap_free(b->notice_set);
+	if (b->fetch_set)
+		tuplemap_free(b->fetch_set);
 }
 
-int correlate_rebuild(struct store *s, struct correlate_stats *stats)
+static void builder_init(struct builder *b, struct store *s)
 {
-	double start = clock_now();
-	struct builder b = {
+	*b = (struct builder){
 		.store = s,
 		.by_guid = strmap_new(),
 		.open_notice = tuplemap_new(),
@@ -1237,6 +1337,13 @@ int correlate_rebuild(struct store *s, struct correlate_stats *stats)
 		.host_ids = strmap_new(),
 		.name_ids = strmap_new(),
 	};
+}
+
+int correlate_rebuild(struct store *s, struct correlate_stats *stats)
+{
+	double start = clock_now();
+	struct builder b;
+	builder_init(&b, s);
 	uint64_t written = 0;
 	int rc = store_coverage(s, on_coverage, &b);
 	if (rc == 0)
@@ -1249,5 +1356,307 @@ int correlate_rebuild(struct store *s, struct correlate_stats *stats)
 		stats->seconds = clock_now() - start;
 	}
 	builder_free(&b);
+	return rc;
+}
+
+/* ---- the incremental update ---- */
+
+/* How far before the earliest change the replay starts: a response joins
+ * the latest receipt of its host up to UNMATCHED_WINDOW_US back, and a
+ * verdict reads coverage up to NEXT_STEP_MARGIN_US after a trace's end. */
+#define UPDATE_WINDOW_US (UNMATCHED_WINDOW_US + NEXT_STEP_MARGIN_US)
+/* Above this share of the traces a full rebuild is as cheap. */
+#define UPDATE_MAX_SHARE 4
+
+struct cover_span {
+	int64_t file_id, utc_min, utc_max;
+};
+
+struct correlate_base {
+	int64_t watermark;		/* highest event id built from */
+	struct cover_span *cover;	/* by file id */
+	size_t n_cover;
+};
+
+static int base_cover(void *ctx, const struct store_coverage *c)
+{
+	struct correlate_base *base = ctx;
+	base->cover = xrealloc(base->cover, (base->n_cover + 1) * sizeof(*base->cover));
+	base->cover[base->n_cover++] = (struct cover_span){
+		c->file_id, c->utc_min, c->utc_max,
+	};
+	return 0;
+}
+
+struct correlate_base *correlate_base_take(struct store *s)
+{
+	if (store_traces_stale(s))
+		return NULL;
+	struct correlate_base *base = xcalloc(1, sizeof(*base));
+	base->watermark = store_events_watermark(s);
+	if (base->watermark < 0 || store_coverage(s, base_cover, base) != 0) {
+		correlate_base_free(base);
+		return NULL;
+	}
+	return base;
+}
+
+void correlate_base_free(struct correlate_base *base)
+{
+	if (!base)
+		return;
+	free(base->cover);
+	free(base);
+}
+
+/* The traces an update rebuilds: ids (kept sorted at the end). */
+struct id_set {
+	int64_t *ids;
+	size_t n, cap;
+	struct tuplemap *seen;
+};
+
+static int id_add(void *ctx, int64_t id, int64_t first_utc)
+{
+	struct id_set *set = ctx;
+	(void)first_utc;
+	int64_t one;
+	if (tuplemap_get(set->seen, (uint64_t)id, 0, 0, &one))
+		return 0;
+	tuplemap_put(set->seen, (uint64_t)id, 0, 0, 1);
+	if (set->n == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 64;
+		set->ids = xrealloc(set->ids, set->cap * sizeof(*set->ids));
+	}
+	set->ids[set->n++] = id;
+	return 0;
+}
+
+struct guid_scan {
+	struct store *s;
+	struct id_set *set;
+	int rc;
+};
+
+static int guid_traces(void *ctx, const char *guid)
+{
+	struct guid_scan *g = ctx;
+	if (store_traces_with_guid(g->s, guid, id_add, g->set) != 0)
+		g->rc = -1;
+	return g->rc;
+}
+
+/* The earliest time the coverage changed since base, or a reason the
+ * change is not one an update can follow. */
+struct cover_diff {
+	struct correlate_base *base;
+	size_t at;			/* next base entry to match */
+	int64_t changed;		/* INT64_MAX: nothing */
+	const char *fallback;
+};
+
+static int diff_cover(void *ctx, const struct store_coverage *c)
+{
+	struct cover_diff *d = ctx;
+	const struct correlate_base *base = d->base;
+	while (d->at < base->n_cover && base->cover[d->at].file_id < c->file_id) {
+		d->fallback = "a log's records left the store";
+		d->at++;
+	}
+	if (d->at < base->n_cover && base->cover[d->at].file_id == c->file_id) {
+		const struct cover_span *o = &base->cover[d->at++];
+		if (c->utc_min != o->utc_min || c->utc_max < o->utc_max)
+			d->fallback = "a log's time span moved";
+		else if (c->utc_max > o->utc_max && o->utc_max < d->changed)
+			d->changed = o->utc_max;
+	} else if (c->utc_min < d->changed) {
+		d->changed = c->utc_min;	/* a new log */
+	}
+	return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Is a stored trace's first time strictly on the right side of t's? */
+static int neighbour_ok(struct store *s, int64_t id, const struct trace *t,
+			bool before)
+{
+	int64_t first;
+	int rc = store_trace_first_utc(s, id, &first);
+	if (rc != 0)
+		return rc;	/* 1: no such trace, -1: error */
+	return (before ? first < t->first_utc : first > t->first_utc) ? 0 : 2;
+}
+
+/* Give the rebuilt traces the ids a full rebuild would: the ids they had
+ * (in first-event order), then new ones after the last. Unless their new
+ * first times keep every untouched trace's rank, that cannot be done. */
+static const char *assign_ids(struct builder *b, const struct id_set *old,
+			      struct trace **order, size_t n, int64_t max_id,
+			      int64_t *ids, int *err)
+{
+	if (n < old->n)
+		return "traces merged";
+	for (size_t i = 0; i < n; i++)
+		ids[i] = i < old->n ? old->ids[i] : max_id + 1 + (int64_t)(i - old->n);
+	for (size_t i = 0; i < n; i++) {
+		if (i && by_first_utc(&order[i - 1], &order[i]) >= 0)
+			return "two traces start at one time";
+		bool prev_ours = i && ids[i - 1] == ids[i] - 1;
+		bool next_ours = i + 1 < n && ids[i + 1] == ids[i] + 1;
+		int rc = prev_ours ? 0 : neighbour_ok(b->store, ids[i] - 1, order[i], true);
+		if (rc == 1 && ids[i] - 1 > 0)
+			return "a trace id is missing";
+		if (rc == 0 || rc == 1)
+			rc = next_ours || ids[i] >= max_id ? 0
+			   : neighbour_ok(b->store, ids[i] + 1, order[i], false);
+		if (rc < 0) {
+			*err = -1;
+			return NULL;
+		}
+		if (rc > 0)
+			return "a rebuilt trace changed its place in time";
+	}
+	return NULL;
+}
+
+static int seed_learned(void *ctx, int64_t task_type, const char *name)
+{
+	struct builder *b = ctx;
+	if (task_type >= 0 && task_type < 256 && !b->learned[task_type])
+		b->learned[task_type] = xstrdup(name);
+	else if (task_type == -1)
+		b->learned_kept = true;
+	return 0;
+}
+
+/* Replay the subset and write its traces; *fallback says why it could
+ * not be done (then nothing was written). */
+static int update_subset(struct builder *b, const struct id_set *old,
+			 int64_t max_id, uint64_t *written, const char **fallback)
+{
+	int rc = store_traces_learned(b->store, seed_learned, b);
+	if (rc == 0 && !b->learned_kept)
+		*fallback = "traces built by an older tatrace";
+	if (rc == 0 && !*fallback)
+		rc = store_coverage(b->store, on_coverage, b);
+	if (rc == 0 && !*fallback)
+		rc = store_events_subset(b->store, b->window, old->ids, old->n, on_event, b);
+	if (rc != 0 || *fallback || (*fallback = b->fallback) != NULL)
+		return rc;
+	struct trace **order = xmalloc((b->n_traces + 1) * sizeof(*order));
+	size_t n = 0;
+	for (size_t i = 0; i < b->n_traces; i++)
+		if (!trace_at(b, i)->dead && trace_at(b, i)->n_ids)
+			order[n++] = trace_at(b, i);
+	qsort(order, n, sizeof(*order), by_first_utc);
+	int64_t *ids = xmalloc((n + 1) * sizeof(*ids));
+	*fallback = assign_ids(b, old, order, n, max_id, ids, &rc);
+	struct trace_writer *tw = NULL;
+	if (rc == 0 && !*fallback) {
+		tw = store_traces_begin_update(b->store);
+		rc = tw ? 0 : -1;
+	}
+	for (size_t i = 0; tw && rc == 0 && i < old->n; i++)
+		rc = store_traces_remove(tw, old->ids[i]);
+	for (size_t i = 0; tw && rc == 0 && i < n; i++)
+		rc = write_trace(b, tw, order[i], ids[i]);
+	if (tw && rc == 0)
+		rc = store_traces_commit(tw);
+	else if (tw)
+		store_traces_abort(tw);
+	*written = n;
+	free(ids);
+	free(order);
+	return rc;
+}
+
+/* Which traces to rebuild, from the events above the watermark and the
+ * coverage's changes; *fallback when the change cannot be followed. */
+static int update_plan(struct builder *b, const struct correlate_base *base,
+		       struct id_set *old, const char **fallback, bool *nothing)
+{
+	struct cover_diff d = { (struct correlate_base *)base, 0, INT64_MAX, NULL };
+	int rc = store_coverage(b->store, diff_cover, &d);
+	if (rc == 0 && d.at < base->n_cover)
+		d.fallback = "a log's records left the store";
+	if (rc != 0 || (*fallback = d.fallback) != NULL)
+		return rc;
+	int64_t count = 0, min_utc = EVENT_NONE;
+	struct guid_scan g = { b->store, old, 0 };
+	rc = store_events_since(b->store, base->watermark, &count, &min_utc,
+				guid_traces, &g);
+	if (rc != 0 || g.rc != 0)
+		return -1;
+	b->cut = d.changed;
+	if (count && min_utc != EVENT_NONE && min_utc < b->cut)
+		b->cut = min_utc;
+	if (b->cut == INT64_MAX) {
+		*nothing = true;
+		return 0;
+	}
+	b->window = b->cut - UPDATE_WINDOW_US;
+	return store_traces_ending_after(b->store, b->window, id_add, old);
+}
+
+int correlate_update(struct store *s, const struct correlate_base *base,
+		     struct correlate_stats *stats)
+{
+	double start = clock_now();
+	const char *fallback = NULL;
+	int rc = 0;
+	if (base && base->watermark == 0)
+		return correlate_rebuild(s, stats);	/* the first load */
+	if (!base)
+		fallback = "the traces were not up to date";
+	else if (store_resolve_retimed_min(s) <= base->watermark)
+		fallback = "the time offsets of stored events changed";
+	struct builder b;
+	builder_init(&b, s);
+	b.inc = true;
+	b.notice_set = tuplemap_new();
+	b.fetch_set = tuplemap_new();
+	struct id_set old = { .seen = tuplemap_new() };
+	bool nothing = false;
+	int64_t max_id = 0, total = 0;
+	uint64_t written = 0;
+	if (!fallback)
+		rc = update_plan(&b, base, &old, &fallback, &nothing);
+	if (rc == 0 && !fallback)
+		rc = store_traces_span(s, &max_id, &total);
+	if (rc == 0 && !fallback && !nothing && (int64_t)old.n * UPDATE_MAX_SHARE > total &&
+	    old.n > 1000)
+		fallback = "the change touches too many traces";
+	if (old.n > 1)	/* qsort wants a non-null array even for none */
+		qsort(old.ids, old.n, sizeof(*old.ids), cmp_id);
+	if (rc == 0 && !fallback && nothing) {
+		struct trace_writer *tw = store_traces_begin_update(s);
+		rc = tw ? store_traces_commit(tw) : -1;	/* clears the stale mark */
+	} else if (rc == 0 && !fallback) {
+		rc = update_subset(&b, &old, max_id, &written, &fallback);
+	}
+	uint64_t events = b.events;
+	builder_free(&b);
+	free(old.ids);
+	tuplemap_free(old.seen);
+	if (rc == 0 && fallback) {
+		rc = correlate_rebuild(s, stats);
+		if (stats)
+			stats->fallback = fallback;
+		return rc;
+	}
+	if (stats) {
+		*stats = (struct correlate_stats){
+			.events = events,
+			.traces = (uint64_t)(total - (int64_t)old.n) + written,
+			.rebuilt = written,
+			.incremental = true,
+			.seconds = clock_now() - start,
+		};
+	}
 	return rc;
 }

@@ -14,14 +14,33 @@
 #include "../db/store.h"
 
 struct correlate_stats {
-	uint64_t events;
-	uint64_t traces;
+	uint64_t events;	/* events replayed */
+	uint64_t traces;	/* traces in the store after */
 	double seconds;
+	bool incremental;	/* correlate_update rebuilt only some */
+	uint64_t rebuilt;	/* traces it rewrote */
+	const char *fallback;	/* why an update ran the full rebuild, or NULL */
 };
 
 /* Replace the store's traces with ones built from its events, in one
  * transaction. 0, or -1 with store_error(s) telling why. */
 int correlate_rebuild(struct store *s, struct correlate_stats *stats);
+
+/* What the traces were built from: the highest event id and each log's
+ * time span, taken before an ingest loads anything (NULL when the traces
+ * are stale already: then only a full rebuild will do). */
+struct correlate_base;
+struct correlate_base *correlate_base_take(struct store *s);
+void correlate_base_free(struct correlate_base *base);
+/* Bring the traces up to date with what was stored since base: rebuild
+ * only the traces the new events and the grown time spans can change,
+ * under the ids a full rebuild would give them (untouched traces keep
+ * theirs), with the same result as correlate_rebuild. When that cannot
+ * be done safely (a replaced or shrunk log, re-timed events, a join
+ * older than the replay's window, ids that would shift) it runs
+ * correlate_rebuild and names the case in stats->fallback. 0 or -1. */
+int correlate_update(struct store *s, const struct correlate_base *base,
+		     struct correlate_stats *stats);
 
 /* Action name of a TaskType number without help from the bundle:
  * 1 RequestMachinePolicy, 15 RequestScriptExecution, else NULL. */

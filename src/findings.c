@@ -1444,10 +1444,9 @@ static void cov_link_hosts(struct fctx *c)
 int findings_rebuild(struct store *s, size_t *n_findings)
 {
 	struct fctx c = { .s = s, .out = finding_set_new() };
-	struct trace_query all = { 0 };
 	int rc = -1;
 	if (store_finding_events(s, load_event, &c) < 0 ||
-	    store_traces(s, &all, load_trace, &c) < 0 ||
+	    store_trace_verdicts(s, load_trace, &c) < 0 ||
 	    store_file_coverage(s, load_coverage, &c) < 0 ||
 	    store_duplicate_files(s, load_dup, &c) < 0)
 		goto out;

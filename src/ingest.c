@@ -811,6 +811,22 @@ static void set_overrides(struct ingest *ing)
 	}
 }
 
+/* Update the traces in place when the run only added to what they were
+ * built from; else rebuild them, remembering why. */
+static int update_traces(struct store *s, const struct correlate_base *base,
+			 const struct ingest_options *opts,
+			 const struct ingest_summary *sum, struct correlate_stats *cst)
+{
+	const char *why = opts->n_tz ? "--tz changed the time offsets"
+			: sum->files_replaced ? "a replaced log"
+			: NULL;
+	if (!why)
+		return correlate_update(s, base, cst);
+	int rc = correlate_rebuild(s, cst);
+	cst->fallback = why;
+	return rc;
+}
+
 int ingest_run(struct store *s, char *const paths[], int n_paths,
 	       const struct ingest_options *opts, struct ingest_summary *sum)
 {
@@ -822,6 +838,8 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 		.events = event_matcher_new(),
 	};
 	double start = clock_now();
+	/* What the traces stand on now, so that they can be updated. */
+	struct correlate_base *base = correlate_base_take(s);
 
 	memset(sum, 0, sizeof(*sum));
 	ing.progress = progress_new(opts->progress,
@@ -841,7 +859,11 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 	set_overrides(&ing);
 	bool changed = opts->n_tz || sum->files_new || sum->files_grown ||
 		       sum->files_replaced || store_traces_stale(s);
-	if (changed && !sum->store_failed && store_resolve_offsets(s) != 0) {
+	/* With the offsets settled before (base) and nothing stored that
+	 * moves them, the pass over the unbiased logs is skipped. */
+	bool resolve = changed && (!base || opts->n_tz || sum->files_replaced ||
+				   store_resolve_needed(s));
+	if (resolve && !sum->store_failed && store_resolve_offsets(s) != 0) {
 		report(&ing, "time offsets", store_error(s));
 		sum->store_failed = true;
 	}
@@ -850,10 +872,11 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 		sum->store_failed = true;
 	}
 	struct correlate_stats cst = {0};
-	if (changed && !sum->store_failed && correlate_rebuild(s, &cst) != 0) {
+	if (changed && !sum->store_failed && update_traces(s, base, opts, sum, &cst) != 0) {
 		report(&ing, "traces", store_error(s));
 		sum->store_failed = true;
 	}
+	correlate_base_free(base);
 	size_t n_findings = 0;
 	if (changed && !sum->store_failed && findings_rebuild(s, &n_findings) != 0) {
 		report(&ing, "findings", store_error(s));
@@ -862,6 +885,9 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 	sum->traces = cst.traces;
 	sum->findings = n_findings;
 	sum->trace_seconds = cst.seconds;
+	sum->traces_updated = cst.incremental;
+	sum->traces_rewritten = cst.rebuilt;
+	sum->full_rebuild_why = cst.fallback;
 	sum->traces_rebuilt = changed;
 	sum->interrupted = interrupted != 0;
 	sum->seconds = clock_now() - start;

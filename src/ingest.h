@@ -54,6 +54,9 @@ struct ingest_summary {
 	double trace_seconds;		/* time the rebuild took */
 	uint64_t findings;		/* findings after the rebuild */
 	bool traces_rebuilt;
+	bool traces_updated;		/* only the touched ones rewritten */
+	uint64_t traces_rewritten;	/* how many, when updated */
+	const char *full_rebuild_why;	/* an update was not possible: why */
 	bool interrupted;
 	bool store_failed;		/* the store itself failed */
 };

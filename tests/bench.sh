@@ -6,7 +6,9 @@
 # against cat and grep -c over the same files; BENCH_LOG_RECORDS sizes it,
 # 0 skips it); then the live-follow latency (write of a push and its
 # receipt until the trace shows; BENCH_FOLLOW_RECORDS, 0 skips it); then
-# the cost per number of files (BENCH_MANYFILES sizes it, 0 skips it).
+# the cost per number of files (BENCH_MANYFILES sizes it, 0 skips it);
+# then the incremental update after appends to one client log against
+# the full rebuild (tests/bench/incremental.py).
 # Figures are meaningful as ratios to the baselines of the
 # same run.
 set -eu
@@ -27,3 +29,4 @@ python3 "$here/bench/ui_timeline.py" "$T" "${BENCH_PUSH_CLIENTS:-500}"
 F=${BENCH_FOLLOW_RECORDS:-1000000}
 [ "$F" -eq 0 ] || python3 "$here/bench/follow.py" "$T" "$F"
 python3 "$here/bench/manyfiles.py" "$T"
+python3 "$here/bench/incremental.py" "$T" "${BENCH_TRACE_RECORDS:-10000000}" "${BENCH_TRACE_ACTIONS:-100000}"

@@ -1,7 +1,8 @@
 /* test_correlate.c - the trace builder on hand-made events in an in-memory
  * store: the joins and verdicts that the golden bundles do not reach
  * (a client clock ahead of the connector, a retried push, responses that
- * match nothing, reports for unknown pushes, lanes without logs). */
+ * match nothing, reports for unknown pushes, lanes without logs), and the
+ * incremental update against the full rebuild. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -552,6 +553,96 @@ static void test_server_count_proves_partial(void **state)
 	assert_string_equal(c.status[1], "no_response");
 }
 
+/* ---- the incremental update ---- */
+
+/* The traces as read back, with the stats of the update that built them. */
+static void update(struct store *s, const struct correlate_base *base,
+		   struct collected *c, struct correlate_stats *st)
+{
+	struct trace_query all = {0};
+	assert_int_equal(correlate_update(s, base, st), 0);
+	memset(c, 0, sizeof(*c));
+	assert_int_equal(store_traces(s, &all, collect, c), 0);
+}
+
+static void one_action(struct store *s, const char *suffix, int64_t at,
+		       const char *guid, int64_t push)
+{
+	char scp[64], mp[64], cl[64];
+	snprintf(scp, sizeof(scp), "CMGatewayNotificationWorker%s.log", suffix);
+	snprintf(mp, sizeof(mp), "BgbServer%s.log", suffix);
+	snprintf(cl, sizeof(cl), "CcmNotificationAgent%s.log", suffix);
+	struct line c[] = {
+		connector(at, 11, EV_NOTIFY_RECEIVED, NULL),
+		connector(at + SEC / 10, 11, EV_AUTHORIZED, NULL),
+		connector(at + SEC / 5, 11, EV_FORWARDED, guid),
+	};
+	struct line m[] = { server(at + 2 * SEC, EV_PUSH_STARTED, guid, push, 1, EVENT_NONE) };
+	struct line a[] = {
+		agent(at + 3 * SEC, EV_TASK_RECEIVED, guid, push, EVENT_NONE),
+		agent(at + 4 * SEC, EV_RESPONSE_SENT, NULL, push, 1),
+	};
+	add_log(s, "SCP01", scp, "connector", at - 60 * SEC, at + 90 * SEC, c, 3);
+	add_log(s, "MP01", mp, "server", at - 60 * SEC, at + 90 * SEC, m, 1);
+	add_log(s, "CL01", cl, "agent", at - 60 * SEC, at + 90 * SEC, a, 2);
+}
+
+/* Logs of a later action: only its trace is built, after the kept one,
+ * and the result is the full rebuild's. */
+static void test_update_adds_only_the_new_trace(void **state)
+{
+	struct store *s = *state;
+	struct collected c, full;
+	struct correlate_stats st;
+	one_action(s, "", T0, G1, 5);
+	rebuild(s, &c);
+	struct correlate_base *base = correlate_base_take(s);
+	assert_non_null(base);
+	one_action(s, "-2", T0 + 5 * 3600 * SEC, G2, 6);
+	update(s, base, &c, &st);
+	correlate_base_free(base);
+	assert_true(st.incremental);
+	assert_null(st.fallback);
+	assert_int_equal(st.rebuilt, 1);
+	assert_int_equal(st.traces, 2);
+	rebuild(s, &full);
+	assert_int_equal(c.n, 2);
+	for (size_t i = 0; i < c.n; i++) {
+		assert_int_equal(c.rows[i].id, full.rows[i].id);
+		assert_string_equal(c.guid[i], full.guid[i]);
+		assert_string_equal(c.status[i], full.status[i]);
+		assert_string_equal(c.summary[i], full.summary[i]);
+	}
+	assert_string_equal(c.guid[1], G2);
+}
+
+/* A response hours after its receipt: the join reaches before the
+ * update's window, so every trace is rebuilt, and the stats say why. */
+static void test_update_falls_back_for_an_old_join(void **state)
+{
+	struct store *s = *state;
+	struct collected c, full;
+	struct correlate_stats st;
+	struct line a[] = { agent(T0 + 3 * SEC, EV_TASK_RECEIVED, G1, 5, EVENT_NONE) };
+	add_log(s, "CL01", "CcmNotificationAgent.lo_", "agent", T0 - SEC, T0 + 10 * SEC, a, 1);
+	rebuild(s, &c);
+	assert_string_equal(c.status[0], "missing_evidence");
+	struct correlate_base *base = correlate_base_take(s);
+	struct line late[] = { agent(T0 + 3 * 3600 * SEC, EV_RESPONSE_SENT, NULL, 5, 1) };
+	add_log(s, "CL01", "CcmNotificationAgent.log", "agent", T0 + 3 * 3600 * SEC - SEC,
+		T0 + 3 * 3600 * SEC + SEC, late, 1);
+	update(s, base, &c, &st);
+	correlate_base_free(base);
+	assert_false(st.incremental);
+	assert_non_null(st.fallback);
+	assert_string_equal(st.fallback, "a response to a receipt before the window");
+	rebuild(s, &full);
+	assert_int_equal(c.n, full.n);
+	assert_string_equal(c.status[0], full.status[0]);
+	assert_int_equal(c.n, 1);		/* the response joined its receipt */
+	assert_int_equal(c.rows[0].lanes[2], 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -569,6 +660,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_log_ends_too_soon, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_unknown_targets, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_server_count_proves_partial, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_update_adds_only_the_new_trace, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_update_falls_back_for_an_old_join, setup_memory, teardown_store),
 		cmocka_unit_test(test_action_aliases),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;

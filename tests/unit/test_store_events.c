@@ -358,30 +358,42 @@ static void test_events_replace_append_abort(void **state)
 {
 	struct store *s = *state;
 	const int n = 2 * STORE_BLOCK_RECORDS + 100;	/* last block: 2048.. */
-	const int first[] = {10, 1500, 2047, 2048, 2100};
-	write_file(s, "/b/u.log", PLAN_NEW, 0, n, first, 5, true);
+	const int first[] = {10, 1500, 2047, 2048, 2100, n - 1};
+	write_file(s, "/b/u.log", PLAN_NEW, 0, n, first, 6, true);
 	int64_t got[16];
-	assert_int_equal(event_counts(s, got, 16), 5);
+	assert_int_equal(event_counts(s, got, 16), 6);
+	int64_t ids[16];
+	struct got_events before = all_events(s);
+	for (size_t i = 0; i < before.n; i++)
+		ids[i] = before.v[i].e.id;
+	free(before.v);
 
-	/* APPEND drops the last block's events only, then adds again. */
+	/* APPEND re-parses the last block but keeps the rows (and ids) of
+	 * its events up to its last record, which lines may have continued:
+	 * that one's event goes (the record parsed again has none here), the
+	 * re-parsed 2100 is not stored twice, 2200 is new. */
 	const int second[] = {2100, 2200};
 	write_file(s, "/b/u.log", PLAN_APPEND, 2 * STORE_BLOCK_RECORDS, n + 200,
 		   second, 2, true);
-	assert_int_equal(event_counts(s, got, 16), 5);
-	const int64_t want_append[] = {10, 1500, 2047, 2100, 2200};
+	assert_int_equal(event_counts(s, got, 16), 6);
+	const int64_t want_append[] = {10, 1500, 2047, 2048, 2100, 2200};
 	assert_memory_equal(got, want_append, sizeof(want_append));
+	struct got_events after = all_events(s);
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(after.v[i].e.id, ids[i]);
+	free(after.v);
 
 	/* An aborted APPEND or REPLACE changes nothing. */
 	write_file(s, "/b/u.log", PLAN_APPEND, 2 * STORE_BLOCK_RECORDS, n + 300,
 		   second, 2, false);
 	write_file(s, "/b/u.log", PLAN_REPLACE, 0, 50, second, 0, false);
-	assert_int_equal(event_counts(s, got, 16), 5);
+	assert_int_equal(event_counts(s, got, 16), 6);
 	assert_memory_equal(got, want_append, sizeof(want_append));
 
 	/* An aborted new file leaves no events. */
 	const int one[] = {3};
 	write_file(s, "/b/gone.log", PLAN_NEW, 0, 10, one, 1, false);
-	assert_int_equal(event_counts(s, got, 16), 5);
+	assert_int_equal(event_counts(s, got, 16), 6);
 	assert_int_equal(file_id_of(s, "/b/gone.log"), 0);
 
 	/* REPLACE drops every old event of the file. */

@@ -147,6 +147,9 @@ static const char SCHEMA_SQL[] =
 	"CREATE INDEX files_host_role ON files(host_id, role);"
 	"CREATE INDEX files_duplicate_of ON files(duplicate_of)"
 	" WHERE duplicate_of IS NOT NULL;"
+	/* A file's commit asks whether its host has records without a bias
+	 * (then the offset pass must run): a seek, not the host's files. */
+	"CREATE INDEX files_host_nobias ON files(host_id) WHERE n_nobias > 0;"
 	/* The log cursor reads every block's time bounds at open from this
 	 * index alone, never from the (64 KiB page) block rows. */
 	"CREATE INDEX blocks_span ON blocks(file_id, seq, utc_min, utc_max,"

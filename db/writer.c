@@ -760,6 +760,8 @@ static int writer_settle(struct store_writer *w,
  * gives (then this file's biases may move them)? */
 static int writer_note_resolve(struct store_writer *w)
 {
+	if (w->s->resolve_needed)
+		return 0;	/* known already: no question per file */
 	sqlite3_stmt *st = store_stmt(w->s, SQL_HOST_NOBIAS);
 	if (!st)
 		return -1;

@@ -138,7 +138,10 @@ static void store_notice(const char *msg)
 static void print_summary(const struct ingest_summary *s)
 {
 	double rate = s->seconds > 0 ? (double)s->records / s->seconds : 0;
-	char traces[128] = "";
+	char traces[128] = "", resumed[64] = "";
+	if (s->files_resumed)
+		snprintf(resumed, sizeof(resumed), "; %llu grown read from their"
+			 " old end", (unsigned long long)s->files_resumed);
 	if (s->traces_rebuilt)
 		snprintf(traces, sizeof(traces), "; %llu traces in %.2f s"
 			 "; %llu findings (tatrace findings)",
@@ -147,7 +150,7 @@ static void print_summary(const struct ingest_summary *s)
 	fprintf(stderr,
 		"tatrace: %llu files (%llu new, %llu grown, %llu replaced, "
 		"%llu unchanged, %llu duplicate, %llu failed), %llu records, %.1f MB in %.2f s "
-		"(%.0f records/s)%s%s\n",
+		"(%.0f records/s)%s%s%s\n",
 		(unsigned long long)s->files_seen,
 		(unsigned long long)s->files_new,
 		(unsigned long long)s->files_grown,
@@ -156,7 +159,8 @@ static void print_summary(const struct ingest_summary *s)
 		(unsigned long long)s->files_duplicate,
 		(unsigned long long)s->files_failed,
 		(unsigned long long)s->records, (double)s->raw_bytes / 1e6,
-		s->seconds, rate, traces, s->interrupted ? "; interrupted" : "");
+		s->seconds, rate, resumed, traces,
+		s->interrupted ? "; interrupted" : "");
 }
 
 int cmd_ingest(int argc, char **argv)

@@ -450,8 +450,15 @@ static bool stream_resume(struct stream *st, struct bundle_input *in,
 			  uint64_t *pos)
 {
 	uint64_t off = resume->text_off + (enc == ENC_UTF8_BOM ? 3u : 0u);
-	if (!rp->fast || off > (uint64_t)rp->old_size ||
-	    !bundle_input_seek(in, off))
+	unsigned char first = 0;
+	if (!rp->fast || off > (uint64_t)rp->old_size)
+		return false;
+	/* A record cut at PARSER_MAX_RECORD may start inside a character:
+	 * a decoder started there would not read what a whole read does. */
+	if (off < (uint64_t)rp->old_size &&
+	    (!bundle_input_pread(in, &first, 1, off) || (first & 0xC0) == 0x80))
+		return false;
+	if (!bundle_input_seek(in, off))
 		return false;
 	decoder_free(st->decoder);
 	st->decoder = decoder_new(ENC_UTF8);

@@ -30,6 +30,12 @@
  *                         enum offset_source); utc_min/utc_max
  *                         over the records that carry their own time (NULL
  *                         when none), kept by commit and offset resolution.
+ *                         resume_hasher (the raw hasher's state after all
+ *                         size bytes, lib/util.h hasher_save) and tail_hash
+ *                         (hash of the last 64 KiB raw bytes) let a grown
+ *                         file be read from its old end; NULL when it
+ *                         cannot be (a pipe, an archive entry). A v4 store
+ *                         made before these columns works, unresumable.
  *                         duplicate_of: the id of the file that holds the
  *                         same evidence (same host and log, this file's
  *                         content equal to it or a prefix of it); such a
@@ -126,7 +132,8 @@ static const char SCHEMA_SQL[] =
 	" n_psadt INTEGER NOT NULL DEFAULT 0,"
 	" n_joined INTEGER NOT NULL DEFAULT 0,"
 	" ingested_at INTEGER, utc_min INTEGER, utc_max INTEGER,"
-	" duplicate_of INTEGER REFERENCES files(id));"
+	" duplicate_of INTEGER REFERENCES files(id), resume_hasher BLOB,"
+	" tail_hash INTEGER);"
 	"CREATE TABLE blocks(id INTEGER PRIMARY KEY,"
 	" file_id INTEGER NOT NULL REFERENCES files(id), seq INTEGER NOT NULL,"
 	" first_line INTEGER NOT NULL, n INTEGER NOT NULL,"

@@ -100,6 +100,17 @@ static int store_lock(struct store *s, void (*notice)(const char *msg),
 	return 0;
 }
 
+/* A version 4 store made before files got its resume columns is read
+ * and written as before; its grown files are just read whole again. */
+static bool store_has_resume_columns(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, "SELECT resume_hasher, tail_hash FROM"
+				    " files LIMIT 0", -1, &st, NULL);
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK;
+}
+
 static int store_open_db(struct store *s, enum store_mode mode,
 			 char *err, size_t errlen)
 {
@@ -128,7 +139,10 @@ static int store_open_db(struct store *s, enum store_mode mode,
 	if (schema_check(s->db, s->path, create, &empty, err, errlen) < 0)
 		return -1;
 	sqlite3_exec(s->db, create ? PRAGMAS_WRITE : PRAGMAS_READ, NULL, NULL, NULL);
-	return schema_ensure(s->db, s->path, create, empty, err, errlen);
+	if (schema_ensure(s->db, s->path, create, empty, err, errlen) < 0)
+		return -1;
+	s->resume_cols = store_has_resume_columns(s->db);
+	return 0;
 }
 
 struct store *store_open(const char *path, enum store_mode mode,
@@ -340,14 +354,37 @@ void store_forget_components(struct store *s)
 /* ---- per-file and per-host facts ---- */
 
 static const char SQL_PRIOR[] =
-	"SELECT size, mtime, head_hash, content_hash, ingested_at FROM files"
-	" WHERE source = ?1";
+	"SELECT size, mtime, head_hash, content_hash, ingested_at, format,"
+	" encoding FROM files WHERE source = ?1";
+static const char SQL_PRIOR_RESUME[] =
+	"SELECT size, mtime, head_hash, content_hash, ingested_at, format,"
+	" encoding, resume_hasher, tail_hash FROM files WHERE source = ?1";
+
+static void copy_column_text(sqlite3_stmt *st, int col, char *out, size_t cap)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	snprintf(out, cap, "%s", t ? (const char *)t : "");
+}
+
+/* The resume columns, when the store has them and they are set. */
+static void prior_resume(sqlite3_stmt *st, struct store_prior *out)
+{
+	int n = sqlite3_column_bytes(st, 7);
+	const void *blob = sqlite3_column_blob(st, 7);
+	if (blob && n > 0 && (size_t)n <= sizeof(out->resume_state) &&
+	    sqlite3_column_type(st, 8) == SQLITE_INTEGER) {
+		memcpy(out->resume_state, blob, (size_t)n);
+		out->resume_len = (size_t)n;
+		out->tail_hash = (uint64_t)sqlite3_column_int64(st, 8);
+	}
+}
 
 int store_file_prior(struct store *s, const char *source,
 		     struct store_prior *out)
 {
 	*out = (struct store_prior){0};
-	sqlite3_stmt *st = store_stmt(s, SQL_PRIOR);
+	sqlite3_stmt *st = store_stmt(s, s->resume_cols ? SQL_PRIOR_RESUME
+							: SQL_PRIOR);
 	if (!st)
 		return -1;
 	store_bind_text(st, 1, source);
@@ -359,6 +396,10 @@ int store_file_prior(struct store *s, const char *source,
 		out->head_hash = (uint64_t)sqlite3_column_int64(st, 2);
 		out->content_hash = (uint64_t)sqlite3_column_int64(st, 3);
 		out->stored_at = sqlite3_column_int64(st, 4);
+		copy_column_text(st, 5, out->format, sizeof(out->format));
+		copy_column_text(st, 6, out->encoding, sizeof(out->encoding));
+		if (s->resume_cols)
+			prior_resume(st, out);
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		store_fail(s);

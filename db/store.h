@@ -91,8 +91,18 @@ struct store_prior {
 	uint64_t head_hash;	/* of the first STORE_HEAD_BYTES raw bytes */
 	uint64_t content_hash;	/* of all size raw bytes */
 	int64_t stored_at;	/* when it was last stored (files.ingested_at) */
+	char format[8];		/* as stored: plain|ccm|sms ("" none) */
+	char encoding[16];	/* as stored (store_file_final.encoding) */
+	/* Set (resume_len > 0) when the file can be read on from its old
+	 * end: the raw hasher's state after all size bytes (an opaque blob,
+	 * lib/util.h hasher_save) and the hash of its raw bytes
+	 * [size - STORE_TAIL_BYTES, size) (from 0 when shorter). */
+	unsigned char resume_state[32];
+	size_t resume_len;
+	uint64_t tail_hash;
 };
 #define STORE_HEAD_BYTES 65536
+#define STORE_TAIL_BYTES 65536
 int store_file_prior(struct store *s, const char *source,
 		     struct store_prior *out);
 
@@ -150,6 +160,11 @@ struct store_file_final {
 	 * they (and their own duplicates) become duplicates of this file. */
 	const int64_t *supersedes;
 	size_t n_supersedes;
+	/* What lets a later ingest read on from this end (see store_prior);
+	 * resume_len 0: none (a pipe, an archive entry). */
+	const unsigned char *resume_state;
+	size_t resume_len;
+	uint64_t tail_hash;
 };
 /* Flush, update the file row and commit. Frees w. 0 or -1. */
 int store_file_commit(struct store_writer *w, const struct store_file_final *f);

@@ -40,6 +40,7 @@ struct store {
 	bool data_version_known;
 	bool in_snapshot;
 	bool last_busy;		/* the last failure met a writer's lock */
+	bool resume_cols;	/* files has resume_hasher and tail_hash */
 	char err[512];
 	struct store_stmt_slot stmts[STORE_MAX_STMTS];
 	size_t nstmts;

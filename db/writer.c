@@ -75,6 +75,8 @@ static const char SQL_FILE_FINAL[] =
 	" n_info = ?10, n_warning = ?11, n_error = ?12, n_nobias = ?13,"
 	" n_explicit = ?14, n_host = ?15, n_override = ?16, n_assumed = ?17,"
 	" n_psadt = ?18, n_joined = ?19, duplicate_of = ?20 WHERE id = ?1";
+static const char SQL_FILE_RESUME[] =
+	"UPDATE files SET resume_hasher = ?2, tail_hash = ?3 WHERE id = ?1";
 /* A superseded file keeps its row (and hashes, so that re-ingest skips
  * it) but no records: the file that supersedes it holds them all. */
 static const char SQL_FILE_SUPERSEDE[] =
@@ -707,6 +709,27 @@ int store_writer_event(struct store_writer *w, const struct event *ev)
 	return 0;
 }
 
+/* Set or clear the resume columns (a store made before them has none). */
+static int writer_resume_row(struct store_writer *w,
+			     const struct store_file_final *f)
+{
+	if (!w->s->resume_cols)
+		return 0;
+	sqlite3_stmt *st = store_stmt(w->s, SQL_FILE_RESUME);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, w->file_id);
+	if (f->resume_len) {
+		sqlite3_bind_blob(st, 2, f->resume_state, (int)f->resume_len,
+				  SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, (int64_t)f->tail_hash);
+	} else {
+		sqlite3_bind_null(st, 2);
+		sqlite3_bind_null(st, 3);
+	}
+	return writer_step(w->s, st);
+}
+
 static int writer_final_row(struct store_writer *w,
 			    const struct store_file_final *f)
 {
@@ -726,7 +749,7 @@ static int writer_final_row(struct store_writer *w,
 	for (int i = 0; i < (int)(sizeof(counts) / sizeof(counts[0])); i++)
 		sqlite3_bind_int64(st, 6 + i, counts[i]);
 	bind_opt(st, 20, f->duplicate_of > 0, f->duplicate_of);
-	if (writer_step(w->s, st) < 0)
+	if (writer_step(w->s, st) < 0 || writer_resume_row(w, f) < 0)
 		return -1;
 	return store_file_bounds(w->s, w->file_id);
 }

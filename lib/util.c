@@ -219,6 +219,35 @@ uint64_t hash_bytes(const void *data, size_t len)
 	return hasher_final(&h);
 }
 
+static void store_le64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+void hasher_save(const struct hasher *h, unsigned char out[HASHER_BLOB_BYTES])
+{
+	store_le64(out, h->state);
+	store_le64(out + 8, h->total);
+	/* Bytes past pending_len are stale: zeros, so that one state has
+	 * one blob. */
+	memset(out + 16, 0, 8);
+	memcpy(out + 16, h->pending, h->pending_len);
+	out[24] = (unsigned char)h->pending_len;
+}
+
+bool hasher_load(struct hasher *h, const void *blob, size_t len)
+{
+	const unsigned char *p = blob;
+	if (!p || len != HASHER_BLOB_BYTES || p[24] > 7)
+		return false;
+	h->state = load_le64(p);
+	h->total = load_le64(p + 8);
+	memcpy(h->pending, p + 16, 8);
+	h->pending_len = p[24];
+	return true;
+}
+
 double clock_now(void)
 {
 	struct timespec ts;

@@ -54,6 +54,13 @@ void hasher_init(struct hasher *h);
 void hasher_update(struct hasher *h, const void *data, size_t len);
 uint64_t hasher_final(const struct hasher *h);
 uint64_t hash_bytes(const void *data, size_t len);
+/* A hasher's state as a fixed little-endian blob (state, total, pending
+ * bytes, pending count), so that a later run can go on hashing a grown
+ * file from where this one stopped. hasher_load: false on a blob that
+ * is not one (wrong length, pending count over 7). */
+#define HASHER_BLOB_BYTES 25
+void hasher_save(const struct hasher *h, unsigned char out[HASHER_BLOB_BYTES]);
+bool hasher_load(struct hasher *h, const void *blob, size_t len);
 
 /* Monotonic clock in seconds, for progress and benchmarks. */
 double clock_now(void);

@@ -358,6 +358,41 @@ bool bundle_input_rewind(struct bundle_input *in)
 	return true;
 }
 
+bool bundle_input_seekable(const struct bundle_input *in)
+{
+	return !in->ar && in->regular;
+}
+
+bool bundle_input_seek(struct bundle_input *in, uint64_t off)
+{
+	if (!bundle_input_seekable(in) || off > (uint64_t)INT64_MAX ||
+	    lseek(in->fd, (off_t)off, SEEK_SET) != (off_t)off) {
+		snprintf(in->error, sizeof(in->error), "cannot seek to byte %llu",
+			 (unsigned long long)off);
+		return false;
+	}
+	in->pos = off;
+	return true;
+}
+
+bool bundle_input_pread(struct bundle_input *in, void *buf, size_t len,
+			uint64_t off)
+{
+	if (!bundle_input_seekable(in) || off > (uint64_t)INT64_MAX)
+		return false;
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = pread(in->fd, (char *)buf + got, len - got,
+				  (off_t)(off + got));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		got += (size_t)n;
+	}
+	return true;
+}
+
 const char *bundle_input_error(const struct bundle_input *in)
 {
 	return in->error[0] ? in->error : "no error";

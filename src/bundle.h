@@ -46,6 +46,15 @@ ssize_t bundle_input_read(struct bundle_input *in, void *buf, size_t cap);
 /* Start again from byte 0. Works for plain files only (returns false for
  * archive entries). */
 bool bundle_input_rewind(struct bundle_input *in);
+/* A plain regular file (not a pipe, not an archive entry): one that
+ * bundle_input_seek and bundle_input_pread work on. */
+bool bundle_input_seekable(const struct bundle_input *in);
+/* Go on reading from byte off. False (error set) when not seekable. */
+bool bundle_input_seek(struct bundle_input *in, uint64_t off);
+/* Read exactly len bytes at off without moving the read position.
+ * False when not seekable, on an error or when the file is shorter. */
+bool bundle_input_pread(struct bundle_input *in, void *buf, size_t len,
+			uint64_t off);
 const char *bundle_input_error(const struct bundle_input *in);
 
 /* Strings are valid during the visit() call only. */

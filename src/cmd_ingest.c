@@ -22,7 +22,9 @@ static const char ingest_help[] =
 	"a log file, a gzip-compressed log (x.log.gz), a .zip/.tar/.tar.gz/.tgz bundle\n"
 	"read in-stream, or - for standard input (a pipe).\n"
 	"Re-ingesting skips unchanged files and adds only the new records of grown ones\n"
-	"(a file whose ctime moved since it was stored is hashed whole to be sure).\n"
+	"(a file whose ctime moved since it was stored is hashed whole to be sure);\n"
+	"a grown UTF-8 file is read from its old end on (its first 64 KiB and the\n"
+	"64 KiB before its old end checked, not the bytes between).\n"
 	"Archive entries of one name (a\\b, a/b, a/./b, a tar append) are all kept,\n"
 	"the later ones as path#2, path#3.\n"
 	"A file whose content is already stored for the same host and log (equal, or\n"
@@ -138,12 +140,15 @@ static void store_notice(const char *msg)
 static void print_summary(const struct ingest_summary *s)
 {
 	double rate = s->seconds > 0 ? (double)s->records / s->seconds : 0;
-	char traces[256] = "", how[96] = "";
+	char traces[256] = "", how[96] = "", resumed[64] = "";
 	if (s->traces_updated)
 		snprintf(how, sizeof(how), " (%llu updated)",
 			 (unsigned long long)s->traces_rewritten);
 	else if (s->full_rebuild_why)
 		snprintf(how, sizeof(how), " (rebuilt: %s)", s->full_rebuild_why);
+	if (s->files_resumed)
+		snprintf(resumed, sizeof(resumed), "; %llu grown read from their"
+			 " old end", (unsigned long long)s->files_resumed);
 	if (s->traces_rebuilt)
 		snprintf(traces, sizeof(traces), "; %llu traces in %.2f s%s"
 			 "; %llu findings (tatrace findings)",
@@ -152,7 +157,7 @@ static void print_summary(const struct ingest_summary *s)
 	fprintf(stderr,
 		"tatrace: %llu files (%llu new, %llu grown, %llu replaced, "
 		"%llu unchanged, %llu duplicate, %llu failed), %llu records, %.1f MB in %.2f s "
-		"(%.0f records/s)%s%s\n",
+		"(%.0f records/s)%s%s%s\n",
 		(unsigned long long)s->files_seen,
 		(unsigned long long)s->files_new,
 		(unsigned long long)s->files_grown,
@@ -161,7 +166,8 @@ static void print_summary(const struct ingest_summary *s)
 		(unsigned long long)s->files_duplicate,
 		(unsigned long long)s->files_failed,
 		(unsigned long long)s->records, (double)s->raw_bytes / 1e6,
-		s->seconds, rate, traces, s->interrupted ? "; interrupted" : "");
+		s->seconds, rate, resumed, traces,
+		s->interrupted ? "; interrupted" : "");
 }
 
 int cmd_ingest(int argc, char **argv)

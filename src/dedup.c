@@ -104,6 +104,17 @@ void dedup_raw(struct dedup *d, const void *data, size_t len)
 	}
 }
 
+void dedup_seed(struct dedup *d, const struct hasher *raw)
+{
+	d->raw = *raw;
+	d->raw_total = raw->total;
+}
+
+void dedup_raw_state(const struct dedup *d, struct hasher *out)
+{
+	*out = d->raw;
+}
+
 bool dedup_wants_text(const struct dedup *d)
 {
 	return d->want_text;

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "../db/store.h"
+#include "../lib/util.h"
 
 struct dedup;
 
@@ -33,8 +34,16 @@ struct dedup *dedup_new(struct store *s, const char *host,
 			const char *source, int64_t size, bool check);
 void dedup_free(struct dedup *d);
 
-/* Every raw byte of the file, in order, from byte 0. */
+/* Every raw byte of the file, in order, from byte 0 (or, after
+ * dedup_seed, from the byte the seed's state ends at). */
 void dedup_raw(struct dedup *d, const void *data, size_t len);
+/* A grown file read from its old end: start from the raw hasher's state
+ * stored after its old bytes, instead of hashing them again. Only on a
+ * dedup made with check false, before any dedup_raw. */
+void dedup_seed(struct dedup *d, const struct hasher *raw);
+/* The raw hasher's state after every byte fed (for store_file_final's
+ * resume_state). */
+void dedup_raw_state(const struct dedup *d, struct hasher *out);
 /* Every decoded byte of the file, in order (BOM dropped). */
 void dedup_text(struct dedup *d, const char *text, size_t len);
 /* True when decoded text is wanted (a twin is longer, or the size is

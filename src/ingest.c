@@ -4,7 +4,17 @@
  * binary) rolls back that file only, and the walk goes on. The raw bytes
  * are hashed as they stream past so that a later ingest can tell an
  * unchanged file (skipped after reading its head), a grown one (only the
- * new records parsed) and a replaced one. */
+ * new records parsed) and a replaced one.
+ *
+ * A grown log costs only its new bytes (issue 8): ConfigMgr logs only
+ * grow, so a regular file that grew, whose first 64 KiB and whose 64 KiB
+ * before its old end still hash as stored, is read on from its old end
+ * with the raw hasher's stored state -- the bytes between are not read
+ * again, and a middle edit that also grows the file is not seen. Only
+ * UTF-8 files without fallback bytes take that path (their decoded
+ * offsets are raw offsets, after a BOM); UTF-16, Windows-1252, pipes,
+ * archive entries and stores without the state re-read the old bytes to
+ * verify them, as before. Both paths store the same result. */
 #include "ingest.h"
 #include "output.h"
 
@@ -80,6 +90,7 @@ struct file_job {
 	enum log_role role;	/* ROLE_OTHER: a log whose lines make no events */
 	unsigned problems;
 	bool store_failed;	/* the writer refused a record or an event */
+	bool resumed;		/* read on from its old end */
 	char last_status[sizeof(((struct event *)0)->detail)];	/* last online_clients detail */
 };
 
@@ -205,6 +216,57 @@ static bool looks_binary(const unsigned char *head, size_t len,
 	return bad * 20 > n;
 }
 
+/* How a grown file is read on from its old end (resume.fast). */
+struct resume_plan {
+	bool fast;
+	struct hasher raw;		/* stored state after prior size bytes */
+	int64_t old_size;
+	enum log_format format;		/* as stored: no detection mid-file */
+};
+
+static bool format_of_name(const char *name, enum log_format *out)
+{
+	static const enum log_format all[] = { FORMAT_PLAIN, FORMAT_CCM,
+					       FORMAT_SMS };
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (!strcmp(name, format_name(all[i]))) {
+			*out = all[i];
+			return true;
+		}
+	return false;
+}
+
+/* Can a grown file be read on from its old end? A regular file whose
+ * stored encoding keeps decoded offsets equal to raw ones (UTF-8 that
+ * never fell back, with or without a BOM), whose old size covered the
+ * 64 KiB that format detection reads (so the stored format is what a
+ * full read would detect), whose hasher state was stored, and whose
+ * 64 KiB before the old end still hash as stored. The head was
+ * compared already. */
+static bool can_resume(struct ingest *ing, struct bundle_input *in,
+		       const struct bundle_entry *e,
+		       const struct store_prior *prior,
+		       const unsigned char *head, size_t head_len,
+		       struct resume_plan *rp)
+{
+	enum text_encoding enc = encoding_detect(head, head_len);
+	if (e->in_archive || !bundle_input_seekable(in) ||
+	    e->size <= prior->size || prior->size < STORE_HEAD_BYTES + 3 ||
+	    (enc != ENC_UTF8 && enc != ENC_UTF8_BOM) ||
+	    strcmp(prior->encoding, encoding_name(enc)) ||
+	    !format_of_name(prior->format, &rp->format) ||
+	    !hasher_load(&rp->raw, prior->resume_state, prior->resume_len) ||
+	    rp->raw.total != (uint64_t)prior->size)
+		return false;
+	int64_t from = prior->size - STORE_TAIL_BYTES;
+	if (!bundle_input_pread(in, ing->chunk, STORE_TAIL_BYTES, (uint64_t)from) ||
+	    hash_bytes(ing->chunk, STORE_TAIL_BYTES) != prior->tail_hash)
+		return false;
+	rp->old_size = prior->size;
+	rp->fast = true;
+	return true;
+}
+
 enum decision {
 	DECIDE_SKIP,
 	DECIDE_STORE,
@@ -257,8 +319,9 @@ static enum decision decide_plan(struct ingest *ing, struct bundle_input *in,
 				 const struct bundle_entry *e,
 				 const struct store_prior *prior,
 				 const unsigned char *head, size_t head_len,
-				 enum store_plan *plan)
+				 enum store_plan *plan, struct resume_plan *rp)
 {
+	rp->fast = false;
 	if (!prior->known) {
 		*plan = PLAN_NEW;
 		return DECIDE_STORE;
@@ -276,6 +339,10 @@ static enum decision decide_plan(struct ingest *ing, struct bundle_input *in,
 		return DECIDE_STORE;
 	if (e->in_archive && prior->size > (int64_t)head_len)
 		return DECIDE_STORE;	/* cannot re-read an archive entry */
+	if (can_resume(ing, in, e, prior, head, head_len, rp)) {
+		*plan = PLAN_APPEND;
+		return DECIDE_STORE;
+	}
 	uint64_t old_hash;
 	bool rewound;
 	bool ok = old_content_hash(ing, in, head, head_len, prior->size,
@@ -358,11 +425,60 @@ static const char *final_encoding(enum text_encoding enc,
 	return encoding_name(enc);
 }
 
-/* Stream the whole input through decoder and parser into the writer.
- * head already holds the first head_len bytes. Returns false (reported)
- * on a read error, an interrupt or a store failure. */
+/* Raw bytes at file offset at..at+n, of which those from byte from on
+ * are new to the content hash (all of them, unless read on from an old
+ * end whose hasher state was seeded). */
+static void dedup_raw_from(struct dedup *dd, const unsigned char *p, size_t n,
+			   uint64_t at, uint64_t from)
+{
+	if (at + n <= from)
+		return;
+	size_t skip = at < from ? (size_t)(from - at) : 0;
+	dedup_raw(dd, p + skip, n - skip);
+}
+
+/* The fast path's start: the input at the raw offset of the store's
+ * resume point (decoded offset = raw offset past the BOM), the stream as
+ * if everything before it was decoded already, the stored format, the
+ * hasher seeded with the state after the old bytes. The decoder is a
+ * plain UTF-8 one: a BOM is only at byte 0. False (input untouched):
+ * read the whole file instead. */
+static bool stream_resume(struct stream *st, struct bundle_input *in,
+			  const struct resume_plan *rp,
+			  const struct store_resume *resume,
+			  enum text_encoding enc, struct dedup *dd,
+			  uint64_t *pos)
+{
+	uint64_t off = resume->text_off + (enc == ENC_UTF8_BOM ? 3u : 0u);
+	unsigned char first = 0;
+	if (!rp->fast || off > (uint64_t)rp->old_size)
+		return false;
+	/* A record cut at PARSER_MAX_RECORD may start inside a character:
+	 * a decoder started there would not read what a whole read does. */
+	if (off < (uint64_t)rp->old_size &&
+	    (!bundle_input_pread(in, &first, 1, off) || (first & 0xC0) == 0x80))
+		return false;
+	if (!bundle_input_seek(in, off))
+		return false;
+	decoder_free(st->decoder);
+	st->decoder = decoder_new(ENC_UTF8);
+	st->decoded_total = resume->text_off;
+	st->skip_until = 0;
+	st->format = rp->format;
+	st->format_known = true;
+	st->parser = parser_new(st->format, st->sink, st->first_line);
+	dedup_seed(dd, &rp->raw);
+	*pos = off;
+	return true;
+}
+
+/* Stream the input through decoder and parser into the writer: the
+ * whole of it, or (rp->fast) from the store's resume point on. head
+ * already holds the first head_len bytes. Returns false (reported) on a
+ * read error, an interrupt or a store failure. */
 static bool pump_file(struct ingest *ing, struct file_job *job,
 		      struct bundle_input *in, const struct store_resume *resume,
+		      const struct resume_plan *rp,
 		      const unsigned char *head, size_t head_len,
 		      struct dedup *dd, struct store_file_final *fin)
 {
@@ -378,14 +494,19 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 	};
 	bool ok = true;
 
-	dedup_raw(dd, head, head_len);
 	if (looks_binary(head, head_len, enc)) {
 		report(ing, e->path, "binary file (control bytes in its head), not stored");
 		stream_free(&st);
 		return false;
 	}
-	stream_feed(&st, head, head_len, false);
-	int64_t total = (int64_t)head_len;
+	uint64_t pos = head_len, hash_from = 0;
+	if (stream_resume(&st, in, rp, resume, enc, dd, &pos)) {
+		hash_from = (uint64_t)rp->old_size;
+		job->resumed = true;
+	} else {
+		dedup_raw(dd, head, head_len);
+		stream_feed(&st, head, head_len, false);
+	}
 	for (;;) {
 		if (interrupted || job->store_failed) {
 			ok = false;
@@ -400,8 +521,8 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 			ok = false;
 			break;
 		}
-		dedup_raw(dd, ing->chunk, (size_t)n);
-		total += n;
+		dedup_raw_from(dd, ing->chunk, (size_t)n, pos, hash_from);
+		pos += (uint64_t)n;
 		ing->sum->raw_bytes += (uint64_t)n;
 		progress_add_bytes(ing->progress, (uint64_t)n);
 		stream_feed(&st, ing->chunk, (size_t)n, n == 0);
@@ -414,10 +535,38 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 		fin->format = format_name(st.format);
 		fin->encoding = final_encoding(enc, st.decoder);
 		fin->content_hash = dedup_content_hash(dd);
-		fin->size = total;
+		fin->size = (int64_t)pos;
 	}
 	stream_free(&st);
 	return ok;
+}
+
+/* What lets the next ingest read on from this end: the raw hasher's
+ * state and the hash of the last STORE_TAIL_BYTES (read again with
+ * pread, or from the head when the file is that short). None for a
+ * pipe or an archive entry, which cannot be read from the middle. */
+static void resume_state_of(struct ingest *ing, struct bundle_input *in,
+			    struct dedup *dd, const unsigned char *head,
+			    size_t head_len, struct store_file_final *fin,
+			    unsigned char blob[HASHER_BLOB_BYTES])
+{
+	struct hasher raw;
+	dedup_raw_state(dd, &raw);
+	fin->resume_len = 0;
+	if (!bundle_input_seekable(in) || raw.total != (uint64_t)fin->size)
+		return;
+	uint64_t size = (uint64_t)fin->size;
+	uint64_t from = size > STORE_TAIL_BYTES ? size - STORE_TAIL_BYTES : 0;
+	size_t len = (size_t)(size - from);
+	if (size <= head_len)
+		fin->tail_hash = hash_bytes(head, (size_t)size);
+	else if (bundle_input_pread(in, ing->chunk, len, from))
+		fin->tail_hash = hash_bytes(ing->chunk, len);
+	else
+		return;
+	hasher_save(&raw, blob);
+	fin->resume_state = blob;
+	fin->resume_len = HASHER_BLOB_BYTES;
 }
 
 /* Bytes of a pipe's head that name it: a log that grew keeps them, so
@@ -522,7 +671,8 @@ static bool same_as_stored(const struct store_prior *prior,
 static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 		       struct bundle_input *in, const char *source,
 		       const unsigned char *head, size_t head_len,
-		       const struct entry_kind *kind, enum store_plan plan)
+		       const struct entry_kind *kind, enum store_plan plan,
+		       const struct resume_plan *rp)
 {
 	struct store_file_meta meta;
 	struct store_resume resume = { 0, 1 };
@@ -557,7 +707,11 @@ static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 		store_file_abort(w);
 		return 1;
 	}
-	bool ok = pump_file(ing, &job, in, &resume, head, head_len, dd, &fin);
+	bool ok = pump_file(ing, &job, in, &resume, rp, head, head_len, dd,
+			    &fin);
+	unsigned char blob[HASHER_BLOB_BYTES];
+	if (ok)
+		resume_state_of(ing, in, dd, head, head_len, &fin, blob);
 	if (ok && dedup_finish(dd, head, head_len, &fin) != 0) {
 		job.store_failed = true;	/* reported just below */
 		ok = false;
@@ -600,6 +754,8 @@ static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 		ing->sum->files_new++;
 	else if (plan == PLAN_APPEND)
 		ing->sum->files_grown++;
+	if (job.resumed)
+		ing->sum->files_resumed++;
 	else
 		ing->sum->files_replaced++;
 	return 0;
@@ -660,7 +816,9 @@ static int visit_entry(void *ctx, const struct bundle_entry *e,
 		goto out_stop;
 	}
 	enum store_plan plan;
-	switch (decide_plan(ing, in, e, prior, head, (size_t)head_len, &plan)) {
+	struct resume_plan rp;
+	switch (decide_plan(ing, in, e, prior, head, (size_t)head_len, &plan,
+			    &rp)) {
 	case DECIDE_SKIP:
 		ing->sum->files_unchanged++;
 		goto out;
@@ -672,7 +830,7 @@ static int visit_entry(void *ctx, const struct bundle_entry *e,
 		break;
 	}
 	rc = store_entry(ing, e, in, source, head, (size_t)head_len, &kind,
-			 plan);
+			 plan, &rp);
 	goto out;
 out_stop:
 	rc = 1;

@@ -43,6 +43,7 @@ struct ingest_summary {
 	uint64_t files_new;
 	uint64_t files_replaced;
 	uint64_t files_grown;
+	uint64_t files_resumed;		/* grown, read on from their old end */
 	uint64_t files_unchanged;
 	uint64_t files_duplicate;	/* same evidence as a stored file */
 	uint64_t files_failed;		/* could not be stored */

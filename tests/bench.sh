@@ -28,5 +28,6 @@ L=${BENCH_LOG_RECORDS:-2000000}
 python3 "$here/bench/ui_timeline.py" "$T" "${BENCH_PUSH_CLIENTS:-500}"
 F=${BENCH_FOLLOW_RECORDS:-1000000}
 [ "$F" -eq 0 ] || python3 "$here/bench/follow.py" "$T" "$F"
+[ "$F" -eq 0 ] || python3 "$here/bench/grow.py" "$T" "$F"
 python3 "$here/bench/manyfiles.py" "$T"
 python3 "$here/bench/incremental.py" "$T" "${BENCH_TRACE_RECORDS:-10000000}" "${BENCH_TRACE_ACTIONS:-100000}"

@@ -209,6 +209,66 @@ static void test_file_cost_does_not_grow(void **state)
 	}
 }
 
+/* A grown file read on from its old end: a dedup seeded with the raw
+ * hasher's state after the old bytes, fed only the new ones, ends at the
+ * hash and state of one fed every byte; the state goes through the store
+ * (files.resume_hasher, tail_hash) and comes back by store_file_prior. */
+static void test_seeded_hash_and_stored_state(void **state)
+{
+	struct store *s = *state;
+	size_t len = strlen(FULL);
+	for (size_t cut = 0; cut <= len; cut++) {
+		struct dedup *whole = dedup_new(s, "h", "Agent", NULL, "w", -1, false);
+		struct dedup *seeded = dedup_new(s, "h", "Agent", NULL, "w", -1, false);
+		struct hasher old, a, b;
+		hasher_init(&old);
+		hasher_update(&old, FULL, cut);
+		dedup_raw(whole, FULL, len);
+		dedup_seed(seeded, &old);
+		dedup_raw(seeded, FULL + cut, len - cut);
+		assert_int_equal(dedup_content_hash(seeded), dedup_content_hash(whole));
+		dedup_raw_state(whole, &a);
+		dedup_raw_state(seeded, &b);
+		assert_int_equal(hasher_final(&a), hasher_final(&b));
+		assert_int_equal(a.total, len);
+		dedup_free(whole);
+		dedup_free(seeded);
+	}
+	struct store_file_meta m = { .source = "/r/Agent.log", .path = "r",
+				     .host = "h", .name = "Agent.log",
+				     .log_name = "Agent", .role = ROLE_AGENT,
+				     .size = (int64_t)len, .mtime = 1 };
+	struct store_resume resume;
+	struct store_writer *w = store_file_begin(s, &m, PLAN_NEW, &resume);
+	assert_non_null(w);
+	feed_lines(w, FULL);
+	unsigned char blob[HASHER_BLOB_BYTES];
+	struct hasher h;
+	hasher_init(&h);
+	hasher_update(&h, FULL, len);
+	hasher_save(&h, blob);
+	struct store_file_final f = { .format = "plain", .encoding = "utf-8",
+				      .content_hash = hasher_final(&h),
+				      .size = (int64_t)len, .resume_state = blob,
+				      .resume_len = sizeof(blob), .tail_hash = 42 };
+	assert_int_equal(store_file_commit(w, &f), 0);
+	struct store_prior p;
+	assert_int_equal(store_file_prior(s, "/r/Agent.log", &p), 0);
+	assert_true(p.known);
+	assert_int_equal(p.resume_len, sizeof(blob));
+	assert_memory_equal(p.resume_state, blob, sizeof(blob));
+	assert_int_equal(p.tail_hash, 42);
+	assert_string_equal(p.format, "plain");
+	assert_string_equal(p.encoding, "utf-8");
+	/* Stored again without a state (a pipe): none comes back. */
+	w = store_file_begin(s, &m, PLAN_REPLACE, &resume);
+	assert_non_null(w);
+	f.resume_len = 0;
+	assert_int_equal(store_file_commit(w, &f), 0);
+	assert_int_equal(store_file_prior(s, "/r/Agent.log", &p), 0);
+	assert_int_equal(p.resume_len, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +281,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_duplicates,
 						setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_file_cost_does_not_grow,
+						setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_seeded_hash_and_stored_state,
 						setup_memory, teardown_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;

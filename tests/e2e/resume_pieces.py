@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""resume_pieces.py CASE DIR: write DIR/piece.0 .. piece.N, the pieces a
+CcmNotificationAgent.log grows by (piece.0 is over 64 KiB, so that a
+grown file may be read on from its old end). Deterministic (seeded).
+
+CASE: utf8 (cut at random characters, half lines too), bom (the same
+after a UTF-8 BOM), badbyte (utf8 whose piece 3 brings a byte that is
+not UTF-8), utf16 (UTF-16LE with BOM, cut at random code units)."""
+import os
+import random
+import sys
+
+case, out = sys.argv[1], sys.argv[2]
+rng = random.Random(8)
+
+
+def record(i):
+    s = i % 60
+    m = 35 + i // 60 % 20
+    t = '20:%02d:%02d.%03d-60' % (m, s, i % 1000)
+    kind = i % 3
+    if kind == 0:
+        msg = ('Receive task from server with pushid=%d, taskid=%d, '
+               'taskguid=A43DD1B3-A006-4604-B012-%012d, tasktype=1 and '
+               'taskParam=' % (i, i + 1, i))
+    elif kind == 1:
+        msg = ('Send Task response message <BgbResponseMessage TimeStamp='
+               '"2026-09-25T19:35:06Z"><PushID>%d</PushID><TaskID>%d'
+               '</TaskID><ReturnCode>1</ReturnCode></BgbResponseMessage> '
+               'successfully.' % (i, i + 1))
+    else:
+        msg = 'Caf\u00e9 task queue state %d:\r\n  pending=0\r\n  done=1' % i
+    return ('<![LOG[%s]LOG]!><time="%s" date="09-25-2026" component='
+            '"BgbAgent" context="" type="1" thread="3720" file="">\r\n'
+            % (msg, t))
+
+
+text = ''.join(record(i) for i in range(1200))
+first = 70000 if case != 'utf16' else 40000     # chars: > 64 KiB of bytes
+cuts = sorted(rng.sample(range(first + 1, len(text)), 14))
+bounds = [0, first] + cuts + [len(text)]
+pieces = [text[a:b] for a, b in zip(bounds, bounds[1:])]
+os.makedirs(out, exist_ok=True)
+for n, p in enumerate(pieces):
+    if case == 'utf16':
+        raw = p.encode('utf-16-le')
+        if n == 0:
+            raw = b'\xff\xfe' + raw
+    else:
+        raw = p.encode('utf-8')
+        if n == 0 and case == 'bom':
+            raw = b'\xef\xbb\xbf' + raw
+        if n == 3 and case == 'badbyte':
+            raw = raw[:10] + b'\xff' + raw[10:]
+    with open(os.path.join(out, 'piece.%d' % n), 'wb') as f:
+        f.write(raw)

@@ -754,10 +754,10 @@ static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 		ing->sum->files_new++;
 	else if (plan == PLAN_APPEND)
 		ing->sum->files_grown++;
-	if (job.resumed)
-		ing->sum->files_resumed++;
 	else
 		ing->sum->files_replaced++;
+	if (job.resumed)
+		ing->sum->files_resumed++;
 	return 0;
 }
 

@@ -57,6 +57,8 @@ pieces=16	# piece.0 (new) and 15 appends
 
 run utf8
 check "utf8: every append read on from the old end" test "$(cat "$TMP/utf8.fast")" = $((pieces - 1))
+check "utf8: an append read on counts as grown, never as replaced" \
+	sh -c "! grep -q ', [1-9][0-9]* replaced' '$TMP/utf8.log' && grep -q ' 1 grown' '$TMP/utf8.log'"
 check "utf8: stored as utf-8" test "$(cat "$TMP/utf8.enc")" = utf-8
 check "utf8: the store has records" sh -c "$T log -d '$TMP/utf8.inc.db' --format json | python3 -c 'import json,sys; sys.exit(0 if len(json.load(sys.stdin)) == 1200 else 1)'"
 

@@ -494,10 +494,16 @@ static int apply_renames(struct follower *f, struct follow_change *ch, size_t n)
 static void batch_status(struct follower *f, const struct ingest_summary *sum,
 			 int64_t added, const char *first, size_t n_files)
 {
-	char traces[160] = "";
-	if (sum->traces_rebuilt)
-		snprintf(traces, sizeof(traces), ", %llu traces, %llu findings",
+	char traces[256] = "";
+	if (sum->traces_rebuilt && sum->traces_updated)
+		snprintf(traces, sizeof(traces), ", %llu traces (%llu updated),"
+			 " %llu findings", (unsigned long long)sum->traces,
+			 (unsigned long long)sum->traces_rewritten,
+			 (unsigned long long)sum->findings);
+	else if (sum->traces_rebuilt)
+		snprintf(traces, sizeof(traces), ", %llu traces (%s), %llu findings",
 			 (unsigned long long)sum->traces,
+			 sum->full_rebuild_why ? sum->full_rebuild_why : "rebuilt",
 			 (unsigned long long)sum->findings);
 	if (n_files == 1 && first)
 		say(f, "%+lld records in %s%s", (long long)added,

@@ -25,9 +25,29 @@ tui_keys() { _tmux send-keys -t t "$@"; }
 tui_type() { _tmux send-keys -t t -l -- "$1"; }
 tui_screen() { _tmux capture-pane -p -t t; }
 tui_resize() { _tmux resize-window -t t -x "$1" -y "$2"; }
+# An app still running is asked to quit (SIGTERM) while its terminal is
+# still there, and waited for, before the server goes: killing the server
+# under it hangs up its terminal in the middle of its exit, and an ASan
+# build was seen to spin for ever in LeakSanitizer's exit check after
+# that. Nothing a test started outlives it (SIGKILL after 3 s).
 tui_stop() {
 	[ -n "$TUI_DIR" ] || return 0
+	local s pid="" i
+	s=$(_tmux display -p -t t '#{pane_dead}:#{pane_pid}' 2>/dev/null)
+	case "$s" in 0:*) pid=${s#0:} ;; esac
+	if [ -n "$pid" ]; then
+		kill -TERM "$pid" 2>/dev/null
+		for i in $(seq 60); do
+			# gone, or a zombie tmux has not reaped yet
+			[ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" = Z ] && break
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+	fi
 	_tmux kill-server 2>/dev/null
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid" 2>/dev/null
+	fi
 	rm -rf "$TUI_DIR"
 	TUI_DIR=""
 }

@@ -672,27 +672,9 @@ static void lc_fill(const struct log_cursor *c, const struct lc_run *r,
 	const char *comp = "";
 	if (e->comp_id && e->comp_id < c->ncomp_names && c->comp_names[e->comp_id])
 		comp = c->comp_names[e->comp_id];
-	*out = (struct stored_record){
-		.file_id = r->file->id,
-		.seq = lc_blk(c, r, r->bi)->seq + r->ent_rec,
-		.line = e->line,
-		.utc_us = e->utc_us,
-		.bias_min = e->bias_min == BLOCKFMT_NO_BIAS ? 0 : e->bias_min,
-		.offset_source = (enum offset_source)e->offset_source,
-		.timed = (e->flags & BLOCKFMT_TIMED) != 0,
-		.dated = (e->flags & BLOCKFMT_DATED) != 0,
-		.partial = (e->flags & BLOCKFMT_PARTIAL) != 0,
-		.type = e->type,
-		.keyword_sev = e->keyword_sev,
-		.thread = e->thread,
-		.text = r->text + r->offs[r->ent_rec],
-		.len = e->text_len,
-		.message = {e->msg_off, e->msg_len},
-		.time_text = {e->time_off, e->time_len},
-		.component = comp,
-		.host = r->file->host,
-		.path = r->file->path,
-	};
+	struct record_origin o = { r->file->id, r->file->host, r->file->path };
+	store_record_of_entry(e, &o, lc_blk(c, r, r->bi)->seq + r->ent_rec,
+			      r->text + r->offs[r->ent_rec], comp, out);
 }
 
 static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,

@@ -49,12 +49,13 @@ static void rec_component(struct store *s, uint32_t id, char *out, size_t len)
 	sqlite3_reset(st);
 }
 
-static void rec_fill(const struct rec_range *r, const struct block_entry *e,
-		     uint64_t seq, const char *text, const char *comp,
-		     struct stored_record *out)
+void store_record_of_entry(const struct block_entry *e,
+			   const struct record_origin *o, uint64_t seq,
+			   const char *text, const char *comp,
+			   struct stored_record *out)
 {
 	*out = (struct stored_record){
-		.file_id = r->file_id,
+		.file_id = o->file_id,
 		.seq = seq,
 		.line = e->line,
 		.utc_us = e->utc_us,
@@ -71,9 +72,17 @@ static void rec_fill(const struct rec_range *r, const struct block_entry *e,
 		.message = {e->msg_off, e->msg_len},
 		.time_text = {e->time_off, e->time_len},
 		.component = comp,
-		.host = r->host,
-		.path = r->path,
+		.host = o->host,
+		.path = o->path,
 	};
+}
+
+static void rec_fill(const struct rec_range *r, const struct block_entry *e,
+		     uint64_t seq, const char *text, const char *comp,
+		     struct stored_record *out)
+{
+	struct record_origin o = { r->file_id, r->host, r->path };
+	store_record_of_entry(e, &o, seq, text, comp, out);
 }
 
 /* One block: walk its entries, emit those in range. The text is SQLite's

@@ -57,6 +57,19 @@ int store_fail(struct store *s);
  * or lengths do not fit: a tampered or damaged store); returns -1. */
 int store_corrupt_block(struct store *s, int64_t block_id, int64_t file_id,
 			const char *why);
+/* Which file a record came from, as a stored_record names it. */
+struct record_origin {
+	int64_t file_id;
+	const char *host, *path;
+};
+struct block_entry;
+/* A block's unpacked entry as the record the query API hands out (text:
+ * the entry's own, comp its component's name; both borrowed). One place,
+ * so every reader (the log cursor, a file's records) gives the same. */
+void store_record_of_entry(const struct block_entry *e,
+			   const struct record_origin *o, uint64_t seq,
+			   const char *text, const char *comp,
+			   struct stored_record *out);
 /* Step st to its end, calling row() for each row; row() returns non-zero
  * to stop early. On an SQLite error the message is recorded. st is reset
  * either way. 0 or -1. */

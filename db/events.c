@@ -179,11 +179,7 @@ int store_event_before(struct store *s, const char *host, int kind,
 	sqlite3_bind_int64(st, 3, push_id);
 	sqlite3_bind_int64(st, 4, task_id);
 	sqlite3_bind_int64(st, 5, utc);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		store_fail(s);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return store_row_exists(s, st);
 }
 
 /* Backwards through the time index from utc: the nearest such event. */

@@ -173,12 +173,9 @@ int store_cat(struct store *s, int64_t file_id,
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, file_id);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		store_fail(s);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? 1 : -1;
+	int exists = store_row_exists(s, st);
+	if (exists <= 0)
+		return exists == 0 ? 1 : -1;
 	if (!(st = store_stmt(s, SQL_FILE_TEXT)))
 		return -1;
 	sqlite3_bind_int64(st, 1, file_id);

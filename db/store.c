@@ -214,6 +214,15 @@ int store_corrupt_block(struct store *s, int64_t block_id, int64_t file_id,
 	return -1;
 }
 
+int store_row_exists(struct store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		store_fail(s);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 sqlite3_stmt *store_stmt(struct store *s, const char *sql)
 {
 	for (size_t i = 0; i < s->nstmts; i++) {

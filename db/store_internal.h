@@ -53,6 +53,9 @@ struct store {
 sqlite3_stmt *store_stmt(struct store *s, const char *sql);
 /* Record SQLite's current error message; returns -1. */
 int store_fail(struct store *s);
+/* Step a bound statement once for "is there such a row": 1 yes, 0 no,
+ * -1 on an error (recorded). st is reset either way. */
+int store_row_exists(struct store *s, sqlite3_stmt *st);
 /* Record "STORE: corrupt block N (file F): why" (a block whose offsets
  * or lengths do not fit: a tampered or damaged store); returns -1. */
 int store_corrupt_block(struct store *s, int64_t block_id, int64_t file_id,

@@ -228,11 +228,7 @@ static int writer_has_blocks(struct store *s, int64_t file_id)
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, file_id);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		store_fail(s);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return store_row_exists(s, st);
 }
 
 /* Old trace_events rows that point at the dropped events stay until the
@@ -789,13 +785,10 @@ static int writer_note_resolve(struct store_writer *w)
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, w->file_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	int has = store_row_exists(w->s, st);
+	if (has > 0)
 		w->s->resolve_needed = true;
-	else if (rc != SQLITE_DONE)
-		store_fail(w->s);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+	return has < 0 ? -1 : 0;
 }
 
 int store_file_commit(struct store_writer *w, const struct store_file_final *f)

@@ -6,7 +6,6 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui.sh"
-trap 'tui_stop; rm -rf "$TMP"' EXIT
 B=$TMP/bundle
 DB=$TMP/s.db
 cp -r "$FIX/bundle" "$B"

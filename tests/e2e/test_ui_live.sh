@@ -12,7 +12,6 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui.sh"
-trap 'tui_stop; rm -rf "$TMP"' EXIT
 B=$TMP/demo
 DB=$TMP/demo.db
 LIVE=$FIX/live	# a new device action, one log's lines at a time

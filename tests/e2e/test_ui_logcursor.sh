@@ -7,7 +7,6 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui.sh"
-trap 'tui_stop; rm -rf "$TMP"' EXIT
 DB=$TMP/demo.db
 $T demo -q "$TMP/demo" && $T ingest -q -d "$DB" "$TMP/demo"
 $T log -d "$DB" --format json > "$TMP/log.json"

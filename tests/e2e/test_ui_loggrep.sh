@@ -10,7 +10,6 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui.sh"
-trap 'tui_stop; rm -rf "$TMP"' EXIT
 
 # 200,000 CMTrace records 100 ms apart from 00:00; record 199,991 (at
 # 05:33:19.000) is the only one saying NEEDLE, an error; record 100,001

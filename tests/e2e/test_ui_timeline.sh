@@ -5,7 +5,6 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui.sh"
-trap 'tui_stop; rm -rf "$TMP"' EXIT
 HERE=$(cd "$(dirname "$0")" && pwd)
 DB=$TMP/demo.db
 $T demo -q "$TMP/demo" && $T ingest -q -d "$DB" "$TMP/demo"

@@ -6,6 +6,9 @@
 # short; remain-on-exit set before the app starts.
 TUI_TIMEOUT=${TUI_TIMEOUT:-10}
 TUI_DIR=""
+# Every screen test ends the same way, however it exits: its tmux server
+# (and the app in it) stopped, its files gone (replaces lib.sh's trap).
+trap 'tui_stop; rm -rf "$TMP"' EXIT
 
 _tmux() { tmux -S "$TUI_DIR/sock" -f /dev/null "$@"; }
 

@@ -28,11 +28,28 @@ struct cfile {
 	int64_t min, max;
 };
 
+/* What one row of the trace's section says, in a column of its own so
+ * the eye reads down it: ◌ (the log was there and holds no such record:
+ * the step failed) and ? (no log: tatrace cannot say) apart at a glance,
+ * in their own colours, and apart without colour by glyph and word. */
+enum verdict {
+	VD_COVERED,
+	VD_PARTLY,		/* the log covers part of the trace */
+	VD_NO_PUSH,		/* the server's log covers it, no push */
+	VD_NOT_DELIVERED,	/* a target's log covers the push, no receipt */
+	VD_NO_RESPONSE,		/* ... a receipt, no response */
+	VD_NO_RECEIPT,		/* a candidate (HOST?): no receipt, perhaps not a target */
+	VD_NOT_COLLECTED,	/* no log covers it */
+	VD_NOTHING,		/* nothing was pushed: nothing to deliver */
+	VD_COUNT
+};
+
 struct cview {
 	struct lines lines;	/* first: lines_* read it */
 	bool have[TRACE_LANES];
 	size_t n_files;
 	struct cfile *f;
+	bool said[VD_COUNT];	/* the verdicts the trace's rows used */
 };
 
 /* To the second (the screen is narrow; tatrace coverage has the ms). */
@@ -61,24 +78,6 @@ static void short_cell(struct buf *b, bool timed, int64_t us)
 	}
 }
 
-/* s in at most w columns, cut with an ellipsis, padded (names are ASCII
- * mostly; a cut never splits a UTF-8 sequence). */
-static void cut_cell(struct buf *b, const char *s, int w)
-{
-	size_t len = strlen(s);
-	if ((int)len <= w) {
-		buf_printf(b, "%-*s", w, s);
-		return;
-	}
-	size_t keep = (size_t)(w > 1 ? w - 1 : 0);
-	while (keep > 0 && ((unsigned char)s[keep] & 0xc0) == 0x80)
-		keep--;
-	buf_append(b, s, keep);
-	buf_puts(b, glyph(G_ELLIPSIS));
-	for (int i = (int)keep + 1; i < w; i++)
-		buf_putc(b, ' ');
-}
-
 /* The source most of the file's records took their bias from. */
 static const char *dominant_source(const struct store_file_coverage *c)
 {
@@ -96,7 +95,9 @@ static int add_file(void *ctx, const struct store_file_coverage *c)
 	for (int l = 0; l < TRACE_LANES; l++)
 		cv->have[l] |= !strcmp(c->role, lane_name((enum lane)l));
 	struct buf b = {0};
-	buf_printf(&b, "%-10.10s %-9.9s %-20.20s ", c->host, c->role, c->log_name);
+	buf_printf(&b, "%-10.10s %-9.9s ", c->host, c->role);
+	lines_cut(&b, c->name ? c->name : c->log_name, 24);
+	buf_putc(&b, ' ');
 	utc_cell(&b, c->timed, c->utc_min);
 	buf_putc(&b, ' ');
 	utc_cell(&b, c->timed, c->utc_max);
@@ -108,11 +109,11 @@ static int add_file(void *ctx, const struct store_file_coverage *c)
 		   c->error_records);
 	/* At 80 columns: minutes, no source, the log name cut. */
 	struct buf n = {0};
-	cut_cell(&n, c->host, 10);
+	lines_cut(&n, c->host, 10);
 	buf_putc(&n, ' ');
-	cut_cell(&n, c->role, 9);
+	lines_cut(&n, c->role, 9);
 	buf_putc(&n, ' ');
-	cut_cell(&n, c->log_name, 16);
+	lines_cut(&n, c->name ? c->name : c->log_name, 16);
 	buf_putc(&n, ' ');
 	short_cell(&n, c->timed, c->utc_min);
 	buf_putc(&n, ' ');
@@ -129,7 +130,7 @@ static int add_file(void *ctx, const struct store_file_coverage *c)
 	buf_free(&n);
 	cv->f = xrealloc(cv->f, (cv->n_files + 1) * sizeof(*cv->f));
 	cv->f[cv->n_files++] = (struct cfile){ xstrdup(c->host), xstrdup(c->role),
-					       xstrdup(c->log_name), c->timed, c->utc_min,
+					       xstrdup(c->name ? c->name : c->log_name), c->timed, c->utc_min,
 					       c->utc_max };
 	return 0;
 }
@@ -203,83 +204,165 @@ static void clock_cell(char out[16], int64_t us)
 	snprintf(out, 16, "%.5s %.5sZ", t + 5, t + 11);
 }
 
-/* What a covering log of a target with this status proves ("" none). */
-static const char *target_miss(const char *status)
+static const struct {
+	enum glyph glyph;
+	const char *word;
+	enum paint role;
+} verdicts[VD_COUNT] = {
+	[VD_COVERED] = { G_OK, "covered", PAINT_OK },
+	[VD_PARTLY] = { G_MIXED, "partly covered", PAINT_OK },
+	[VD_NO_PUSH] = { G_MISSING, "no push", PAINT_MISSING },
+	[VD_NOT_DELIVERED] = { G_MISSING, "not delivered", PAINT_MISSING },
+	[VD_NO_RESPONSE] = { G_MISSING, "no response", PAINT_MISSING },
+	[VD_NO_RECEIPT] = { G_MISSING, "no receipt", PAINT_MISSING },
+	[VD_NOT_COLLECTED] = { G_UNKNOWN, "not collected", PAINT_WARN },
+	[VD_NOTHING] = { G_NOT_REACHED, "nothing to deliver", PAINT_QUIET },
+};
+
+/* The section's columns: lane, host, verdict, then what backs it. */
+#define W_LANE 10
+#define W_HOST 16
+#define W_VERDICT 20
+#define W_LINE 118	/* the text's width at 120 columns */
+#define W_USED (2 + W_LANE + 1 + W_HOST + 1 + W_VERDICT + 1)
+#define N_LANE 9
+#define N_HOST 10
+#define N_VERDICT 17
+#define N_LINE 78	/* the text's width at 80 columns */
+
+/* One row, wide and at 80 columns; detail and narrow_detail say what
+ * backs the verdict (the narrow one is cut to fit). */
+static void verdict_row(struct cview *cv, const char *lane, const char *host, enum verdict vd,
+			const char *detail, const char *narrow_detail)
 {
-	if (!status)
-		return "";
-	if (!strcmp(status, "not_delivered"))
-		return " not delivered";
-	if (!strcmp(status, "no_response"))
-		return " no response";
-	return "";
+	struct buf w = {0}, n = {0}, word = {0};
+	buf_printf(&word, "%s %s", glyph(verdicts[vd].glyph), verdicts[vd].word);
+	buf_puts(&w, "  ");
+	lines_cut(&w, lane, W_LANE);
+	buf_putc(&w, ' ');
+	lines_cut(&w, host, W_HOST);
+	buf_putc(&w, ' ');
+	buf_puts(&w, word.data);
+	for (int i = (int)strlen(verdicts[vd].word) + 2; i < W_VERDICT; i++)
+		buf_putc(&w, ' ');
+	buf_putc(&w, ' ');
+	if ((int)strlen(detail) > W_LINE - W_USED)
+		lines_cut(&w, detail, W_LINE - W_USED);
+	else
+		buf_puts(&w, detail);
+	buf_puts(&n, "  ");
+	lines_cut(&n, lane, N_LANE);
+	buf_putc(&n, ' ');
+	lines_cut(&n, host, N_HOST);
+	buf_putc(&n, ' ');
+	buf_puts(&n, word.data);
+	for (int i = (int)strlen(verdicts[vd].word) + 2; i < N_VERDICT; i++)
+		buf_putc(&n, ' ');
+	/* cells so far (the glyph is one cell, several bytes) */
+	int used = 2 + N_LANE + 1 + N_HOST + 1 + N_VERDICT;
+	if ((int)strlen(verdicts[vd].word) + 2 > N_VERDICT)
+		used += (int)strlen(verdicts[vd].word) + 2 - N_VERDICT;
+	if (*narrow_detail && N_LINE - used - 1 > 4) {
+		buf_putc(&n, ' ');
+		if ((int)strlen(narrow_detail) > N_LINE - used - 1)
+			lines_cut(&n, narrow_detail, N_LINE - used - 1);
+		else
+			buf_puts(&n, narrow_detail);
+	}
+	lines_add_narrow(&cv->lines, verdicts[vd].role, w.data, n.data);
+	cv->said[vd] = true;
+	buf_free(&w);
+	buf_free(&n);
+	buf_free(&word);
 }
 
-/* One row: lane, host (shown as name: "HOST?" for a candidate), the
- * verdict and the log that gave it, then miss (" not delivered", " no
- * push", "": none) when the log covers the trace. host NULL: any host
- * of the lane (a file's role is its lane's name). */
+/* What a covering log of a target with this status proves. */
+static enum verdict target_miss(const char *status, bool candidate)
+{
+	if (status && !strcmp(status, "not_delivered"))
+		return candidate ? VD_NO_RECEIPT : VD_NOT_DELIVERED;
+	if (status && !strcmp(status, "no_response"))
+		return VD_NO_RESPONSE;
+	return VD_COVERED;
+}
+
+/* One lane's row: host (shown as name: "HOST?" for a candidate; NULL:
+ * any host of the lane, a file's role being its lane's name) against
+ * the logs; miss: what the covering log proves (VD_COVERED: nothing
+ * missing). */
 static void cover_row(struct cview *cv, const char *lane, const char *host, const char *name,
-		      const struct trace_span *ts, const char *miss)
+		      const struct trace_span *ts, enum verdict miss)
 {
 	const struct cfile *f;
 	enum cover c = cover_of(cv, lane, host, ts->first, ts->last, &f);
-	char a[16], z[16], span[64] = "";
+	char a[16], z[16], span[64] = "", nspan[40] = "";
 	if (f && f->timed) {
 		clock_cell(a, f->min);
 		clock_cell(z, f->max);
 		snprintf(span, sizeof(span), "%s .. %s", a, z);
+		snprintf(nspan, sizeof(nspan), "%.11s..%.11s", a, z);
 	}
-	bool missed = *miss;
-	/* The 80-column form: minutes, the verdict before the log name. */
-	struct buf wide = {0}, n = {0};
-	char sa[16], sz[16];
-	buf_puts(&n, "  ");
-	cut_cell(&n, lane, 9);
-	buf_putc(&n, ' ');
-	cut_cell(&n, name ? name : f ? f->host : "-", 10);
-	buf_putc(&n, ' ');
-	if (f && f->timed) {
-		snprintf(sa, sizeof(sa), "%.11s", a);
-		snprintf(sz, sizeof(sz), "%.11s", z);
-	}
+	const char *who = name ? name : f ? f->host : "-";
+	struct buf d = {0}, nd = {0};
+	enum verdict vd;
 	switch (c) {
 	case COVER_ALL:
 	case COVER_PART:
-		/* covered and still missed: the log was there, so it is
-		 * the delivery (or the answer) that failed */
-		buf_printf(&wide, "  %-10s %-16.16s %s %-8s %-27s %-24.24s%s", lane,
-			   name ? name : f->host, glyph(c == COVER_ALL ? G_OK : G_MIXED),
-			   c == COVER_ALL ? "covered" : "partly", span, f->log, miss);
-		buf_printf(&n, "%s %-7s ", glyph(c == COVER_ALL ? G_OK : G_MIXED),
-			   c == COVER_ALL ? "covered" : "partly");
-		if (f->timed)
-			buf_printf(&n, "%s..%s", sa, sz);
-		buf_puts(&n, miss);
-		if (78 - (int)n.len > 6) {
-			buf_putc(&n, ' ');
-			cut_cell(&n, f->log, 78 - (int)n.len);
-		}
-		lines_add_narrow(&cv->lines, missed ? PAINT_MISSING : PAINT_OK, wide.data, n.data);
+		vd = miss != VD_COVERED ? miss : c == COVER_ALL ? VD_COVERED : VD_PARTLY;
+		buf_printf(&d, "%-32s %s", f->log, span);
+		if (c == COVER_PART && miss != VD_COVERED)
+			buf_puts(&d, " (part of the trace)");
+		buf_puts(&nd, f->log);
 		break;
 	case COVER_OTHER_TIME:
-		buf_printf(&wide, "  %-10s %-16.16s %s not collected: %s covers %s, not the trace",
-			   lane, name ? name : f->host, glyph(G_UNKNOWN), f->log, *span ? span : "no time");
-		buf_printf(&n, "%s not collected: its log covers ", glyph(G_UNKNOWN));
-		if (f->timed)
-			buf_printf(&n, "%s..%s", sa, sz);
-		else
-			buf_puts(&n, "no time");
-		lines_add_narrow(&cv->lines, PAINT_WARN, wide.data, n.data);
+		vd = VD_NOT_COLLECTED;
+		buf_printf(&d, "its log covers %s, not the trace", *span ? span : "no time");
+		buf_printf(&nd, "its log covers %s", *nspan ? nspan : "no time");
 		break;
 	default:
-		lines_add(&cv->lines, PAINT_WARN, "  %-10s %-16.16s %s not collected: no %s log%s",
-			  lane, name ? name : "-", glyph(G_UNKNOWN), lane,
-			  host ? " of this host" : " in the bundle");
+		vd = VD_NOT_COLLECTED;
+		buf_printf(&d, "no %s log%s", lane, host ? " of this host" : " in the bundle");
+		buf_printf(&nd, "no %s log%s", lane, host ? " of it" : " here");
 		break;
 	}
-	buf_free(&wide);
-	buf_free(&n);
+	verdict_row(cv, lane, who, vd, d.data, nd.data);
+	buf_free(&d);
+	buf_free(&nd);
+}
+
+/* The targets the push counted that no collected client log names
+ * (candidates are not proof): their logs are missing, unless every
+ * collected client log covers the push without a receipt. */
+static void unnamed_row(struct cview *cv, const struct trace_span *ts)
+{
+	const char *agent = lane_name(LANE_AGENT);
+	int64_t named = 0;
+	for (size_t i = 0; i < ts->n; i++)
+		named += !ts->t[i].inferred;
+	if (ts->no_push) {
+		verdict_row(cv, agent, "-", VD_NOTHING, "the server never pushed it", "no push");
+		return;
+	}
+	if (ts->target_count == EVENT_NONE || ts->target_count <= named) {
+		if (!ts->n)
+			verdict_row(cv, agent, "-", VD_NOT_COLLECTED, "no client target known",
+				    "no target known");
+		return;
+	}
+	char who[32], d[160], nd[80];
+	int64_t unnamed = ts->target_count - named;
+	snprintf(who, sizeof(who), "%" PRId64 " target%s", unnamed, unnamed == 1 ? "" : "s");
+	if (ts->agent_unseen) {
+		snprintf(d, sizeof(d), "of the push's %" PRId64 ": in no collected client log, "
+			 "tatrace cannot say", ts->target_count);
+		snprintf(nd, sizeof(nd), "in no client log here");
+		verdict_row(cv, agent, who, VD_NOT_COLLECTED, d, nd);
+	} else {
+		snprintf(d, sizeof(d), "of the push's %" PRId64 ": every client log covers the push, "
+			 "no receipt", ts->target_count);
+		snprintf(nd, sizeof(nd), "every client log covers it");
+		verdict_row(cv, agent, who, VD_NOT_DELIVERED, d, nd);
+	}
 }
 
 /* The selected trace's lanes and hosts against the logs, first. */
@@ -307,47 +390,27 @@ static void trace_section(struct cview *cv, struct app *a)
 	lines_add_narrow(&cv->lines, PAINT_HEADER, wide.data, n.data);
 	buf_free(&wide);
 	buf_free(&n);
-	cover_row(cv, lane_name(LANE_CONNECTOR), NULL, NULL, &ts, "");
-	cover_row(cv, lane_name(LANE_SERVER), NULL, NULL, &ts, ts.no_push ? " no push" : "");
+	cover_row(cv, lane_name(LANE_CONNECTOR), NULL, NULL, &ts, VD_COVERED);
+	cover_row(cv, lane_name(LANE_SERVER), NULL, NULL, &ts, ts.no_push ? VD_NO_PUSH : VD_COVERED);
 	for (size_t i = 0; i < ts.n; i++) {
 		char name[100];	/* as the list shows it: HOST? a candidate */
 		snprintf(name, sizeof(name), "%s%s", ts.t[i].host, ts.t[i].inferred ? "?" : "");
-		cover_row(cv, lane_name(LANE_AGENT), ts.t[i].host, name, &ts, target_miss(ts.t[i].status));
+		cover_row(cv, lane_name(LANE_AGENT), ts.t[i].host, name, &ts,
+			  target_miss(ts.t[i].status, ts.t[i].inferred));
 	}
-	/* Targets the push counted but no collected client log names
-	 * (candidates are not proof): their logs are missing. */
-	int64_t named = 0;
-	for (size_t i = 0; i < ts.n; i++)
-		named += !ts.t[i].inferred;
-	/* Each row also in the 80-column form of the rows above it. */
-	char row[256], narrow[160];
-	const char *agent = lane_name(LANE_AGENT);
-	int64_t unnamed = ts.target_count - named;
-	if (ts.no_push) {
-		snprintf(row, sizeof(row), "  %-10s %-16s %s no push: nothing to deliver", agent, "-",
-			 glyph(G_NOT_REACHED));
-		snprintf(narrow, sizeof(narrow), "  %-9s %-10s %s no push: nothing to deliver", agent,
-			 "-", glyph(G_NOT_REACHED));
-		lines_add_narrow(&cv->lines, PAINT_QUIET, row, narrow);
-	} else if (ts.target_count != EVENT_NONE && ts.target_count > named && ts.agent_unseen) {
-		snprintf(row, sizeof(row), "  %-10s %-16s %s not collected: %" PRId64 " of %" PRId64
-			 " target(s) in no collected client log, no proof they missed it",
-			 agent, "?", glyph(G_UNKNOWN), unnamed, ts.target_count);
-		snprintf(narrow, sizeof(narrow), "  %-9s %-10s %s not collected: %" PRId64 " of %" PRId64
-			 " target(s) in no client log here", agent, "?", glyph(G_UNKNOWN), unnamed,
-			 ts.target_count);
-		lines_add_narrow(&cv->lines, PAINT_WARN, row, narrow);
-	} else if (ts.target_count != EVENT_NONE && ts.target_count > named) {
-		snprintf(row, sizeof(row), "  %-10s %-16s %s %" PRId64 " of %" PRId64
-			 " target(s) unnamed; every collected client log covers the push: not delivered",
-			 agent, "?", glyph(G_MISSING), unnamed, ts.target_count);
-		snprintf(narrow, sizeof(narrow), "  %-9s %-10s %s %" PRId64 " of %" PRId64
-			 " target(s) unnamed, every client log covers it: not delivered", agent, "?",
-			 glyph(G_MISSING), unnamed, ts.target_count);
-		lines_add_narrow(&cv->lines, PAINT_MISSING, row, narrow);
-	}
-	else if (!ts.n)
-		lines_add(&cv->lines, PAINT_QUIET, "  %-10s no client target known", lane_name(LANE_AGENT));
+	unnamed_row(cv, &ts);
+	/* The two words that must not be confused, said once. */
+	bool missing = false, unknown = cv->said[VD_NOT_COLLECTED];
+	for (int i = 0; i < VD_COUNT; i++)
+		missing |= verdicts[i].glyph == G_MISSING && cv->said[i];
+	char legend[256], nlegend[160];
+	snprintf(legend, sizeof(legend), "  %s its log covers the trace, no such record   "
+		 "%s no log covers it: tatrace cannot say",
+		 glyph(G_MISSING), glyph(G_UNKNOWN));
+	snprintf(nlegend, sizeof(nlegend), "  %s its log covers it, no such record   %s no log: cannot say",
+		 glyph(G_MISSING), glyph(G_UNKNOWN));
+	if (missing || unknown)
+		lines_add_narrow(&cv->lines, PAINT_QUIET, legend, nlegend);
 	lines_add(&cv->lines, PAINT_NORMAL, "%s", "");
 	free(ts.t);
 }
@@ -409,7 +472,7 @@ struct view *coverage_open(struct app *a)
 	/* The files first (the trace's rows test against them), shown after. */
 	struct cview files = {0};
 	char wide[160], narrow[96];
-	snprintf(wide, sizeof(wide), "%-10s %-9s %-20s %-20s %-20s %5s  %-8s %7s %6s", "HOST",
+	snprintf(wide, sizeof(wide), "%-10s %-9s %-24s %-20s %-20s %5s  %-8s %7s %6s", "HOST",
 		 "LANE", "LOG", "FIRST UTC", "LAST UTC", "BIAS", "SOURCE", "RECORDS", "ERRORS");
 	snprintf(narrow, sizeof(narrow), "%-10s %-9s %-16s %-11s %-11s %4s %6s %4s", "HOST", "LANE",
 		 "LOG", "FIRST UTC", "LAST UTC", "BIAS", "RECS", "ERRS");

@@ -84,16 +84,64 @@ static void when_text(struct buf *b, const struct finding *f)
 		buf_printf(b, " .. %s", z);
 }
 
-static void evidence_text(struct buf *b, const struct finding_evidence *e)
+/* The evidence's file without its folders (the host says whose): the
+ * record detail (Enter) has the whole path. */
+static const char *base_name(const char *path)
 {
-	buf_printf(b, "%s  %s", e->host, e->file);
+	const char *b = path;
+	for (const char *p = path; *p; p++)
+		if (*p == '/' || *p == '\\')
+			b = p + 1;
+	return *b ? b : path;
+}
+
+/* An evidence row, time first so the rows read down a column: wide
+ * "2026-09-25T19:35:02.412Z  SCP01  X.log:12"; under 120
+ * columns "09-25 19:35:02.412Z  SCP01  X.log:12", the host cut to what the
+ * file leaves, so a row keeps to 80 columns. Wrapped rows hang under the time. */
+#define EVIDENCE_HANG 14	/* "    evidence: " */
+#define EVIDENCE_NARROW 78	/* the text's width at 80 columns */
+#define EVIDENCE_HOST_MIN 8
+#define EVIDENCE_TIME 19	/* "09-25 19:35:02.412Z" */
+static void evidence_place(char *out, size_t len, const struct finding_evidence *e)
+{
+	const char *file = base_name(e->file ? e->file : "-");
 	if (e->line > 0)
-		buf_printf(b, ":%" PRId64, e->line);
-	if (e->utc != EVENT_NONE) {
-		char t[32];
-		format_utc_ms(e->utc, t);
-		buf_printf(b, "  %s", t);
-	}
+		snprintf(out, len, "%s:%" PRId64, file, e->line);
+	else
+		snprintf(out, len, "%s", file);
+}
+
+/* room: the host's cells at 80 columns, the same for every row of a
+ * finding so its rows keep one column. */
+static void add_evidence_line(struct fview *fv, const char *lead, const struct finding_evidence *e,
+			      int room)
+{
+	struct buf wide = {0}, narrow = {0};
+	char t[32] = "-";
+	if (e->utc != EVENT_NONE)
+		format_utc_ms(e->utc, t);	/* 2026-09-25T19:35:02.412Z */
+	const char *host = e->host ? e->host : "-";
+	char place[300];
+	evidence_place(place, sizeof(place), e);
+	buf_printf(&wide, "%s%s  %s  %s", lead, t, host, place);
+	buf_printf(&narrow, "%s", lead);
+	if (e->utc != EVENT_NONE)
+		buf_printf(&narrow, "%.5s %s", t + 5, t + 11);
+	else
+		buf_puts(&narrow, "-");
+	buf_puts(&narrow, "  ");
+	if ((int)strlen(host) > room)
+		lines_cut(&narrow, host, room);
+	else
+		buf_puts(&narrow, host);
+	buf_printf(&narrow, "  %s", place);
+	lines_add_narrow(&fv->lines, PAINT_QUIET, wide.data, narrow.data);
+	fv->lines.l[fv->lines.n - 1].hang = EVIDENCE_HANG;
+	fv->finding_of = xrealloc(fv->finding_of, fv->lines.n * sizeof(*fv->finding_of));
+	fv->finding_of[fv->lines.n - 1] = fv->n - 1;
+	buf_free(&wide);
+	buf_free(&narrow);
 }
 
 /* Remember the row just added as e's, when e names a line. */
@@ -131,11 +179,18 @@ static int add_finding(void *ctx, const struct finding *f)
 	buf_puts(&b, "    when:     ");
 	when_text(&b, f);
 	add_line(fv, PAINT_QUIET, b.data);
+	/* the host takes what the longest file leaves, a few cells at least */
+	int room = EVIDENCE_NARROW;
 	for (size_t i = 0; i < f->n_evidence && i < EVIDENCE_SHOWN; i++) {
-		b.len = 0;
-		buf_puts(&b, i ? "              " : "    evidence: ");
-		evidence_text(&b, &f->evidence[i]);
-		add_line(fv, PAINT_QUIET, b.data);
+		char place[300];
+		evidence_place(place, sizeof(place), &f->evidence[i]);
+		int r = EVIDENCE_NARROW - EVIDENCE_HANG - EVIDENCE_TIME - 4 - (int)strlen(place);
+		room = r < room ? r : room;
+	}
+	if (room < EVIDENCE_HOST_MIN)
+		room = EVIDENCE_HOST_MIN;
+	for (size_t i = 0; i < f->n_evidence && i < EVIDENCE_SHOWN; i++) {
+		add_evidence_line(fv, i ? "              " : "    evidence: ", &f->evidence[i], room);
 		add_evidence(fv, &f->evidence[i]);
 	}
 	if (f->n_evidence > EVIDENCE_SHOWN) {

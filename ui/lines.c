@@ -32,6 +32,22 @@ void lines_add_narrow(struct lines *ls, enum paint role, const char *text, const
 	ls->l[ls->n++] = (struct line){ xstrdup(text), role, 0, narrow ? xstrdup(narrow) : NULL };
 }
 
+void lines_cut(struct buf *b, const char *s, int w)
+{
+	size_t len = strlen(s);
+	if ((int)len <= w) {
+		buf_printf(b, "%-*s", w, s);
+		return;
+	}
+	size_t keep = (size_t)(w > 1 ? w - 1 : 0);
+	while (keep > 0 && ((unsigned char)s[keep] & 0xc0) == 0x80)
+		keep--;
+	buf_append(b, s, keep);
+	buf_puts(b, glyph(G_ELLIPSIS));
+	for (int i = (int)keep + 1; i < w; i++)
+		buf_putc(b, ' ');
+}
+
 /* A log line may be megabytes long: a text view keeps its start, and says
  * so (every redraw measures the lines it shows). */
 #define LINE_MAX_BYTES 65536

@@ -25,6 +25,9 @@ void lines_add(struct lines *ls, enum paint role, const char *fmt, ...)
  * columns: a table row keeps its columns rather than wrapping. */
 void lines_add_narrow(struct lines *ls, enum paint role, const char *text,
 		      const char *narrow);
+/* s in at most w columns of b, cut with an ellipsis, padded: a table's
+ * cell (names are ASCII mostly; a cut never splits a UTF-8 sequence). */
+void lines_cut(struct buf *b, const char *s, int w);
 /* Add text split at newlines. */
 void lines_add_text(struct lines *ls, enum paint role, const char *text, size_t len);
 void lines_clear(struct lines *ls);

@@ -200,7 +200,7 @@ NDP=$(python3 -c 'import json,sys; print(next(i for i, t in enumerate(json.load(
 tui_keys F
 check "F opens the findings, the first selected" tui_wait "^\[findings\] finding 1 of $NF: "
 check "findings: severity word, kind, count, title" tui_wait "^▶ error +[a-z_]+ +[0-9]+x  "
-check "findings: advice and evidence under each" tui_wait "^ +evidence: [A-Z0-9]+  .*\.log:[0-9]+  2026-"
+check "findings: advice and evidence under each" tui_wait "^ +evidence: (2026-)?[0-9-]+[ T][0-9:.]+Z  [A-Z0-9]+  .*\.lo[g_]:[0-9]+$"
 tui_keys '?'
 check "? in the findings: their keys first" tui_wait "^▶ Findings"
 tui_keys q
@@ -235,7 +235,7 @@ check "C opens the coverage, one line per log ($NL)" tui_wait "^\[coverage\] $NL
 tui_keys / 
 tui_type 'connector CMG'
 tui_keys Enter k
-check "coverage: host, lane, log, first and last UTC, bias, source" tui_wait "^  SCP01 +connector +CMGateway[A-Za-z]* +2026-[0-9-]+T[0-9:]+Z +2026-[0-9-]+T[0-9:]+Z +[-+][0-9]+ +[a-z]+ +[0-9]+ +[0-9]+$"
+check "coverage: host, lane, log, first and last UTC, bias, source" tui_wait "^  SCP01 +connector +CMGateway[A-Za-z.]*…? +2026-[0-9-]+T[0-9:]+Z +2026-[0-9-]+T[0-9:]+Z +[-+][0-9]+ +[a-z]+ +[0-9]+ +[0-9]+$"
 tui_keys G
 check "coverage: every lane has a log on the demo" tui_wait "every lane \(connector, server, agent\) has a log"
 tui_keys q

@@ -61,7 +61,7 @@ tui_keys g
 tui_type "/"
 tui_type "GenericUploadWorker.log:15"
 tui_keys Enter
-check "/ finds the evidence row" tui_wait "^▶ .*GenericUploadWorker\.log:15 "
+check "/ finds the evidence row" tui_wait "^▶ .*GenericUploadWorker\.log:15$"
 tui_keys Enter
 check "Enter on an evidence row: that record's detail" tui_wait "^    Source +SCP01 +.*GenericUploadWorker\.log +line 15 "
 tui_keys q

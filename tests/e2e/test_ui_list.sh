@@ -226,12 +226,13 @@ tui_keys Enter C
 check "C: the selected trace first" tui_wait "^▶ trace $ND [0-9A-F-]+ not_delivered, "
 check "C: the connector log covers it" tui_wait "^ +connector +SCP01 +✓ covered "
 check "C: the server log covers it" tui_wait "^ +server +MP01 +✓ covered "
-check "C: covered, yet not delivered" tui_wait "^ +agent +CLIENT[0-9]+.? +✓ covered .* not delivered$"
+check "C: a candidate's log covers the push: no receipt" tui_wait "^ +agent +CLIENT[0-9]+\\? +◌ no receipt +CcmNotificationAgent\\.log +[0-9-]+ [0-9:]+Z \\.\\. "
+check "C: covered, yet not delivered" tui_wait "^ +agent +1 target +◌ not delivered +of the push's 1: every client log covers the push, no receipt$"
 check "C: nothing is 'not collected' on the full demo" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q 'not collected'"
 tui_keys q :
 tui_type "$OK1"
 tui_keys Enter C
-check "C on a complete trace: its client covered, no miss" tui_wait "^ +agent +CLIENT[0-9]+ +✓ covered +[0-9-]+ [0-9:]+Z \\.\\. [0-9-]+ [0-9:]+Z +CcmNotificationAgent *$"
+check "C on a complete trace: its client covered, no miss" tui_wait "^ +agent +CLIENT[0-9]+ +✓ covered +CcmNotificationAgent\\.log +[0-9-]+ [0-9:]+Z \\.\\. [0-9-]+ [0-9:]+Z$"
 check "C on a complete trace: no 'not delivered'" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q 'not delivered'"
 # A not_pushed trace: no push, so nothing to deliver (not "not delivered").
 NP=$(python3 -c 'import json,sys; print(next(t["id"] for t in json.load(open(sys.argv[1])) if t["status"] == "not_pushed"))' "$TMP/all.json")
@@ -239,8 +240,8 @@ tui_keys q :
 tui_type "$NP"
 tui_keys Enter C
 check "C on a not_pushed trace: the trace first" tui_wait "^▶ trace $NP [0-9A-F-]+ not_pushed, "
-check "C on a not_pushed trace: the server row says no push" tui_wait "^ +server +MP01 +✓ covered .* no push$"
-check "C on a not_pushed trace: the agent lane says no push" tui_wait "^ +agent +- +· no push: nothing to deliver$"
+check "C on a not_pushed trace: the server row says no push" tui_wait "^ +server +MP01 +◌ no push +BgbServer\\.lo[g_] "
+check "C on a not_pushed trace: the agent lane says no push" tui_wait "^ +agent +- +· nothing to deliver +the server never pushed it$"
 check "C on a not_pushed trace: no 'not delivered'" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q 'not delivered'"
 tui_keys Q
 tui_stop
@@ -253,7 +254,7 @@ tui_keys :
 tui_type "$ME"
 tui_keys Enter C
 check "C on a partial bundle: the trace first" tui_wait "^▶ trace [0-9]+ .* missing_evidence, "
-check "C: the target's log was not collected" tui_wait "not collected: [0-9]+ of [0-9]+ target\(s\) in no collected client log"
+check "C: the target's log was not collected" tui_wait "^ +agent +[0-9]+ targets? +\\? not collected +of the push's [0-9]+: in no collected client log, tatrace cannot say$"
 tui_keys Q
 tui_stop
 

@@ -1,0 +1,114 @@
+#!/bin/sh
+# The dashboard as a ConfigMgr admin uses it (issue 7, second review),
+# driven in tmux at 80x24 and 120x40 on demo bundles: the findings'
+# evidence rows keep to one row at 80 columns; the coverage screen tells
+# "not delivered" (the log was there, no receipt) from "not collected"
+# (no log: tatrace cannot say) in a column of its own.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tui.sh"
+cd "$TMP" || exit 1
+# The demo with its service connection point under a long host name.
+$T demo -q demo && mv demo/SCP01 demo/SCP01-TENANTATTACH-CONTOSO &&
+	$T ingest -q -d demo.db demo
+ALL=$($T traces -d demo.db --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+
+# screen_lacks ERE: the screen (now) has no line matching.
+screen_lacks() { ! tui_screen | grep -Eq -- "$1"; }
+
+# ---- F: an evidence row is time, host and file:line, on one row at 80
+tui_start 80 24 "$T" ui -d demo.db
+tui_wait "trace 1 of $ALL " >/dev/null
+tui_keys F
+check "80x24 findings: the first evidence row whole, time first" \
+	tui_wait "^      evidence: 09-25 11:47:00\.312Z  SCP01-T…  CMGatewayNotificationWorker\.log:2$"
+check "80x24 findings: the next evidence row under it, the host cut alike" \
+	tui_wait "^                09-25 13:59:21\.372Z  SCP01-T…  GenericUploadWorker\.log:15$"
+check "80x24 findings: no evidence row wrapped onto the next" screen_lacks "demo/SCP01|^ +2026-09-25T[0-9:.]+Z$"
+tui_keys /
+tui_type "11:47:00.312Z  SCP"
+tui_keys Enter
+check "80x24 findings: the cursor on an evidence row" tui_wait "^▶     evidence: 09-25 11:47:00\.312Z "
+tui_keys Enter
+check "Enter on it: that record's detail" tui_wait "^\[record\] .*CMGatewayNotificationWorker\.log:2"
+tui_stop
+
+# 120 columns: the whole date and host (Enter shows the bundle path).
+$T demo -q plain && $T ingest -q -d plain.db plain
+tui_start 120 40 "$T" ui -d plain.db
+tui_wait "trace 1 of " >/dev/null
+tui_keys F
+check "120x40 findings: the evidence's date and host whole" \
+	tui_wait "^      evidence: 2026-09-25T11:47:00\.312Z  SCP01  CMGatewayNotificationWorker\.log:2$"
+tui_stop
+tui_start 120 40 "$T" ui -d demo.db
+tui_wait "trace 1 of $ALL " >/dev/null
+tui_keys F
+check "120x40 findings: a long host whole" \
+	tui_wait "^      evidence: 2026-09-25T11:47:00\.312Z  SCP01-TENANTATTACH-CONTOSO  CMGatewayNotificationWorker\.log:2$"
+tui_stop
+
+# ---- C: the verdict in a column; not delivered vs not collected
+# A not_delivered trace on the whole demo: every client log covers the
+# push without a receipt (each a candidate), so the unnamed target was
+# not delivered, and nothing is "not collected".
+ND=$($T traces -d plain.db --format json | python3 -c 'import json,sys; print(next(t["id"] for t in json.load(sys.stdin) if t["status"] == "not_delivered"))')
+tui_start 80 24 "$T" ui -d plain.db
+tui_wait "trace 1 of " >/dev/null
+tui_keys :
+tui_type "$ND"
+tui_keys Enter C
+check "80x24 C, not_delivered: a candidate: no receipt" \
+	tui_wait "^    agent     CLIENT01\?  ◌ no receipt      CcmNotificationAgent\.log$"
+check "80x24 C, not_delivered: the target: not delivered" \
+	tui_wait "^    agent     1 target   ◌ not delivered   every client log covers it$"
+check "80x24 C, not_delivered: the legend" \
+	tui_wait "^    ◌ its log covers it, no such record   \? no log: cannot say$"
+check "80x24 C, not_delivered: nothing is 'not collected'" screen_lacks "\? not collected"
+tui_stop
+
+# The bundle admins send: the target's client log is missing. Its row
+# says "not collected" (tatrace cannot say), the candidates' logs "no
+# receipt", and no row says "not delivered".
+$T demo -q --collect SCP01,MP01,CLIENT01 part && $T ingest -q -d part.db part
+ME=$($T traces -d part.db --format json | python3 -c 'import json,sys; print(next(i for i, t in enumerate(json.load(sys.stdin), 1) if t["status"] == "missing_evidence" and t["push_id"] is not None and t["target_count"] == 1))')
+for size in "80 24" "120 40"; do
+	tui_start $size "$T" ui -d part.db
+	tui_wait "trace 1 of " >/dev/null
+	tui_keys :
+	tui_type "$ME"
+	tui_keys Enter C
+	if [ "$size" = "80 24" ]; then
+		check "80x24 C, a client log missing: the target not collected" \
+			tui_wait "^    agent     1 target   \? not collected   in no client log here$"
+		check "80x24 C: the candidate's log: no receipt" \
+			tui_wait "^    agent     CLIENT01\?  ◌ no receipt      CcmNotificationAgent\.log$"
+	else
+		check "120x40 C, a client log missing: the target not collected" \
+			tui_wait "^    agent      1 target         \? not collected      of the push's 1: in no collected client log, tatrace cannot say$"
+		check "120x40 C: the candidate's log, its time" \
+			tui_wait "^    agent      CLIENT01\?        ◌ no receipt         CcmNotificationAgent\.log +09-25 [0-9:]{5}Z \.\. 09-26 [0-9:]{5}Z$"
+		check "120x40 C: the legend" \
+			tui_wait "^    ◌ its log covers the trace, no such record   \? no log covers it: tatrace cannot say$"
+	fi
+	check "${size/ /x} C: no row says 'not delivered'" screen_lacks "not delivered"
+	tui_stop
+done
+
+# No connector log at all: its row keeps the columns of the others.
+$T demo -q --collect MP01,CLIENT01 noscp && $T ingest -q -d noscp.db noscp
+tui_start 80 24 "$T" ui -d noscp.db
+tui_wait "trace 1 of " >/dev/null
+tui_keys C
+check "80x24 C, no connector log: the row in the columns" \
+	tui_wait "^    connector -          \? not collected   no connector log here$"
+tui_stop
+tui_start 120 40 "$T" ui -d noscp.db
+tui_wait "trace 1 of " >/dev/null
+tui_keys C
+check "120x40 C, no connector log: the row in the columns" \
+	tui_wait "^    connector  -                \? not collected      no connector log in the bundle$"
+tui_stop
+
+echo "1..$n"
+[ "$fails" -eq 0 ]

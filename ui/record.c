@@ -198,7 +198,8 @@ static int record_head(void *ctx, const struct stored_record *r)
 	add(rv, src == OFFSET_EXPLICIT || src == OFFSET_OVERRIDE ? PAINT_NORMAL : PAINT_WARN, "Bias",
 	    "%+d min (UTC = local + bias), %s: %s", (int)r->bias_min, offset_source_name(src),
 	    offset_words[src]);
-	add(rv, PAINT_NORMAL, "Source", "%s  %s  line %u  (record %" PRIu64 " of file %" PRId64 ")", r->host,
+	/* file:line, one word, as compilers write it: a wrap cannot split it */
+	add(rv, PAINT_NORMAL, "Source", "%s  %s:%u  (record %" PRIu64 " of file %" PRId64 ")", r->host,
 	    r->path, (unsigned)r->line, r->seq + 1, r->file_id);
 	enum severity sev = severity_of(r->type, r->keyword_sev);
 	b = (struct buf){0};

@@ -63,7 +63,7 @@ tui_type "GenericUploadWorker.log:15"
 tui_keys Enter
 check "/ finds the evidence row" tui_wait "^▶ .*GenericUploadWorker\.log:15$"
 tui_keys Enter
-check "Enter on an evidence row: that record's detail" tui_wait "^    Source +SCP01 +.*GenericUploadWorker\.log +line 15 "
+check "Enter on an evidence row: that record's detail" tui_wait "^    Source +SCP01 +.*GenericUploadWorker\.log:15  \(record "
 tui_keys q
 tui_wait "^\[findings\]" >/dev/null
 tui_keys g Enter

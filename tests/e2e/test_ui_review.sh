@@ -110,5 +110,16 @@ check "120x40 C, no connector log: the row in the columns" \
 	tui_wait "^    connector  -                \? not collected      no connector log in the bundle$"
 tui_stop
 
+# ---- the record detail: file:line is one word, so a wrap cannot split it
+tui_start 80 24 "$T" ui -d plain.db
+tui_wait "trace 1 of " >/dev/null
+tui_keys Enter
+tui_wait "^\[timeline\]" >/dev/null
+tui_keys Enter
+check "80x24 record: the source's file:line whole" \
+	tui_wait "^    Source    SCP01  plain/SCP01/Logs/CMGatewayNotificationWorker\.log:[0-9]+$"
+check "80x24 record: no line number alone at a row's start" screen_lacks "^ +[0-9]+  \(record "
+tui_stop
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -1592,8 +1592,16 @@ void tracelist_preview(struct view *v, struct lines *out)
 		  glyph(G_NOT_REACHED), start, glyph(G_NOT_REACHED), span, glyph(G_NOT_REACHED),
 		  row->lanes[0] + row->lanes[1] + row->lanes[2]);
 	buf_free(&ids);
-	lines_add(out, PAINT_NORMAL, "%s", row->summary);
-	lines_add(out, PAINT_ACTIVE, "next: %s", row->next_step);
+	/* The summary ends "Next: <step>." when it has one: said once, on
+	 * the next: row below, in its own colour. */
+	const char *sum = row->summary ? row->summary : "";
+	const char *next = row->next_step && *row->next_step ? row->next_step : NULL;
+	const char *cut = next ? strstr(sum, " Next: ") : NULL;
+	if (cut && strncmp(cut + 7, next, strlen(next)))
+		cut = NULL;
+	lines_add(out, PAINT_NORMAL, "%.*s", (int)(cut ? (size_t)(cut - sum) : strlen(sum)), sum);
+	if (next)
+		lines_add(out, PAINT_ACTIVE, "next: %s", next);
 	fmt_ms(row->hop_forward_to_push, a, sizeof(a));
 	fmt_ms(row->hop_push_to_receive, b, sizeof(b));
 	fmt_ms(row->hop_receive_to_response, c, sizeof(c));

@@ -110,6 +110,16 @@ check "120x40 C, no connector log: the row in the columns" \
 	tui_wait "^    connector  -                \? not collected      no connector log in the bundle$"
 tui_stop
 
+# ---- the preview says the next step once, on its own row
+tui_start 120 40 "$T" ui -d plain.db
+tui_wait "trace 1 of " >/dev/null
+check "preview: the summary without its 'Next:' tail" \
+	tui_wait "^  SCP01 forwarded RequestMachinePolicy; no notification server started a push\.$"
+check "preview: the next step on its row" \
+	tui_wait "^  next: check SMS_NOTIFICATION_SERVER on the management point: BgbServer\.log and the component's status$"
+check "preview: 'Next:' not said twice" screen_lacks "Next: "
+tui_stop
+
 # ---- the record detail: file:line is one word, so a wrap cannot split it
 tui_start 80 24 "$T" ui -d plain.db
 tui_wait "trace 1 of " >/dev/null

@@ -8,7 +8,10 @@
  * reads inside one read transaction (store_snapshot_begin): every query of
  * it sees one commit, and a writer's commit can neither slip between them
  * nor fail one half way (in rollback-journal mode the writer waits for the
- * snapshot's end; in WAL mode neither waits). */
+ * snapshot's end; in WAL mode neither waits). A read done in slices over
+ * several pauses (the dashboard's regex scan, its outcome strip) holds
+ * one snapshot from its first slice to its last, so what it counts is
+ * one commit's too; snapshots nest, the outermost one reads. */
 #include "store_internal.h"
 
 static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
@@ -37,7 +40,7 @@ void store_set_busy_ms(struct store *s, int ms)
 
 bool store_changed(struct store *s)
 {
-	if (s->in_snapshot)
+	if (s->snapshot_depth)
 		return false;
 	int64_t v = data_version(s);
 	if (v < 0)
@@ -50,8 +53,10 @@ bool store_changed(struct store *s)
 
 int store_snapshot_begin(struct store *s)
 {
-	if (s->in_snapshot)
+	if (s->snapshot_depth) {
+		s->snapshot_depth++;
 		return 0;
+	}
 	if (store_exec(s, "BEGIN") < 0)
 		return -1;
 	/* BEGIN takes no lock: the first read does. It is this one, and
@@ -64,15 +69,14 @@ int store_snapshot_begin(struct store *s)
 	}
 	s->data_version = v;
 	s->data_version_known = true;
-	s->in_snapshot = true;
+	s->snapshot_depth = 1;
 	return 0;
 }
 
 void store_snapshot_end(struct store *s)
 {
-	if (!s->in_snapshot)
+	if (!s->snapshot_depth || --s->snapshot_depth)
 		return;
-	s->in_snapshot = false;
 	/* A read transaction: ending it only releases the lock. */
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);

@@ -58,7 +58,10 @@ bool store_changed(struct store *s);
 /* Read everything of one refresh from one commit: a read transaction
  * until store_snapshot_end. 0, or -1 (store_busy tells a writer's lock
  * from an error; the caller keeps its last good data and tries later).
- * Nested calls do nothing. */
+ * Calls nest: a begin inside an open snapshot joins it (0), and only the
+ * outermost end closes it, so a read spread over many pauses can hold
+ * one snapshot while refreshes come and go inside it. While one is open
+ * store_changed says false. */
 int store_snapshot_begin(struct store *s);
 void store_snapshot_end(struct store *s);
 /* The last failure (of any query, store_changed or

@@ -35,10 +35,11 @@ struct store {
 	 * (forwarded, push_started, task_received) were stored. */
 	bool resolve_needed;
 	uint64_t join_events;
-	/* db/live.c: the data version last seen, and an open snapshot */
+	/* db/live.c: the data version last seen, and an open snapshot's
+	 * holders (a refresh, a scan read in slices, nested) */
 	int64_t data_version;
 	bool data_version_known;
-	bool in_snapshot;
+	int snapshot_depth;
 	bool last_busy;		/* the last failure met a writer's lock */
 	bool resume_cols;	/* files has resume_hasher and tail_hash */
 	char err[512];

@@ -60,6 +60,10 @@ struct tl_scan {
 	int8_t *st;
 	size_t n, cap;
 	int64_t counts[TRACE_STATUS_COUNT];
+	/* The store whose snapshot the scan holds from its first slice to
+	 * its last (NULL: none), so its matches and counts are one
+	 * commit's while a writer commits between the slices. */
+	struct store *held;
 };
 
 struct tl {
@@ -101,6 +105,7 @@ struct tl {
 	size_t n_act;
 	bool act_done;
 	int8_t *strip;
+	bool strip_held;	/* its slices read one snapshot (as a scan's) */
 	int strip_n;
 	int strip_want;		/* width wanted; read at the next pauses */
 	int strip_step;		/* slices of time read so far, STRIP_STEPS: done */
@@ -379,6 +384,8 @@ static void scan_free(struct tl_scan *sc)
 {
 	if (!sc)
 		return;
+	if (sc->held)
+		store_snapshot_end(sc->held);
 	pcre2_match_data_free(sc->m.md);
 	pcre2_code_free(sc->m.re);
 	free(sc->pattern);
@@ -427,10 +434,21 @@ static int scan_row(void *ctx, const struct trace_row *row)
 	return 0;
 }
 
-/* Read on for about budget seconds (a chunk at least). */
+/* Read on for about budget seconds (a chunk at least), in the scan's
+ * snapshot: a writer's lock puts the first slice off to a later pause. */
 static void scan_slice(struct tl *t, struct tl_scan *sc, double budget)
 {
 	struct store *s = app_store(t->app);
+	if (!sc->held) {
+		if (store_snapshot_begin(s) < 0) {
+			if (!store_busy(s)) {
+				app_store_failed(t->app, NULL);
+				sc->done = true;
+			}
+			return;
+		}
+		sc->held = s;
+	}
 	double until = clock_now() + budget;
 	do {
 		long got = store_trace_page(s, &sc->pager, sc->started ? &sc->at : NULL, false,
@@ -442,6 +460,10 @@ static void scan_slice(struct tl *t, struct tl_scan *sc, double budget)
 			sc->done = true;
 		}
 	} while (!sc->done && clock_now() < until);
+	if (sc->done) {
+		store_snapshot_end(sc->held);
+		sc->held = NULL;
+	}
 }
 
 static bool status_shown(const struct tl *t, int st)
@@ -1187,9 +1209,32 @@ static int take_bucket(void *ctx, int bucket, const char *status, int64_t count)
 
 /* One slice of time of the strip (the first sets it up for width n):
  * a scan of every trace in one go took 70-140 ms at 100,000 traces. */
+static void strip_release(struct tl *t)
+{
+	if (t->strip_held)
+		store_snapshot_end(app_store(t->app));
+	t->strip_held = false;
+}
+
 static void strip_step(struct tl *t, int n)
 {
 	struct store *s = app_store(t->app);
+	if (n != t->strip_n)
+		strip_release(t);	/* a new width: read afresh */
+	if (!t->strip_held) {
+		/* Its slices read one snapshot: the strip is one commit's,
+		 * as the counts beside it are. */
+		if (store_snapshot_begin(s) < 0) {
+			if (!store_busy(s)) {
+				app_store_failed(t->app, NULL);
+				t->strip_n = n;
+				t->strip_step = STRIP_STEPS;
+			}
+			return;
+		}
+		t->strip_held = true;
+		t->strip_n = 0;		/* (re)start in this snapshot */
+	}
 	if (n != t->strip_n) {
 		free(t->strip);
 		t->strip = xmalloc((size_t)n);
@@ -1199,6 +1244,7 @@ static void strip_step(struct tl *t, int n)
 		if (store_trace_bounds(s, &t->first_utc, &t->last_utc) < 0) {
 			app_store_failed(t->app, NULL);
 			t->strip_step = STRIP_STEPS;
+			strip_release(t);
 			return;
 		}
 	}
@@ -1209,6 +1255,7 @@ static void strip_step(struct tl *t, int n)
 		app_store_failed(t->app, NULL);
 	if (++t->strip_step < STRIP_STEPS)
 		return;
+	strip_release(t);
 	free(t->shown);
 	t->shown = xmalloc((size_t)n);
 	memcpy(t->shown, t->strip, (size_t)n);
@@ -1773,6 +1820,7 @@ static void tl_done(struct view *v)
 {
 	struct tl *t = tl_of(v);
 	window_clear(t);
+	strip_release(t);
 	scan_free(t->scan);
 	scan_free(t->rescan);
 	scan_free(t->probe);
@@ -1878,8 +1926,10 @@ static unsigned tl_reread(struct view *v)
 	/* The strip (16 slices of every trace's time) is read again, behind
 	 * the one shown, only when the traces' counts moved: most commits
 	 * (records without events) leave them. */
-	if (memcmp(t->store_counts, counts, sizeof(counts)))
+	if (memcmp(t->store_counts, counts, sizeof(counts))) {
+		strip_release(t);
 		t->strip_n = 0;
+	}
 	memcpy(t->store_counts, counts, sizeof(counts));
 	/* Without SQL filters the list's counts are the store's: one count
 	 * of every trace (the reread's biggest read) serves both. */

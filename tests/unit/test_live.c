@@ -89,6 +89,42 @@ static void test_snapshot_holds_a_writer_off(void **state)
 	assert_true(store_changed(l->reader));
 }
 
+/* A scan read in slices holds one snapshot; a refresh inside it joins
+ * it, and its end does not close the scan's. */
+static void test_snapshots_nest(void **state)
+{
+	struct live *l = *state;
+	assert_false(store_changed(l->reader));
+	assert_int_equal(store_snapshot_begin(l->reader), 0);	/* the scan's */
+	assert_int_equal(store_snapshot_begin(l->reader), 0);	/* a refresh */
+	store_snapshot_end(l->reader);
+	sqlite3_busy_timeout(l->writer, 0);
+	assert_int_equal(commit_one(l, 1), SQLITE_BUSY);	/* still held */
+	assert_false(store_changed(l->reader));
+	store_snapshot_end(l->reader);			/* the scan's end */
+	assert_int_equal(commit_one(l, 2), SQLITE_OK);
+	assert_true(store_changed(l->reader));
+	store_snapshot_end(l->reader);			/* one too many: nothing */
+	assert_int_equal(commit_one(l, 3), SQLITE_OK);
+}
+
+/* In WAL mode a held snapshot keeps reading its commit while the writer
+ * commits on: every slice of a scan counts the same traces. */
+static void test_wal_snapshot_reads_one_commit(void **state)
+{
+	struct live *l = *state;
+	assert_int_equal(sqlite3_exec(l->writer, "PRAGMA journal_mode=WAL;"
+				      "CREATE TABLE t(x); INSERT INTO t VALUES (1)",
+				      NULL, NULL, NULL), SQLITE_OK);
+	store_changed(l->reader);
+	assert_int_equal(store_snapshot_begin(l->reader), 0);
+	assert_int_equal(sqlite3_exec(l->writer, "INSERT INTO t VALUES (2)", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_false(store_changed(l->reader));	/* not while it is held */
+	store_snapshot_end(l->reader);
+	assert_true(store_changed(l->reader));
+}
+
 static void test_busy_is_said_not_waited(void **state)
 {
 	struct live *l = *state;
@@ -125,6 +161,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_changed_after_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_takes_the_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_holds_a_writer_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshots_nest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wal_snapshot_reads_one_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_is_said_not_waited, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wal_reader_and_writer_both_go, setup, teardown),
 	};

@@ -84,17 +84,6 @@ static void when_text(struct buf *b, const struct finding *f)
 		buf_printf(b, " .. %s", z);
 }
 
-/* The evidence's file without its folders (the host says whose): the
- * record detail (Enter) has the whole path. */
-static const char *base_name(const char *path)
-{
-	const char *b = path;
-	for (const char *p = path; *p; p++)
-		if (*p == '/' || *p == '\\')
-			b = p + 1;
-	return *b ? b : path;
-}
-
 /* An evidence row, time first so the rows read down a column: wide
  * "2026-09-25T19:35:02.412Z  SCP01  X.log:12"; under 120
  * columns "09-25 19:35:02.412Z  SCP01  X.log:12", the host cut to what the
@@ -103,9 +92,12 @@ static const char *base_name(const char *path)
 #define EVIDENCE_NARROW 78	/* the text's width at 80 columns */
 #define EVIDENCE_HOST_MIN 8
 #define EVIDENCE_TIME 19	/* "09-25 19:35:02.412Z" */
+
+/* "X.log:12": the file without its folders (the host says whose; the
+ * record detail, Enter, has the whole path). */
 static void evidence_place(char *out, size_t len, const struct finding_evidence *e)
 {
-	const char *file = base_name(e->file ? e->file : "-");
+	const char *file = lines_file_name(e->file ? e->file : "-");
 	if (e->line > 0)
 		snprintf(out, len, "%s:%" PRId64, file, e->line);
 	else

@@ -32,6 +32,15 @@ void lines_add_narrow(struct lines *ls, enum paint role, const char *text, const
 	ls->l[ls->n++] = (struct line){ xstrdup(text), role, 0, narrow ? xstrdup(narrow) : NULL };
 }
 
+const char *lines_file_name(const char *path)
+{
+	const char *b = path;
+	for (const char *p = path; *p; p++)
+		if (*p == '/' || *p == '\\')
+			b = p + 1;
+	return *b ? b : path;
+}
+
 void lines_cut(struct buf *b, const char *s, int w)
 {
 	size_t len = strlen(s);

@@ -28,6 +28,8 @@ void lines_add_narrow(struct lines *ls, enum paint role, const char *text,
 /* s in at most w columns of b, cut with an ellipsis, padded: a table's
  * cell (names are ASCII mostly; a cut never splits a UTF-8 sequence). */
 void lines_cut(struct buf *b, const char *s, int w);
+/* The file name of a bundle path, without its folders ('/' or '\\'). */
+const char *lines_file_name(const char *path);
 /* Add text split at newlines. */
 void lines_add_text(struct lines *ls, enum paint role, const char *text, size_t len);
 void lines_clear(struct lines *ls);

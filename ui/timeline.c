@@ -1832,9 +1832,13 @@ static void draw_readout(struct timeline *tl, int64_t item, int y, int w)
 			   glyph(G_NOT_REACHED), e->what, glyph(G_NOT_REACHED),
 			   *e->host ? e->host : lane_name(e->lane));
 	else
-		buf_printf(&b, " %s %s %s %s %ss %s %s %s:%u", event_kind_name(e->kind),
-			   glyph(G_NOT_REACHED), e->host, glyph(G_NOT_REACHED), off,
-			   glyph(G_NOT_REACHED), t, e->path, e->line);
+		/* file:line without its folders and before the times (the
+		 * events pane has them), so a narrow row cuts the times, not
+		 * the line number (Enter shows the path) */
+		buf_printf(&b, " %s %s %s %s %s:%u %s %ss %s %s", event_kind_name(e->kind),
+			   glyph(G_NOT_REACHED), e->host, glyph(G_NOT_REACHED),
+			   lines_file_name(e->path), e->line, glyph(G_NOT_REACHED), off,
+			   glyph(G_NOT_REACHED), t);
 	int x = x0;
 	if (c < 0)
 		x += draw_text(y, x, cw, PAINT_QUIET, "< cursor left of the window:", false);

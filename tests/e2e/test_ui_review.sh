@@ -131,5 +131,14 @@ check "80x24 record: the source's file:line whole" \
 check "80x24 record: no line number alone at a row's start" screen_lacks "^ +[0-9]+  \(record "
 tui_stop
 
+# ---- the timeline's readout: file:line before the times, so 80
+# columns cut the times (the events pane has them), not the line number
+tui_start 80 24 "$T" ui -d plain.db
+tui_wait "trace 1 of " >/dev/null
+tui_keys Enter
+check "80x24 timeline readout: file:line whole" \
+	tui_wait "│ forwarded · SCP01 · CMGatewayNotificationWorker\\.log:16 · \\+…▲$"
+tui_stop
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -340,7 +340,7 @@ static void unnamed_row(struct cview *cv, const struct trace_span *ts)
 	for (size_t i = 0; i < ts->n; i++)
 		named += !ts->t[i].inferred;
 	if (ts->no_push) {
-		verdict_row(cv, agent, "-", VD_NOTHING, "the server never pushed it", "no push");
+		verdict_row(cv, agent, "-", VD_NOTHING, "the server never pushed it", "");
 		return;
 	}
 	if (ts->target_count == EVENT_NONE || ts->target_count <= named) {
@@ -413,6 +413,23 @@ static void trace_section(struct cview *cv, struct app *a)
 		lines_add_narrow(&cv->lines, PAINT_QUIET, legend, nlegend);
 	lines_add(&cv->lines, PAINT_NORMAL, "%s", "");
 	free(ts.t);
+}
+
+/* A log collected twice (the same bytes under two names): it covers
+ * nothing more, so the table leaves it out; said here so an admin who
+ * counts the files he sent finds them all. */
+static int add_duplicate(void *ctx, const struct store_duplicate *d)
+{
+	struct cview *cv = ctx;
+	const char *a = lines_file_name(d->path), *b = lines_file_name(d->original);
+	bool same = !strcmp(a, b);	/* the folders tell them apart then */
+	struct buf w = {0};
+	buf_puts(&w, "  ");
+	lines_cut(&w, d->host ? d->host : "-", 10);
+	buf_printf(&w, " %s = %s", same ? d->path : a, same ? d->original : b);
+	lines_add(&cv->lines, PAINT_QUIET, "%s", w.data);
+	buf_free(&w);
+	return 0;
 }
 
 static void coverage_title(struct view *v, struct buf *out)
@@ -504,6 +521,16 @@ struct view *coverage_open(struct app *a)
 	if (all)
 		lines_add(&cv->lines, PAINT_OK, "%s every lane (connector, server, agent) has a log",
 			  glyph(G_OK));
+	size_t before = cv->lines.n;
+	lines_add(&cv->lines, PAINT_NORMAL, "%s", "");
+	lines_add(&cv->lines, PAINT_HEADER, "%s", "Read once: the same bytes as a log above, under another name");
+	if (store_duplicate_files(app_store(a), add_duplicate, cv) != 0 || cv->lines.n == before + 2) {
+		while (cv->lines.n > before) {	/* none (or unreadable): no heading */
+			cv->lines.n--;
+			free(cv->lines.l[cv->lines.n].text);
+			free(cv->lines.l[cv->lines.n].narrow);
+		}
+	}
 	struct view *v = xcalloc(1, sizeof(*v));
 	v->ops = &coverage_ops;
 	v->app = a;

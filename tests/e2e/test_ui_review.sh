@@ -110,6 +110,36 @@ check "120x40 C, no connector log: the row in the columns" \
 	tui_wait "^    connector  -                \? not collected      no connector log in the bundle$"
 tui_stop
 
+# A log collected twice under two names: read once, and said so under
+# the table; a bundle without one has no such heading.
+cp plain/CLIENT03/Windows/CCM/Logs/CcmNotificationAgent.log \
+	plain/CLIENT03/Windows/CCM/Logs/CcmNotificationAgent-copy.log
+$T ingest -q -d dup.db plain
+tui_start 120 40 "$T" ui -d dup.db
+tui_wait "trace 1 of " >/dev/null
+tui_keys C G
+check "C, a log twice: the heading" tui_wait "^  Read once: the same bytes as a log above, under another name$"
+check "C, a log twice: which and of what" \
+	tui_wait "^▶   CLIENT03   CcmNotificationAgent\\.log = CcmNotificationAgent-copy\\.log$"
+tui_stop
+tui_start 120 40 "$T" ui -d plain.db
+tui_wait "trace 1 of " >/dev/null
+tui_keys C G
+tui_wait "^▶ ✓ every lane" >/dev/null
+check "C, no log twice: no such heading" screen_lacks "Read once"
+tui_stop
+
+# 80 columns: "nothing to deliver" keeps its column, nothing after it.
+NP=$($T traces -d plain.db --format json | python3 -c 'import json,sys; print(next(t["id"] for t in json.load(sys.stdin) if t["status"] == "not_pushed"))')
+tui_start 80 24 "$T" ui -d plain.db
+tui_wait "trace 1 of " >/dev/null
+tui_keys :
+tui_type "$NP"
+tui_keys Enter C
+check "80x24 C, not_pushed: the server's log, no push" tui_wait "^    server    MP01       ◌ no push         BgbServer\\.lo_$"
+check "80x24 C, not_pushed: the clients, nothing to deliver" tui_wait "^    agent     -          · nothing to deliver$"
+tui_stop
+
 # ---- the preview says the next step once, on its own row
 tui_start 120 40 "$T" ui -d plain.db
 tui_wait "trace 1 of " >/dev/null

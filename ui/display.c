@@ -30,31 +30,69 @@ static void draw_title(struct view *v, int y, int w, bool focused)
 	buf_free(&b);
 }
 
+/* The hint bar's first entries, what an admin reaches for first (the
+ * design's bar: open, filter, status, findings, coverage, log, help,
+ * back); the view's other keys follow in the table's order while they
+ * fit. An 80-column bar showed fold-toggle and focus-next instead. */
+static const enum action hint_first[] = {
+	ACT_OPEN, ACT_LOG_RECORD, ACT_TL_RECORD, ACT_FINDING_TRACES, ACT_FILTER,
+	ACT_STATUS_CYCLE, ACT_LOG_SEVERITY, ACT_TL_FLAG_NEXT, ACT_REC_TRACE, ACT_FINDINGS,
+	ACT_COVERAGE, ACT_LOG, ACT_HELP, ACT_BACK,
+};
+#define HINT_FIRST (sizeof(hint_first) / sizeof(hint_first[0]))
+
+/* Not worth a place: the moves everyone knows, each pair's second half. */
+static bool hint_skipped(enum action id)
+{
+	return id == ACT_DOWN || id == ACT_UP || (id >= ACT_FIRST && id <= ACT_HALF_UP) ||
+	       id == ACT_MATCH_PREV || id == ACT_REDRAW || id == ACT_FOLD || id == ACT_UNFOLD ||
+	       id == ACT_TL_EVENT_PREV || id == ACT_TL_LANE_UP || id == ACT_TL_STAGE_PREV ||
+	       id == ACT_TL_FLAG_PREV;
+}
+
+static bool hint_is_first(enum action id)
+{
+	for (size_t i = 0; i < HINT_FIRST; i++)
+		if (hint_first[i] == id)
+			return true;
+	return false;
+}
+
+/* One entry, "key name ", when it fits: false when it does not. */
+static bool draw_hint(const struct action_info *ai, int y, int *x, int w)
+{
+	char keys[64];
+	action_keys_text(ai, keys, sizeof(keys));
+	char *sp = strchr(keys, ' ');
+	if (sp)
+		*sp = '\0';
+	int need = draw_width(keys) + 1 + (int)strlen(ai->name) + 1;
+	if (*x + need > w)
+		return false;
+	*x += draw_text(y, *x, w - *x, PAINT_HINT_KEY, keys, false);
+	*x += draw_text(y, *x, 1, PAINT_NORMAL, " ", false);
+	*x += draw_text(y, *x, w - *x, PAINT_HINT_LABEL, ai->name, false);
+	*x += draw_text(y, *x, 1, PAINT_NORMAL, " ", false);
+	return true;
+}
+
 static void draw_hints(struct app *a, int y, int w)
 {
 	unsigned mask = app_top(a)->ops->mask;
 	int x = 0;
 	draw_fill(y, 0, w, PAINT_NORMAL);
-	for (size_t i = 0; i < action_info_count && x < w; i++) {
+	for (size_t f = 0; f < HINT_FIRST; f++)
+		for (size_t i = 0; i < action_info_count; i++) {
+			const struct action_info *ai = &action_infos[i];
+			if (ai->id == hint_first[f] && (ai->views & mask) && !draw_hint(ai, y, &x, w))
+				return;
+		}
+	for (size_t i = 0; i < action_info_count; i++) {
 		const struct action_info *ai = &action_infos[i];
-		if (!(ai->views & mask) || ai->id == ACT_DOWN || ai->id == ACT_UP ||
-		    (ai->id >= ACT_FIRST && ai->id <= ACT_HALF_UP) || ai->id == ACT_MATCH_PREV ||
-		    ai->id == ACT_REDRAW || ai->id == ACT_FOLD || ai->id == ACT_UNFOLD ||
-		    ai->id == ACT_TL_EVENT_PREV || ai->id == ACT_TL_LANE_UP ||
-		    ai->id == ACT_TL_STAGE_PREV || ai->id == ACT_TL_FLAG_PREV)
+		if (!(ai->views & mask) || hint_skipped(ai->id) || hint_is_first(ai->id))
 			continue;
-		char keys[64];
-		action_keys_text(ai, keys, sizeof(keys));
-		char *sp = strchr(keys, ' ');
-		if (sp)
-			*sp = '\0';
-		int need = draw_width(keys) + 1 + (int)strlen(ai->name) + 1;
-		if (x + need > w)
+		if (!draw_hint(ai, y, &x, w))
 			break;
-		x += draw_text(y, x, w - x, PAINT_HINT_KEY, keys, false);
-		x += draw_text(y, x, 1, PAINT_NORMAL, " ", false);
-		x += draw_text(y, x, w - x, PAINT_HINT_LABEL, ai->name, false);
-		x += draw_text(y, x, 1, PAINT_NORMAL, " ", false);
 	}
 }
 

@@ -170,5 +170,18 @@ check "80x24 timeline readout: file:line whole" \
 	tui_wait "│ forwarded · SCP01 · CMGatewayNotificationWorker\\.log:16 · \\+…▲$"
 tui_stop
 
+# ---- the hint bar: what an admin reaches for first, then the rest
+tui_start 80 24 "$T" ui -d plain.db
+tui_wait "trace 1 of " >/dev/null
+check "80x24 list hints: open, filter, status, findings, coverage, log, help" \
+	tui_wait "^Enter open / filter s status-cycle F findings C coverage L log \\? help q back$"
+tui_keys Enter
+tui_wait "^\\[timeline\\]" >/dev/null
+check "80x24 timeline hints: the record, filter, next problem first" \
+	tui_wait "^Enter event-record / filter \\] flag-next L log \\? help q back "
+tui_keys q F
+check "80x24 findings hints: Enter first" tui_wait "^Enter finding-traces / filter \\? help q back "
+tui_stop
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -78,15 +78,31 @@ static void short_cell(struct buf *b, bool timed, int64_t us)
 	}
 }
 
-/* The source most of the file's records took their bias from. */
-static const char *dominant_source(const struct store_file_coverage *c)
+/* The source most of the file's records took their bias from; -1 none. */
+static int dominant_offset(const struct store_file_coverage *c)
 {
 	int best = -1;
 	for (int i = 0; i < OFFSET_SOURCE_COUNT; i++)
 		if (c->per_offset_source[i] > 0 &&
 		    (best < 0 || c->per_offset_source[i] > c->per_offset_source[best]))
 			best = i;
+	return best;
+}
+
+static const char *dominant_source(const struct store_file_coverage *c)
+{
+	int best = dominant_offset(c);
 	return best < 0 ? "-" : offset_source_name((enum offset_source)best);
+}
+
+/* A bias tatrace inferred (borrowed from the host's other logs, learned
+ * from the joins, or assumed) rather than read from the record or given
+ * with --tz: the 80-column table, which has no room for the source,
+ * marks it '*'. */
+static bool bias_inferred(const struct store_file_coverage *c)
+{
+	int best = dominant_offset(c);
+	return best == OFFSET_HOST || best == OFFSET_JOINED || best == OFFSET_ASSUMED;
 }
 
 static int add_file(void *ctx, const struct store_file_coverage *c)
@@ -107,22 +123,30 @@ static int add_file(void *ctx, const struct store_file_coverage *c)
 		buf_printf(&b, " %+5" PRId32, c->bias_min);
 	buf_printf(&b, "  %-8s %7" PRId64 " %6" PRId64, dominant_source(c), c->records,
 		   c->error_records);
-	/* At 80 columns: minutes, no source, the log name cut. */
+	/* At 80 columns: minutes, the source only as '*' (inferred), the
+	 * log name cut. */
 	struct buf n = {0};
 	lines_cut(&n, c->host, 10);
 	buf_putc(&n, ' ');
 	lines_cut(&n, c->role, 9);
 	buf_putc(&n, ' ');
-	lines_cut(&n, c->name ? c->name : c->log_name, 16);
+	/* ".log" goes (most are), a rotated ".lo_" stays: BgbServer.lo_
+	 * and BgbServer read apart */
+	const char *fname = c->name ? c->name : c->log_name;
+	size_t flen = strlen(fname);
+	char *shown = flen > 4 && !strcasecmp(fname + flen - 4, ".log") ? xstrndup(fname, flen - 4)
+									 : xstrdup(fname);
+	lines_cut(&n, shown, 15);
+	free(shown);
 	buf_putc(&n, ' ');
 	short_cell(&n, c->timed, c->utc_min);
 	buf_putc(&n, ' ');
 	short_cell(&n, c->timed, c->utc_max);
 	if (c->bias_min == INT32_MIN)
-		buf_printf(&n, " %4s", "?");
+		buf_printf(&n, " %4s ", "?");
 	else
-		buf_printf(&n, " %+4" PRId32, c->bias_min);
-	buf_printf(&n, " %6" PRId64 " %4" PRId64, c->records, c->error_records);
+		buf_printf(&n, " %+4" PRId32 "%c", c->bias_min, bias_inferred(c) ? '*' : ' ');
+	buf_printf(&n, "%6" PRId64 " %4" PRId64, c->records, c->error_records);
 	enum paint role = !c->timed ? PAINT_MISSING : c->bias_min == INT32_MIN ? PAINT_WARN
 							    : PAINT_NORMAL;
 	lines_add_narrow(&cv->lines, role, b.data, n.data);
@@ -435,7 +459,8 @@ static int add_duplicate(void *ctx, const struct store_duplicate *d)
 static void coverage_title(struct view *v, struct buf *out)
 {
 	struct cview *cv = v->data;
-	buf_printf(out, "%zu logs; bias: UTC = local + bias (minutes)", cv->n_files);
+	buf_printf(out, "%zu logs; bias: UTC = local + bias (minutes)%s", cv->n_files,
+		   v->cols < 118 ? ", * inferred" : "");
 }
 
 static unsigned coverage_request(struct view *v, enum action a)
@@ -491,7 +516,7 @@ struct view *coverage_open(struct app *a)
 	char wide[160], narrow[96];
 	snprintf(wide, sizeof(wide), "%-10s %-9s %-24s %-20s %-20s %5s  %-8s %7s %6s", "HOST",
 		 "LANE", "LOG", "FIRST UTC", "LAST UTC", "BIAS", "SOURCE", "RECORDS", "ERRORS");
-	snprintf(narrow, sizeof(narrow), "%-10s %-9s %-16s %-11s %-11s %4s %6s %4s", "HOST", "LANE",
+	snprintf(narrow, sizeof(narrow), "%-10s %-9s %-15s %-11s %-11s %4s %6s %4s", "HOST", "LANE",
 		 "LOG", "FIRST UTC", "LAST UTC", "BIAS", "RECS", "ERRS");
 	lines_add_narrow(&files.lines, PAINT_HEADER, wide, narrow);
 	if (store_file_coverage(app_store(a), add_file, &files) != 0) {

@@ -140,6 +140,28 @@ check "80x24 C, not_pushed: the server's log, no push" tui_wait "^    server    
 check "80x24 C, not_pushed: the clients, nothing to deliver" tui_wait "^    agent     -          · nothing to deliver$"
 tui_stop
 
+# 80 columns: no room for the bias's source, so an inferred bias (the
+# connector's logs carry none: borrowed from SMS_SERVICE_CONNECTOR.log)
+# is marked '*', the title says so; ".log" goes, ".lo_" stays.
+tui_start 80 24 "$T" ui -d plain.db
+tui_wait "trace 1 of " >/dev/null
+tui_keys C G
+check "80x24 C: a borrowed bias marked" \
+	tui_wait "^  SCP01      connector CMGatewayNotif… 09-25 [0-9:]{5} 09-26 [0-9:]{5} \\+240\\* +[0-9]+ +[0-9]+$"
+check "80x24 C: a bias read from the log not marked" \
+	tui_wait "^  SCP01      other     SMS_SERVICE_CO… 09-25 [0-9:]{5} 09-26 [0-9:]{5} \\+240  +[0-9]+ +[0-9]+$"
+check "80x24 C: the rotated log and the live one apart" \
+	tui_wait "^  MP01       server    BgbServer\\.lo_   09-25 "
+check "80x24 C: the title says what * means" tui_wait "^\\[coverage\\] [0-9]+ logs; bias: UTC = local \\+ bias \\(minutes\\), \\* inferred"
+tui_stop
+tui_start 120 40 "$T" ui -d plain.db
+tui_wait "trace 1 of " >/dev/null
+tui_keys C
+check "120x40 C: the source in its column instead" \
+	tui_wait "^  SCP01      connector CMGatewayNotificationWo… [0-9TZ:-]+ [0-9TZ:-]+  \\+240  host "
+check "120x40 C: no * in the title" tui_wait "^\\[coverage\\] [0-9]+ logs; bias: UTC = local \\+ bias \\(minutes\\) +[0-9]+%$"
+tui_stop
+
 # ---- the preview says the next step once, on its own row
 tui_start 120 40 "$T" ui -d plain.db
 tui_wait "trace 1 of " >/dev/null

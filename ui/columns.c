@@ -55,10 +55,17 @@ void columns_fit(int cols, struct column_layout *out)
 	for (int c = 0; c < COLUMN_COUNT; c++) {
 		if (!out->shown[c])
 			continue;
-		int w = columns[c].width;
-		if (c == COL_ACTION && spare > 0) {
-			int grow = ACTION_MAX_WIDTH - w;
-			w += spare < grow ? spare : grow;
+		int w = columns[c].width, grow = 0;
+		/* the spare widens Status to its longest word first, then
+		 * Action up to its cap */
+		if (c == COL_STATUS)
+			grow = STATUS_FULL_WIDTH - w;
+		else if (c == COL_ACTION)
+			grow = ACTION_MAX_WIDTH - w;
+		grow = spare < grow ? spare : grow;
+		if (grow > 0) {
+			w += grow;
+			spare -= grow;
 		}
 		out->x[c] = x;
 		out->width[c] = w;

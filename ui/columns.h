@@ -32,6 +32,9 @@ enum column { COLUMN_TABLE(COLUMN_ENUM) COLUMN_COUNT };
 #undef COLUMN_ENUM
 
 #define ACTION_MAX_WIDTH 24
+/* "? missing_evidence", the longest status with its glyph: where there is
+ * room (not at 80 columns) Status grows to it before Action grows. */
+#define STATUS_FULL_WIDTH 18
 
 struct column_layout {
 	bool shown[COLUMN_COUNT];

@@ -50,7 +50,7 @@ check "the title says one new trace past the cursor" tui_wait "trace 2 of $NEW .
 tui_keys G
 check "G goes to the new trace" tui_wait "^\[traces\] 5EED0001-0000-4000-8000-00000000A11E .* trace $NEW of $NEW "
 check "... and clears the marker" tui_wait_gone "▼ [0-9]+ new"
-check "the new trace's row shows" tui_wait "^▶[ ▸▾] +$NEW [0-9:.]+ +\? missing_evide… +RequestMachinePoli… 5EED0001…"
+check "the new trace's row shows" tui_wait "^▶[ ▸▾] +$NEW [0-9:.]+ +\? missing_evidence +RequestMachinePo… 5EED0001…"
 
 # Its timeline grows when the client's receipt arrives; the cursor stays
 # on the event it was on (the first: the connector's receipt).
@@ -94,7 +94,7 @@ NEW=$((NEW + 1))
 tui_keys q q
 check "back to the list, on the newest trace" tui_wait "^\[traces\] 5EED0002-.* trace $NEW of $NEW "
 check "the header counts one more complete trace" tui_wait "✓$((OKS + 1)) (complete|ok) "
-check "the row shows the new status" tui_wait "^ [ ▸▾] +$((NEW - 1)) [0-9:.]+ +✓ complete +RequestMachinePoli… 5EED0001…"
+check "the row shows the new status" tui_wait "^ [ ▸▾] +$((NEW - 1)) [0-9:.]+ +✓ complete +RequestMachinePo… 5EED0001…"
 
 # On the last row the cursor follows new traces (tail -f): no marker.
 tui_keys G

@@ -162,6 +162,19 @@ check "120x40 C: the source in its column instead" \
 check "120x40 C: no * in the title" tui_wait "^\\[coverage\\] [0-9]+ logs; bias: UTC = local \\+ bias \\(minutes\\) +[0-9]+%$"
 tui_stop
 
+# ---- the list's Status column: every word whole where there is room
+$T demo -q --collect SCP01,MP01,CLIENT01 wide && $T ingest -q -d wide.db wide
+tui_start 120 40 "$T" ui -d wide.db
+tui_wait "trace 1 of " >/dev/null
+check "120x40 list: missing_evidence whole" \
+	tui_wait "^ ▸ +2 [0-9:.]+ \\? missing_evidence RequestUserPolicy "
+tui_stop
+tui_start 80 24 "$T" ui -d wide.db
+tui_wait "trace 1 of " >/dev/null
+check "80x24 list: Status keeps its 16 cells, Action its 12" \
+	tui_wait "^ ▸ +2 [0-9:.]+ \\? missing_evide… RequestUser… +0/1 "
+tui_stop
+
 # ---- the preview says the next step once, on its own row
 tui_start 120 40 "$T" ui -d plain.db
 tui_wait "trace 1 of " >/dev/null

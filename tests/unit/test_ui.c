@@ -27,6 +27,11 @@ static void test_columns_120(void **state)
 		assert_true(cl.shown[c]);
 	assert_true(cl.total <= 120);
 	assert_true(cl.width[COL_ACTION] > 12);
+	/* room enough: every status word whole, before Action grows */
+	assert_int_equal(cl.width[COL_STATUS], STATUS_FULL_WIDTH);
+	columns_fit(79, &cl);	/* an 80-column screen, less the scroll bar */
+	assert_int_equal(cl.width[COL_STATUS], 16);
+	assert_int_equal(cl.width[COL_ACTION], 12);
 }
 
 static void test_columns_80_drop_in_order(void **state)

@@ -15,6 +15,7 @@
 #include "glyphs.h"
 #include "pattern.h"
 #include "timeline.h"
+#include "timerange.h"
 #include "tracelist.h"
 #include "../src/export.h"
 #include "../parsers/timeparse.h"
@@ -335,7 +336,14 @@ static void prompt_accept(struct app *a)
 		return;
 	case PROMPT_GOTO:
 		a->prompt = PROMPT_NONE;
-		if (!tracelist_jump(a->stack[0], a->input))
+		if (tracelist_jump(a->stack[0], a->input))
+			return;
+		/* a colon makes it a time: say when it is not one, rather than
+		 * that no trace starts then */
+		int64_t us;
+		if (strchr(a->input, ':') && !time_point_parse(a->input, 0, &us))
+			app_message(a, PAINT_WARN, "'%s' is not a UTC time (19:35, 19:35:02, 2026-09-25T19:35)", a->input);
+		else
 			app_message(a, PAINT_WARN, "no trace '%s' under the current filters (a number, a GUID prefix or a UTC time)", a->input);
 		return;
 	case PROMPT_EXPORT:

@@ -205,6 +205,24 @@ check "80x24 timeline readout: file:line whole" \
 	tui_wait "│ forwarded · SCP01 · CMGatewayNotificationWorker\\.log:16 · \\+…▲$"
 tui_stop
 
+: jump to a time that is not one says so, not "no trace"
+tui_start 80 24 "$T" ui -d plain.db
+tui_wait "trace 1 of " >/dev/null
+tui_keys :
+tui_type "25:99"
+tui_keys Enter
+check ": 25:99 is not a time" tui_wait "^'25:99' is not a UTC time \\(19:35, 19:35:02, 2026-09-25T19:35\\)$"
+tui_keys :
+tui_type "19:35"
+tui_keys Enter
+check ": 19:35 still jumps" tui_wait_gone "is not a UTC time"
+check ": 19:35, no message" screen_lacks "no trace '19:35'"
+tui_keys :
+tui_type "99999"
+tui_keys Enter
+check ": a number no trace has: no trace" tui_wait "^no trace '99999' under the current filters"
+tui_stop
+
 # ---- the hint bar: what an admin reaches for first, then the rest
 tui_start 80 24 "$T" ui -d plain.db
 tui_wait "trace 1 of " >/dev/null

@@ -551,7 +551,7 @@ void store_rollback(struct store *s)
 
 int store_begin_write(struct store *s)
 {
-	if (s->writing) {
+	if (s->writing || s->batch) {
 		snprintf(s->err, sizeof(s->err), "%s: a file is already being"
 			 " written", s->path);
 		return -1;

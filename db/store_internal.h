@@ -26,6 +26,9 @@ struct store {
 	char *path;
 	int lock_fd;		/* flock()ed ingest lock, -1 none */
 	bool writing;		/* a store_writer is active */
+	bool batching;		/* store_file_commit leaves the commit to the caller */
+	bool batch;		/* a batch of files' transaction is open */
+	bool batch_lost;	/* an error rolled the open batch back */
 	bool bulk;		/* between store_bulk_begin and _end */
 	bool index_dropped;	/* the time index is down until _end */
 	uint64_t bulk_events;	/* events inserted since store_bulk_begin */

@@ -1,7 +1,13 @@
-/* writer.c - the ingest writer: one transaction per file, records buffered
- * into blocks (blockfmt.h) and written a block at a time, so the cost of
- * ingest follows bytes, not rows. Events attached to records wait with
- * their block, so that they are stored with the record's settled time. */
+/* writer.c - the ingest writer: records buffered into blocks (blockfmt.h)
+ * and written a block at a time, so the cost of ingest follows bytes, not
+ * rows. Events attached to records wait with their block, so that they are
+ * stored with the record's settled time.
+ *
+ * A commit is a wait for the disk (fdatasync of journal and store), so
+ * files are committed in batches: one transaction holds many files, each
+ * in its own savepoint, so a file that fails rolls back alone and the
+ * batch goes on. The caller decides when a batch is big enough (bytes,
+ * time) and commits it; until then its files are not stored. */
 #include "store_internal.h"
 
 #include <stdio.h>
@@ -49,6 +55,9 @@ struct writer_event {
 #define WRITER_KEEP_TEXT_CAP (4u * STORE_BLOCK_BYTES)
 
 static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_SAVEPOINT[] = "SAVEPOINT file";
+static const char SQL_RELEASE[] = "RELEASE file";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO file";
 static const char SQL_HOST_INSERT[] =
 	"INSERT OR IGNORE INTO hosts(name) VALUES(?1)";
 /* Host names are case-insensitive (as Windows has them): "client01" in
@@ -405,12 +414,68 @@ static void writer_free(struct store_writer *w)
 	free(w);
 }
 
+/* An error that rolled back the whole transaction took the batch's
+ * earlier files with it: store_batch_commit says so. */
+static void writer_batch_check(struct store *s)
+{
+	if (s->batch && sqlite3_get_autocommit(s->db)) {
+		s->batch = false;
+		s->batch_lost = true;
+	}
+}
+
+/* The batch's transaction (begun with the first file), then the file's
+ * savepoint in it. */
+static int writer_batch_begin(struct store *s)
+{
+	if (s->writing || !s->batch) {
+		if (store_begin_write(s) < 0)
+			return -1;
+		s->batch = true;
+		s->batch_lost = false;
+	}
+	if (store_exec(s, SQL_SAVEPOINT) == 0)
+		return 0;
+	if (!s->batching) {
+		store_rollback(s);
+		s->batch = false;
+	}
+	writer_batch_check(s);
+	return -1;
+}
+
+bool store_batch_open(const struct store *s)
+{
+	return s->batch || s->batch_lost;
+}
+
+void store_batching(struct store *s, bool on)
+{
+	s->batching = on;
+}
+
+int store_batch_commit(struct store *s)
+{
+	if (s->batch_lost) {
+		s->batch_lost = false;
+		return -1;	/* s->err says what rolled it back */
+	}
+	if (!s->batch)
+		return 0;
+	s->batch = false;
+	if (store_exec(s, SQL_COMMIT) == 0)
+		return 0;
+	store_rollback(s);
+	store_forget_components(s);
+	return -1;
+}
+
 struct store_writer *store_file_begin(struct store *s,
 				      const struct store_file_meta *meta,
 				      enum store_plan plan,
 				      struct store_resume *resume)
 {
-	if (store_begin_write(s) < 0)
+	if (writer_batch_begin(s) < 0)
 		return NULL;
 	struct store_writer *w = xcalloc(1, sizeof(*w));
 	w->s = s;
@@ -795,18 +860,35 @@ int store_file_commit(struct store_writer *w, const struct store_file_final *f)
 {
 	struct store *s = w->s;
 	if (w->failed || writer_settle(w, f) < 0 || writer_final_row(w, f) < 0 ||
-	    writer_note_resolve(w) < 0 || store_exec(s, SQL_COMMIT) < 0) {
+	    writer_note_resolve(w) < 0 || store_exec(s, SQL_RELEASE) < 0) {
 		store_file_abort(w);	/* keeps the cause's message */
 		return -1;
 	}
 	writer_free(w);
-	return 0;
+	return s->batching ? 0 : store_batch_commit(s);
 }
 
+/* Back to the file's savepoint; an error that already rolled back the
+ * whole transaction (SQLite does on a full disk, say) took the batch's
+ * earlier files with it, which store_batch_commit then says. */
 void store_file_abort(struct store_writer *w)
 {
 	struct store *s = w->s;
-	store_rollback(s);
+	if (!s->batching) {
+		store_rollback(s);
+		s->batch = false;
+	} else if (!sqlite3_get_autocommit(s->db)) {
+		char keep[sizeof(s->err)];
+		memcpy(keep, s->err, sizeof(keep));
+		if (store_exec(s, SQL_ROLLBACK_TO) < 0 ||
+		    store_exec(s, SQL_RELEASE) < 0)
+			store_rollback(s);
+		memcpy(s->err, keep, sizeof(keep));
+	}
+	if (s->batch && sqlite3_get_autocommit(s->db)) {
+		s->batch = false;
+		s->batch_lost = true;
+	}
 	/* Components interned in this transaction are gone again. */
 	store_forget_components(s);
 	writer_free(w);

@@ -177,6 +177,15 @@ struct store_file_final {
 int store_file_commit(struct store_writer *w, const struct store_file_final *f);
 /* Roll back everything of this file (its savepoint). Frees w. */
 void store_file_abort(struct store_writer *w);
+/* Insert blocks on a thread of their own (threads 2) while the caller
+ * parses the next ones, or on the caller's (1, the default). Not while
+ * a file is being written. 0, or -1 when no thread could be started
+ * (then the caller's thread does it all). */
+int store_writer_threads(struct store *s, int threads);
+/* Wait until the writer thread stored every block handed to it, so that
+ * the caller may use the store (a query) mid-file. 0, or -1 when
+ * storing one failed (store_error says why). */
+int store_writer_sync(struct store_writer *w);
 /* Batching on (ingest) or off (the default: each file commits alone).
  * Turning it off does not commit an open batch. */
 void store_batching(struct store *s, bool on);

@@ -767,6 +767,11 @@ static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 	unsigned char blob[HASHER_BLOB_BYTES];
 	if (ok)
 		resume_state_of(ing, in, dd, head, head_len, &fin, blob);
+	/* dedup reads stored text: the writer thread must be done. */
+	if (ok && store_writer_sync(w) < 0) {
+		job.store_failed = true;	/* reported just below */
+		ok = false;
+	}
 	if (ok && dedup_finish(dd, head, head_len, &fin) != 0) {
 		job.store_failed = true;	/* reported just below */
 		ok = false;
@@ -998,6 +1003,15 @@ static uint64_t planned_bytes(char *const paths[], int n_paths)
 	return total;
 }
 
+/* Threads that store a file: 2 (parsing on this one, SQLite on
+ * another), or 1 with TATRACE_INGEST_THREADS=1 (all on this one: the
+ * same store, byte for byte, for comparing and debugging). */
+static int ingest_threads(void)
+{
+	const char *v = getenv("TATRACE_INGEST_THREADS");
+	return v && !strcmp(v, "1") ? 1 : 2;
+}
+
 static int exit_status(const struct ingest_summary *sum)
 {
 	if (sum->interrupted)
@@ -1055,6 +1069,7 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 	double start = clock_now();
 	ing.batch_start = start;
 	store_batching(s, true);
+	store_writer_threads(s, ingest_threads());
 	/* What the traces stand on now, so that they can be updated. */
 	struct correlate_base *base = correlate_base_take(s);
 
@@ -1078,6 +1093,7 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 	/* Ctrl-C too: what the walk released is stored before exit 130. */
 	batch_commit(&ing);
 	store_batching(s, false);
+	store_writer_threads(s, 1);
 	/* After the walk: --tz may name a host this run brought. */
 	set_overrides(&ing);
 	bool changed = opts->n_tz || sum->files_new || sum->files_grown ||

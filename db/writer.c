@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <signal.h>
 #include <time.h>
 #include "blockfmt.h"
 #include "../lib/util.h"
@@ -845,7 +846,14 @@ int store_writer_threads(struct store *s, int threads)
 	pthread_cond_init(&p->done, NULL);
 	for (size_t i = 0; i < WRITER_PIPE_BLOCKS; i++)
 		p->pool[p->nfree++] = block_new();
-	if (pthread_create(&p->thread, NULL, pipe_main, p) != 0) {
+	/* Signals go to the caller's thread: Ctrl-C must interrupt its
+	 * read() of an idle pipe, not wake the writer thread. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int started = pthread_create(&p->thread, NULL, pipe_main, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (started != 0) {
 		for (size_t i = 0; i < p->nfree; i++)
 			block_free(p->pool[i]);
 		pthread_mutex_destroy(&p->mu);

@@ -1146,10 +1146,7 @@ void store_file_abort(struct store_writer *w)
 			store_rollback(s);
 		memcpy(s->err, keep, sizeof(keep));
 	}
-	if (s->batch && sqlite3_get_autocommit(s->db)) {
-		s->batch = false;
-		s->batch_lost = true;
-	}
+	writer_batch_check(s);
 	/* Components interned in this transaction are gone again. */
 	store_forget_components(s);
 	writer_free(w);

@@ -193,8 +193,12 @@ static const char SQL_STATS_FILES[] =
 	" FROM files";
 static const char SQL_STATS_FORMATS[] =
 	"SELECT format, sum(records) FROM files GROUP BY format";
+/* The time span from the files' bounds (set at commit and when offsets
+ * move): max(utc_max) over the blocks read every block row, 0.2-0.3 s at
+ * 10M records. count(*) walks the smallest index only. */
 static const char SQL_STATS_BLOCKS[] =
-	"SELECT count(*), min(utc_min), max(utc_max) FROM blocks";
+	"SELECT (SELECT count(*) FROM blocks), min(utc_min), max(utc_max)"
+	" FROM files WHERE duplicate_of IS NULL";
 
 static int stats_files(struct store *s, struct store_stats *out)
 {

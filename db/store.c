@@ -176,6 +176,7 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
+	store_writer_threads(s, 1);	/* joins an ingest's writer thread */
 	for (size_t i = 0; i < s->nstmts; i++)
 		sqlite3_finalize(s->stmts[i].stmt);
 	sqlite3_close(s->db);
@@ -328,21 +329,34 @@ static int comps_fetch(struct store *s, const char *name, size_t len,
 	return 0;
 }
 
+static bool comps_find(const struct store *s, const char *name, size_t len,
+		       uint64_t hash, uint32_t *id)
+{
+	if (!s->comps_cap)
+		return false;
+	size_t mask = s->comps_cap - 1;
+	for (size_t i = hash & mask; s->comps[i].name; i = (i + 1) & mask) {
+		const struct store_comp_slot *c = &s->comps[i];
+		if (c->hash == hash && c->len == len &&
+		    memcmp(c->name, name, len) == 0) {
+			*id = c->id;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool store_intern_known(const struct store *s, const char *name, size_t len,
+			uint32_t *id)
+{
+	return comps_find(s, name, len, hash_bytes(name, len), id);
+}
+
 int store_intern(struct store *s, const char *name, size_t len, uint32_t *id)
 {
 	uint64_t hash = hash_bytes(name, len);
-	if (s->comps_cap) {
-		size_t mask = s->comps_cap - 1;
-		for (size_t i = hash & mask; s->comps[i].name;
-		     i = (i + 1) & mask) {
-			struct store_comp_slot *c = &s->comps[i];
-			if (c->hash == hash && c->len == len &&
-			    memcmp(c->name, name, len) == 0) {
-				*id = c->id;
-				return 0;
-			}
-		}
-	}
+	if (comps_find(s, name, len, hash, id))
+		return 0;
 	if (comps_fetch(s, name, len, id) < 0)
 		return -1;
 	if ((s->ncomps + 1) * 2 > s->comps_cap)
@@ -551,7 +565,7 @@ void store_rollback(struct store *s)
 
 int store_begin_write(struct store *s)
 {
-	if (s->writing) {
+	if (s->writing || s->batch) {
 		snprintf(s->err, sizeof(s->err), "%s: a file is already being"
 			 " written", s->path);
 		return -1;

@@ -138,7 +138,13 @@ struct store_resume {
 
 struct store_writer;
 
-/* Begin one file's transaction. Returns NULL on a store error. */
+/* Files are written in batches: the first file of a batch begins one
+ * transaction, each file is a savepoint in it (a bad file rolls back
+ * alone), and store_batch_commit makes the batch durable with one commit
+ * instead of one per file. A file is stored only once its batch commits;
+ * closing the store with a batch open rolls the batch back. */
+/* Begin one file's savepoint (and the batch's transaction if none is
+ * open). Returns NULL on a store error. */
 struct store_writer *store_file_begin(struct store *s,
 				      const struct store_file_meta *meta,
 				      enum store_plan plan,
@@ -169,10 +175,29 @@ struct store_file_final {
 	size_t resume_len;
 	uint64_t tail_hash;
 };
-/* Flush, update the file row and commit. Frees w. 0 or -1. */
+/* Flush, update the file row and release its savepoint into the batch.
+ * Frees w. 0 or -1. */
 int store_file_commit(struct store_writer *w, const struct store_file_final *f);
-/* Roll back everything of this file's transaction. Frees w. */
+/* Roll back everything of this file (its savepoint). Frees w. */
 void store_file_abort(struct store_writer *w);
+/* Insert blocks on a thread of their own (threads 2) while the caller
+ * parses the next ones, or on the caller's (1, the default). Not while
+ * a file is being written. 0, or -1 when no thread could be started
+ * (then the caller's thread does it all). */
+int store_writer_threads(struct store *s, int threads);
+/* Wait until the writer thread stored every block handed to it, so that
+ * the caller may use the store (a query) mid-file. 0, or -1 when
+ * storing one failed (store_error says why). */
+int store_writer_sync(struct store_writer *w);
+/* Batching on (ingest) or off (the default: each file commits alone).
+ * Turning it off does not commit an open batch. */
+void store_batching(struct store *s, bool on);
+/* Commit the open batch, if any: 0, or -1 when the commit failed or the
+ * batch was lost (an error that rolled back the whole transaction); then
+ * none of the batch's files is stored. */
+int store_batch_commit(struct store *s);
+/* A batch is open (files released into it, not committed yet). */
+bool store_batch_open(const struct store *s);
 
 /* Stored files that may hold the same evidence as a file being read:
  * the same host (case-insensitive) and logical log -- or, when role is

@@ -26,6 +26,10 @@ struct store {
 	char *path;
 	int lock_fd;		/* flock()ed ingest lock, -1 none */
 	bool writing;		/* a store_writer is active */
+	bool batching;		/* store_file_commit leaves the commit to the caller */
+	bool batch;		/* a batch of files' transaction is open */
+	bool batch_lost;	/* an error rolled the open batch back */
+	struct writer_pipe *pipe;	/* db/writer.c's writer thread, or NULL */
 	bool bulk;		/* between store_bulk_begin and _end */
 	bool index_dropped;	/* the time index is down until _end */
 	uint64_t bulk_events;	/* events inserted since store_bulk_begin */
@@ -94,6 +98,10 @@ int store_exec(struct store *s, const char *sql);
 int store_bind_text(sqlite3_stmt *st, int col, const char *text);
 /* components.id of name, inserted when new. 0 or -1. */
 int store_intern(struct store *s, const char *name, size_t len, uint32_t *id);
+/* The id of a name interned already, without touching the database (the
+ * writer thread may be using it). */
+bool store_intern_known(const struct store *s, const char *name, size_t len,
+			uint32_t *id);
 /* Count n events about to be inserted by a bulk load; drops the time
  * index once the load is big enough to be worth building it afresh. */
 int store_bulk_events(struct store *s, size_t n);

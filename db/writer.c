@@ -1,26 +1,52 @@
-/* writer.c - the ingest writer: one transaction per file, records buffered
- * into blocks (blockfmt.h) and written a block at a time, so the cost of
- * ingest follows bytes, not rows. Events attached to records wait with
- * their block, so that they are stored with the record's settled time. */
+/* writer.c - the ingest writer: records buffered into blocks (blockfmt.h)
+ * and written a block at a time, so the cost of ingest follows bytes, not
+ * rows. Events attached to records wait with their block, so that they are
+ * stored with the record's settled time.
+ *
+ * A commit is a wait for the disk (fdatasync of journal and store), so
+ * files are committed in batches: one transaction holds many files, each
+ * in its own savepoint, so a file that fails rolls back alone and the
+ * batch goes on. The caller decides when a batch is big enough (bytes,
+ * time) and commits it; until then its files are not stored. */
 #include "store_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <signal.h>
 #include <time.h>
 #include "blockfmt.h"
 #include "../lib/util.h"
+
+/* One block: filled by the parsing thread, inserted by whichever thread
+ * writes (see struct writer_pipe). It carries everything its insert
+ * needs, so the filler can go on with the next block meanwhile. */
+struct writer_block {
+	int64_t file_id;
+	uint64_t seq;		/* file index of the block's first record */
+	uint64_t text_off;	/* decoded offset of the block's first byte */
+	uint64_t events_kept_below;	/* see store_writer */
+	uint32_t n;		/* records in the block */
+	struct blockfmt_bounds bounds;	/* set when the block is sealed */
+	struct block_entry entries[STORE_BLOCK_RECORDS];
+	unsigned char meta[STORE_BLOCK_RECORDS * BLOCKFMT_RECORD_BYTES];
+	struct buf text;
+	/* Its components, each once, for block_components. */
+	uint32_t comps[STORE_BLOCK_RECORDS];
+	uint32_t ncomps;
+	/* Events of the block's records, inserted with it. */
+	struct writer_event *events;
+	size_t nevents, events_cap;
+};
 
 struct store_writer {
 	struct store *s;
 	struct record_sink sink;
 	int64_t file_id;
-	uint64_t seq;		/* file index of the block's first record */
-	uint64_t text_off;	/* decoded offset of the block's first byte */
-	uint32_t n;		/* records in the block being filled */
-	struct block_entry entries[STORE_BLOCK_RECORDS];
-	unsigned char meta[STORE_BLOCK_RECORDS * BLOCKFMT_RECORD_BYTES];
-	struct buf text;
+	uint64_t seq;		/* file index of the next block's first record */
+	uint64_t text_off;	/* decoded offset of the next block's first byte */
+	struct writer_block *blk;	/* the block being filled */
 	/* comp_mark[id] == block_gen: id already listed for this block */
 	uint32_t *comp_mark;
 	size_t comp_mark_cap;
@@ -29,9 +55,6 @@ struct store_writer {
 	struct blockfmt_tally tally;
 	uint64_t stored;
 	bool failed;
-	/* Events of the block being filled, inserted when it is flushed. */
-	struct writer_event *events;
-	size_t nevents, events_cap;
 	/* PLAN_APPEND re-parses the last block; the events of its records
 	 * before this seq are stored already and keep their rows and ids
 	 * (the traces built on them stay valid). */
@@ -44,11 +67,22 @@ struct writer_event {
 	struct event ev;
 };
 
+/* The writer thread's side (below). */
+struct writer_pipe;
+static struct writer_block *block_new(void);
+static void block_free(struct writer_block *b);
+static void writer_pipe_clear(struct writer_pipe *p);
+static struct writer_block *writer_pipe_take(struct writer_pipe *p);
+static void writer_pipe_give(struct writer_pipe *p, struct writer_block *b);
+
 /* A buffer grown by one huge record is given back rather than kept for
  * the rest of the file. */
 #define WRITER_KEEP_TEXT_CAP (4u * STORE_BLOCK_BYTES)
 
 static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_SAVEPOINT[] = "SAVEPOINT file";
+static const char SQL_RELEASE[] = "RELEASE file";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO file";
 static const char SQL_HOST_INSERT[] =
 	"INSERT OR IGNORE INTO hosts(name) VALUES(?1)";
 /* Host names are case-insensitive (as Windows has them): "client01" in
@@ -316,7 +350,7 @@ static int writer_drop_block(struct store_writer *w, int64_t block_id,
 	return writer_step(w->s, st);
 }
 
-/* Unpack a meta blob into w->entries (the block is not being filled yet).
+/* Unpack a meta blob into w->blk->entries (the block is not being filled yet).
  * Returns the entry count, or -1 when the blob does not match n. */
 static int writer_unpack(struct store_writer *w, int64_t block_id,
 			 const void *meta, size_t bytes, int64_t n)
@@ -327,7 +361,7 @@ static int writer_unpack(struct store_writer *w, int64_t block_id,
 			"metadata does not match its record count");
 	for (int64_t i = 0; i < n; i++)
 		blockfmt_unpack((const unsigned char *)meta +
-				i * BLOCKFMT_RECORD_BYTES, &w->entries[i]);
+				i * BLOCKFMT_RECORD_BYTES, &w->blk->entries[i]);
 	return (int)n;
 }
 
@@ -361,11 +395,11 @@ static int writer_reopen_tail(struct store_writer *w,
 	sqlite3_reset(st);
 	if (n < 0 || writer_load_counts(w) < 0)
 		return -1;
-	blockfmt_tally(&w->tally, w->entries, (uint32_t)n, -1);
+	blockfmt_tally(&w->tally, w->blk->entries, (uint32_t)n, -1);
 	/* Only the block's last record can change (lines that continue it
 	 * may have been appended): the events before it stay. */
 	w->events_kept_below = w->seq + (uint64_t)(n > 0 ? n - 1 : 0);
-	if (writer_drop_block(w, block_id, w->entries, (uint32_t)n) < 0 ||
+	if (writer_drop_block(w, block_id, w->blk->entries, (uint32_t)n) < 0 ||
 	    !(st = store_stmt(w->s, SQL_DROP_TAIL_EVENTS)))
 		return -1;
 	sqlite3_bind_int64(st, 1, w->file_id);
@@ -380,7 +414,7 @@ static int writer_reopen_tail(struct store_writer *w,
 				  sqlite3_column_blob(st, 5),
 				  (size_t)sqlite3_column_bytes(st, 5),
 				  sqlite3_column_int64(st, 4));
-		const struct block_entry *last = n > 0 ? &w->entries[n - 1] :
+		const struct block_entry *last = n > 0 ? &w->blk->entries[n - 1] :
 						 NULL;
 		if (last && (last->flags & BLOCKFMT_DATED))
 			w->carry = (struct blockfmt_carry){true, last->utc_us,
@@ -399,10 +433,68 @@ static void writer_problem(void *ctx, uint32_t line, const char *what);
 static void writer_free(struct store_writer *w)
 {
 	w->s->writing = false;
-	buf_free(&w->text);
+	if (w->s->pipe)
+		writer_pipe_give(w->s->pipe, w->blk);
+	else
+		block_free(w->blk);
 	free(w->comp_mark);
-	free(w->events);
 	free(w);
+}
+
+/* An error that rolled back the whole transaction took the batch's
+ * earlier files with it: store_batch_commit says so. */
+static void writer_batch_check(struct store *s)
+{
+	if (s->batch && sqlite3_get_autocommit(s->db)) {
+		s->batch = false;
+		s->batch_lost = true;
+	}
+}
+
+/* The batch's transaction (begun with the first file), then the file's
+ * savepoint in it. */
+static int writer_batch_begin(struct store *s)
+{
+	if (s->writing || !s->batch) {
+		if (store_begin_write(s) < 0)
+			return -1;
+		s->batch = true;
+		s->batch_lost = false;
+	}
+	if (store_exec(s, SQL_SAVEPOINT) == 0)
+		return 0;
+	if (!s->batching) {
+		store_rollback(s);
+		s->batch = false;
+	}
+	writer_batch_check(s);
+	return -1;
+}
+
+bool store_batch_open(const struct store *s)
+{
+	return s->batch || s->batch_lost;
+}
+
+void store_batching(struct store *s, bool on)
+{
+	s->batching = on;
+}
+
+int store_batch_commit(struct store *s)
+{
+	if (s->batch_lost) {
+		s->batch_lost = false;
+		return -1;	/* s->err says what rolled it back */
+	}
+	if (!s->batch)
+		return 0;
+	s->batch = false;
+	if (store_exec(s, SQL_COMMIT) == 0)
+		return 0;
+	store_rollback(s);
+	store_forget_components(s);
+	return -1;
 }
 
 struct store_writer *store_file_begin(struct store *s,
@@ -410,10 +502,13 @@ struct store_writer *store_file_begin(struct store *s,
 				      enum store_plan plan,
 				      struct store_resume *resume)
 {
-	if (store_begin_write(s) < 0)
+	if (s->pipe)
+		writer_pipe_clear(s->pipe);
+	if (writer_batch_begin(s) < 0)
 		return NULL;
 	struct store_writer *w = xcalloc(1, sizeof(*w));
 	w->s = s;
+	w->blk = s->pipe ? writer_pipe_take(s->pipe) : block_new();
 	s->writing = true;
 	w->sink = (struct record_sink){w, writer_record, writer_problem};
 	struct store_resume none = {0, 1};
@@ -464,8 +559,8 @@ static void writer_mark_grow(struct store_writer *w, uint32_t id)
 	w->comp_mark_cap = cap;
 }
 
-/* List each component of the block once in block_components. */
-static int writer_block_comps(struct store_writer *w, int64_t block_id)
+/* List each component of the block once, for block_components. */
+static void writer_block_comps(struct store_writer *w, struct writer_block *b)
 {
 	if (++w->block_gen == 0) {	/* wrapped: old marks would match */
 		if (w->comp_mark)
@@ -473,8 +568,9 @@ static int writer_block_comps(struct store_writer *w, int64_t block_id)
 			       w->comp_mark_cap * sizeof(uint32_t));
 		w->block_gen = 1;
 	}
-	for (uint32_t i = 0; i < w->n; i++) {
-		uint32_t id = w->entries[i].comp_id;
+	b->ncomps = 0;
+	for (uint32_t i = 0; i < b->n; i++) {
+		uint32_t id = b->entries[i].comp_id;
 		if (!id)
 			continue;
 		if (id >= w->comp_mark_cap)
@@ -482,15 +578,8 @@ static int writer_block_comps(struct store_writer *w, int64_t block_id)
 		if (w->comp_mark[id] == w->block_gen)
 			continue;
 		w->comp_mark[id] = w->block_gen;
-		sqlite3_stmt *st = store_stmt(w->s, SQL_BLOCK_COMP);
-		if (!st)
-			return -1;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, block_id);
-		if (writer_step(w->s, st) < 0)
-			return -1;
+		b->comps[b->ncomps++] = id;
 	}
-	return 0;
 }
 
 static void bind_opt(sqlite3_stmt *st, int col, bool have, int64_t v)
@@ -512,19 +601,16 @@ static void bind_field(sqlite3_stmt *st, int col, const char *text,
 		sqlite3_bind_null(st, col);
 }
 
-static int writer_insert_event(struct store_writer *w,
-			       const struct writer_event *we)
+static int block_insert_event(struct store *s, const struct writer_block *b,
+			      const struct writer_event *we)
 {
-	const struct block_entry *e = &w->entries[we->idx];
+	const struct block_entry *e = &b->entries[we->idx];
 	const struct event *ev = &we->ev;
-	if (ev->kind == EV_FORWARDED || ev->kind == EV_PUSH_STARTED ||
-	    ev->kind == EV_TASK_RECEIVED)
-		w->s->join_events++;
-	sqlite3_stmt *st = store_stmt(w->s, SQL_EVENT_INSERT);
+	sqlite3_stmt *st = store_stmt(s, SQL_EVENT_INSERT);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, w->file_id);
-	sqlite3_bind_int64(st, 2, (int64_t)(w->seq + we->idx));
+	sqlite3_bind_int64(st, 1, b->file_id);
+	sqlite3_bind_int64(st, 2, (int64_t)(b->seq + we->idx));
 	sqlite3_bind_int64(st, 3, e->line);
 	sqlite3_bind_int64(st, 4, e->utc_us);
 	bind_opt(st, 5, e->thread >= 0, e->thread);
@@ -540,64 +626,296 @@ static int writer_insert_event(struct store_writer *w,
 	bind_field(st, 18, ev->tenant, sizeof(ev->tenant));
 	bind_field(st, 19, ev->user, sizeof(ev->user));
 	bind_field(st, 20, ev->detail, sizeof(ev->detail));
-	sqlite3_bind_text64(st, 21, w->text.data ? w->text.data + we->text_at +
+	sqlite3_bind_text64(st, 21, b->text.data ? b->text.data + we->text_at +
 			    e->msg_off : "", e->msg_len, SQLITE_STATIC,
 			    SQLITE_UTF8);
-	return writer_step(w->s, st);
+	return writer_step(s, st);
 }
 
-static int writer_flush(struct store_writer *w)
+/* Insert a sealed block: its row, text, components and events. Touches
+ * only the connection and b, so it may run on the writer thread. */
+static int block_insert(struct store *s, const struct writer_block *b)
 {
-	if (!w->n)
-		return 0;
-	struct blockfmt_bounds b;
-	blockfmt_settle(w->entries, w->n, &w->carry);
-	blockfmt_bounds(w->entries, w->n, &b);
-	blockfmt_tally(&w->tally, w->entries, w->n, 1);
-	for (uint32_t i = 0; i < w->n; i++)
-		blockfmt_pack(w->meta + (size_t)i * BLOCKFMT_RECORD_BYTES,
-			      &w->entries[i]);
-	sqlite3_stmt *st = store_stmt(w->s, SQL_BLOCK_INSERT);
+	const struct blockfmt_bounds *bd = &b->bounds;
+	sqlite3_stmt *st = store_stmt(s, SQL_BLOCK_INSERT);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, w->file_id);
-	sqlite3_bind_int64(st, 2, (int64_t)w->seq);
-	sqlite3_bind_int64(st, 3, w->entries[0].line);
-	sqlite3_bind_int64(st, 4, w->n);
-	sqlite3_bind_int64(st, 5, (int64_t)w->text_off);
-	bind_opt(st, 6, b.dated, b.utc_min);
-	bind_opt(st, 7, b.dated, b.utc_max);
-	sqlite3_bind_int64(st, 8, b.undated);
-	bind_opt(st, 9, b.has_bias, b.bias);
-	bind_opt(st, 10, b.has_bias, b.xlocal_min);
-	bind_opt(st, 11, b.has_bias, b.xlocal_max);
-	sqlite3_bind_blob(st, 12, w->meta, (int)(w->n * BLOCKFMT_RECORD_BYTES),
+	sqlite3_bind_int64(st, 1, b->file_id);
+	sqlite3_bind_int64(st, 2, (int64_t)b->seq);
+	sqlite3_bind_int64(st, 3, b->entries[0].line);
+	sqlite3_bind_int64(st, 4, b->n);
+	sqlite3_bind_int64(st, 5, (int64_t)b->text_off);
+	bind_opt(st, 6, bd->dated, bd->utc_min);
+	bind_opt(st, 7, bd->dated, bd->utc_max);
+	sqlite3_bind_int64(st, 8, bd->undated);
+	bind_opt(st, 9, bd->has_bias, bd->bias);
+	bind_opt(st, 10, bd->has_bias, bd->xlocal_min);
+	bind_opt(st, 11, bd->has_bias, bd->xlocal_max);
+	sqlite3_bind_blob(st, 12, b->meta, (int)(b->n * BLOCKFMT_RECORD_BYTES),
 			  SQLITE_STATIC);
-	if (writer_step(w->s, st) < 0)
+	if (writer_step(s, st) < 0)
 		return -1;
-	int64_t block_id = sqlite3_last_insert_rowid(w->s->db);
-	if (!(st = store_stmt(w->s, SQL_BLOCK_TEXT_INSERT)))
+	int64_t block_id = sqlite3_last_insert_rowid(s->db);
+	if (!(st = store_stmt(s, SQL_BLOCK_TEXT_INSERT)))
 		return -1;
 	sqlite3_bind_int64(st, 1, block_id);
-	sqlite3_bind_blob64(st, 2, w->text.data ? w->text.data : "",
-			    w->text.len, SQLITE_STATIC);
-	if (writer_step(w->s, st) < 0 || writer_block_comps(w, block_id) < 0)
+	sqlite3_bind_blob64(st, 2, b->text.data ? b->text.data : "",
+			    b->text.len, SQLITE_STATIC);
+	if (writer_step(s, st) < 0)
 		return -1;
-	if (w->nevents && store_bulk_events(w->s, w->nevents) < 0)
-		return -1;
-	for (size_t i = 0; i < w->nevents; i++)
-		if (w->seq + w->events[i].idx >= w->events_kept_below &&
-		    writer_insert_event(w, &w->events[i]) < 0)
+	for (uint32_t i = 0; i < b->ncomps; i++) {
+		if (!(st = store_stmt(s, SQL_BLOCK_COMP)))
 			return -1;
-	w->nevents = 0;
-	w->seq += w->n;
-	w->text_off += w->text.len;
-	w->n = 0;
-	if (w->text.cap > WRITER_KEEP_TEXT_CAP)
-		buf_free(&w->text);
-	else
-		buf_reset(&w->text);
+		sqlite3_bind_int64(st, 1, b->comps[i]);
+		sqlite3_bind_int64(st, 2, block_id);
+		if (writer_step(s, st) < 0)
+			return -1;
+	}
+	if (b->nevents && store_bulk_events(s, b->nevents) < 0)
+		return -1;
+	for (size_t i = 0; i < b->nevents; i++)
+		if (b->seq + b->events[i].idx >= b->events_kept_below &&
+		    block_insert_event(s, b, &b->events[i]) < 0)
+			return -1;
 	return 0;
+}
+
+/* ---- the writer thread ----
+ *
+ * Parsing a block's records and inserting it take about as long as each
+ * other, so with two cores the parsing thread seals blocks and hands
+ * them to a writer thread through a small pool: a block waits in the
+ * queue while the next is filled, and the filler waits when every block
+ * is queued, so memory stays at WRITER_PIPE_BLOCKS blocks whatever the
+ * input. The connection is the writer thread's while blocks are queued:
+ * every other use of it (a file's begin, a new component, the commit)
+ * waits until the queue is empty (writer_sync). One thread inserts the
+ * blocks in the order they were sealed, so the store gets the rows and
+ * ids a single thread gives. */
+#define WRITER_PIPE_BLOCKS 4
+
+struct writer_pipe {
+	struct store *s;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t work;	/* queued blocks, or quit */
+	pthread_cond_t done;	/* a block came back to the pool */
+	struct writer_block *queue[WRITER_PIPE_BLOCKS];
+	size_t head, count;	/* ring of sealed blocks */
+	struct writer_block *pool[WRITER_PIPE_BLOCKS];
+	size_t nfree;
+	bool busy;		/* the thread is inserting a block */
+	bool failed;		/* an insert failed: s->err says why */
+	bool quit;
+};
+
+static struct writer_block *block_new(void)
+{
+	return xcalloc(1, sizeof(struct writer_block));
+}
+
+static void block_free(struct writer_block *b)
+{
+	if (!b)
+		return;
+	buf_free(&b->text);
+	free(b->events);
+	free(b);
+}
+
+/* Empty a block for filling again; a buffer grown by one huge record is
+ * given back rather than kept. */
+static void block_reset(struct writer_block *b)
+{
+	b->n = 0;
+	b->nevents = 0;
+	b->ncomps = 0;
+	if (b->text.cap > WRITER_KEEP_TEXT_CAP)
+		buf_free(&b->text);
+	else
+		buf_reset(&b->text);
+}
+
+static void *pipe_main(void *arg)
+{
+	struct writer_pipe *p = arg;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->count && !p->quit)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (!p->count)
+			break;
+		struct writer_block *b = p->queue[p->head];
+		p->head = (p->head + 1) % WRITER_PIPE_BLOCKS;
+		p->count--;
+		bool skip = p->failed;
+		p->busy = true;
+		pthread_mutex_unlock(&p->mu);
+		int rc = skip ? 0 : block_insert(p->s, b);
+		pthread_mutex_lock(&p->mu);
+		if (rc < 0)
+			p->failed = true;
+		p->busy = false;
+		p->pool[p->nfree++] = b;
+		pthread_cond_signal(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Wait until every handed-over block is stored: the connection is this
+ * thread's again. -1 when an insert failed (s->err says why); the flag
+ * stays until writer_pipe_clear. */
+static int writer_pipe_sync(struct writer_pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->count || p->busy)
+		pthread_cond_wait(&p->done, &p->mu);
+	bool failed = p->failed;
+	pthread_mutex_unlock(&p->mu);
+	return failed ? -1 : 0;
+}
+
+static void writer_pipe_clear(struct writer_pipe *p)
+{
+	writer_pipe_sync(p);
+	p->failed = false;	/* the thread is idle: no lock needed */
+}
+
+/* Queue b; return an empty block to fill next (waiting for one). */
+static struct writer_block *writer_pipe_swap(struct writer_pipe *p,
+					     struct writer_block *b, bool *failed)
+{
+	pthread_mutex_lock(&p->mu);
+	p->queue[(p->head + p->count) % WRITER_PIPE_BLOCKS] = b;
+	p->count++;
+	pthread_cond_signal(&p->work);
+	while (!p->nfree)
+		pthread_cond_wait(&p->done, &p->mu);
+	struct writer_block *next = p->pool[--p->nfree];
+	*failed = p->failed;
+	pthread_mutex_unlock(&p->mu);
+	block_reset(next);
+	return next;
+}
+
+static struct writer_block *writer_pipe_take(struct writer_pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (!p->nfree)
+		pthread_cond_wait(&p->done, &p->mu);
+	struct writer_block *b = p->pool[--p->nfree];
+	pthread_mutex_unlock(&p->mu);
+	block_reset(b);
+	return b;
+}
+
+static void writer_pipe_give(struct writer_pipe *p, struct writer_block *b)
+{
+	pthread_mutex_lock(&p->mu);
+	p->pool[p->nfree++] = b;
+	pthread_cond_signal(&p->done);
+	pthread_mutex_unlock(&p->mu);
+}
+
+int store_writer_threads(struct store *s, int threads)
+{
+	if (s->writing)
+		return -1;
+	struct writer_pipe *p = s->pipe;
+	if (p && threads <= 1) {
+		pthread_mutex_lock(&p->mu);
+		p->quit = true;
+		pthread_cond_signal(&p->work);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->thread, NULL);
+		for (size_t i = 0; i < p->nfree; i++)
+			block_free(p->pool[i]);
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->work);
+		pthread_cond_destroy(&p->done);
+		free(p);
+		s->pipe = NULL;
+	}
+	if (s->pipe || threads <= 1)
+		return 0;
+	p = xcalloc(1, sizeof(*p));
+	p->s = s;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	for (size_t i = 0; i < WRITER_PIPE_BLOCKS; i++)
+		p->pool[p->nfree++] = block_new();
+	/* Signals go to the caller's thread: Ctrl-C must interrupt its
+	 * read() of an idle pipe, not wake the writer thread. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int started = pthread_create(&p->thread, NULL, pipe_main, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (started != 0) {
+		for (size_t i = 0; i < p->nfree; i++)
+			block_free(p->pool[i]);
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->work);
+		pthread_cond_destroy(&p->done);
+		free(p);
+		return -1;	/* one thread does it all, as before */
+	}
+	s->pipe = p;
+	return 0;
+}
+
+/* The connection is this thread's: the blocks handed over are stored.
+ * 0, or -1 (w->failed) when storing one failed. */
+static int writer_sync(struct store_writer *w)
+{
+	if (w->s->pipe && writer_pipe_sync(w->s->pipe) < 0)
+		w->failed = true;
+	return w->failed ? -1 : 0;
+}
+
+int store_writer_sync(struct store_writer *w)
+{
+	return writer_sync(w);
+}
+
+/* Seal the block being filled (settle its times, pack its entries, list
+ * its components) and store it: here, or by the writer thread while
+ * the next one is filled. */
+static int writer_flush(struct store_writer *w)
+{
+	struct writer_block *b = w->blk;
+	if (!b->n)
+		return 0;
+	blockfmt_settle(b->entries, b->n, &w->carry);
+	blockfmt_bounds(b->entries, b->n, &b->bounds);
+	blockfmt_tally(&w->tally, b->entries, b->n, 1);
+	for (uint32_t i = 0; i < b->n; i++)
+		blockfmt_pack(b->meta + (size_t)i * BLOCKFMT_RECORD_BYTES,
+			      &b->entries[i]);
+	writer_block_comps(w, b);
+	b->file_id = w->file_id;
+	b->seq = w->seq;
+	b->text_off = w->text_off;
+	b->events_kept_below = w->events_kept_below;
+	for (size_t i = 0; i < b->nevents; i++) {
+		enum event_kind k = b->events[i].ev.kind;
+		if (b->seq + b->events[i].idx >= b->events_kept_below &&
+		    (k == EV_FORWARDED || k == EV_PUSH_STARTED ||
+		     k == EV_TASK_RECEIVED))
+			w->s->join_events++;
+	}
+	w->seq += b->n;
+	w->text_off += b->text.len;
+	if (w->s->pipe) {
+		bool failed;
+		w->blk = writer_pipe_swap(w->s->pipe, b, &failed);
+		return failed ? -1 : 0;
+	}
+	int rc = block_insert(w->s, b);
+	block_reset(b);
+	return rc;
 }
 
 static bool span_ok(struct span sp, size_t len)
@@ -646,10 +964,15 @@ static int writer_fill(struct store_writer *w, struct block_entry *e,
 	if (rec->partial)
 		e->flags |= BLOCKFMT_PARTIAL;
 	writer_time(e, rec);
-	if (rec->component.len && span_ok(rec->component, rec->len))
-		return store_intern(w->s, rec->text + rec->component.off,
-				    rec->component.len, &e->comp_id);
-	return 0;
+	if (!rec->component.len || !span_ok(rec->component, rec->len))
+		return 0;
+	const char *comp = rec->text + rec->component.off;
+	/* A new name is inserted: the connection must be ours first. */
+	if (w->s->pipe &&
+	    !store_intern_known(w->s, comp, rec->component.len, &e->comp_id) &&
+	    writer_sync(w) < 0)
+		return -1;
+	return store_intern(w->s, comp, rec->component.len, &e->comp_id);
 }
 
 static int writer_record(void *ctx, const struct log_record *rec)
@@ -666,15 +989,15 @@ static int writer_record(void *ctx, const struct log_record *rec)
 	/* A full block is flushed only when the next record comes (or at
 	 * commit): until then the last record stays in it, for
 	 * store_writer_event. */
-	if (w->n && (w->n == STORE_BLOCK_RECORDS ||
-		     w->text.len >= STORE_BLOCK_BYTES ||
-		     w->text.len + rec->len > STORE_BLOCK_BYTES) &&
+	if (w->blk->n && (w->blk->n == STORE_BLOCK_RECORDS ||
+		     w->blk->text.len >= STORE_BLOCK_BYTES ||
+		     w->blk->text.len + rec->len > STORE_BLOCK_BYTES) &&
 	    writer_flush(w) < 0)
 		goto fail;
-	if (writer_fill(w, &w->entries[w->n], rec) < 0)
+	if (writer_fill(w, &w->blk->entries[w->blk->n], rec) < 0)
 		goto fail;
-	buf_append(&w->text, rec->text, rec->len);
-	w->n++;
+	buf_append(&w->blk->text, rec->text, rec->len);
+	w->blk->n++;
 	w->stored++;
 	return 0;
 fail:
@@ -686,20 +1009,20 @@ int store_writer_event(struct store_writer *w, const struct event *ev)
 {
 	if (w->failed)
 		return -1;
-	if (!w->n) {
+	if (!w->blk->n) {
 		snprintf(w->s->err, sizeof(w->s->err), "%s: an event without a"
 			 " record to attach it to", w->s->path);
 		return -1;
 	}
-	if (w->nevents == w->events_cap) {
-		w->events_cap = w->events_cap ? w->events_cap * 2 : 16;
-		w->events = xrealloc(w->events,
-				     w->events_cap * sizeof(*w->events));
+	if (w->blk->nevents == w->blk->events_cap) {
+		w->blk->events_cap = w->blk->events_cap ? w->blk->events_cap * 2 : 16;
+		w->blk->events = xrealloc(w->blk->events,
+				     w->blk->events_cap * sizeof(*w->blk->events));
 	}
-	const struct block_entry *last = &w->entries[w->n - 1];
-	w->events[w->nevents++] = (struct writer_event){
-		.idx = w->n - 1,
-		.text_at = w->text.len - last->text_len,
+	const struct block_entry *last = &w->blk->entries[w->blk->n - 1];
+	w->blk->events[w->blk->nevents++] = (struct writer_event){
+		.idx = w->blk->n - 1,
+		.text_at = w->blk->text.len - last->text_len,
 		.ev = *ev,
 	};
 	return 0;
@@ -755,10 +1078,11 @@ static int writer_final_row(struct store_writer *w,
 static int writer_discard(struct store_writer *w)
 {
 	w->events_kept_below = 0;
-	w->n = 0;
-	w->nevents = 0;
+	block_reset(w->blk);
 	w->stored = 0;
 	memset(&w->tally, 0, sizeof(w->tally));
+	if (writer_sync(w) < 0)
+		return -1;
 	return writer_drop_blocks(w);
 }
 
@@ -767,7 +1091,7 @@ static int writer_settle(struct store_writer *w,
 {
 	if (f->duplicate_of > 0)
 		return writer_discard(w);
-	if (writer_flush(w) < 0)
+	if (writer_flush(w) < 0 || writer_sync(w) < 0)
 		return -1;
 	for (size_t i = 0; i < f->n_supersedes; i++)
 		if (writer_supersede(w, f->supersedes[i]) < 0)
@@ -795,18 +1119,34 @@ int store_file_commit(struct store_writer *w, const struct store_file_final *f)
 {
 	struct store *s = w->s;
 	if (w->failed || writer_settle(w, f) < 0 || writer_final_row(w, f) < 0 ||
-	    writer_note_resolve(w) < 0 || store_exec(s, SQL_COMMIT) < 0) {
+	    writer_note_resolve(w) < 0 || store_exec(s, SQL_RELEASE) < 0) {
 		store_file_abort(w);	/* keeps the cause's message */
 		return -1;
 	}
 	writer_free(w);
-	return 0;
+	return s->batching ? 0 : store_batch_commit(s);
 }
 
+/* Back to the file's savepoint; an error that already rolled back the
+ * whole transaction (SQLite does on a full disk, say) took the batch's
+ * earlier files with it, which store_batch_commit then says. */
 void store_file_abort(struct store_writer *w)
 {
 	struct store *s = w->s;
-	store_rollback(s);
+	if (s->pipe)
+		writer_pipe_clear(s->pipe);	/* the connection is ours */
+	if (!s->batching) {
+		store_rollback(s);
+		s->batch = false;
+	} else if (!sqlite3_get_autocommit(s->db)) {
+		char keep[sizeof(s->err)];
+		memcpy(keep, s->err, sizeof(keep));
+		if (store_exec(s, SQL_ROLLBACK_TO) < 0 ||
+		    store_exec(s, SQL_RELEASE) < 0)
+			store_rollback(s);
+		memcpy(s->err, keep, sizeof(keep));
+	}
+	writer_batch_check(s);
 	/* Components interned in this transaction are gone again. */
 	store_forget_components(s);
 	writer_free(w);

@@ -66,7 +66,12 @@ static const char ingest_help[] =
 	"\n"
 	"Exit status: 0 all stored, 1 some files had errors (named on stderr as\n"
 	"file[:line]: reason; the rest was stored; also a --tz HOST not in the store),\n"
-	"2 usage or store error, 130 interrupted (also how --follow ends on Ctrl-C).\n";
+	"2 usage or store error, 130 interrupted (also how --follow ends on Ctrl-C).\n"
+	"\n"
+	"Files are committed in batches (64 MB or 1 s, and each PATH), a savepoint\n"
+	"each: a bad file rolls back alone; Ctrl-C commits what was read whole before\n"
+	"exit 130. Parsing and SQLite run on two threads; TATRACE_INGEST_THREADS=1\n"
+	"runs both on one (the same store, row for row).\n";
 
 enum {
 	OPT_HOST = 256,

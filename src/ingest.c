@@ -1,7 +1,11 @@
 /* ingest.c - bundle walker -> decoder -> parser -> store writer.
  *
- * One transaction per file: a defect in one file (unreadable, vanished,
- * binary) rolls back that file only, and the walk goes on. The raw bytes
+ * One savepoint per file: a defect in one file (unreadable, vanished,
+ * binary) rolls back that file only, and the walk goes on. Files are
+ * committed in batches (INGEST_BATCH_BYTES read or INGEST_BATCH_SECONDS
+ * spent, whichever comes first, and at the end of each PATH, Ctrl-C
+ * included): a commit waits for the disk, and one per file was a fifth
+ * of a big ingest. A file counts as stored once its batch committed. The raw bytes
  * are hashed as they stream past so that a later ingest can tell an
  * unchanged file (skipped after reading its head), a grown one (only the
  * new records parsed) and a replaced one.
@@ -39,6 +43,11 @@
 #include "../parsers/parser.h"
 
 #define READ_CHUNK (1u << 20)
+/* A batch ends after this many bytes read or this much time: big enough
+ * that commits cost little, small enough that a reader waits at most
+ * about a second for the writer. */
+#define INGEST_BATCH_BYTES (64u << 20)
+#define INGEST_BATCH_SECONDS 1.0
 /* Per-file cap on reported problems: a log with a million bad dates should
  * not bury the other files' messages. */
 #define MAX_PROBLEMS_PER_FILE 5
@@ -78,6 +87,11 @@ struct ingest {
 	char *single_source;
 	unsigned char *chunk;	/* READ_CHUNK bytes */
 	struct event_matcher *events;
+	/* Files released into the open batch: counted in sum once it
+	 * commits (records, files_new .. files_resumed only). */
+	struct ingest_summary pending;
+	uint64_t batch_bytes;	/* raw bytes read since the batch began */
+	double batch_start;
 };
 
 /* Per-file state: the sink wrapper that forwards records to the store and
@@ -524,6 +538,7 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 		dedup_raw_from(dd, ing->chunk, (size_t)n, pos, hash_from);
 		pos += (uint64_t)n;
 		ing->sum->raw_bytes += (uint64_t)n;
+		ing->batch_bytes += (uint64_t)n;
 		progress_add_bytes(ing->progress, (uint64_t)n);
 		stream_feed(&st, ing->chunk, (size_t)n, n == 0);
 		if (n == 0)
@@ -668,6 +683,46 @@ static bool same_as_stored(const struct store_prior *prior,
 	       prior->content_hash == fin->content_hash;
 }
 
+/* Commit the open batch; its files count as stored only now. A failed
+ * commit loses them all: each is a failed file, the store a failure. */
+static int batch_commit(struct ingest *ing)
+{
+	struct ingest_summary *p = &ing->pending, *sum = ing->sum;
+	bool open = store_batch_open(ing->store);
+	int rc = open ? store_batch_commit(ing->store) : 0;
+	if (rc == 0) {
+		sum->records += p->records;
+		sum->files_new += p->files_new;
+		sum->files_grown += p->files_grown;
+		sum->files_replaced += p->files_replaced;
+		sum->files_duplicate += p->files_duplicate;
+		sum->files_resumed += p->files_resumed;
+	} else if (p->files_seen) {
+		/* The file that failed said why; these went down with it. */
+		char what[700];
+		snprintf(what, sizeof(what), "%s (earlier files of its batch"
+			 " not stored: %llu)", store_error(ing->store),
+			 (unsigned long long)p->files_seen);
+		report(ing, "store", what);
+		sum->files_failed += p->files_seen;
+		sum->store_failed = true;
+	} else {
+		sum->store_failed = true;
+	}
+	memset(p, 0, sizeof(*p));
+	ing->batch_bytes = 0;
+	ing->batch_start = clock_now();
+	return rc ? 1 : 0;
+}
+
+static int batch_maybe_commit(struct ingest *ing)
+{
+	if (ing->batch_bytes < INGEST_BATCH_BYTES &&
+	    clock_now() - ing->batch_start < INGEST_BATCH_SECONDS)
+		return 0;
+	return batch_commit(ing);
+}
+
 static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 		       struct bundle_input *in, const char *source,
 		       const unsigned char *head, size_t head_len,
@@ -712,6 +767,11 @@ static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 	unsigned char blob[HASHER_BLOB_BYTES];
 	if (ok)
 		resume_state_of(ing, in, dd, head, head_len, &fin, blob);
+	/* dedup reads stored text: the writer thread must be done. */
+	if (ok && store_writer_sync(w) < 0) {
+		job.store_failed = true;	/* reported just below */
+		ok = false;
+	}
 	if (ok && dedup_finish(dd, head, head_len, &fin) != 0) {
 		job.store_failed = true;	/* reported just below */
 		ok = false;
@@ -747,18 +807,20 @@ static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 		ing->sum->store_failed = true;
 		return 1;
 	}
-	ing->sum->records += stored;
+	struct ingest_summary *p = &ing->pending;
+	p->records += stored;
 	if (fin.duplicate_of)
-		ing->sum->files_duplicate++;
+		p->files_duplicate++;
 	else if (plan == PLAN_NEW)
-		ing->sum->files_new++;
+		p->files_new++;
 	else if (plan == PLAN_APPEND)
-		ing->sum->files_grown++;
+		p->files_grown++;
 	else
-		ing->sum->files_replaced++;
+		p->files_replaced++;
 	if (job.resumed)
-		ing->sum->files_resumed++;
-	return 0;
+		p->files_resumed++;
+	p->files_seen++;	/* files in the batch, for a failed commit */
+	return batch_maybe_commit(ing);
 }
 
 /* --follow: is this one of the files that changed? */
@@ -941,6 +1003,15 @@ static uint64_t planned_bytes(char *const paths[], int n_paths)
 	return total;
 }
 
+/* Threads that store a file: 2 (parsing on this one, SQLite on
+ * another), or 1 with TATRACE_INGEST_THREADS=1 (all on this one: the
+ * same store, byte for byte, for comparing and debugging). */
+static int ingest_threads(void)
+{
+	const char *v = getenv("TATRACE_INGEST_THREADS");
+	return v && !strcmp(v, "1") ? 1 : 2;
+}
+
 static int exit_status(const struct ingest_summary *sum)
 {
 	if (sum->interrupted)
@@ -996,6 +1067,9 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 		.events = event_matcher_new(),
 	};
 	double start = clock_now();
+	ing.batch_start = start;
+	store_batching(s, true);
+	store_writer_threads(s, ingest_threads());
 	/* What the traces stand on now, so that they can be updated. */
 	struct correlate_base *base = correlate_base_take(s);
 
@@ -1005,6 +1079,9 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 	for (int i = 0; i < n_paths && !interrupted && !sum->store_failed; i++) {
 		uint64_t seen = sum->files_seen, failed = sum->files_failed;
 		walk_one(&ing, paths[i]);
+		/* Each PATH its own batch: one PATH's failure (a full disk
+		 * rolls back the whole open batch) leaves the others stored. */
+		batch_commit(&ing);
 		if (sum->files_seen == seen && sum->files_failed == failed &&
 		    !opts->want) {
 			/* Not an error, but almost always the wrong folder. */
@@ -1013,6 +1090,10 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 				" --all-files reads every file)\n", paths[i]);
 		}
 	}
+	/* Ctrl-C too: what the walk released is stored before exit 130. */
+	batch_commit(&ing);
+	store_batching(s, false);
+	store_writer_threads(s, 1);
 	/* After the walk: --tz may name a host this run brought. */
 	set_overrides(&ing);
 	bool changed = opts->n_tz || sum->files_new || sum->files_grown ||

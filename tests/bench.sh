@@ -1,7 +1,9 @@
 #!/bin/sh
 # make bench: generate 1,000,000-record CCM and SMS files and measure, in
 # one run, the baselines (cat, grep -c, lnav when installed) against
-# tatrace ingest (fresh store, then unchanged re-ingest); then the trace
+# tatrace ingest (fresh store, then unchanged re-ingest); then a demo
+# bundle's ingest (two threads and one) beside lnav at 1M records and, with
+# BENCH_10M=1, at 10M (tests/bench/bundle_ingest.py); then the trace
 # benchmark and the merged-log benchmark (tatrace log and log --grep
 # against cat and grep -c over the same files; BENCH_LOG_RECORDS sizes it,
 # 0 skips it); then the live-follow latency (write of a push and its
@@ -22,6 +24,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 "$B/tools/gen_bench" ccm "$N" "$dir/CcmNotificationAgent.log"
 "$B/tools/gen_bench" sms "$N" "$dir/BgbServer.log"
 python3 "$here/bench/measure.py" "$T" "$dir" "$N" "$here/bench/lnav-cmtrace-format.json"
+# A whole demo bundle beside lnav opening its files: 1M records, and 10M
+# when BENCH_10M=1 (long; BENCH_10M_BUNDLE names an existing one to read).
+python3 "$here/bench/bundle_ingest.py" "$T" 1000000 10000
+[ "${BENCH_10M:-0}" = 0 ] || python3 "$here/bench/bundle_ingest.py" "$T" 10000000 100000 ${BENCH_10M_BUNDLE:+"$BENCH_10M_BUNDLE"}
 python3 "$here/bench/traces.py" "$T" "${BENCH_TRACE_RECORDS:-10000000}" "${BENCH_TRACE_ACTIONS:-100000}"
 L=${BENCH_LOG_RECORDS:-2000000}
 [ "$L" -eq 0 ] || python3 "$here/bench/logspeed.py" "$T" "$L"

@@ -50,6 +50,17 @@ rc=$?
 check "a full disk mid-file exits 2" test "$rc" -eq 2
 check "and names the file" contains "$TMP/full.err" "huge.log: "
 check "the files stored before it stay readable" sh -c "test \$($T files -d '$TMP/full.db' --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 7"
+# Files of one PATH are committed in batches: a full disk rolls back the
+# whole open batch, so the files released into it before the failing one
+# are said to be lost, and are not counted as stored.
+mkdir -p "$TMP/mixed/ZZHOST"
+cp -r "$FIX/bundle/CLIENT01" "$TMP/mixed/"
+cp "$TMP/huge.log" "$TMP/mixed/ZZHOST/CcmNotificationAgent.log"
+sh -c "ulimit -f 16384; trap '' XFSZ; exec $T ingest -d '$TMP/mixed.db' '$TMP/mixed'" >"$TMP/mixed.out" 2>&1
+rc=$?
+check "a full disk mid-batch exits 2" test "$rc" -eq 2
+check "and says which earlier files of the batch went with it" contains "$TMP/mixed.out" "earlier files of its batch not stored: 3"
+check "which the summary does not count as stored" contains "$TMP/mixed.out" "(0 new,"
 $T ingest -q -d "$TMP/full.db" "$FIX/bundle"
 check "the next ingest rebuilds the traces" sh -c "$T traces -d '$TMP/full.db' --format json | python3 -c 'import json,sys; sys.exit(0 if len(json.load(sys.stdin)) == 1 else 1)'"
 

@@ -1015,6 +1015,45 @@ static void test_write_errors(void **state)
 	tmp_remove(&t);
 }
 
+/* Batching: files released into one transaction, a failed file rolled
+ * back alone, nothing durable before the batch commits. */
+static void test_batch_commits_files_together(void **state)
+{
+	(void)state;
+	struct tmpdir t;
+	char err[256];
+	tmp_make(&t);
+	struct store *s = store_open(t.path, STORE_WRITE, NULL, err,
+				     sizeof(err));
+	assert_non_null(s);
+	store_batching(s, true);
+	assert_false(store_batch_open(s));
+	write_plain(s, "/b/a.log", "H", "a", 2, "CompA");
+	write_plain(s, "/b/b.log", "H", "b", 3, NULL);
+	struct store_writer *w = begin(s, "/b/c.log", "H", PLAN_NEW, NULL);
+	put(w, 1, &(struct rec){.text = "dropped Ghost\n", .comp = "Ghost",
+		.type = -1});
+	store_file_abort(w);
+	assert_true(store_batch_open(s));
+	assert_int_equal(sql_int(t.path, "SELECT count(*) FROM files"), 0);
+	assert_int_equal(store_batch_commit(s), 0);
+	assert_false(store_batch_open(s));
+	assert_int_equal(sql_int(t.path, "SELECT count(*) FROM files"), 2);
+	/* An open batch at close is rolled back: d.log never happened. */
+	write_plain(s, "/b/d.log", "H", "d", 1, "CompA");
+	store_close(s);
+	assert_int_equal(sql_int(t.path, "SELECT count(*) FROM files"), 2);
+	assert_int_equal(sql_int(t.path, "SELECT sum(records) FROM files"), 5);
+	/* Without batching each file commits alone. */
+	s = store_open(t.path, STORE_WRITE, NULL, err, sizeof(err));
+	assert_non_null(s);
+	write_plain(s, "/b/e.log", "H", "e", 1, NULL);
+	assert_false(store_batch_open(s));
+	assert_int_equal(sql_int(t.path, "SELECT count(*) FROM files"), 3);
+	store_close(s);
+	tmp_remove(&t);
+}
+
 /* ---- store_log --grep: matching in the store ---- */
 
 static pcre2_code *grep_compile(const char *pattern)
@@ -1206,6 +1245,7 @@ int main(void)
 			setup_memory, teardown_store),
 		cmocka_unit_test(test_ingest_lock),
 		cmocka_unit_test(test_write_errors),
+		cmocka_unit_test(test_batch_commits_files_together),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	return rc ? 1 : 0;

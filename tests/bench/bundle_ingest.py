@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Ingest of a whole demo bundle beside lnav opening the same files, in
+one run: `tatrace demo --clients 50 --actions A --scale N --seed 7`, then
+best of 3 of `lnav -n` (with the CMTrace format of tests/bench) against a
+fresh `tatrace ingest` on two threads and on one (TATRACE_INGEST_THREADS=1),
+with peak RSS. Usage: bundle_ingest.py TATRACE RECORDS ACTIONS [BUNDLE]
+(an existing bundle is read, not written)."""
+import os, re, shutil, subprocess, sys, tempfile, time
+
+tatrace, records, actions = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+given = sys.argv[4] if len(sys.argv) > 4 else None
+fmt = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lnav-cmtrace-format.json")
+
+
+def run(cmd, env=None):
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    err = p.stderr.read().decode(errors="replace")
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    p.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"bench: {' '.join(cmd)} failed: {err[-300:]}")
+    return wall, ru.ru_maxrss / 1024.0, err
+
+
+def best(runs):
+    return min(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2]
+
+
+with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as d:
+    bundle = given or os.path.join(d, "bundle")
+    if not given:
+        run([tatrace, "demo", "-q", "--clients", "50", "--actions", str(actions),
+             "--scale", str(records), "--seed", "7", bundle])
+    logs = sorted(os.path.join(r, f) for r, _, fs in os.walk(bundle) for f in fs
+                  if re.search(r"\.(log|lo_)$", f))
+    mb = sum(os.path.getsize(f) for f in logs) / 1e6
+    store = os.path.join(d, "t.db")
+    lnav = None
+    if shutil.which("lnav"):
+        home = os.path.join(d, "home")
+        os.mkdir(home)
+        env = dict(os.environ, HOME=home)
+        subprocess.run(["lnav", "-i", fmt], env=env, capture_output=True)
+        lnav = []
+    one, two = [], []
+    env1 = dict(os.environ, TATRACE_INGEST_THREADS="1")
+    for _ in range(3):		# interleaved, so that load hits all alike
+        if lnav is not None:
+            lnav.append(run(["lnav", "-n", "-c", ";SELECT count(*) FROM all_logs"] + logs, env=env))
+        for runs, env_ in ((two, None), (one, env1)):
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                if os.path.exists(store + suffix):
+                    os.remove(store + suffix)
+            runs.append(run([tatrace, "ingest", "-d", store, bundle], env=env_))
+    print(f"bundle ingest: {len(logs)} files, {mb:.0f} MB, about {records} records;"
+          f" best of 3, RSS = peak resident set")
+    if lnav:
+        lw, lr, _ = best(lnav)
+        print(f"  lnav open                 {lw:7.2f} s   {lr:6.0f} MB RSS")
+    for name, runs in (("tatrace ingest", two), ("  one thread", one)):
+        w, r, err = best(runs)
+        m = re.search(r"traces in ([\d.]+) s", err)
+        build = f"   (traces {float(m[1]):.2f} s)" if m else ""
+        ratio = f"   {w / lw:.2f}x lnav" if lnav else ""
+        print(f"  {name:24s}{w:7.2f} s   {r:6.0f} MB RSS{ratio}{build}")

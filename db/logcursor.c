@@ -508,6 +508,23 @@ static int lc_want(struct log_cursor *c, struct lc_run *r, uint32_t pos)
 	return 2;
 }
 
+/* The head (tail) just found comes out when its run next reaches the
+ * top, after about one record of every other run: its message is fetched
+ * into the cache now, so that formatting it does not wait for memory (the
+ * runs' texts together are far larger than the cache, and interleaved).
+ * always_inline: GCC 12 finds a function of nothing but prefetches free
+ * of effects and drops its calls. */
+static inline __attribute__((always_inline)) void lc_prefetch(const struct lc_run *r)
+{
+	if (!r->text_in)
+		return;
+	const char *m = r->text + r->offs[r->ent_rec] + r->ent.msg_off;
+	size_t len = r->ent.msg_len < 256 ? r->ent.msg_len : 256;
+	for (size_t i = 0; i < len; i += 64)
+		__builtin_prefetch(m + i);
+	__builtin_prefetch(m + len);
+}
+
 /* Make the run's head exact: the first wanted entry at or after its
  * position, loading blocks on the way; none leaves bi == nb. 0 (a head
  * in r->ent, or none), -1 or STORE_LOG_CANCELLED. */
@@ -529,6 +546,7 @@ static int lc_head(struct log_cursor *c, struct lc_run *r, bool *none)
 				return -1;
 			if (w) {
 				*none = false;
+				lc_prefetch(r);
 				return 0;
 			}
 		}
@@ -562,6 +580,7 @@ static int lc_tail(struct log_cursor *c, struct lc_run *r, bool *none)
 				return -1;
 			if (w) {
 				*none = false;
+				lc_prefetch(r);
 				return 0;
 			}
 		}

@@ -14,20 +14,20 @@
  * index blocks_span, never the big block rows) and keeps them: a seek is
  * then a binary search per run, in memory, and loads nothing. A run
  * loads one block (its metadata and its text, whole, with one blob read;
- * records are slices of it) only when its key reaches the top of the
- * heap, and keeps it while the position stays in it, so paging back and
+ * records are slices of it) only when its key wins the merge, and
+ * keeps it while the position stays in it, so paging back and
  * forth near one place reads nothing again.
  *
  * The position is a gap between two records of the merged order, and
  * each run's position is the gap at the same place in the run: its head
  * is the record after it, its tail the one before. next() takes the
- * least head (a min-heap), prev() the greatest tail (a max-heap): no
- * reverse scan of the store, just the same runs read the other way. A
- * run's heap key is exact once its head (tail) has been looked at,
+ * least head, prev() the greatest tail (a loser tree ordered either
+ * way): no reverse scan of the store, just the same runs read the other
+ * way. A run's key is exact once its head (tail) has been looked at,
  * otherwise a bound from its block's bounds (lower for heads, upper for
- * tails) that costs nothing; a bound that reaches the top is made exact
- * (loading the block) and sifted again. Changing direction or seeking
- * rebuilds the heap from bounds.
+ * tails) that costs nothing; a bound that wins is made exact (loading
+ * the block) and played again. Changing direction or seeking rebuilds
+ * the tree from bounds.
  *
  * Filters: host and file select the files; time and component select the
  * candidate blocks and then each record; --grep runs per record on its
@@ -112,14 +112,18 @@ struct lc_run {
 	int ent_rc;		/* its PCRE2 error, 0 none */
 };
 
-/* A heap entry: the run's key copied, so that sifting compares without
- * reaching into the runs. approx: a bound, not the record's key. */
-struct lc_slot {
-	int64_t utc;
-	int64_t file;
-	uint64_t seq;
+/* A run's key in the merge. Records are ordered by (utc, file, seq),
+ * and runs by (file, first seq): two runs' records at one utc are thus
+ * in run order, and a run has one key, so (utc, run) orders the keys.
+ * Both are folded into unsigned values that order the same way in
+ * either direction (complemented going back), so that comparing is two
+ * unsigned compares without branches. approx: a bound, not the record's
+ * key; a bound is at or before its run's real key, so a real key before
+ * it comes out rightly first, also on an equal utc. */
+struct lc_key {
+	uint64_t utc;		/* utc, sign flipped; complemented going back */
+	uint32_t run;		/* run index; complemented going back */
 	bool approx;
-	struct lc_run *r;
 };
 
 struct log_cursor {
@@ -131,8 +135,10 @@ struct log_cursor {
 	size_t nblocks, capblocks;
 	struct lc_run *runs;
 	size_t nruns, capruns;
-	struct lc_slot *heap;	/* every run, sentinel keys when done */
-	int dir;		/* what the heap is ordered for */
+	struct lc_key *keys;	/* by run; sentinel keys when done */
+	uint32_t *tree;		/* the loser tree over keys: [0] the winner */
+	uint32_t *win;		/* 2 * nruns: winners, while building it */
+	int dir;		/* what the tree is ordered for */
 	bool dirty;		/* the top run moved: its key is stale */
 	struct log_pos at;	/* the last seek */
 	sqlite3_blob *blob;	/* block_text.text, moved from block to block */
@@ -592,94 +598,117 @@ static int lc_tail(struct log_cursor *c, struct lc_run *r, bool *none)
 	return 0;
 }
 
-/* A bound of the run's key that costs nothing: the lower bound of its
- * head (FWD) or the upper bound of its tail (BACK), from block bounds. */
-static struct lc_slot lc_bound(const struct log_cursor *c, struct lc_run *r, int dir)
+/* The key past every record: the run is done. */
+static void lc_end_key(struct lc_key *k)
 {
-	struct lc_slot s = { .file = r->file->id, .approx = true, .r = r };
-	if (dir == FWD) {
+	k->utc = UINT64_MAX;
+	k->run = UINT32_MAX;
+	k->approx = false;
+}
+
+static bool lc_is_end(const struct lc_key *k)
+{
+	return k->utc == UINT64_MAX && k->run == UINT32_MAX;
+}
+
+static void lc_key_set(struct log_cursor *c, const struct lc_run *r, int64_t utc,
+		       bool approx)
+{
+	struct lc_key *k = &c->keys[r - c->runs];
+	uint64_t u = (uint64_t)utc ^ (UINT64_C(1) << 63);
+	uint32_t i = (uint32_t)(r - c->runs);
+	k->utc = c->dir == FWD ? u : ~u;
+	k->run = c->dir == FWD ? i : ~i;
+	k->approx = approx;
+}
+
+/* Set the run's key to a bound that costs nothing: the lower bound of its
+ * head (FWD) or the upper bound of its tail (BACK), from block bounds. */
+static void lc_bound(struct log_cursor *c, struct lc_run *r)
+{
+	if (c->dir == FWD) {
 		if (r->bi >= r->nb)
-			return (struct lc_slot){ INT64_MAX, INT64_MAX, UINT64_MAX, false, r };
-		s.utc = lc_blk(c, r, r->bi)->lo;
-		s.seq = 0;
-		return s;
+			lc_end_key(&c->keys[r - c->runs]);
+		else
+			lc_key_set(c, r, lc_blk(c, r, r->bi)->lo, true);
+		return;
 	}
-	size_t bi = r->bi < r->nb ? r->bi : r->nb - 1;
 	if (!r->nb || (r->bi == 0 && r->pos == 0 && !r->pending))
-		return (struct lc_slot){ INT64_MIN, INT64_MIN, 0, false, r };
-	s.utc = lc_blk(c, r, bi)->hi;
-	s.seq = UINT64_MAX;
-	return s;
+		lc_end_key(&c->keys[r - c->runs]);
+	else
+		lc_key_set(c, r, lc_blk(c, r, r->bi < r->nb ? r->bi : r->nb - 1)->hi,
+			   true);
 }
 
 /* The run's exact key, after lc_head/lc_tail. */
-static struct lc_slot lc_exact(const struct log_cursor *c, struct lc_run *r,
-			       int dir, bool none)
+static void lc_exact(struct log_cursor *c, struct lc_run *r, bool none)
 {
 	if (none)
-		return dir == FWD ?
-			(struct lc_slot){ INT64_MAX, INT64_MAX, UINT64_MAX, false, r } :
-			(struct lc_slot){ INT64_MIN, INT64_MIN, 0, false, r };
-	return (struct lc_slot){
-		.utc = r->ent.utc_us, .file = r->file->id,
-		.seq = lc_blk(c, r, r->bi)->seq + r->ent_rec, .r = r,
-	};
+		lc_end_key(&c->keys[r - c->runs]);
+	else
+		lc_key_set(c, r, r->ent.utc_us, false);
 }
 
-/* ---- the heap ---- */
+/* ---- the loser tree ----
+ *
+ * Most records come from another run than the one before (the logs of
+ * a bundle interleave), so every record moves its run's key far from the
+ * top: a loser tree replays it against one stored loser per level
+ * (log2 runs comparisons), where a heap's sift compares two children a
+ * level. Run i is leaf k + i (k runs), node p's children are 2p and
+ * 2p + 1, and tree[p] holds the loser there. */
 
-/* Whether a comes out before b in direction dir; on equal keys a bound
- * comes first, so that it is made exact before a record is taken. */
-static bool lc_before(int dir, const struct lc_slot *a, const struct lc_slot *b)
+/* Whether run a's key comes out before run b's. */
+static bool lc_before(const struct log_cursor *c, uint32_t a, uint32_t b)
 {
-	int k = a->utc != b->utc ? (a->utc < b->utc ? -1 : 1) :
-		a->file != b->file ? (a->file < b->file ? -1 : 1) :
-		a->seq != b->seq ? (a->seq < b->seq ? -1 : 1) : 0;
-	if (k == 0)
-		return a->approx && !b->approx;
-	return dir == FWD ? k < 0 : k > 0;
+	const struct lc_key *x = &c->keys[a], *y = &c->keys[b];
+	return (x->utc < y->utc) | ((x->utc == y->utc) & (x->run < y->run));
 }
 
-static void lc_sift_down(struct log_cursor *c, size_t i)
+/* Run i's key changed: play it up from its leaf to the root. */
+static void lc_replay(struct log_cursor *c, uint32_t i)
 {
-	struct lc_slot *h = c->heap;
-	struct lc_slot moving = h[i];
-	size_t n = c->nruns;
-	for (;;) {
-		size_t l = 2 * i + 1, m = l;
-		if (l >= n)
-			break;
-		if (l + 1 < n && lc_before(c->dir, &h[l + 1], &h[l]))
-			m = l + 1;
-		if (!lc_before(c->dir, &h[m], &moving))
-			break;
-		h[i] = h[m];
-		i = m;
+	uint32_t w = i, *t = c->tree;
+	for (size_t p = (c->nruns + i) / 2; p > 0; p /= 2) {
+		uint32_t l = t[p];
+		bool up = lc_before(c, l, w);	/* the loser there wins */
+		t[p] = up ? w : l;
+		w = up ? l : w;
 	}
-	h[i] = moving;
+	t[0] = w;
 }
 
 static void lc_rebuild(struct log_cursor *c, int dir)
 {
+	size_t k = c->nruns;
 	c->dir = dir;
 	c->dirty = false;
-	for (size_t i = 0; i < c->nruns; i++)
-		c->heap[i] = lc_bound(c, &c->runs[i], dir);
-	for (size_t i = c->nruns / 2; i-- > 0;)
-		lc_sift_down(c, i);
+	for (size_t i = 0; i < k; i++) {
+		lc_bound(c, &c->runs[i]);
+		c->win[k + i] = (uint32_t)i;
+	}
+	for (size_t p = k; p-- > 1;) {
+		uint32_t a = c->win[2 * p], b = c->win[2 * p + 1];
+		bool b_first = lc_before(c, b, a);
+		c->win[p] = b_first ? b : a;
+		c->tree[p] = b_first ? a : b;
+	}
+	if (k)
+		c->tree[0] = k > 1 ? c->win[1] : 0;
 }
 
-/* Until the top is exact: make the top's key exact and sift it. */
+/* Until the winner is exact: make its key exact and play it again. */
 static int lc_settle(struct log_cursor *c)
 {
-	while (c->nruns && c->heap[0].approx) {
-		struct lc_run *r = c->heap[0].r;
+	while (c->nruns && c->keys[c->tree[0]].approx) {
+		uint32_t i = c->tree[0];
+		struct lc_run *r = &c->runs[i];
 		bool none = false;
 		int rc = c->dir == FWD ? lc_head(c, r, &none) : lc_tail(c, r, &none);
 		if (rc)
 			return rc;
-		c->heap[0] = lc_exact(c, r, c->dir, none);
-		lc_sift_down(c, 0);
+		lc_exact(c, r, none);
+		lc_replay(c, i);
 	}
 	return 0;
 }
@@ -702,19 +731,20 @@ static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
 	if (c->dir != dir)
 		lc_rebuild(c, dir);
 	else if (c->dirty && c->nruns) {
-		/* a bound stays on top (it is at or before the record just
-		 * taken); the run's end does not */
-		c->heap[0] = lc_bound(c, c->heap[0].r, dir);
-		if (!c->heap[0].approx)
-			lc_sift_down(c, 0);
+		/* a bound stays the winner (it is at or before the record
+		 * just taken); the run's end does not */
+		uint32_t i = c->tree[0];
+		lc_bound(c, &c->runs[i]);
+		if (!c->keys[i].approx)
+			lc_replay(c, i);
 	}
 	c->dirty = false;
 	int rc = lc_settle(c);
 	if (rc)
 		return rc;
-	if (!c->nruns || c->heap[0].utc == (dir == FWD ? INT64_MAX : INT64_MIN))
+	if (!c->nruns || lc_is_end(&c->keys[c->tree[0]]))
 		return STORE_LOG_END;
-	struct lc_run *r = c->heap[0].r;
+	struct lc_run *r = &c->runs[c->tree[0]];
 	if (lc_text(c, r) < 0)
 		return -1;
 	lc_fill(c, r, out);
@@ -758,7 +788,9 @@ void store_log_close(struct log_cursor *c)
 	free(c->files);
 	free(c->blocks);
 	free(c->runs);
-	free(c->heap);
+	free(c->keys);
+	free(c->tree);
+	free(c->win);
 	free(c);
 }
 
@@ -785,7 +817,9 @@ struct log_cursor *store_log_open(struct store *s, const struct log_query *q)
 		store_log_close(c);
 		return NULL;
 	}
-	c->heap = xcalloc(c->nruns ? c->nruns : 1, sizeof(*c->heap));
+	c->keys = xcalloc(c->nruns + 1, sizeof(*c->keys));
+	c->tree = xcalloc(c->nruns + 1, sizeof(*c->tree));
+	c->win = xcalloc(2 * c->nruns + 2, sizeof(*c->win));
 	store_log_seek(c, NULL);
 	return c;
 }

@@ -520,8 +520,16 @@ static int lc_want(struct log_cursor *c, struct lc_run *r, uint32_t pos)
  * runs' texts together are far larger than the cache, and interleaved).
  * always_inline: GCC 12 finds a function of nothing but prefetches free
  * of effects and drops its calls. */
-static inline __attribute__((always_inline)) void lc_prefetch(const struct lc_run *r)
+static inline __attribute__((always_inline)) void lc_prefetch(const struct lc_run *r,
+								int dir)
 {
+	/* and the entry looked at next, for the same reason */
+	uint32_t next = dir == FWD ? r->ent_rec + 1 : r->ent_rec - 1;
+	if (next < r->n) {
+		const unsigned char *e = r->meta + (size_t)next * BLOCKFMT_RECORD_BYTES;
+		__builtin_prefetch(e);
+		__builtin_prefetch(e + BLOCKFMT_RECORD_BYTES - 1);
+	}
 	if (!r->text_in)
 		return;
 	const char *m = r->text + r->offs[r->ent_rec] + r->ent.msg_off;
@@ -552,7 +560,7 @@ static int lc_head(struct log_cursor *c, struct lc_run *r, bool *none)
 				return -1;
 			if (w) {
 				*none = false;
-				lc_prefetch(r);
+				lc_prefetch(r, FWD);
 				return 0;
 			}
 		}
@@ -586,7 +594,7 @@ static int lc_tail(struct log_cursor *c, struct lc_run *r, bool *none)
 				return -1;
 			if (w) {
 				*none = false;
-				lc_prefetch(r);
+				lc_prefetch(r, BACK);
 				return 0;
 			}
 		}
@@ -662,7 +670,8 @@ static void lc_exact(struct log_cursor *c, struct lc_run *r, bool none)
 static bool lc_before(const struct log_cursor *c, uint32_t a, uint32_t b)
 {
 	const struct lc_key *x = &c->keys[a], *y = &c->keys[b];
-	return (x->utc < y->utc) | ((x->utc == y->utc) & (x->run < y->run));
+	unsigned lt = x->utc < y->utc, eq = x->utc == y->utc, rl = x->run < y->run;
+	return lt | (eq & rl);
 }
 
 /* Run i's key changed: play it up from its leaf to the root. */
@@ -670,10 +679,12 @@ static void lc_replay(struct log_cursor *c, uint32_t i)
 {
 	uint32_t w = i, *t = c->tree;
 	for (size_t p = (c->nruns + i) / 2; p > 0; p /= 2) {
-		uint32_t l = t[p];
-		bool up = lc_before(c, l, w);	/* the loser there wins */
-		t[p] = up ? w : l;
-		w = up ? l : w;
+		/* the loser there wins: swap them; by mask, as the outcome
+		 * is a coin toss a branch would guess wrong half the time */
+		uint32_t l = t[p], m = 0u - (uint32_t)lc_before(c, l, w);
+		uint32_t x = (w ^ l) & m;
+		t[p] = l ^ x;
+		w ^= x;
 	}
 	t[0] = w;
 }
@@ -731,12 +742,19 @@ static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
 	if (c->dir != dir)
 		lc_rebuild(c, dir);
 	else if (c->dirty && c->nruns) {
-		/* a bound stays the winner (it is at or before the record
-		 * just taken); the run's end does not */
+		/* the run of the record just taken: its next key at once (a
+		 * bound of it would stay the winner and be made exact next) */
 		uint32_t i = c->tree[0];
 		lc_bound(c, &c->runs[i]);
-		if (!c->keys[i].approx)
-			lc_replay(c, i);
+		if (c->keys[i].approx) {
+			bool none = false;
+			int rc = dir == FWD ? lc_head(c, &c->runs[i], &none) :
+					      lc_tail(c, &c->runs[i], &none);
+			if (rc)
+				return rc;	/* dirty: the bound stays */
+			lc_exact(c, &c->runs[i], none);
+		}
+		lc_replay(c, i);
 	}
 	c->dirty = false;
 	int rc = lc_settle(c);

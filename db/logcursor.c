@@ -64,10 +64,11 @@ static const char SQL_LC_BOUNDS[] =
 	"  WHERE bc.block_id = b.id AND bc.comp_id IN"
 	"  (SELECT id FROM components WHERE name = ?5 COLLATE NOCASE)))"
 	" ORDER BY seq";
+/* The text's length is not asked for here: it would read the text's
+ * first page for every block a seek looks at, and most of those texts
+ * are never read (lc_text checks it). */
 static const char SQL_LC_BLOCK[] =
-	"SELECT n, meta, id,"
-	" (SELECT length(text) FROM block_text t WHERE t.block_id = b.id)"
-	" FROM blocks b WHERE file_id = ?1 AND seq = ?2";
+	"SELECT n, meta, id FROM blocks b WHERE file_id = ?1 AND seq = ?2";
 
 struct lc_file {
 	int64_t id;
@@ -295,9 +296,10 @@ static int lc_sort_cmp(const void *a, const void *b)
 	return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
-/* The entries' text offsets (checked against the text), and their order
- * when they go back in time; an in-order block costs one pass. */
-static int lc_order_block(struct log_cursor *c, struct lc_run *r)
+/* The entries' text offsets and the text's length they need (checked
+ * against the text when it is read), and their order when they go back
+ * in time; an in-order block costs one pass. */
+static int lc_order_block(struct lc_run *r)
 {
 	int64_t prev = INT64_MIN;
 	bool sorted = true;
@@ -312,8 +314,7 @@ static int lc_order_block(struct log_cursor *c, struct lc_run *r)
 	}
 	free(r->order);
 	r->order = NULL;
-	if (off > r->text_len)
-		return lc_corrupt(c, r, "a record's text runs past the block's");
+	r->text_len = off;
 	if (sorted)
 		return 0;
 	struct lc_sort_key *k = xmalloc(r->n * sizeof(*k));
@@ -348,6 +349,8 @@ static int lc_text(struct log_cursor *c, struct lc_run *r)
 				       r->block_id, 0, &c->blob);
 	else if (len)
 		rc = sqlite3_blob_reopen(c->blob, r->block_id);
+	if (rc == SQLITE_OK && len && (size_t)sqlite3_blob_bytes(c->blob) < len)
+		return lc_corrupt(c, r, "a record's text runs past the block's");
 	if (rc == SQLITE_OK && len)
 		rc = sqlite3_blob_read(c->blob, r->text, (int)len, 0);
 	if (rc != SQLITE_OK) {
@@ -416,22 +419,17 @@ static int lc_load(struct log_cursor *c, struct lc_run *r, size_t bi)
 	}
 	if (bytes)
 		memcpy(r->meta, sqlite3_column_blob(st, 1), bytes);
-	int64_t block_id = sqlite3_column_int64(st, 2);
-	int64_t text_len = sqlite3_column_int64(st, 3);
 	sqlite3_reset(st);
 	r->n = (uint32_t)n;
-	if (text_len < 0 || text_len >= INT32_MAX)
-		return lc_corrupt(c, r, "its text has no usable length");
-	r->block_id = block_id;
-	r->text_len = (size_t)text_len;
 	/* Every span of every entry, before a blockwise grep may skip the
-	 * entries it never looks at: a tampered block is named, not read. */
+	 * entries it never looks at: a tampered block is named, not read.
+	 * The texts' total is checked against the text when it is read. */
 	const char *why;
-	if (blockfmt_check(r->meta, bytes, n, STORE_BLOCK_RECORDS, r->text_len,
+	if (blockfmt_check(r->meta, bytes, n, STORE_BLOCK_RECORDS, INT32_MAX - 1,
 			   &why))
 		return lc_corrupt(c, r, why);
 	r->text_in = false;
-	if (lc_order_block(c, r) < 0 || (q->grep && lc_text(c, r) < 0))
+	if (lc_order_block(r) < 0 || (q->grep && lc_text(c, r) < 0))
 		return -1;
 	if (c->blockwise)
 		blockgrep_candidates(q->grep, c->md, r->meta, r->n, r->text,
@@ -579,6 +577,15 @@ static int lc_tail(struct log_cursor *c, struct lc_run *r, bool *none)
 		r->pending = false;
 	}
 	for (; r->nb; r->bi--, r->pos = lc_blk(c, r, r->bi)->n) {
+		if (r->pending && lc_blk(c, r, r->bi)->lo > c->at.utc) {
+			/* all of the block comes after the position: the tail
+			 * is before it, and it need not be read */
+			r->pending = false;
+			r->pos = 0;
+			if (r->bi == 0)
+				break;
+			continue;
+		}
 		int rc = lc_load(c, r, r->bi);
 		if (rc)
 			return rc;
@@ -641,11 +648,14 @@ static void lc_bound(struct log_cursor *c, struct lc_run *r)
 			lc_key_set(c, r, lc_blk(c, r, r->bi)->lo, true);
 		return;
 	}
-	if (!r->nb || (r->bi == 0 && r->pos == 0 && !r->pending))
+	size_t bi = r->bi < r->nb ? r->bi : r->nb - 1;
+	/* a pending block that starts after the position: the tail is in
+	 * the block before (see lc_tail) */
+	bool after = r->pending && r->nb && lc_blk(c, r, bi)->lo > c->at.utc;
+	if (!r->nb || (r->bi == 0 && r->pos == 0 && !r->pending) || (after && bi == 0))
 		lc_end_key(&c->keys[r - c->runs]);
 	else
-		lc_key_set(c, r, lc_blk(c, r, r->bi < r->nb ? r->bi : r->nb - 1)->hi,
-			   true);
+		lc_key_set(c, r, lc_blk(c, r, after ? bi - 1 : bi)->hi, true);
 }
 
 /* The run's exact key, after lc_head/lc_tail. */

@@ -14,20 +14,20 @@
  * index blocks_span, never the big block rows) and keeps them: a seek is
  * then a binary search per run, in memory, and loads nothing. A run
  * loads one block (its metadata and its text, whole, with one blob read;
- * records are slices of it) only when its key reaches the top of the
- * heap, and keeps it while the position stays in it, so paging back and
+ * records are slices of it) only when its key wins the merge, and
+ * keeps it while the position stays in it, so paging back and
  * forth near one place reads nothing again.
  *
  * The position is a gap between two records of the merged order, and
  * each run's position is the gap at the same place in the run: its head
  * is the record after it, its tail the one before. next() takes the
- * least head (a min-heap), prev() the greatest tail (a max-heap): no
- * reverse scan of the store, just the same runs read the other way. A
- * run's heap key is exact once its head (tail) has been looked at,
+ * least head, prev() the greatest tail (a loser tree ordered either
+ * way): no reverse scan of the store, just the same runs read the other
+ * way. A run's key is exact once its head (tail) has been looked at,
  * otherwise a bound from its block's bounds (lower for heads, upper for
- * tails) that costs nothing; a bound that reaches the top is made exact
- * (loading the block) and sifted again. Changing direction or seeking
- * rebuilds the heap from bounds.
+ * tails) that costs nothing; a bound that wins is made exact (loading
+ * the block) and played again. Changing direction or seeking rebuilds
+ * the tree from bounds.
  *
  * Filters: host and file select the files; time and component select the
  * candidate blocks and then each record; --grep runs per record on its
@@ -64,10 +64,11 @@ static const char SQL_LC_BOUNDS[] =
 	"  WHERE bc.block_id = b.id AND bc.comp_id IN"
 	"  (SELECT id FROM components WHERE name = ?5 COLLATE NOCASE)))"
 	" ORDER BY seq";
+/* The text's length is not asked for here: it would read the text's
+ * first page for every block a seek looks at, and most of those texts
+ * are never read (lc_text checks it). */
 static const char SQL_LC_BLOCK[] =
-	"SELECT n, meta, id,"
-	" (SELECT length(text) FROM block_text t WHERE t.block_id = b.id)"
-	" FROM blocks b WHERE file_id = ?1 AND seq = ?2";
+	"SELECT n, meta, id FROM blocks b WHERE file_id = ?1 AND seq = ?2";
 
 struct lc_file {
 	int64_t id;
@@ -112,14 +113,18 @@ struct lc_run {
 	int ent_rc;		/* its PCRE2 error, 0 none */
 };
 
-/* A heap entry: the run's key copied, so that sifting compares without
- * reaching into the runs. approx: a bound, not the record's key. */
-struct lc_slot {
-	int64_t utc;
-	int64_t file;
-	uint64_t seq;
+/* A run's key in the merge. Records are ordered by (utc, file, seq),
+ * and runs by (file, first seq): two runs' records at one utc are thus
+ * in run order, and a run has one key, so (utc, run) orders the keys.
+ * Both are folded into unsigned values that order the same way in
+ * either direction (complemented going back), so that comparing is two
+ * unsigned compares without branches. approx: a bound, not the record's
+ * key; a bound is at or before its run's real key, so a real key before
+ * it comes out rightly first, also on an equal utc. */
+struct lc_key {
+	uint64_t utc;		/* utc, sign flipped; complemented going back */
+	uint32_t run;		/* run index; complemented going back */
 	bool approx;
-	struct lc_run *r;
 };
 
 struct log_cursor {
@@ -131,8 +136,10 @@ struct log_cursor {
 	size_t nblocks, capblocks;
 	struct lc_run *runs;
 	size_t nruns, capruns;
-	struct lc_slot *heap;	/* every run, sentinel keys when done */
-	int dir;		/* what the heap is ordered for */
+	struct lc_key *keys;	/* by run; sentinel keys when done */
+	uint32_t *tree;		/* the loser tree over keys: [0] the winner */
+	uint32_t *win;		/* 2 * nruns: winners, while building it */
+	int dir;		/* what the tree is ordered for */
 	bool dirty;		/* the top run moved: its key is stale */
 	struct log_pos at;	/* the last seek */
 	sqlite3_blob *blob;	/* block_text.text, moved from block to block */
@@ -289,9 +296,10 @@ static int lc_sort_cmp(const void *a, const void *b)
 	return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
-/* The entries' text offsets (checked against the text), and their order
- * when they go back in time; an in-order block costs one pass. */
-static int lc_order_block(struct log_cursor *c, struct lc_run *r)
+/* The entries' text offsets and the text's length they need (checked
+ * against the text when it is read), and their order when they go back
+ * in time; an in-order block costs one pass. */
+static int lc_order_block(struct lc_run *r)
 {
 	int64_t prev = INT64_MIN;
 	bool sorted = true;
@@ -306,8 +314,7 @@ static int lc_order_block(struct log_cursor *c, struct lc_run *r)
 	}
 	free(r->order);
 	r->order = NULL;
-	if (off > r->text_len)
-		return lc_corrupt(c, r, "a record's text runs past the block's");
+	r->text_len = off;
 	if (sorted)
 		return 0;
 	struct lc_sort_key *k = xmalloc(r->n * sizeof(*k));
@@ -342,6 +349,8 @@ static int lc_text(struct log_cursor *c, struct lc_run *r)
 				       r->block_id, 0, &c->blob);
 	else if (len)
 		rc = sqlite3_blob_reopen(c->blob, r->block_id);
+	if (rc == SQLITE_OK && len && (size_t)sqlite3_blob_bytes(c->blob) < len)
+		return lc_corrupt(c, r, "a record's text runs past the block's");
 	if (rc == SQLITE_OK && len)
 		rc = sqlite3_blob_read(c->blob, r->text, (int)len, 0);
 	if (rc != SQLITE_OK) {
@@ -410,22 +419,17 @@ static int lc_load(struct log_cursor *c, struct lc_run *r, size_t bi)
 	}
 	if (bytes)
 		memcpy(r->meta, sqlite3_column_blob(st, 1), bytes);
-	int64_t block_id = sqlite3_column_int64(st, 2);
-	int64_t text_len = sqlite3_column_int64(st, 3);
 	sqlite3_reset(st);
 	r->n = (uint32_t)n;
-	if (text_len < 0 || text_len >= INT32_MAX)
-		return lc_corrupt(c, r, "its text has no usable length");
-	r->block_id = block_id;
-	r->text_len = (size_t)text_len;
 	/* Every span of every entry, before a blockwise grep may skip the
-	 * entries it never looks at: a tampered block is named, not read. */
+	 * entries it never looks at: a tampered block is named, not read.
+	 * The texts' total is checked against the text when it is read. */
 	const char *why;
-	if (blockfmt_check(r->meta, bytes, n, STORE_BLOCK_RECORDS, r->text_len,
+	if (blockfmt_check(r->meta, bytes, n, STORE_BLOCK_RECORDS, INT32_MAX - 1,
 			   &why))
 		return lc_corrupt(c, r, why);
 	r->text_in = false;
-	if (lc_order_block(c, r) < 0 || (q->grep && lc_text(c, r) < 0))
+	if (lc_order_block(r) < 0 || (q->grep && lc_text(c, r) < 0))
 		return -1;
 	if (c->blockwise)
 		blockgrep_candidates(q->grep, c->md, r->meta, r->n, r->text,
@@ -508,6 +512,31 @@ static int lc_want(struct log_cursor *c, struct lc_run *r, uint32_t pos)
 	return 2;
 }
 
+/* The head (tail) just found comes out when its run next reaches the
+ * top, after about one record of every other run: its message is fetched
+ * into the cache now, so that formatting it does not wait for memory (the
+ * runs' texts together are far larger than the cache, and interleaved).
+ * always_inline: GCC 12 finds a function of nothing but prefetches free
+ * of effects and drops its calls. */
+static inline __attribute__((always_inline)) void lc_prefetch(const struct lc_run *r,
+								int dir)
+{
+	/* and the entry looked at next, for the same reason */
+	uint32_t next = dir == FWD ? r->ent_rec + 1 : r->ent_rec - 1;
+	if (next < r->n) {
+		const unsigned char *e = r->meta + (size_t)next * BLOCKFMT_RECORD_BYTES;
+		__builtin_prefetch(e);
+		__builtin_prefetch(e + BLOCKFMT_RECORD_BYTES - 1);
+	}
+	if (!r->text_in)
+		return;
+	const char *m = r->text + r->offs[r->ent_rec] + r->ent.msg_off;
+	size_t len = r->ent.msg_len < 256 ? r->ent.msg_len : 256;
+	for (size_t i = 0; i < len; i += 64)
+		__builtin_prefetch(m + i);
+	__builtin_prefetch(m + len);
+}
+
 /* Make the run's head exact: the first wanted entry at or after its
  * position, loading blocks on the way; none leaves bi == nb. 0 (a head
  * in r->ent, or none), -1 or STORE_LOG_CANCELLED. */
@@ -529,6 +558,7 @@ static int lc_head(struct log_cursor *c, struct lc_run *r, bool *none)
 				return -1;
 			if (w) {
 				*none = false;
+				lc_prefetch(r, FWD);
 				return 0;
 			}
 		}
@@ -547,6 +577,15 @@ static int lc_tail(struct log_cursor *c, struct lc_run *r, bool *none)
 		r->pending = false;
 	}
 	for (; r->nb; r->bi--, r->pos = lc_blk(c, r, r->bi)->n) {
+		if (r->pending && lc_blk(c, r, r->bi)->lo > c->at.utc) {
+			/* all of the block comes after the position: the tail
+			 * is before it, and it need not be read */
+			r->pending = false;
+			r->pos = 0;
+			if (r->bi == 0)
+				break;
+			continue;
+		}
 		int rc = lc_load(c, r, r->bi);
 		if (rc)
 			return rc;
@@ -562,6 +601,7 @@ static int lc_tail(struct log_cursor *c, struct lc_run *r, bool *none)
 				return -1;
 			if (w) {
 				*none = false;
+				lc_prefetch(r, BACK);
 				return 0;
 			}
 		}
@@ -573,94 +613,123 @@ static int lc_tail(struct log_cursor *c, struct lc_run *r, bool *none)
 	return 0;
 }
 
-/* A bound of the run's key that costs nothing: the lower bound of its
- * head (FWD) or the upper bound of its tail (BACK), from block bounds. */
-static struct lc_slot lc_bound(const struct log_cursor *c, struct lc_run *r, int dir)
+/* The key past every record: the run is done. */
+static void lc_end_key(struct lc_key *k)
 {
-	struct lc_slot s = { .file = r->file->id, .approx = true, .r = r };
-	if (dir == FWD) {
+	k->utc = UINT64_MAX;
+	k->run = UINT32_MAX;
+	k->approx = false;
+}
+
+static bool lc_is_end(const struct lc_key *k)
+{
+	return k->utc == UINT64_MAX && k->run == UINT32_MAX;
+}
+
+static void lc_key_set(struct log_cursor *c, const struct lc_run *r, int64_t utc,
+		       bool approx)
+{
+	struct lc_key *k = &c->keys[r - c->runs];
+	uint64_t u = (uint64_t)utc ^ (UINT64_C(1) << 63);
+	uint32_t i = (uint32_t)(r - c->runs);
+	k->utc = c->dir == FWD ? u : ~u;
+	k->run = c->dir == FWD ? i : ~i;
+	k->approx = approx;
+}
+
+/* Set the run's key to a bound that costs nothing: the lower bound of its
+ * head (FWD) or the upper bound of its tail (BACK), from block bounds. */
+static void lc_bound(struct log_cursor *c, struct lc_run *r)
+{
+	if (c->dir == FWD) {
 		if (r->bi >= r->nb)
-			return (struct lc_slot){ INT64_MAX, INT64_MAX, UINT64_MAX, false, r };
-		s.utc = lc_blk(c, r, r->bi)->lo;
-		s.seq = 0;
-		return s;
+			lc_end_key(&c->keys[r - c->runs]);
+		else
+			lc_key_set(c, r, lc_blk(c, r, r->bi)->lo, true);
+		return;
 	}
 	size_t bi = r->bi < r->nb ? r->bi : r->nb - 1;
-	if (!r->nb || (r->bi == 0 && r->pos == 0 && !r->pending))
-		return (struct lc_slot){ INT64_MIN, INT64_MIN, 0, false, r };
-	s.utc = lc_blk(c, r, bi)->hi;
-	s.seq = UINT64_MAX;
-	return s;
+	/* a pending block that starts after the position: the tail is in
+	 * the block before (see lc_tail) */
+	bool after = r->pending && r->nb && lc_blk(c, r, bi)->lo > c->at.utc;
+	if (!r->nb || (r->bi == 0 && r->pos == 0 && !r->pending) || (after && bi == 0))
+		lc_end_key(&c->keys[r - c->runs]);
+	else
+		lc_key_set(c, r, lc_blk(c, r, after ? bi - 1 : bi)->hi, true);
 }
 
 /* The run's exact key, after lc_head/lc_tail. */
-static struct lc_slot lc_exact(const struct log_cursor *c, struct lc_run *r,
-			       int dir, bool none)
+static void lc_exact(struct log_cursor *c, struct lc_run *r, bool none)
 {
 	if (none)
-		return dir == FWD ?
-			(struct lc_slot){ INT64_MAX, INT64_MAX, UINT64_MAX, false, r } :
-			(struct lc_slot){ INT64_MIN, INT64_MIN, 0, false, r };
-	return (struct lc_slot){
-		.utc = r->ent.utc_us, .file = r->file->id,
-		.seq = lc_blk(c, r, r->bi)->seq + r->ent_rec, .r = r,
-	};
+		lc_end_key(&c->keys[r - c->runs]);
+	else
+		lc_key_set(c, r, r->ent.utc_us, false);
 }
 
-/* ---- the heap ---- */
+/* ---- the loser tree ----
+ *
+ * Most records come from another run than the one before (the logs of
+ * a bundle interleave), so every record moves its run's key far from the
+ * top: a loser tree replays it against one stored loser per level
+ * (log2 runs comparisons), where a heap's sift compares two children a
+ * level. Run i is leaf k + i (k runs), node p's children are 2p and
+ * 2p + 1, and tree[p] holds the loser there. */
 
-/* Whether a comes out before b in direction dir; on equal keys a bound
- * comes first, so that it is made exact before a record is taken. */
-static bool lc_before(int dir, const struct lc_slot *a, const struct lc_slot *b)
+/* Whether run a's key comes out before run b's. */
+static bool lc_before(const struct log_cursor *c, uint32_t a, uint32_t b)
 {
-	int k = a->utc != b->utc ? (a->utc < b->utc ? -1 : 1) :
-		a->file != b->file ? (a->file < b->file ? -1 : 1) :
-		a->seq != b->seq ? (a->seq < b->seq ? -1 : 1) : 0;
-	if (k == 0)
-		return a->approx && !b->approx;
-	return dir == FWD ? k < 0 : k > 0;
+	const struct lc_key *x = &c->keys[a], *y = &c->keys[b];
+	unsigned lt = x->utc < y->utc, eq = x->utc == y->utc, rl = x->run < y->run;
+	return lt | (eq & rl);
 }
 
-static void lc_sift_down(struct log_cursor *c, size_t i)
+/* Run i's key changed: play it up from its leaf to the root. */
+static void lc_replay(struct log_cursor *c, uint32_t i)
 {
-	struct lc_slot *h = c->heap;
-	struct lc_slot moving = h[i];
-	size_t n = c->nruns;
-	for (;;) {
-		size_t l = 2 * i + 1, m = l;
-		if (l >= n)
-			break;
-		if (l + 1 < n && lc_before(c->dir, &h[l + 1], &h[l]))
-			m = l + 1;
-		if (!lc_before(c->dir, &h[m], &moving))
-			break;
-		h[i] = h[m];
-		i = m;
+	uint32_t w = i, *t = c->tree;
+	for (size_t p = (c->nruns + i) / 2; p > 0; p /= 2) {
+		/* the loser there wins: swap them; by mask, as the outcome
+		 * is a coin toss a branch would guess wrong half the time */
+		uint32_t l = t[p], m = 0u - (uint32_t)lc_before(c, l, w);
+		uint32_t x = (w ^ l) & m;
+		t[p] = l ^ x;
+		w ^= x;
 	}
-	h[i] = moving;
+	t[0] = w;
 }
 
 static void lc_rebuild(struct log_cursor *c, int dir)
 {
+	size_t k = c->nruns;
 	c->dir = dir;
 	c->dirty = false;
-	for (size_t i = 0; i < c->nruns; i++)
-		c->heap[i] = lc_bound(c, &c->runs[i], dir);
-	for (size_t i = c->nruns / 2; i-- > 0;)
-		lc_sift_down(c, i);
+	for (size_t i = 0; i < k; i++) {
+		lc_bound(c, &c->runs[i]);
+		c->win[k + i] = (uint32_t)i;
+	}
+	for (size_t p = k; p-- > 1;) {
+		uint32_t a = c->win[2 * p], b = c->win[2 * p + 1];
+		bool b_first = lc_before(c, b, a);
+		c->win[p] = b_first ? b : a;
+		c->tree[p] = b_first ? a : b;
+	}
+	if (k)
+		c->tree[0] = k > 1 ? c->win[1] : 0;
 }
 
-/* Until the top is exact: make the top's key exact and sift it. */
+/* Until the winner is exact: make its key exact and play it again. */
 static int lc_settle(struct log_cursor *c)
 {
-	while (c->nruns && c->heap[0].approx) {
-		struct lc_run *r = c->heap[0].r;
+	while (c->nruns && c->keys[c->tree[0]].approx) {
+		uint32_t i = c->tree[0];
+		struct lc_run *r = &c->runs[i];
 		bool none = false;
 		int rc = c->dir == FWD ? lc_head(c, r, &none) : lc_tail(c, r, &none);
 		if (rc)
 			return rc;
-		c->heap[0] = lc_exact(c, r, c->dir, none);
-		lc_sift_down(c, 0);
+		lc_exact(c, r, none);
+		lc_replay(c, i);
 	}
 	return 0;
 }
@@ -683,19 +752,27 @@ static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
 	if (c->dir != dir)
 		lc_rebuild(c, dir);
 	else if (c->dirty && c->nruns) {
-		/* a bound stays on top (it is at or before the record just
-		 * taken); the run's end does not */
-		c->heap[0] = lc_bound(c, c->heap[0].r, dir);
-		if (!c->heap[0].approx)
-			lc_sift_down(c, 0);
+		/* the run of the record just taken: its next key at once (a
+		 * bound of it would stay the winner and be made exact next) */
+		uint32_t i = c->tree[0];
+		lc_bound(c, &c->runs[i]);
+		if (c->keys[i].approx) {
+			bool none = false;
+			int rc = dir == FWD ? lc_head(c, &c->runs[i], &none) :
+					      lc_tail(c, &c->runs[i], &none);
+			if (rc)
+				return rc;	/* dirty: the bound stays */
+			lc_exact(c, &c->runs[i], none);
+		}
+		lc_replay(c, i);
 	}
 	c->dirty = false;
 	int rc = lc_settle(c);
 	if (rc)
 		return rc;
-	if (!c->nruns || c->heap[0].utc == (dir == FWD ? INT64_MAX : INT64_MIN))
+	if (!c->nruns || lc_is_end(&c->keys[c->tree[0]]))
 		return STORE_LOG_END;
-	struct lc_run *r = c->heap[0].r;
+	struct lc_run *r = &c->runs[c->tree[0]];
 	if (lc_text(c, r) < 0)
 		return -1;
 	lc_fill(c, r, out);
@@ -739,7 +816,9 @@ void store_log_close(struct log_cursor *c)
 	free(c->files);
 	free(c->blocks);
 	free(c->runs);
-	free(c->heap);
+	free(c->keys);
+	free(c->tree);
+	free(c->win);
 	free(c);
 }
 
@@ -766,7 +845,9 @@ struct log_cursor *store_log_open(struct store *s, const struct log_query *q)
 		store_log_close(c);
 		return NULL;
 	}
-	c->heap = xcalloc(c->nruns ? c->nruns : 1, sizeof(*c->heap));
+	c->keys = xcalloc(c->nruns + 1, sizeof(*c->keys));
+	c->tree = xcalloc(c->nruns + 1, sizeof(*c->tree));
+	c->win = xcalloc(2 * c->nruns + 2, sizeof(*c->win));
 	store_log_seek(c, NULL);
 	return c;
 }

@@ -376,6 +376,42 @@ static void test_cursor_cancel_resumes(void **state)
 	free(ref.v);
 }
 
+/* A file with a gap in time between two blocks, the position in it:
+ * going back, the block after the gap is not read (its records all come
+ * after the position), only the block that holds the record before. */
+static int count_tick(void *ctx, int64_t utc_us, uint64_t seen)
+{
+	(void)utc_us;
+	(void)seen;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void test_cursor_gap_between_blocks(void **state)
+{
+	struct store *s = *state;
+	struct gen g = { .s = s };
+	gen_begin(&g, "a.log", "HOSTA");
+	for (int i = 0; i < 3000; i++)
+		gen_put(&g, i, "Alpha", "steady");
+	gen_commit(&g);
+	gen_begin(&g, "g.log", "HOSTG");
+	for (int i = 0; i < 2 * STORE_BLOCK_RECORDS; i++)
+		gen_put(&g, i < STORE_BLOCK_RECORDS ? i : 2000 + i, "Gamma", "a gap");
+	gen_commit(&g);
+	check_query(s, &(struct log_query){0}, 3000 + 2 * STORE_BLOCK_RECORDS);
+	int ticks = 0;
+	struct log_query q = { .tick = count_tick, .tick_ctx = &ticks };
+	struct log_cursor *c = store_log_open(s, &q);
+	struct stored_record r;
+	/* t = 1500 (quarter seconds): g.log's second block starts at 3024 */
+	store_log_seek(c, &(struct log_pos){ T0 + 1500 * SEC_US / 4, INT64_MIN, 0 });
+	assert_int_equal(store_log_prev(c, &r, NULL), STORE_LOG_RECORD);
+	assert_int_equal(r.utc_us, T0 + 1499 * SEC_US / 4);
+	assert_int_equal(ticks, 1);	/* a.log's block alone */
+	store_log_close(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +426,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cursor_rare_match, setup_memory,
 						teardown_store),
 		cmocka_unit_test_setup_teardown(test_cursor_cancel_resumes, setup_memory,
+						teardown_store),
+		cmocka_unit_test_setup_teardown(test_cursor_gap_between_blocks, setup_memory,
 						teardown_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

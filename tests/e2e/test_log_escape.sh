@@ -1,0 +1,58 @@
+#!/bin/sh
+# log writes a plain ASCII message as it is and escapes any other (the
+# table's fast path copies 16 bytes at a time): messages of every length
+# around 16 and 32 bytes, and an escape byte, DEL, a quote, a backslash,
+# UTF-8 and a bidi control at the positions around those bounds, come out
+# as the generic escapes write them, in the table and in JSON.
+. "$(dirname "$0")/lib.sh"
+
+python3 - "$TMP/esc.log" <<'EOF2'
+import sys
+msgs = ["p" * n for n in range(40)]
+for pos in (0, 1, 15, 16, 17, 31, 32, 39):
+    m = list("abcdefghijklmnopqrstuvwxyz0123456789ABCD")
+    m[pos] = "\x1b"
+    msgs.append("".join(m))
+msgs += ["x" * 20 + "\x7f" + "y" * 5, 'quote " and back\\slash ' + "z" * 20,
+         "utf8 caf\u00e9 " + "w" * 20, "bidi \u202e evil " + "v" * 20]
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    for i, m in enumerate(msgs):
+        f.write('<![LOG[%s]LOG]!><time="10:%02d:%02d.000+000" date="01-01-2026" component="T"'
+                ' context="" type="1" thread="1" file="">\n' % (m, i // 60, i % 60))
+with open(sys.argv[1] + ".msgs", "w", encoding="utf-8") as f:
+    f.write("\n".join(msgs))
+EOF2
+$T ingest -q -d "$TMP/e.db" --host H "$TMP/esc.log" 2>/dev/null
+$T log -d "$TMP/e.db" > "$TMP/table"
+$T log -d "$TMP/e.db" --format json > "$TMP/json"
+
+# the table: each message after its tag, as term_escape writes it
+table_ok() {
+	python3 - "$TMP/esc.log.msgs" "$TMP/table" <<'EOF2'
+import sys
+msgs = open(sys.argv[1], encoding="utf-8").read().split("\n")
+esc = {"\x1b": "\\e", "\x7f": "\\x7f", "\u202e": "\\u202e"}
+want = ["".join(esc.get(c, c) for c in m) for m in msgs]
+got = [l.split(" I ", 1)[1] for l in open(sys.argv[2], encoding="utf-8").read().split("\n")[:-1]]
+if got != want:
+    for g, w in zip(got, want):
+        if g != w:
+            print("got %r want %r" % (g, w))
+    sys.exit(1)
+EOF2
+}
+check "plain and escaped messages in the table" table_ok
+check "no escape byte reaches the table" sh -c "! grep -q \"$(printf '\033')\" '$TMP/table'"
+
+json_ok() {
+	python3 - "$TMP/esc.log.msgs" "$TMP/json" <<'EOF2'
+import json, sys
+msgs = open(sys.argv[1], encoding="utf-8").read().split("\n")
+raw = open(sys.argv[2], encoding="utf-8").read()
+got = [r["message"] for r in json.loads(raw)]
+assert got == msgs, [(g, w) for g, w in zip(got, msgs) if g != w]
+assert '\\u001b' in raw and '\\"' in raw and '\\\\slash' in raw and '\\u202e' in raw
+EOF2
+}
+check "the same messages in JSON" json_ok
+finish

@@ -26,6 +26,7 @@ struct store {
 	char *path;
 	int lock_fd;		/* flock()ed ingest lock, -1 none */
 	bool writing;		/* a store_writer is active */
+	bool traces_same;	/* see store_traces_unchanged */
 	bool bulk;		/* between store_bulk_begin and _end */
 	bool index_dropped;	/* the time index is down until _end */
 	uint64_t bulk_events;	/* events inserted since store_bulk_begin */

@@ -39,6 +39,8 @@ static const char SQL_FTRACES_DELETE[] =
 	"DELETE FROM finding_traces WHERE finding_id = ?1";
 static const char SQL_FTRACE_DELETE[] =
 	"DELETE FROM finding_traces WHERE finding_id = ?1 AND trace_id = ?2";
+static const char SQL_FINDING_IDS[] =
+	"SELECT count(*), coalesce(max(id), 0) FROM findings";
 static const char SQL_STAMP_SET[] =
 	"INSERT OR REPLACE INTO meta(key, value) VALUES('findings_stamp', ?1)";
 static const char SQL_STAMP_GET[] =
@@ -288,13 +290,41 @@ static int stamp_set(struct store *s, const char *stamp)
 	return step_done(s, st);
 }
 
+/* Whether the stored findings are numbered 1..n (n = SIZE_MAX: any n),
+ * as was assumes: 1 yes, 0 no (a store written otherwise: then
+ * everything is rewritten), -1 on an error. */
+static int ids_dense(struct store *s, size_t n)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_FINDING_IDS);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	int64_t count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	bool dense = rc == SQLITE_ROW && sqlite3_column_int64(st, 1) == count &&
+		     (n == SIZE_MAX || count == (int64_t)n);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? dense : store_fail(s);
+}
+
+int store_findings_numbered(struct store *s)
+{
+	return ids_dense(s, SIZE_MAX);
+}
+
 int store_findings_sync(struct store *s, const struct finding *was, size_t n_was,
 			const struct finding *now, size_t n_now, const char *stamp)
 {
 	if (store_begin_write(s) < 0)
 		return -1;
 	s->writing = true;
-	int rc = 0;
+	int dense = ids_dense(s, n_was), rc = dense < 0 ? -1 : 0;
+	if (dense == 0) {	/* start from nothing */
+		n_was = 0;
+		if (store_exec(s, SQL_CLEAR_FINDINGS) < 0 ||
+		    store_exec(s, SQL_CLEAR_EVIDENCE) < 0 ||
+		    store_exec(s, SQL_CLEAR_FTRACES) < 0)
+			rc = -1;
+	}
 	for (size_t i = 0; i < n_now && rc == 0; i++)
 		rc = i < n_was ? finding_sync(s, (int64_t)i + 1, &was[i], &now[i])
 			       : finding_insert(s, (int64_t)i + 1, &now[i]);

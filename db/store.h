@@ -644,6 +644,9 @@ int store_findings_sync(struct store *s, const struct finding *was,
 			const char *stamp);
 /* The stamp the last store_findings_sync kept ("" when none). 0 or -1. */
 int store_findings_stamp(struct store *s, char *out, size_t cap);
+/* Whether the stored findings are numbered 1..n as store_findings_sync
+ * writes them: 1 yes, 0 no, -1 on an error. */
+int store_findings_numbered(struct store *s);
 
 /* One file as a findings update compares it: whether it is an upload
  * log, what it duplicates (EVENT_NONE: nothing) and a digest of

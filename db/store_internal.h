@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 #include "store.h"
 
-#define STORE_MAX_STMTS 96
+#define STORE_MAX_STMTS 128
 
 struct store_stmt_slot {
 	const char *sql;	/* identity: the module's static SQL text */

@@ -1571,7 +1571,8 @@ void findings_base_free(struct findings_base *b)
 struct findings_base *findings_base_take(struct store *s)
 {
 	char stamp[64];
-	if (store_traces_stale(s) || store_findings_stamp(s, stamp, sizeof(stamp)) < 0)
+	if (store_traces_stale(s) || store_findings_stamp(s, stamp, sizeof(stamp)) < 0 ||
+	    store_findings_numbered(s) != 1)
 		return NULL;
 	struct findings_base *b = xcalloc(1, sizeof(*b));
 	if (base_fill(s, b) < 0 || strcmp(stamp, b->stamp)) {

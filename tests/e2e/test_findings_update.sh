@@ -42,6 +42,15 @@ python3 "$here/append_ccm.py" "$L" 50
 $T ingest -q -d a.db b 2>/dev/null
 check "no stamp (an older store): a full rebuild" title_back
 
+# A store whose findings are not numbered 1..n (one deleted): not
+# written by an update, so they are all computed again.
+sqlite3 a.db "DELETE FROM findings WHERE id = 1"
+python3 "$here/append_ccm.py" "$L" 50
+$T ingest -q -d a.db b 2>/dev/null
+check "findings numbered with a gap: all computed again, numbered 1..n" sh -c '[ "$(sqlite3 a.db "SELECT count(*) = max(id) FROM findings")" = 1 ] &&
+	[ "$(sqlite3 a.db "SELECT count(*) FROM findings WHERE id = 1")" = 1 ] &&
+	[ "$(sqlite3 a.db "SELECT count(*) FROM finding_traces WHERE finding_id NOT IN (SELECT id FROM findings)")" = 0 ]'
+
 # Several more appends, with and without events, then one fresh ingest.
 for i in 1 2 3 4; do
 	python3 "$here/append_ccm.py" "$L" $((i * 30)) $([ $((i % 2)) = 0 ] && echo push)

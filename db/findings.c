@@ -1,8 +1,10 @@
-/* findings.c - the findings tables: replaced whole after every trace
- * rebuild (src/findings.c decides what is wrong; this file only keeps it),
- * read back by kind, plus the two inputs only findings need: the few
- * events they read (through a partial index) with their records' biases,
- * and the files recorded as duplicates. */
+/* findings.c - the findings tables: brought up to date after every trace
+ * update (src/findings.c decides what is wrong; this file only keeps it)
+ * by writing only the rows that differ from what is stored, read back by
+ * kind, plus the inputs only findings need: the few events they read
+ * (through a partial index) with their records' biases, the files
+ * recorded as duplicates, and what tells an update what has changed (the
+ * files' state, new events, the stamp of the last update). */
 #include "store_internal.h"
 
 #include <stdio.h>
@@ -25,6 +27,24 @@ static const char SQL_EVIDENCE_INSERT[] =
 static const char SQL_FTRACE_INSERT[] =
 	"INSERT OR IGNORE INTO finding_traces(finding_id, trace_id)"
 	" VALUES(?1, ?2)";
+
+/* Writing only what differs (store_findings_sync). */
+static const char SQL_FINDING_UPDATE[] =
+	"UPDATE findings SET kind = ?2, severity = ?3, title = ?4, advice = ?5,"
+	" first_utc = ?6, last_utc = ?7, count = ?8 WHERE id = ?1";
+static const char SQL_FINDING_DELETE[] = "DELETE FROM findings WHERE id = ?1";
+static const char SQL_EVIDENCE_DELETE[] =
+	"DELETE FROM finding_evidence WHERE finding_id = ?1";
+static const char SQL_FTRACES_DELETE[] =
+	"DELETE FROM finding_traces WHERE finding_id = ?1";
+static const char SQL_FTRACE_DELETE[] =
+	"DELETE FROM finding_traces WHERE finding_id = ?1 AND trace_id = ?2";
+static const char SQL_FINDING_IDS[] =
+	"SELECT count(*), coalesce(max(id), 0) FROM findings";
+static const char SQL_STAMP_SET[] =
+	"INSERT OR REPLACE INTO meta(key, value) VALUES('findings_stamp', ?1)";
+static const char SQL_STAMP_GET[] =
+	"SELECT value FROM meta WHERE key = 'findings_stamp'";
 
 static const char SQL_FINDINGS[] =
 	"SELECT id, kind, severity, title, advice, first_utc, last_utc, count"
@@ -92,6 +112,26 @@ static int step_done(struct store *s, sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+static int evidence_insert(struct store *s, int64_t id, const struct finding *f)
+{
+	for (size_t i = 0; i < f->n_evidence; i++) {
+		const struct finding_evidence *ev = &f->evidence[i];
+		sqlite3_stmt *st = store_stmt(s, SQL_EVIDENCE_INSERT);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		store_bind_text(st, 3, ev->host);
+		store_bind_text(st, 4, ev->file);
+		if (ev->line > 0)
+			sqlite3_bind_int64(st, 5, ev->line);
+		bind_num(st, 6, ev->utc);
+		if (step_done(s, st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int finding_insert(struct store *s, int64_t id, const struct finding *f)
 {
 	sqlite3_stmt *st = store_stmt(s, SQL_FINDING_INSERT);
@@ -105,22 +145,8 @@ static int finding_insert(struct store *s, int64_t id, const struct finding *f)
 	bind_num(st, 6, f->first_utc);
 	bind_num(st, 7, f->last_utc);
 	sqlite3_bind_int64(st, 8, f->count);
-	if (step_done(s, st) < 0)
+	if (step_done(s, st) < 0 || evidence_insert(s, id, f) < 0)
 		return -1;
-	for (size_t i = 0; i < f->n_evidence; i++) {
-		const struct finding_evidence *ev = &f->evidence[i];
-		if (!(st = store_stmt(s, SQL_EVIDENCE_INSERT)))
-			return -1;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, (int64_t)i);
-		store_bind_text(st, 3, ev->host);
-		store_bind_text(st, 4, ev->file);
-		if (ev->line > 0)
-			sqlite3_bind_int64(st, 5, ev->line);
-		bind_num(st, 6, ev->utc);
-		if (step_done(s, st) < 0)
-			return -1;
-	}
 	for (size_t i = 0; i < f->n_traces; i++) {
 		if (!(st = store_stmt(s, SQL_FTRACE_INSERT)))
 			return -1;
@@ -130,6 +156,203 @@ static int finding_insert(struct store *s, int64_t id, const struct finding *f)
 			return -1;
 	}
 	return 0;
+}
+
+static int exec_id(struct store *s, const char *sql, int64_t id)
+{
+	sqlite3_stmt *st = store_stmt(s, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return step_done(s, st);
+}
+
+static int finding_delete(struct store *s, int64_t id)
+{
+	if (exec_id(s, SQL_FINDING_DELETE, id) < 0 ||
+	    exec_id(s, SQL_EVIDENCE_DELETE, id) < 0)
+		return -1;
+	return exec_id(s, SQL_FTRACES_DELETE, id);
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+static bool same_header(const struct finding *a, const struct finding *b)
+{
+	return same_str(a->kind, b->kind) && same_str(a->severity, b->severity) &&
+	       same_str(a->title, b->title) && same_str(a->advice, b->advice) &&
+	       a->first_utc == b->first_utc && a->last_utc == b->last_utc &&
+	       a->count == b->count;
+}
+
+/* Evidence as stored: a line of 0 reads back as 0, a time of 0 as none. */
+static bool same_evidence(const struct finding *a, const struct finding *b)
+{
+	if (a->n_evidence != b->n_evidence)
+		return false;
+	for (size_t i = 0; i < a->n_evidence; i++) {
+		const struct finding_evidence *x = &a->evidence[i], *y = &b->evidence[i];
+		if (!same_str(x->host, y->host) || !same_str(x->file, y->file) ||
+		    (x->line > 0 ? x->line : 0) != (y->line > 0 ? y->line : 0) ||
+		    x->utc != y->utc)
+			return false;
+	}
+	return true;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+	return (*x > *y) - (*x < *y);
+}
+
+/* A finding's trace ids sorted, each once (as finding_traces keeps them). */
+static size_t sorted_ids(const struct finding *f, int64_t **out)
+{
+	int64_t *v = xmalloc((f->n_traces + 1) * sizeof(*v));
+	if (f->n_traces)
+		memcpy(v, f->traces, f->n_traces * sizeof(*v));
+	if (f->n_traces > 1)
+		qsort(v, f->n_traces, sizeof(*v), cmp_id);
+	size_t n = 0;
+	for (size_t i = 0; i < f->n_traces; i++)
+		if (!n || v[n - 1] != v[i])
+			v[n++] = v[i];
+	*out = v;
+	return n;
+}
+
+static int ftrace_put(struct store *s, const char *sql, int64_t id, int64_t trace)
+{
+	sqlite3_stmt *st = store_stmt(s, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, trace);
+	return step_done(s, st);
+}
+
+/* Bring finding id's traces from was to now: delete and insert only the
+ * ids that differ (a stage finding of thousands of traces gains one). */
+static int traces_sync(struct store *s, int64_t id, const struct finding *was,
+		       const struct finding *now)
+{
+	int64_t *a, *b;
+	size_t na = sorted_ids(was, &a), nb = sorted_ids(now, &b), i = 0, j = 0;
+	int rc = 0;
+	while (rc == 0 && (i < na || j < nb)) {
+		if (j == nb || (i < na && a[i] < b[j]))
+			rc = ftrace_put(s, SQL_FTRACE_DELETE, id, a[i++]);
+		else if (i == na || b[j] < a[i])
+			rc = ftrace_put(s, SQL_FTRACE_INSERT, id, b[j++]);
+		else
+			i++, j++;
+	}
+	free(a);
+	free(b);
+	return rc;
+}
+
+/* Rewrite stored finding id (which was) as now, touching only what differs. */
+static int finding_sync(struct store *s, int64_t id, const struct finding *was,
+			const struct finding *now)
+{
+	if (!same_header(was, now)) {
+		sqlite3_stmt *st = store_stmt(s, SQL_FINDING_UPDATE);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		store_bind_text(st, 2, now->kind);
+		store_bind_text(st, 3, now->severity);
+		store_bind_text(st, 4, now->title ? now->title : "");
+		store_bind_text(st, 5, now->advice ? now->advice : "");
+		bind_num(st, 6, now->first_utc);
+		bind_num(st, 7, now->last_utc);
+		sqlite3_bind_int64(st, 8, now->count);
+		if (step_done(s, st) < 0)
+			return -1;
+	}
+	if (!same_evidence(was, now) &&
+	    (exec_id(s, SQL_EVIDENCE_DELETE, id) < 0 || evidence_insert(s, id, now) < 0))
+		return -1;
+	return traces_sync(s, id, was, now);
+}
+
+static int stamp_set(struct store *s, const char *stamp)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_STAMP_SET);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, stamp);
+	return step_done(s, st);
+}
+
+/* Whether the stored findings are numbered 1..n (n = SIZE_MAX: any n),
+ * as was assumes: 1 yes, 0 no (a store written otherwise: then
+ * everything is rewritten), -1 on an error. */
+static int ids_dense(struct store *s, size_t n)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_FINDING_IDS);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	int64_t count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	bool dense = rc == SQLITE_ROW && sqlite3_column_int64(st, 1) == count &&
+		     (n == SIZE_MAX || count == (int64_t)n);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? dense : store_fail(s);
+}
+
+int store_findings_numbered(struct store *s)
+{
+	return ids_dense(s, SIZE_MAX);
+}
+
+int store_findings_sync(struct store *s, const struct finding *was, size_t n_was,
+			const struct finding *now, size_t n_now, const char *stamp)
+{
+	if (store_begin_write(s) < 0)
+		return -1;
+	s->writing = true;
+	int dense = ids_dense(s, n_was), rc = dense < 0 ? -1 : 0;
+	if (dense == 0) {	/* start from nothing */
+		n_was = 0;
+		if (store_exec(s, SQL_CLEAR_FINDINGS) < 0 ||
+		    store_exec(s, SQL_CLEAR_EVIDENCE) < 0 ||
+		    store_exec(s, SQL_CLEAR_FTRACES) < 0)
+			rc = -1;
+	}
+	for (size_t i = 0; i < n_now && rc == 0; i++)
+		rc = i < n_was ? finding_sync(s, (int64_t)i + 1, &was[i], &now[i])
+			       : finding_insert(s, (int64_t)i + 1, &now[i]);
+	for (size_t i = n_now; i < n_was && rc == 0; i++)
+		rc = finding_delete(s, (int64_t)i + 1);
+	if (rc == 0 && stamp)
+		rc = stamp_set(s, stamp);
+	if (rc == 0)
+		rc = store_exec(s, SQL_COMMIT);
+	if (rc < 0)
+		store_rollback(s);
+	s->writing = false;
+	return rc;
+}
+
+int store_findings_stamp(struct store *s, char *out, size_t cap)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_STAMP_GET);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	out[0] = '\0';
+	if (rc == SQLITE_ROW)
+		snprintf(out, cap, "%s", store_column_str(st, 0));
+	else if (rc != SQLITE_DONE)
+		store_fail(s);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
 int store_findings_replace(struct store *s, const struct finding *f, size_t n)
@@ -387,4 +610,67 @@ int store_duplicate_files(struct store *s,
 	sqlite3_stmt *st = store_stmt(s, SQL_DUPLICATES);
 	struct dup_rows r = { each, ctx };
 	return st ? store_rows(s, st, dup_row, &r) : -1;
+}
+
+/* ---- what an update compares ---- */
+
+/* Everything findings read of a file (its coverage row, its host's time
+ * zone settings, whether it duplicates another): a change to any of it
+ * changes the digest. */
+static const char SQL_FILE_STATES[] =
+	"SELECT f.id, f.role = 'upload', f.duplicate_of, f.role, f.path,"
+	" f.log_name, f.name, f.rotation, f.host_id, f.size, f.records,"
+	" f.partial, f.n_error, f.utc_min, f.utc_max, f.n_explicit, f.n_host,"
+	" f.n_override, f.n_assumed, f.n_psadt, f.n_joined, h.name,"
+	" h.tz_override, h.tz_joined"
+	" FROM files f LEFT JOIN hosts h ON h.id = f.host_id ORDER BY f.id";
+
+static const char SQL_FINDING_EVENTS_AFTER[] =
+	"SELECT 1 FROM events WHERE id > ?1 AND (lane = 3 OR kind IN (3, 9, 16))"
+	" LIMIT 1";
+
+struct state_rows {
+	int (*each)(void *ctx, const struct store_file_state *f);
+	void *ctx;
+};
+
+static int state_row(void *ctx, sqlite3_stmt *st)
+{
+	struct state_rows *r = ctx;
+	struct hasher h;
+	hasher_init(&h);
+	for (int col = 3; col < sqlite3_column_count(st); col++) {
+		if (sqlite3_column_type(st, col) == SQLITE_TEXT) {
+			const char *t = store_column_str(st, col);
+			hasher_update(&h, t, strlen(t) + 1);
+		} else {
+			int64_t v = store_column_num(st, col);
+			hasher_update(&h, &v, sizeof(v));
+		}
+	}
+	struct store_file_state f = {
+		.file_id = sqlite3_column_int64(st, 0),
+		.upload = sqlite3_column_int(st, 1) != 0,
+		.duplicate_of = store_column_num(st, 2),
+		.digest = hasher_final(&h),
+	};
+	return r->each(r->ctx, &f);
+}
+
+int store_file_states(struct store *s,
+		      int (*each)(void *ctx, const struct store_file_state *f),
+		      void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_FILE_STATES);
+	struct state_rows r = { each, ctx };
+	return st ? store_rows(s, st, state_row, &r) : -1;
+}
+
+int store_finding_events_after(struct store *s, int64_t watermark)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_FINDING_EVENTS_AFTER);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, watermark);
+	return store_row_exists(s, st);
 }

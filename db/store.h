@@ -557,6 +557,12 @@ void store_traces_abort(struct trace_writer *tw);	/* frees tw */
  * up to date row by row. */
 struct trace_writer *store_traces_begin_update(struct store *s);
 int store_traces_remove(struct trace_writer *tw, int64_t id);
+/* Whether the last committed trace update wrote back every trace it
+ * removed the same as findings read it (status, times, hops, unmatched
+ * responses, lanes missing, clients, linked events) and added none: then
+ * the findings about traces still hold. False after a full rebuild, an
+ * abort, or before any trace write. */
+bool store_traces_unchanged(struct store *s);
 /* The action name learned for a TaskType number from the bundle (meta
  * rows 'learned:N'), written with the traces built from it. */
 int store_traces_learned_put(struct trace_writer *tw, int64_t task_type,
@@ -657,6 +663,35 @@ struct finding {
  * given in array order (the caller sorts by severity). 0 or -1. */
 int store_findings_replace(struct store *s, const struct finding *f,
 			   size_t n);
+/* Bring the stored findings from was[0..n_was) (what store_findings
+ * read: ids 1..n_was) to now[0..n_now) (ids in array order) in one
+ * transaction, writing only the rows that differ, and keep stamp (what
+ * they were computed from; NULL: leave it) in meta 'findings_stamp'. */
+int store_findings_sync(struct store *s, const struct finding *was,
+			size_t n_was, const struct finding *now, size_t n_now,
+			const char *stamp);
+/* The stamp the last store_findings_sync kept ("" when none). 0 or -1. */
+int store_findings_stamp(struct store *s, char *out, size_t cap);
+/* Whether the stored findings are numbered 1..n as store_findings_sync
+ * writes them: 1 yes, 0 no, -1 on an error. */
+int store_findings_numbered(struct store *s);
+
+/* One file as a findings update compares it: whether it is an upload
+ * log, what it duplicates (EVENT_NONE: nothing) and a digest of
+ * everything else findings read of it (coverage, offsets, host's zone). */
+struct store_file_state {
+	int64_t file_id;
+	bool upload;
+	int64_t duplicate_of;
+	uint64_t digest;
+};
+/* Every file's state, in id order. 0 or -1. */
+int store_file_states(struct store *s,
+		      int (*each)(void *ctx, const struct store_file_state *f),
+		      void *ctx);
+/* Whether an event that findings read has an id above watermark:
+ * 1 yes, 0 no, -1 on an error. */
+int store_finding_events_after(struct store *s, int64_t watermark);
 /* Stored findings in id order, kind NULL = all. The finding and its
  * arrays live until each() returns. 0 or -1. */
 int store_findings(struct store *s, const char *kind,

@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 #include "store.h"
 
-#define STORE_MAX_STMTS 96
+#define STORE_MAX_STMTS 128
 
 struct store_stmt_slot {
 	const char *sql;	/* identity: the module's static SQL text */
@@ -30,6 +30,7 @@ struct store {
 	bool batch;		/* a batch of files' transaction is open */
 	bool batch_lost;	/* an error rolled the open batch back */
 	struct writer_pipe *pipe;	/* db/writer.c's writer thread, or NULL */
+	bool traces_same;	/* see store_traces_unchanged */
 	bool bulk;		/* between store_bulk_begin and _end */
 	bool index_dropped;	/* the time index is down until _end */
 	uint64_t bulk_events;	/* events inserted since store_bulk_begin */

@@ -18,7 +18,27 @@ struct trace_writer {
 	sqlite3_stmt *link_insert;
 	sqlite3_stmt *target_insert;
 	bool failed;
+	/* update: what findings read of each removed trace, to tell whether
+	 * the update changed any of it (store_traces_unchanged) */
+	struct removed_trace *removed;
+	size_t n_removed, cap_removed;
+	bool removed_sorted;
+	bool moved;		/* a trace added or written back changed */
 };
+
+struct removed_trace {
+	int64_t id;
+	uint64_t digest;
+	bool back;		/* added again, the same */
+};
+
+/* What findings read of a trace (db/findings.c, src/findings.c). */
+static const char SQL_VERDICT_OF[] =
+	"SELECT status, first_utc, last_utc, hop_forward_to_push,"
+	" hop_push_to_receive, hop_receive_to_response, unmatched, missing,"
+	" skew, clients FROM traces WHERE id = ?1";
+static const char SQL_LINKS_OF[] =
+	"SELECT event_id, flags FROM trace_events WHERE trace_id = ?1";
 
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_CLEAR_LINKS[] = "DELETE FROM trace_events";
@@ -116,8 +136,111 @@ struct trace_writer *store_traces_begin_update(struct store *s)
 	return tw;
 }
 
+/* The digest of a verdict and its links: the links in any order. */
+static uint64_t verdict_digest(const char *status, const int64_t num[7],
+			       const char *missing, const char *clients,
+			       uint64_t links)
+{
+	struct hasher h;
+	hasher_init(&h);
+	const char *strs[3] = { status, missing, clients };
+	for (int i = 0; i < 3; i++) {
+		const char *t = strs[i] ? strs[i] : "";
+		hasher_update(&h, t, strlen(t) + 1);
+	}
+	hasher_update(&h, num, 7 * sizeof(*num));
+	hasher_update(&h, &links, sizeof(links));
+	return hasher_final(&h);
+}
+
+static uint64_t link_hash(int64_t event_id, int64_t flags)
+{
+	int64_t v[2] = { event_id, flags };
+	return hash_bytes(v, sizeof(v));
+}
+
+/* The stored trace id as findings read it; 0 and -1 as usual. */
+static int stored_digest(struct store *s, int64_t id, uint64_t *out)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_LINKS_OF);
+	uint64_t links = 0;
+	int rc;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		links += link_hash(sqlite3_column_int64(st, 0),
+				   sqlite3_column_int64(st, 1));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE || !(st = store_stmt(s, SQL_VERDICT_OF)))
+		return store_fail(s);
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	*out = 0;
+	if (rc == SQLITE_ROW) {
+		char *status = xstrdup(store_column_str(st, 0));
+		char *missing = xstrdup(store_column_str(st, 7));
+		int64_t num[7] = {
+			sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+			store_column_num(st, 3), store_column_num(st, 4),
+			store_column_num(st, 5), sqlite3_column_int64(st, 6),
+			sqlite3_column_int64(st, 8) != 0,
+		};
+		*out = verdict_digest(status, num, missing,
+				      store_column_str(st, 9), links);
+		free(status);
+		free(missing);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(s);
+}
+
+static int cmp_removed(const void *a, const void *b)
+{
+	const struct removed_trace *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* A trace added by an update: the same as the one it replaces? */
+static void note_added(struct trace_writer *tw, const struct trace_row *t,
+		       const int64_t *event_ids, const uint8_t *event_flags,
+		       size_t n_events)
+{
+	uint64_t links = 0;
+	for (size_t i = 0; i < n_events; i++)
+		links += link_hash(event_ids[i], event_flags ? event_flags[i] : 0);
+	int64_t num[7] = {
+		t->first_utc, t->last_utc, t->hop_forward_to_push,
+		t->hop_push_to_receive, t->hop_receive_to_response, t->unmatched,
+		t->skew,
+	};
+	uint64_t d = verdict_digest(t->status, num, t->missing, t->clients, links);
+	if (!tw->removed_sorted && tw->n_removed > 1)
+		qsort(tw->removed, tw->n_removed, sizeof(*tw->removed), cmp_removed);
+	tw->removed_sorted = true;
+	struct removed_trace key = { .id = t->id };
+	struct removed_trace *r = tw->n_removed ?
+		bsearch(&key, tw->removed, tw->n_removed, sizeof(key), cmp_removed) : NULL;
+	if (r && !r->back && r->digest == d)
+		r->back = true;
+	else
+		tw->moved = true;
+}
+
 int store_traces_remove(struct trace_writer *tw, int64_t id)
 {
+	if (tw->update && !tw->failed) {
+		if (tw->n_removed == tw->cap_removed) {
+			tw->cap_removed = tw->cap_removed ? 2 * tw->cap_removed : 64;
+			tw->removed = xrealloc(tw->removed, tw->cap_removed *
+					       sizeof(*tw->removed));
+		}
+		struct removed_trace *r = &tw->removed[tw->n_removed++];
+		*r = (struct removed_trace){ .id = id };
+		tw->removed_sorted = false;
+		if (stored_digest(tw->s, id, &r->digest) < 0)
+			tw->failed = true;
+	}
 	static const char *const sqls[] = {
 		SQL_REMOVE_LINKS, SQL_REMOVE_TARGETS, SQL_REMOVE_TRACE,
 	};
@@ -203,6 +326,8 @@ int store_traces_add(struct trace_writer *tw, const struct trace_row *t,
 {
 	if (tw->failed)
 		return -1;
+	if (tw->update)
+		note_added(tw, t, event_ids, event_flags, n_events);
 	sqlite3_stmt *st = tw->trace_insert;
 	sqlite3_bind_int64(st, 1, t->id);
 	bind_str(st, 2, t->guid);
@@ -266,7 +391,13 @@ static void trace_writer_free(struct trace_writer *tw)
 	if (tw->target_insert)
 		sqlite3_clear_bindings(tw->target_insert);
 	tw->s->writing = false;
+	free(tw->removed);
 	free(tw);
+}
+
+bool store_traces_unchanged(struct store *s)
+{
+	return s->traces_same;
 }
 
 static const char SQL_TRACES_FRESH[] =
@@ -282,12 +413,17 @@ int store_traces_commit(struct trace_writer *tw)
 		store_traces_abort(tw);
 		return -1;
 	}
+	bool same = tw->update && !tw->moved;
+	for (size_t i = 0; i < tw->n_removed && same; i++)
+		same = tw->removed[i].back;
+	s->traces_same = same;
 	trace_writer_free(tw);
 	return 0;
 }
 
 void store_traces_abort(struct trace_writer *tw)
 {
+	tw->s->traces_same = false;
 	store_rollback(tw->s);
 	trace_writer_free(tw);
 }

@@ -45,7 +45,8 @@ static const char findings_help_head[] =
 	"What is wrong in the stored logs, most urgent first: each finding has a\n"
 	"kind, a severity (error, warning, info), a title, what to do, its first\n"
 	"and last time, a count, evidence (host, file, line, UTC of log lines)\n"
-	"and the traces it is about. Findings are recomputed after every ingest.\n"
+	"and the traces it is about. Findings are brought up to date after\n"
+	"every ingest: the rules the change reaches run again.\n"
 	"\n"
 	"  --kind KIND   only findings of this kind, one of:\n";
 static const char findings_help_tail[] =

@@ -73,7 +73,9 @@ struct fcov {
 struct rule;
 
 struct fnd {
-	const struct rule *rule;
+	const struct rule *rule;	/* NULL: a stored kind no rule has */
+	bool kept;			/* a stored finding, owned by the was list */
+	char *kind, *severity;		/* as stored; NULL for computed ones */
 	char *title, *advice;		/* NULL: the rule's own */
 	int64_t first, last, count;
 	struct finding_evidence ev[MAX_EVIDENCE];
@@ -100,12 +102,30 @@ struct fctx {
 	size_t n_dups, cap_dups;
 };
 
+/* What a change can touch. Each rule names the changes that can alter
+ * its findings (and so the inputs it reads): an update reruns only the
+ * rules a change reaches and keeps the stored findings of the others. */
+enum finding_dep {
+	DEP_EVENTS = 1u << 0,	/* an event findings read was stored */
+	DEP_TRACES = 1u << 1,	/* a trace was rewritten, added or removed */
+	DEP_FILES = 1u << 2,	/* a log was added, replaced or removed */
+	DEP_SPANS = 1u << 3,	/* a log's records, span or time offsets moved */
+	DEP_UPLOAD = 1u << 4,	/* an upload log changed in any way */
+	DEP_DUPS = 1u << 5,	/* which logs duplicate others changed */
+	DEP_ALL = (1u << 6) - 1,
+};
+
 struct rule {
 	const char *kind;
 	enum finding_severity severity;
 	const char *title;
 	const char *advice;
 	void (*match)(struct fctx *c, const struct rule *rule);
+	unsigned deps;		/* enum finding_dep bits */
+	/* Two rules of one kind differ in this: the findings of one name
+	 * traces, those of the other never, which tells whose a stored
+	 * finding is. */
+	bool traced;
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -196,6 +216,8 @@ static void fnd_free(struct fnd *f)
 	free(f->title);
 	free(f->advice);
 	free(f->traces);
+	free(f->kind);
+	free(f->severity);
 	free(f);
 }
 
@@ -873,7 +895,7 @@ static void bias_disagreement(struct fctx *c, const struct rule *rule)
 	}
 }
 
-static void rule_clock_skew(struct fctx *c, const struct rule *rule)
+static void rule_skew_traces(struct fctx *c, const struct rule *rule)
 {
 	struct fnd *f = NULL;
 	for (size_t i = 0; i < c->n_tr; i++) {
@@ -888,7 +910,6 @@ static void rule_clock_skew(struct fctx *c, const struct rule *rule)
 		f->title = fmt("%" PRId64 " trace%s with a negative hop: a later"
 			       " step is logged before an earlier one",
 			       f->count, f->count == 1 ? "" : "s");
-	bias_disagreement(c, rule);
 }
 
 /* Offset sources that make a host's times a guess. */
@@ -973,7 +994,8 @@ static const struct {
 	  "C:\\Windows\\CCM\\Logs" },
 };
 
-static void rule_evidence_gap(struct fctx *c, const struct rule *rule)
+/* A lane without any log in the bundle. */
+static void rule_lane_absent(struct fctx *c, const struct rule *rule)
 {
 	bool have[TRACE_LANES] = { false };
 	for (size_t i = 0; i < c->n_cov; i++)
@@ -992,7 +1014,11 @@ static void rule_evidence_gap(struct fctx *c, const struct rule *rule)
 				" into the same store.", lane_logs[l].file,
 				lane_logs[l].machine, lane_logs[l].folder);
 	}
-	/* Traces that stop at a lane whose log does not cover them. */
+}
+
+/* Traces that stop at a lane whose log does not cover them. */
+static void rule_lane_uncovered(struct fctx *c, const struct rule *rule)
+{
 	int missing = status_index("missing_evidence");
 	for (int l = 0; l < TRACE_LANES; l++) {
 		struct fnd *f = NULL;
@@ -1075,31 +1101,33 @@ static const struct rule rules[] = {
 	{ "unauthorized_action", FSEV_ERROR,
 	  "An Intune admin was refused a device action",
 	  "Give the admin's account a ConfigMgr security role with rights on"
-	  " the device.", rule_unauthorized },
+	  " the device.", rule_unauthorized, DEP_EVENTS | DEP_TRACES, false },
 	{ "gateway_error", FSEV_ERROR,
 	  "The tenant attach gateway answered with an error",
 	  "Reset tenant attach: offboard, wait at least two hours, onboard"
-	  " again.", rule_gateway },
+	  " again.", rule_gateway, DEP_EVENTS, false },
 	{ "mfa_forbidden", FSEV_ERROR,
 	  "The SMS provider forbids tenant attach actions (403)",
 	  "Set the hierarchy's authentication level back to Windows"
-	  " authentication.", rule_mfa },
+	  " authentication.", rule_mfa, DEP_EVENTS, false },
 	{ "notification_port", FSEV_WARNING,
 	  "Clients cannot reach the notification server on TCP 10123",
-	  "Open TCP 10123 to the management point.", rule_port },
+	  "Open TCP 10123 to the management point.", rule_port, DEP_EVENTS,
+	  false },
 	{ "upload_gap", FSEV_WARNING,
 	  "The 15-minute device upload cycle was missed",
 	  "Look at CMGatewaySyncUploadWorker.log on the service connection"
 	  " point around the gap: the SMS_SERVICE_CONNECTOR service, its"
 	  " connection to the gateway (proxy, firewall) and the site"
 	  " database. Devices changed in the gap reach the admin center only"
-	  " with the next upload (then 5-10 minutes later).", rule_upload_gap },
+	  " with the next upload (then 5-10 minutes later).", rule_upload_gap,
+	  DEP_EVENTS | DEP_UPLOAD, false },
 	{ "failed", FSEV_ERROR, "failed: a client answered an error or the server counts it failed",
 	  "The client answered with a ReturnCode other than 1, or the"
 	  " management point's BTS report counts failed clients. `tatrace show"
 	  " ID` names the client and its code; look at that client's"
 	  " CcmNotificationAgent.log and the logs of the action it ran"
-	  " (PolicyAgent.log, Scripts.log).", rule_stage },
+	  " (PolicyAgent.log, Scripts.log).", rule_stage, DEP_TRACES, true },
 	{ "not_delivered", FSEV_ERROR,
 	  "not delivered: pushed, but no client logged the receipt",
 	  "The management point pushed the action, its BTS report counts no"
@@ -1107,52 +1135,68 @@ static const struct rule rules[] = {
 	  " receipt (`tatrace show ID` names the candidates). Is the target"
 	  " online? Can it reach the management point on TCP 10123 (or is it"
 	  " polling over HTTP)? Look at CcmNotificationAgent.log on the target.",
-	  rule_stage },
+	  rule_stage, DEP_TRACES, true },
 	{ "not_pushed", FSEV_ERROR,
 	  "not pushed: forwarded, but the management point never pushed it",
 	  "The service connection point forwarded the action and BgbServer.log"
 	  " covers the time but shows no push. Look at SMS_NOTIFICATION_SERVER"
 	  " on the management point (its component status and BgbServer.log)"
-	  " and the site database replication to it.", rule_stage },
+	  " and the site database replication to it.", rule_stage, DEP_TRACES,
+	  true },
 	{ "not_forwarded", FSEV_ERROR,
 	  "not forwarded: authorized, but never sent on to the site",
 	  "The connector validated and authorized the action, then logged no"
 	  " Forwarded line. Look at CMGatewayNotificationWorker.log on the"
 	  " service connection point after the Authorized line for an"
 	  " exception, and at the SMS_SERVICE_CONNECTOR component.",
-	  rule_stage },
+	  rule_stage, DEP_TRACES, true },
 	{ "no_response", FSEV_WARNING,
 	  "without response: received by the client, never answered",
 	  "The client logged the receipt and its log goes on, but it sent no"
 	  " response. Look at the client's CcmNotificationAgent.log after the"
 	  " receipt and at the agent that runs the action (PolicyAgent.log for"
-	  " policy, Scripts.log for scripts).", rule_stage },
+	  " policy, Scripts.log for scripts).", rule_stage, DEP_TRACES, true },
 	{ "slow_hop", FSEV_WARNING, "A hop took far longer than usual",
-	  "Look at the machine where the time is lost.", rule_slow_hop },
+	  "Look at the machine where the time is lost.", rule_slow_hop,
+	  DEP_TRACES, true },
 	{ "clock_skew", FSEV_WARNING,
 	  "Clocks or time zones of the machines disagree",
 	  "A negative hop means a later step was logged with an earlier time:"
 	  " a machine's clock runs off or its logs' bias is wrong. Compare the"
 	  " machines' clocks (w32tm /stripchart), and correct a wrong bias"
 	  " with tatrace ingest --tz HOST=BIAS; hop times of these traces are"
-	  " not to be trusted until then.", rule_clock_skew },
+	  " not to be trusted until then.", rule_skew_traces, DEP_TRACES, true },
+	{ "clock_skew", FSEV_WARNING,
+	  "Clocks or time zones of the machines disagree",
+	  "A negative hop means a later step was logged with an earlier time:"
+	  " a machine's clock runs off or its logs' bias is wrong. Compare the"
+	  " machines' clocks (w32tm /stripchart), and correct a wrong bias"
+	  " with tatrace ingest --tz HOST=BIAS; hop times of these traces are"
+	  " not to be trusted until then.", bias_disagreement, DEP_FILES | DEP_SPANS, false },
 	{ "timezone", FSEV_WARNING, "A machine's time zone is a guess",
-	  "Give the machine's bias with --tz HOST=BIAS.", rule_timezone },
+	  "Give the machine's bias with --tz HOST=BIAS.", rule_timezone,
+	  DEP_FILES | DEP_SPANS, false },
 	{ "evidence_gap", FSEV_WARNING,
 	  "A lane's log is missing or does not cover the actions",
-	  "Collect the missing log.", rule_evidence_gap },
+	  "Collect the missing log.", rule_lane_absent, DEP_FILES | DEP_TRACES,
+	  false },
+	{ "evidence_gap", FSEV_WARNING,
+	  "A lane's log is missing or does not cover the actions",
+	  "Collect the missing log.", rule_lane_uncovered,
+	  DEP_FILES | DEP_TRACES, true },
 	{ "unmatched_response", FSEV_WARNING,
 	  "Client responses that answer no receipt",
 	  "A response is joined to its receipt by (PushID, TaskID) on the same"
 	  " client. These match none, so they are shown beside the nearest"
 	  " receipt and never counted as its answer. The receipt they answer"
 	  " may be in a rotated log that was not collected"
-	  " (CcmNotificationAgent.lo_): collect it.", rule_unmatched },
+	  " (CcmNotificationAgent.lo_): collect it.", rule_unmatched,
+	  DEP_TRACES, true },
 	{ "duplicate_evidence", FSEV_INFO,
 	  "The same log was ingested twice",
 	  "Nothing to do: a duplicate adds no records, events or traces. It"
 	  " is listed so that you know which copy the store uses.",
-	  rule_duplicates },
+	  rule_duplicates, DEP_DUPS, false },
 };
 static const size_t n_rules = sizeof(rules) / sizeof(rules[0]);
 
@@ -1176,14 +1220,29 @@ void findings_duplicates(struct finding_set *fs, const struct dup_pair *pairs,
 }
 
 
+/* Whether rules[r] is the first rule of its kind. */
+static bool kind_first(size_t r)
+{
+	for (size_t i = 0; i < r; i++)
+		if (!strcmp(rules[i].kind, rules[r].kind))
+			return false;
+	return true;
+}
+
 size_t finding_kind_count(void)
 {
-	return n_rules;
+	size_t n = 0;
+	for (size_t r = 0; r < n_rules; r++)
+		n += kind_first(r);
+	return n;
 }
 
 const char *finding_kind_name(size_t i)
 {
-	return i < n_rules ? rules[i].kind : NULL;
+	for (size_t r = 0; r < n_rules; r++)
+		if (kind_first(r) && i-- == 0)
+			return rules[r].kind;
+	return NULL;
 }
 
 bool finding_kind_known(const char *name)
@@ -1216,7 +1275,8 @@ void finding_set_free(struct finding_set *fs)
 	if (!fs)
 		return;
 	for (size_t i = 0; i < fs->n; i++)
-		fnd_free(fs->v[i]);
+		if (!fs->v[i]->kept)
+			fnd_free(fs->v[i]);
 	free(fs->v);
 	free(fs);
 }
@@ -1232,8 +1292,9 @@ void finding_set_get(const struct finding_set *fs, size_t i,
 	const struct fnd *f = fs->v[i];
 	const struct rule *r = f->rule;
 	*out = (struct finding){
-		.kind = r->kind,
-		.severity = finding_severity_name(r->severity),
+		.kind = f->kind ? f->kind : r->kind,
+		.severity = f->severity ? f->severity :
+			    finding_severity_name(r->severity),
 		.title = f->title ? f->title : r->title,
 		.advice = f->advice ? f->advice : r->advice,
 		.first_utc = f->first, .last_utc = f->last, .count = f->count,
@@ -1242,7 +1303,9 @@ void finding_set_get(const struct finding_set *fs, size_t i,
 	};
 }
 
-/* Severity first, then time; equal ones keep the table's order. */
+/* Severity first, then time, then the table's order, then the title:
+ * a total order, so that findings kept from the store and computed ones
+ * sort as a full rebuild sorts them. */
 static int cmp_fnd(const void *a, const void *b)
 {
 	const struct fnd *x = *(struct fnd *const *)a, *y = *(struct fnd *const *)b;
@@ -1252,7 +1315,15 @@ static int cmp_fnd(const void *a, const void *b)
 	if (x->first != y->first)
 		return x->first == EVENT_NONE ? 1 : y->first == EVENT_NONE ? -1 :
 		       (x->first > y->first) - (x->first < y->first);
-	return (x->rule > y->rule) - (x->rule < y->rule);
+	if (x->rule != y->rule)
+		return (x->rule > y->rule) - (x->rule < y->rule);
+	int t = strcmp(x->title ? x->title : x->rule->title,
+		       y->title ? y->title : y->rule->title);
+	if (t)
+		return t;
+	if (x->count != y->count)
+		return (x->count > y->count) - (x->count < y->count);
+	return (x->last > y->last) - (x->last < y->last);
 }
 
 /* ---- loading ------------------------------------------------------------- */
@@ -1441,34 +1512,264 @@ static void cov_link_hosts(struct fctx *c)
 	strmap_free(last);
 }
 
-int findings_rebuild(struct store *s, size_t *n_findings)
+/* ---- what changed since the findings were stored ---------------------- */
+
+struct file_states {
+	struct store_file_state *v;
+	size_t n, cap;
+};
+
+static int keep_state(void *ctx, const struct store_file_state *f)
 {
-	struct fctx c = { .s = s, .out = finding_set_new() };
-	int rc = -1;
-	if (store_finding_events(s, load_event, &c) < 0 ||
-	    store_trace_verdicts(s, load_trace, &c) < 0 ||
-	    store_file_coverage(s, load_coverage, &c) < 0 ||
-	    store_duplicate_files(s, load_dup, &c) < 0)
-		goto out;
-	cov_link_hosts(&c);
+	struct file_states *l = ctx;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = *f;
+	return 0;
+}
+
+/* What the stored findings were computed from: the highest event id, the
+ * number of traces and every file's state. Its text (the stamp) is kept
+ * with the findings, so that a findings update never builds on findings
+ * that an interrupted run left behind the traces. */
+struct findings_base {
+	int64_t watermark, traces;
+	struct file_states files;
+	char stamp[64];
+};
+
+static int base_fill(struct store *s, struct findings_base *b)
+{
+	int64_t max_id = 0;
+	b->watermark = store_events_watermark(s);
+	if (b->watermark < 0 || store_traces_span(s, &max_id, &b->traces) < 0 ||
+	    store_file_states(s, keep_state, &b->files) < 0)
+		return -1;
+	struct hasher h;
+	hasher_init(&h);
+	for (size_t i = 0; i < b->files.n; i++) {
+		const struct store_file_state *f = &b->files.v[i];
+		int64_t v[4] = { f->file_id, f->upload, f->duplicate_of,
+				 (int64_t)f->digest };
+		hasher_update(&h, v, sizeof(v));
+	}
+	snprintf(b->stamp, sizeof(b->stamp), "%" PRId64 " %" PRId64 " %016" PRIx64,
+		 b->watermark, b->traces, hasher_final(&h));
+	return 0;
+}
+
+void findings_base_free(struct findings_base *b)
+{
+	if (!b)
+		return;
+	free(b->files.v);
+	free(b);
+}
+
+struct findings_base *findings_base_take(struct store *s)
+{
+	char stamp[64];
+	if (store_traces_stale(s) || store_findings_stamp(s, stamp, sizeof(stamp)) < 0 ||
+	    store_findings_numbered(s) != 1)
+		return NULL;
+	struct findings_base *b = xcalloc(1, sizeof(*b));
+	if (base_fill(s, b) < 0 || strcmp(stamp, b->stamp)) {
+		findings_base_free(b);
+		return NULL;
+	}
+	return b;
+}
+
+/* The changes from was to now, as enum finding_dep bits. */
+static unsigned file_changes(const struct file_states *was,
+			     const struct file_states *now)
+{
+	unsigned dep = 0;
+	size_t i = 0, j = 0;
+	while (i < was->n || j < now->n) {
+		const struct store_file_state *a = i < was->n ? &was->v[i] : NULL;
+		const struct store_file_state *b = j < now->n ? &now->v[j] : NULL;
+		if (a && (!b || a->file_id < b->file_id)) {		/* gone */
+			dep |= DEP_FILES | DEP_DUPS | (a->upload ? DEP_UPLOAD : 0);
+			i++;
+		} else if (!a || b->file_id < a->file_id) {	/* new */
+			dep |= DEP_FILES | DEP_DUPS | (b->upload ? DEP_UPLOAD : 0);
+			j++;
+		} else {
+			if (a->duplicate_of != b->duplicate_of || a->upload != b->upload)
+				dep |= DEP_FILES | DEP_DUPS | DEP_UPLOAD;
+			if (a->digest != b->digest)
+				dep |= DEP_SPANS | (a->upload || b->upload ? DEP_UPLOAD : 0);
+			i++, j++;
+		}
+	}
+	return dep;
+}
+
+/* ---- reading the stored findings back -------------------------------- */
+
+struct was_list {
+	struct fnd **v;
+	size_t n, cap;
+	bool unknown;		/* a stored kind no rule has */
+};
+
+/* The rule whose findings f (stored) is one of. */
+static const struct rule *rule_of(const struct finding *f)
+{
+	const struct rule *only = NULL;
+	for (size_t r = 0; r < n_rules; r++) {
+		if (strcmp(rules[r].kind, f->kind))
+			continue;
+		if (rules[r].traced == (f->n_traces > 0))
+			return &rules[r];
+		if (!only)
+			only = &rules[r];
+	}
+	return only;
+}
+
+static int keep_stored(void *ctx, const struct finding *f)
+{
+	struct was_list *l = ctx;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	struct fnd *k = xcalloc(1, sizeof(*k));
+	k->rule = rule_of(f);
+	l->unknown |= !k->rule;
+	k->kept = true;
+	k->kind = xstrdup(f->kind);
+	k->severity = xstrdup(f->severity);
+	k->title = xstrdup(f->title);
+	k->advice = xstrdup(f->advice);
+	k->first = f->first_utc;
+	k->last = f->last_utc;
+	k->count = f->count;
+	for (size_t i = 0; i < f->n_evidence && i < MAX_EVIDENCE; i++)
+		fnd_evidence(k, f->evidence[i].host, f->evidence[i].file,
+			     f->evidence[i].line, f->evidence[i].utc);
+	k->traces = xmalloc((f->n_traces + 1) * sizeof(*k->traces));
+	if (f->n_traces)
+		memcpy(k->traces, f->traces, f->n_traces * sizeof(*k->traces));
+	k->n_tr = k->cap_tr = f->n_traces;
+	l->v[l->n++] = k;
+	return 0;
+}
+
+static void was_free(struct was_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		fnd_free(l->v[i]);
+	free(l->v);
+}
+
+static void fnd_row(const struct fnd *f, struct finding *out)
+{
+	struct finding_set one = { .v = (struct fnd **)&f, .n = 1 };
+	finding_set_get(&one, 0, out);
+}
+
+/* ---- the update ------------------------------------------------------ */
+
+/* Load what the rules to run read. */
+static int load_inputs(struct fctx *c, unsigned deps)
+{
+	struct store *s = c->s;
+	if ((deps & (DEP_EVENTS | DEP_UPLOAD)) &&
+	    store_finding_events(s, load_event, c) < 0)
+		return -1;
+	if ((deps & DEP_TRACES) && store_trace_verdicts(s, load_trace, c) < 0)
+		return -1;
+	if ((deps & (DEP_FILES | DEP_SPANS | DEP_UPLOAD)) &&
+	    store_file_coverage(s, load_coverage, c) < 0)
+		return -1;
+	if ((deps & DEP_DUPS) && store_duplicate_files(s, load_dup, c) < 0)
+		return -1;
+	cov_link_hosts(c);
+	return 0;
+}
+
+/* Run the rules that changes reach and keep the stored findings of the
+ * others (all of them run when changes is DEP_ALL). */
+static int findings_compute(struct fctx *c, const struct was_list *was,
+			    unsigned changes)
+{
+	unsigned deps = 0;
 	for (size_t r = 0; r < n_rules; r++)
-		rules[r].match(&c, &rules[r]);
-	struct finding_set *fs = c.out;
+		if (rules[r].deps & changes)
+			deps |= rules[r].deps;
+	if (load_inputs(c, deps) < 0)
+		return -1;
+	for (size_t r = 0; r < n_rules; r++)
+		if (rules[r].deps & changes)
+			rules[r].match(c, &rules[r]);
+	struct finding_set *fs = c->out;
 	for (size_t i = 0; i < fs->n; i++)
 		if (fs->v[i]->n_tr && !fs->v[i]->n_ev &&
-		    trace_evidence(s, fs->v[i]) < 0)
-			goto out;
+		    trace_evidence(c->s, fs->v[i]) < 0)
+			return -1;
+	for (size_t i = 0; i < was->n; i++) {
+		struct fnd *k = was->v[i];
+		if (!k->rule || (k->rule->deps & changes))
+			continue;
+		if (fs->n == fs->cap) {
+			fs->cap = fs->cap ? 2 * fs->cap : 16;
+			fs->v = xrealloc(fs->v, fs->cap * sizeof(*fs->v));
+		}
+		fs->v[fs->n++] = k;
+	}
 	if (fs->n > 1)
 		qsort(fs->v, fs->n, sizeof(*fs->v), cmp_fnd);
-	struct finding *rows = xcalloc(fs->n + 1, sizeof(*rows));
+	return 0;
+}
+
+int findings_update(struct store *s, const struct findings_base *base,
+		    bool traces_rebuilt, bool traces_rewritten, size_t *n_findings)
+{
+	struct fctx c = { .s = s, .out = finding_set_new() };
+	struct findings_base now = { 0 };
+	struct was_list was = { 0 };
+	struct finding *rows = NULL, *old = NULL;
+	int rc = -1;
+	if (base_fill(s, &now) < 0 || store_findings(s, NULL, keep_stored, &was) < 0)
+		goto out;
+	unsigned changes = DEP_ALL;
+	if (base && !traces_rebuilt && !was.unknown) {
+		int ev = store_finding_events_after(s, base->watermark);
+		if (ev < 0)
+			goto out;
+		changes = file_changes(&base->files, &now.files) |
+			  (ev ? DEP_EVENTS : 0) |
+			  ((traces_rewritten && !store_traces_unchanged(s)) ||
+			   now.traces != base->traces ? DEP_TRACES : 0);
+	}
+	if (findings_compute(&c, &was, changes) < 0)
+		goto out;
+	struct finding_set *fs = c.out;
+	rows = xcalloc(fs->n + 1, sizeof(*rows));
+	old = xcalloc(was.n + 1, sizeof(*old));
 	for (size_t i = 0; i < fs->n; i++)
 		finding_set_get(fs, i, &rows[i]);
-	rc = store_findings_replace(s, rows, fs->n);
-	free(rows);
+	for (size_t i = 0; i < was.n; i++)
+		fnd_row(was.v[i], &old[i]);
+	rc = store_findings_sync(s, old, was.n, rows, fs->n, now.stamp);
 	if (n_findings)
 		*n_findings = fs->n;
 out:
+	free(rows);
+	free(old);
 	finding_set_free(c.out);
+	was_free(&was);
+	free(now.files.v);
 	fctx_free(&c);
 	return rc;
+}
+
+int findings_rebuild(struct store *s, size_t *n_findings)
+{
+	return findings_update(s, NULL, true, true, n_findings);
 }

@@ -32,6 +32,24 @@ const char *finding_severity_name(enum finding_severity sev);
  * 0, or -1 with store_error(s) telling why. */
 int findings_rebuild(struct store *s, size_t *n_findings);
 
+/* What the stored findings were computed from, taken before an ingest
+ * loads anything; NULL when they are not up to date with the store (then
+ * only a full rebuild will do). */
+struct findings_base;
+struct findings_base *findings_base_take(struct store *s);
+void findings_base_free(struct findings_base *base);
+/* Bring the findings up to date with what was stored since base: rerun
+ * only the rules that the change reaches (new events findings read,
+ * traces rewritten, logs added, grown or removed - each rule names what
+ * it depends on), keep the stored findings of the others, and write only
+ * the rows that differ, with the result of findings_rebuild. With base
+ * NULL or traces_rebuilt (every trace rebuilt: events may have moved) it
+ * is findings_rebuild. traces_rewritten: the trace update rewrote some.
+ * 0, or -1 with store_error(s) telling why. */
+int findings_update(struct store *s, const struct findings_base *base,
+		    bool traces_rebuilt, bool traces_rewritten,
+		    size_t *n_findings);
+
 /* ---- pieces exposed for the unit tests ---- */
 
 /* A file found to duplicate another (store_duplicate_files). */

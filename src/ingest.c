@@ -1072,6 +1072,7 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 	store_writer_threads(s, ingest_threads());
 	/* What the traces stand on now, so that they can be updated. */
 	struct correlate_base *base = correlate_base_take(s);
+	struct findings_base *fbase = findings_base_take(s);
 
 	memset(sum, 0, sizeof(*sum));
 	ing.progress = progress_new(opts->progress,
@@ -1117,10 +1118,12 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 	}
 	correlate_base_free(base);
 	size_t n_findings = 0;
-	if (changed && !sum->store_failed && findings_rebuild(s, &n_findings) != 0) {
+	if (changed && !sum->store_failed &&
+	    findings_update(s, fbase, !cst.incremental, cst.rebuilt > 0, &n_findings) != 0) {
 		report(&ing, "findings", store_error(s));
 		sum->store_failed = true;
 	}
+	findings_base_free(fbase);
 	sum->traces = cst.traces;
 	sum->findings = n_findings;
 	sum->trace_seconds = cst.seconds;

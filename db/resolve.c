@@ -644,7 +644,10 @@ static int resolve_learn(struct resolve_ctx *c, const int64_t *files,
 	return rc;
 }
 
-static int resolve_all(struct resolve_ctx *c)
+/* all: re-time every unbiased log (the first pass), else only when this
+ * handle stored a file that can move them (resolve_needed); the learning
+ * runs either way and re-times only the hosts whose learned bias moved. */
+static int resolve_all(struct resolve_ctx *c, bool all)
 {
 	int64_t *files;
 	size_t nfiles;
@@ -656,7 +659,7 @@ static int resolve_all(struct resolve_ctx *c)
 		return -1;
 	}
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < nfiles; i++)
+	for (size_t i = 0; (all || c->s->resolve_needed) && rc == 0 && i < nfiles; i++)
 		rc = resolve_file(c, files[2 * i], files[2 * i + 1]);
 	if (rc == 0)
 		rc = resolve_learn(c, files, nfiles);
@@ -674,20 +677,35 @@ int64_t store_resolve_retimed_min(const struct store *s)
 	return s->retimed_min_id;
 }
 
-int store_resolve_offsets(struct store *s)
+static int resolve_run(struct store *s, bool all)
 {
 	s->retimed_min_id = INT64_MAX;
 	if (store_exec(s, SQL_BEGIN) < 0)
 		return -1;
 	struct resolve_ctx *c = xcalloc(1, sizeof(*c));
 	c->s = s;
-	int rc = resolve_all(c);
+	int rc = resolve_all(c, all);
 	free(c->segs);
 	free(c->ovr);
 	free(c->events);
 	free(c);
-	if (rc == 0 && store_exec(s, SQL_COMMIT) == 0)
+	if (rc == 0 && store_exec(s, SQL_COMMIT) == 0) {
+		/* Settled: what this handle stores from now on is what the
+		 * next update looks at (a --follow handle lives for hours). */
+		s->resolve_needed = false;
+		s->join_events = 0;
 		return 0;
+	}
 	store_rollback(s);
 	return -1;
+}
+
+int store_resolve_offsets(struct store *s)
+{
+	return resolve_run(s, true);
+}
+
+int store_resolve_update(struct store *s)
+{
+	return resolve_run(s, false);
 }

@@ -35,7 +35,7 @@ struct store {
 	bool index_dropped;	/* the time index is down until _end */
 	uint64_t bulk_events;	/* events inserted since store_bulk_begin */
 	int64_t retimed_min_id;	/* lowest event id the last resolve moved */
-	/* Since this handle opened: a file of a host with records without
+	/* Since this handle's last resolve (or its opening): a file of a host with records without
 	 * bias was stored, or an override set; events that join hosts
 	 * (forwarded, push_started, task_received) were stored. */
 	bool resolve_needed;

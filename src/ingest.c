@@ -1103,7 +1103,9 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 	 * moves them, the pass over the unbiased logs is skipped. */
 	bool resolve = changed && (!base || opts->n_tz || sum->files_replaced ||
 				   store_resolve_needed(s));
-	if (resolve && !sum->store_failed && store_resolve_offsets(s) != 0) {
+	bool settled = base && !opts->n_tz && !sum->files_replaced;
+	if (resolve && !sum->store_failed &&
+	    (settled ? store_resolve_update(s) : store_resolve_offsets(s)) != 0) {
 		report(&ing, "time offsets", store_error(s));
 		sum->store_failed = true;
 	}

@@ -710,6 +710,25 @@ static void test_resolve_offsets(void **state)
 	g = file_log(s, "/b/ovr.log");
 	assert_int_equal(g.v[0].utc_us, JUL1 - 120 * MIN_US);
 	free(g.v);
+
+	/* A resolve settles what the handle stored before it: a later file
+	 * of a host whose records all carry a bias asks for nothing... */
+	assert_false(store_resolve_needed(s));
+	write_timed(s, "/b/clean.log", "CLEAN", JUL1, 2, true, 60);
+	assert_false(store_resolve_needed(s));
+	/* ...while an override or a file of an unbiased host does, and the
+	 * update (no pass over every log unless so) applies it. */
+	assert_int_equal(store_set_tz_override(s, "OVR", 30), 0);
+	assert_true(store_resolve_needed(s));
+	assert_int_equal(store_resolve_update(s), 0);
+	assert_false(store_resolve_needed(s));
+	g = file_log(s, "/b/ovr.log");
+	assert_int_equal(g.v[0].utc_us, JUL1 + 30 * MIN_US);
+	free(g.v);
+	write_timed(s, "/b/alone2.log", "ALONE", JUL1, 1, false, 0);
+	assert_true(store_resolve_needed(s));
+	assert_int_equal(store_resolve_update(s), 0);
+	assert_false(store_resolve_needed(s));
 }
 
 /* ---- queries ---- */

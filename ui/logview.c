@@ -24,6 +24,7 @@
  * status line, never taken for "no match". */
 #include "logview.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -581,6 +582,23 @@ static int64_t log_count(struct view *v)
 	return (int64_t)lv_of(v)->n;
 }
 
+/* A component that does not fit its column loses its upper-case lead
+ * segments first: SMS_SERVICE_CONNECTOR_CMGatewayNotificationWorker shows
+ * as CMGatewayNoti... at 80 columns, not SMS_SERVICE_C..., which every
+ * connector worker shares. */
+static const char *component_shown(const char *name, int width)
+{
+	if ((int)strlen(name) <= width)
+		return name;
+	/* The first segment with a lower-case letter: the worker's name. */
+	for (const char *seg = name, *us; (us = strchr(seg, '_')) != NULL; seg = us + 1) {
+		for (const char *c = us + 1; *c && *c != '_'; c++)
+			if (islower((unsigned char)*c))
+				return us + 1;
+	}
+	return name;
+}
+
 static void log_draw_line(struct view *v, int64_t item, int sub, int y, int w, bool selected,
 			  bool focused)
 {
@@ -604,7 +622,9 @@ static void log_draw_line(struct view *v, int64_t item, int sub, int y, int w, b
 	x += draw_text(y, x + 1, hw, role, row->text, true) + 1;
 	if (w >= 150)
 		x += draw_text(y, x + 1, 30, quiet, row->text + row->where, true) + 1;
-	x += draw_text(y, x + 1, cw, quiet, row->text[row->comp] ? row->text + row->comp : "-", true) + 1;
+	x += draw_text(y, x + 1, cw, quiet,
+		       row->text[row->comp] ? component_shown(row->text + row->comp, cw) : "-",
+		       true) + 1;
 	x += draw_text(y, x + 1, 1, role, sev_tag[row->sev < SEV_COUNT ? row->sev : 0], false) + 2;
 	struct buf b = {0};
 	const char *msg = row->text + row->msg;

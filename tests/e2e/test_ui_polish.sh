@@ -131,8 +131,8 @@ tui_keys c; tui_type "gatewaynot"; tui_keys Enter
 check "c gatewaynot: the one component containing it" tui_wait "│ component SMS_SERVICE_CONNECTOR_CMGatewayNotificationWorker"
 check "c: the status line says what matched" tui_wait "^component 'gatewaynot' matched SMS_SERVICE_CONNECTOR_CMGatewayNotificationWorker \(substring\)"
 check "c: every row is that component's (its worker name shown, not the SMS_SERVICE_CONNECTOR_ lead)" \
-	sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -E '^[▶ ] [0-9:.]+  ' | grep -v 'CMGatewayNotif'"
-check "c: the rows show the worker name" tui_wait "^[▶ ] [0-9:.]+ .* CMGatewayNotificationWor"
+	sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -E '^[▶ ] [0-9-]+ [0-9:.]+ ' | grep -v 'CMGatewayNotif'"
+check "c: the rows show the worker name" tui_wait "^[▶ ] [0-9-]+ [0-9:.]+ .* CMGatewayNotificationWo"
 tui_keys c C-u; tui_type "sms_service_connector_cmgateway"; tui_keys Enter
 check "c ambiguous: lists them, the prompt stays" tui_wait "2 components match: SMS_SERVICE_CONNECTOR_CMGateway\{NotificationWorker,SyncUploadWorker\}"
 check "c ambiguous: the prompt stays open" tui_wait "^Component: sms_service_connector_cmgateway"

@@ -5,7 +5,7 @@ grown file may be read on from its old end). Deterministic (seeded).
 
 CASE: utf8 (cut at random characters, half lines too), bom (the same
 after a UTF-8 BOM), badbyte (utf8 whose piece 3 brings a byte that is
-not UTF-8), utf16 (UTF-16LE with BOM, cut at random code units),
+not UTF-8), bombad (the same after a BOM), utf16 (UTF-16LE with BOM, cut at random code units),
 utf16le and utf16be (with BOM, cut at random bytes: half code units, and
 one cut between the halves of a surrogate pair), cp1252 (Windows-1252
 from byte 0, cut at random bytes)."""
@@ -72,9 +72,9 @@ for n, p in enumerate(pieces):
             raw = b'\xff\xfe' + raw
     else:
         raw = p.encode('utf-8')
-        if n == 0 and case == 'bom':
+        if n == 0 and case in ('bom', 'bombad'):
             raw = b'\xef\xbb\xbf' + raw
-        if n == 3 and case == 'badbyte':
+        if n == 3 and case in ('badbyte', 'bombad'):
             raw = raw[:10] + b'\xff' + raw[10:]
     with open(os.path.join(out, 'piece.%d' % n), 'wb') as f:
         f.write(raw)

@@ -73,6 +73,11 @@ run badbyte
 check "badbyte: every append read on, before and after the bad byte" test "$(cat "$TMP/badbyte.fast")" = $((pieces - 1))
 check "badbyte: stored as windows-1252" test "$(cat "$TMP/badbyte.enc")" = windows-1252
 
+# After a BOM a byte that fell back makes decoded offsets differ from raw
+# ones although the encoding stays utf-8-bom.
+run bombad
+check "bombad: every append read on" test "$(cat "$TMP/bombad.fast")" = $((pieces - 1))
+
 # UTF-16 piece.0 is under 64 KiB decoded (format detection would read
 # more of the grown file): appends are read whole until the stored text
 # passes 64 KiB (after piece.3), then on from the old end.

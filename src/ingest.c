@@ -368,6 +368,10 @@ static enum decision decide_plan(struct ingest *ing, struct bundle_input *in,
 							 : DECIDE_FAIL;
 }
 
+/* Format detection, and the parser's per-file choices, read this much
+ * decoded text (parsers/parser.c, parsers/ccm.c). */
+#define FORMAT_DETECT_TEXT 65536u
+
 struct stream {
 	struct decoder *decoder;
 	struct parser *parser;
@@ -383,9 +387,21 @@ struct stream {
 };
 
 /* Hand newly decoded text to the parser, once the format is known (it is
- * detected from the first 64 KiB, or less at the end of the file). */
+ * detected from the first 64 KiB, or less at the end of the file, and the
+ * parser reads its per-file choices from the same text, also when the
+ * records there are stored already and skipped). */
 static void stream_parse(struct stream *st, bool eof)
 {
+	if (!st->format_known) {
+		if (st->text.len < FORMAT_DETECT_TEXT && !eof)
+			return;
+		st->format = format_detect(st->text.data, st->text.len);
+		st->format_known = true;
+		st->parser = parser_new(st->format, st->sink, st->first_line);
+		if (st->skip_until)
+			parser_read_head(st->parser, st->text.data ? st->text.data
+						     : "", st->text.len);
+	}
 	if (st->skip_until) {
 		uint64_t before = st->decoded_total - st->text.len;
 		if (before < st->skip_until) {
@@ -396,13 +412,6 @@ static void stream_parse(struct stream *st, bool eof)
 		}
 		if (st->decoded_total < st->skip_until)
 			return;
-	}
-	if (!st->format_known) {
-		if (st->text.len < 65536 && !eof)
-			return;
-		st->format = format_detect(st->text.data, st->text.len);
-		st->format_known = true;
-		st->parser = parser_new(st->format, st->sink, st->first_line);
 	}
 	size_t used = parser_feed(st->parser, st->text.data ? st->text.data : "",
 				  st->text.len, eof);
@@ -450,8 +459,6 @@ static void dedup_raw_from(struct dedup *dd, const unsigned char *p, size_t n,
 	dedup_raw(dd, p + skip, n - skip);
 }
 
-/* Format detection reads this much decoded text (parsers/parser.c). */
-#define FORMAT_DETECT_TEXT 65536u
 /* Raw bytes read before a dropped block's start to find where decoding
  * may begin there, and the most read to find it at all (a block of huge
  * records is re-read whole instead). */
@@ -497,22 +504,38 @@ static bool resume_offset(struct ingest *ing, struct bundle_input *in,
 	return ok;
 }
 
-/* The fast path's start: the input at the raw offset of the store's
- * resume point, the stream as if everything before it was decoded
- * already, the stored format, the hasher seeded with the state after the
- * old bytes. The decoder starts mid-file (no BOM there) with nothing
- * held back. False (input where it was): read the whole file instead. */
-static bool stream_resume(struct ingest *ing, struct stream *st,
-			  struct bundle_input *in,
-			  const struct resume_plan *rp,
-			  const struct store_resume *resume,
-			  enum text_encoding enc, struct dedup *dd,
-			  uint64_t *pos)
+/* The file's first decoded text, FORMAT_DETECT_TEXT bytes of it, for
+ * the parser's per-file choices (parser_read_head): decoded again from
+ * its first raw bytes, which cover that much (a resumed file had more
+ * text than that). */
+static bool old_head_text(struct ingest *ing, struct bundle_input *in,
+			  const struct resume_plan *rp, enum text_encoding enc,
+			  struct buf *text)
 {
-	uint64_t off;
-	if (!rp->fast || !resume_offset(ing, in, rp, resume, enc, &off) ||
-	    !bundle_input_seek(in, off))
+	uint64_t want = decode_window_bytes(enc, FORMAT_DETECT_TEXT) + 16;
+	size_t n = (size_t)(want < (uint64_t)rp->old_size ? want
+				: (uint64_t)rp->old_size);
+	if (!bundle_input_pread(in, ing->chunk, n, 0))
 		return false;
+	struct decoder *d = decoder_new(enc);
+	decoder_feed(d, ing->chunk, n, false, text);
+	decoder_free(d);
+	if (text->len < FORMAT_DETECT_TEXT)
+		return false;
+	text->len = FORMAT_DETECT_TEXT;
+	return true;
+}
+
+/* The stream as if everything before raw offset off (decoded offset
+ * resume->text_off) was decoded already: the decoder starts there with
+ * nothing held back (mid-file: no BOM), the stored format, the parser's
+ * per-file choices made from the file's head, the hasher seeded with the
+ * state after the old bytes. */
+static void stream_start_at(struct stream *st, const struct resume_plan *rp,
+			    const struct store_resume *resume,
+			    enum text_encoding enc, struct dedup *dd,
+			    uint64_t off, const struct buf *head_text)
+{
 	decoder_free(st->decoder);
 	st->decoder = off ? decoder_new_mid(enc) : decoder_new(enc);
 	st->fell_back = rp->fell_back;
@@ -521,9 +544,31 @@ static bool stream_resume(struct ingest *ing, struct stream *st,
 	st->format = rp->format;
 	st->format_known = true;
 	st->parser = parser_new(st->format, st->sink, st->first_line);
+	parser_read_head(st->parser, head_text->data, head_text->len);
 	dedup_seed(dd, &rp->raw);
-	*pos = off;
-	return true;
+}
+
+/* The fast path's start: the input at the raw offset of the store's
+ * resume point, the stream set up as stream_start_at says. False (input
+ * where it was): read the whole file instead. */
+static bool stream_resume(struct ingest *ing, struct stream *st,
+			  struct bundle_input *in,
+			  const struct resume_plan *rp,
+			  const struct store_resume *resume,
+			  enum text_encoding enc, struct dedup *dd,
+			  uint64_t *pos)
+{
+	uint64_t off;
+	struct buf head_text = {0};
+	bool ok = rp->fast && resume_offset(ing, in, rp, resume, enc, &off) &&
+		  old_head_text(ing, in, rp, enc, &head_text) &&
+		  bundle_input_seek(in, off);
+	if (ok) {
+		stream_start_at(st, rp, resume, enc, dd, off, &head_text);
+		*pos = off;
+	}
+	buf_free(&head_text);
+	return ok;
 }
 
 /* Stream the input through decoder and parser into the writer: the

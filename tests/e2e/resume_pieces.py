@@ -8,7 +8,9 @@ after a UTF-8 BOM), badbyte (utf8 whose piece 3 brings a byte that is
 not UTF-8), bombad (the same after a BOM), utf16 (UTF-16LE with BOM, cut at random code units),
 utf16le and utf16be (with BOM, cut at random bytes: half code units, and
 one cut between the halves of a surrogate pair), cp1252 (Windows-1252
-from byte 0, cut at random bytes)."""
+from byte 0, cut at random bytes), psadt (utf8 whose first 300 records
+are PSAppDeployToolkit's, which reads its time offsets the other way
+round: the later ones do not say so)."""
 import os
 import random
 import sys
@@ -35,9 +37,10 @@ def record(i):
         msg = 'Caf\u00e9 \U0001F600 task queue state %d:\r\n  done=1' % i
     else:
         msg = 'Caf\u00e9 task queue state %d:\r\n  pending=0\r\n  done=1' % i
+    comp = 'Open-ADTSession' if case == 'psadt' and i < 300 else 'BgbAgent'
     return ('<![LOG[%s]LOG]!><time="%s" date="09-25-2026" component='
-            '"BgbAgent" context="" type="1" thread="3720" file="">\r\n'
-            % (msg, t))
+            '"%s" context="" type="1" thread="3720" file="">\r\n'
+            % (msg, t, comp))
 
 
 text = ''.join(record(i) for i in range(1200))

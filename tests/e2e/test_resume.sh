@@ -73,6 +73,11 @@ run badbyte
 check "badbyte: every append read on, before and after the bad byte" test "$(cat "$TMP/badbyte.fast")" = $((pieces - 1))
 check "badbyte: stored as windows-1252" test "$(cat "$TMP/badbyte.enc")" = windows-1252
 
+# A PSADT log says so in its first 64 KiB only: read on from its old end,
+# the parser must still read its offsets the PSADT way.
+run psadt
+check "psadt: every append read on" test "$(cat "$TMP/psadt.fast")" = $((pieces - 1))
+
 # After a BOM a byte that fell back makes decoded offsets differ from raw
 # ones although the encoding stays utf-8-bom.
 run bombad
@@ -124,4 +129,22 @@ cat "$TMP/$c.pieces/piece.1" >> "$f"
 $T ingest -d "$TMP/$c.db" "$TMP/$c" 2>"$TMP/$c.err"
 check "store without resume columns: grown file stored" contains "$TMP/$c.err" "1 grown"
 check "store without resume columns: read whole" not_contains "$TMP/$c.err" "$MARK"
+
+# Read whole, the records stored already skipped: the PSADT flavour still
+# comes from the file's head, not from the text after the skip.
+c=oldpsadt
+python3 "$GEN" psadt "$TMP/$c.pieces"
+d=$TMP/$c/CLIENT01/Windows/CCM/Logs
+mkdir -p "$d"
+f=$d/CcmNotificationAgent.log
+for i in $(seq 0 13); do cat "$TMP/$c.pieces/piece.$i" >> "$f"; done
+$T ingest -q -d "$TMP/$c.db" "$TMP/$c"
+sqlite3 "$TMP/$c.db" "ALTER TABLE files DROP COLUMN resume_hasher; ALTER TABLE files DROP COLUMN tail_hash;"
+cat "$TMP/$c.pieces/piece.14" "$TMP/$c.pieces/piece.15" >> "$f"
+$T ingest -d "$TMP/$c.db" "$TMP/$c" 2>"$TMP/$c.err"
+$T ingest -q -d "$TMP/$c.fresh.db" "$TMP/$c"
+check "psadt read whole past its stored records: grown" contains "$TMP/$c.err" "1 grown"
+$T log -d "$TMP/$c.db" --format json > "$TMP/$c.inc.txt"
+$T log -d "$TMP/$c.fresh.db" --format json > "$TMP/$c.fresh.txt"
+check "psadt read whole past its stored records: what one ingest stores" cmp "$TMP/$c.inc.txt" "$TMP/$c.fresh.txt"
 finish

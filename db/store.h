@@ -130,10 +130,14 @@ struct store_file_meta {
 
 /* Where parsing must resume for PLAN_APPEND: the store dropped the file's
  * last block (its last record may have been incomplete) and expects the
- * records that start at decoded byte offset text_off, line first_line. */
+ * records that start at decoded byte offset text_off, line first_line.
+ * tail_bytes: the dropped block's decoded text, which ran to the old end
+ * (how a reader finds text_off's raw offset from the end, when decoded
+ * and raw offsets differ: UTF-16, Windows-1252). */
 struct store_resume {
 	uint64_t text_off;
 	uint32_t first_line;
+	uint64_t tail_bytes;
 };
 
 struct store_writer;

@@ -395,6 +395,8 @@ static int writer_reopen_tail(struct store_writer *w,
 	sqlite3_reset(st);
 	if (n < 0 || writer_load_counts(w) < 0)
 		return -1;
+	for (int i = 0; i < n; i++)
+		resume->tail_bytes += w->blk->entries[i].text_len;
 	blockfmt_tally(&w->tally, w->blk->entries, (uint32_t)n, -1);
 	/* Only the block's last record can change (lines that continue it
 	 * may have been appended): the events before it stay. */
@@ -511,7 +513,7 @@ struct store_writer *store_file_begin(struct store *s,
 	w->blk = s->pipe ? writer_pipe_take(s->pipe) : block_new();
 	s->writing = true;
 	w->sink = (struct record_sink){w, writer_record, writer_problem};
-	struct store_resume none = {0, 1};
+	struct store_resume none = {0, 1, 0};
 	*resume = none;
 	int64_t host_id;
 	int rc = writer_host_id(s, meta->host, &host_id);

@@ -293,6 +293,12 @@ static bool ccm_flavor(struct parser *p, const char *t, size_t n, bool eof)
 	return true;
 }
 
+void ccm_read_head(struct parser *p, const char *t, size_t n)
+{
+	p->flavor_known = false;
+	ccm_flavor(p, t, n, true);
+}
+
 size_t ccm_next(struct parser *p, const char *t, size_t n, bool eof,
 		struct log_record *rec)
 {

@@ -83,6 +83,14 @@ struct decoder *decoder_new(enum text_encoding enc)
 	return d;
 }
 
+struct decoder *decoder_new_mid(enum text_encoding enc)
+{
+	struct decoder *d = decoder_new(enc);
+	d->bom_seen = 3;
+	d->started = true;
+	return d;
+}
+
 void decoder_free(struct decoder *d)
 {
 	if (!d)
@@ -375,4 +383,106 @@ void decoder_feed(struct decoder *d, const unsigned char *in, size_t n,
 	}
 	size_t skip = utf8_skip_bom(d, in, n);
 	utf8_feed(d, in + skip, n - skip, eof, out);
+}
+
+/* ---- resuming: the raw offset of a decoded offset, from the end ---- */
+
+static bool is_utf16(enum text_encoding enc)
+{
+	return enc == ENC_UTF16LE || enc == ENC_UTF16BE;
+}
+
+/* Each raw byte of UTF-8 decodes to at least one byte (a BOM, 3 bytes, to
+ * none); each UTF-16 unit to at least one (a BOM to none), an odd last
+ * byte to three. */
+uint64_t decode_window_bytes(enum text_encoding enc, uint64_t back)
+{
+	if (is_utf16(enc))
+		return 2 * back + 2;
+	return back + 3;
+}
+
+/* The first offset s in raw[0..n) (file offset at + s) where a decoder
+ * reading from byte 0 holds nothing back whatever follows: the file's
+ * start, a point just after an ASCII byte (UTF-8: never part of a
+ * sequence), or just after a UTF-16 unit that is no high surrogate. */
+static bool decode_sync_point(enum text_encoding enc, const unsigned char *raw,
+			      size_t n, uint64_t at, size_t *s)
+{
+	if (at == 0) {
+		*s = 0;
+		return true;
+	}
+	if (is_utf16(enc)) {
+		bool be = enc == ENC_UTF16BE;
+		for (size_t i = (at & 1) + 2; i <= n; i += 2) {
+			unsigned u = utf16_unit(raw + i - 2, be);
+			if (u < 0xD800 || u >= 0xDC00) {
+				*s = i;
+				return true;
+			}
+		}
+		return false;
+	}
+	for (size_t i = 1; i <= n; i++)
+		if (raw[i - 1] < 0x80) {
+			*s = i;
+			return true;
+		}
+	return false;
+}
+
+static struct decoder *decoder_at(enum text_encoding enc, uint64_t off)
+{
+	return off == 0 ? decoder_new(enc) : decoder_new_mid(enc);
+}
+
+/* Feed raw[s..) until exactly want bytes came out with nothing held
+ * back; the offset reached, or SIZE_MAX when want falls inside a
+ * character. Big steps first: k raw bytes (plus what was held back) make
+ * at most 3k + 9 bytes, so k = (left - 9) / 3 never overshoots. */
+static size_t decode_walk_to(struct decoder *d, const unsigned char *raw,
+			     size_t n, size_t s, size_t want)
+{
+	struct buf out = {0};
+	size_t unit = is_utf16(d->enc) ? 2 : 1, i = s, at = SIZE_MAX;
+	for (;;) {
+		if (out.len == want && d->npend == 0) {
+			at = i;
+			break;
+		}
+		if (out.len > want || i >= n)
+			break;
+		size_t left = want - out.len;
+		size_t k = left > 9 + 3 * unit ? (left - 9) / 3 / unit * unit : unit;
+		if (k > n - i)
+			k = n - i;
+		decoder_feed(d, raw + i, k, false, &out);
+		i += k;
+	}
+	buf_free(&out);
+	return at;
+}
+
+bool decode_resume_point(enum text_encoding enc, const unsigned char *raw,
+			 size_t n, uint64_t at, uint64_t back, size_t *start)
+{
+	size_t s;
+	if (!decode_sync_point(enc, raw, n, at, &s))
+		return false;
+	struct buf out = {0};
+	struct decoder *d = decoder_at(enc, at + s);
+	decoder_feed(d, raw + s, n - s, true, &out);
+	decoder_free(d);
+	size_t total = out.len;
+	buf_free(&out);
+	if (total < back)
+		return false;
+	d = decoder_at(enc, at + s);
+	size_t found = decode_walk_to(d, raw, n, s, total - (size_t)back);
+	decoder_free(d);
+	if (found == SIZE_MAX)
+		return false;
+	*start = found;
+	return true;
 }

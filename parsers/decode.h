@@ -39,6 +39,29 @@ void decoder_feed(struct decoder *d, const unsigned char *in, size_t n,
 /* How many input bytes were read as Windows-1252 so far (UTF-8 only). */
 size_t decoder_fallback_bytes(const struct decoder *d);
 
+/* A decoder that starts in the middle of a file, at a point where a
+ * decoder reading from byte 0 holds nothing back (see decode_resume_point):
+ * it skips no BOM there -- a U+FEFF mid-file is text. */
+struct decoder *decoder_new_mid(enum text_encoding enc);
+
+/* Reading a grown file on from its old end. A store keeps decoded
+ * offsets; the raw offset of one is found from the end: given the raw
+ * bytes [at, at + n) that ended the file when it was decoded (eof at
+ * at + n), *start is the raw offset in that window from which the last
+ * back decoded bytes came, with no bytes held back there. Any chunking
+ * of a decode from 0 had the same state at that point (nothing pending),
+ * so decoder_new_mid (decoder_new when at + *start == 0) reads on from it
+ * exactly. The window must start early enough: decode_window_bytes(enc,
+ * back) bytes before the end, rounded down to a code unit (UTF-16), plus
+ * room to find a point where decoding can begin (after an ASCII byte;
+ * after a unit that is no high surrogate). False when there is no such
+ * point in the window: the decoded offset falls inside a character, the
+ * window is too short, or the bytes are not what decoded to back. */
+bool decode_resume_point(enum text_encoding enc, const unsigned char *raw,
+			 size_t n, uint64_t at, uint64_t back, size_t *start);
+/* The most raw bytes that back decoded bytes can come from. */
+uint64_t decode_window_bytes(enum text_encoding enc, uint64_t back);
+
 /* The strict UTF-8 rules of the decoder, for other code that must make
  * text of arbitrary bytes (file and entry names): the length of the valid
  * sequence at p (1..4; 0 when invalid or cut off at avail), with its code

@@ -43,6 +43,8 @@ enum parser_warn {
 
 size_t ccm_next(struct parser *p, const char *t, size_t n, bool eof,
 		struct log_record *rec);
+/* parser_read_head for CCM: the flavour from a file's first text. */
+void ccm_read_head(struct parser *p, const char *t, size_t n);
 size_t sms_next(struct parser *p, const char *t, size_t n, bool eof,
 		struct log_record *rec);
 size_t plain_next(struct parser *p, const char *t, size_t n, bool eof,

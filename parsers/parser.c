@@ -65,6 +65,12 @@ uint32_t parser_line(const struct parser *p)
 	return p->line;
 }
 
+void parser_read_head(struct parser *p, const char *head, size_t n)
+{
+	if (p->fmt == FORMAT_CCM)
+		ccm_read_head(p, head, n);
+}
+
 size_t parser_strip_eol(const char *t, size_t len)
 {
 	if (len && t[len - 1] == '\n')

@@ -33,5 +33,11 @@ void parser_free(struct parser *p);
 size_t parser_feed(struct parser *p, const char *text, size_t len, bool eof);
 /* Lines started so far (the line number the next record would start on). */
 uint32_t parser_line(const struct parser *p);
+/* A parser fed from the middle of a file (a grown file read on from its
+ * old end): what a parser decides once per file from its first text (the
+ * CCM flavour: PSADT or not) is decided from head, the file's first
+ * decoded text (64 KiB of it, or all of a shorter file), as it would be
+ * had the parser been fed from the start. Call before parser_feed. */
+void parser_read_head(struct parser *p, const char *head, size_t n);
 
 #endif

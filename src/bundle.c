@@ -223,11 +223,23 @@ void host_of_path(const char *bundle_path, char *host, size_t host_len)
 
 /* ---- inputs ------------------------------------------------------------- */
 
+/* What a regular file's reader keeps of the bytes it read, to see them
+ * rewritten under it: its first bytes, and the last bytes before the
+ * position of the next read. */
+#define INPUT_HEAD_CHECK 4096
+#define INPUT_SEAM_CHECK 64
+
 struct bundle_input {
 	int fd;			/* plain file, or -1 */
 	bool regular;		/* fd is a regular file: it can shrink */
 	uint64_t opened_size;	/* its size when it was opened */
 	uint64_t pos;		/* bytes read from fd */
+	unsigned char head[INPUT_HEAD_CHECK];	/* bytes [0, head_len) read */
+	size_t head_len;
+	unsigned char seam[INPUT_SEAM_CHECK];	/* bytes just before seam_end */
+	size_t seam_len;
+	uint64_t seam_end;
+	bool paused;		/* TATRACE_DEBUG_READ_PAUSE: done */
 	const volatile sig_atomic_t *stop;
 	struct archive *ar;	/* archive entry, or NULL */
 	uint64_t *archive_used;	/* bytes read from this archive's entries */
@@ -240,15 +252,16 @@ struct bundle_input {
 /* At the end of a regular file: did it shrink under us? A log truncated
  * while it was read (a rotation, a cleanup) ends early, and what was read
  * is not the file that is there now: the file fails, to be read again. */
-static bool input_shrank(struct bundle_input *in)
+static bool input_shrank(struct bundle_input *in, bool at_end)
 {
 	struct stat st;
 	if (!in->regular || fstat(in->fd, &st) != 0)
 		return false;
-	/* The end came before the size the file had when opened: it was cut,
-	 * even when the cut left more than had been read (so the size is
-	 * no smaller than the position) or it grew again since. */
-	if ((uint64_t)st.st_size >= in->pos && in->pos >= in->opened_size)
+	/* Now shorter than what was read: cut. At the end, also when the end
+	 * came before the size the file had when opened, even when the cut
+	 * left more than had been read or it grew again since. */
+	if ((uint64_t)st.st_size >= in->pos &&
+	    (!at_end || in->pos >= in->opened_size))
 		return false;
 	snprintf(in->error, sizeof(in->error), "the file shrank while it was"
 		 " read (%llu of its %llu bytes read, %llu left): truncated or"
@@ -272,6 +285,86 @@ static bool input_wait_readable(struct bundle_input *in)
 	return false;
 }
 
+/* bytes [at, at + len) of the file are still want. */
+static bool input_still(struct bundle_input *in, const unsigned char *want,
+			size_t len, uint64_t at)
+{
+	unsigned char now[INPUT_HEAD_CHECK];
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = pread(in->fd, now + got, len - got, (off_t)(at + got));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		got += (size_t)n;
+	}
+	return memcmp(now, want, len) == 0;
+}
+
+/* A file truncated and written again while it was read, past the point
+ * read (so it never looked shorter): the bytes read are the old file's
+ * and what follows is the new one's. Seen when its first bytes, or the
+ * bytes before the next read, are no longer those read. */
+static bool input_rewritten(struct bundle_input *in, bool at_end)
+{
+	uint64_t at;
+	if (at_end && in->head_len &&
+	    !input_still(in, in->head, in->head_len, 0))
+		at = 0;
+	else if (in->seam_len && in->seam_end == in->pos &&
+		 !input_still(in, in->seam, in->seam_len,
+			      in->pos - in->seam_len))
+		at = in->pos - in->seam_len;
+	else
+		return false;
+	snprintf(in->error, sizeof(in->error), "the file was truncated and"
+		 " written again while it was read (its bytes at %llu changed"
+		 " after %llu bytes were read); ingest it again",
+		 (unsigned long long)at, (unsigned long long)in->pos);
+	return true;
+}
+
+/* Keep what input_rewritten compares: the first bytes of the file when
+ * read from its start on, and the last bytes of this read. */
+static void input_remember(struct bundle_input *in, const unsigned char *p,
+			   size_t n)
+{
+	uint64_t from = in->pos - n;
+	if (from == in->head_len && from < INPUT_HEAD_CHECK) {
+		size_t k = INPUT_HEAD_CHECK - (size_t)from < n ?
+			   INPUT_HEAD_CHECK - (size_t)from : n;
+		memcpy(in->head + from, p, k);
+		in->head_len += k;
+	}
+	size_t k = n < INPUT_SEAM_CHECK ? n : INPUT_SEAM_CHECK;
+	memcpy(in->seam, p + n - k, k);
+	in->seam_len = k;
+	in->seam_end = in->pos;
+}
+
+/* Tests (tests/e2e/test_regrow.sh): with TATRACE_DEBUG_READ_PAUSE=FIFO,
+ * a regular file's reader stops after its first read: it writes a line
+ * to the FIFO, then reads it to its end, so that a test can change the
+ * file at that point without racing the reader. */
+static void input_debug_pause(struct bundle_input *in)
+{
+	const char *fifo = getenv("TATRACE_DEBUG_READ_PAUSE");
+	if (in->paused || !fifo || !*fifo)
+		return;
+	in->paused = true;
+	FILE *f = fopen(fifo, "w");
+	if (f) {
+		fputs("paused\n", f);
+		fclose(f);
+	}
+	if ((f = fopen(fifo, "r")) != NULL) {
+		while (fgetc(f) != EOF)
+			;
+		fclose(f);
+	}
+}
+
 static ssize_t input_read_fd(struct bundle_input *in, void *buf, size_t cap)
 {
 	for (;;) {
@@ -279,13 +372,21 @@ static ssize_t input_read_fd(struct bundle_input *in, void *buf, size_t cap)
 			snprintf(in->error, sizeof(in->error), "interrupted");
 			return -1;
 		}
+		if (in->regular && (input_shrank(in, false) ||
+				    input_rewritten(in, false)))
+			return -1;
 		ssize_t n = read(in->fd, buf, cap);
 		if (n > 0) {
 			in->pos += (uint64_t)n;
+			if (in->regular) {
+				input_remember(in, buf, (size_t)n);
+				input_debug_pause(in);
+			}
 			return n;
 		}
 		if (n == 0)
-			return input_shrank(in) ? -1 : 0;
+			return input_shrank(in, true) ||
+			       input_rewritten(in, true) ? -1 : 0;
 		if (errno == EINTR && !(in->stop && *in->stop))
 			continue;	/* a signal that is not a stop */
 		snprintf(in->error, sizeof(in->error), "%s", errno == EINTR ?

@@ -88,7 +88,8 @@ static void traces_usage(FILE *f)
 	      "                      text matches\n"
 	      "  -i, --ignore-case   --grep ignores case\n"
 	      "      --since T, --until T   traces overlapping this UTC window\n"
-	      "      --format F      table (default), json or csv\n"
+	      "      --format F      table (default), json or csv (text cells that\n"
+	      "                      start with = + - @ get a leading ')\n"
 	      "  -h, --help          this help\n", f);
 }
 
@@ -266,7 +267,8 @@ static const char show_help[] =
 	"One trace: its summary and every event in time order.\n"
 	"  text     for pasting into a ticket (default)\n"
 	"  json     the summary fields of `tatrace traces` plus \"events\"\n"
-	"  csv      one row per event\n"
+	"  csv      one row per event (a text cell starting with = + - @ gets a\n"
+	"           leading ' so that a spreadsheet runs no formula)\n"
 	"  chrome   Chrome Trace Event JSON, one row per lane with spans for the\n"
 	"           hops: open it in Perfetto (ui.perfetto.dev) or chrome://tracing\n"
 	"\n"

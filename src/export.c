@@ -152,10 +152,28 @@ static void csv_number(struct buf *b, int64_t v)
 		buf_printf(b, "%" PRId64, v);
 }
 
+/* A spreadsheet takes a cell that starts with = + - @ (or a tab or CR,
+ * which it skips) for a formula: =HYPERLINK(...) in a log line would run
+ * when the export is opened. Text cells are data, so such a cell starts
+ * with a ' that makes it text (OWASP, "CSV injection"); numbers are
+ * written by csv_number and stay numbers. */
+static void csv_text(struct buf *b, const char *s, size_t len)
+{
+	if (len == 0 || !memchr("=+-@\t\r", s[0], 6)) {
+		csv_field(b, s, len);
+		return;
+	}
+	struct buf cell = {0};
+	buf_putc(&cell, '\'');
+	buf_append(&cell, s, len);
+	csv_field(b, cell.data, cell.len);
+	buf_free(&cell);
+}
+
 static void csv_cstr(struct buf *b, const char *s)
 {
 	if (s)
-		csv_field(b, s, strlen(s));
+		csv_text(b, s, strlen(s));
 }
 
 const char trace_csv_header[] =
@@ -172,7 +190,7 @@ static void targets_csv(struct buf *b, const struct target_list *l)
 		buf_printf(&cell, "%s%s%s:%s", i ? ";" : "", l->t[i].host,
 			   l->t[i].inferred ? "?" : "", l->t[i].status);
 	if (cell.len)
-		csv_field(b, cell.data, cell.len);
+		csv_text(b, cell.data, cell.len);
 	buf_free(&cell);
 }
 

@@ -267,11 +267,40 @@ static void watch_dir(struct follower *f, const char *dir)
 	(void)inotify_add_watch(f->ifd, dir, mask);
 }
 
-/* Every log file under dir (not through symlinks: the walker refuses
- * links that leave the bundle, and a link inside it names a file that is
- * watched anyway). */
-static void scan_dir(struct follower *f, struct fsnap *snap, struct buf *path,
-		     int depth)
+/* A log that is a symlink (X.log -> data/agent.current): the walker reads
+ * it when its target stays inside the bundle root (or with
+ * --follow-links), so it is followed by its target: the snapshot holds
+ * the target's inode, size and times under the link's path, and the
+ * target's folder is watched, so that writes to the target and its
+ * rotation (renamed away, a new file under its name, the link pointed
+ * elsewhere) are changes of X.log. False: not followed (dangling, not a
+ * file, or leaving the bundle, which the walk says). */
+static bool scan_link(struct follower *f, const char *root, const char *path,
+		      struct fsnap_stat *st)
+{
+	char *target = realpath(path, NULL);
+	if (!target)
+		return false;
+	size_t n = strlen(root);
+	bool inside = !strcmp(root, "/") || (!strncmp(target, root, n) &&
+			(target[n] == '/' || target[n] == '\0'));
+	struct stat sb;
+	bool ok = (inside || f->o->ingest.follow_links) &&
+		  stat(target, &sb) == 0 && S_ISREG(sb.st_mode);
+	if (ok) {
+		stat_of(&sb, st);
+		char *slash = strrchr(target, '/');
+		*slash = '\0';		/* realpath: absolute */
+		watch_dir(f, slash == target ? "/" : target);
+	}
+	free(target);
+	return ok;
+}
+
+/* Every log file under dir, and every log that is a symlink to a file
+ * (scan_link); symlinked folders are not walked into. */
+static void scan_dir(struct follower *f, const char *root, struct fsnap *snap,
+		     struct buf *path, int depth)
 {
 	DIR *d = opendir(path->data);
 	if (!d)
@@ -288,7 +317,7 @@ static void scan_dir(struct follower *f, struct fsnap *snap, struct buf *path,
 		path->len = keep;
 		buf_printf(path, "/%s", de->d_name);
 		if (S_ISDIR(sb.st_mode) && depth < FOLLOW_MAX_DEPTH) {
-			scan_dir(f, snap, path, depth + 1);
+			scan_dir(f, root, snap, path, depth + 1);
 		} else if (S_ISREG(sb.st_mode) && !f->snap &&
 			   !follow_name(de->d_name, true) && !f->o->quiet) {
 			/* Said once, at the first look. */
@@ -299,6 +328,11 @@ static void scan_dir(struct follower *f, struct fsnap *snap, struct buf *path,
 			struct fsnap_stat st;
 			stat_of(&sb, &st);
 			fsnap_add(snap, path->data, &st);
+		} else if (S_ISLNK(sb.st_mode) &&
+			   follow_name(de->d_name, f->o->ingest.all_files)) {
+			struct fsnap_stat st;
+			if (scan_link(f, root, path->data, &st))
+				fsnap_add(snap, path->data, &st);
 		}
 	}
 	path->len = keep;
@@ -346,7 +380,7 @@ static struct fsnap *scan(struct follower *f)
 		if (r->is_dir) {
 			buf_reset(&path);
 			buf_puts(&path, r->abs);
-			scan_dir(f, snap, &path, 0);
+			scan_dir(f, r->abs, snap, &path, 0);
 			continue;
 		}
 		watch_dir(f, r->prefix[0] ? r->prefix : "/");

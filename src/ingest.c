@@ -14,9 +14,10 @@
  * grow, so a regular file that grew, whose first 64 KiB and whose 64 KiB
  * before its old end still hash as stored, is read on from its old end
  * with the raw hasher's stored state -- the bytes between are not read
- * again, and a middle edit that also grows the file is not seen. Only
- * UTF-8 files without fallback bytes take that path (their decoded
- * offsets are raw offsets, after a BOM); UTF-16, Windows-1252, pipes,
+ * again, and a middle edit that also grows the file is not seen. Clean
+ * UTF-8 resumes at the raw offset equal to the stored decoded one; UTF-16,
+ * a BOM and Windows-1252 find that raw offset by decoding the dropped last
+ * block again from the old end backwards (decode_resume_point). Pipes,
  * archive entries and stores without the state re-read the old bytes to
  * verify them, as before. Both paths store the same result. */
 #include "ingest.h"
@@ -236,6 +237,8 @@ struct resume_plan {
 	struct hasher raw;		/* stored state after prior size bytes */
 	int64_t old_size;
 	enum log_format format;		/* as stored: no detection mid-file */
+	bool same_offsets;		/* stored as "utf-8": decoded = raw */
+	bool fell_back;			/* stored as "windows-1252" */
 };
 
 static bool format_of_name(const char *name, enum log_format *out)
@@ -250,13 +253,20 @@ static bool format_of_name(const char *name, enum log_format *out)
 	return false;
 }
 
-/* Can a grown file be read on from its old end? A regular file whose
- * stored encoding keeps decoded offsets equal to raw ones (UTF-8 that
- * never fell back, with or without a BOM), whose old size covered the
+/* The stored encoding is what the head says now: the same name, or
+ * "windows-1252" for UTF-8 that fell back. */
+static bool stored_as(enum text_encoding enc, const char *stored)
+{
+	return !strcmp(stored, encoding_name(enc)) ||
+	       (enc == ENC_UTF8 && !strcmp(stored, "windows-1252"));
+}
+
+/* Can a grown file be read on from its old end? A regular file stored
+ * with the encoding its head still has, whose old size covered the
  * 64 KiB that format detection reads (so the stored format is what a
- * full read would detect), whose hasher state was stored, and whose
- * 64 KiB before the old end still hash as stored. The head was
- * compared already. */
+ * full read would detect; UTF-16 is checked again by its decoded size),
+ * whose hasher state was stored, and whose 64 KiB before the old end
+ * still hash as stored. The head was compared already. */
 static bool can_resume(struct ingest *ing, struct bundle_input *in,
 		       const struct bundle_entry *e,
 		       const struct store_prior *prior,
@@ -266,8 +276,7 @@ static bool can_resume(struct ingest *ing, struct bundle_input *in,
 	enum text_encoding enc = encoding_detect(head, head_len);
 	if (e->in_archive || !bundle_input_seekable(in) ||
 	    e->size <= prior->size || prior->size < STORE_HEAD_BYTES + 3 ||
-	    (enc != ENC_UTF8 && enc != ENC_UTF8_BOM) ||
-	    strcmp(prior->encoding, encoding_name(enc)) ||
+	    !stored_as(enc, prior->encoding) ||
 	    !format_of_name(prior->format, &rp->format) ||
 	    !hasher_load(&rp->raw, prior->resume_state, prior->resume_len) ||
 	    rp->raw.total != (uint64_t)prior->size)
@@ -277,6 +286,8 @@ static bool can_resume(struct ingest *ing, struct bundle_input *in,
 	    hash_bytes(ing->chunk, STORE_TAIL_BYTES) != prior->tail_hash)
 		return false;
 	rp->old_size = prior->size;
+	rp->same_offsets = enc == ENC_UTF8 && !strcmp(prior->encoding, "utf-8");
+	rp->fell_back = !strcmp(prior->encoding, "windows-1252");
 	rp->fast = true;
 	return true;
 }
@@ -371,12 +382,17 @@ static enum decision decide_plan(struct ingest *ing, struct bundle_input *in,
 							 : DECIDE_FAIL;
 }
 
+/* Format detection, and the parser's per-file choices, read this much
+ * decoded text (parsers/parser.c, parsers/ccm.c). */
+#define FORMAT_DETECT_TEXT 65536u
+
 struct stream {
 	struct decoder *decoder;
 	struct parser *parser;
 	struct buf text;	/* decoded, not yet consumed by the parser */
 	uint64_t decoded_total;	/* decoded bytes produced so far */
 	uint64_t skip_until;	/* APPEND: decoded bytes already stored */
+	bool fell_back;		/* read on from an end stored as windows-1252 */
 	uint32_t first_line;
 	enum log_format format;
 	bool format_known;
@@ -385,9 +401,21 @@ struct stream {
 };
 
 /* Hand newly decoded text to the parser, once the format is known (it is
- * detected from the first 64 KiB, or less at the end of the file). */
+ * detected from the first 64 KiB, or less at the end of the file, and the
+ * parser reads its per-file choices from the same text, also when the
+ * records there are stored already and skipped). */
 static void stream_parse(struct stream *st, bool eof)
 {
+	if (!st->format_known) {
+		if (st->text.len < FORMAT_DETECT_TEXT && !eof)
+			return;
+		st->format = format_detect(st->text.data, st->text.len);
+		st->format_known = true;
+		st->parser = parser_new(st->format, st->sink, st->first_line);
+		if (st->skip_until)
+			parser_read_head(st->parser, st->text.data ? st->text.data
+						     : "", st->text.len);
+	}
 	if (st->skip_until) {
 		uint64_t before = st->decoded_total - st->text.len;
 		if (before < st->skip_until) {
@@ -398,13 +426,6 @@ static void stream_parse(struct stream *st, bool eof)
 		}
 		if (st->decoded_total < st->skip_until)
 			return;
-	}
-	if (!st->format_known) {
-		if (st->text.len < 65536 && !eof)
-			return;
-		st->format = format_detect(st->text.data, st->text.len);
-		st->format_known = true;
-		st->parser = parser_new(st->format, st->sink, st->first_line);
 	}
 	size_t used = parser_feed(st->parser, st->text.data ? st->text.data : "",
 				  st->text.len, eof);
@@ -432,9 +453,10 @@ static void stream_free(struct stream *st)
 }
 
 static const char *final_encoding(enum text_encoding enc,
-				  const struct decoder *d)
+				  const struct stream *st)
 {
-	if (enc == ENC_UTF8 && decoder_fallback_bytes(d) > 0)
+	if (enc == ENC_UTF8 && (st->fell_back ||
+				decoder_fallback_bytes(st->decoder) > 0))
 		return "windows-1252";
 	return encoding_name(enc);
 }
@@ -451,39 +473,116 @@ static void dedup_raw_from(struct dedup *dd, const unsigned char *p, size_t n,
 	dedup_raw(dd, p + skip, n - skip);
 }
 
-/* The fast path's start: the input at the raw offset of the store's
- * resume point (decoded offset = raw offset past the BOM), the stream as
- * if everything before it was decoded already, the stored format, the
- * hasher seeded with the state after the old bytes. The decoder is a
- * plain UTF-8 one: a BOM is only at byte 0. False (input untouched):
- * read the whole file instead. */
-static bool stream_resume(struct stream *st, struct bundle_input *in,
+/* Raw bytes read before a dropped block's start to find where decoding
+ * may begin there, and the most read to find it at all (a block of huge
+ * records is re-read whole instead). */
+#define RESUME_SLACK 4096u
+#define RESUME_WINDOW_MAX (16u << 20)
+
+/* The raw offset of the store's resume point (decoded offset text_off).
+ * Text stored as "utf-8" never fell back: the offsets are equal. Other
+ * text (UTF-16, a BOM, Windows-1252) is decoded again from a little
+ * before the dropped block to the old end, and the point found from the
+ * end by the block's decoded length (decode_resume_point). */
+static bool resume_offset(struct ingest *ing, struct bundle_input *in,
 			  const struct resume_plan *rp,
 			  const struct store_resume *resume,
-			  enum text_encoding enc, struct dedup *dd,
-			  uint64_t *pos)
+			  enum text_encoding enc, uint64_t *off)
 {
-	uint64_t off = resume->text_off + (enc == ENC_UTF8_BOM ? 3u : 0u);
-	unsigned char first = 0;
-	if (!rp->fast || off > (uint64_t)rp->old_size)
+	uint64_t old = (uint64_t)rp->old_size;
+	if (rp->same_offsets) {
+		unsigned char first = 0;
+		*off = resume->text_off;
+		/* A record cut at PARSER_MAX_RECORD may start inside a
+		 * character: a decoder started there would not read what a
+		 * whole read does. */
+		return *off == old || (*off < old &&
+			bundle_input_pread(in, &first, 1, *off) &&
+			(first & 0xC0) != 0x80);
+	}
+	if (resume->text_off + resume->tail_bytes < FORMAT_DETECT_TEXT)
 		return false;
-	/* A record cut at PARSER_MAX_RECORD may start inside a character:
-	 * a decoder started there would not read what a whole read does. */
-	if (off < (uint64_t)rp->old_size &&
-	    (!bundle_input_pread(in, &first, 1, off) || (first & 0xC0) == 0x80))
+	uint64_t span = decode_window_bytes(enc, resume->tail_bytes) +
+			RESUME_SLACK;
+	if (span > RESUME_WINDOW_MAX)
 		return false;
-	if (!bundle_input_seek(in, off))
+	uint64_t at = span < old ? old - span : 0;
+	size_t n = (size_t)(old - at), start = 0;
+	unsigned char *win = n <= READ_CHUNK ? ing->chunk : xmalloc(n);
+	bool ok = bundle_input_pread(in, win, n, at) &&
+		  decode_resume_point(enc, win, n, at, resume->tail_bytes,
+				      &start);
+	if (win != ing->chunk)
+		free(win);
+	*off = at + start;
+	return ok;
+}
+
+/* The file's first decoded text, FORMAT_DETECT_TEXT bytes of it, for
+ * the parser's per-file choices (parser_read_head): decoded again from
+ * its first raw bytes, which cover that much (a resumed file had more
+ * text than that). */
+static bool old_head_text(struct ingest *ing, struct bundle_input *in,
+			  const struct resume_plan *rp, enum text_encoding enc,
+			  struct buf *text)
+{
+	uint64_t want = decode_window_bytes(enc, FORMAT_DETECT_TEXT) + 16;
+	size_t n = (size_t)(want < (uint64_t)rp->old_size ? want
+				: (uint64_t)rp->old_size);
+	if (!bundle_input_pread(in, ing->chunk, n, 0))
 		return false;
+	struct decoder *d = decoder_new(enc);
+	decoder_feed(d, ing->chunk, n, false, text);
+	decoder_free(d);
+	if (text->len < FORMAT_DETECT_TEXT)
+		return false;
+	text->len = FORMAT_DETECT_TEXT;
+	return true;
+}
+
+/* The stream as if everything before raw offset off (decoded offset
+ * resume->text_off) was decoded already: the decoder starts there with
+ * nothing held back (mid-file: no BOM), the stored format, the parser's
+ * per-file choices made from the file's head, the hasher seeded with the
+ * state after the old bytes. */
+static void stream_start_at(struct stream *st, const struct resume_plan *rp,
+			    const struct store_resume *resume,
+			    enum text_encoding enc, struct dedup *dd,
+			    uint64_t off, const struct buf *head_text)
+{
 	decoder_free(st->decoder);
-	st->decoder = decoder_new(ENC_UTF8);
+	st->decoder = off ? decoder_new_mid(enc) : decoder_new(enc);
+	st->fell_back = rp->fell_back;
 	st->decoded_total = resume->text_off;
 	st->skip_until = 0;
 	st->format = rp->format;
 	st->format_known = true;
 	st->parser = parser_new(st->format, st->sink, st->first_line);
+	parser_read_head(st->parser, head_text->data, head_text->len);
 	dedup_seed(dd, &rp->raw);
-	*pos = off;
-	return true;
+}
+
+/* The fast path's start: the input at the raw offset of the store's
+ * resume point, the stream set up as stream_start_at says. False (input
+ * where it was): read the whole file instead. */
+static bool stream_resume(struct ingest *ing, struct stream *st,
+			  struct bundle_input *in,
+			  const struct resume_plan *rp,
+			  const struct store_resume *resume,
+			  enum text_encoding enc, struct dedup *dd,
+			  uint64_t *pos)
+{
+	uint64_t off;
+	struct buf head_text = {0};
+	bool ok = rp->fast && resume_offset(ing, in, rp, resume, enc, &off) &&
+		  old_head_text(ing, in, rp, enc, &head_text) &&
+		  bundle_input_seek(in, off);
+	if (ok) {
+		stream_start_at(st, rp, resume, enc, dd, off, &head_text);
+		*pos = off;
+	}
+	buf_free(&head_text);
+	return ok;
 }
 
 /* Stream the input through decoder and parser into the writer: the
@@ -514,7 +613,7 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 		return false;
 	}
 	uint64_t pos = head_len, hash_from = 0;
-	if (stream_resume(&st, in, rp, resume, enc, dd, &pos)) {
+	if (stream_resume(ing, &st, in, rp, resume, enc, dd, &pos)) {
 		hash_from = (uint64_t)rp->old_size;
 		job->resumed = true;
 	} else {
@@ -548,7 +647,7 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 		ok = false;
 	if (ok) {
 		fin->format = format_name(st.format);
-		fin->encoding = final_encoding(enc, st.decoder);
+		fin->encoding = final_encoding(enc, &st);
 		fin->content_hash = dedup_content_hash(dd);
 		fin->size = (int64_t)pos;
 	}
@@ -730,7 +829,7 @@ static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 		       const struct resume_plan *rp)
 {
 	struct store_file_meta meta;
-	struct store_resume resume = { 0, 1 };
+	struct store_resume resume = { 0, 1, 0 };
 	struct store_file_final fin = {0};
 	enum log_role role = kind->role;
 	const struct rotation *rot = &kind->rot;

@@ -3,8 +3,8 @@
 (ingested first), append one line to a big log and ingest that file
 again, TRIALS times; print the median wall time, the file's own time
 (the summary's seconds less its trace rebuild) and the bytes read. The
-logs: the biggest UTF-8 one (read on from its old end) and the biggest
-UTF-16 one (re-read whole: its decoded offsets are not raw offsets).
+logs: the biggest UTF-8 one and the biggest UTF-16 one (both read on
+from their old end).
 Usage: grow.py TATRACE RECORDS [WORKDIR]"""
 import os, re, shutil, statistics, subprocess, sys, tempfile, time
 

@@ -2,8 +2,8 @@
 # A grown log is read on from its old end (issue 8): a file grown in many
 # pieces and ingested after each stores exactly what one fresh ingest of
 # the whole file stores (records, lines, events, hashes, size, encoding,
-# traces), and the fast path is taken only where it may be: UTF-8 with
-# or without a BOM, not UTF-16, not once a byte fell back to Windows-1252.
+# traces), whatever its encoding: UTF-8 with or without a BOM, UTF-16LE
+# and BE cut inside code units and surrogate pairs, Windows-1252.
 . "$(dirname "$0")/lib.sh"
 GEN=$(dirname "$0")/resume_pieces.py
 MARK="grown read from their old end"
@@ -70,13 +70,34 @@ check "bom: stored as utf-8-bom" test "$(cat "$TMP/bom.enc")" = utf-8-bom
 # (the old bytes were UTF-8), the file becomes windows-1252, and every
 # later append re-reads the file whole.
 run badbyte
-check "badbyte: appends up to the bad byte read on, none after" test "$(cat "$TMP/badbyte.fastpieces" | tr '\n' ' ')" = "piece.1 piece.2 piece.3 "
+check "badbyte: every append read on, before and after the bad byte" test "$(cat "$TMP/badbyte.fast")" = $((pieces - 1))
 check "badbyte: stored as windows-1252" test "$(cat "$TMP/badbyte.enc")" = windows-1252
 
+# A PSADT log says so in its first 64 KiB only: read on from its old end,
+# the parser must still read its offsets the PSADT way.
+run psadt
+check "psadt: every append read on" test "$(cat "$TMP/psadt.fast")" = $((pieces - 1))
+
+# After a BOM a byte that fell back makes decoded offsets differ from raw
+# ones although the encoding stays utf-8-bom.
+run bombad
+check "bombad: every append read on" test "$(cat "$TMP/bombad.fast")" = $((pieces - 1))
+
+# UTF-16 piece.0 is under 64 KiB decoded (format detection would read
+# more of the grown file): appends are read whole until the stored text
+# passes 64 KiB (after piece.3), then on from the old end.
 run utf16
-check "utf16: never read on from the old end" test "$(cat "$TMP/utf16.fast")" = 0
+check "utf16: appends read on once 64 KiB of text were stored" test "$(head -1 "$TMP/utf16.fastpieces"),$(cat "$TMP/utf16.fast")" = "piece.4,$((pieces - 4))"
 check "utf16: appends were grown files" contains "$TMP/utf16.log" "1 grown"
 check "utf16: stored as utf-16le" test "$(cat "$TMP/utf16.enc")" = utf-16le
+
+for c in utf16le utf16be cp1252; do
+	run $c
+	np=$(ls "$TMP/$c.pieces" | wc -l)
+	check "$c: every append read on from the old end" test "$(cat "$TMP/$c.fast")" = $((np - 1))
+done
+check "utf16be: stored as utf-16be" test "$(cat "$TMP/utf16be.enc")" = utf-16be
+check "cp1252: stored as windows-1252" test "$(cat "$TMP/cp1252.enc")" = windows-1252
 
 # The old end changed under a grown file (same head, same length before
 # the append, other bytes in its last 64 KiB): read whole, not on.
@@ -108,4 +129,22 @@ cat "$TMP/$c.pieces/piece.1" >> "$f"
 $T ingest -d "$TMP/$c.db" "$TMP/$c" 2>"$TMP/$c.err"
 check "store without resume columns: grown file stored" contains "$TMP/$c.err" "1 grown"
 check "store without resume columns: read whole" not_contains "$TMP/$c.err" "$MARK"
+
+# Read whole, the records stored already skipped: the PSADT flavour still
+# comes from the file's head, not from the text after the skip.
+c=oldpsadt
+python3 "$GEN" psadt "$TMP/$c.pieces"
+d=$TMP/$c/CLIENT01/Windows/CCM/Logs
+mkdir -p "$d"
+f=$d/CcmNotificationAgent.log
+for i in $(seq 0 13); do cat "$TMP/$c.pieces/piece.$i" >> "$f"; done
+$T ingest -q -d "$TMP/$c.db" "$TMP/$c"
+sqlite3 "$TMP/$c.db" "ALTER TABLE files DROP COLUMN resume_hasher; ALTER TABLE files DROP COLUMN tail_hash;"
+cat "$TMP/$c.pieces/piece.14" "$TMP/$c.pieces/piece.15" >> "$f"
+$T ingest -d "$TMP/$c.db" "$TMP/$c" 2>"$TMP/$c.err"
+$T ingest -q -d "$TMP/$c.fresh.db" "$TMP/$c"
+check "psadt read whole past its stored records: grown" contains "$TMP/$c.err" "1 grown"
+$T log -d "$TMP/$c.db" --format json > "$TMP/$c.inc.txt"
+$T log -d "$TMP/$c.fresh.db" --format json > "$TMP/$c.fresh.txt"
+check "psadt read whole past its stored records: what one ingest stores" cmp "$TMP/$c.inc.txt" "$TMP/$c.fresh.txt"
 finish

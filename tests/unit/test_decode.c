@@ -276,6 +276,75 @@ static void test_empty_feed(void **state)
 	buf_free(&out);
 }
 
+/* Decode raw[from..to) with a decoder that starts there. */
+static void decode_span(enum text_encoding enc, const unsigned char *raw,
+			size_t from, size_t to, struct buf *out)
+{
+	struct decoder *d = from ? decoder_new_mid(enc) : decoder_new(enc);
+	decoder_feed(d, raw + from, to - from, true, out);
+	decoder_free(d);
+}
+
+/* A grown file read on from the raw offset of a decoded offset: for an
+ * old end at every few bytes (cutting units and sequences) and every
+ * decoded offset T of the old text, decode_resume_point either declines
+ * or finds R such that decoding the grown file from R gives exactly what
+ * a whole decode gives from T on. It never declines at a line start. */
+static void test_resume_point(void **state)
+{
+	(void)state;
+	static const unsigned char alphabet[] = {
+		'a', '\n', '\n', 'z', 0x00, 0x80, 0x9F, 0xC3, 0xA9, 0xE2, 0x82,
+		0xAC, 0xF0, 0x9F, 0x98, 0x80, 0xD8, 0x3D, 0xDE, 0x00, 0xFF,
+		0xFE, 0xDC, 0x0A};
+	unsigned seed = 7;
+	size_t n = 1500;
+	unsigned char *raw = malloc(n);
+	for (int e = ENC_UTF8; e <= ENC_UTF16BE; e++) {
+		enum text_encoding enc = (enum text_encoding)e;
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			raw[i] = alphabet[(seed >> 16) % sizeof(alphabet)];
+		}
+		if (enc == ENC_UTF8_BOM)
+			memcpy(raw, "\xEF\xBB\xBF", 3);
+		if (enc == ENC_UTF16LE)
+			memcpy(raw, "\xFF\xFE", 2);
+		if (enc == ENC_UTF16BE)
+			memcpy(raw, "\xFE\xFF", 2);
+		struct buf full = {0};
+		decode_span(enc, raw, 0, n, &full);
+		size_t lines = 0, found_lines = 0;
+		for (size_t old = 1; old < n; old += 1 + old / 50) {
+			struct buf prev = {0};
+			decode_span(enc, raw, 0, old, &prev);
+			for (size_t t = 0; t <= prev.len; t++) {
+				uint64_t back = prev.len - t;
+				uint64_t want = decode_window_bytes(enc, back) + 64;
+				size_t at = want < old ? old - (size_t)want : 0;
+				size_t start;
+				bool line = t > 0 && prev.data[t - 1] == '\n' &&
+					    t + 3 < prev.len;
+				lines += line;
+				if (!decode_resume_point(enc, raw + at, old - at,
+							 at, back, &start))
+					continue;
+				found_lines += line;
+				struct buf tail = {0};
+				decode_span(enc, raw, at + start, n, &tail);
+				assert_int_equal(tail.len, full.len - t);
+				assert_memory_equal(tail.data, full.data + t, tail.len);
+				buf_free(&tail);
+			}
+			buf_free(&prev);
+		}
+		assert_true(lines > 100);
+		assert_int_equal(found_lines, lines);
+		buf_free(&full);
+	}
+	free(raw);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_long_valid_text_round_trips),
 		cmocka_unit_test(test_nul_passes_through),
 		cmocka_unit_test(test_empty_feed),
+		cmocka_unit_test(test_resume_point),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	return rc ? 1 : 0;

@@ -430,7 +430,7 @@ static void test_abort_rolls_back_one_file(void **state)
 static void test_replace_and_append(void **state)
 {
 	struct store *s = *state;
-	struct store_resume r = {99, 99};
+	struct store_resume r = {99, 99, 99};
 	const int n = 2 * STORE_BLOCK_RECORDS + 300;
 	struct buf all = {0};
 	char line[64];
@@ -438,6 +438,7 @@ static void test_replace_and_append(void **state)
 	struct store_writer *w = begin(s, "/b/grow.log", "H", PLAN_NEW, &r);
 	assert_int_equal(r.text_off, 0);
 	assert_int_equal(r.first_line, 1);
+	assert_int_equal(r.tail_bytes, 0);
 	for (int i = 0; i < n; i++) {
 		snprintf(line, sizeof(line), "line %d\n", i);
 		put(w, (uint32_t)i + 1, &(struct rec){.text = line, .type = -1});
@@ -454,6 +455,8 @@ static void test_replace_and_append(void **state)
 	w = begin(s, "/b/grow.log", "H", PLAN_APPEND, &r);
 	assert_int_equal(r.text_off, off);
 	assert_int_equal(r.first_line, 2 * STORE_BLOCK_RECORDS + 1);
+	/* the dropped block's text runs to the old end */
+	assert_int_equal(r.tail_bytes, all.len - off);
 	for (int i = 2 * STORE_BLOCK_RECORDS; i < n + 100; i++) {
 		snprintf(line, sizeof(line), "line %d\n", i);
 		put(w, (uint32_t)i + 1, &(struct rec){.text = line, .type = -1});

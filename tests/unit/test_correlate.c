@@ -682,7 +682,7 @@ static void test_stream_holds_one_at_a_time(void **state)
 		"33333333-2222-3333-4444-555555555555",
 		"44444444-2222-3333-4444-555555555555" };
 	for (int i = 0; i < 4; i++) {
-		char suffix[8];
+		char suffix[16];
 		snprintf(suffix, sizeof(suffix), "-%d", i);
 		one_action(s, suffix, T0 + i * 3600 * SEC, guids[i], 5 + i);
 	}
@@ -712,7 +712,7 @@ static void test_stream_notices_a_late_response(void **state)
 	rebuild_quiet(s, 0, &held, &st);
 	rebuild_quiet(s, 600 * SEC, &streamed, &st);
 	assert_non_null(st.held_all);
-	assert_string_equal(st.held_all, "a push or receipt was joined after its"
+	assert_string_equal(st.held_all, "a response came after its receipt's"
 			    " trace was written");
 	assert_int_equal(streamed.n, 1);
 	assert_int_equal(streamed.rows[0].lanes[2], 2);

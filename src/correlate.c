@@ -101,8 +101,8 @@ struct fpset {
  * only a repeated line could still join one, so a Bloom filter is enough
  * (a false hit merely ends the stream). Levels double as they fill. */
 #define BLOOM_LEVELS 40
-#define BLOOM_BITS_PER_KEY 10
-#define BLOOM_PROBES 7
+#define BLOOM_BITS_PER_KEY 12
+#define BLOOM_PROBES 8
 struct bloom {
 	uint64_t *bits[BLOOM_LEVELS];
 	size_t cap[BLOOM_LEVELS];	/* keys the level holds, then the next */
@@ -147,12 +147,14 @@ struct builder {
 	size_t n_heap, cap_heap;
 	size_t *free_slots;
 	size_t n_free, cap_free;
-	int64_t written;		/* ids given so far */
-	int64_t last_utc, last_id;	/* the key of the last one written */
+	int64_t given, written;		/* ids given so far; traces written */
+	int64_t last_utc, last_id;	/* the key of the last one given */
 	struct fpset gone;		/* keys whose join may still come */
 	struct bloom gone_done;		/* keys of pushes seen through */
 	struct tuplemap *gone_receipt;	/* host -> utc of a written last receipt */
 	bool learned_read[256];		/* a written trace found no name learned */
+	size_t *pending;		/* forgotten, to be written: ids follow */
+	size_t n_pending, cap_pending;
 	size_t peak_live;
 	const char *gave_up;
 	bool write_failed;
@@ -483,9 +485,13 @@ static void stream_check_key(struct builder *b, enum gone_key kind, uint64_t x,
 	if (!b->tw)
 		return;
 	uint64_t fp = key_fp(kind, x, y, z);
-	if (fpset_has(&b->gone, fp) || bloom_has(&b->gone_done, fp))
-		stream_give_up(b, "a push or receipt was joined after its trace"
-			       " was written");
+	/* Only pushes seen through are in the Bloom filter. */
+	if (fpset_has(&b->gone, fp) ||
+	    (kind != KEY_RECEIPT && bloom_has(&b->gone_done, fp)))
+		stream_give_up(b, kind == KEY_RECEIPT
+			       ? "a response came after its receipt's trace was written"
+			       : "a push end or BTS report came after its push's"
+				 " trace was written");
 }
 
 /* A response that matches nothing joins the host's latest receipt if it
@@ -574,7 +580,7 @@ static void stream_placed(struct builder *b, size_t idx, bool fresh)
 		heap_up(b, t->heap_at);
 	}
 	/* Its id must follow those given already. */
-	if (b->written && (t->first_utc < b->last_utc ||
+	if (b->given && (t->first_utc < b->last_utc ||
 			   (t->first_utc == b->last_utc && t->ids[0] <= b->last_id)))
 		stream_give_up(b, "a trace moved before one already written");
 }
@@ -1598,8 +1604,8 @@ static void trace_release(struct builder *b, size_t idx)
 	b->free_slots[b->n_free++] = idx;
 }
 
-/* Drop the written trace's entries from the join maps, keeping what a
- * later event would need to notice that it joins a written trace. */
+/* Drop a trace given its id from the join maps, keeping what a later
+ * event would need to notice that it joins a written trace. */
 static void trace_forget(struct builder *b, size_t idx)
 {
 	struct trace *t = trace_at(b, idx);
@@ -1657,11 +1663,16 @@ static void trace_forget(struct builder *b, size_t idx)
 	if (t->action < 0 && t->task_type >= 0 && t->task_type < 256 &&
 	    !action_of_task_type(t->task_type) && !b->learned[t->task_type])
 		b->learned_read[t->task_type] = true;
-	trace_release(b, idx);
 }
 
-/* Write, in id order, the traces quiet since before now - quiet_us that
- * no live trace sorts before; INT64_MAX writes every one left. */
+/* Forgotten traces are written this many at a time: the replay's reads
+ * (a page of each log's events) fill most of the page cache, and writing
+ * a trace at a time would evict them a trace at a time. */
+#define WRITE_BATCH 8192
+
+/* Give ids, in order, to the traces quiet since before now - quiet_us
+ * that no live trace sorts before, and write them in batches; INT64_MAX
+ * writes every one left. */
 static int stream_flush(struct builder *b, int64_t now)
 {
 	while (b->n_heap && !b->gave_up) {
@@ -1671,12 +1682,24 @@ static int stream_flush(struct builder *b, int64_t now)
 		    (uint64_t)now - (uint64_t)t->last_utc <= (uint64_t)b->quiet_us))
 			break;
 		heap_remove(b, 0);
-		if (write_trace(b, b->tw, t, ++b->written) != 0)
-			return -1;
+		b->given++;
 		b->last_utc = t->first_utc;
 		b->last_id = t->ids[0];
 		trace_forget(b, idx);
+		if (b->n_pending == b->cap_pending) {
+			b->cap_pending = b->cap_pending ? b->cap_pending * 2 : 1024;
+			b->pending = xrealloc(b->pending, b->cap_pending * sizeof(*b->pending));
+		}
+		b->pending[b->n_pending++] = idx;
 	}
+	if (b->gave_up || (b->n_pending < WRITE_BATCH && now != INT64_MAX))
+		return 0;
+	for (size_t i = 0; i < b->n_pending; i++) {
+		if (write_trace(b, b->tw, trace_at(b, b->pending[i]), ++b->written) != 0)
+			return -1;
+		trace_release(b, b->pending[i]);
+	}
+	b->n_pending = 0;
 	return 0;
 }
 
@@ -1755,6 +1778,7 @@ static void builder_free(struct builder *b)
 	if (b->gone_receipt)
 		tuplemap_free(b->gone_receipt);
 	free(b->heap);
+	free(b->pending);
 	free(b->free_slots);
 	free(b->gone.slots);
 	for (size_t l = 0; l < b->gone_done.n_levels; l++)

@@ -1,9 +1,14 @@
 /* correlate.c - joins the stored events into device-action traces.
  *
  * One pass over the events in UTC order keeps, per trace, only what the
- * verdict needs (pushes, receipts, hop times) plus its event ids, so memory
- * grows with the number of traces, not with the size of the logs. Trace ids
- * are given at the end in first-event order.
+ * verdict needs (pushes, receipts, hop times) plus its event ids. A full
+ * rebuild streams: a trace no event has joined for QUIET_US is given the
+ * next id (a heap of the live traces keeps first-event order), written and
+ * forgotten, leaving in the join maps only a fingerprint of the joins that
+ * could still reach it; so memory follows the traces of the last minutes,
+ * not all of them. A join that does reach a written trace ends the stream
+ * and the rebuild runs again holding every trace, ids given at the end:
+ * the same result, at the old cost in memory.
  *
  * After an append, correlate_update replays only a subset: the events from
  * a window before the earliest new event (or the earliest time a grown log

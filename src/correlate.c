@@ -96,10 +96,14 @@ struct span_cover {
 /* 64-bit fingerprints of the join keys of written traces whose join
  * might still come (a GUID; a push without its end or BTS report; a
  * receipt without its response): a miss in the live maps that hits here
- * ends the stream. Linear probing, 0 marks an empty slot. */
+ * ends the stream. Tables of linear probing (0 marks an empty slot), each
+ * twice the last, added when the last is 3/4 full: growing never holds
+ * an old and a new copy at once. */
+#define FP_LEVELS 40
 struct fpset {
-	uint64_t *slots;
-	size_t cap, count;
+	uint64_t *slots[FP_LEVELS];
+	size_t cap[FP_LEVELS];
+	size_t n_levels, count;		/* count: in the last table */
 };
 
 /* The keys of written pushes that have seen their end and BTS report:
@@ -405,26 +409,28 @@ static size_t fpset_find(const uint64_t *slots, size_t cap, uint64_t fp)
 
 static void fpset_add(struct fpset *f, uint64_t fp)
 {
-	if ((f->count + 1) * 4 > f->cap * 3) {
-		size_t cap = f->cap ? f->cap * 2 : 1024;
-		uint64_t *slots = xcalloc(cap, sizeof(*slots));
-		for (size_t i = 0; i < f->cap; i++)
-			if (f->slots[i])
-				slots[fpset_find(slots, cap, f->slots[i])] = f->slots[i];
-		free(f->slots);
-		f->slots = slots;
-		f->cap = cap;
+	size_t n = f->n_levels;
+	if (!n || (f->count + 1) * 4 > f->cap[n - 1] * 3) {
+		if (n == FP_LEVELS)
+			abort();	/* 2^55 keys: unreachable */
+		f->cap[n] = n ? f->cap[n - 1] * 2 : 65536;
+		f->slots[n] = xcalloc(f->cap[n], sizeof(uint64_t));
+		f->n_levels = ++n;
+		f->count = 0;
 	}
-	size_t i = fpset_find(f->slots, f->cap, fp);
-	if (!f->slots[i]) {
-		f->slots[i] = fp;
+	size_t i = fpset_find(f->slots[n - 1], f->cap[n - 1], fp);
+	if (!f->slots[n - 1][i]) {
+		f->slots[n - 1][i] = fp;
 		f->count++;
 	}
 }
 
 static bool fpset_has(const struct fpset *f, uint64_t fp)
 {
-	return f->cap && f->slots[fpset_find(f->slots, f->cap, fp)] == fp;
+	for (size_t l = 0; l < f->n_levels; l++)
+		if (f->slots[l][fpset_find(f->slots[l], f->cap[l], fp)] == fp)
+			return true;
+	return false;
 }
 
 /* Double hashing over one level's bits. */
@@ -1673,7 +1679,7 @@ static void trace_forget(struct builder *b, size_t idx)
 /* Forgotten traces are written this many at a time: the replay's reads
  * (a page of each log's events) fill most of the page cache, and writing
  * a trace at a time would evict them a trace at a time. */
-#define WRITE_BATCH 8192
+#define WRITE_BATCH 4096
 
 /* Give ids, in order, to the traces quiet since before now - quiet_us
  * that no live trace sorts before, and write them in batches; INT64_MAX
@@ -1705,7 +1711,7 @@ static int stream_flush(struct builder *b, int64_t now)
 		trace_release(b, b->pending[i]);
 	}
 	b->n_pending = 0;
-	return 0;
+	return now == INT64_MAX ? 0 : store_traces_flush(b->tw);
 }
 
 /* The learned names and the mark of a store whose traces keep them, then
@@ -1785,7 +1791,8 @@ static void builder_free(struct builder *b)
 	free(b->heap);
 	free(b->pending);
 	free(b->free_slots);
-	free(b->gone.slots);
+	for (size_t l = 0; l < b->gone.n_levels; l++)
+		free(b->gone.slots[l]);
 	for (size_t l = 0; l < b->gone_done.n_levels; l++)
 		free(b->gone_done.bits[l]);
 }

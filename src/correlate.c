@@ -1887,6 +1887,8 @@ int correlate_rebuild_quiet(struct store *s, int64_t quiet_us,
 	double start = clock_now();
 	const char *gave_up = NULL;
 	int rc = 0;
+	if (stats)
+		*stats = (struct correlate_stats){0};	/* every field said */
 	if (quiet_us > 0)
 		rc = rebuild_streamed(s, quiet_us, stats, &gave_up);
 	if (quiet_us <= 0 || (rc == 0 && gave_up))

@@ -560,6 +560,9 @@ int store_traces_add(struct trace_writer *tw, const struct trace_row *t,
 		     size_t n_events);
 int store_traces_commit(struct trace_writer *tw);	/* frees tw */
 void store_traces_abort(struct trace_writer *tw);	/* frees tw */
+/* Write the changed pages out, still uncommitted, so that the page cache
+ * goes back to readers (between the batches of a streamed rebuild). */
+int store_traces_flush(struct trace_writer *tw);
 
 /* ---- the incremental trace update (src/correlate.c) ----
  * store_traces_begin_update opens the same writer without clearing: the

@@ -421,6 +421,22 @@ int store_traces_commit(struct trace_writer *tw)
 	return 0;
 }
 
+/* Dirty pages are never evicted before a spill, which comes only when no
+ * clean page is left: between batches they would squeeze out the pages a
+ * streamed rebuild reads its events from. BUSY: some stayed; harmless. */
+int store_traces_flush(struct trace_writer *tw)
+{
+	if (tw->failed)
+		return -1;
+	int rc = sqlite3_db_cacheflush(tw->s->db);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+		store_fail(tw->s);
+		tw->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
 void store_traces_abort(struct trace_writer *tw)
 {
 	tw->s->traces_same = false;

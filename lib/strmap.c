@@ -1,5 +1,6 @@
 /* strmap.c - open-addressing string map with linear probing; keys are
- * copied, the table doubles at 50% load. */
+ * copied, the table doubles at 50% load; deleting shifts the entries
+ * after the hole back (no tombstones). */
 #include "strmap.h"
 
 #include <stdlib.h>
@@ -88,4 +89,29 @@ bool strmap_get(const struct strmap *m, const char *key, int64_t *value)
 size_t strmap_count(const struct strmap *m)
 {
 	return m->count;
+}
+
+bool strmap_del(struct strmap *m, const char *key)
+{
+	uint64_t hash = hash_bytes(key, strlen(key));
+	struct slot *s = find_slot(m->slots, m->cap, key, hash);
+	if (!s->key)
+		return false;
+	free(s->key);
+	size_t mask = m->cap - 1, i = (size_t)(s - m->slots), j = i;
+	for (;;) {
+		j = (j + 1) & mask;
+		struct slot *n = &m->slots[j];
+		if (!n->key)
+			break;
+		size_t h = (size_t)n->hash & mask;
+		/* It stays when its home lies in (i, j], cyclically. */
+		if (i <= j ? (i < h && h <= j) : (i < h || h <= j))
+			continue;
+		m->slots[i] = *n;
+		i = j;
+	}
+	m->slots[i] = (struct slot){0};
+	m->count--;
+	return true;
 }

@@ -14,6 +14,8 @@ void strmap_free(struct strmap *m);
 /* Set key (copied) to value, replacing any previous value. */
 void strmap_put(struct strmap *m, const char *key, int64_t value);
 bool strmap_get(const struct strmap *m, const char *key, int64_t *value);
+/* Forget a key; false when it was not there. The table keeps its size. */
+bool strmap_del(struct strmap *m, const char *key);
 size_t strmap_count(const struct strmap *m);
 
 #endif

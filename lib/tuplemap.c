@@ -1,5 +1,7 @@
 /* tuplemap.c - open addressing with linear probing; doubles at 75% load.
- * A slot is 32 bytes: an empty one is marked by a value no caller stores. */
+ * A slot is 32 bytes: an empty one is marked by a value no caller stores.
+ * Deleting shifts the entries after the hole back (no tombstones), so a
+ * map whose entries come and go stays as small as its peak. */
 #include "tuplemap.h"
 
 #include <stdlib.h>
@@ -98,5 +100,34 @@ bool tuplemap_get(const struct tuplemap *m, uint64_t a, uint64_t b, uint64_t c,
 	if (s->value == EMPTY)
 		return false;
 	*value = s->value;
+	return true;
+}
+
+/* Does the entry at home h, found at slot j, stay reachable when slot i
+ * (between them, cyclically) is emptied? Only if h lies in (i, j]. */
+static bool stays(size_t h, size_t i, size_t j)
+{
+	return i <= j ? (i < h && h <= j) : (i < h || h <= j);
+}
+
+bool tuplemap_del(struct tuplemap *m, uint64_t a, uint64_t b, uint64_t c)
+{
+	struct slot *s = find(m->slots, m->cap, a, b, c);
+	if (s->value == EMPTY)
+		return false;
+	size_t mask = m->cap - 1, i = (size_t)(s - m->slots), j = i;
+	for (;;) {
+		j = (j + 1) & mask;
+		struct slot *n = &m->slots[j];
+		if (n->value == EMPTY)
+			break;
+		size_t h = (size_t)mix(n->a, n->b, n->c) & mask;
+		if (stays(h, i, j))
+			continue;
+		m->slots[i] = *n;
+		i = j;
+	}
+	m->slots[i].value = EMPTY;
+	m->count--;
 	return true;
 }

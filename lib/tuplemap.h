@@ -18,5 +18,7 @@ void tuplemap_put(struct tuplemap *m, uint64_t a, uint64_t b, uint64_t c,
 		int64_t value);
 bool tuplemap_get(const struct tuplemap *m, uint64_t a, uint64_t b, uint64_t c,
 		int64_t *value);
+/* Forget a key; false when it was not there. The table keeps its size. */
+bool tuplemap_del(struct tuplemap *m, uint64_t a, uint64_t b, uint64_t c);
 
 #endif

@@ -1,7 +1,10 @@
 /* events.c - the table of message shapes that become trace events, and the
- * matcher that runs it: a memmem() on each row's literal rejects almost
- * every record, PCRE2 (compiled and JIT-compiled once) confirms the shape
- * and its named groups fill struct event. */
+ * matcher that runs it. Every shape starts the message, so the message's
+ * first byte after its leading blanks picks the rows that may match (the
+ * bytes each row can start with are PCRE2's own start information of its
+ * compiled pattern: the table stays the one place that says what a shape
+ * is); PCRE2 (compiled and JIT-compiled once) confirms the shape and its
+ * named groups fill struct event. */
 #include "events.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -31,7 +34,6 @@ struct event_row {
 	enum lane lane;
 	enum event_kind kind;
 	unsigned roles;		/* enum role_bit mask */
-	const char *needle;	/* must occur in the message; no blanks */
 	const char *pattern;	/* see the notes above the table */
 };
 
@@ -44,6 +46,8 @@ struct event_row {
 /* The message shapes. Every pattern is anchored at the message start
  * (PCRE2_ANCHORED) and matched against the whole message, which may span
  * lines: a shape must start the message, its fields lie on the first line.
+ * Each begins with LEAD, the leading blanks, and then something that is
+ * not a blank (the matcher relies on both, and checks them).
  *
  * A blank in a pattern stands for \s+, since the logs pad words with one or
  * two spaces; a blank may not sit inside a class or before a quantifier
@@ -60,57 +64,57 @@ struct event_row {
  * "Response from" line of the same failure and would count it twice. */
 static const struct event_row event_rows[] = {
 	/* CMGatewayNotificationWorker */
-	{ LANE_CONNECTOR, EV_NOTIFY_RECEIVED, R_CONNECTOR, "Received",
+	{ LANE_CONNECTOR, EV_NOTIFY_RECEIVED, R_CONNECTOR,
 	  LEAD "Received new notification\\. Validating basic notification details\\.{1,3}" EOL },
-	{ LANE_CONNECTOR, EV_NOTIFY_VALIDATING, R_CONNECTOR, "Validating",
+	{ LANE_CONNECTOR, EV_NOTIFY_VALIDATING, R_CONNECTOR,
 	  LEAD "Validating device action message content\\.{1,3}" EOL },
-	{ LANE_CONNECTOR, EV_AUTHORIZED, R_CONNECTOR, "Authorized",
+	{ LANE_CONNECTOR, EV_AUTHORIZED, R_CONNECTOR,
 	  LEAD "Authorized to perform client action\\. TemplateID: (?<name>\\S++)"
 	  " TenantId: (?<tenant>\\S++) AADUserID: (?<user>\\S++)" },
-	{ LANE_CONNECTOR, EV_UNAUTHORIZED, R_CONNECTOR, "Unauthorized",
+	{ LANE_CONNECTOR, EV_UNAUTHORIZED, R_CONNECTOR,
 	  LEAD "Unauthorized to perform client action\\. TemplateID: (?<name>\\S++)"
 	  " TenantId: (?<tenant>\\S++) AADUserID: (?<user>\\S++)" },
-	{ LANE_CONNECTOR, EV_FORWARDED, R_CONNECTOR, "TaskGuid:",
+	{ LANE_CONNECTOR, EV_FORWARDED, R_CONNECTOR,
 	  LEAD "Forwarded BGB remote task\\. TemplateID: (?:(?<type>\\d++)|(?<name>\\S++))"
 	  " TaskGuid: " GUID " TaskParam:\\h*+"
 	  "(?<detail>(?:" LINE "*?TargetDeviceIDs:\\h*+(?<count>\\d++))?" LINE "*+)" },
-	{ LANE_SITE, EV_WEB_EXCEPTION, R_CONNECTOR, "Web",
+	{ LANE_SITE, EV_WEB_EXCEPTION, R_CONNECTOR,
 	  LEAD "Web exception when getting new notification\\b" },
 	/* CMGatewayNotificationWorker, GenericUploadWorker: an HTTP error from
 	 * the gateway, with or without a "[Scenario]" prefix. */
-	{ LANE_SITE, EV_GATEWAY_ERROR, R_CONNECTOR | R_UPLOAD, "Response",
+	{ LANE_SITE, EV_GATEWAY_ERROR, R_CONNECTOR | R_UPLOAD,
 	  LEAD "(?:\\[" "[^\\]\\r\\n]{0,128}" "\\]\\h*+)?Response from (?<detail>\\S++)"
 	  " is: (?<status>[4-9]\\d\\d)\\b\\h*+\\((?<name>[^)\\r\\n]{1,200})\\)" },
 
 	/* BgbServer */
-	{ LANE_SERVER, EV_PUSH_FETCHED, R_SERVER, "Get",
+	{ LANE_SERVER, EV_PUSH_FETCHED, R_SERVER,
 	  LEAD "Get one push message from database\\.?" EOL },
-	{ LANE_SERVER, EV_PUSH_STARTED, R_SERVER, "TaskGUID:",
+	{ LANE_SERVER, EV_PUSH_STARTED, R_SERVER,
 	  LEAD "Starting to send push task \\(PushID: (?<push>\\d++) TaskID: (?<task>\\d++)"
 	  " TaskGUID: " GUID " TaskType: (?<type>\\d++) TaskParam:\\h*+"
 	  "(?<detail>" LINE "*?)(?:\\) to (?<count>\\d++) clients\\b|[\\r\\n]|\\z)" },
-	{ LANE_SERVER, EV_PUSH_FINISHED, R_SERVER, "Finished",
+	{ LANE_SERVER, EV_PUSH_FINISHED, R_SERVER,
 	  LEAD "Finished sending push task \\(PushID: (?<push>\\d++) TaskID: (?<task>\\d++)"
 	  "\\s*+\\) to (?<count>\\d++) clients\\b" },
-	{ LANE_SERVER, EV_BTS_REPORT, R_SERVER, "ReportedClients:",
+	{ LANE_SERVER, EV_BTS_REPORT, R_SERVER,
 	  LEAD "Generated BGB task status report " LINE "{0,2048}?"
 	  "\\(PushID: (?<push>\\d++) ReportedClients: (?<count>\\d++)"
 	  " FailedClients: (?<failed>\\d++)\\s*+\\)" },
 	/* Clients counted under HTTP have fallen back from the TCP channel
 	 * (port 10123) to polling the management point. Only a count above
 	 * zero is an event: the line repeats all day on a healthy site. */
-	{ LANE_SERVER, EV_ONLINE_CLIENTS, R_SERVER, "online",
+	{ LANE_SERVER, EV_ONLINE_CLIENTS, R_SERVER,
 	  LEAD "Total online clients: \\d++ \\((?<detail>TCP: \\d++ HTTP: (?<count>[1-9]\\d*+))\\)" },
-	{ LANE_SERVER, EV_FIREWALL_BLOCKED, R_SERVER, "Firewall",
+	{ LANE_SERVER, EV_FIREWALL_BLOCKED, R_SERVER,
 	  LEAD "(?:WARNING:\\h*+)?Notification Server " LINE "{0,1024}?"
 	  " with TCP port (?<count>\\d++) is NOT allowed by Windows Firewall\\b" },
 
 	/* CcmNotificationAgent (BgbAgent) */
-	{ LANE_AGENT, EV_TASK_RECEIVED, R_AGENT, "taskguid=",
+	{ LANE_AGENT, EV_TASK_RECEIVED, R_AGENT,
 	  LEAD "Receive task from server with pushid=(?<push>\\d++),\\s*+taskid=(?<task>\\d++),"
 	  "\\s*+taskguid=" GUID ",\\s*+tasktype=(?<type>\\d++) and taskParam="
 	  "(?<detail>" LINE "*+)" },
-	{ LANE_AGENT, EV_RESPONSE_SENT, R_AGENT, "<BgbResponseMessage",
+	{ LANE_AGENT, EV_RESPONSE_SENT, R_AGENT,
 	  LEAD "Send Task response message <BgbResponseMessage TimeStamp=\"(?<utc>[^\"\\r\\n]{1,40})\""
 	  "\\s*+>\\s*+<PushID>\\s*+(?<push>\\d++)\\s*+</PushID>"
 	  "\\s*+<TaskID>\\s*+(?<task>\\d++)\\s*+</TaskID>"
@@ -118,9 +122,9 @@ static const struct event_row event_rows[] = {
 	  "\\s*+</BgbResponseMessage> successfull?y\\b" },
 
 	/* CMGatewaySyncUploadWorker */
-	{ LANE_SITE, EV_UPLOAD_BATCH, R_UPLOAD, "Batching",
+	{ LANE_SITE, EV_UPLOAD_BATCH, R_UPLOAD,
 	  LEAD "Batching (?<count>\\d++) records?\\b" },
-	{ LANE_SITE, EV_NEXT_RUN, R_UPLOAD, "approximately:",
+	{ LANE_SITE, EV_NEXT_RUN, R_UPLOAD,
 	  LEAD "Next run time will be at approximately: "
 	  "(?<local>\\d{1,2}/\\d{1,2}/\\d{4} \\d{1,2}:\\d\\d:\\d\\d(?:\\h++[AaPp][Mm]\\b)?)" },
 };
@@ -140,16 +144,23 @@ static const char *const field_names[FIELD_COUNT] = {
 
 struct compiled_row {
 	pcre2_code *code;
-	size_t needle_len;
 	int group[FIELD_COUNT];	/* capture number, 0 when the row has none */
 };
 
+/* The bytes LEAD's \h matches in 8-bit, non-UTF mode. */
+static bool is_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == 0xa0;
+}
+
 struct event_matcher {
 	struct compiled_row rows[ROW_COUNT];
-	unsigned char by_role[ROLE_SLOTS][ROW_COUNT];	/* row indexes */
-	unsigned by_role_len[ROLE_SLOTS];
+	/* Per role and first non-blank byte: the rows that may match, one
+	 * bit each in table order. */
+	uint32_t by_first[ROLE_SLOTS][256];
 	pcre2_match_data *md;	/* shared by all rows: one match at a time */
 };
+_Static_assert(ROW_COUNT <= 32, "a row set is one uint32_t");
 
 /* ---- names ------------------------------------------------------------- */
 
@@ -246,8 +257,9 @@ static char *expand_blanks(const struct event_row *row)
 
 static void compile_row(const struct event_row *row, struct compiled_row *cr)
 {
-	if (!row->needle[0] || strpbrk(row->needle, " \t"))
-		die_pattern(row, "needle empty or with a blank");
+	if (strncmp(row->pattern, LEAD, strlen(LEAD)) != 0 ||
+	    strchr(" \\", row->pattern[strlen(LEAD)]))
+		die_pattern(row, "not LEAD and then a non-blank");
 	char *pattern = expand_blanks(row);
 	int err;
 	PCRE2_SIZE at;
@@ -262,12 +274,32 @@ static void compile_row(const struct event_row *row, struct compiled_row *cr)
 	/* No JIT (unsupported platform, or built without it) leaves the
 	 * interpreter, which pcre2_match() then uses. */
 	(void)pcre2_jit_compile(cr->code, PCRE2_JIT_COMPLETE);
-	cr->needle_len = strlen(row->needle);
 	for (unsigned f = 0; f < FIELD_COUNT; f++) {
 		int n = pcre2_substring_number_from_name(cr->code,
 				(PCRE2_SPTR)field_names[f]);
 		cr->group[f] = n > 0 ? n : 0;
 	}
+}
+
+/* The bytes a match can start with, from PCRE2's study of the pattern:
+ * its one first code unit, or its start bitmap; any byte when it knows
+ * neither. With LEAD first these are the blanks and the bytes the shape
+ * itself starts with. */
+static void first_bytes(const pcre2_code *code, bool first[256])
+{
+	uint32_t type = 0, unit = 0;
+	const uint8_t *bitmap = NULL;
+	pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &type);
+	if (type == 1) {
+		pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODEUNIT, &unit);
+		for (unsigned c = 0; c < 256; c++)
+			first[c] = c == unit;
+		return;
+	}
+	if (pcre2_pattern_info(code, PCRE2_INFO_FIRSTBITMAP, &bitmap) != 0)
+		bitmap = NULL;
+	for (unsigned c = 0; c < 256; c++)
+		first[c] = !bitmap || (bitmap[c / 8] >> (c % 8)) & 1;
 }
 
 struct event_matcher *event_matcher_new(void)
@@ -282,10 +314,12 @@ struct event_matcher *event_matcher_new(void)
 				   &captures);
 		if (captures > most)
 			most = captures;
+		bool first[256];
+		first_bytes(m->rows[r].code, first);
 		for (unsigned s = 0; s < ROLE_SLOTS; s++)
-			if (row->roles & (1u << s))
-				m->by_role[s][m->by_role_len[s]++] =
-					(unsigned char)r;
+			for (unsigned c = 0; c < 256 && (row->roles & (1u << s)); c++)
+				if (first[c] && !is_blank((unsigned char)c))
+					m->by_first[s][c] |= UINT32_C(1) << r;
 	}
 	m->md = pcre2_match_data_create(most + 1, NULL);
 	if (!m->md)
@@ -521,12 +555,16 @@ bool event_match_role(struct event_matcher *m, enum log_role role,
 	unsigned slot = (unsigned)role;
 	if (slot >= ROLE_SLOTS || !msg || len == 0)
 		return false;
-	for (unsigned k = 0; k < m->by_role_len[slot]; k++) {
-		unsigned r = m->by_role[slot][k];
+	size_t at = 0;
+	while (at < len && is_blank((unsigned char)msg[at]))
+		at++;
+	if (at == len)
+		return false;	/* every shape has a non-blank */
+	for (uint32_t rows = m->by_first[slot][(unsigned char)msg[at]]; rows;
+	     rows &= rows - 1) {
+		unsigned r = (unsigned)__builtin_ctz(rows);
 		const struct event_row *row = &event_rows[r];
 		const struct compiled_row *cr = &m->rows[r];
-		if (!memmem(msg, len, row->needle, cr->needle_len))
-			continue;
 		/* Errors (match or JIT stack limits on hostile text) count
 		 * as no match. */
 		if (pcre2_match(cr->code, (PCRE2_SPTR)msg, len, 0, 0, m->md,
@@ -536,4 +574,11 @@ bool event_match_role(struct event_matcher *m, enum log_role role,
 		return true;
 	}
 	return false;
+}
+
+unsigned event_rows_starting(const struct event_matcher *m, enum log_role role,
+			     unsigned char c)
+{
+	unsigned slot = (unsigned)role;
+	return slot < ROLE_SLOTS ? (unsigned)__builtin_popcount(m->by_first[slot][c]) : 0;
 }

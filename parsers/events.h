@@ -93,6 +93,10 @@ void event_matcher_free(struct event_matcher *m);
  * returns true when one row matches. */
 bool event_match_role(struct event_matcher *m, enum log_role role,
 		      const char *msg, size_t len, struct event *ev);
+/* How many rows a message of this role whose first non-blank byte is c
+ * is tried against (the rest cannot match it): for the tests. */
+unsigned event_rows_starting(const struct event_matcher *m, enum log_role role,
+			     unsigned char c);
 /* The same with the role by name ("connector", "server", "agent",
  * "upload"; NULL or others match nothing). */
 bool event_match(struct event_matcher *m, const char *role,

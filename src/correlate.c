@@ -1,9 +1,14 @@
 /* correlate.c - joins the stored events into device-action traces.
  *
  * One pass over the events in UTC order keeps, per trace, only what the
- * verdict needs (pushes, receipts, hop times) plus its event ids, so memory
- * grows with the number of traces, not with the size of the logs. Trace ids
- * are given at the end in first-event order.
+ * verdict needs (pushes, receipts, hop times) plus its event ids. A full
+ * rebuild streams: a trace no event has joined for QUIET_US is given the
+ * next id (a heap of the live traces keeps first-event order), written and
+ * forgotten, leaving in the join maps only a fingerprint of the joins that
+ * could still reach it; so memory follows the traces of the last minutes,
+ * not all of them. A join that does reach a written trace ends the stream
+ * and the rebuild runs again holding every trace, ids given at the end:
+ * the same result, at the old cost in memory.
  *
  * After an append, correlate_update replays only a subset: the events from
  * a window before the earliest new event (or the earliest time a grown log
@@ -33,6 +38,12 @@
  * push follows the Forwarded line and a response the receipt within
  * seconds, so a log that ends sooner cannot say the next step never came. */
 #define NEXT_STEP_MARGIN_US (INT64_C(60) * 1000000)
+/* A full rebuild writes a trace once no event has joined it for this
+ * long, and forgets it: a device action's steps follow each other within
+ * a minute (the BTS report within half of one), so the traces held are
+ * those of the last few minutes, whatever the bundle's size. A join that
+ * comes later still is noticed, and the rebuild then holds everything. */
+#define QUIET_US (INT64_C(600) * 1000000)
 /* Traces live in fixed chunks, so growing never copies (or doubles the
  * memory of) the ones already built. */
 #define TRACE_CHUNK 4096
@@ -73,11 +84,38 @@ struct trace {
 	size_t n_ids, cap_ids;
 	int32_t *hosts;
 	size_t n_hosts;
+	int32_t notice_thread;	/* the connector thread that opened it */
+	size_t heap_at;		/* its place in the builder's live heap */
 };
 
 struct span_cover {
 	int32_t host;
 	int64_t utc_min, utc_max;
+};
+
+/* 64-bit fingerprints of the join keys of written traces whose join
+ * might still come (a GUID; a push without its end or BTS report; a
+ * receipt without its response): a miss in the live maps that hits here
+ * ends the stream. Tables of linear probing (0 marks an empty slot), each
+ * twice the last, added when the last is 3/4 full: growing never holds
+ * an old and a new copy at once. */
+#define FP_LEVELS 40
+struct fpset {
+	uint64_t *slots[FP_LEVELS];
+	size_t cap[FP_LEVELS];
+	size_t n_levels, count;		/* count: in the last table */
+};
+
+/* The keys of written pushes that have seen their end and BTS report:
+ * only a repeated line could still join one, so a Bloom filter is enough
+ * (a false hit merely ends the stream). Levels double as they fill. */
+#define BLOOM_LEVELS 40
+#define BLOOM_BITS_PER_KEY 12
+#define BLOOM_PROBES 8
+struct bloom {
+	uint64_t *bits[BLOOM_LEVELS];
+	size_t cap[BLOOM_LEVELS];	/* keys the level holds, then the next */
+	size_t n_levels, count;		/* count: in the last level */
 };
 
 struct builder {
@@ -108,6 +146,27 @@ struct builder {
 	struct tuplemap *fetch_set;	/* server (host, thread) -> utc last touched */
 	const char *fallback;		/* why the replay cannot be trusted */
 	bool learned_kept;		/* the store keeps learned names */
+	/* The streamed full rebuild (tw set): a trace quiet for quiet_us is
+	 * written under the next id once no live trace sorts before it, and
+	 * forgotten; gave_up names a join that reached a forgotten trace
+	 * (then the rebuild runs again holding every trace). */
+	struct trace_writer *tw;
+	int64_t quiet_us;
+	size_t *heap;			/* live traces, by (first_utc, first id) */
+	size_t n_heap, cap_heap;
+	size_t *free_slots;
+	size_t n_free, cap_free;
+	int64_t given, written;		/* ids given so far; traces written */
+	int64_t last_utc, last_id;	/* the key of the last one given */
+	struct fpset gone;		/* keys whose join may still come */
+	struct bloom gone_done;		/* keys of pushes seen through */
+	struct tuplemap *gone_receipt;	/* host -> utc of a written last receipt */
+	bool learned_read[256];		/* a written trace found no name learned */
+	size_t *pending;		/* forgotten, to be written: ids follow */
+	size_t n_pending, cap_pending;
+	size_t peak_live;
+	const char *gave_up;
+	bool write_failed;
 };
 
 /* The actions an admin starts. Only 1 and 15 are documented numbers; the
@@ -201,29 +260,41 @@ static int32_t name_id(struct builder *b, const char *name)
 
 static size_t trace_new(struct builder *b, const char *guid)
 {
-	if (b->n_traces == b->n_chunks * TRACE_CHUNK) {
-		b->chunks = xrealloc(b->chunks, (b->n_chunks + 1) * sizeof(*b->chunks));
-		b->chunks[b->n_chunks++] = xmalloc(TRACE_CHUNK * sizeof(struct trace));
+	size_t idx;
+	if (b->n_free) {
+		idx = b->free_slots[--b->n_free];	/* a written trace's */
+	} else {
+		if (b->n_traces == b->n_chunks * TRACE_CHUNK) {
+			b->chunks = xrealloc(b->chunks,
+					     (b->n_chunks + 1) * sizeof(*b->chunks));
+			b->chunks[b->n_chunks++] =
+				xmalloc(TRACE_CHUNK * sizeof(struct trace));
+		}
+		idx = b->n_traces++;
 	}
-	struct trace *t = trace_at(b, b->n_traces);
+	struct trace *t = trace_at(b, idx);
 	memset(t, 0, sizeof(*t));
 	t->task_type = EVENT_NONE;
 	t->forward_utc = EVENT_NONE;
 	t->targets = EVENT_NONE;
 	t->connector_host = -1;
+	t->notice_thread = -1;
 	t->action = -1;
 	if (guid && guid[0]) {
 		snprintf(t->guid, sizeof(t->guid), "%s", guid);
-		strmap_put(b->by_guid, guid, (int64_t)b->n_traces);
+		strmap_put(b->by_guid, guid, (int64_t)idx);
 	}
-	return b->n_traces++;
+	return idx;
 }
+
+static void stream_check_guid(struct builder *b, const char *guid);
 
 static size_t trace_for_guid(struct builder *b, const char *guid)
 {
 	int64_t idx;
 	if (strmap_get(b->by_guid, guid, &idx))
 		return (size_t)idx;
+	stream_check_guid(b, guid);
 	return trace_new(b, guid);
 }
 
@@ -247,9 +318,14 @@ static void trace_push_id(struct trace *t, int64_t id, uint8_t flags)
 	t->flags[t->n_ids++] = flags;
 }
 
-static void trace_add_event(struct trace *t, const struct stored_event *e,
-			    int32_t host, uint8_t flags)
+static void stream_placed(struct builder *b, size_t idx, bool fresh);
+
+static void trace_add_event(struct builder *b, size_t idx,
+			    const struct stored_event *e, int32_t host,
+			    uint8_t flags)
 {
+	struct trace *t = trace_at(b, idx);
+	int64_t first = t->first_utc;
 	trace_push_id(t, e->id, flags);
 	if (t->n_ids == 1 || e->utc_us < t->first_utc)
 		t->first_utc = e->utc_us;
@@ -258,6 +334,8 @@ static void trace_add_event(struct trace *t, const struct stored_event *e,
 	if (e->ev.lane < TRACE_LANES)
 		t->lanes[e->ev.lane]++;
 	trace_add_host(t, host);
+	if (t->n_ids == 1 || t->first_utc < first)
+		stream_placed(b, idx, t->n_ids == 1);
 }
 
 /* Key parts: thread numbers and IDs as unsigned, -1 for "no part". */
@@ -299,6 +377,237 @@ static void touch(struct tuplemap *m, int32_t host, int32_t thread, int64_t utc)
 		tuplemap_put(m, (uint64_t)host, (uint64_t)(uint32_t)thread, 0, utc);
 }
 
+/* ---- the streamed rebuild: what it keeps of the traces it wrote ---- */
+
+/* Which join a fingerprint stands for. */
+enum gone_key { KEY_GUID = 1, KEY_PUSH, KEY_PUSH_ID, KEY_RECEIPT };
+
+static uint64_t key_fp(enum gone_key kind, uint64_t a, uint64_t b, uint64_t c)
+{
+	uint64_t h = (uint64_t)kind * UINT64_C(0x9E3779B97F4A7C15);
+	uint64_t parts[3] = { a, b, c };
+	for (int i = 0; i < 3; i++) {
+		h ^= parts[i] + UINT64_C(0xBF58476D1CE4E5B9) + (h << 6) + (h >> 2);
+		h *= UINT64_C(0x94D049BB133111EB);
+		h ^= h >> 31;
+	}
+	return h ? h : 1;	/* 0 marks an empty fpset slot */
+}
+
+static uint64_t guid_fp(const char *guid)
+{
+	return key_fp(KEY_GUID, hash_bytes(guid, strlen(guid)), 0, 0);
+}
+
+static size_t fpset_find(const uint64_t *slots, size_t cap, uint64_t fp)
+{
+	size_t i = (size_t)(fp >> 7) & (cap - 1);
+	while (slots[i] && slots[i] != fp)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+static void fpset_add(struct fpset *f, uint64_t fp)
+{
+	size_t n = f->n_levels;
+	if (!n || (f->count + 1) * 4 > f->cap[n - 1] * 3) {
+		if (n == FP_LEVELS)
+			abort();	/* 2^55 keys: unreachable */
+		f->cap[n] = n ? f->cap[n - 1] * 2 : 65536;
+		f->slots[n] = xcalloc(f->cap[n], sizeof(uint64_t));
+		f->n_levels = ++n;
+		f->count = 0;
+	}
+	size_t i = fpset_find(f->slots[n - 1], f->cap[n - 1], fp);
+	if (!f->slots[n - 1][i]) {
+		f->slots[n - 1][i] = fp;
+		f->count++;
+	}
+}
+
+static bool fpset_has(const struct fpset *f, uint64_t fp)
+{
+	for (size_t l = 0; l < f->n_levels; l++)
+		if (f->slots[l][fpset_find(f->slots[l], f->cap[l], fp)] == fp)
+			return true;
+	return false;
+}
+
+/* Double hashing over one level's bits. */
+static size_t bloom_bit(uint64_t fp, int k, size_t bits)
+{
+	uint64_t h1 = fp & 0xffffffffu, h2 = (fp >> 32) | 1;
+	return (size_t)((h1 + (uint64_t)k * h2) % bits);
+}
+
+static void bloom_add(struct bloom *bl, uint64_t fp)
+{
+	size_t n = bl->n_levels;
+	if (!n || bl->count == bl->cap[n - 1]) {
+		if (n == BLOOM_LEVELS)
+			return;	/* 2^55 keys: unreachable */
+		size_t cap = n ? bl->cap[n - 1] * 2 : 65536;
+		bl->bits[n] = xcalloc(cap * BLOOM_BITS_PER_KEY / 64, sizeof(uint64_t));
+		bl->cap[n] = cap;
+		bl->n_levels = ++n;
+		bl->count = 0;
+	}
+	size_t bits = bl->cap[n - 1] * BLOOM_BITS_PER_KEY;
+	for (int k = 0; k < BLOOM_PROBES; k++) {
+		size_t i = bloom_bit(fp, k, bits);
+		bl->bits[n - 1][i / 64] |= UINT64_C(1) << (i % 64);
+	}
+	bl->count++;
+}
+
+static bool bloom_has(const struct bloom *bl, uint64_t fp)
+{
+	for (size_t l = 0; l < bl->n_levels; l++) {
+		size_t bits = bl->cap[l] * BLOOM_BITS_PER_KEY;
+		int k = 0;
+		while (k < BLOOM_PROBES) {
+			size_t i = bloom_bit(fp, k, bits);
+			if (!(bl->bits[l][i / 64] & (UINT64_C(1) << (i % 64))))
+				break;
+			k++;
+		}
+		if (k == BLOOM_PROBES)
+			return true;
+	}
+	return false;
+}
+
+static void stream_give_up(struct builder *b, const char *why)
+{
+	if (!b->gave_up)
+		b->gave_up = why;
+}
+
+/* A GUID no live trace has: was its trace written already? */
+static void stream_check_guid(struct builder *b, const char *guid)
+{
+	if (b->tw && fpset_has(&b->gone, guid_fp(guid)))
+		stream_give_up(b, "a GUID came back after its trace was written");
+}
+
+static void stream_check_key(struct builder *b, enum gone_key kind, uint64_t x,
+			     uint64_t y, uint64_t z)
+{
+	if (!b->tw)
+		return;
+	uint64_t fp = key_fp(kind, x, y, z);
+	/* Only pushes seen through are in the Bloom filter. */
+	if (fpset_has(&b->gone, fp) ||
+	    (kind != KEY_RECEIPT && bloom_has(&b->gone_done, fp)))
+		stream_give_up(b, kind == KEY_RECEIPT
+			       ? "a response came after its receipt's trace was written"
+			       : "a push end or BTS report came after its push's"
+				 " trace was written");
+}
+
+/* A response that matches nothing joins the host's latest receipt if it
+ * is recent: it must not be one already written. */
+static void stream_check_last_receipt(struct builder *b, int32_t host,
+				      int64_t utc)
+{
+	int64_t at;
+	if (b->tw && tuplemap_get(b->gone_receipt, (uint64_t)host, 0, 0, &at) &&
+	    utc >= at && utc - at <= UNMATCHED_WINDOW_US)
+		stream_give_up(b, "a response joined a receipt after its trace"
+			       " was written");
+}
+
+/* Trace ids follow (first_utc, first event id): the live heap's order. */
+static bool key_before(const struct trace *x, const struct trace *y)
+{
+	if (x->first_utc != y->first_utc)
+		return x->first_utc < y->first_utc;
+	return x->ids[0] < y->ids[0];
+}
+
+static void heap_set(struct builder *b, size_t at, size_t idx)
+{
+	b->heap[at] = idx;
+	trace_at(b, idx)->heap_at = at;
+}
+
+static void heap_up(struct builder *b, size_t at)
+{
+	size_t idx = b->heap[at];
+	while (at) {
+		size_t parent = (at - 1) / 2;
+		if (!key_before(trace_at(b, idx), trace_at(b, b->heap[parent])))
+			break;
+		heap_set(b, at, b->heap[parent]);
+		at = parent;
+	}
+	heap_set(b, at, idx);
+}
+
+static void heap_down(struct builder *b, size_t at)
+{
+	size_t idx = b->heap[at];
+	for (;;) {
+		size_t c = 2 * at + 1;
+		if (c >= b->n_heap)
+			break;
+		if (c + 1 < b->n_heap &&
+		    key_before(trace_at(b, b->heap[c + 1]), trace_at(b, b->heap[c])))
+			c++;
+		if (!key_before(trace_at(b, b->heap[c]), trace_at(b, idx)))
+			break;
+		heap_set(b, at, b->heap[c]);
+		at = c;
+	}
+	heap_set(b, at, idx);
+}
+
+static void heap_remove(struct builder *b, size_t at)
+{
+	size_t last = b->heap[--b->n_heap];
+	if (at == b->n_heap)
+		return;
+	heap_set(b, at, last);
+	heap_down(b, at);
+	heap_up(b, trace_at(b, last)->heap_at);
+}
+
+/* A trace got its first event, or an earlier first time. */
+static void stream_placed(struct builder *b, size_t idx, bool fresh)
+{
+	if (!b->tw)
+		return;
+	struct trace *t = trace_at(b, idx);
+	if (fresh) {
+		if (b->n_heap == b->cap_heap) {
+			b->cap_heap = b->cap_heap ? b->cap_heap * 2 : 1024;
+			b->heap = xrealloc(b->heap, b->cap_heap * sizeof(*b->heap));
+		}
+		b->heap[b->n_heap++] = idx;
+		if (b->n_heap > b->peak_live)
+			b->peak_live = b->n_heap;
+		heap_up(b, b->n_heap - 1);
+	} else {
+		heap_up(b, t->heap_at);
+	}
+	/* Its id must follow those given already. */
+	if (b->given && (t->first_utc < b->last_utc ||
+			   (t->first_utc == b->last_utc && t->ids[0] <= b->last_id)))
+		stream_give_up(b, "a trace moved before one already written");
+}
+
+static void trace_release(struct builder *b, size_t idx);
+
+static void stream_merged(struct builder *b, size_t into, size_t from)
+{
+	if (!b->tw)
+		return;
+	if (trace_at(b, from)->n_ids)
+		heap_remove(b, trace_at(b, from)->heap_at);
+	trace_release(b, from);
+	stream_placed(b, into, false);
+}
+
 /* ---- connector: host+thread and order until Forwarded names the GUID ---- */
 
 static void close_notice(struct builder *b, int32_t host, int32_t thread)
@@ -306,16 +615,24 @@ static void close_notice(struct builder *b, int32_t host, int32_t thread)
 	tuplemap_put(b->open_notice, (uint64_t)host, (uint64_t)(uint32_t)thread, 0, -1);
 }
 
+/* An open notice whose trace was written (the streamed rebuild). */
+#define NOTICE_GONE (-2)
+
 static size_t notice_trace(struct builder *b, int32_t host, int32_t thread)
 {
-	int64_t idx;
+	int64_t idx = -1;
 	if (tuplemap_get(b->open_notice, (uint64_t)host, (uint64_t)(uint32_t)thread, 0, &idx) &&
 	    idx >= 0)
 		return (size_t)idx;
+	if (idx == NOTICE_GONE && !b->gave_up)
+		b->gave_up = "a connector notice went on after its trace was written";
 	size_t t = trace_new(b, NULL);
+	trace_at(b, t)->notice_thread = thread;
 	tuplemap_put(b->open_notice, (uint64_t)host, (uint64_t)(uint32_t)thread, 0, (int64_t)t);
 	return t;
 }
+
+static void stream_merged(struct builder *b, size_t into, size_t from);
 
 /* Forwarded named a GUID another lane already used (clocks disagree):
  * fold the connector's part into that trace. */
@@ -338,6 +655,7 @@ static void trace_merge(struct builder *b, size_t into, size_t from)
 		dst->action = src->action;
 	dst->connector_host = src->connector_host;
 	src->dead = true;
+	stream_merged(b, into, from);
 }
 
 static void on_connector(struct builder *b, const struct stored_event *e,
@@ -379,8 +697,10 @@ static void on_connector(struct builder *b, const struct stored_event *e,
 		t = notice_trace(b, host, thread);
 		close_notice(b, host, thread);
 		int64_t other;
-		if (ev->guid[0] && strmap_get(b->by_guid, ev->guid, &other) &&
-		    (size_t)other != t) {
+		bool known = ev->guid[0] && strmap_get(b->by_guid, ev->guid, &other);
+		if (ev->guid[0] && !known)
+			stream_check_guid(b, ev->guid);
+		if (known && (size_t)other != t) {
 			trace_merge(b, (size_t)other, t);
 			t = (size_t)other;
 		} else if (ev->guid[0]) {
@@ -399,6 +719,9 @@ static void on_connector(struct builder *b, const struct stored_event *e,
 			if (!had || strcmp(had, b->names[tr->action]))
 				trust(b, e->utc_us, INT64_MIN,
 				      "an action name learned anew");
+			if (!had && b->learned_read[ev->task_type] && !b->gave_up)
+				b->gave_up = "an action name learned after a trace"
+					     " that needed it was written";
 			if (!had)
 				b->learned[ev->task_type] = xstrdup(b->names[tr->action]);
 		}
@@ -408,7 +731,7 @@ static void on_connector(struct builder *b, const struct stored_event *e,
 		return;	/* gateway errors are findings, not hops */
 	}
 	trace_at(b, t)->connector_host = host;
-	trace_add_event(trace_at(b, t), e, host, 0);
+	trace_add_event(b, t, e, host, 0);
 }
 
 /* ---- server: GUID, then (PushID, TaskID) ---- */
@@ -451,10 +774,10 @@ static void on_push_started(struct builder *b, const struct stored_event *e,
 		struct stored_event fe = *e;
 		fe.id = fetch;
 		fe.ev.kind = EV_PUSH_FETCHED;
-		trace_add_event(tr, &fe, host, 0);
+		trace_add_event(b, t, &fe, host, 0);
 		tuplemap_put(b->pending_fetch, (uint64_t)host, thread, 0, -1);
 	}
-	trace_add_event(tr, e, host, 0);
+	trace_add_event(b, t, e, host, 0);
 }
 
 static void on_server(struct builder *b, const struct stored_event *e,
@@ -476,6 +799,8 @@ static void on_server(struct builder *b, const struct stored_event *e,
 	case EV_PUSH_FINISHED:
 		if (!tuplemap_get(b->push_by_ids, (uint64_t)ev->push_id,
 				(uint64_t)ev->task_id, 0, &v)) {
+			stream_check_key(b, KEY_PUSH, (uint64_t)ev->push_id,
+					 (uint64_t)ev->task_id, 0);
 			trust(b, e->utc_us, INT64_MIN, "a push end for a push before the window");
 			return;
 		}
@@ -486,6 +811,7 @@ static void on_server(struct builder *b, const struct stored_event *e,
 		break;
 	case EV_BTS_REPORT:
 		if (!tuplemap_get(b->push_by_id, (uint64_t)ev->push_id, NO_PART, 0, &v)) {
+			stream_check_key(b, KEY_PUSH_ID, (uint64_t)ev->push_id, NO_PART, 0);
 			trust(b, e->utc_us, INT64_MIN, "a BTS report for a push before the window");
 			return;
 		}
@@ -499,7 +825,7 @@ static void on_server(struct builder *b, const struct stored_event *e,
 	default:
 		return;
 	}
-	trace_add_event(trace_at(b, t), e, host, 0);
+	trace_add_event(b, t, e, host, 0);
 }
 
 /* ---- agent: GUID for receipts, (host, PushID, TaskID) for responses ---- */
@@ -523,7 +849,7 @@ static void on_receipt(struct builder *b, const struct stored_event *e,
 	tuplemap_put(b->last_receipt, (uint64_t)host, NO_PART, NO_PART,
 		   pack(t, tr->n_receipts));
 	tr->n_receipts++;
-	trace_add_event(tr, e, host, 0);
+	trace_add_event(b, t, e, host, 0);
 }
 
 static void on_response(struct builder *b, const struct stored_event *e,
@@ -535,6 +861,9 @@ static void on_response(struct builder *b, const struct stored_event *e,
 
 	bool found = tuplemap_get(b->receipt_by_ids, (uint64_t)host,
 				  (uint64_t)ev->push_id, (uint64_t)ev->task_id, &v);
+	if (!found)
+		stream_check_key(b, KEY_RECEIPT, (uint64_t)host,
+				 (uint64_t)ev->push_id, (uint64_t)ev->task_id);
 	if (found)
 		unpack(v, &t, &item);
 	else if (b->inc && e->utc_us >= b->cut && !b->fallback)
@@ -554,7 +883,7 @@ static void on_response(struct builder *b, const struct stored_event *e,
 			r->responded = true;
 			r->return_code = ev->return_code;
 			r->response_utc = e->utc_us;
-			trace_add_event(trace_at(b, t), e, host, 0);
+			trace_add_event(b, t, e, host, 0);
 			return;
 		}
 	}
@@ -566,19 +895,27 @@ static void on_response(struct builder *b, const struct stored_event *e,
 		if (age >= 0 && age <= UNMATCHED_WINDOW_US) {
 			trace_at(b, t)->receipts[item].answered_other = true;
 			trace_at(b, t)->unmatched++;
-			trace_add_event(trace_at(b, t), e, host, TRACE_EVENT_UNMATCHED);
+			trace_add_event(b, t, e, host, TRACE_EVENT_UNMATCHED);
 			return;
 		}
+	} else {
+		stream_check_last_receipt(b, host, e->utc_us);
 	}
 	t = trace_new(b, NULL);
 	trace_at(b, t)->orphan_response = true;
 	trace_at(b, t)->unmatched = 1;
-	trace_add_event(trace_at(b, t), e, host, TRACE_EVENT_UNMATCHED);
+	trace_add_event(b, t, e, host, TRACE_EVENT_UNMATCHED);
 }
+
+static int stream_flush(struct builder *b, int64_t now);
 
 static int on_event(void *ctx, const struct stored_event *e)
 {
 	struct builder *b = ctx;
+	if (b->tw && stream_flush(b, e->utc_us) != 0)
+		b->write_failed = true;
+	if (b->gave_up || b->write_failed)
+		return 1;	/* stop the replay */
 	int32_t host = host_id(b, e->host);
 	b->events++;
 	switch (e->ev.lane) {
@@ -597,7 +934,7 @@ static int on_event(void *ctx, const struct stored_event *e)
 	default:
 		break;
 	}
-	return 0;
+	return b->gave_up ? 1 : 0;
 }
 
 /* ---- coverage: which lanes' logs cover a moment ---- */
@@ -1258,6 +1595,143 @@ static int write_trace(struct builder *b, struct trace_writer *tw,
 	return rc;
 }
 
+/* ---- the streamed rebuild: writing and forgetting ---- */
+
+/* Free a trace's lists and give its slot back. */
+static void trace_release(struct builder *b, size_t idx)
+{
+	struct trace *t = trace_at(b, idx);
+	free(t->pushes);
+	free(t->receipts);
+	free(t->ids);
+	free(t->flags);
+	free(t->hosts);
+	memset(t, 0, sizeof(*t));
+	t->dead = true;
+	if (b->n_free == b->cap_free) {
+		b->cap_free = b->cap_free ? b->cap_free * 2 : 1024;
+		b->free_slots = xrealloc(b->free_slots, b->cap_free * sizeof(*b->free_slots));
+	}
+	b->free_slots[b->n_free++] = idx;
+}
+
+/* Drop a trace given its id from the join maps, keeping what a later
+ * event would need to notice that it joins a written trace. */
+static void trace_forget(struct builder *b, size_t idx)
+{
+	struct trace *t = trace_at(b, idx);
+	int64_t v;
+	if (t->guid[0]) {
+		if (strmap_get(b->by_guid, t->guid, &v) && v == (int64_t)idx)
+			strmap_del(b->by_guid, t->guid);
+		fpset_add(&b->gone, guid_fp(t->guid));
+	}
+	uint64_t host = (uint64_t)t->connector_host,
+		 thread = (uint64_t)(uint32_t)t->notice_thread;
+	if (t->connector_host >= 0 &&
+	    tuplemap_get(b->open_notice, host, thread, 0, &v) && v == (int64_t)idx)
+		tuplemap_put(b->open_notice, host, thread, 0, NOTICE_GONE);
+	for (size_t i = 0; i < t->n_pushes; i++) {
+		const struct push *p = &t->pushes[i];
+		uint64_t push = (uint64_t)p->push_id, task = (uint64_t)p->task_id;
+		if (tuplemap_get(b->push_by_ids, push, task, 0, &v) && v == pack(idx, i)) {
+			tuplemap_del(b->push_by_ids, push, task, 0);
+			uint64_t fp = key_fp(KEY_PUSH, push, task, 0);
+			if (p->finished)
+				bloom_add(&b->gone_done, fp);
+			else
+				fpset_add(&b->gone, fp);
+		}
+		if (tuplemap_get(b->push_by_id, push, NO_PART, 0, &v) && v == pack(idx, i)) {
+			tuplemap_del(b->push_by_id, push, NO_PART, 0);
+			uint64_t fp = key_fp(KEY_PUSH_ID, push, NO_PART, 0);
+			if (p->has_bts)
+				bloom_add(&b->gone_done, fp);
+			else
+				fpset_add(&b->gone, fp);
+		}
+	}
+	for (size_t i = 0; i < t->n_receipts; i++) {
+		const struct receipt *r = &t->receipts[i];
+		uint64_t host_r = (uint64_t)r->host, push = (uint64_t)r->push_id,
+			 task = (uint64_t)r->task_id;
+		/* An answered receipt takes no other answer: forgetting it
+		 * changes nothing. */
+		if (tuplemap_get(b->receipt_by_ids, host_r, push, task, &v) &&
+		    v == pack(idx, i)) {
+			tuplemap_del(b->receipt_by_ids, host_r, push, task);
+			if (!r->responded)
+				fpset_add(&b->gone, key_fp(KEY_RECEIPT, host_r, push, task));
+		}
+		if (tuplemap_get(b->last_receipt, host_r, NO_PART, NO_PART, &v) &&
+		    v == pack(idx, i)) {
+			tuplemap_del(b->last_receipt, host_r, NO_PART, NO_PART);
+			tuplemap_put(b->gone_receipt, host_r, 0, 0,
+				     r->utc == INT64_MIN ? INT64_MIN + 1 : r->utc);
+		}
+	}
+	/* Its action was named by a number nobody had named yet. */
+	if (t->action < 0 && t->task_type >= 0 && t->task_type < 256 &&
+	    !action_of_task_type(t->task_type) && !b->learned[t->task_type])
+		b->learned_read[t->task_type] = true;
+}
+
+/* Forgotten traces are written this many at a time: the replay's reads
+ * (a page of each log's events) fill most of the page cache, and writing
+ * a trace at a time would evict them a trace at a time. */
+#define WRITE_BATCH 4096
+
+/* Give ids, in order, to the traces quiet since before now - quiet_us
+ * that no live trace sorts before, and write them in batches; INT64_MAX
+ * writes every one left. */
+static int stream_flush(struct builder *b, int64_t now)
+{
+	while (b->n_heap && !b->gave_up) {
+		size_t idx = b->heap[0];
+		struct trace *t = trace_at(b, idx);
+		if (now != INT64_MAX && (t->last_utc >= now ||
+		    (uint64_t)now - (uint64_t)t->last_utc <= (uint64_t)b->quiet_us))
+			break;
+		heap_remove(b, 0);
+		b->given++;
+		b->last_utc = t->first_utc;
+		b->last_id = t->ids[0];
+		trace_forget(b, idx);
+		if (b->n_pending == b->cap_pending) {
+			b->cap_pending = b->cap_pending ? b->cap_pending * 2 : 1024;
+			b->pending = xrealloc(b->pending, b->cap_pending * sizeof(*b->pending));
+		}
+		b->pending[b->n_pending++] = idx;
+	}
+	if (b->gave_up || (b->n_pending < WRITE_BATCH && now != INT64_MAX))
+		return 0;
+	for (size_t i = 0; i < b->n_pending; i++) {
+		if (write_trace(b, b->tw, trace_at(b, b->pending[i]), ++b->written) != 0)
+			return -1;
+		trace_release(b, b->pending[i]);
+	}
+	b->n_pending = 0;
+	return now == INT64_MAX ? 0 : store_traces_flush(b->tw);
+}
+
+/* The learned names and the mark of a store whose traces keep them, then
+ * the commit; the writer is gone after. */
+static int finish_writer(struct builder *b, struct trace_writer *tw, int rc)
+{
+	/* What an update seeds its replay with; -1 marks a store whose
+	 * traces were built by a tatrace that keeps them. */
+	for (int64_t tt = 0; rc == 0 && tt < 256; tt++)
+		if (b->learned[tt])
+			rc = store_traces_learned_put(tw, tt, b->learned[tt]);
+	if (rc == 0)
+		rc = store_traces_learned_put(tw, -1, "");
+	if (rc == 0)
+		rc = store_traces_commit(tw);
+	else
+		store_traces_abort(tw);
+	return rc;
+}
+
 static int write_all(struct builder *b, uint64_t *written)
 {
 	struct trace **order = xmalloc((b->n_traces + 1) * sizeof(*order));
@@ -1270,17 +1744,8 @@ static int write_all(struct builder *b, uint64_t *written)
 	int rc = tw ? 0 : -1;
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = write_trace(b, tw, order[i], (int64_t)i + 1);
-	/* What an update seeds its replay with; -1 marks a store whose
-	 * traces were built by a tatrace that keeps them. */
-	for (int64_t tt = 0; rc == 0 && tt < 256; tt++)
-		if (b->learned[tt])
-			rc = store_traces_learned_put(tw, tt, b->learned[tt]);
-	if (rc == 0)
-		rc = store_traces_learned_put(tw, -1, "");
-	if (tw && rc == 0)
-		rc = store_traces_commit(tw);
-	else if (tw)
-		store_traces_abort(tw);
+	if (tw)
+		rc = finish_writer(b, tw, rc);
 	free(order);
 	*written = rc == 0 ? n : 0;
 	return rc;
@@ -1321,6 +1786,15 @@ static void builder_free(struct builder *b)
 		tuplemap_free(b->notice_set);
 	if (b->fetch_set)
 		tuplemap_free(b->fetch_set);
+	if (b->gone_receipt)
+		tuplemap_free(b->gone_receipt);
+	free(b->heap);
+	free(b->pending);
+	free(b->free_slots);
+	for (size_t l = 0; l < b->gone.n_levels; l++)
+		free(b->gone.slots[l]);
+	for (size_t l = 0; l < b->gone_done.n_levels; l++)
+		free(b->gone_done.bits[l]);
 }
 
 static void builder_init(struct builder *b, struct store *s)
@@ -1339,9 +1813,9 @@ static void builder_init(struct builder *b, struct store *s)
 	};
 }
 
-int correlate_rebuild(struct store *s, struct correlate_stats *stats)
+/* Every trace held until the end, then sorted and written. */
+static int rebuild_held(struct store *s, struct correlate_stats *stats)
 {
-	double start = clock_now();
 	struct builder b;
 	builder_init(&b, s);
 	uint64_t written = 0;
@@ -1353,10 +1827,82 @@ int correlate_rebuild(struct store *s, struct correlate_stats *stats)
 	if (stats) {
 		stats->events = b.events;
 		stats->traces = written;
-		stats->seconds = clock_now() - start;
+		stats->live_peak = b.n_traces;
 	}
 	builder_free(&b);
 	return rc;
+}
+
+/* Traces written as the replay leaves them behind. *gave_up says why the
+ * stream could not go on (then nothing was written). */
+static int rebuild_streamed(struct store *s, int64_t quiet_us,
+			    struct correlate_stats *stats, const char **gave_up)
+{
+	struct builder b;
+	builder_init(&b, s);
+	b.quiet_us = quiet_us;
+	b.gone_receipt = tuplemap_new();
+	int rc = store_coverage(s, on_coverage, &b);
+	if (rc == 0) {
+		b.tw = store_traces_begin(s);
+		rc = b.tw ? 0 : -1;
+	}
+	if (rc == 0)
+		rc = store_events(s, on_event, &b);
+	if (rc == 0 && b.write_failed)
+		rc = -1;
+	if (rc == 0 && !b.gave_up)
+		rc = stream_flush(&b, INT64_MAX);
+	if (b.tw && (rc != 0 || b.gave_up))
+		store_traces_abort(b.tw);
+	else if (b.tw)
+		rc = finish_writer(&b, b.tw, rc);
+	*gave_up = b.gave_up;
+	if (stats) {
+		stats->events = b.events;
+		stats->traces = rc == 0 && !b.gave_up ? (uint64_t)b.written : 0;
+		stats->live_peak = b.peak_live;
+	}
+	builder_free(&b);
+	return rc;
+}
+
+/* The default quiet time, or TATRACE_TRACE_QUIET seconds (0: hold every
+ * trace, as before the stream; the tests compare the two). */
+static int64_t quiet_default(void)
+{
+	const char *env = getenv("TATRACE_TRACE_QUIET");
+	if (env && *env) {
+		char *end;
+		double sec = strtod(env, &end);
+		if (!*end && sec >= 0 && sec < 1e9)
+			return (int64_t)(sec * 1e6);
+	}
+	return QUIET_US;
+}
+
+int correlate_rebuild_quiet(struct store *s, int64_t quiet_us,
+			    struct correlate_stats *stats)
+{
+	double start = clock_now();
+	const char *gave_up = NULL;
+	int rc = 0;
+	if (stats)
+		*stats = (struct correlate_stats){0};	/* every field said */
+	if (quiet_us > 0)
+		rc = rebuild_streamed(s, quiet_us, stats, &gave_up);
+	if (quiet_us <= 0 || (rc == 0 && gave_up))
+		rc = rebuild_held(s, stats);
+	if (stats) {
+		stats->held_all = quiet_us <= 0 ? "asked to" : gave_up;
+		stats->seconds = clock_now() - start;
+	}
+	return rc;
+}
+
+int correlate_rebuild(struct store *s, struct correlate_stats *stats)
+{
+	return correlate_rebuild_quiet(s, quiet_default(), stats);
 }
 
 /* ---- the incremental update ---- */
@@ -1365,8 +1911,10 @@ int correlate_rebuild(struct store *s, struct correlate_stats *stats)
  * the latest receipt of its host up to UNMATCHED_WINDOW_US back, and a
  * verdict reads coverage up to NEXT_STEP_MARGIN_US after a trace's end. */
 #define UPDATE_WINDOW_US (UNMATCHED_WINDOW_US + NEXT_STEP_MARGIN_US)
-/* Above this share of the traces a full rebuild is as cheap. */
+/* Above this share of the traces a full rebuild is as cheap; above this
+ * many it also holds less memory (the update holds its traces). */
 #define UPDATE_MAX_SHARE 4
+#define UPDATE_MAX_TRACES 20000
 
 struct cover_span {
 	int64_t file_id, utc_min, utc_max;
@@ -1628,8 +2176,8 @@ int correlate_update(struct store *s, const struct correlate_base *base,
 		rc = update_plan(&b, base, &old, &fallback, &nothing);
 	if (rc == 0 && !fallback)
 		rc = store_traces_span(s, &max_id, &total);
-	if (rc == 0 && !fallback && !nothing && (int64_t)old.n * UPDATE_MAX_SHARE > total &&
-	    old.n > 1000)
+	if (rc == 0 && !fallback && !nothing && old.n > 1000 &&
+	    ((int64_t)old.n * UPDATE_MAX_SHARE > total || old.n > UPDATE_MAX_TRACES))
 		fallback = "the change touches too many traces";
 	if (old.n > 1)	/* qsort wants a non-null array even for none */
 		qsort(old.ids, old.n, sizeof(*old.ids), cmp_id);

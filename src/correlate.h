@@ -20,11 +20,23 @@ struct correlate_stats {
 	bool incremental;	/* correlate_update rebuilt only some */
 	uint64_t rebuilt;	/* traces it rewrote */
 	const char *fallback;	/* why an update ran the full rebuild, or NULL */
+	uint64_t live_peak;	/* most traces a full rebuild held at once */
+	const char *held_all;	/* why a full rebuild held every trace, or NULL */
 };
 
 /* Replace the store's traces with ones built from its events, in one
- * transaction. 0, or -1 with store_error(s) telling why. */
+ * transaction. 0, or -1 with store_error(s) telling why. The traces are
+ * written as the replay leaves them behind, so memory follows the traces
+ * of a few minutes, not all of them; a join that reaches a trace already
+ * written (an answer hours late) is noticed, and the rebuild then runs
+ * again holding every trace (stats->held_all says why): the same traces,
+ * under the same ids, either way. */
 int correlate_rebuild(struct store *s, struct correlate_stats *stats);
+/* The same, a trace being written once quiet_us passed without an event
+ * joining it; 0 holds every trace. correlate_rebuild takes 10 minutes,
+ * or $TATRACE_TRACE_QUIET seconds. */
+int correlate_rebuild_quiet(struct store *s, int64_t quiet_us,
+			    struct correlate_stats *stats);
 
 /* What the traces were built from: the highest event id and each log's
  * time span, taken before an ingest loads anything (NULL when the traces

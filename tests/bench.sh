@@ -10,7 +10,9 @@
 # receipt until the trace shows; BENCH_FOLLOW_RECORDS, 0 skips it); then
 # the cost per number of files (BENCH_MANYFILES sizes it, 0 skips it);
 # then the incremental update after appends to one client log against
-# the full rebuild (tests/bench/incremental.py).
+# the full rebuild (tests/bench/incremental.py); with
+# BENCH_TRACEMEM_ACTIONS=1000000 (opt-in: minutes) the trace rebuild's
+# time and peak RSS at that many traces (tests/bench/tracemem.py).
 # Figures are meaningful as ratios to the baselines of the
 # same run.
 set -eu
@@ -37,3 +39,5 @@ F=${BENCH_FOLLOW_RECORDS:-1000000}
 [ "$F" -eq 0 ] || python3 "$here/bench/grow.py" "$T" "$F"
 python3 "$here/bench/manyfiles.py" "$T"
 python3 "$here/bench/incremental.py" "$T" "${BENCH_TRACE_RECORDS:-10000000}" "${BENCH_TRACE_ACTIONS:-100000}"
+M=${BENCH_TRACEMEM_ACTIONS:-0}
+[ "$M" -eq 0 ] || python3 "$here/bench/tracemem.py" "$T" "${BENCH_TRACEMEM_RECORDS:-10000000}" "$M"

@@ -643,6 +643,130 @@ static void test_update_falls_back_for_an_old_join(void **state)
 	assert_int_equal(c.rows[0].lanes[2], 2);
 }
 
+/* ---- the streamed rebuild against holding every trace ---- */
+
+static void rebuild_quiet(struct store *s, int64_t quiet_us, struct collected *c,
+			  struct correlate_stats *st)
+{
+	struct trace_query all = {0};
+	assert_int_equal(store_bulk_end(s), 0);
+	memset(st, 0, sizeof(*st));
+	assert_int_equal(correlate_rebuild_quiet(s, quiet_us, st), 0);
+	memset(c, 0, sizeof(*c));
+	assert_int_equal(store_traces(s, &all, collect, c), 0);
+	assert_int_equal(st->traces, c->n);
+}
+
+static void assert_same_traces(const struct collected *a, const struct collected *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_int_equal(a->rows[i].id, b->rows[i].id);
+		assert_int_equal(a->rows[i].first_utc, b->rows[i].first_utc);
+		assert_int_equal(a->rows[i].lanes[2], b->rows[i].lanes[2]);
+		assert_string_equal(a->guid[i], b->guid[i]);
+		assert_string_equal(a->status[i], b->status[i]);
+		assert_string_equal(a->summary[i], b->summary[i]);
+		assert_string_equal(a->next[i], b->next[i]);
+	}
+}
+
+/* Actions an hour apart: each trace is written and forgotten before the
+ * next begins (one held at a time), with the held build's result. */
+static void test_stream_holds_one_at_a_time(void **state)
+{
+	struct store *s = *state;
+	struct collected held, streamed;
+	struct correlate_stats st;
+	static const char *const guids[] = { G1, G2,
+		"33333333-2222-3333-4444-555555555555",
+		"44444444-2222-3333-4444-555555555555" };
+	for (int i = 0; i < 4; i++) {
+		char suffix[16];
+		snprintf(suffix, sizeof(suffix), "-%d", i);
+		one_action(s, suffix, T0 + i * 3600 * SEC, guids[i], 5 + i);
+	}
+	rebuild_quiet(s, 0, &held, &st);
+	assert_string_equal(st.held_all, "asked to");
+	assert_int_equal(st.live_peak, 4);
+	rebuild_quiet(s, 600 * SEC, &streamed, &st);
+	assert_null(st.held_all);
+	assert_int_equal(st.live_peak, 1);
+	assert_int_equal(streamed.n, 4);
+	assert_same_traces(&held, &streamed);
+}
+
+/* A response three hours after its receipt joins a trace the stream has
+ * written: noticed, and the traces are those of the held build. */
+static void test_stream_notices_a_late_response(void **state)
+{
+	struct store *s = *state;
+	struct collected held, streamed;
+	struct correlate_stats st;
+	struct line a[] = {
+		agent(T0 + 3 * SEC, EV_TASK_RECEIVED, G1, 5, EVENT_NONE),
+		agent(T0 + 3 * 3600 * SEC, EV_RESPONSE_SENT, NULL, 5, 1),
+	};
+	add_log(s, "CL01", "CcmNotificationAgent.log", "agent", T0 - SEC,
+		T0 + 4 * 3600 * SEC, a, 2);
+	rebuild_quiet(s, 0, &held, &st);
+	rebuild_quiet(s, 600 * SEC, &streamed, &st);
+	assert_non_null(st.held_all);
+	assert_string_equal(st.held_all, "a response came after its receipt's"
+			    " trace was written");
+	assert_int_equal(streamed.n, 1);
+	assert_int_equal(streamed.rows[0].lanes[2], 2);
+	assert_same_traces(&held, &streamed);
+}
+
+/* The server pushes a GUID two hours after a client logged it (a clock
+ * set wrong): one trace, noticed as a GUID that came back. */
+static void test_stream_notices_a_guid_coming_back(void **state)
+{
+	struct store *s = *state;
+	struct collected held, streamed;
+	struct correlate_stats st;
+	struct line a[] = { agent(T0, EV_TASK_RECEIVED, G1, 5, EVENT_NONE) };
+	struct line m[] = { server(T0 + 2 * 3600 * SEC, EV_PUSH_STARTED, G1, 5, 1, EVENT_NONE) };
+	add_log(s, "CL01", "CcmNotificationAgent.log", "agent", T0 - SEC, T0 + SEC, a, 1);
+	add_log(s, "MP01", "BgbServer.log", "server", T0 + 2 * 3600 * SEC - SEC,
+		T0 + 2 * 3600 * SEC + SEC, m, 1);
+	rebuild_quiet(s, 0, &held, &st);
+	rebuild_quiet(s, 600 * SEC, &streamed, &st);
+	assert_non_null(st.held_all);
+	assert_string_equal(st.held_all, "a GUID came back after its trace was written");
+	assert_int_equal(streamed.n, 1);
+	assert_same_traces(&held, &streamed);
+}
+
+/* A client-only trace names its action by a number that a connector line
+ * an hour later teaches: the written trace would have said the number. */
+static void test_stream_notices_a_name_learned_late(void **state)
+{
+	struct store *s = *state;
+	struct collected held, streamed;
+	struct correlate_stats st;
+	struct line a[] = { agent(T0, EV_TASK_RECEIVED, G1, 5, EVENT_NONE) };
+	a[0].ev.task_type = 7;
+	int64_t at = T0 + 3600 * SEC;
+	struct line c[] = {
+		connector(at, 11, EV_NOTIFY_RECEIVED, NULL),
+		connector(at + SEC, 11, EV_AUTHORIZED, NULL),
+		connector(at + 2 * SEC, 11, EV_FORWARDED, G2),
+	};
+	c[2].ev.task_type = 7;
+	add_log(s, "CL01", "CcmNotificationAgent.log", "agent", T0 - SEC, T0 + SEC, a, 1);
+	add_log(s, "SCP01", "CMGatewayNotificationWorker.log", "connector", at - SEC,
+		at + 10 * SEC, c, 3);
+	rebuild_quiet(s, 0, &held, &st);
+	assert_non_null(strstr(held.summary[0], "RequestMachinePolicy"));
+	rebuild_quiet(s, 600 * SEC, &streamed, &st);
+	assert_non_null(st.held_all);
+	assert_string_equal(st.held_all, "an action name learned after a trace that"
+			    " needed it was written");
+	assert_same_traces(&held, &streamed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -662,6 +786,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_server_count_proves_partial, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_update_adds_only_the_new_trace, setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_update_falls_back_for_an_old_join, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_stream_holds_one_at_a_time, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_stream_notices_a_late_response, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_stream_notices_a_guid_coming_back, setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_stream_notices_a_name_learned_late, setup_memory, teardown_store),
 		cmocka_unit_test(test_action_aliases),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;

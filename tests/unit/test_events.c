@@ -293,6 +293,34 @@ static void test_table(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* The first non-blank byte picks the rows tried, from what PCRE2 says
+ * each pattern can start with: a [Scenario] or WARNING: prefix counts,
+ * blanks (space, tab, the 0xA0 that \h also matches) are skipped, and
+ * a byte no shape starts with tries none. */
+static void test_first_byte_picks_rows(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(event_rows_starting(f->m, ROLE_CONNECTOR, 'R'), 2);
+	assert_int_equal(event_rows_starting(f->m, ROLE_CONNECTOR, '['), 1);
+	assert_int_equal(event_rows_starting(f->m, ROLE_CONNECTOR, 'F'), 1);
+	assert_int_equal(event_rows_starting(f->m, ROLE_CONNECTOR, 'x'), 0);
+	assert_int_equal(event_rows_starting(f->m, ROLE_SERVER, 'G'), 2);
+	assert_int_equal(event_rows_starting(f->m, ROLE_SERVER, 'W'), 1);
+	assert_int_equal(event_rows_starting(f->m, ROLE_SERVER, 'N'), 1);
+	assert_int_equal(event_rows_starting(f->m, ROLE_SERVER, 'R'), 0);
+	assert_int_equal(event_rows_starting(f->m, ROLE_AGENT, 'S'), 1);
+	assert_int_equal(event_rows_starting(f->m, ROLE_OTHER, 'R'), 0);
+	struct event ev;
+	static const char lead[] = " \t\xa0 Validating device action message content...";
+	assert_true(event_match_role(f->m, ROLE_CONNECTOR, lead, strlen(lead), &ev));
+	assert_int_equal(ev.kind, EV_NOTIFY_VALIDATING);
+	static const char warn[] = "WARNING: Notification Server on MP01 with TCP port"
+				   " 10123 is NOT allowed by Windows Firewall.";
+	assert_true(event_match_role(f->m, ROLE_SERVER, warn, strlen(warn), &ev));
+	assert_int_equal(ev.kind, EV_FIREWALL_BLOCKED);
+	assert_false(event_match_role(f->m, ROLE_CONNECTOR, " \t ", 3, &ev));
+}
+
 /* The message is a span of a larger record: bytes after len are not
  * looked at, and no NUL terminator is needed. */
 static void test_span_not_terminated(void **state)
@@ -512,6 +540,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_span_not_terminated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_first_byte_picks_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_fields_cut, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),

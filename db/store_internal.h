@@ -7,7 +7,10 @@
 #include <sqlite3.h>
 #include "store.h"
 
-#define STORE_MAX_STMTS 128
+/* Every distinct SQL text of db/ (about 200, the dashboard's paging
+ * variants among them) fits, so a long --follow or dashboard session
+ * never meets "statement cache full". */
+#define STORE_MAX_STMTS 256
 
 struct store_stmt_slot {
 	const char *sql;	/* identity: the module's static SQL text */

@@ -47,12 +47,30 @@ struct fev {
 	bool used;			/* grouped already by the running rule */
 };
 
+/* One trace as the rules read it, 48 bytes: a store of a million traces
+ * holds all of them at once. Hops are ms in int32 (24 days); the rare
+ * hop outside that range, or EVENT_NONE's neighbours, lives in
+ * fctx.big_hops and HOP_BIG marks it. The clients of missing_evidence
+ * traces live in fctx.clients, the only rule reading them walks that. */
+#define HOP_NONE INT32_MIN
+#define HOP_BIG INT32_MAX
 struct ftrace {
-	int64_t id, first, last, hops[TRACE_LANES], unmatched;	/* hops: forward->push, push->receive, receive->response */
-	char *clients;			/* missing_evidence only, else NULL */
-	int status;			/* index in trace_statuses (db/trace_status.h), -1 */
-	unsigned missing;		/* bit per lane */
+	int64_t id, first, last;
+	int32_t hops[TRACE_LANES];	/* forward->push, push->receive, receive->response */
+	int32_t unmatched;		/* saturated at INT32_MAX */
+	int8_t status;			/* index in trace_statuses (db/trace_status.h), -1 */
+	uint8_t missing;		/* bit per lane */
 	bool skew;
+};
+
+struct big_hop {
+	size_t key;			/* trace index * TRACE_LANES + lane */
+	int64_t ms;
+};
+
+struct trace_clients {
+	size_t trace;			/* index in fctx.tr */
+	char *clients;
 };
 
 struct fcov {
@@ -96,6 +114,10 @@ struct fctx {
 	size_t n_ev, cap_ev;
 	struct ftrace *tr;
 	size_t n_tr, cap_tr;
+	struct big_hop *big_hops;	/* in key order */
+	size_t n_big, cap_big;
+	struct trace_clients *clients;	/* in trace order */
+	size_t n_clients, cap_clients;
 	struct fcov *cov;
 	size_t n_cov, cap_cov;
 	struct dup_pair *dups;
@@ -400,6 +422,8 @@ static const struct ftrace *trace_around(const struct fctx *c, int status,
 	}
 	return NULL;
 }
+
+static int64_t hop_of(const struct fctx *c, size_t i, int h);
 
 /* ---- the rules ----------------------------------------------------------- */
 
@@ -807,9 +831,11 @@ static void rule_slow_hop(struct fctx *c, const struct rule *rule)
 	int64_t *v = xmalloc((c->n_tr + 1) * sizeof(*v));
 	for (int h = 0; h < 3; h++) {
 		size_t n = 0;
-		for (size_t i = 0; i < c->n_tr; i++)
-			if (c->tr[i].hops[h] != EVENT_NONE && c->tr[i].hops[h] >= 0)
-				v[n++] = c->tr[i].hops[h];
+		for (size_t i = 0; i < c->n_tr; i++) {
+			int64_t ms = hop_of(c, i, h);
+			if (ms != EVENT_NONE && ms >= 0)
+				v[n++] = ms;
+		}
 		if (n < SLOW_MIN_SAMPLES)
 			continue;
 		int64_t median = findings_median(v, n);
@@ -819,14 +845,15 @@ static void rule_slow_hop(struct fctx *c, const struct rule *rule)
 		struct fnd *f = NULL;
 		int64_t worst = 0;
 		for (size_t i = 0; i < c->n_tr; i++) {
-			if (c->tr[i].hops[h] == EVENT_NONE || c->tr[i].hops[h] <= limit)
+			int64_t ms = hop_of(c, i, h);
+			if (ms == EVENT_NONE || ms <= limit)
 				continue;
 			if (!f)
 				f = fnd_new(c, rule);
 			fnd_trace(f, &c->tr[i]);
 			f->count++;
-			if (c->tr[i].hops[h] > worst)
-				worst = c->tr[i].hops[h];
+			if (ms > worst)
+				worst = ms;
 		}
 		if (!f)
 			continue;
@@ -1037,10 +1064,9 @@ static void rule_lane_uncovered(struct fctx *c, const struct rule *rule)
 		 * a receipt and then stop; the server's log names no targets. */
 		struct buf hosts = { 0 };
 		if (l == LANE_AGENT) {
-			for (size_t i = 0; i < c->n_tr; i++)
-				if (c->tr[i].status == missing &&
-				    (c->tr[i].missing & (1u << l)) && c->tr[i].clients)
-					list_csv(&hosts, c->tr[i].clients);
+			for (size_t k = 0; k < c->n_clients; k++)
+				if (c->tr[c->clients[k].trace].missing & (1u << l))
+					list_csv(&hosts, c->clients[k].clients);
 		} else {
 			for (size_t i = 0; i < c->n_cov; i++)
 				if (!strcmp(c->cov[i].role, lane_logs[l].role))
@@ -1364,6 +1390,41 @@ static unsigned missing_bits(const char *csv)
 	return bits;
 }
 
+static int32_t hop_pack(struct fctx *c, int64_t ms, int lane)
+{
+	if (ms == EVENT_NONE)
+		return HOP_NONE;
+	if (ms > HOP_NONE && ms < HOP_BIG)
+		return (int32_t)ms;
+	if (c->n_big == c->cap_big) {
+		c->cap_big = c->cap_big ? 2 * c->cap_big : 8;
+		c->big_hops = xrealloc(c->big_hops, c->cap_big * sizeof(*c->big_hops));
+	}
+	c->big_hops[c->n_big++] = (struct big_hop){
+		c->n_tr * TRACE_LANES + (size_t)lane, ms,
+	};
+	return HOP_BIG;
+}
+
+/* Trace i's hop on lane h in ms, or EVENT_NONE. */
+static int64_t hop_of(const struct fctx *c, size_t i, int h)
+{
+	int32_t v = c->tr[i].hops[h];
+	if (v == HOP_NONE)
+		return EVENT_NONE;
+	if (v != HOP_BIG)
+		return v;
+	size_t key = i * TRACE_LANES + (size_t)h, lo = 0, hi = c->n_big;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->big_hops[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return c->big_hops[lo].ms;	/* hop_pack stored it */
+}
+
 static int load_trace(void *ctx, const struct trace_row *t)
 {
 	struct fctx *c = ctx;
@@ -1371,15 +1432,28 @@ static int load_trace(void *ctx, const struct trace_row *t)
 		c->cap_tr = c->cap_tr ? 2 * c->cap_tr : 256;
 		c->tr = xrealloc(c->tr, c->cap_tr * sizeof(*c->tr));
 	}
-	c->tr[c->n_tr++] = (struct ftrace){
+	struct ftrace *f = &c->tr[c->n_tr];
+	*f = (struct ftrace){
 		.id = t->id, .first = t->first_utc, .last = t->last_utc,
-		.hops = { t->hop_forward_to_push, t->hop_push_to_receive,
-			  t->hop_receive_to_response },
-		.unmatched = t->unmatched, .status = status_index(t->status),
-		.missing = missing_bits(t->missing), .skew = t->skew,
+		.unmatched = t->unmatched > INT32_MAX ? INT32_MAX :
+			     t->unmatched < 0 ? 0 : (int32_t)t->unmatched,
+		.status = (int8_t)status_index(t->status),
+		.missing = (uint8_t)missing_bits(t->missing), .skew = t->skew,
 	};
-	if (!strcmp(t->status, "missing_evidence") && t->clients[0])
-		c->tr[c->n_tr - 1].clients = xstrdup(t->clients);
+	f->hops[0] = hop_pack(c, t->hop_forward_to_push, 0);
+	f->hops[1] = hop_pack(c, t->hop_push_to_receive, 1);
+	f->hops[2] = hop_pack(c, t->hop_receive_to_response, 2);
+	if (!strcmp(t->status, "missing_evidence") && t->clients[0]) {
+		if (c->n_clients == c->cap_clients) {
+			c->cap_clients = c->cap_clients ? 2 * c->cap_clients : 16;
+			c->clients = xrealloc(c->clients,
+					      c->cap_clients * sizeof(*c->clients));
+		}
+		c->clients[c->n_clients++] = (struct trace_clients){
+			c->n_tr, xstrdup(t->clients),
+		};
+	}
+	c->n_tr++;
 	return 0;
 }
 
@@ -1421,9 +1495,11 @@ static void fctx_free(struct fctx *c)
 		free(c->ev[i].path);
 	}
 	free(c->ev);
-	for (size_t i = 0; i < c->n_tr; i++)
-		free(c->tr[i].clients);
 	free(c->tr);
+	free(c->big_hops);
+	for (size_t i = 0; i < c->n_clients; i++)
+		free(c->clients[i].clients);
+	free(c->clients);
 	for (size_t i = 0; i < c->n_cov; i++) {
 		free(c->cov[i].host);
 		free(c->cov[i].role);

@@ -60,10 +60,14 @@ struct resolve_ctx {
 
 static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
 static const char SQL_COMMIT[] = "COMMIT";
+/* Only the hosts with unbiased records ask for their segments: reading
+ * every block row (each most of a 64 KiB page, for its metadata) cost an
+ * append 0.1-0.3 s at 10M records when only the site server's were due. */
 static const char SQL_SEGMENTS[] =
 	"SELECT f.host_id, b.bias, b.xlocal_min, b.xlocal_max"
-	" FROM blocks b JOIN files f ON f.id = b.file_id"
-	" WHERE b.bias IS NOT NULL ORDER BY f.host_id, b.xlocal_min";
+	" FROM files f JOIN blocks b ON b.file_id = f.id"
+	" WHERE f.host_id IN (SELECT host_id FROM files WHERE n_nobias > 0)"
+	" AND b.bias IS NOT NULL ORDER BY f.host_id, b.xlocal_min";
 static const char SQL_OVERRIDES[] =
 	"SELECT id, tz_override, tz_joined FROM hosts"
 	" WHERE tz_override IS NOT NULL OR tz_joined IS NOT NULL ORDER BY id";

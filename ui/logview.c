@@ -42,7 +42,7 @@
 #include "../parsers/timeparse.h"
 
 #define CHUNK 256		/* records read per page fetch */
-#define JUMP 64			/* records read after a jump (G, g, a time, a
+#define JUMP 48			/* records read after a jump (G, g, a time, a
 				 * filter): a screen or so, so that a jump reads
 				 * the texts of the blocks that screen shows, not
 				 * of every log around that moment */

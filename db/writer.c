@@ -784,6 +784,26 @@ static void writer_pipe_clear(struct writer_pipe *p)
 	p->failed = false;	/* the thread is idle: no lock needed */
 }
 
+/* An empty block to fill (waiting for one); *failed (when asked) says
+ * whether the writer thread has failed meanwhile. */
+static struct writer_block *writer_pipe_take_failed(struct writer_pipe *p, bool *failed)
+{
+	pthread_mutex_lock(&p->mu);
+	while (!p->nfree)
+		pthread_cond_wait(&p->done, &p->mu);
+	struct writer_block *b = p->pool[--p->nfree];
+	if (failed)
+		*failed = p->failed;
+	pthread_mutex_unlock(&p->mu);
+	block_reset(b);
+	return b;
+}
+
+static struct writer_block *writer_pipe_take(struct writer_pipe *p)
+{
+	return writer_pipe_take_failed(p, NULL);
+}
+
 /* Queue b; return an empty block to fill next (waiting for one). */
 static struct writer_block *writer_pipe_swap(struct writer_pipe *p,
 					     struct writer_block *b, bool *failed)
@@ -792,24 +812,8 @@ static struct writer_block *writer_pipe_swap(struct writer_pipe *p,
 	p->queue[(p->head + p->count) % WRITER_PIPE_BLOCKS] = b;
 	p->count++;
 	pthread_cond_signal(&p->work);
-	while (!p->nfree)
-		pthread_cond_wait(&p->done, &p->mu);
-	struct writer_block *next = p->pool[--p->nfree];
-	*failed = p->failed;
 	pthread_mutex_unlock(&p->mu);
-	block_reset(next);
-	return next;
-}
-
-static struct writer_block *writer_pipe_take(struct writer_pipe *p)
-{
-	pthread_mutex_lock(&p->mu);
-	while (!p->nfree)
-		pthread_cond_wait(&p->done, &p->mu);
-	struct writer_block *b = p->pool[--p->nfree];
-	pthread_mutex_unlock(&p->mu);
-	block_reset(b);
-	return b;
+	return writer_pipe_take_failed(p, failed);
 }
 
 static void writer_pipe_give(struct writer_pipe *p, struct writer_block *b)

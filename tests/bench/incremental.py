@@ -6,7 +6,10 @@ without events (keep-alives) and three times with a push's receipt and
 response among them; then the full rebuild of the same store (marked
 stale), all in one run. Prints the median wall time of each and the
 summary line's trace figures."""
-import datetime, os, re, sqlite3, statistics, subprocess, sys, tempfile, time, uuid
+import os, re, sqlite3, statistics, subprocess, sys, tempfile, time, uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'e2e'))
+import append_ccm  # noqa: E402
 
 tatrace = sys.argv[1]
 records = int(sys.argv[2]) if len(sys.argv) > 2 else 10000000
@@ -15,35 +18,9 @@ APPEND = 1000
 
 
 def append(path, n, push):
-    """n CCM records one second apart after the log's last, in its encoding;
-    with push, a receipt of a new TaskGUID and its response among them."""
-    with open(path, 'rb') as f:
-        utf16 = f.read(2) == b'\xff\xfe'
-        f.seek(-8192, 2)
-        raw = f.read()
-    enc = 'utf-16-le' if utf16 else 'utf-8'
-    if utf16 and len(raw) % 2:
-        raw = raw[1:]
-    t, bias, day = re.findall(r'time="(\d\d:\d\d:\d\d)\.\d+([+-]\d+)" date="([\d-]+)"',
-                              raw.decode(enc, 'replace'))[-1]
-    when = datetime.datetime.strptime(day + ' ' + t, '%m-%d-%Y %H:%M:%S')
-    guid, out = str(uuid.uuid4()).upper(), []
-    for i in range(n):
-        when += datetime.timedelta(seconds=1)
-        text = 'Successfully sent keep-alive message to MP01.contoso.com.'
-        if push and i == n // 2:
-            text = ('Receive task from server with pushid=990001, taskid=990002, '
-                    'taskguid=%s, tasktype=1 and taskParam=' % guid)
-        elif push and i == n // 2 + 1:
-            text = ('Send Task response message <BgbResponseMessage TimeStamp="%s">'
-                    '<PushID>990001</PushID><TaskID>990002</TaskID><ReturnCode>1'
-                    '</ReturnCode></BgbResponseMessage> successfully.'
-                    % when.strftime('%Y-%m-%dT%H:%M:%SZ'))
-        out.append('<![LOG[%s]LOG]!><time="%s.000%s" date="%s" component="BgbAgent"'
-                   ' context="" type="1" thread="4868" file="bgbconnector.cpp:1172">\r\n'
-                   % (text, when.strftime('%H:%M:%S'), bias, when.strftime('%m-%d-%Y')))
-    with open(path, 'ab') as f:
-        f.write(''.join(out).encode(enc))
+    """n CCM records one second after the log's last (tests/e2e/append_ccm.py),
+    with push a receipt of a new TaskGUID and its response among them."""
+    append_ccm.append(path, n, push, str(uuid.uuid4()).upper())
 
 
 def ingest(store, path):

@@ -13,8 +13,8 @@
  * Opening reads every candidate block's bounds once (from the covering
  * index blocks_span, never the big block rows) and keeps them: a seek is
  * then a binary search per run, in memory, and loads nothing. A run
- * loads one block (its metadata and its text, whole, with one blob read;
- * records are slices of it) only when its key wins the merge, and
+ * loads one block (its metadata and its text, whole, with one blob read
+ * and one LZ4 decode, db/blocktext.h; records are slices of it) only when its key wins the merge, and
  * keeps it while the position stays in it, so paging back and
  * forth near one place reads nothing again.
  *

@@ -9,7 +9,7 @@ BUILD ?= build
 # release tarball's name read it.
 VERSION := $(shell cat VERSION)
 PKG_CONFIG ?= pkg-config
-PKGS := sqlite3 libpcre2-8 libarchive ncursesw
+PKGS := sqlite3 libpcre2-8 libarchive ncursesw liblz4
 TEST_PKGS := cmocka
 
 OPT ?= -O2

@@ -3,9 +3,9 @@
  * block bounds, per-file tallies). Pure code: no SQLite here.
  *
  * blocks.meta is an array of BLOCKFMT_RECORD_BYTES-byte little-endian
- * entries, one per record, in file order; block_text.text is the records' raw
- * text concatenated in the same order (entry i's text starts at the sum of
- * the text_len of entries 0..i-1).
+ * entries, one per record, in file order; block_text.text holds the records'
+ * raw text concatenated in the same order (entry i's text starts at the sum
+ * of the text_len of entries 0..i-1), compressed as db/blocktext.h says.
  *
  *   off size  field
  *    0  i64   utc_us       UTC µs since 1970 (0: no time known)

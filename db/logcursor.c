@@ -13,8 +13,8 @@
  * Opening reads every candidate block's bounds once (from the covering
  * index blocks_span, never the big block rows) and keeps them: a seek is
  * then a binary search per run, in memory, and loads nothing. A run
- * loads one block (its metadata and its text, whole, with one blob read;
- * records are slices of it) only when its key wins the merge, and
+ * loads one block (its metadata and its text, whole, with one blob read
+ * and one LZ4 decode, db/blocktext.h; records are slices of it) only when its key wins the merge, and
  * keeps it while the position stays in it, so paging back and
  * forth near one place reads nothing again.
  *
@@ -41,6 +41,7 @@
 #include <string.h>
 #include "blockfmt.h"
 #include "blockgrep.h"
+#include "blocktext.h"
 #include "../lib/util.h"
 
 static const char SQL_LC_FILES[] =
@@ -143,6 +144,7 @@ struct log_cursor {
 	bool dirty;		/* the top run moved: its key is stale */
 	struct log_pos at;	/* the last seek */
 	sqlite3_blob *blob;	/* block_text.text, moved from block to block */
+	struct buf stored;	/* a compressed text, read before decoding */
 	pcre2_match_data *md;	/* for q->grep */
 	bool blockwise;		/* q->grep may be matched over whole blocks */
 	uint64_t seen;		/* records of the blocks loaded since the seek */
@@ -329,35 +331,62 @@ static int lc_order_block(struct lc_run *r)
 	return 0;
 }
 
+/* Read len bytes at off of the open blob into dst; on failure the blob
+ * is closed (unusable after one). */
+static int lc_blob_read(struct log_cursor *c, void *dst, size_t len, size_t off)
+{
+	if (sqlite3_blob_read(c->blob, dst, (int)len, (int)off) == SQLITE_OK)
+		return 0;
+	store_fail(c->s);
+	sqlite3_blob_close(c->blob);
+	c->blob = NULL;
+	return -1;
+}
+
 /* The held block's text, whole, into r->text: one read per block, when
  * a record of it is first handed out (or matched), not when the block is
  * loaded: a seek loads one block per run to find the runs' heads, and
- * most of those texts are never needed. */
+ * most of those texts are never needed. A raw text is read straight into
+ * r->text; a compressed one into c->stored, then decoded (blocktext.h). */
 static int lc_text(struct log_cursor *c, struct lc_run *r)
 {
 	if (r->text_in)
 		return 0;
-	size_t len = r->text_len;
-	if (len + 1 > r->text_cap) {	/* + 1: never malloc(0) */
-		r->text_cap = len + 1;
-		free(r->text);
-		r->text = xmalloc(r->text_cap);
-	}
-	int rc = SQLITE_OK;
-	if (len && !c->blob)
-		rc = sqlite3_blob_open(c->s->db, "main", "block_text", "text",
-				       r->block_id, 0, &c->blob);
-	else if (len)
-		rc = sqlite3_blob_reopen(c->blob, r->block_id);
-	if (rc == SQLITE_OK && len && (size_t)sqlite3_blob_bytes(c->blob) < len)
-		return lc_corrupt(c, r, "a record's text runs past the block's");
-	if (rc == SQLITE_OK && len)
-		rc = sqlite3_blob_read(c->blob, r->text, (int)len, 0);
+	int rc = c->blob ? sqlite3_blob_reopen(c->blob, r->block_id) :
+		 sqlite3_blob_open(c->s->db, "main", "block_text", "text",
+				   r->block_id, 0, &c->blob);
 	if (rc != SQLITE_OK) {
 		store_fail(c->s);
 		sqlite3_blob_close(c->blob);	/* unusable after a failure */
 		c->blob = NULL;
 		return -1;
+	}
+	size_t stored_len = (size_t)sqlite3_blob_bytes(c->blob), raw;
+	unsigned char head[BLOCKTEXT_HEADER];
+	const char *why;
+	if (stored_len >= sizeof(head) && lc_blob_read(c, head, sizeof(head), 0) < 0)
+		return -1;
+	if (blocktext_raw_len(head, stored_len, &raw, &why) < 0)
+		return lc_corrupt(c, r, why);
+	if (raw < r->text_len)
+		return lc_corrupt(c, r, "a record's text runs past the block's");
+	if (raw + 1 > r->text_cap) {	/* + 1: never malloc(0) */
+		r->text_cap = raw + 1;
+		free(r->text);
+		r->text = xmalloc(r->text_cap);
+	}
+	if (head[0] == BLOCKTEXT_RAW) {
+		if (raw && lc_blob_read(c, r->text, raw, BLOCKTEXT_HEADER) < 0)
+			return -1;
+	} else {
+		buf_reset(&c->stored);
+		buf_reserve(&c->stored, stored_len);
+		if (lc_blob_read(c, c->stored.data, stored_len, 0) < 0)
+			return -1;
+		c->stored.len = stored_len;
+		if (blocktext_decode_into(c->stored.data, stored_len, r->text, raw,
+					  &why) < 0)
+			return lc_corrupt(c, r, why);
 	}
 	r->text_in = true;
 	return 0;
@@ -808,6 +837,7 @@ void store_log_close(struct log_cursor *c)
 		free(c->files[i].path);
 	}
 	sqlite3_blob_close(c->blob);
+	buf_free(&c->stored);
 	pcre2_match_data_free(c->md);
 	for (size_t i = 0; i < c->ncomp_names; i++)
 		free(c->comp_names[i]);

@@ -2,6 +2,7 @@
  * and summary statistics (the merged log is db/logcursor.c). Everything
  * streams through callbacks. */
 #include "store_internal.h"
+#include "blocktext.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@ static const char SQL_FILES[] =
 	" ORDER BY h.name, f.log_name, f.rotation, f.path";
 static const char SQL_FILE_EXISTS[] = "SELECT 1 FROM files WHERE id = ?1";
 static const char SQL_FILE_TEXT[] =
-	"SELECT t.text FROM blocks b JOIN block_text t ON t.block_id = b.id"
+	"SELECT t.text, b.id FROM blocks b JOIN block_text t ON t.block_id = b.id"
 	" WHERE b.file_id = ?1 ORDER BY b.seq";
 
 struct file_rows {
@@ -154,15 +155,26 @@ int store_text_prefix_hash(struct store *s, int64_t file_id, uint64_t len,
 }
 
 struct text_rows {
+	struct store *s;
+	int64_t file_id;
 	int (*write)(void *ctx, const char *data, size_t len);
 	void *ctx;
+	struct blocktext_scratch z;	/* a block's decoded text */
+	bool corrupt;		/* a block's text did not decode (recorded) */
 };
 
 static int text_row(void *ctx, sqlite3_stmt *st)
 {
 	struct text_rows *r = ctx;
-	size_t len = (size_t)sqlite3_column_bytes(st, 0);
-	const char *data = sqlite3_column_blob(st, 0);
+	const char *data, *why;
+	size_t len;
+	if (blocktext_decode(sqlite3_column_blob(st, 0),
+			     (size_t)sqlite3_column_bytes(st, 0), &r->z, &data,
+			     &len, &why) < 0) {
+		store_corrupt_block(r->s, sqlite3_column_int64(st, 1), r->file_id, why);
+		r->corrupt = true;
+		return 1;
+	}
 	return len ? r->write(r->ctx, data, len) : 0;
 }
 
@@ -179,8 +191,10 @@ int store_cat(struct store *s, int64_t file_id,
 	if (!(st = store_stmt(s, SQL_FILE_TEXT)))
 		return -1;
 	sqlite3_bind_int64(st, 1, file_id);
-	struct text_rows r = { write, ctx };
-	return store_rows(s, st, text_row, &r);
+	struct text_rows r = { .s = s, .file_id = file_id, .write = write, .ctx = ctx };
+	int rc = store_rows(s, st, text_row, &r);
+	blocktext_scratch_free(&r.z);
+	return r.corrupt ? -1 : rc;
 }
 
 /* ---- store_stats ---- */

@@ -5,6 +5,7 @@
  * store_log (query.c) streams by time; these read by (file, seq). */
 #include "store_internal.h"
 #include "blockfmt.h"
+#include "blocktext.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@ struct rec_range {
 	void *ctx;
 	bool stopped;
 	bool corrupt;		/* a block failed blockfmt_check (recorded) */
+	struct blocktext_scratch z;	/* a block's decoded text */
 };
 
 /* The component's name into out ("" when none or unknown). */
@@ -85,9 +87,10 @@ static void rec_fill(const struct rec_range *r, const struct block_entry *e,
 	store_record_of_entry(e, &o, seq, text, comp, out);
 }
 
-/* One block: walk its entries, emit those in range. The text is SQLite's
- * own (valid until this statement steps again: the component lookup steps
- * another one), not a copy: a record can be megabytes. */
+/* One block: walk its entries, emit those in range. The text is decoded
+ * into r->z (or, stored raw, is SQLite's own: valid until this statement
+ * steps again; the component lookup steps another one), not copied per
+ * record: a record can be megabytes. */
 static int rec_block(void *ctx, sqlite3_stmt *st)
 {
 	struct rec_range *r = ctx;
@@ -95,17 +98,17 @@ static int rec_block(void *ctx, sqlite3_stmt *st)
 	int64_t rows = sqlite3_column_int64(st, 1);
 	const unsigned char *meta = sqlite3_column_blob(st, 2);
 	size_t meta_len = (size_t)sqlite3_column_bytes(st, 2);
-	const char *text = sqlite3_column_blob(st, 3);
-	size_t text_len = (size_t)sqlite3_column_bytes(st, 3);
-	const char *why;
-	if (blockfmt_check(meta, meta_len, rows, STORE_BLOCK_RECORDS, text_len, &why)) {
+	const char *text, *why;
+	size_t text_len;
+	if (blocktext_decode(sqlite3_column_blob(st, 3),
+			     (size_t)sqlite3_column_bytes(st, 3), &r->z, &text,
+			     &text_len, &why) < 0 ||
+	    blockfmt_check(meta, meta_len, rows, STORE_BLOCK_RECORDS, text_len, &why)) {
 		store_corrupt_block(r->s, sqlite3_column_int64(st, 4), r->file_id, why);
 		r->corrupt = true;
 		return 1;
 	}
 	uint32_t n = (uint32_t)rows;
-	if (!text)
-		text = "", text_len = 0;
 	size_t at = 0;
 	int stop = 0;
 	for (uint32_t i = 0; i < n && !stop; i++) {
@@ -158,6 +161,7 @@ int store_file_records(struct store *s, int64_t file_id, uint64_t from,
 	}
 	free(r.host);
 	free(r.path);
+	blocktext_scratch_free(&r.z);
 	return out;
 }
 

@@ -8,8 +8,10 @@
 #include "store_internal.h"
 #include "trace_status.h"
 
-/* Layout (schema version 4: 3 plus the indexes that keep ingest linear in
- * the number of files, and blocks_span for the log cursor's seeks):
+/* Layout (schema version 5: 4 with block_text.text LZ4-compressed behind
+ * a header, db/blocktext.h; 4 was 3 plus the indexes that keep ingest
+ * linear in the number of files, and blocks_span for the log cursor's
+ * seeks):
  *
  * meta(key, value)        key 'schema_version' = STORE_SCHEMA_VERSION.
  * hosts                   one row per machine; tz_override: bias minutes
@@ -57,8 +59,11 @@
  *                         the merged log reads them all without touching
  *                         the rows, which are a page each (meta).
  * block_text              block_id = blocks.id, text = the block's records'
- *                         raw text concatenated (apart from blocks so that
- *                         re-timing a block does not rewrite its text).
+ *                         raw text concatenated, stored as db/blocktext.h
+ *                         says (a 5-byte header: codec 0 raw or 1 LZ4 and
+ *                         the raw length; then the payload), apart from
+ *                         blocks so that re-timing a block does not
+ *                         rewrite its text.
  * block_components        which components occur in which block (the
  *                         index behind "log by component").
  * events                  trace events found at ingest, one per matching

@@ -3,8 +3,9 @@
  * Physical layout (see db/schema.c, db/blockfmt.h and man tatrace(1) FILES):
  * records are kept in blocks of up to STORE_BLOCK_RECORDS records of one
  * file, each block a row with its time bounds and a packed metadata array,
- * its raw text in block_text. Row-per-record would cost ~1 µs per row in
- * SQLite alone; blocks make ingest cost per byte instead. Files, hosts,
+ * its raw text LZ4-compressed in block_text (db/blocktext.h). Row-per-
+ * record would cost ~1 µs per row in SQLite alone; blocks make ingest cost
+ * per byte instead. Files, hosts,
  * components, events and traces are ordinary tables. db/ knows nothing of
  * terminals: it returns data, callers present it. */
 #ifndef TATRACE_STORE_H
@@ -22,7 +23,7 @@
 #endif
 #include <pcre2.h>
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_BLOCK_RECORDS 1024
 #define STORE_BLOCK_BYTES (256u * 1024u)
 

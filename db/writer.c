@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <time.h>
 #include "blockfmt.h"
+#include "blocktext.h"
 #include "../lib/util.h"
 
 /* One block: filled by the parsing thread, inserted by whichever thread
@@ -32,6 +33,7 @@ struct writer_block {
 	struct block_entry entries[STORE_BLOCK_RECORDS];
 	unsigned char meta[STORE_BLOCK_RECORDS * BLOCKFMT_RECORD_BYTES];
 	struct buf text;
+	struct buf stored;	/* text as stored (blocktext.h), when inserted */
 	/* Its components, each once, for block_components. */
 	uint32_t comps[STORE_BLOCK_RECORDS];
 	uint32_t ncomps;
@@ -634,9 +636,10 @@ static int block_insert_event(struct store *s, const struct writer_block *b,
 	return writer_step(s, st);
 }
 
-/* Insert a sealed block: its row, text, components and events. Touches
- * only the connection and b, so it may run on the writer thread. */
-static int block_insert(struct store *s, const struct writer_block *b)
+/* Insert a sealed block: its row, text (compressed here, on the thread
+ * that writes it), components and events. Touches only the connection
+ * and b, so it may run on the writer thread. */
+static int block_insert(struct store *s, struct writer_block *b)
 {
 	const struct blockfmt_bounds *bd = &b->bounds;
 	sqlite3_stmt *st = store_stmt(s, SQL_BLOCK_INSERT);
@@ -660,9 +663,14 @@ static int block_insert(struct store *s, const struct writer_block *b)
 	int64_t block_id = sqlite3_last_insert_rowid(s->db);
 	if (!(st = store_stmt(s, SQL_BLOCK_TEXT_INSERT)))
 		return -1;
+	if (blocktext_encode(&b->stored, b->text.data, b->text.len) < 0) {
+		/* unreachable: a record is at most PARSER_MAX_RECORD */
+		snprintf(s->err, sizeof(s->err), "%s: a block's text is too"
+			 " long to store", s->path);
+		return -1;
+	}
 	sqlite3_bind_int64(st, 1, block_id);
-	sqlite3_bind_blob64(st, 2, b->text.data ? b->text.data : "",
-			    b->text.len, SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 2, b->stored.data, b->stored.len, SQLITE_STATIC);
 	if (writer_step(s, st) < 0)
 		return -1;
 	for (uint32_t i = 0; i < b->ncomps; i++) {
@@ -721,6 +729,7 @@ static void block_free(struct writer_block *b)
 	if (!b)
 		return;
 	buf_free(&b->text);
+	buf_free(&b->stored);
 	free(b->events);
 	free(b);
 }
@@ -736,6 +745,8 @@ static void block_reset(struct writer_block *b)
 		buf_free(&b->text);
 	else
 		buf_reset(&b->text);
+	if (b->stored.cap > WRITER_KEEP_TEXT_CAP)
+		buf_free(&b->stored);
 }
 
 static void *pipe_main(void *arg)

@@ -39,11 +39,14 @@ check "a writer rebuilds a missing events index" sh -c "test \"\$(sqlite3 '$DB' 
 
 # The disk fills up in the middle of a file (a file-size limit stands in
 # for it): exit 2 naming the file, what was stored before stays readable,
-# and the next ingest rebuilds the traces the failed one could not.
+# and the next ingest rebuilds the traces the failed one could not. Each
+# record carries random hex, which LZ4 cannot shrink much: the store's
+# text is compressed, so a repetitive log would fit under the limit.
 python3 -c "
-import sys
-rec = '<![LOG[Successfully sent keep-alive message to the notification server %d]LOG]!><time=\"10:00:00.000+000\" date=\"01-01-2026\" component=\"BgbAgent\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n'
-sys.stdout.write(''.join(rec % i for i in range(100000)))
+import random, sys
+random.seed(1)
+rec = '<![LOG[Successfully sent keep-alive message to the notification server %d %s]LOG]!><time=\"10:00:00.000+000\" date=\"01-01-2026\" component=\"BgbAgent\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n'
+sys.stdout.write(''.join(rec % (i, '%064x' % random.getrandbits(256)) for i in range(100000)))
 " > "$TMP/huge.log"
 sh -c "ulimit -f 16384; trap '' XFSZ; exec $T ingest -q -d '$TMP/full.db' '$FIX/bundle' '$TMP/huge.log'" 2>"$TMP/full.err"
 rc=$?

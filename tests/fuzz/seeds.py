@@ -3,8 +3,11 @@
 test fixtures: parse gets the logs as they are, bundle gets .zip, .tar and
 .tar.gz archives of the fixture bundles (with colliding entry names), and
 correlate gets each bundle's messages in its input language (per line: a
-log-selector byte, a clock step, a bias byte, the message)."""
-import io, os, re, sys, tarfile, zipfile, warnings
+log-selector byte, a clock step, a bias byte, the message), and blocktext
+gets each log as a block's text to encode (odd first byte) and stored raw
+(even first byte; its compressed seeds are kept inputs, as Python has no
+LZ4)."""
+import io, os, re, struct, sys, tarfile, zipfile, warnings
 
 here = os.path.dirname(os.path.abspath(__file__))
 fixtures = os.path.join(here, '..', 'fixtures')
@@ -92,5 +95,11 @@ for name, files in bundles():
                 lines.append(bytes([sel, 3, 1]) + msg.replace(b'\n', b' ')[:400])
         if lines:
             write(name, b'\n'.join(lines) + b'\n')
+    elif target == 'blocktext':
+        for i, (p, data) in enumerate(files):
+            data = data[:65000]
+            write('%s-%d-encode' % (name, i), b'\x01\x07' + data)
+            write('%s-%d-raw' % (name, i),
+                  b'\x00' + b'\x00' + struct.pack('<I', len(data)) + data)
     else:
         sys.exit('seeds.py: no seeds for target ' + target)

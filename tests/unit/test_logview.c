@@ -254,8 +254,9 @@ static void test_file_records_across_blocks(void **state)
 }
 
 /* A store is a file anyone can edit: a record whose message offset, or
- * whose text length, runs past the block is refused with "corrupt block
- * N (file F)", never read; an intact block still reads. */
+ * whose text length, runs past the block, or a block text that does not
+ * decode, is refused with "corrupt block N (file F)", never read; an
+ * intact block still reads. */
 static void test_file_records_tampered_block(void **state)
 {
 	struct store *s = *state;
@@ -269,6 +270,20 @@ static void test_file_records_tampered_block(void **state)
 		/* the first entry's text_len */
 		"UPDATE blocks SET meta = substr(meta, 1, 8) || x'ffffff7f' ||"
 		" substr(meta, 13) WHERE seq = 0",
+		/* the text (db/blocktext.h): an unknown codec */
+		"UPDATE block_text SET text = x'09' || substr(text, 2) WHERE block_id ="
+		" (SELECT id FROM blocks WHERE seq = 0)",
+		/* a header claiming 16 MB, more than LZ4 can make of it */
+		"UPDATE block_text SET text = substr(text, 1, 1) ||"
+		" x'ffffff00' || substr(text, 6) WHERE block_id ="
+		" (SELECT id FROM blocks WHERE seq = 0)",
+		/* an LZ4 payload of zeros: a match at offset 0 */
+		"UPDATE block_text SET text = substr(text, 1, 5) ||"
+		" zeroblob(length(text) - 5) WHERE block_id ="
+		" (SELECT id FROM blocks WHERE seq = 0)",
+		/* cut in half */
+		"UPDATE block_text SET text = substr(text, 1, length(text) / 2)"
+		" WHERE block_id = (SELECT id FROM blocks WHERE seq = 0)",
 	};
 	for (size_t k = 0; k < sizeof(tamper) / sizeof(tamper[0]); k++) {
 		assert_int_equal(sqlite3_exec(s->db, "SAVEPOINT t", NULL, NULL, NULL), SQLITE_OK);

@@ -364,6 +364,13 @@ struct log_query {
 	int64_t file_id;	/* 0 = any */
 	bool has_since, has_until;
 	int64_t since_us, until_us;	/* inclusive bounds on utc */
+	/* Only records of this severity or worse (SEV_VERBOSE: all),
+	 * tested on the packed entry before its text is read: a log whose
+	 * tallies (files.n_*) have none is passed over whole, and a block
+	 * found to have none is not read again. A cursor reads it at every
+	 * seek, so one kept open follows a change (the dashboard's s key)
+	 * without being reopened. */
+	enum severity min_sev;
 	/* NULL: every record. Else only records whose MESSAGE matches: the
 	 * caller compiles it (PCRE2_UTF; JIT-compiled when it can be) and
 	 * keeps it for the call. */

@@ -344,7 +344,6 @@ struct log_out {
 	unsigned long long n;
 	pcre2_code *re;
 	pcre2_match_data *md;
-	enum severity min_sev;	/* --severity: this or worse */
 	unsigned long long limited;	/* records the pattern failed on */
 	struct file_cells *cells;	/* CELL_SLOTS, see "rows" */
 	struct utc_text utc;
@@ -466,8 +465,6 @@ static void record_table(struct log_out *o, const struct stored_record *r)
 static int log_row(void *ctx, const struct stored_record *r)
 {
 	struct log_out *o = ctx;
-	if (o->min_sev && severity_of(r->type, r->keyword_sev) < o->min_sev)
-		return 0;
 	if (o->fmt == OUT_JSON) {
 		buf_puts(&o->b, o->n ? ",\n" : "\n");
 		record_json(o, r);
@@ -500,8 +497,6 @@ static const char *limit_name(int pcre2_rc, char *msg, size_t len)
 static int log_limit(void *ctx, const struct stored_record *r, int pcre2_rc)
 {
 	struct log_out *o = ctx;
-	if (o->min_sev && severity_of(r->type, r->keyword_sev) < o->min_sev)
-		return 0;
 	if (o->limited++ >= LIMIT_LINES)
 		return 0;
 	char msg[128];
@@ -545,7 +540,7 @@ int cmd_log(int argc, char **argv)
 				return cli_usage_error("log", "--format wants table or json, got '%s'", optarg);
 			break;
 		case OPT_SEVERITY:
-			if (!parse_severity(optarg, &o.min_sev))
+			if (!parse_severity(optarg, &q.min_sev))
 				return cli_usage_error("log", "--severity wants error, warning, info or verbose, got '%s'", optarg);
 			break;
 		case 'i': ignore_case = true; break;

@@ -17,7 +17,10 @@
  * cursor of its own (then the & filter, if any, is matched here, or the
  * other way round when only the filter can be matched block-wise), so the
  * store passes over blocks with no match without decoding them. A filter
- * change reopens the cursors. Severity is tested here, in log_keep. The
+ * change reopens the cursors, but for the severity: the cursors test it
+ * on each record's packed entry (so blocks without one at that severity
+ * are passed over without their text) and read it at every seek, so `s`
+ * keeps them and the blocks they hold. The
  * cursors tick once a block (log_tick: progress on the status line, Esc
  * cancels), also while no record matches, and a record the pattern could
  * not be matched against (a PCRE2 limit) is counted and named on the
@@ -148,18 +151,15 @@ static bool filtered(const struct logview *lv)
 
 /* ---- what is matched here, and the reads ---- */
 
-/* What a read keeps beyond the store's filters: a severity, and when the
- * store matches the / search, the & filter. */
+/* What a read keeps beyond the store's filters: when the store matches
+ * the / search, the & filter. */
 struct keep {
-	enum severity min_sev;		/* SEV_VERBOSE: all */
 	const pcre2_code *re;		/* NULL: none */
 };
 
 /* 1 keep, 0 drop, -1 the pattern hit a PCRE2 limit (counted). */
 static int log_keep(struct logview *lv, const struct keep *k, const struct stored_record *r)
 {
-	if (k->min_sev && severity_of(r->type, r->keyword_sev) < k->min_sev)
-		return 0;
 	if (!k->re)
 		return 1;
 	int rc = pcre2_match(k->re, (PCRE2_SPTR)(r->text + r->message.off), r->message.len, 0,
@@ -200,8 +200,8 @@ static void cursors_close(struct logview *lv)
 
 /* One step of a cursor under the running operation: the record, 0 at the
  * end or after Esc (lv->cancelled), -1 on a store error. A record the
- * pattern could not be matched against is counted when kept (the
- * severity, k) and passed over; k decides the rest. */
+ * pattern could not be matched against is counted when kept (by k) and
+ * passed over; k decides the rest. */
 static int step(struct logview *lv, struct log_cursor *c, bool backward, const struct keep *k,
 		struct stored_record *r)
 {
@@ -300,6 +300,7 @@ static void log_query_of(const struct logview *lv, struct log_query *q)
 		.since_us = lv->f.range.from,
 		.has_until = lv->f.range.has_to,
 		.until_us = lv->f.range.to,
+		.min_sev = lv->f.min_sev,
 	};
 }
 
@@ -336,7 +337,7 @@ static long fetch_forward(struct logview *lv, const struct log_key *after, bool 
 	if (after && !inclusive)
 		p.seq++;	/* just after it: (utc, file, seq + 1) */
 	seek(lv, c, &p);
-	struct keep k = { lv->f.min_sev, NULL };
+	struct keep k = { NULL };
 	struct stored_record r;
 	size_t got = 0;
 	int rc;
@@ -366,7 +367,7 @@ static long fetch_backward(struct logview *lv, const struct log_key *before, siz
 		return -1;
 	struct log_pos p = pos_of(before);
 	seek(lv, c, &p);
-	struct keep k = { lv->f.min_sev, NULL };
+	struct keep k = { NULL };
 	struct stored_record r;
 	size_t got = 0;
 	int rc = 0;
@@ -553,13 +554,15 @@ static void place_cursor(struct view *v, size_t at)
 }
 
 /* Reload the window around the cursor's key after a filter change;
- * reopen: the change is one the store matches (all but the severity). */
+ * reopen: the change is one the cursors take only when opened (all but
+ * the severity, which they read at every seek). */
 static void reload_here(struct view *v, bool reopen)
 {
 	struct logview *lv = lv_of(v);
 	struct log_key key = { INT64_MIN, 0, 0 };	/* the start */
 	if (reopen)
 		cursors_close(lv);	/* opened with the filters before */
+	lv->q.min_sev = lv->find_q.min_sev = lv->f.min_sev;
 	if (v->item >= 0 && (size_t)v->item < lv->n)
 		key = lv->rows[v->item].key;
 	op_begin(lv, "reading");
@@ -773,7 +776,7 @@ static void finder_split(const struct logview *lv, struct finder *f)
 {
 	f->store_re = lv->find_re;
 	f->store_text = lv->find_text;
-	f->keep = (struct keep){ lv->f.min_sev, lv->f.re };
+	f->keep = (struct keep){ lv->f.re };
 	if (lv->f.re && !store_grep_blockwise(lv->find_re, lv->find_text) &&
 	    store_grep_blockwise(lv->f.re, lv->f.grep)) {
 		f->store_re = lv->f.re;
@@ -900,7 +903,7 @@ static unsigned severity_cycle(struct view *v)
 	struct logview *lv = lv_of(v);
 	lv->f.min_sev = lv->f.min_sev == SEV_VERBOSE ? SEV_WARNING :
 			lv->f.min_sev == SEV_WARNING ? SEV_ERROR : SEV_VERBOSE;
-	reload_here(v, false);	/* tested here, not by the store */
+	reload_here(v, false);	/* the cursors read it at their next seek */
 	return STALE_SCREEN;
 }
 

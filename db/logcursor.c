@@ -95,6 +95,8 @@ struct lc_block {
 	uint32_t n;
 	uint8_t top_sev;	/* its worst entry's; LC_SEV_UNKNOWN until
 				 * read under a severity filter */
+	bool barren;		/* read, and the block-wise grep found no
+				 * candidate in it */
 };
 
 enum { FWD, BACK, NODIR };
@@ -420,11 +422,12 @@ static uint8_t lc_top_sev(const unsigned char *meta, uint32_t n)
 	return (uint8_t)top;
 }
 
-/* Whether the severity filter passes over block b unread: it was read
- * before and has no entry at the filter's severity. */
+/* Whether the cursor passes over block b unread: it was read before and
+ * has no entry at the filter's severity, or no candidate for the grep. */
 static bool lc_passes_over(const struct log_cursor *c, const struct lc_block *b)
 {
-	return c->min_sev && b->top_sev != LC_SEV_UNKNOWN && b->top_sev < c->min_sev;
+	return (c->min_sev && b->top_sev != LC_SEV_UNKNOWN && b->top_sev < c->min_sev) ||
+	       b->barren;
 }
 
 /* Hold block bi of the run (a no-op when it does already). tick() comes
@@ -482,9 +485,18 @@ static int lc_load(struct log_cursor *c, struct lc_run *r, size_t bi)
 	r->text_in = false;
 	if (lc_order_block(r) < 0 || (q->grep && lc_text(c, r) < 0))
 		return -1;
-	if (c->blockwise)
+	if (c->blockwise) {
 		blockgrep_candidates(q->grep, c->md, r->meta, r->n, r->text,
 				     r->text_len, &r->cand);
+		/* a search passes over most blocks: none holds their text */
+		b->barren = !r->cand.count;
+		if (b->barren) {
+			free(r->text);
+			r->text = NULL;
+			r->text_cap = 0;
+			r->text_in = false;
+		}
+	}
 	r->have = bi;
 	return 0;
 }
@@ -903,6 +915,16 @@ void store_log_release(struct log_cursor *c)
 		sqlite3_blob_close(c->blob);
 		c->blob = NULL;
 	}
+}
+
+void store_log_forget(struct log_cursor *c)
+{
+	if (!c)
+		return;
+	store_log_release(c);
+	for (size_t i = 0; i < c->nruns; i++)
+		lc_release(&c->runs[i]);
+	store_log_seek(c, &c->at);	/* the runs' positions, from bounds */
 }
 
 void store_log_close(struct log_cursor *c)

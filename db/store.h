@@ -446,6 +446,11 @@ int store_log_prev(struct log_cursor *c, struct stored_record *out, int *pcre2_r
  * blob): a cursor kept open across keystrokes must not keep a writer from
  * committing. The next read takes it again. */
 void store_log_release(struct log_cursor *c);
+/* Let go of the blocks c holds (their memory) and its blob, keeping what
+ * opening read (the logs and every block's bounds): a cursor parked
+ * while another serves costs its bounds alone, and taking it up again
+ * costs a seek's reads, not an open's. */
+void store_log_forget(struct log_cursor *c);
 void store_log_close(struct log_cursor *c);
 /* Whether matching re over a whole block can only find a superset of the
  * blocks whose records' messages match: true when the pattern can match

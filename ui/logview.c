@@ -20,7 +20,10 @@
  * change reopens the cursors, but for the severity: the cursors test it
  * on each record's packed entry (so blocks without one at that severity
  * are passed over without their text) and read it at every seek, so `s`
- * keeps them and the blocks they hold. The
+ * keeps them and the blocks they hold. The cursor over every record (no
+ * filter the store takes at open) is parked, not closed, while one is
+ * set, its blocks let go: clearing the filters (x) takes it up again
+ * without reading every block's bounds anew. The
  * cursors tick once a block (log_tick: progress on the status line, Esc
  * cancels), also while no record matches, and a record the pattern could
  * not be matched against (a PCRE2 limit) is counted and named on the
@@ -119,6 +122,8 @@ struct logview {
 	struct lfilter f;
 	struct log_query q;		/* the window's: f's store part */
 	struct log_cursor *cur;		/* over q, NULL until needed */
+	struct log_query plain_q;	/* the window's without such a part */
+	struct log_cursor *plain_cur;	/* over plain_q, NULL until needed */
 	struct log_query find_q;	/* the / search's */
 	struct log_cursor *find_cur;	/* over find_q, NULL until needed */
 	pcre2_match_data *md;		/* for f.re and find_re */
@@ -143,10 +148,15 @@ static struct logview *lv_of(struct view *v)
 	return v->data;
 }
 
+/* A filter the store takes when a cursor opens: all but the severity. */
+static bool store_side(const struct logview *lv)
+{
+	return lv->f.host || lv->f.comp || lv->f.re || lv->f.range.has_from || lv->f.range.has_to;
+}
+
 static bool filtered(const struct logview *lv)
 {
-	return lv->f.host || lv->f.comp || lv->f.min_sev || lv->f.re || lv->f.range.has_from ||
-	       lv->f.range.has_to;
+	return store_side(lv) || lv->f.min_sev;
 }
 
 /* ---- what is matched here, and the reads ---- */
@@ -190,12 +200,19 @@ static int log_tick(void *ctx, int64_t utc_us, uint64_t records_seen)
  * on a store error (recorded in the store). */
 static struct log_cursor *window_cursor(struct logview *lv);
 
-/* Drop the cursors: the filters they were opened with changed. */
-static void cursors_close(struct logview *lv)
+/* Drop the cursors: the filters they were opened with changed (the
+ * plain cursor's are none: it is parked), or with all, the store did. */
+static void cursors_close(struct logview *lv, bool all)
 {
 	store_log_close(lv->cur);
 	store_log_close(lv->find_cur);
 	lv->cur = lv->find_cur = NULL;
+	if (all) {
+		store_log_close(lv->plain_cur);
+		lv->plain_cur = NULL;
+	} else {
+		store_log_forget(lv->plain_cur);
+	}
 }
 
 /* One step of a cursor under the running operation: the record, 0 at the
@@ -308,6 +325,15 @@ static void log_query_of(const struct logview *lv, struct log_query *q)
 
 static struct log_cursor *window_cursor(struct logview *lv)
 {
+	if (!store_side(lv)) {
+		if (!lv->plain_cur) {
+			lv->plain_q = (struct log_query){
+				.min_sev = lv->f.min_sev, .tick = log_tick, .tick_ctx = lv,
+			};
+			lv->plain_cur = store_log_open(app_store(lv->app), &lv->plain_q);
+		}
+		return lv->plain_cur;
+	}
 	if (!lv->cur) {
 		log_query_of(lv, &lv->q);
 		lv->q.grep = lv->f.re;
@@ -408,7 +434,8 @@ static void window_base(struct logview *lv)
 		lv->base = 0;
 	else if (lv->at_end && !filtered(lv))
 		lv->base = lv->total - (int64_t)lv->n;
-	else if (!filtered(lv) && lv->n && lv->cur && store_log_rank(lv->cur, &p, &n) == 0)
+	else if (!filtered(lv) && lv->n && lv->plain_cur &&
+		 store_log_rank(lv->plain_cur, &p, &n) == 0)
 		lv->base = n;
 	else
 		lv->base = -1;	/* unknown */
@@ -561,8 +588,8 @@ static void reload_here(struct view *v, bool reopen)
 	struct logview *lv = lv_of(v);
 	struct log_key key = { INT64_MIN, 0, 0 };	/* the start */
 	if (reopen)
-		cursors_close(lv);	/* opened with the filters before */
-	lv->q.min_sev = lv->find_q.min_sev = lv->f.min_sev;
+		cursors_close(lv, false);	/* opened with the filters before */
+	lv->q.min_sev = lv->find_q.min_sev = lv->plain_q.min_sev = lv->f.min_sev;
 	if (v->item >= 0 && (size_t)v->item < lv->n)
 		key = lv->rows[v->item].key;
 	op_begin(lv, "reading");
@@ -964,10 +991,9 @@ static unsigned log_request(struct view *v, enum action a)
 		return STALE_SCREEN;
 	case ACT_CLEAR_FILTERS: {
 		/* the severity alone: the cursors stay */
-		bool store_side = lv->f.host || lv->f.comp || lv->f.re || lv->f.range.has_from ||
-				  lv->f.range.has_to;
+		bool reopen = store_side(lv);
 		filters_free(&lv->f);
-		reload_here(v, store_side);
+		reload_here(v, reopen);
 		app_message(lv->app, PAINT_NORMAL, "filters cleared");
 		return STALE_SCREEN;
 	}
@@ -981,7 +1007,7 @@ static void log_done(struct view *v)
 {
 	struct logview *lv = lv_of(v);
 	window_clear(lv);
-	cursors_close(lv);
+	cursors_close(lv, true);
 	free(lv->rows);
 	filters_free(&lv->f);
 	pcre2_code_free(lv->find_re);
@@ -1002,7 +1028,7 @@ static unsigned log_reread(struct view *v)
 	struct logview *lv = lv_of(v);
 	/* A cursor knows the blocks that existed when it opened: the new
 	 * ones are only seen by cursors opened from now on. */
-	cursors_close(lv);
+	cursors_close(lv, true);
 	struct lrow *got = xcalloc(CHUNK, sizeof(*got));
 	struct log_key after = { lv->seen_max, INT64_MAX, UINT64_MAX };
 	bool window = lv->at_end && lv->n, tail = window && v->item == (int64_t)lv->n - 1;

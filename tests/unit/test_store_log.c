@@ -579,7 +579,7 @@ static void test_cursor_severity_empty(void **state)
 }
 
 /* A cursor kept open follows a change of q's severity at its next seek,
- * both ways, also back to every record. */
+ * both ways, also back to every record; and after it forgot its blocks. */
 static void test_cursor_severity_change(void **state)
 {
 	struct store *s = *state;
@@ -601,7 +601,11 @@ static void test_cursor_severity_change(void **state)
 	}
 	assert_int_equal(store_log_next(c, &r, NULL), STORE_LOG_END);
 	check_seek_between(c, &all, &kept);
+	/* parked (its blocks let go) and taken up again, then unfiltered */
+	store_log_forget(c);
+	check_seek_between(c, &all, &kept);
 	q.min_sev = SEV_VERBOSE;
+	store_log_forget(c);
 	store_log_seek(c, &(struct log_pos){ INT64_MAX, INT64_MAX, UINT64_MAX });
 	for (size_t i = all.n; i-- > all.n - 100;) {
 		assert_int_equal(store_log_prev(c, &r, NULL), STORE_LOG_RECORD);

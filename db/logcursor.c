@@ -144,6 +144,16 @@ struct lc_key {
 	bool approx;
 };
 
+/* A node of the loser tree: the loser there, with a copy of its key, so
+ * that playing a key up the tree reads each level's key without going
+ * through the run's index (the levels' loads do not wait on each other,
+ * only the compares do). */
+struct lc_node {
+	uint64_t utc;		/* as in lc_key */
+	uint32_t run;
+	uint32_t idx;		/* the run */
+};
+
 struct log_cursor {
 	struct store *s;
 	const struct log_query *q;
@@ -154,7 +164,8 @@ struct log_cursor {
 	struct lc_run *runs;
 	size_t nruns, capruns;
 	struct lc_key *keys;	/* by run; sentinel keys when done */
-	uint32_t *tree;		/* the loser tree over keys: [0] the winner */
+	struct lc_node *tree;	/* the loser tree over keys ([0] unused) */
+	uint32_t top;		/* the winner: a run index */
 	uint32_t *win;		/* 2 * nruns: winners, while building it */
 	int dir;		/* what the tree is ordered for */
 	bool dirty;		/* the top run moved: its key is stale */
@@ -786,7 +797,7 @@ static void lc_exact(struct log_cursor *c, struct lc_run *r, bool none)
  * top: a loser tree replays it against one stored loser per level
  * (log2 runs comparisons), where a heap's sift compares two children a
  * level. Run i is leaf k + i (k runs), node p's children are 2p and
- * 2p + 1, and tree[p] holds the loser there. */
+ * 2p + 1, and tree[p] holds the loser there, top the winner. */
 
 /* Whether run a's key comes out before run b's. */
 static bool lc_before(const struct log_cursor *c, uint32_t a, uint32_t b)
@@ -799,16 +810,24 @@ static bool lc_before(const struct log_cursor *c, uint32_t a, uint32_t b)
 /* Run i's key changed: play it up from its leaf to the root. */
 static void lc_replay(struct log_cursor *c, uint32_t i)
 {
-	uint32_t w = i, *t = c->tree;
+	struct lc_node *t = c->tree;
+	uint64_t wu = c->keys[i].utc;
+	uint32_t wr = c->keys[i].run, wi = i;
 	for (size_t p = (c->nruns + i) / 2; p > 0; p /= 2) {
 		/* the loser there wins: swap them; by mask, as the outcome
 		 * is a coin toss a branch would guess wrong half the time */
-		uint32_t l = t[p], m = 0u - (uint32_t)lc_before(c, l, w);
-		uint32_t x = (w ^ l) & m;
-		t[p] = l ^ x;
-		w ^= x;
+		uint64_t lu = t[p].utc;
+		uint32_t lr = t[p].run, li = t[p].idx;
+		uint64_t m = 0 - (uint64_t)((lu < wu) | ((lu == wu) & (lr < wr)));
+		uint32_t m32 = (uint32_t)m;
+		uint64_t xu = (wu ^ lu) & m;
+		uint32_t xr = (wr ^ lr) & m32, xi = (wi ^ li) & m32;
+		t[p] = (struct lc_node){ lu ^ xu, lr ^ xr, li ^ xi };
+		wu ^= xu;
+		wr ^= xr;
+		wi ^= xi;
 	}
-	t[0] = w;
+	c->top = wi;
 }
 
 static void lc_rebuild(struct log_cursor *c, int dir)
@@ -823,11 +842,11 @@ static void lc_rebuild(struct log_cursor *c, int dir)
 	for (size_t p = k; p-- > 1;) {
 		uint32_t a = c->win[2 * p], b = c->win[2 * p + 1];
 		bool b_first = lc_before(c, b, a);
+		uint32_t l = b_first ? a : b;
 		c->win[p] = b_first ? b : a;
-		c->tree[p] = b_first ? a : b;
+		c->tree[p] = (struct lc_node){ c->keys[l].utc, c->keys[l].run, l };
 	}
-	if (k)
-		c->tree[0] = k > 1 ? c->win[1] : 0;
+	c->top = k > 1 ? c->win[1] : 0;
 }
 
 /* Run i's key is a bound: look in the block it stands for, and play
@@ -850,8 +869,8 @@ static int lc_advance(struct log_cursor *c, uint32_t i)
 /* Until the winner is exact: make its key exact and play it again. */
 static int lc_settle(struct log_cursor *c)
 {
-	while (c->nruns && c->keys[c->tree[0]].approx) {
-		int rc = lc_advance(c, c->tree[0]);
+	while (c->nruns && c->keys[c->top].approx) {
+		int rc = lc_advance(c, c->top);
 		if (rc)
 			return rc;
 	}
@@ -879,7 +898,7 @@ static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
 	else if (c->dirty && c->nruns) {
 		/* the run of the record just taken: its next key at once (a
 		 * bound of it would stay the winner and be made exact next) */
-		uint32_t i = c->tree[0];
+		uint32_t i = c->top;
 		lc_bound(c, &c->runs[i]);
 		if (!c->keys[i].approx)
 			lc_replay(c, i);
@@ -890,9 +909,9 @@ static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
 	rc = lc_settle(c);
 	if (rc)
 		return rc;
-	if (!c->nruns || lc_is_end(&c->keys[c->tree[0]]))
+	if (!c->nruns || lc_is_end(&c->keys[c->top]))
 		return STORE_LOG_END;
-	struct lc_run *r = &c->runs[c->tree[0]];
+	struct lc_run *r = &c->runs[c->top];
 	if (lc_text(c, r) < 0)
 		return -1;
 	lc_fill(c, r, out);

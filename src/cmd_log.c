@@ -409,10 +409,13 @@ static void record_json(struct log_out *o, const struct stored_record *r)
 }
 
 #define WHERE_WIDTH 34
+#define WHERE_ROOM (WHERE_WIDTH + 2)	/* a cut cell's 3-byte ellipsis */
 
 /* The "name:line" cell: the file name once per file, when it is plain
- * ASCII and the cell fits; else as snprintf into 64 bytes and term_field
- * made it. */
+ * ASCII, padded when the cell fits, else cut as term_field cuts a plain
+ * field (its first columns but one, then an ellipsis, "..." outside a
+ * UTF-8 locale: those columns but three); other names as snprintf into
+ * 64 bytes and term_field made it. At most WHERE_ROOM bytes. */
 static char *where_cell(char *p, struct buf *b, const struct file_cells *fc,
 			const struct stored_record *r)
 {
@@ -425,6 +428,18 @@ static char *where_cell(char *p, struct buf *b, const struct file_cells *fc,
 		size_t pad = WHERE_WIDTH - fc->name_len - 1 - nd;
 		memset(p, ' ', pad);
 		return p + pad;
+	}
+	if (fc->name) {
+		bool utf8 = output_utf8_locale();
+		size_t keep = WHERE_WIDTH - (utf8 ? 1 : 3);
+		size_t n = fc->name_len < keep ? fc->name_len : keep;
+		p = put(p, fc->name, n);
+		if (n < keep) {
+			*p++ = ':';
+			n++;
+			p = put(p, num, nd < keep - n ? nd : keep - n);
+		}
+		return utf8 ? put_s(p, "\xe2\x80\xa6") : put_s(p, "...");
 	}
 	char where[64];
 	snprintf(where, sizeof(where), "%s:%u", base_name(r->path),
@@ -441,7 +456,7 @@ static void record_table(struct log_out *o, const struct stored_record *r)
 	struct file_cells *fc = cells_of(o->cells, OUT_TABLE, r);
 	/* the time, two marks, host, where, component and tag fit in this
 	 * unless a cell needs escapes (then term_field reserves its own) */
-	size_t fixed = 24 + 2 + fc->head.len + WHERE_WIDTH + 1 +
+	size_t fixed = 24 + 2 + fc->head.len + WHERE_ROOM + 1 +
 		       fc->comp_cell.len + 3;
 	char *p = room(b, fixed);
 	if (r->dated)

@@ -362,12 +362,15 @@ static char *put_num(char *p, bool known, long long v)
 	return put(p, num, (size_t)(d + sizeof(d) - num));
 }
 
+/* One record as a JSON object, after the separator from the one before
+ * (the array's first: none). */
 static void record_json(struct log_out *o, const struct stored_record *r)
 {
 	struct buf *b = &o->b;
 	struct file_cells *fc = cells_of(o->cells, OUT_JSON, r);
 	char d[24], *num;
-	char *p = room(b, 160 + fc->head.len + fc->comp_cell.len);
+	char *p = room(b, 162 + fc->head.len + fc->comp_cell.len);
+	p = o->n ? put_s(p, ",\n") : put_s(p, "\n");
 	if (r->dated) {	/* else before the file's first time: no time */
 		const char *utc = utc_text(&o->utc, r->utc_us);
 		p = put_s(p, "{\"utc\":\"");
@@ -390,7 +393,9 @@ static void record_json(struct log_out *o, const struct stored_record *r)
 	commit_to(b, p);
 	put_json_message(b, r->text + r->message.off, r->message.len);
 	const char *src = offset_source_name(r->offset_source);
-	p = room(b, 96 + strlen(src));
+	const char *tt = r->text + r->time_text.off;
+	size_t tlen = r->time_text.len;
+	p = room(b, 96 + strlen(src) + tlen + PLAIN_SLACK + 3);
 	p = put_s(p, ",\"offset_source\":\"");
 	p = put(p, src, strlen(src));
 	p = put_s(p, "\",\"bias\":");
@@ -403,8 +408,15 @@ static void record_json(struct log_out *o, const struct stored_record *r)
 		p = put_s(p, "true,\"time_text\":");
 	else
 		p = put_s(p, "false,\"time_text\":");
+	/* plain, nearly always: copied into the room taken above */
+	*p = '"';
+	if (plain_copy(p + 1, tt, tlen, true)) {
+		p += tlen + 1;
+		commit_to(b, put_s(p, "\"}"));
+		return;
+	}
 	commit_to(b, p);
-	json_string(b, r->text + r->time_text.off, r->time_text.len);
+	json_string(b, tt, tlen);
 	put_lit(b, "}");
 }
 
@@ -481,7 +493,6 @@ static int log_row(void *ctx, const struct stored_record *r)
 {
 	struct log_out *o = ctx;
 	if (o->fmt == OUT_JSON) {
-		buf_puts(&o->b, o->n ? ",\n" : "\n");
 		record_json(o, r);
 	} else {
 		record_table(o, r);

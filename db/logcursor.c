@@ -135,12 +135,18 @@ struct lc_run {
  * in run order, and a run has one key, so (utc, run) orders the keys.
  * Both are folded into unsigned values that order the same way in
  * either direction (complemented going back), so that comparing is two
- * unsigned compares without branches. approx: a bound, not the record's
- * key; a bound is at or before its run's real key, so a real key before
- * it comes out rightly first, also on an equal utc. */
+ * unsigned compares without branches. When the store's time span and
+ * the run count fit in 63 bits together (nearly always: a span of years
+ * in µs and thousands of runs do), both go into utc alone, (utc - the
+ * first bound) shifted over the run index, and run is 0: a compare is
+ * then one, which is what the merge does most (lc_replay). approx: a
+ * bound, not the record's key; a bound is at or before its run's real
+ * key, so a real key before it comes out rightly first, also on an
+ * equal utc. */
 struct lc_key {
-	uint64_t utc;		/* utc, sign flipped; complemented going back */
-	uint32_t run;		/* run index; complemented going back */
+	uint64_t utc;		/* utc, sign flipped; complemented going back;
+				 * or (utc, run) packed */
+	uint32_t run;		/* run index; complemented going back; 0 packed */
 	bool approx;
 };
 
@@ -165,6 +171,9 @@ struct log_cursor {
 	size_t nruns, capruns;
 	struct lc_key *keys;	/* by run; sentinel keys when done */
 	struct lc_node *tree;	/* the loser tree over keys ([0] unused) */
+	bool packed;		/* keys are packed (see lc_key) from: */
+	int64_t utc0, utc1;	/* the least and greatest bound */
+	unsigned run_bits;	/* bits of a run index */
 	uint32_t top;		/* the winner: a run index */
 	uint32_t *win;		/* 2 * nruns: winners, while building it */
 	int dir;		/* what the tree is ordered for */
@@ -748,11 +757,19 @@ static void lc_key_set(struct log_cursor *c, const struct lc_run *r, int64_t utc
 		       bool approx)
 {
 	struct lc_key *k = &c->keys[r - c->runs];
-	uint64_t u = (uint64_t)utc ^ (UINT64_C(1) << 63);
 	uint32_t i = (uint32_t)(r - c->runs);
+	k->approx = approx;
+	if (c->packed) {
+		/* a tampered entry may lie outside its block's bounds */
+		utc = utc < c->utc0 ? c->utc0 : utc > c->utc1 ? c->utc1 : utc;
+		uint64_t x = (uint64_t)(utc - c->utc0) << c->run_bits | i;
+		k->utc = c->dir == FWD ? x : (UINT64_C(1) << 63) - 1 - x;
+		k->run = 0;	/* never the end key's */
+		return;
+	}
+	uint64_t u = (uint64_t)utc ^ (UINT64_C(1) << 63);
 	k->utc = c->dir == FWD ? u : ~u;
 	k->run = c->dir == FWD ? i : ~i;
-	k->approx = approx;
 }
 
 /* Set the run's key to a bound that costs nothing: the lower bound of its
@@ -807,9 +824,33 @@ static bool lc_before(const struct log_cursor *c, uint32_t a, uint32_t b)
 	return lt | (eq & rl);
 }
 
+/* lc_replay on packed keys: one compare a level. */
+static void lc_replay_packed(struct log_cursor *c, uint32_t i)
+{
+	struct lc_node *t = c->tree;
+	uint64_t wu = c->keys[i].utc;
+	uint32_t wi = i;
+	for (size_t p = (c->nruns + i) / 2; p > 0; p /= 2) {
+		uint64_t lu = t[p].utc;
+		uint32_t li = t[p].idx;
+		uint64_t m = 0 - (uint64_t)(lu < wu);
+		uint64_t xu = (wu ^ lu) & m;
+		uint32_t xi = (wi ^ li) & (uint32_t)m;
+		t[p].utc = lu ^ xu;
+		t[p].idx = li ^ xi;
+		wu ^= xu;
+		wi ^= xi;
+	}
+	c->top = wi;
+}
+
 /* Run i's key changed: play it up from its leaf to the root. */
 static void lc_replay(struct log_cursor *c, uint32_t i)
 {
+	if (c->packed) {
+		lc_replay_packed(c, i);
+		return;
+	}
 	struct lc_node *t = c->tree;
 	uint64_t wu = c->keys[i].utc;
 	uint32_t wr = c->keys[i].run, wi = i;
@@ -971,6 +1012,30 @@ void store_log_close(struct log_cursor *c)
 	free(c);
 }
 
+/* Whether keys can be packed: the bounds' span and the run indexes in 63
+ * bits (the end key, all ones, stays above every other either way). */
+static void lc_packing(struct log_cursor *c)
+{
+	if (!c->nblocks)
+		return;
+	c->utc0 = c->blocks[0].lo;
+	c->utc1 = c->blocks[0].hi;
+	for (size_t b = 1; b < c->nblocks; b++) {
+		if (c->blocks[b].lo < c->utc0)
+			c->utc0 = c->blocks[b].lo;
+		if (c->blocks[b].hi > c->utc1)
+			c->utc1 = c->blocks[b].hi;
+	}
+	uint64_t span = (uint64_t)c->utc1 - (uint64_t)c->utc0;
+	unsigned span_bits = 0, run_bits = 0;
+	while (span_bits < 64 && span >> span_bits)
+		span_bits++;
+	while (((size_t)1 << run_bits) < c->nruns)
+		run_bits++;
+	c->run_bits = run_bits;
+	c->packed = span_bits + run_bits <= 63;
+}
+
 struct log_cursor *store_log_open(struct store *s, const struct log_query *q)
 {
 	struct log_cursor *c = xcalloc(1, sizeof(*c));
@@ -994,6 +1059,7 @@ struct log_cursor *store_log_open(struct store *s, const struct log_query *q)
 		store_log_close(c);
 		return NULL;
 	}
+	lc_packing(c);
 	c->keys = xcalloc(c->nruns + 1, sizeof(*c->keys));
 	c->tree = xcalloc(c->nruns + 1, sizeof(*c->tree));
 	c->win = xcalloc(2 * c->nruns + 2, sizeof(*c->win));

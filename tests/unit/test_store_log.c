@@ -651,6 +651,29 @@ static void test_cursor_severity_lazy(void **state)
 	store_log_close(c);
 }
 
+/* Keys are packed (time span and run index in 63 bits) nearly always; a
+ * span too wide for that (a record in a far future, others with no time)
+ * takes the two-part keys: the same order both ways. */
+static void test_cursor_wide_span(void **state)
+{
+	struct store *s = *state;
+	struct gen g = { .s = s };
+	gen_begin(&g, "a.log", "HOSTA");
+	for (int i = 0; i < 1500; i++)
+		gen_put(&g, i % 300 == 7 ? -1 : i, "Alpha", "near");
+	gen_commit(&g);
+	gen_begin(&g, "z.log", "HOSTZ");
+	for (int i = 0; i < 1200; i++)	/* about 2^62 us on */
+		gen_put(&g, i < 600 ? i / 2 : INT64_C(18446744073709) + i, "Zeta", "far");
+	gen_commit(&g);
+	gen_begin(&g, "b.log", "HOSTB");
+	for (int i = 0; i < 1300; i++)
+		gen_put(&g, i % 5 ? -1 : i, "Beta", "sometimes");
+	gen_commit(&g);
+	check_query(s, &(struct log_query){0}, 4000);
+	check_query(s, &(struct log_query){ .min_sev = SEV_INFO }, 4000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -675,6 +698,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cursor_severity_change, setup_memory,
 						teardown_store),
 		cmocka_unit_test_setup_teardown(test_cursor_severity_lazy, setup_memory,
+						teardown_store),
+		cmocka_unit_test_setup_teardown(test_cursor_wide_span, setup_memory,
 						teardown_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

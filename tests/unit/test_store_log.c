@@ -61,7 +61,7 @@ static void gen_put_typed(struct gen *g, int64_t t, const char *comp, const char
 	lr.component = (struct span){0, (uint32_t)strlen(comp)};
 	lr.time_text = (struct span){0, 4};
 	lr.has_time = t >= 0;
-	lr.local_us = t >= 0 ? T0 + t * SEC_US / 4 : 0;
+	lr.local_us = t >= 0 ? T0 + t * (SEC_US / 4) : 0;
 	lr.has_bias = true;
 	lr.type = (int8_t)type;
 	lr.keyword_sev = (uint8_t)keyword_severity_of(text, (size_t)n - 1);

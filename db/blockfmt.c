@@ -67,6 +67,11 @@ uint32_t blockfmt_text_len(const unsigned char *src)
 	return get_u32(src + 8);
 }
 
+enum severity blockfmt_severity(const unsigned char *src)
+{
+	return severity_of((int8_t)src[40], (enum keyword_severity)src[41]);
+}
+
 void blockfmt_unpack(const unsigned char *src, struct block_entry *e)
 {
 	e->utc_us = (int64_t)get_u64(src + 0);

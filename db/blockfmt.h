@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include "../parsers/record.h"
 
 #define BLOCKFMT_RECORD_BYTES 48
 #define BLOCKFMT_NO_BIAS INT16_MIN
@@ -58,6 +59,9 @@ void blockfmt_unpack(const unsigned char *src, struct block_entry *e);
 uint64_t blockfmt_utc(const unsigned char *src);
 /* Just the text_len of a packed entry. */
 uint32_t blockfmt_text_len(const unsigned char *src);
+/* Just the severity (severity_of its type and keyword_sev) of a packed
+ * entry: the merged log's severity filter tests it before decoding. */
+enum severity blockfmt_severity(const unsigned char *src);
 
 /* A store is a file anyone can edit: every offset and length read from a
  * block is checked before it is used. blockfmt_check is 0 when the meta

@@ -33,7 +33,17 @@
  * candidate blocks and then each record; --grep runs per record on its
  * message, or, when the pattern allows it (db/blockgrep.h), first over
  * the block's whole text, which passes over blocks without a match
- * without looking at their entries. */
+ * without looking at their entries. The severity is tested on the packed
+ * entry, so a block without a record at it is passed over without its
+ * text; a log whose tallies have none makes no key at all, and a block
+ * found to have none is remembered (in memory, for the cursor's life) and
+ * passed over unread at the next seek.
+ *
+ * A run that passes over a block without a wanted record (filtered out,
+ * or the end of a block reached) does not read on: it takes the next
+ * block's bound as its key and plays it, and reads that block only when
+ * the bound wins. So a rare match reads only the blocks that overlap the
+ * time the merge has reached, not each run's far future. */
 #include "store_internal.h"
 
 #include <stdio.h>
@@ -45,7 +55,7 @@
 #include "../lib/util.h"
 
 static const char SQL_LC_FILES[] =
-	"SELECT f.id, h.name, f.path FROM files f"
+	"SELECT f.id, h.name, f.path, f.n_info, f.n_warning, f.n_error FROM files f"
 	" LEFT JOIN hosts h ON h.id = f.host_id"
 	" WHERE (?1 IS NULL OR h.name = ?1 COLLATE NOCASE) AND (?2 = 0 OR f.id = ?2)"
 	" ORDER BY f.id";
@@ -74,13 +84,20 @@ static const char SQL_LC_BLOCK[] =
 struct lc_file {
 	int64_t id;
 	char *host, *path;
+	enum severity top_sev;	/* the worst its tallies count */
 };
+
+#define LC_SEV_UNKNOWN 0xff
 
 /* A candidate block's bounds, as the index gives them. */
 struct lc_block {
 	uint64_t seq;
 	int64_t lo, hi;		/* undated entries make lo 0 */
 	uint32_t n;
+	uint8_t top_sev;	/* its worst entry's; LC_SEV_UNKNOWN until
+				 * read under a severity filter */
+	bool barren;		/* read, and the block-wise grep found no
+				 * candidate in it */
 };
 
 enum { FWD, BACK, NODIR };
@@ -119,13 +136,29 @@ struct lc_run {
  * in run order, and a run has one key, so (utc, run) orders the keys.
  * Both are folded into unsigned values that order the same way in
  * either direction (complemented going back), so that comparing is two
- * unsigned compares without branches. approx: a bound, not the record's
- * key; a bound is at or before its run's real key, so a real key before
- * it comes out rightly first, also on an equal utc. */
+ * unsigned compares without branches. When the store's time span and
+ * the run count fit in 63 bits together (nearly always: a span of years
+ * in µs and thousands of runs do), both go into utc alone, (utc - the
+ * first bound) shifted over the run index, and run is 0: a compare is
+ * then one, which is what the merge does most (lc_replay). approx: a
+ * bound, not the record's key; a bound is at or before its run's real
+ * key, so a real key before it comes out rightly first, also on an
+ * equal utc. */
 struct lc_key {
-	uint64_t utc;		/* utc, sign flipped; complemented going back */
-	uint32_t run;		/* run index; complemented going back */
+	uint64_t utc;		/* utc, sign flipped; complemented going back;
+				 * or (utc, run) packed */
+	uint32_t run;		/* run index; complemented going back; 0 packed */
 	bool approx;
+};
+
+/* A node of the loser tree: the loser there, with a copy of its key, so
+ * that playing a key up the tree reads each level's key without going
+ * through the run's index (the levels' loads do not wait on each other,
+ * only the compares do). */
+struct lc_node {
+	uint64_t utc;		/* as in lc_key */
+	uint32_t run;
+	uint32_t idx;		/* the run */
 };
 
 struct log_cursor {
@@ -138,11 +171,16 @@ struct log_cursor {
 	struct lc_run *runs;
 	size_t nruns, capruns;
 	struct lc_key *keys;	/* by run; sentinel keys when done */
-	uint32_t *tree;		/* the loser tree over keys: [0] the winner */
+	struct lc_node *tree;	/* the loser tree over keys ([0] unused) */
+	bool packed;		/* keys are packed (see lc_key) from: */
+	int64_t utc0, utc1;	/* the least and greatest bound */
+	unsigned run_bits;	/* bits of a run index */
+	uint32_t top;		/* the winner: a run index */
 	uint32_t *win;		/* 2 * nruns: winners, while building it */
 	int dir;		/* what the tree is ordered for */
 	bool dirty;		/* the top run moved: its key is stale */
 	struct log_pos at;	/* the last seek */
+	enum severity min_sev;	/* q->min_sev as of the last seek */
 	sqlite3_blob *blob;	/* block_text.text, moved from block to block */
 	struct buf stored;	/* a compressed text, read before decoding */
 	pcre2_match_data *md;	/* for q->grep */
@@ -206,6 +244,9 @@ static int lc_load_files(struct log_cursor *c)
 		f->id = sqlite3_column_int64(st, 0);
 		f->host = xstrdup(store_column_str(st, 1));
 		f->path = xstrdup(store_column_str(st, 2));
+		f->top_sev = sqlite3_column_int64(st, 5) > 0 ? SEV_ERROR :
+			     sqlite3_column_int64(st, 4) > 0 ? SEV_WARNING :
+			     sqlite3_column_int64(st, 3) > 0 ? SEV_INFO : SEV_VERBOSE;
 	}
 	if (rc != SQLITE_DONE)
 		store_fail(c->s);
@@ -248,6 +289,7 @@ static int lc_file_runs(struct log_cursor *c, size_t f)
 			.lo = sqlite3_column_int64(st, 1),
 			.hi = sqlite3_column_int64(st, 2),
 			.n = (uint32_t)sqlite3_column_int64(st, 3),
+			.top_sev = LC_SEV_UNKNOWN,
 		};
 		if (b.hi < b.lo)
 			b.hi = b.lo;	/* only undated: [0, 0] */
@@ -406,6 +448,37 @@ static void lc_release(struct lc_run *r)
 	r->have = SIZE_MAX;
 }
 
+/* A block read or passed over: progress, and a chance to cancel (then
+ * nothing moved). */
+static bool lc_tick(struct log_cursor *c, const struct lc_block *b)
+{
+	const struct log_query *q = c->q;
+	if (q->tick && q->tick(q->tick_ctx, b->lo, c->seen + b->n))
+		return true;
+	c->seen += b->n;
+	return false;
+}
+
+/* The worst severity of n packed entries. */
+static uint8_t lc_top_sev(const unsigned char *meta, uint32_t n)
+{
+	enum severity top = SEV_VERBOSE;
+	for (uint32_t i = 0; i < n && top < SEV_ERROR; i++) {
+		enum severity sev = blockfmt_severity(meta + (size_t)i * BLOCKFMT_RECORD_BYTES);
+		if (sev > top)
+			top = sev;
+	}
+	return (uint8_t)top;
+}
+
+/* Whether the cursor passes over block b unread: it was read before and
+ * has no entry at the filter's severity, or no candidate for the grep. */
+static bool lc_passes_over(const struct log_cursor *c, const struct lc_block *b)
+{
+	return (c->min_sev && b->top_sev != LC_SEV_UNKNOWN && b->top_sev < c->min_sev) ||
+	       b->barren;
+}
+
 /* Hold block bi of the run (a no-op when it does already). tick() comes
  * first, so a cancel leaves the run as it was. 0, -1, or
  * STORE_LOG_CANCELLED. */
@@ -414,10 +487,9 @@ static int lc_load(struct log_cursor *c, struct lc_run *r, size_t bi)
 	if (r->have == bi)
 		return 0;
 	const struct log_query *q = c->q;
-	const struct lc_block *b = lc_blk(c, r, bi);
-	if (q->tick && q->tick(q->tick_ctx, b->lo, c->seen + b->n))
+	struct lc_block *b = &c->blocks[r->b0 + bi];
+	if (lc_tick(c, b))
 		return STORE_LOG_CANCELLED;
-	c->seen += b->n;
 	r->have = SIZE_MAX;
 	sqlite3_stmt *st = store_stmt(c->s, SQL_LC_BLOCK);
 	if (!st)
@@ -457,12 +529,23 @@ static int lc_load(struct log_cursor *c, struct lc_run *r, size_t bi)
 	if (blockfmt_check(r->meta, bytes, n, STORE_BLOCK_RECORDS, INT32_MAX - 1,
 			   &why))
 		return lc_corrupt(c, r, why);
+	if (c->min_sev && b->top_sev == LC_SEV_UNKNOWN)
+		b->top_sev = lc_top_sev(r->meta, r->n);
 	r->text_in = false;
 	if (lc_order_block(r) < 0 || (q->grep && lc_text(c, r) < 0))
 		return -1;
-	if (c->blockwise)
+	if (c->blockwise) {
 		blockgrep_candidates(q->grep, c->md, r->meta, r->n, r->text,
 				     r->text_len, &r->cand);
+		/* a search passes over most blocks: none holds their text */
+		b->barren = !r->cand.count;
+		if (b->barren) {
+			free(r->text);
+			r->text = NULL;
+			r->text_cap = 0;
+			r->text_in = false;
+		}
+	}
 	r->have = bi;
 	return 0;
 }
@@ -511,7 +594,10 @@ static int lc_want(struct log_cursor *c, struct lc_run *r, uint32_t pos)
 	struct block_entry *e = &r->ent;
 	if (c->blockwise && !blockgrep_has(&r->cand, rec))
 		return 0;
-	blockfmt_unpack(r->meta + (size_t)rec * BLOCKFMT_RECORD_BYTES, e);
+	const unsigned char *m = r->meta + (size_t)rec * BLOCKFMT_RECORD_BYTES;
+	if (c->min_sev && blockfmt_severity(m) < c->min_sev)
+		return 0;
+	blockfmt_unpack(m, e);
 	r->ent_rec = rec;
 	r->ent_rc = 0;
 	if ((uint64_t)r->offs[rec] + e->text_len > r->text_len ||
@@ -566,79 +652,120 @@ static inline __attribute__((always_inline)) void lc_prefetch(const struct lc_ru
 	__builtin_prefetch(m + len);
 }
 
-/* Make the run's head exact: the first wanted entry at or after its
- * position, loading blocks on the way; none leaves bi == nb. 0 (a head
- * in r->ent, or none), -1 or STORE_LOG_CANCELLED. */
-static int lc_head(struct log_cursor *c, struct lc_run *r, bool *none)
+/* What lc_head and lc_tail found: a wanted entry (in r->ent), none left,
+ * or none in the block they looked at, and they moved to the next block
+ * (its bound is the run's key, see the file's head). */
+enum lc_found { LC_FOUND, LC_NONE, LC_MOVED };
+
+/* Move the run's position to the start of its next block (FWD) or the
+ * end of the one before (BACK): LC_MOVED, or LC_NONE past its last. */
+static enum lc_found lc_next_block(const struct log_cursor *c, struct lc_run *r,
+				   int dir)
 {
-	for (; r->bi < r->nb; r->bi++, r->pos = 0, r->pending = false) {
-		int rc = lc_load(c, r, r->bi);
-		if (rc)
-			return rc;
-		if (r->pending) {
-			r->pos = lc_lower_bound(c, r, &c->at);
-			r->pending = false;
-		}
-		if (c->blockwise && !r->cand.count)
-			continue;
-		for (; r->pos < r->n; r->pos++) {
-			int w = lc_want(c, r, r->pos);
-			if (w < 0)
-				return -1;
-			if (w) {
-				*none = false;
-				lc_prefetch(r, FWD);
-				return 0;
-			}
-		}
+	r->pending = false;
+	if (dir == FWD && r->bi + 1 < r->nb) {
+		r->bi++;
+		r->pos = 0;
+		return LC_MOVED;
+	}
+	if (dir == BACK && r->bi > 0) {
+		r->bi--;
+		r->pos = lc_blk(c, r, r->bi)->n;
+		return LC_MOVED;
 	}
 	lc_release(r);
-	*none = true;
+	if (dir == FWD)
+		r->bi = r->nb;
+	else
+		r->pos = 0;
+	return LC_NONE;
+}
+
+/* Make the run's head exact: the first wanted entry at or after its
+ * position in the block it is in, loading it. 0 (and *found), -1 or
+ * STORE_LOG_CANCELLED. */
+static int lc_head(struct log_cursor *c, struct lc_run *r, enum lc_found *found)
+{
+	if (r->bi >= r->nb) {
+		lc_release(r);
+		*found = LC_NONE;
+		return 0;
+	}
+	if (lc_passes_over(c, lc_blk(c, r, r->bi))) {
+		if (lc_tick(c, lc_blk(c, r, r->bi)))
+			return STORE_LOG_CANCELLED;
+		*found = lc_next_block(c, r, FWD);
+		return 0;
+	}
+	int rc = lc_load(c, r, r->bi);
+	if (rc)
+		return rc;
+	if (r->pending) {
+		r->pos = lc_lower_bound(c, r, &c->at);
+		r->pending = false;
+	}
+	if (c->blockwise && !r->cand.count)
+		r->pos = r->n;
+	for (; r->pos < r->n; r->pos++) {
+		int w = lc_want(c, r, r->pos);
+		if (w < 0)
+			return -1;
+		if (w) {
+			*found = LC_FOUND;
+			lc_prefetch(r, FWD);
+			return 0;
+		}
+	}
+	*found = lc_next_block(c, r, FWD);
 	return 0;
 }
 
 /* The same backward: the last wanted entry before the position. */
-static int lc_tail(struct log_cursor *c, struct lc_run *r, bool *none)
+static int lc_tail(struct log_cursor *c, struct lc_run *r, enum lc_found *found)
 {
-	if (r->bi >= r->nb && r->nb) {
+	if (!r->nb || (r->bi == 0 && r->pos == 0 && !r->pending)) {
+		lc_release(r);
+		*found = LC_NONE;
+		return 0;
+	}
+	if (r->bi >= r->nb) {
 		r->bi = r->nb - 1;
 		r->pos = lc_blk(c, r, r->bi)->n;
 		r->pending = false;
 	}
-	for (; r->nb; r->bi--, r->pos = lc_blk(c, r, r->bi)->n) {
-		if (r->pending && lc_blk(c, r, r->bi)->lo > c->at.utc) {
-			/* all of the block comes after the position: the tail
-			 * is before it, and it need not be read */
-			r->pending = false;
-			r->pos = 0;
-			if (r->bi == 0)
-				break;
-			continue;
-		}
-		int rc = lc_load(c, r, r->bi);
-		if (rc)
-			return rc;
-		if (r->pending) {
-			r->pos = lc_lower_bound(c, r, &c->at);
-			r->pending = false;
-		}
-		if (c->blockwise && !r->cand.count)
-			r->pos = 0;
-		for (; r->pos > 0; r->pos--) {
-			int w = lc_want(c, r, r->pos - 1);
-			if (w < 0)
-				return -1;
-			if (w) {
-				*none = false;
-				lc_prefetch(r, BACK);
-				return 0;
-			}
-		}
-		if (r->bi == 0)
-			break;
+	const struct lc_block *b = lc_blk(c, r, r->bi);
+	if (r->pending && b->lo > c->at.utc) {
+		/* all of the block comes after the position: the tail is
+		 * before it, and it need not be read */
+		*found = lc_next_block(c, r, BACK);
+		return 0;
 	}
-	lc_release(r);
-	*none = true;
+	if (lc_passes_over(c, b)) {
+		if (lc_tick(c, b))
+			return STORE_LOG_CANCELLED;
+		*found = lc_next_block(c, r, BACK);
+		return 0;
+	}
+	int rc = lc_load(c, r, r->bi);
+	if (rc)
+		return rc;
+	if (r->pending) {
+		r->pos = lc_lower_bound(c, r, &c->at);
+		r->pending = false;
+	}
+	if (c->blockwise && !r->cand.count)
+		r->pos = 0;
+	for (; r->pos > 0; r->pos--) {
+		int w = lc_want(c, r, r->pos - 1);
+		if (w < 0)
+			return -1;
+		if (w) {
+			*found = LC_FOUND;
+			lc_prefetch(r, BACK);
+			return 0;
+		}
+	}
+	*found = lc_next_block(c, r, BACK);
 	return 0;
 }
 
@@ -659,17 +786,30 @@ static void lc_key_set(struct log_cursor *c, const struct lc_run *r, int64_t utc
 		       bool approx)
 {
 	struct lc_key *k = &c->keys[r - c->runs];
-	uint64_t u = (uint64_t)utc ^ (UINT64_C(1) << 63);
 	uint32_t i = (uint32_t)(r - c->runs);
+	k->approx = approx;
+	if (c->packed) {
+		/* a tampered entry may lie outside its block's bounds */
+		utc = utc < c->utc0 ? c->utc0 : utc > c->utc1 ? c->utc1 : utc;
+		uint64_t x = (uint64_t)(utc - c->utc0) << c->run_bits | i;
+		k->utc = c->dir == FWD ? x : (UINT64_C(1) << 63) - 1 - x;
+		k->run = 0;	/* never the end key's */
+		return;
+	}
+	uint64_t u = (uint64_t)utc ^ (UINT64_C(1) << 63);
 	k->utc = c->dir == FWD ? u : ~u;
 	k->run = c->dir == FWD ? i : ~i;
-	k->approx = approx;
 }
 
 /* Set the run's key to a bound that costs nothing: the lower bound of its
  * head (FWD) or the upper bound of its tail (BACK), from block bounds. */
 static void lc_bound(struct log_cursor *c, struct lc_run *r)
 {
+	if (c->min_sev > r->file->top_sev) {
+		/* its log has no record at that severity */
+		lc_end_key(&c->keys[r - c->runs]);
+		return;
+	}
 	if (c->dir == FWD) {
 		if (r->bi >= r->nb)
 			lc_end_key(&c->keys[r - c->runs]);
@@ -703,7 +843,7 @@ static void lc_exact(struct log_cursor *c, struct lc_run *r, bool none)
  * top: a loser tree replays it against one stored loser per level
  * (log2 runs comparisons), where a heap's sift compares two children a
  * level. Run i is leaf k + i (k runs), node p's children are 2p and
- * 2p + 1, and tree[p] holds the loser there. */
+ * 2p + 1, and tree[p] holds the loser there, top the winner. */
 
 /* Whether run a's key comes out before run b's. */
 static bool lc_before(const struct log_cursor *c, uint32_t a, uint32_t b)
@@ -713,19 +853,51 @@ static bool lc_before(const struct log_cursor *c, uint32_t a, uint32_t b)
 	return lt | (eq & rl);
 }
 
+/* lc_replay on packed keys: one compare a level. */
+static void lc_replay_packed(struct log_cursor *c, uint32_t i)
+{
+	struct lc_node *t = c->tree;
+	uint64_t wu = c->keys[i].utc;
+	uint32_t wi = i;
+	for (size_t p = (c->nruns + i) / 2; p > 0; p /= 2) {
+		uint64_t lu = t[p].utc;
+		uint32_t li = t[p].idx;
+		uint64_t m = 0 - (uint64_t)(lu < wu);
+		uint64_t xu = (wu ^ lu) & m;
+		uint32_t xi = (wi ^ li) & (uint32_t)m;
+		t[p].utc = lu ^ xu;
+		t[p].idx = li ^ xi;
+		wu ^= xu;
+		wi ^= xi;
+	}
+	c->top = wi;
+}
+
 /* Run i's key changed: play it up from its leaf to the root. */
 static void lc_replay(struct log_cursor *c, uint32_t i)
 {
-	uint32_t w = i, *t = c->tree;
+	if (c->packed) {
+		lc_replay_packed(c, i);
+		return;
+	}
+	struct lc_node *t = c->tree;
+	uint64_t wu = c->keys[i].utc;
+	uint32_t wr = c->keys[i].run, wi = i;
 	for (size_t p = (c->nruns + i) / 2; p > 0; p /= 2) {
 		/* the loser there wins: swap them; by mask, as the outcome
 		 * is a coin toss a branch would guess wrong half the time */
-		uint32_t l = t[p], m = 0u - (uint32_t)lc_before(c, l, w);
-		uint32_t x = (w ^ l) & m;
-		t[p] = l ^ x;
-		w ^= x;
+		uint64_t lu = t[p].utc;
+		uint32_t lr = t[p].run, li = t[p].idx;
+		uint64_t m = 0 - (uint64_t)((lu < wu) | ((lu == wu) & (lr < wr)));
+		uint32_t m32 = (uint32_t)m;
+		uint64_t xu = (wu ^ lu) & m;
+		uint32_t xr = (wr ^ lr) & m32, xi = (wi ^ li) & m32;
+		t[p] = (struct lc_node){ lu ^ xu, lr ^ xr, li ^ xi };
+		wu ^= xu;
+		wr ^= xr;
+		wi ^= xi;
 	}
-	t[0] = w;
+	c->top = wi;
 }
 
 static void lc_rebuild(struct log_cursor *c, int dir)
@@ -740,25 +912,37 @@ static void lc_rebuild(struct log_cursor *c, int dir)
 	for (size_t p = k; p-- > 1;) {
 		uint32_t a = c->win[2 * p], b = c->win[2 * p + 1];
 		bool b_first = lc_before(c, b, a);
+		uint32_t l = b_first ? a : b;
 		c->win[p] = b_first ? b : a;
-		c->tree[p] = b_first ? a : b;
+		c->tree[p] = (struct lc_node){ c->keys[l].utc, c->keys[l].run, l };
 	}
-	if (k)
-		c->tree[0] = k > 1 ? c->win[1] : 0;
+	c->top = k > 1 ? c->win[1] : 0;
+}
+
+/* Run i's key is a bound: look in the block it stands for, and play
+ * what that gives (the exact key, the end, or the next block's bound). */
+static int lc_advance(struct log_cursor *c, uint32_t i)
+{
+	struct lc_run *r = &c->runs[i];
+	enum lc_found found;
+	int rc = c->dir == FWD ? lc_head(c, r, &found) : lc_tail(c, r, &found);
+	if (rc)
+		return rc;
+	if (found == LC_MOVED)
+		lc_bound(c, r);
+	else
+		lc_exact(c, r, found == LC_NONE);
+	lc_replay(c, i);
+	return 0;
 }
 
 /* Until the winner is exact: make its key exact and play it again. */
 static int lc_settle(struct log_cursor *c)
 {
-	while (c->nruns && c->keys[c->tree[0]].approx) {
-		uint32_t i = c->tree[0];
-		struct lc_run *r = &c->runs[i];
-		bool none = false;
-		int rc = c->dir == FWD ? lc_head(c, r, &none) : lc_tail(c, r, &none);
+	while (c->nruns && c->keys[c->top].approx) {
+		int rc = lc_advance(c, c->top);
 		if (rc)
 			return rc;
-		lc_exact(c, r, none);
-		lc_replay(c, i);
 	}
 	return 0;
 }
@@ -778,30 +962,26 @@ static void lc_fill(const struct log_cursor *c, const struct lc_run *r,
 static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
 		   int *pcre2_rc)
 {
+	int rc;
 	if (c->dir != dir)
 		lc_rebuild(c, dir);
 	else if (c->dirty && c->nruns) {
 		/* the run of the record just taken: its next key at once (a
 		 * bound of it would stay the winner and be made exact next) */
-		uint32_t i = c->tree[0];
+		uint32_t i = c->top;
 		lc_bound(c, &c->runs[i]);
-		if (c->keys[i].approx) {
-			bool none = false;
-			int rc = dir == FWD ? lc_head(c, &c->runs[i], &none) :
-					      lc_tail(c, &c->runs[i], &none);
-			if (rc)
-				return rc;	/* dirty: the bound stays */
-			lc_exact(c, &c->runs[i], none);
-		}
-		lc_replay(c, i);
+		if (!c->keys[i].approx)
+			lc_replay(c, i);
+		else if ((rc = lc_advance(c, i)) != 0)
+			return rc;	/* dirty: the bound stays */
 	}
 	c->dirty = false;
-	int rc = lc_settle(c);
+	rc = lc_settle(c);
 	if (rc)
 		return rc;
-	if (!c->nruns || lc_is_end(&c->keys[c->tree[0]]))
+	if (!c->nruns || lc_is_end(&c->keys[c->top]))
 		return STORE_LOG_END;
-	struct lc_run *r = &c->runs[c->tree[0]];
+	struct lc_run *r = &c->runs[c->top];
 	if (lc_text(c, r) < 0)
 		return -1;
 	lc_fill(c, r, out);
@@ -824,6 +1004,16 @@ void store_log_release(struct log_cursor *c)
 		sqlite3_blob_close(c->blob);
 		c->blob = NULL;
 	}
+}
+
+void store_log_forget(struct log_cursor *c)
+{
+	if (!c)
+		return;
+	store_log_release(c);
+	for (size_t i = 0; i < c->nruns; i++)
+		lc_release(&c->runs[i]);
+	store_log_seek(c, &c->at);	/* the runs' positions, from bounds */
 }
 
 void store_log_close(struct log_cursor *c)
@@ -852,6 +1042,30 @@ void store_log_close(struct log_cursor *c)
 	free(c);
 }
 
+/* Whether keys can be packed: the bounds' span and the run indexes in 63
+ * bits (the end key, all ones, stays above every other either way). */
+static void lc_packing(struct log_cursor *c)
+{
+	if (!c->nblocks)
+		return;
+	c->utc0 = c->blocks[0].lo;
+	c->utc1 = c->blocks[0].hi;
+	for (size_t b = 1; b < c->nblocks; b++) {
+		if (c->blocks[b].lo < c->utc0)
+			c->utc0 = c->blocks[b].lo;
+		if (c->blocks[b].hi > c->utc1)
+			c->utc1 = c->blocks[b].hi;
+	}
+	uint64_t span = (uint64_t)c->utc1 - (uint64_t)c->utc0;
+	unsigned span_bits = 0, run_bits = 0;
+	while (span_bits < 64 && span >> span_bits)
+		span_bits++;
+	while (((size_t)1 << run_bits) < c->nruns)
+		run_bits++;
+	c->run_bits = run_bits;
+	c->packed = span_bits + run_bits <= 63;
+}
+
 struct log_cursor *store_log_open(struct store *s, const struct log_query *q)
 {
 	struct log_cursor *c = xcalloc(1, sizeof(*c));
@@ -875,6 +1089,7 @@ struct log_cursor *store_log_open(struct store *s, const struct log_query *q)
 		store_log_close(c);
 		return NULL;
 	}
+	lc_packing(c);
 	c->keys = xcalloc(c->nruns + 1, sizeof(*c->keys));
 	c->tree = xcalloc(c->nruns + 1, sizeof(*c->tree));
 	c->win = xcalloc(2 * c->nruns + 2, sizeof(*c->win));
@@ -901,6 +1116,7 @@ static size_t lc_find_block(const struct log_cursor *c, const struct lc_run *r,
 void store_log_seek(struct log_cursor *c, const struct log_pos *at)
 {
 	c->at = at ? *at : (struct log_pos){ INT64_MIN, INT64_MIN, 0 };
+	c->min_sev = c->q->min_sev;
 	c->seen = 0;
 	for (size_t i = 0; i < c->nruns; i++) {
 		struct lc_run *r = &c->runs[i];

@@ -365,6 +365,13 @@ struct log_query {
 	int64_t file_id;	/* 0 = any */
 	bool has_since, has_until;
 	int64_t since_us, until_us;	/* inclusive bounds on utc */
+	/* Only records of this severity or worse (SEV_VERBOSE: all),
+	 * tested on the packed entry before its text is read: a log whose
+	 * tallies (files.n_*) have none is passed over whole, and a block
+	 * found to have none is not read again. A cursor reads it at every
+	 * seek, so one kept open follows a change (the dashboard's s key)
+	 * without being reopened. */
+	enum severity min_sev;
 	/* NULL: every record. Else only records whose MESSAGE matches: the
 	 * caller compiles it (PCRE2_UTF; JIT-compiled when it can be) and
 	 * keeps it for the call. */
@@ -440,6 +447,11 @@ int store_log_prev(struct log_cursor *c, struct stored_record *out, int *pcre2_r
  * blob): a cursor kept open across keystrokes must not keep a writer from
  * committing. The next read takes it again. */
 void store_log_release(struct log_cursor *c);
+/* Let go of the blocks c holds (their memory) and its blob, keeping what
+ * opening read (the logs and every block's bounds): a cursor parked
+ * while another serves costs its bounds alone, and taking it up again
+ * costs a seek's reads, not an open's. */
+void store_log_forget(struct log_cursor *c);
 void store_log_close(struct log_cursor *c);
 /* Whether matching re over a whole block can only find a superset of the
  * blocks whose records' messages match: true when the pattern can match

@@ -344,7 +344,6 @@ struct log_out {
 	unsigned long long n;
 	pcre2_code *re;
 	pcre2_match_data *md;
-	enum severity min_sev;	/* --severity: this or worse */
 	unsigned long long limited;	/* records the pattern failed on */
 	struct file_cells *cells;	/* CELL_SLOTS, see "rows" */
 	struct utc_text utc;
@@ -363,12 +362,15 @@ static char *put_num(char *p, bool known, long long v)
 	return put(p, num, (size_t)(d + sizeof(d) - num));
 }
 
+/* One record as a JSON object, after the separator from the one before
+ * (the array's first: none). */
 static void record_json(struct log_out *o, const struct stored_record *r)
 {
 	struct buf *b = &o->b;
 	struct file_cells *fc = cells_of(o->cells, OUT_JSON, r);
 	char d[24], *num;
-	char *p = room(b, 160 + fc->head.len + fc->comp_cell.len);
+	char *p = room(b, 162 + fc->head.len + fc->comp_cell.len);
+	p = o->n ? put_s(p, ",\n") : put_s(p, "\n");
 	if (r->dated) {	/* else before the file's first time: no time */
 		const char *utc = utc_text(&o->utc, r->utc_us);
 		p = put_s(p, "{\"utc\":\"");
@@ -391,7 +393,9 @@ static void record_json(struct log_out *o, const struct stored_record *r)
 	commit_to(b, p);
 	put_json_message(b, r->text + r->message.off, r->message.len);
 	const char *src = offset_source_name(r->offset_source);
-	p = room(b, 96 + strlen(src));
+	const char *tt = r->text + r->time_text.off;
+	size_t tlen = r->time_text.len;
+	p = room(b, 96 + strlen(src) + tlen + PLAIN_SLACK + 3);
 	p = put_s(p, ",\"offset_source\":\"");
 	p = put(p, src, strlen(src));
 	p = put_s(p, "\",\"bias\":");
@@ -404,16 +408,26 @@ static void record_json(struct log_out *o, const struct stored_record *r)
 		p = put_s(p, "true,\"time_text\":");
 	else
 		p = put_s(p, "false,\"time_text\":");
+	/* plain, nearly always: copied into the room taken above */
+	*p = '"';
+	if (plain_copy(p + 1, tt, tlen, true)) {
+		p += tlen + 1;
+		commit_to(b, put_s(p, "\"}"));
+		return;
+	}
 	commit_to(b, p);
-	json_string(b, r->text + r->time_text.off, r->time_text.len);
+	json_string(b, tt, tlen);
 	put_lit(b, "}");
 }
 
 #define WHERE_WIDTH 34
+#define WHERE_ROOM (WHERE_WIDTH + 2)	/* a cut cell's 3-byte ellipsis */
 
 /* The "name:line" cell: the file name once per file, when it is plain
- * ASCII and the cell fits; else as snprintf into 64 bytes and term_field
- * made it. */
+ * ASCII, padded when the cell fits, else cut as term_field cuts a plain
+ * field (its first columns but one, then an ellipsis, "..." outside a
+ * UTF-8 locale: those columns but three); other names as snprintf into
+ * 64 bytes and term_field made it. At most WHERE_ROOM bytes. */
 static char *where_cell(char *p, struct buf *b, const struct file_cells *fc,
 			const struct stored_record *r)
 {
@@ -426,6 +440,18 @@ static char *where_cell(char *p, struct buf *b, const struct file_cells *fc,
 		size_t pad = WHERE_WIDTH - fc->name_len - 1 - nd;
 		memset(p, ' ', pad);
 		return p + pad;
+	}
+	if (fc->name) {
+		bool utf8 = output_utf8_locale();
+		size_t keep = WHERE_WIDTH - (utf8 ? 1 : 3);
+		size_t n = fc->name_len < keep ? fc->name_len : keep;
+		p = put(p, fc->name, n);
+		if (n < keep) {
+			*p++ = ':';
+			n++;
+			p = put(p, num, nd < keep - n ? nd : keep - n);
+		}
+		return utf8 ? put_s(p, "\xe2\x80\xa6") : put_s(p, "...");
 	}
 	char where[64];
 	snprintf(where, sizeof(where), "%s:%u", base_name(r->path),
@@ -442,7 +468,7 @@ static void record_table(struct log_out *o, const struct stored_record *r)
 	struct file_cells *fc = cells_of(o->cells, OUT_TABLE, r);
 	/* the time, two marks, host, where, component and tag fit in this
 	 * unless a cell needs escapes (then term_field reserves its own) */
-	size_t fixed = 24 + 2 + fc->head.len + WHERE_WIDTH + 1 +
+	size_t fixed = 24 + 2 + fc->head.len + WHERE_ROOM + 1 +
 		       fc->comp_cell.len + 3;
 	char *p = room(b, fixed);
 	if (r->dated)
@@ -466,10 +492,7 @@ static void record_table(struct log_out *o, const struct stored_record *r)
 static int log_row(void *ctx, const struct stored_record *r)
 {
 	struct log_out *o = ctx;
-	if (o->min_sev && severity_of(r->type, r->keyword_sev) < o->min_sev)
-		return 0;
 	if (o->fmt == OUT_JSON) {
-		buf_puts(&o->b, o->n ? ",\n" : "\n");
 		record_json(o, r);
 	} else {
 		record_table(o, r);
@@ -500,8 +523,6 @@ static const char *limit_name(int pcre2_rc, char *msg, size_t len)
 static int log_limit(void *ctx, const struct stored_record *r, int pcre2_rc)
 {
 	struct log_out *o = ctx;
-	if (o->min_sev && severity_of(r->type, r->keyword_sev) < o->min_sev)
-		return 0;
 	if (o->limited++ >= LIMIT_LINES)
 		return 0;
 	char msg[128];
@@ -545,7 +566,7 @@ int cmd_log(int argc, char **argv)
 				return cli_usage_error("log", "--format wants table or json, got '%s'", optarg);
 			break;
 		case OPT_SEVERITY:
-			if (!parse_severity(optarg, &o.min_sev))
+			if (!parse_severity(optarg, &q.min_sev))
 				return cli_usage_error("log", "--severity wants error, warning, info or verbose, got '%s'", optarg);
 			break;
 		case 'i': ignore_case = true; break;

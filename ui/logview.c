@@ -17,7 +17,13 @@
  * cursor of its own (then the & filter, if any, is matched here, or the
  * other way round when only the filter can be matched block-wise), so the
  * store passes over blocks with no match without decoding them. A filter
- * change reopens the cursors. Severity is tested here, in log_keep. The
+ * change reopens the cursors, but for the severity: the cursors test it
+ * on each record's packed entry (so blocks without one at that severity
+ * are passed over without their text) and read it at every seek, so `s`
+ * keeps them and the blocks they hold. The cursor over every record (no
+ * filter the store takes at open) is parked, not closed, while one is
+ * set, its blocks let go: clearing the filters (x) takes it up again
+ * without reading every block's bounds anew. The
  * cursors tick once a block (log_tick: progress on the status line, Esc
  * cancels), also while no record matches, and a record the pattern could
  * not be matched against (a PCRE2 limit) is counted and named on the
@@ -116,6 +122,8 @@ struct logview {
 	struct lfilter f;
 	struct log_query q;		/* the window's: f's store part */
 	struct log_cursor *cur;		/* over q, NULL until needed */
+	struct log_query plain_q;	/* the window's without such a part */
+	struct log_cursor *plain_cur;	/* over plain_q, NULL until needed */
 	struct log_query find_q;	/* the / search's */
 	struct log_cursor *find_cur;	/* over find_q, NULL until needed */
 	pcre2_match_data *md;		/* for f.re and find_re */
@@ -140,26 +148,28 @@ static struct logview *lv_of(struct view *v)
 	return v->data;
 }
 
+/* A filter the store takes when a cursor opens: all but the severity. */
+static bool store_side(const struct logview *lv)
+{
+	return lv->f.host || lv->f.comp || lv->f.re || lv->f.range.has_from || lv->f.range.has_to;
+}
+
 static bool filtered(const struct logview *lv)
 {
-	return lv->f.host || lv->f.comp || lv->f.min_sev || lv->f.re || lv->f.range.has_from ||
-	       lv->f.range.has_to;
+	return store_side(lv) || lv->f.min_sev;
 }
 
 /* ---- what is matched here, and the reads ---- */
 
-/* What a read keeps beyond the store's filters: a severity, and when the
- * store matches the / search, the & filter. */
+/* What a read keeps beyond the store's filters: when the store matches
+ * the / search, the & filter. */
 struct keep {
-	enum severity min_sev;		/* SEV_VERBOSE: all */
 	const pcre2_code *re;		/* NULL: none */
 };
 
 /* 1 keep, 0 drop, -1 the pattern hit a PCRE2 limit (counted). */
 static int log_keep(struct logview *lv, const struct keep *k, const struct stored_record *r)
 {
-	if (k->min_sev && severity_of(r->type, r->keyword_sev) < k->min_sev)
-		return 0;
 	if (!k->re)
 		return 1;
 	int rc = pcre2_match(k->re, (PCRE2_SPTR)(r->text + r->message.off), r->message.len, 0,
@@ -190,18 +200,25 @@ static int log_tick(void *ctx, int64_t utc_us, uint64_t records_seen)
  * on a store error (recorded in the store). */
 static struct log_cursor *window_cursor(struct logview *lv);
 
-/* Drop the cursors: the filters they were opened with changed. */
-static void cursors_close(struct logview *lv)
+/* Drop the cursors: the filters they were opened with changed (the
+ * plain cursor's are none: it is parked), or with all, the store did. */
+static void cursors_close(struct logview *lv, bool all)
 {
 	store_log_close(lv->cur);
 	store_log_close(lv->find_cur);
 	lv->cur = lv->find_cur = NULL;
+	if (all) {
+		store_log_close(lv->plain_cur);
+		lv->plain_cur = NULL;
+	} else {
+		store_log_forget(lv->plain_cur);
+	}
 }
 
 /* One step of a cursor under the running operation: the record, 0 at the
  * end or after Esc (lv->cancelled), -1 on a store error. A record the
- * pattern could not be matched against is counted when kept (the
- * severity, k) and passed over; k decides the rest. */
+ * pattern could not be matched against is counted when kept (by k) and
+ * passed over; k decides the rest. */
 static int step(struct logview *lv, struct log_cursor *c, bool backward, const struct keep *k,
 		struct stored_record *r)
 {
@@ -300,6 +317,7 @@ static void log_query_of(const struct logview *lv, struct log_query *q)
 		.since_us = lv->f.range.from,
 		.has_until = lv->f.range.has_to,
 		.until_us = lv->f.range.to,
+		.min_sev = lv->f.min_sev,
 	};
 }
 
@@ -307,6 +325,15 @@ static void log_query_of(const struct logview *lv, struct log_query *q)
 
 static struct log_cursor *window_cursor(struct logview *lv)
 {
+	if (!store_side(lv)) {
+		if (!lv->plain_cur) {
+			lv->plain_q = (struct log_query){
+				.min_sev = lv->f.min_sev, .tick = log_tick, .tick_ctx = lv,
+			};
+			lv->plain_cur = store_log_open(app_store(lv->app), &lv->plain_q);
+		}
+		return lv->plain_cur;
+	}
 	if (!lv->cur) {
 		log_query_of(lv, &lv->q);
 		lv->q.grep = lv->f.re;
@@ -336,7 +363,7 @@ static long fetch_forward(struct logview *lv, const struct log_key *after, bool 
 	if (after && !inclusive)
 		p.seq++;	/* just after it: (utc, file, seq + 1) */
 	seek(lv, c, &p);
-	struct keep k = { lv->f.min_sev, NULL };
+	struct keep k = { NULL };
 	struct stored_record r;
 	size_t got = 0;
 	int rc;
@@ -366,7 +393,7 @@ static long fetch_backward(struct logview *lv, const struct log_key *before, siz
 		return -1;
 	struct log_pos p = pos_of(before);
 	seek(lv, c, &p);
-	struct keep k = { lv->f.min_sev, NULL };
+	struct keep k = { NULL };
 	struct stored_record r;
 	size_t got = 0;
 	int rc = 0;
@@ -407,7 +434,8 @@ static void window_base(struct logview *lv)
 		lv->base = 0;
 	else if (lv->at_end && !filtered(lv))
 		lv->base = lv->total - (int64_t)lv->n;
-	else if (!filtered(lv) && lv->n && lv->cur && store_log_rank(lv->cur, &p, &n) == 0)
+	else if (!filtered(lv) && lv->n && lv->plain_cur &&
+		 store_log_rank(lv->plain_cur, &p, &n) == 0)
 		lv->base = n;
 	else
 		lv->base = -1;	/* unknown */
@@ -553,13 +581,15 @@ static void place_cursor(struct view *v, size_t at)
 }
 
 /* Reload the window around the cursor's key after a filter change;
- * reopen: the change is one the store matches (all but the severity). */
+ * reopen: the change is one the cursors take only when opened (all but
+ * the severity, which they read at every seek). */
 static void reload_here(struct view *v, bool reopen)
 {
 	struct logview *lv = lv_of(v);
 	struct log_key key = { INT64_MIN, 0, 0 };	/* the start */
 	if (reopen)
-		cursors_close(lv);	/* opened with the filters before */
+		cursors_close(lv, false);	/* opened with the filters before */
+	lv->q.min_sev = lv->find_q.min_sev = lv->plain_q.min_sev = lv->f.min_sev;
 	if (v->item >= 0 && (size_t)v->item < lv->n)
 		key = lv->rows[v->item].key;
 	op_begin(lv, "reading");
@@ -773,7 +803,7 @@ static void finder_split(const struct logview *lv, struct finder *f)
 {
 	f->store_re = lv->find_re;
 	f->store_text = lv->find_text;
-	f->keep = (struct keep){ lv->f.min_sev, lv->f.re };
+	f->keep = (struct keep){ lv->f.re };
 	if (lv->f.re && !store_grep_blockwise(lv->find_re, lv->find_text) &&
 	    store_grep_blockwise(lv->f.re, lv->f.grep)) {
 		f->store_re = lv->f.re;
@@ -900,7 +930,7 @@ static unsigned severity_cycle(struct view *v)
 	struct logview *lv = lv_of(v);
 	lv->f.min_sev = lv->f.min_sev == SEV_VERBOSE ? SEV_WARNING :
 			lv->f.min_sev == SEV_WARNING ? SEV_ERROR : SEV_VERBOSE;
-	reload_here(v, false);	/* tested here, not by the store */
+	reload_here(v, false);	/* the cursors read it at their next seek */
 	return STALE_SCREEN;
 }
 
@@ -961,10 +991,9 @@ static unsigned log_request(struct view *v, enum action a)
 		return STALE_SCREEN;
 	case ACT_CLEAR_FILTERS: {
 		/* the severity alone: the cursors stay */
-		bool store_side = lv->f.host || lv->f.comp || lv->f.re || lv->f.range.has_from ||
-				  lv->f.range.has_to;
+		bool reopen = store_side(lv);
 		filters_free(&lv->f);
-		reload_here(v, store_side);
+		reload_here(v, reopen);
 		app_message(lv->app, PAINT_NORMAL, "filters cleared");
 		return STALE_SCREEN;
 	}
@@ -978,7 +1007,7 @@ static void log_done(struct view *v)
 {
 	struct logview *lv = lv_of(v);
 	window_clear(lv);
-	cursors_close(lv);
+	cursors_close(lv, true);
 	free(lv->rows);
 	filters_free(&lv->f);
 	pcre2_code_free(lv->find_re);
@@ -999,7 +1028,7 @@ static unsigned log_reread(struct view *v)
 	struct logview *lv = lv_of(v);
 	/* A cursor knows the blocks that existed when it opened: the new
 	 * ones are only seen by cursors opened from now on. */
-	cursors_close(lv);
+	cursors_close(lv, true);
 	struct lrow *got = xcalloc(CHUNK, sizeof(*got));
 	struct log_key after = { lv->seen_max, INT64_MAX, UINT64_MAX };
 	bool window = lv->at_end && lv->n, tail = window && v->item == (int64_t)lv->n - 1;

@@ -55,4 +55,36 @@ assert '\\u001b' in raw and '\\"' in raw and '\\\\slash' in raw and '\\u202e' in
 EOF2
 }
 check "the same messages in JSON" json_ok
+
+# The "name:line" cell of a file name too long for it is cut with an
+# ellipsis (... outside a UTF-8 locale) whether the cut falls in the name,
+# on the colon or in the line number; a name that fits is padded.
+for name in ProgressiveDownloadAgentLog.log ProgressiveDownloadAgentLogX.log ProgressiveDownloadAgentLogXY.log \
+	    ProgressiveDownloadAgentLogXYZ.log ProgressiveDownloadAgentLogTooLongForTheCell.log Short.log; do
+	python3 - "$TMP/$name" <<'EOF2'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(12):
+        f.write('<![LOG[row %d]LOG]!><time="10:00:%02d.000+000" date="01-01-2026" component="T"'
+                ' context="" type="1" thread="1" file="">\n' % (i, i))
+EOF2
+	$T ingest -q -d "$TMP/n.db" --host H "$TMP/$name" 2>/dev/null
+done
+cells_ok() {
+	LC_ALL=$1 $T log -d "$TMP/n.db" > "$TMP/cells.$1"
+	python3 - "$TMP/cells.$1" "$2" <<'EOF2'
+import sys
+mark = "\u2026" if sys.argv[2] == "utf8" else "..."
+cells = {l[41:75] for l in open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1]}
+for name in ("ProgressiveDownloadAgentLog.log", "ProgressiveDownloadAgentLogX.log", "ProgressiveDownloadAgentLogXY.log",
+             "ProgressiveDownloadAgentLogXYZ.log",
+             "ProgressiveDownloadAgentLogTooLongForTheCell.log", "Short.log"):
+    for line in (1, 10, 12):
+        full = "%s:%d" % (name, line)
+        want = full.ljust(34) if len(full) <= 34 else full[:35 - len(mark) - 1] + mark
+        assert want.ljust(34) in cells, (want, sorted(cells))
+EOF2
+}
+check "a long file name is cut with an ellipsis (UTF-8)" cells_ok C.UTF-8 utf8
+check "a long file name is cut with ... (C locale)" cells_ok C c
 finish

@@ -46,8 +46,10 @@ static void gen_begin(struct gen *g, const char *name, const char *host)
 	g->line = 0;
 }
 
-/* One record at t (seconds after T0; < 0: no time of its own). */
-static void gen_put(struct gen *g, int64_t t, const char *comp, const char *what)
+/* One record at t (quarter seconds after T0; < 0: no time of its own),
+ * of CCM type (-1: none, then its keywords give its severity). */
+static void gen_put_typed(struct gen *g, int64_t t, const char *comp, const char *what,
+			  int type)
 {
 	char text[128];
 	int n = snprintf(text, sizeof(text), "%s %s line %u\n", comp, what, g->line + 1);
@@ -59,13 +61,19 @@ static void gen_put(struct gen *g, int64_t t, const char *comp, const char *what
 	lr.component = (struct span){0, (uint32_t)strlen(comp)};
 	lr.time_text = (struct span){0, 4};
 	lr.has_time = t >= 0;
-	lr.local_us = t >= 0 ? T0 + t * SEC_US / 4 : 0;
+	lr.local_us = t >= 0 ? T0 + t * (SEC_US / 4) : 0;
 	lr.has_bias = true;
-	lr.type = -1;
+	lr.type = (int8_t)type;
+	lr.keyword_sev = (uint8_t)keyword_severity_of(text, (size_t)n - 1);
 	lr.thread = -1;
 	const struct record_sink *sink = store_writer_sink(g->w);
 	if (sink->record(sink->ctx, &lr) != 0)
 		fail_msg("record(): %s", store_error(g->s));
+}
+
+static void gen_put(struct gen *g, int64_t t, const char *comp, const char *what)
+{
+	gen_put_typed(g, t, comp, what, -1);
 }
 
 static void gen_commit(struct gen *g)
@@ -109,6 +117,7 @@ struct key {
 	int64_t utc, file;
 	uint64_t seq;
 	uint32_t line;
+	enum severity sev;
 };
 
 struct keys {
@@ -122,7 +131,8 @@ static void keys_add(struct keys *k, const struct stored_record *r)
 		k->cap = k->cap ? k->cap * 2 : 1024;
 		k->v = xrealloc(k->v, k->cap * sizeof(*k->v));
 	}
-	k->v[k->n++] = (struct key){ r->utc_us, r->file_id, r->seq, r->line };
+	k->v[k->n++] = (struct key){ r->utc_us, r->file_id, r->seq, r->line,
+				     severity_of(r->type, r->keyword_sev) };
 	/* the text is the record's own: its line number is in it */
 	char want[32];
 	int n = snprintf(want, sizeof(want), "line %u\n", r->line);
@@ -209,10 +219,11 @@ static void check_around(struct log_cursor *c, const struct keys *ref, size_t at
 	free(scratch.v);
 }
 
-static void check_query(struct store *s, const struct log_query *q, size_t expect_min)
+/* The cursor over q gives ref (q's records in order) whichever way it
+ * goes, from wherever it seeks. */
+static void check_cursor(struct store *s, const struct log_query *q, const struct keys *refp)
 {
-	struct keys ref = reference(s, q);
-	assert_true(ref.n >= expect_min);
+	struct keys ref = *refp;
 	struct log_cursor *c = store_log_open(s, q);
 	assert_non_null(c);
 	struct stored_record r;
@@ -236,7 +247,7 @@ static void check_query(struct store *s, const struct log_query *q, size_t expec
 		check_around(c, &ref, at, 50);
 	check_around(c, &ref, ref.n, 50);
 	/* the rank of a record is its index (no per-record filter only) */
-	if (!q->grep && !q->component && !q->has_since && !q->has_until) {
+	if (!q->grep && !q->component && !q->has_since && !q->has_until && !q->min_sev) {
 		for (size_t at = 0; at < ref.n; at += step / 3 + 1) {
 			int64_t n = -1;
 			struct log_pos p = pos_of(&ref.v[at]);
@@ -258,6 +269,13 @@ static void check_query(struct store *s, const struct log_query *q, size_t expec
 		assert_key(&ref.v[i], &r);
 	}
 	store_log_close(c);
+}
+
+static void check_query(struct store *s, const struct log_query *q, size_t expect_min)
+{
+	struct keys ref = reference(s, q);
+	assert_true(ref.n >= expect_min);
+	check_cursor(s, q, &ref);
 	free(ref.v);
 }
 
@@ -412,6 +430,250 @@ static void test_cursor_gap_between_blocks(void **state)
 	store_log_close(c);
 }
 
+/* ---- the severity filter ---- */
+
+/* make_store's shapes with severities: a.log a rare warning and one
+ * error; b.log (two runs) nothing worse than info, so its tallies pass it
+ * over whole; c.log (late writers) warnings by keyword, in one stretch
+ * only; d.log an error among its untimed records and a warning among
+ * the timed ones now and then. */
+static void make_sev_store(struct store *s)
+{
+	struct gen g = { .s = s };
+	gen_begin(&g, "a.log", "HOSTA");
+	for (int i = 0; i < 2500; i++)
+		gen_put_typed(&g, i / 3, i % 2 ? "Alpha" : "Beta", "in order",
+			      i == 1777 ? 3 : i % 700 == 5 ? 2 : 1);
+	gen_commit(&g);
+	gen_begin(&g, "b.log", "HOSTB");
+	for (int i = 0; i < 1500; i++)
+		gen_put_typed(&g, i / 2, "Alpha", "first pass", i % 3 ? 1 : 0);
+	for (int i = 0; i < 1500; i++)
+		gen_put_typed(&g, 100 + i / 2, "Gamma", "clock set back", 1);
+	gen_commit(&g);
+	gen_begin(&g, "c.log", "HOSTA");
+	for (int i = 0; i < 2200; i++)
+		gen_put(&g, i % 7 == 3 ? i / 2 - 20 : i / 2, "Beta",
+			i >= 1100 && i < 1300 && i % 50 == 0 ? "late warning" : "late writer");
+	gen_commit(&g);
+	gen_begin(&g, "d.log", "HOSTC");
+	for (int i = 0; i < 30; i++)
+		gen_put_typed(&g, -1, "Delta", "no time yet", i == 10 ? 3 : 1);
+	for (int i = 0; i < 1200; i++)
+		gen_put_typed(&g, i % 5 ? -1 : 300 + i, "Delta", "sometimes timed",
+			      i % 300 == 7 ? 2 : 1);
+	gen_commit(&g);
+}
+
+static int key_cmp(const struct key *a, const struct key *b)
+{
+	if (a->utc != b->utc)
+		return a->utc < b->utc ? -1 : 1;
+	if (a->file != b->file)
+		return a->file < b->file ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* The records of all at sev or worse. */
+static struct keys keys_at_least(const struct keys *all, enum severity sev)
+{
+	struct keys k = {0};
+	k.v = xmalloc((all->n + 1) * sizeof(*k.v));
+	for (size_t i = 0; i < all->n; i++)
+		if (all->v[i].sev >= sev)
+			k.v[k.n++] = all->v[i];
+	return k;
+}
+
+/* Seeks to records the filter drops: next() gives the first kept record
+ * after, prev() the last before. */
+static void check_seek_between(struct log_cursor *c, const struct keys *all,
+			       const struct keys *kept)
+{
+	struct stored_record r;
+	for (size_t at = 0; at < all->n; at += all->n / 53 + 1) {
+		size_t i = 0;
+		while (i < kept->n && key_cmp(&kept->v[i], &all->v[at]) < 0)
+			i++;
+		struct log_pos p = pos_of(&all->v[at]);
+		store_log_seek(c, &p);
+		if (i < kept->n) {
+			assert_int_equal(store_log_next(c, &r, NULL), STORE_LOG_RECORD);
+			assert_key(&kept->v[i], &r);
+		} else {
+			assert_int_equal(store_log_next(c, &r, NULL), STORE_LOG_END);
+		}
+		store_log_seek(c, &p);
+		if (i > 0) {
+			assert_int_equal(store_log_prev(c, &r, NULL), STORE_LOG_RECORD);
+			assert_key(&kept->v[i - 1], &r);
+		} else {
+			assert_int_equal(store_log_prev(c, &r, NULL), STORE_LOG_END);
+		}
+	}
+}
+
+/* Each severity: the cursor both ways and from seeks gives the records
+ * at it or worse, in the unfiltered merge's order; so does store_log. */
+static void test_cursor_severity(void **state)
+{
+	struct store *s = *state;
+	make_sev_store(s);
+	struct keys all = reference(s, &(struct log_query){0});
+	static const size_t expect[] = { [SEV_INFO] = 8000, [SEV_WARNING] = 8,
+					 [SEV_ERROR] = 2 };
+	for (enum severity sev = SEV_INFO; sev <= SEV_ERROR; sev++) {
+		struct keys kept = keys_at_least(&all, sev);
+		assert_true(kept.n >= expect[sev]);
+		assert_true(kept.n < all.n);
+		struct log_query q = { .min_sev = sev };
+		struct keys got = reference(s, &q);
+		assert_int_equal(got.n, kept.n);
+		for (size_t i = 0; i < kept.n; i++)
+			assert_int_equal(key_cmp(&got.v[i], &kept.v[i]), 0);
+		free(got.v);
+		check_cursor(s, &q, &kept);
+		struct log_cursor *c = store_log_open(s, &q);
+		assert_non_null(c);
+		check_seek_between(c, &all, &kept);
+		store_log_close(c);
+		/* with a pattern as well, block-wise: the warnings by keyword */
+		const char *pat = "late";
+		int err;
+		PCRE2_SIZE off;
+		pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
+					       &err, &off, NULL);
+		q.grep = re;
+		q.grep_text = pat;
+		struct keys late = {0};
+		assert_int_equal(store_log(s, &q, collect, &late), 0);
+		size_t want = 0;
+		for (size_t i = 0; i < kept.n; i++)
+			want += kept.v[i].file == 3;	/* c.log */
+		assert_int_equal(late.n, want);
+		free(late.v);
+		pcre2_code_free(re);
+		free(kept.v);
+	}
+	free(all.v);
+}
+
+/* Nothing at the severity: no record either way, and no block read (the
+ * logs' tallies say so). */
+static void test_cursor_severity_empty(void **state)
+{
+	struct store *s = *state;
+	make_store(s);	/* keywords only: nothing worse than info */
+	int ticks = 0;
+	struct log_query q = { .min_sev = SEV_WARNING, .tick = count_tick, .tick_ctx = &ticks };
+	struct log_cursor *c = store_log_open(s, &q);
+	assert_non_null(c);
+	struct stored_record r;
+	assert_int_equal(store_log_next(c, &r, NULL), STORE_LOG_END);
+	assert_int_equal(store_log_prev(c, &r, NULL), STORE_LOG_END);
+	store_log_seek(c, &(struct log_pos){ T0 + 400 * SEC_US, 0, 0 });
+	assert_int_equal(store_log_prev(c, &r, NULL), STORE_LOG_END);
+	assert_int_equal(store_log_next(c, &r, NULL), STORE_LOG_END);
+	assert_int_equal(ticks, 0);
+	store_log_close(c);
+}
+
+/* A cursor kept open follows a change of q's severity at its next seek,
+ * both ways, also back to every record; and after it forgot its blocks. */
+static void test_cursor_severity_change(void **state)
+{
+	struct store *s = *state;
+	make_sev_store(s);
+	struct keys all = reference(s, &(struct log_query){0});
+	struct keys kept = keys_at_least(&all, SEV_WARNING);
+	struct log_query q = {0};
+	struct log_cursor *c = store_log_open(s, &q);
+	struct stored_record r;
+	for (size_t i = 0; i < 100; i++) {
+		assert_int_equal(store_log_next(c, &r, NULL), STORE_LOG_RECORD);
+		assert_key(&all.v[i], &r);
+	}
+	q.min_sev = SEV_WARNING;
+	store_log_seek(c, NULL);
+	for (size_t i = 0; i < kept.n; i++) {
+		assert_int_equal(store_log_next(c, &r, NULL), STORE_LOG_RECORD);
+		assert_key(&kept.v[i], &r);
+	}
+	assert_int_equal(store_log_next(c, &r, NULL), STORE_LOG_END);
+	check_seek_between(c, &all, &kept);
+	/* parked (its blocks let go) and taken up again, then unfiltered */
+	store_log_forget(c);
+	check_seek_between(c, &all, &kept);
+	q.min_sev = SEV_VERBOSE;
+	store_log_forget(c);
+	store_log_seek(c, &(struct log_pos){ INT64_MAX, INT64_MAX, UINT64_MAX });
+	for (size_t i = all.n; i-- > all.n - 100;) {
+		assert_int_equal(store_log_prev(c, &r, NULL), STORE_LOG_RECORD);
+		assert_key(&all.v[i], &r);
+	}
+	store_log_close(c);
+	free(kept.v);
+	free(all.v);
+}
+
+/* A rare severity reads only the blocks the merge reaches: from the
+ * start, a.log's early warning comes out after one block of each log,
+ * although b.log's first warning is three blocks on; from the end, the
+ * same the other way. */
+static void test_cursor_severity_lazy(void **state)
+{
+	struct store *s = *state;
+	struct gen g = { .s = s };
+	int n = 4 * STORE_BLOCK_RECORDS;
+	gen_begin(&g, "a.log", "HOSTA");
+	for (int i = 0; i < n; i++)
+		gen_put_typed(&g, i, "Alpha", "early", i == 5 ? 2 : 1);
+	gen_commit(&g);
+	gen_begin(&g, "b.log", "HOSTB");
+	for (int i = 0; i < n; i++)
+		gen_put_typed(&g, i, "Beta", "late", i == n - 10 ? 2 : 1);
+	gen_commit(&g);
+	int ticks = 0;
+	struct log_query q = { .min_sev = SEV_WARNING, .tick = count_tick, .tick_ctx = &ticks };
+	struct log_cursor *c = store_log_open(s, &q);
+	struct stored_record r;
+	assert_int_equal(store_log_next(c, &r, NULL), STORE_LOG_RECORD);
+	assert_int_equal(r.line, 6);
+	assert_int_equal(ticks, 2);
+	assert_int_equal(store_log_next(c, &r, NULL), STORE_LOG_RECORD);
+	assert_int_equal(r.line, (unsigned)n - 9);
+	assert_int_equal(store_log_next(c, &r, NULL), STORE_LOG_END);
+	ticks = 0;
+	store_log_seek(c, &(struct log_pos){ INT64_MAX, INT64_MAX, UINT64_MAX });
+	assert_int_equal(store_log_prev(c, &r, NULL), STORE_LOG_RECORD);
+	assert_int_equal(r.line, (unsigned)n - 9);
+	assert_int_equal(ticks, 2);
+	store_log_close(c);
+}
+
+/* Keys are packed (time span and run index in 63 bits) nearly always; a
+ * span too wide for that (a record in a far future, others with no time)
+ * takes the two-part keys: the same order both ways. */
+static void test_cursor_wide_span(void **state)
+{
+	struct store *s = *state;
+	struct gen g = { .s = s };
+	gen_begin(&g, "a.log", "HOSTA");
+	for (int i = 0; i < 1500; i++)
+		gen_put(&g, i % 300 == 7 ? -1 : i, "Alpha", "near");
+	gen_commit(&g);
+	gen_begin(&g, "z.log", "HOSTZ");
+	for (int i = 0; i < 1200; i++)	/* about 2^62 us on */
+		gen_put(&g, i < 600 ? i / 2 : INT64_C(18446744073709) + i, "Zeta", "far");
+	gen_commit(&g);
+	gen_begin(&g, "b.log", "HOSTB");
+	for (int i = 0; i < 1300; i++)
+		gen_put(&g, i % 5 ? -1 : i, "Beta", "sometimes");
+	gen_commit(&g);
+	check_query(s, &(struct log_query){0}, 4000);
+	check_query(s, &(struct log_query){ .min_sev = SEV_INFO }, 4000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -428,6 +690,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cursor_cancel_resumes, setup_memory,
 						teardown_store),
 		cmocka_unit_test_setup_teardown(test_cursor_gap_between_blocks, setup_memory,
+						teardown_store),
+		cmocka_unit_test_setup_teardown(test_cursor_severity, setup_memory,
+						teardown_store),
+		cmocka_unit_test_setup_teardown(test_cursor_severity_empty, setup_memory,
+						teardown_store),
+		cmocka_unit_test_setup_teardown(test_cursor_severity_change, setup_memory,
+						teardown_store),
+		cmocka_unit_test_setup_teardown(test_cursor_severity_lazy, setup_memory,
+						teardown_store),
+		cmocka_unit_test_setup_teardown(test_cursor_wide_span, setup_memory,
 						teardown_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,6 +18,7 @@
 #define SEGMENT_BYTES (256u << 10)
 /* What the tape being drained may run ahead of the caller. */
 #define FRONT_AHEAD_BYTES (2u << 20)
+#define SPARE_SEGMENTS 16
 
 struct segment {
 	struct segment *next;
@@ -60,6 +61,10 @@ struct parseahead {
 	size_t front;			/* the caller's file (or the next) */
 	size_t queued;			/* bytes in published segments */
 	size_t cap_bytes;
+	/* Read segments kept for reuse: a fresh one of this size is a
+	 * mapping of its own, and its pages faulted in again. */
+	struct segment *spare;
+	size_t n_spare;
 	bool stopping;
 	unsigned workers;
 	pthread_t *threads;
@@ -102,6 +107,39 @@ static void segment_free(struct segment *s)
 		free(s->data);
 		free(s);
 	}
+}
+
+/* With the lock held. */
+static void segment_recycle(struct parseahead *pa, struct segment *s)
+{
+	if (!s)
+		return;
+	if (pa->n_spare >= SPARE_SEGMENTS || s->cap != SEGMENT_BYTES + 4096) {
+		segment_free(s);
+		return;
+	}
+	s->len = 0;
+	s->next = pa->spare;
+	pa->spare = s;
+	pa->n_spare++;
+}
+
+static struct segment *segment_get(struct parseahead *pa)
+{
+	pthread_mutex_lock(&pa->lock);
+	struct segment *s = pa->spare;
+	if (s) {
+		pa->spare = s->next;
+		pa->n_spare--;
+		s->next = NULL;
+	}
+	pthread_mutex_unlock(&pa->lock);
+	if (!s) {
+		s = xcalloc(1, sizeof(*s));
+		s->cap = SEGMENT_BYTES + 4096;
+		s->data = xmalloc(s->cap);
+	}
+	return s;
 }
 
 static void tape_free(struct parseahead_tape *t)
@@ -242,6 +280,11 @@ void parseahead_free(struct parseahead *pa)
 			tape_free(pa->files[i].tape);
 		free(pa->files[i].source);
 	}
+	while (pa->spare) {
+		struct segment *next = pa->spare->next;
+		segment_free(pa->spare);
+		pa->spare = next;
+	}
 	free(pa->files);
 	free(pa->threads);
 	pthread_cond_destroy(&pa->changed);
@@ -292,11 +335,8 @@ static unsigned char *tape_room(struct parseahead_tape *t, size_t n)
 		publish(t, false);
 		s = NULL;
 	}
-	if (!s) {
-		s = t->filling = xcalloc(1, sizeof(*s));
-		s->cap = SEGMENT_BYTES + 4096;
-		s->data = xmalloc(s->cap);
-	}
+	if (!s)
+		s = t->filling = segment_get(t->pa);
 	if (s->len + n > s->cap) {
 		while (s->len + n > s->cap)
 			s->cap *= 2;
@@ -368,10 +408,8 @@ void tape_fail(struct parseahead_tape *t, const char *why)
 static void next_segment(struct parseahead *pa, struct parseahead_tape *t)
 {
 	pthread_mutex_lock(&pa->lock);
-	if (t->reading) {
-		segment_free(t->reading);
-		t->reading = NULL;
-	}
+	segment_recycle(pa, t->reading);
+	t->reading = NULL;
 	while (!t->head)
 		pthread_cond_wait(&pa->changed, &pa->lock);
 	struct segment *s = t->head;

@@ -254,11 +254,11 @@ struct parseahead_tape *parseahead_take(struct parseahead *pa,
 void parseahead_release(struct parseahead *pa, struct parseahead_tape *t)
 {
 	pthread_mutex_lock(&pa->lock);
-	struct plan_file *f = &pa->files[t->index];
-	segment_free(t->reading);
+	size_t index = t->index;	/* drop_locked may free t */
+	segment_recycle(pa, t->reading);
 	t->reading = NULL;
-	drop_locked(pa, f);
-	if (pa->front == t->index)
+	drop_locked(pa, &pa->files[index]);
+	if (pa->front == index)
 		pa->front++;
 	pthread_mutex_unlock(&pa->lock);
 }

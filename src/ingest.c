@@ -1387,8 +1387,11 @@ static uint64_t planned_bytes(char *const paths[], int n_paths)
 /* Threads that store a file (TATRACE_INGEST_THREADS): 1 does all on
  * this one; 2 parses here and runs SQLite on another; N >= 3 adds N - 2
  * parse-ahead workers, this thread then mostly replaying their tapes
- * into the writer. All store the same, byte for byte. */
+ * into the writer. All store the same, byte for byte. The default is 4
+ * (two workers: the walk's work spreads over two cores), 2 on a single
+ * CPU, where the tapes would only cost. */
 #define INGEST_THREADS_DEFAULT 4
+#define INGEST_THREADS_ONE_CPU 2
 #define INGEST_THREADS_MAX 64
 
 static int ingest_threads(void)
@@ -1397,7 +1400,8 @@ static int ingest_threads(void)
 	char *end;
 	long n = v && *v ? strtol(v, &end, 10) : 0;
 	if (!v || !*v || *end || n < 1)
-		return INGEST_THREADS_DEFAULT;
+		return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? INGEST_THREADS_DEFAULT
+							 : INGEST_THREADS_ONE_CPU;
 	return n > INGEST_THREADS_MAX ? INGEST_THREADS_MAX : (int)n;
 }
 

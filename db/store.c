@@ -346,6 +346,20 @@ static bool comps_find(const struct store *s, const char *name, size_t len,
 	return false;
 }
 
+/* Point the one-name cache at the table's copy of name. */
+static void comps_remember(struct store *s, size_t len, uint64_t hash,
+			   uint32_t id)
+{
+	size_t mask = s->comps_cap - 1;
+	for (size_t i = hash & mask; s->comps[i].name; i = (i + 1) & mask)
+		if (s->comps[i].id == id && s->comps[i].len == len) {
+			s->comp_last = s->comps[i].name;
+			s->comp_last_len = len;
+			s->comp_last_id = id;
+			return;
+		}
+}
+
 bool store_intern_known(const struct store *s, const char *name, size_t len,
 			uint32_t *id)
 {
@@ -354,14 +368,20 @@ bool store_intern_known(const struct store *s, const char *name, size_t len,
 
 int store_intern(struct store *s, const char *name, size_t len, uint32_t *id)
 {
-	uint64_t hash = hash_bytes(name, len);
-	if (comps_find(s, name, len, hash, id))
+	if (s->comp_last && len == s->comp_last_len &&
+	    memcmp(name, s->comp_last, len) == 0) {
+		*id = s->comp_last_id;
 		return 0;
-	if (comps_fetch(s, name, len, id) < 0)
-		return -1;
-	if ((s->ncomps + 1) * 2 > s->comps_cap)
-		comps_grow(s);
-	comps_put(s, xstrndup(name, len), len, hash, *id);
+	}
+	uint64_t hash = hash_bytes(name, len);
+	if (!comps_find(s, name, len, hash, id)) {
+		if (comps_fetch(s, name, len, id) < 0)
+			return -1;
+		if ((s->ncomps + 1) * 2 > s->comps_cap)
+			comps_grow(s);
+		comps_put(s, xstrndup(name, len), len, hash, *id);
+	}
+	comps_remember(s, len, hash, *id);
 	return 0;
 }
 
@@ -372,6 +392,7 @@ void store_forget_components(struct store *s)
 		s->comps[i].name = NULL;
 	}
 	s->ncomps = 0;
+	s->comp_last = NULL;
 }
 
 /* ---- per-file and per-host facts ---- */

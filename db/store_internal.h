@@ -55,6 +55,12 @@ struct store {
 	size_t nstmts;
 	struct store_comp_slot *comps;	/* open addressing, name -> id */
 	size_t ncomps, comps_cap;
+	/* The last name interned (a name the table owns): a log's records
+	 * mostly repeat their neighbour's component, so most lookups end
+	 * with one memcmp, without hashing the name. */
+	const char *comp_last;
+	size_t comp_last_len;
+	uint32_t comp_last_id;
 };
 
 /* The statement for sql (a static string: its address is the cache key),

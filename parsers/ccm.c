@@ -246,8 +246,12 @@ static bool value_has(const char *tag, size_t len, const char *attr,
 	size_t vlen = q ? (size_t)(q - v) : 0;
 	for (const char *const *m = marks; *m; m++) {
 		size_t ml = strlen(*m);
+		/* Its first byte, either case, before the whole mark: this
+		 * runs over every tag of a file's first 64 KiB. */
+		unsigned char first = (unsigned char)(*m)[0] | 0x20;
 		for (size_t i = 0; i + ml <= vlen; i++)
-			if (strncasecmp(v + i, *m, ml) == 0)
+			if (((unsigned char)v[i] | 0x20) == first &&
+			    strncasecmp(v + i, *m, ml) == 0)
 				return true;
 	}
 	return false;

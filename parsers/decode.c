@@ -300,6 +300,32 @@ static unsigned utf16_unit(const unsigned char *p, bool be)
 	return be ? (unsigned)(p[0] << 8 | p[1]) : (unsigned)(p[1] << 8 | p[0]);
 }
 
+/* Units of p[0..n) that are ASCII, four at a time, copied to out as
+ * bytes; returns the raw bytes taken (a multiple of 8). Most of a log is
+ * ASCII: one test per four units instead of a branchy step per unit. */
+static size_t utf16_ascii_run(const unsigned char *p, size_t n, bool be,
+			      char *out)
+{
+	/* As loaded little-endian: each unit's high byte zero, its low
+	 * byte under 0x80. */
+	const uint64_t mask = be ? UINT64_C(0x80FF80FF80FF80FF)
+				 : UINT64_C(0xFF80FF80FF80FF80);
+	size_t lo = be ? 1 : 0, i = 0;
+	while (i + 8 <= n) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		w = __builtin_bswap64(w);
+#endif
+		if (w & mask)
+			break;
+		for (size_t k = 0; k < 4; k++)
+			*out++ = (char)p[i + lo + 2 * k];
+		i += 8;
+	}
+	return i;
+}
+
 /* Decode whole units of p[0..n); returns bytes used (the rest is an odd
  * byte or a high surrogate waiting for its pair). */
 static size_t utf16_units(struct decoder *d, const unsigned char *p, size_t n,
@@ -309,6 +335,14 @@ static size_t utf16_units(struct decoder *d, const unsigned char *p, size_t n,
 	size_t i = 0;
 	buf_reserve(out, n / 2 * 3 + 4);
 	while (i + 2 <= n) {
+		if (d->started) {
+			size_t run = utf16_ascii_run(p + i, n - i, be,
+						     out->data + out->len);
+			out->len += run / 2;
+			i += run;
+			if (i + 2 > n)
+				break;
+		}
 		unsigned u = utf16_unit(p + i, be);
 		if (!d->started) {
 			d->started = true;

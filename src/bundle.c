@@ -1018,6 +1018,8 @@ static int walk_member(struct walk *w, const char *name)
 		return 0;
 	if (!is_archive_name(name) && !w->opts.all_files && !is_log_name(name))
 		return 0;
+	if (is_archive_name(name) && w->opts.plain_only)
+		return 0;
 	if (!inode_set_add(&w->seen, st.st_dev, st.st_ino))
 		return 0;
 	return is_archive_name(name) ? walk_archive(w, false) : walk_plain_file(w);

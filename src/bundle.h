@@ -75,6 +75,9 @@ struct bundle_options {
 	uint64_t max_archive_bytes;	/* uncompressed cap per archive */
 	bool all_files;			/* ingest every file, not just .log/.lo_/.txt */
 	bool follow_links;		/* follow symlinks that leave a folder bundle */
+	/* Folders: visit the plain files only, passing archives by
+	 * unread (a quick look at what a walk will reach). */
+	bool plain_only;
 	/* Set by a signal handler: a read blocked on an idle pipe or FIFO
 	 * gives up (error "interrupted") instead of waiting on. */
 	const volatile sig_atomic_t *stop;

@@ -70,8 +70,10 @@ static const char ingest_help[] =
 	"\n"
 	"Files are committed in batches (64 MB or 1 s, and each PATH), a savepoint\n"
 	"each: a bad file rolls back alone; Ctrl-C commits what was read whole before\n"
-	"exit 130. Parsing and SQLite run on two threads; TATRACE_INGEST_THREADS=1\n"
-	"runs both on one (the same store, row for row).\n";
+	"exit 130. TATRACE_INGEST_THREADS=N (default 4, 2 on one CPU): two parsing\n"
+	"workers read a folder's new files ahead while this thread stores them in\n"
+	"walk order and another runs SQLite; 2 parses here beside SQLite, 1 runs all\n"
+	"on one thread. Every count stores the same, row for row.\n";
 
 enum {
 	OPT_HOST = 256,

@@ -128,6 +128,11 @@ void dedup_text(struct dedup *d, const char *text, size_t len)
 	d->text_total += len;
 }
 
+bool dedup_alone(const struct dedup *d)
+{
+	return d->n == 0;
+}
+
 uint64_t dedup_content_hash(const struct dedup *d)
 {
 	return hasher_final(&d->raw);

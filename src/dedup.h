@@ -50,6 +50,11 @@ void dedup_text(struct dedup *d, const char *text, size_t len);
  * unknown): callers may skip dedup_text otherwise. */
 bool dedup_wants_text(const struct dedup *d);
 
+/* True when the store holds no twin to compare with: only the content
+ * hash is wanted, and a hasher run elsewhere over every raw byte may be
+ * handed in with dedup_seed instead of the bytes. */
+bool dedup_alone(const struct dedup *d);
+
 /* The hash of all raw bytes fed (store_file_final.content_hash). */
 uint64_t dedup_content_hash(const struct dedup *d);
 

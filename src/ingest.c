@@ -25,6 +25,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <strings.h>
@@ -35,6 +36,7 @@
 
 #include "bundle.h"
 #include "dedup.h"
+#include "parseahead.h"
 #include "progress.h"
 #include "correlate.h"
 #include "findings.h"
@@ -52,6 +54,10 @@
 /* Per-file cap on reported problems: a log with a million bad dates should
  * not bury the other files' messages. */
 #define MAX_PROBLEMS_PER_FILE 5
+/* Parsed text the parse-ahead workers may hold for files the writer has
+ * not reached yet (the next file's tape may pass it: it is being
+ * drained). */
+#define AHEAD_CAP_BYTES (8u << 20)
 
 static volatile sig_atomic_t interrupted;
 
@@ -93,6 +99,11 @@ struct ingest {
 	struct ingest_summary pending;
 	uint64_t batch_bytes;	/* raw bytes read since the batch began */
 	double batch_start;
+	/* Parse-ahead: workers (0: none), their event matchers, and the
+	 * pool of the folder PATH being walked. */
+	unsigned ahead_workers;
+	struct event_matcher **ahead_events;
+	struct parseahead *ahead;
 };
 
 /* Per-file state: the sink wrapper that forwards records to the store and
@@ -106,6 +117,7 @@ struct file_job {
 	unsigned problems;
 	bool store_failed;	/* the writer refused a record or an event */
 	bool resumed;		/* read on from its old end */
+	struct parseahead_tape *tape;	/* parsed ahead: replay it */
 	char last_status[sizeof(((struct event *)0)->detail)];	/* last online_clients detail */
 };
 
@@ -437,7 +449,7 @@ static void stream_feed(struct stream *st, const unsigned char *raw, size_t n,
 {
 	size_t before = st->text.len;
 	decoder_feed(st->decoder, raw, n, eof, &st->text);
-	if (dedup_wants_text(st->dedup))
+	if (st->dedup && dedup_wants_text(st->dedup))
 		dedup_text(st->dedup, st->text.data + before,
 			   st->text.len - before);
 	st->decoded_total += st->text.len - before;
@@ -585,6 +597,75 @@ static bool stream_resume(struct ingest *ing, struct stream *st,
 	return ok;
 }
 
+enum replay {
+	REPLAY_DONE,		/* stored whole from the tape */
+	REPLAY_FAILED,		/* reported (or interrupted): not stored */
+	REPLAY_AGAIN,		/* nothing used: read the file here instead */
+};
+
+/* Raw bytes read past the head, counted as pump_file counts them. */
+static void count_bytes(struct ingest *ing, uint64_t n)
+{
+	ing->sum->raw_bytes += n;
+	ing->batch_bytes += n;
+	progress_add_bytes(ing->progress, n);
+}
+
+/* The file as a parse-ahead worker parsed it: its records, events and
+ * problems handed to the writer and the reports in the order pump_file
+ * would, its hash seeded into dd. A tape of another head (the file was
+ * replaced since it was planned), or one that failed before anything
+ * was handed on, is not used. */
+static enum replay replay_tape(struct ingest *ing, struct file_job *job,
+			       const unsigned char *head, size_t head_len,
+			       struct dedup *dd, struct store_file_final *fin)
+{
+	struct tape_item it;
+	bool fed = false;
+	for (;;) {
+		if (interrupted || job->store_failed)
+			return REPLAY_FAILED;
+		tape_next(ing->ahead, job->tape, &it);
+		switch (it.kind) {
+		case TAPE_HEAD:
+			if (it.n != hash_bytes(head, head_len))
+				return REPLAY_AGAIN;
+			break;
+		case TAPE_RECORD:
+			fed = true;
+			progress_add_records(ing->progress, 1);
+			if (job->store_sink->record(job->store_sink->ctx, &it.rec))
+				job->store_failed = true;
+			break;
+		case TAPE_EVENT:
+			if (store_writer_event(job->writer, &it.ev))
+				job->store_failed = true;
+			break;
+		case TAPE_PROBLEM:
+			fed = true;
+			job_problem(job, it.line, it.what);
+			break;
+		case TAPE_BYTES:
+			count_bytes(ing, it.n);
+			break;
+		case TAPE_FAIL:
+			if (!fed)
+				return REPLAY_AGAIN;
+			char what[512];
+			snprintf(what, sizeof(what), "%s (file not stored)", it.what);
+			report(ing, job->entry->path, what);
+			return REPLAY_FAILED;
+		case TAPE_END:
+			dedup_seed(dd, &it.result.raw);
+			fin->format = format_name(it.result.format);
+			fin->encoding = it.result.encoding;
+			fin->content_hash = dedup_content_hash(dd);
+			fin->size = it.result.size;
+			return job->store_failed ? REPLAY_FAILED : REPLAY_DONE;
+		}
+	}
+}
+
 /* Stream the input through decoder and parser into the writer: the
  * whole of it, or (rp->fast) from the store's resume point on. head
  * already holds the first head_len bytes. Returns false (reported) on a
@@ -611,6 +692,12 @@ static bool pump_file(struct ingest *ing, struct file_job *job,
 		report(ing, e->path, "binary file (control bytes in its head), not stored");
 		stream_free(&st);
 		return false;
+	}
+	enum replay replayed = job->tape ? replay_tape(ing, job, head, head_len,
+						       dd, fin) : REPLAY_AGAIN;
+	if (replayed != REPLAY_AGAIN) {
+		stream_free(&st);
+		return replayed == REPLAY_DONE;
 	}
 	uint64_t pos = head_len, hash_from = 0;
 	if (stream_resume(ing, &st, in, rp, resume, enc, dd, &pos)) {
@@ -782,6 +869,190 @@ static bool same_as_stored(const struct store_prior *prior,
 	       prior->content_hash == fin->content_hash;
 }
 
+/* ---- parse-ahead: a planned file parsed on a worker thread ---------- */
+
+/* What job_record does, minus the store: the record and its event go
+ * onto the tape, for replay_tape to hand to the writer. */
+struct ahead_job {
+	struct parseahead_tape *t;
+	enum log_role role;
+	struct event_matcher *events;
+	bool dropped;		/* the writer will not use this tape */
+	char last_status[sizeof(((struct event *)0)->detail)];
+};
+
+static int ahead_record(void *ctx, const struct log_record *rec)
+{
+	struct ahead_job *aj = ctx;
+	if (tape_record(aj->t, rec)) {
+		aj->dropped = true;
+		return 1;
+	}
+	struct event ev;
+	if (aj->role == ROLE_OTHER ||
+	    !event_match_role(aj->events, aj->role,
+			      rec->text + rec->message.off, rec->message.len, &ev))
+		return 0;
+	if (ev.kind == EV_ONLINE_CLIENTS) {
+		if (!strcmp(ev.detail, aj->last_status))
+			return 0;
+		snprintf(aj->last_status, sizeof(aj->last_status), "%s", ev.detail);
+	}
+	tape_event(aj->t, &ev);
+	return 0;
+}
+
+static void ahead_problem(void *ctx, uint32_t line, const char *what)
+{
+	struct ahead_job *aj = ctx;
+	tape_problem(aj->t, line, what);
+}
+
+/* read(2) until want bytes or the end; -1 on an error (errno). */
+static ssize_t fd_read_full(int fd, unsigned char *buf, size_t want)
+{
+	size_t got = 0;
+	while (got < want) {
+		ssize_t n = read(fd, buf + got, want - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+/* Stream an open file after its head through decoder and parser onto
+ * the tape, as pump_file streams a new file. False: stopped (why says). */
+static bool ahead_stream(int fd, struct ahead_job *aj, struct stream *st,
+			 unsigned char *chunk, struct hasher *raw,
+			 uint64_t *pos, const char **why)
+{
+	for (;;) {
+		if (interrupted || aj->dropped) {
+			*why = "interrupted";
+			return false;
+		}
+		ssize_t n = read(fd, chunk, READ_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*why = strerror(errno);
+			return false;
+		}
+		hasher_update(raw, chunk, (size_t)n);
+		*pos += (uint64_t)n;
+		tape_bytes(aj->t, (uint64_t)n);
+		stream_feed(st, chunk, (size_t)n, n == 0);
+		if (n == 0)
+			return !aj->dropped;
+	}
+}
+
+/* parseahead_job: the file at source, whole, onto t. */
+static void ahead_parse(void *ctx, unsigned worker, const char *source,
+			int tag, struct parseahead_tape *t)
+{
+	struct ingest *ing = ctx;
+	int fd = open(source, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		tape_fail(t, fd < 0 ? strerror(errno) : "not a regular file");
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	unsigned char *head = xmalloc(STORE_HEAD_BYTES);
+	ssize_t head_len = fd_read_full(fd, head, STORE_HEAD_BYTES);
+	enum text_encoding enc = head_len < 0 ? ENC_UTF8
+				 : encoding_detect(head, (size_t)head_len);
+	if (head_len < 0 || looks_binary(head, (size_t)head_len, enc)) {
+		tape_fail(t, head_len < 0 ? strerror(errno) : "binary");
+		free(head);
+		close(fd);
+		return;
+	}
+	tape_head(t, hash_bytes(head, (size_t)head_len));
+	struct ahead_job aj = { t, (enum log_role)tag, ing->ahead_events[worker],
+				false, "" };
+	struct record_sink sink = { &aj, ahead_record, ahead_problem };
+	struct stream st = { .decoder = decoder_new(enc), .first_line = 1,
+			     .sink = &sink };
+	struct tape_result res = { .raw = { 0 } };
+	hasher_init(&res.raw);
+	hasher_update(&res.raw, head, (size_t)head_len);
+	stream_feed(&st, head, (size_t)head_len, false);
+	uint64_t pos = (uint64_t)head_len;
+	unsigned char *chunk = xmalloc(READ_CHUNK);
+	const char *why = NULL;
+	if (ahead_stream(fd, &aj, &st, chunk, &res.raw, &pos, &why)) {
+		res.format = st.format;
+		res.encoding = final_encoding(enc, &st);
+		res.size = (int64_t)pos;
+		tape_end(t, &res);
+	} else {
+		tape_fail(t, why);
+	}
+	stream_free(&st);
+	free(chunk);
+	free(head);
+	close(fd);
+}
+
+/* A quick walk of a folder PATH's plain files: those the store does not
+ * know yet are planned for the workers (a known one may be unchanged,
+ * and is read only to its head). Reports wait for the real walk. */
+static int plan_visit(void *ctx, const struct bundle_entry *e,
+		      struct bundle_input *in)
+{
+	struct ingest *ing = ctx;
+	(void)in;
+	if (interrupted)
+		return 1;
+	struct buf b = {0};
+	buf_printf(&b, "%s/%s", ing->source_prefix, e->path);
+	struct store_prior prior;
+	int rc = store_file_prior(ing->store, b.data, &prior);
+	if (rc == 0 && !prior.known)
+		parseahead_add(ing->ahead, b.data, (int)role_of_name(e->name));
+	buf_free(&b);
+	return rc ? 1 : 0;
+}
+
+static void plan_quiet(void *ctx, const char *path, const char *what)
+{
+	(void)ctx;
+	(void)path;
+	(void)what;
+}
+
+/* Start the workers on a folder PATH (not on archives, single files,
+ * pipes or --follow's few changed files). */
+static void ahead_begin(struct ingest *ing, const char *path,
+			const struct bundle_options *bopts)
+{
+	struct stat st;
+	if (!ing->ahead_workers || ing->single_file || ing->opts->want ||
+	    stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		return;
+	ing->ahead = parseahead_new(ing->ahead_workers, AHEAD_CAP_BYTES,
+				    ahead_parse, ing);
+	struct bundle_options plan = *bopts;
+	plan.plain_only = true;
+	struct bundle_visitor v = { ing, plan_visit, plan_quiet, plan_quiet };
+	bundle_walk(path, &plan, &v);
+	parseahead_start(ing->ahead);
+}
+
+static void ahead_end(struct ingest *ing)
+{
+	parseahead_free(ing->ahead);
+	ing->ahead = NULL;
+}
+
 /* Commit the open batch; its files count as stored only now. A failed
  * commit loses them all: each is a failed file, the store a failure. */
 static int batch_commit(struct ingest *ing)
@@ -861,8 +1132,17 @@ static int store_entry(struct ingest *ing, const struct bundle_entry *e,
 		store_file_abort(w);
 		return 1;
 	}
+	/* A planned file is replayed from its tape when it is read whole
+	 * as a new file with no twin to compare its bytes with. */
+	job.tape = ing->ahead ? parseahead_take(ing->ahead, source) : NULL;
+	if (job.tape && (plan != PLAN_NEW || !dedup_alone(dd))) {
+		parseahead_release(ing->ahead, job.tape);
+		job.tape = NULL;
+	}
 	bool ok = pump_file(ing, &job, in, &resume, rp, head, head_len, dd,
 			    &fin);
+	if (job.tape)
+		parseahead_release(ing->ahead, job.tape);
 	unsigned char blob[HASHER_BLOB_BYTES];
 	if (ok)
 		resume_state_of(ing, in, dd, head, head_len, &fin, blob);
@@ -1089,7 +1369,9 @@ static int walk_one(struct ingest *ing, const char *path)
 			" and pipes; the files here go by their names\n", path);
 	}
 	prepare_sources(ing, path);
+	ahead_begin(ing, path, &bopts);
 	int rc = bundle_walk(path, &bopts, &v);
+	ahead_end(ing);
 	free(real);
 	return rc;
 }
@@ -1102,13 +1384,25 @@ static uint64_t planned_bytes(char *const paths[], int n_paths)
 	return total;
 }
 
-/* Threads that store a file: 2 (parsing on this one, SQLite on
- * another), or 1 with TATRACE_INGEST_THREADS=1 (all on this one: the
- * same store, byte for byte, for comparing and debugging). */
+/* Threads that store a file (TATRACE_INGEST_THREADS): 1 does all on
+ * this one; 2 parses here and runs SQLite on another; N >= 3 adds N - 2
+ * parse-ahead workers, this thread then mostly replaying their tapes
+ * into the writer. All store the same, byte for byte. The default is 4
+ * (two workers: the walk's work spreads over two cores), 2 on a single
+ * CPU, where the tapes would only cost. */
+#define INGEST_THREADS_DEFAULT 4
+#define INGEST_THREADS_ONE_CPU 2
+#define INGEST_THREADS_MAX 64
+
 static int ingest_threads(void)
 {
 	const char *v = getenv("TATRACE_INGEST_THREADS");
-	return v && !strcmp(v, "1") ? 1 : 2;
+	char *end;
+	long n = v && *v ? strtol(v, &end, 10) : 0;
+	if (!v || !*v || *end || n < 1)
+		return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? INGEST_THREADS_DEFAULT
+							 : INGEST_THREADS_ONE_CPU;
+	return n > INGEST_THREADS_MAX ? INGEST_THREADS_MAX : (int)n;
 }
 
 static int exit_status(const struct ingest_summary *sum)
@@ -1168,7 +1462,12 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 	double start = clock_now();
 	ing.batch_start = start;
 	store_batching(s, true);
-	store_writer_threads(s, ingest_threads());
+	int threads = ingest_threads();
+	store_writer_threads(s, threads >= 2 ? 2 : 1);
+	ing.ahead_workers = threads >= 3 ? (unsigned)threads - 2 : 0;
+	ing.ahead_events = xcalloc(ing.ahead_workers + 1, sizeof(*ing.ahead_events));
+	for (unsigned i = 0; i < ing.ahead_workers; i++)
+		ing.ahead_events[i] = event_matcher_new();
 	/* What the traces stand on now, so that they can be updated. */
 	struct correlate_base *base = correlate_base_take(s);
 	struct findings_base *fbase = findings_base_take(s);
@@ -1237,6 +1536,9 @@ int ingest_run(struct store *s, char *const paths[], int n_paths,
 	progress_free(ing.progress);
 	free(ing.chunk);
 	event_matcher_free(ing.events);
+	for (unsigned i = 0; i < ing.ahead_workers; i++)
+		event_matcher_free(ing.ahead_events[i]);
+	free(ing.ahead_events);
 	free(ing.source_prefix);
 	free(ing.single_source);
 	return exit_status(sum);

@@ -2,7 +2,8 @@
 # make bench: generate 1,000,000-record CCM and SMS files and measure, in
 # one run, the baselines (cat, grep -c, lnav when installed) against
 # tatrace ingest (fresh store, then unchanged re-ingest); then a demo
-# bundle's ingest (two threads and one) beside lnav at 1M records and, with
+# bundle's ingest (the default thread count, two and one;
+# BENCH_INGEST_THREADS picks others) beside lnav at 1M records and, with
 # BENCH_10M=1, at 10M (tests/bench/bundle_ingest.py); then the trace
 # benchmark and the merged-log benchmark (tatrace log and log --grep
 # against cat and grep -c over the same files; BENCH_LOG_RECORDS sizes it,

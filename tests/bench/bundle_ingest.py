@@ -2,9 +2,11 @@
 """Ingest of a whole demo bundle beside lnav opening the same files, in
 one run: `tatrace demo --clients 50 --actions A --scale N --seed 7`, then
 best of 3 of `lnav -n` (with the CMTrace format of tests/bench) against a
-fresh `tatrace ingest` on two threads and on one (TATRACE_INGEST_THREADS=1),
-with peak RSS. Usage: bundle_ingest.py TATRACE RECORDS ACTIONS [BUNDLE]
-(an existing bundle is read, not written)."""
+fresh `tatrace ingest` at each TATRACE_INGEST_THREADS count of
+BENCH_INGEST_THREADS (default "default 2 1": the built-in default, two
+threads, one), interleaved so that load hits all alike, with CPU time
+(user + sys, best of 3) and peak RSS. Usage: bundle_ingest.py TATRACE
+RECORDS ACTIONS [BUNDLE] (an existing bundle is read, not written)."""
 import os, re, shutil, subprocess, sys, tempfile, time
 
 tatrace, records, actions = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -21,11 +23,12 @@ def run(cmd, env=None):
     p.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"bench: {' '.join(cmd)} failed: {err[-300:]}")
-    return wall, ru.ru_maxrss / 1024.0, err
+    return wall, ru.ru_maxrss / 1024.0, err, ru.ru_utime + ru.ru_stime
 
 
 def best(runs):
-    return min(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2]
+    return (min(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2],
+            min(r[3] for r in runs))
 
 
 with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as d:
@@ -44,24 +47,29 @@ with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as d:
         env = dict(os.environ, HOME=home)
         subprocess.run(["lnav", "-i", fmt], env=env, capture_output=True)
         lnav = []
-    one, two = [], []
-    env1 = dict(os.environ, TATRACE_INGEST_THREADS="1")
+    counts = os.environ.get("BENCH_INGEST_THREADS", "default 2 1").split()
+    runs_of = {c: [] for c in counts}
     for _ in range(3):		# interleaved, so that load hits all alike
         if lnav is not None:
             lnav.append(run(["lnav", "-n", "-c", ";SELECT count(*) FROM all_logs"] + logs, env=env))
-        for runs, env_ in ((two, None), (one, env1)):
+        for c in counts:
+            env_ = dict(os.environ)
+            env_.pop("TATRACE_INGEST_THREADS", None)
+            if c != "default":
+                env_["TATRACE_INGEST_THREADS"] = c
             for suffix in ("", "-journal", "-wal", "-shm"):
                 if os.path.exists(store + suffix):
                     os.remove(store + suffix)
-            runs.append(run([tatrace, "ingest", "-d", store, bundle], env=env_))
+            runs_of[c].append(run([tatrace, "ingest", "-d", store, bundle], env=env_))
     print(f"bundle ingest: {len(logs)} files, {mb:.0f} MB, about {records} records;"
-          f" best of 3, RSS = peak resident set")
+          f" best of 3, CPU = user + sys, RSS = peak resident set")
     if lnav:
-        lw, lr, _ = best(lnav)
-        print(f"  lnav open                 {lw:7.2f} s   {lr:6.0f} MB RSS")
-    for name, runs in (("tatrace ingest", two), ("  one thread", one)):
-        w, r, err = best(runs)
+        lw, lr, _, lc = best(lnav)
+        print(f"  lnav open                 {lw:7.2f} s  cpu {lc:6.2f} s  {lr:6.0f} MB RSS")
+    for c in counts:
+        w, r, err, cpu = best(runs_of[c])
         m = re.search(r"traces in ([\d.]+) s", err)
         build = f"   (traces {float(m[1]):.2f} s)" if m else ""
         ratio = f"   {w / lw:.2f}x lnav" if lnav else ""
-        print(f"  {name:24s}{w:7.2f} s   {r:6.0f} MB RSS{ratio}{build}")
+        name = "tatrace ingest" if c == "default" else f"  {c} thread(s)"
+        print(f"  {name:24s}{w:7.2f} s  cpu {cpu:6.2f} s  {r:6.0f} MB RSS{ratio}{build}")

@@ -232,6 +232,85 @@ static void test_random_bytes_any_chunking(void **state)
 	free(in);
 }
 
+static size_t put_utf8_ref(unsigned char *o, uint32_t cp)
+{
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xC0 | cp >> 6);
+		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xE0 | cp >> 12);
+		o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xF0 | cp >> 18);
+	o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+	o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* UTF-16 of long ASCII runs (taken four units at a time) broken by
+ * units that only look ASCII in one byte (0x7F00, 0x00FF, 0x0180) and a
+ * surrogate pair, at every alignment, in both byte orders and random
+ * chunks: the code points come out, whichever way the input was cut. */
+static void test_utf16_ascii_runs(void **state)
+{
+	(void)state;
+	static const uint32_t odd[] = { 0x7F00, 0x00FF, 0x0180, 0x0080,
+					0x20AC, 0x1F600, 0x7F };
+	enum { UNITS = 6000 };
+	unsigned seed = 7;
+	unsigned char *le = malloc(UNITS * 4), *be = malloc(UNITS * 4);
+	unsigned char *want = malloc(UNITS * 4);
+	size_t n = 0, w = 0;
+	for (size_t k = 0; k < UNITS; k++) {
+		seed = seed * 1103515245u + 12345u;
+		uint32_t cp = (seed >> 16) % 23 ? 'a' + (seed >> 20) % 26
+						: odd[(seed >> 18) % 7];
+		uint16_t u[2] = { (uint16_t)cp, 0 };
+		size_t nu = 1;
+		if (cp >= 0x10000) {
+			u[0] = (uint16_t)(0xD800 + ((cp - 0x10000) >> 10));
+			u[1] = (uint16_t)(0xDC00 + ((cp - 0x10000) & 0x3FF));
+			nu = 2;
+		}
+		for (size_t j = 0; j < nu; j++, n += 2) {
+			le[n] = (unsigned char)u[j];
+			le[n + 1] = (unsigned char)(u[j] >> 8);
+			be[n] = le[n + 1];
+			be[n + 1] = le[n];
+		}
+		w += put_utf8_ref(want + w, cp);
+	}
+	for (int e = ENC_UTF16LE; e <= ENC_UTF16BE; e++) {
+		const unsigned char *in = e == ENC_UTF16LE ? le : be;
+		struct buf got = {0};
+		struct decoder *d = decoder_new((enum text_encoding)e);
+		for (size_t off = 0; off < n;) {
+			seed = seed * 1103515245u + 12345u;
+			size_t c = 1 + (seed >> 16) % 41;
+			if (c > n - off)
+				c = n - off;
+			decoder_feed(d, in + off, c, off + c == n, &got);
+			off += c;
+		}
+		decoder_free(d);
+		assert_int_equal(got.len, w);
+		assert_memory_equal(got.data, want, w);
+		buf_free(&got);
+	}
+	free(le);
+	free(be);
+	free(want);
+}
+
 /* Long valid runs are copied, not re-encoded: a round trip is exact. */
 static void test_long_valid_text_round_trips(void **state)
 {
@@ -353,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_decode_cases),
 		cmocka_unit_test(test_decode_any_split),
 		cmocka_unit_test(test_random_bytes_any_chunking),
+		cmocka_unit_test(test_utf16_ascii_runs),
 		cmocka_unit_test(test_long_valid_text_round_trips),
 		cmocka_unit_test(test_nul_passes_through),
 		cmocka_unit_test(test_empty_feed),

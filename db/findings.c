@@ -625,6 +625,11 @@ static const char SQL_FILE_STATES[] =
 	" h.tz_override, h.tz_joined"
 	" FROM files f LEFT JOIN hosts h ON h.id = f.host_id ORDER BY f.id";
 
+/* A range of the partial index events_findings. */
+static const char SQL_FINDING_EVENT_BETWEEN[] =
+	"SELECT 1 FROM events WHERE (lane = 3 OR kind IN (3, 9, 16))"
+	" AND utc >= ?2 AND utc < ?3 AND kind = ?1 LIMIT 1";
+
 static const char SQL_FINDING_EVENTS_AFTER[] =
 	"SELECT 1 FROM events WHERE id > ?1 AND (lane = 3 OR kind IN (3, 9, 16))"
 	" LIMIT 1";
@@ -672,5 +677,17 @@ int store_finding_events_after(struct store *s, int64_t watermark)
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, watermark);
+	return store_row_exists(s, st);
+}
+
+int store_finding_event_between(struct store *s, int kind, int64_t from,
+				int64_t to)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_FINDING_EVENT_BETWEEN);
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, kind);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
 	return store_row_exists(s, st);
 }

@@ -266,7 +266,7 @@ const char schema_event_index_drop[] =
 	"DROP INDEX IF EXISTS events_utc; DROP INDEX IF EXISTS events_findings;";
 
 #define TRACE_HOP_INDEX(ine, col) \
-	"CREATE INDEX " ine "traces_" col " ON traces(" col ") WHERE " col " >= 0;"
+	"CREATE INDEX " ine "traces_" col " ON traces(" col ");"
 #define TRACE_HOP_INDEXES(ine) \
 	TRACE_HOP_INDEX(ine, "hop_forward_to_push") \
 	TRACE_HOP_INDEX(ine, "hop_push_to_receive") \

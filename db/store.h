@@ -611,6 +611,9 @@ int store_traces_with_guid(struct store *s, const char *guid,
 			   int (*each)(void *ctx, int64_t id, int64_t first_utc),
 			   void *ctx);
 int store_trace_first_utc(struct store *s, int64_t id, int64_t *first_utc);
+/* A trace's first and last times: 0 found, 1 none, -1 error. */
+int store_trace_times(struct store *s, int64_t id, int64_t *first_utc,
+		      int64_t *last_utc);
 int store_traces_span(struct store *s, int64_t *max_id, int64_t *count);
 /* Is there an event of this kind and (push_id, task_id) in a log of host,
  * earlier than utc? 1 yes, 0 no, -1 error. (Proves that a join an update

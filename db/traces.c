@@ -681,6 +681,8 @@ static const char SQL_TRACES_ENDING_AFTER[] =
 static const char SQL_TRACES_WITH_GUID[] =
 	"SELECT id, first_utc FROM traces WHERE guid = ?1 COLLATE NOCASE";
 static const char SQL_TRACE_FIRST_UTC[] = "SELECT first_utc FROM traces WHERE id = ?1";
+static const char SQL_TRACE_TIMES[] =
+	"SELECT first_utc, last_utc FROM traces WHERE id = ?1";
 /* Ids run 1..N (a rebuild numbers them so, an update keeps them so):
  * max(id) is the count without a scan. */
 static const char SQL_TRACES_SPAN[] = "SELECT coalesce(max(id), 0) FROM traces";
@@ -738,6 +740,24 @@ int store_trace_first_utc(struct store *s, int64_t id, int64_t *first_utc)
 		*first_utc = sqlite3_column_int64(st, 0);
 	else if (rc != SQLITE_DONE)
 		store_fail(s);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int store_trace_times(struct store *s, int64_t id, int64_t *first_utc,
+		      int64_t *last_utc)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_TRACE_TIMES);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*first_utc = sqlite3_column_int64(st, 0);
+		*last_utc = sqlite3_column_int64(st, 1);
+	} else if (rc != SQLITE_DONE) {
+		store_fail(s);
+	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
@@ -823,14 +843,13 @@ int store_trace_verdicts(struct store *s,
 	" skew, CASE WHEN status = 'missing_evidence' THEN clients END"
 
 /* Per hop: the count and the middle values of its non-negative hops, and
- * the traces above a limit, through the partial index traces_<hop>
- * (db/schema.c), whose WHERE each repeats so that SQLite takes it. */
+ * the traces above a limit (>= 0), as ranges of the index traces_<hop>
+ * (db/schema.c). */
 #define HOP_SQL(col) { \
 	"SELECT count(*) FROM traces WHERE " col " >= 0", \
 	"SELECT " col " FROM traces WHERE " col " >= 0 ORDER BY " col \
 	" LIMIT 2 OFFSET ?1", \
-	"SELECT " VERDICT_COLS " FROM traces WHERE " col " >= 0 AND " col \
-	" > ?1" }
+	"SELECT " VERDICT_COLS " FROM traces WHERE " col " > ?1" }
 static const char *const SQL_HOPS[TRACE_LANES][3] = {
 	HOP_SQL("hop_forward_to_push"),
 	HOP_SQL("hop_push_to_receive"),

@@ -1879,14 +1879,28 @@ static int apply_change(void *ctx, const struct trace_row *was,
 	return d->full;
 }
 
-static bool tpass_lost(struct tpass *tp)
+/* A finding whose first or last time an update took away: its times
+ * again from its traces' (one seek each, fewer than a pass over all).
+ * 0 or -1. */
+static int tpass_retime(struct fctx *c)
 {
 	struct tslot *all[TRACE_STATUS_COUNT + 2 + TRACE_LANES];
-	size_t n = tpass_slots(tp, all);
-	bool lost = false;
-	for (size_t i = 0; i < n; i++)
-		lost |= all[i]->f && (all[i]->lost_first || all[i]->lost_last);
-	return lost;
+	size_t n = tpass_slots(&c->tp, all);
+	for (size_t i = 0; i < n; i++) {
+		struct fnd *f = all[i]->f;
+		if (!f || !(all[i]->lost_first || all[i]->lost_last))
+			continue;
+		f->first = f->last = EVENT_NONE;
+		for (size_t k = 0; k < f->n_tr; k++) {
+			int64_t first, last;
+			if (store_trace_times(c->s, f->traces[k], &first, &last) != 0)
+				return -1;
+			fnd_time(f, first);
+			fnd_time(f, last);
+		}
+		all[i]->lost_first = all[i]->lost_last = false;
+	}
+	return 0;
 }
 
 /* Fill the slots: from the stored findings and the traces the update
@@ -1900,7 +1914,9 @@ static int tpass_run(struct fctx *c, const struct was_list *was, bool delta)
 			d.full = true;
 		else if (store_traces_changes(c->s, apply_change, &d) != 0)
 			d.full = true;
-		if (!d.full && !tpass_lost(&c->tp))
+		if (!d.full && tpass_retime(c) < 0)
+			return -1;
+		if (!d.full)
 			return c->tp.uncovered[0].rule ?
 			       store_trace_verdicts_status(c->s, "missing_evidence",
 							   pass_missing, c) : 0;

@@ -215,7 +215,10 @@ static size_t sorted_ids(const struct finding *f, int64_t **out)
 	int64_t *v = xmalloc((f->n_traces + 1) * sizeof(*v));
 	if (f->n_traces)
 		memcpy(v, f->traces, f->n_traces * sizeof(*v));
-	if (f->n_traces > 1)
+	bool sorted = true;	/* as read back, and as findings.c builds them */
+	for (size_t i = 1; i < f->n_traces && sorted; i++)
+		sorted = v[i - 1] <= v[i];
+	if (!sorted)
 		qsort(v, f->n_traces, sizeof(*v), cmp_id);
 	size_t n = 0;
 	for (size_t i = 0; i < f->n_traces; i++)

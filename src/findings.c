@@ -42,9 +42,18 @@
 
 /* ---- loaded input ---------------------------------------------------- */
 
+/* What the rules read of an event: a store of a million traces has tens
+ * of thousands of refusals, and a struct event is half a kilobyte. The
+ * texts are interned (fctx.pool): a few users, tenants and hosts. */
+struct fevent {
+	enum event_kind kind;
+	int64_t count, http_status, stamp_us;
+	const char *name, *tenant, *user, *detail;
+};
+
 struct fev {
-	struct event ev;
-	char *host, *path;
+	struct fevent ev;
+	const char *host, *path;
 	uint32_t line;
 	int64_t utc;
 	int32_t bias;			/* INT32_MIN: unknown */
@@ -114,6 +123,9 @@ struct fctx {
 	bool failed;		/* a store query of a rule failed */
 	struct fev *ev;
 	size_t n_ev, cap_ev;
+	struct strmap *pool;	/* interned text -> index in pool_v */
+	char **pool_v;
+	size_t n_pool, cap_pool;
 	int64_t n_traces;
 	struct tpass tp;
 	struct fcov *cov;
@@ -1334,6 +1346,23 @@ static int cmp_fnd(const void *a, const void *b)
 
 /* ---- loading ------------------------------------------------------------- */
 
+/* The one copy of text the loaded events share. */
+static const char *intern(struct fctx *c, const char *text)
+{
+	int64_t at;
+	if (!c->pool)
+		c->pool = strmap_new();
+	if (strmap_get(c->pool, text, &at))
+		return c->pool_v[at];
+	if (c->n_pool == c->cap_pool) {
+		c->cap_pool = c->cap_pool ? 2 * c->cap_pool : 64;
+		c->pool_v = xrealloc(c->pool_v, c->cap_pool * sizeof(*c->pool_v));
+	}
+	c->pool_v[c->n_pool] = xstrdup(text);
+	strmap_put(c->pool, text, (int64_t)c->n_pool);
+	return c->pool_v[c->n_pool++];
+}
+
 static int load_event(void *ctx, const struct stored_event *e, int32_t bias)
 {
 	struct fctx *c = ctx;
@@ -1343,9 +1372,14 @@ static int load_event(void *ctx, const struct stored_event *e, int32_t bias)
 	}
 	struct fev *f = &c->ev[c->n_ev++];
 	memset(f, 0, sizeof(*f));
-	f->ev = e->ev;
-	f->host = xstrdup(e->host);
-	f->path = xstrdup(e->path);
+	f->ev = (struct fevent){
+		.kind = e->ev.kind, .count = e->ev.count,
+		.http_status = e->ev.http_status, .stamp_us = e->ev.stamp_us,
+		.name = intern(c, e->ev.name), .tenant = intern(c, e->ev.tenant),
+		.user = intern(c, e->ev.user), .detail = intern(c, e->ev.detail),
+	};
+	f->host = intern(c, e->host);
+	f->path = intern(c, e->path);
 	f->line = e->line;
 	f->utc = e->utc_us;
 	f->bias = bias;
@@ -1403,11 +1437,11 @@ static int load_dup(void *ctx, const struct store_duplicate *d)
 
 static void fctx_free(struct fctx *c)
 {
-	for (size_t i = 0; i < c->n_ev; i++) {
-		free(c->ev[i].host);
-		free(c->ev[i].path);
-	}
 	free(c->ev);
+	for (size_t i = 0; i < c->n_pool; i++)
+		free(c->pool_v[i]);
+	free(c->pool_v);
+	strmap_free(c->pool);
 	buf_free(&c->tp.agent_hosts);
 	for (size_t i = 0; i < c->n_cov; i++) {
 		free(c->cov[i].host);

@@ -128,6 +128,14 @@ struct fctx {
 	size_t n_pool, cap_pool;
 	int64_t n_traces;
 	struct tpass tp;
+	/* An update's delta (struct plan): the lanes whose hops no changed
+	 * trace moved, the changed trace ids in order, the stored findings:
+	 * slow_hop keeps a lane's stored finding when none of it changed. */
+	bool hops_kept[TRACE_LANES];
+	const int64_t *changed;
+	size_t n_changed;
+	struct fnd *const *was;
+	size_t n_was;
 	struct fcov *cov;
 	size_t n_cov, cap_cov;
 	struct dup_pair *dups;
@@ -824,6 +832,50 @@ static int slow_add(void *ctx, const struct trace_row *t)
 	return 0;
 }
 
+static bool changed_trace(const struct fctx *c, int64_t id)
+{
+	size_t lo = 0, hi = c->n_changed;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->changed[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->n_changed && c->changed[lo] == id;
+}
+
+/* No changed trace moved this hop, so its count, median and slow traces
+ * are those of the stored finding: kept (a copy) unless one of its
+ * traces changed otherwise (its times then may have). False: compute. */
+static bool slow_kept(struct fctx *c, const struct rule *rule,
+		      const char *hop_name)
+{
+	const struct fnd *k = NULL;
+	for (size_t i = 0; i < c->n_was && !k; i++)
+		if (c->was[i]->rule == rule && c->was[i]->title &&
+		    strstr(c->was[i]->title, hop_name))
+			k = c->was[i];
+	if (!k)
+		return true;	/* none then, none now */
+	for (size_t i = 0; i < k->n_tr; i++)
+		if (changed_trace(c, k->traces[i]))
+			return false;
+	struct fnd *f = fnd_new(c, rule);
+	f->title = xstrdup(k->title);
+	f->advice = xstrdup(k->advice);
+	f->count = k->count;
+	f->first = k->first;
+	f->last = k->last;
+	f->traces = xmalloc((k->n_tr + 1) * sizeof(*f->traces));
+	memcpy(f->traces, k->traces, k->n_tr * sizeof(*f->traces));
+	f->n_tr = f->cap_tr = k->n_tr;
+	for (size_t i = 0; i < k->n_ev; i++)
+		fnd_evidence(f, k->ev[i].host, k->ev[i].file, k->ev[i].line,
+			     k->ev[i].utc);
+	return true;
+}
+
 int64_t findings_median(int64_t *v, size_t n)
 {
 	if (n == 0)
@@ -850,6 +902,8 @@ static void rule_slow_hop(struct fctx *c, const struct rule *rule)
 	/* The median and the slow traces come from the hop's index: a
 	 * seek and a walk to the middle, then the few above the limit. */
 	for (int h = 0; h < 3; h++) {
+		if (c->hops_kept[h] && slow_kept(c, rule, hop_names[h]))
+			continue;
 		int64_t n, median;
 		if (store_trace_hop_median(c->s, h, &n, &median) < 0) {
 			c->failed = true;
@@ -2005,6 +2059,9 @@ static int load_inputs(struct fctx *c, unsigned deps)
 struct plan {
 	uint32_t run;
 	bool delta;
+	bool hops_kept[TRACE_LANES];	/* delta: no changed trace moved them */
+	int64_t *changed;		/* delta: the changed trace ids, in order */
+	size_t n_changed;
 };
 
 _Static_assert(sizeof(rules) / sizeof(rules[0]) <= 32, "struct plan's run bits");
@@ -2024,7 +2081,15 @@ struct changed_trace {
 struct change_scan {
 	struct changed_trace *v;
 	size_t n, cap;
+	bool hop_moved[TRACE_LANES];
 };
+
+static void hops_of(const struct trace_row *t, int64_t out[TRACE_LANES])
+{
+	out[0] = t ? t->hop_forward_to_push : EVENT_NONE;
+	out[1] = t ? t->hop_push_to_receive : EVENT_NONE;
+	out[2] = t ? t->hop_receive_to_response : EVENT_NONE;
+}
 
 static int scan_change(void *ctx, const struct trace_row *was,
 		       const struct trace_row *now)
@@ -2034,6 +2099,11 @@ static int scan_change(void *ctx, const struct trace_row *was,
 		sc->cap = sc->cap ? 2 * sc->cap : 16;
 		sc->v = xrealloc(sc->v, sc->cap * sizeof(*sc->v));
 	}
+	int64_t a[TRACE_LANES], b[TRACE_LANES];
+	hops_of(was, a);
+	hops_of(now, b);
+	for (int h = 0; h < TRACE_LANES; h++)
+		sc->hop_moved[h] |= a[h] != b[h];
 	const struct trace_row *t = now ? now : was;
 	struct changed_trace *ct = &sc->v[sc->n++];
 	*ct = (struct changed_trace){ t->id, t->first_utc, INT64_MAX };
@@ -2087,6 +2157,14 @@ static int plan_delta(struct store *s, const struct findings_base *base,
 	int rc = store_traces_changes(s, scan_change, &sc), refusals = 0;
 	if (rc == 0)
 		refusals = refusals_reached(s, &sc);
+	if (rc == 0 && refusals >= 0) {
+		p->changed = xmalloc((sc.n + 1) * sizeof(*p->changed));
+		for (size_t i = 0; i < sc.n; i++)
+			p->changed[i] = sc.v[i].id;
+		p->n_changed = sc.n;
+		for (int h = 0; h < TRACE_LANES; h++)
+			p->hops_kept[h] = !sc.hop_moved[h];
+	}
 	free(sc.v);
 	if (rc != 0 || refusals < 0)
 		return refusals < 0 ? -1 : 0;
@@ -2125,6 +2203,13 @@ static int findings_compute(struct fctx *c, const struct was_list *was,
 	}
 	if (load_inputs(c, deps) < 0)
 		return -1;
+	if (p->delta) {
+		memcpy(c->hops_kept, p->hops_kept, sizeof(c->hops_kept));
+		c->changed = p->changed;
+		c->n_changed = p->n_changed;
+		c->was = was->v;
+		c->n_was = was->n;
+	}
 	if (pass) {
 		for (size_t r = 0; r < n_rules; r++) {
 			const struct rule *rule = &rules[r];
@@ -2175,6 +2260,7 @@ int findings_update(struct store *s, const struct findings_base *base,
 	struct fctx c = { .s = s, .out = finding_set_new() };
 	struct findings_base now = { 0 };
 	struct was_list was = { 0 };
+	struct plan plan = { 0 };
 	struct finding *rows = NULL, *old = NULL;
 	int rc = -1;
 	/* One read transaction for the many small queries of the rules: each
@@ -2193,7 +2279,6 @@ int findings_update(struct store *s, const struct findings_base *base,
 			  ((traces_rewritten && !store_traces_unchanged(s)) ||
 			   now.traces != base->traces ? DEP_TRACES : 0);
 	}
-	struct plan plan = { 0, false };
 	for (size_t r = 0; r < n_rules; r++)
 		if (rules[r].deps & changes)
 			plan.run |= UINT32_C(1) << r;
@@ -2215,6 +2300,7 @@ int findings_update(struct store *s, const struct findings_base *base,
 	if (n_findings)
 		*n_findings = fs->n;
 out:
+	free(plan.changed);
 	if (snap)
 		store_snapshot_end(s);
 	free(rows);

@@ -215,7 +215,10 @@ static size_t sorted_ids(const struct finding *f, int64_t **out)
 	int64_t *v = xmalloc((f->n_traces + 1) * sizeof(*v));
 	if (f->n_traces)
 		memcpy(v, f->traces, f->n_traces * sizeof(*v));
-	if (f->n_traces > 1)
+	bool sorted = true;	/* as read back, and as findings.c builds them */
+	for (size_t i = 1; i < f->n_traces && sorted; i++)
+		sorted = v[i - 1] <= v[i];
+	if (!sorted)
 		qsort(v, f->n_traces, sizeof(*v), cmp_id);
 	size_t n = 0;
 	for (size_t i = 0; i < f->n_traces; i++)
@@ -625,6 +628,11 @@ static const char SQL_FILE_STATES[] =
 	" h.tz_override, h.tz_joined"
 	" FROM files f LEFT JOIN hosts h ON h.id = f.host_id ORDER BY f.id";
 
+/* A range of the partial index events_findings. */
+static const char SQL_FINDING_EVENT_BETWEEN[] =
+	"SELECT 1 FROM events WHERE (lane = 3 OR kind IN (3, 9, 16))"
+	" AND utc >= ?2 AND utc < ?3 AND kind = ?1 LIMIT 1";
+
 static const char SQL_FINDING_EVENTS_AFTER[] =
 	"SELECT 1 FROM events WHERE id > ?1 AND (lane = 3 OR kind IN (3, 9, 16))"
 	" LIMIT 1";
@@ -672,5 +680,17 @@ int store_finding_events_after(struct store *s, int64_t watermark)
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, watermark);
+	return store_row_exists(s, st);
+}
+
+int store_finding_event_between(struct store *s, int kind, int64_t from,
+				int64_t to)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_FINDING_EVENT_BETWEEN);
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, kind);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
 	return store_row_exists(s, st);
 }

@@ -270,6 +270,12 @@ const char schema_event_index[] =
 const char schema_event_index_drop[] =
 	"DROP INDEX IF EXISTS events_utc; DROP INDEX IF EXISTS events_findings;";
 
+#define TRACE_HOP_INDEX(ine, col) \
+	"CREATE INDEX " ine "traces_" col " ON traces(" col ");"
+#define TRACE_HOP_INDEXES(ine) \
+	TRACE_HOP_INDEX(ine, "hop_forward_to_push") \
+	TRACE_HOP_INDEX(ine, "hop_push_to_receive") \
+	TRACE_HOP_INDEX(ine, "hop_receive_to_response")
 const char schema_trace_indexes[] =
 	"CREATE INDEX traces_status ON traces(status, first_utc);"
 	"CREATE INDEX traces_guid ON traces(guid COLLATE NOCASE);"
@@ -280,7 +286,13 @@ const char schema_trace_indexes[] =
 	"CREATE INDEX traces_by_action ON traces(coalesce(action, ''), first_utc);"
 	/* targets and candidates, by trace and by host (traces --host) */
 	"CREATE INDEX trace_targets_trace ON trace_targets(trace_id);"
-	"CREATE INDEX trace_targets_host ON trace_targets(host COLLATE NOCASE);";
+	"CREATE INDEX trace_targets_host ON trace_targets(host COLLATE NOCASE);"
+	TRACE_HOP_INDEXES("");
+/* The findings' hop statistics (slow_hop's median and the hops above its
+ * threshold) read these: a seek and a walk over one small index, not every
+ * trace. Created on a writable open of a store made before them too
+ * (schema_heal), so no schema bump: such a store works as it is. */
+static const char schema_trace_hop_indexes[] = TRACE_HOP_INDEXES("IF NOT EXISTS ");
 const char schema_trace_indexes_drop[] =
 	"DROP INDEX traces_status;"
 	"DROP INDEX traces_guid;"
@@ -289,7 +301,10 @@ const char schema_trace_indexes_drop[] =
 	"DROP INDEX IF EXISTS traces_by_span;"
 	"DROP INDEX IF EXISTS traces_by_action;"
 	"DROP INDEX IF EXISTS trace_targets_trace;"
-	"DROP INDEX IF EXISTS trace_targets_host;";
+	"DROP INDEX IF EXISTS trace_targets_host;"
+	"DROP INDEX IF EXISTS traces_hop_forward_to_push;"
+	"DROP INDEX IF EXISTS traces_hop_push_to_receive;"
+	"DROP INDEX IF EXISTS traces_hop_receive_to_response;";
 
 static int schema_version(sqlite3 *db, const char *path, int64_t *version,
 			  char *err, size_t errlen)
@@ -404,9 +419,10 @@ static int schema_heal(sqlite3 *db, const char *path, char *err,
 		       size_t errlen)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(db, schema_event_index, NULL, NULL, &msg) == SQLITE_OK)
+	if (sqlite3_exec(db, schema_event_index, NULL, NULL, &msg) == SQLITE_OK &&
+	    sqlite3_exec(db, schema_trace_hop_indexes, NULL, NULL, &msg) == SQLITE_OK)
 		return 0;
-	snprintf(err, errlen, "%s: cannot index the events: %s", path,
+	snprintf(err, errlen, "%s: cannot index the store: %s", path,
 		 msg ? msg : sqlite3_errmsg(db));
 	sqlite3_free(msg);
 	return -1;

@@ -183,6 +183,7 @@ void store_close(struct store *s)
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);	/* releases the flock */
 	store_forget_components(s);
+	store_trace_changes_clear(s);
 	free(s->comps);
 	free(s->path);
 	free(s);

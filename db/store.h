@@ -590,6 +590,16 @@ int store_traces_remove(struct trace_writer *tw, int64_t id);
  * the findings about traces still hold. False after a full rebuild, an
  * abort, or before any trace write. */
 bool store_traces_unchanged(struct store *s);
+/* The traces the last committed update of this handle changed as findings
+ * read them, each once in id order: was its row before (NULL: new), now
+ * after (NULL: removed), with only the fields store_trace_verdicts fills
+ * (clients of every status). Unchanged rewrites are left out. 1 when
+ * unknown (no update since opening, a full rebuild or an abort since),
+ * else 0 once each has seen every change (or returned nonzero). */
+int store_traces_changes(struct store *s,
+			 int (*each)(void *ctx, const struct trace_row *was,
+				     const struct trace_row *now),
+			 void *ctx);
 /* The action name learned for a TaskType number from the bundle (meta
  * rows 'learned:N'), written with the traces built from it. */
 int store_traces_learned_put(struct trace_writer *tw, int64_t task_type,
@@ -614,6 +624,9 @@ int store_traces_with_guid(struct store *s, const char *guid,
 			   int (*each)(void *ctx, int64_t id, int64_t first_utc),
 			   void *ctx);
 int store_trace_first_utc(struct store *s, int64_t id, int64_t *first_utc);
+/* A trace's first and last times: 0 found, 1 none, -1 error. */
+int store_trace_times(struct store *s, int64_t id, int64_t *first_utc,
+		      int64_t *last_utc);
 int store_traces_span(struct store *s, int64_t *max_id, int64_t *count);
 /* Is there an event of this kind and (push_id, task_id) in a log of host,
  * earlier than utc? 1 yes, 0 no, -1 error. (Proves that a join an update
@@ -649,10 +662,31 @@ int store_traces(struct store *s, const struct trace_query *q,
 		 int (*each)(void *ctx, const struct trace_row *t), void *ctx);
 /* Every trace in id order with only id, status, first/last_utc, the hops,
  * unmatched, missing, skew and (missing_evidence only, else "") clients
- * filled: the findings' input, without reading the texts. 0 or -1. */
+ * filled: the findings' input, without reading the texts. Read in keyset
+ * pages: memory does not grow with the traces, and each may use the
+ * store. 0 or -1. */
 int store_trace_verdicts(struct store *s,
 			 int (*each)(void *ctx, const struct trace_row *t),
 			 void *ctx);
+/* The findings' hop statistics, hop 0..2 (forward_to_push,
+ * push_to_receive, receive_to_response), from an index: the number of
+ * traces with that hop >= 0 and their median (the mean of the middle two
+ * for an even count; 0 for none); and the traces whose hop is above limit
+ * (>= 0), as store_trace_verdicts gives them, in id order. 0 or -1. */
+int store_trace_hop_median(struct store *s, int hop, int64_t *n, int64_t *median);
+int store_trace_hop_above(struct store *s, int hop, int64_t limit,
+			  int (*each)(void *ctx, const struct trace_row *t),
+			  void *ctx);
+/* The traces of one status as store_trace_verdicts gives them, in id
+ * order, through the status index. 0 or -1. */
+int store_trace_verdicts_status(struct store *s, const char *status,
+				int (*each)(void *ctx, const struct trace_row *t),
+				void *ctx);
+/* The trace of this status around utc: among the 64 traces ending with
+ * the last that starts at or before utc (id order), the latest whose
+ * span reaches utc. 1 found (id and times set), 0 none, -1 error. */
+int store_trace_around(struct store *s, const char *status, int64_t utc,
+		       int64_t *id, int64_t *first_utc, int64_t *last_utc);
 /* A trace's targets and candidates: received ones first (by time), then
  * candidates (by host). 0 or -1. */
 int store_trace_targets(struct store *s, int64_t trace_id,
@@ -719,6 +753,10 @@ int store_file_states(struct store *s,
 /* Whether an event that findings read has an id above watermark:
  * 1 yes, 0 no, -1 on an error. */
 int store_finding_events_after(struct store *s, int64_t watermark);
+/* Whether an event of kind (one of those findings read: site lane, 3, 9,
+ * 16) lies in [from, to): 1 yes, 0 no, -1 on an error. */
+int store_finding_event_between(struct store *s, int kind, int64_t from,
+				int64_t to);
 /* Stored findings in id order, kind NULL = all. The finding and its
  * arrays live until each() returns. 0 or -1. */
 int store_findings(struct store *s, const char *kind,

@@ -24,6 +24,18 @@ struct store_comp_slot {
 	uint32_t id;
 };
 
+/* What findings read of one trace, owned (db/traces.c); id -1: none. */
+struct trace_verdict {
+	int64_t id, first_utc, last_utc, hops[3], unmatched;
+	bool skew;
+	char *status, *missing, *clients;
+};
+
+/* One trace the last update changed: before (was) and after (now). */
+struct trace_change {
+	struct trace_verdict was, now;
+};
+
 struct store {
 	sqlite3 *db;
 	char *path;
@@ -34,6 +46,10 @@ struct store {
 	bool batch_lost;	/* an error rolled the open batch back */
 	struct writer_pipe *pipe;	/* db/writer.c's writer thread, or NULL */
 	bool traces_same;	/* see store_traces_unchanged */
+	/* see store_traces_changes: known after an update's commit only */
+	struct trace_change *changes;
+	size_t n_changes;
+	bool changes_known;
 	bool bulk;		/* between store_bulk_begin and _end */
 	bool index_dropped;	/* the time index is down until _end */
 	uint64_t bulk_events;	/* events inserted since store_bulk_begin */
@@ -66,6 +82,8 @@ struct store {
 /* The statement for sql (a static string: its address is the cache key),
  * prepared on first use and reset for reuse. NULL on error (recorded). */
 sqlite3_stmt *store_stmt(struct store *s, const char *sql);
+/* Forget the last trace update's changes (db/traces.c). */
+void store_trace_changes_clear(struct store *s);
 /* Record SQLite's current error message; returns -1. */
 int store_fail(struct store *s);
 /* Step a bound statement once for "is there such a row": 1 yes, 0 no,

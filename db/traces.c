@@ -19,17 +19,21 @@ struct trace_writer {
 	sqlite3_stmt *target_insert;
 	bool failed;
 	/* update: what findings read of each removed trace, to tell whether
-	 * the update changed any of it (store_traces_unchanged) */
+	 * the update changed any of it (store_traces_unchanged), and of each
+	 * trace added otherwise than it was (store_traces_changes) */
 	struct removed_trace *removed;
 	size_t n_removed, cap_removed;
 	bool removed_sorted;
 	bool moved;		/* a trace added or written back changed */
+	struct trace_verdict *added;
+	size_t n_added, cap_added;
 };
 
 struct removed_trace {
 	int64_t id;
 	uint64_t digest;
 	bool back;		/* added again, the same */
+	struct trace_verdict was;
 };
 
 /* What findings read of a trace (db/findings.c, src/findings.c). */
@@ -159,8 +163,42 @@ static uint64_t link_hash(int64_t event_id, int64_t flags)
 	return hash_bytes(v, sizeof(v));
 }
 
-/* The stored trace id as findings read it; 0 and -1 as usual. */
-static int stored_digest(struct store *s, int64_t id, uint64_t *out)
+/* A copy of what findings read of a trace (store_traces_changes). */
+static void verdict_keep(struct trace_verdict *v, const struct trace_row *t)
+{
+	*v = (struct trace_verdict){
+		.id = t->id, .first_utc = t->first_utc, .last_utc = t->last_utc,
+		.hops = { t->hop_forward_to_push, t->hop_push_to_receive,
+			  t->hop_receive_to_response },
+		.unmatched = t->unmatched, .skew = t->skew,
+		.status = xstrdup(t->status ? t->status : ""),
+		.missing = xstrdup(t->missing ? t->missing : ""),
+		.clients = xstrdup(t->clients ? t->clients : ""),
+	};
+}
+
+static void verdict_free(struct trace_verdict *v)
+{
+	free(v->status);
+	free(v->missing);
+	free(v->clients);
+}
+
+static void verdict_row_of(const struct trace_verdict *v, struct trace_row *t)
+{
+	*t = (struct trace_row){
+		.id = v->id, .status = v->status, .first_utc = v->first_utc,
+		.last_utc = v->last_utc, .hop_forward_to_push = v->hops[0],
+		.hop_push_to_receive = v->hops[1],
+		.hop_receive_to_response = v->hops[2], .unmatched = v->unmatched,
+		.missing = v->missing, .skew = v->skew, .clients = v->clients,
+	};
+}
+
+/* The stored trace id as findings read it (kept in *was); 0 and -1 as
+ * usual. */
+static int stored_digest(struct store *s, int64_t id, uint64_t *out,
+			 struct trace_verdict *was)
 {
 	sqlite3_stmt *st = store_stmt(s, SQL_LINKS_OF);
 	uint64_t links = 0;
@@ -188,6 +226,15 @@ static int stored_digest(struct store *s, int64_t id, uint64_t *out)
 		};
 		*out = verdict_digest(status, num, missing,
 				      store_column_str(st, 9), links);
+		struct trace_row t = {
+			.id = id, .status = status, .first_utc = num[0],
+			.last_utc = num[1], .hop_forward_to_push = num[2],
+			.hop_push_to_receive = num[3],
+			.hop_receive_to_response = num[4], .unmatched = num[5],
+			.skew = num[6] != 0, .missing = missing,
+			.clients = store_column_str(st, 9),
+		};
+		verdict_keep(was, &t);
 		free(status);
 		free(missing);
 	}
@@ -221,10 +268,16 @@ static void note_added(struct trace_writer *tw, const struct trace_row *t,
 	struct removed_trace key = { .id = t->id };
 	struct removed_trace *r = tw->n_removed ?
 		bsearch(&key, tw->removed, tw->n_removed, sizeof(key), cmp_removed) : NULL;
-	if (r && !r->back && r->digest == d)
+	if (r && !r->back && r->digest == d) {
 		r->back = true;
-	else
-		tw->moved = true;
+		return;
+	}
+	tw->moved = true;
+	if (tw->n_added == tw->cap_added) {
+		tw->cap_added = tw->cap_added ? 2 * tw->cap_added : 16;
+		tw->added = xrealloc(tw->added, tw->cap_added * sizeof(*tw->added));
+	}
+	verdict_keep(&tw->added[tw->n_added++], t);
 }
 
 int store_traces_remove(struct trace_writer *tw, int64_t id)
@@ -236,9 +289,9 @@ int store_traces_remove(struct trace_writer *tw, int64_t id)
 					       sizeof(*tw->removed));
 		}
 		struct removed_trace *r = &tw->removed[tw->n_removed++];
-		*r = (struct removed_trace){ .id = id };
+		*r = (struct removed_trace){ .id = id, .was.id = -1 };
 		tw->removed_sorted = false;
-		if (stored_digest(tw->s, id, &r->digest) < 0)
+		if (stored_digest(tw->s, id, &r->digest, &r->was) < 0)
 			tw->failed = true;
 	}
 	static const char *const sqls[] = {
@@ -391,13 +444,89 @@ static void trace_writer_free(struct trace_writer *tw)
 	if (tw->target_insert)
 		sqlite3_clear_bindings(tw->target_insert);
 	tw->s->writing = false;
+	for (size_t i = 0; i < tw->n_removed; i++)
+		verdict_free(&tw->removed[i].was);
 	free(tw->removed);
+	for (size_t i = 0; i < tw->n_added; i++)
+		verdict_free(&tw->added[i]);
+	free(tw->added);
 	free(tw);
+}
+
+void store_trace_changes_clear(struct store *s)
+{
+	for (size_t i = 0; i < s->n_changes; i++) {
+		verdict_free(&s->changes[i].was);
+		verdict_free(&s->changes[i].now);
+	}
+	free(s->changes);
+	s->changes = NULL;
+	s->n_changes = 0;
+	s->changes_known = false;
+}
+
+static int cmp_verdict(const void *a, const void *b)
+{
+	const struct trace_verdict *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The committed update's changes, by id: removed traces not written back
+ * the same, merged with the traces added otherwise than they were. The
+ * writer's copies move to the store (id -1: none). */
+static void changes_keep(struct trace_writer *tw)
+{
+	struct store *s = tw->s;
+	if (tw->n_added > 1)
+		qsort(tw->added, tw->n_added, sizeof(*tw->added), cmp_verdict);
+	s->changes = xcalloc(tw->n_removed + tw->n_added + 1, sizeof(*s->changes));
+	size_t i = 0, j = 0, n = 0;
+	while (i < tw->n_removed || j < tw->n_added) {
+		struct removed_trace *r = i < tw->n_removed ? &tw->removed[i] : NULL;
+		if (r && r->back) {
+			i++;
+			continue;
+		}
+		struct trace_verdict *a = j < tw->n_added ? &tw->added[j] : NULL;
+		struct trace_change *c = &s->changes[n++];
+		c->was.id = c->now.id = -1;
+		if (r && (!a || r->id <= a->id)) {
+			c->was = r->was;
+			r->was = (struct trace_verdict){ .id = -1 };
+			i++;
+		}
+		if (a && (!r || a->id <= r->id)) {
+			c->now = *a;
+			*a = (struct trace_verdict){ .id = -1 };
+			j++;
+		}
+	}
+	s->n_changes = n;
+	s->changes_known = true;
 }
 
 bool store_traces_unchanged(struct store *s)
 {
 	return s->traces_same;
+}
+
+int store_traces_changes(struct store *s,
+			 int (*each)(void *ctx, const struct trace_row *was,
+				     const struct trace_row *now),
+			 void *ctx)
+{
+	if (!s->changes_known)
+		return 1;
+	for (size_t i = 0; i < s->n_changes; i++) {
+		const struct trace_change *c = &s->changes[i];
+		struct trace_row was, now;
+		verdict_row_of(&c->was, &was);
+		verdict_row_of(&c->now, &now);
+		if (each(ctx, c->was.id >= 0 ? &was : NULL,
+			 c->now.id >= 0 ? &now : NULL))
+			break;
+	}
+	return 0;
 }
 
 static const char SQL_TRACES_FRESH[] =
@@ -417,6 +546,13 @@ int store_traces_commit(struct trace_writer *tw)
 	for (size_t i = 0; i < tw->n_removed && same; i++)
 		same = tw->removed[i].back;
 	s->traces_same = same;
+	store_trace_changes_clear(s);
+	if (tw->update && !tw->failed) {
+		if (!tw->removed_sorted && tw->n_removed > 1)
+			qsort(tw->removed, tw->n_removed, sizeof(*tw->removed),
+			      cmp_removed);
+		changes_keep(tw);
+	}
 	trace_writer_free(tw);
 	return 0;
 }
@@ -440,6 +576,7 @@ int store_traces_flush(struct trace_writer *tw)
 void store_traces_abort(struct trace_writer *tw)
 {
 	tw->s->traces_same = false;
+	store_trace_changes_clear(tw->s);
 	store_rollback(tw->s);
 	trace_writer_free(tw);
 }
@@ -544,6 +681,8 @@ static const char SQL_TRACES_ENDING_AFTER[] =
 static const char SQL_TRACES_WITH_GUID[] =
 	"SELECT id, first_utc FROM traces WHERE guid = ?1 COLLATE NOCASE";
 static const char SQL_TRACE_FIRST_UTC[] = "SELECT first_utc FROM traces WHERE id = ?1";
+static const char SQL_TRACE_TIMES[] =
+	"SELECT first_utc, last_utc FROM traces WHERE id = ?1";
 /* Ids run 1..N (a rebuild numbers them so, an update keeps them so):
  * max(id) is the count without a scan. */
 static const char SQL_TRACES_SPAN[] = "SELECT coalesce(max(id), 0) FROM traces";
@@ -553,7 +692,7 @@ static const char SQL_TRACE_VERDICTS[] =
 	"SELECT id, status, first_utc, last_utc, hop_forward_to_push,"
 	" hop_push_to_receive, hop_receive_to_response, unmatched, missing,"
 	" skew, CASE WHEN status = 'missing_evidence' THEN clients END"
-	" FROM traces ORDER BY id";
+	" FROM traces WHERE id > ?1 ORDER BY id LIMIT ?2";
 
 struct key_rows {
 	int (*each)(void *ctx, int64_t id, int64_t first_utc);
@@ -605,6 +744,24 @@ int store_trace_first_utc(struct store *s, int64_t id, int64_t *first_utc)
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
+int store_trace_times(struct store *s, int64_t id, int64_t *first_utc,
+		      int64_t *last_utc)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_TRACE_TIMES);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*first_utc = sqlite3_column_int64(st, 0);
+		*last_utc = sqlite3_column_int64(st, 1);
+	} else if (rc != SQLITE_DONE) {
+		store_fail(s);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
 int store_traces_span(struct store *s, int64_t *max_id, int64_t *count)
 {
 	sqlite3_stmt *st = store_stmt(s, SQL_TRACES_SPAN);
@@ -640,13 +797,173 @@ static int verdict_row(void *ctx, sqlite3_stmt *st)
 	return r->each(r->ctx, &t);
 }
 
+/* Verdicts are read in pages of this many, each from where the last
+ * ended (by id): no statement stays open while the caller works. */
+#define VERDICT_PAGE 4096
+
+struct verdict_page {
+	struct trace_rows r;
+	int64_t last;
+	size_t n;
+	bool stop;
+};
+
+static int verdict_paged(void *ctx, sqlite3_stmt *st)
+{
+	struct verdict_page *p = ctx;
+	p->last = sqlite3_column_int64(st, 0);
+	p->n++;
+	p->stop = verdict_row(&p->r, st) != 0;
+	return p->stop;
+}
+
 int store_trace_verdicts(struct store *s,
 			 int (*each)(void *ctx, const struct trace_row *t),
 			 void *ctx)
 {
-	sqlite3_stmt *st = store_stmt(s, SQL_TRACE_VERDICTS);
+	struct verdict_page p = { .r = { each, ctx } };
+	do {
+		sqlite3_stmt *st = store_stmt(s, SQL_TRACE_VERDICTS);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, p.last);
+		sqlite3_bind_int64(st, 2, VERDICT_PAGE);
+		p.n = 0;
+		if (store_rows(s, st, verdict_paged, &p) < 0)
+			return -1;
+	} while (p.n == VERDICT_PAGE && !p.stop);
+	return 0;
+}
+
+/* ---- what the findings' trace rules ask of the store ---- */
+
+/* The columns of SQL_TRACE_VERDICTS, for verdict_row. */
+#define VERDICT_COLS "id, status, first_utc, last_utc, hop_forward_to_push," \
+	" hop_push_to_receive, hop_receive_to_response, unmatched, missing," \
+	" skew, CASE WHEN status = 'missing_evidence' THEN clients END"
+
+/* Per hop: the count and the middle values of its non-negative hops, and
+ * the traces above a limit (>= 0), as ranges of the index traces_<hop>
+ * (db/schema.c). */
+#define HOP_SQL(col) { \
+	"SELECT count(*) FROM traces WHERE " col " >= 0", \
+	"SELECT " col " FROM traces WHERE " col " >= 0 ORDER BY " col \
+	" LIMIT 2 OFFSET ?1", \
+	"SELECT " VERDICT_COLS " FROM traces WHERE " col " > ?1" }
+static const char *const SQL_HOPS[TRACE_LANES][3] = {
+	HOP_SQL("hop_forward_to_push"),
+	HOP_SQL("hop_push_to_receive"),
+	HOP_SQL("hop_receive_to_response"),
+};
+
+int store_trace_hop_median(struct store *s, int hop, int64_t *n, int64_t *median)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_HOPS[hop][0]);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	*median = 0;
+	if (rc != SQLITE_ROW)
+		return store_fail(s);
+	if (*n == 0)
+		return 0;
+	if (!(st = store_stmt(s, SQL_HOPS[hop][1])))
+		return -1;
+	sqlite3_bind_int64(st, 1, (*n - 1) / 2);
+	int64_t v[2] = { 0, 0 };
+	int got = 0;
+	while (got < 2 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		v[got++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s);
+	*median = *n % 2 || got < 2 ? v[0] : (v[0] + v[1]) / 2;
+	return 0;
+}
+
+int store_trace_hop_above(struct store *s, int hop, int64_t limit,
+			  int (*each)(void *ctx, const struct trace_row *t),
+			  void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_HOPS[hop][2]);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, limit);
 	struct trace_rows r = { each, ctx };
-	return st ? store_rows(s, st, verdict_row, &r) : -1;
+	return store_rows(s, st, verdict_row, &r);
+}
+
+/* The 64 traces (by id, which is first_utc order) ending with the last
+ * that starts at or before utc, from the time index alone: the last and
+ * the first of them. */
+static const char SQL_TRACE_WINDOW[] =
+	"SELECT id, first_utc FROM traces WHERE first_utc <= ?1"
+	" ORDER BY first_utc DESC, id DESC LIMIT 64";
+/* Then the latest of the window with the status whose span reaches
+ * utc, through (status, first_utc): the few of that status in it. */
+static const char SQL_TRACE_AROUND[] =
+	"SELECT id, first_utc, last_utc FROM traces WHERE status = ?1"
+	" AND first_utc BETWEEN ?2 AND ?3 AND id BETWEEN ?4 AND ?5"
+	" AND last_utc >= ?3 ORDER BY first_utc DESC, id DESC LIMIT 1";
+
+int store_trace_around(struct store *s, const char *status, int64_t utc,
+		       int64_t *id, int64_t *first_utc, int64_t *last_utc)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_TRACE_WINDOW);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, utc);
+	int64_t lo = 0, low_id = 0, low_first = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		low_id = sqlite3_column_int64(st, 0);
+		low_first = sqlite3_column_int64(st, 1);
+		if (!lo)
+			lo = low_id;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s);
+	if (!lo)
+		return 0;
+	if (!(st = store_stmt(s, SQL_TRACE_AROUND)))
+		return -1;
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, low_first);
+	sqlite3_bind_int64(st, 3, utc);
+	sqlite3_bind_int64(st, 4, low_id);
+	sqlite3_bind_int64(st, 5, lo);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*first_utc = sqlite3_column_int64(st, 1);
+		*last_utc = sqlite3_column_int64(st, 2);
+	} else if (rc != SQLITE_DONE) {
+		store_fail(s);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char SQL_VERDICTS_OF_STATUS[] =
+	"SELECT " VERDICT_COLS " FROM traces WHERE status = ?1"
+	" ORDER BY first_utc, id";
+
+int store_trace_verdicts_status(struct store *s, const char *status,
+				int (*each)(void *ctx, const struct trace_row *t),
+				void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_VERDICTS_OF_STATUS);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	struct trace_rows r = { each, ctx };
+	int rc = store_rows(s, st, verdict_row, &r);
+	sqlite3_clear_bindings(st);
+	return rc;
 }
 
 /* ---- targets ---- */

@@ -2,11 +2,17 @@
  *
  * findings_rebuild() loads what the rules read - the few events of the
  * site lane, refusals and notification-server warnings (with each record's
- * bias), every trace's verdict and hops, and every file's coverage - then
- * runs each rule of the table over it, sorts the findings by severity and
- * stores them. A rule never guesses: a lane without logs is an evidence
- * gap, never a failure; an upload gap counts only inside the time the
- * upload log covers; FailedClients: 0 is no failure. */
+ * bias) and every file's coverage - then passes over the traces once,
+ * page by page, putting each in the findings it belongs to (its stage,
+ * clock skew, unmatched responses, the lanes it misses), runs each rule of
+ * the table, sorts the findings by severity and stores them. Nothing holds
+ * every trace: rules that need a store-wide figure (slow_hop's median hop)
+ * or a trace near a moment (a refusal's) ask the store's indexes.
+ * An update after a trace update applies only the traces that changed
+ * (their verdict before and after) to the stored findings of those rules.
+ * A rule never guesses: a lane without logs is an evidence gap, never a
+ * failure; an upload gap counts only inside the time the upload log
+ * covers; FailedClients: 0 is no failure. */
 #include "findings.h"
 
 #include <inttypes.h>
@@ -36,41 +42,24 @@
 
 /* ---- loaded input ---------------------------------------------------- */
 
+/* What the rules read of an event: a store of a million traces has tens
+ * of thousands of refusals, and a struct event is half a kilobyte. The
+ * texts are interned (fctx.pool): a few users, tenants and hosts. */
+struct fevent {
+	enum event_kind kind;
+	int64_t count, http_status, stamp_us;
+	const char *name, *tenant, *user, *detail;
+};
+
 struct fev {
-	struct event ev;
-	char *host, *path;
+	struct fevent ev;
+	const char *host, *path;
 	uint32_t line;
 	int64_t utc;
 	int32_t bias;			/* INT32_MIN: unknown */
 	uint32_t codes[MAX_CODES];	/* HRESULTs named in the text */
 	size_t n_codes;
 	bool used;			/* grouped already by the running rule */
-};
-
-/* One trace as the rules read it, 48 bytes: a store of a million traces
- * holds all of them at once. Hops are ms in int32 (24 days); the rare
- * hop outside that range, or EVENT_NONE's neighbours, lives in
- * fctx.big_hops and HOP_BIG marks it. The clients of missing_evidence
- * traces live in fctx.clients, the only rule reading them walks that. */
-#define HOP_NONE INT32_MIN
-#define HOP_BIG INT32_MAX
-struct ftrace {
-	int64_t id, first, last;
-	int32_t hops[TRACE_LANES];	/* forward->push, push->receive, receive->response */
-	int32_t unmatched;		/* saturated at INT32_MAX */
-	int8_t status;			/* index in trace_statuses (db/trace_status.h), -1 */
-	uint8_t missing;		/* bit per lane */
-	bool skew;
-};
-
-struct big_hop {
-	size_t key;			/* trace index * TRACE_LANES + lane */
-	int64_t ms;
-};
-
-struct trace_clients {
-	size_t trace;			/* index in fctx.tr */
-	char *clients;
 };
 
 struct fcov {
@@ -107,17 +96,46 @@ struct finding_set {
 	size_t n, cap;
 };
 
+/* The findings the pass over the traces fills (struct tpass), each the
+ * one of its rule and key: a stage, or a lane for evidence_gap. The rule
+ * is NULL when it does not run. */
+struct tslot {
+	const struct rule *rule;
+	struct fnd *f;
+	/* an update took away a trace at f's first or last time */
+	bool lost_first, lost_last;
+};
+
+struct tpass {
+	struct tslot stage[TRACE_STATUS_COUNT];
+	struct tslot skew, unmatched, uncovered[TRACE_LANES];
+	struct buf agent_hosts;	/* clients of traces missing the agent lane */
+};
+
+/* Which slots trace_slots names: an update's delta fills those of the
+ * stages, skew and unmatched responses; the uncovered ones are filled
+ * from the missing_evidence traces alone. */
+enum slot_kinds { SLOTS_DELTA = 1, SLOTS_UNCOVERED = 2, SLOTS_ALL = 3 };
+
 struct fctx {
 	struct store *s;
 	struct finding_set *out;
+	bool failed;		/* a store query of a rule failed */
 	struct fev *ev;
 	size_t n_ev, cap_ev;
-	struct ftrace *tr;
-	size_t n_tr, cap_tr;
-	struct big_hop *big_hops;	/* in key order */
-	size_t n_big, cap_big;
-	struct trace_clients *clients;	/* in trace order */
-	size_t n_clients, cap_clients;
+	struct strmap *pool;	/* interned text -> index in pool_v */
+	char **pool_v;
+	size_t n_pool, cap_pool;
+	int64_t n_traces;
+	struct tpass tp;
+	/* An update's delta (struct plan): the lanes whose hops no changed
+	 * trace moved, the changed trace ids in order, the stored findings:
+	 * slow_hop keeps a lane's stored finding when none of it changed. */
+	bool hops_kept[TRACE_LANES];
+	const int64_t *changed;
+	size_t n_changed;
+	struct fnd *const *was;
+	size_t n_was;
 	struct fcov *cov;
 	size_t n_cov, cap_cov;
 	struct dup_pair *dups;
@@ -218,15 +236,22 @@ static void fnd_event(struct fnd *f, const struct fev *e)
 	f->count++;
 }
 
-static void fnd_trace(struct fnd *f, const struct ftrace *t)
+static void fnd_trace(struct fnd *f, int64_t id, int64_t first, int64_t last)
 {
 	if (f->n_tr == f->cap_tr) {
 		f->cap_tr = f->cap_tr ? 2 * f->cap_tr : 16;
 		f->traces = xrealloc(f->traces, f->cap_tr * sizeof(*f->traces));
 	}
-	f->traces[f->n_tr++] = t->id;
-	fnd_time(f, t->first);
-	fnd_time(f, t->last);
+	/* In id order: a pass appends; an update puts a trace in its place. */
+	size_t at = f->n_tr;
+	while (at > 0 && f->traces[at - 1] > id)
+		at--;
+	memmove(f->traces + at + 1, f->traces + at,
+		(f->n_tr - at) * sizeof(*f->traces));
+	f->traces[at] = id;
+	f->n_tr++;
+	fnd_time(f, first);
+	fnd_time(f, last);
 }
 
 static void fnd_free(struct fnd *f)
@@ -402,28 +427,17 @@ static void clear_used(struct fctx *c)
 		c->ev[i].used = false;
 }
 
-/* The trace of this status whose time span holds utc; traces come in
- * first_utc order, and a refusal lies within a second of its notice. */
-static const struct ftrace *trace_around(const struct fctx *c, int status,
-					 int64_t utc)
+/* The unauthorized trace whose time span holds utc, added to f (a
+ * refusal lies within a second of its notice; store_trace_around). */
+static void trace_around(struct fctx *c, struct fnd *f, int64_t utc)
 {
-	size_t lo = 0, hi = c->n_tr;
-	while (lo < hi) {	/* first trace starting after utc */
-		size_t mid = lo + (hi - lo) / 2;
-		if (c->tr[mid].first <= utc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t k = lo; k-- > 0 && lo - k <= 64;) {
-		const struct ftrace *t = &c->tr[k];
-		if (t->status == status && t->last >= utc)
-			return t;
-	}
-	return NULL;
+	int64_t id, first, last;
+	int rc = store_trace_around(c->s, "unauthorized", utc, &id, &first, &last);
+	if (rc < 0)
+		c->failed = true;
+	else if (rc == 1)
+		fnd_trace(f, id, first, last);
 }
-
-static int64_t hop_of(const struct fctx *c, size_t i, int h);
 
 /* ---- the rules ----------------------------------------------------------- */
 
@@ -431,7 +445,6 @@ static int64_t hop_of(const struct fctx *c, size_t i, int h);
  * action. */
 static void rule_unauthorized(struct fctx *c, const struct rule *rule)
 {
-	int unauth = status_index("unauthorized");
 	clear_used(c);
 	for (size_t i = 0; i < c->n_ev; i++) {
 		const struct fev *e = &c->ev[i];
@@ -447,9 +460,7 @@ static void rule_unauthorized(struct fctx *c, const struct rule *rule)
 				continue;
 			p->used = true;
 			fnd_event(f, p);
-			const struct ftrace *tr = trace_around(c, unauth, p->utc);
-			if (tr)
-				fnd_trace(f, tr);
+			trace_around(c, f, p->utc);
 		}
 		f->title = fmt("AADUserID %s (tenant %s) was refused %s %" PRId64
 			       " time%s", e->ev.user, e->ev.tenant, e->ev.name,
@@ -787,22 +798,82 @@ static void rule_upload_gap(struct fctx *c, const struct rule *rule)
 	}
 }
 
-/* One finding per stage: the traces whose status is the rule's kind. */
+/* One finding per stage: the traces whose status is the rule's kind
+ * (the pass over the traces gathered them). */
 static void rule_stage(struct fctx *c, const struct rule *rule)
 {
-	int status = status_index(rule->kind);
-	struct fnd *f = NULL;
-	for (size_t i = 0; i < c->n_tr; i++) {
-		if (c->tr[i].status != status)
-			continue;
-		if (!f)
-			f = fnd_new(c, rule);
-		fnd_trace(f, &c->tr[i]);
-		f->count++;
+	struct fnd *f = c->tp.stage[status_index(rule->kind)].f;
+	if (!f)
+		return;
+	free(f->title);
+	f->title = fmt("%" PRId64 " device action%s %s", f->count,
+		       f->count == 1 ? "" : "s", rule->title);
+}
+
+struct slow_hops {
+	struct fctx *c;
+	const struct rule *rule;
+	struct fnd *f;
+	int hop;
+	int64_t worst;
+};
+
+static int slow_add(void *ctx, const struct trace_row *t)
+{
+	struct slow_hops *sh = ctx;
+	const int64_t ms[TRACE_LANES] = { t->hop_forward_to_push,
+		t->hop_push_to_receive, t->hop_receive_to_response };
+	if (!sh->f)
+		sh->f = fnd_new(sh->c, sh->rule);
+	fnd_trace(sh->f, t->id, t->first_utc, t->last_utc);
+	sh->f->count++;
+	if (ms[sh->hop] > sh->worst)
+		sh->worst = ms[sh->hop];
+	return 0;
+}
+
+static bool changed_trace(const struct fctx *c, int64_t id)
+{
+	size_t lo = 0, hi = c->n_changed;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->changed[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	if (f)
-		f->title = fmt("%" PRId64 " device action%s %s", f->count,
-			       f->count == 1 ? "" : "s", rule->title);
+	return lo < c->n_changed && c->changed[lo] == id;
+}
+
+/* No changed trace moved this hop, so its count, median and slow traces
+ * are those of the stored finding: kept (a copy) unless one of its
+ * traces changed otherwise (its times then may have). False: compute. */
+static bool slow_kept(struct fctx *c, const struct rule *rule,
+		      const char *hop_name)
+{
+	const struct fnd *k = NULL;
+	for (size_t i = 0; i < c->n_was && !k; i++)
+		if (c->was[i]->rule == rule && c->was[i]->title &&
+		    strstr(c->was[i]->title, hop_name))
+			k = c->was[i];
+	if (!k)
+		return true;	/* none then, none now */
+	for (size_t i = 0; i < k->n_tr; i++)
+		if (changed_trace(c, k->traces[i]))
+			return false;
+	struct fnd *f = fnd_new(c, rule);
+	f->title = xstrdup(k->title);
+	f->advice = xstrdup(k->advice);
+	f->count = k->count;
+	f->first = k->first;
+	f->last = k->last;
+	f->traces = xmalloc((k->n_tr + 1) * sizeof(*f->traces));
+	memcpy(f->traces, k->traces, k->n_tr * sizeof(*f->traces));
+	f->n_tr = f->cap_tr = k->n_tr;
+	for (size_t i = 0; i < k->n_ev; i++)
+		fnd_evidence(f, k->ev[i].host, k->ev[i].file, k->ev[i].line,
+			     k->ev[i].utc);
+	return true;
 }
 
 int64_t findings_median(int64_t *v, size_t n)
@@ -828,33 +899,28 @@ static void rule_slow_hop(struct fctx *c, const struct rule *rule)
 		("between the client's receipt and its response: look at the"
 		 " client's load and its policy agent (PolicyAgent.log)"),
 	};
-	int64_t *v = xmalloc((c->n_tr + 1) * sizeof(*v));
+	/* The median and the slow traces come from the hop's index: a
+	 * seek and a walk to the middle, then the few above the limit. */
 	for (int h = 0; h < 3; h++) {
-		size_t n = 0;
-		for (size_t i = 0; i < c->n_tr; i++) {
-			int64_t ms = hop_of(c, i, h);
-			if (ms != EVENT_NONE && ms >= 0)
-				v[n++] = ms;
+		if (c->hops_kept[h] && slow_kept(c, rule, hop_names[h]))
+			continue;
+		int64_t n, median;
+		if (store_trace_hop_median(c->s, h, &n, &median) < 0) {
+			c->failed = true;
+			return;
 		}
 		if (n < SLOW_MIN_SAMPLES)
 			continue;
-		int64_t median = findings_median(v, n);
 		int64_t limit = median * SLOW_FACTOR;
 		if (limit < SLOW_FLOOR_MS)
 			limit = SLOW_FLOOR_MS;
-		struct fnd *f = NULL;
-		int64_t worst = 0;
-		for (size_t i = 0; i < c->n_tr; i++) {
-			int64_t ms = hop_of(c, i, h);
-			if (ms == EVENT_NONE || ms <= limit)
-				continue;
-			if (!f)
-				f = fnd_new(c, rule);
-			fnd_trace(f, &c->tr[i]);
-			f->count++;
-			if (ms > worst)
-				worst = ms;
+		struct slow_hops sh = { c, rule, NULL, h, 0 };
+		if (store_trace_hop_above(c->s, h, limit, slow_add, &sh) < 0) {
+			c->failed = true;
+			return;
 		}
+		struct fnd *f = sh.f;
+		int64_t worst = sh.worst;
 		if (!f)
 			continue;
 		f->title = fmt("%" PRId64 " trace%s with a %s hop above %" PRId64
@@ -865,9 +931,8 @@ static void rule_slow_hop(struct fctx *c, const struct rule *rule)
 				" least %d s: far slower than what these machines"
 				" usually do, not slower than a fixed number. The"
 				" time is lost %s.", SLOW_FACTOR, hop_names[h],
-				median, n, SLOW_FLOOR_MS / 1000, hop_where[h]);
+				median, (size_t)n, SLOW_FLOOR_MS / 1000, hop_where[h]);
 	}
-	free(v);
 }
 
 /* Biases of one host's logs that disagree: the first explicit bias of
@@ -924,17 +989,12 @@ static void bias_disagreement(struct fctx *c, const struct rule *rule)
 
 static void rule_skew_traces(struct fctx *c, const struct rule *rule)
 {
-	struct fnd *f = NULL;
-	for (size_t i = 0; i < c->n_tr; i++) {
-		if (!c->tr[i].skew)
-			continue;
-		if (!f)
-			f = fnd_new(c, rule);
-		fnd_trace(f, &c->tr[i]);
-		f->count++;
-	}
-	if (f)
-		f->title = fmt("%" PRId64 " trace%s with a negative hop: a later"
+	(void)rule;
+	struct fnd *f = c->tp.skew.f;
+	if (!f)
+		return;
+	free(f->title);
+	f->title = fmt("%" PRId64 " trace%s with a negative hop: a later"
 			       " step is logged before an earlier one",
 			       f->count, f->count == 1 ? "" : "s");
 }
@@ -1028,7 +1088,7 @@ static void rule_lane_absent(struct fctx *c, const struct rule *rule)
 	for (size_t i = 0; i < c->n_cov; i++)
 		for (int l = 0; l < TRACE_LANES; l++)
 			have[l] |= !strcmp(c->cov[i].role, lane_logs[l].role);
-	bool any = have[0] || have[1] || have[2] || c->n_tr;
+	bool any = have[0] || have[1] || have[2] || c->n_traces;
 	for (int l = 0; l < 3 && any; l++) {
 		if (have[l])
 			continue;
@@ -1046,27 +1106,18 @@ static void rule_lane_absent(struct fctx *c, const struct rule *rule)
 /* Traces that stop at a lane whose log does not cover them. */
 static void rule_lane_uncovered(struct fctx *c, const struct rule *rule)
 {
-	int missing = status_index("missing_evidence");
+	(void)rule;
 	for (int l = 0; l < TRACE_LANES; l++) {
-		struct fnd *f = NULL;
-		for (size_t i = 0; i < c->n_tr; i++) {
-			const struct ftrace *t = &c->tr[i];
-			if (t->status != missing || !(t->missing & (1u << l)))
-				continue;
-			if (!f)
-				f = fnd_new(c, rule);
-			fnd_trace(f, t);
-			f->count++;
-		}
+		struct fnd *f = c->tp.uncovered[l].f;
 		if (!f)
 			continue;
 		/* Which machines: for the agent lane the clients that logged
-		 * a receipt and then stop; the server's log names no targets. */
+		 * a receipt and then stop (the pass gathered them); the
+		 * server's log names no targets. */
 		struct buf hosts = { 0 };
 		if (l == LANE_AGENT) {
-			for (size_t k = 0; k < c->n_clients; k++)
-				if (c->tr[c->clients[k].trace].missing & (1u << l))
-					list_csv(&hosts, c->clients[k].clients);
+			if (c->tp.agent_hosts.len)
+				buf_puts(&hosts, c->tp.agent_hosts.data);
 		} else {
 			for (size_t i = 0; i < c->n_cov; i++)
 				if (!strcmp(c->cov[i].role, lane_logs[l].role))
@@ -1099,17 +1150,12 @@ static void rule_lane_uncovered(struct fctx *c, const struct rule *rule)
 
 static void rule_unmatched(struct fctx *c, const struct rule *rule)
 {
-	struct fnd *f = NULL;
-	for (size_t i = 0; i < c->n_tr; i++) {
-		if (c->tr[i].unmatched <= 0)
-			continue;
-		if (!f)
-			f = fnd_new(c, rule);
-		fnd_trace(f, &c->tr[i]);
-		f->count += c->tr[i].unmatched;
-	}
-	if (f)
-		f->title = fmt("%" PRId64 " client response%s whose PushID/TaskID"
+	(void)rule;
+	struct fnd *f = c->tp.unmatched.f;
+	if (!f)
+		return;
+	free(f->title);
+	f->title = fmt("%" PRId64 " client response%s whose PushID/TaskID"
 			       " match no receipt", f->count,
 			       f->count == 1 ? "" : "s");
 }
@@ -1354,6 +1400,23 @@ static int cmp_fnd(const void *a, const void *b)
 
 /* ---- loading ------------------------------------------------------------- */
 
+/* The one copy of text the loaded events share. */
+static const char *intern(struct fctx *c, const char *text)
+{
+	int64_t at;
+	if (!c->pool)
+		c->pool = strmap_new();
+	if (strmap_get(c->pool, text, &at))
+		return c->pool_v[at];
+	if (c->n_pool == c->cap_pool) {
+		c->cap_pool = c->cap_pool ? 2 * c->cap_pool : 64;
+		c->pool_v = xrealloc(c->pool_v, c->cap_pool * sizeof(*c->pool_v));
+	}
+	c->pool_v[c->n_pool] = xstrdup(text);
+	strmap_put(c->pool, text, (int64_t)c->n_pool);
+	return c->pool_v[c->n_pool++];
+}
+
 static int load_event(void *ctx, const struct stored_event *e, int32_t bias)
 {
 	struct fctx *c = ctx;
@@ -1363,9 +1426,14 @@ static int load_event(void *ctx, const struct stored_event *e, int32_t bias)
 	}
 	struct fev *f = &c->ev[c->n_ev++];
 	memset(f, 0, sizeof(*f));
-	f->ev = e->ev;
-	f->host = xstrdup(e->host);
-	f->path = xstrdup(e->path);
+	f->ev = (struct fevent){
+		.kind = e->ev.kind, .count = e->ev.count,
+		.http_status = e->ev.http_status, .stamp_us = e->ev.stamp_us,
+		.name = intern(c, e->ev.name), .tenant = intern(c, e->ev.tenant),
+		.user = intern(c, e->ev.user), .detail = intern(c, e->ev.detail),
+	};
+	f->host = intern(c, e->host);
+	f->path = intern(c, e->path);
 	f->line = e->line;
 	f->utc = e->utc_us;
 	f->bias = bias;
@@ -1388,73 +1456,6 @@ static unsigned missing_bits(const char *csv)
 		}
 	}
 	return bits;
-}
-
-static int32_t hop_pack(struct fctx *c, int64_t ms, int lane)
-{
-	if (ms == EVENT_NONE)
-		return HOP_NONE;
-	if (ms > HOP_NONE && ms < HOP_BIG)
-		return (int32_t)ms;
-	if (c->n_big == c->cap_big) {
-		c->cap_big = c->cap_big ? 2 * c->cap_big : 8;
-		c->big_hops = xrealloc(c->big_hops, c->cap_big * sizeof(*c->big_hops));
-	}
-	c->big_hops[c->n_big++] = (struct big_hop){
-		c->n_tr * TRACE_LANES + (size_t)lane, ms,
-	};
-	return HOP_BIG;
-}
-
-/* Trace i's hop on lane h in ms, or EVENT_NONE. */
-static int64_t hop_of(const struct fctx *c, size_t i, int h)
-{
-	int32_t v = c->tr[i].hops[h];
-	if (v == HOP_NONE)
-		return EVENT_NONE;
-	if (v != HOP_BIG)
-		return v;
-	size_t key = i * TRACE_LANES + (size_t)h, lo = 0, hi = c->n_big;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (c->big_hops[mid].key < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return c->big_hops[lo].ms;	/* hop_pack stored it */
-}
-
-static int load_trace(void *ctx, const struct trace_row *t)
-{
-	struct fctx *c = ctx;
-	if (c->n_tr == c->cap_tr) {
-		c->cap_tr = c->cap_tr ? 2 * c->cap_tr : 256;
-		c->tr = xrealloc(c->tr, c->cap_tr * sizeof(*c->tr));
-	}
-	struct ftrace *f = &c->tr[c->n_tr];
-	*f = (struct ftrace){
-		.id = t->id, .first = t->first_utc, .last = t->last_utc,
-		.unmatched = t->unmatched > INT32_MAX ? INT32_MAX :
-			     t->unmatched < 0 ? 0 : (int32_t)t->unmatched,
-		.status = (int8_t)status_index(t->status),
-		.missing = (uint8_t)missing_bits(t->missing), .skew = t->skew,
-	};
-	f->hops[0] = hop_pack(c, t->hop_forward_to_push, 0);
-	f->hops[1] = hop_pack(c, t->hop_push_to_receive, 1);
-	f->hops[2] = hop_pack(c, t->hop_receive_to_response, 2);
-	if (!strcmp(t->status, "missing_evidence") && t->clients[0]) {
-		if (c->n_clients == c->cap_clients) {
-			c->cap_clients = c->cap_clients ? 2 * c->cap_clients : 16;
-			c->clients = xrealloc(c->clients,
-					      c->cap_clients * sizeof(*c->clients));
-		}
-		c->clients[c->n_clients++] = (struct trace_clients){
-			c->n_tr, xstrdup(t->clients),
-		};
-	}
-	c->n_tr++;
-	return 0;
 }
 
 static int load_coverage(void *ctx, const struct store_file_coverage *fc)
@@ -1490,16 +1491,12 @@ static int load_dup(void *ctx, const struct store_duplicate *d)
 
 static void fctx_free(struct fctx *c)
 {
-	for (size_t i = 0; i < c->n_ev; i++) {
-		free(c->ev[i].host);
-		free(c->ev[i].path);
-	}
 	free(c->ev);
-	free(c->tr);
-	free(c->big_hops);
-	for (size_t i = 0; i < c->n_clients; i++)
-		free(c->clients[i].clients);
-	free(c->clients);
+	for (size_t i = 0; i < c->n_pool; i++)
+		free(c->pool_v[i]);
+	free(c->pool_v);
+	strmap_free(c->pool);
+	buf_free(&c->tp.agent_hosts);
 	for (size_t i = 0; i < c->n_cov; i++) {
 		free(c->cov[i].host);
 		free(c->cov[i].role);
@@ -1749,16 +1746,303 @@ static void fnd_row(const struct fnd *f, struct finding *out)
 	finding_set_get(&one, 0, out);
 }
 
+/* ---- the pass over the traces ---------------------------------------- */
+
+/* Unmatched responses as a count (saturated, as a finding adds them). */
+static int64_t unmatched_of(const struct trace_row *t)
+{
+	return t->unmatched > INT32_MAX ? INT32_MAX : t->unmatched < 0 ? 0 :
+	       t->unmatched;
+}
+
+/* The findings t belongs to among those whose rules run (of the kinds
+ * asked), with what it adds to each one's count; how many (at most 3 +
+ * TRACE_LANES). */
+static size_t trace_slots(struct tpass *tp, const struct trace_row *t,
+			  unsigned kinds, struct tslot **out, int64_t *weight)
+{
+	size_t n = 0;
+	int st = status_index(t->status);
+	if (!(kinds & SLOTS_DELTA))
+		goto uncovered;
+	if (st >= 0 && tp->stage[st].rule)
+		out[n] = &tp->stage[st], weight[n++] = 1;
+	if (t->skew && tp->skew.rule)
+		out[n] = &tp->skew, weight[n++] = 1;
+	if (t->unmatched > 0 && tp->unmatched.rule)
+		out[n] = &tp->unmatched, weight[n++] = unmatched_of(t);
+uncovered:
+	if ((kinds & SLOTS_UNCOVERED) && tp->uncovered[0].rule &&
+	    st == status_index("missing_evidence")) {
+		unsigned bits = missing_bits(t->missing);
+		for (int l = 0; l < TRACE_LANES; l++)
+			if (bits & (1u << l))
+				out[n] = &tp->uncovered[l], weight[n++] = 1;
+	}
+	return n;
+}
+
+/* The earliest and latest of a trace's times that a finding counts
+ * (fnd_time); false when it has none. */
+static bool trace_span(const struct trace_row *t, int64_t *lo, int64_t *hi)
+{
+	int64_t v[2] = { t->first_utc, t->last_utc };
+	bool any = false;
+	for (int i = 0; i < 2; i++) {
+		if (v[i] == EVENT_NONE || v[i] == 0)
+			continue;
+		if (!any || v[i] < *lo)
+			*lo = v[i];
+		if (!any || v[i] > *hi)
+			*hi = v[i];
+		any = true;
+	}
+	return any;
+}
+
+static void slot_add(struct fctx *c, struct tslot *sl, const struct trace_row *t,
+		     int64_t weight)
+{
+	if (!sl->f)
+		sl->f = fnd_new(c, sl->rule);
+	struct fnd *f = sl->f;
+	int64_t lo, hi;
+	/* A trace that reaches as far as the one an update took away
+	 * keeps the finding's bound exact. */
+	if ((sl->lost_first || sl->lost_last) && trace_span(t, &lo, &hi)) {
+		if (f->first == EVENT_NONE || lo <= f->first)
+			sl->lost_first = false;
+		if (f->last == EVENT_NONE || hi >= f->last)
+			sl->lost_last = false;
+	}
+	fnd_trace(f, t->id, t->first_utc, t->last_utc);
+	f->count += weight;
+}
+
+/* Take a changed trace's old verdict out of a finding. -1 when the
+ * stored finding does not hold it (then only a full pass will do). */
+static int slot_remove(struct tslot *sl, const struct trace_row *t,
+		       int64_t weight)
+{
+	struct fnd *f = sl->f;
+	if (!f)
+		return -1;
+	size_t lo = 0, hi = f->n_tr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->traces[mid] < t->id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == f->n_tr || f->traces[lo] != t->id)
+		return -1;
+	memmove(f->traces + lo, f->traces + lo + 1,
+		(f->n_tr - lo - 1) * sizeof(*f->traces));
+	f->n_tr--;
+	f->count -= weight;
+	int64_t lo_t, hi_t;
+	/* The finding's first or last time may have been this trace's:
+	 * only a later add that reaches as far tells it is still right. */
+	if (trace_span(t, &lo_t, &hi_t)) {
+		sl->lost_first |= lo_t == f->first;
+		sl->lost_last |= hi_t == f->last;
+	}
+	return 0;
+}
+
+static void pass_slots(struct fctx *c, const struct trace_row *t,
+		       unsigned kinds)
+{
+	struct tslot *slots[3 + TRACE_LANES];
+	int64_t weight[3 + TRACE_LANES];
+	size_t n = trace_slots(&c->tp, t, kinds, slots, weight);
+	for (size_t i = 0; i < n; i++)
+		slot_add(c, slots[i], t, weight[i]);
+	if ((kinds & SLOTS_UNCOVERED) && c->tp.uncovered[LANE_AGENT].rule &&
+	    t->clients[0] &&
+	    status_index(t->status) == status_index("missing_evidence") &&
+	    (missing_bits(t->missing) & (1u << LANE_AGENT)))
+		list_csv(&c->tp.agent_hosts, t->clients);
+}
+
+static int pass_trace(void *ctx, const struct trace_row *t)
+{
+	pass_slots(ctx, t, SLOTS_ALL);
+	return 0;
+}
+
+static int pass_missing(void *ctx, const struct trace_row *t)
+{
+	pass_slots(ctx, t, SLOTS_UNCOVERED);
+	return 0;
+}
+
+/* Every slot, for the loops over all of them. */
+static size_t tpass_slots(struct tpass *tp, struct tslot **all)
+{
+	size_t n = 0;
+	for (int i = 0; i < TRACE_STATUS_COUNT; i++)
+		all[n++] = &tp->stage[i];
+	all[n++] = &tp->skew;
+	all[n++] = &tp->unmatched;
+	for (int l = 0; l < TRACE_LANES; l++)
+		all[n++] = &tp->uncovered[l];
+	return n;
+}
+
+/* Every slot's finding forgotten (they are the only findings made yet). */
+static void tpass_reset(struct fctx *c)
+{
+	struct finding_set *fs = c->out;
+	for (size_t i = 0; i < fs->n; i++)
+		fnd_free(fs->v[i]);
+	fs->n = 0;
+	struct tpass *tp = &c->tp;
+	struct tslot *all[TRACE_STATUS_COUNT + 2 + TRACE_LANES];
+	size_t n = tpass_slots(tp, all);
+	for (size_t i = 0; i < n; i++) {
+		all[i]->f = NULL;
+		all[i]->lost_first = all[i]->lost_last = false;
+	}
+	tp->agent_hosts.len = 0;
+}
+
+/* The slot a stored finding of a pass rule fills, or NULL. */
+static struct tslot *slot_of(struct tpass *tp, const struct fnd *k)
+{
+	if (k->rule->match == rule_stage) {
+		int st = status_index(k->rule->kind);
+		return st >= 0 && tp->stage[st].rule == k->rule ? &tp->stage[st] : NULL;
+	}
+	if (k->rule->match == rule_skew_traces && tp->skew.rule == k->rule)
+		return &tp->skew;
+	if (k->rule->match == rule_unmatched && tp->unmatched.rule == k->rule)
+		return &tp->unmatched;
+	return NULL;
+}
+
+/* The stored findings of the pass rules as the slots' start: their
+ * traces, count and times (evidence and titles are made again). -1 when
+ * they do not fit the slots. */
+static int tpass_seed(struct fctx *c, const struct was_list *was)
+{
+	for (size_t i = 0; i < was->n; i++) {
+		const struct fnd *k = was->v[i];
+		if (!k->rule || !k->n_tr)
+			continue;
+		struct tslot *sl = slot_of(&c->tp, k);
+		if (!sl)
+			continue;
+		if (sl->f)
+			return -1;
+		struct fnd *f = sl->f = fnd_new(c, sl->rule);
+		f->traces = xmalloc(k->n_tr * sizeof(*f->traces));
+		memcpy(f->traces, k->traces, k->n_tr * sizeof(*f->traces));
+		f->n_tr = f->cap_tr = k->n_tr;
+		f->count = k->count;
+		f->first = k->first;
+		f->last = k->last;
+	}
+	return 0;
+}
+
+struct tdelta {
+	struct fctx *c;
+	bool full;		/* the changes do not fit the stored findings */
+};
+
+static int apply_change(void *ctx, const struct trace_row *was,
+			const struct trace_row *now)
+{
+	struct tdelta *d = ctx;
+	struct tslot *slots[3 + TRACE_LANES];
+	int64_t weight[3 + TRACE_LANES];
+	size_t n = was ? trace_slots(&d->c->tp, was, SLOTS_DELTA, slots, weight) : 0;
+	for (size_t i = 0; i < n && !d->full; i++)
+		d->full = slot_remove(slots[i], was, weight[i]) < 0;
+	n = now && !d->full ? trace_slots(&d->c->tp, now, SLOTS_DELTA, slots, weight) : 0;
+	for (size_t i = 0; i < n; i++)
+		slot_add(d->c, slots[i], now, weight[i]);
+	return d->full;
+}
+
+/* A finding whose first or last time an update took away: its times
+ * again from its traces' (one seek each, fewer than a pass over all).
+ * 0 or -1. */
+static int tpass_retime(struct fctx *c)
+{
+	struct tslot *all[TRACE_STATUS_COUNT + 2 + TRACE_LANES];
+	size_t n = tpass_slots(&c->tp, all);
+	for (size_t i = 0; i < n; i++) {
+		struct fnd *f = all[i]->f;
+		if (!f || !(all[i]->lost_first || all[i]->lost_last))
+			continue;
+		f->first = f->last = EVENT_NONE;
+		for (size_t k = 0; k < f->n_tr; k++) {
+			int64_t first, last;
+			if (store_trace_times(c->s, f->traces[k], &first, &last) != 0)
+				return -1;
+			fnd_time(f, first);
+			fnd_time(f, last);
+		}
+		all[i]->lost_first = all[i]->lost_last = false;
+	}
+	return 0;
+}
+
+/* Fill the slots: from the stored findings and the traces the update
+ * changed (delta; the uncovered slots from the missing_evidence traces),
+ * or by a pass over every trace. */
+static int tpass_run(struct fctx *c, const struct was_list *was, bool delta)
+{
+	if (delta) {
+		struct tdelta d = { c, false };
+		if (tpass_seed(c, was) < 0)
+			d.full = true;
+		else if (store_traces_changes(c->s, apply_change, &d) != 0)
+			d.full = true;
+		if (!d.full && tpass_retime(c) < 0)
+			return -1;
+		if (!d.full)
+			return c->tp.uncovered[0].rule ?
+			       store_trace_verdicts_status(c->s, "missing_evidence",
+							   pass_missing, c) : 0;
+		tpass_reset(c);
+	}
+	return store_trace_verdicts(c->s, pass_trace, c);
+}
+
+/* The slots' findings that an update left without a trace. */
+static void tpass_drop_empty(struct fctx *c)
+{
+	struct finding_set *fs = c->out;
+	size_t n = 0;
+	for (size_t i = 0; i < fs->n; i++) {
+		struct fnd *f = fs->v[i];
+		bool slot = f->rule && !f->kept &&
+			    (f->rule->match == rule_stage ||
+			     f->rule->match == rule_skew_traces ||
+			     f->rule->match == rule_unmatched);
+		if (slot && !f->n_tr)
+			fnd_free(f);
+		else
+			fs->v[n++] = f;
+	}
+	fs->n = n;
+}
+
 /* ---- the update ------------------------------------------------------ */
 
-/* Load what the rules to run read. */
+/* Load what the rules to run read (the traces are read by the pass). */
 static int load_inputs(struct fctx *c, unsigned deps)
 {
 	struct store *s = c->s;
+	int64_t max_id;
 	if ((deps & (DEP_EVENTS | DEP_UPLOAD)) &&
 	    store_finding_events(s, load_event, c) < 0)
 		return -1;
-	if ((deps & DEP_TRACES) && store_trace_verdicts(s, load_trace, c) < 0)
+	if ((deps & DEP_TRACES) && store_traces_span(s, &max_id, &c->n_traces) < 0)
 		return -1;
 	if ((deps & (DEP_FILES | DEP_SPANS | DEP_UPLOAD)) &&
 	    store_file_coverage(s, load_coverage, c) < 0)
@@ -1769,20 +2053,187 @@ static int load_inputs(struct fctx *c, unsigned deps)
 	return 0;
 }
 
-/* Run the rules that changes reach and keep the stored findings of the
- * others (all of them run when changes is DEP_ALL). */
+/* Which rules run: those the changes reach (run, a bit per rule), and
+ * whether the pass over the traces may start from the stored findings
+ * and apply only the traces the update changed (delta). */
+struct plan {
+	uint32_t run;
+	bool delta;
+	bool hops_kept[TRACE_LANES];	/* delta: no changed trace moved them */
+	int64_t *changed;		/* delta: the changed trace ids, in order */
+	size_t n_changed;
+};
+
+_Static_assert(sizeof(rules) / sizeof(rules[0]) <= 32, "struct plan's run bits");
+
+static bool pass_rule(const struct rule *r)
+{
+	return r->match == rule_stage || r->match == rule_skew_traces ||
+	       r->match == rule_unmatched || r->match == rule_lane_uncovered;
+}
+
+/* The changed traces' ids and first times (before and after), in id
+ * order, before they are applied. */
+struct changed_trace {
+	int64_t id, first, was_first;	/* first: the earlier of the two */
+};
+
+struct change_scan {
+	struct changed_trace *v;
+	size_t n, cap;
+	bool hop_moved[TRACE_LANES];
+};
+
+static void hops_of(const struct trace_row *t, int64_t out[TRACE_LANES])
+{
+	out[0] = t ? t->hop_forward_to_push : EVENT_NONE;
+	out[1] = t ? t->hop_push_to_receive : EVENT_NONE;
+	out[2] = t ? t->hop_receive_to_response : EVENT_NONE;
+}
+
+static int scan_change(void *ctx, const struct trace_row *was,
+		       const struct trace_row *now)
+{
+	struct change_scan *sc = ctx;
+	if (sc->n == sc->cap) {
+		sc->cap = sc->cap ? 2 * sc->cap : 16;
+		sc->v = xrealloc(sc->v, sc->cap * sizeof(*sc->v));
+	}
+	int64_t a[TRACE_LANES], b[TRACE_LANES];
+	hops_of(was, a);
+	hops_of(now, b);
+	for (int h = 0; h < TRACE_LANES; h++)
+		sc->hop_moved[h] |= a[h] != b[h];
+	const struct trace_row *t = now ? now : was;
+	struct changed_trace *ct = &sc->v[sc->n++];
+	*ct = (struct changed_trace){ t->id, t->first_utc, INT64_MAX };
+	if (was) {
+		ct->was_first = was->first_utc;
+		if (was->first_utc < ct->first)
+			ct->first = was->first_utc;
+	}
+	return 0;
+}
+
+/* Can a refusal's trace (trace_around: the latest unauthorized trace
+ * among the 64 up to the refusal's time) have changed? Only for a
+ * refusal at or after a changed trace's first time and before the 64th
+ * trace after it starts (from there on the window has moved past it).
+ * 1 yes, 0 no, -1 error. */
+static int refusals_reached(struct store *s, const struct change_scan *sc)
+{
+	for (size_t i = 0; i < sc->n; i++) {
+		int64_t id = sc->v[i].id + 64, to = INT64_MAX, first;
+		int rc = store_trace_first_utc(s, id, &first);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			to = first;
+		for (size_t j = i + 1; j < sc->n; j++)	/* it moved too */
+			if (sc->v[j].id == id && sc->v[j].was_first < to)
+				to = sc->v[j].was_first;
+		rc = store_finding_event_between(s, EV_UNAUTHORIZED, sc->v[i].first, to);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* A trace update that the stored findings can follow trace by trace
+ * (no log added or removed): the stage, skew and unmatched findings start
+ * from the stored ones and take in the changed traces; evidence_gap's
+ * lanes are read again from the missing_evidence traces; slow_hop asks
+ * the index again; refusals are matched to traces again only when a
+ * changed trace can be theirs (refusals_reached); evidence_gap's "no
+ * log" only when the store gains its first trace or loses its last.
+ * 0 (plan->delta set or not) or -1. */
+static int plan_delta(struct store *s, const struct findings_base *base,
+		      int64_t traces_now, unsigned changes, struct plan *p)
+{
+	for (size_t r = 0; r < n_rules; r++)
+		if (pass_rule(&rules[r]) && (rules[r].deps & changes & ~DEP_TRACES))
+			return 0;
+	struct change_scan sc = { 0 };
+	int rc = store_traces_changes(s, scan_change, &sc), refusals = 0;
+	if (rc == 0)
+		refusals = refusals_reached(s, &sc);
+	if (rc == 0 && refusals >= 0) {
+		p->changed = xmalloc((sc.n + 1) * sizeof(*p->changed));
+		for (size_t i = 0; i < sc.n; i++)
+			p->changed[i] = sc.v[i].id;
+		p->n_changed = sc.n;
+		for (int h = 0; h < TRACE_LANES; h++)
+			p->hops_kept[h] = !sc.hop_moved[h];
+	}
+	free(sc.v);
+	if (rc != 0 || refusals < 0)
+		return refusals < 0 ? -1 : 0;
+	p->delta = true;
+	for (size_t r = 0; r < n_rules; r++) {
+		const struct rule *rule = &rules[r];
+		if (!(rule->deps & DEP_TRACES) || (rule->deps & changes & ~DEP_TRACES))
+			continue;
+		bool run = true;
+		if (rule->match == rule_unauthorized)
+			run = refusals;
+		if (rule->match == rule_lane_absent)
+			run = (base->traces == 0) != (traces_now == 0);
+		if (!run)
+			p->run &= ~(UINT32_C(1) << r);
+	}
+	return 0;
+}
+
+static bool runs(const struct plan *p, const struct rule *rule)
+{
+	return p->run >> (size_t)(rule - rules) & 1;
+}
+
+/* Run the rules of the plan and keep the stored findings of the others. */
 static int findings_compute(struct fctx *c, const struct was_list *was,
-			    unsigned changes)
+			    const struct plan *p)
 {
 	unsigned deps = 0;
-	for (size_t r = 0; r < n_rules; r++)
-		if (rules[r].deps & changes)
-			deps |= rules[r].deps;
+	bool pass = false;
+	for (size_t r = 0; r < n_rules; r++) {
+		if (!runs(p, &rules[r]))
+			continue;
+		deps |= rules[r].deps;
+		pass |= pass_rule(&rules[r]);
+	}
 	if (load_inputs(c, deps) < 0)
 		return -1;
-	for (size_t r = 0; r < n_rules; r++)
-		if (rules[r].deps & changes)
+	if (p->delta) {
+		memcpy(c->hops_kept, p->hops_kept, sizeof(c->hops_kept));
+		c->changed = p->changed;
+		c->n_changed = p->n_changed;
+		c->was = was->v;
+		c->n_was = was->n;
+	}
+	if (pass) {
+		for (size_t r = 0; r < n_rules; r++) {
+			const struct rule *rule = &rules[r];
+			if (!runs(p, rule))
+				continue;
+			if (rule->match == rule_stage)
+				c->tp.stage[status_index(rule->kind)].rule = rule;
+			else if (rule->match == rule_skew_traces)
+				c->tp.skew.rule = rule;
+			else if (rule->match == rule_unmatched)
+				c->tp.unmatched.rule = rule;
+			else if (rule->match == rule_lane_uncovered)
+				for (int l = 0; l < TRACE_LANES; l++)
+					c->tp.uncovered[l].rule = rule;
+		}
+		if (tpass_run(c, was, p->delta) < 0)
+			return -1;
+	}
+	for (size_t r = 0; r < n_rules && !c->failed; r++)
+		if (runs(p, &rules[r]))
 			rules[r].match(c, &rules[r]);
+	if (c->failed)
+		return -1;
+	tpass_drop_empty(c);
 	struct finding_set *fs = c->out;
 	for (size_t i = 0; i < fs->n; i++)
 		if (fs->v[i]->n_tr && !fs->v[i]->n_ev &&
@@ -1790,7 +2241,7 @@ static int findings_compute(struct fctx *c, const struct was_list *was,
 			return -1;
 	for (size_t i = 0; i < was->n; i++) {
 		struct fnd *k = was->v[i];
-		if (!k->rule || (k->rule->deps & changes))
+		if (!k->rule || runs(p, k->rule))
 			continue;
 		if (fs->n == fs->cap) {
 			fs->cap = fs->cap ? 2 * fs->cap : 16;
@@ -1809,9 +2260,14 @@ int findings_update(struct store *s, const struct findings_base *base,
 	struct fctx c = { .s = s, .out = finding_set_new() };
 	struct findings_base now = { 0 };
 	struct was_list was = { 0 };
+	struct plan plan = { 0 };
 	struct finding *rows = NULL, *old = NULL;
 	int rc = -1;
-	if (base_fill(s, &now) < 0 || store_findings(s, NULL, keep_stored, &was) < 0)
+	/* One read transaction for the many small queries of the rules: each
+	 * would otherwise take and drop the lock, reading the file header. */
+	bool snap = store_snapshot_begin(s) == 0;
+	if (!snap || base_fill(s, &now) < 0 ||
+	    store_findings(s, NULL, keep_stored, &was) < 0)
 		goto out;
 	unsigned changes = DEP_ALL;
 	if (base && !traces_rebuilt && !was.unknown) {
@@ -1823,8 +2279,16 @@ int findings_update(struct store *s, const struct findings_base *base,
 			  ((traces_rewritten && !store_traces_unchanged(s)) ||
 			   now.traces != base->traces ? DEP_TRACES : 0);
 	}
-	if (findings_compute(&c, &was, changes) < 0)
+	for (size_t r = 0; r < n_rules; r++)
+		if (rules[r].deps & changes)
+			plan.run |= UINT32_C(1) << r;
+	if (changes != DEP_ALL && (changes & DEP_TRACES) &&
+	    plan_delta(s, base, now.traces, changes, &plan) < 0)
 		goto out;
+	if (findings_compute(&c, &was, &plan) < 0)
+		goto out;
+	store_snapshot_end(s);
+	snap = false;
 	struct finding_set *fs = c.out;
 	rows = xcalloc(fs->n + 1, sizeof(*rows));
 	old = xcalloc(was.n + 1, sizeof(*old));
@@ -1836,6 +2300,9 @@ int findings_update(struct store *s, const struct findings_base *base,
 	if (n_findings)
 		*n_findings = fs->n;
 out:
+	free(plan.changed);
+	if (snap)
+		store_snapshot_end(s);
 	free(rows);
 	free(old);
 	finding_set_free(c.out);

@@ -1189,6 +1189,110 @@ static void test_resolve_joined(void **state)
 			 utc0 - 120 * MIN_US);
 }
 
+/* What the findings ask of the traces: a hop's count and median and the
+ * traces above a limit (hop indexes), the trace of a status around a
+ * moment, and what an update changed. */
+struct change_seen {
+	int n;
+	int64_t id;
+	char was[32], now[32];
+};
+
+static int change_keep(void *ctx, const struct trace_row *was,
+		       const struct trace_row *now)
+{
+	struct change_seen *c = ctx;
+	c->n++;
+	c->id = now ? now->id : was->id;
+	snprintf(c->was, sizeof(c->was), "%s", was ? was->status : "-");
+	snprintf(c->now, sizeof(c->now), "%s", now ? now->status : "-");
+	return 0;
+}
+
+static int count_row(void *ctx, const struct trace_row *t)
+{
+	(void)t;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void test_trace_findings_queries(void **state)
+{
+	struct store *s = *state;
+	static const char *const status[7] = {
+		"complete", "unauthorized", "failed", "complete",
+		"unauthorized", "complete", "failed",
+	};
+	static const int64_t last[7] = { 1500, 2500, 3500, 4500, 9000, 6500, 7500 };
+	static const int64_t hop1[7] = { 5, 1, 3, EVENT_NONE, -2, 9, 7 };
+	struct trace_row rows[7];
+	struct trace_writer *tw = store_traces_begin(s);
+	assert_non_null(tw);
+	for (int i = 0; i < 7; i++) {
+		rows[i] = trace(i + 1, NULL, status[i], "x", 1000 * (i + 1),
+				last[i], "");
+		rows[i].hop_push_to_receive = hop1[i];
+		rows[i].hop_forward_to_push = i < 2 ? 10 * (i + 1) : EVENT_NONE;
+		assert_int_equal(store_traces_add(tw, &rows[i], NULL, NULL, 0), 0);
+	}
+	assert_int_equal(store_traces_commit(tw), 0);
+	struct change_seen seen = { 0 };
+	assert_int_equal(store_traces_changes(s, change_keep, &seen), 1);
+
+	int64_t n, median;
+	assert_int_equal(store_trace_hop_median(s, 1, &n, &median), 0);
+	assert_int_equal(n, 5);		/* 1 3 5 7 9: NULL and -2 left out */
+	assert_int_equal(median, 5);
+	assert_int_equal(store_trace_hop_median(s, 0, &n, &median), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(median, 15);	/* the mean of the middle two */
+	assert_int_equal(store_trace_hop_median(s, 2, &n, &median), 0);
+	assert_int_equal(n, 0);
+	int above = 0;
+	assert_int_equal(store_trace_hop_above(s, 1, 6, count_row, &above), 0);
+	assert_int_equal(above, 2);
+
+	int64_t id, first, end;
+	assert_int_equal(store_trace_around(s, "unauthorized", 5500, &id, &first,
+					    &end), 1);
+	assert_int_equal(id, 5);
+	assert_int_equal(end, 9000);
+	/* trace 2 ended before 2600; trace 5 starts after it */
+	assert_int_equal(store_trace_around(s, "unauthorized", 2600, &id, &first,
+					    &end), 0);
+	assert_int_equal(store_trace_around(s, "unauthorized", 2400, &id, &first,
+					    &end), 1);
+	assert_int_equal(id, 2);
+	assert_int_equal(store_trace_around(s, "unauthorized", 500, &id, &first,
+					    &end), 0);
+
+	/* An update rewrites 3 (now complete) and 4 (the same): one change. */
+	tw = store_traces_begin_update(s);
+	assert_non_null(tw);
+	assert_int_equal(store_traces_remove(tw, 3), 0);
+	assert_int_equal(store_traces_remove(tw, 4), 0);
+	rows[2].status = "complete";
+	assert_int_equal(store_traces_add(tw, &rows[2], NULL, NULL, 0), 0);
+	assert_int_equal(store_traces_add(tw, &rows[3], NULL, NULL, 0), 0);
+	assert_int_equal(store_traces_commit(tw), 0);
+	assert_int_equal(store_traces_changes(s, change_keep, &seen), 0);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.id, 3);
+	assert_string_equal(seen.was, "failed");
+	assert_string_equal(seen.now, "complete");
+	/* a new trace has no verdict before */
+	tw = store_traces_begin_update(s);
+	struct trace_row eighth = trace(8, NULL, "failed", "x", 8000, 8500, "");
+	assert_int_equal(store_traces_add(tw, &eighth, NULL, NULL, 0), 0);
+	assert_int_equal(store_traces_commit(tw), 0);
+	seen = (struct change_seen){ 0 };
+	assert_int_equal(store_traces_changes(s, change_keep, &seen), 0);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.id, 8);
+	assert_string_equal(seen.was, "-");
+	assert_string_equal(seen.now, "failed");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1203,6 +1307,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_traces_write_and_filters,
 			setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_resolve_joined,
+			setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_trace_findings_queries,
 			setup_memory, teardown_store),
 		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_traces_speed),

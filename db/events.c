@@ -16,8 +16,16 @@
 	" FROM events e JOIN files f ON f.id = e.file_id" \
 	" LEFT JOIN hosts h ON h.id = f.host_id"
 
+/* The trace builder's read: only what events_utc covers (the line, path,
+ * role, text, tenant, user and detail come back empty), so that it scans
+ * that index and never the rows. */
+#define JOIN_COLUMNS \
+	"e.id, e.file_id, e.seq, NULL, e.utc, e.thread, h.name, NULL, NULL," \
+	" NULL, e.lane, e.kind, e.guid, e.push_id, e.task_id, e.task_type," \
+	" e.count, e.failed, e.return_code, e.http_status, e.stamp, e.name," \
+	" NULL, NULL, NULL"
 static const char SQL_EVENTS[] =
-	"SELECT " EVENT_COLUMNS EVENT_FROM
+	"SELECT " JOIN_COLUMNS EVENT_FROM
 	" ORDER BY e.utc, e.file_id, e.seq, e.id";
 /* Rows of trace_events whose event is gone (its file was re-ingested
  * since the traces were built) drop out of the join. */
@@ -32,10 +40,15 @@ static const char SQL_COVERAGE[] =
 	" LEFT JOIN hosts h ON h.id = f.host_id"
 	" WHERE f.utc_min IS NOT NULL ORDER BY f.id";
 
-/* Copy a text column into a fixed field of struct event, cut to fit. */
+/* Copy a text column into a fixed field of struct event, cut to fit
+ * (as snprintf's "%s" would, at a fifth of its cost: it ran for five
+ * fields of every event a rebuild reads). */
 static void column_field(sqlite3_stmt *st, int col, char *dst, size_t cap)
 {
-	snprintf(dst, cap, "%s", store_column_str(st, col));
+	const char *src = store_column_str(st, col);
+	size_t len = strnlen(src, cap - 1);
+	memcpy(dst, src, len);
+	dst[len] = '\0';
 }
 
 static void event_fill(sqlite3_stmt *st, struct stored_event *out)
@@ -153,8 +166,8 @@ static const char SQL_SUBSET_CLEAR[] = "DELETE FROM temp.subset_traces";
 static const char SQL_SUBSET_ADD[] =
 	"INSERT OR IGNORE INTO temp.subset_traces(id) VALUES(?1)";
 static const char SQL_SUBSET_EVENTS[] =
-	"SELECT " EVENT_COLUMNS EVENT_FROM " WHERE e.utc >= ?1"
-	" UNION SELECT " EVENT_COLUMNS " FROM temp.subset_traces t"
+	"SELECT " JOIN_COLUMNS EVENT_FROM " WHERE e.utc >= ?1"
+	" UNION SELECT " JOIN_COLUMNS " FROM temp.subset_traces t"
 	" CROSS JOIN trace_events te ON te.trace_id = t.id"
 	" JOIN events e ON e.id = te.event_id"
 	" JOIN files f ON f.id = e.file_id"

@@ -60,9 +60,9 @@ static const char SQL_FTRACES[] =
 _Static_assert(LANE_SITE == 3 && EV_UNAUTHORIZED == 3 &&
 	       EV_FIREWALL_BLOCKED == 9 && EV_NEXT_RUN == 15 &&
 	       EV_ONLINE_CLIENTS == 16,
-	       "events_findings (db/schema.c) and SQL_FINDING_EVENTS name these");
+	       "events_for_findings (db/schema.c) and SQL_FINDING_EVENTS name these");
 
-/* The WHERE must match the partial index events_findings (db/schema.c)
+/* The WHERE must match the partial index events_for_findings (db/schema.c)
  * term for term, or SQLite scans every event. For next_run lines (kind
  * 15), whose promised time is local, the block holding the record comes
  * along so that its bias can be read from the packed entry. */
@@ -79,7 +79,7 @@ static const char SQL_FINDING_EVENTS[] =
 	"  ORDER BY b.seq DESC LIMIT 1) END AS bmeta"
 	" FROM events e JOIN files f ON f.id = e.file_id"
 	" LEFT JOIN hosts h ON h.id = f.host_id"
-	" WHERE (lane = 3 OR kind IN (3, 9, 16))"
+	" WHERE (lane = 3 OR kind = 3 OR kind = 9 OR kind = 16)"
 	" ORDER BY e.utc, e.file_id, e.seq";
 
 /* Until files.duplicate_of exists (issue 6, section 2) this returns no
@@ -634,8 +634,8 @@ static const char SQL_FINDING_EVENT_BETWEEN[] =
 	" AND utc >= ?2 AND utc < ?3 AND kind = ?1 LIMIT 1";
 
 static const char SQL_FINDING_EVENTS_AFTER[] =
-	"SELECT 1 FROM events WHERE id > ?1 AND (lane = 3 OR kind IN (3, 9, 16))"
-	" LIMIT 1";
+	"SELECT 1 FROM events WHERE id > ?1"
+	" AND (lane = 3 OR kind = 3 OR kind = 9 OR kind = 16) LIMIT 1";
 
 struct state_rows {
 	int (*each)(void *ctx, const struct store_file_state *f);

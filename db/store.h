@@ -503,8 +503,9 @@ struct stored_event {
 	size_t text_len;
 	struct event ev;
 };
-/* Every event in (utc, file_id, seq) order. each() returns non-zero to
- * stop. 0 or -1. */
+/* Every event in (utc, file_id, seq) order, with what joins it to a trace:
+ * its line, path, role, text, tenant, user and detail are left empty.
+ * each() returns non-zero to stop. 0 or -1. */
 int store_events(struct store *s,
 		 int (*each)(void *ctx, const struct stored_event *e), void *ctx);
 
@@ -638,7 +639,8 @@ int store_event_before(struct store *s, const char *host, int kind,
 int store_event_latest(struct store *s, const char *host, int32_t thread,
 		       int kind_a, int kind_b, int64_t utc);
 /* The events at or after utc and those of the given traces, in the order
- * of store_events (the input of a partial rebuild). 0 or -1. */
+ * and with the fields of store_events (the input of a partial rebuild).
+ * 0 or -1. */
 int store_events_subset(struct store *s, int64_t utc, const int64_t *trace_ids,
 			size_t n_ids,
 			int (*each)(void *ctx, const struct stored_event *e),

@@ -76,6 +76,15 @@ static const char SQL_TARGET_INSERT[] =
 static const char SQL_LINK_INSERT[] =
 	"INSERT INTO trace_events(trace_id, event_id, flags) VALUES(?1, ?2, ?3)"
 	" ON CONFLICT DO UPDATE SET flags = flags | excluded.flags";
+/* A trace's links go LINKS_PER_INSERT to a statement (the rest one by
+ * one): a statement's fixed work cost more than its 3-column row. The
+ * conflict clause applies row by row, as it does across statements. */
+#define LINKS_PER_INSERT 8
+#define LINK_ROWS4 "(?,?,?),(?,?,?),(?,?,?),(?,?,?)"
+static const char SQL_LINK_INSERT_MANY[] =
+	"INSERT INTO trace_events(trace_id, event_id, flags) VALUES"
+	LINK_ROWS4 "," LINK_ROWS4
+	" ON CONFLICT DO UPDATE SET flags = flags | excluded.flags";
 
 /* TRACE_SELECT, STATUS_IN and TRACE_WHERE (store_internal.h) are shared
  * with the pages of db/pages.c. Each query below leads with the one term
@@ -422,9 +431,22 @@ int store_traces_add(struct trace_writer *tw, const struct trace_row *t,
 		if (trace_step(tw->s, st) < 0)
 			goto fail;
 	}
+	size_t i = 0;
+	for (; i + LINKS_PER_INSERT <= n_events; i += LINKS_PER_INSERT) {
+		if (!(st = store_stmt(tw->s, SQL_LINK_INSERT_MANY)))
+			goto fail;
+		for (int k = 0; k < LINKS_PER_INSERT; k++) {
+			sqlite3_bind_int64(st, 3 * k + 1, t->id);
+			sqlite3_bind_int64(st, 3 * k + 2, event_ids[i + k]);
+			sqlite3_bind_int(st, 3 * k + 3,
+					 event_flags ? event_flags[i + k] : 0);
+		}
+		if (trace_step(tw->s, st) < 0)
+			goto fail;
+	}
 	st = tw->link_insert;
 	sqlite3_bind_int64(st, 1, t->id);
-	for (size_t i = 0; i < n_events; i++) {
+	for (; i < n_events; i++) {
 		sqlite3_bind_int64(st, 2, event_ids[i]);
 		sqlite3_bind_int(st, 3, event_flags ? event_flags[i] : 0);
 		if (trace_step(tw->s, st) < 0)

@@ -155,12 +155,21 @@ static const char SQL_DROP_FILE_EVENTS[] =
 	"DELETE FROM events WHERE file_id = ?1";
 static const char SQL_DROP_TAIL_EVENTS[] =
 	"DELETE FROM events WHERE file_id = ?1 AND seq >= ?2";
-static const char SQL_EVENT_INSERT[] =
-	"INSERT INTO events(file_id, seq, line, utc, thread, lane, kind, guid,"
-	" push_id, task_id, task_type, count, failed, return_code,"
-	" http_status, stamp, name, tenant, user, detail, text)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+/* Events go in EVENTS_PER_INSERT rows to a statement where a block has
+ * that many: a statement's fixed work (its cursors, the AUTOINCREMENT
+ * counter read and written back) cost more than its row. The rows get
+ * the ids one statement each would give them (VALUES order). */
+#define EVENT_INSERT \
+	"INSERT INTO events(file_id, seq, line, utc, thread, lane, kind, guid," \
+	" push_id, task_id, task_type, count, failed, return_code," \
+	" http_status, stamp, name, tenant, user, detail, text) VALUES"
+#define EVENT_COLUMNS 21
+#define EVENT_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define EVENT_ROWS4 EVENT_ROW "," EVENT_ROW "," EVENT_ROW "," EVENT_ROW
+#define EVENTS_PER_INSERT 16
+static const char SQL_EVENT_INSERT[] = EVENT_INSERT EVENT_ROW;
+static const char SQL_EVENT_INSERT_MANY[] = EVENT_INSERT
+	EVENT_ROWS4 "," EVENT_ROWS4 "," EVENT_ROWS4 "," EVENT_ROWS4;
 static const char SQL_HOST_NOBIAS[] =
 	"SELECT 1 FROM files a JOIN files b ON b.host_id = a.host_id"
 	" WHERE a.id = ?1 AND b.n_nobias > 0 LIMIT 1";
@@ -605,35 +614,67 @@ static void bind_field(sqlite3_stmt *st, int col, const char *text,
 		sqlite3_bind_null(st, col);
 }
 
-static int block_insert_event(struct store *s, const struct writer_block *b,
-			      const struct writer_event *we)
+/* Bind one event as the row whose first parameter follows at. */
+static void bind_event(sqlite3_stmt *st, int at, const struct writer_block *b,
+		       const struct writer_event *we)
 {
 	const struct block_entry *e = &b->entries[we->idx];
 	const struct event *ev = &we->ev;
-	sqlite3_stmt *st = store_stmt(s, SQL_EVENT_INSERT);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, b->file_id);
-	sqlite3_bind_int64(st, 2, (int64_t)(b->seq + we->idx));
-	sqlite3_bind_int64(st, 3, e->line);
-	sqlite3_bind_int64(st, 4, e->utc_us);
-	bind_opt(st, 5, e->thread >= 0, e->thread);
-	sqlite3_bind_int(st, 6, (int)ev->lane);
-	sqlite3_bind_int(st, 7, (int)ev->kind);
-	bind_field(st, 8, ev->guid, sizeof(ev->guid));
+	sqlite3_bind_int64(st, at + 1, b->file_id);
+	sqlite3_bind_int64(st, at + 2, (int64_t)(b->seq + we->idx));
+	sqlite3_bind_int64(st, at + 3, e->line);
+	sqlite3_bind_int64(st, at + 4, e->utc_us);
+	bind_opt(st, at + 5, e->thread >= 0, e->thread);
+	sqlite3_bind_int(st, at + 6, (int)ev->lane);
+	sqlite3_bind_int(st, at + 7, (int)ev->kind);
+	bind_field(st, at + 8, ev->guid, sizeof(ev->guid));
 	const int64_t nums[] = {ev->push_id, ev->task_id, ev->task_type,
 				ev->count, ev->failed, ev->return_code,
 				ev->http_status, ev->stamp_us};
 	for (int i = 0; i < (int)(sizeof(nums) / sizeof(nums[0])); i++)
-		bind_opt(st, 9 + i, nums[i] != EVENT_NONE, nums[i]);
-	bind_field(st, 17, ev->name, sizeof(ev->name));
-	bind_field(st, 18, ev->tenant, sizeof(ev->tenant));
-	bind_field(st, 19, ev->user, sizeof(ev->user));
-	bind_field(st, 20, ev->detail, sizeof(ev->detail));
-	sqlite3_bind_text64(st, 21, b->text.data ? b->text.data + we->text_at +
-			    e->msg_off : "", e->msg_len, SQLITE_STATIC,
-			    SQLITE_UTF8);
+		bind_opt(st, at + 9 + i, nums[i] != EVENT_NONE, nums[i]);
+	bind_field(st, at + 17, ev->name, sizeof(ev->name));
+	bind_field(st, at + 18, ev->tenant, sizeof(ev->tenant));
+	bind_field(st, at + 19, ev->user, sizeof(ev->user));
+	bind_field(st, at + 20, ev->detail, sizeof(ev->detail));
+	sqlite3_bind_text64(st, at + 21, b->text.data ? b->text.data +
+			    we->text_at + e->msg_off : "", e->msg_len,
+			    SQLITE_STATIC, SQLITE_UTF8);
+}
+
+/* Insert n events of b (n is 1 or EVENTS_PER_INSERT) in one statement. */
+static int block_insert_events(struct store *s, const struct writer_block *b,
+			       const struct writer_event *const *we, size_t n)
+{
+	sqlite3_stmt *st = store_stmt(s, n == 1 ? SQL_EVENT_INSERT :
+				      SQL_EVENT_INSERT_MANY);
+	if (!st)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		bind_event(st, (int)i * EVENT_COLUMNS, b, we[i]);
 	return writer_step(s, st);
+}
+
+/* The block's events, but those of a re-read tail that are kept: full
+ * statements of EVENTS_PER_INSERT, the rest one by one. */
+static int block_insert_all_events(struct store *s, const struct writer_block *b)
+{
+	const struct writer_event *batch[EVENTS_PER_INSERT];
+	size_t n = 0;
+	for (size_t i = 0; i < b->nevents; i++) {
+		if (b->seq + b->events[i].idx < b->events_kept_below)
+			continue;
+		batch[n++] = &b->events[i];
+		if (n == EVENTS_PER_INSERT) {
+			if (block_insert_events(s, b, batch, n) < 0)
+				return -1;
+			n = 0;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (block_insert_events(s, b, &batch[i], 1) < 0)
+			return -1;
+	return 0;
 }
 
 /* Insert a sealed block: its row, text (compressed here, on the thread
@@ -683,11 +724,7 @@ static int block_insert(struct store *s, struct writer_block *b)
 	}
 	if (b->nevents && store_bulk_events(s, b->nevents) < 0)
 		return -1;
-	for (size_t i = 0; i < b->nevents; i++)
-		if (b->seq + b->events[i].idx >= b->events_kept_below &&
-		    block_insert_event(s, b, &b->events[i]) < 0)
-			return -1;
-	return 0;
+	return block_insert_all_events(s, b);
 }
 
 /* ---- the writer thread ----

@@ -42,3 +42,4 @@ python3 "$here/bench/manyfiles.py" "$T"
 python3 "$here/bench/incremental.py" "$T" "${BENCH_TRACE_RECORDS:-10000000}" "${BENCH_TRACE_ACTIONS:-100000}"
 M=${BENCH_TRACEMEM_ACTIONS:-0}
 [ "$M" -eq 0 ] || python3 "$here/bench/tracemem.py" "$T" "${BENCH_TRACEMEM_RECORDS:-10000000}" "$M"
+[ "${BENCH_DENSE_RECORDS:-400000}" -eq 0 ] || python3 "$here/bench/dense.py" "$T" "${BENCH_DENSE_RECORDS:-400000}" "${BENCH_DENSE_ACTIONS:-10000}" "${BENCH_DENSE_CLIENTS:-500}"

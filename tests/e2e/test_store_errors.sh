@@ -36,6 +36,13 @@ $T ingest -q -d "$DB" "$FIX/bundle"
 sqlite3 "$DB" "DROP INDEX events_utc"
 $T ingest -q -d "$DB" "$FIX/bundle"
 check "a writer rebuilds a missing events index" sh -c "test \"\$(sqlite3 '$DB' \"SELECT count(*) FROM sqlite_master WHERE name='events_utc'\")\" = 1"
+check "the time index covers what the trace builder reads" sh -c "sqlite3 '$DB' \"SELECT group_concat(name) FROM pragma_index_info('events_utc')\" | grep -qx 'utc,file_id,seq,id,thread,lane,kind,guid,push_id,task_id,task_type,count,failed,return_code,http_status,stamp,name'"
+# A store whose findings index has the IN list (an earlier build): the
+# next writer replaces it, and the findings still read through an index.
+sqlite3 "$DB" "DROP INDEX events_for_findings; CREATE INDEX events_findings ON events(utc, file_id, seq) WHERE lane = 3 OR kind IN (3, 9, 16)"
+$T ingest -q -d "$DB" "$FIX/bundle"
+check "a writer replaces the IN-list findings index" sh -c "test \"\$(sqlite3 '$DB' \"SELECT group_concat(name) FROM sqlite_master WHERE name LIKE 'events_%findings' ORDER BY name\")\" = events_for_findings"
+check "the findings' events are read through it" sh -c "sqlite3 '$DB' \"EXPLAIN QUERY PLAN SELECT id FROM events WHERE (lane = 3 OR kind = 3 OR kind = 9 OR kind = 16) ORDER BY utc, file_id, seq\" | grep -q 'INDEX events_for_findings'"
 
 # The disk fills up in the middle of a file (a file-size limit stands in
 # for it): exit 2 naming the file, what was stored before stays readable,

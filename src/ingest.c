@@ -947,8 +947,12 @@ static bool ahead_stream(int fd, struct ahead_job *aj, struct stream *st,
 		*pos += (uint64_t)n;
 		tape_bytes(aj->t, (uint64_t)n);
 		stream_feed(st, chunk, (size_t)n, n == 0);
+		if (n == 0 && aj->dropped) {	/* dropped while the last read ran */
+			*why = "interrupted";
+			return false;
+		}
 		if (n == 0)
-			return !aj->dropped;
+			return true;
 	}
 }
 

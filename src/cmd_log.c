@@ -2,7 +2,9 @@
  * CMTrace "merge" view, filtered by host, component, time and a PCRE2
  * pattern on the message. */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #ifdef __SSE2__
@@ -338,7 +340,10 @@ static void put_json_message(struct buf *b, const char *s, size_t len)
 	json_string(b, s, len);
 }
 
+struct log_pipe;
+
 struct log_out {
+	struct log_pipe *pipe;	/* rows formatted on a second thread, or NULL */
 	struct buf b;
 	enum out_format fmt;
 	unsigned long long n;
@@ -489,9 +494,10 @@ static void record_table(struct log_out *o, const struct stored_record *r)
 	put_message(b, r->text + r->message.off, r->message.len);
 }
 
-static int log_row(void *ctx, const struct stored_record *r)
+/* One row into o->b, written out past FLUSH_AT; 1 when the reader went
+ * away (e.g. | head). */
+static int log_format(struct log_out *o, const struct stored_record *r)
 {
-	struct log_out *o = ctx;
 	if (o->fmt == OUT_JSON) {
 		record_json(o, r);
 	} else {
@@ -501,9 +507,163 @@ static int log_row(void *ctx, const struct stored_record *r)
 	if (o->b.len > FLUSH_AT) {
 		buf_flush_to(&o->b, stdout);
 		if (ferror(stdout))
-			return 1;	/* reader went away (e.g. | head) */
+			return 1;
 	}
 	return 0;
+}
+
+/* ---- the formatting thread ----
+ *
+ * `log` has the merge (reading, decoding, the loser tree) and the rows'
+ * formatting to do, and two cores: the merge stays on this thread and
+ * hands the records over in batches to a second one, which formats and
+ * writes them in the order received, so the output is the same bytes.
+ * A batch holds copies of the records and of the only text the rows use
+ * (message, and JSON's time text): the cursor reuses a run's buffer when
+ * it moves to its next block. The host, path and component strings are
+ * the cursor's own for its life, which outlasts the thread. Two batches:
+ * one filled while the other is written, so memory stays bounded.
+ * TATRACE_LOG_THREADS=1 formats on this thread, for comparing. */
+
+#define BATCH_RECORDS 2048
+#define BATCH_TEXT (256 * 1024)	/* a batch is handed over past this */
+
+struct log_batch {
+	struct stored_record *recs;	/* BATCH_RECORDS */
+	size_t n;
+	struct buf text;	/* the records' texts; their spans index it */
+	bool full;		/* handed over, not yet written */
+};
+
+struct log_pipe {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cond;	/* a batch was handed over or written */
+	struct log_batch batch[2];
+	int fill;		/* the batch the merge fills */
+	bool done;		/* no batch will come */
+	bool gone;		/* the reader went away: stop the merge */
+	struct log_out *o;
+};
+
+static bool log_threaded(void)
+{
+	const char *v = getenv("TATRACE_LOG_THREADS");
+	return !(v && !strcmp(v, "1"));
+}
+
+/* Format and write a batch; 1 when the reader went away. */
+static int pipe_write(struct log_out *o, struct log_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		b->recs[i].text = b->text.data;
+		if (log_format(o, &b->recs[i]))
+			return 1;
+	}
+	return 0;
+}
+
+static void *pipe_main(void *arg)
+{
+	struct log_pipe *p = arg;
+	for (int at = 0;; at ^= 1) {
+		struct log_batch *b = &p->batch[at];
+		pthread_mutex_lock(&p->mu);
+		while (!b->full && !p->done)
+			pthread_cond_wait(&p->cond, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		if (!b->full)
+			return NULL;	/* done, all written */
+		int gone = pipe_write(p->o, b);
+		pthread_mutex_lock(&p->mu);
+		b->full = false;
+		p->gone = gone;
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->mu);
+		if (gone)
+			return NULL;
+	}
+}
+
+static struct log_pipe *pipe_start(struct log_out *o)
+{
+	struct log_pipe *p = xcalloc(1, sizeof(*p));
+	p->o = o;
+	for (int i = 0; i < 2; i++)
+		p->batch[i].recs = xcalloc(BATCH_RECORDS, sizeof(*p->batch[i].recs));
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	if (pthread_create(&p->thread, NULL, pipe_main, p) != 0)
+		die("cannot start a thread: out of resources");
+	return p;
+}
+
+/* Hand the batch being filled over and wait for the other to be written
+ * (it is filled next). 1 when the reader went away. */
+static int pipe_hand(struct log_pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->batch[p->fill].full = true;
+	pthread_cond_broadcast(&p->cond);
+	p->fill ^= 1;
+	struct log_batch *next = &p->batch[p->fill];
+	while (next->full && !p->gone)
+		pthread_cond_wait(&p->cond, &p->mu);
+	int gone = p->gone;
+	pthread_mutex_unlock(&p->mu);
+	next->n = 0;
+	buf_reset(&next->text);
+	return gone;
+}
+
+/* A copy of r, its text spans into the batch's text. */
+static void pipe_copy(struct log_batch *b, enum out_format fmt,
+		      const struct stored_record *r)
+{
+	struct stored_record *d = &b->recs[b->n++];
+	*d = *r;
+	d->text = NULL;
+	d->len = 0;
+	d->message.off = (uint32_t)b->text.len;
+	buf_append(&b->text, r->text + r->message.off, r->message.len);
+	d->time_text.off = (uint32_t)b->text.len;
+	if (fmt == OUT_JSON)	/* the table has no use for it */
+		buf_append(&b->text, r->text + r->time_text.off, r->time_text.len);
+	else
+		d->time_text.len = 0;
+}
+
+static int pipe_add(struct log_pipe *p, const struct stored_record *r)
+{
+	struct log_batch *b = &p->batch[p->fill];
+	pipe_copy(b, p->o->fmt, r);
+	if (b->n == BATCH_RECORDS || b->text.len >= BATCH_TEXT)
+		return pipe_hand(p);
+	return 0;
+}
+
+/* The last batch handed over, all written, the thread gone. */
+static void pipe_finish(struct log_pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	if (p->batch[p->fill].n && !p->gone)
+		p->batch[p->fill].full = true;
+	p->done = true;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->thread, NULL);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cond);
+	for (int i = 0; i < 2; i++) {
+		free(p->batch[i].recs);
+		buf_free(&p->batch[i].text);
+	}
+	free(p);
+}
+
+static int log_row(struct log_out *o, const struct stored_record *r)
+{
+	return o->pipe ? pipe_add(o->pipe, r) : log_format(o, r);
 }
 
 static const char *limit_name(int pcre2_rc, char *msg, size_t len)
@@ -520,11 +680,11 @@ static const char *limit_name(int pcre2_rc, char *msg, size_t len)
 
 /* A record the pattern could not be matched against: not a non-match.
  * Named (the first LIMIT_LINES), counted, and the exit status says so. */
-static int log_limit(void *ctx, const struct stored_record *r, int pcre2_rc)
+static void log_limit(struct log_out *o, const struct stored_record *r,
+		      int pcre2_rc)
 {
-	struct log_out *o = ctx;
 	if (o->limited++ >= LIMIT_LINES)
-		return 0;
+		return;
 	char msg[128];
 	struct buf line = {0};
 	term_escape(&line, r->path, strlen(r->path));
@@ -532,7 +692,33 @@ static int log_limit(void *ctx, const struct stored_record *r, int pcre2_rc)
 		   limit_name(pcre2_rc, msg, sizeof(msg)));
 	buf_flush_to(&line, stderr);
 	buf_free(&line);
-	return 0;
+}
+
+/* store_log's loop, with the cursor kept open until the formatting
+ * thread is done: the records handed over point at its strings. 0, or
+ * -1 on a store error. */
+static int log_merge(struct store *s, const struct log_query *q,
+		     struct log_out *o)
+{
+	struct log_cursor *c = store_log_open(s, q);
+	if (!c)
+		return -1;
+	if (log_threaded())
+		o->pipe = pipe_start(o);
+	struct stored_record rec;
+	int prc = 0, rc;
+	do {
+		rc = store_log_next(c, &rec, &prc);
+		if (rc == STORE_LOG_RECORD && log_row(o, &rec))
+			rc = STORE_LOG_END;
+		else if (rc == STORE_LOG_LIMITED)
+			log_limit(o, &rec, prc);
+	} while (rc == STORE_LOG_RECORD || rc == STORE_LOG_LIMITED);
+	if (o->pipe)
+		pipe_finish(o->pipe);
+	o->pipe = NULL;
+	store_log_close(c);
+	return rc == STORE_LOG_END ? 0 : -1;
 }
 
 int cmd_log(int argc, char **argv)
@@ -582,14 +768,13 @@ int cmd_log(int argc, char **argv)
 		goto out;
 	q.grep = o.re;
 	q.grep_text = grep;
-	q.grep_error = log_limit;
 	o.cells = xcalloc(CELL_SLOTS, sizeof(*o.cells));
 	struct store *s = cli_open_read(cli_store_path(store_opt));
 	if (!s)
 		goto out;
 	if (o.fmt == OUT_JSON)
 		buf_putc(&o.b, '[');
-	rc = store_log(s, &q, log_row, &o) < 0 ? 2 : 0;
+	rc = log_merge(s, &q, &o) < 0 ? 2 : 0;
 	if (rc)
 		term_printf(stderr, "tatrace log: %s\n", store_error(s));
 	else if (o.limited) {

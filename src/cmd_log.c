@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "output.h"
+#include "../db/blocktext.h"
 #include "../parsers/timeparse.h"
 
 #define FLUSH_AT 65536
@@ -340,10 +341,7 @@ static void put_json_message(struct buf *b, const char *s, size_t len)
 	json_string(b, s, len);
 }
 
-struct log_pipe;
-
 struct log_out {
-	struct log_pipe *pipe;	/* rows formatted on a second thread, or NULL */
 	struct buf b;
 	enum out_format fmt;
 	unsigned long long n;
@@ -514,25 +512,50 @@ static int log_format(struct log_out *o, const struct stored_record *r)
 
 /* ---- the formatting thread ----
  *
- * `log` has the merge (reading, decoding, the loser tree) and the rows'
- * formatting to do, and two cores: the merge stays on this thread and
- * hands the records over in batches to a second one, which formats and
- * writes them in the order received, so the output is the same bytes.
- * A batch holds copies of the records and of the only text the rows use
- * (message, and JSON's time text): the cursor reuses a run's buffer when
- * it moves to its next block. The host, path and component strings are
- * the cursor's own for its life, which outlasts the thread. Two batches:
- * one filled while the other is written, so memory stays bounded.
- * TATRACE_LOG_THREADS=1 formats on this thread, for comparing. */
+ * `log` has the merge (reading blocks, the loser tree) and the rows'
+ * decoding and formatting to do, and two cores: the merge stays on this
+ * thread and hands the records over in batches to a second one, which
+ * decodes the blocks' texts, formats the rows and writes them in the
+ * order received, so the output is the same bytes. The cursor hands out
+ * a block's stored (LZ4) text with the first record of it its run gives
+ * (store_log_next_stored); the batch keeps a copy of it (a few KiB) and
+ * the second thread decodes it into that run's buffer, which the run's
+ * records after it are slices of: in stream order, a run's records of
+ * one block all come before its next block. The host, path and
+ * component strings are the cursor's own for its life, which outlasts
+ * the thread. Memory: two batches (one filled while the other is
+ * written) and one decoded block per run, as the cursor's own would be.
+ * With --grep the cursor decodes (it matches the text) and rows are
+ * formatted here; TATRACE_LOG_THREADS=1 does that for a full log too,
+ * for comparing. */
 
 #define BATCH_RECORDS 2048
-#define BATCH_TEXT (256 * 1024)	/* a batch is handed over past this */
+#define BATCH_STORED (512 * 1024)	/* a batch is handed over past this */
+
+struct pipe_rec {
+	struct stored_record r;
+	uint32_t run, off;	/* its text: at off in its run's block */
+	int32_t block;		/* its run's new block first (an index in
+				 * the batch's blocks), or -1 */
+};
+
+struct pipe_block {
+	struct log_text_ref ref;	/* stored: NULL, it is at stored_at */
+	size_t stored_at;	/* in the batch's stored bytes */
+};
 
 struct log_batch {
-	struct stored_record *recs;	/* BATCH_RECORDS */
+	struct pipe_rec *recs;	/* BATCH_RECORDS */
 	size_t n;
-	struct buf text;	/* the records' texts; their spans index it */
+	struct pipe_block *blocks;
+	size_t nblocks, capblocks;
+	struct buf stored;	/* the blocks' stored texts */
 	bool full;		/* handed over, not yet written */
+};
+
+struct run_text {
+	char *data;
+	size_t cap;
 };
 
 struct log_pipe {
@@ -542,7 +565,12 @@ struct log_pipe {
 	struct log_batch batch[2];
 	int fill;		/* the batch the merge fills */
 	bool done;		/* no batch will come */
-	bool gone;		/* the reader went away: stop the merge */
+	bool gone;		/* the reader went away or a text did not
+				 * decode: stop the merge */
+	struct log_text_ref bad;	/* the text that did not decode */
+	const char *why;	/* and why; NULL: none */
+	struct run_text *runs;	/* the decoded text of each run's block */
+	size_t nruns;
 	struct log_out *o;
 };
 
@@ -552,12 +580,65 @@ static bool log_threaded(void)
 	return !(v && !strcmp(v, "1"));
 }
 
-/* Format and write a batch; 1 when the reader went away. */
-static int pipe_write(struct log_out *o, struct log_batch *b)
+/* Block k of b decoded into its run's buffer; false (p->why set) when it
+ * does not decode. */
+static bool pipe_decode(struct log_pipe *p, struct log_batch *b, int32_t k)
+{
+	const struct pipe_block *pb = &b->blocks[k];
+	uint32_t run = pb->ref.run;
+	if (run >= p->nruns) {
+		size_t n = (size_t)run + 1 > 2 * p->nruns ? (size_t)run + 1 : 2 * p->nruns;
+		p->runs = xrealloc(p->runs, n * sizeof(*p->runs));
+		memset(p->runs + p->nruns, 0, (n - p->nruns) * sizeof(*p->runs));
+		p->nruns = n;
+	}
+	struct run_text *t = &p->runs[run];
+	if (pb->ref.raw_len + 1 > t->cap) {	/* + 1: never malloc(0) */
+		free(t->data);
+		t->cap = pb->ref.raw_len + 1;
+		t->data = xmalloc(t->cap);
+	}
+	if (blocktext_decode_into(b->stored.data + pb->stored_at, pb->ref.stored_len,
+				  t->data, pb->ref.raw_len, &p->why) == 0)
+		return true;
+	p->bad = pb->ref;
+	return false;
+}
+
+#define PREFETCH_AHEAD 16	/* records */
+
+/* The message of record i, if its run's text is there: the runs' texts
+ * together are far larger than the cache and read interleaved, so each
+ * row would wait on memory. Fetched PREFETCH_AHEAD rows early; a run
+ * whose block changes before then was fetched in vain, not wrongly.
+ * always_inline: GCC drops calls to a function of nothing but
+ * prefetches. */
+static inline __attribute__((always_inline)) void
+pipe_prefetch(const struct log_pipe *p, const struct log_batch *b, size_t i)
+{
+	if (i >= b->n)
+		return;
+	const struct pipe_rec *pr = &b->recs[i];
+	if (pr->run >= p->nruns || !p->runs[pr->run].data)
+		return;
+	const char *m = p->runs[pr->run].data + pr->off + pr->r.message.off;
+	size_t len = pr->r.message.len < 256 ? pr->r.message.len : 256;
+	for (size_t k = 0; k < len; k += 64)
+		__builtin_prefetch(m + k);
+	__builtin_prefetch(m + len);
+}
+
+/* Decode, format and write a batch; 1 when the reader went away or a
+ * text did not decode. */
+static int pipe_write(struct log_pipe *p, struct log_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
-		b->recs[i].text = b->text.data;
-		if (log_format(o, &b->recs[i]))
+		struct pipe_rec *pr = &b->recs[i];
+		pipe_prefetch(p, b, i + PREFETCH_AHEAD);
+		if (pr->block >= 0 && !pipe_decode(p, b, pr->block))
+			return 1;
+		pr->r.text = p->runs[pr->run].data + pr->off;
+		if (log_format(p->o, &pr->r))
 			return 1;
 	}
 	return 0;
@@ -574,7 +655,7 @@ static void *pipe_main(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (!b->full)
 			return NULL;	/* done, all written */
-		int gone = pipe_write(p->o, b);
+		int gone = pipe_write(p, b);
 		pthread_mutex_lock(&p->mu);
 		b->full = false;
 		p->gone = gone;
@@ -599,7 +680,7 @@ static struct log_pipe *pipe_start(struct log_out *o)
 }
 
 /* Hand the batch being filled over and wait for the other to be written
- * (it is filled next). 1 when the reader went away. */
+ * (it is filled next). 1 when the thread stopped. */
 static int pipe_hand(struct log_pipe *p)
 {
 	pthread_mutex_lock(&p->mu);
@@ -611,39 +692,42 @@ static int pipe_hand(struct log_pipe *p)
 		pthread_cond_wait(&p->cond, &p->mu);
 	int gone = p->gone;
 	pthread_mutex_unlock(&p->mu);
-	next->n = 0;
-	buf_reset(&next->text);
+	next->n = next->nblocks = 0;
+	buf_reset(&next->stored);
 	return gone;
 }
 
-/* A copy of r, its text spans into the batch's text. */
-static void pipe_copy(struct log_batch *b, enum out_format fmt,
-		      const struct stored_record *r)
-{
-	struct stored_record *d = &b->recs[b->n++];
-	*d = *r;
-	d->text = NULL;
-	d->len = 0;
-	d->message.off = (uint32_t)b->text.len;
-	buf_append(&b->text, r->text + r->message.off, r->message.len);
-	d->time_text.off = (uint32_t)b->text.len;
-	if (fmt == OUT_JSON)	/* the table has no use for it */
-		buf_append(&b->text, r->text + r->time_text.off, r->time_text.len);
-	else
-		d->time_text.len = 0;
-}
-
-static int pipe_add(struct log_pipe *p, const struct stored_record *r)
+/* A record into the batch being filled, with its block's stored text
+ * when the cursor hands out a new one. 1 when the thread stopped. */
+static int pipe_add(struct log_pipe *p, const struct stored_record *r,
+		    const struct log_text_ref *ref)
 {
 	struct log_batch *b = &p->batch[p->fill];
-	pipe_copy(b, p->o->fmt, r);
-	if (b->n == BATCH_RECORDS || b->text.len >= BATCH_TEXT)
+	struct pipe_rec *pr = &b->recs[b->n++];
+	pr->r = *r;
+	pr->run = ref->run;
+	pr->off = ref->off;
+	pr->block = -1;
+	if (ref->stored) {
+		if (b->nblocks == b->capblocks) {
+			b->capblocks = b->capblocks ? 2 * b->capblocks : 64;
+			b->blocks = xrealloc(b->blocks, b->capblocks * sizeof(*b->blocks));
+		}
+		struct pipe_block *pb = &b->blocks[b->nblocks];
+		pb->ref = *ref;
+		pb->ref.stored = NULL;
+		pb->stored_at = b->stored.len;
+		buf_append(&b->stored, ref->stored, ref->stored_len);
+		pr->block = (int32_t)b->nblocks++;
+	}
+	if (b->n == BATCH_RECORDS || b->stored.len >= BATCH_STORED)
 		return pipe_hand(p);
 	return 0;
 }
 
-/* The last batch handed over, all written, the thread gone. */
-static void pipe_finish(struct log_pipe *p)
+/* The last batch handed over and written, the thread gone; -1 (the
+ * store's error set) when a text did not decode, else 0. */
+static int pipe_finish(struct log_pipe *p, struct log_cursor *c)
 {
 	pthread_mutex_lock(&p->mu);
 	if (p->batch[p->fill].n && !p->gone)
@@ -652,18 +736,19 @@ static void pipe_finish(struct log_pipe *p)
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->mu);
 	pthread_join(p->thread, NULL);
+	int rc = p->why ? store_log_corrupt(c, &p->bad, p->why) : 0;
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cond);
 	for (int i = 0; i < 2; i++) {
 		free(p->batch[i].recs);
-		buf_free(&p->batch[i].text);
+		free(p->batch[i].blocks);
+		buf_free(&p->batch[i].stored);
 	}
+	for (size_t i = 0; i < p->nruns; i++)
+		free(p->runs[i].data);
+	free(p->runs);
 	free(p);
-}
-
-static int log_row(struct log_out *o, const struct stored_record *r)
-{
-	return o->pipe ? pipe_add(o->pipe, r) : log_format(o, r);
+	return rc;
 }
 
 static const char *limit_name(int pcre2_rc, char *msg, size_t len)
@@ -694,31 +779,46 @@ static void log_limit(struct log_out *o, const struct stored_record *r,
 	buf_free(&line);
 }
 
-/* store_log's loop, with the cursor kept open until the formatting
- * thread is done: the records handed over point at its strings. 0, or
+/* The merge with rows formatted on a second thread (see above). 0, or
  * -1 on a store error. */
+static int log_merge_threaded(struct log_cursor *c, struct log_out *o)
+{
+	struct log_pipe *p = pipe_start(o);
+	struct stored_record rec;
+	struct log_text_ref ref;
+	int rc;
+	while ((rc = store_log_next_stored(c, &rec, &ref)) == STORE_LOG_RECORD)
+		if (pipe_add(p, &rec, &ref))
+			break;
+	int prc = pipe_finish(p, c);
+	return prc < 0 || (rc != STORE_LOG_RECORD && rc != STORE_LOG_END) ? -1 : 0;
+}
+
+/* store_log's loop, formatting here. 0, or -1 on a store error. */
+static int log_merge_here(struct log_cursor *c, struct log_out *o)
+{
+	struct stored_record rec;
+	int prc = 0, rc;
+	do {
+		rc = store_log_next(c, &rec, &prc);
+		if (rc == STORE_LOG_RECORD && log_format(o, &rec))
+			rc = STORE_LOG_END;
+		else if (rc == STORE_LOG_LIMITED)
+			log_limit(o, &rec, prc);
+	} while (rc == STORE_LOG_RECORD || rc == STORE_LOG_LIMITED);
+	return rc == STORE_LOG_END ? 0 : -1;
+}
+
 static int log_merge(struct store *s, const struct log_query *q,
 		     struct log_out *o)
 {
 	struct log_cursor *c = store_log_open(s, q);
 	if (!c)
 		return -1;
-	if (log_threaded())
-		o->pipe = pipe_start(o);
-	struct stored_record rec;
-	int prc = 0, rc;
-	do {
-		rc = store_log_next(c, &rec, &prc);
-		if (rc == STORE_LOG_RECORD && log_row(o, &rec))
-			rc = STORE_LOG_END;
-		else if (rc == STORE_LOG_LIMITED)
-			log_limit(o, &rec, prc);
-	} while (rc == STORE_LOG_RECORD || rc == STORE_LOG_LIMITED);
-	if (o->pipe)
-		pipe_finish(o->pipe);
-	o->pipe = NULL;
+	int rc = !q->grep && log_threaded() ? log_merge_threaded(c, o) :
+		 log_merge_here(c, o);
 	store_log_close(c);
-	return rc == STORE_LOG_END ? 0 : -1;
+	return rc;
 }
 
 int cmd_log(int argc, char **argv)

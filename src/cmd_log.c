@@ -42,6 +42,10 @@ static const char log_help[] =
 	"      --format F      table (default) or json\n"
 	"  -h, --help          this help\n"
 	"\n"
+	"Without --grep, the merge runs on one thread and the rows are decoded and\n"
+	"formatted on another, in the same order; TATRACE_LOG_THREADS=1 does all on\n"
+	"one (the same output).\n"
+	"\n"
 	"Exit status: 0 done; 1 the pattern hit a PCRE2 limit (match, depth, heap)\n"
 	"on some records, named on stderr and not shown; 2 usage or store error.\n";
 
@@ -529,6 +533,7 @@ static int log_format(struct log_out *o, const struct stored_record *r)
  * formatted here; TATRACE_LOG_THREADS=1 does that for a full log too,
  * for comparing. */
 
+#define BATCHES 8
 #define BATCH_RECORDS 2048
 #define BATCH_STORED (512 * 1024)	/* a batch is handed over past this */
 
@@ -562,7 +567,7 @@ struct log_pipe {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cond;	/* a batch was handed over or written */
-	struct log_batch batch[2];
+	struct log_batch batch[BATCHES];
 	int fill;		/* the batch the merge fills */
 	bool done;		/* no batch will come */
 	bool gone;		/* the reader went away or a text did not
@@ -647,7 +652,7 @@ static int pipe_write(struct log_pipe *p, struct log_batch *b)
 static void *pipe_main(void *arg)
 {
 	struct log_pipe *p = arg;
-	for (int at = 0;; at ^= 1) {
+	for (int at = 0;; at = (at + 1) % BATCHES) {
 		struct log_batch *b = &p->batch[at];
 		pthread_mutex_lock(&p->mu);
 		while (!b->full && !p->done)
@@ -670,7 +675,7 @@ static struct log_pipe *pipe_start(struct log_out *o)
 {
 	struct log_pipe *p = xcalloc(1, sizeof(*p));
 	p->o = o;
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < BATCHES; i++)
 		p->batch[i].recs = xcalloc(BATCH_RECORDS, sizeof(*p->batch[i].recs));
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cond, NULL);
@@ -679,14 +684,14 @@ static struct log_pipe *pipe_start(struct log_out *o)
 	return p;
 }
 
-/* Hand the batch being filled over and wait for the other to be written
+/* Hand the batch being filled over and wait for the next to be written
  * (it is filled next). 1 when the thread stopped. */
 static int pipe_hand(struct log_pipe *p)
 {
 	pthread_mutex_lock(&p->mu);
 	p->batch[p->fill].full = true;
 	pthread_cond_broadcast(&p->cond);
-	p->fill ^= 1;
+	p->fill = (p->fill + 1) % BATCHES;
 	struct log_batch *next = &p->batch[p->fill];
 	while (next->full && !p->gone)
 		pthread_cond_wait(&p->cond, &p->mu);
@@ -739,7 +744,7 @@ static int pipe_finish(struct log_pipe *p, struct log_cursor *c)
 	int rc = p->why ? store_log_corrupt(c, &p->bad, p->why) : 0;
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cond);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < BATCHES; i++) {
 		free(p->batch[i].recs);
 		free(p->batch[i].blocks);
 		buf_free(&p->batch[i].stored);

@@ -537,16 +537,29 @@ static int log_format(struct log_out *o, const struct stored_record *r)
 #define BATCH_RECORDS 2048
 #define BATCH_STORED (512 * 1024)	/* a batch is handed over past this */
 
+/* What a row needs of a record, in a quarter of a stored_record: the
+ * batches cross from one core's cache to the other's. What a run's
+ * records share (file id, host, path) comes with its blocks. */
 struct pipe_rec {
-	struct stored_record r;
+	int64_t utc_us;
+	const char *component;
 	uint32_t run, off;	/* its text: at off in its run's block */
+	uint32_t line;
+	int32_t thread;
+	struct span message, time_text;
 	int32_t block;		/* its run's new block first (an index in
 				 * the batch's blocks), or -1 */
+	int32_t bias_min;
+	int8_t type;
+	uint8_t keyword_sev, offset_source, flags;	/* PIPE_* */
 };
+
+enum { PIPE_TIMED = 1, PIPE_DATED = 2, PIPE_PARTIAL = 4 };
 
 struct pipe_block {
 	struct log_text_ref ref;	/* stored: NULL, it is at stored_at */
 	size_t stored_at;	/* in the batch's stored bytes */
+	const char *host, *path;	/* the cursor's, of ref.file_id */
 };
 
 struct log_batch {
@@ -558,9 +571,12 @@ struct log_batch {
 	bool full;		/* handed over, not yet written */
 };
 
+/* A run's block, decoded, and whose it is. */
 struct run_text {
 	char *data;
 	size_t cap;
+	int64_t file_id;
+	const char *host, *path;
 };
 
 struct log_pipe {
@@ -598,6 +614,9 @@ static bool pipe_decode(struct log_pipe *p, struct log_batch *b, int32_t k)
 		p->nruns = n;
 	}
 	struct run_text *t = &p->runs[run];
+	t->file_id = pb->ref.file_id;
+	t->host = pb->host;
+	t->path = pb->path;
 	if (pb->ref.raw_len + 1 > t->cap) {	/* + 1: never malloc(0) */
 		free(t->data);
 		t->cap = pb->ref.raw_len + 1;
@@ -626,8 +645,8 @@ pipe_prefetch(const struct log_pipe *p, const struct log_batch *b, size_t i)
 	const struct pipe_rec *pr = &b->recs[i];
 	if (pr->run >= p->nruns || !p->runs[pr->run].data)
 		return;
-	const char *m = p->runs[pr->run].data + pr->off + pr->r.message.off;
-	size_t len = pr->r.message.len < 256 ? pr->r.message.len : 256;
+	const char *m = p->runs[pr->run].data + pr->off + pr->message.off;
+	size_t len = pr->message.len < 256 ? pr->message.len : 256;
 	for (size_t k = 0; k < len; k += 64)
 		__builtin_prefetch(m + k);
 	__builtin_prefetch(m + len);
@@ -642,8 +661,27 @@ static int pipe_write(struct log_pipe *p, struct log_batch *b)
 		pipe_prefetch(p, b, i + PREFETCH_AHEAD);
 		if (pr->block >= 0 && !pipe_decode(p, b, pr->block))
 			return 1;
-		pr->r.text = p->runs[pr->run].data + pr->off;
-		if (log_format(p->o, &pr->r))
+		const struct run_text *t = &p->runs[pr->run];
+		struct stored_record r = {
+			.file_id = t->file_id,
+			.line = pr->line,
+			.utc_us = pr->utc_us,
+			.bias_min = pr->bias_min,
+			.offset_source = (enum offset_source)pr->offset_source,
+			.timed = pr->flags & PIPE_TIMED,
+			.dated = pr->flags & PIPE_DATED,
+			.partial = pr->flags & PIPE_PARTIAL,
+			.type = pr->type,
+			.keyword_sev = pr->keyword_sev,
+			.thread = pr->thread,
+			.text = t->data + pr->off,
+			.message = pr->message,
+			.time_text = pr->time_text,
+			.component = pr->component,
+			.host = t->host,
+			.path = t->path,
+		};
+		if (log_format(p->o, &r))
 			return 1;
 	}
 	return 0;
@@ -709,10 +747,24 @@ static int pipe_add(struct log_pipe *p, const struct stored_record *r,
 {
 	struct log_batch *b = &p->batch[p->fill];
 	struct pipe_rec *pr = &b->recs[b->n++];
-	pr->r = *r;
-	pr->run = ref->run;
-	pr->off = ref->off;
-	pr->block = -1;
+	*pr = (struct pipe_rec){
+		.utc_us = r->utc_us,
+		.component = r->component,
+		.run = ref->run,
+		.off = ref->off,
+		.line = r->line,
+		.thread = r->thread,
+		.message = r->message,
+		.time_text = r->time_text,
+		.block = -1,
+		.bias_min = r->bias_min,
+		.type = r->type,
+		.keyword_sev = r->keyword_sev,
+		.offset_source = (uint8_t)r->offset_source,
+		.flags = (uint8_t)((r->timed ? PIPE_TIMED : 0) |
+				   (r->dated ? PIPE_DATED : 0) |
+				   (r->partial ? PIPE_PARTIAL : 0)),
+	};
 	if (ref->stored) {
 		if (b->nblocks == b->capblocks) {
 			b->capblocks = b->capblocks ? 2 * b->capblocks : 64;
@@ -722,6 +774,8 @@ static int pipe_add(struct log_pipe *p, const struct stored_record *r,
 		pb->ref = *ref;
 		pb->ref.stored = NULL;
 		pb->stored_at = b->stored.len;
+		pb->host = r->host;
+		pb->path = r->path;
 		buf_append(&b->stored, ref->stored, ref->stored_len);
 		pr->block = (int32_t)b->nblocks++;
 	}

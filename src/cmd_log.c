@@ -319,6 +319,38 @@ static bool plain_copy(char *dst, const char *s, size_t len, bool json)
 	return true;
 }
 
+/* s as the inside of a JSON string at dst when it is all printable
+ * ASCII, with its quotes and backslashes escaped as json_string escapes
+ * them (a CMTrace time text has quotes: time="..." date="..."); the end,
+ * or NULL (dst[0, 2 * len + PLAIN_SLACK) clobbered) for any other byte,
+ * which the generic json_string then writes. */
+static char *json_copy(char *dst, const char *s, size_t len)
+{
+	size_t i = 0;
+	for (;;) {
+#ifdef __SSE2__
+		for (; i + 16 <= len; i += 16, dst += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			if (!plain16(v, true))
+				break;
+			_mm_storeu_si128((__m128i *)(void *)dst, v);
+		}
+#endif
+		/* a chunk with a byte to escape, byte by byte; then on */
+		size_t end = i + 16 < len ? i + 16 : len;
+		if (i == len)
+			return dst;
+		for (; i < end; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c == '"' || c == '\\')
+				*dst++ = '\\';
+			else if (c < 0x20 || c >= 0x7f)
+				return NULL;
+			*dst++ = (char)c;
+		}
+	}
+}
+
 /* The message escaped for a terminal after the row's cells. */
 static void put_message(struct buf *b, const char *s, size_t len)
 {
@@ -335,11 +367,12 @@ static void put_message(struct buf *b, const char *s, size_t len)
 /* The same as a JSON string. */
 static void put_json_message(struct buf *b, const char *s, size_t len)
 {
-	char *p = room(b, len + PLAIN_SLACK + 2);
+	char *p = room(b, 2 * len + PLAIN_SLACK + 2);
 	*p = '"';
-	if (plain_copy(p + 1, s, len, true)) {
-		p[len + 1] = '"';
-		commit_to(b, p + len + 2);
+	char *end = json_copy(p + 1, s, len);
+	if (end) {
+		*end = '"';
+		commit_to(b, end + 1);
 		return;
 	}
 	json_string(b, s, len);
@@ -402,7 +435,7 @@ static void record_json(struct log_out *o, const struct stored_record *r)
 	const char *src = offset_source_name(r->offset_source);
 	const char *tt = r->text + r->time_text.off;
 	size_t tlen = r->time_text.len;
-	p = room(b, 96 + strlen(src) + tlen + PLAIN_SLACK + 3);
+	p = room(b, 96 + strlen(src) + 2 * tlen + PLAIN_SLACK + 3);
 	p = put_s(p, ",\"offset_source\":\"");
 	p = put(p, src, strlen(src));
 	p = put_s(p, "\",\"bias\":");
@@ -417,9 +450,9 @@ static void record_json(struct log_out *o, const struct stored_record *r)
 		p = put_s(p, "false,\"time_text\":");
 	/* plain, nearly always: copied into the room taken above */
 	*p = '"';
-	if (plain_copy(p + 1, tt, tlen, true)) {
-		p += tlen + 1;
-		commit_to(b, put_s(p, "\"}"));
+	char *end = json_copy(p + 1, tt, tlen);
+	if (end) {
+		commit_to(b, put_s(end, "\"}"));
 		return;
 	}
 	commit_to(b, p);

@@ -43,7 +43,12 @@
  * or the end of a block reached) does not read on: it takes the next
  * block's bound as its key and plays it, and reads that block only when
  * the bound wins. So a rare match reads only the blocks that overlap the
- * time the merge has reached, not each run's far future. */
+ * time the merge has reached, not each run's far future.
+ *
+ * store_log_next_stored leaves the decoding to the caller: a run reads
+ * its block's stored text alone and hands it out with the first record
+ * it gives of the block, then records as offsets into it (`log` decodes
+ * and formats on a second thread, in the order handed out). */
 #include "store_internal.h"
 
 #include <stdio.h>
@@ -388,11 +393,6 @@ static int lc_blob_read(struct log_cursor *c, void *dst, size_t len, size_t off)
 	return -1;
 }
 
-/* The held block's text, whole, into r->text: one read per block, when
- * a record of it is first handed out (or matched), not when the block is
- * loaded: a seek loads one block per run to find the runs' heads, and
- * most of those texts are never needed. A raw text is read straight into
- * r->text; a compressed one into c->stored, then decoded (blocktext.h). */
 /* The open blob moved to the held block's text; its stored length, or
  * -1. */
 static long long lc_blob_at(struct log_cursor *c, const struct lc_run *r)
@@ -409,6 +409,11 @@ static long long lc_blob_at(struct log_cursor *c, const struct lc_run *r)
 	return sqlite3_blob_bytes(c->blob);
 }
 
+/* The held block's text, whole, into r->text: one read per block, when
+ * a record of it is first handed out (or matched), not when the block is
+ * loaded: a seek loads one block per run to find the runs' heads, and
+ * most of those texts are never needed. A raw text is read straight into
+ * r->text; a compressed one into c->stored, then decoded (blocktext.h). */
 static int lc_text(struct log_cursor *c, struct lc_run *r)
 {
 	if (r->text_in)
@@ -998,6 +1003,8 @@ static void lc_fill(const struct log_cursor *c, const struct lc_run *r,
 			      text, comp, out);
 }
 
+/* Where the record just filled from r is; its block's stored text too,
+ * the first time. */
 static void lc_ref(const struct log_cursor *c, struct lc_run *r,
 		   struct log_text_ref *ref)
 {

@@ -43,7 +43,12 @@
  * or the end of a block reached) does not read on: it takes the next
  * block's bound as its key and plays it, and reads that block only when
  * the bound wins. So a rare match reads only the blocks that overlap the
- * time the merge has reached, not each run's far future. */
+ * time the merge has reached, not each run's far future.
+ *
+ * store_log_next_stored leaves the decoding to the caller: a run reads
+ * its block's stored text alone and hands it out with the first record
+ * it gives of the block, then records as offsets into it (`log` decodes
+ * and formats on a second thread, in the order handed out). */
 #include "store_internal.h"
 
 #include <stdio.h>
@@ -119,6 +124,9 @@ struct lc_run {
 	unsigned char *meta;
 	size_t meta_cap;
 	char *text;		/* read on first use (text_in) */
+	struct buf stored;	/* or its stored form (store_log_next_stored) */
+	size_t stored_raw;	/* its decoded length */
+	bool stored_in, stored_new;	/* read; not yet handed out */
 	size_t text_len, text_cap;
 	int64_t block_id;
 	bool text_in;
@@ -385,15 +393,10 @@ static int lc_blob_read(struct log_cursor *c, void *dst, size_t len, size_t off)
 	return -1;
 }
 
-/* The held block's text, whole, into r->text: one read per block, when
- * a record of it is first handed out (or matched), not when the block is
- * loaded: a seek loads one block per run to find the runs' heads, and
- * most of those texts are never needed. A raw text is read straight into
- * r->text; a compressed one into c->stored, then decoded (blocktext.h). */
-static int lc_text(struct log_cursor *c, struct lc_run *r)
+/* The open blob moved to the held block's text; its stored length, or
+ * -1. */
+static long long lc_blob_at(struct log_cursor *c, const struct lc_run *r)
 {
-	if (r->text_in)
-		return 0;
 	int rc = c->blob ? sqlite3_blob_reopen(c->blob, r->block_id) :
 		 sqlite3_blob_open(c->s->db, "main", "block_text", "text",
 				   r->block_id, 0, &c->blob);
@@ -403,7 +406,22 @@ static int lc_text(struct log_cursor *c, struct lc_run *r)
 		c->blob = NULL;
 		return -1;
 	}
-	size_t stored_len = (size_t)sqlite3_blob_bytes(c->blob), raw;
+	return sqlite3_blob_bytes(c->blob);
+}
+
+/* The held block's text, whole, into r->text: one read per block, when
+ * a record of it is first handed out (or matched), not when the block is
+ * loaded: a seek loads one block per run to find the runs' heads, and
+ * most of those texts are never needed. A raw text is read straight into
+ * r->text; a compressed one into c->stored, then decoded (blocktext.h). */
+static int lc_text(struct log_cursor *c, struct lc_run *r)
+{
+	if (r->text_in)
+		return 0;
+	long long at = lc_blob_at(c, r);
+	if (at < 0)
+		return -1;
+	size_t stored_len = (size_t)at, raw;
 	unsigned char head[BLOCKTEXT_HEADER];
 	const char *why;
 	if (stored_len >= sizeof(head) && lc_blob_read(c, head, sizeof(head), 0) < 0)
@@ -434,12 +452,38 @@ static int lc_text(struct log_cursor *c, struct lc_run *r)
 	return 0;
 }
 
+/* The held block's text in its stored form, whole, into r->stored, its
+ * header checked (store_log_next_stored: decoded by the caller). */
+static int lc_stored(struct log_cursor *c, struct lc_run *r)
+{
+	if (r->stored_in)
+		return 0;
+	long long at = lc_blob_at(c, r);
+	if (at < 0)
+		return -1;
+	size_t stored_len = (size_t)at;
+	const char *why;
+	buf_reset(&r->stored);
+	buf_reserve(&r->stored, stored_len);
+	if (lc_blob_read(c, r->stored.data, stored_len, 0) < 0)
+		return -1;
+	r->stored.len = stored_len;
+	if (blocktext_raw_len(r->stored.data, stored_len, &r->stored_raw, &why) < 0)
+		return lc_corrupt(c, r, why);
+	if (r->stored_raw < r->text_len)
+		return lc_corrupt(c, r, "a record's text runs past the block's");
+	r->stored_in = r->stored_new = true;
+	return 0;
+}
+
 static void lc_release(struct lc_run *r)
 {
 	free(r->meta);
 	free(r->text);
 	free(r->order);
 	free(r->offs);
+	buf_free(&r->stored);
+	r->stored_in = false;
 	r->meta = NULL;
 	r->text = NULL;
 	r->order = NULL;
@@ -531,7 +575,7 @@ static int lc_load(struct log_cursor *c, struct lc_run *r, size_t bi)
 		return lc_corrupt(c, r, why);
 	if (c->min_sev && b->top_sev == LC_SEV_UNKNOWN)
 		b->top_sev = lc_top_sev(r->meta, r->n);
-	r->text_in = false;
+	r->text_in = r->stored_in = false;
 	if (lc_order_block(r) < 0 || (q->grep && lc_text(c, r) < 0))
 		return -1;
 	if (c->blockwise) {
@@ -948,7 +992,7 @@ static int lc_settle(struct log_cursor *c)
 }
 
 static void lc_fill(const struct log_cursor *c, const struct lc_run *r,
-		    struct stored_record *out)
+		    const char *text, struct stored_record *out)
 {
 	const struct block_entry *e = &r->ent;
 	const char *comp = "";
@@ -956,11 +1000,29 @@ static void lc_fill(const struct log_cursor *c, const struct lc_run *r,
 		comp = c->comp_names[e->comp_id];
 	struct record_origin o = { r->file->id, r->file->host, r->file->path };
 	store_record_of_entry(e, &o, lc_blk(c, r, r->bi)->seq + r->ent_rec,
-			      r->text + r->offs[r->ent_rec], comp, out);
+			      text, comp, out);
+}
+
+/* Where the record just filled from r is; its block's stored text too,
+ * the first time. */
+static void lc_ref(const struct log_cursor *c, struct lc_run *r,
+		   struct log_text_ref *ref)
+{
+	ref->run = (uint32_t)(r - c->runs);
+	ref->off = r->offs[r->ent_rec];
+	ref->stored = NULL;
+	if (r->stored_new) {
+		ref->stored = r->stored.data;
+		ref->stored_len = r->stored.len;
+		ref->raw_len = r->stored_raw;
+		ref->block_id = r->block_id;
+		ref->file_id = r->file->id;
+		r->stored_new = false;
+	}
 }
 
 static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
-		   int *pcre2_rc)
+		   int *pcre2_rc, struct log_text_ref *ref)
 {
 	int rc;
 	if (c->dir != dir)
@@ -982,9 +1044,16 @@ static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
 	if (!c->nruns || lc_is_end(&c->keys[c->top]))
 		return STORE_LOG_END;
 	struct lc_run *r = &c->runs[c->top];
-	if (lc_text(c, r) < 0)
-		return -1;
-	lc_fill(c, r, out);
+	if (ref) {
+		if (lc_stored(c, r) < 0)
+			return -1;
+		lc_fill(c, r, NULL, out);
+		lc_ref(c, r, ref);
+	} else {
+		if (lc_text(c, r) < 0)
+			return -1;
+		lc_fill(c, r, r->text + r->offs[r->ent_rec], out);
+	}
 	if (pcre2_rc)
 		*pcre2_rc = r->ent_rc;
 	/* step over it; its block stays held, so out's text stays valid */
@@ -1149,12 +1218,24 @@ int store_log_rank(struct log_cursor *c, const struct log_pos *at, int64_t *n)
 
 int store_log_next(struct log_cursor *c, struct stored_record *out, int *pcre2_rc)
 {
-	return lc_step(c, FWD, out, pcre2_rc);
+	return lc_step(c, FWD, out, pcre2_rc, NULL);
+}
+
+int store_log_next_stored(struct log_cursor *c, struct stored_record *out,
+			  struct log_text_ref *ref)
+{
+	return lc_step(c, FWD, out, NULL, ref);
+}
+
+int store_log_corrupt(struct log_cursor *c, const struct log_text_ref *ref,
+		      const char *why)
+{
+	return store_corrupt_block(c->s, ref->block_id, ref->file_id, why);
 }
 
 int store_log_prev(struct log_cursor *c, struct stored_record *out, int *pcre2_rc)
 {
-	return lc_step(c, BACK, out, pcre2_rc);
+	return lc_step(c, BACK, out, pcre2_rc, NULL);
 }
 
 int store_log(struct store *s, const struct log_query *q,

@@ -453,6 +453,32 @@ void store_log_release(struct log_cursor *c);
  * costs a seek's reads, not an open's. */
 void store_log_forget(struct log_cursor *c);
 void store_log_close(struct log_cursor *c);
+/* A record whose text is left in its block's stored form (db/blocktext.h)
+ * for a caller that decodes blocks elsewhere: `log` decodes and formats
+ * on a second thread while this one merges. */
+struct log_text_ref {
+	uint32_t run;		/* the cursor's run the record is of: a run's
+				 * blocks come one after another */
+	uint32_t off;		/* the record's text starts at off in its
+				 * block's raw text */
+	/* Set (non-NULL) on the first record handed out of a block its run
+	 * newly read, NULL on the others: the block's stored text (valid
+	 * until the next call on the cursor), which every record of the run
+	 * from here to the next such block is a slice of once decoded. */
+	const void *stored;
+	size_t stored_len;
+	size_t raw_len;		/* checked against the header and records */
+	int64_t block_id, file_id;	/* for store_log_corrupt */
+};
+/* store_log_next, going forward only, for a query without a pattern
+ * (q->grep NULL): out->text is NULL and *ref says where the text is. A
+ * cursor is read with this or with store_log_next/prev, not both. */
+int store_log_next_stored(struct log_cursor *c, struct stored_record *out,
+			  struct log_text_ref *ref);
+/* A stored text that did not decode (why, from blocktext): the store's
+ * error says which block; -1. */
+int store_log_corrupt(struct log_cursor *c, const struct log_text_ref *ref,
+		      const char *why);
 /* Whether matching re over a whole block can only find a superset of the
  * blocks whose records' messages match: true when the pattern can match
  * nothing empty and has none of what looks outside or commits on the

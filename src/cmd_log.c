@@ -2,7 +2,9 @@
  * CMTrace "merge" view, filtered by host, component, time and a PCRE2
  * pattern on the message. */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #ifdef __SSE2__
@@ -11,6 +13,7 @@
 
 #include "cli.h"
 #include "output.h"
+#include "../db/blocktext.h"
 #include "../parsers/timeparse.h"
 
 #define FLUSH_AT 65536
@@ -38,6 +41,10 @@ static const char log_help[] =
 	"                      date (2026-09-18) means the whole day\n"
 	"      --format F      table (default) or json\n"
 	"  -h, --help          this help\n"
+	"\n"
+	"Without --grep, the merge runs on one thread and the rows are decoded and\n"
+	"formatted on another, in the same order; TATRACE_LOG_THREADS=1 does all on\n"
+	"one (the same output).\n"
 	"\n"
 	"Exit status: 0 done; 1 the pattern hit a PCRE2 limit (match, depth, heap)\n"
 	"on some records, named on stderr and not shown; 2 usage or store error.\n";
@@ -312,6 +319,38 @@ static bool plain_copy(char *dst, const char *s, size_t len, bool json)
 	return true;
 }
 
+/* s as the inside of a JSON string at dst when it is all printable
+ * ASCII, with its quotes and backslashes escaped as json_string escapes
+ * them (a CMTrace time text has quotes: time="..." date="..."); the end,
+ * or NULL (dst[0, 2 * len + PLAIN_SLACK) clobbered) for any other byte,
+ * which the generic json_string then writes. */
+static char *json_copy(char *dst, const char *s, size_t len)
+{
+	size_t i = 0;
+	for (;;) {
+#ifdef __SSE2__
+		for (; i + 16 <= len; i += 16, dst += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			if (!plain16(v, true))
+				break;
+			_mm_storeu_si128((__m128i *)(void *)dst, v);
+		}
+#endif
+		/* a chunk with a byte to escape, byte by byte; then on */
+		size_t end = i + 16 < len ? i + 16 : len;
+		if (i == len)
+			return dst;
+		for (; i < end; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c == '"' || c == '\\')
+				*dst++ = '\\';
+			else if (c < 0x20 || c >= 0x7f)
+				return NULL;
+			*dst++ = (char)c;
+		}
+	}
+}
+
 /* The message escaped for a terminal after the row's cells. */
 static void put_message(struct buf *b, const char *s, size_t len)
 {
@@ -328,11 +367,12 @@ static void put_message(struct buf *b, const char *s, size_t len)
 /* The same as a JSON string. */
 static void put_json_message(struct buf *b, const char *s, size_t len)
 {
-	char *p = room(b, len + PLAIN_SLACK + 2);
+	char *p = room(b, 2 * len + PLAIN_SLACK + 2);
 	*p = '"';
-	if (plain_copy(p + 1, s, len, true)) {
-		p[len + 1] = '"';
-		commit_to(b, p + len + 2);
+	char *end = json_copy(p + 1, s, len);
+	if (end) {
+		*end = '"';
+		commit_to(b, end + 1);
 		return;
 	}
 	json_string(b, s, len);
@@ -395,7 +435,7 @@ static void record_json(struct log_out *o, const struct stored_record *r)
 	const char *src = offset_source_name(r->offset_source);
 	const char *tt = r->text + r->time_text.off;
 	size_t tlen = r->time_text.len;
-	p = room(b, 96 + strlen(src) + tlen + PLAIN_SLACK + 3);
+	p = room(b, 96 + strlen(src) + 2 * tlen + PLAIN_SLACK + 3);
 	p = put_s(p, ",\"offset_source\":\"");
 	p = put(p, src, strlen(src));
 	p = put_s(p, "\",\"bias\":");
@@ -410,9 +450,9 @@ static void record_json(struct log_out *o, const struct stored_record *r)
 		p = put_s(p, "false,\"time_text\":");
 	/* plain, nearly always: copied into the room taken above */
 	*p = '"';
-	if (plain_copy(p + 1, tt, tlen, true)) {
-		p += tlen + 1;
-		commit_to(b, put_s(p, "\"}"));
+	char *end = json_copy(p + 1, tt, tlen);
+	if (end) {
+		commit_to(b, put_s(end, "\"}"));
 		return;
 	}
 	commit_to(b, p);
@@ -489,9 +529,10 @@ static void record_table(struct log_out *o, const struct stored_record *r)
 	put_message(b, r->text + r->message.off, r->message.len);
 }
 
-static int log_row(void *ctx, const struct stored_record *r)
+/* One row into o->b, written out past FLUSH_AT; 1 when the reader went
+ * away (e.g. | head). */
+static int log_format(struct log_out *o, const struct stored_record *r)
 {
-	struct log_out *o = ctx;
 	if (o->fmt == OUT_JSON) {
 		record_json(o, r);
 	} else {
@@ -501,9 +542,305 @@ static int log_row(void *ctx, const struct stored_record *r)
 	if (o->b.len > FLUSH_AT) {
 		buf_flush_to(&o->b, stdout);
 		if (ferror(stdout))
-			return 1;	/* reader went away (e.g. | head) */
+			return 1;
 	}
 	return 0;
+}
+
+/* ---- the formatting thread ----
+ *
+ * `log` has the merge (reading blocks, the loser tree) and the rows'
+ * decoding and formatting to do, and two cores: the merge stays on this
+ * thread and hands the records over in batches to a second one, which
+ * decodes the blocks' texts, formats the rows and writes them in the
+ * order received, so the output is the same bytes. The cursor hands out
+ * a block's stored (LZ4) text with the first record of it its run gives
+ * (store_log_next_stored); the batch keeps a copy of it (a few KiB) and
+ * the second thread decodes it into that run's buffer, which the run's
+ * records after it are slices of: in stream order, a run's records of
+ * one block all come before its next block. The host, path and
+ * component strings are the cursor's own for its life, which outlasts
+ * the thread. Memory: two batches (one filled while the other is
+ * written) and one decoded block per run, as the cursor's own would be.
+ * With --grep the cursor decodes (it matches the text) and rows are
+ * formatted here; TATRACE_LOG_THREADS=1 does that for a full log too,
+ * for comparing. */
+
+#define BATCHES 8
+#define BATCH_RECORDS 2048
+#define BATCH_STORED (512 * 1024)	/* a batch is handed over past this */
+
+/* What a row needs of a record, in a quarter of a stored_record: the
+ * batches cross from one core's cache to the other's. What a run's
+ * records share (file id, host, path) comes with its blocks. */
+struct pipe_rec {
+	int64_t utc_us;
+	const char *component;
+	uint32_t run, off;	/* its text: at off in its run's block */
+	uint32_t line;
+	int32_t thread;
+	struct span message, time_text;
+	int32_t block;		/* its run's new block first (an index in
+				 * the batch's blocks), or -1 */
+	int32_t bias_min;
+	int8_t type;
+	uint8_t keyword_sev, offset_source, flags;	/* PIPE_* */
+};
+
+enum { PIPE_TIMED = 1, PIPE_DATED = 2, PIPE_PARTIAL = 4 };
+
+struct pipe_block {
+	struct log_text_ref ref;	/* stored: NULL, it is at stored_at */
+	size_t stored_at;	/* in the batch's stored bytes */
+	const char *host, *path;	/* the cursor's, of ref.file_id */
+};
+
+struct log_batch {
+	struct pipe_rec *recs;	/* BATCH_RECORDS */
+	size_t n;
+	struct pipe_block *blocks;
+	size_t nblocks, capblocks;
+	struct buf stored;	/* the blocks' stored texts */
+	bool full;		/* handed over, not yet written */
+};
+
+/* A run's block, decoded, and whose it is. */
+struct run_text {
+	char *data;
+	size_t cap;
+	int64_t file_id;
+	const char *host, *path;
+};
+
+struct log_pipe {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cond;	/* a batch was handed over or written */
+	struct log_batch batch[BATCHES];
+	int fill;		/* the batch the merge fills */
+	bool done;		/* no batch will come */
+	bool gone;		/* the reader went away or a text did not
+				 * decode: stop the merge */
+	struct log_text_ref bad;	/* the text that did not decode */
+	const char *why;	/* and why; NULL: none */
+	struct run_text *runs;	/* the decoded text of each run's block */
+	size_t nruns;
+	struct log_out *o;
+};
+
+static bool log_threaded(void)
+{
+	const char *v = getenv("TATRACE_LOG_THREADS");
+	return !(v && !strcmp(v, "1"));
+}
+
+/* Block k of b decoded into its run's buffer; false (p->why set) when it
+ * does not decode. */
+static bool pipe_decode(struct log_pipe *p, struct log_batch *b, int32_t k)
+{
+	const struct pipe_block *pb = &b->blocks[k];
+	uint32_t run = pb->ref.run;
+	if (run >= p->nruns) {
+		size_t n = (size_t)run + 1 > 2 * p->nruns ? (size_t)run + 1 : 2 * p->nruns;
+		p->runs = xrealloc(p->runs, n * sizeof(*p->runs));
+		memset(p->runs + p->nruns, 0, (n - p->nruns) * sizeof(*p->runs));
+		p->nruns = n;
+	}
+	struct run_text *t = &p->runs[run];
+	t->file_id = pb->ref.file_id;
+	t->host = pb->host;
+	t->path = pb->path;
+	if (pb->ref.raw_len + 1 > t->cap) {	/* + 1: never malloc(0) */
+		free(t->data);
+		t->cap = pb->ref.raw_len + 1;
+		t->data = xmalloc(t->cap);
+	}
+	if (blocktext_decode_into(b->stored.data + pb->stored_at, pb->ref.stored_len,
+				  t->data, pb->ref.raw_len, &p->why) == 0)
+		return true;
+	p->bad = pb->ref;
+	return false;
+}
+
+#define PREFETCH_AHEAD 16	/* records */
+
+/* The message of record i, if its run's text is there: the runs' texts
+ * together are far larger than the cache and read interleaved, so each
+ * row would wait on memory. Fetched PREFETCH_AHEAD rows early; a run
+ * whose block changes before then was fetched in vain, not wrongly.
+ * always_inline: GCC drops calls to a function of nothing but
+ * prefetches. */
+static inline __attribute__((always_inline)) void
+pipe_prefetch(const struct log_pipe *p, const struct log_batch *b, size_t i)
+{
+	if (i >= b->n)
+		return;
+	const struct pipe_rec *pr = &b->recs[i];
+	if (pr->run >= p->nruns || !p->runs[pr->run].data)
+		return;
+	const char *m = p->runs[pr->run].data + pr->off + pr->message.off;
+	size_t len = pr->message.len < 256 ? pr->message.len : 256;
+	for (size_t k = 0; k < len; k += 64)
+		__builtin_prefetch(m + k);
+	__builtin_prefetch(m + len);
+}
+
+/* Decode, format and write a batch; 1 when the reader went away or a
+ * text did not decode. */
+static int pipe_write(struct log_pipe *p, struct log_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct pipe_rec *pr = &b->recs[i];
+		pipe_prefetch(p, b, i + PREFETCH_AHEAD);
+		if (pr->block >= 0 && !pipe_decode(p, b, pr->block))
+			return 1;
+		const struct run_text *t = &p->runs[pr->run];
+		struct stored_record r = {
+			.file_id = t->file_id,
+			.line = pr->line,
+			.utc_us = pr->utc_us,
+			.bias_min = pr->bias_min,
+			.offset_source = (enum offset_source)pr->offset_source,
+			.timed = pr->flags & PIPE_TIMED,
+			.dated = pr->flags & PIPE_DATED,
+			.partial = pr->flags & PIPE_PARTIAL,
+			.type = pr->type,
+			.keyword_sev = pr->keyword_sev,
+			.thread = pr->thread,
+			.text = t->data + pr->off,
+			.message = pr->message,
+			.time_text = pr->time_text,
+			.component = pr->component,
+			.host = t->host,
+			.path = t->path,
+		};
+		if (log_format(p->o, &r))
+			return 1;
+	}
+	return 0;
+}
+
+static void *pipe_main(void *arg)
+{
+	struct log_pipe *p = arg;
+	for (int at = 0;; at = (at + 1) % BATCHES) {
+		struct log_batch *b = &p->batch[at];
+		pthread_mutex_lock(&p->mu);
+		while (!b->full && !p->done)
+			pthread_cond_wait(&p->cond, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		if (!b->full)
+			return NULL;	/* done, all written */
+		int gone = pipe_write(p, b);
+		pthread_mutex_lock(&p->mu);
+		b->full = false;
+		p->gone = gone;
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->mu);
+		if (gone)
+			return NULL;
+	}
+}
+
+static struct log_pipe *pipe_start(struct log_out *o)
+{
+	struct log_pipe *p = xcalloc(1, sizeof(*p));
+	p->o = o;
+	for (int i = 0; i < BATCHES; i++)
+		p->batch[i].recs = xcalloc(BATCH_RECORDS, sizeof(*p->batch[i].recs));
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	if (pthread_create(&p->thread, NULL, pipe_main, p) != 0)
+		die("cannot start a thread: out of resources");
+	return p;
+}
+
+/* Hand the batch being filled over and wait for the next to be written
+ * (it is filled next). 1 when the thread stopped. */
+static int pipe_hand(struct log_pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->batch[p->fill].full = true;
+	pthread_cond_broadcast(&p->cond);
+	p->fill = (p->fill + 1) % BATCHES;
+	struct log_batch *next = &p->batch[p->fill];
+	while (next->full && !p->gone)
+		pthread_cond_wait(&p->cond, &p->mu);
+	int gone = p->gone;
+	pthread_mutex_unlock(&p->mu);
+	next->n = next->nblocks = 0;
+	buf_reset(&next->stored);
+	return gone;
+}
+
+/* A record into the batch being filled, with its block's stored text
+ * when the cursor hands out a new one. 1 when the thread stopped. */
+static int pipe_add(struct log_pipe *p, const struct stored_record *r,
+		    const struct log_text_ref *ref)
+{
+	struct log_batch *b = &p->batch[p->fill];
+	struct pipe_rec *pr = &b->recs[b->n++];
+	*pr = (struct pipe_rec){
+		.utc_us = r->utc_us,
+		.component = r->component,
+		.run = ref->run,
+		.off = ref->off,
+		.line = r->line,
+		.thread = r->thread,
+		.message = r->message,
+		.time_text = r->time_text,
+		.block = -1,
+		.bias_min = r->bias_min,
+		.type = r->type,
+		.keyword_sev = r->keyword_sev,
+		.offset_source = (uint8_t)r->offset_source,
+		.flags = (uint8_t)((r->timed ? PIPE_TIMED : 0) |
+				   (r->dated ? PIPE_DATED : 0) |
+				   (r->partial ? PIPE_PARTIAL : 0)),
+	};
+	if (ref->stored) {
+		if (b->nblocks == b->capblocks) {
+			b->capblocks = b->capblocks ? 2 * b->capblocks : 64;
+			b->blocks = xrealloc(b->blocks, b->capblocks * sizeof(*b->blocks));
+		}
+		struct pipe_block *pb = &b->blocks[b->nblocks];
+		pb->ref = *ref;
+		pb->ref.stored = NULL;
+		pb->stored_at = b->stored.len;
+		pb->host = r->host;
+		pb->path = r->path;
+		buf_append(&b->stored, ref->stored, ref->stored_len);
+		pr->block = (int32_t)b->nblocks++;
+	}
+	if (b->n == BATCH_RECORDS || b->stored.len >= BATCH_STORED)
+		return pipe_hand(p);
+	return 0;
+}
+
+/* The last batch handed over and written, the thread gone; -1 (the
+ * store's error set) when a text did not decode, else 0. */
+static int pipe_finish(struct log_pipe *p, struct log_cursor *c)
+{
+	pthread_mutex_lock(&p->mu);
+	if (p->batch[p->fill].n && !p->gone)
+		p->batch[p->fill].full = true;
+	p->done = true;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->thread, NULL);
+	int rc = p->why ? store_log_corrupt(c, &p->bad, p->why) : 0;
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cond);
+	for (int i = 0; i < BATCHES; i++) {
+		free(p->batch[i].recs);
+		free(p->batch[i].blocks);
+		buf_free(&p->batch[i].stored);
+	}
+	for (size_t i = 0; i < p->nruns; i++)
+		free(p->runs[i].data);
+	free(p->runs);
+	free(p);
+	return rc;
 }
 
 static const char *limit_name(int pcre2_rc, char *msg, size_t len)
@@ -520,11 +857,11 @@ static const char *limit_name(int pcre2_rc, char *msg, size_t len)
 
 /* A record the pattern could not be matched against: not a non-match.
  * Named (the first LIMIT_LINES), counted, and the exit status says so. */
-static int log_limit(void *ctx, const struct stored_record *r, int pcre2_rc)
+static void log_limit(struct log_out *o, const struct stored_record *r,
+		      int pcre2_rc)
 {
-	struct log_out *o = ctx;
 	if (o->limited++ >= LIMIT_LINES)
-		return 0;
+		return;
 	char msg[128];
 	struct buf line = {0};
 	term_escape(&line, r->path, strlen(r->path));
@@ -532,7 +869,48 @@ static int log_limit(void *ctx, const struct stored_record *r, int pcre2_rc)
 		   limit_name(pcre2_rc, msg, sizeof(msg)));
 	buf_flush_to(&line, stderr);
 	buf_free(&line);
-	return 0;
+}
+
+/* The merge with rows formatted on a second thread (see above). 0, or
+ * -1 on a store error. */
+static int log_merge_threaded(struct log_cursor *c, struct log_out *o)
+{
+	struct log_pipe *p = pipe_start(o);
+	struct stored_record rec;
+	struct log_text_ref ref;
+	int rc;
+	while ((rc = store_log_next_stored(c, &rec, &ref)) == STORE_LOG_RECORD)
+		if (pipe_add(p, &rec, &ref))
+			break;
+	int prc = pipe_finish(p, c);
+	return prc < 0 || (rc != STORE_LOG_RECORD && rc != STORE_LOG_END) ? -1 : 0;
+}
+
+/* store_log's loop, formatting here. 0, or -1 on a store error. */
+static int log_merge_here(struct log_cursor *c, struct log_out *o)
+{
+	struct stored_record rec;
+	int prc = 0, rc;
+	do {
+		rc = store_log_next(c, &rec, &prc);
+		if (rc == STORE_LOG_RECORD && log_format(o, &rec))
+			rc = STORE_LOG_END;
+		else if (rc == STORE_LOG_LIMITED)
+			log_limit(o, &rec, prc);
+	} while (rc == STORE_LOG_RECORD || rc == STORE_LOG_LIMITED);
+	return rc == STORE_LOG_END ? 0 : -1;
+}
+
+static int log_merge(struct store *s, const struct log_query *q,
+		     struct log_out *o)
+{
+	struct log_cursor *c = store_log_open(s, q);
+	if (!c)
+		return -1;
+	int rc = !q->grep && log_threaded() ? log_merge_threaded(c, o) :
+		 log_merge_here(c, o);
+	store_log_close(c);
+	return rc;
 }
 
 int cmd_log(int argc, char **argv)
@@ -582,14 +960,13 @@ int cmd_log(int argc, char **argv)
 		goto out;
 	q.grep = o.re;
 	q.grep_text = grep;
-	q.grep_error = log_limit;
 	o.cells = xcalloc(CELL_SLOTS, sizeof(*o.cells));
 	struct store *s = cli_open_read(cli_store_path(store_opt));
 	if (!s)
 		goto out;
 	if (o.fmt == OUT_JSON)
 		buf_putc(&o.b, '[');
-	rc = store_log(s, &q, log_row, &o) < 0 ? 2 : 0;
+	rc = log_merge(s, &q, &o) < 0 ? 2 : 0;
 	if (rc)
 		term_printf(stderr, "tatrace log: %s\n", store_error(s));
 	else if (o.limited) {

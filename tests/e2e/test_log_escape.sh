@@ -1,18 +1,22 @@
 #!/bin/sh
 # log writes a plain ASCII message as it is and escapes any other (the
-# table's fast path copies 16 bytes at a time): messages of every length
-# around 16 and 32 bytes, and an escape byte, DEL, a quote, a backslash,
-# UTF-8 and a bidi control at the positions around those bounds, come out
-# as the generic escapes write them, in the table and in JSON.
+# fast paths copy 16 bytes at a time; JSON's escapes quotes and
+# backslashes itself): messages of every length around 16 and 32 bytes,
+# and an escape byte, a quote or a backslash at the positions around
+# those bounds, runs of quotes and backslashes, DEL, UTF-8 and a bidi
+# control, come out as the generic escapes write them, in the table and
+# in JSON.
 . "$(dirname "$0")/lib.sh"
 
 python3 - "$TMP/esc.log" <<'EOF2'
 import sys
 msgs = ["p" * n for n in range(40)]
 for pos in (0, 1, 15, 16, 17, 31, 32, 39):
-    m = list("abcdefghijklmnopqrstuvwxyz0123456789ABCD")
-    m[pos] = "\x1b"
-    msgs.append("".join(m))
+    for c in ("\x1b", '"', "\\"):
+        m = list("abcdefghijklmnopqrstuvwxyz0123456789ABCD")
+        m[pos] = c
+        msgs.append("".join(m))
+msgs += ['"' * 40, "\\" * 33, 'q"' * 17 + "\x1b" + '"' * 20]
 msgs += ["x" * 20 + "\x7f" + "y" * 5, 'quote " and back\\slash ' + "z" * 20,
          "utf8 caf\u00e9 " + "w" * 20, "bidi \u202e evil " + "v" * 20]
 with open(sys.argv[1], "w", encoding="utf-8") as f:
@@ -51,6 +55,11 @@ msgs = open(sys.argv[1], encoding="utf-8").read().split("\n")
 raw = open(sys.argv[2], encoding="utf-8").read()
 got = [r["message"] for r in json.loads(raw)]
 assert got == msgs, [(g, w) for g, w in zip(got, msgs) if g != w]
+# printable ASCII: byte for byte as JSON writes it (quotes, backslashes)
+rows = raw.split("\n")[1:-2]
+for m, row in zip(msgs, rows):
+    if all(" " <= c < "\x7f" for c in m):
+        assert '"message":%s,' % json.dumps(m) in row, (m, row)
 assert '\\u001b' in raw and '\\"' in raw and '\\\\slash' in raw and '\\u202e' in raw
 EOF2
 }

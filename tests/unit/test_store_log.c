@@ -3,7 +3,8 @@
  * ties across and within files, files that go back in time (several
  * runs), blocks whose records go back (late writers), records with no
  * time, filters (time, component, pattern), an empty store and a single
- * file. The reference is store_log's forward order, itself checked
+ * file; and the stored-text reading `log`'s second thread decodes from
+ * (store_log_next_stored). The reference is store_log's forward order, itself checked
  * against a sort in test_store.c. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +20,7 @@
 #include <pcre2.h>
 
 #include "../../db/store.h"
+#include "../../db/blocktext.h"
 #include "store_fixture.h"
 #include "../../lib/util.h"
 
@@ -219,11 +221,63 @@ static void check_around(struct log_cursor *c, const struct keys *ref, size_t at
 	free(scratch.v);
 }
 
+/* store_log_next_stored over q: the same records as store_log_next, each
+ * block's stored text handed out with its run's first record of it, and
+ * the records' texts the same bytes once that is decoded. */
+static void check_stored(struct store *s, const struct log_query *q, const struct keys *ref)
+{
+	struct log_cursor *c = store_log_open(s, q), *plain = store_log_open(s, q);
+	assert_non_null(c);
+	assert_non_null(plain);
+	struct blocktext_scratch *runs = NULL;
+	const char **text = NULL;	/* each run's decoded text, NULL: none yet */
+	size_t nruns = 0;
+	struct stored_record r, want;
+	struct log_text_ref tr;
+	phase = "stored";
+	for (size_t i = 0; i < ref->n; i++) {
+		assert_int_equal(store_log_next_stored(c, &r, &tr), STORE_LOG_RECORD);
+		assert_int_equal(store_log_next(plain, &want, NULL), STORE_LOG_RECORD);
+		assert_key(&ref->v[i], &r);
+		assert_null(r.text);
+		if (tr.run >= nruns) {
+			runs = xrealloc(runs, (tr.run + 1) * sizeof(*runs));
+			text = xrealloc(text, (tr.run + 1) * sizeof(*text));
+			for (; nruns <= tr.run; nruns++) {
+				runs[nruns] = (struct blocktext_scratch){0};
+				text[nruns] = NULL;
+			}
+		}
+		if (tr.stored) {
+			const char *why;
+			size_t len;
+			assert_int_equal(blocktext_decode(tr.stored, tr.stored_len, &runs[tr.run],
+							  &text[tr.run], &len, &why), 0);
+			assert_int_equal(len, tr.raw_len);
+		}
+		assert_non_null(text[tr.run]);	/* a run's first record brings its text */
+		assert_int_equal(r.len, want.len);
+		assert_memory_equal(text[tr.run] + tr.off, want.text, want.len);
+		assert_int_equal(r.message.off, want.message.off);
+		assert_int_equal(r.message.len, want.message.len);
+	}
+	assert_int_equal(store_log_next_stored(c, &r, &tr), STORE_LOG_END);
+	for (size_t i = 0; i < nruns; i++)
+		blocktext_scratch_free(&runs[i]);
+	free(runs);
+	free(text);
+	store_log_close(plain);
+	store_log_close(c);
+}
+
 /* The cursor over q gives ref (q's records in order) whichever way it
- * goes, from wherever it seeks. */
+ * goes, from wherever it seeks; without a pattern, store_log_next_stored
+ * too. */
 static void check_cursor(struct store *s, const struct log_query *q, const struct keys *refp)
 {
 	struct keys ref = *refp;
+	if (!q->grep)
+		check_stored(s, q, refp);
 	struct log_cursor *c = store_log_open(s, q);
 	assert_non_null(c);
 	struct stored_record r;

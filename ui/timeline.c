@@ -1190,6 +1190,20 @@ bool timeline_cursor_record(struct view *v, int64_t *file_id, uint64_t *seq, int
 	return true;
 }
 
+bool timeline_select_record(struct view *v, int64_t file_id, uint64_t seq)
+{
+	if (v->ops != &timeline_ops)
+		return false;
+	struct timeline *tl = tl_of(v);
+	for (size_t i = 0; i < tl->n_ev; i++)
+		if (!tl->ev[i].missing && tl->ev[i].file_id == file_id &&
+		    tl->ev[i].seq == seq) {
+			v->item = (int64_t)i;
+			return true;
+		}
+	return false;
+}
+
 int64_t timeline_trace_id(struct view *v)
 {
 	return v->ops == &timeline_ops ? tl_of(v)->id : 0;

@@ -36,6 +36,21 @@ check "... at the event's record (the connector's)" tui_wait "^▶ 2026-09-25 12
 tui_keys q q
 tui_wait "\[traces\] .*trace 2 of" >/dev/null
 
+# From an event that is not the trace's problem to its record and back
+# with t: the timeline comes back on that event (it used to land on the
+# problem, event 1 of a complete trace, losing the place).
+tui_keys Enter
+tui_wait "^\[timeline\] trace 2 of .*event 1 of 10" >/dev/null
+tui_keys j j j j
+tui_wait "^\[timeline\] trace 2 of .*event 5 of 10" >/dev/null
+tui_keys Enter
+tui_wait "^    Event +push_fetched " >/dev/null
+tui_keys t
+check "t from event 5's record: trace 2's timeline on event 5" tui_wait "^\[timeline\] trace 2 of .*event 5 of 10"
+check "... the cursor on push_fetched" tui_wait "^▶ [0-9:.]+ +[+0-9.]+ server +MP01 +. push_fetched "
+tui_keys q q q
+tui_wait "\[traces\] .*trace 2 of" >/dev/null
+
 # From the list on trace 2, through the log to trace 19's record and its
 # timeline: y and e name trace 19, not the list's selection.
 tui_keys L

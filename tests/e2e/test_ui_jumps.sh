@@ -81,9 +81,20 @@ tui_keys Enter
 check "Enter on an evidence row: that record's detail" tui_wait "^    Source +SCP01 +.*GenericUploadWorker\.log:15  \(record "
 tui_keys q
 tui_wait "^\[findings\]" >/dev/null
+# The first finding (the gateway's 401s) names no trace: Enter on its
+# head row opens its first evidence record (it only said "this finding
+# names no trace"); a finding with traces filters the list.
 tui_keys g Enter
-check "Enter on a finding's head row: still the list filtered (or says it names no trace)" \
-	tui_wait "(finding: [a-z_]+|names no trace)"
+check "Enter on the head of a finding that names no trace: its first evidence record" \
+	tui_wait "^    Source +SCP01 +.*CMGatewayNotificationWorker\.log:2  \(record "
+tui_keys q
+tui_wait "^\[findings\]" >/dev/null
+tui_type "/"
+tui_type "not_pushed"
+tui_keys Enter
+tui_wait "^\[findings\] finding [0-9]+ of [0-9]+: not_pushed" >/dev/null
+tui_keys Enter
+check "Enter on the head of a finding with traces: the list, filtered" tui_wait "finding: not_pushed: 2 traces"
 tui_stop
 
 # The export prompt expands ~/ as a shell would.

@@ -272,7 +272,10 @@ static const char show_help[] =
 	"  chrome   Chrome Trace Event JSON, one row per lane with spans for the\n"
 	"           hops: open it in Perfetto (ui.perfetto.dev) or chrome://tracing\n"
 	"\n"
-	"  -o, --output FILE   write to FILE (never overwrites it without --force)\n"
+	"  -o, --output FILE   write to FILE (never overwrites it without --force);\n"
+	"                      without --format its extension picks the format, as\n"
+	"                      the dashboard's export does: .json, .csv, .txt,\n"
+	"                      .chrome.json (any other: text)\n"
 	"      --force         overwrite FILE\n";
 
 static const struct option show_options[] = {
@@ -351,7 +354,7 @@ int cmd_show(int argc, char **argv)
 {
 	const char *store_opt = NULL, *out_path = NULL;
 	enum out_format fmt = OUT_TEXT;
-	bool force = false;
+	bool force = false, fmt_given = false;
 	int c;
 
 	optind = 1;
@@ -365,6 +368,7 @@ int cmd_show(int argc, char **argv)
 			if (!out_format_parse(optarg, 1u << OUT_TEXT | 1u << OUT_JSON |
 						      1u << OUT_CSV | 1u << OUT_CHROME, &fmt))
 				return cli_usage_error("show", "--format wants text, json, csv or chrome, got '%s'", optarg);
+			fmt_given = true;
 			break;
 		case 'h': fputs(show_help, stdout); return 0;
 		default: return cli_option_error("show", argv, "d:f:o:h", show_options);
@@ -372,6 +376,11 @@ int cmd_show(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error("show", "want exactly one trace ID or GUID");
+	/* `show -o trace.json` wrote text into a .json file, while the
+	 * dashboard's export (which promises the same files) reads the
+	 * format from the name: the name decides unless --format does. */
+	if (out_path && !fmt_given)
+		(void)export_format_of_path(out_path, &fmt);
 	struct trace_query q;
 	char guid[40];
 	trace_query_of(argv[optind], &q, guid);

@@ -49,9 +49,9 @@
 	X(ACT_LOG_TIME, "t", "log-time", V_LOG, "only records in a UTC range: 19:30-19:45, 19:30 (its last occurrence), -15m; empty clears") \
 	X(ACT_REC_PREV, "[", "record-prev", V_RECORD, "the record before it in the same file") \
 	X(ACT_REC_NEXT, "]", "record-next", V_RECORD, "the record after it in the same file") \
-	X(ACT_REC_TRACE, "t", "trace", V_RECORD, "the timeline of the trace the record belongs to") \
+	X(ACT_REC_TRACE, "t", "trace", V_RECORD, "the timeline of the trace the record belongs to, on its event") \
 	X(ACT_REC_RETARGET, "<Enter>", "retarget", V_RECORD, "on a record around it: show that one instead") \
-	X(ACT_FINDING_TRACES, "<Enter>", "finding-traces", V_FINDINGS, "on an evidence row: that record's detail; elsewhere: back to the list, filtered to every trace the finding names") \
+	X(ACT_FINDING_TRACES, "<Enter>", "finding-traces", V_FINDINGS, "on an evidence row: that record's detail; elsewhere: back to the list, filtered to every trace the finding names (none: its first evidence record)") \
 	X(ACT_TL_ZOOM_IN, "+ z", "zoom-in", V_TIMELINE, "zoom in: the next finer ms/col (1-2-5), the selected event kept in place") \
 	X(ACT_TL_ZOOM_OUT, "- Z", "zoom-out", V_TIMELINE, "zoom out; back to fit past the fit scale") \
 	X(ACT_TL_FIT, "=", "fit", V_TIMELINE, "the whole trace in the width") \

@@ -7,7 +7,8 @@
  * escaped when drawn. A map from line to finding tells which finding the
  * cursor is on, wherever in it. Enter on an evidence row opens that
  * record's detail; elsewhere it closes the screen and filters the list to
- * every trace the finding names. */
+ * every trace the finding names (a finding that names none: its first
+ * evidence record). */
 #include "findings.h"
 
 #include <inttypes.h>
@@ -222,13 +223,24 @@ static void findings_title(struct view *v, struct buf *out)
 	buf_printf(out, "finding %zu of %zu: %s", fv->finding_of[v->item] + 1, fv->n, it->kind);
 }
 
+static void evidence_open(struct view *v, const struct fevidence *e);
+
 /* Enter: back to the list, filtered to every trace the finding names
  * (its other filters off, so none is hidden). Findings are stored in
- * this screen's order with ids 1, 2, ... (store_findings_replace). */
+ * this screen's order with ids 1, 2, ... (store_findings_replace). A
+ * finding that names no trace (a gateway error, a firewall) opens its
+ * first evidence record instead: Enter always leads to the proof. */
 static unsigned findings_enter(struct view *v)
 {
 	struct fview *fv = v->data;
 	struct fitem *it = selected(v);
+	if (it && !it->n_traces) {
+		for (size_t i = 0; i < fv->n_ev; i++)
+			if (fv->finding_of[fv->ev[i].line] == fv->finding_of[v->item]) {
+				evidence_open(v, &fv->ev[i]);
+				return STALE_SCREEN;
+			}
+	}
 	if (!it || !it->n_traces) {
 		app_message(v->app, PAINT_WARN, "this finding names no trace");
 		return STALE_SCREEN;
@@ -246,19 +258,22 @@ static bool findings_evidence(struct view *v, unsigned *stale)
 	for (size_t i = 0; i < fv->n_ev; i++) {
 		if (fv->ev[i].line != (size_t)v->item)
 			continue;
-		int64_t file_id;
-		uint64_t seq;
-		int rc = store_record_at_line(app_store(v->app), fv->ev[i].host,
-					      fv->ev[i].file, fv->ev[i].at, &file_id, &seq);
-		if (rc == 0)
-			record_open(v->app, file_id, seq);
-		else
-			app_message(v->app, PAINT_WARN, "%s:%u is no longer in the store",
-				    fv->ev[i].file, (unsigned)fv->ev[i].at);
+		evidence_open(v, &fv->ev[i]);
 		*stale = STALE_SCREEN;
 		return true;
 	}
 	return false;
+}
+
+static void evidence_open(struct view *v, const struct fevidence *e)
+{
+	int64_t file_id;
+	uint64_t seq;
+	if (store_record_at_line(app_store(v->app), e->host, e->file, e->at, &file_id, &seq) == 0)
+		record_open(v->app, file_id, seq);
+	else
+		app_message(v->app, PAINT_WARN, "%s:%u is no longer in the store", e->file,
+			    (unsigned)e->at);
 }
 
 static unsigned findings_request(struct view *v, enum action a)

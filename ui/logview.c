@@ -444,8 +444,8 @@ static void window_base(struct logview *lv)
 /* Fill the window around key: some records before it, the rest from it
  * on; returns the index of the first row at or after key (n when none).
  * Under a filter the records before are read only when the cursor goes
- * up: a rare match would make every filter change read the store back to
- * its start. */
+ * up (a rare match would make every filter change read the store back to
+ * its start), or when nothing matches from key on. */
 static size_t window_at(struct logview *lv, const struct log_key *key)
 {
 	window_clear(lv);
@@ -464,8 +464,22 @@ static size_t window_at(struct logview *lv, const struct log_key *key)
 	lv->n = (size_t)(nb + nf);
 	lv->at_start = start;
 	lv->at_end = !more;
-	/* Nothing from key on: show the last records before it. */
 	size_t at = (size_t)nb;
+	/* Nothing from key on: show the last records before it. Under a
+	 * filter none were read, and `s` at the end of the log (or a jump
+	 * past the last match) said "no record matches" over forty that
+	 * did, then took the next filter from the start of the store. */
+	if (key && !lv->n && !lv->cancelled) {
+		nb = fetch_backward(lv, key, JUMP, lv->rows, &start);
+		if (nb < 0) {
+			store_failed(lv);
+			nb = 0;
+		}
+		lv->n = (size_t)nb;
+		lv->at_start = start;
+		lv->at_end = true;
+		at = lv->n;	/* none at or after key: the caller takes the last */
+	}
 	window_base(lv);
 	return at;
 }

@@ -425,8 +425,10 @@ static unsigned record_request(struct view *v, enum action a)
 		struct trace_pager all = {0};
 		store_trace_count(app_store(rv->app), &all, NULL, &total);
 		struct view *t = timeline_open(rv->app, rv->trace_id, rv->trace_id, total);
-		if (t)
+		if (t) {
+			timeline_select_record(t, rv->file_id, rv->seq);
 			app_push(rv->app, t);
+		}
 		return STALE_SCREEN;
 	}
 	default:

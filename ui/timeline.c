@@ -458,6 +458,16 @@ static int last_of(const struct timeline *tl, enum event_kind kind)
 	return -1;
 }
 
+/* The last event of kind on host (a record, not a missing stage); -1. */
+static int last_on_host(const struct timeline *tl, enum event_kind kind, const char *host)
+{
+	for (size_t i = tl->n_ev; i-- > 0;)
+		if (tl->ev[i].kind == kind && !tl->ev[i].missing && tl->ev[i].host &&
+		    !strcmp(tl->ev[i].host, host))
+			return (int)i;
+	return -1;
+}
+
 static int last_in_lane(const struct timeline *tl, enum lane lane)
 {
 	for (size_t i = tl->n_ev; i-- > 0;)
@@ -568,11 +578,21 @@ static int64_t problem_event(const struct timeline *tl)
 		at = last_of(tl, EV_TASK_RECEIVED);
 	else if (!strcmp(s, "missing_evidence"))
 		at = missing_evidence_at(tl);
-	for (size_t i = 0; at < 0 && !strcmp(s, "partial") && i < tl->n_tg; i++)
-		if (tl->tg[i].received == EVENT_NONE)
-			at = last_of(tl, EV_PUSH_STARTED);
-		else if (tl->tg[i].response == EVENT_NONE)
-			at = last_of(tl, EV_TASK_RECEIVED);
+	/* Partial: the target that did not complete, its own receipt when it
+	 * has one (the last receipt of all was another client's, one that
+	 * answered); a target before a candidate, which proves nothing. */
+	for (int pass = 0; pass < 2 && at < 0 && !strcmp(s, "partial"); pass++)
+		for (size_t i = 0; at < 0 && i < tl->n_tg; i++) {
+			const struct tl_target *tg = &tl->tg[i];
+			if (tg->inferred != (pass == 1))
+				continue;
+			if (tg->received == EVENT_NONE)
+				at = last_of(tl, EV_PUSH_STARTED);
+			else if (tg->response == EVENT_NONE)
+				at = last_on_host(tl, EV_TASK_RECEIVED, tg->host) >= 0
+					     ? last_on_host(tl, EV_TASK_RECEIVED, tg->host)
+					     : last_of(tl, EV_TASK_RECEIVED);
+		}
 	/* a negative hop: the record that came "before" its cause */
 	if (at < 0 && tl->hop[1] != EVENT_NONE && tl->hop[1] < 0)
 		at = last_of(tl, EV_TASK_RECEIVED);
@@ -1188,6 +1208,20 @@ bool timeline_cursor_record(struct view *v, int64_t *file_id, uint64_t *seq, int
 	*seq = e->seq;
 	*utc_us = e->utc;
 	return true;
+}
+
+bool timeline_select_record(struct view *v, int64_t file_id, uint64_t seq)
+{
+	if (v->ops != &timeline_ops)
+		return false;
+	struct timeline *tl = tl_of(v);
+	for (size_t i = 0; i < tl->n_ev; i++)
+		if (!tl->ev[i].missing && tl->ev[i].file_id == file_id &&
+		    tl->ev[i].seq == seq) {
+			v->item = (int64_t)i;
+			return true;
+		}
+	return false;
 }
 
 int64_t timeline_trace_id(struct view *v)

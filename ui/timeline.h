@@ -107,6 +107,11 @@ int timeline_density_bucket(const struct timeline_axis *ax, const int64_t *times
  * of M"). NULL (with the reason on the status line) on a store error. */
 struct view *timeline_open(struct app *a, int64_t trace_id, int64_t pos,
 			   int64_t total);
+/* Put the cursor of timeline v on the event of record (file_id, seq):
+ * the record detail's "jump to its trace" lands where it came from, not
+ * on the trace's problem. False (the cursor unmoved) when no event of
+ * the trace is that record. */
+bool timeline_select_record(struct view *v, int64_t file_id, uint64_t seq);
 /* The record under the cursor of a timeline: its file, its sequence in
  * that file and its UTC (for the record detail and the merged log).
  * False for other views, an empty trace and a missing stage (no record). */

@@ -486,12 +486,15 @@ static void scan_take(struct view *v, size_t from)
 			t->vcap = t->vcap ? 2 * t->vcap : 1024;
 			t->vis = xrealloc(t->vis, t->vcap * sizeof(*t->vis));
 		}
+		/* The id goes in before the cursor does: view_goto reads the
+		 * rows there, and read before it, that position held the
+		 * previous filter's trace (a stale row, kept in the window). */
+		t->vis[t->nvis++] = sc->ids[i];
 		if (t->want_id && sc->ids[i] == t->want_id) {
 			t->want_id = 0;
-			t->total = (int64_t)t->nvis + 1;
-			view_goto(v, (int64_t)t->nvis);
+			t->total = (int64_t)t->nvis;
+			view_goto(v, (int64_t)t->nvis - 1);
 		}
-		t->vis[t->nvis++] = sc->ids[i];
 	}
 	t->total = (int64_t)t->nvis;
 	memcpy(t->counts, sc->counts, sizeof(t->counts));

@@ -25,6 +25,18 @@ check "show chrome is Chrome Trace Event JSON with lanes and hop spans" sh -c "p
 expect_status 2 "show -o never overwrites without --force" $T show -d "$DB" 1 -o "$TMP/trace.json"
 expect_status 0 "show -o --force overwrites" $T show -d "$DB" 1 -o "$TMP/trace.json" --force
 expect_status 1 "show of an unknown trace exits 1" $T show -d "$DB" 999
+# The dashboard's export picks the format from the name and promises the
+# files of `show -o`: without --format, show -o does the same.
+$T show -d "$DB" 1 -o "$TMP/by-name.json"
+check "show -o x.json without --format writes JSON" pyjson 'd["id"] == 1 and len(d["events"]) == 10' < "$TMP/by-name.json"
+$T show -d "$DB" 1 -o "$TMP/by-name.chrome.json"
+check "show -o x.chrome.json writes Chrome Trace JSON" pyjson '"traceEvents" in d' < "$TMP/by-name.chrome.json"
+$T show -d "$DB" 1 -o "$TMP/by-name.csv"
+check "show -o x.csv writes one row per event" sh -c "test \$(wc -l < '$TMP/by-name.csv') -eq 11"
+$T show -d "$DB" 1 --format text -o "$TMP/forced.json"
+check "--format wins over the name" contains "$TMP/forced.json" "Summary"
+$T show -d "$DB" 1 -o "$TMP/by-name.log"
+check "another name: text" contains "$TMP/by-name.log" "Summary"
 expect_status 2 "traces --status rejects unknown statuses" $T traces -d "$DB" --status nope
 
 DB=$TMP/st.db

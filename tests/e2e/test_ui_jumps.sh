@@ -36,6 +36,21 @@ check "... at the event's record (the connector's)" tui_wait "^▶ 2026-09-25 12
 tui_keys q q
 tui_wait "\[traces\] .*trace 2 of" >/dev/null
 
+# From an event that is not the trace's problem to its record and back
+# with t: the timeline comes back on that event (it used to land on the
+# problem, event 1 of a complete trace, losing the place).
+tui_keys Enter
+tui_wait "^\[timeline\] trace 2 of .*event 1 of 10" >/dev/null
+tui_keys j j j j
+tui_wait "^\[timeline\] trace 2 of .*event 5 of 10" >/dev/null
+tui_keys Enter
+tui_wait "^    Event +push_fetched " >/dev/null
+tui_keys t
+check "t from event 5's record: trace 2's timeline on event 5" tui_wait "^\[timeline\] trace 2 of .*event 5 of 10"
+check "... the cursor on push_fetched" tui_wait "^▶ [0-9:.]+ +[+0-9.]+ server +MP01 +. push_fetched "
+tui_keys q q q
+tui_wait "\[traces\] .*trace 2 of" >/dev/null
+
 # From the list on trace 2, through the log to trace 19's record and its
 # timeline: y and e name trace 19, not the list's selection.
 tui_keys L
@@ -66,9 +81,20 @@ tui_keys Enter
 check "Enter on an evidence row: that record's detail" tui_wait "^    Source +SCP01 +.*GenericUploadWorker\.log:15  \(record "
 tui_keys q
 tui_wait "^\[findings\]" >/dev/null
+# The first finding (the gateway's 401s) names no trace: Enter on its
+# head row opens its first evidence record (it only said "this finding
+# names no trace"); a finding with traces filters the list.
 tui_keys g Enter
-check "Enter on a finding's head row: still the list filtered (or says it names no trace)" \
-	tui_wait "(finding: [a-z_]+|names no trace)"
+check "Enter on the head of a finding that names no trace: its first evidence record" \
+	tui_wait "^    Source +SCP01 +.*CMGatewayNotificationWorker\.log:2  \(record "
+tui_keys q
+tui_wait "^\[findings\]" >/dev/null
+tui_type "/"
+tui_type "not_pushed"
+tui_keys Enter
+tui_wait "^\[findings\] finding [0-9]+ of [0-9]+: not_pushed" >/dev/null
+tui_keys Enter
+check "Enter on the head of a finding with traces: the list, filtered" tui_wait "finding: not_pushed: 2 traces"
 tui_stop
 
 # The export prompt expands ~/ as a shell would.

@@ -285,6 +285,32 @@ check "Ok/N: trace $NID (no target count) shows 0/?" tui_wait "^▶. +$NID .* 0/
 tui_keys Q
 tui_stop
 
+# A regex filter with s cycling the statuses: the selection kept by id
+# must show its own row. The kept trace's position was drawn before its
+# id was in the list, so that row showed the previous status filter's
+# trace there (not_complete -> any: the cursor on trace 12, the row 19's).
+tui_start 120 40 "$T" ui -d "$DB"
+tui_wait "trace 1 of $ALL " >/dev/null
+tui_keys /
+tui_type CLIENT05
+tui_keys Enter
+tui_wait "regex /CLIENT05/ .* status any" >/dev/null
+for _ in $(seq 10); do
+	tui_keys s
+	TUI_TIMEOUT=1 tui_wait "status not_complete \(s\)" >/dev/null && break
+done
+check "/CLIENT05 then s: not_complete" tui_wait "status not_complete \(s\)"
+KEPT=$(tui_screen | sed -n 's/^▶. *\([0-9][0-9]*\) .*/\1/p')
+tui_keys s
+check "s to any: the title says any" tui_wait "regex /CLIENT05/ .* status any \(s\)"
+check "... the cursor row is the kept trace $KEPT, not another's" tui_wait "^▶. +$KEPT [0-9]{2}:"
+check "... the rows in start order" sh -c "tmux -S '$TUI_DIR/sock' capture-pane -p -t t | sed -n 's/^[▶ ]. *\([0-9][0-9]*\) [0-9][0-9]:.*/\1/p' | sort -nc"
+tui_keys s
+check "s to not_delivered: the title says so" tui_wait "regex /CLIENT05/ .* status not_delivered \(s\)"
+check "... no row of another status" tui_wait_gone "^[▶ ]. +[0-9]+ [0-9:.]+ . (unauthorized|not_forwarded|not_pushed|no_response|failed|partial|complete|missing_evidence|unmatched) "
+tui_keys Q
+tui_stop
+
 # TERM=dumb cannot move the cursor: the trace list, as tatrace traces
 # prints it, and status 0 (script(1) gives it a terminal).
 timeout 10 script -qec "TERM=dumb '$T' ui -d '$DB'; echo rc=\$?" /dev/null > "$TMP/dumb.out" 2>&1

@@ -63,6 +63,25 @@ check "s again: errors only" tui_wait "^\[log\] .*│ error\+"
 check "errors only: the rows are errors" tui_wait "^▶ [0-9-]+ [0-9:.]+ +[A-Z0-9]+ +[^ ]+ +E "
 tui_keys s
 check "s a third time: all" tui_wait_gone "│ error\+"
+# s at the end of the log keeps the nearest match: the last one before
+# the cursor (it said "no record matches the filters" over the 40 that
+# did, and the next s took the first error of the store).
+read -r W E <<EOF2
+$(python3 -c '
+import json, sys
+log = json.load(open(sys.argv[1]))
+print(sum(r["severity"] in ("warning", "error") for r in log), sum(r["severity"] == "error" for r in log))' "$TMP/log.json")
+EOF2
+tui_keys G
+tui_wait "record $TOTAL of $TOTAL " >/dev/null
+tui_keys s
+check "G then s: the last warning or error (match $W)" tui_wait "^\[log\] [0-9TZ:.-]+ match $W │ warning\+"
+tui_keys s
+check "... s again: the last error (match $E)" tui_wait "^\[log\] [0-9TZ:.-]+ match $E │ error\+"
+tui_keys s
+tui_wait_gone "│ error\+" >/dev/null
+tui_keys g
+tui_wait "record 1 of $TOTAL " >/dev/null
 
 # Host filter: only CLIENT02's records.
 tui_keys H

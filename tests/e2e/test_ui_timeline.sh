@@ -91,6 +91,21 @@ tui_keys j
 check "events: j is the next event" tui_wait "^▶ .* push_started"
 tui_keys '>'
 check "> pans the axis: no longer fit" tui_wait "^\[timeline\] .*, zoom "
+tui_keys q
+tui_wait "^\[traces\] " >/dev/null
+# A partial trace opens on the receipt of the target that never answered,
+# not on the last receipt of all (another client's, one that answered).
+read -r PB PBH <<EOF2
+$(python3 -c '
+import json, sys
+for i, t in enumerate(json.load(open(sys.argv[1])), 1):
+    got = [g for g in t["targets"] if g.get("received_utc")]
+    mute = [g["host"] for g in got if g["status"] == "no_response"]
+    if t["status"] == "partial" and mute and max(got, key=lambda g: g["received_utc"])["host"] != mute[0]:
+        print(i, mute[0]); break' "$TMP/all.json")
+EOF2
+check "partial trace $PB: its timeline opens" open_trace "$PB"
+check "... on $PBH's receipt, the target without a response" tui_wait "^▶ [0-9:.]+ +[+0-9.]+ agent +$PBH +◆ task_received "
 tui_keys Q
 tui_stop
 

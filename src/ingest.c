@@ -28,6 +28,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -925,6 +927,29 @@ static ssize_t fd_read_full(int fd, unsigned char *buf, size_t want)
 	return (ssize_t)got;
 }
 
+/* Tests (tests/e2e/test_ingest_threads.sh): with
+ * TATRACE_DEBUG_AHEAD_PAUSE=FIFO, the first worker to read a file's end
+ * stops there, before the parser's last flush: it writes a line to the
+ * FIFO, then reads it to its end, so that a test can have the writer
+ * drop that tape at this point without racing the worker. */
+static void ahead_debug_pause(void)
+{
+	static atomic_flag paused = ATOMIC_FLAG_INIT;
+	const char *fifo = getenv("TATRACE_DEBUG_AHEAD_PAUSE");
+	if (!fifo || !*fifo || atomic_flag_test_and_set(&paused))
+		return;
+	FILE *f = fopen(fifo, "w");
+	if (f) {
+		fputs("paused\n", f);
+		fclose(f);
+	}
+	if ((f = fopen(fifo, "r")) != NULL) {
+		while (fgetc(f) != EOF)
+			;
+		fclose(f);
+	}
+}
+
 /* Stream an open file after its head through decoder and parser onto
  * the tape, as pump_file streams a new file. False: stopped (why says). */
 static bool ahead_stream(int fd, struct ahead_job *aj, struct stream *st,
@@ -943,6 +968,8 @@ static bool ahead_stream(int fd, struct ahead_job *aj, struct stream *st,
 			*why = strerror(errno);
 			return false;
 		}
+		if (n == 0)
+			ahead_debug_pause();
 		hasher_update(raw, chunk, (size_t)n);
 		*pos += (uint64_t)n;
 		tape_bytes(aj->t, (uint64_t)n);

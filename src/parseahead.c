@@ -296,16 +296,21 @@ void parseahead_free(struct parseahead *pa)
 
 /* Hand the filling segment to the caller, waiting while the queue is
  * over its cap and this file is not the caller's next. The last one
- * (finished) marks the tape done; a dropped tape is freed here. */
+ * (finished) marks the tape done; a dropped tape is freed here. A
+ * file's first segment waits too: a folder of logs under a segment each
+ * (ConfigMgr rotates most at 250 KB) would otherwise all be parsed
+ * ahead, the cap never met. The front tape's first one never waits, so
+ * the caller always has one to drain. */
 static void publish(struct parseahead_tape *t, bool finished)
 {
 	struct parseahead *pa = t->pa;
 	struct segment *s = t->filling;
 	t->filling = NULL;
 	pthread_mutex_lock(&pa->lock);
-	while (!t->dropped && s && t->queued &&
+	while (!t->dropped && s &&
 	       (t->index != pa->front ? pa->queued + s->len > pa->cap_bytes
-				      : t->queued + s->len > FRONT_AHEAD_BYTES))
+				      : t->queued &&
+					t->queued + s->len > FRONT_AHEAD_BYTES))
 		pthread_cond_wait(&pa->changed, &pa->lock);
 	if (t->dropped) {
 		segment_free(s);

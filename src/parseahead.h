@@ -9,7 +9,9 @@
  * had parsed the file itself, so the store and the messages are the
  * same. Memory stays bounded: tapes waiting for the caller hold at most
  * cap_bytes, except the tape of the earliest file still to be stored,
- * which the caller drains. A file the caller reaches before any worker
+ * which the caller drains (a file's first segment counts too: many
+ * small files are held to the cap as one big one is), plus one segment
+ * being filled per worker. A file the caller reaches before any worker
  * took it is the caller's to parse (parseahead_take returns NULL). */
 #ifndef TATRACE_PARSEAHEAD_H
 #define TATRACE_PARSEAHEAD_H

@@ -1,7 +1,8 @@
 /* test_parseahead.c - the parse-ahead pool: tapes come back whole and in
  * order whatever the cap, files the caller passes over are dropped (their
  * workers stop), a file no worker took is the caller's, and dropping a
- * tape in mid-write neither hangs nor leaks. The job is a fake parser
+ * tape in mid-write neither hangs nor leaks, and small files wait for
+ * the caller once the cap is met. The job is a fake parser
  * writing numbered records, so the pool is tested without files. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -197,6 +198,71 @@ static void test_failed_file(void **state)
 	parseahead_free(pa);
 }
 
+/* Small files, one record each, under a cap of 1 byte: a worker's
+ * tape may be written whole only once the caller has reached its file
+ * (or for the caller's next file), whatever the pool runs ahead of. Each
+ * job checks, when its tape_end returns, that the caller released every
+ * file before its own: a tape published past the cap would be written
+ * while the caller still holds an earlier file. */
+#define NSMALL 24
+
+struct small {
+	int reached;		/* files the caller has released */
+	int early;		/* tapes written whole before their turn */
+	int started;
+};
+
+static void small_job(void *ctx, unsigned worker, const char *source, int tag,
+		      struct parseahead_tape *t)
+{
+	struct small *sm = ctx;
+	(void)worker;
+	__atomic_add_fetch(&sm->started, 1, __ATOMIC_ACQ_REL);
+	tape_head(t, (uint64_t)tag);
+	struct log_record rec = { .text = source, .len = strlen(source),
+				  .line = 1 };
+	if (tape_record(t, &rec)) {
+		tape_fail(t, "dropped");
+		return;
+	}
+	struct tape_result r = { .format = FORMAT_PLAIN, .encoding = "utf-8" };
+	tape_end(t, &r);
+	if (tag > __atomic_load_n(&sm->reached, __ATOMIC_ACQUIRE))
+		__atomic_add_fetch(&sm->early, 1, __ATOMIC_ACQ_REL);
+}
+
+static void test_small_files_wait_for_the_cap(void **state)
+{
+	(void)state;
+	struct small sm = { 0, 0, 0 };
+	char names_small[NSMALL][16];
+	struct parseahead *pa = parseahead_new(3, 1, small_job, &sm);
+	for (int k = 0; k < NSMALL; k++) {
+		snprintf(names_small[k], sizeof(names_small[k]), "small%d", k);
+		parseahead_add(pa, names_small[k], k);
+	}
+	parseahead_start(pa);
+	for (int k = 0; k < NSMALL; k++) {
+		while (__atomic_load_n(&sm.started, __ATOMIC_ACQUIRE) <= k)
+			sched_yield();
+		struct parseahead_tape *t = parseahead_take(pa, names_small[k]);
+		assert_non_null(t);
+		struct tape_item it;
+		tape_next(pa, t, &it);
+		assert_int_equal(it.kind, TAPE_HEAD);
+		assert_int_equal(it.n, k);
+		tape_next(pa, t, &it);
+		assert_int_equal(it.kind, TAPE_RECORD);
+		assert_memory_equal(it.rec.text, names_small[k], it.rec.len);
+		tape_next(pa, t, &it);
+		assert_int_equal(it.kind, TAPE_END);
+		__atomic_store_n(&sm.reached, k + 1, __ATOMIC_RELEASE);
+		parseahead_release(pa, t);
+	}
+	parseahead_free(pa);
+	assert_int_equal(sm.early, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_passed_over_and_dropped),
 		cmocka_unit_test(test_no_workers),
 		cmocka_unit_test(test_failed_file),
+		cmocka_unit_test(test_small_files_wait_for_the_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;
 }

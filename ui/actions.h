@@ -73,7 +73,7 @@
 	X(ACT_TL_RECORD, "<Enter>", "event-record", V_TIMELINE, "the detail of the record under the cursor: raw text, place, bias, fields, finding") \
 	X(ACT_TL_DETAIL, "d", "detail", V_TIMELINE, "the trace's text detail: summary, targets and events") \
 	X(ACT_EXPORT, "e", "export", V_LIST | V_DETAIL | V_TIMELINE, "write the trace to a file; the extension picks the format") \
-	X(ACT_EXPORT_VIEW, "E", "export-view", V_LIST, "write every trace in the view to one file: .csv or .json") \
+	X(ACT_EXPORT_VIEW, "E", "export-view", V_LIST, "write every trace in the view to one file: .csv or .json, named after their first and last start") \
 	X(ACT_YANK, "y", "yank", V_LIST | V_DETAIL | V_TIMELINE | V_RECORD, "copy the trace's GUID, or in a record's detail the record (escaped), to the clipboard (OSC 52: over SSH, in tmux)") \
 	X(ACT_DOWN, "j <Down>", "move-down", V_ALL, "next row") \
 	X(ACT_UP, "k <Up>", "move-up", V_ALL, "previous row") \

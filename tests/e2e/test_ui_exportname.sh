@@ -47,5 +47,7 @@ tui_keys C-u
 tui_type "$TMP/f.csv"
 tui_keys Enter
 check "E writes those $NF traces" tui_wait "Wrote $TMP/f.csv \($NF traces"
+tui_keys Q
+check "Q quits with status 0 (under ASan: nothing leaked)" test "$(tui_exit_status)" = 0
 tui_stop
 finish

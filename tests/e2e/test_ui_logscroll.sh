@@ -47,4 +47,6 @@ sleep 0.2
 tui_keys L j l
 check "80x24 ASCII: l scrolls, the cut marked ~" tui_wait "^> 10:00:01.000 .* I ~.*~$"
 check "80x24: the title shows the offset (half of 36)" tui_wait "^\[log\] .*\| scrolled \+18"
+tui_keys w l h Q
+check "Q quits with status 0 (under ASan: nothing leaked)" test "$(tui_exit_status)" = 0
 finish

@@ -526,6 +526,44 @@ int store_trace_bounds(struct store *s, int64_t *first, int64_t *last)
 	return 0;
 }
 
+/* The same under the list's filters: one pass over the rows they pass
+ * (an index serves the status and the time range). */
+static const char SQL_VIEW_BOUNDS[] =
+	"SELECT coalesce(min(first_utc), 0), coalesce(max(first_utc), 0) FROM traces WHERE"
+	PAGE_WHERE;
+
+static int bounds_kept(void *ctx, const struct trace_row *t)
+{
+	int64_t *out = ctx;
+	if (!out[2] || t->first_utc < out[0])
+		out[0] = t->first_utc;
+	if (!out[2] || t->first_utc > out[1])
+		out[1] = t->first_utc;
+	out[2] = 1;
+	return 0;
+}
+
+int store_trace_view_bounds(struct store *s, const struct trace_pager *p, int64_t *first,
+			    int64_t *last)
+{
+	int64_t out[3] = { 0, 0, 0 };	/* first, last, any */
+	if (p->keep) {
+		/* keep() is C: every row passing the SQL filters is read. */
+		if (store_trace_page(s, p, NULL, false, SIZE_MAX, bounds_kept, out) < 0)
+			return -1;
+	} else {
+		sqlite3_stmt *st = store_stmt(s, SQL_VIEW_BOUNDS);
+		if (!st)
+			return -1;
+		bind_filters(st, p);
+		if (store_rows(s, st, bounds_row, out) < 0)
+			return -1;
+	}
+	*first = out[0];
+	*last = out[1];
+	return 0;
+}
+
 struct bucket_rows {
 	int n;
 	int (*each)(void *ctx, int bucket, const char *status, int64_t count);

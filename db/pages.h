@@ -95,6 +95,10 @@ int store_trace_status_counts(struct store *s, const struct trace_pager *p,
 
 /* The first and last start time of all traces (0, 0 when none). */
 int store_trace_bounds(struct store *s, int64_t *first, int64_t *last);
+/* The same for the traces p shows (its SQL filters and keep()): the
+ * first and last start time among them, 0, 0 when none. 0 or -1. */
+int store_trace_view_bounds(struct store *s, const struct trace_pager *p, int64_t *first,
+			    int64_t *last);
 /* Traces per (time bucket, status): n equal buckets of start times from
  * first to last, for the dashboard's outcome strip, counting the traces
  * that start in [from, to) (a slice of the time at a time: the caller

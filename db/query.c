@@ -82,7 +82,7 @@ int store_files(struct store *s,
 
 /* Two index seeks (files_host: host and log name; files_host_role: host
  * and role) rather than one OR, which would read every file of the host. */
-#define TWIN_COLS "SELECT f.id, f.size, f.bytes, f.head_hash, f.content_hash" \
+#define TWIN_COLS "SELECT f.id, f.size, f.bytes, f.head_hash, f.content_hash, f.log_name" \
 	" FROM files f WHERE f.host_id IN" \
 	" (SELECT id FROM hosts WHERE name = ?1 COLLATE NOCASE) AND "
 #define TWIN_KEEP " AND f.source <> ?3 AND f.duplicate_of IS NULL" \
@@ -107,6 +107,8 @@ static int twin_row(void *ctx, sqlite3_stmt *st)
 		.head_hash = (uint64_t)sqlite3_column_int64(st, 3),
 		.content_hash = (uint64_t)sqlite3_column_int64(st, 4),
 	};
+	const char *name = store_column_str(st, 5);
+	snprintf(t.log_name, sizeof(t.log_name), "%s", name ? name : "");
 	return r->each(r->ctx, &t);
 }
 

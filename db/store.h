@@ -215,6 +215,7 @@ struct store_twin {
 	int64_t bytes;		/* decoded bytes stored */
 	uint64_t head_hash;	/* of min(size, STORE_HEAD_BYTES) raw bytes */
 	uint64_t content_hash;	/* of all size raw bytes */
+	char log_name[256];	/* its logical log ("CcmNotificationAgent-copy") */
 };
 int store_file_twins(struct store *s, const char *host, const char *log_name,
 		     const char *role, const char *source,

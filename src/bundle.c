@@ -64,18 +64,28 @@ static const char *last_component(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* The logs of a role by the start of their file name. */
+static const struct {
+	const char *prefix;
+	enum log_role role;
+} roles[] = {
+	{ "CMGatewayNotificationWorker", ROLE_CONNECTOR },
+	{ "BgbServer", ROLE_SERVER },
+	{ "CcmNotificationAgent", ROLE_AGENT },
+	{ "CMGatewaySyncUploadWorker", ROLE_UPLOAD },
+	{ "GenericUploadWorker", ROLE_UPLOAD },
+};
+
+bool role_log_name_exact(const char *log_name)
+{
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (strcasecmp(log_name, roles[i].prefix) == 0)
+			return true;
+	return false;
+}
+
 enum log_role role_of_name(const char *file_name)
 {
-	static const struct {
-		const char *prefix;
-		enum log_role role;
-	} roles[] = {
-		{ "CMGatewayNotificationWorker", ROLE_CONNECTOR },
-		{ "BgbServer", ROLE_SERVER },
-		{ "CcmNotificationAgent", ROLE_AGENT },
-		{ "CMGatewaySyncUploadWorker", ROLE_UPLOAD },
-		{ "GenericUploadWorker", ROLE_UPLOAD },
-	};
 	const char *name = last_component(file_name);
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 		if (strncasecmp(name, roles[i].prefix, strlen(roles[i].prefix)) == 0)

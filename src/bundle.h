@@ -18,6 +18,10 @@
 
 /* Lane/role of a log, from its file name (the enum: parsers/role.h). */
 enum log_role role_of_name(const char *file_name);
+/* True when a logical log name (a file name's rotation base) is exactly
+ * one of those role_of_name knows, any case: "CcmNotificationAgent", not
+ * "CcmNotificationAgent-copy" (which role_of_name takes as the agent's). */
+bool role_log_name_exact(const char *log_name);
 
 /* Rotation: X.log, X.lo_, X-YYYYMMDD-HHMMSS.log (any case) are one logical
  * log "X". rank orders the pieces oldest first: stamped files by stamp

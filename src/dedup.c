@@ -4,6 +4,9 @@
 #include "dedup.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "bundle.h"
 #include "../lib/util.h"
 
 struct dedup_twin {
@@ -24,6 +27,7 @@ struct dedup {
 	bool want_text;
 	int64_t *supersedes;
 	size_t n_supersedes;
+	char *log_name;			/* this file's logical log */
 };
 
 static int twin_add(void *ctx, const struct store_twin *t)
@@ -50,6 +54,7 @@ struct dedup *dedup_new(struct store *s, const char *host,
 {
 	struct dedup *d = xcalloc(1, sizeof(*d));
 	d->s = s;
+	d->log_name = xstrdup(log_name ? log_name : "");
 	hasher_init(&d->raw);
 	hasher_init(&d->text);
 	if (check && store_file_twins(s, host, log_name, role, source,
@@ -71,6 +76,7 @@ void dedup_free(struct dedup *d)
 		return;
 	free(d->twins);
 	free(d->supersedes);
+	free(d->log_name);
 	free(d);
 }
 
@@ -158,6 +164,23 @@ static int prefix_of_twin(struct dedup *d, const struct dedup_twin *tw,
 	return rc == 0 && h == hasher_final(&d->text);
 }
 
+/* Of two names of the same bytes, is a the one to keep stored rather than
+ * b? The log's own name (CcmNotificationAgent) before a copy's
+ * (CcmNotificationAgent-copy, "CcmNotificationAgent (1)"), then the
+ * shorter, then the first in byte order: whichever copy is read first,
+ * coverage and evidence cite the same file. The same name (a folder and
+ * its .zip) keeps the one stored. */
+static bool name_preferred(const char *a, const char *b)
+{
+	bool ka = role_log_name_exact(a), kb = role_log_name_exact(b);
+	if (ka != kb)
+		return ka;
+	size_t la = strlen(a), lb = strlen(b);
+	if (la != lb)
+		return la < lb;
+	return strcasecmp(a, b) < 0;
+}
+
 int dedup_finish(struct dedup *d, const unsigned char *head, size_t head_len,
 		 struct store_file_final *f)
 {
@@ -180,9 +203,12 @@ int dedup_finish(struct dedup *d, const unsigned char *head, size_t head_len,
 			longer = prefix_of_twin(d, tw, head, head_len);
 		if (longer < 0)
 			return -1;
-		if (longer && (!dup || tw->t.id < dup))
+		/* The same bytes under a better name: this one is stored. */
+		bool better = longer && size == d->raw_total &&
+			      name_preferred(d->log_name, tw->t.log_name);
+		if (longer && !better && (!dup || tw->t.id < dup))
 			dup = tw->t.id;
-		if (!longer && size < d->raw_total && prefix_equal) {
+		if (better || (!longer && size < d->raw_total && prefix_equal)) {
 			d->supersedes = xrealloc(d->supersedes,
 						 (d->n_supersedes + 1) *
 						 sizeof(*d->supersedes));

@@ -12,7 +12,11 @@
  *     the file is a duplicate of it and keeps no records;
  *   - a stored file is a prefix of it (that one collected earlier, this
  *     one after the log grew): this file is stored whole and supersedes
- *     it, so the longer copy is the one that counts and nothing doubles.
+ *     it, so the longer copy is the one that counts and nothing doubles;
+ *   - equal to a stored file under a worse name (the stored one is
+ *     CcmNotificationAgent-copy, this one the log's own name): this file
+ *     is stored and supersedes it, so whichever copy is read first,
+ *     coverage and evidence cite the real log.
  *
  * Empty files are never duplicates: an empty file is a prefix of any. */
 #ifndef TATRACE_DEDUP_H

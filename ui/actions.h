@@ -47,6 +47,9 @@
 	X(ACT_LOG_COMPONENT, "c", "component", V_LOG, "only one component's records: any case, a unique prefix or part of its name; empty clears") \
 	X(ACT_LOG_GREP, "&", "grep", V_LOG, "PCRE2 on the message: hide the records that do not match; empty clears") \
 	X(ACT_LOG_TIME, "t", "log-time", V_LOG, "only records in a UTC range: 19:30-19:45, 19:30 (its last occurrence), -15m; empty clears") \
+	X(ACT_LOG_SCROLL_LEFT, "h <Left>", "scroll-left", V_LOG, "the messages half a screen back to the left (the title shows how far they are scrolled)") \
+	X(ACT_LOG_SCROLL_RIGHT, "l <Right>", "scroll-right", V_LOG, "the messages half a screen to the right, while a row on screen goes on past the edge; the cursor row stays") \
+	X(ACT_LOG_WIDE, "w", "wide", V_LOG, "hide or show the component column: the message gets its width") \
 	X(ACT_REC_PREV, "[", "record-prev", V_RECORD, "the record before it in the same file") \
 	X(ACT_REC_NEXT, "]", "record-next", V_RECORD, "the record after it in the same file") \
 	X(ACT_REC_TRACE, "t", "trace", V_RECORD, "the timeline of the trace the record belongs to, on its event") \
@@ -70,7 +73,7 @@
 	X(ACT_TL_RECORD, "<Enter>", "event-record", V_TIMELINE, "the detail of the record under the cursor: raw text, place, bias, fields, finding") \
 	X(ACT_TL_DETAIL, "d", "detail", V_TIMELINE, "the trace's text detail: summary, targets and events") \
 	X(ACT_EXPORT, "e", "export", V_LIST | V_DETAIL | V_TIMELINE, "write the trace to a file; the extension picks the format") \
-	X(ACT_EXPORT_VIEW, "E", "export-view", V_LIST, "write every trace in the view to one file: .csv or .json") \
+	X(ACT_EXPORT_VIEW, "E", "export-view", V_LIST, "write every trace in the view to one file: .csv or .json, named after their first and last start") \
 	X(ACT_YANK, "y", "yank", V_LIST | V_DETAIL | V_TIMELINE | V_RECORD, "copy the trace's GUID, or in a record's detail the record (escaped), to the clipboard (OSC 52: over SSH, in tmux)") \
 	X(ACT_DOWN, "j <Down>", "move-down", V_ALL, "next row") \
 	X(ACT_UP, "k <Up>", "move-up", V_ALL, "previous row") \

@@ -144,6 +144,25 @@ int draw_text_skip(int y, int x, int w, enum paint role, const char *s, int skip
 	return used;
 }
 
+int draw_text_from(int y, int x, int w, enum paint role, const char *s, int skip, bool pad)
+{
+	if (skip <= 0)
+		return draw_text(y, x, w, role, s, pad);
+	if (w <= 0)
+		return 0;
+	int used = draw_glyph(y, x, G_ELLIPSIS, role);
+	int rest = draw_width(s) - skip;
+	bool cut = rest > w - used;
+	used += draw_text_skip(y, x + used, cut ? w - used - 1 : w - used, role, s, skip, false);
+	if (cut)
+		used += draw_glyph(y, x + used, G_ELLIPSIS, role);
+	if (pad && used < w) {
+		draw_fill(y, x + used, w - used, role);
+		used = w;
+	}
+	return used;
+}
+
 int draw_wrap(const char *s, int w, int row, int *start, int *end)
 {
 	return draw_wrap_hang(s, w, 0, row, start, end);

@@ -17,6 +17,10 @@ int draw_text(int y, int x, int w, enum paint role, const char *s, bool pad);
  * (the next row goes on). Returns columns drawn. */
 int draw_text_skip(int y, int x, int w, enum paint role, const char *s, int skip,
 		   bool pad);
+/* Columns from skip on of s in w columns, for text scrolled sideways: an
+ * ellipsis marks each cut (the left one when skip > 0, taking a column;
+ * the right one when the rest does not fit). Returns columns used. */
+int draw_text_from(int y, int x, int w, enum paint role, const char *s, int skip, bool pad);
 /* Soft wrap s to w columns, breaking after a blank when the row has one:
  * returns how many rows; for row >= 0 also its columns [*start, *end). */
 int draw_wrap(const char *s, int w, int row, int *start, int *end);

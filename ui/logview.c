@@ -141,6 +141,10 @@ struct logview {
 	int64_t fresh;
 	bool fresh_more;
 	int64_t seen_max;
+	/* Sideways: the message column shows its text from column xoff on
+	 * (h/l); the component column is hidden (w). */
+	int xoff;
+	bool comp_hidden;
 };
 
 static struct logview *lv_of(struct view *v)
@@ -643,11 +647,42 @@ static const char *component_shown(const char *name, int width)
 	return name;
 }
 
+/* The widths of a row's columns in w columns, blanks between them
+ * included: wide screens show the date (and at 150 the file), narrow ones
+ * the clock only; the message takes what is left from msg_x. */
+struct log_layout {
+	int time, host, where, comp, msg_x;
+};
+
+static struct log_layout log_layout_of(int w, bool comp_shown)
+{
+	struct log_layout l = {
+		.time = w >= 120 ? 24 : 13,	/* "2026-09-25 19:35:02.412 " */
+		.host = w >= 120 ? 14 : 10,
+		.where = w >= 150 ? 30 : 0,
+		.comp = !comp_shown ? 0 : w >= 120 ? 24 : 14,
+	};
+	l.msg_x = 2 + l.time + 1 + l.host + (l.where ? 1 + l.where : 0) +
+		  (l.comp ? 1 + l.comp : 0) + 3;	/* the cursor; " V  " */
+	return l;
+}
+
+/* The message as a row shows it: on one line, newlines as a glyph. */
+static void row_message(const struct lrow *row, struct buf *out)
+{
+	const char *msg = row->text + row->msg;
+	char sep[16];
+	snprintf(sep, sizeof(sep), " %s ", glyph(G_NEWLINE));
+	log_one_line(out, msg, strlen(msg), MSG_MAX, sep);
+}
+
 static void log_draw_line(struct view *v, int64_t item, int sub, int y, int w, bool selected,
 			  bool focused)
 {
 	(void)sub;
-	struct lrow *row = &lv_of(v)->rows[item];
+	struct logview *lv = lv_of(v);
+	struct lrow *row = &lv->rows[item];
+	struct log_layout l = log_layout_of(w, !lv->comp_hidden);
 	enum paint role = severity_paint(row->sev);
 	enum paint quiet = PAINT_QUIET;
 	if (selected)
@@ -662,22 +697,78 @@ static void log_draw_line(struct view *v, int64_t item, int sub, int y, int w, b
 	if (!row->dated)
 		shown = w >= 120 ? "(no time)               " : "(no time)    ";
 	x += draw_text(y, x, w - x, quiet, shown, false);
-	int hw = w >= 120 ? 14 : 10, cw = w >= 120 ? 24 : 14;
-	x += draw_text(y, x + 1, hw, role, row->text, true) + 1;
-	if (w >= 150)
-		x += draw_text(y, x + 1, 30, quiet, row->text + row->where, true) + 1;
-	x += draw_text(y, x + 1, cw, quiet,
-		       row->text[row->comp] ? component_shown(row->text + row->comp, cw) : "-",
-		       true) + 1;
+	x += draw_text(y, x + 1, l.host, role, row->text, true) + 1;
+	if (l.where)
+		x += draw_text(y, x + 1, l.where, quiet, row->text + row->where, true) + 1;
+	if (l.comp)
+		x += draw_text(y, x + 1, l.comp, quiet,
+			       row->text[row->comp] ? component_shown(row->text + row->comp, l.comp) : "-",
+			       true) + 1;
 	x += draw_text(y, x + 1, 1, role, sev_tag[row->sev < SEV_COUNT ? row->sev : 0], false) + 2;
 	struct buf b = {0};
-	const char *msg = row->text + row->msg;
-	char sep[16];
-	snprintf(sep, sizeof(sep), " %s ", glyph(G_NEWLINE));
-	log_one_line(&b, msg, strlen(msg), MSG_MAX, sep);
+	row_message(row, &b);
 	if (x < w)
-		draw_text(y, x, w - x, role, b.data, true);
+		draw_text_from(y, x, w - x, role, b.data, lv->xoff, true);
 	buf_free(&b);
+}
+
+/* ---- sideways ---- */
+
+/* Columns the message column has at the view's width. */
+static int msg_width(const struct view *v)
+{
+	const struct logview *lv = v->data;
+	int w = v->cols > 0 ? v->cols : 80;	/* not laid out yet: a guess */
+	int mw = w - log_layout_of(w, !lv->comp_hidden).msg_x;
+	return mw > 2 ? mw : 2;
+}
+
+/* The widest message among the rows on screen, in columns. */
+static int widest_on_screen(const struct view *v)
+{
+	const struct logview *lv = v->data;
+	int widest = 0, lines = v->lines > 0 ? v->lines : 1;
+	for (int64_t i = v->top_item < 0 ? 0 : v->top_item;
+	     i < (int64_t)lv->n && i < v->top_item + lines; i++) {
+		struct buf b = {0};
+		row_message(&lv->rows[i], &b);
+		int cw = draw_width(b.data);
+		buf_free(&b);
+		if (cw > widest)
+			widest = cw;
+	}
+	return widest;
+}
+
+/* h/l: half the message column at a time, as less and lnav do. Right
+ * stops once every row on screen ends inside the column; the rows and
+ * the cursor stay where they are. */
+static unsigned scroll_x(struct view *v, int dir)
+{
+	struct logview *lv = lv_of(v);
+	int mw = msg_width(v), step = mw / 2 > 0 ? mw / 2 : 1;
+	if (dir < 0) {
+		if (!lv->xoff)
+			return STALE_NONE;
+		lv->xoff = lv->xoff > step ? lv->xoff - step : 0;
+		return STALE_SCREEN;
+	}
+	/* From xoff on, one column goes to the left cut mark. */
+	if (widest_on_screen(v) <= lv->xoff + mw - (lv->xoff ? 1 : 0)) {
+		app_message(lv->app, PAINT_NORMAL, "the messages on screen end here (h scrolls back)");
+		return STALE_SCREEN;
+	}
+	lv->xoff += step;
+	return STALE_SCREEN;
+}
+
+static unsigned toggle_wide(struct view *v)
+{
+	struct logview *lv = lv_of(v);
+	lv->comp_hidden = !lv->comp_hidden;
+	app_message(lv->app, PAINT_NORMAL, lv->comp_hidden ? "component column hidden (w shows it)"
+							   : "component column shown");
+	return STALE_SCREEN;
 }
 
 static int log_percent(struct view *v)
@@ -723,6 +814,8 @@ static void log_title(struct view *v, struct buf *out)
 		buf_printf(out, " %s &/%s/", glyph(G_VBAR), lv->f.grep);
 	if (lv->f.range_text)
 		buf_printf(out, " %s time %s", glyph(G_VBAR), lv->f.range_text);
+	if (lv->xoff)
+		buf_printf(out, " %s scrolled +%d", glyph(G_VBAR), lv->xoff);
 	if (lv->fresh)
 		buf_printf(out, "  %s %" PRId64 "%s new (G)", glyph(G_NEW), lv->fresh,
 			   lv->fresh_more ? "+" : "");
@@ -986,6 +1079,11 @@ static unsigned log_request(struct view *v, enum action a)
 		return STALE_SCREEN;
 	case ACT_LOG_SEVERITY:
 		return severity_cycle(v);
+	case ACT_LOG_SCROLL_LEFT:
+	case ACT_LOG_SCROLL_RIGHT:
+		return scroll_x(v, a == ACT_LOG_SCROLL_LEFT ? -1 : 1);
+	case ACT_LOG_WIDE:
+		return toggle_wide(v);
 	case ACT_LOG_HOST:
 		app_prompt(lv->app, "Host: ", "only this host's records (any case, a unique prefix or part); empty clears",
 			   lv->f.host ? lv->f.host : "", accept_host);

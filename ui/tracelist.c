@@ -1722,8 +1722,9 @@ int tracelist_each(struct view *v, int (*each)(void *ctx, const struct trace_row
 
 void tracelist_bounds(struct view *v, int64_t *first, int64_t *last)
 {
+	struct tl *t = tl_of(v);
 	*first = *last = 0;
-	store_trace_bounds(app_store(tl_of(v)->app), first, last);
+	store_trace_view_bounds(app_store(t->app), &t->pager, first, last);
 }
 
 int64_t tracelist_total(struct view *v)

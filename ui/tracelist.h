@@ -41,7 +41,8 @@ bool tracelist_selected(struct view *v, int64_t *id, const char **guid,
 int64_t tracelist_position(struct view *v);	/* 1-based, of the cursor */
 /* Every trace in the view, in its order (each() non-zero stops). 0 or -1. */
 int tracelist_each(struct view *v, int (*each)(void *ctx, const struct trace_row *t), void *ctx);
-/* The first and last start time in the store. */
+/* The first and last start time of the traces in the view (its filters:
+ * status, time, action, host, finding, the / filter), for E's file name. */
 void tracelist_bounds(struct view *v, int64_t *first, int64_t *last);
 int64_t tracelist_total(struct view *v);
 

@@ -89,4 +89,31 @@ $T ingest -d once.db --host CLIENT02 "renamed/CcmNotificationAgent (1).log" 2> r
 check "a renamed copy of a client log is its duplicate" contains renamed.err "1 duplicate"
 traces once.db > renamed.json
 check "a renamed copy changes no trace" cmp once.json renamed.json
+
+# A copy whose name sorts before the log's own (CcmNotificationAgent-copy.log
+# is read before CcmNotificationAgent.log): the log's own name is stored,
+# the copy is its duplicate, in either order, and coverage and evidence
+# cite the real log; traces and findings are those of one ingest.
+A=demo/CLIENT01/Windows/CCM/Logs
+mkdir -p copyonly/CLIENT01/Logs
+cp $A/CcmNotificationAgent.log copyonly/CLIENT01/Logs/CcmNotificationAgent-copy.log
+$T ingest -q -d later.db copyonly
+$T ingest -q -d later.db demo
+check "the real log read after its copy: traces identical to one ingest" sh -c "$T traces -d later.db --format json | cmp - once.json"
+check "... the copy becomes its duplicate, without records" files_ok later.db '
+    [(f["duplicate_of"], f["records"]) for f in d if f["path"].startswith("copyonly/")] ==
+    [(f["id"], 0) for f in d if f["path"] == "demo/CLIENT01/Windows/CCM/Logs/CcmNotificationAgent.log"]'
+cp $A/CcmNotificationAgent.log $A/CcmNotificationAgent-copy.log
+$T ingest -q -d copy.db demo
+$T traces -d copy.db --format json > copy.json
+check "a -copy.log beside the real log: traces identical to one ingest" cmp once.json copy.json
+check "... the real log is stored, the copy is its duplicate" files_ok copy.db '
+    [f["duplicate_of"] for f in d if f["path"].endswith("-copy.log")] ==
+    [f["id"] for f in d if f["path"] == "demo/CLIENT01/Windows/CCM/Logs/CcmNotificationAgent.log"
+     and f["duplicate_of"] is None and f["records"] > 0]'
+check "... coverage cites the real log, not the copy" sh -c "$T coverage -d copy.db --format json | grep -q 'CcmNotificationAgent.log' && ! $T coverage -d copy.db --format json | grep -q -- '-copy.log'"
+check "... findings' evidence cites no copy" sh -c "! $T findings -d copy.db --format json | python3 -c 'import json,sys; print(json.dumps([f for f in json.load(sys.stdin) if f[\"kind\"] != \"duplicate_evidence\"]))' | grep -q -- '-copy.log'"
+check "... findings otherwise identical to one ingest" sh -c "$T findings -d copy.db --format json | python3 -c 'import json,sys; print(json.dumps([f for f in json.load(sys.stdin) if f[\"kind\"] != \"duplicate_evidence\"]))' | cmp - once.findings"
+$T ingest -d copy.db demo 2> copy.err
+check "... re-ingest stays idempotent" contains copy.err "0 new, 0 grown, 0 replaced, 23 unchanged, 0 duplicate"
 finish

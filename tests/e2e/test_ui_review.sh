@@ -120,7 +120,7 @@ tui_wait "trace 1 of " >/dev/null
 tui_keys C G
 check "C, a log twice: the heading" tui_wait "^  Read once: the same bytes as a log above, under another name$"
 check "C, a log twice: which and of what" \
-	tui_wait "^▶   CLIENT03   CcmNotificationAgent\\.log = CcmNotificationAgent-copy\\.log$"
+	tui_wait "^▶   CLIENT03   CcmNotificationAgent-copy\\.log = CcmNotificationAgent\\.log$"
 tui_stop
 tui_start 120 40 "$T" ui -d plain.db
 tui_wait "trace 1 of " >/dev/null

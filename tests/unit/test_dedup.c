@@ -35,10 +35,12 @@ static void feed_lines(struct store_writer *w, const char *text)
 
 /* Store text as SOURCE of HOST's log "Agent" the way ingest does: dedup
  * sees the raw bytes in chunks of chunk bytes (and the text), decides,
- * and the writer commits. Returns the decision. */
-static struct store_file_final store_as(struct store *s, const char *source,
-					const char *host, const char *log_name,
-					const char *text, size_t chunk)
+ * and the writer commits; twins by log name, or by role when twin_role is
+ * set (the agent's log under any name). Returns the decision. */
+static struct store_file_final store_role(struct store *s, const char *source,
+					  const char *host, const char *log_name,
+					  const char *twin_role, const char *text,
+					  size_t chunk)
 {
 	size_t len = strlen(text);
 	struct store_file_meta m = {
@@ -49,7 +51,7 @@ static struct store_file_final store_as(struct store *s, const char *source,
 					STORE_HEAD_BYTES),
 	};
 	struct store_resume resume;
-	struct dedup *d = dedup_new(s, host, log_name, NULL, source, m.size, true);
+	struct dedup *d = dedup_new(s, host, log_name, twin_role, source, m.size, true);
 	assert_non_null(d);
 	struct store_writer *w = store_file_begin(s, &m, PLAN_NEW, &resume);
 	assert_non_null(w);
@@ -68,6 +70,13 @@ static struct store_file_final store_as(struct store *s, const char *source,
 	out.supersedes = NULL;	/* owned by d */
 	dedup_free(d);
 	return out;
+}
+
+static struct store_file_final store_as(struct store *s, const char *source,
+					const char *host, const char *log_name,
+					const char *text, size_t chunk)
+{
+	return store_role(s, source, host, log_name, NULL, text, chunk);
 }
 
 static struct store_file_final store_text(struct store *s, const char *source,
@@ -144,6 +153,31 @@ static void test_grown_copy_supersedes(void **state)
 	assert_int_equal(file_of(s, "/early/Agent.log").duplicate_of, late.id);
 	assert_int_equal(file_of(s, "/early/Agent.log").records, 0);
 	assert_int_equal(file_of(s, "/dup/Agent.log").duplicate_of, late.id);
+	struct store_stats st;
+	assert_int_equal(store_stats(s, &st), 0);
+	assert_int_equal(st.records, 4);
+}
+
+/* A copy stored first under a name that sorts before the log's own
+ * (CcmNotificationAgent-copy.log): the real log, the same bytes, is
+ * stored and the copy becomes its duplicate; a second copy under another
+ * name is a duplicate of the real log. */
+static void test_real_name_supersedes_a_copy(void **state)
+{
+	struct store *s = *state;
+	store_role(s, "/b/CcmNotificationAgent-copy.log", "PC1", "CcmNotificationAgent-copy",
+		   "agent", FULL, 3);
+	struct store_file_final f = store_role(s, "/b/CcmNotificationAgent.log", "PC1",
+					       "CcmNotificationAgent", "agent", FULL, 5);
+	assert_int_equal(f.duplicate_of, 0);
+	assert_int_equal(f.n_supersedes, 1);
+	struct file_seen real = file_of(s, "/b/CcmNotificationAgent.log");
+	assert_int_equal(real.records, 4);
+	assert_int_equal(file_of(s, "/b/CcmNotificationAgent-copy.log").duplicate_of, real.id);
+	assert_int_equal(file_of(s, "/b/CcmNotificationAgent-copy.log").records, 0);
+	f = store_role(s, "/b/CcmNotificationAgent (1).log", "PC1", "CcmNotificationAgent (1)",
+		       "agent", FULL, 4);
+	assert_int_equal(f.duplicate_of, real.id);
 	struct store_stats st;
 	assert_int_equal(store_stats(s, &st), 0);
 	assert_int_equal(st.records, 4);
@@ -277,6 +311,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_earlier_copy_is_a_duplicate,
 						setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_grown_copy_supersedes,
+						setup_memory, teardown_store),
+		cmocka_unit_test_setup_teardown(test_real_name_supersedes_a_copy,
 						setup_memory, teardown_store),
 		cmocka_unit_test_setup_teardown(test_not_duplicates,
 						setup_memory, teardown_store),

@@ -12,7 +12,8 @@ import datetime, re, sys, uuid
 
 
 def tail(path):
-    """The log's encoding and its last record's local time and bias."""
+    """The log's encoding, its last record's local time and bias, and
+    how many bytes of its end were read (append() derives a GUID from it)."""
     with open(path, 'rb') as f:
         utf16 = f.read(2) == b'\xff\xfe'
         f.seek(0, 2)
@@ -23,7 +24,7 @@ def tail(path):
         raw = raw[1:]
     t, bias, day = re.findall(r'time="(\d\d:\d\d:\d\d)\.\d+([+-]\d+)" date="([\d-]+)"',
                               raw.decode(enc, 'replace'))[-1]
-    return enc, datetime.datetime.strptime(day + ' ' + t, '%m-%d-%Y %H:%M:%S'), bias
+    return enc, datetime.datetime.strptime(day + ' ' + t, '%m-%d-%Y %H:%M:%S'), bias, len(raw)
 
 
 def record(text, when, bias):
@@ -33,7 +34,7 @@ def record(text, when, bias):
 
 
 def append_texts(path, at, texts):
-    enc, last, bias = tail(path)
+    enc, last, bias, _ = tail(path)
     when = last if at == 'last' else datetime.datetime.strptime(at, '%m-%d-%Y %H:%M:%S')
     out = []
     for text in texts + ['Successfully sent keep-alive message to MP01.contoso.com.'] * 3:
@@ -46,18 +47,8 @@ def append_texts(path, at, texts):
 def append(path, n, push, guid=None):
     """Append the records; guid None: one derived from n and the log's
     tail, so a test's appends are reproducible."""
-    with open(path, 'rb') as f:
-        utf16 = f.read(2) == b'\xff\xfe'
-        f.seek(0, 2)
-        f.seek(max(0, f.tell() - 8192))
-        raw = f.read()
-    enc = 'utf-16-le' if utf16 else 'utf-8'
-    if utf16 and len(raw) % 2:
-        raw = raw[1:]
-    t, bias, day = re.findall(r'time="(\d\d:\d\d:\d\d)\.\d+([+-]\d+)" date="([\d-]+)"',
-                              raw.decode(enc, 'replace'))[-1]
-    when = datetime.datetime.strptime(day + ' ' + t, '%m-%d-%Y %H:%M:%S')
-    guid = guid or str(uuid.UUID(int=n * 7919 + len(raw))).upper()
+    enc, when, bias, nraw = tail(path)
+    guid = guid or str(uuid.UUID(int=n * 7919 + nraw)).upper()
     out = []
     for i in range(n):
         when += datetime.timedelta(seconds=1)

@@ -353,16 +353,8 @@ static void input_remember(struct bundle_input *in, const unsigned char *p,
 	in->seam_end = in->pos;
 }
 
-/* Tests (tests/e2e/test_regrow.sh): with TATRACE_DEBUG_READ_PAUSE=FIFO,
- * a regular file's reader stops after its first read: it writes a line
- * to the FIFO, then reads it to its end, so that a test can change the
- * file at that point without racing the reader. */
-static void input_debug_pause(struct bundle_input *in)
+void debug_fifo_pause(const char *fifo)
 {
-	const char *fifo = getenv("TATRACE_DEBUG_READ_PAUSE");
-	if (in->paused || !fifo || !*fifo)
-		return;
-	in->paused = true;
 	FILE *f = fopen(fifo, "w");
 	if (f) {
 		fputs("paused\n", f);
@@ -373,6 +365,19 @@ static void input_debug_pause(struct bundle_input *in)
 			;
 		fclose(f);
 	}
+}
+
+/* Tests (tests/e2e/test_regrow.sh): with TATRACE_DEBUG_READ_PAUSE=FIFO,
+ * a regular file's reader stops after its first read (debug_fifo_pause),
+ * so that a test can change the file at that point without racing the
+ * reader. */
+static void input_debug_pause(struct bundle_input *in)
+{
+	const char *fifo = getenv("TATRACE_DEBUG_READ_PAUSE");
+	if (in->paused || !fifo || !*fifo)
+		return;
+	in->paused = true;
+	debug_fifo_pause(fifo);
 }
 
 static ssize_t input_read_fd(struct bundle_input *in, void *buf, size_t cap)

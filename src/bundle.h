@@ -61,6 +61,11 @@ bool bundle_input_pread(struct bundle_input *in, void *buf, size_t len,
 			uint64_t off);
 const char *bundle_input_error(const struct bundle_input *in);
 
+/* For tests' deterministic pauses (the TATRACE_DEBUG_*_PAUSE hooks):
+ * write a line to the FIFO, then read it to its end, so that the test
+ * holds this thread at that point until it closes the FIFO. */
+void debug_fifo_pause(const char *fifo);
+
 /* Strings are valid during the visit() call only. */
 struct bundle_entry {
 	const char *path;	/* as found: "bundle.zip/MP01/Logs/BgbServer.log" */

@@ -938,16 +938,7 @@ static void ahead_debug_pause(void)
 	const char *fifo = getenv("TATRACE_DEBUG_AHEAD_PAUSE");
 	if (!fifo || !*fifo || atomic_flag_test_and_set(&paused))
 		return;
-	FILE *f = fopen(fifo, "w");
-	if (f) {
-		fputs("paused\n", f);
-		fclose(f);
-	}
-	if ((f = fopen(fifo, "r")) != NULL) {
-		while (fgetc(f) != EOF)
-			;
-		fclose(f);
-	}
+	debug_fifo_pause(fifo);
 }
 
 /* Stream an open file after its head through decoder and parser onto

@@ -417,7 +417,7 @@ static void help_legend(struct lines *ls)
 			lines_add(ls, PAINT_NORMAL, "  %s [%s]  %s", gi->utf8, gi->ascii, gi->legend);
 	}
 	lines_add(ls, PAINT_NORMAL, "  AFPDRB = Authorized Forwarded Pushed Delivered Responded BTS-reported");
-	lines_add(ls, PAINT_NORMAL, "  HOST? = an inferred target: its log covers the push and shows no receipt");
+	lines_add(ls, PAINT_NORMAL, "  HOST? = a candidate: its log covers the push and shows no receipt");
 	lines_add(ls, PAINT_NORMAL, "Colour never carries meaning alone. NO_COLOR and --ascii work; TERM=dumb prints the list.");
 }
 

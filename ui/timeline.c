@@ -413,8 +413,15 @@ static void build_rows(struct timeline *tl)
 		qsort(tl->tg, tl->n_tg, sizeof(*tl->tg), worst_first);
 		tl->folded = true;
 	}
-	for (size_t i = 0; i < tl->n_tg; i++)
+	size_t kept = 0;
+	for (size_t i = 0; i < tl->n_tg; i++) {
 		tl->tg[i].row = add_row(tl, LANE_AGENT, (int)i, tl->tg[i].host);
+		kept += tl->tg[i].inferred;
+	}
+	/* The store names at most a few candidates; the others are hosts
+	 * too, so "+N more" counts them (198 candidates are not "+8 more"). */
+	if (tl->candidates > (int64_t)kept)
+		tl->hidden_hosts += (int)(tl->candidates - (int64_t)kept);
 	for (size_t i = 0; i < tl->n_ev; i++) {
 		struct tl_event *e = &tl->ev[i];
 		if (e->lane == LANE_SERVER) {
@@ -523,7 +530,7 @@ static void build_missing(struct timeline *tl)
 		const struct tl_target *tg = &tl->tg[i];
 		if (tg->received == EVENT_NONE && p >= 0)
 			add_missing(tl, tg->row, tg->host, p, EVENT_NONE, EV_TASK_RECEIVED,
-				    tg->inferred ? "no receipt (inferred target)" : "no receipt");
+				    tg->inferred ? "no receipt (candidate)" : "no receipt");
 		else if (tg->received != EVENT_NONE && tg->response == EVENT_NONE)
 			add_missing(tl, tg->row, tg->host, -1, tg->received, EV_RESPONSE_SENT,
 				    "no response");

@@ -296,5 +296,27 @@ check "200 clients: the +N more row has marks, no letters" sh -c "tmux -S '$TUI_
 tui_keys Q
 tui_stop
 
+# A partial bundle (CLIENT03's log not collected) of 20 clients: a push
+# with one target that answered and 18 candidates (HOST?), of which the
+# store names 8. The candidates' missing receipts say "candidate", the
+# CLI's word; "+N more" counts every candidate, not only the named ones.
+$T demo -q --clients 20 "$TMP/d20" && rm -rf "$TMP/d20/CLIENT03"
+$T ingest -q -d "$TMP/d20.db" "$TMP/d20"
+read -r C20 C20N C20M <<EOF2
+$($T traces -d "$TMP/d20.db" --format json | python3 -c 'import json,sys
+t = json.load(sys.stdin)
+i, x = next((i, x) for i, x in enumerate(t, 1) if x["candidates"] > 8)
+hosts = x["candidates"] + sum(not g["inferred"] for g in x["targets"])
+print(i, len(t), hosts - 2)')
+EOF2
+tui_start 120 30 "$T" ui -d "$TMP/d20.db"
+check "partial 20: the list opens" tui_wait "trace 1 of $C20N "
+check "partial 20: a trace with 18 candidates opens" open_trace "$C20"
+check "a candidate's missing receipt says candidate" tui_wait "MISSING: no receipt \(candidate\) on CLIENT"
+check "no 'inferred target' wording on screen" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q 'inferred target'"
+check "+N more counts the candidates the store does not name" tui_wait "└ \+$C20M more "
+tui_keys Q
+tui_stop
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

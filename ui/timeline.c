@@ -546,13 +546,24 @@ static bool ev_flag(const struct timeline *tl, const struct tl_event *e)
 	return e->kind == EV_TASK_RECEIVED && tl->hop[1] != EVENT_NONE && tl->hop[1] < 0;
 }
 
+/* A candidate's (HOST?) row: its missing receipt proves nothing, it may
+ * never have been a target. */
+static bool candidate_event(const struct timeline *tl, const struct tl_event *e)
+{
+	for (size_t i = 0; e->host && *e->host && i < tl->n_tg; i++)
+		if (!strcmp(tl->tg[i].host, e->host))
+			return tl->tg[i].inferred;
+	return false;
+}
+
 /* Missing evidence: the first missing stage (a receipt or response no
- * collected log shows); with none drawn, the last event before the step
- * no log shows (the forward when no server log has the push). */
+ * collected log shows) of a target, never a candidate's; with none, the
+ * last event before the step no log shows: the push to the target whose
+ * log was not collected (the forward when no server log has the push). */
 static int missing_evidence_at(const struct timeline *tl)
 {
 	for (size_t i = 0; i < tl->n_ev; i++)
-		if (tl->ev[i].missing)
+		if (tl->ev[i].missing && !candidate_event(tl, &tl->ev[i]))
 			return (int)i;
 	if (last_of(tl, EV_PUSH_STARTED) < 0 && last_of(tl, EV_TASK_RECEIVED) < 0)
 		return last_of(tl, EV_FORWARDED) >= 0 ? last_of(tl, EV_FORWARDED)

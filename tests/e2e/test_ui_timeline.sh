@@ -147,7 +147,10 @@ tui_start 120 40 "$T" ui -d "$TMP/partial.db"
 check "partial bundle: the list opens" tui_wait "trace 1 of "
 check "missing_evidence: its timeline opens" open_trace "$ME"
 check "missing_evidence: the target's log was not collected" tui_wait "^ +targets +\? not collected: the push went to [0-9]+ clients?, [0-9]+ of them named by no stored log"
-check "missing_evidence: opens on the missing receipt, not event 1" tui_wait "^▶ +— +— agent .*MISSING: no receipt"
+# the target is an uncollected client, CLIENT01 only a candidate: the
+# cursor lands on the push to that target, not on the candidate's gap
+check "missing_evidence: opens on the push to the uncollected target, not event 1" tui_wait "^▶ .*◆ push_started "
+check "missing_evidence: not on a candidate's missing receipt" sh -c "! tmux -S '$TUI_DIR/sock' capture-pane -p -t t | grep -q '^▶ .*MISSING'"
 tui_keys Q
 tui_stop
 
@@ -317,6 +320,7 @@ check "no 'inferred target' wording on screen" sh -c "! tmux -S '$TUI_DIR/sock' 
 check "+N more counts the candidates the store does not name" tui_wait "└ \+$C20M more "
 tui_keys Q
 tui_stop
+
 
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -7,28 +7,19 @@ BENCH_INGEST_THREADS (default "default 2 1": the built-in default, two
 threads, one), interleaved so that load hits all alike, with CPU time
 (user + sys, best of 3) and peak RSS. Usage: bundle_ingest.py TATRACE
 RECORDS ACTIONS [BUNDLE] (an existing bundle is read, not written)."""
-import os, re, shutil, subprocess, sys, tempfile, time
+import os, re, sys, tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bundle_bench import LNAV_COUNT, fresh, lnav_env, logs_of, run  # noqa: E402
 
 tatrace, records, actions = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 given = sys.argv[4] if len(sys.argv) > 4 else None
-fmt = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lnav-cmtrace-format.json")
-
-
-def run(cmd, env=None):
-    t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    err = p.stderr.read().decode(errors="replace")
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t
-    p.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"bench: {' '.join(cmd)} failed: {err[-300:]}")
-    return wall, ru.ru_maxrss / 1024.0, err, ru.ru_utime + ru.ru_stime
 
 
 def best(runs):
-    return (min(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2],
-            min(r[3] for r in runs))
+    """(best wall, best CPU, peak RSS, the last run's stderr)."""
+    return (min(r[0] for r in runs), min(r[1] for r in runs),
+            max(r[2] for r in runs), runs[-1][3])
 
 
 with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as d:
@@ -36,38 +27,29 @@ with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as d:
     if not given:
         run([tatrace, "demo", "-q", "--clients", "50", "--actions", str(actions),
              "--scale", str(records), "--seed", "7", bundle])
-    logs = sorted(os.path.join(r, f) for r, _, fs in os.walk(bundle) for f in fs
-                  if re.search(r"\.(log|lo_)$", f))
-    mb = sum(os.path.getsize(f) for f in logs) / 1e6
+    logs, mb = logs_of(bundle)
     store = os.path.join(d, "t.db")
-    lnav = None
-    if shutil.which("lnav"):
-        home = os.path.join(d, "home")
-        os.mkdir(home)
-        env = dict(os.environ, HOME=home)
-        subprocess.run(["lnav", "-i", fmt], env=env, capture_output=True)
-        lnav = []
+    env = lnav_env(d)
+    lnav = [] if env else None
     counts = os.environ.get("BENCH_INGEST_THREADS", "default 2 1").split()
     runs_of = {c: [] for c in counts}
     for _ in range(3):		# interleaved, so that load hits all alike
         if lnav is not None:
-            lnav.append(run(["lnav", "-n", "-c", ";SELECT count(*) FROM all_logs"] + logs, env=env))
+            lnav.append(run(LNAV_COUNT + logs, env=env))
         for c in counts:
             env_ = dict(os.environ)
             env_.pop("TATRACE_INGEST_THREADS", None)
             if c != "default":
                 env_["TATRACE_INGEST_THREADS"] = c
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                if os.path.exists(store + suffix):
-                    os.remove(store + suffix)
+            fresh(store)
             runs_of[c].append(run([tatrace, "ingest", "-d", store, bundle], env=env_))
     print(f"bundle ingest: {len(logs)} files, {mb:.0f} MB, about {records} records;"
           f" best of 3, CPU = user + sys, RSS = peak resident set")
     if lnav:
-        lw, lr, _, lc = best(lnav)
+        lw, lc, lr, _ = best(lnav)
         print(f"  lnav open                 {lw:7.2f} s  cpu {lc:6.2f} s  {lr:6.0f} MB RSS")
     for c in counts:
-        w, r, err, cpu = best(runs_of[c])
+        w, cpu, r, err = best(runs_of[c])
         m = re.search(r"traces in ([\d.]+) s", err)
         build = f"   (traces {float(m[1]):.2f} s)" if m else ""
         ratio = f"   {w / lw:.2f}x lnav" if lnav else ""

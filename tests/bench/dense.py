@@ -9,36 +9,18 @@ wait for a core) and peak RSS; then 1,000 records appended to one client's
 CcmNotificationAgent.log (tests/e2e/append_ccm.py), without events and
 with a push receipt and response, median of 3.
 Usage: dense.py TATRACE [RECORDS [ACTIONS [CLIENTS]]]"""
-import os, re, shutil, sqlite3, statistics, subprocess, sys, tempfile, time, uuid
+import os, re, sqlite3, statistics, sys, tempfile, uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'e2e'))
 import append_ccm  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bundle_bench import LNAV_COUNT, fresh, lnav_env, logs_of, run  # noqa: E402
 
 tatrace = sys.argv[1]
 records = int(sys.argv[2]) if len(sys.argv) > 2 else 400000
 actions = int(sys.argv[3]) if len(sys.argv) > 3 else records // 40
 clients = int(sys.argv[4]) if len(sys.argv) > 4 else 500
-fmt = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lnav-cmtrace-format.json')
 APPEND = 1000
-
-
-def run(cmd, env=None):
-    """(wall s, cpu s, peak RSS MB, stderr) of one command that must succeed."""
-    t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    err = p.stderr.read().decode(errors='replace')
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t
-    p.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"bench: {' '.join(cmd)} failed: {err[-300:]}")
-    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0, err
-
-
-def fresh(store):
-    for suffix in ('', '-journal', '-wal', '-shm'):
-        if os.path.exists(store + suffix):
-            os.remove(store + suffix)
 
 
 def line(name, runs, base=None):
@@ -54,20 +36,13 @@ with tempfile.TemporaryDirectory(dir=os.environ.get('BENCH_DIR')) as d:
     bundle, store = os.path.join(d, 'bundle'), os.path.join(d, 't.db')
     run([tatrace, 'demo', '-q', '--clients', str(clients), '--actions', str(actions),
          '--scale', str(records), '--seed', '7', bundle])
-    logs = sorted(os.path.join(r, f) for r, _, fs in os.walk(bundle) for f in fs
-                  if re.search(r'\.(log|lo_)$', f))
-    mb = sum(os.path.getsize(f) for f in logs) / 1e6
-    lnav = None
-    if shutil.which('lnav'):
-        home = os.path.join(d, 'home')
-        os.mkdir(home)
-        lenv = dict(os.environ, HOME=home)
-        subprocess.run(['lnav', '-i', fmt], env=lenv, capture_output=True)
-        lnav = []
+    logs, mb = logs_of(bundle)
+    lenv = lnav_env(d)
+    lnav = [] if lenv else None
     ours = []
     for _ in range(3):		# interleaved, so that load hits both alike
         if lnav is not None:
-            lnav.append(run(['lnav', '-n', '-c', ';SELECT count(*) FROM all_logs'] + logs, env=lenv))
+            lnav.append(run(LNAV_COUNT + logs, env=lenv))
         fresh(store)
         ours.append(run([tatrace, 'ingest', '-d', store, bundle]))
     db = sqlite3.connect(store)

@@ -445,6 +445,21 @@ static void window_base(struct logview *lv)
 		lv->base = -1;	/* unknown */
 }
 
+/* An empty window filled with the last records before key: the window
+ * ends there, the end of what the filters let through. */
+static void window_fill_back(struct logview *lv, const struct log_key *key)
+{
+	bool start = false;
+	long nb = fetch_backward(lv, key, JUMP, lv->rows, &start);
+	if (nb < 0) {
+		store_failed(lv);
+		nb = 0;
+	}
+	lv->n = (size_t)nb;
+	lv->at_start = start;
+	lv->at_end = true;
+}
+
 /* Fill the window around key: some records before it, the rest from it
  * on; returns the index of the first row at or after key (n when none).
  * Under a filter the records before are read only when the cursor goes
@@ -474,14 +489,7 @@ static size_t window_at(struct logview *lv, const struct log_key *key)
 	 * past the last match) said "no record matches" over forty that
 	 * did, then took the next filter from the start of the store. */
 	if (key && !lv->n && !lv->cancelled) {
-		nb = fetch_backward(lv, key, JUMP, lv->rows, &start);
-		if (nb < 0) {
-			store_failed(lv);
-			nb = 0;
-		}
-		lv->n = (size_t)nb;
-		lv->at_start = start;
-		lv->at_end = true;
+		window_fill_back(lv, key);
 		at = lv->n;	/* none at or after key: the caller takes the last */
 	}
 	window_base(lv);
@@ -495,15 +503,7 @@ static void window_at_end(struct logview *lv)
 	struct log_key end = { INT64_MAX, INT64_MAX, UINT64_MAX };
 	if (lv->f.range.has_to)
 		end.utc = lv->f.range.to + 1;
-	bool start = false;
-	long nb = fetch_backward(lv, &end, JUMP, lv->rows, &start);
-	if (nb < 0) {
-		store_failed(lv);
-		nb = 0;
-	}
-	lv->n = (size_t)nb;
-	lv->at_start = start;
-	lv->at_end = true;
+	window_fill_back(lv, &end);
 	window_base(lv);
 }
 

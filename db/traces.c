@@ -27,6 +27,18 @@ struct trace_writer {
 	bool moved;		/* a trace added or written back changed */
 	struct trace_verdict *added;
 	size_t n_added, cap_added;
+	struct link *links;	/* the trace being added's, by event id */
+	size_t cap_links;
+};
+
+/* One row of trace_events. A trace lists an event once (its flags ORed),
+ * sorted, before it is written: no conflict clause is then needed, and
+ * with none SQLite writes no statement journal (an upsert or a multi-row
+ * INSERT that can abort copies every 64 KiB page it touches into one,
+ * which was 5.7 GB of temp-file writes at 10M records). */
+struct link {
+	int64_t event_id;
+	uint8_t flags;
 };
 
 struct removed_trace {
@@ -74,7 +86,7 @@ static const char SQL_TARGET_INSERT[] =
 /* An event listed twice keeps both flags rather than failing the whole
  * rebuild. */
 static const char SQL_LINK_INSERT[] =
-	"INSERT INTO trace_events(trace_id, event_id, flags) VALUES(?1, ?2, ?3)"
+	"INSERT OR FAIL INTO trace_events(trace_id, event_id, flags) VALUES(?1, ?2, ?3)"
 	" ON CONFLICT DO UPDATE SET flags = flags | excluded.flags";
 /* A trace's links go LINKS_PER_INSERT to a statement (the rest one by
  * one): a statement's fixed work cost more than its 3-column row. The
@@ -82,7 +94,7 @@ static const char SQL_LINK_INSERT[] =
 #define LINKS_PER_INSERT 8
 #define LINK_ROWS4 "(?,?,?),(?,?,?),(?,?,?),(?,?,?)"
 static const char SQL_LINK_INSERT_MANY[] =
-	"INSERT INTO trace_events(trace_id, event_id, flags) VALUES"
+	"INSERT OR FAIL INTO trace_events(trace_id, event_id, flags) VALUES"
 	LINK_ROWS4 "," LINK_ROWS4
 	" ON CONFLICT DO UPDATE SET flags = flags | excluded.flags";
 
@@ -259,12 +271,11 @@ static int cmp_removed(const void *a, const void *b)
 
 /* A trace added by an update: the same as the one it replaces? */
 static void note_added(struct trace_writer *tw, const struct trace_row *t,
-		       const int64_t *event_ids, const uint8_t *event_flags,
-		       size_t n_events)
+		       size_t n_links)
 {
 	uint64_t links = 0;
-	for (size_t i = 0; i < n_events; i++)
-		links += link_hash(event_ids[i], event_flags ? event_flags[i] : 0);
+	for (size_t i = 0; i < n_links; i++)
+		links += link_hash(tw->links[i].event_id, tw->links[i].flags);
 	int64_t num[7] = {
 		t->first_utc, t->last_utc, t->hop_forward_to_push,
 		t->hop_push_to_receive, t->hop_receive_to_response, t->unmatched,
@@ -382,14 +393,52 @@ static int trace_step(struct store *s, sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+static int cmp_link(const void *a, const void *b)
+{
+	const struct link *x = a, *y = b;
+	return (x->event_id > y->event_id) - (x->event_id < y->event_id);
+}
+
+/* A trace's links into tw->links: sorted by event id, an event listed
+ * twice once with both flags (a merged trace may list one twice). The
+ * builder lists them in time order, so they are mostly sorted already. */
+static size_t links_gather(struct trace_writer *tw, const int64_t *event_ids,
+			   const uint8_t *event_flags, size_t n_events)
+{
+	if (n_events > tw->cap_links) {
+		tw->cap_links = n_events;
+		free(tw->links);
+		tw->links = xmalloc(n_events * sizeof(*tw->links));
+	}
+	bool sorted = true;
+	for (size_t i = 0; i < n_events; i++) {
+		tw->links[i] = (struct link){ event_ids[i],
+					      event_flags ? event_flags[i] : 0 };
+		if (i && event_ids[i] <= event_ids[i - 1])
+			sorted = false;
+	}
+	if (sorted)
+		return n_events;
+	qsort(tw->links, n_events, sizeof(*tw->links), cmp_link);
+	size_t n = 0;
+	for (size_t i = 0; i < n_events; i++) {
+		if (n && tw->links[n - 1].event_id == tw->links[i].event_id)
+			tw->links[n - 1].flags |= tw->links[i].flags;
+		else
+			tw->links[n++] = tw->links[i];
+	}
+	return n;
+}
+
 int store_traces_add(struct trace_writer *tw, const struct trace_row *t,
 		     const int64_t *event_ids, const uint8_t *event_flags,
 		     size_t n_events)
 {
 	if (tw->failed)
 		return -1;
+	size_t n_links = links_gather(tw, event_ids, event_flags, n_events);
 	if (tw->update)
-		note_added(tw, t, event_ids, event_flags, n_events);
+		note_added(tw, t, n_links);
 	sqlite3_stmt *st = tw->trace_insert;
 	sqlite3_bind_int64(st, 1, t->id);
 	bind_str(st, 2, t->guid);
@@ -431,24 +480,24 @@ int store_traces_add(struct trace_writer *tw, const struct trace_row *t,
 		if (trace_step(tw->s, st) < 0)
 			goto fail;
 	}
+	const struct link *l = tw->links;
 	size_t i = 0;
-	for (; i + LINKS_PER_INSERT <= n_events; i += LINKS_PER_INSERT) {
+	for (; i + LINKS_PER_INSERT <= n_links; i += LINKS_PER_INSERT) {
 		if (!(st = store_stmt(tw->s, SQL_LINK_INSERT_MANY)))
 			goto fail;
 		for (int k = 0; k < LINKS_PER_INSERT; k++) {
 			sqlite3_bind_int64(st, 3 * k + 1, t->id);
-			sqlite3_bind_int64(st, 3 * k + 2, event_ids[i + k]);
-			sqlite3_bind_int(st, 3 * k + 3,
-					 event_flags ? event_flags[i + k] : 0);
+			sqlite3_bind_int64(st, 3 * k + 2, l[i + k].event_id);
+			sqlite3_bind_int(st, 3 * k + 3, l[i + k].flags);
 		}
 		if (trace_step(tw->s, st) < 0)
 			goto fail;
 	}
 	st = tw->link_insert;
 	sqlite3_bind_int64(st, 1, t->id);
-	for (; i < n_events; i++) {
-		sqlite3_bind_int64(st, 2, event_ids[i]);
-		sqlite3_bind_int(st, 3, event_flags ? event_flags[i] : 0);
+	for (; i < n_links; i++) {
+		sqlite3_bind_int64(st, 2, l[i].event_id);
+		sqlite3_bind_int(st, 3, l[i].flags);
 		if (trace_step(tw->s, st) < 0)
 			goto fail;
 	}
@@ -472,6 +521,7 @@ static void trace_writer_free(struct trace_writer *tw)
 	for (size_t i = 0; i < tw->n_added; i++)
 		verdict_free(&tw->added[i]);
 	free(tw->added);
+	free(tw->links);
 	free(tw);
 }
 

@@ -83,20 +83,19 @@ static const char SQL_TARGET_INSERT[] =
 	"INSERT INTO trace_targets(trace_id, host, status, inferred,"
 	" received_utc, response_utc, return_code)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-/* An event listed twice keeps both flags rather than failing the whole
- * rebuild. */
+/* OR FAIL, not the default ABORT: a failure rolls the whole rebuild
+ * back anyway, and ABORT makes a multi-row statement keep a statement
+ * journal (see struct link). */
 static const char SQL_LINK_INSERT[] =
-	"INSERT OR FAIL INTO trace_events(trace_id, event_id, flags) VALUES(?1, ?2, ?3)"
-	" ON CONFLICT DO UPDATE SET flags = flags | excluded.flags";
+	"INSERT OR FAIL INTO trace_events(trace_id, event_id, flags)"
+	" VALUES(?1, ?2, ?3)";
 /* A trace's links go LINKS_PER_INSERT to a statement (the rest one by
- * one): a statement's fixed work cost more than its 3-column row. The
- * conflict clause applies row by row, as it does across statements. */
+ * one): a statement's fixed work cost more than its 3-column row. */
 #define LINKS_PER_INSERT 8
 #define LINK_ROWS4 "(?,?,?),(?,?,?),(?,?,?),(?,?,?)"
 static const char SQL_LINK_INSERT_MANY[] =
 	"INSERT OR FAIL INTO trace_events(trace_id, event_id, flags) VALUES"
-	LINK_ROWS4 "," LINK_ROWS4
-	" ON CONFLICT DO UPDATE SET flags = flags | excluded.flags";
+	LINK_ROWS4 "," LINK_ROWS4;
 
 /* TRACE_SELECT, STATUS_IN and TRACE_WHERE (store_internal.h) are shared
  * with the pages of db/pages.c. Each query below leads with the one term

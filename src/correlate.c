@@ -1716,20 +1716,24 @@ static int stream_flush(struct builder *b, int64_t now)
 
 /* The learned names and the mark of a store whose traces keep them, then
  * the commit; the writer is gone after. */
-static int finish_writer(struct builder *b, struct trace_writer *tw, int rc)
+/* What an update seeds its replay with; -1 marks a store whose traces
+ * were built by a tatrace that keeps them. On failure tw is aborted. */
+static int put_learned(struct builder *b, struct trace_writer *tw, int rc)
 {
-	/* What an update seeds its replay with; -1 marks a store whose
-	 * traces were built by a tatrace that keeps them. */
 	for (int64_t tt = 0; rc == 0 && tt < 256; tt++)
 		if (b->learned[tt])
 			rc = store_traces_learned_put(tw, tt, b->learned[tt]);
 	if (rc == 0)
 		rc = store_traces_learned_put(tw, -1, "");
-	if (rc == 0)
-		rc = store_traces_commit(tw);
-	else
+	if (rc != 0)
 		store_traces_abort(tw);
 	return rc;
+}
+
+static int finish_writer(struct builder *b, struct trace_writer *tw, int rc)
+{
+	rc = put_learned(b, tw, rc);
+	return rc == 0 ? store_traces_commit(tw) : rc;
 }
 
 static int write_all(struct builder *b, uint64_t *written)
@@ -1853,17 +1857,27 @@ static int rebuild_streamed(struct store *s, int64_t quiet_us,
 		rc = -1;
 	if (rc == 0 && !b.gave_up)
 		rc = stream_flush(&b, INT64_MAX);
-	if (b.tw && (rc != 0 || b.gave_up))
-		store_traces_abort(b.tw);
-	else if (b.tw)
-		rc = finish_writer(&b, b.tw, rc);
+	struct trace_writer *tw = b.tw;
+	if (tw && (rc != 0 || b.gave_up)) {
+		store_traces_abort(tw);
+		tw = NULL;
+	} else if (tw && (rc = put_learned(&b, tw, rc)) != 0) {
+		tw = NULL;
+	}
 	*gave_up = b.gave_up;
+	uint64_t written = (uint64_t)b.written;
 	if (stats) {
 		stats->events = b.events;
-		stats->traces = rc == 0 && !b.gave_up ? (uint64_t)b.written : 0;
 		stats->live_peak = b.peak_live;
 	}
+	/* Freed before the commit, which builds the traces' indexes: its
+	 * sorter would otherwise come on top of the builder's memory, and
+	 * that sum was the ingest's peak RSS with a million traces. */
 	builder_free(&b);
+	if (tw)
+		rc = store_traces_commit(tw);
+	if (stats)
+		stats->traces = rc == 0 && !*gave_up ? written : 0;
 	return rc;
 }
 

@@ -283,7 +283,14 @@ const char schema_event_index[] =
 	" WHERE lane = 3 OR kind = 3 OR kind = 9 OR kind = 16;";
 const char schema_event_index_drop[] =
 	"DROP INDEX IF EXISTS events_utc; DROP INDEX IF EXISTS events_findings;"
-	" DROP INDEX IF EXISTS events_for_findings;";
+	" DROP INDEX IF EXISTS events_for_findings;"
+	" DROP INDEX IF EXISTS events_learn;";
+/* events_learn: the events a host's bias is learned from when its logs
+ * carry none (db/resolve.c, which names the same kinds: forwarded, push
+ * started, task received). Built only when such a host is found. */
+const char schema_learn_index[] =
+	"CREATE INDEX IF NOT EXISTS events_learn ON events(kind, guid, utc,"
+	" file_id) WHERE kind = 4 OR kind = 6 OR kind = 10;";
 
 #define TRACE_HOP_INDEX(ine, col) \
 	"CREATE INDEX " ine "traces_" col " ON traces(" col ");"

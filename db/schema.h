@@ -17,9 +17,11 @@ int schema_check(sqlite3 *db, const char *path, bool create, bool *empty,
 int schema_ensure(sqlite3 *db, const char *path, bool create, bool empty,
 		  char *err, size_t errlen);
 
-/* Create and drop the indexes of the traces table (for its rebuild). */
+/* The events' and traces' indexes a bulk load or a rebuild drops and
+ * builds again, and the one bias learning builds when it first needs it. */
 extern const char schema_event_index[];
 extern const char schema_event_index_drop[];
+extern const char schema_learn_index[];
 extern const char schema_trace_indexes[];
 extern const char schema_trace_indexes_drop[];
 

@@ -310,6 +310,16 @@ static bool plain_copy(char *dst, const char *s, size_t len, bool json)
 			return false;
 		_mm_storeu_si128((__m128i *)(void *)(dst + i), v);
 	}
+	if (i < len && len >= 16) {
+		/* the rest as the 16 bytes ending the message, some copied
+		 * again: one check instead of a byte loop (messages are
+		 * nearly all 16 bytes or longer) */
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + len - 16));
+		if (!plain16(v, json))
+			return false;
+		_mm_storeu_si128((__m128i *)(void *)(dst + len - 16), v);
+		return true;
+	}
 #endif
 	for (; i < len; i++) {
 		if (!plain_byte((unsigned char)s[i], json))
@@ -336,10 +346,22 @@ static char *json_copy(char *dst, const char *s, size_t len)
 			_mm_storeu_si128((__m128i *)(void *)dst, v);
 		}
 #endif
-		/* a chunk with a byte to escape, byte by byte; then on */
-		size_t end = i + 16 < len ? i + 16 : len;
 		if (i == len)
 			return dst;
+#ifdef __SSE2__
+		if (len >= 16 && len - i < 16) {
+			/* the rest as the 16 bytes ending s, when they are
+			 * plain: those before i were copied unescaped, so
+			 * they go back over the same bytes at dst */
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + len - 16));
+			if (plain16(v, true)) {
+				_mm_storeu_si128((__m128i *)(void *)(dst - (i - (len - 16))), v);
+				return dst + (len - i);
+			}
+		}
+#endif
+		/* a chunk with a byte to escape, byte by byte; then on */
+		size_t end = i + 16 < len ? i + 16 : len;
 		for (; i < end; i++) {
 			unsigned char c = (unsigned char)s[i];
 			if (c == '"' || c == '\\')

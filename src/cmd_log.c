@@ -118,6 +118,7 @@ struct file_cells {
 struct utc_text {
 	bool set;
 	int64_t sec;		/* the second the text is of */
+	int64_t day;		/* and its day (UTC) */
 	char text[32];
 	size_t len;
 };
@@ -125,10 +126,39 @@ struct utc_text {
 /* Decimal digits of v ending at end; returns where they start. */
 static char *digits_of(char *end, unsigned long long v)
 {
-	do
-		*--end = (char)('0' + v % 10);
-	while (v /= 10);
+	/* two digits a division: line numbers have five or six */
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	while (v >= 100) {
+		end -= 2;
+		memcpy(end, pairs + v % 100 * 2, 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		end -= 2;
+		memcpy(end, pairs + v * 2, 2);
+	} else {
+		*--end = (char)('0' + v);
+	}
 	return end;
+}
+
+/* v in decimal at p: at most 20 bytes, and up to 24 bytes after them
+ * written over (a copy of a fixed size, as a variable one is a call to
+ * memcpy, and there are several a row): the room must have them. */
+#define DEC_SLACK 24
+
+static char *put_dec(char *p, long long v)
+{
+	unsigned long long mag = v < 0 ? 0ull - (unsigned long long)v :
+				 (unsigned long long)v;
+	if (v < 0)
+		*p++ = '-';
+	char d[2 * DEC_SLACK], *num = digits_of(d + DEC_SLACK, mag);
+	memcpy(p, num, DEC_SLACK);
+	return p + (d + DEC_SLACK - num);
 }
 
 static void put_int(struct buf *b, long long v)
@@ -147,16 +177,58 @@ static void put_lit(struct buf *b, const char *lit)
 	buf_append(b, lit, strlen(lit));
 }
 
-/* format_utc_ms of utc_us, formatted anew once a second: within a second
- * only the milliseconds before the final 'Z' change. */
+/* Copies of a row's cached cells go in whole CHUNK-byte pieces: a copy
+ * of a fixed size is a few vector moves, one of a variable size a call
+ * to memcpy, several a row. So the cells keep CHUNK bytes readable past
+ * their ends (cell_slack) and a row's room has ROW_SLACK bytes more than
+ * it uses: what a piece writes past its cell, the row's next bytes write
+ * over, or it lies past the buffer's end. */
+#define CHUNK 16
+#define ROW_SLACK 64
+
+static char *put_chunks(char *o, const char *s, size_t n)
+{
+	for (size_t k = 0; k < n; k += CHUNK)
+		memcpy(o + k, s + k, CHUNK);
+	return o + n;
+}
+
+static void cell_slack(struct buf *cell)
+{
+	buf_reserve(cell, CHUNK);
+}
+
+/* Two digits of v (< 100) at p. */
+static void put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
+#define SEC_PER_DAY 86400
+
+/* format_utc_ms of utc_us, whose date is formatted anew once a day and
+ * its "HH:MM:SS" once a second: interleaved logs change second every
+ * few records (format_utc_ms each time was 5% of a JSON log), and within
+ * a second only the milliseconds before the final 'Z' change. */
 static const char *utc_text(struct utc_text *u, int64_t utc_us)
 {
 	int64_t sec = utc_us / US_PER_SEC - (utc_us % US_PER_SEC < 0);
 	if (!u->set || sec != u->sec) {
-		format_utc_ms(utc_us, u->text);
-		u->len = strlen(u->text);
+		int64_t day = sec / SEC_PER_DAY - (sec % SEC_PER_DAY < 0);
+		if (!u->set || day != u->day) {
+			format_utc_ms(utc_us, u->text);
+			u->len = strlen(u->text);
+			u->day = day;
+			u->set = true;
+		} else {	/* ...THH:MM:SS.mmmZ */
+			int in_day = (int)(sec - day * SEC_PER_DAY);
+			char *t = u->text + u->len - 13;
+			put2(t, in_day / 3600);
+			put2(t + 3, in_day / 60 % 60);
+			put2(t + 6, in_day % 60);
+		}
 		u->sec = sec;
-		u->set = true;
 	}
 	int ms = (int)((utc_us - sec * US_PER_SEC) / 1000);
 	u->text[u->len - 4] = (char)('0' + ms / 100);
@@ -189,15 +261,18 @@ static void cells_fill(struct file_cells *fc, enum out_format fmt,
 		put_lit(&fc->head, ",\"file_id\":");
 		put_int(&fc->head, (long long)r->file_id);
 		put_lit(&fc->head, ",\"line\":");
+		cell_slack(&fc->head);
 		return;
 	}
 	term_field(&fc->head, r->host, 14);
 	put_lit(&fc->head, " ");
 	const char *name = base_name(r->path);
 	if (plain_ascii(name)) {
-		fc->name = xstrdup(name);
 		fc->name_len = strlen(name);
+		fc->name = xcalloc(1, fc->name_len + CHUNK);	/* put_chunks */
+		memcpy(fc->name, name, fc->name_len);
 	}
+	cell_slack(&fc->head);
 }
 
 static void cells_component(struct file_cells *fc, enum out_format fmt,
@@ -215,10 +290,12 @@ static void cells_component(struct file_cells *fc, enum out_format fmt,
 		put_lit(&fc->comp_cell, ",\"component\":");
 		json_string(&fc->comp_cell, comp, strlen(comp));
 		put_lit(&fc->comp_cell, ",\"thread\":");
+		cell_slack(&fc->comp_cell);
 		return;
 	}
 	term_field(&fc->comp_cell, comp[0] ? comp : "-", 24);
 	put_lit(&fc->comp_cell, " ");
+	cell_slack(&fc->comp_cell);
 }
 
 static struct file_cells *cells_of(struct file_cells *cache,
@@ -411,17 +488,13 @@ struct log_out {
 	struct utc_text utc;
 };
 
-/* A JSON number (or null when !known) at p; at most 21 bytes. */
+/* A JSON number (or null when !known) at p; at most 21 bytes, and
+ * DEC_SLACK more written over (put_dec). */
 static char *put_num(char *p, bool known, long long v)
 {
 	if (!known)
 		return put_s(p, "null");
-	char d[24], *num = digits_of(d + sizeof(d), v < 0 ?
-				     0ull - (unsigned long long)v :
-				     (unsigned long long)v);
-	if (v < 0)
-		*--num = '-';
-	return put(p, num, (size_t)(d + sizeof(d) - num));
+	return put_dec(p, v);
 }
 
 /* One record as a JSON object, after the separator from the one before
@@ -430,21 +503,19 @@ static void record_json(struct log_out *o, const struct stored_record *r)
 {
 	struct buf *b = &o->b;
 	struct file_cells *fc = cells_of(o->cells, OUT_JSON, r);
-	char d[24], *num;
-	char *p = room(b, 162 + fc->head.len + fc->comp_cell.len);
+	char *p = room(b, 162 + fc->head.len + fc->comp_cell.len + ROW_SLACK);
 	p = o->n ? put_s(p, ",\n") : put_s(p, "\n");
 	if (r->dated) {	/* else before the file's first time: no time */
 		const char *utc = utc_text(&o->utc, r->utc_us);
 		p = put_s(p, "{\"utc\":\"");
-		p = put(p, utc, o->utc.len);
+		p = put_chunks(p, utc, o->utc.len);	/* text[32] */
 		p = put_s(p, "\",\"host\":");
 	} else {
 		p = put_s(p, "{\"utc\":null,\"host\":");
 	}
-	p = put(p, fc->head.data, fc->head.len);
-	num = digits_of(d + sizeof(d), r->line);
-	p = put(p, num, (size_t)(d + sizeof(d) - num));
-	p = put(p, fc->comp_cell.data, fc->comp_cell.len);
+	p = put_chunks(p, fc->head.data, fc->head.len);
+	p = put_dec(p, r->line);
+	p = put_chunks(p, fc->comp_cell.data, fc->comp_cell.len);
 	p = put_num(p, r->thread >= 0, r->thread);
 	p = put_s(p, ",\"type\":");
 	p = put_num(p, r->type >= 0, r->type);
@@ -457,7 +528,7 @@ static void record_json(struct log_out *o, const struct stored_record *r)
 	const char *src = offset_source_name(r->offset_source);
 	const char *tt = r->text + r->time_text.off;
 	size_t tlen = r->time_text.len;
-	p = room(b, 96 + strlen(src) + 2 * tlen + PLAIN_SLACK + 3);
+	p = room(b, 96 + strlen(src) + 2 * tlen + PLAIN_SLACK + 3 + ROW_SLACK);
 	p = put_s(p, ",\"offset_source\":\"");
 	p = put(p, src, strlen(src));
 	p = put_s(p, "\",\"bias\":");
@@ -493,15 +564,17 @@ static void record_json(struct log_out *o, const struct stored_record *r)
 static char *where_cell(char *p, struct buf *b, const struct file_cells *fc,
 			const struct stored_record *r)
 {
-	char d[12], *num = digits_of(d + sizeof(d), r->line);
-	size_t nd = (size_t)(d + sizeof(d) - num);
+	/* the digits end at d + 12, which leaves d a CHUNK past them */
+	char d[12 + CHUNK], *num = digits_of(d + 12, r->line);
+	size_t nd = (size_t)(d + 12 - num);
 	if (fc->name && fc->name_len + 1 + nd <= WHERE_WIDTH) {
-		p = put(p, fc->name, fc->name_len);
+		char *cell = p;
+		p = put_chunks(p, fc->name, fc->name_len);
 		*p++ = ':';
-		p = put(p, num, nd);
-		size_t pad = WHERE_WIDTH - fc->name_len - 1 - nd;
-		memset(p, ' ', pad);
-		return p + pad;
+		p = put_chunks(p, num, nd);
+		/* the padding, and spaces into the slack past it */
+		memset(p, ' ', WHERE_WIDTH);
+		return cell + WHERE_WIDTH;
 	}
 	if (fc->name) {
 		bool utf8 = output_utf8_locale();
@@ -532,19 +605,19 @@ static void record_table(struct log_out *o, const struct stored_record *r)
 	 * unless a cell needs escapes (then term_field reserves its own) */
 	size_t fixed = 24 + 2 + fc->head.len + WHERE_ROOM + 1 +
 		       fc->comp_cell.len + 3;
-	char *p = room(b, fixed);
+	char *p = room(b, fixed + ROW_SLACK);
 	if (r->dated)
 		memcpy(p, utc_text(&o->utc, r->utc_us), 24);
 	else
 		memset(p, ' ', 24);
 	p += 24;
 	p = put(p, r->timed || !r->dated ? "  " : "~ ", 2);
-	p = put(p, fc->head.data, fc->head.len);
+	p = put_chunks(p, fc->head.data, fc->head.len);
 	p = where_cell(p, b, fc, r);
 	commit_to(b, p);
-	p = room(b, 1 + fc->comp_cell.len + 3);
+	p = room(b, 1 + fc->comp_cell.len + 3 + ROW_SLACK);
 	*p++ = ' ';
-	p = put(p, fc->comp_cell.data, fc->comp_cell.len);
+	p = put_chunks(p, fc->comp_cell.data, fc->comp_cell.len);
 	*p++ = sev_tag[severity_of(r->type, r->keyword_sev)];
 	*p++ = ' ';
 	commit_to(b, p);

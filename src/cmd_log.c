@@ -365,9 +365,10 @@ static void commit_to(struct buf *b, char *end)
 #define PLAIN_SLACK 16
 
 #ifdef __SSE2__
-/* Whether the 16 bytes at v are printable ASCII (and, for JSON, no quote
- * or backslash). Signed compares: bytes >= 0x80 are negative. */
-static bool plain16(__m128i v, bool json)
+/* Which of the 16 bytes at v (a bit each) are printable ASCII (and, for
+ * JSON, no quote or backslash). Signed compares: bytes >= 0x80 are
+ * negative. */
+static unsigned plain16_mask(__m128i v, bool json)
 {
 	__m128i ok = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1f)),
 				   _mm_cmplt_epi8(v, _mm_set1_epi8(0x7f)));
@@ -376,7 +377,12 @@ static bool plain16(__m128i v, bool json)
 					   _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
 		ok = _mm_andnot_si128(bad, ok);
 	}
-	return _mm_movemask_epi8(ok) == 0xffff;
+	return (unsigned)_mm_movemask_epi8(ok);
+}
+
+static bool plain16(__m128i v, bool json)
+{
+	return plain16_mask(v, json) == 0xffff;
 }
 #endif
 
@@ -420,44 +426,61 @@ static bool plain_copy(char *dst, const char *s, size_t len, bool json)
  * ASCII, with its quotes and backslashes escaped as json_string escapes
  * them (a CMTrace time text has quotes: time="..." date="..."); the end,
  * or NULL (dst[0, 2 * len + PLAIN_SLACK) clobbered) for any other byte,
- * which the generic json_string then writes. */
+ * which the generic json_string then writes. 16 bytes at a time, also
+ * across an escape: the bytes before it are stored as a chunk, the rest
+ * over-written from after it; the last partial chunk is the 16 bytes
+ * ending s, merged over the bytes already at dst. */
 static char *json_copy(char *dst, const char *s, size_t len)
 {
 	size_t i = 0;
-	for (;;) {
 #ifdef __SSE2__
-		for (; i + 16 <= len; i += 16, dst += 16) {
+	/* tail_keep + r: 16 - r bytes of 0, then r of 0xff */
+	static const unsigned char tail_keep[32] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	};
+	while (len >= 16) {
+		unsigned bad;
+		size_t take;
+		if (i + 16 <= len) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-			if (!plain16(v, true))
-				break;
+			bad = ~plain16_mask(v, true) & 0xffffu;
 			_mm_storeu_si128((__m128i *)(void *)dst, v);
-		}
-#endif
-		if (i == len)
-			return dst;
-#ifdef __SSE2__
-		if (len >= 16 && len - i < 16) {
-			/* the rest as the 16 bytes ending s, when they are
-			 * plain: those before i were copied unescaped, so
-			 * they go back over the same bytes at dst */
+			take = bad ? (size_t)__builtin_ctz(bad) : 16;
+		} else {
+			if (i == len)
+				return dst;
+			size_t r = len - i, sh = 16 - r;
 			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + len - 16));
-			if (plain16(v, true)) {
-				_mm_storeu_si128((__m128i *)(void *)(dst - (i - (len - 16))), v);
-				return dst + (len - i);
-			}
+			bad = (~plain16_mask(v, true) & 0xffffu) >> sh;
+			__m128i keep = _mm_loadu_si128((const __m128i *)(const void *)(tail_keep + r));
+			__m128i prev = _mm_loadu_si128((const __m128i *)(void *)(dst - sh));
+			_mm_storeu_si128((__m128i *)(void *)(dst - sh),
+					 _mm_or_si128(_mm_andnot_si128(keep, prev),
+						      _mm_and_si128(keep, v)));
+			take = bad ? (size_t)__builtin_ctz(bad) : r;
 		}
-#endif
-		/* a chunk with a byte to escape, byte by byte; then on */
-		size_t end = i + 16 < len ? i + 16 : len;
-		for (; i < end; i++) {
-			unsigned char c = (unsigned char)s[i];
-			if (c == '"' || c == '\\')
-				*dst++ = '\\';
-			else if (c < 0x20 || c >= 0x7f)
-				return NULL;
-			*dst++ = (char)c;
-		}
+		dst += take;
+		i += take;
+		if (!bad)
+			continue;
+		unsigned char c = (unsigned char)s[i++];
+		if (c != '"' && c != '\\')
+			return NULL;
+		*dst++ = '\\';
+		*dst++ = (char)c;
 	}
+#endif
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			*dst++ = '\\';
+		else if (c < 0x20 || c >= 0x7f)
+			return NULL;
+		*dst++ = (char)c;
+	}
+	return dst;
 }
 
 /* The message escaped for a terminal after the row's cells. */

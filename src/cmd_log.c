@@ -510,8 +510,19 @@ static void put_json_message(struct buf *b, const char *s, size_t len)
 	json_string(b, s, len);
 }
 
+/* A JSON row's text around a name (its severity, its offset source),
+ * made once per name: no strlen and copy of the name per row. */
+struct name_frag {
+	char text[48];		/* whole CHUNKs: put_chunks */
+	size_t len;		/* 0: not made yet */
+};
+
+#define SOURCES 256	/* offset sources are stored in a byte */
+
 struct log_out {
 	struct buf b;
+	struct name_frag sev_frag[SEV_COUNT];	/* ,"severity":"S","message": */
+	struct name_frag src_frag[SOURCES];	/* ,"offset_source":"S","bias": */
 	enum out_format fmt;
 	unsigned long long n;
 	pcre2_code *re;
@@ -528,6 +539,15 @@ static char *put_num(char *p, bool known, long long v)
 	if (!known)
 		return put_s(p, "null");
 	return put_dec(p, v);
+}
+
+static void frag_make(struct name_frag *f, const char *pre, const char *name,
+		      const char *post)
+{
+	f->len = (size_t)snprintf(f->text, sizeof(f->text), "%s%s%s", pre, name,
+				  post);
+	if (f->len >= sizeof(f->text))
+		die("a JSON name fragment is too long");
 }
 
 /* One record as a JSON object, after the separator from the one before
@@ -552,19 +572,22 @@ static void record_json(struct log_out *o, const struct stored_record *r)
 	p = put_num(p, r->thread >= 0, r->thread);
 	p = put_s(p, ",\"type\":");
 	p = put_num(p, r->type >= 0, r->type);
-	p = put_s(p, ",\"severity\":\"");
-	const char *sev = severity_name(severity_of(r->type, r->keyword_sev));
-	p = put(p, sev, strlen(sev));
-	p = put_s(p, "\",\"message\":");
+	enum severity sev = severity_of(r->type, r->keyword_sev);
+	struct name_frag *f = &o->sev_frag[sev];
+	if (!f->len)
+		frag_make(f, ",\"severity\":\"", severity_name(sev), "\",\"message\":");
+	p = put_chunks(p, f->text, f->len);
 	commit_to(b, p);
 	put_json_message(b, r->text + r->message.off, r->message.len);
-	const char *src = offset_source_name(r->offset_source);
 	const char *tt = r->text + r->time_text.off;
 	size_t tlen = r->time_text.len;
-	p = room(b, 96 + strlen(src) + 2 * tlen + PLAIN_SLACK + 3 + ROW_SLACK);
-	p = put_s(p, ",\"offset_source\":\"");
-	p = put(p, src, strlen(src));
-	p = put_s(p, "\",\"bias\":");
+	p = room(b, 96 + sizeof(o->src_frag[0].text) + 2 * tlen + PLAIN_SLACK +
+		    3 + ROW_SLACK);
+	f = &o->src_frag[(uint8_t)r->offset_source];
+	if (!f->len)
+		frag_make(f, ",\"offset_source\":\"",
+			  offset_source_name(r->offset_source), "\",\"bias\":");
+	p = put_chunks(p, f->text, f->len);
 	p = put_num(p, true, r->bias_min);
 	if (r->timed)
 		p = put_s(p, ",\"timed\":true,\"partial\":");

@@ -48,7 +48,9 @@
  * store_log_next_stored leaves the decoding to the caller: a run reads
  * its block's stored text alone and hands it out with the first record
  * it gives of the block, then records as offsets into it (`log` decodes
- * and formats on a second thread, in the order handed out). */
+ * and formats on a second thread, in the order handed out);
+ * store_log_next_entry does the same into a compact log_entry, filled
+ * in place in `log`'s batch. */
 #include "store_internal.h"
 
 #include <stdio.h>
@@ -1017,12 +1019,15 @@ static void lc_ref(const struct log_cursor *c, struct lc_run *r,
 		ref->raw_len = r->stored_raw;
 		ref->block_id = r->block_id;
 		ref->file_id = r->file->id;
+		ref->host = r->file->host;
+		ref->path = r->file->path;
 		r->stored_new = false;
 	}
 }
 
-static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
-		   int *pcre2_rc, struct log_text_ref *ref)
+/* The run whose record comes next (dir), its entry in r->ent: 0, or
+ * STORE_LOG_END, -1 or STORE_LOG_CANCELLED. */
+static int lc_win(struct log_cursor *c, int dir, struct lc_run **won)
 {
 	int rc;
 	if (c->dir != dir)
@@ -1043,7 +1048,29 @@ static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
 		return rc;
 	if (!c->nruns || lc_is_end(&c->keys[c->top]))
 		return STORE_LOG_END;
-	struct lc_run *r = &c->runs[c->top];
+	*won = &c->runs[c->top];
+	return 0;
+}
+
+/* Past the record of r just handed out; its block stays held, so the
+ * record's text stays valid. */
+static int lc_took(struct log_cursor *c, struct lc_run *r, int dir)
+{
+	if (dir == FWD)
+		r->pos++;
+	else
+		r->pos--;
+	c->dirty = true;
+	return r->ent_rc ? STORE_LOG_LIMITED : STORE_LOG_RECORD;
+}
+
+static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
+		   int *pcre2_rc, struct log_text_ref *ref)
+{
+	struct lc_run *r;
+	int rc = lc_win(c, dir, &r);
+	if (rc)
+		return rc;
 	if (ref) {
 		if (lc_stored(c, r) < 0)
 			return -1;
@@ -1056,13 +1083,30 @@ static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
 	}
 	if (pcre2_rc)
 		*pcre2_rc = r->ent_rc;
-	/* step over it; its block stays held, so out's text stays valid */
-	if (dir == FWD)
-		r->pos++;
-	else
-		r->pos--;
-	c->dirty = true;
-	return r->ent_rc ? STORE_LOG_LIMITED : STORE_LOG_RECORD;
+	return lc_took(c, r, dir);
+}
+
+/* store_record_of_entry's fields, as a log_entry. */
+static void lc_entry(const struct log_cursor *c, const struct lc_run *r,
+		     struct log_entry *out)
+{
+	const struct block_entry *e = &r->ent;
+	const char *comp = "";
+	if (e->comp_id && e->comp_id < c->ncomp_names && c->comp_names[e->comp_id])
+		comp = c->comp_names[e->comp_id];
+	out->utc_us = e->utc_us;
+	out->component = comp;
+	out->line = e->line;
+	out->thread = e->thread;
+	out->message = (struct span){ e->msg_off, e->msg_len };
+	out->time_text = (struct span){ e->time_off, e->time_len };
+	out->bias_min = e->bias_min == BLOCKFMT_NO_BIAS ? 0 : e->bias_min;
+	out->type = e->type;
+	out->keyword_sev = e->keyword_sev;
+	out->offset_source = e->offset_source;
+	out->flags = (uint8_t)((e->flags & BLOCKFMT_TIMED ? LOG_ENTRY_TIMED : 0) |
+			       (e->flags & BLOCKFMT_DATED ? LOG_ENTRY_DATED : 0) |
+			       (e->flags & BLOCKFMT_PARTIAL ? LOG_ENTRY_PARTIAL : 0));
 }
 
 /* ---- the API ---- */
@@ -1225,6 +1269,22 @@ int store_log_next_stored(struct log_cursor *c, struct stored_record *out,
 			  struct log_text_ref *ref)
 {
 	return lc_step(c, FWD, out, NULL, ref);
+}
+
+int store_log_next_entry(struct log_cursor *c, struct log_entry *out,
+			 struct log_text_ref *ref)
+{
+	struct lc_run *r;
+	int rc = lc_win(c, FWD, &r);
+	if (rc)
+		return rc;
+	if (lc_stored(c, r) < 0)
+		return -1;
+	lc_entry(c, r, out);
+	lc_ref(c, r, ref);
+	out->run = ref->run;
+	out->off = ref->off;
+	return lc_took(c, r, FWD);
 }
 
 int store_log_corrupt(struct log_cursor *c, const struct log_text_ref *ref,

@@ -706,12 +706,13 @@ static int log_format(struct log_out *o, const struct stored_record *r)
  * decodes the blocks' texts, formats the rows and writes them in the
  * order received, so the output is the same bytes. The cursor hands out
  * a block's stored (LZ4) text with the first record of it its run gives
- * (store_log_next_stored); the batch keeps a copy of it (a few KiB) and
+ * (store_log_next_entry, which fills the record in its batch slot); the
+ * batch keeps a copy of the text (a few KiB) and
  * the second thread decodes it into that run's buffer, which the run's
  * records after it are slices of: in stream order, a run's records of
  * one block all come before its next block. The host, path and
  * component strings are the cursor's own for its life, which outlasts
- * the thread. Memory: two batches (one filled while the other is
+ * the thread. Memory: BATCHES batches (one filled while others are
  * written) and one decoded block per run, as the cursor's own would be.
  * With --grep the cursor decodes (it matches the text) and rows are
  * formatted here; TATRACE_LOG_THREADS=1 does that for a full log too,
@@ -721,29 +722,19 @@ static int log_format(struct log_out *o, const struct stored_record *r)
 #define BATCH_RECORDS 2048
 #define BATCH_STORED (512 * 1024)	/* a batch is handed over past this */
 
-/* What a row needs of a record, in a quarter of a stored_record: the
- * batches cross from one core's cache to the other's. What a run's
- * records share (file id, host, path) comes with its blocks. */
+/* What a row needs of a record (the cursor fills it in place: the
+ * batches cross from one core's cache to the other's, so it is a third
+ * of a stored_record). What a run's records share (file id, host, path)
+ * comes with its blocks. */
 struct pipe_rec {
-	int64_t utc_us;
-	const char *component;
-	uint32_t run, off;	/* its text: at off in its run's block */
-	uint32_t line;
-	int32_t thread;
-	struct span message, time_text;
+	struct log_entry e;
 	int32_t block;		/* its run's new block first (an index in
 				 * the batch's blocks), or -1 */
-	int32_t bias_min;
-	int8_t type;
-	uint8_t keyword_sev, offset_source, flags;	/* PIPE_* */
 };
-
-enum { PIPE_TIMED = 1, PIPE_DATED = 2, PIPE_PARTIAL = 4 };
 
 struct pipe_block {
 	struct log_text_ref ref;	/* stored: NULL, it is at stored_at */
 	size_t stored_at;	/* in the batch's stored bytes */
-	const char *host, *path;	/* the cursor's, of ref.file_id */
 };
 
 /* Cache-line aligned, as are the pipe's fields of each thread: the merge
@@ -809,8 +800,8 @@ static bool pipe_decode(struct log_pipe *p, struct log_batch *b, int32_t k)
 	}
 	struct run_text *t = &p->runs[run];
 	t->file_id = pb->ref.file_id;
-	t->host = pb->host;
-	t->path = pb->path;
+	t->host = pb->ref.host;
+	t->path = pb->ref.path;
 	if (pb->ref.raw_len + 1 > t->cap) {	/* + 1: never malloc(0) */
 		free(t->data);
 		t->cap = pb->ref.raw_len + 1;
@@ -836,11 +827,11 @@ pipe_prefetch(const struct log_pipe *p, const struct log_batch *b, size_t i)
 {
 	if (i >= b->n)
 		return;
-	const struct pipe_rec *pr = &b->recs[i];
-	if (pr->run >= p->nruns || !p->runs[pr->run].data)
+	const struct log_entry *e = &b->recs[i].e;
+	if (e->run >= p->nruns || !p->runs[e->run].data)
 		return;
-	const char *m = p->runs[pr->run].data + pr->off + pr->message.off;
-	size_t len = pr->message.len < 256 ? pr->message.len : 256;
+	const char *m = p->runs[e->run].data + e->off + e->message.off;
+	size_t len = e->message.len < 256 ? e->message.len : 256;
 	for (size_t k = 0; k < len; k += 64)
 		__builtin_prefetch(m + k);
 	__builtin_prefetch(m + len);
@@ -855,23 +846,24 @@ static int pipe_write(struct log_pipe *p, struct log_batch *b)
 		pipe_prefetch(p, b, i + PREFETCH_AHEAD);
 		if (pr->block >= 0 && !pipe_decode(p, b, pr->block))
 			return 1;
-		const struct run_text *t = &p->runs[pr->run];
+		const struct log_entry *e = &pr->e;
+		const struct run_text *t = &p->runs[e->run];
 		struct stored_record r = {
 			.file_id = t->file_id,
-			.line = pr->line,
-			.utc_us = pr->utc_us,
-			.bias_min = pr->bias_min,
-			.offset_source = (enum offset_source)pr->offset_source,
-			.timed = pr->flags & PIPE_TIMED,
-			.dated = pr->flags & PIPE_DATED,
-			.partial = pr->flags & PIPE_PARTIAL,
-			.type = pr->type,
-			.keyword_sev = pr->keyword_sev,
-			.thread = pr->thread,
-			.text = t->data + pr->off,
-			.message = pr->message,
-			.time_text = pr->time_text,
-			.component = pr->component,
+			.line = e->line,
+			.utc_us = e->utc_us,
+			.bias_min = e->bias_min,
+			.offset_source = (enum offset_source)e->offset_source,
+			.timed = e->flags & LOG_ENTRY_TIMED,
+			.dated = e->flags & LOG_ENTRY_DATED,
+			.partial = e->flags & LOG_ENTRY_PARTIAL,
+			.type = e->type,
+			.keyword_sev = e->keyword_sev,
+			.thread = e->thread,
+			.text = t->data + e->off,
+			.message = e->message,
+			.time_text = e->time_text,
+			.component = e->component,
 			.host = t->host,
 			.path = t->path,
 		};
@@ -937,31 +929,22 @@ static int pipe_hand(struct log_pipe *p)
 	return gone;
 }
 
-/* A record into the batch being filled, with its block's stored text
- * when the cursor hands out a new one. 1 when the thread stopped. */
-static int pipe_add(struct log_pipe *p, const struct stored_record *r,
-		    const struct log_text_ref *ref)
+/* Where the cursor puts the next record: in place in the batch being
+ * filled. */
+static struct log_entry *pipe_slot(struct log_pipe *p)
+{
+	struct log_batch *b = &p->batch[p->fill];
+	return &b->recs[b->n].e;
+}
+
+/* The record just put in the slot taken into the batch, with its block's
+ * stored text when the cursor hands out a new one. 1 when the thread
+ * stopped. */
+static int pipe_add(struct log_pipe *p, const struct log_text_ref *ref)
 {
 	struct log_batch *b = &p->batch[p->fill];
 	struct pipe_rec *pr = &b->recs[b->n++];
-	*pr = (struct pipe_rec){
-		.utc_us = r->utc_us,
-		.component = r->component,
-		.run = ref->run,
-		.off = ref->off,
-		.line = r->line,
-		.thread = r->thread,
-		.message = r->message,
-		.time_text = r->time_text,
-		.block = -1,
-		.bias_min = r->bias_min,
-		.type = r->type,
-		.keyword_sev = r->keyword_sev,
-		.offset_source = (uint8_t)r->offset_source,
-		.flags = (uint8_t)((r->timed ? PIPE_TIMED : 0) |
-				   (r->dated ? PIPE_DATED : 0) |
-				   (r->partial ? PIPE_PARTIAL : 0)),
-	};
+	pr->block = -1;
 	if (ref->stored) {
 		if (b->nblocks == b->capblocks) {
 			b->capblocks = b->capblocks ? 2 * b->capblocks : 64;
@@ -971,8 +954,6 @@ static int pipe_add(struct log_pipe *p, const struct stored_record *r,
 		pb->ref = *ref;
 		pb->ref.stored = NULL;
 		pb->stored_at = b->stored.len;
-		pb->host = r->host;
-		pb->path = r->path;
 		buf_append(&b->stored, ref->stored, ref->stored_len);
 		pr->block = (int32_t)b->nblocks++;
 	}
@@ -1042,11 +1023,10 @@ static void log_limit(struct log_out *o, const struct stored_record *r,
 static int log_merge_threaded(struct log_cursor *c, struct log_out *o)
 {
 	struct log_pipe *p = pipe_start(o);
-	struct stored_record rec;
 	struct log_text_ref ref;
 	int rc;
-	while ((rc = store_log_next_stored(c, &rec, &ref)) == STORE_LOG_RECORD)
-		if (pipe_add(p, &rec, &ref))
+	while ((rc = store_log_next_entry(c, pipe_slot(p), &ref)) == STORE_LOG_RECORD)
+		if (pipe_add(p, &ref))
 			break;
 	int prc = pipe_finish(p, c, o);
 	return prc < 0 || (rc != STORE_LOG_RECORD && rc != STORE_LOG_END) ? -1 : 0;

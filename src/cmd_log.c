@@ -803,8 +803,13 @@ static bool pipe_decode(struct log_pipe *p, struct log_batch *b, int32_t k)
 	t->host = pb->ref.host;
 	t->path = pb->ref.path;
 	if (pb->ref.raw_len + 1 > t->cap) {	/* + 1: never malloc(0) */
+		/* room for a whole block (STORE_BLOCK_BYTES, more only
+		 * for a long record): sized to each block's text, a run's
+		 * buffer was freed and taken anew (fresh pages, faulted in
+		 * and zeroed) for most blocks that were a little longer */
+		size_t cap = pb->ref.raw_len + 1;
 		free(t->data);
-		t->cap = pb->ref.raw_len + 1;
+		t->cap = cap > STORE_BLOCK_BYTES + 1 ? cap : STORE_BLOCK_BYTES + 1;
 		t->data = xmalloc(t->cap);
 	}
 	if (blocktext_decode_into(b->stored.data + pb->stored_at, pb->ref.stored_len,

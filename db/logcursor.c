@@ -48,7 +48,9 @@
  * store_log_next_stored leaves the decoding to the caller: a run reads
  * its block's stored text alone and hands it out with the first record
  * it gives of the block, then records as offsets into it (`log` decodes
- * and formats on a second thread, in the order handed out). */
+ * and formats on a second thread, in the order handed out);
+ * store_log_next_entry does the same into a compact log_entry, filled
+ * in place in `log`'s batch. */
 #include "store_internal.h"
 
 #include <stdio.h>
@@ -164,9 +166,10 @@ struct lc_key {
  * through the run's index (the levels' loads do not wait on each other,
  * only the compares do). */
 struct lc_node {
-	uint64_t utc;		/* as in lc_key */
+	uint64_t utc;		/* as in lc_key; packed: lc_tree_key's */
 	uint32_t run;
-	uint32_t idx;		/* the run */
+	uint32_t idx;		/* the run (packed: not kept up, the key
+				 * names it) */
 };
 
 struct log_cursor {
@@ -889,32 +892,54 @@ static void lc_exact(struct log_cursor *c, struct lc_run *r, bool none)
  * level. Run i is leaf k + i (k runs), node p's children are 2p and
  * 2p + 1, and tree[p] holds the loser there, top the winner. */
 
+/* Packed keys hold their run in their low bits (run_bits: the run
+ * index, complemented going back), but for the end key, which the tree
+ * holds as all ones over the run's bits instead: past every real key,
+ * and each run's its own. So a packed tree's keys are all distinct and
+ * name their runs: a node needs no run index, and playing a key up is a
+ * min and a max a level (lc_replay_packed). */
+static uint64_t lc_run_mask(const struct log_cursor *c)
+{
+	return ((uint64_t)1 << c->run_bits) - 1;
+}
+
+static uint64_t lc_tree_key(const struct log_cursor *c, uint32_t i)
+{
+	uint64_t u = c->keys[i].utc, mask = lc_run_mask(c);
+	if (u != UINT64_MAX)	/* a real key: its top bit is clear */
+		return u;
+	return ~mask | (c->dir == FWD ? i : mask - i);
+}
+
+/* The run a packed tree key names. */
+static uint32_t lc_tree_run(const struct log_cursor *c, uint64_t key)
+{
+	uint64_t mask = lc_run_mask(c), low = key & mask;
+	return (uint32_t)(c->dir == FWD ? low : mask - low);
+}
+
 /* Whether run a's key comes out before run b's. */
 static bool lc_before(const struct log_cursor *c, uint32_t a, uint32_t b)
 {
+	if (c->packed)
+		return lc_tree_key(c, a) < lc_tree_key(c, b);
 	const struct lc_key *x = &c->keys[a], *y = &c->keys[b];
 	unsigned lt = x->utc < y->utc, eq = x->utc == y->utc, rl = x->run < y->run;
 	return lt | (eq & rl);
 }
 
-/* lc_replay on packed keys: one compare a level. */
+/* lc_replay on packed keys (lc_tree_key): the greater stays at each
+ * level, the less goes up, and the key that comes out names its run. */
 static void lc_replay_packed(struct log_cursor *c, uint32_t i)
 {
 	struct lc_node *t = c->tree;
-	uint64_t wu = c->keys[i].utc;
-	uint32_t wi = i;
+	uint64_t wu = lc_tree_key(c, i);
 	for (size_t p = (c->nruns + i) / 2; p > 0; p /= 2) {
 		uint64_t lu = t[p].utc;
-		uint32_t li = t[p].idx;
-		uint64_t m = 0 - (uint64_t)(lu < wu);
-		uint64_t xu = (wu ^ lu) & m;
-		uint32_t xi = (wi ^ li) & (uint32_t)m;
-		t[p].utc = lu ^ xu;
-		t[p].idx = li ^ xi;
-		wu ^= xu;
-		wi ^= xi;
+		t[p].utc = lu > wu ? lu : wu;
+		wu = lu < wu ? lu : wu;
 	}
-	c->top = wi;
+	c->top = lc_tree_run(c, wu);
 }
 
 /* Run i's key changed: play it up from its leaf to the root. */
@@ -958,7 +983,8 @@ static void lc_rebuild(struct log_cursor *c, int dir)
 		bool b_first = lc_before(c, b, a);
 		uint32_t l = b_first ? a : b;
 		c->win[p] = b_first ? b : a;
-		c->tree[p] = (struct lc_node){ c->keys[l].utc, c->keys[l].run, l };
+		c->tree[p] = (struct lc_node){ c->packed ? lc_tree_key(c, l) :
+					       c->keys[l].utc, c->keys[l].run, l };
 	}
 	c->top = k > 1 ? c->win[1] : 0;
 }
@@ -1017,12 +1043,15 @@ static void lc_ref(const struct log_cursor *c, struct lc_run *r,
 		ref->raw_len = r->stored_raw;
 		ref->block_id = r->block_id;
 		ref->file_id = r->file->id;
+		ref->host = r->file->host;
+		ref->path = r->file->path;
 		r->stored_new = false;
 	}
 }
 
-static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
-		   int *pcre2_rc, struct log_text_ref *ref)
+/* The run whose record comes next (dir), its entry in r->ent: 0, or
+ * STORE_LOG_END, -1 or STORE_LOG_CANCELLED. */
+static int lc_win(struct log_cursor *c, int dir, struct lc_run **won)
 {
 	int rc;
 	if (c->dir != dir)
@@ -1031,11 +1060,20 @@ static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
 		/* the run of the record just taken: its next key at once (a
 		 * bound of it would stay the winner and be made exact next) */
 		uint32_t i = c->top;
-		lc_bound(c, &c->runs[i]);
-		if (!c->keys[i].approx)
-			lc_replay(c, i);
-		else if ((rc = lc_advance(c, i)) != 0)
-			return rc;	/* dirty: the bound stays */
+		struct lc_run *r = &c->runs[i];
+		if (dir == FWD && r->bi < r->nb && c->min_sev <= r->file->top_sev) {
+			/* its bound (lc_bound) would only be made exact */
+			if ((rc = lc_advance(c, i)) != 0) {
+				lc_bound(c, r);
+				return rc;	/* dirty: the bound stays */
+			}
+		} else {
+			lc_bound(c, r);
+			if (!c->keys[i].approx)
+				lc_replay(c, i);
+			else if ((rc = lc_advance(c, i)) != 0)
+				return rc;	/* dirty: the bound stays */
+		}
 	}
 	c->dirty = false;
 	rc = lc_settle(c);
@@ -1043,7 +1081,29 @@ static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
 		return rc;
 	if (!c->nruns || lc_is_end(&c->keys[c->top]))
 		return STORE_LOG_END;
-	struct lc_run *r = &c->runs[c->top];
+	*won = &c->runs[c->top];
+	return 0;
+}
+
+/* Past the record of r just handed out; its block stays held, so the
+ * record's text stays valid. */
+static int lc_took(struct log_cursor *c, struct lc_run *r, int dir)
+{
+	if (dir == FWD)
+		r->pos++;
+	else
+		r->pos--;
+	c->dirty = true;
+	return r->ent_rc ? STORE_LOG_LIMITED : STORE_LOG_RECORD;
+}
+
+static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
+		   int *pcre2_rc, struct log_text_ref *ref)
+{
+	struct lc_run *r;
+	int rc = lc_win(c, dir, &r);
+	if (rc)
+		return rc;
 	if (ref) {
 		if (lc_stored(c, r) < 0)
 			return -1;
@@ -1056,13 +1116,30 @@ static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
 	}
 	if (pcre2_rc)
 		*pcre2_rc = r->ent_rc;
-	/* step over it; its block stays held, so out's text stays valid */
-	if (dir == FWD)
-		r->pos++;
-	else
-		r->pos--;
-	c->dirty = true;
-	return r->ent_rc ? STORE_LOG_LIMITED : STORE_LOG_RECORD;
+	return lc_took(c, r, dir);
+}
+
+/* store_record_of_entry's fields, as a log_entry. */
+static void lc_entry(const struct log_cursor *c, const struct lc_run *r,
+		     struct log_entry *out)
+{
+	const struct block_entry *e = &r->ent;
+	const char *comp = "";
+	if (e->comp_id && e->comp_id < c->ncomp_names && c->comp_names[e->comp_id])
+		comp = c->comp_names[e->comp_id];
+	out->utc_us = e->utc_us;
+	out->component = comp;
+	out->line = e->line;
+	out->thread = e->thread;
+	out->message = (struct span){ e->msg_off, e->msg_len };
+	out->time_text = (struct span){ e->time_off, e->time_len };
+	out->bias_min = e->bias_min == BLOCKFMT_NO_BIAS ? 0 : e->bias_min;
+	out->type = e->type;
+	out->keyword_sev = e->keyword_sev;
+	out->offset_source = e->offset_source;
+	out->flags = (uint8_t)((e->flags & BLOCKFMT_TIMED ? LOG_ENTRY_TIMED : 0) |
+			       (e->flags & BLOCKFMT_DATED ? LOG_ENTRY_DATED : 0) |
+			       (e->flags & BLOCKFMT_PARTIAL ? LOG_ENTRY_PARTIAL : 0));
 }
 
 /* ---- the API ---- */
@@ -1225,6 +1302,22 @@ int store_log_next_stored(struct log_cursor *c, struct stored_record *out,
 			  struct log_text_ref *ref)
 {
 	return lc_step(c, FWD, out, NULL, ref);
+}
+
+int store_log_next_entry(struct log_cursor *c, struct log_entry *out,
+			 struct log_text_ref *ref)
+{
+	struct lc_run *r;
+	int rc = lc_win(c, FWD, &r);
+	if (rc)
+		return rc;
+	if (lc_stored(c, r) < 0)
+		return -1;
+	lc_entry(c, r, out);
+	lc_ref(c, r, ref);
+	out->run = ref->run;
+	out->off = ref->off;
+	return lc_took(c, r, FWD);
 }
 
 int store_log_corrupt(struct log_cursor *c, const struct log_text_ref *ref,

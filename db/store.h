@@ -470,12 +470,34 @@ struct log_text_ref {
 	size_t stored_len;
 	size_t raw_len;		/* checked against the header and records */
 	int64_t block_id, file_id;	/* for store_log_corrupt */
+	const char *host, *path;	/* the file's (the cursor's, for its
+					 * life) */
 };
 /* store_log_next, going forward only, for a query without a pattern
  * (q->grep NULL): out->text is NULL and *ref says where the text is. A
  * cursor is read with this or with store_log_next/prev, not both. */
 int store_log_next_stored(struct log_cursor *c, struct stored_record *out,
 			  struct log_text_ref *ref);
+/* What a formatted row needs of a record, in a third of a stored_record
+ * and filled in place: `log` merges millions of them into batches that
+ * another thread formats. file_id, host and path are ref's, the text
+ * its block's (ref), bias_min 0 when unknown, as in a stored_record. */
+struct log_entry {
+	int64_t utc_us;
+	const char *component;	/* the cursor's, for its life */
+	uint32_t run, off;	/* as in log_text_ref */
+	uint32_t line;
+	int32_t thread;
+	struct span message, time_text;
+	int32_t bias_min;
+	int8_t type;
+	uint8_t keyword_sev, offset_source, flags;	/* LOG_ENTRY_* */
+};
+enum { LOG_ENTRY_TIMED = 1, LOG_ENTRY_DATED = 2, LOG_ENTRY_PARTIAL = 4 };
+/* store_log_next_stored filling a log_entry: the same records, in the
+ * same order, with the same refs. */
+int store_log_next_entry(struct log_cursor *c, struct log_entry *out,
+			 struct log_text_ref *ref);
 /* A stored text that did not decode (why, from blocktext): the store's
  * error says which block; -1. */
 int store_log_corrupt(struct log_cursor *c, const struct log_text_ref *ref,

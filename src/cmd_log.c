@@ -16,7 +16,9 @@
 #include "../db/blocktext.h"
 #include "../parsers/timeparse.h"
 
-#define FLUSH_AT 65536
+/* Rows are written out in ~1 MiB writes: into a pipe, 64 KiB ones cost
+ * a wake-up of the reader each (| cat: 0.42 s -> 0.26 s for 2M rows). */
+#define FLUSH_AT (1 << 20)
 /* Records named one by one when the pattern hits a PCRE2 limit on them;
  * past that only the total is given. */
 #define LIMIT_LINES 10
@@ -117,7 +119,8 @@ struct file_cells {
 
 struct utc_text {
 	bool set;
-	int64_t sec;		/* the second the text is of */
+	int64_t sec_us;		/* the second the text is of, in µs */
+	int64_t day;		/* and its day (UTC) */
 	char text[32];
 	size_t len;
 };
@@ -125,10 +128,39 @@ struct utc_text {
 /* Decimal digits of v ending at end; returns where they start. */
 static char *digits_of(char *end, unsigned long long v)
 {
-	do
-		*--end = (char)('0' + v % 10);
-	while (v /= 10);
+	/* two digits a division: line numbers have five or six */
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	while (v >= 100) {
+		end -= 2;
+		memcpy(end, pairs + v % 100 * 2, 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		end -= 2;
+		memcpy(end, pairs + v * 2, 2);
+	} else {
+		*--end = (char)('0' + v);
+	}
 	return end;
+}
+
+/* v in decimal at p: at most 20 bytes, and up to 24 bytes after them
+ * written over (a copy of a fixed size, as a variable one is a call to
+ * memcpy, and there are several a row): the room must have them. */
+#define DEC_SLACK 24
+
+static char *put_dec(char *p, long long v)
+{
+	unsigned long long mag = v < 0 ? 0ull - (unsigned long long)v :
+				 (unsigned long long)v;
+	if (v < 0)
+		*p++ = '-';
+	char d[2 * DEC_SLACK], *num = digits_of(d + DEC_SLACK, mag);
+	memcpy(p, num, DEC_SLACK);
+	return p + (d + DEC_SLACK - num);
 }
 
 static void put_int(struct buf *b, long long v)
@@ -147,22 +179,71 @@ static void put_lit(struct buf *b, const char *lit)
 	buf_append(b, lit, strlen(lit));
 }
 
-/* format_utc_ms of utc_us, formatted anew once a second: within a second
- * only the milliseconds before the final 'Z' change. */
-static const char *utc_text(struct utc_text *u, int64_t utc_us)
+/* Copies of a row's cached cells go in whole CHUNK-byte pieces: a copy
+ * of a fixed size is a few vector moves, one of a variable size a call
+ * to memcpy, several a row. So the cells keep CHUNK bytes readable past
+ * their ends (cell_slack) and a row's room has ROW_SLACK bytes more than
+ * it uses: what a piece writes past its cell, the row's next bytes write
+ * over, or it lies past the buffer's end. */
+#define CHUNK 16
+#define ROW_SLACK 64
+
+static char *put_chunks(char *o, const char *s, size_t n)
 {
-	int64_t sec = utc_us / US_PER_SEC - (utc_us % US_PER_SEC < 0);
-	if (!u->set || sec != u->sec) {
-		format_utc_ms(utc_us, u->text);
-		u->len = strlen(u->text);
-		u->sec = sec;
-		u->set = true;
-	}
-	int ms = (int)((utc_us - sec * US_PER_SEC) / 1000);
+	for (size_t k = 0; k < n; k += CHUNK)
+		memcpy(o + k, s + k, CHUNK);
+	return o + n;
+}
+
+static void cell_slack(struct buf *cell)
+{
+	buf_reserve(cell, CHUNK);
+}
+
+/* Two digits of v (< 100) at p. */
+static void put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
+#define SEC_PER_DAY 86400
+
+/* The text with its milliseconds set to ms. */
+static const char *utc_ms(struct utc_text *u, int ms)
+{
 	u->text[u->len - 4] = (char)('0' + ms / 100);
 	u->text[u->len - 3] = (char)('0' + ms / 10 % 10);
 	u->text[u->len - 2] = (char)('0' + ms % 10);
 	return u->text;
+}
+
+/* format_utc_ms of utc_us, whose date is formatted anew once a day and
+ * its "HH:MM:SS" once a second: interleaved logs change second every
+ * few records (format_utc_ms each time was 5% of a JSON log), and within
+ * a second only the milliseconds before the final 'Z' change. */
+static const char *utc_text(struct utc_text *u, int64_t utc_us)
+{
+	/* the same second: no division (wraps to large when before) */
+	uint64_t in_sec = (uint64_t)utc_us - (uint64_t)u->sec_us;
+	if (u->set && in_sec < (uint64_t)US_PER_SEC)
+		return utc_ms(u, (int)(in_sec / 1000));
+	int64_t sec = utc_us / US_PER_SEC - (utc_us % US_PER_SEC < 0);
+	int64_t day = sec / SEC_PER_DAY - (sec % SEC_PER_DAY < 0);
+	if (!u->set || day != u->day) {
+		format_utc_ms(utc_us, u->text);
+		u->len = strlen(u->text);
+		u->day = day;
+		u->set = true;
+	} else {	/* ...THH:MM:SS.mmmZ */
+		int in_day = (int)(sec - day * SEC_PER_DAY);
+		char *t = u->text + u->len - 13;
+		put2(t, in_day / 3600);
+		put2(t + 3, in_day / 60 % 60);
+		put2(t + 6, in_day % 60);
+	}
+	u->sec_us = sec * US_PER_SEC;
+	return utc_ms(u, (int)((utc_us - u->sec_us) / 1000));
 }
 
 static bool plain_ascii(const char *s)
@@ -189,15 +270,18 @@ static void cells_fill(struct file_cells *fc, enum out_format fmt,
 		put_lit(&fc->head, ",\"file_id\":");
 		put_int(&fc->head, (long long)r->file_id);
 		put_lit(&fc->head, ",\"line\":");
+		cell_slack(&fc->head);
 		return;
 	}
 	term_field(&fc->head, r->host, 14);
 	put_lit(&fc->head, " ");
 	const char *name = base_name(r->path);
 	if (plain_ascii(name)) {
-		fc->name = xstrdup(name);
 		fc->name_len = strlen(name);
+		fc->name = xcalloc(1, fc->name_len + CHUNK);	/* put_chunks */
+		memcpy(fc->name, name, fc->name_len);
 	}
+	cell_slack(&fc->head);
 }
 
 static void cells_component(struct file_cells *fc, enum out_format fmt,
@@ -215,10 +299,12 @@ static void cells_component(struct file_cells *fc, enum out_format fmt,
 		put_lit(&fc->comp_cell, ",\"component\":");
 		json_string(&fc->comp_cell, comp, strlen(comp));
 		put_lit(&fc->comp_cell, ",\"thread\":");
+		cell_slack(&fc->comp_cell);
 		return;
 	}
 	term_field(&fc->comp_cell, comp[0] ? comp : "-", 24);
 	put_lit(&fc->comp_cell, " ");
+	cell_slack(&fc->comp_cell);
 }
 
 static struct file_cells *cells_of(struct file_cells *cache,
@@ -257,7 +343,8 @@ static char *put_s(char *o, const char *lit)
 /* Room for n more bytes; where they go. */
 static char *room(struct buf *b, size_t n)
 {
-	buf_reserve(b, n);
+	if (b->len + n >= b->cap)	/* buf_reserve's test, not its call */
+		buf_reserve(b, n);
 	return b->data + b->len;
 }
 
@@ -278,9 +365,10 @@ static void commit_to(struct buf *b, char *end)
 #define PLAIN_SLACK 16
 
 #ifdef __SSE2__
-/* Whether the 16 bytes at v are printable ASCII (and, for JSON, no quote
- * or backslash). Signed compares: bytes >= 0x80 are negative. */
-static bool plain16(__m128i v, bool json)
+/* Which of the 16 bytes at v (a bit each) are printable ASCII (and, for
+ * JSON, no quote or backslash). Signed compares: bytes >= 0x80 are
+ * negative. */
+static unsigned plain16_mask(__m128i v, bool json)
 {
 	__m128i ok = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1f)),
 				   _mm_cmplt_epi8(v, _mm_set1_epi8(0x7f)));
@@ -289,7 +377,12 @@ static bool plain16(__m128i v, bool json)
 					   _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
 		ok = _mm_andnot_si128(bad, ok);
 	}
-	return _mm_movemask_epi8(ok) == 0xffff;
+	return (unsigned)_mm_movemask_epi8(ok);
+}
+
+static bool plain16(__m128i v, bool json)
+{
+	return plain16_mask(v, json) == 0xffff;
 }
 #endif
 
@@ -310,6 +403,16 @@ static bool plain_copy(char *dst, const char *s, size_t len, bool json)
 			return false;
 		_mm_storeu_si128((__m128i *)(void *)(dst + i), v);
 	}
+	if (i < len && len >= 16) {
+		/* the rest as the 16 bytes ending the message, some copied
+		 * again: one check instead of a byte loop (messages are
+		 * nearly all 16 bytes or longer) */
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + len - 16));
+		if (!plain16(v, json))
+			return false;
+		_mm_storeu_si128((__m128i *)(void *)(dst + len - 16), v);
+		return true;
+	}
 #endif
 	for (; i < len; i++) {
 		if (!plain_byte((unsigned char)s[i], json))
@@ -323,32 +426,61 @@ static bool plain_copy(char *dst, const char *s, size_t len, bool json)
  * ASCII, with its quotes and backslashes escaped as json_string escapes
  * them (a CMTrace time text has quotes: time="..." date="..."); the end,
  * or NULL (dst[0, 2 * len + PLAIN_SLACK) clobbered) for any other byte,
- * which the generic json_string then writes. */
+ * which the generic json_string then writes. 16 bytes at a time, also
+ * across an escape: the bytes before it are stored as a chunk, the rest
+ * over-written from after it; the last partial chunk is the 16 bytes
+ * ending s, merged over the bytes already at dst. */
 static char *json_copy(char *dst, const char *s, size_t len)
 {
 	size_t i = 0;
-	for (;;) {
 #ifdef __SSE2__
-		for (; i + 16 <= len; i += 16, dst += 16) {
+	/* tail_keep + r: 16 - r bytes of 0, then r of 0xff */
+	static const unsigned char tail_keep[32] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	};
+	while (len >= 16) {
+		unsigned bad;
+		size_t take;
+		if (i + 16 <= len) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-			if (!plain16(v, true))
-				break;
+			bad = ~plain16_mask(v, true) & 0xffffu;
 			_mm_storeu_si128((__m128i *)(void *)dst, v);
+			take = bad ? (size_t)__builtin_ctz(bad) : 16;
+		} else {
+			if (i == len)
+				return dst;
+			size_t r = len - i, sh = 16 - r;
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + len - 16));
+			bad = (~plain16_mask(v, true) & 0xffffu) >> sh;
+			__m128i keep = _mm_loadu_si128((const __m128i *)(const void *)(tail_keep + r));
+			__m128i prev = _mm_loadu_si128((const __m128i *)(void *)(dst - sh));
+			_mm_storeu_si128((__m128i *)(void *)(dst - sh),
+					 _mm_or_si128(_mm_andnot_si128(keep, prev),
+						      _mm_and_si128(keep, v)));
+			take = bad ? (size_t)__builtin_ctz(bad) : r;
 		}
-#endif
-		/* a chunk with a byte to escape, byte by byte; then on */
-		size_t end = i + 16 < len ? i + 16 : len;
-		if (i == len)
-			return dst;
-		for (; i < end; i++) {
-			unsigned char c = (unsigned char)s[i];
-			if (c == '"' || c == '\\')
-				*dst++ = '\\';
-			else if (c < 0x20 || c >= 0x7f)
-				return NULL;
-			*dst++ = (char)c;
-		}
+		dst += take;
+		i += take;
+		if (!bad)
+			continue;
+		unsigned char c = (unsigned char)s[i++];
+		if (c != '"' && c != '\\')
+			return NULL;
+		*dst++ = '\\';
+		*dst++ = (char)c;
 	}
+#endif
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			*dst++ = '\\';
+		else if (c < 0x20 || c >= 0x7f)
+			return NULL;
+		*dst++ = (char)c;
+	}
+	return dst;
 }
 
 /* The message escaped for a terminal after the row's cells. */
@@ -378,8 +510,19 @@ static void put_json_message(struct buf *b, const char *s, size_t len)
 	json_string(b, s, len);
 }
 
+/* A JSON row's text around a name (its severity, its offset source),
+ * made once per name: no strlen and copy of the name per row. */
+struct name_frag {
+	char text[48];		/* whole CHUNKs: put_chunks */
+	size_t len;		/* 0: not made yet */
+};
+
+#define SOURCES 256	/* offset sources are stored in a byte */
+
 struct log_out {
 	struct buf b;
+	struct name_frag sev_frag[SEV_COUNT];	/* ,"severity":"S","message": */
+	struct name_frag src_frag[SOURCES];	/* ,"offset_source":"S","bias": */
 	enum out_format fmt;
 	unsigned long long n;
 	pcre2_code *re;
@@ -389,17 +532,22 @@ struct log_out {
 	struct utc_text utc;
 };
 
-/* A JSON number (or null when !known) at p; at most 21 bytes. */
+/* A JSON number (or null when !known) at p; at most 21 bytes, and
+ * DEC_SLACK more written over (put_dec). */
 static char *put_num(char *p, bool known, long long v)
 {
 	if (!known)
 		return put_s(p, "null");
-	char d[24], *num = digits_of(d + sizeof(d), v < 0 ?
-				     0ull - (unsigned long long)v :
-				     (unsigned long long)v);
-	if (v < 0)
-		*--num = '-';
-	return put(p, num, (size_t)(d + sizeof(d) - num));
+	return put_dec(p, v);
+}
+
+static void frag_make(struct name_frag *f, const char *pre, const char *name,
+		      const char *post)
+{
+	f->len = (size_t)snprintf(f->text, sizeof(f->text), "%s%s%s", pre, name,
+				  post);
+	if (f->len >= sizeof(f->text))
+		die("a JSON name fragment is too long");
 }
 
 /* One record as a JSON object, after the separator from the one before
@@ -408,37 +556,38 @@ static void record_json(struct log_out *o, const struct stored_record *r)
 {
 	struct buf *b = &o->b;
 	struct file_cells *fc = cells_of(o->cells, OUT_JSON, r);
-	char d[24], *num;
-	char *p = room(b, 162 + fc->head.len + fc->comp_cell.len);
+	char *p = room(b, 162 + fc->head.len + fc->comp_cell.len + ROW_SLACK);
 	p = o->n ? put_s(p, ",\n") : put_s(p, "\n");
 	if (r->dated) {	/* else before the file's first time: no time */
 		const char *utc = utc_text(&o->utc, r->utc_us);
 		p = put_s(p, "{\"utc\":\"");
-		p = put(p, utc, o->utc.len);
+		p = put_chunks(p, utc, o->utc.len);	/* text[32] */
 		p = put_s(p, "\",\"host\":");
 	} else {
 		p = put_s(p, "{\"utc\":null,\"host\":");
 	}
-	p = put(p, fc->head.data, fc->head.len);
-	num = digits_of(d + sizeof(d), r->line);
-	p = put(p, num, (size_t)(d + sizeof(d) - num));
-	p = put(p, fc->comp_cell.data, fc->comp_cell.len);
+	p = put_chunks(p, fc->head.data, fc->head.len);
+	p = put_dec(p, r->line);
+	p = put_chunks(p, fc->comp_cell.data, fc->comp_cell.len);
 	p = put_num(p, r->thread >= 0, r->thread);
 	p = put_s(p, ",\"type\":");
 	p = put_num(p, r->type >= 0, r->type);
-	p = put_s(p, ",\"severity\":\"");
-	const char *sev = severity_name(severity_of(r->type, r->keyword_sev));
-	p = put(p, sev, strlen(sev));
-	p = put_s(p, "\",\"message\":");
+	enum severity sev = severity_of(r->type, r->keyword_sev);
+	struct name_frag *f = &o->sev_frag[sev];
+	if (!f->len)
+		frag_make(f, ",\"severity\":\"", severity_name(sev), "\",\"message\":");
+	p = put_chunks(p, f->text, f->len);
 	commit_to(b, p);
 	put_json_message(b, r->text + r->message.off, r->message.len);
-	const char *src = offset_source_name(r->offset_source);
 	const char *tt = r->text + r->time_text.off;
 	size_t tlen = r->time_text.len;
-	p = room(b, 96 + strlen(src) + 2 * tlen + PLAIN_SLACK + 3);
-	p = put_s(p, ",\"offset_source\":\"");
-	p = put(p, src, strlen(src));
-	p = put_s(p, "\",\"bias\":");
+	p = room(b, 96 + sizeof(o->src_frag[0].text) + 2 * tlen + PLAIN_SLACK +
+		    3 + ROW_SLACK);
+	f = &o->src_frag[(uint8_t)r->offset_source];
+	if (!f->len)
+		frag_make(f, ",\"offset_source\":\"",
+			  offset_source_name(r->offset_source), "\",\"bias\":");
+	p = put_chunks(p, f->text, f->len);
 	p = put_num(p, true, r->bias_min);
 	if (r->timed)
 		p = put_s(p, ",\"timed\":true,\"partial\":");
@@ -471,15 +620,17 @@ static void record_json(struct log_out *o, const struct stored_record *r)
 static char *where_cell(char *p, struct buf *b, const struct file_cells *fc,
 			const struct stored_record *r)
 {
-	char d[12], *num = digits_of(d + sizeof(d), r->line);
-	size_t nd = (size_t)(d + sizeof(d) - num);
+	/* the digits end at d + 12, which leaves d a CHUNK past them */
+	char d[12 + CHUNK], *num = digits_of(d + 12, r->line);
+	size_t nd = (size_t)(d + 12 - num);
 	if (fc->name && fc->name_len + 1 + nd <= WHERE_WIDTH) {
-		p = put(p, fc->name, fc->name_len);
+		char *cell = p;
+		p = put_chunks(p, fc->name, fc->name_len);
 		*p++ = ':';
-		p = put(p, num, nd);
-		size_t pad = WHERE_WIDTH - fc->name_len - 1 - nd;
-		memset(p, ' ', pad);
-		return p + pad;
+		p = put_chunks(p, num, nd);
+		/* the padding, and spaces into the slack past it */
+		memset(p, ' ', WHERE_WIDTH);
+		return cell + WHERE_WIDTH;
 	}
 	if (fc->name) {
 		bool utf8 = output_utf8_locale();
@@ -510,19 +661,19 @@ static void record_table(struct log_out *o, const struct stored_record *r)
 	 * unless a cell needs escapes (then term_field reserves its own) */
 	size_t fixed = 24 + 2 + fc->head.len + WHERE_ROOM + 1 +
 		       fc->comp_cell.len + 3;
-	char *p = room(b, fixed);
+	char *p = room(b, fixed + ROW_SLACK);
 	if (r->dated)
 		memcpy(p, utc_text(&o->utc, r->utc_us), 24);
 	else
 		memset(p, ' ', 24);
 	p += 24;
 	p = put(p, r->timed || !r->dated ? "  " : "~ ", 2);
-	p = put(p, fc->head.data, fc->head.len);
+	p = put_chunks(p, fc->head.data, fc->head.len);
 	p = where_cell(p, b, fc, r);
 	commit_to(b, p);
-	p = room(b, 1 + fc->comp_cell.len + 3);
+	p = room(b, 1 + fc->comp_cell.len + 3 + ROW_SLACK);
 	*p++ = ' ';
-	p = put(p, fc->comp_cell.data, fc->comp_cell.len);
+	p = put_chunks(p, fc->comp_cell.data, fc->comp_cell.len);
 	*p++ = sev_tag[severity_of(r->type, r->keyword_sev)];
 	*p++ = ' ';
 	commit_to(b, p);
@@ -555,12 +706,13 @@ static int log_format(struct log_out *o, const struct stored_record *r)
  * decodes the blocks' texts, formats the rows and writes them in the
  * order received, so the output is the same bytes. The cursor hands out
  * a block's stored (LZ4) text with the first record of it its run gives
- * (store_log_next_stored); the batch keeps a copy of it (a few KiB) and
+ * (store_log_next_entry, which fills the record in its batch slot); the
+ * batch keeps a copy of the text (a few KiB) and
  * the second thread decodes it into that run's buffer, which the run's
  * records after it are slices of: in stream order, a run's records of
  * one block all come before its next block. The host, path and
  * component strings are the cursor's own for its life, which outlasts
- * the thread. Memory: two batches (one filled while the other is
+ * the thread. Memory: BATCHES batches (one filled while others are
  * written) and one decoded block per run, as the cursor's own would be.
  * With --grep the cursor decodes (it matches the text) and rows are
  * formatted here; TATRACE_LOG_THREADS=1 does that for a full log too,
@@ -570,33 +722,29 @@ static int log_format(struct log_out *o, const struct stored_record *r)
 #define BATCH_RECORDS 2048
 #define BATCH_STORED (512 * 1024)	/* a batch is handed over past this */
 
-/* What a row needs of a record, in a quarter of a stored_record: the
- * batches cross from one core's cache to the other's. What a run's
- * records share (file id, host, path) comes with its blocks. */
+/* What a row needs of a record (the cursor fills it in place: the
+ * batches cross from one core's cache to the other's, so it is a third
+ * of a stored_record). What a run's records share (file id, host, path)
+ * comes with its blocks. */
 struct pipe_rec {
-	int64_t utc_us;
-	const char *component;
-	uint32_t run, off;	/* its text: at off in its run's block */
-	uint32_t line;
-	int32_t thread;
-	struct span message, time_text;
+	struct log_entry e;
 	int32_t block;		/* its run's new block first (an index in
 				 * the batch's blocks), or -1 */
-	int32_t bias_min;
-	int8_t type;
-	uint8_t keyword_sev, offset_source, flags;	/* PIPE_* */
 };
-
-enum { PIPE_TIMED = 1, PIPE_DATED = 2, PIPE_PARTIAL = 4 };
 
 struct pipe_block {
 	struct log_text_ref ref;	/* stored: NULL, it is at stored_at */
 	size_t stored_at;	/* in the batch's stored bytes */
-	const char *host, *path;	/* the cursor's, of ref.file_id */
 };
 
+/* Cache-line aligned, as are the pipe's fields of each thread: the merge
+ * writes its batch's counts every record while the other thread reads
+ * its own batch's, and sharing a line would bounce it between the cores
+ * every record (it took half the merge's time). */
+#define CACHE_LINE 64
+
 struct log_batch {
-	struct pipe_rec *recs;	/* BATCH_RECORDS */
+	_Alignas(CACHE_LINE) struct pipe_rec *recs;	/* BATCH_RECORDS */
 	size_t n;
 	struct pipe_block *blocks;
 	size_t nblocks, capblocks;
@@ -616,16 +764,20 @@ struct log_pipe {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cond;	/* a batch was handed over or written */
-	struct log_batch batch[BATCHES];
-	int fill;		/* the batch the merge fills */
 	bool done;		/* no batch will come */
 	bool gone;		/* the reader went away or a text did not
 				 * decode: stop the merge */
 	struct log_text_ref bad;	/* the text that did not decode */
 	const char *why;	/* and why; NULL: none */
+	struct log_batch batch[BATCHES];
+	/* the merge's own */
+	_Alignas(CACHE_LINE) int fill;	/* the batch the merge fills */
+	/* the writing thread's own: its copy of the caller's log_out
+	 * (whose frame the merge's locals share lines with), given back
+	 * by pipe_finish */
+	_Alignas(CACHE_LINE) struct log_out o;
 	struct run_text *runs;	/* the decoded text of each run's block */
 	size_t nruns;
-	struct log_out *o;
 };
 
 static bool log_threaded(void)
@@ -648,11 +800,16 @@ static bool pipe_decode(struct log_pipe *p, struct log_batch *b, int32_t k)
 	}
 	struct run_text *t = &p->runs[run];
 	t->file_id = pb->ref.file_id;
-	t->host = pb->host;
-	t->path = pb->path;
+	t->host = pb->ref.host;
+	t->path = pb->ref.path;
 	if (pb->ref.raw_len + 1 > t->cap) {	/* + 1: never malloc(0) */
+		/* room for a whole block (STORE_BLOCK_BYTES, more only
+		 * for a long record): sized to each block's text, a run's
+		 * buffer was freed and taken anew (fresh pages, faulted in
+		 * and zeroed) for most blocks that were a little longer */
+		size_t cap = pb->ref.raw_len + 1;
 		free(t->data);
-		t->cap = pb->ref.raw_len + 1;
+		t->cap = cap > STORE_BLOCK_BYTES + 1 ? cap : STORE_BLOCK_BYTES + 1;
 		t->data = xmalloc(t->cap);
 	}
 	if (blocktext_decode_into(b->stored.data + pb->stored_at, pb->ref.stored_len,
@@ -675,11 +832,11 @@ pipe_prefetch(const struct log_pipe *p, const struct log_batch *b, size_t i)
 {
 	if (i >= b->n)
 		return;
-	const struct pipe_rec *pr = &b->recs[i];
-	if (pr->run >= p->nruns || !p->runs[pr->run].data)
+	const struct log_entry *e = &b->recs[i].e;
+	if (e->run >= p->nruns || !p->runs[e->run].data)
 		return;
-	const char *m = p->runs[pr->run].data + pr->off + pr->message.off;
-	size_t len = pr->message.len < 256 ? pr->message.len : 256;
+	const char *m = p->runs[e->run].data + e->off + e->message.off;
+	size_t len = e->message.len < 256 ? e->message.len : 256;
 	for (size_t k = 0; k < len; k += 64)
 		__builtin_prefetch(m + k);
 	__builtin_prefetch(m + len);
@@ -694,27 +851,28 @@ static int pipe_write(struct log_pipe *p, struct log_batch *b)
 		pipe_prefetch(p, b, i + PREFETCH_AHEAD);
 		if (pr->block >= 0 && !pipe_decode(p, b, pr->block))
 			return 1;
-		const struct run_text *t = &p->runs[pr->run];
+		const struct log_entry *e = &pr->e;
+		const struct run_text *t = &p->runs[e->run];
 		struct stored_record r = {
 			.file_id = t->file_id,
-			.line = pr->line,
-			.utc_us = pr->utc_us,
-			.bias_min = pr->bias_min,
-			.offset_source = (enum offset_source)pr->offset_source,
-			.timed = pr->flags & PIPE_TIMED,
-			.dated = pr->flags & PIPE_DATED,
-			.partial = pr->flags & PIPE_PARTIAL,
-			.type = pr->type,
-			.keyword_sev = pr->keyword_sev,
-			.thread = pr->thread,
-			.text = t->data + pr->off,
-			.message = pr->message,
-			.time_text = pr->time_text,
-			.component = pr->component,
+			.line = e->line,
+			.utc_us = e->utc_us,
+			.bias_min = e->bias_min,
+			.offset_source = (enum offset_source)e->offset_source,
+			.timed = e->flags & LOG_ENTRY_TIMED,
+			.dated = e->flags & LOG_ENTRY_DATED,
+			.partial = e->flags & LOG_ENTRY_PARTIAL,
+			.type = e->type,
+			.keyword_sev = e->keyword_sev,
+			.thread = e->thread,
+			.text = t->data + e->off,
+			.message = e->message,
+			.time_text = e->time_text,
+			.component = e->component,
 			.host = t->host,
 			.path = t->path,
 		};
-		if (log_format(p->o, &r))
+		if (log_format(&p->o, &r))
 			return 1;
 	}
 	return 0;
@@ -744,8 +902,11 @@ static void *pipe_main(void *arg)
 
 static struct log_pipe *pipe_start(struct log_out *o)
 {
-	struct log_pipe *p = xcalloc(1, sizeof(*p));
-	p->o = o;
+	struct log_pipe *p = aligned_alloc(CACHE_LINE, sizeof(*p));
+	if (!p)
+		die("out of memory");
+	memset(p, 0, sizeof(*p));
+	p->o = *o;
 	for (int i = 0; i < BATCHES; i++)
 		p->batch[i].recs = xcalloc(BATCH_RECORDS, sizeof(*p->batch[i].recs));
 	pthread_mutex_init(&p->mu, NULL);
@@ -773,31 +934,22 @@ static int pipe_hand(struct log_pipe *p)
 	return gone;
 }
 
-/* A record into the batch being filled, with its block's stored text
- * when the cursor hands out a new one. 1 when the thread stopped. */
-static int pipe_add(struct log_pipe *p, const struct stored_record *r,
-		    const struct log_text_ref *ref)
+/* Where the cursor puts the next record: in place in the batch being
+ * filled. */
+static struct log_entry *pipe_slot(struct log_pipe *p)
+{
+	struct log_batch *b = &p->batch[p->fill];
+	return &b->recs[b->n].e;
+}
+
+/* The record just put in the slot taken into the batch, with its block's
+ * stored text when the cursor hands out a new one. 1 when the thread
+ * stopped. */
+static int pipe_add(struct log_pipe *p, const struct log_text_ref *ref)
 {
 	struct log_batch *b = &p->batch[p->fill];
 	struct pipe_rec *pr = &b->recs[b->n++];
-	*pr = (struct pipe_rec){
-		.utc_us = r->utc_us,
-		.component = r->component,
-		.run = ref->run,
-		.off = ref->off,
-		.line = r->line,
-		.thread = r->thread,
-		.message = r->message,
-		.time_text = r->time_text,
-		.block = -1,
-		.bias_min = r->bias_min,
-		.type = r->type,
-		.keyword_sev = r->keyword_sev,
-		.offset_source = (uint8_t)r->offset_source,
-		.flags = (uint8_t)((r->timed ? PIPE_TIMED : 0) |
-				   (r->dated ? PIPE_DATED : 0) |
-				   (r->partial ? PIPE_PARTIAL : 0)),
-	};
+	pr->block = -1;
 	if (ref->stored) {
 		if (b->nblocks == b->capblocks) {
 			b->capblocks = b->capblocks ? 2 * b->capblocks : 64;
@@ -807,8 +959,6 @@ static int pipe_add(struct log_pipe *p, const struct stored_record *r,
 		pb->ref = *ref;
 		pb->ref.stored = NULL;
 		pb->stored_at = b->stored.len;
-		pb->host = r->host;
-		pb->path = r->path;
 		buf_append(&b->stored, ref->stored, ref->stored_len);
 		pr->block = (int32_t)b->nblocks++;
 	}
@@ -819,7 +969,8 @@ static int pipe_add(struct log_pipe *p, const struct stored_record *r,
 
 /* The last batch handed over and written, the thread gone; -1 (the
  * store's error set) when a text did not decode, else 0. */
-static int pipe_finish(struct log_pipe *p, struct log_cursor *c)
+static int pipe_finish(struct log_pipe *p, struct log_cursor *c,
+		       struct log_out *o)
 {
 	pthread_mutex_lock(&p->mu);
 	if (p->batch[p->fill].n && !p->gone)
@@ -828,6 +979,7 @@ static int pipe_finish(struct log_pipe *p, struct log_cursor *c)
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->mu);
 	pthread_join(p->thread, NULL);
+	*o = p->o;
 	int rc = p->why ? store_log_corrupt(c, &p->bad, p->why) : 0;
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cond);
@@ -876,13 +1028,12 @@ static void log_limit(struct log_out *o, const struct stored_record *r,
 static int log_merge_threaded(struct log_cursor *c, struct log_out *o)
 {
 	struct log_pipe *p = pipe_start(o);
-	struct stored_record rec;
 	struct log_text_ref ref;
 	int rc;
-	while ((rc = store_log_next_stored(c, &rec, &ref)) == STORE_LOG_RECORD)
-		if (pipe_add(p, &rec, &ref))
+	while ((rc = store_log_next_entry(c, pipe_slot(p), &ref)) == STORE_LOG_RECORD)
+		if (pipe_add(p, &ref))
 			break;
-	int prc = pipe_finish(p, c);
+	int prc = pipe_finish(p, c, o);
 	return prc < 0 || (rc != STORE_LOG_RECORD && rc != STORE_LOG_END) ? -1 : 0;
 }
 

@@ -235,7 +235,7 @@ static void test_small_files_wait_for_the_cap(void **state)
 {
 	(void)state;
 	struct small sm = { 0, 0, 0 };
-	char names_small[NSMALL][16];
+	char names_small[NSMALL][24];	/* "small" and any int: -O1 checks */
 	struct parseahead *pa = parseahead_new(3, 1, small_job, &sm);
 	for (int k = 0; k < NSMALL; k++) {
 		snprintf(names_small[k], sizeof(names_small[k]), "small%d", k);

@@ -223,12 +223,17 @@ static void check_around(struct log_cursor *c, const struct keys *ref, size_t at
 
 /* store_log_next_stored over q: the same records as store_log_next, each
  * block's stored text handed out with its run's first record of it, and
- * the records' texts the same bytes once that is decoded. */
+ * the records' texts the same bytes once that is decoded; and
+ * store_log_next_entry the same records and refs in a log_entry. */
 static void check_stored(struct store *s, const struct log_query *q, const struct keys *ref)
 {
 	struct log_cursor *c = store_log_open(s, q), *plain = store_log_open(s, q);
+	struct log_cursor *ent = store_log_open(s, q);
 	assert_non_null(c);
 	assert_non_null(plain);
+	assert_non_null(ent);
+	struct log_entry e;
+	struct log_text_ref etr;
 	struct blocktext_scratch *runs = NULL;
 	const char **text = NULL;	/* each run's decoded text, NULL: none yet */
 	size_t nruns = 0;
@@ -260,8 +265,37 @@ static void check_stored(struct store *s, const struct log_query *q, const struc
 		assert_memory_equal(text[tr.run] + tr.off, want.text, want.len);
 		assert_int_equal(r.message.off, want.message.off);
 		assert_int_equal(r.message.len, want.message.len);
+		assert_int_equal(store_log_next_entry(ent, &e, &etr), STORE_LOG_RECORD);
+		assert_int_equal(e.run, tr.run);
+		assert_int_equal(e.off, tr.off);
+		assert_int_equal(etr.off, tr.off);
+		assert_int_equal(etr.stored != NULL, tr.stored != NULL);
+		if (tr.stored) {
+			assert_int_equal(etr.stored_len, tr.stored_len);
+			assert_memory_equal(etr.stored, tr.stored, tr.stored_len);
+			assert_string_equal(etr.host ? etr.host : "", r.host ? r.host : "");
+			assert_string_equal(etr.path, r.path);
+			assert_int_equal(etr.file_id, r.file_id);
+		}
+		assert_int_equal(e.utc_us, r.utc_us);
+		assert_string_equal(e.component, r.component);
+		assert_int_equal(e.line, r.line);
+		assert_int_equal(e.thread, r.thread);
+		assert_int_equal(e.message.off, r.message.off);
+		assert_int_equal(e.message.len, r.message.len);
+		assert_int_equal(e.time_text.off, r.time_text.off);
+		assert_int_equal(e.time_text.len, r.time_text.len);
+		assert_int_equal(e.bias_min, r.bias_min);
+		assert_int_equal(e.type, r.type);
+		assert_int_equal(e.keyword_sev, r.keyword_sev);
+		assert_int_equal(e.offset_source, r.offset_source);
+		assert_int_equal(!!(e.flags & LOG_ENTRY_TIMED), r.timed);
+		assert_int_equal(!!(e.flags & LOG_ENTRY_DATED), r.dated);
+		assert_int_equal(!!(e.flags & LOG_ENTRY_PARTIAL), r.partial);
 	}
 	assert_int_equal(store_log_next_stored(c, &r, &tr), STORE_LOG_END);
+	assert_int_equal(store_log_next_entry(ent, &e, &etr), STORE_LOG_END);
+	store_log_close(ent);
 	for (size_t i = 0; i < nruns; i++)
 		blocktext_scratch_free(&runs[i]);
 	free(runs);

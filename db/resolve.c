@@ -79,12 +79,7 @@ static const char SQL_FILE_BLOCKS[] =
 static const char SQL_BLOCK_EVENTS[] =
 	"SELECT id, seq, utc FROM events WHERE file_id = ?1 AND seq >= ?2"
 	" AND seq < ?3";
-/* Events move in runs: consecutive ids whose times move by the same
- * amount (a whole block, mostly, when a host's bias is found) take one
- * statement, not one each (3.6M statements for a connector log without
- * bias were most of an ingest's offset pass). */
-static const char SQL_EVENTS_SHIFT[] =
-	"UPDATE events SET utc = utc + ?3 WHERE id >= ?1 AND id <= ?2";
+static const char SQL_EVENT_UTC[] = "UPDATE events SET utc = ?2 WHERE id = ?1";
 static const char SQL_BLOCK_META[] = "SELECT n, meta FROM blocks WHERE id = ?1";
 static const char SQL_BLOCK_UPDATE[] =
 	"UPDATE blocks SET meta = ?2, utc_min = ?3, utc_max = ?4, undated = ?5"
@@ -343,52 +338,28 @@ static int resolve_load_events(struct resolve_ctx *c, int64_t file_id,
 	return rc == SQLITE_DONE ? (int)count : -1;
 }
 
-static int shift_events(struct resolve_ctx *c, int64_t first_id,
-			int64_t last_id, int64_t delta)
-{
-	if (first_id < c->s->retimed_min_id)
-		c->s->retimed_min_id = first_id;
-	sqlite3_stmt *st = store_stmt(c->s, SQL_EVENTS_SHIFT);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, first_id);
-	sqlite3_bind_int64(st, 2, last_id);
-	sqlite3_bind_int64(st, 3, delta);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(c->s);
-	sqlite3_reset(st);
-	return rc;
-}
-
-/* Give the block's events the new times of their records. A run is
- * consecutive ids with one delta: every id in it is an event loaded
- * here, so the range UPDATE touches those and no other. They come in
- * seq order (the index), which is id order for a file stored in one go;
- * where it is not, runs are only shorter. */
+/* Give the block's events the new times of their records. */
 static int resolve_block_events(struct resolve_ctx *c, int64_t file_id,
 				int64_t seq, uint32_t n)
 {
 	int count = resolve_load_events(c, file_id, seq, n);
-	int64_t first = 0, last = 0, run_delta = 0;
-	bool open = false;
 	for (int i = 0; i < count; i++) {
 		const struct resolve_event *ev = &c->events[i];
-		int64_t delta = c->entries[ev->seq - seq].utc_us - ev->utc;
-		if (open && (delta != run_delta || ev->id != last + 1)) {
-			if (shift_events(c, first, last, run_delta) < 0)
-				return -1;
-			open = false;
-		}
-		if (delta == 0)
+		int64_t utc = c->entries[ev->seq - seq].utc_us;
+		if (utc == ev->utc)
 			continue;
-		if (!open) {
-			first = ev->id;
-			run_delta = delta;
-			open = true;
-		}
-		last = ev->id;
+		if (ev->id < c->s->retimed_min_id)
+			c->s->retimed_min_id = ev->id;
+		sqlite3_stmt *st = store_stmt(c->s, SQL_EVENT_UTC);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, ev->id);
+		sqlite3_bind_int64(st, 2, utc);
+		int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(c->s);
+		sqlite3_reset(st);
+		if (rc < 0)
+			return -1;
 	}
-	if (open && shift_events(c, first, last, run_delta) < 0)
-		return -1;
 	return count < 0 ? -1 : 0;
 }
 

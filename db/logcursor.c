@@ -45,12 +45,11 @@
  * the bound wins. So a rare match reads only the blocks that overlap the
  * time the merge has reached, not each run's far future.
  *
- * store_log_next_stored leaves the decoding to the caller: a run reads
+ * store_log_next_entry leaves the decoding to the caller: a run reads
  * its block's stored text alone and hands it out with the first record
- * it gives of the block, then records as offsets into it (`log` decodes
- * and formats on a second thread, in the order handed out);
- * store_log_next_entry does the same into a compact log_entry, filled
- * in place in `log`'s batch. */
+ * it gives of the block, then records as offsets into it, each as a
+ * compact log_entry filled in place in `log`'s batch (`log` decodes and
+ * formats on a second thread, in the order handed out). */
 #include "store_internal.h"
 
 #include <stdio.h>
@@ -126,7 +125,7 @@ struct lc_run {
 	unsigned char *meta;
 	size_t meta_cap;
 	char *text;		/* read on first use (text_in) */
-	struct buf stored;	/* or its stored form (store_log_next_stored) */
+	struct buf stored;	/* or its stored form (store_log_next_entry) */
 	size_t stored_raw;	/* its decoded length */
 	bool stored_in, stored_new;	/* read; not yet handed out */
 	size_t text_len, text_cap;
@@ -456,7 +455,7 @@ static int lc_text(struct log_cursor *c, struct lc_run *r)
 }
 
 /* The held block's text in its stored form, whole, into r->stored, its
- * header checked (store_log_next_stored: decoded by the caller). */
+ * header checked (store_log_next_entry: decoded by the caller). */
 static int lc_stored(struct log_cursor *c, struct lc_run *r)
 {
 	if (r->stored_in)
@@ -1017,13 +1016,20 @@ static int lc_settle(struct log_cursor *c)
 	return 0;
 }
 
+/* The name of an entry's component, "" when none or unknown. */
+static const char *lc_comp_name(const struct log_cursor *c,
+				const struct block_entry *e)
+{
+	if (e->comp_id && e->comp_id < c->ncomp_names && c->comp_names[e->comp_id])
+		return c->comp_names[e->comp_id];
+	return "";
+}
+
 static void lc_fill(const struct log_cursor *c, const struct lc_run *r,
 		    const char *text, struct stored_record *out)
 {
 	const struct block_entry *e = &r->ent;
-	const char *comp = "";
-	if (e->comp_id && e->comp_id < c->ncomp_names && c->comp_names[e->comp_id])
-		comp = c->comp_names[e->comp_id];
+	const char *comp = lc_comp_name(c, e);
 	struct record_origin o = { r->file->id, r->file->host, r->file->path };
 	store_record_of_entry(e, &o, lc_blk(c, r, r->bi)->seq + r->ent_rec,
 			      text, comp, out);
@@ -1098,22 +1104,15 @@ static int lc_took(struct log_cursor *c, struct lc_run *r, int dir)
 }
 
 static int lc_step(struct log_cursor *c, int dir, struct stored_record *out,
-		   int *pcre2_rc, struct log_text_ref *ref)
+		   int *pcre2_rc)
 {
 	struct lc_run *r;
 	int rc = lc_win(c, dir, &r);
 	if (rc)
 		return rc;
-	if (ref) {
-		if (lc_stored(c, r) < 0)
-			return -1;
-		lc_fill(c, r, NULL, out);
-		lc_ref(c, r, ref);
-	} else {
-		if (lc_text(c, r) < 0)
-			return -1;
-		lc_fill(c, r, r->text + r->offs[r->ent_rec], out);
-	}
+	if (lc_text(c, r) < 0)
+		return -1;
+	lc_fill(c, r, r->text + r->offs[r->ent_rec], out);
 	if (pcre2_rc)
 		*pcre2_rc = r->ent_rc;
 	return lc_took(c, r, dir);
@@ -1124,11 +1123,8 @@ static void lc_entry(const struct log_cursor *c, const struct lc_run *r,
 		     struct log_entry *out)
 {
 	const struct block_entry *e = &r->ent;
-	const char *comp = "";
-	if (e->comp_id && e->comp_id < c->ncomp_names && c->comp_names[e->comp_id])
-		comp = c->comp_names[e->comp_id];
 	out->utc_us = e->utc_us;
-	out->component = comp;
+	out->component = lc_comp_name(c, e);
 	out->line = e->line;
 	out->thread = e->thread;
 	out->message = (struct span){ e->msg_off, e->msg_len };
@@ -1295,13 +1291,7 @@ int store_log_rank(struct log_cursor *c, const struct log_pos *at, int64_t *n)
 
 int store_log_next(struct log_cursor *c, struct stored_record *out, int *pcre2_rc)
 {
-	return lc_step(c, FWD, out, pcre2_rc, NULL);
-}
-
-int store_log_next_stored(struct log_cursor *c, struct stored_record *out,
-			  struct log_text_ref *ref)
-{
-	return lc_step(c, FWD, out, NULL, ref);
+	return lc_step(c, FWD, out, pcre2_rc);
 }
 
 int store_log_next_entry(struct log_cursor *c, struct log_entry *out,
@@ -1328,7 +1318,7 @@ int store_log_corrupt(struct log_cursor *c, const struct log_text_ref *ref,
 
 int store_log_prev(struct log_cursor *c, struct stored_record *out, int *pcre2_rc)
 {
-	return lc_step(c, BACK, out, pcre2_rc, NULL);
+	return lc_step(c, BACK, out, pcre2_rc);
 }
 
 int store_log(struct store *s, const struct log_query *q,

@@ -473,11 +473,6 @@ struct log_text_ref {
 	const char *host, *path;	/* the file's (the cursor's, for its
 					 * life) */
 };
-/* store_log_next, going forward only, for a query without a pattern
- * (q->grep NULL): out->text is NULL and *ref says where the text is. A
- * cursor is read with this or with store_log_next/prev, not both. */
-int store_log_next_stored(struct log_cursor *c, struct stored_record *out,
-			  struct log_text_ref *ref);
 /* What a formatted row needs of a record, in a third of a stored_record
  * and filled in place: `log` merges millions of them into batches that
  * another thread formats. file_id, host and path are ref's, the text
@@ -494,8 +489,9 @@ struct log_entry {
 	uint8_t keyword_sev, offset_source, flags;	/* LOG_ENTRY_* */
 };
 enum { LOG_ENTRY_TIMED = 1, LOG_ENTRY_DATED = 2, LOG_ENTRY_PARTIAL = 4 };
-/* store_log_next_stored filling a log_entry: the same records, in the
- * same order, with the same refs. */
+/* store_log_next, going forward only, for a query without a pattern
+ * (q->grep NULL), into a log_entry: *ref says where the text is. A
+ * cursor is read with this or with store_log_next/prev, not both. */
 int store_log_next_entry(struct log_cursor *c, struct log_entry *out,
 			 struct log_text_ref *ref);
 /* A stored text that did not decode (why, from blocktext): the store's

@@ -4,7 +4,7 @@
  * runs), blocks whose records go back (late writers), records with no
  * time, filters (time, component, pattern), an empty store and a single
  * file; and the stored-text reading `log`'s second thread decodes from
- * (store_log_next_stored). The reference is store_log's forward order, itself checked
+ * (store_log_next_entry). The reference is store_log's forward order, itself checked
  * against a sort in test_store.c. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -221,36 +221,37 @@ static void check_around(struct log_cursor *c, const struct keys *ref, size_t at
 	free(scratch.v);
 }
 
-/* store_log_next_stored over q: the same records as store_log_next, each
- * block's stored text handed out with its run's first record of it, and
- * the records' texts the same bytes once that is decoded; and
- * store_log_next_entry the same records and refs in a log_entry. */
+/* store_log_next_entry over q: the same records as store_log_next, each
+ * block's stored text handed out with its run's first record of it, the
+ * records' texts the same bytes once that is decoded, and every field
+ * the same as in store_log_next's record. */
 static void check_stored(struct store *s, const struct log_query *q, const struct keys *ref)
 {
-	struct log_cursor *c = store_log_open(s, q), *plain = store_log_open(s, q);
-	struct log_cursor *ent = store_log_open(s, q);
-	assert_non_null(c);
+	struct log_cursor *plain = store_log_open(s, q), *ent = store_log_open(s, q);
 	assert_non_null(plain);
 	assert_non_null(ent);
 	struct log_entry e;
-	struct log_text_ref etr;
+	struct log_text_ref tr;
 	struct blocktext_scratch *runs = NULL;
 	const char **text = NULL;	/* each run's decoded text, NULL: none yet */
+	int64_t *file = NULL;		/* each run's file, from its last ref */
 	size_t nruns = 0;
-	struct stored_record r, want;
-	struct log_text_ref tr;
+	struct stored_record want;
 	phase = "stored";
 	for (size_t i = 0; i < ref->n; i++) {
-		assert_int_equal(store_log_next_stored(c, &r, &tr), STORE_LOG_RECORD);
+		assert_int_equal(store_log_next_entry(ent, &e, &tr), STORE_LOG_RECORD);
 		assert_int_equal(store_log_next(plain, &want, NULL), STORE_LOG_RECORD);
-		assert_key(&ref->v[i], &r);
-		assert_null(r.text);
+		assert_key(&ref->v[i], &want);
+		assert_int_equal(e.run, tr.run);
+		assert_int_equal(e.off, tr.off);
 		if (tr.run >= nruns) {
 			runs = xrealloc(runs, (tr.run + 1) * sizeof(*runs));
 			text = xrealloc(text, (tr.run + 1) * sizeof(*text));
+			file = xrealloc(file, (tr.run + 1) * sizeof(*file));
 			for (; nruns <= tr.run; nruns++) {
 				runs[nruns] = (struct blocktext_scratch){0};
 				text[nruns] = NULL;
+				file[nruns] = -1;
 			}
 		}
 		if (tr.stored) {
@@ -259,53 +260,41 @@ static void check_stored(struct store *s, const struct log_query *q, const struc
 			assert_int_equal(blocktext_decode(tr.stored, tr.stored_len, &runs[tr.run],
 							  &text[tr.run], &len, &why), 0);
 			assert_int_equal(len, tr.raw_len);
+			assert_string_equal(tr.host ? tr.host : "", want.host ? want.host : "");
+			assert_string_equal(tr.path, want.path);
+			file[tr.run] = tr.file_id;
 		}
 		assert_non_null(text[tr.run]);	/* a run's first record brings its text */
-		assert_int_equal(r.len, want.len);
+		assert_int_equal(file[tr.run], want.file_id);
 		assert_memory_equal(text[tr.run] + tr.off, want.text, want.len);
-		assert_int_equal(r.message.off, want.message.off);
-		assert_int_equal(r.message.len, want.message.len);
-		assert_int_equal(store_log_next_entry(ent, &e, &etr), STORE_LOG_RECORD);
-		assert_int_equal(e.run, tr.run);
-		assert_int_equal(e.off, tr.off);
-		assert_int_equal(etr.off, tr.off);
-		assert_int_equal(etr.stored != NULL, tr.stored != NULL);
-		if (tr.stored) {
-			assert_int_equal(etr.stored_len, tr.stored_len);
-			assert_memory_equal(etr.stored, tr.stored, tr.stored_len);
-			assert_string_equal(etr.host ? etr.host : "", r.host ? r.host : "");
-			assert_string_equal(etr.path, r.path);
-			assert_int_equal(etr.file_id, r.file_id);
-		}
-		assert_int_equal(e.utc_us, r.utc_us);
-		assert_string_equal(e.component, r.component);
-		assert_int_equal(e.line, r.line);
-		assert_int_equal(e.thread, r.thread);
-		assert_int_equal(e.message.off, r.message.off);
-		assert_int_equal(e.message.len, r.message.len);
-		assert_int_equal(e.time_text.off, r.time_text.off);
-		assert_int_equal(e.time_text.len, r.time_text.len);
-		assert_int_equal(e.bias_min, r.bias_min);
-		assert_int_equal(e.type, r.type);
-		assert_int_equal(e.keyword_sev, r.keyword_sev);
-		assert_int_equal(e.offset_source, r.offset_source);
-		assert_int_equal(!!(e.flags & LOG_ENTRY_TIMED), r.timed);
-		assert_int_equal(!!(e.flags & LOG_ENTRY_DATED), r.dated);
-		assert_int_equal(!!(e.flags & LOG_ENTRY_PARTIAL), r.partial);
+		assert_int_equal(e.utc_us, want.utc_us);
+		assert_string_equal(e.component, want.component);
+		assert_int_equal(e.line, want.line);
+		assert_int_equal(e.thread, want.thread);
+		assert_int_equal(e.message.off, want.message.off);
+		assert_int_equal(e.message.len, want.message.len);
+		assert_int_equal(e.time_text.off, want.time_text.off);
+		assert_int_equal(e.time_text.len, want.time_text.len);
+		assert_int_equal(e.bias_min, want.bias_min);
+		assert_int_equal(e.type, want.type);
+		assert_int_equal(e.keyword_sev, want.keyword_sev);
+		assert_int_equal(e.offset_source, want.offset_source);
+		assert_int_equal(!!(e.flags & LOG_ENTRY_TIMED), want.timed);
+		assert_int_equal(!!(e.flags & LOG_ENTRY_DATED), want.dated);
+		assert_int_equal(!!(e.flags & LOG_ENTRY_PARTIAL), want.partial);
 	}
-	assert_int_equal(store_log_next_stored(c, &r, &tr), STORE_LOG_END);
-	assert_int_equal(store_log_next_entry(ent, &e, &etr), STORE_LOG_END);
-	store_log_close(ent);
+	assert_int_equal(store_log_next_entry(ent, &e, &tr), STORE_LOG_END);
 	for (size_t i = 0; i < nruns; i++)
 		blocktext_scratch_free(&runs[i]);
 	free(runs);
 	free(text);
+	free(file);
 	store_log_close(plain);
-	store_log_close(c);
+	store_log_close(ent);
 }
 
 /* The cursor over q gives ref (q's records in order) whichever way it
- * goes, from wherever it seeks; without a pattern, store_log_next_stored
+ * goes, from wherever it seeks; without a pattern, store_log_next_entry
  * too. */
 static void check_cursor(struct store *s, const struct log_query *q, const struct keys *refp)
 {

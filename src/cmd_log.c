@@ -163,14 +163,23 @@ static char *put_dec(char *p, long long v)
 	return p + (d + DEC_SLACK - num);
 }
 
+/* Room for n more bytes; where they go. */
+static char *room(struct buf *b, size_t n)
+{
+	if (b->len + n >= b->cap)	/* buf_reserve's test, not its call */
+		buf_reserve(b, n);
+	return b->data + b->len;
+}
+
+static void commit_to(struct buf *b, char *end)
+{
+	b->len = (size_t)(end - b->data);
+	b->data[b->len] = '\0';
+}
+
 static void put_int(struct buf *b, long long v)
 {
-	unsigned long long mag = v < 0 ? 0ull - (unsigned long long)v :
-				 (unsigned long long)v;
-	char d[24], *p = digits_of(d + sizeof(d), mag);
-	if (v < 0)
-		*--p = '-';
-	buf_append(b, p, (size_t)(d + sizeof(d) - p));
+	commit_to(b, put_dec(room(b, 21 + DEC_SLACK), v));
 }
 
 /* A literal (its strlen folds away once inlined). */
@@ -338,20 +347,6 @@ static char *put(char *o, const void *s, size_t n)
 static char *put_s(char *o, const char *lit)
 {
 	return put(o, lit, strlen(lit));
-}
-
-/* Room for n more bytes; where they go. */
-static char *room(struct buf *b, size_t n)
-{
-	if (b->len + n >= b->cap)	/* buf_reserve's test, not its call */
-		buf_reserve(b, n);
-	return b->data + b->len;
-}
-
-static void commit_to(struct buf *b, char *end)
-{
-	b->len = (size_t)(end - b->data);
-	b->data[b->len] = '\0';
 }
 
 /* ---- messages ----

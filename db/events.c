@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "eventpack.h"
 
 /* The columns that fill a struct stored_event, in event_fill's order. */
 #define EVENT_COLUMNS \
@@ -16,14 +17,10 @@
 	" FROM events e JOIN files f ON f.id = e.file_id" \
 	" LEFT JOIN hosts h ON h.id = f.host_id"
 
-/* The trace builder's read: only what events_utc covers (the line, path,
- * role, text, tenant, user and detail come back empty), so that it scans
- * that index and never the rows. */
-#define JOIN_COLUMNS \
-	"e.id, e.file_id, e.seq, NULL, e.utc, e.thread, h.name, NULL, NULL," \
-	" NULL, e.lane, e.kind, e.guid, e.push_id, e.task_id, e.task_type," \
-	" e.count, e.failed, e.return_code, e.http_status, e.stamp, e.name," \
-	" NULL, NULL, NULL"
+/* The trace builder's read: only what events_utc covers, its fields
+ * packed (db/eventpack.h), so that it scans that index and never the
+ * rows. In join_fill's order. */
+#define JOIN_COLUMNS "e.id, e.file_id, e.seq, e.utc, h.name, e.packed"
 static const char SQL_EVENTS[] =
 	"SELECT " JOIN_COLUMNS EVENT_FROM
 	" ORDER BY e.utc, e.file_id, e.seq, e.id";
@@ -89,7 +86,54 @@ struct event_rows {
 	int (*each_flagged)(void *ctx, const struct stored_event *e,
 			    unsigned flags);
 	void *ctx;
+	struct store *s;	/* join_row's, for a corrupt event's error */
+	bool corrupt;
 };
+
+/* An event as the trace builder reads it (JOIN_COLUMNS): the line, path,
+ * role, text, tenant, user and detail come back empty. -1 when its
+ * packed fields do not decode. */
+static int join_fill(sqlite3_stmt *st, struct stored_event *out)
+{
+	*out = (struct stored_event){
+		.id = sqlite3_column_int64(st, 0),
+		.file_id = sqlite3_column_int64(st, 1),
+		.seq = (uint64_t)sqlite3_column_int64(st, 2),
+		.utc_us = sqlite3_column_int64(st, 3),
+		.host = store_column_str(st, 4),
+		.path = "",
+		.role = "",
+		.text = "",
+	};
+	return eventpack_decode(sqlite3_column_blob(st, 5),
+				(size_t)sqlite3_column_bytes(st, 5),
+				&out->thread, &out->ev);
+}
+
+static int join_row(void *ctx, sqlite3_stmt *st)
+{
+	struct event_rows *r = ctx;
+	struct stored_event e;
+	if (join_fill(st, &e) < 0) {
+		snprintf(r->s->err, sizeof(r->s->err), "%s: corrupt event %lld"
+			 " (file %lld): its packed fields do not decode",
+			 r->s->path, (long long)e.id, (long long)e.file_id);
+		r->corrupt = true;
+		return 1;
+	}
+	return r->each(r->ctx, &e);
+}
+
+/* The builder's read of st's rows: 0, or -1 (a failed step, a corrupt
+ * event). */
+static int join_rows(struct store *s, sqlite3_stmt *st,
+		     int (*each)(void *ctx, const struct stored_event *e),
+		     void *ctx)
+{
+	struct event_rows r = { .each = each, .ctx = ctx, .s = s };
+	int rc = store_rows(s, st, join_row, &r);
+	return r.corrupt ? -1 : rc;
+}
 
 static int event_row(void *ctx, sqlite3_stmt *st)
 {
@@ -106,8 +150,7 @@ int store_events(struct store *s,
 		 int (*each)(void *ctx, const struct stored_event *e), void *ctx)
 {
 	sqlite3_stmt *st = store_stmt(s, SQL_EVENTS);
-	struct event_rows r = { .each = each, .ctx = ctx };
-	return st ? store_rows(s, st, event_row, &r) : -1;
+	return st ? join_rows(s, st, each, ctx) : -1;
 }
 
 int store_trace_events(struct store *s, int64_t trace_id,
@@ -172,7 +215,7 @@ static const char SQL_SUBSET_EVENTS[] =
 	" JOIN events e ON e.id = te.event_id"
 	" JOIN files f ON f.id = e.file_id"
 	" LEFT JOIN hosts h ON h.id = f.host_id"
-	" ORDER BY 5, 2, 3, 1";
+	" ORDER BY 4, 2, 3, 1";
 
 /* One host's logs, then their events by file (+utc: not by time). */
 static const char SQL_EVENT_BEFORE[] =
@@ -295,8 +338,7 @@ int store_events_subset(struct store *s, int64_t utc, const int64_t *trace_ids,
 	if (!st || !(st = store_stmt(s, SQL_SUBSET_EVENTS)))
 		return -1;
 	sqlite3_bind_int64(st, 1, utc);
-	struct event_rows r = { .each = each, .ctx = ctx };
-	int rc = store_rows(s, st, event_row, &r);
+	int rc = join_rows(s, st, each, ctx);
 	if (store_exec(s, SQL_SUBSET_CLEAR) < 0)
 		rc = -1;
 	return rc;

@@ -8,7 +8,8 @@
 #include "store_internal.h"
 #include "trace_status.h"
 
-/* Layout (schema version 5: 4 with block_text.text LZ4-compressed behind
+/* Layout (schema version 6: 5 with events.packed and the narrow time
+ * index over it; 5 was 4 with block_text.text LZ4-compressed behind
  * a header, db/blocktext.h; 4 was 3 plus the indexes that keep ingest
  * linear in the number of files, and blocks_span for the log cursor's
  * seeks):
@@ -73,7 +74,9 @@
  *                         thread (NULL none), lane and kind (integers, see
  *                         parsers/events.h; names in event_list), the
  *                         event's fields (NULL when absent: EVENT_NONE or
- *                         ""), text = the record's message. Ids are never
+ *                         ""), text = the record's message, packed = the
+ *                         fields the trace builder reads, in one blob
+ *                         (db/eventpack.h). Ids are never
  *                         reused (AUTOINCREMENT), so a trace_events row
  *                         left over from a re-ingested file points at
  *                         nothing rather than at a stranger.
@@ -182,7 +185,7 @@ static const char SCHEMA_SQL[] =
 	" push_id INTEGER, task_id INTEGER, task_type INTEGER, count INTEGER,"
 	" failed INTEGER, return_code INTEGER, http_status INTEGER,"
 	" stamp INTEGER, name TEXT, tenant TEXT, user TEXT, detail TEXT,"
-	" text TEXT NOT NULL);"
+	" text TEXT NOT NULL, packed BLOB NOT NULL);"
 	"CREATE INDEX events_file_seq ON events(file_id, seq);"
 	"CREATE TABLE traces(id INTEGER PRIMARY KEY, guid TEXT,"
 	" status TEXT NOT NULL, action TEXT, task_type INTEGER,"
@@ -267,16 +270,16 @@ static const char SCHEMA_SQL[] =
  * ephemeral table, and with the store's 64 KiB pages that zeroes 64 KiB
  * for every event inserted or indexed (4% of a dense bundle's ingest).
  * The old events_findings (with the IN list) is dropped when found. */
-/* events_utc also carries every column the trace builder reads (all but
- * the record's text, its line and the fields only `show` prints), id
- * among them so that its order is the builder's (utc, file_id, seq, id):
- * a rebuild then scans the index alone. Looking up each event's row in
- * time order reads the table at random (rows lie in file order), a page
- * per event; on a trace-dense bundle that was a third of the rebuild. */
+/* events_utc carries, besides the builder's order (utc, file_id, seq,
+ * id), the fields it reads packed in one column (db/eventpack.h): a
+ * rebuild then scans the index alone, never the rows, which lie in file
+ * order, a page per event in time order (a third of a trace-dense
+ * rebuild, when they were read that way). One packed column rather than
+ * the fields themselves: SQLite's cost to build and scan an index grows
+ * with its columns. */
 const char schema_event_index[] =
 	"CREATE INDEX IF NOT EXISTS events_utc ON events(utc, file_id, seq, id,"
-	" thread, lane, kind, guid, push_id, task_id, task_type, count, failed,"
-	" return_code, http_status, stamp, name);"
+	" packed);"
 	"DROP INDEX IF EXISTS events_findings;"
 	"CREATE INDEX IF NOT EXISTS events_for_findings"
 	" ON events(utc, file_id, seq)"

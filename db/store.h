@@ -23,7 +23,7 @@
 #endif
 #include <pcre2.h>
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 #define STORE_BLOCK_RECORDS 1024
 #define STORE_BLOCK_BYTES (256u * 1024u)
 

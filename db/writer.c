@@ -18,6 +18,7 @@
 #include <time.h>
 #include "blockfmt.h"
 #include "blocktext.h"
+#include "eventpack.h"
 #include "../lib/util.h"
 
 /* One block: filled by the parsing thread, inserted by whichever thread
@@ -167,9 +168,9 @@ static const char SQL_DROP_TAIL_EVENTS[] =
 	"INSERT OR FAIL INTO events(file_id, seq, line, utc, thread, lane," \
 	" kind, guid," \
 	" push_id, task_id, task_type, count, failed, return_code," \
-	" http_status, stamp, name, tenant, user, detail, text) VALUES"
-#define EVENT_COLUMNS 21
-#define EVENT_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	" http_status, stamp, name, tenant, user, detail, text, packed) VALUES"
+#define EVENT_COLUMNS 22
+#define EVENT_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define EVENT_ROWS4 EVENT_ROW "," EVENT_ROW "," EVENT_ROW "," EVENT_ROW
 #define EVENTS_PER_INSERT 16
 static const char SQL_EVENT_INSERT[] = EVENT_INSERT EVENT_ROW;
@@ -619,9 +620,11 @@ static void bind_field(sqlite3_stmt *st, int col, const char *text,
 		sqlite3_bind_null(st, col);
 }
 
-/* Bind one event as the row whose first parameter follows at. */
+/* Bind one event as the row whose first parameter follows at; packed
+ * (room for its join fields, eventpack.h) must outlive the step. */
 static void bind_event(sqlite3_stmt *st, int at, const struct writer_block *b,
-		       const struct writer_event *we)
+		       const struct writer_event *we,
+		       unsigned char packed[EVENTPACK_MAX])
 {
 	const struct block_entry *e = &b->entries[we->idx];
 	const struct event *ev = &we->ev;
@@ -645,6 +648,9 @@ static void bind_event(sqlite3_stmt *st, int at, const struct writer_block *b,
 	sqlite3_bind_text64(st, at + 21, b->text.data ? b->text.data +
 			    we->text_at + e->msg_off : "", e->msg_len,
 			    SQLITE_STATIC, SQLITE_UTF8);
+	sqlite3_bind_blob(st, at + 22, packed,
+			  (int)eventpack_encode(packed, e->thread, ev),
+			  SQLITE_STATIC);
 }
 
 /* Insert n events of b (n is 1 or EVENTS_PER_INSERT) in one statement. */
@@ -655,8 +661,9 @@ static int block_insert_events(struct store *s, const struct writer_block *b,
 				      SQL_EVENT_INSERT_MANY);
 	if (!st)
 		return -1;
+	unsigned char packed[EVENTS_PER_INSERT][EVENTPACK_MAX];
 	for (size_t i = 0; i < n; i++)
-		bind_event(st, (int)i * EVENT_COLUMNS, b, we[i]);
+		bind_event(st, (int)i * EVENT_COLUMNS, b, we[i], packed[i]);
 	return writer_step(s, st);
 }
 

@@ -36,7 +36,13 @@ $T ingest -q -d "$DB" "$FIX/bundle"
 sqlite3 "$DB" "DROP INDEX events_utc"
 $T ingest -q -d "$DB" "$FIX/bundle"
 check "a writer rebuilds a missing events index" sh -c "test \"\$(sqlite3 '$DB' \"SELECT count(*) FROM sqlite_master WHERE name='events_utc'\")\" = 1"
-check "the time index covers what the trace builder reads" sh -c "sqlite3 '$DB' \"SELECT group_concat(name) FROM pragma_index_info('events_utc')\" | grep -qx 'utc,file_id,seq,id,thread,lane,kind,guid,push_id,task_id,task_type,count,failed,return_code,http_status,stamp,name'"
+check "the time index covers what the trace builder reads" sh -c "sqlite3 '$DB' \"SELECT group_concat(name) FROM pragma_index_info('events_utc')\" | grep -qx 'utc,file_id,seq,id,packed'"
+# An event whose packed fields were edited: the rebuild that reads it
+# stops with "corrupt event", naming it, rather than guessing.
+cp "$DB" "$TMP/packed.db"
+sqlite3 "$TMP/packed.db" "UPDATE events SET packed = x'01' WHERE id = (SELECT min(id) FROM events); INSERT OR REPLACE INTO meta VALUES('traces_stale', 1)"
+expect_status 2 "a corrupt packed event stops the rebuild" $T ingest -q -d "$TMP/packed.db" "$FIX/bundle"
+check "and says which event" contains "$TMP/.err" "corrupt event"
 # A store whose findings index has the IN list (an earlier build): the
 # next writer replaces it, and the findings still read through an index.
 sqlite3 "$DB" "DROP INDEX events_for_findings; CREATE INDEX events_findings ON events(utc, file_id, seq) WHERE lane = 3 OR kind IN (3, 9, 16)"

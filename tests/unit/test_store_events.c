@@ -998,8 +998,9 @@ static void test_traces_speed(void **state)
 	assert_int_equal(sqlite3_exec(db,
 		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
 		" WHERE i < 1000000) INSERT INTO events(file_id, seq, line, utc,"
-		" lane, kind, push_id, text) SELECT 1, i, i, 1000000000 - i, 1,"
-		" 6, i, 'push ' || i FROM n", NULL, NULL, NULL), SQLITE_OK);
+		" lane, kind, push_id, text, packed) SELECT 1, i, i,"
+		" 1000000000 - i, 1, 6, i, 'push ' || i, x'0101060000' FROM n",
+		NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	s = store_open(t.path, STORE_WRITE, NULL, err, sizeof(err));
 	assert_non_null(s);

@@ -689,8 +689,8 @@ static int block_insert_all_events(struct store *s, const struct writer_block *b
 	return 0;
 }
 
-/* Insert a sealed block: its row, text (compressed here, on the thread
- * that writes it), components and events. Touches only the connection
+/* Insert a sealed block: its row, text (compressed when sealed),
+ * components and events. Touches only the connection
  * and b, so it may run on the writer thread. */
 static int block_insert(struct store *s, struct writer_block *b)
 {
@@ -716,12 +716,6 @@ static int block_insert(struct store *s, struct writer_block *b)
 	int64_t block_id = sqlite3_last_insert_rowid(s->db);
 	if (!(st = store_stmt(s, SQL_BLOCK_TEXT_INSERT)))
 		return -1;
-	if (blocktext_encode(&b->stored, b->text.data, b->text.len) < 0) {
-		/* unreachable: a record is at most PARSER_MAX_RECORD */
-		snprintf(s->err, sizeof(s->err), "%s: a block's text is too"
-			 " long to store", s->path);
-		return -1;
-	}
 	sqlite3_bind_int64(st, 1, block_id);
 	sqlite3_bind_blob64(st, 2, b->stored.data, b->stored.len, SQLITE_STATIC);
 	if (writer_step(s, st) < 0)
@@ -974,6 +968,15 @@ static int writer_flush(struct store_writer *w)
 	}
 	w->seq += b->n;
 	w->text_off += b->text.len;
+	/* Compressed here, on the filling thread: the writer thread's
+	 * inserts and page writes are the longer half of the pipe. */
+	if (blocktext_encode(&b->stored, b->text.data, b->text.len) < 0) {
+		/* unreachable: a record is at most PARSER_MAX_RECORD */
+		snprintf(w->s->err, sizeof(w->s->err), "%s: a block's text is"
+			 " too long to store", w->s->path);
+		w->failed = true;
+		return -1;
+	}
 	if (w->s->pipe) {
 		bool failed;
 		w->blk = writer_pipe_swap(w->s->pipe, b, &failed);

@@ -177,6 +177,7 @@ void store_close(struct store *s)
 	if (!s)
 		return;
 	store_writer_threads(s, 1);	/* joins an ingest's writer thread */
+	store_presync_stop(s->presync);
 	for (size_t i = 0; i < s->nstmts; i++)
 		sqlite3_finalize(s->stmts[i].stmt);
 	sqlite3_close(s->db);
@@ -505,6 +506,9 @@ int store_bulk_begin(struct store *s)
 		return -1;
 	s->bulk = true;
 	s->bulk_events = 0;
+	/* lock_fd: a descriptor of the store file that stays open until
+	 * after sqlite3_close (see store_lock); -1 for a memory store. */
+	s->presync = store_presync_start(s->lock_fd);
 	return 0;
 }
 
@@ -538,6 +542,8 @@ int store_bulk_end(struct store *s)
 {
 	if (!s->bulk)
 		return 0;
+	store_presync_stop(s->presync);
+	s->presync = NULL;
 	/* IF NOT EXISTS: also heals a store whose big load died. */
 	if (sqlite3_exec(s->db, schema_event_index, NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(s);

@@ -12,6 +12,13 @@
  * never meets "statement cache full". */
 #define STORE_MAX_STMTS 256
 
+/* db/presync.c: a thread that flushes the store file (fd, which it
+ * does not own) ahead of the commits while a bulk load runs; NULL when
+ * fd is -1 or the thread could not start. */
+struct store_presync;
+struct store_presync *store_presync_start(int fd);
+void store_presync_stop(struct store_presync *p);
+
 struct store_stmt_slot {
 	const char *sql;	/* identity: the module's static SQL text */
 	sqlite3_stmt *stmt;
@@ -51,6 +58,7 @@ struct store {
 	size_t n_changes;
 	bool changes_known;
 	bool bulk;		/* between store_bulk_begin and _end */
+	struct store_presync *presync;	/* db/presync.c, while bulk */
 	bool index_dropped;	/* the time index is down until _end */
 	uint64_t bulk_events;	/* events inserted since store_bulk_begin */
 	int64_t retimed_min_id;	/* lowest event id the last resolve moved */

@@ -16,7 +16,6 @@
 #include "store_internal.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,12 +72,7 @@ struct store_presync *store_presync_start(int fd)
 	pthread_cond_init(&p->wake, &attr);
 	pthread_condattr_destroy(&attr);
 	/* Signals stay with the ingest's own thread (Ctrl-C). */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int started = pthread_create(&p->thread, NULL, presync_main, p);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (started != 0) {
+	if (thread_start_unsignalled(&p->thread, presync_main, p) != 0) {
 		pthread_cond_destroy(&p->wake);
 		pthread_mutex_destroy(&p->mu);
 		free(p);

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
-#include <signal.h>
 #include <time.h>
 #include "blockfmt.h"
 #include "blocktext.h"
@@ -908,12 +907,7 @@ int store_writer_threads(struct store *s, int threads)
 		p->pool[p->nfree++] = block_new();
 	/* Signals go to the caller's thread: Ctrl-C must interrupt its
 	 * read() of an idle pipe, not wake the writer thread. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int started = pthread_create(&p->thread, NULL, pipe_main, p);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (started != 0) {
+	if (thread_start_unsignalled(&p->thread, pipe_main, p) != 0) {
 		for (size_t i = 0; i < p->nfree; i++)
 			block_free(p->pool[i]);
 		pthread_mutex_destroy(&p->mu);

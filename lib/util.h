@@ -1,9 +1,11 @@
 /* util.h - small shared helpers: fail-hard allocation, a growable byte
- * buffer, and a fast non-cryptographic hash for change detection.
+ * buffer, a fast non-cryptographic hash for change detection, and
+ * helper threads that take no signals.
  * Everything here is leaf code: no module below depends on anything else. */
 #ifndef TATRACE_UTIL_H
 #define TATRACE_UTIL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -12,6 +14,11 @@
  * the terminal there, so the message is seen), prints "tatrace: MESSAGE"
  * on stderr and exits with status 2. */
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* pthread_create for a helper thread with every signal blocked, so that
+ * Ctrl-C and SIGTERM go to the calling thread, whose blocking read() or
+ * poll() they must interrupt. pthread_create's result. */
+int thread_start_unsignalled(pthread_t *thread, void *(*run)(void *),
+			     void *arg);
 /* Set the hook die() runs first (NULL: none). The hook must not call die. */
 void die_atexit_hook(void (*hook)(void));
 

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,11 +113,8 @@ static bool follow_start(struct follower_thread *ft, const char *store_path)
 	}
 	ft->fo.message = post_status;
 	ft->fo.stop_fd = ft->stop[0];
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	ft->running = pthread_create(&ft->thread, NULL, follow_thread, ft) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ft->running = thread_start_unsignalled(&ft->thread, follow_thread,
+					       ft) == 0;
 	if (!ft->running) {
 		fprintf(stderr, "tatrace: cannot start following\n");
 		close(ft->stop[0]);

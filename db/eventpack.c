@@ -125,9 +125,11 @@ static int get_text(const unsigned char **p, const unsigned char *end,
 int eventpack_decode(const void *blob, size_t len, int32_t *thread,
 		     struct event *ev)
 {
+	if (!blob || len < HEADER)
+		return -1;
 	const unsigned char *p = blob, *end = p + len;
-	if (!blob || len < HEADER || p[0] != EVENTPACK_FORMAT ||
-	    p[1] >= LANE_COUNT || p[2] >= EV_KIND_COUNT)
+	if (p[0] != EVENTPACK_FORMAT || p[1] >= LANE_COUNT ||
+	    p[2] >= EV_KIND_COUNT)
 		return -1;
 	unsigned present = p[3] | (unsigned)p[4] << 8;
 	if (present & ~(unsigned)PRESENT_ALL)

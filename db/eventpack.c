@@ -32,9 +32,9 @@ static int64_t num_get(const struct event *ev, int i)
 	return v;
 }
 
-static int64_t *num_field(struct event *ev, int i)
+static void num_set(struct event *ev, int i, int64_t v)
 {
-	return (int64_t *)(void *)((char *)ev + num_offsets[i]);
+	memcpy((char *)ev + num_offsets[i], &v, sizeof(v));
 }
 
 static size_t put_varint(unsigned char *p, int64_t v)
@@ -145,10 +145,11 @@ int eventpack_decode(const void *blob, size_t len, int32_t *thread,
 		*thread = (int32_t)v;
 	}
 	for (int i = 0; i < N_NUMS; i++) {
-		*num_field(ev, i) = EVENT_NONE;
+		int64_t n = EVENT_NONE;
 		if ((present & (PRESENT_NUMS << i)) &&
-		    get_varint(&p, end, num_field(ev, i)) < 0)
+		    get_varint(&p, end, &n) < 0)
 			return -1;
+		num_set(ev, i, n);
 	}
 	ev->guid[0] = ev->name[0] = '\0';
 	ev->tenant[0] = ev->user[0] = ev->detail[0] = '\0';

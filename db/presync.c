@@ -46,9 +46,9 @@ static void *presync_main(void *arg)
 	while (!p->stop) {
 		struct timespec at;
 		deadline_in(&at, PRESYNC_PERIOD_MS);
-		while (!p->stop &&
-		       pthread_cond_timedwait(&p->wake, &p->mu, &at) == 0)
-			;	/* woken early but not stopped: wait on */
+		/* Until a stop or the period's end; a spurious wakeup only
+		 * flushes early. */
+		pthread_cond_timedwait(&p->wake, &p->mu, &at);
 		if (p->stop)
 			break;
 		pthread_mutex_unlock(&p->mu);

@@ -1,4 +1,5 @@
-/* util.c - fail-hard allocation, growable buffers, a streaming hash. */
+/* util.c - fail-hard allocation, growable buffers, a streaming hash,
+ * helper threads without signals. */
 #include "util.h"
 
 #include <signal.h>
